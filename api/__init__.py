@@ -1,0 +1,1 @@
+"""FastAPI service, persistence, Jinja2 pages and iCal feeds."""

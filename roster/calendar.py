@@ -1,0 +1,275 @@
+"""Calendar: Norwegian holidays, day types, and the expansion of shift templates into real shifts.
+
+All times are Europe/Oslo wall-clock times held as aware datetimes. Durations are always taken in
+UTC, because Python subtracts two aware datetimes of the same zone as naive wall-clock times: a
+23:00–08:00 night across the October change is 10 real hours, not 9.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from roster.models import (
+    BurdenCategory,
+    DayType,
+    DutyKind,
+    Rules,
+    Scenario,
+    ShiftTemplate,
+    shift_key,
+)
+
+OSLO = ZoneInfo("Europe/Oslo")
+UTC = dt.timezone.utc
+_STEP = dt.timedelta(minutes=15)
+
+WEEKDAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def local(day: dt.date, time: dt.time) -> dt.datetime:
+    """Oslo wall-clock time on a day (a time skipped by the spring change maps an hour later)."""
+    naive = dt.datetime.combine(day, time)
+    aware = naive.replace(tzinfo=OSLO)
+    # Normalise through UTC so a non-existent wall time (02:30 in March) becomes a real instant.
+    return aware.astimezone(UTC).astimezone(OSLO)
+
+
+def real_hours(start: dt.datetime, end: dt.datetime) -> float:
+    return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 3600
+
+
+class HolidayCalendar:
+    """Public holidays (``holidays.Norway``), local days treated as holidays, and the heavy eves.
+
+    domain.md: the package gives the 12 public holidays; Christmas Eve, New Year's Eve and the
+    Easter and Pentecost eves are not in it and are added here as heavy eves (burden weight 2.0
+    from 15:00, arbeidsmiljøloven §10-10).
+    """
+
+    def __init__(self, first: dt.date, last: dt.date, extra: dict[dt.date, str] | None = None):
+        years = range(first.year - 1, last.year + 2)
+        self._public = holidays.Norway(years=years, language="no", include_sundays=False)
+        self._extra = dict(extra or {})
+        self._eves: dict[dt.date, str] = {}
+        for year in years:
+            self._eves[dt.date(year, 12, 24)] = "Julaften"
+            self._eves[dt.date(year, 12, 31)] = "Nyttårsaften"
+        for day, name in self._public.items():
+            if name == "Første påskedag":
+                self._eves[day - dt.timedelta(days=1)] = "Påskeaften"
+            elif name == "Første pinsedag":
+                self._eves[day - dt.timedelta(days=1)] = "Pinseaften"
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario) -> HolidayCalendar:
+        return cls(
+            scenario.period.start,
+            scenario.period.end,
+            {h.date: h.name for h in scenario.extra_holidays},
+        )
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        """Name of a public or locally added holiday, else None."""
+        return self._extra.get(day) or self._public.get(day)
+
+    def heavy_eve_name(self, day: dt.date) -> str | None:
+        return self._eves.get(day)
+
+    def day_name(self, day: dt.date) -> str | None:
+        """What to print beside a date: holiday or eve name."""
+        return self.holiday_name(day) or self.heavy_eve_name(day)
+
+    def is_holiday(self, day: dt.date) -> bool:
+        return self.holiday_name(day) is not None
+
+    def day_type(self, day: dt.date) -> DayType:
+        if self.is_holiday(day):
+            return DayType.HOLIDAY
+        if day.weekday() == 5:
+            return DayType.SATURDAY
+        if day.weekday() == 6:
+            return DayType.SUNDAY
+        return DayType.WEEKDAY
+
+    def is_sunday_type(self, day: dt.date) -> bool:
+        return day.weekday() == 6 or self.is_holiday(day)
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftInstance:
+    """One template on one day, with its real times and burden."""
+
+    key: str
+    template: str
+    station: str
+    label: str
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    hours: float
+    day_type: DayType
+    duty: DutyKind
+    on_call_can_attend: bool
+    demand_min: int
+    demand_max: int
+    min_qualified: int
+    required_skill: str | None
+    points: float
+    night_hours: float
+    categories: frozenset[BurdenCategory]
+
+    @property
+    def on_site(self) -> bool:
+        return self.duty == DutyKind.ON_SITE
+
+    def overlaps(self, start: dt.datetime, end: dt.datetime) -> bool:
+        return self.start < end and start < self.end
+
+
+class BurdenClock:
+    """Weights each quarter hour by when it falls (weekday day/evening/night, weekend or holiday
+    day/night, heavy eve). Sunday-type hours begin at ``rules.sunday_type_start`` the day before a
+    Sunday or holiday; Saturday counts as weekend all day (domain.md, "Holidays and burden")."""
+
+    def __init__(self, rules: Rules, calendar: HolidayCalendar):
+        self.rules = rules
+        self.calendar = calendar
+
+    def _is_night(self, t: dt.time) -> bool:
+        r = self.rules
+        if r.night_start > r.night_end:
+            return t >= r.night_start or t < r.night_end
+        return r.night_start <= t < r.night_end
+
+    def weight(self, moment: dt.datetime) -> tuple[float, bool, bool]:
+        """(weight, is_night, is_evening) of the quarter hour starting at ``moment``."""
+        w = self.rules.burden
+        t = moment.astimezone(OSLO)
+        day, clock = t.date(), t.time()
+        night = self._is_night(clock)
+        evening = not night and clock >= self.rules.evening_start
+        if self.calendar.heavy_eve_name(day) and clock >= self.rules.heavy_eve_start:
+            return w.heavy_eve, night, evening
+        cal = self.calendar
+        weekendish = (
+            day.weekday() >= 5
+            or cal.is_holiday(day)
+            or (clock >= self.rules.sunday_type_start and cal.is_sunday_type(day + dt.timedelta(days=1)))
+        )
+        if weekendish:
+            return (w.weekend_night if night else w.weekend_day), night, evening
+        if night:
+            return w.weekday_night, night, evening
+        return (w.weekday_evening if evening else w.weekday_day), night, evening
+
+    def measure(self, start: dt.datetime, end: dt.datetime, duty: DutyKind) -> tuple[float, float, float]:
+        """(points, night hours, evening hours) of a real interval."""
+        points = night_h = evening_h = 0.0
+        t = start.astimezone(UTC)
+        stop = end.astimezone(UTC)
+        while t < stop:
+            nxt = min(t + _STEP, stop)
+            h = (nxt - t).total_seconds() / 3600
+            wgt, night, evening = self.weight(t)
+            points += wgt * h
+            night_h += h if night else 0.0
+            evening_h += h if evening else 0.0
+            t = nxt
+        if duty == DutyKind.ON_CALL:
+            points *= self.rules.burden.on_call_factor
+        return points, night_h, evening_h
+
+
+def _template_runs(template: ShiftTemplate, day: dt.date, day_type: DayType) -> bool:
+    if template.active_from and day < template.active_from:
+        return False
+    if template.active_to and day > template.active_to:
+        return False
+    return day_type in template.day_types
+
+
+def _categories(
+    template: ShiftTemplate,
+    day: dt.date,
+    start: dt.datetime,
+    end: dt.datetime,
+    night_h: float,
+    evening_h: float,
+    rules: Rules,
+    cal: HolidayCalendar,
+) -> frozenset[BurdenCategory]:
+    if template.counts_as is not None:
+        return frozenset(template.counts_as)
+    cats: set[BurdenCategory] = set()
+    if night_h >= rules.night_category_min_hours:
+        cats.add(BurdenCategory.NIGHT)
+    elif evening_h > 0:
+        cats.add(BurdenCategory.EVENING)
+    if day.weekday() >= 5:
+        cats.add(BurdenCategory.WEEKEND)
+    eve_start = local(day, rules.heavy_eve_start)
+    if cal.is_holiday(day) or (cal.heavy_eve_name(day) and end > eve_start):
+        cats.add(BurdenCategory.HOLIDAY)
+    return frozenset(cats)
+
+
+def expand(scenario: Scenario, calendar: HolidayCalendar | None = None) -> list[ShiftInstance]:
+    """Every shift instance of the period, ordered by start time (then template id)."""
+    cal = calendar or HolidayCalendar.for_scenario(scenario)
+    clock = BurdenClock(scenario.rules, cal)
+    out: list[ShiftInstance] = []
+    for day in scenario.period.days():
+        day_type = cal.day_type(day)
+        for tpl in scenario.templates:
+            if not _template_runs(tpl, day, day_type):
+                continue
+            start = local(day, tpl.start)
+            end_day = day + dt.timedelta(days=1) if tpl.crosses_midnight else day
+            end = local(end_day, tpl.end)
+            points, night_h, evening_h = clock.measure(start, end, tpl.duty)
+            out.append(
+                ShiftInstance(
+                    key=shift_key(tpl.id, day),
+                    template=tpl.id,
+                    station=tpl.station,
+                    label=tpl.label,
+                    date=day,
+                    start=start,
+                    end=end,
+                    hours=real_hours(start, end),
+                    day_type=day_type,
+                    duty=tpl.duty,
+                    on_call_can_attend=tpl.on_call_can_attend,
+                    demand_min=tpl.demand_min,
+                    demand_max=tpl.demand_max,
+                    min_qualified=tpl.min_qualified,
+                    required_skill=tpl.required_skill,
+                    points=points,
+                    night_hours=night_h,
+                    categories=_categories(tpl, day, start, end, night_h, evening_h, scenario.rules, cal),
+                )
+            )
+    out.sort(key=lambda s: (s.start, s.template))
+    return out
+
+
+class ShiftIndex:
+    """Expanded shifts of a scenario with lookups by key; built once per solve/check/export."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.calendar = HolidayCalendar.for_scenario(scenario)
+        self.shifts = expand(scenario, self.calendar)
+        self.by_key = {s.key: s for s in self.shifts}
+
+    @cached_property
+    def by_station(self) -> dict[str, list[ShiftInstance]]:
+        out: dict[str, list[ShiftInstance]] = {}
+        for s in self.shifts:
+            out.setdefault(s.station, []).append(s)
+        return out

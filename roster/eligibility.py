@@ -1,0 +1,111 @@
+"""Who may work which shift: competence (akuttmedisinforskriften §7), courses, stations, labels,
+skills, absences and night exemptions.
+
+These are domain facts the solver, the explanations and the pages all need. The independent
+checker (``roster.check``) deliberately does not use this module, so a mistake here is caught there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from roster.calendar import OSLO, ShiftInstance, local
+from roster.models import Absence, Doctor, DutyKind, Rules, Scenario
+
+CLINICAL_MONTHS_REQUIRED = 30  # §7: 30 months of clinical service after authorisation
+LEGEVAKT_SHIFTS_REQUIRED = 40  # §7: ... and 40 legevakt shifts, or
+MUNICIPAL_GP_YEARS_REQUIRED = 1.0  # §7: ... one year as a municipal GP
+
+
+@dataclass(frozen=True)
+class Qualification:
+    qualified: bool
+    reason: str
+    shifts_to_go: int | None = None  # for a doctor on the way: legevakt shifts still needed
+
+
+def qualification(doctor: Doctor, rules: Rules) -> Qualification:
+    """Whether the doctor may work legevakt alone, and why (akuttmedisinforskriften §7)."""
+    c = doctor.competence
+    if c.qualified is not None:
+        return Qualification(c.qualified, "oppgitt: kan gå alene" if c.qualified else "oppgitt: kan ikke gå alene")
+    if c.specialist_general_practice:
+        return Qualification(True, "spesialist i allmennmedisin")
+    if rules.lis1_temporary_rule and c.lis1_completed:
+        return Qualification(True, "fullført LIS1 (midlertidig unntak slått på)")
+    months_ok = c.clinical_months >= CLINICAL_MONTHS_REQUIRED
+    if months_ok and c.legevakt_shifts_done >= LEGEVAKT_SHIFTS_REQUIRED:
+        return Qualification(True, f"{c.clinical_months} mnd klinisk tjeneste og {c.legevakt_shifts_done} legevakter")
+    if months_ok and c.municipal_gp_years >= MUNICIPAL_GP_YEARS_REQUIRED:
+        return Qualification(True, f"{c.clinical_months} mnd klinisk tjeneste og ett år som kommunelege")
+    missing = []
+    if not months_ok:
+        missing.append(f"{CLINICAL_MONTHS_REQUIRED - c.clinical_months} mnd klinisk tjeneste")
+    to_go = max(0, LEGEVAKT_SHIFTS_REQUIRED - c.legevakt_shifts_done)
+    if to_go and c.municipal_gp_years < MUNICIPAL_GP_YEARS_REQUIRED:
+        missing.append(f"{to_go} legevakter eller ett år som kommunelege")
+    return Qualification(False, "mangler " + " og ".join(missing), to_go or None)
+
+
+def absence_interval(absence: Absence) -> tuple[dt.datetime, dt.datetime]:
+    """Real interval of an absence; whole days run from 00:00 on the first to 24:00 on the last."""
+    if isinstance(absence.start, dt.datetime):
+        start = absence.start if absence.start.tzinfo else absence.start.replace(tzinfo=OSLO)
+        end = absence.end if absence.end.tzinfo else absence.end.replace(tzinfo=OSLO)  # type: ignore[union-attr]
+        return start, end
+    return local(absence.start, dt.time(0)), local(absence.end + dt.timedelta(days=1), dt.time(0))  # type: ignore[operator]
+
+
+class Eligibility:
+    """Precomputed per-doctor facts; ``reason(doctor, shift)`` is None when the doctor may work it."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.rules = scenario.rules
+        self.quals = {d.id: qualification(d, scenario.rules) for d in scenario.doctors}
+        self.absences: dict[str, list[tuple[dt.datetime, dt.datetime, str]]] = {}
+        for a in scenario.absences:
+            s, e = absence_interval(a)
+            self.absences.setdefault(a.doctor, []).append((s, e, a.kind.value))
+
+    def qualified(self, doctor_id: str) -> bool:
+        return self.quals[doctor_id].qualified
+
+    def exempt_from_nights(self, doctor: Doctor, shift: ShiftInstance) -> bool:
+        """Whether the shift touches the 16:00–08:00 window on a day the doctor is exempt."""
+        r = self.rules
+        for day in (shift.date - dt.timedelta(days=1), shift.date, shift.date + dt.timedelta(days=1)):
+            if not any(e.covers(day) for e in doctor.exemptions):
+                continue
+            window_start = local(day, r.exemption_start)
+            window_end = local(day + dt.timedelta(days=1), r.exemption_end)
+            if shift.overlaps(window_start, window_end):
+                return True
+        return False
+
+    def reason(self, doctor: Doctor, shift: ShiftInstance) -> str | None:
+        """Norwegian reason the doctor cannot take the shift, or None."""
+        if doctor.stations and shift.station not in doctor.stations:
+            return "ikke på denne stasjonen"
+        if doctor.shift_labels and shift.label not in doctor.shift_labels:
+            return f"går ikke {shift.label}vakter"
+        if shift.duty == DutyKind.ON_CALL:
+            if not doctor.can_bakvakt:
+                return "kan ikke være bakvakt"
+            if not self.qualified(doctor.id):
+                return "bakvakt må kunne gå alene"
+        if shift.required_skill and shift.required_skill not in doctor.skills:
+            return f"mangler ferdigheten «{shift.required_skill}»"
+        for course, expiry in doctor.courses.items():
+            if expiry < shift.end.astimezone(OSLO).date():
+                return f"kurset «{course}» gikk ut {expiry:%d.%m.%Y}"
+        for s, e, kind in self.absences.get(doctor.id, ()):
+            if shift.overlaps(s, e):
+                return f"fravær ({kind})"
+        if self.exempt_from_nights(doctor, shift):
+            return "fritatt for vakt 16–08"
+        return None
+
+    def may_work(self, doctor: Doctor, shift: ShiftInstance) -> bool:
+        return self.reason(doctor, shift) is None

@@ -1,0 +1,537 @@
+"""Domain models of a legevakt roster scenario and of a roster.
+
+Pure pydantic v2: no OR-Tools, HTTP or Excel layout here. Enum *values* are the Norwegian words the
+managers use (they appear in workbooks and JSON files); member names are English for the code.
+Every rule default cites ``shared/domain.md`` (the project's domain reference) via the docs in
+``Rules``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+Id = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class Model(BaseModel):
+    """Strict base: unknown keys are errors, so a typo in a scenario file is reported, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+
+# --------------------------------------------------------------------------- enums
+
+
+class DayType(str, Enum):
+    WEEKDAY = "hverdag"
+    SATURDAY = "lørdag"
+    SUNDAY = "søndag"
+    HOLIDAY = "helligdag"
+
+
+class StationKind(str, Enum):
+    LEGEVAKT = "legevakt"
+    DISTRICT = "bydelslegevakt"
+    REMOTE = "fjernvakt"  # remote on-call (bakvakt from home); no premises
+
+
+class Role(str, Enum):
+    FASTLEGE = "fastlege"
+    ALIS = "ALIS"
+    SPECIALIST = "spesialist"
+    LIS1 = "LIS1"
+    OTHER = "annen"  # other legevakt doctors (employed, locums)
+
+
+class DutyKind(str, Enum):
+    ON_SITE = "tilstedevakt"
+    ON_CALL = "bakvakt"
+
+
+class BurdenCategory(str, Enum):
+    EVENING = "kveld"
+    NIGHT = "natt"
+    WEEKEND = "helg"
+    HOLIDAY = "helligdag"
+
+
+class Employment(str, Enum):
+    """Which rest rule binds the doctor (domain.md: SFS 2305 vs arbeidsmiljøloven ch. 10)."""
+
+    SELF_EMPLOYED = "selvstendig"  # SFS 2305 pkt 7.4
+    EMPLOYEE = "ansatt"  # arbeidsmiljøloven §10-8
+
+
+class Supervision(str, Enum):
+    """What kind of bakvakt a doctor who may not work alone needs (akuttmedisinforskriften §7)."""
+
+    NONE = "ingen"
+    PHONE = "telefon"
+    ON_SITE = "tilstede"
+
+
+class ExemptionReason(str, Enum):
+    """Grounds for refusing 16:00–08:00 duty (fastlegeforskriften §13; domain.md)."""
+
+    OVER_AGE = "over 60"
+    PREGNANCY = "graviditet"
+    BREASTFEEDING = "amming"
+    MUNICIPAL = "kommunalt vedtak"
+
+
+class AbsenceKind(str, Enum):
+    HOLIDAY = "ferie"
+    COURSE = "kurs"
+    SICK = "sykdom"
+    PARENTAL = "permisjon"
+    OTHER = "annet"
+
+
+# --------------------------------------------------------------------------- period and rules
+
+
+class Period(Model):
+    """First and last day (inclusive). Times inside are Europe/Oslo wall-clock."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError("siste dag kan ikke være før første dag")
+        if (self.end - self.start).days > 366:
+            raise ValueError("perioden kan være høyst ett år")
+        return self
+
+    def days(self) -> list[dt.date]:
+        n = (self.end - self.start).days + 1
+        return [self.start + dt.timedelta(days=i) for i in range(n)]
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+class BurdenWeights(Model):
+    """Burden points per hour by when the hour falls.
+
+    Defaults from domain.md ("Holidays and burden": ratio of an older bakvakt pay scale
+    150/200/230 NOK per hour). Weekday day hours are not named there; assumed 1.0 like evenings.
+    """
+
+    weekday_day: float = Field(1.0, ge=0)
+    weekday_evening: float = Field(1.0, ge=0)
+    weekday_night: float = Field(1.5, ge=0)
+    weekend_day: float = Field(1.33, ge=0)
+    weekend_night: float = Field(1.8, ge=0)
+    heavy_eve: float = Field(2.0, ge=0)
+    on_call_factor: float = Field(
+        1 / 7,
+        ge=0,
+        le=1,
+        description="on-call away from the workplace counts as at least 1/7 working time "
+        "(arbeidsmiljøloven §10-4(3)); used as the burden factor of bakvakt hours",
+    )
+
+
+class ObjectiveWeights(Model):
+    """Weights of the objective terms, in order of importance (issue 2: open slots ≫ fairness >
+    spacing > wishes > preferred station). All in one place; solver/objective.py reads them."""
+
+    open_slot: int = Field(100_000, ge=0)
+    uncovered_bakvakt_hour: int = Field(100_000, ge=0)
+    max_relative_deviation: int = Field(200, ge=0)
+    sum_deviation: int = Field(10, ge=0)
+    category_balance: int = Field(20, ge=0)
+    spacing: int = Field(5, ge=0)
+    wish: int = Field(2, ge=0)
+    preferred_station: int = Field(1, ge=0)
+
+
+class Rules(Model):
+    """Tunable rules. Defaults cite domain.md; a municipality changes them here, never in code."""
+
+    rest_hours_self_employed: float = Field(
+        8, ge=0, description="SFS 2305 pkt 7.4: at least 8 h off between two work periods"
+    )
+    rest_hours_employee: float = Field(
+        11, ge=0, description="arbeidsmiljøloven §10-8: 11 h rest per 24 h (8 h by agreement)"
+    )
+    weekly_rest_hours_employee: float = Field(
+        35, ge=0, description="arbeidsmiljøloven §10-8: 35 h continuous rest per 7 days"
+    )
+    on_call_counts_as_rest: bool = Field(
+        True, description="arbeidsmiljøloven §10-4(3): on-call time without call-out can count as rest"
+    )
+    max_consecutive_nights: int = Field(3, ge=1)
+    max_shifts_per_7_days: int | None = Field(
+        3, ge=1, description="rolling 7 days; Legeforeningen asked for 1 (optional limit)"
+    )
+    max_hours_per_7_days: float | None = Field(48, gt=0, description="rolling 7 days, real hours")
+    spacing_target_days: int = Field(
+        4, ge=0, description="soft: shifts closer than this many days are penalised"
+    )
+    night_start: dt.time = dt.time(23, 0)
+    night_end: dt.time = dt.time(8, 0)
+    evening_start: dt.time = dt.time(16, 0)
+    exemption_start: dt.time = Field(
+        dt.time(16, 0), description="fastlegeforskriften §13: exemption covers 16:00–08:00"
+    )
+    exemption_end: dt.time = dt.time(8, 0)
+    exemption_age: int = Field(60, ge=50, le=75, description="raised from 55 to 60 in 2013")
+    sunday_type_start: dt.time = Field(
+        dt.time(18, 0), description="arbeidsmiljøloven §10-10: from 18:00 the day before"
+    )
+    heavy_eve_start: dt.time = Field(
+        dt.time(15, 0), description="arbeidsmiljøloven §10-10: 15:00 on Christmas/Easter/Pentecost eve"
+    )
+    night_category_min_hours: float = Field(3, gt=0, description="a shift counts as a night with this many night hours")
+    lis1_temporary_rule: bool = Field(
+        False, description="KS temporary rule 2021–2024 (LIS1 without bakvakt); off by default"
+    )
+    burden: BurdenWeights = Field(default_factory=BurdenWeights)
+    weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
+
+
+# --------------------------------------------------------------------------- stations and shifts
+
+
+class Station(Model):
+    id: Id
+    name: str = Field(min_length=1)
+    kind: StationKind
+    address: str = ""
+
+
+class ShiftTemplate(Model):
+    """A recurring shift. ``end < start`` means the shift crosses midnight; ``end == start`` is
+    refused as ambiguous (zero or 24 hours); a 24 h duty is two templates."""
+
+    id: Id
+    station: Id
+    label: str = Field(min_length=1, description="dag, kveld, natt, helg, bakvakt …")
+    start: dt.time
+    end: dt.time
+    day_types: list[DayType] = Field(min_length=1)
+    demand_min: int = Field(1, ge=0)
+    demand_max: int = Field(1, ge=0)
+    min_qualified: int = Field(
+        1, ge=0, description="how many of the doctors must be qualified to work alone"
+    )
+    duty: DutyKind = DutyKind.ON_SITE
+    on_call_can_attend: bool = Field(
+        False, description="bakvakt only: the doctor on call can come in (on-site supervision)"
+    )
+    required_skill: str | None = None
+    counts_as: list[BurdenCategory] | None = Field(
+        None, description="burden categories; derived from the hours when not given"
+    )
+    active_from: dt.date | None = None
+    active_to: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ShiftTemplate:
+        if self.start == self.end:
+            raise ValueError("slutt kan ikke være lik start")
+        if self.demand_max < self.demand_min:
+            raise ValueError("maks antall leger kan ikke være mindre enn min antall")
+        if self.duty == DutyKind.ON_SITE and self.min_qualified > self.demand_min:
+            raise ValueError("antall som kan gå alene kan ikke være større enn min antall leger")
+        if self.active_from and self.active_to and self.active_to < self.active_from:
+            raise ValueError("gyldig til kan ikke være før gyldig fra")
+        return self
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end < self.start
+
+
+# --------------------------------------------------------------------------- doctors
+
+
+class Competence(Model):
+    """Inputs for akuttmedisinforskriften §7. ``qualified`` set explicitly overrides derivation."""
+
+    qualified: bool | None = None
+    specialist_general_practice: bool = False
+    clinical_months: int = Field(0, ge=0, description="months of clinical service after authorisation")
+    legevakt_shifts_done: int = Field(0, ge=0)
+    municipal_gp_years: float = Field(0, ge=0)
+    lis1_completed: bool = False
+
+
+class Exemption(Model):
+    reason: ExemptionReason
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Exemption:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError("fritaket slutter før det begynner")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+class Doctor(Model):
+    id: Id
+    name: str = Field(min_length=1)
+    role: Role
+    competence: Competence = Field(default_factory=Competence)
+    courses: dict[str, dt.date] = Field(
+        default_factory=dict,
+        description="course name → expiry date; an expired course blocks duty (domain.md)",
+    )
+    employment: Employment = Employment.SELF_EMPLOYED
+    birth_date: dt.date | None = None
+    skills: list[str] = Field(default_factory=list)
+    stations: list[Id] = Field(default_factory=list, description="empty: every station")
+    shift_labels: list[str] = Field(default_factory=list, description="empty: every label")
+    preferred_stations: list[Id] = Field(default_factory=list)
+    share: float = Field(1.0, ge=0, le=5, description="vaktandel: 1.0 = a normal share")
+    min_shifts: int = Field(0, ge=0)
+    max_shifts: int | None = Field(None, ge=0)
+    exemptions: list[Exemption] = Field(default_factory=list)
+    can_bakvakt: bool = False
+    supervision: Supervision = Field(
+        Supervision.PHONE,
+        description="the bakvakt a non-qualified doctor needs: by phone or able to come in",
+    )
+
+    @model_validator(mode="after")
+    def _limits(self) -> Doctor:
+        if self.max_shifts is not None and self.max_shifts < self.min_shifts:
+            raise ValueError("maks antall vakter kan ikke være mindre enn min antall vakter")
+        return self
+
+
+# --------------------------------------------------------------------------- events
+
+
+class Absence(Model):
+    """Whole days (``start``/``end`` dates, inclusive) or an exact range (datetimes, Oslo time)."""
+
+    doctor: Id
+    start: dt.datetime | dt.date
+    end: dt.datetime | dt.date
+    kind: AbsenceKind = AbsenceKind.HOLIDAY
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Absence:
+        if isinstance(self.start, dt.datetime) != isinstance(self.end, dt.datetime):
+            raise ValueError("start og slutt må begge være datoer eller begge tidspunkt")
+        if self.end < self.start or (isinstance(self.end, dt.datetime) and self.end == self.start):
+            raise ValueError("fraværet slutter før det begynner")
+        return self
+
+
+class Wish(Model):
+    """A doctor wants (or does not want) a day, or one shift template on that day."""
+
+    doctor: Id
+    date: dt.date
+    template: Id | None = None
+    wants: bool = False
+    weight: int = Field(1, ge=1, le=10)
+
+
+class Pin(Model):
+    """A fixed assignment the solver must keep."""
+
+    doctor: Id
+    date: dt.date
+    template: Id
+
+
+class History(Model):
+    """Burden carried in earlier periods, so fairness runs across months."""
+
+    doctor: Id
+    shifts: int = Field(0, ge=0)
+    hours: float = Field(0, ge=0)
+    nights: int = Field(0, ge=0)
+    weekends: int = Field(0, ge=0)
+    holidays: int = Field(0, ge=0)
+    points: float = Field(0, ge=0)
+    periods: int = Field(0, ge=0, description="how many earlier periods the figures cover")
+
+
+class ExtraHoliday(Model):
+    """A local day treated as a public holiday (julaften, nyttårsaften …)."""
+
+    date: dt.date
+    name: str = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class Scenario(Model):
+    name: str = Field(min_length=1)
+    period: Period
+    rules: Rules = Field(default_factory=Rules)
+    stations: list[Station] = Field(min_length=1)
+    templates: list[ShiftTemplate] = Field(min_length=1)
+    doctors: list[Doctor] = Field(min_length=1)
+    absences: list[Absence] = Field(default_factory=list)
+    wishes: list[Wish] = Field(default_factory=list)
+    pins: list[Pin] = Field(default_factory=list)
+    history: list[History] = Field(default_factory=list)
+    extra_holidays: list[ExtraHoliday] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        """Cross-references, every problem at once (pydantic collects the list)."""
+        problems: list[str] = []
+        problems += _duplicates("stations", [s.id for s in self.stations])
+        problems += _duplicates("templates", [t.id for t in self.templates])
+        problems += _duplicates("doctors", [d.id for d in self.doctors])
+        station_ids = {s.id for s in self.stations}
+        template_ids = {t.id for t in self.templates}
+        doctor_ids = {d.id for d in self.doctors}
+        for i, t in enumerate(self.templates):
+            if t.station not in station_ids:
+                problems.append(f"templates[{i}].station: ukjent stasjon «{t.station}»")
+        for i, d in enumerate(self.doctors):
+            for j, s in enumerate(d.stations):
+                if s not in station_ids:
+                    problems.append(f"doctors[{i}].stations[{j}]: ukjent stasjon «{s}»")
+            for j, s in enumerate(d.preferred_stations):
+                if s not in station_ids:
+                    problems.append(f"doctors[{i}].preferred_stations[{j}]: ukjent stasjon «{s}»")
+        for field, items in (("absences", self.absences), ("wishes", self.wishes), ("pins", self.pins),
+                             ("history", self.history)):
+            for i, item in enumerate(items):
+                if item.doctor not in doctor_ids:
+                    problems.append(f"{field}[{i}].doctor: lege «{item.doctor}» finnes ikke")
+        for field, items in (("wishes", self.wishes), ("pins", self.pins)):
+            for i, item in enumerate(items):
+                if item.template is not None and item.template not in template_ids:
+                    problems.append(f"{field}[{i}].template: ukjent vakttype «{item.template}»")
+                if item.date not in self.period:
+                    problems.append(
+                        f"{field}[{i}].date: {item.date:%d.%m.%Y} er utenfor perioden "
+                        f"{self.period.start:%d.%m.%Y}–{self.period.end:%d.%m.%Y}"
+                    )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # lookups used everywhere; cheap enough to rebuild on demand
+    def doctor(self, doctor_id: str) -> Doctor:
+        return next(d for d in self.doctors if d.id == doctor_id)
+
+    def station(self, station_id: str) -> Station:
+        return next(s for s in self.stations if s.id == station_id)
+
+    def template(self, template_id: str) -> ShiftTemplate:
+        return next(t for t in self.templates if t.id == template_id)
+
+
+def _duplicates(field: str, ids: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for i, x in enumerate(ids):
+        if x in seen:
+            out.append(f"{field}[{i}].id: «{x}» er brukt mer enn én gang")
+        seen.add(x)
+    return out
+
+
+# --------------------------------------------------------------------------- roster (the output)
+
+
+def shift_key(template_id: str, day: dt.date) -> str:
+    """Stable key of one shift instance: ``<template>/<YYYY-MM-DD>`` (start date)."""
+    return f"{template_id}/{day.isoformat()}"
+
+
+class Assignment(Model):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    doctor: Id
+    template: Id
+    date: dt.date
+
+    @property
+    def shift(self) -> str:
+        return shift_key(self.template, self.date)
+
+
+class OpenSlot(Model):
+    """A place in a shift left unfilled. Never silent: exported and listed prominently."""
+
+    template: Id
+    date: dt.date
+    missing: int = Field(ge=1)
+    reason: str = ""
+
+
+class SolveStatus(str, Enum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"
+    MODEL_INVALID = "model_invalid"
+
+
+class SolveStats(Model):
+    status: SolveStatus
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = Field(None, description="(objective − bound) / max(1, |objective|)")
+    wall_time: float = 0.0
+    first_feasible_time: float | None = None
+    build_time: float = 0.0
+    seed: int = 0
+    workers: int = 0
+    time_limit: float = 0.0
+    strict: bool = False
+    terms: dict[str, float] = Field(default_factory=dict, description="objective term → weighted value")
+    program_version: str = ""
+    variables: int = 0
+    constraints: int = 0
+
+
+class Roster(Model):
+    """Assignments for a scenario's period, with open slots and, when solved here, the figures."""
+
+    scenario: str
+    period: Period
+    assignments: list[Assignment] = Field(default_factory=list)
+    open_slots: list[OpenSlot] = Field(default_factory=list)
+    uncovered_bakvakt: list[tuple[dt.datetime, dt.datetime]] = Field(
+        default_factory=list, description="intervals with a station open and no named bakvakt"
+    )
+    stats: SolveStats | None = None
+
+    def by_doctor(self) -> dict[str, list[Assignment]]:
+        out: dict[str, list[Assignment]] = {}
+        for a in sorted(self.assignments, key=lambda a: (a.date, a.template)):
+            out.setdefault(a.doctor, []).append(a)
+        return out
+
+
+class ProgressEvent(Model):
+    """One improving solution, streamed to the caller (CLI progress line, web SSE)."""
+
+    elapsed: float
+    objective: float
+    bound: float
+    gap: float | None
+    open_slots: int
+    solutions: int
+

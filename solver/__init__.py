@@ -1,0 +1,1 @@
+"""CP-SAT roster model: builder, one module per constraint family, objective, solution."""
