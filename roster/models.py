@@ -517,6 +517,7 @@ class Roster(Model):
         default_factory=list, description="intervals with a station open and no named bakvakt"
     )
     stats: SolveStats | None = None
+    warnings: list[str] = Field(default_factory=list, description="Norwegian notes for the manager")
 
     def by_doctor(self) -> dict[str, list[Assignment]]:
         out: dict[str, list[Assignment]] = {}
