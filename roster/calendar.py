@@ -26,7 +26,6 @@ from roster.models import (
 
 OSLO = ZoneInfo("Europe/Oslo")
 UTC = dt.timezone.utc
-_STEP = dt.timedelta(minutes=15)
 
 WEEKDAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
@@ -132,7 +131,7 @@ class ShiftInstance:
 
 
 class BurdenClock:
-    """Weights each quarter hour by when it falls (weekday day/evening/night, weekend or holiday
+    """Weights each hour by when it falls (weekday day/evening/night, weekend or holiday
     day/night, heavy eve). Sunday-type hours begin at ``rules.sunday_type_start`` the day before a
     Sunday or holiday; Saturday counts as weekend all day (domain.md, "Holidays and burden")."""
 
@@ -147,7 +146,7 @@ class BurdenClock:
         return r.night_start <= t < r.night_end
 
     def weight(self, moment: dt.datetime) -> tuple[float, bool, bool]:
-        """(weight, is_night, is_evening) of the quarter hour starting at ``moment``."""
+        """(weight, is_night, is_evening) of the instant ``moment``."""
         w = self.rules.burden
         t = moment.astimezone(OSLO)
         day, clock = t.date(), t.time()
@@ -167,19 +166,32 @@ class BurdenClock:
             return w.weekday_night, night, evening
         return (w.weekday_evening if evening else w.weekday_day), night, evening
 
+    def _boundaries(self, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+        """Instants inside (start, end) where the weight may change; constant in between."""
+        r = self.rules
+        clocks = {dt.time(0), r.night_start, r.night_end, r.evening_start, r.sunday_type_start, r.heavy_eve_start}
+        first = start.astimezone(OSLO).date() - dt.timedelta(days=1)
+        last = end.astimezone(OSLO).date() + dt.timedelta(days=1)
+        points = {start.astimezone(UTC), end.astimezone(UTC)}
+        day = first
+        while day <= last:
+            for clock in clocks:
+                t = local(day, clock).astimezone(UTC)
+                if start < t < end:
+                    points.add(t)
+            day += dt.timedelta(days=1)
+        return sorted(points)
+
     def measure(self, start: dt.datetime, end: dt.datetime, duty: DutyKind) -> tuple[float, float, float]:
-        """(points, night hours, evening hours) of a real interval."""
+        """(points, night hours, evening hours) of a real interval, exact to the minute and DST-safe."""
         points = night_h = evening_h = 0.0
-        t = start.astimezone(UTC)
-        stop = end.astimezone(UTC)
-        while t < stop:
-            nxt = min(t + _STEP, stop)
-            h = (nxt - t).total_seconds() / 3600
-            wgt, night, evening = self.weight(t)
+        cuts = self._boundaries(start, end)
+        for a, b in zip(cuts, cuts[1:]):
+            h = (b - a).total_seconds() / 3600
+            wgt, night, evening = self.weight(a)
             points += wgt * h
             night_h += h if night else 0.0
             evening_h += h if evening else 0.0
-            t = nxt
         if duty == DutyKind.ON_CALL:
             points *= self.rules.burden.on_call_factor
         return points, night_h, evening_h

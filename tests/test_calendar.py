@@ -77,3 +77,12 @@ def test_bakvakt_hours_count_one_seventh():
     sc = scenario("2026-11-03", "2026-11-03",
                   [template("bak", "08:00", "16:00", duty="bakvakt")], [doctor("a", can_bakvakt=True)])
     assert ShiftIndex(sc).by_key["bak/2026-11-03"].points == pytest.approx(8 / 7)
+
+
+def test_night_hours_are_exact_for_templates_off_the_quarter_hour():
+    # 07:01–08:01 has 59 night minutes (night ends 08:00): below a 1 h night threshold.
+    sc = scenario("2026-11-03", "2026-11-03", [template("tidlig", "07:01", "08:01")], [doctor("a")],
+                  rules={"night_category_min_hours": 1})
+    s = ShiftIndex(sc).by_key["tidlig/2026-11-03"]
+    assert s.night_hours == pytest.approx(59 / 60)
+    assert BurdenCategory.NIGHT not in s.categories
