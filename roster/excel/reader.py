@@ -1,0 +1,444 @@
+"""Import of the manager's workbook: cells → the same dict a JSON scenario holds → ``Scenario``.
+
+There is no second, looser model: the reader only turns cells into values (tolerantly) and
+remembers which cell every value came from; ``Scenario.model_validate`` judges the meaning, and its
+error locations (``doctors[3].role``) are translated back to cells (``Leger!C5``). Every problem is
+reported at once.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import ValidationError
+
+from roster.excel.cells import CellError, is_blank, none_word, parse_cell
+from roster.excel.schema import (
+    COURSES,
+    DOCTORS,
+    EXEMPTIONS,
+    MAX_FILE_BYTES,
+    MAX_UNPACKED_BYTES,
+    SETTINGS,
+    SETTINGS_TITLE,
+    STATIONS,
+    TABLES,
+    TEMPLATES,
+    Column,
+    Kind,
+    Table,
+    normalise,
+)
+from roster.models import Scenario
+from roster.scenario_io import InputError, validation_problems
+
+OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+HEADER_SCAN_ROWS = 10
+
+Path_ = tuple[Any, ...]
+
+
+# --------------------------------------------------------------------------- opening safely
+
+
+def open_workbook(path: str | Path) -> Workbook:
+    """Open an .xlsx for reading values, refusing what is not one (or is too big) with a clear reason."""
+    p = Path(path)
+    source = str(p)
+    if not p.is_file():
+        raise InputError([f"finner ikke filen {p}"], source)
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError([f"filen er {size / 2**20:.0f} MB; grensen er {MAX_FILE_BYTES // 2**20} MB"], source)
+    with p.open("rb") as f:
+        head = f.read(8)
+    if head == OLE2_MAGIC:
+        raise InputError([
+            "filen er passordbeskyttet (kryptert) eller i det gamle .xls-formatet; "
+            "fjern passordet og lagre den som Excel-arbeidsbok (.xlsx)"
+        ], source)
+    if not zipfile.is_zipfile(p):
+        raise InputError(["filen er ikke en Excel-arbeidsbok (.xlsx); lagre den som .xlsx i Excel"], source)
+    try:
+        with zipfile.ZipFile(p) as z:
+            unpacked = sum(info.file_size for info in z.infolist())
+            names = set(z.namelist())
+    except zipfile.BadZipFile:
+        raise InputError(["filen er skadet og kan ikke leses som .xlsx"], source) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InputError([
+            f"arbeidsboken er {unpacked / 2**20:.0f} MB utpakket; grensen er {MAX_UNPACKED_BYTES // 2**20} MB"
+        ], source)
+    if "xl/workbook.xml" not in names:
+        raise InputError(["filen er ikke en Excel-arbeidsbok (.xlsx); lagre den som .xlsx i Excel"], source)
+    try:
+        # data_only: formulas are read as the values Excel last calculated
+        return openpyxl.load_workbook(p, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on malformed XML
+        raise InputError([f"arbeidsboken kan ikke leses ({type(exc).__name__}); lagre den på nytt som .xlsx"],
+                         source) from None
+
+
+def find_sheet(wb: Workbook, title: str) -> Worksheet | None:
+    key = normalise(title)
+    return next((ws for ws in wb.worksheets if normalise(ws.title) == key), None)
+
+
+def ref(ws: Worksheet, row: int, col: int) -> str:
+    return f"{ws.title}!{get_column_letter(col)}{row}"
+
+
+# --------------------------------------------------------------------------- where values came from
+
+
+@dataclass
+class Origins:
+    """Cell of every model path, so a validation error can name its cell."""
+
+    cells: dict[Path_, str] = field(default_factory=dict)
+    rows: dict[Path_, tuple[Table, str, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path_, message: str) -> str | None:
+        for n in range(len(path), 0, -1):
+            key = path[:n]
+            if key in self.cells:
+                return self.cells[key]
+            if key in self.rows:
+                table, sheet, row = self.rows[key]
+                column = table.row_errors.get(message)
+                return self.cells.get(key + (column,), f"{sheet}!A{row}")
+        return None
+
+
+_PATH_TOKEN = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+def parse_path(text: str) -> Path_:
+    out: list[Any] = []
+    for m in _PATH_TOKEN.finditer(text):
+        out.append(int(m.group(1)) if m.group(1) is not None else m.group(2))
+    return tuple(out)
+
+
+def _in_workbook_words(message: str) -> str:
+    """The model's messages as a workbook user reads them (sheets and cells, not JSON)."""
+    message = {
+        "mangler": "må fylles ut",
+        "for få elementer (minst ett)": "arket har ingen rader; minst én trengs",
+    }.get(message, message)
+    if re.fullmatch(r"lege «.*» finnes ikke", message):
+        message += f" i arket {DOCTORS.title}"
+    return message
+
+
+def translate(exc: ValidationError, origins: Origins) -> list[str]:
+    """Pydantic's problems with their JSON paths replaced by the cells they came from."""
+    out = []
+    for problem in validation_problems(exc):
+        path_text, _, message = problem.partition(": ")
+        message = _in_workbook_words(message)
+        where = origins.locate(parse_path(path_text), message)
+        out.append(f"{where}: {message}" if where else problem)
+    return out
+
+
+# --------------------------------------------------------------------------- reading tables
+
+
+@dataclass
+class Problems:
+    """Missing sheets/columns (which make the rest meaningless) apart from problems of single cells."""
+
+    structure: list[str] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)
+    bad: set[str] = field(default_factory=set)  # cells already reported
+
+    def at(self, where: str, message: str) -> None:
+        self.cells.append(f"{where}: {message}")
+        self.bad.add(where)
+
+
+def _set(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for part in path[:-1]:
+        target = target.setdefault(part, {})
+    target[path[-1]] = value
+
+
+@dataclass
+class _Row:
+    item: dict[str, Any]
+    row: int
+    cells: dict[tuple[str, ...], str]  # column field → cell ref (blank cells included)
+    refs: list[Column]  # columns holding references to resolve
+
+
+def _header_map(ws: Worksheet, table: Table) -> tuple[int, dict[int, Column]]:
+    """Row number of the header and column index → Column (by header text or field path)."""
+    names: dict[str, Column] = {}
+    for c in table.columns:
+        names[normalise(c.header)] = c
+        names[normalise(c.path)] = c
+    best: tuple[int, dict[int, Column]] = (1, {})
+    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
+        found = {i + 1: names[normalise(v)] for i, v in enumerate(row)
+                 if isinstance(v, str) and normalise(v) in names}
+        if len(found) > len(best[1]):
+            best = (r, found)
+    return best
+
+
+def read_table(ws: Worksheet, table: Table, problems: Problems) -> list[_Row]:
+    header_row, columns = _header_map(ws, table)
+    present = {c.field for c in columns.values()}
+    for c in table.columns:
+        if c.required and c.field not in present:
+            problems.structure.append(f"{ws.title}!{header_row}:{header_row}: mangler kolonnen «{c.header}»")
+    out: list[_Row] = []
+    for r in range(header_row + 1, ws.max_row + 1):
+        cells = {i: ws.cell(r, i) for i in columns}
+        if all(is_blank(cell.value) for cell in cells.values()):
+            continue  # empty rows are allowed anywhere
+        row = _Row({}, r, {}, [])
+        for i, column in columns.items():
+            cell = cells[i]
+            where = ref(ws, r, i)
+            row.cells[column.field] = where
+            if is_blank(cell.value):
+                continue
+            try:
+                value = parse_cell(column.kind, cell.value, enum=column.enum, noun=column.noun,
+                                   number_format=cell.number_format or "")
+            except CellError as err:
+                problems.at(where, str(err))
+                continue
+            _set(row.item, column.field, value)
+            if column.kind in (Kind.DOCTOR, Kind.STATION, Kind.TEMPLATE, Kind.STATION_LIST):
+                row.refs.append(column)
+        out.append(row)
+    return out
+
+
+class _Resolver:
+    """References typed with another case, as a number, or (doctors) by name → the canonical id.
+
+    Unresolvable references are left as typed: the model's cross-reference check reports them, and
+    the error is translated to the cell like any other."""
+
+    def __init__(self, ids: list[str], names: list[str] | None = None):
+        self.ids = set(ids)
+        self.by_key: dict[str, str | None] = {}
+        pairs = [(normalise(x), x) for x in ids] + [(normalise(n), x) for n, x in zip(names or [], ids)]
+        for key, canonical in pairs:
+            ambiguous = key in self.by_key and self.by_key[key] != canonical
+            self.by_key[key] = None if ambiguous else canonical
+
+    def __call__(self, value: str) -> str:
+        if value in self.ids:
+            return value
+        return self.by_key.get(normalise(value)) or value
+
+
+def _settings(wb: Workbook, data: dict[str, Any], origins: Origins, problems: Problems) -> None:
+    ws = find_sheet(wb, SETTINGS_TITLE)
+    if ws is None:
+        problems.structure.append(f"mangler arket «{SETTINGS_TITLE}»")
+        return
+    by_label = {normalise(s.label): s for s in SETTINGS} | {normalise(".".join(s.path)): s for s in SETTINGS}
+    seen = set()
+    for r in range(1, ws.max_row + 1):
+        label, value = ws.cell(r, 1).value, ws.cell(r, 2)
+        if is_blank(label):
+            continue
+        setting = by_label.get(normalise(label))
+        if setting is None:
+            if r > 1 and not is_blank(value.value):
+                problems.at(ref(ws, r, 1), f"ukjent innstilling «{label}»")
+            continue
+        seen.add(setting.path)
+        where = ref(ws, r, 2)
+        origins.cells[setting.path] = where
+        if setting.path == ("period", "end"):
+            origins.cells[("period",)] = where  # "siste dag kan ikke være før første dag"
+        if is_blank(value.value):
+            continue
+        if setting.nullable and none_word(value.value):
+            _set(data, setting.path, None)
+            continue
+        try:
+            _set(data, setting.path, parse_cell(setting.kind, value.value, number_format=value.number_format or ""))
+        except CellError as err:
+            problems.at(where, str(err))
+    for s in SETTINGS:
+        if s.required and s.path not in seen:
+            problems.structure.append(f"{ws.title}: mangler raden «{s.label}»")
+
+
+def workbook_data(wb: Workbook) -> tuple[dict[str, Any], Origins, Problems]:
+    """The scenario dict of a workbook, where each value came from, and the cell problems found."""
+    data: dict[str, Any] = {}
+    origins = Origins()
+    problems = Problems()
+    _settings(wb, data, origins, problems)
+
+    rows: dict[str, list[_Row]] = {}
+    sheets: dict[str, Worksheet] = {}
+    for table in TABLES:
+        ws = find_sheet(wb, table.title)
+        if ws is None:
+            if table.required:
+                problems.structure.append(f"mangler arket «{table.title}»")
+            rows[table.key] = []
+            continue
+        sheets[table.key] = ws
+        rows[table.key] = read_table(ws, table, problems)
+        if table.key not in (COURSES.key, EXEMPTIONS.key):
+            origins.cells[(table.key,)] = ref(ws, 2, 1)
+
+    doctor_ids = [str(r.item.get("id", "")) for r in rows[DOCTORS.key]]
+    resolvers = {
+        Kind.DOCTOR: _Resolver(doctor_ids, [str(r.item.get("name", "")) for r in rows[DOCTORS.key]]),
+        Kind.STATION: _Resolver([str(r.item.get("id", "")) for r in rows[STATIONS.key]]),
+        Kind.STATION_LIST: _Resolver([str(r.item.get("id", "")) for r in rows[STATIONS.key]]),
+        Kind.TEMPLATE: _Resolver([str(r.item.get("id", "")) for r in rows[TEMPLATES.key]]),
+    }
+    for table_rows in rows.values():
+        for row in table_rows:
+            for column in row.refs:
+                value = row.item
+                for part in column.field[:-1]:
+                    value = value[part]
+                resolve = resolvers[column.kind]
+                old = value[column.field[-1]]
+                value[column.field[-1]] = [resolve(v) for v in old] if isinstance(old, list) else resolve(old)
+
+    for table in TABLES:
+        if table.key in (COURSES.key, EXEMPTIONS.key):
+            continue
+        data[table.key] = []
+        for i, row in enumerate(rows[table.key]):
+            data[table.key].append(row.item)
+            origins.rows[(table.key, i)] = (table, sheets[table.key].title, row.row)
+            for column_field, where in row.cells.items():
+                origins.cells[(table.key, i, *column_field)] = where
+
+    index = {d: i for i, d in enumerate(doctor_ids)}
+    doctors = data.get(DOCTORS.key, [])
+    _attach_courses(rows[COURSES.key], doctors, index, origins, problems)
+    _attach_exemptions(rows[EXEMPTIONS.key], doctors, index, origins, sheets.get(EXEMPTIONS.key), problems)
+    return data, origins, problems
+
+
+def _doctor_of(row: _Row, index: dict[str, int], problems: Problems) -> int | None:
+    doctor = row.item.get("doctor")
+    if doctor is None:
+        return None
+    if doctor not in index:
+        problems.at(row.cells[("doctor",)], f"lege «{doctor}» finnes ikke i arket {DOCTORS.title}")
+        return None
+    return index[doctor]
+
+
+def _attach_courses(rows: list[_Row], doctors: list[dict[str, Any]], index: dict[str, int],
+                    origins: Origins, problems: Problems) -> None:
+    for row in rows:
+        i = _doctor_of(row, index, problems)
+        name, expires = row.item.get("name"), row.item.get("expires")
+        for col in ("doctor", "name", "expires"):
+            if col not in row.item and (col,) in row.cells and row.cells[(col,)] not in problems.bad:
+                problems.at(row.cells[(col,)], "må fylles ut")
+        if i is None or name is None or expires is None:
+            continue
+        courses = doctors[i].setdefault("courses", {})
+        if name in courses:
+            problems.at(row.cells[("name",)], f"kurset «{name}» står to ganger for samme lege")
+            continue
+        courses[name] = expires
+        origins.cells[(DOCTORS.key, i, "courses", name)] = row.cells[("expires",)]
+
+
+def _attach_exemptions(rows: list[_Row], doctors: list[dict[str, Any]], index: dict[str, int],
+                       origins: Origins, ws: Worksheet | None, problems: Problems) -> None:
+    for row in rows:
+        i = _doctor_of(row, index, problems)
+        if i is None:
+            continue
+        item = {k: v for k, v in row.item.items() if k != "doctor"}
+        exemptions = doctors[i].setdefault("exemptions", [])
+        key = (DOCTORS.key, i, "exemptions", len(exemptions))
+        exemptions.append(item)
+        assert ws is not None
+        origins.rows[key] = (EXEMPTIONS, ws.title, row.row)
+        for column_field, where in row.cells.items():
+            origins.cells[key + column_field] = where
+
+
+def _cross_references(data: dict[str, Any], exc: ValidationError, origins: Origins) -> list[str]:
+    """Cross-reference problems hidden behind broken rows.
+
+    Pydantic checks references (unknown doctor, date outside the period) only once every row is
+    valid. To report everything at once, validate again without the broken rows and keep the
+    reference problems that do not name a dropped row's id."""
+    broken: dict[str, set[int]] = {}
+    for err in exc.errors():
+        loc = err["loc"]
+        if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+            broken.setdefault(loc[0], set()).add(loc[1])
+        elif loc and loc[0] in ("period", "name"):
+            return []  # without a period, dates cannot be checked
+    if not broken:
+        return []
+    trimmed = dict(data)
+    if any(err["loc"][:1] == ("rules",) for err in exc.errors()):
+        trimmed.pop("rules", None)
+    kept: dict[str, list[int]] = {}
+    dropped_ids: set[str] = set()
+    for key, bad in broken.items():
+        kept[key] = [i for i in range(len(data[key])) if i not in bad]
+        trimmed[key] = [data[key][i] for i in kept[key]]
+        dropped_ids |= {str(data[key][i].get("id")) for i in bad if isinstance(data[key][i], dict)}
+    try:
+        Scenario.model_validate(trimmed)
+        return []
+    except ValidationError as again:
+        out = []
+        for problem in validation_problems(again):
+            path_text, _, message = problem.partition(": ")
+            path = parse_path(path_text)
+            if len(path) < 3 or any(f"«{i}»" in message for i in dropped_ids):
+                continue
+            if path[0] in kept:
+                path = (path[0], kept[path[0]][path[1]], *path[2:])
+            message = _in_workbook_words(message)
+            where = origins.locate(path, message)
+            out.append(f"{where}: {message}" if where else problem)
+        return out
+
+
+def read_scenario_workbook(path: str | Path) -> Scenario:
+    """The scenario in a manager's workbook; every problem at once, each with its cell."""
+    source = str(path)
+    wb = open_workbook(path)
+    try:
+        data, origins, problems = workbook_data(wb)
+    finally:
+        wb.close()
+    if problems.structure:
+        raise InputError(problems.structure + problems.cells, source)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        found = translate(exc, origins) + _cross_references(data, exc, origins)
+        # a cell that could not be read was left out; its "must be filled in" would say it twice
+        later = [p for p in found if p.split(": ", 1)[0] not in problems.bad]
+        raise InputError(problems.cells + later, source) from None
+    if problems.cells:
+        raise InputError(problems.cells, source)
+    return scenario

@@ -1,0 +1,382 @@
+"""The one map between workbook layout and the scenario model.
+
+Each sheet column names the model field it fills (a path inside one list item), its kind (how a
+cell is parsed and written), a Norwegian header, help text and an example. Template, reader and
+instructions sheet all read these tables, so a column can never mean one thing in the template and
+another in the import. Nested model parts are flattened: rules are a key/value sheet, a doctor's
+competence fields are plain columns, courses and exemptions get their own sheets, lists are
+comma-separated cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from roster.models import (
+    AbsenceKind,
+    BurdenCategory,
+    DayType,
+    DutyKind,
+    Employment,
+    ExemptionReason,
+    Role,
+    StationKind,
+    Supervision,
+)
+
+# Upload limits (documented in docs/excel.md): a workbook is a zip of XML files, so the unpacked
+# size is checked as well, against zip bombs.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+YES = ("ja", "j", "yes", "y", "true", "sann", "x", "1")
+NO = ("nei", "n", "no", "false", "usann", "0", "-")
+NONE_WORDS = ("ingen", "none", "av")  # an optional limit switched off
+
+DATE_FORMAT = "dd.mm.yyyy"
+TIME_FORMAT = "hh:mm"
+DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
+
+
+class Kind(str, Enum):
+    """How a cell is parsed (reader) and written (template)."""
+
+    TEXT = "text"
+    ID = "id"  # text; numbers typed as ids (101, 101.0) become "101"
+    DOCTOR = "doctor"  # reference to Leger.ID (also matched by name, case-insensitive)
+    STATION = "station"  # reference to Stasjoner.ID
+    TEMPLATE = "template"  # reference to Vakttyper.ID
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    DATE = "date"
+    TIME = "time"
+    DATE_OR_DATETIME = "date_or_datetime"
+    ENUM = "enum"
+    ENUM_LIST = "enum_list"
+    TEXT_LIST = "text_list"
+    STATION_LIST = "station_list"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: tuple[str, ...]
+    kind: Kind
+    help: str
+    example: str
+    enum: type[Enum] | None = None
+    noun: str = "verdi"  # "ukjent <noun> «x»"
+    required: bool = False
+    nullable: bool = False  # "ingen" means None (optional limits)
+    width: int = 14
+
+    @property
+    def path(self) -> str:
+        return ".".join(self.field)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet, one row per item of a scenario list (or, with ``parent``, of a doctor's list)."""
+
+    title: str
+    key: str
+    columns: tuple[Column, ...]
+    help: str
+    required: bool = False  # the sheet must exist and have rows
+    # model-level errors of an item (pydantic model validators) → the column they are about
+    row_errors: dict[str, str] = field(default_factory=dict)
+
+
+def _enum_values(enum: type[Enum]) -> list[str]:
+    return [str(m.value) for m in enum]
+
+
+# --------------------------------------------------------------------------- settings sheet
+
+SETTINGS_TITLE = "Periode og regler"
+
+
+@dataclass(frozen=True)
+class Setting:
+    label: str
+    path: tuple[str, ...]  # from the scenario root
+    kind: Kind
+    help: str
+    nullable: bool = False
+    required: bool = False
+    example: str = ""  # for the instructions; other settings show their default there
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("Navn på planen", ("name",), Kind.TEXT, "Vises i overskriften på vaktplanen.", required=True,
+            example="Bergen legevakt desember 2026"),
+    Setting("Første dag", ("period", "start"), Kind.DATE, "Første dag i perioden (dd.mm.åååå).", required=True,
+            example="01.12.2026"),
+    Setting("Siste dag", ("period", "end"), Kind.DATE, "Siste dag i perioden, tatt med.", required=True,
+            example="31.12.2026"),
+    Setting("Hviletid selvstendige (timer)", ("rules", "rest_hours_self_employed"), Kind.FLOAT,
+            "Minst så mange timer fri mellom to vakter (SFS 2305 pkt 7.4: 8)."),
+    Setting("Hviletid ansatte (timer)", ("rules", "rest_hours_employee"), Kind.FLOAT,
+            "For ansatte leger (arbeidsmiljøloven §10-8: 11)."),
+    Setting("Ukehvile ansatte (timer)", ("rules", "weekly_rest_hours_employee"), Kind.FLOAT,
+            "Sammenhengende fri per 7 dager for ansatte (arbeidsmiljøloven §10-8: 35)."),
+    Setting("Bakvakt teller som hvile", ("rules", "on_call_counts_as_rest"), Kind.BOOL,
+            "ja: bakvakt uten utrykning regnes som hvile (arbeidsmiljøloven §10-4(3))."),
+    Setting("Maks netter på rad", ("rules", "max_consecutive_nights"), Kind.INT, "Flest nattevakter etter hverandre."),
+    Setting("Maks vakter per 7 dager", ("rules", "max_shifts_per_7_days"), Kind.INT,
+            "Flest vakter i løpet av 7 dager; «ingen» slår grensen av.", nullable=True),
+    Setting("Maks timer per 7 dager", ("rules", "max_hours_per_7_days"), Kind.FLOAT,
+            "Flest arbeidstimer i løpet av 7 dager (bakvakt teller 1/7); «ingen» slår grensen av.", nullable=True),
+    Setting("Ønsket avstand mellom vakter (dager)", ("rules", "spacing_target_days"), Kind.INT,
+            "Vakter tettere enn dette unngås om mulig."),
+    Setting("Natt starter", ("rules", "night_start"), Kind.TIME, "Klokkeslett (tt:mm)."),
+    Setting("Natt slutter", ("rules", "night_end"), Kind.TIME, "Klokkeslett (tt:mm)."),
+    Setting("Kveld starter", ("rules", "evening_start"), Kind.TIME, "Klokkeslett (tt:mm)."),
+    Setting("Fritak gjelder fra", ("rules", "exemption_start"), Kind.TIME,
+            "Fritatte leger tar ikke vakt fra dette klokkeslettet (fastlegeforskriften §13: 16:00)."),
+    Setting("Fritak gjelder til", ("rules", "exemption_end"), Kind.TIME,
+            "... til dette klokkeslettet neste dag (08:00)."),
+    Setting("Aldersgrense for fritak", ("rules", "exemption_age"), Kind.INT, "Fastlegeforskriften §13: 60 år."),
+    Setting("Søndagstid fra (dagen før)", ("rules", "sunday_type_start"), Kind.TIME,
+            "Helgetid begynner dagen før søn- og helligdag (arbeidsmiljøloven §10-10: 18:00)."),
+    Setting("Høytidsaften fra", ("rules", "heavy_eve_start"), Kind.TIME,
+            "Julaften, nyttårsaften, påske- og pinseaften fra dette klokkeslettet (15:00)."),
+    Setting("Nattetimer for å telle som natt", ("rules", "night_category_min_hours"), Kind.FLOAT,
+            "En vakt med minst så mange nattetimer teller som nattevakt."),
+    Setting("LIS1 uten bakvakt (midlertidig regel)", ("rules", "lis1_temporary_rule"), Kind.BOOL,
+            "KS' midlertidige regel 2021–2024; normalt nei."),
+    Setting("Belastning: hverdag dag", ("rules", "burden", "weekday_day"), Kind.FLOAT, "Poeng per time."),
+    Setting("Belastning: hverdag kveld", ("rules", "burden", "weekday_evening"), Kind.FLOAT, "Poeng per time."),
+    Setting("Belastning: hverdag natt", ("rules", "burden", "weekday_night"), Kind.FLOAT, "Poeng per time."),
+    Setting("Belastning: helg/helligdag dag", ("rules", "burden", "weekend_day"), Kind.FLOAT, "Poeng per time."),
+    Setting("Belastning: helg/helligdag natt", ("rules", "burden", "weekend_night"), Kind.FLOAT, "Poeng per time."),
+    Setting("Belastning: høytidsaften", ("rules", "burden", "heavy_eve"), Kind.FLOAT, "Poeng per time."),
+    Setting("Belastning: faktor for bakvakt", ("rules", "burden", "on_call_factor"), Kind.FLOAT,
+            "Bakvakttimer ganges med dette (arbeidsmiljøloven §10-4(3): minst 1/7)."),
+    Setting("Vekt: ledig plass", ("rules", "weights", "open_slot"), Kind.INT, "Straff per ubemannet plass."),
+    Setting("Vekt: time uten bakvakt", ("rules", "weights", "uncovered_bakvakt_hour"), Kind.INT,
+            "Straff per time uten navngitt bakvakt."),
+    Setting("Vekt: største avvik fra rettferdig andel", ("rules", "weights", "max_relative_deviation"), Kind.INT, ""),
+    Setting("Vekt: sum avvik fra rettferdig andel", ("rules", "weights", "sum_deviation"), Kind.INT, ""),
+    Setting("Vekt: balanse kveld/natt/helg", ("rules", "weights", "category_balance"), Kind.INT, ""),
+    Setting("Vekt: avstand mellom vakter", ("rules", "weights", "spacing"), Kind.INT, ""),
+    Setting("Vekt: ønsker", ("rules", "weights", "wish"), Kind.INT, ""),
+    Setting("Vekt: foretrukket stasjon", ("rules", "weights", "preferred_station"), Kind.INT, ""),
+)
+
+# --------------------------------------------------------------------------- table sheets
+
+C = Column
+
+STATIONS = Table(
+    "Stasjoner", "stations",
+    (
+        C("ID", ("id",), Kind.ID, "Kort, unik kode for stasjonen.", "BLV", required=True, width=12),
+        C("Navn", ("name",), Kind.TEXT, "Navnet som vises i vaktplanen.", "Bergen legevakt", required=True, width=24),
+        C("Type", ("kind",), Kind.ENUM, "legevakt, bydelslegevakt eller fjernvakt (bakvakt hjemmefra).",
+          "legevakt", StationKind, "stasjonstype", required=True),
+        C("Adresse", ("address",), Kind.TEXT, "Valgfritt.", "Solheimsgaten 9", width=28),
+    ),
+    "Én rad per legevaktstasjon. Bakvakt hjemmefra legges på en egen stasjon av typen fjernvakt.",
+    required=True,
+)
+
+TEMPLATES = Table(
+    "Vakttyper", "templates",
+    (
+        C("ID", ("id",), Kind.ID, "Kort, unik kode; brukes som vaktkode i «Per lege».", "BLV-kveld",
+          required=True, width=14),
+        C("Stasjon", ("station",), Kind.STATION, "ID fra arket Stasjoner.", "BLV", noun="stasjon", required=True),
+        C("Betegnelse", ("label",), Kind.TEXT, "dag, kveld, natt, bakvakt …", "kveld", required=True),
+        C("Start", ("start",), Kind.TIME, "Klokkeslett (tt:mm).", "16:00", required=True, width=9),
+        C("Slutt", ("end",), Kind.TIME, "Klokkeslett; før start betyr over midnatt. Kan ikke være lik start.",
+          "23:00", required=True, width=9),
+        C("Dagtyper", ("day_types",), Kind.ENUM_LIST, "Kommaliste: hverdag, lørdag, søndag, helligdag.",
+          "hverdag, lørdag, søndag, helligdag", DayType, "dagtype", required=True, width=34),
+        C("Min leger", ("demand_min",), Kind.INT, "Så mange leger trengs (standard 1).", "2", width=10),
+        C("Maks leger", ("demand_max",), Kind.INT, "Flest leger på vakten (standard 1).", "2", width=10),
+        C("Min vaktkompetente", ("min_qualified",), Kind.INT,
+          "Så mange må kunne gå alene (akuttmedisinforskriften §7; standard 1).", "1", width=12),
+        C("Vaktform", ("duty",), Kind.ENUM, "tilstedevakt eller bakvakt.", "tilstedevakt", DutyKind, "vaktform"),
+        C("Bakvakt kan møte", ("on_call_can_attend",), Kind.BOOL, "Bare bakvakt: kan rykke ut til stasjonen (ja/nei).",
+          "nei", width=10),
+        C("Krav til ferdighet", ("required_skill",), Kind.TEXT, "Bare leger med denne ferdigheten (se Leger).",
+          "barn", width=14),
+        C("Teller som", ("counts_as",), Kind.ENUM_LIST,
+          "Valgfritt: kveld, natt, helg, helligdag. Tom: regnes ut fra klokkeslettene.", "",
+          BurdenCategory, "kategori", width=16),
+        C("Gyldig fra", ("active_from",), Kind.DATE, "Valgfritt: første dag vakten finnes.", "", width=12),
+        C("Gyldig til", ("active_to",), Kind.DATE, "Valgfritt: siste dag vakten finnes.", "", width=12),
+    ),
+    "Én rad per vakt som går igjen. Et døgn er to eller tre vakttyper (dag, kveld, natt).",
+    required=True,
+    row_errors={
+        "slutt kan ikke være lik start": "end",
+        "maks antall leger kan ikke være mindre enn min antall": "demand_max",
+        "antall som kan gå alene kan ikke være større enn min antall leger": "min_qualified",
+        "gyldig til kan ikke være før gyldig fra": "active_to",
+    },
+)
+
+DOCTORS = Table(
+    "Leger", "doctors",
+    (
+        C("ID", ("id",), Kind.ID, "Kort, unik kode (f.eks. initialer eller ansattnummer).", "kari.n",
+          required=True, width=12),
+        C("Navn", ("name",), Kind.TEXT, "Navnet som vises i vaktplanen.", "Kari Nordmann", required=True, width=22),
+        C("Rolle", ("role",), Kind.ENUM, "fastlege, ALIS, spesialist, LIS1 eller annen.", "fastlege", Role, "rolle",
+          required=True, width=12),
+        C("Tilknytning", ("employment",), Kind.ENUM,
+          "selvstendig (SFS 2305: 8 t hvile) eller ansatt (arbeidsmiljøloven: 11 t hvile).",
+          "selvstendig", Employment, "tilknytning", width=12),
+        C("Fødselsdato", ("birth_date",), Kind.DATE, "Valgfritt.", "15.03.1970", width=12),
+        C("Kan gå alene", ("competence", "qualified"), Kind.BOOL,
+          "ja/nei; tom: regnes ut fra kolonnene til høyre (akuttmedisinforskriften §7).", "", width=10),
+        C("Spesialist i allmennmedisin", ("competence", "specialist_general_practice"), Kind.BOOL, "ja/nei.",
+          "ja", width=12),
+        C("Klinisk tjeneste (mnd)", ("competence", "clinical_months"), Kind.INT,
+          "Måneder klinisk tjeneste etter autorisasjon (krav: 30).", "120", width=10),
+        C("Legevakter gjort", ("competence", "legevakt_shifts_done"), Kind.INT, "Antall legevakter (krav: 40).",
+          "200", width=10),
+        C("År som kommunelege", ("competence", "municipal_gp_years"), Kind.FLOAT, "År (krav: 1).", "8", width=10),
+        C("LIS1 fullført", ("competence", "lis1_completed"), Kind.BOOL, "ja/nei.", "ja", width=10),
+        C("Kan ta bakvakt", ("can_bakvakt",), Kind.BOOL, "ja/nei (må også kunne gå alene).", "nei", width=10),
+        C("Veiledning", ("supervision",), Kind.ENUM,
+          "Bakvakt en lege som ikke kan gå alene trenger: telefon eller tilstede.", "telefon",
+          Supervision, "veiledning", width=11),
+        C("Ferdigheter", ("skills",), Kind.TEXT_LIST, "Kommaliste, f.eks. barn.", "", width=14),
+        C("Stasjoner", ("stations",), Kind.STATION_LIST, "Kommaliste med stasjons-ID; tom: alle.", "BLV, FANA",
+          noun="stasjon", width=14),
+        C("Vakttyper", ("shift_labels",), Kind.TEXT_LIST, "Kommaliste med betegnelser; tom: alle.", "", width=14),
+        C("Foretrukne stasjoner", ("preferred_stations",), Kind.STATION_LIST, "Kommaliste med stasjons-ID.",
+          "FANA", noun="stasjon", width=14),
+        C("Vaktandel", ("share",), Kind.FLOAT, "1 = vanlig andel, 0,5 = halv (standard 1).", "1", width=10),
+        C("Min vakter", ("min_shifts",), Kind.INT, "Minst så mange vakter i perioden.", "0", width=9),
+        C("Maks vakter", ("max_shifts",), Kind.INT, "Flest vakter i perioden; tom: ingen grense.", "", width=9),
+    ),
+    "Én rad per lege i vaktordningen. Kurs og fritak føres i egne ark.",
+    required=True,
+    row_errors={"maks antall vakter kan ikke være mindre enn min antall vakter": "max_shifts"},
+)
+
+COURSES = Table(
+    "Kurs", "courses",
+    (
+        C("Lege", ("doctor",), Kind.DOCTOR, "ID fra arket Leger.", "kari.n", noun="lege", required=True),
+        C("Kurs", ("name",), Kind.TEXT, "Kursets navn.", "Akuttmedisinkurs", required=True, width=22),
+        C("Gyldig til", ("expires",), Kind.DATE, "Utløpsdato; utløpt kurs stenger for vakt.", "31.12.2027",
+          required=True, width=12),
+    ),
+    "Påkrevde kurs (akuttmedisin, vold og trusler) med utløpsdato, én rad per lege og kurs.",
+)
+
+EXEMPTIONS = Table(
+    "Fritak", "exemptions",
+    (
+        C("Lege", ("doctor",), Kind.DOCTOR, "ID fra arket Leger.", "ola.h", noun="lege", required=True),
+        C("Grunn", ("reason",), Kind.ENUM, "over 60, graviditet, amming eller kommunalt vedtak.", "over 60",
+          ExemptionReason, "fritaksgrunn", required=True, width=16),
+        C("Fra", ("start",), Kind.DATE, "Valgfritt: første dag.", "", width=12),
+        C("Til", ("end",), Kind.DATE, "Valgfritt: siste dag.", "", width=12),
+    ),
+    "Fritak fra vakt 16–08 (fastlegeforskriften §13).",
+    row_errors={"fritaket slutter før det begynner": "end"},
+)
+
+ABSENCES = Table(
+    "Fravær", "absences",
+    (
+        C("Lege", ("doctor",), Kind.DOCTOR, "ID fra arket Leger.", "kari.n", noun="lege", required=True),
+        C("Fra", ("start",), Kind.DATE_OR_DATETIME, "Dato (hele dager) eller dato og klokkeslett.", "21.12.2026",
+          required=True, width=17),
+        C("Til", ("end",), Kind.DATE_OR_DATETIME, "Dato (tatt med) eller dato og klokkeslett.", "27.12.2026",
+          required=True, width=17),
+        C("Type", ("kind",), Kind.ENUM, "ferie, kurs, sykdom, permisjon eller annet.", "ferie", AbsenceKind,
+          "fraværstype"),
+        C("Merknad", ("note",), Kind.TEXT, "Valgfritt.", "", width=24),
+    ),
+    "Ferie, kurs og annet fravær. Legen får ingen vakt som overlapper.",
+    row_errors={
+        "fraværet slutter før det begynner": "end",
+        "start og slutt må begge være datoer eller begge tidspunkt": "end",
+    },
+)
+
+WISHES = Table(
+    "Ønsker", "wishes",
+    (
+        C("Lege", ("doctor",), Kind.DOCTOR, "ID fra arket Leger.", "kari.n", noun="lege", required=True),
+        C("Dato", ("date",), Kind.DATE, "En dag i perioden.", "24.12.2026", required=True, width=12),
+        C("Vakttype", ("template",), Kind.TEMPLATE, "Valgfritt: ID fra Vakttyper; tom: hele dagen.", "",
+          noun="vakttype"),
+        C("Ønsker vakt", ("wants",), Kind.BOOL, "ja: vil ha vakten; nei: vil ikke (standard nei).", "nei", width=10),
+        C("Vekt", ("weight",), Kind.INT, "1–10, hvor viktig ønsket er (standard 1).", "3", width=7),
+    ),
+    "Ønsker for og mot vakter. Oppfylles så langt det går.",
+)
+
+PINS = Table(
+    "Låste vakter", "pins",
+    (
+        C("Lege", ("doctor",), Kind.DOCTOR, "ID fra arket Leger.", "kari.n", noun="lege", required=True),
+        C("Dato", ("date",), Kind.DATE, "Startdagen for vakten.", "01.12.2026", required=True, width=12),
+        C("Vakttype", ("template",), Kind.TEMPLATE, "ID fra Vakttyper.", "BLV-kveld", noun="vakttype", required=True),
+    ),
+    "Vakter som allerede er avtalt og skal stå.",
+)
+
+HISTORY = Table(
+    "Historikk", "history",
+    (
+        C("Lege", ("doctor",), Kind.DOCTOR, "ID fra arket Leger.", "kari.n", noun="lege", required=True),
+        C("Vakter", ("shifts",), Kind.INT, "Vakter i tidligere perioder.", "14", width=9),
+        C("Timer", ("hours",), Kind.FLOAT, "Timer.", "98", width=9),
+        C("Netter", ("nights",), Kind.INT, "Nattevakter.", "4", width=9),
+        C("Helger", ("weekends",), Kind.INT, "Helgevakter.", "3", width=9),
+        C("Helligdager", ("holidays",), Kind.INT, "Vakter på helligdager.", "1", width=11),
+        C("Poeng", ("points",), Kind.FLOAT, "Belastningspoeng.", "120,5", width=9),
+        C("Perioder", ("periods",), Kind.INT, "Hvor mange perioder tallene dekker.", "6", width=9),
+    ),
+    "Belastning fra tidligere perioder, så fordelingen blir rettferdig over tid. "
+    "Lim inn arket «Historikk ut» fra forrige måneds vaktplan.",
+)
+
+EXTRA_HOLIDAYS = Table(
+    "Ekstra helligdager", "extra_holidays",
+    (
+        C("Dato", ("date",), Kind.DATE, "En lokal fridag som regnes som helligdag.", "24.12.2026", required=True,
+          width=12),
+        C("Navn", ("name",), Kind.TEXT, "Navnet som vises i vaktplanen.", "Julaften", required=True, width=20),
+    ),
+    "Valgfritt: lokale dager som skal regnes som helligdag (offentlige helligdager er med fra før).",
+)
+
+TABLES: tuple[Table, ...] = (
+    STATIONS, TEMPLATES, DOCTORS, COURSES, EXEMPTIONS, ABSENCES, WISHES, PINS, HISTORY, EXTRA_HOLIDAYS,
+)
+INSTRUCTIONS_TITLE = "Instruksjoner"
+LISTS_TITLE = "Lister"
+
+# Dropdown sources: enum columns get their values, references the ID column of their sheet.
+REFERENCE_SHEETS = {Kind.DOCTOR: DOCTORS, Kind.STATION: STATIONS, Kind.TEMPLATE: TEMPLATES}
+DAY_TYPE_CHOICES = (
+    "hverdag, lørdag, søndag, helligdag",
+    "hverdag",
+    "lørdag, søndag, helligdag",
+    "lørdag",
+    "søndag, helligdag",
+    "hverdag, lørdag",
+)
+
+
+def enum_values(column: Column | Setting) -> list[str]:
+    enum = getattr(column, "enum", None)
+    return _enum_values(enum) if enum else []
+
+
+def normalise(text: object) -> str:
+    """Header/name comparison key: case, soft hyphens, runs of spaces and line breaks ignored."""
+    return " ".join(str(text).replace("\u00ad", "").split()).casefold()

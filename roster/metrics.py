@@ -1,0 +1,226 @@
+"""Fairness metrics: who carries what in a roster, and how evenly.
+
+Per doctor: counts, real hours, burden points against the fair-share target of ``roster.targets``
+(history included), shift frequency and wishes. Per group (all, per role, per station): spread,
+dispersion and inequality of the *normalised burden* ``(history_points + points) / target``, where
+1.0 is exactly the doctor's fair share — normalising by target makes doctors with different
+vaktandel (share) and different pools (on-site, on-call) comparable. Definitions: ``docs/metrics.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from roster.calendar import ShiftIndex, ShiftInstance
+from roster.models import BurdenCategory, History, Roster, Scenario
+from roster.targets import burden_targets
+
+OVER_TARGET_MARGIN = 0.10  # issue 4: "doctors over their target by more than 10 %"
+CLOSE_PAIR_DAYS = (3, 7)  # issue 4: pairs of shifts within 3 and within 7 days
+
+
+@dataclass
+class DoctorMetrics:
+    """One doctor's load in one roster. ``hours`` are on-site hours; on-call hours are separate."""
+
+    doctor: str
+    name: str
+    role: str
+    share: float
+    shifts: int = 0
+    hours: float = 0.0
+    nights: int = 0
+    evenings: int = 0
+    weekends: int = 0
+    holidays: int = 0
+    bakvakt_hours: float = 0.0
+    points: float = 0.0
+    history_points: float = 0.0
+    target: float = 0.0
+    relative_deviation: float | None = None
+    wishes_granted: int = 0
+    wishes_denied: int = 0
+    mean_gap_days: float | None = None
+    min_gap_days: int | None = None
+    pairs_within_3: int = 0
+    pairs_within_7: int = 0
+    longest_run: int = 0
+    stations: list[str] = field(default_factory=list)
+
+    @property
+    def normalised_burden(self) -> float | None:
+        """(history + period points) / target: 1.0 is exactly the fair share."""
+        if self.relative_deviation is None:
+            return None
+        return 1.0 + self.relative_deviation
+
+
+@dataclass(frozen=True)
+class GroupMetrics:
+    """Distribution of normalised burden over a group of doctors (those with a target > 0)."""
+
+    group: str
+    doctors: int
+    min: float | None
+    median: float | None
+    max: float | None
+    spread: float | None
+    std: float | None
+    cv: float | None
+    gini: float | None
+    jain: float | None
+    over_target: int
+
+
+def _gaps(days: list[dt.date]) -> list[int]:
+    return [(b - a).days for a, b in zip(days, days[1:])]
+
+
+def _pairs_within(days: list[dt.date], limit: int) -> int:
+    """Pairs of shifts (any two, not only neighbours) whose start dates are at most ``limit`` days apart."""
+    return sum(1 for i, a in enumerate(days) for b in days[i + 1:] if (b - a).days <= limit)
+
+
+def longest_run(days: Iterable[dt.date]) -> int:
+    """Longest stretch of consecutive calendar dates on which a shift starts."""
+    best = run = 0
+    previous: dt.date | None = None
+    for day in sorted(set(days)):
+        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
+        best = max(best, run)
+        previous = day
+    return best
+
+
+def _wish_granted(wish_template: str | None, wants: bool, mine: list[ShiftInstance], day: dt.date) -> bool:
+    has = any(s.date == day and (wish_template is None or s.template == wish_template) for s in mine)
+    return has == wants
+
+
+def doctor_metrics(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> list[DoctorMetrics]:
+    """Metrics of every doctor of the scenario, in scenario order.
+
+    Assignments naming an unknown doctor or shift are skipped here: the checker reports them.
+    """
+    index = index or ShiftIndex(scenario)
+    targets = burden_targets(scenario, index)
+    history = {h.doctor: h.points for h in scenario.history}
+    mine: dict[str, list[ShiftInstance]] = {d.id: [] for d in scenario.doctors}
+    for a in roster.assignments:
+        shift = index.by_key.get(a.shift)
+        if shift is not None and a.doctor in mine:
+            mine[a.doctor].append(shift)
+
+    out = []
+    for d in scenario.doctors:
+        shifts = sorted(mine[d.id], key=lambda s: (s.start, s.template))
+        m = DoctorMetrics(doctor=d.id, name=d.name, role=d.role.value, share=d.share)
+        m.shifts = len(shifts)
+        m.hours = sum(s.hours for s in shifts if s.on_site)
+        m.bakvakt_hours = sum(s.hours for s in shifts if not s.on_site)
+        m.nights = sum(BurdenCategory.NIGHT in s.categories for s in shifts)
+        m.evenings = sum(BurdenCategory.EVENING in s.categories for s in shifts)
+        m.weekends = sum(BurdenCategory.WEEKEND in s.categories for s in shifts)
+        m.holidays = sum(BurdenCategory.HOLIDAY in s.categories for s in shifts)
+        m.points = sum(s.points for s in shifts)
+        m.history_points = history.get(d.id, 0.0)
+        m.target = sum(t.total for (doc, _pool), t in targets.items() if doc == d.id)
+        if m.target > 0:
+            m.relative_deviation = (m.history_points + m.points - m.target) / m.target
+        for w in scenario.wishes:
+            if w.doctor == d.id:
+                if _wish_granted(w.template, w.wants, shifts, w.date):
+                    m.wishes_granted += 1
+                else:
+                    m.wishes_denied += 1
+        days = [s.date for s in shifts]
+        gaps = _gaps(days)
+        if gaps:
+            m.mean_gap_days = statistics.fmean(gaps)
+            m.min_gap_days = min(gaps)
+        m.pairs_within_3 = _pairs_within(days, CLOSE_PAIR_DAYS[0])
+        m.pairs_within_7 = _pairs_within(days, CLOSE_PAIR_DAYS[1])
+        m.longest_run = longest_run(days)
+        m.stations = sorted({s.station for s in shifts})
+        out.append(m)
+    return out
+
+
+def gini(values: Iterable[float]) -> float:
+    """Gini coefficient: mean absolute difference over all ordered pairs / (2 · mean); 0 = equal."""
+    x = np.asarray(list(values), dtype=float)
+    if x.size == 0 or x.mean() == 0:
+        return 0.0
+    return float(np.abs(x[:, None] - x[None, :]).mean() / (2 * x.mean()))
+
+
+def jain(values: Iterable[float]) -> float:
+    """Jain's fairness index (Σx)² / (n · Σx²) (Jain, Chiu & Hawe 1984): 1 = equal, 1/n = one has all."""
+    x = np.asarray(list(values), dtype=float)
+    if x.size == 0 or not (x**2).sum():
+        return 1.0
+    return float(x.sum() ** 2 / (x.size * (x**2).sum()))
+
+
+def group_metrics(group: str, members: Iterable[DoctorMetrics]) -> GroupMetrics:
+    """Statistics of normalised burden over the members that have a target."""
+    values = [m.normalised_burden for m in members if m.normalised_burden is not None]
+    if not values:
+        return GroupMetrics(group, 0, None, None, None, None, None, None, None, None, 0)
+    x = np.asarray(values, dtype=float)
+    mean = float(x.mean())
+    std = float(x.std())  # population standard deviation: the group is the whole pool, not a sample
+    return GroupMetrics(
+        group=group,
+        doctors=len(values),
+        min=float(x.min()),
+        median=float(np.median(x)),
+        max=float(x.max()),
+        spread=float(x.max() - x.min()),
+        std=std,
+        cv=std / mean if mean else None,
+        gini=gini(x),
+        jain=jain(x),
+        over_target=int((x > 1 + OVER_TARGET_MARGIN).sum()),
+    )
+
+
+def groups(scenario: Scenario, metrics: list[DoctorMetrics]) -> list[GroupMetrics]:
+    """Group statistics for all doctors, per role (scenario roles) and per station.
+
+    A station's group is the doctors who worked at least one shift there in this roster.
+    """
+    out = [group_metrics("alle", metrics)]
+    roles = list(dict.fromkeys(d.role.value for d in scenario.doctors))
+    for role in roles:
+        out.append(group_metrics(f"rolle: {role}", [m for m in metrics if m.role == role]))
+    for st in scenario.stations:
+        out.append(group_metrics(f"stasjon: {st.name}", [m for m in metrics if st.id in m.stations]))
+    return out
+
+
+def history_out(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> list[History]:
+    """History to carry into the next period: this period's figures added to what came in."""
+    previous = {h.doctor: h for h in scenario.history}
+    out = []
+    for m in doctor_metrics(scenario, roster, index):
+        h = previous.get(m.doctor) or History(doctor=m.doctor)
+        out.append(
+            History(
+                doctor=m.doctor,
+                shifts=h.shifts + m.shifts,
+                hours=h.hours + m.hours + m.bakvakt_hours,
+                nights=h.nights + m.nights,
+                weekends=h.weekends + m.weekends,
+                holidays=h.holidays + m.holidays,
+                points=h.points + m.points,
+                periods=h.periods + 1,
+            )
+        )
+    return out
+

@@ -1,0 +1,165 @@
+"""The comparison behind every report format: rosters side by side, metric by metric.
+
+Each roster is checked and measured against its own scenario, because a rule-set comparison
+(``roster compare``) solves the same month under different scenarios. The summary rows carry a
+direction (is lower better?) so every output highlights the same differences.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from roster.calendar import ShiftIndex, real_hours
+from roster.check import RULES, Violation, check_roster, unexpected_violations
+from roster.metrics import DoctorMetrics, GroupMetrics, doctor_metrics, groups
+from roster.models import Roster, Scenario
+
+LOWER, HIGHER = "lavere", "høyere"  # which way a row is better
+
+
+@dataclass
+class RosterView:
+    """One roster with everything the report shows about it."""
+
+    label: str
+    scenario: Scenario
+    roster: Roster
+    metrics: list[DoctorMetrics]
+    groups: list[GroupMetrics]
+    violations: list[Violation]  # every hard-rule break, declared open slots included
+    unexpected: list[Violation]  # the breaks the roster does not declare: what makes it illegal to publish
+    index: ShiftIndex = field(repr=False)
+
+    @property
+    def everyone(self) -> GroupMetrics:
+        return self.groups[0]
+
+    @property
+    def open_slots(self) -> int:
+        return sum(o.missing for o in self.roster.open_slots)
+
+    @property
+    def uncovered_bakvakt_hours(self) -> float:
+        return sum(real_hours(s, e) for s, e in self.roster.uncovered_bakvakt)
+
+    def violation_counts(self) -> list[tuple[str, str, int]]:
+        """(rule code, Norwegian rule name, count) of the undeclared breaks, most frequent first."""
+        counts = Counter(v.rule for v in self.unexpected)
+        return [(rule, RULES.get(rule, rule), n) for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def gaps(self) -> list[int]:
+        """Days between consecutive shifts of each doctor, all doctors pooled."""
+        out: list[int] = []
+        for shifts in self.roster.by_doctor().values():
+            days = [a.date for a in shifts]
+            out += [(b - a).days for a, b in zip(days, days[1:])]
+        return out
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the summary table: a name, its one-line definition and a value per roster."""
+
+    name: str
+    definition: str
+    values: list[float | None]
+    better: str | None  # LOWER, HIGHER or None when neither direction is better
+    decimals: int = 0
+
+    def differs(self) -> bool:
+        present = [v for v in self.values if v is not None]
+        return len({round(v, self.decimals) for v in present}) > 1
+
+    def verdict(self, i: int) -> str:
+        """'bedre', 'dårligere' or '' for roster ``i`` against the first roster."""
+        first, value = self.values[0], self.values[i]
+        if i == 0 or self.better is None or first is None or value is None:
+            return ""
+        a, b = round(first, self.decimals), round(value, self.decimals)
+        if a == b:
+            return ""
+        return "bedre" if (b < a) == (self.better == LOWER) else "dårligere"
+
+    def fmt(self, value: float | None) -> str:
+        return "–" if value is None else f"{value:.{self.decimals}f}".replace(".", ",")
+
+    def delta(self, i: int) -> str:
+        first, value = self.values[0], self.values[i]
+        if i == 0 or first is None or value is None:
+            return ""
+        d = round(value - first, self.decimals)
+        return ("+" if d > 0 else "") + self.fmt(d) if d else ""
+
+
+def check_view(label: str, scenario: Scenario, roster: Roster) -> RosterView:
+    """Measure and check one roster against its scenario (the independent checker is the judge)."""
+    index = ShiftIndex(scenario)
+    metrics = doctor_metrics(scenario, roster, index)
+    return RosterView(
+        label=label,
+        scenario=scenario,
+        roster=roster,
+        metrics=metrics,
+        groups=groups(scenario, metrics),
+        violations=check_roster(scenario, roster),
+        unexpected=unexpected_violations(scenario, roster),
+        index=index,
+    )
+
+
+def _total(view: RosterView, f: Callable[[DoctorMetrics], float]) -> float:
+    return float(sum(f(m) for m in view.metrics))
+
+
+def _max(view: RosterView, f: Callable[[DoctorMetrics], float]) -> float:
+    return float(max((f(m) for m in view.metrics), default=0))
+
+
+def summary_rows(views: list[RosterView]) -> list[Row]:
+    """The side-by-side summary: coverage, legality, then fairness of everyone, then frequency."""
+
+    def row(name: str, definition: str, f: Callable[[RosterView], float | None], better: str | None, decimals: int = 0) -> Row:
+        return Row(name, definition, [f(v) for v in views], better, decimals)
+
+    def grp(attr: str) -> Callable[[RosterView], float | None]:
+        return lambda v: getattr(v.everyone, attr)
+
+    def mean_gap(v: RosterView) -> float | None:
+        gaps = [m.mean_gap_days for m in v.metrics if m.mean_gap_days is not None]
+        return sum(gaps) / len(gaps) if gaps else None
+
+    return [
+        row("Tildelte vakter", "antall lege-vakter i vaktplanen", lambda v: len(v.roster.assignments), None),
+        row("Åpne plasser", "ubesatte plasser som vaktplanen selv melder", lambda v: v.open_slots, LOWER),
+        row("Timer uten bakvakt", "timer med åpen stasjon og ingen navngitt bakvakt (mål: 0)", lambda v: v.uncovered_bakvakt_hours, LOWER, 1),
+        row("Regelbrudd", "brudd på harde regler som vaktplanen ikke selv melder (uavhengig kontroll)", lambda v: len(v.unexpected), LOWER),
+        row("Leger med vakt", "leger med minst én vakt", lambda v: sum(1 for m in v.metrics if m.shifts), HIGHER),
+        row("Laveste belastning", "minste belastning i forhold til mål (1,00 = rettferdig andel)", grp("min"), HIGHER, 2),
+        row("Median belastning", "median av belastning i forhold til mål", grp("median"), None, 2),
+        row("Høyeste belastning", "største belastning i forhold til mål", grp("max"), LOWER, 2),
+        row("Spenn", "høyeste − laveste belastning", grp("spread"), LOWER, 2),
+        row("Standardavvik", "standardavvik av belastning (populasjon)", grp("std"), LOWER, 3),
+        row("Variasjonskoeffisient", "standardavvik / gjennomsnitt", grp("cv"), LOWER, 3),
+        row("Gini", "Gini-koeffisient av belastning (0 = helt jevnt)", grp("gini"), LOWER, 3),
+        row("Jain", "Jains rettferdighetsindeks (1 = helt jevnt)", grp("jain"), HIGHER, 3),
+        row("Over mål (> 10 %)", "leger med belastning mer enn 10 % over målet", grp("over_target"), LOWER),
+        row("Flest netter", "høyeste antall nattevakter for én lege", lambda v: _max(v, lambda m: m.nights), LOWER),
+        row("Flest helgevakter", "høyeste antall helgevakter for én lege", lambda v: _max(v, lambda m: m.weekends), LOWER),
+        row("Flest helligdagsvakter", "høyeste antall helligdagsvakter for én lege", lambda v: _max(v, lambda m: m.holidays), LOWER),
+        row("Snitt dager mellom vakter", "gjennomsnitt over leger med minst to vakter av snittavstanden mellom vaktene", mean_gap, HIGHER, 1),
+        row("Vakter innen 3 dager", "par av vakter for samme lege høyst 3 dager fra hverandre, sum", lambda v: _total(v, lambda m: m.pairs_within_3), LOWER),
+        row("Vakter innen 7 dager", "par av vakter for samme lege høyst 7 dager fra hverandre, sum", lambda v: _total(v, lambda m: m.pairs_within_7), LOWER),
+        row("Lengste vaktrekke", "flest påfølgende dager med vakt for én lege", lambda v: _max(v, lambda m: m.longest_run), LOWER),
+        row("Ønsker innfridd", "ønsker og ikke-ønsker som vaktplanen følger", lambda v: _total(v, lambda m: m.wishes_granted), HIGHER),
+        row("Ønsker ikke innfridd", "ønsker og ikke-ønsker som vaktplanen bryter", lambda v: _total(v, lambda m: m.wishes_denied), LOWER),
+    ]
+
+
+def group_rows(views: list[RosterView]) -> list[tuple[str, list[GroupMetrics | None]]]:
+    """Every group (all, roles, stations) with its statistics per roster, in first-seen order."""
+    names = list(dict.fromkeys(g.group for v in views for g in v.groups))
+    by_view = [{g.group: g for g in v.groups} for v in views]
+    return [(name, [b.get(name) for b in by_view]) for name in names]
+

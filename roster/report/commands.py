@@ -1,0 +1,86 @@
+"""``roster report`` and ``roster compare``: the comparison report from the command line.
+
+Registered on the ``roster`` typer app in ``roster/cli.py``; loading, error printing and the live
+solver line are that module's, so every command behaves the same. The report modules are imported
+inside the commands: matplotlib is slow to load and the other commands do not need it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from roster.scenario_io import InputError, load_roster
+
+
+def _write(views: list, out: Path, xlsx: Path | None, title: str) -> None:
+    from roster.cli import console
+    from roster.report.html import write_html
+    from roster.report.text import text_summary
+    from roster.report.xlsx import write_xlsx
+
+    html_path = write_html(views, out, title)
+    xlsx_path = write_xlsx(views, xlsx or out.with_suffix(".xlsx"))
+    console.print(text_summary(views), markup=False, highlight=False)
+    console.print(f"Skrev {html_path} og {xlsx_path}", highlight=False)
+
+
+def report(
+    rosters: Annotated[list[Path], typer.Argument(metavar="ROSTER...", help="Vaktplaner: roster.json eller .xlsx (to eller flere for å sammenligne)")],
+    scenario_path: Annotated[Path, typer.Option("--scenario", "-s", help="Scenario: .json, .yaml eller .xlsx")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="HTML-rapporten")] = Path("rapport.html"),
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Tabellene som regneark (standard: ved siden av HTML-filen)")] = None,
+    labels: Annotated[list[str] | None, typer.Option("--label", help="Navn på vaktplanen i rapporten, én per vaktplan")] = None,
+    title: Annotated[str, typer.Option("--title", help="Overskrift")] = "Sammenligning av vaktplaner",
+) -> None:
+    """Sammenlign vaktplaner for de samme legene: belastning, rettferdighet, hyppighet og regelbrudd."""
+    from roster.cli import _fail_input, _load
+    from roster.report.build import check_view
+
+    scenario = _load(scenario_path)
+    if labels and len(labels) != len(rosters):
+        _fail_input(InputError([f"--label er gitt {len(labels)} ganger, men det er {len(rosters)} vaktplaner"]))
+    names = labels or [p.stem if p.stem != "roster" else p.parent.name or p.stem for p in rosters]
+    views = []
+    for name, path in zip(names, rosters):
+        try:
+            roster = load_roster(scenario, path)
+        except InputError as exc:
+            _fail_input(exc)
+        views.append(check_view(name, scenario, roster))
+    _write(views, out, xlsx, title)
+
+
+def compare(
+    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
+    rule_sets: Annotated[list[Path], typer.Option("--rules", "-r", help="Regelsett (.yaml); gi to eller flere, eller ett for å sammenligne med gjeldende regler")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="HTML-rapporten")] = Path("sammenligning.html"),
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Tabellene som regneark (standard: ved siden av HTML-filen)")] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Tidsgrense i sekunder per regelsett")] = 60.0,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Antall tråder (standard: alle kjerner)")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Frø for søket")] = 0,
+) -> None:
+    """Løs samme periode med ulike regelsett og sammenlign hva endringen koster i åpne vakter og rettferdighet."""
+    from roster.cli import _fail_input, _load, _solve_live, console
+    from roster.report.build import check_view
+    from roster.report.rulesets import apply_rule_set, load_rule_set
+
+    base = _load(scenario_path)
+    variants = [] if len(rule_sets) > 1 else [("Gjeldende regler", base)]
+    for path in rule_sets:
+        try:
+            rule_set = load_rule_set(path)
+            variants.append((rule_set.name or path.stem, apply_rule_set(base, rule_set, str(path))))
+        except InputError as exc:
+            _fail_input(exc)
+    views = []
+    for name, scenario in variants:
+        console.print(f"[bold]{name}[/]", highlight=False)
+        roster = _solve_live(scenario, time_limit=time_limit, workers=workers, seed=seed)
+        if not roster.assignments:
+            status = roster.stats.status.value if roster.stats else "ukjent"
+            console.print(f"[bold red]Ingen vaktplan for «{name}»[/] (status: {status}).", highlight=False)
+        views.append(check_view(name, scenario, roster))
+    _write(views, out, xlsx, "Sammenligning av regelsett")

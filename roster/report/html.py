@@ -1,0 +1,50 @@
+"""The self-contained HTML report (Jinja2; charts inline as SVG, no scripts, no network)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from roster.report import charts
+from roster.report.build import RosterView, group_rows, summary_rows
+
+MAX_LISTED_VIOLATIONS = 200  # per roster; the counts per rule above the list are always complete
+
+_env = Environment(
+    loader=PackageLoader("roster.report", "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _num(value: float | None, decimals: int = 2) -> str:
+    return "–" if value is None else f"{value:.{decimals}f}".replace(".", ",")
+
+
+_env.filters["num"] = _num
+
+
+def render_html(views: list[RosterView], title: str = "Sammenligning av vaktplaner") -> str:
+    template = _env.get_template("report.html.j2")
+    return template.render(
+        title=title,
+        created=dt.datetime.now().strftime("%d.%m.%Y %H:%M"),
+        views=views,
+        rows=summary_rows(views),
+        groups=group_rows(views),
+        max_listed=MAX_LISTED_VIOLATIONS,
+        colours=[charts.colour(i) for i in range(len(views))],
+        burden_svg=charts.burden_chart(views),
+        nights_svg=charts.nights_chart(views),
+        weekends_svg=charts.weekends_chart(views),
+        frequency_svg=charts.frequency_chart(views),
+    )
+
+
+def write_html(views: list[RosterView], path: str | Path, title: str = "Sammenligning av vaktplaner") -> Path:
+    p = Path(path)
+    p.write_text(render_html(views, title), encoding="utf-8")
+    return p

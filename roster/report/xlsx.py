@@ -1,0 +1,78 @@
+"""The report's tables as a workbook, for evaluators who want to work on the numbers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from roster.report.build import RosterView, group_rows, summary_rows
+
+BETTER = PatternFill("solid", fgColor="D4EFDF")
+WORSE = PatternFill("solid", fgColor="F5B7B1")
+
+DOCTOR_COLUMNS = {
+    "doctor": "Lege-id", "name": "Navn", "role": "Rolle", "share": "Vaktandel", "shifts": "Vakter",
+    "hours": "Timer tilstede", "nights": "Netter", "evenings": "Kvelder", "weekends": "Helgevakter",
+    "holidays": "Helligdagsvakter", "bakvakt_hours": "Bakvakttimer", "points": "Poeng perioden",
+    "history_points": "Poeng historikk", "target": "Mål", "relative_deviation": "Avvik fra mål",
+    "mean_gap_days": "Snitt dager mellom vakter", "min_gap_days": "Minste dager mellom vakter",
+    "pairs_within_3": "Par innen 3 dager", "pairs_within_7": "Par innen 7 dager",
+    "longest_run": "Lengste vaktrekke", "wishes_granted": "Ønsker innfridd",
+    "wishes_denied": "Ønsker ikke innfridd", "stations": "Stasjoner",
+}
+GROUP_COLUMNS = {
+    "group": "Gruppe", "doctors": "Leger", "min": "Min", "median": "Median", "max": "Maks",
+    "spread": "Spenn", "std": "Standardavvik", "cv": "Variasjonskoeffisient", "gini": "Gini",
+    "jain": "Jain", "over_target": "Over mål (> 10 %)",
+}
+
+
+def _frames(views: list[RosterView]) -> dict[str, pd.DataFrame]:
+    rows = summary_rows(views)
+    summary = pd.DataFrame(
+        [[r.name, *r.values, r.better or "", r.definition] for r in rows],
+        columns=["Måltall", *[v.label for v in views], "Best er", "Definisjon"],
+    )
+    groups = pd.DataFrame(
+        [{"Vaktplan": v.label, **{GROUP_COLUMNS[k]: val for k, val in asdict(g).items()}}
+         for name, per_view in group_rows(views) for v, g in zip(views, per_view) if g is not None]
+    )
+    doctors = pd.DataFrame(
+        [{"Vaktplan": v.label, **{DOCTOR_COLUMNS[k]: (", ".join(val) if k == "stations" else val)
+                                   for k, val in asdict(m).items()}}
+         for v in views for m in v.metrics]
+    )
+    violations = pd.DataFrame(
+        [{"Vaktplan": v.label, "Regel": x.rule, "Lege": x.doctor or "", "Vakt": x.shift or "",
+          "Melding": x.message, "Meldt i vaktplanen": "nei" if x in unexpected else "ja"}
+         for v in views for unexpected in [set(v.unexpected)] for x in v.violations],
+        columns=["Vaktplan", "Regel", "Lege", "Vakt", "Melding", "Meldt i vaktplanen"],
+    )
+    return {"Sammendrag": summary, "Grupper": groups, "Leger": doctors, "Regelbrudd": violations}
+
+
+def write_xlsx(views: list[RosterView], path: str | Path) -> Path:
+    """Sheets Sammendrag (differences coloured as in the HTML), Grupper, Leger and Regelbrudd."""
+    p = Path(path)
+    rows = summary_rows(views)
+    with pd.ExcelWriter(p, engine="openpyxl") as writer:
+        for sheet, frame in _frames(views).items():
+            frame.to_excel(writer, sheet_name=sheet, index=False)
+            ws = writer.sheets[sheet]
+            ws.freeze_panes = "B2"
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+            for i, column in enumerate(frame.columns, start=1):
+                width = max([len(str(column))] + [len(str(x)) for x in frame[column].head(200)])
+                ws.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
+        summary = writer.sheets["Sammendrag"]
+        for r, row in enumerate(rows, start=2):
+            for i in range(1, len(views)):
+                verdict = row.verdict(i)
+                if verdict:
+                    summary.cell(row=r, column=2 + i).fill = BETTER if verdict == "bedre" else WORSE
+    return p

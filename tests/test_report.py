@@ -1,0 +1,332 @@
+"""The hand-made greedy roster, the comparison report (HTML, xlsx, text), rule sets and the CLI."""
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from factories import doctor, scenario, template
+from roster.cli import app
+from roster.greedy import NO_ONE_FREE, greedy_roster
+from roster.models import Assignment, Roster
+from roster.report.build import HIGHER, LOWER, Row, check_view, summary_rows
+from roster.report.html import render_html
+from roster.report.rulesets import RuleSet, apply_rule_set, load_rule_set
+from roster.report.text import text_summary
+from roster.report.xlsx import write_xlsx
+from roster.scenario_io import InputError, dump_scenario
+
+BERGEN = Path(__file__).resolve().parents[1] / "examples" / "bergen"
+START = dt.date(2026, 11, 2)  # a Monday
+
+
+def _two_weeks(**kw):
+    return scenario(
+        START, START + dt.timedelta(days=13),
+        [template("kveld", "16:00", "23:00"), template("natt", "23:00", "08:00")],
+        [doctor(c) for c in "abcdef"],
+        rules={"max_shifts_per_7_days": 3, **kw.pop("rules", {})},
+        **kw,
+    )
+
+
+def _rotation(sc):
+    """Evenly rotated roster: each day's two shifts go to the next two doctors in turn."""
+    ids = [d.id for d in sc.doctors]
+    return Roster(scenario=sc.name, period=sc.period, assignments=[
+        Assignment(doctor=ids[(2 * i + k) % len(ids)], template=t, date=day)
+        for i, day in enumerate(sc.period.days()) for k, t in enumerate(("kveld", "natt"))
+    ])
+
+
+@pytest.fixture(scope="module")
+def views():
+    sc = _two_weeks()
+    return [check_view("Håndlaget", sc, greedy_roster(sc)), check_view("Rotasjon", sc, _rotation(sc))]
+
+
+# ----------------------------------------------------------------------------- greedy roster
+
+
+def test_greedy_asks_doctors_in_list_order():
+    sc = _two_weeks()
+    first_day = [a for a in greedy_roster(sc).assignments if a.date == START]
+    assert [(a.template, a.doctor) for a in first_day] == [("kveld", "a"), ("natt", "b")]
+
+
+def test_greedy_respects_absence_weekly_cap_and_rest():
+    sc = _two_weeks(absences=[{"doctor": "a", "start": str(START), "end": str(START)}])
+    r = greedy_roster(sc)
+    mine = [a for a in r.assignments if a.doctor == "a"]
+    assert START not in [a.date for a in mine]
+    # b takes the first evening (ends 23:00) and so cannot take the night (starts 23:00): c does
+    first_day = [(a.template, a.doctor) for a in r.assignments if a.date == START]
+    assert first_day == [("kveld", "b"), ("natt", "c")]
+    for d in "abcdef":
+        days = [a.date for a in r.assignments if a.doctor == d]
+        assert all(sum(0 <= (x - day).days < 7 for x in days) <= 3 for day in days)
+
+
+def test_greedy_respects_the_rest_rule():
+    def next_evening(rest_hours):
+        sc = scenario(START, START + dt.timedelta(days=1),
+                      [template("kveld", "16:00", "23:00"), template("natt", "23:00", "08:00")],
+                      [doctor("a"), doctor("b"), doctor("c")],
+                      rules={"rest_hours_self_employed": rest_hours},
+                      absences=[{"doctor": "a", "start": str(START + dt.timedelta(days=1)), "end": str(START + dt.timedelta(days=1))}])
+        r = greedy_roster(sc)
+        assert ("b", "natt", START) in [(a.doctor, a.template, a.date) for a in r.assignments]
+        return next(a.doctor for a in r.assignments if a.template == "kveld" and a.date > START)
+
+    assert next_evening(8) == "b"  # night ends 08:00, evening starts 16:00: exactly 8 h off
+    assert next_evening(9) == "c"
+
+
+def test_greedy_puts_a_qualified_doctor_first_and_declares_open_slots():
+    sc = scenario(START, START, [template("kveld", "16:00", "23:00", demand_min=2, demand_max=2, min_qualified=1)],
+                  [doctor("alis", qualified=False), doctor("q")])
+    r = greedy_roster(sc)
+    assert [a.doctor for a in r.assignments] == ["q", "alis"]
+    sc = scenario(START, START, [template("kveld", "16:00", "23:00", demand_min=2, demand_max=2)], [doctor("a")])
+    r = greedy_roster(sc)
+    assert [(o.template, o.missing, o.reason) for o in r.open_slots] == [("kveld", 1, NO_ONE_FREE)]
+
+
+def test_greedy_roster_is_less_fair_than_a_rotation(views):
+    greedy, rotation = (v.everyone for v in views)
+    assert greedy.gini > rotation.gini
+    assert greedy.spread > rotation.spread
+
+
+# ----------------------------------------------------------------------------- summary rows
+
+
+def test_row_verdict_follows_direction_and_rounding():
+    gini = Row("Gini", "", [0.30, 0.20, 0.3001], LOWER, 3)
+    assert [gini.verdict(i) for i in range(3)] == ["", "bedre", ""]
+    assert gini.delta(1) == "-0,100" and gini.delta(2) == ""
+    jain = Row("Jain", "", [0.8, 0.7], HIGHER, 2)
+    assert jain.verdict(1) == "dårligere"
+    neutral = Row("Median", "", [1.0, 1.2], None, 2)
+    assert neutral.verdict(1) == "" and neutral.differs()
+    assert Row("x", "", [None, 2.0], LOWER).verdict(1) == ""
+
+
+def test_summary_rows_side_by_side(views):
+    rows = {r.name: r for r in summary_rows(views)}
+    assert rows["Tildelte vakter"].values == [28, 28]
+    assert rows["Gini"].verdict(1) == "bedre"
+    assert rows["Jain"].verdict(1) == "bedre"
+    assert rows["Åpne plasser"].values == [0, 0]
+
+
+# ----------------------------------------------------------------------------- outputs
+
+
+def test_html_is_self_contained_norwegian_and_lists_violations(views):
+    html = render_html(views)
+    assert html.count("<svg") == 4  # burden (one figure, a panel per roster), nights, weekends, frequency
+    assert "<script" not in html
+    assert not re.search(r"""(src|href)=["']https?:""", html)
+    for heading in ("Sammendrag", "Rettferdighet per gruppe", "Belastning mot mål per lege", "Vakthyppighet",
+                    "Regelbrudd (uavhengig kontroll)", "Løserens sammendrag"):
+        assert heading in html
+    message = views[0].unexpected[0].message
+    assert message.split("(")[0].strip() in html.replace("&#39;", "'")
+
+
+def test_xlsx_has_the_tables_and_marks_differences(views, tmp_path):
+    path = write_xlsx(views, tmp_path / "r.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Sammendrag", "Grupper", "Leger", "Regelbrudd"]
+    ws = wb["Sammendrag"]
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["Måltall", "Håndlaget", "Rotasjon"]
+    gini_row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "Gini")
+    assert gini_row[2].fill.fgColor.rgb.endswith("D4EFDF")  # better: green
+    assert wb["Leger"].max_row == 1 + 2 * 6
+
+
+def test_text_summary_marks_better_and_worse(views):
+    text = text_summary(views)
+    gini_line = next(line for line in text.splitlines() if line.startswith("Gini"))
+    assert gini_line.rstrip().endswith("+")
+    assert "Håndlaget" in text.splitlines()[0]
+
+
+# ----------------------------------------------------------------------------- rule sets
+
+
+def test_rule_set_merges_rules_and_changes_templates():
+    sc = _two_weeks(pins=[{"doctor": "a", "date": str(START), "template": "natt"}])
+    rs = RuleSet.model_validate({
+        "rules": {"max_consecutive_nights": 2, "burden": {"weekday_night": 1.6}},
+        "templates": [{"id": "natt", "enabled": False}, {"station": "BLV", "label": "kveld", "demand_min": 2, "demand_max": 2}],
+    })
+    out = apply_rule_set(sc, rs)
+    assert out.rules.max_consecutive_nights == 2
+    assert out.rules.burden.weekday_night == 1.6 and out.rules.burden.weekend_night == 1.8
+    assert out.rules.max_shifts_per_7_days == 3  # untouched rules keep the scenario's value
+    assert [(t.id, t.demand_min) for t in out.templates] == [("kveld", 2)]
+    assert out.pins == []
+    assert sc.rules.max_consecutive_nights == 3  # the original is not changed
+
+
+def test_rule_set_errors_are_norwegian_with_paths(tmp_path):
+    sc = _two_weeks()
+    with pytest.raises(InputError) as err:
+        apply_rule_set(sc, RuleSet.model_validate({"rules": {"max_consecutive_nights": 0, "nattt": 1},
+                                                   "templates": [{"id": "finnes-ikke"}]}))
+    text = "\n".join(err.value.problems)
+    assert "rules.max_consecutive_nights: må være minst 1" in text
+    assert "rules.nattt: ukjent felt" in text
+    assert "templates[0]: fant ingen vakttype «finnes-ikke»" in text
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("templates:\n  - station: BLV\n    id: kveld\n", encoding="utf-8")
+    with pytest.raises(InputError, match="enten id"):
+        load_rule_set(bad)
+    bad.write_text("rules: [1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="linje"):
+        load_rule_set(bad)
+
+
+def test_rule_set_name_defaults_to_file_name(tmp_path):
+    path = tmp_path / "to-netter.yaml"
+    path.write_text("rules:\n  max_consecutive_nights: 2\n", encoding="utf-8")
+    assert load_rule_set(path).name == "to-netter"
+
+
+# ----------------------------------------------------------------------------- command line
+
+runner = CliRunner()
+
+
+def _files(tmp_path, sc, rosters):
+    scenario_path = tmp_path / "scenario.yaml"
+    dump_scenario(sc, scenario_path)
+    paths = []
+    for name, r in rosters.items():
+        p = tmp_path / f"{name}.json"
+        p.write_text(r.model_dump_json(), encoding="utf-8")
+        paths.append(str(p))
+    return scenario_path, paths
+
+
+def test_cli_report_writes_html_xlsx_and_prints_summary(tmp_path):
+    sc = _two_weeks()
+    scenario_path, paths = _files(tmp_path, sc, {"hand": greedy_roster(sc), "rotasjon": _rotation(sc)})
+    out = tmp_path / "rapport.html"
+    result = runner.invoke(app, ["report", *paths, "--scenario", str(scenario_path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.exists() and (tmp_path / "rapport.xlsx").exists()
+    assert "Gini" in result.output and "rotasjon" in result.output
+
+
+def test_cli_report_reads_roster_workbooks(tmp_path):
+    from roster.excel import write_roster_workbook
+
+    sc = _two_weeks()
+    scenario_path, _ = _files(tmp_path, sc, {})
+    book = tmp_path / "rotasjon.xlsx"
+    write_roster_workbook(sc, _rotation(sc), book)
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", str(book), "--scenario", str(scenario_path), "-o", str(out), "--xlsx", str(tmp_path / "tall.xlsx")])
+    assert result.exit_code == 0, result.output
+    rows = {r[0].value: r[1].value for r in openpyxl.load_workbook(tmp_path / "tall.xlsx")["Sammendrag"].iter_rows()}
+    assert rows["Tildelte vakter"] == 28
+
+
+def test_cli_report_bad_roster_gives_norwegian_message(tmp_path):
+    sc = _two_weeks()
+    scenario_path, _ = _files(tmp_path, sc, {})
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"scenario": "x", "period": {"start": "2026-11-02"}, "assignments": []}), encoding="utf-8")
+    result = runner.invoke(app, ["report", str(broken), "--scenario", str(scenario_path), "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 2
+    assert "period.end: mangler" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_compare_solves_each_rule_set(tmp_path):
+    sc = scenario(START, START + dt.timedelta(days=6),
+                  [template("kveld", "16:00", "23:00"), template("natt", "23:00", "08:00")],
+                  [doctor(c) for c in "abcd"])
+    scenario_path, _ = _files(tmp_path, sc, {})
+    three = tmp_path / "tre.yaml"
+    three.write_text("name: Tre netter\nrules:\n  max_consecutive_nights: 3\n", encoding="utf-8")
+    no_nights = tmp_path / "uten-natt.yaml"
+    no_nights.write_text("templates:\n  - id: natt\n    enabled: false\n", encoding="utf-8")
+    out = tmp_path / "sammenligning.html"
+    result = runner.invoke(app, ["compare", str(scenario_path), "--rules", str(three), "--rules", str(no_nights),
+                                 "-o", str(out), "--time-limit", "1", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "Tre netter" in html and "uten-natt" in html
+    rows = {r[0].value: [c.value for c in r] for r in openpyxl.load_workbook(tmp_path / "sammenligning.xlsx")["Sammendrag"].iter_rows()}
+    assert rows["Tildelte vakter"][1:3] == [14, 7]
+
+
+def test_cli_compare_with_one_rule_set_compares_against_current_rules(tmp_path):
+    sc = scenario(START, START + dt.timedelta(days=2), [template("kveld", "16:00", "23:00")], [doctor("a"), doctor("b")])
+    scenario_path, _ = _files(tmp_path, sc, {})
+    two = tmp_path / "to.yaml"
+    two.write_text("templates:\n  - id: kveld\n    demand_min: 2\n    demand_max: 2\n", encoding="utf-8")
+    out = tmp_path / "s.html"
+    result = runner.invoke(app, ["compare", str(scenario_path), "-r", str(two), "-o", str(out), "--time-limit", "0.5", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    header = [c.value for c in next(openpyxl.load_workbook(tmp_path / "s.xlsx")["Sammendrag"].iter_rows())]
+    assert header[1:3] == ["Gjeldende regler", "to"]
+
+
+def test_cli_report_label_count_must_match(tmp_path):
+    sc = _two_weeks()
+    scenario_path, paths = _files(tmp_path, sc, {"a": _rotation(sc), "b": _rotation(sc)})
+    result = runner.invoke(app, ["report", *paths, "--scenario", str(scenario_path), "--label", "bare én"])
+    assert result.exit_code == 2
+    assert "--label er gitt 1 ganger" in result.output
+
+
+def test_cli_compare_bad_rule_set_exits_2(tmp_path):
+    sc = _two_weeks()
+    scenario_path, _ = _files(tmp_path, sc, {})
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rules:\n  max_consecutive_nights: null_er_feil\n", encoding="utf-8")
+    result = runner.invoke(app, ["compare", str(scenario_path), "--rules", str(bad), "--time-limit", "1"])
+    assert result.exit_code == 2
+    assert "rules.max_consecutive_nights" in result.output
+
+
+# ----------------------------------------------------------------------------- Bergen example and browser
+
+
+def test_shipped_manual_roster_is_the_greedy_roster_of_the_shipped_scenario():
+    from roster.scenario_io import load_roster, load_scenario
+
+    sc = load_scenario(BERGEN / "scenario.yaml")
+    shipped = load_roster(sc, BERGEN / "manual_roster.json")
+    assert shipped.assignments == greedy_roster(sc).assignments, (
+        "scenario.yaml has changed: rebuild with python -m examples.bergen.manual_roster")
+    view = check_view("Håndlaget", sc, shipped)
+    assert view.everyone.over_target > 10  # deliberately unfair
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium er ikke installert")
+def test_html_renders_in_headless_chromium(views, tmp_path):
+    page = tmp_path / "rapport.html"
+    page.write_text(render_html(views), encoding="utf-8")
+    shot = tmp_path / "rapport.png"
+    subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", f"--screenshot={shot}", "--window-size=1200,1600",
+         page.as_uri()],
+        check=True, capture_output=True, timeout=60,
+    )
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 20_000  # a blank page compresses to a few kB; charts and tables do not
