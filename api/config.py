@@ -1,0 +1,45 @@
+"""Service settings: one pydantic-settings class, read from the environment (prefix ``ROSTER_``).
+
+No secret has a default. Manager accounts come from ``ROSTER_MANAGERS`` or the managers file
+(written by ``roster add-manager``); see docs/web.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ROSTER_", extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(Path("roster-data"), description="SQLite file and managers file live here")
+    database_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("DATABASE_URL", "ROSTER_DATABASE_URL"),
+        description="SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db; default SQLite in data_dir",
+    )
+    managers: str = Field(
+        "",
+        description="extra manager accounts: 'name:scrypt$…' separated by commas (hashes, never passwords)",
+    )
+    managers_file: Path | None = Field(None, description="default: <data_dir>/managers.json")
+    bootstrap_manager: bool = Field(
+        True,
+        description="with no manager configured, create 'leder' with a random password printed once",
+    )
+    max_concurrent_solves: int = Field(1, ge=1, description="solves beyond this wait in a queue")
+    solver_workers: int | None = Field(None, ge=1, description="CP-SAT workers per solve; None: all cores")
+    default_time_limit: float = Field(60.0, gt=0)
+    max_time_limit: float = Field(3600.0, gt=0)
+    session_hours: float = Field(12.0, gt=0, description="how long a manager login lasts")
+    secure_cookies: bool = Field(False, description="set behind HTTPS so the session cookie is Secure")
+    sse_poll_seconds: float = Field(0.5, gt=0)
+
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'roster.sqlite').resolve()}"
+
+    def managers_path(self) -> Path:
+        return self.managers_file or self.data_dir / "managers.json"

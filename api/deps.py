@@ -1,0 +1,63 @@
+"""Annotated dependencies: handlers read ``session: SessionDep`` and ``manager: ManagerDep``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from api.config import Settings
+from api.jobs import JobManager
+from api.services import auth
+
+COOKIE = "roster_session"
+bearer = OAuth2PasswordBearer(tokenUrl="/api/token", auto_error=False)
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as session:
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_jobs(request: Request) -> JobManager:
+    return request.app.state.jobs
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+JobsDep = Annotated[JobManager, Depends(get_jobs)]
+
+
+class LoginRequired(Exception):
+    """Raised by page handlers; the app turns it into a redirect to the login page."""
+
+
+def _manager_name(request: Request, session: Session, token: str | None) -> str | None:
+    token = token or request.cookies.get(COOKIE)
+    return auth.manager_for_token(session, token) if token else None
+
+
+def current_manager(request: Request, session: SessionDep, token: Annotated[str | None, Depends(bearer)]) -> str:
+    name = _manager_name(request, session, token)
+    if name is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "innlogging som leder kreves",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return name
+
+
+def page_manager(request: Request, session: SessionDep) -> str:
+    name = _manager_name(request, session, None)
+    if name is None:
+        raise LoginRequired()
+    return name
+
+
+ManagerDep = Annotated[str, Depends(current_manager)]
+PageManagerDep = Annotated[str, Depends(page_manager)]

@@ -1,0 +1,148 @@
+"""Solve jobs: a bounded thread pool (CP-SAT releases the GIL), progress rows, cancellation.
+
+A run's life: queued → running → finished | cancelled | failed; a server restart turns queued and
+running runs into ``interrupted``. The roster of a run is stored in ONE transaction together with
+the run's final status, so a crash never leaves a half-written roster.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.config import Settings
+from api.orm import ProgressRow, RunRow, ScenarioRow, utcnow
+from api.services import rosters as roster_service
+from api.services.audit import record
+from api.services.scenarios import load
+from roster.models import ProgressEvent, SolveStatus
+
+log = logging.getLogger(__name__)
+
+ACTIVE = ("queued", "running")
+TERMINAL = ("finished", "cancelled", "failed", "interrupted")
+
+
+class JobManager:
+    """Owns the worker pool and the stop events of live runs; one per app (no module state)."""
+
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session]):
+        self.settings = settings
+        self.sessions = sessions
+        self.pool = ThreadPoolExecutor(max_workers=settings.max_concurrent_solves, thread_name_prefix="solve")
+        self._stops: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def mark_interrupted(self) -> int:
+        """At start-up: runs that were queued or running when the server stopped can never finish."""
+        with self.sessions.begin() as s:
+            result = s.execute(
+                update(RunRow)
+                .where(RunRow.status.in_(ACTIVE))
+                .values(status="interrupted", finished_at=utcnow(), message="avbrutt: tjeneren ble startet på nytt")
+            )
+            return result.rowcount or 0
+
+    def submit(self, scenario_id: int, time_limit: float, seed: int, strict: bool, actor: str) -> str:
+        run_id = uuid.uuid4().hex
+        with self.sessions.begin() as s:
+            s.add(RunRow(id=run_id, scenario_id=scenario_id, status="queued", time_limit=time_limit,
+                         seed=seed, strict=strict, created_by=actor))
+            record(s, actor, "start-beregning", f"kjøring {run_id} for scenario {scenario_id}, {time_limit:g} s")
+        with self._lock:
+            self._stops[run_id] = threading.Event()
+        self.pool.submit(self._run, run_id)
+        return run_id
+
+    def cancel(self, run_id: str, actor: str) -> bool:
+        """Stop a run; a running solve returns its best roster so far, a queued one never starts."""
+        with self._lock:
+            stop = self._stops.get(run_id)
+        with self.sessions.begin() as s:
+            run = s.get(RunRow, run_id, with_for_update=True)
+            if run is None or run.status not in ACTIVE:
+                return False
+            if run.status == "queued":
+                run.status, run.finished_at, run.message = "cancelled", utcnow(), "avbrutt før start"
+            record(s, actor, "avbryt-beregning", f"kjøring {run_id}")
+        if stop is not None:
+            stop.set()
+        return True
+
+    def shutdown(self) -> None:
+        with self._lock:
+            for stop in self._stops.values():
+                stop.set()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    # ------------------------------------------------------------------ worker side
+
+    def _run(self, run_id: str) -> None:
+        try:
+            self._solve(run_id)
+        except Exception as exc:  # a crashed solve must end as "failed", never stay "running"
+            log.exception("solve %s failed", run_id)
+            with self.sessions.begin() as s:
+                run = s.get(RunRow, run_id)
+                if run is not None:
+                    run.status, run.finished_at = "failed", utcnow()
+                    run.message = f"beregningen feilet: {type(exc).__name__}: {exc}"[:2000]
+        finally:
+            with self._lock:
+                self._stops.pop(run_id, None)
+
+    def _solve(self, run_id: str) -> None:
+        from solver import solve  # the engine; imported late so the service starts without OR-Tools warm-up
+
+        with self._lock:
+            stop = self._stops.get(run_id) or threading.Event()
+        with self.sessions.begin() as s:
+            run = s.get(RunRow, run_id)
+            if run is None or run.status != "queued":
+                return
+            run.status, run.started_at = "running", utcnow()
+            scenario = load(s.get_one(ScenarioRow, run.scenario_id))
+            time_limit, seed, strict = run.time_limit, run.seed, run.strict
+
+        def on_progress(event: ProgressEvent) -> None:
+            """Best effort: a failed progress write must not end the solve (the final roster matters)."""
+            figures = dict(elapsed=event.elapsed, objective=event.objective, bound=_finite(event.bound),
+                           gap=_finite(event.gap), open_slots=event.open_slots, solutions=event.solutions)
+            try:
+                with self.sessions.begin() as ps:
+                    ps.add(ProgressRow(run_id=run_id, **figures))
+                    ps.execute(update(RunRow).where(RunRow.id == run_id).values(**figures))
+            except SQLAlchemyError:
+                log.exception("progress of solve %s not stored", run_id)
+
+        roster = solve(scenario, time_limit=time_limit, workers=self.settings.solver_workers, seed=seed,
+                       strict=strict, on_progress=on_progress, stop=stop)
+        found = roster.stats is not None and roster.stats.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+        violations = roster_service.unexpected(scenario, roster) if found else []
+        with self.sessions.begin() as s:  # the roster and the run's end: one transaction
+            run = s.get_one(RunRow, run_id)
+            stats = roster.stats
+            run.solver_status = stats.status.value if stats else None
+            if stats:
+                run.elapsed, run.objective = stats.wall_time, _finite(stats.objective)
+                run.bound, run.gap = _finite(stats.bound), _finite(stats.gap)
+            run.open_slots = sum(o.missing for o in roster.open_slots)
+            run.finished_at = utcnow()
+            run.status = "cancelled" if stop.is_set() else "finished"
+            if found:  # even an all-open roster is one: the manager sees what could not be filled
+                version = roster_service.add_version(s, run.scenario_id, run_id, roster, violations)
+                run.message = roster_service.summary(roster, violations, version.id)
+            else:
+                run.message = roster_service.no_roster_message(roster)
+
+
+def _finite(x: float | None) -> float | None:
+    """The solver reports ±inf before it has a bound; databases and JSON want a plain null."""
+    return x if x is not None and math.isfinite(x) else None

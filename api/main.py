@@ -1,0 +1,70 @@
+"""The app factory: ``create_app(settings)`` wires settings, database, job pool and routers.
+
+Everything mutable hangs off ``app.state`` (one app, one pool, one engine), never module globals, so
+tests build as many independent apps as they like.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from api import db
+from api.config import Settings
+from api.deps import LoginRequired
+from api.jobs import JobManager
+from api.routers import audit, auth, doctors, pages, rosters, runs, scenarios
+from api.security import bootstrap_managers
+from api.templating import install_filters
+from roster.scenario_io import InputError
+
+HERE = Path(__file__).parent
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = db.make_engine(settings.db_url())
+    db.upgrade(engine)
+    sessions = db.session_factory(engine)
+    jobs = JobManager(settings, sessions)
+    jobs.mark_interrupted()  # before any new job: whatever was running died with the old process
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):
+        yield
+        jobs.shutdown()
+        engine.dispose()
+
+    app = FastAPI(title="Legevakt vaktplan", version="0.1.0", lifespan=lifespan,
+                  description="Vaktplanlegging for legevakt: opplasting, beregning, publisering og legenes kalendere.")
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = sessions
+    app.state.jobs = jobs
+    app.state.accounts = bootstrap_managers(settings)
+    templates = Jinja2Templates(directory=HERE / "templates")
+    install_filters(templates.env)
+    app.state.templates = templates
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (auth, scenarios, runs, rosters, doctors, audit, pages):
+        app.include_router(module.router)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _: LoginRequired) -> RedirectResponse:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/logg-inn?neste={quote(target)}", status_code=status.HTTP_303_SEE_OTHER)
+
+    @app.exception_handler(InputError)
+    async def _bad_input(_: Request, exc: InputError) -> JSONResponse:
+        return JSONResponse({"detail": "ugyldig scenario", "problems": exc.problems},
+                            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    return app

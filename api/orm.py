@@ -1,0 +1,119 @@
+"""Database tables (SQLAlchemy 2 declarative). Request/response models live in ``api.schemas``.
+
+Scenario and roster bodies are stored as JSON text of the domain models, so a stored roster is
+exactly what the engine produced and can be re-validated on read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ScenarioRow(Base):
+    __tablename__ = "scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    period_start: Mapped[dt.date]
+    period_end: Mapped[dt.date]
+    source: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text)  # Scenario JSON
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RunRow(Base):
+    __tablename__ = "solve_runs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # uuid4 hex: unguessable job id
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # queued/running/finished/cancelled/failed/interrupted
+    time_limit: Mapped[float] = mapped_column(Float)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    strict: Mapped[bool] = mapped_column(default=False)
+    elapsed: Mapped[float | None] = mapped_column(Float, nullable=True)
+    objective: Mapped[float | None] = mapped_column(Float, nullable=True)
+    bound: Mapped[float | None] = mapped_column(Float, nullable=True)
+    gap: Mapped[float | None] = mapped_column(Float, nullable=True)
+    open_slots: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    solutions: Mapped[int] = mapped_column(Integer, default=0)
+    solver_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ProgressRow(Base):
+    """One improving solution of a run, as the solver reported it."""
+
+    __tablename__ = "run_progress"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("solve_runs.id"), index=True)
+    elapsed: Mapped[float] = mapped_column(Float)
+    objective: Mapped[float] = mapped_column(Float)
+    bound: Mapped[float | None] = mapped_column(Float, nullable=True)  # none before the first bound
+    gap: Mapped[float | None] = mapped_column(Float, nullable=True)
+    open_slots: Mapped[int] = mapped_column(Integer)
+    solutions: Mapped[int] = mapped_column(Integer)
+
+
+class RosterRow(Base):
+    """A roster version. Draft until published; a published version is never changed again except
+    for being marked superseded when a newer one for an overlapping period is published."""
+
+    __tablename__ = "roster_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    run_id: Mapped[str | None] = mapped_column(ForeignKey("solve_runs.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # draft/published/superseded
+    period_start: Mapped[dt.date]
+    period_end: Mapped[dt.date]
+    body: Mapped[str] = mapped_column(Text)  # Roster JSON
+    violations: Mapped[str] = mapped_column(Text, default="[]")  # unexpected hard-rule violations (JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    published_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("roster_versions.id"), nullable=True)
+
+
+class DoctorLinkRow(Base):
+    """A doctor's personal, rotatable link token (the doctor id is the scenario's doctor id)."""
+
+    __tablename__ = "doctor_links"
+
+    doctor_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    rotated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SessionRow(Base):
+    __tablename__ = "manager_sessions"
+
+    token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    manager: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,93 @@
+"""Roster versions: read, fairness, workbook download, publish."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Response, status
+from sqlalchemy import select
+
+from api.deps import ManagerDep, SessionDep
+from api.orm import RosterRow
+from api.schemas import RosterOut, ViolationOut
+from api.services import rosters as service
+from roster.models import Roster
+
+router = APIRouter(prefix="/api/rosters", tags=["vaktplaner"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def get_row(session: SessionDep, roster_id: int) -> RosterRow:
+    session.expire_all()
+    row = session.get(RosterRow, roster_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"vaktplan {roster_id} finnes ikke")
+    return row
+
+
+def roster_out(row: RosterRow) -> RosterOut:
+    return RosterOut(
+        id=row.id, scenario_id=row.scenario_id, run_id=row.run_id, status=row.status,
+        period_start=row.period_start, period_end=row.period_end, created_at=row.created_at,
+        published_at=row.published_at, published_by=row.published_by, superseded_by=row.superseded_by,
+        violations=[ViolationOut(**v) for v in service.violations_of(row)], roster=service.load_roster(row),
+    )
+
+
+@router.get("", response_model=list[RosterOut])
+def list_rosters(_: ManagerDep, session: SessionDep, scenario_id: int | None = None) -> list[RosterOut]:
+    query = select(RosterRow).order_by(RosterRow.id.desc())
+    if scenario_id is not None:
+        query = query.where(RosterRow.scenario_id == scenario_id)
+    return [roster_out(r) for r in session.scalars(query)]
+
+
+@router.get("/{roster_id}", response_model=RosterOut)
+def get_roster(roster_id: int, _: ManagerDep, session: SessionDep) -> RosterOut:
+    return roster_out(get_row(session, roster_id))
+
+
+@router.get("/{roster_id}/roster.json", response_model=Roster)
+def roster_file(roster_id: int, _: ManagerDep, session: SessionDep) -> Response:
+    """The bare roster file, as the CLI writes it."""
+    row = get_row(session, roster_id)
+    return Response(row.body, media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="vaktplan-{roster_id}.json"'})
+
+
+@router.get("/{roster_id}/metrics")
+def metrics(roster_id: int, _: ManagerDep, session: SessionDep) -> list[dict]:
+    """Per-doctor fairness figures (``roster.metrics.doctor_metrics``)."""
+    row = get_row(session, roster_id)
+    return service.fairness(service.scenario_of(session, row), service.load_roster(row))
+
+
+@router.get("/{roster_id}/workbook", response_class=Response,
+            responses={200: {"content": {XLSX: {}}, "description": "the Excel export"}})
+def workbook(roster_id: int, _: ManagerDep, session: SessionDep) -> Response:
+    row = get_row(session, roster_id)
+    data = service.workbook_bytes(service.scenario_of(session, row), service.load_roster(row))
+    return Response(data, media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="vaktplan-{roster_id}.xlsx"'})
+
+
+@router.get("/{roster_id}/report", response_class=Response,
+            responses={200: {"content": {"text/html": {}}, "description": "the fairness and rule report"}})
+def report(roster_id: int, _: ManagerDep, session: SessionDep) -> Response:
+    """Self-contained HTML report: fairness metrics, charts and the checker's findings."""
+    row = get_row(session, roster_id)
+    scenario = service.scenario_of(session, row)
+    html = service.report_html(scenario, service.load_roster(row), f"{scenario.name}, vaktplan {roster_id}")
+    return Response(html, media_type="text/html; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="rapport-{roster_id}.html"'})
+
+
+@router.post("/{roster_id}/publish", response_model=RosterOut)
+def publish(roster_id: int, manager: ManagerDep, session: SessionDep) -> RosterOut:
+    """Publish a draft (doctors see it); refused when it breaks a hard rule or is not a draft."""
+    row = get_row(session, roster_id)
+    try:
+        service.publish(session, row, manager)
+    except service.PublishRefused as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    session.commit()
+    return roster_out(row)

@@ -1,0 +1,65 @@
+"""Scenarios: upload (validated), the Bergen example, listing, and starting a solve."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, UploadFile, status
+
+from api.deps import JobsDep, ManagerDep, SessionDep, SettingsDep
+from api.orm import ScenarioRow
+from api.schemas import ProblemsOut, RunOut, ScenarioOut, SolveIn
+from api.services import scenarios as service
+from api.services.runs import run_out, solve_params
+from roster.models import Scenario
+
+router = APIRouter(prefix="/api/scenarios", tags=["scenarier"])
+
+
+def get_row(session: SessionDep, scenario_id: int) -> ScenarioRow:
+    row = session.get(ScenarioRow, scenario_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"scenario {scenario_id} finnes ikke")
+    return row
+
+
+@router.get("", response_model=list[ScenarioOut])
+def list_scenarios(_: ManagerDep, session: SessionDep) -> list[ScenarioRow]:
+    return service.listing(session)
+
+
+@router.post("", response_model=ScenarioOut, status_code=status.HTTP_201_CREATED,
+             responses={422: {"model": ProblemsOut, "description": "ugyldig fil: alle feil med celle/sti"}})
+async def upload(file: UploadFile, manager: ManagerDep, session: SessionDep) -> ScenarioRow:
+    """Upload a scenario workbook (.xlsx) or a JSON/YAML file; refused with every problem listed."""
+    content = await file.read()
+    scenario = service.parse_upload(file.filename or "", content)
+    row = service.store(session, scenario, file.filename or "", manager)
+    session.commit()
+    return row
+
+
+@router.post("/bergen", response_model=ScenarioOut, status_code=status.HTTP_201_CREATED)
+def load_bergen(manager: ManagerDep, session: SessionDep) -> ScenarioRow:
+    """Load the Bergen example (December 2026) shipped with the program."""
+    row = service.store(session, service.bergen_example(), "Bergen-eksempelet", manager)
+    session.commit()
+    return row
+
+
+@router.get("/{scenario_id}", response_model=ScenarioOut)
+def get_scenario(scenario_id: int, _: ManagerDep, session: SessionDep) -> ScenarioRow:
+    return get_row(session, scenario_id)
+
+
+@router.get("/{scenario_id}/body", response_model=Scenario)
+def get_body(scenario_id: int, _: ManagerDep, session: SessionDep) -> Scenario:
+    """The validated scenario itself (the JSON the solver sees)."""
+    return service.load(get_row(session, scenario_id))
+
+
+@router.post("/{scenario_id}/runs", response_model=RunOut, status_code=status.HTTP_202_ACCEPTED)
+def start_run(scenario_id: int, params: SolveIn, manager: ManagerDep, session: SessionDep,
+              settings: SettingsDep, jobs: JobsDep) -> RunOut:
+    """Start a solve; returns at once with the run id (queued when all solve slots are busy)."""
+    get_row(session, scenario_id)
+    run_id = jobs.submit(scenario_id, *solve_params(params, settings), actor=manager)
+    return run_out(session, run_id)

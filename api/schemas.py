@@ -1,0 +1,101 @@
+"""Request and response models of the JSON API (kept apart from the ORM tables)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from roster.models import Roster
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+class ProblemsOut(BaseModel):
+    """A refused upload: every problem, each naming the sheet/cell or JSON path."""
+
+    detail: str
+    problems: list[str]
+
+
+class ScenarioOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    period_start: dt.date
+    period_end: dt.date
+    source: str
+    created_by: str
+    created_at: dt.datetime
+
+
+class SolveIn(BaseModel):
+    time_limit: float | None = Field(None, gt=0, description="seconds; default from the settings")
+    seed: int = Field(0, ge=0)
+    strict: bool = Field(False, description="no open slots or bakvakt gaps allowed")
+
+
+class RunOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    scenario_id: int
+    status: str
+    time_limit: float
+    seed: int
+    strict: bool
+    elapsed: float | None
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    open_slots: int | None
+    solutions: int
+    solver_status: str | None
+    message: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    roster_id: int | None = None
+    clock: float | None = Field(None, description="seconds since the solve started (until it ended)")
+
+
+class ViolationOut(BaseModel):
+    rule: str
+    message: str
+    doctor: str | None
+    shift: str | None
+
+
+class RosterOut(BaseModel):
+    id: int
+    scenario_id: int
+    run_id: str | None
+    status: str
+    period_start: dt.date
+    period_end: dt.date
+    created_at: dt.datetime
+    published_at: dt.datetime | None
+    published_by: str | None
+    superseded_by: int | None
+    violations: list[ViolationOut]
+    roster: Roster
+
+
+class DoctorLinkOut(BaseModel):
+    doctor: str
+    name: str
+    page: str
+    feed: str
+
+
+class AuditOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: dt.datetime
+    actor: str
+    action: str
+    detail: str

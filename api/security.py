@@ -1,0 +1,83 @@
+"""Password hashing (standard library scrypt), manager accounts and opaque session tokens."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from pathlib import Path
+
+from api.config import Settings
+
+_N, _R, _P = 2**14, 8, 1
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$n$r$p$salt$hash`` (base64); scrypt parameters as recommended for interactive logins."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P)
+    b64 = base64.b64encode
+    return f"scrypt${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        got = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                             dklen=len(expected))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, expected)
+
+
+def token_digest(token: str) -> str:
+    """Sessions are stored by digest, so a leaked database does not hand out logins."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def read_managers_file(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def write_manager(path: Path, name: str, password: str) -> None:
+    """Add or replace one account in the managers file (used by ``roster add-manager``)."""
+    accounts = read_managers_file(path)
+    accounts[name] = hash_password(password)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(accounts, indent=1), encoding="utf-8")
+    path.chmod(0o600)
+
+
+def load_managers(settings: Settings) -> dict[str, str]:
+    """Accounts from ``ROSTER_MANAGERS`` and the managers file (the env wins on a clash)."""
+    accounts = read_managers_file(settings.managers_path())
+    for item in filter(None, (x.strip() for x in settings.managers.split(","))):
+        name, _, hashed = item.partition(":")
+        if name and hashed:
+            accounts[name] = hashed
+    return accounts
+
+
+def bootstrap_managers(settings: Settings) -> dict[str, str]:
+    """The configured accounts; with none and bootstrapping on, create ``leder`` and print its password
+    once (a development convenience documented in docs/web.md)."""
+    accounts = load_managers(settings)
+    if accounts or not settings.bootstrap_manager:
+        return accounts
+    password = secrets.token_urlsafe(12)
+    write_manager(settings.managers_path(), "leder", password)
+    print(f"Ingen ledere var satt opp. Opprettet brukeren «leder» med passord: {password}\n"
+          f"(lagret som hash i {settings.managers_path()}; bytt med «roster add-manager leder»)", flush=True)
+    return load_managers(settings)

@@ -1,0 +1,1 @@
+"""Business logic of the service, as plain functions over a SQLAlchemy session."""

@@ -1,0 +1,207 @@
+"""Roster versions: storing, checking, publishing, and the views the pages need (grid, fairness,
+a doctor's shifts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.orm import RosterRow, ScenarioRow, utcnow
+from api.services.audit import record
+from api.services.scenarios import load
+from roster.calendar import WEEKDAY_NAMES, ShiftIndex, ShiftInstance
+from roster.models import Roster, Scenario
+
+
+class PublishRefused(Exception):
+    """Norwegian reason a roster version cannot be published."""
+
+
+def unexpected(scenario: Scenario, roster: Roster) -> list[dict[str, str | None]]:
+    """The independent checker's violations that make a roster illegal to publish."""
+    from roster.check import unexpected_violations
+
+    return [
+        {"rule": v.rule, "message": v.message, "doctor": v.doctor, "shift": v.shift}
+        for v in unexpected_violations(scenario, roster)
+    ]
+
+
+def add_version(session: Session, scenario_id: int, run_id: str | None, roster: Roster,
+                violations: list[dict[str, str | None]]) -> RosterRow:
+    row = RosterRow(scenario_id=scenario_id, run_id=run_id, status="draft",
+                    period_start=roster.period.start, period_end=roster.period.end,
+                    body=roster.model_dump_json(), violations=json.dumps(violations, ensure_ascii=False))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def summary(roster: Roster, violations: list, version_id: int) -> str:
+    open_count = sum(o.missing for o in roster.open_slots)
+    text = f"vaktplan {version_id}: {len(roster.assignments)} vakter, {open_count} ubesatte plasser"
+    if violations:
+        text += f", {len(violations)} brudd på harde regler (kan ikke publiseres)"
+    return text
+
+
+def no_roster_message(roster: Roster) -> str:
+    status = roster.stats.status.value if roster.stats else "ukjent"
+    hints = "; ".join(roster.warnings)
+    return f"ingen vaktplan funnet (status {status})" + (f": {hints}" if hints else "")
+
+
+def load_roster(row: RosterRow) -> Roster:
+    return Roster.model_validate_json(row.body)
+
+
+def violations_of(row: RosterRow) -> list[dict[str, str | None]]:
+    return json.loads(row.violations)
+
+
+def publish(session: Session, row: RosterRow, actor: str) -> list[int]:
+    """Publish a draft; published versions of overlapping periods become superseded. Returns their ids."""
+    if row.status != "draft":
+        raise PublishRefused(f"vaktplan {row.id} er allerede {STATUS_NAMES.get(row.status, row.status)}")
+    if violations_of(row):
+        raise PublishRefused(f"vaktplan {row.id} bryter harde regler og kan ikke publiseres")
+    older = session.scalars(
+        select(RosterRow).where(
+            RosterRow.status == "published",
+            RosterRow.period_start <= row.period_end,
+            RosterRow.period_end >= row.period_start,
+        )
+    ).all()
+    for old in older:
+        old.status, old.superseded_by = "superseded", row.id
+    row.status, row.published_at, row.published_by = "published", utcnow(), actor
+    detail = f"vaktplan {row.id} ({row.period_start:%d.%m.%Y}–{row.period_end:%d.%m.%Y})"
+    if older:
+        detail += " erstatter " + ", ".join(str(o.id) for o in older)
+    record(session, actor, "publiser", detail)
+    return [o.id for o in older]
+
+
+STATUS_NAMES = {"draft": "utkast", "published": "publisert", "superseded": "erstattet"}
+
+
+def scenario_of(session: Session, row: RosterRow) -> Scenario:
+    return load(session.get_one(ScenarioRow, row.scenario_id))
+
+
+def workbook_bytes(scenario: Scenario, roster: Roster) -> bytes:
+    from roster.excel import write_roster_workbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "vaktplan.xlsx"
+        write_roster_workbook(scenario, roster, path)
+        return path.read_bytes()
+
+
+# ---------------------------------------------------------------------------- views
+
+
+@dataclass
+class GridRow:
+    date: dt.date
+    day_label: str
+    holiday: str | None
+    weekend: bool
+    cells: list[list[str] | None]  # per template: names (None: the template does not run that day)
+    open: list[int]  # per template: missing doctors
+
+
+@dataclass
+class StationGrid:
+    station_id: str
+    name: str
+    address: str
+    templates: list[tuple[str, str]]  # (id, "label hh:mm–hh:mm")
+    rows: list[GridRow]
+
+
+def grids(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> list[StationGrid]:
+    """Per station: a row per day, a column per shift template, the doctors' names in the cells
+    (the layout of the Excel export's station sheets)."""
+    index = index or ShiftIndex(scenario)
+    names = {d.id: d.name for d in scenario.doctors}
+    staffed: dict[str, list[str]] = {}
+    for a in roster.assignments:
+        staffed.setdefault(a.shift, []).append(names.get(a.doctor, a.doctor))
+    missing = {f"{o.template}/{o.date.isoformat()}": o.missing for o in roster.open_slots}
+    out = []
+    for st in scenario.stations:
+        tpls = [t for t in scenario.templates if t.station == st.id]
+        if not tpls:
+            continue
+        rows = []
+        for day in scenario.period.days():
+            cells: list[list[str] | None] = []
+            opens = []
+            for t in tpls:
+                key = f"{t.id}/{day.isoformat()}"
+                cells.append(sorted(staffed.get(key, [])) if key in index.by_key else None)
+                opens.append(missing.get(key, 0))
+            rows.append(GridRow(day, f"{WEEKDAY_NAMES[day.weekday()][:3]} {day:%d.%m}",
+                                index.calendar.day_name(day), day.weekday() >= 5 or index.calendar.is_holiday(day),
+                                cells, opens))
+        out.append(StationGrid(st.id, st.name, st.address,
+                               [(t.id, f"{t.label} {t.start:%H:%M}–{t.end:%H:%M}") for t in tpls], rows))
+    return out
+
+
+@dataclass
+class DoctorShift:
+    shift: ShiftInstance
+    station_name: str
+    address: str
+    roster_id: int
+
+
+def doctor_shifts(session: Session, doctor_id: str) -> tuple[str | None, list[DoctorShift]]:
+    """The doctor's name and shifts in every published roster, ordered by start."""
+    name = None
+    out: list[DoctorShift] = []
+    rows = session.scalars(select(RosterRow).where(RosterRow.status == "published")).all()
+    for row in rows:
+        roster = load_roster(row)
+        mine = [a for a in roster.assignments if a.doctor == doctor_id]
+        scenario = scenario_of(session, row)
+        if not any(d.id == doctor_id for d in scenario.doctors):
+            continue
+        name = scenario.doctor(doctor_id).name
+        if not mine:
+            continue
+        index = ShiftIndex(scenario)
+        stations = {s.id: s for s in scenario.stations}
+        for a in mine:
+            inst = index.by_key.get(a.shift)
+            if inst is None:
+                continue
+            st = stations[inst.station]
+            out.append(DoctorShift(inst, st.name, st.address, row.id))
+    out.sort(key=lambda d: d.shift.start)
+    return name, out
+
+
+def fairness(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> list[dict]:
+    """Per-doctor fairness figures as plain dicts (``roster.metrics.doctor_metrics``), heaviest first."""
+    from roster.metrics import doctor_metrics
+
+    rows = [asdict(m) for m in doctor_metrics(scenario, roster, index)]
+    rows.sort(key=lambda m: -(m["relative_deviation"] if m["relative_deviation"] is not None else -9))
+    return rows
+
+
+def report_html(scenario: Scenario, roster: Roster, label: str) -> str:
+    """The evaluators' report (``roster.report``) for one roster version."""
+    from roster.report.build import check_view
+    from roster.report.html import render_html
+
+    return render_html([check_view(label, scenario, roster)], title=f"Rapport: {label}")

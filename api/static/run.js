@@ -1,0 +1,49 @@
+// Live progress of a solve: Server-Sent Events, falling back to polling; the page works without it.
+(function () {
+  const box = document.getElementById("run");
+  if (!box) return;
+  const id = box.dataset.run;
+  const names = {queued: "i kø", running: "beregner", finished: "ferdig", cancelled: "avbrutt",
+                 failed: "feilet", interrupted: "avbrutt av omstart"};
+  const num = (x, d) => x === null || x === undefined ? "–" : x.toFixed(d).replace(".", ",");
+  const pct = (x) => x === null || x === undefined ? "–" : num(100 * x, 1) + " %";
+  let lastSolutions = -1;
+  function show(run) {
+    document.getElementById("status").textContent = names[run.status] || run.status;
+    document.getElementById("bar").value = run.clock || run.elapsed || 0;
+    document.getElementById("elapsed").textContent = num(run.clock || run.elapsed, 1);
+    document.getElementById("gap").textContent = pct(run.gap);
+    document.getElementById("objective").textContent = num(run.objective, 0);
+    document.getElementById("bound").textContent = num(run.bound, 0);
+    document.getElementById("open").textContent = run.open_slots === null ? "–" : run.open_slots;
+    document.getElementById("solutions").textContent = run.solutions;
+    document.getElementById("message").textContent = run.message;
+    if (run.solutions !== lastSolutions && run.objective !== null) {
+      lastSolutions = run.solutions;
+      const row = document.createElement("tr");
+      [num(run.elapsed, 1), num(run.objective, 0), num(run.bound, 0), pct(run.gap), run.open_slots]
+        .forEach((v) => { const td = document.createElement("td"); td.textContent = v; row.appendChild(td); });
+      document.querySelector("#history tbody").appendChild(row);
+    }
+  }
+  function done(run) {
+    show(run);
+    const cancel = document.getElementById("cancel");
+    if (cancel) cancel.remove();
+    if (run.roster_id) {
+      document.getElementById("result").innerHTML = '<a class="button" href="/vaktplaner/' + run.roster_id + '">Se vaktplanen</a>';
+    }
+    document.getElementById("bar").value = document.getElementById("bar").max;
+  }
+  if (!["queued", "running"].includes(box.dataset.status)) return;
+  function poll() {
+    fetch("/api/runs/" + id).then((r) => r.json()).then((run) => {
+      if (["queued", "running"].includes(run.status)) { show(run); setTimeout(poll, 1000); } else { done(run); }
+    }).catch(() => setTimeout(poll, 3000));
+  }
+  if (!window.EventSource) { poll(); return; }
+  const source = new EventSource("/api/runs/" + id + "/events");
+  source.addEventListener("progress", (e) => show(JSON.parse(e.data)));
+  source.addEventListener("end", (e) => { source.close(); done(JSON.parse(e.data)); });
+  source.onerror = () => { source.close(); poll(); };
+})();

@@ -1,0 +1,35 @@
+"""Jinja2 filters for Norwegian display: Oslo times, decimal commas, percentages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from jinja2 import Environment
+
+from roster.calendar import OSLO, WEEKDAY_NAMES
+
+
+def oslo(value: dt.datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
+    if value is None:
+        return "–"
+    if value.tzinfo is None:  # SQLite hands back naive UTC
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(OSLO).strftime(fmt)
+
+
+def num(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else num(100 * value, digits) + " %"
+
+
+def weekday(value: dt.date) -> str:
+    return WEEKDAY_NAMES[value.weekday()]
+
+
+def install_filters(env: Environment) -> None:
+    env.filters.update(oslo=oslo, num=num, pct=pct, weekday=weekday)

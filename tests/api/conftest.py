@@ -1,0 +1,59 @@
+"""Fixtures: an app per test on SQLite and, when ``TEST_POSTGRES_URL`` is set, on PostgreSQL too."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from web_helpers import PASSWORD
+
+from api.config import Settings
+from api.main import create_app
+from api.orm import Base
+from api.security import hash_password
+
+MANAGER_HASH = hash_password(PASSWORD)
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_POSTGRES_URL") else [])
+
+
+@pytest.fixture(params=DATABASES)
+def settings(request, tmp_path) -> Settings:
+    url = None
+    if request.param == "postgresql":
+        url = os.environ["TEST_POSTGRES_URL"]
+        _reset_postgres(url)
+    return Settings(data_dir=tmp_path, database_url=url, managers=f"leder:{MANAGER_HASH}",
+                    bootstrap_manager=False, solver_workers=1, default_time_limit=5, sse_poll_seconds=0.05)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    app = create_app(settings)
+    assert app.state.engine.dialect.name == ("postgresql" if settings.database_url else "sqlite")
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def token(client: TestClient) -> str:
+    r = client.post("/api/token", data={"username": "leder", "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return r.json()["access_token"]
+
+
+@pytest.fixture
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,132 @@
+"""Solve jobs: a bounded pool with a queue, cancellation keeping the best roster, restarts, and the
+one-transaction rule for storing a roster."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from web_helpers import PASSWORD, tiny_scenario_json, wait_for
+
+from api.main import create_app
+from api.orm import RosterRow, RunRow, ScenarioRow
+from api.services import rosters as roster_service
+from tests import factories as f
+
+
+def medium_scenario_json() -> bytes:
+    """Four weeks, 14 doctors: a first roster within about a second, but no proof of optimality for
+    much longer, so a run is still busy when the test acts on it."""
+    sc = f.scenario(
+        "2026-11-01", "2026-11-28",
+        templates=[f.template("dag", "08:00", "16:00", label="dag"),
+                   f.template("kveld", "16:00", "23:00", label="kveld", demand_min=2, demand_max=2),
+                   f.template("natt", "23:00", "08:00", label="natt")],
+        doctors=[f.doctor(f"d{i}") for i in range(14)], rules={"max_shifts_per_7_days": 3}, name="middels")
+    return sc.model_dump_json().encode()
+
+
+def start(client, auth, content: bytes, limit: float) -> str:
+    files = {"file": ("s.json", content, "application/json")}
+    sid = client.post("/api/scenarios", headers=auth, files=files).json()["id"]
+    r = client.post(f"/api/scenarios/{sid}/runs", headers=auth, json={"time_limit": limit})
+    assert r.status_code == 202
+    return r.json()["id"]
+
+
+def wait_until(client, run_id, auth, condition, timeout=30.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = client.get(f"/api/runs/{run_id}", headers=auth).json()
+        if condition(run):
+            return run
+        time.sleep(0.05)
+    raise AssertionError(f"condition not met: {run}")
+
+
+def test_start_returns_at_once_and_extra_runs_queue(client, auth):
+    t0 = time.monotonic()
+    busy = start(client, auth, medium_scenario_json(), 30)
+    waiting = start(client, auth, tiny_scenario_json(), 5)
+    assert time.monotonic() - t0 < 5  # the request does not wait for the solver
+    wait_until(client, busy, auth, lambda r: r["status"] == "running")
+    assert client.get(f"/api/runs/{waiting}", headers=auth).json()["status"] == "queued"
+    # a queued run is cancelled without ever starting
+    assert client.post(f"/api/runs/{waiting}/cancel", headers=auth).status_code == 202
+    assert client.get(f"/api/runs/{waiting}", headers=auth).json()["status"] == "cancelled"
+    client.post(f"/api/runs/{busy}/cancel", headers=auth)
+    final = wait_for(client, busy, auth)
+    assert client.get(f"/api/runs/{waiting}", headers=auth).json()["started_at"] is None
+    assert final["status"] == "cancelled"
+
+
+def test_cancel_keeps_the_best_roster_so_far(client, auth):
+    run_id = start(client, auth, medium_scenario_json(), 30)
+    seen = wait_until(client, run_id, auth, lambda r: r["solutions"] >= 1)
+    assert seen["objective"] is not None and seen["status"] == "running"
+    assert client.post(f"/api/runs/{run_id}/cancel", headers=auth).status_code == 202
+    final = wait_for(client, run_id, auth)
+    assert final["status"] == "cancelled"
+    assert final["elapsed"] < 25
+    roster = client.get(f"/api/rosters/{final['roster_id']}", headers=auth).json()["roster"]
+    assert roster["stats"]["status"] == "feasible"
+    # every place of the 28 days × (1 + 2 + 1) doctors is either filled or declared open
+    assert len(roster["assignments"]) + sum(o["missing"] for o in roster["open_slots"]) == 28 * 4
+    assert final["open_slots"] == sum(o["missing"] for o in roster["open_slots"])
+
+
+def test_restart_marks_running_jobs_interrupted_and_keeps_finished_rosters(settings, auth, client):
+    sid = client.post("/api/scenarios", headers=auth,
+                      files={"file": ("s.json", tiny_scenario_json(), "application/json")}).json()["id"]
+    done = wait_for(client, client.post(f"/api/scenarios/{sid}/runs", headers=auth, json={}).json()["id"], auth)
+    with client.app.state.sessions.begin() as s:  # a run the old process was in the middle of
+        s.add(RunRow(id="a" * 32, scenario_id=sid, status="running", time_limit=5, created_by="leder"))
+        s.add(RunRow(id="b" * 32, scenario_id=sid, status="queued", time_limit=5, created_by="leder"))
+    with TestClient(create_app(settings)) as restarted:
+        token = restarted.post("/api/token", data={"username": "leder", "password": PASSWORD})
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        for run_id in ("a" * 32, "b" * 32):
+            run = restarted.get(f"/api/runs/{run_id}", headers=headers).json()
+            assert run["status"] == "interrupted" and "startet på nytt" in run["message"]
+        assert restarted.get(f"/api/runs/{done['id']}", headers=headers).json()["status"] == "finished"
+        assert restarted.get(f"/api/rosters/{done['roster_id']}", headers=headers).status_code == 200
+
+
+def test_a_crash_while_storing_leaves_no_half_written_roster(client, auth, monkeypatch):
+    real = roster_service.add_version
+
+    def add_then_crash(*args, **kwargs):
+        real(*args, **kwargs)  # the roster row is written (flushed) ...
+        raise OSError("disken er full")  # ... and the process fails before the commit
+
+    monkeypatch.setattr(roster_service, "add_version", add_then_crash)
+    sid = client.post("/api/scenarios", headers=auth,
+                      files={"file": ("s.json", tiny_scenario_json(), "application/json")}).json()["id"]
+    run = wait_for(client, client.post(f"/api/scenarios/{sid}/runs", headers=auth, json={}).json()["id"], auth)
+    assert run["status"] == "failed" and "disken er full" in run["message"]
+    assert run["roster_id"] is None
+    with client.app.state.sessions() as s:
+        assert s.scalars(select(RosterRow)).all() == []
+        assert s.get(ScenarioRow, sid) is not None
+
+
+def test_a_roster_breaking_a_hard_rule_cannot_be_published(client, auth):
+    """A stored version whose checker findings are not empty is refused (the checker is the judge)."""
+    sid = client.post("/api/scenarios", headers=auth,
+                      files={"file": ("s.json", tiny_scenario_json(), "application/json")}).json()["id"]
+    run = wait_for(client, client.post(f"/api/scenarios/{sid}/runs", headers=auth,
+                                       json={"time_limit": 2}).json()["id"], auth)
+    with client.app.state.sessions.begin() as s:
+        row = s.get_one(RosterRow, run["roster_id"])
+        roster = roster_service.load_roster(row)
+        doubled = [a.model_copy(update={"doctor": "cecilie" if a.doctor != "cecilie" else "anne"})
+                   for a in roster.assignments]  # a second doctor on every one-doctor shift
+        both = roster.model_copy(update={"assignments": roster.assignments + doubled})
+        scenario = roster_service.scenario_of(s, row)
+        bad = roster_service.add_version(s, sid, None, both, roster_service.unexpected(scenario, both))
+        bad_id = bad.id
+    r = client.post(f"/api/rosters/{bad_id}/publish", headers=auth)
+    assert r.status_code == 409 and "bryter harde regler" in r.json()["detail"]
+    rules = {v["rule"] for v in client.get(f"/api/rosters/{bad_id}", headers=auth).json()["violations"]}
+    assert "bemanning" in rules

@@ -1,0 +1,35 @@
+"""Helpers shared by the API tests (a uniquely named module, so no clash with other conftest files)."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi.testclient import TestClient
+
+from tests import factories as f
+
+PASSWORD = "riktig-hest-batteri"
+
+
+def tiny_scenario_json(name: str = "liten") -> bytes:
+    """Two days over the October DST change, a day and a night shift, three doctors: solves in a second."""
+    sc = f.scenario(
+        "2026-10-24", "2026-10-25",
+        templates=[f.template("dag", "08:00", "16:00", label="dag"),
+                   f.template("natt", "23:00", "08:00", label="natt")],
+        doctors=[f.doctor("anne", name="Anne Aas"), f.doctor("bjorn", name="Bjørn Berg"),
+                 f.doctor("cecilie", name="Cecilie Dahl")],
+        stations=[f.station("BLV", name="Bergen legevakt")],
+        name=name,
+    )
+    return sc.model_dump_json().encode()
+
+
+def wait_for(client: TestClient, run_id: str, headers: dict[str, str], timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = client.get(f"/api/runs/{run_id}", headers=headers).json()
+        if run["status"] not in ("queued", "running"):
+            return run
+        time.sleep(0.1)
+    raise AssertionError(f"run {run_id} did not finish in {timeout} s")

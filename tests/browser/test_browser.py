@@ -1,0 +1,155 @@
+"""Browser tests: Debian's headless Chromium driven by Playwright against a live uvicorn server.
+
+A manager uploads the Bergen workbook, solves, watches the gap improve, stops the solve early (keeping
+the best roster so far) and publishes;
+a doctor opens their personal link on a phone-sized screen. Screenshots go to test-artifacts/.
+Skipped when /usr/bin/chromium is absent (CI installs it from Debian).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+PASSWORD = "nettleser-test-passord"
+SOLVE_SECONDS = int(os.environ.get("ROSTER_BROWSER_SOLVE_SECONDS", "180"))  # an upper bound: the test stops early
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"),
+    pytest.mark.slow,
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path) -> Iterator[str]:
+    import uvicorn
+
+    from api.config import Settings
+    from api.main import create_app
+    from api.security import hash_password
+
+    settings = Settings(data_dir=tmp_path, managers=f"leder:{hash_password(PASSWORD)}", bootstrap_manager=False)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=30)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+BERGEN_WORKBOOK = Path(__file__).resolve().parents[2] / "examples" / "bergen" / "bergen.xlsx"
+
+
+def shot(page, name: str, full: bool = False) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full)
+
+
+def test_manager_publishes_and_doctor_sees_shifts(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    assert "/logg-inn" in page.url
+    page.fill("input[name=brukernavn]", "leder")
+    page.fill("input[name=passord]", PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(server + "/")
+
+    # upload the Bergen workbook: validated, stored, scenario page shown
+    page.set_input_files("input[name=fil]", str(BERGEN_WORKBOOK))
+    page.get_by_role("button", name="Last opp").click()
+    page.wait_for_url(re.compile(r".*/scenarier/\d+.*"))
+    assert "er lastet opp og godkjent" in page.content()
+    shot(page, "1-scenario")
+    scenario_url = page.url.split("?")[0]
+
+    # solve and watch the progress bar move and the gap improve
+    page.fill("input[name=tidsgrense]", str(SOLVE_SECONDS))
+    page.get_by_role("button", name="Start beregning").click()
+    page.wait_for_url(re.compile(r".*/beregninger/\w+"))
+    page.wait_for_function("document.getElementById('bar').value > 0", timeout=30_000)
+    shot(page, "2-progress")
+    # improving solutions arrive with an objective, a bound and the gap between them
+    page.wait_for_function("document.querySelectorAll('#history tbody tr').length >= 3"
+                           " && document.getElementById('gap').textContent.endsWith('%')",
+                           timeout=SOLVE_SECONDS * 1000)
+    time.sleep(5)
+    shot(page, "2b-improving")
+    # stop early: the best roster so far is kept
+    page.get_by_role("button", name="Stopp og behold beste vaktplan").click()
+    page.wait_for_selector("#result a", timeout=60_000)
+    assert page.inner_text("#status") == "avbrutt"
+    shot(page, "3-finished")
+
+    # the roster: grid per station, fairness, publish
+    roster_id = page.get_attribute("#result a", "href").rsplit("/", 1)[1]
+    page.click("#result a")
+    page.wait_for_selector("table.grid")
+    assert page.locator("table.grid").count() >= 2  # one grid per station
+    assert page.locator("table.fair tbody tr").count() > 100
+    shot(page, "4-roster")
+    page.locator("table.grid").first.screenshot(path=str(ARTIFACTS / "4b-grid.png"))
+    page.click("#publish button")
+    page.wait_for_selector("text=er publisert")
+    assert page.inner_text("#roster-status") == "publisert"
+
+    page.goto(server + "/")
+    assert page.locator(f'a[href="/vaktplaner/{roster_id}"]').count() == 1  # listed as published
+    shot(page, "6-overview")
+
+    # a doctor with shifts opens their personal link, on a phone
+    assignments = page.request.get(f"{server}/api/rosters/{roster_id}").json()["roster"]["assignments"]
+    doctor = assignments[0]["doctor"]
+    page.goto(scenario_url)
+    href = page.locator(f'a.doctor-link[data-doctor="{doctor}"]').get_attribute("href")
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone.goto(server + href if href.startswith("/") else href)
+    assert "Mine vakter" in phone.content()
+    shot(phone, "5-doctor-phone", full=True)
+    feed = phone.get_by_role("link", name="Last ned .ics").get_attribute("href")
+    ics = phone.request.get(feed)
+    assert ics.ok and b"BEGIN:VCALENDAR" in ics.body()
+    mine = {(a["template"], a["date"]) for a in assignments if a["doctor"] == doctor}
+    listed = phone.locator("ul.shifts li").count()
+    assert listed == len(mine)
+    ahead = any(dt.date.fromisoformat(day) >= dt.date.today() for _, day in mine)
+    assert phone.locator("#next-shift").count() == (1 if ahead else 0)
+
+
+def test_unknown_doctor_link_is_refused(server, browser):
+    page = browser.new_page()
+    response = page.goto(server + "/lege/ikke-en-ekte-lenke")
+    assert response.status == 404
+    assert "Ukjent lenke" in page.content()
