@@ -1,0 +1,213 @@
+"""Shift trades between doctors: does a proposed swap break a hard rule, and how does it move each
+doctor's burden against target?
+
+Doctors trade shifts all the time (A gives shift X to B, and perhaps B gives Y back). The answer
+must be immediate and trustworthy, so it comes from the independent checker
+(``roster.check.check_roster``) run before and after the trade: only violations the trade *causes*
+count against it, so an already imperfect roster (open slots, an earlier breach) does not make
+every trade look illegal. Burden figures come from ``roster.metrics.doctor_metrics``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from roster.calendar import OSLO, ShiftIndex, ShiftInstance
+from roster.check import Violation, check_roster
+from roster.metrics import doctor_metrics
+from roster.models import Assignment, Doctor, Roster, Scenario
+from roster.models import shift_key as key_of
+from roster.scenario_io import InputError
+
+
+class SwapRefused(InputError):
+    """The trade cannot even be tried (unknown doctor, a shift the doctor does not hold …)."""
+
+
+@dataclass(frozen=True)
+class BurdenChange:
+    """One doctor's figures before and after the trade; the target does not move."""
+
+    doctor: str
+    name: str
+    shifts_before: int
+    shifts_after: int
+    points_before: float
+    points_after: float
+    history_points: float
+    target: float  # fair share of history + this period (roster.targets)
+    deviation_before: float | None  # (history + points − target) / target; None without a target
+    deviation_after: float | None
+
+
+@dataclass(frozen=True)
+class SwapResult:
+    legal: bool
+    description: str  # "Kari Olsen gir Natt Bergen legevakt 24.12.2026 23:00–08:00 til Per Hansen"
+    roster: Roster  # the roster after the trade
+    new_violations: list[Violation]  # caused by the trade: what makes it illegal
+    resolved: list[Violation]  # present before, gone after
+    unchanged: list[Violation]  # present before and after (the trade neither causes nor fixes them)
+    burden: list[BurdenChange]  # giver first, then taker
+
+
+def _identity(v: Violation) -> tuple[object, ...]:
+    """Where a violation is, not its wording: a breach whose figures change (52 h instead of 50 h
+    in one week) is the same breach, so only breaches in new places count against a trade."""
+    return (v.rule, v.doctor, v.shift, v.start, v.end)
+
+
+def _difference(before: list[Violation], after: list[Violation]) -> tuple[list[Violation], list[Violation], list[Violation]]:
+    """(new, resolved, unchanged), matched as multisets by identity."""
+    left = Counter(_identity(v) for v in before)
+    new, unchanged = [], []
+    for v in after:
+        if left[_identity(v)] > 0:
+            left[_identity(v)] -= 1
+            unchanged.append(v)
+        else:
+            new.append(v)
+    right = Counter(_identity(v) for v in after)
+    resolved = []
+    for v in before:
+        if right[_identity(v)] > 0:
+            right[_identity(v)] -= 1
+        else:
+            resolved.append(v)
+    return new, resolved, unchanged
+
+
+def find_doctor(scenario: Scenario, ref: str) -> Doctor:
+    """A doctor by id, or by full name (case-insensitive), as a manager would type it."""
+    ref = ref.strip()
+    for d in scenario.doctors:
+        if d.id == ref:
+            return d
+    named = [d for d in scenario.doctors if d.name.casefold() == ref.casefold()]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise SwapRefused([f"flere leger heter «{ref}»; bruk lege-id ({', '.join(d.id for d in named)})"])
+    raise SwapRefused([f"ukjent lege «{ref}»"])
+
+
+def parse_shift(ref: str) -> str:
+    """A shift key ``<vakttype>/<ÅÅÅÅ-MM-DD>``; the date may also be written ``DD.MM.ÅÅÅÅ``."""
+    template, sep, day = ref.strip().rpartition("/")
+    date: dt.date | None = None
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            date = dt.datetime.strptime(day, fmt).date()
+            break
+        except ValueError:
+            continue
+    if not sep or not template or date is None:
+        raise SwapRefused([f"ugyldig vakt «{ref}»: skriv vakttype/dato, for eksempel BLV-natt/2026-12-24"])
+    return key_of(template, date)
+
+
+def _shift_text(scenario: Scenario, index: ShiftIndex, key: str) -> str:
+    s: ShiftInstance | None = index.by_key.get(key)
+    if s is None:
+        return key
+    label = s.label[:1].upper() + s.label[1:]
+    start, end = s.start.astimezone(OSLO), s.end.astimezone(OSLO)
+    return f"{label} {scenario.station(s.station).name} {s.date:%d.%m.%Y} {start:%H:%M}–{end:%H:%M}"
+
+
+def _take(assignments: list[Assignment], doctor: str, key: str) -> Assignment | None:
+    """Remove and return the doctor's assignment to the shift."""
+    for i, a in enumerate(assignments):
+        if a.doctor == doctor and a.shift == key:
+            return assignments.pop(i)
+    return None
+
+
+def check_swap(scenario: Scenario, roster: Roster, giver: str, shift_key: str, taker: str,
+               back_shift_key: str | None = None) -> SwapResult:
+    """Check that ``giver`` hands ``shift_key`` to ``taker`` (and ``taker`` hands ``back_shift_key``
+    to ``giver``). Doctors by id or name; shifts as keys. Raises ``SwapRefused`` (Norwegian) when
+    the trade cannot be made at all."""
+    a, b = find_doctor(scenario, giver), find_doctor(scenario, taker)
+    if a.id == b.id:
+        raise SwapRefused([f"{a.name} kan ikke bytte vakt med seg selv"])
+    x = parse_shift(shift_key)
+    y = parse_shift(back_shift_key) if back_shift_key else None
+    if x == y:
+        raise SwapRefused([f"vakten tilbake er den samme som vakten som gis bort ({x})"])
+    index = ShiftIndex(scenario)
+    problems = []
+    assignments = list(roster.assignments)
+    given = _take(assignments, a.id, x)
+    if given is None:
+        problems.append(f"{a.name} har ikke vakten {_shift_text(scenario, index, x)}")
+    back = None
+    if y is not None:
+        back = _take(assignments, b.id, y)
+        if back is None:
+            problems.append(f"{b.name} har ikke vakten {_shift_text(scenario, index, y)}")
+    if any(s.doctor == b.id and s.shift == x for s in assignments):
+        problems.append(f"{b.name} har allerede vakten {_shift_text(scenario, index, x)}")
+    if back is not None and any(s.doctor == a.id and s.shift == y for s in assignments):
+        problems.append(f"{a.name} har allerede vakten {_shift_text(scenario, index, y)}")
+    if given is None or problems:
+        raise SwapRefused(problems)
+    assignments.append(Assignment(doctor=b.id, template=given.template, date=given.date))
+    if back is not None:
+        assignments.append(Assignment(doctor=a.id, template=back.template, date=back.date))
+    after = roster.model_copy(update={"assignments": assignments})
+
+    new, resolved, unchanged = _difference(check_roster(scenario, roster), check_roster(scenario, after))
+    ids = (a.id, b.id)
+    metrics_before = {m.doctor: m for m in doctor_metrics(scenario, roster, index) if m.doctor in ids}
+    metrics_after = {m.doctor: m for m in doctor_metrics(scenario, after, index) if m.doctor in ids}
+    burden = [
+        BurdenChange(
+            doctor=d, name=metrics_before[d].name,
+            shifts_before=metrics_before[d].shifts, shifts_after=metrics_after[d].shifts,
+            points_before=metrics_before[d].points, points_after=metrics_after[d].points,
+            history_points=metrics_before[d].history_points, target=metrics_before[d].target,
+            deviation_before=metrics_before[d].relative_deviation,
+            deviation_after=metrics_after[d].relative_deviation,
+        )
+        for d in ids
+    ]
+    description = f"{a.name} gir {_shift_text(scenario, index, x)} til {b.name}"
+    if y is not None:
+        description += f" og får {_shift_text(scenario, index, y)} tilbake"
+    return SwapResult(not new, description, after, new, resolved, unchanged, burden)
+
+
+def _num(x: float, decimals: int = 1) -> str:
+    return f"{x:.{decimals}f}".replace(".", ",").replace("-", "−")
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else ("+" if x >= 0 else "") + _num(100 * x, 0) + " %"
+
+
+def format_swap(result: SwapResult) -> str:
+    """Plain Norwegian text for the CLI (and anyone else who shows a swap check)."""
+    lines = [f"Bytte: {result.description}."]
+    if result.legal:
+        lines.append("Byttet er lovlig: det gir ingen nye brudd på harde regler.")
+    else:
+        n = len(result.new_violations)
+        lines.append(f"Byttet er ikke lovlig: det gir {n} {'nytt' if n == 1 else 'nye'} brudd på harde regler:")
+        lines += [f"  - {v.message}" for v in result.new_violations]
+    if result.resolved:
+        lines.append(f"Byttet retter {len(result.resolved)} brudd som fantes fra før:")
+        lines += [f"  - {v.message}" for v in result.resolved]
+    if result.unchanged:
+        lines.append(f"Vaktplanen har {len(result.unchanged)} brudd eller åpne vakter fra før som byttet ikke endrer.")
+    lines.append("Belastning (poeng; målet er rettferdig andel av historikk og denne perioden):")
+    for c in result.burden:
+        lines.append(
+            f"  - {c.name}: {c.shifts_before} → {c.shifts_after} vakter, {_num(c.points_before)} → "
+            f"{_num(c.points_after)} poeng i perioden; med historikk {_num(c.history_points + c.points_before)} → "
+            f"{_num(c.history_points + c.points_after)} mot mål {_num(c.target)}, avvik {_pct(c.deviation_before)} → "
+            f"{_pct(c.deviation_after)}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,476 @@
+"""Cheap necessary checks before solving, in plain Norwegian.
+
+"INFEASIBLE" tells a manager nothing; a sentence such as "Natt 24.12 Bergen legevakt krever 2 leger
+som kan gå alene; bare 1 er tilgjengelig: 3 har fravær (ferie), 2 har nattfritak" tells them what to
+fix. Every check here is a *necessary* condition for a roster without open slots or bakvakt gaps:
+a finding proves that no such roster exists, but no finding does not prove that one does (rest,
+weekly limits and counts over the whole period are left to the solver). ``docs/explain.md`` says
+what each check proves.
+
+Pure function of the scenario: eligibility comes from ``roster.eligibility.Eligibility.reason``;
+the joint check of shifts that no doctor can combine is a bipartite max-flow (Hall's condition),
+whose minimum cut names the smallest set of shifts that clash. No CP-SAT.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from ortools.graph.python import max_flow
+
+from roster.calendar import OSLO, ShiftIndex, ShiftInstance
+from roster.eligibility import Eligibility
+from roster.models import Employment, Scenario, shift_key
+
+#: Finding kinds, in report order (the codes follow docs/hard-rules.md where one rule is at stake).
+KINDS = ("låst", "kompetanse", "bemanning", "samtidighet", "bakvakt-dekning")
+
+# Reason codes. Temporary reasons make an otherwise suitable doctor unavailable on one date;
+# static reasons mean the doctor never takes this kind of shift (another rota, no skill …).
+ABSENCE, EXEMPTION, COURSE, PINNED = "fravær", "fritak", "kurs", "låst"
+STATION, LABEL, ON_CALL, SKILL, UNQUALIFIED = "stasjon", "vakttype", "bakvakt-evne", "ferdighet", "kan ikke gå alene"
+TEMPORARY = (ABSENCE, EXEMPTION, COURSE, PINNED)
+STATIC = (STATION, LABEL, ON_CALL, UNQUALIFIED, SKILL)
+
+# Prefixes of the sentences ``Eligibility.reason`` returns; tests/test_precheck.py covers each one,
+# so a reworded reason fails a test instead of silently landing in "other".
+_PREFIXES = (
+    ("fravær", ABSENCE),
+    ("fritatt", EXEMPTION),
+    ("kurset", COURSE),
+    ("ikke på denne stasjonen", STATION),
+    ("går ikke", LABEL),
+    ("kan ikke være bakvakt", ON_CALL),
+    ("bakvakt må kunne gå alene", UNQUALIFIED),
+    ("mangler ferdigheten", SKILL),
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failed necessary check. ``shift`` is the key of the shift at stake (the first one when
+    several clash, all of them in ``shifts``); ``numbers`` holds the figures of the message."""
+
+    kind: str
+    message: str
+    shift: str | None
+    date: dt.date | None
+    numbers: dict[str, int | float]
+    shifts: tuple[str, ...] = field(default=())
+
+
+def classify(reason: str) -> str:
+    """Reason code of a sentence from ``Eligibility.reason`` (the sentence itself when unknown)."""
+    for prefix, code in _PREFIXES:
+        if reason.startswith(prefix):
+            return code
+    return reason
+
+
+# --------------------------------------------------------------------------- Norwegian text
+
+
+def _dm(day: dt.date) -> str:
+    return f"{day.day:02d}.{day.month:02d}"
+
+
+def _hm(moment: dt.datetime) -> str:
+    return moment.astimezone(OSLO).strftime("%H:%M")
+
+
+def _span(start: dt.datetime, end: dt.datetime) -> str:
+    a, b = start.astimezone(OSLO), end.astimezone(OSLO)
+    if a.date() == b.date():
+        return f"{_dm(a.date())} {_hm(a)}–{_hm(b)}"
+    return f"{_dm(a.date())} {_hm(a)}–{_dm(b.date())} {_hm(b)}"
+
+
+def _doctors(n: int) -> str:
+    return f"{n} lege" if n == 1 else f"{n} leger"
+
+
+def _available(n: int) -> str:
+    if n == 0:
+        return "ingen er tilgjengelig"
+    return f"bare {n} er tilgjengelig" if n == 1 else f"bare {n} er tilgjengelige"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+
+
+def _reason_parts(counts: Counter[str], absence_kinds: Counter[str], label: str, skill: str | None) -> list[str]:
+    """"3 har fravær (ferie), 2 har nattfritak …" in a fixed order: what changes by date first."""
+    phrases = {
+        ABSENCE: "har fravær",
+        EXEMPTION: "har nattfritak",
+        COURSE: "har kurs som har gått ut",
+        PINNED: "er låst til en annen vakt samtidig",
+        STATION: "går ikke på denne stasjonen",
+        LABEL: f"går ikke {label}vakter",
+        ON_CALL: "kan ikke være bakvakt",
+        UNQUALIFIED: "kan ikke gå alene",
+        SKILL: f"mangler ferdigheten «{skill}»",
+    }
+    out = []
+    for code in (*TEMPORARY, *STATIC):
+        n = counts.get(code, 0)
+        if not n:
+            continue
+        text = f"{n} {phrases[code]}"
+        if code == ABSENCE and absence_kinds:
+            text += " (" + ", ".join(
+                kind if len(absence_kinds) == 1 else f"{k} {kind}"
+                for kind, k in sorted(absence_kinds.items(), key=lambda item: (-item[1], item[0]))
+            ) + ")"
+        out.append(text)
+    out += [f"{n}: {code}" for code, n in counts.items() if code not in phrases]
+    return out
+
+
+# --------------------------------------------------------------------------- per shift
+
+
+@dataclass
+class _Pool:
+    """Who may take one shift, and why the others may not."""
+
+    shift: ShiftInstance
+    head: str  # "Natt 24.12 Bergen legevakt"
+    available: set[str] = field(default_factory=set)
+    available_q: set[str] = field(default_factory=set)
+    codes: dict[str, str] = field(default_factory=dict)  # doctor -> reason code (unavailable only)
+    absence_kind: dict[str, str] = field(default_factory=dict)
+
+    def breakdown(self, qualified_only: bool, qualified: dict[str, bool]) -> tuple[Counter[str], Counter[str], int]:
+        """(temporary reason counts, absence kinds, candidates) among doctors who would otherwise
+        take the shift; only the qualified ones when ``qualified_only``."""
+        temp: Counter[str] = Counter()
+        kinds: Counter[str] = Counter()
+        candidates = len(self.available_q if qualified_only else self.available)
+        for doc, code in self.codes.items():
+            if code in STATIC or (qualified_only and not qualified[doc]):
+                continue
+            candidates += 1
+            temp[code] += 1
+            if code == ABSENCE:
+                kinds[self.absence_kind[doc]] += 1
+        return temp, kinds, candidates
+
+    def static(self, qualified_only: bool, qualified: dict[str, bool]) -> Counter[str]:
+        """Counts of the permanent reasons (and, for qualified places, of who cannot work alone)."""
+        out: Counter[str] = Counter(c for c in self.codes.values() if c in STATIC)
+        if qualified_only:
+            out[UNQUALIFIED] += sum(1 for doc, code in self.codes.items() if code not in STATIC and not qualified[doc])
+            out[UNQUALIFIED] += len(self.available) - len(self.available_q)
+        return +out
+
+
+class _Precheck:
+    """The scenario's pools, computed once, and the checks that read them."""
+
+    def __init__(self, scenario: Scenario, index: ShiftIndex):
+        self.scenario = scenario
+        self.index = index
+        self.elig = Eligibility(scenario)
+        self.qualified = {d.id: self.elig.qualified(d.id) for d in scenario.doctors}
+        self.names = {d.id: d.name for d in scenario.doctors}
+        self.station_names = {s.id: s.name for s in scenario.stations}
+        self.pins: dict[str, list[ShiftInstance]] = {}
+        for p in scenario.pins:
+            shift = index.by_key.get(shift_key(p.template, p.date))
+            if shift is not None:
+                self.pins.setdefault(p.doctor, []).append(shift)
+        self.pools = {s.key: self._pool(s) for s in index.shifts}
+        self.findings: list[Finding] = []
+
+    def head(self, shift: ShiftInstance) -> str:
+        label = shift.label[:1].upper() + shift.label[1:]
+        return f"{label} {_dm(shift.date)} {self.station_names.get(shift.station, shift.station)}"
+
+    def _pool(self, shift: ShiftInstance) -> _Pool:
+        pool = _Pool(shift, self.head(shift))
+        for d in self.scenario.doctors:
+            reason = self.elig.reason(d, shift)
+            if reason is None and any(p.key != shift.key and p.overlaps(shift.start, shift.end)
+                                      for p in self.pins.get(d.id, ())):
+                reason = PINNED
+            if reason is None:
+                pool.available.add(d.id)
+                if self.qualified[d.id]:
+                    pool.available_q.add(d.id)
+                continue
+            code = classify(reason)
+            pool.codes[d.id] = code
+            if code == ABSENCE:
+                pool.absence_kind[d.id] = reason.removeprefix("fravær (").rstrip(")")
+        return pool
+
+    def need_qualified(self, shift: ShiftInstance) -> int:
+        """Qualified doctors a full on-site shift needs: ``min_qualified``, and at least one
+        whenever anyone works it (rule ``alene``: no unqualified doctor works alone)."""
+        if not shift.on_site or shift.demand_min == 0:
+            return 0
+        return max(shift.min_qualified, 1)
+
+    # ----------------------------------------------------------------------- pins
+
+    def check_pins(self) -> None:
+        """A pin the doctor cannot work, or two pins of one doctor at the same time."""
+        for p in self.scenario.pins:
+            name = self.names[p.doctor]
+            key = shift_key(p.template, p.date)
+            shift = self.index.by_key.get(key)
+            if shift is None:
+                tpl = self.scenario.template(p.template)
+                what = f"{tpl.label[:1].upper()}{tpl.label[1:]} {_dm(p.date)} {self.station_names[tpl.station]}"
+                self.add("låst", f"Låst vakt: {name} er låst til {what}, men den vakttypen går ikke den dagen.",
+                         key, p.date, {})
+                continue
+            reason = self.elig.reason(self.scenario.doctor(p.doctor), shift)
+            if reason is not None:
+                self.add("låst", f"Låst vakt: {name} er låst til {self.head(shift)}, men kan ikke ta den: {reason}.",
+                         key, p.date, {})
+        for doc, shifts in self.pins.items():
+            shifts = sorted(shifts, key=lambda s: s.start)
+            for i, a in enumerate(shifts):
+                for b in shifts[i + 1:]:
+                    if b.start < a.end:
+                        self.add("låst", f"Låst vakt: {self.names[doc]} er låst til både {self.head(a)} og "
+                                         f"{self.head(b)}, som overlapper.", a.key, a.date, {}, (a.key, b.key))
+
+    # ----------------------------------------------------------------------- per shift
+
+    def check_shifts(self) -> None:
+        """Each shift alone: enough available doctors, and enough of them qualified."""
+        for shift in self.index.shifts:
+            pool = self.pools[shift.key]
+            short = shift.demand_min - len(pool.available)
+            if shift.on_site and shift.min_qualified > 0:
+                short_q = max(0, shift.min_qualified - len(pool.available_q))
+                if short_q > 0:
+                    self.shortage(pool, shift.min_qualified, qualified_only=True)
+            else:
+                short_q = 0
+                if self.need_qualified(shift) and pool.available and not pool.available_q:
+                    self.nobody_alone(pool)
+            if short > short_q:
+                self.shortage(pool, shift.demand_min, qualified_only=False)
+
+    def nobody_alone(self, pool: _Pool) -> None:
+        """Doctors are free, but none may work alone, and the shift asks for nobody who may (rule
+        ``alene``: an unqualified doctor never works without a qualified colleague)."""
+        shift = pool.shift
+        temp, kinds, _ = pool.breakdown(True, self.qualified)
+        parts = _reason_parts(temp, kinds, shift.label, shift.required_skill)
+        n = len(pool.available)
+        self.add("kompetanse",
+                 f"{pool.head}: {_doctors(n)} er {'tilgjengelig' if n == 1 else 'tilgjengelige'}, men ingen som kan gå alene, og de som ikke kan gå "
+                 f"alene, får ikke gå vakten uten en som kan" + (f": {_join(parts)}" if parts else "") + ".",
+                 shift.key, shift.date, {"krever": 1, "tilgjengelig": 0, **temp})
+
+    def shortage(self, pool: _Pool, need: int, qualified_only: bool) -> None:
+        shift = pool.shift
+        have = len(pool.available_q if qualified_only else pool.available)
+        temp, kinds, candidates = pool.breakdown(qualified_only, self.qualified)
+        parts = _reason_parts(temp, kinds, shift.label, shift.required_skill)
+        what = _doctors(need) + (" som kan gå alene" if qualified_only else "")
+        numbers: dict[str, int | float] = {"krever": need, "tilgjengelig": have, **temp}
+        text = f"{pool.head} krever {what}; "
+        if candidates < need:
+            static = pool.static(qualified_only, self.qualified)
+            numbers.update({f"ikke {k}": v for k, v in static.items()})
+            sparts = _reason_parts(static, Counter(), shift.label, shift.required_skill)
+            whole = ("ingen" if candidates == 0 else f"bare {candidates}") + \
+                f" av de {len(self.scenario.doctors)} legene kan ta denne vakten"
+            if parts:
+                text += f"{_available(have)}: {_join(parts)}; {whole} i det hele tatt"
+            else:
+                text += whole
+            text += f" ({_join(sparts)})" if sparts else ""
+        else:
+            text += _available(have) + (f": {_join(parts)}" if parts else "")
+        self.add("kompetanse" if qualified_only else "bemanning", text + ".", shift.key, shift.date, numbers)
+
+    # ----------------------------------------------------------------------- shifts that clash
+
+    def _min_rest(self) -> float:
+        r = self.scenario.rules
+        kinds = {d.employment for d in self.scenario.doctors}
+        rests = [r.rest_hours_employee if k == Employment.EMPLOYEE else r.rest_hours_self_employed for k in kinds]
+        return min(rests)
+
+    def cliques(self) -> list[tuple[list[ShiftInstance], bool]]:
+        """Sets of shifts of which one doctor takes at most one: shifts running at the same instant,
+        and work shifts less than the shortest rest apart (``hvile``). The flag says which."""
+        out: list[tuple[list[ShiftInstance], bool]] = []
+        seen: set[frozenset[str]] = set()
+        rest = dt.timedelta(hours=self._min_rest())
+        on_call_rests = self.scenario.rules.on_call_counts_as_rest
+        work = [s for s in self.index.shifts if s.on_site or not on_call_rests]
+        families = ((self.index.shifts, dt.timedelta(0), False), (work, rest, True))
+        for shifts, extend, by_rest in families:
+            for s in shifts:
+                clique = [t for t in shifts if t.start <= s.start < t.end + extend]
+                key = frozenset(t.key for t in clique)
+                if len(clique) > 1 and key not in seen:
+                    seen.add(key)
+                    out.append((clique, by_rest))
+        return out
+
+    def check_clashes(self) -> None:
+        """Hall's condition on each clique: the shifts' demand (capped to what each shift alone can
+        get, so single-shift shortages are not counted twice) against the distinct doctors. A clash
+        inside a larger one with at least the same shortfall is left out: the larger one says more."""
+        found: dict[frozenset[str], tuple[tuple[list[ShiftInstance], int, int, int, bool], bool]] = {}
+        for clique, by_rest in self.cliques():
+            deficient = self._deficient(clique)
+            if deficient is not None:
+                found.setdefault(frozenset(s.key for s in deficient[0]), (deficient, by_rest))
+        for key, ((shifts, need, need_q, have, only_q), by_rest) in found.items():
+            if any(key < other and o_need - o_have >= need - have
+                   for other, ((_, o_need, _, o_have, _), _) in found.items()):
+                continue
+            shifts = sorted(shifts, key=lambda s: (s.start, s.key))
+            names = _join([self.head(s) for s in shifts])
+            why = (f"de overlapper eller har under {self._min_rest():g} t hvile mellom seg" if by_rest
+                   else f"de går samtidig {_span(max(s.start for s in shifts), min(s.end for s in shifts))}")
+            alone = " som kan gå alene" if only_q else ""
+            want = _doctors(need_q) + alone if only_q else (
+                _doctors(need) + (f" ({need_q} som kan gå alene)" if need_q else ""))
+            if have == 0:
+                got = "ingen er tilgjengelig"
+            elif have == 1:
+                got = f"bare 1 lege{alone} er tilgjengelig"
+            else:
+                got = f"bare {have} ulike leger{alone} er tilgjengelige"
+            self.add("samtidighet",
+                     f"{names} krever til sammen {want}, og ingen lege kan ta to av dem fordi {why}; {got}.",
+                     shifts[0].key, shifts[0].date,
+                     {"krever": need, "krever som kan gå alene": need_q, "tilgjengelig": have},
+                     tuple(s.key for s in shifts))
+
+    def _deficient(self, clique: list[ShiftInstance]) -> tuple[list[ShiftInstance], int, int, int, bool] | None:
+        """The smallest set of the clique's shifts whose demand exceeds the doctors who could take
+        them: (shifts, demand, qualified demand, distinct doctors, only qualified slots at stake)."""
+        groups: list[tuple[ShiftInstance, bool, int]] = []  # (shift, qualified slot?, demand)
+        for s in clique:
+            pool = self.pools[s.key]
+            d = min(s.demand_min, len(pool.available))
+            q = min(self.need_qualified(s), len(pool.available_q), d)
+            if q:
+                groups.append((s, True, q))
+            if d - q:
+                groups.append((s, False, d - q))
+        total = sum(g[2] for g in groups)
+        if total == 0:
+            return None
+        signatures: Counter[tuple[frozenset[str], bool]] = Counter()
+        for doc in set().union(*(self.pools[s.key].available for s in clique)):
+            mine = frozenset(s.key for s in clique if doc in self.pools[s.key].available)
+            signatures[(mine, self.qualified[doc])] += 1
+        sigs = list(signatures.items())
+        flow = max_flow.SimpleMaxFlow()
+        source, sink, first_sig = 0, 1, 2 + len(groups)
+        for i, (s, qual_slot, demand) in enumerate(groups):
+            flow.add_arc_with_capacity(source, 2 + i, demand)
+            for j, ((mine, qualified), _) in enumerate(sigs):
+                if s.key in mine and (qualified or not qual_slot):
+                    flow.add_arc_with_capacity(2 + i, first_sig + j, total)
+        for j, (_, count) in enumerate(sigs):
+            flow.add_arc_with_capacity(first_sig + j, sink, count)
+        flow.solve(source, sink)
+        if flow.optimal_flow() >= total:
+            return None
+        side = set(flow.get_source_side_min_cut())
+        chosen = [groups[i] for i in range(len(groups)) if 2 + i in side]
+        shifts = list({g[0].key: g[0] for g in chosen}.values())
+        need = sum(g[2] for g in chosen)
+        need_q = sum(g[2] for g in chosen if g[1])
+        have = sum(count for j, (_, count) in enumerate(sigs) if first_sig + j in side)
+        return shifts, need, need_q, have, need == need_q
+
+    # ----------------------------------------------------------------------- bakvakt
+
+    def check_bakvakt(self) -> None:
+        """The pilot rule: every minute a station is open, an on-call shift runs with at least one
+        doctor who could take it. Segments are merged into intervals for the message."""
+        open_shifts = [s for s in self.index.shifts if s.on_site and s.demand_min > 0]
+        on_call = [s for s in self.index.shifts if not s.on_site]
+        cuts = sorted({t for s in open_shifts + on_call for t in (s.start, s.end)})
+        reported_empty = {f.shift for f in self.findings if f.kind == "bemanning"}
+        gaps: list[tuple[str, dt.datetime, dt.datetime, set[str], list[ShiftInstance]]] = []
+        for a, b in pairwise(cuts):
+            stations = {s.station for s in open_shifts if s.start <= a and b <= s.end}
+            if not stations:
+                continue
+            covering = [s for s in on_call if s.start <= a and b <= s.end]
+            if not covering:
+                kind = "ingen vakt"
+            elif any(self.pools[s.key].available for s in covering) or all(s.key in reported_empty for s in covering):
+                continue
+            else:
+                kind = "ingen lege"
+            if gaps and gaps[-1][0] == kind and gaps[-1][2] == a:
+                _, start, _, seen_stations, seen_covering = gaps[-1]
+                seen_covering += [s for s in covering if s not in seen_covering]
+                gaps[-1] = (kind, start, b, seen_stations | stations, seen_covering)
+            else:
+                gaps.append((kind, a, b, stations, covering))
+        for kind, a, b, stations, covering in gaps:
+            where = _join(sorted(self.station_names.get(s, s) for s in stations))
+            hours = (b - a).total_seconds() / 3600
+            day = a.astimezone(OSLO).date()
+            numbers: dict[str, int | float] = {"timer": round(hours, 2)}
+            if kind == "ingen vakt":
+                self.add("bakvakt-dekning",
+                         f"Ingen bakvaktvakt er satt opp {_span(a, b)} mens {where} er åpen; legg til en "
+                         f"bakvaktvakt som dekker tiden.", None, day, numbers)
+                continue
+            temp: Counter[str] = Counter()
+            kinds: Counter[str] = Counter()
+            for doc in {d for s in covering for d, c in self.pools[s.key].codes.items() if c not in STATIC}:
+                s = next(s for s in covering if self.pools[s.key].codes.get(doc) not in (None, *STATIC))
+                code = self.pools[s.key].codes[doc]
+                temp[code] += 1
+                if code == ABSENCE:
+                    kinds[self.pools[s.key].absence_kind[doc]] += 1
+            parts = _reason_parts(temp, kinds, covering[0].label, None)
+            numbers.update(temp)
+            self.add("bakvakt-dekning",
+                     f"Ingen lege kan være bakvakt {_span(a, b)} mens {where} er åpen"
+                     + (f": {_join(parts)}" if parts else ": ingen lege kan ta bakvaktvaktene") + ".",
+                     covering[0].key, day, numbers, tuple(s.key for s in covering))
+
+    # ----------------------------------------------------------------------- results
+
+    def add(self, kind: str, message: str, shift: str | None, day: dt.date | None,
+            numbers: dict[str, int | float], shifts: Iterable[str] = ()) -> None:
+        keys = tuple(shifts) or ((shift,) if shift else ())
+        self.findings.append(Finding(kind, message, shift, day, numbers, keys))
+
+
+def precheck(scenario: Scenario, index: ShiftIndex | None = None) -> list[Finding]:
+    """Every failed necessary check, sorted by date (then kind). Empty when nothing is provably
+    missing; the solver may still find the rules too tight (see ``docs/explain.md``)."""
+    check = _Precheck(scenario, index or ShiftIndex(scenario))
+    check.check_pins()
+    check.check_shifts()
+    check.check_clashes()
+    check.check_bakvakt()
+    order = {k: i for i, k in enumerate(KINDS)}
+    far = dt.date.max
+    return sorted(check.findings, key=lambda f: (f.date or far, order.get(f.kind, 99)))
+
+
+def format_findings(findings: list[Finding]) -> str:
+    """Plain Norwegian text for the CLI: one line per finding."""
+    if not findings:
+        return "Forhåndskontrollen fant ingen krav som åpenbart ikke kan oppfylles."
+    head = (f"Forhåndskontrollen fant {len(findings)} krav som ikke kan oppfylles "
+            f"(disse vaktene blir åpne eller må løses ved å endre fravær, fritak eller krav):")
+    return "\n".join([head, *(f"  - {f.message}" for f in findings)])

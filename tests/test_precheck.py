@@ -1,0 +1,323 @@
+"""Pre-solve necessary checks: one tiny scenario per check with the exact Norwegian message, and no
+unrelated finding; the Bergen month (nothing) and the hard Christmas week (what and why)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+import pytest
+from factories import doctor, scenario, station, template
+
+from roster.calendar import ShiftIndex
+from roster.check import check_roster
+from roster.eligibility import Eligibility
+from roster.models import Scenario
+from solver import solve
+from solver.precheck import STATIC, TEMPORARY, classify, format_findings, precheck
+
+DAY = "2026-12-01"  # a Tuesday
+SPECIALIST = doctor("spes", name="Spes", role="spesialist", can_bakvakt=True, stations=["BAK"])
+
+
+def bakvakt(start: str, end: str, id: str = "bak", **kw: Any) -> dict[str, Any]:
+    """An on-call shift at a remote station."""
+    return template(id, start, end, station="BAK", duty="bakvakt", label="bakvakt", **kw)
+
+
+def make(templates: list[dict[str, Any]], doctors: list[dict[str, Any]], *, on_call: bool = True,
+         end: str = DAY, **kw: Any) -> Scenario:
+    stations = [station("BLV", name="Bergen legevakt"), station("FAN", "bydelslegevakt", "Fana legevakt"),
+                station("ASA", "bydelslegevakt", "Åsane legevakt"), station("BAK", "fjernvakt", "Bakvakt")]
+    if on_call:  # a bakvakt from 08:00 round the clock, so the open-station check has nothing to say
+        templates = [*templates, bakvakt("08:00", "16:00", "bak-dag"), bakvakt("16:00", "08:00", "bak-natt")]
+        doctors = [*doctors, SPECIALIST]
+    return scenario(DAY, end, templates, doctors, stations=stations, **kw)
+
+
+def messages(s: Scenario) -> list[str]:
+    return [f.message for f in precheck(s)]
+
+
+def away(doc: str, kind: str = "ferie", start: str = DAY, end: str = DAY) -> dict[str, Any]:
+    return {"doctor": doc, "start": start, "end": end, "kind": kind}
+
+
+NIGHT = template("natt", "23:00", "08:00", label="natt", demand_min=2, demand_max=2, min_qualified=2)
+
+
+# --------------------------------------------------------------------------- one shift
+
+
+def test_too_few_qualified_names_the_reasons() -> None:
+    s = make([NIGHT],
+             [doctor("a"), doctor("b"), doctor("c"), doctor("d", exemptions=[{"reason": "over 60"}]),
+              doctor("e"), doctor("f", qualified=False)],
+             absences=[away("a"), away("b", "sykdom"), away("c")])
+    [finding] = precheck(s)
+    assert finding.message == ("Natt 01.12 Bergen legevakt krever 2 leger som kan gå alene; bare 1 er tilgjengelig: "
+                               "3 har fravær (2 ferie, 1 sykdom) og 1 har nattfritak.")
+    assert (finding.kind, finding.shift, finding.date) == ("kompetanse", "natt/2026-12-01", dt.date(2026, 12, 1))
+    assert finding.numbers == {"krever": 2, "tilgjengelig": 1, "fravær": 3, "fritak": 1}
+
+
+def test_enough_qualified_is_no_finding() -> None:
+    s = make([NIGHT], [doctor("a"), doctor("b"), doctor("c")], absences=[away("c")])
+    assert precheck(s) == []
+
+
+def test_too_few_doctors_and_too_few_qualified_are_two_findings() -> None:
+    shift = template("dag", "08:00", "16:00", label="dag", demand_min=3, demand_max=3, min_qualified=1)
+    s = make([shift], [doctor("a"), doctor("b", qualified=False), doctor("c", qualified=False)],
+             absences=[away("a", "kurs"), away("b")])
+    assert messages(s) == [
+        "Dag 01.12 Bergen legevakt krever 1 lege som kan gå alene; ingen er tilgjengelig: 1 har fravær (kurs).",
+        "Dag 01.12 Bergen legevakt krever 3 leger; bare 1 er tilgjengelig: 2 har fravær (1 ferie, 1 kurs).",
+    ]
+
+
+def test_static_restrictions_are_named_when_no_one_could_take_the_shift() -> None:
+    children = template("barn", "16:00", "23:00", label="barn", required_skill="barn", min_qualified=0)
+    s = make([children], [doctor("a"), doctor("b"), doctor("c", skills=["barn"], stations=["FAN"])])
+    assert messages(s) == [
+        ("Barn 01.12 Bergen legevakt krever 1 lege; ingen av de 4 legene kan ta denne vakten "
+        "(2 går ikke på denne stasjonen og 2 mangler ferdigheten «barn»)."),
+    ]
+
+
+def test_static_restrictions_are_named_when_the_pool_itself_is_too_small() -> None:
+    children = template("barn", "16:00", "23:00", label="barn", required_skill="barn", min_qualified=0,
+                        demand_min=2, demand_max=2)
+    s = make([children], [doctor("a"), doctor("b"), doctor("c", skills=["barn"])], absences=[away("c")])
+    assert messages(s) == [
+        ("Barn 01.12 Bergen legevakt krever 2 leger; ingen er tilgjengelig: 1 har fravær (ferie); bare 1 av de 4 "
+        "legene kan ta denne vakten i det hele tatt (1 går ikke på denne stasjonen og 2 mangler ferdigheten «barn»)."),
+    ]
+
+
+def test_nobody_may_work_alone_although_doctors_are_free() -> None:
+    evening = template("FAN-kveld", "16:00", "23:00", station="FAN", label="kveld", min_qualified=0)
+    s = make([evening], [doctor("a"), doctor("b", qualified=False)],
+             absences=[away("a", start="2026-11-30", end="2026-12-02")])
+    assert messages(s) == [
+        ("Kveld 01.12 Fana legevakt: 1 lege er tilgjengelig, men ingen som kan gå alene, og de som ikke kan gå alene, "
+        "får ikke gå vakten uten en som kan: 1 har fravær (ferie)."),
+    ]
+
+
+def test_exact_time_absence_and_expired_course() -> None:
+    day = template("dag", "08:00", "16:00", label="dag", min_qualified=1)
+    s = make([day], [doctor("a", courses={"akuttmedisin": "2026-11-30"}), doctor("b")],
+             absences=[{"doctor": "b", "start": "2026-12-01T15:00:00", "end": "2026-12-01T18:00:00",
+                        "kind": "annet"}])
+    assert messages(s) == [
+        ("Dag 01.12 Bergen legevakt krever 1 lege som kan gå alene; ingen er tilgjengelig: 1 har fravær (annet) "
+        "og 1 har kurs som har gått ut."),
+    ]
+
+
+# --------------------------------------------------------------------------- shifts no one can combine
+
+
+def test_simultaneous_shifts_need_distinct_doctors() -> None:
+    fana = template("FAN-dag", "08:00", "16:00", station="FAN", label="dag", min_qualified=1)
+    asane = template("ASA-dag", "10:00", "18:00", station="ASA", label="dag", min_qualified=1)
+    s = make([fana, asane], [doctor("a"), doctor("b", qualified=False), doctor("c")], absences=[away("c")])
+    [finding] = precheck(s)
+    assert finding.message == (
+        "Dag 01.12 Fana legevakt og Dag 01.12 Åsane legevakt krever til sammen 2 leger som kan gå alene, og ingen "
+        "lege kan ta to av dem fordi de går samtidig 01.12 10:00–16:00; bare 1 lege som kan gå alene er tilgjengelig."
+    )
+    assert finding.kind == "samtidighet"
+    assert finding.shifts == ("FAN-dag/2026-12-01", "ASA-dag/2026-12-01")
+    assert finding.numbers == {"krever": 2, "krever som kan gå alene": 2, "tilgjengelig": 1}
+
+
+def test_rest_between_shifts_makes_them_a_clash() -> None:
+    day = template("dag", "08:00", "16:00", label="dag", min_qualified=0)
+    evening = template("kveld", "18:00", "23:00", label="kveld", min_qualified=0)
+    s = make([day, evening], [doctor("a")])
+    assert messages(s) == [
+        ("Dag 01.12 Bergen legevakt og Kveld 01.12 Bergen legevakt krever til sammen 2 leger som kan gå alene, "
+        "og ingen lege kan ta to av dem fordi de overlapper eller har under 8 t hvile mellom seg; "
+        "bare 1 lege som kan gå alene er tilgjengelig."),
+    ]
+
+
+def test_shifts_far_enough_apart_do_not_clash() -> None:
+    day = template("dag", "08:00", "12:00", label="dag", min_qualified=0)
+    evening = template("kveld", "20:00", "23:00", label="kveld", min_qualified=0)
+    assert precheck(make([day, evening], [doctor("a")])) == []
+
+
+def test_a_shortage_of_one_shift_is_not_counted_again_as_a_clash() -> None:
+    fana = template("FAN-dag", "08:00", "16:00", station="FAN", label="dag", min_qualified=1)
+    asane = template("ASA-dag", "08:00", "16:00", station="ASA", label="dag", min_qualified=1)
+    s = make([fana, asane], [doctor("a", stations=["FAN"])])
+    assert [f.kind for f in precheck(s)] == ["kompetanse"]
+
+
+# --------------------------------------------------------------------------- bakvakt
+
+
+def test_open_hours_without_any_on_call_shift() -> None:
+    day = template("dag", "08:00", "16:00", label="dag", min_qualified=1)
+    s = make([day, bakvakt("08:00", "12:00")], [doctor("a"), SPECIALIST], on_call=False)
+    [finding] = precheck(s)
+    assert finding.message == ("Ingen bakvaktvakt er satt opp 01.12 12:00–16:00 mens Bergen legevakt er åpen; "
+                               "legg til en bakvaktvakt som dekker tiden.")
+    assert (finding.kind, finding.shift, finding.numbers) == ("bakvakt-dekning", None, {"timer": 4.0})
+
+
+def test_on_call_shift_without_a_possible_doctor() -> None:
+    day = template("dag", "08:00", "16:00", label="dag", min_qualified=1)
+    s = make([day, bakvakt("08:00", "16:00", demand_min=0)], [doctor("a"), SPECIALIST],
+             on_call=False, absences=[away("spes", "kurs")])
+    [finding] = precheck(s)
+    assert finding.message == ("Ingen lege kan være bakvakt 01.12 08:00–16:00 mens Bergen legevakt er åpen: "
+                               "1 har fravær (kurs).")
+    assert finding.shift == "bak/2026-12-01"
+
+
+def test_an_empty_on_call_shift_with_demand_is_reported_once() -> None:
+    day = template("dag", "08:00", "16:00", label="dag", min_qualified=1)
+    s = make([day, bakvakt("08:00", "16:00")], [doctor("a"), doctor("b"), SPECIALIST], on_call=False,
+             absences=[away("spes", "sykdom")])
+    assert messages(s) == ["Bakvakt 01.12 Bakvakt krever 1 lege; ingen er tilgjengelig: 1 har fravær (sykdom)."]
+
+
+# --------------------------------------------------------------------------- pins
+
+
+def test_pin_on_a_doctor_who_cannot_take_the_shift() -> None:
+    day = template("dag", "08:00", "16:00", label="dag", min_qualified=1)
+    s = make([day], [doctor("a"), doctor("b")], absences=[away("a")],
+             pins=[{"doctor": "a", "date": DAY, "template": "dag"}])
+    assert messages(s) == ["Låst vakt: A er låst til Dag 01.12 Bergen legevakt, men kan ikke ta den: fravær (ferie)."]
+
+
+def test_pin_on_a_day_the_shift_does_not_run() -> None:
+    weekday = template("dag", "08:00", "16:00", label="dag", min_qualified=1, day_types=["hverdag"])
+    s = make([weekday], [doctor("a")], end="2026-12-05", pins=[{"doctor": "a", "date": "2026-12-05", "template": "dag"}])
+    assert messages(s) == ["Låst vakt: A er låst til Dag 05.12 Bergen legevakt, men den vakttypen går ikke den dagen."]
+
+
+def test_a_doctor_pinned_elsewhere_is_not_available() -> None:
+    fana = template("FAN-dag", "08:00", "16:00", station="FAN", label="dag", min_qualified=1)
+    asane = template("ASA-dag", "08:00", "16:00", station="ASA", label="dag", min_qualified=1)
+    s = make([fana, asane], [doctor("a"), doctor("b", stations=["FAN"])],
+             pins=[{"doctor": "a", "date": DAY, "template": "FAN-dag"}])
+    assert messages(s) == [
+        ("Dag 01.12 Åsane legevakt krever 1 lege som kan gå alene; ingen er tilgjengelig: "
+        "1 er låst til en annen vakt samtidig."),
+    ]
+
+
+# --------------------------------------------------------------------------- reasons
+
+
+def test_every_eligibility_reason_has_a_code() -> None:
+    """A reworded reason in roster.eligibility must fail here, not fall into "other"."""
+    s = make([template("dag", "08:00", "16:00", label="dag", required_skill="barn"),
+              template("FAN-kveld", "16:00", "23:00", station="FAN", label="kveld")],
+             [doctor("stasjon", stations=["ASA"]), doctor("vakttype", shift_labels=["natt"]),
+              doctor("ferdighet"), doctor("kurs", skills=["barn"], courses={"x": "2026-11-01"}),
+              doctor("fravær", skills=["barn"]), doctor("fritak", exemptions=[{"reason": "amming"}]),
+              doctor("ukval", qualified=False, can_bakvakt=True), doctor("ikkebak")],
+             absences=[away("fravær")])
+    index, elig = ShiftIndex(s), Eligibility(s)
+    codes = {}
+    for d in s.doctors:
+        for shift in index.shifts:
+            reason = elig.reason(d, shift)
+            if reason is not None:
+                codes[reason] = classify(reason)
+    assert set(codes.values()) == set(TEMPORARY + STATIC) - {"låst"}
+
+
+# --------------------------------------------------------------------------- soundness
+
+
+def soundness_case(case: str) -> Scenario:
+    day = template("dag", "08:00", "16:00", label="dag", min_qualified=0)
+    if case == "kompetanse":
+        return make([NIGHT], [doctor("a"), doctor("b"), doctor("c", qualified=False)], absences=[away("a")])
+    if case == "alene":
+        return make([day], [doctor("a", qualified=False), doctor("b")], absences=[away("b")])
+    if case == "bemanning":
+        return make([template("dag", "08:00", "16:00", label="dag", demand_min=2, demand_max=2, min_qualified=0)],
+                    [doctor("a"), doctor("b")], absences=[away("b")])
+    if case == "samtidighet":
+        return make([template("FAN-dag", "08:00", "16:00", station="FAN", label="dag", min_qualified=1),
+                     template("ASA-dag", "10:00", "18:00", station="ASA", label="dag", min_qualified=1)],
+                    [doctor("a"), doctor("b", qualified=False)])
+    if case == "hvile":
+        return make([day, template("kveld", "18:00", "23:00", label="kveld", min_qualified=0)], [doctor("a")])
+    if case == "bakvakt-dekning":
+        return make([day], [doctor("a")], on_call=False)
+    assert case == "låst"
+    return make([day], [doctor("a"), doctor("b")], absences=[away("a")],
+                pins=[{"doctor": "a", "date": DAY, "template": "dag"}])
+
+
+@pytest.mark.parametrize("case", ["kompetanse", "alene", "bemanning", "samtidighet", "hvile", "bakvakt-dekning", "låst"])
+def test_a_finding_means_no_full_roster(case: str) -> None:
+    """The checks are necessary conditions: when one fails, the strict solver finds no roster that the
+    checker passes in full."""
+    s = soundness_case(case)
+    assert precheck(s)
+    roster = solve(s, time_limit=5.0, workers=1, strict=True)
+    assert roster.assignments == [] or check_roster(s, roster) != []  # strict: declared gaps count too
+
+
+# --------------------------------------------------------------------------- Bergen
+
+
+def test_bergen_month_has_no_findings_and_is_fast() -> None:
+    from examples.bergen.generate import build_bergen_scenario
+
+    s = build_bergen_scenario()
+    index = ShiftIndex(s)
+    started = time.perf_counter()
+    assert precheck(s, index) == []
+    assert time.perf_counter() - started < 3.0  # < 1 s alone; slack for a busy machine
+    assert format_findings([]) == "Forhåndskontrollen fant ingen krav som åpenbart ikke kan oppfylles."
+
+
+def test_hard_christmas_week_is_explained() -> None:
+    from examples.bergen.christmas import build_christmas_scenario
+
+    findings = precheck(build_christmas_scenario())
+    assert [(f.kind, f.shift) for f in findings] == [
+        ("kompetanse", "FAN-helg/2026-12-24"),
+        ("samtidighet", "ASA-helg/2026-12-24"),
+        ("kompetanse", "FAN-helg/2026-12-25"),
+        ("kompetanse", "FAN-helg/2026-12-26"),
+        ("kompetanse", "BLV-natt/2026-12-31"),
+    ]
+    fana, clash, *_, night = findings
+    assert fana.message.startswith("Helg 24.12 Fana legevakt krever 1 lege som kan gå alene; ingen er tilgjengelig: ")
+    assert "har nattfritak" in fana.message
+    assert clash.shifts == ("ASA-helg/2026-12-24", "LOD-helg/2026-12-24", "BLV-barn/2026-12-24",
+                            "BLV-kveld/2026-12-24", "BLV-natt/2026-12-24")
+    assert clash.numbers == {"krever": 5, "krever som kan gå alene": 5, "tilgjengelig": 3}
+    assert night.message.startswith("Natt 31.12 Bergen legevakt krever 1 lege som kan gå alene; ingen er tilgjengelig")
+    assert "24 annet" in night.message
+
+
+def test_committed_christmas_file_is_current() -> None:
+    from examples.bergen.christmas import CHRISTMAS_PATH, build_christmas_scenario
+    from roster.scenario_io import load_scenario
+
+    assert load_scenario(CHRISTMAS_PATH) == build_christmas_scenario()
+
+
+def test_clash_counts_all_doctors_and_those_who_may_work_alone() -> None:
+    fana = template("FAN-dag", "08:00", "16:00", station="FAN", label="dag", min_qualified=1)
+    central = template("dag", "08:00", "16:00", label="dag", demand_min=3, demand_max=3, min_qualified=1)
+    s = make([fana, central], [doctor("a"), doctor("b"), doctor("c", qualified=False, stations=["BLV"])])
+    assert messages(s) == [
+        ("Dag 01.12 Fana legevakt og Dag 01.12 Bergen legevakt krever til sammen 4 leger (2 som kan gå alene), og "
+        "ingen lege kan ta to av dem fordi de går samtidig 01.12 08:00–16:00; bare 3 ulike leger er tilgjengelige."),
+    ]
