@@ -70,6 +70,34 @@ class ViolationOut(BaseModel):
     shift: str | None
 
 
+class SwapIn(BaseModel):
+    """A proposed trade: ``giver`` hands ``shift`` (``<template>/<YYYY-MM-DD>``) to ``taker``,
+    optionally getting ``back_shift`` in return. Doctors by id or full name."""
+
+    giver: str
+    shift: str
+    taker: str
+    back_shift: str | None = None
+
+
+class BurdenChangeOut(BaseModel):
+    doctor: str
+    name: str
+    points_before: float
+    points_after: float
+    target: float
+    deviation_before: float | None
+    deviation_after: float | None
+
+
+class SwapOut(BaseModel):
+    legal: bool
+    description: str
+    new_violations: list[ViolationOut]
+    resolved: list[ViolationOut]
+    burden: list[BurdenChangeOut]
+
+
 class RosterOut(BaseModel):
     id: int
     scenario_id: int

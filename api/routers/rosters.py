@@ -7,9 +7,11 @@ from sqlalchemy import select
 
 from api.deps import ManagerDep, SessionDep
 from api.orm import RosterRow
-from api.schemas import RosterOut, ViolationOut
+from api.schemas import BurdenChangeOut, RosterOut, SwapIn, SwapOut, ViolationOut
 from api.services import rosters as service
+from roster.check import Violation
 from roster.models import Roster
+from roster.swap import SwapRefused, check_swap
 
 router = APIRouter(prefix="/api/rosters", tags=["vaktplaner"])
 
@@ -79,6 +81,32 @@ def report(roster_id: int, _: ManagerDep, session: SessionDep) -> Response:
     html = service.report_html(scenario, service.load_roster(row), f"{scenario.name}, vaktplan {roster_id}")
     return Response(html, media_type="text/html; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="rapport-{roster_id}.html"'})
+
+
+def _violation_out(v: Violation) -> ViolationOut:
+    return ViolationOut(rule=v.rule, message=v.message, doctor=v.doctor, shift=v.shift)
+
+
+@router.post("/{roster_id}/swap-check", response_model=SwapOut)
+def swap_check(roster_id: int, body: SwapIn, _: ManagerDep, session: SessionDep) -> SwapOut:
+    """Whether a trade between two doctors breaks a hard rule (independent checker), and how it
+    moves each one's burden against target. Changes nothing: a legal trade still needs a new version."""
+    row = get_row(session, roster_id)
+    try:
+        result = check_swap(service.scenario_of(session, row), service.load_roster(row),
+                            body.giver, body.shift, body.taker, body.back_shift)
+    except SwapRefused as exc:
+        raise HTTPException(422, exc.problems) from None
+    return SwapOut(
+        legal=result.legal,
+        description=result.description,
+        new_violations=[_violation_out(v) for v in result.new_violations],
+        resolved=[_violation_out(v) for v in result.resolved],
+        burden=[BurdenChangeOut(doctor=b.doctor, name=b.name, points_before=b.points_before,
+                                points_after=b.points_after, target=b.target,
+                                deviation_before=b.deviation_before, deviation_after=b.deviation_after)
+                for b in result.burden],
+    )
 
 
 @router.post("/{roster_id}/publish", response_model=RosterOut)

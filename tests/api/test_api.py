@@ -42,7 +42,8 @@ def test_every_manager_endpoint_refuses_without_token(client):
              ("get", "/api/runs/x/events"), ("post", "/api/runs/x/cancel"), ("get", "/api/rosters"),
              ("get", "/api/rosters/1"), ("get", "/api/rosters/1/metrics"), ("get", "/api/rosters/1/workbook"),
              ("get", "/api/rosters/1/roster.json"), ("get", "/api/rosters/1/report"),
-             ("post", "/api/rosters/1/publish"), ("post", "/api/doctors/anne/link"), ("get", "/api/audit"),
+             ("post", "/api/rosters/1/publish"), ("post", "/api/rosters/1/swap-check"),
+             ("post", "/api/doctors/anne/link"), ("get", "/api/audit"),
              ("post", "/api/logout")]
     for method, path in calls:
         r = getattr(client, method)(path, headers={"Authorization": "Bearer ikke-et-token"})
@@ -174,6 +175,39 @@ def test_metrics_and_downloads(client, auth):
     assert "Anne Aas" in report.text and "<svg" in report.text
     raw = client.get(f"/api/rosters/{rid}/roster.json", headers=auth).json()
     assert raw["scenario"] == "liten" and len(raw["assignments"]) == 4
+
+
+def _holder(raw: dict, shift: str) -> str:
+    return next(a["doctor"] for a in raw["assignments"] if f"{a['template']}/{a['date']}" == shift)
+
+
+def test_swap_check_refuses_a_trade_that_breaks_the_rest_rule(client, auth):
+    _, run = solved(client, auth)
+    rid = run["roster_id"]
+    raw = client.get(f"/api/rosters/{rid}/roster.json", headers=auth).json()
+    giver, taker = _holder(raw, "dag/2026-10-25"), _holder(raw, "natt/2026-10-24")
+    # The night ends 08:00 on the 25th, when the day shift starts: no rest at all.
+    r = client.post(f"/api/rosters/{rid}/swap-check", headers=auth,
+                    json={"giver": giver, "shift": "dag/2026-10-25", "taker": taker})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["legal"] is False
+    assert [v["rule"] for v in body["new_violations"]] == ["hvile"]
+    assert [b["doctor"] for b in body["burden"]] == [giver, taker]
+    before, after = body["burden"][1]["points_before"], body["burden"][1]["points_after"]
+    assert after > before
+
+
+def test_swap_check_refuses_a_shift_the_giver_does_not_hold(client, auth):
+    _, run = solved(client, auth)
+    rid = run["roster_id"]
+    raw = client.get(f"/api/rosters/{rid}/roster.json", headers=auth).json()
+    holder = _holder(raw, "natt/2026-10-24")
+    other = next(d for d in ("anne", "bjorn", "cecilie") if d != holder)
+    r = client.post(f"/api/rosters/{rid}/swap-check", headers=auth,
+                    json={"giver": other, "shift": "natt/2026-10-24", "taker": holder})
+    assert r.status_code == 422
+    assert "har ikke vakten" in " ".join(r.json()["detail"])
 
 
 # ---------------------------------------------------------------------------- publishing
