@@ -1,0 +1,22 @@
+"""Build the CP-SAT model in three visible steps: variables, constraint families, objective."""
+
+from __future__ import annotations
+
+from roster.calendar import ShiftIndex
+from roster.eligibility import Eligibility
+from roster.models import Roster, Scenario
+from solver.context import ModelContext
+from solver.objective import set_objective
+from solver.registry import FAMILIES
+
+
+def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = None) -> ModelContext:
+    """The model for a scenario; `strict` forbids open slots and bakvakt gaps, `hint` warm-starts."""
+    ctx = ModelContext(scenario, ShiftIndex(scenario), Eligibility(scenario), strict=strict)
+    ctx.create_variables()
+    for family in FAMILIES:
+        family.add(ctx)
+    set_objective(ctx)
+    if hint is not None:
+        ctx.add_hint(hint)
+    return ctx

@@ -1,0 +1,169 @@
+"""The shared state of one CP-SAT model: scenario facts, decision variables and penalty terms.
+
+Every constraint family reads and extends a ``ModelContext``; none of them builds variables for a
+pair the eligibility rules already forbid, so the model only holds what could be in a roster.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from roster.calendar import OSLO, UTC, ShiftIndex, ShiftInstance
+from roster.eligibility import Eligibility
+from roster.models import Doctor, DutyKind, Employment, Roster, Scenario
+
+if TYPE_CHECKING:
+    from solver.bakvakt import Cover
+
+HOURS_SCALE = 1000  # hours × 1000 in hour limits (integer coefficients, exact for quarter hours)
+POINTS_SCALE = 100  # burden points × 100 in fairness terms
+OBJ_SCALE = 100  # every penalty expression is in units × 100; the objective is divided back
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """A named soft term: ``expr`` measures the term in units × OBJ_SCALE; ``weight`` names the
+    field of ``ObjectiveWeights`` that prices one unit."""
+
+    weight: str
+    expr: cp_model.LinearExprT
+
+
+@dataclass
+class ModelContext:
+    """Facts, variables and penalty terms of one model; `x[(doctor, shift_key)]` exists only for
+    eligible pairs, `short[shift_key]` is the open-slot slack (absent in strict mode)."""
+
+    scenario: Scenario
+    index: ShiftIndex
+    eligibility: Eligibility
+    strict: bool = False
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    x: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    by_doctor: dict[str, list[tuple[ShiftInstance, cp_model.IntVar]]] = field(default_factory=dict)
+    by_shift: dict[str, list[tuple[str, cp_model.IntVar]]] = field(default_factory=dict)
+    short: dict[str, cp_model.IntVar] = field(default_factory=dict)  # demand shortfall per shift
+    segments: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
+    cover: Cover | None = None  # the bakvakt timeline, once built
+    uncovered: dict[int, cp_model.IntVar] = field(default_factory=dict)  # bakvakt gap per segment
+    penalties: list[Penalty] = field(default_factory=list)
+    objective: cp_model.LinearExprT = 0  # Σ weight · penalty, in units × OBJ_SCALE
+    warnings: list[str] = field(default_factory=list)
+    infeasible: bool = False
+    _day_counts: dict[str, dict[dt.date, cp_model.LinearExprT]] = field(default_factory=dict, repr=False)
+
+    # ----------------------------------------------------------------- lookups
+
+    @cached_property
+    def doctors(self) -> dict[str, Doctor]:
+        return {d.id: d for d in self.scenario.doctors}
+
+    @cached_property
+    def qualified(self) -> dict[str, bool]:
+        return {d.id: self.eligibility.qualified(d.id) for d in self.scenario.doctors}
+
+    @property
+    def shifts(self) -> list[ShiftInstance]:
+        return self.index.shifts
+
+    def day_counts(self, doctor_id: str) -> dict[dt.date, cp_model.LinearExprT]:
+        """Shifts a doctor starts on each date: the variable itself, or one integer variable per
+        busy date, so rolling windows sum 7 terms instead of every shift in them."""
+        cached = self._day_counts.get(doctor_id)
+        if cached is not None:
+            return cached
+        per_date: dict[dt.date, list[cp_model.IntVar]] = {}
+        for s, v in self.by_doctor[doctor_id]:
+            per_date.setdefault(s.date, []).append(v)
+        out: dict[dt.date, cp_model.LinearExprT] = {}
+        for day, vs in per_date.items():
+            if len(vs) == 1:
+                out[day] = vs[0]
+            else:
+                n = self.model.new_int_var(0, len(vs), f"shifts[{doctor_id},{day}]")
+                self.model.add(n == cp_model.LinearExpr.sum(vs))
+                out[day] = n
+        self._day_counts[doctor_id] = out
+        return out
+
+    def weight(self, term: str) -> int:
+        return getattr(self.scenario.rules.weights, term)
+
+    def rest_hours(self, doctor: Doctor) -> float:
+        r = self.scenario.rules
+        return r.rest_hours_employee if doctor.employment == Employment.EMPLOYEE else r.rest_hours_self_employed
+
+    def counts_as_work(self, shift: ShiftInstance) -> bool:
+        """Whether the shift is work for the rest rules (on-call may count as rest, §10-4(3))."""
+        return shift.on_site or not self.scenario.rules.on_call_counts_as_rest
+
+    def add_penalty(self, weight: str, expr: cp_model.LinearExprT) -> None:
+        self.penalties.append(Penalty(weight, expr))
+
+    def mark_infeasible(self, message: str) -> None:
+        """A hard input contradiction: recorded for the manager and made an infeasible model."""
+        self.warnings.append(message)
+        if not self.infeasible:
+            self.infeasible = True
+            self.model.add_bool_or([])
+
+    # ----------------------------------------------------------------- variables
+
+    def create_variables(self) -> None:
+        """One boolean per eligible (doctor, shift) pair.
+
+        Static filters per template (station, label, bakvakt ability, skill) run first; the
+        date-dependent ones (courses, absences, exemptions) only for doctors they can affect.
+        """
+        elig = self.eligibility
+        by_template: dict[str, list[Doctor]] = {}
+        for tpl in self.scenario.templates:
+            by_template[tpl.id] = [d for d in self.scenario.doctors if self.statically_allowed(d, tpl.id)]
+        last_end = self.scenario.period.end + dt.timedelta(days=1)  # a night ends the day after
+        dated = {
+            d.id
+            for d in self.scenario.doctors
+            if d.exemptions or d.id in elig.absences or any(expiry < last_end for expiry in d.courses.values())
+        }
+        for s in self.shifts:
+            self.by_shift[s.key] = []
+            for d in by_template[s.template]:
+                if d.id in dated and elig.reason(d, s) is not None:
+                    continue
+                v = self.model.new_bool_var(f"x[{d.id},{s.key}]")
+                self.x[(d.id, s.key)] = v
+                self.by_doctor.setdefault(d.id, []).append((s, v))
+                self.by_shift[s.key].append((d.id, v))
+        for d in self.scenario.doctors:
+            self.by_doctor.setdefault(d.id, [])
+
+    def statically_allowed(self, doctor: Doctor, template_id: str) -> bool:
+        t = self.scenario.template(template_id)
+        if doctor.stations and t.station not in doctor.stations:
+            return False
+        if doctor.shift_labels and t.label not in doctor.shift_labels:
+            return False
+        if t.duty == DutyKind.ON_CALL and not (doctor.can_bakvakt and self.qualified[doctor.id]):
+            return False
+        return not (t.required_skill and t.required_skill not in doctor.skills)
+
+    # ----------------------------------------------------------------- warm start
+
+    def add_hint(self, hint: Roster) -> None:
+        """Warm start from an earlier roster (minimal-change re-planning after sick leave)."""
+        chosen = {(a.doctor, a.shift) for a in hint.assignments}
+        for pair, v in self.x.items():
+            self.model.add_hint(v, pair in chosen)
+
+
+def utc(t: dt.datetime) -> dt.datetime:
+    return t.astimezone(UTC)
+
+
+def oslo(t: dt.datetime) -> dt.datetime:
+    return t.astimezone(OSLO)

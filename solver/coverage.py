@@ -1,0 +1,65 @@
+"""Staffing of every shift: demand, competence mix, and no unqualified doctor alone."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from solver.context import OBJ_SCALE, ModelContext
+
+
+def add_demand(ctx: ModelContext) -> None:
+    """Hard (`bemanning`): between demand_min and demand_max doctors on every shift.
+
+    A shortfall is an integer slack (an open slot, priced by the dominant `open_slot` weight) so a
+    roster always exists and the manager sees exactly which places could not be filled; `strict`
+    forbids it. The slack equals the real shortfall max(0, demand_min − assigned), so an open
+    slot standing in for a qualified doctor (`kompetanse`) is never a phantom.
+    """
+    m = ctx.model
+    terms = []
+    for s in ctx.shifts:
+        assigned = sum(v for _, v in ctx.by_shift[s.key])
+        m.add(assigned <= s.demand_max)
+        if ctx.strict or s.demand_min == 0:
+            m.add(assigned >= s.demand_min)
+            continue
+        short = m.new_int_var(0, s.demand_min, f"short[{s.key}]")
+        ctx.short[s.key] = short
+        m.add_max_equality(short, [0, s.demand_min - assigned])
+        terms.append(short)
+    if terms:
+        ctx.add_penalty("open_slot", OBJ_SCALE * sum(terms))
+
+
+def add_min_qualified(ctx: ModelContext) -> None:
+    """Hard (`kompetanse`): at least min_qualified of an on-site shift's doctors may work alone
+    (akuttmedisinforskriften §7, domain.md "Competence"); an open slot stands in for one."""
+    for s in ctx.shifts:
+        if not s.on_site or s.min_qualified == 0:
+            continue
+        qualified = sum(v for d, v in ctx.by_shift[s.key] if ctx.qualified[d])
+        short = ctx.short.get(s.key, 0)
+        ctx.model.add(qualified + short >= s.min_qualified)
+
+
+def add_not_alone(ctx: ModelContext) -> None:
+    """Hard (`alene`): a doctor who may not work alone is on site only with a qualified colleague
+    on the same shift, so never alone at a district station (domain.md, assumption under §7)."""
+    m = ctx.model
+    for s in ctx.shifts:
+        if not s.on_site:
+            continue
+        pairs = ctx.by_shift[s.key]
+        alone = [v for d, v in pairs if not ctx.qualified[d]]
+        if not alone:
+            continue
+        qualified = [v for d, v in pairs if ctx.qualified[d]]
+        if not qualified:
+            for v in alone:
+                m.add(v == 0)
+            continue
+        # one flag per shift keeps this linear in the pairs: flag ⇒ a qualified doctor is there
+        present = m.new_bool_var(f"qualified_present[{s.key}]")
+        m.add(cp_model.LinearExpr.sum(qualified) >= present)
+        for v in alone:
+            m.add_implication(v, present)

@@ -1,0 +1,105 @@
+"""Time between shifts: no overlap, rest between work periods, weekly rest for employees.
+
+Conflicts are encoded as at-most-one cliques over an interval graph (one clique per shift start),
+which is linear in the number of shifts instead of a pairwise loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from ortools.sat.python import cp_model
+
+from roster.calendar import ShiftInstance, local
+from roster.models import Employment
+from solver.context import ModelContext, utc
+
+Item = tuple[ShiftInstance, cp_model.IntVar]
+
+
+def _cliques(items: Iterable[Item], extend: Callable[[ShiftInstance], dt.timedelta]) -> list[list[cp_model.IntVar]]:
+    """Maximal cliques of the conflict graph where a shift blocks [start, end + extend).
+
+    Sweep over the starts: the shifts whose extended interval contains a start p pairwise
+    conflict (each later one starts before an earlier one's extended end), and every conflicting
+    pair meets at the later start. A clique is emitted only when the next start drops a member,
+    so no emitted clique is contained in another.
+    """
+    ordered = sorted(items, key=lambda it: utc(it[0].start))
+    out: list[list[cp_model.IntVar]] = []
+    active: list[tuple[dt.datetime, cp_model.IntVar]] = []
+    for s, v in ordered:
+        p = utc(s.start)
+        alive = [(end, var) for end, var in active if end > p]
+        if len(alive) < len(active) and len(active) > 1:
+            out.append([var for _, var in active])
+        active = alive
+        active.append((utc(s.end) + extend(s), v))
+    if len(active) > 1:
+        out.append([var for _, var in active])
+    return out
+
+
+def add_no_overlap(ctx: ModelContext) -> None:
+    """Hard (`overlapp`, `dobbel`): a doctor's shifts, on-site or on-call, never overlap in time.
+    `dobbel` holds by construction (one boolean per doctor and shift). When on-call counts as work
+    the rest cliques below already contain every overlap."""
+    if not ctx.scenario.rules.on_call_counts_as_rest:
+        return
+    for items in ctx.by_doctor.values():
+        if not any(not s.on_site for s, _ in items):
+            continue
+        for clique in _cliques(items, lambda s: dt.timedelta(0)):
+            ctx.model.add_at_most_one(clique)
+
+
+def add_rest(ctx: ModelContext) -> None:
+    """Hard (`hvile`): between two work periods at least 8 h for self-employed GPs (SFS 2305
+    pkt 7.4) or 11 h for employees (arbeidsmiljøloven §10-8); every shift is its own period, so
+    dag followed directly by kveld is refused. On-call counts as rest by default (§10-4(3))."""
+    for doctor_id, items in ctx.by_doctor.items():
+        rest = dt.timedelta(hours=ctx.rest_hours(ctx.doctors[doctor_id]))
+        work = [(s, v) for s, v in items if ctx.counts_as_work(s)]
+        for clique in _cliques(work, lambda s: rest):
+            ctx.model.add_at_most_one(clique)
+
+
+def add_weekly_rest(ctx: ModelContext) -> None:
+    """Hard (`ukehvile`): employees have 35 h of continuous rest inside every 7-day window that
+    starts at 00:00 of a period day and ends inside the period (arbeidsmiljøloven §10-8).
+
+    A maximal free stretch starts at the window start or at the end of some shift, so one
+    boolean per candidate start ("free for 35 h from t") suffices; each window needs one of its
+    candidates whose stretch fits inside it.
+    """
+    r = ctx.scenario.rules
+    period = ctx.scenario.period
+    need = dt.timedelta(hours=r.weekly_rest_hours_employee)
+    starts = [d for d in period.days() if d + dt.timedelta(days=6) <= period.end]
+    windows = [(utc(local(d, dt.time(0))), utc(local(d + dt.timedelta(days=7), dt.time(0)))) for d in starts]
+    for doctor_id, items in ctx.by_doctor.items():
+        if ctx.doctors[doctor_id].employment != Employment.EMPLOYEE:
+            continue
+        work = [(utc(s.start), utc(s.end), v) for s, v in items if ctx.counts_as_work(s)]
+        if not work:
+            continue
+        free: dict[dt.datetime, cp_model.IntVar | int] = {}
+
+        def free_from(t: dt.datetime) -> cp_model.IntVar | int:
+            if t not in free:
+                busy = [v for a, b, v in work if a < t + need and t < b]
+                if not busy:
+                    free[t] = 1
+                else:
+                    f = ctx.model.new_bool_var(f"free35[{doctor_id},{t:%Y%m%d%H%M}]")
+                    ctx.model.add(sum(busy) == 0).only_enforce_if(f)
+                    free[t] = f
+            return free[t]
+
+        for w0, w1 in windows:
+            candidates = {w0} | {b for _, b, _ in work if w0 < b and b + need <= w1}
+            options = [free_from(t) for t in sorted(candidates) if t + need <= w1]
+            if any(isinstance(o, int) for o in options):
+                continue
+            ctx.model.add_bool_or(options)

@@ -1,0 +1,208 @@
+"""Solve a scenario: build, find a first roster fast, optimise with progress and cancellation,
+extract the roster.
+
+Two phases. CP-SAT's LP-guided search is what proves a good bound, but on a month of Bergen it
+can take long to find any roster at all; a feasibility-only pass without the LP finds one in
+seconds, and it becomes a complete warm start (and the first progress event) for the
+optimisation.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from roster.models import ProgressEvent, Roster, Scenario, SolveStatus
+from solver.builder import build_model
+from solver.context import OBJ_SCALE, ModelContext
+from solver.solution import STATUS, extract_roster, gap, solve_stats
+from solver.warmstart import greedy_assignment
+
+FIRST_PHASE_SHARE = 0.5  # at most this share of the time limit goes to finding a first roster
+TRIVIAL_BOUND = 0.0  # every objective term is non-negative, so 0 bounds any roster from below
+
+
+class Progress(cp_model.CpSolverSolutionCallback):
+    """Streams a ``ProgressEvent`` per improving solution (and per better bound once a solution
+    exists) and stops the search when the caller's ``stop`` event is set."""
+
+    def __init__(self, ctx: ModelContext, on_progress: Callable[[ProgressEvent], None] | None,
+                 stop: threading.Event | None, started: float):
+        super().__init__()
+        self.ctx = ctx
+        self.on_progress = on_progress
+        self.stop = stop
+        self.started = started
+        self.solutions = 0
+        self.first_feasible: float | None = None
+        self.objective: float | None = None
+        self.open_slots = 0
+        self._lock = threading.Lock()
+
+    def record(self, objective: float, open_slots: int, bound: float) -> None:
+        with self._lock:
+            self.solutions += 1
+            if self.first_feasible is None:
+                self.first_feasible = time.perf_counter() - self.started
+            self.objective = objective
+            self.open_slots = open_slots
+            self._emit(bound)
+
+    def on_solution_callback(self) -> None:
+        open_slots = sum(self.value(v) for v in self.ctx.short.values())
+        self.record(self.objective_value / OBJ_SCALE, open_slots, self.best_objective_bound / OBJ_SCALE)
+        if self.stop is not None and self.stop.is_set():
+            self.stop_search()
+
+    def on_bound(self, bound: float) -> None:
+        with self._lock:
+            if self.objective is not None:
+                self._emit(bound / OBJ_SCALE)
+
+    def _emit(self, bound: float) -> None:
+        if self.on_progress is None or self.objective is None:
+            return
+        self.on_progress(ProgressEvent(
+            elapsed=time.perf_counter() - self.started,
+            objective=self.objective,
+            bound=bound,
+            gap=gap(self.objective, bound),
+            open_slots=self.open_slots,
+            solutions=self.solutions,
+        ))
+
+
+class _Canceller:
+    """Calls ``stop_search`` on the running solver as soon as the caller's event is set."""
+
+    def __init__(self, stop: threading.Event | None):
+        self.stop = stop
+        self.solver: cp_model.CpSolver | None = None
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True) if stop is not None else None
+
+    def _watch(self) -> None:
+        assert self.stop is not None
+        while not self.done.is_set():
+            if self.stop.wait(0.05):
+                if self.solver is not None:
+                    self.solver.stop_search()
+                if self.done.wait(0.05):
+                    return
+
+    def __enter__(self) -> _Canceller:
+        if self.thread is not None:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        if self.thread is not None:
+            self.thread.join()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
+
+
+def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller) -> tuple[int, cp_model.CpSolver]:
+    """Feasibility only: no objective, no LP, light presolve, stop at the first roster; guided
+    by the caller's hint or else by a greedy roster (solver.warmstart)."""
+    model = ctx.model.clone()
+    model.clear_objective()
+    if not model.proto.solution_hint.vars:
+        chosen = greedy_assignment(ctx)
+        for pair, v in ctx.x.items():
+            model.add_hint(model.get_bool_var_from_proto_index(v.index), pair in chosen)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = max(0.1, limit)
+    p.num_workers = 1
+    p.random_seed = seed
+    p.stop_after_first_solution = True
+    p.linearization_level = 0
+    p.max_presolve_iterations = 1
+    p.cp_model_probing_level = 0
+    p.symmetry_level = 0
+    canceller.solver = solver
+    return solver.solve(model), solver
+
+
+def _warm_start(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
+    """A complete hint (every variable), so CP-SAT takes it as its first solution unchanged."""
+    ctx.model.clear_hints()
+    for i in range(len(ctx.model.proto.variables)):
+        var = ctx.model.get_int_var_from_proto_index(i)
+        ctx.model.add_hint(var, solver.value(var))
+
+
+def solve(
+    scenario: Scenario,
+    *,
+    time_limit: float = 60.0,
+    workers: int | None = None,
+    seed: int = 0,
+    strict: bool = False,
+    on_progress: Callable[[ProgressEvent], None] | None = None,
+    hint: Roster | None = None,
+    stop: threading.Event | None = None,
+) -> Roster:
+    """The best roster found within `time_limit` seconds. Never raises on infeasibility: the
+    roster then has `stats.status` set, no assignments, and the reasons known in `warnings`."""
+    started = time.perf_counter()
+    workers = workers or os.cpu_count() or 1
+    ctx = build_model(scenario, strict=strict, hint=hint)
+    build_time = time.perf_counter() - started
+    figures = {"build_time": build_time, "seed": seed, "workers": workers, "time_limit": time_limit, "strict": strict}
+    if ctx.infeasible:
+        stats = solve_stats(ctx, None, SolveStatus.INFEASIBLE, wall_time=build_time, **figures)
+        return extract_roster(ctx, None, stats)
+
+    progress = Progress(ctx, on_progress, stop, started)
+
+    def remaining() -> float:
+        return time_limit - (time.perf_counter() - started)
+
+    with _Canceller(stop) as canceller:
+        code, first = _first_roster(ctx, FIRST_PHASE_SHARE * remaining(), seed, canceller)
+        final: cp_model.CpSolver = first
+        optimised = False
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            open_slots = sum(first.value(v) for v in ctx.short.values())
+            progress.record(first.value(ctx.objective) / OBJ_SCALE, open_slots, TRIVIAL_BOUND)
+            _warm_start(ctx, first)
+            code = cp_model.FEASIBLE
+        if code != cp_model.INFEASIBLE and not canceller.cancelled and remaining() > 0:
+            solver = cp_model.CpSolver()
+            p = solver.parameters
+            p.max_time_in_seconds = remaining()
+            p.num_workers = workers
+            p.random_seed = seed
+            # Measured on the Bergen month (2 cores, 60 s; benchmarks/README.md): the full presolve
+            # spends up to half the time limit; one pass with light probing ends at a gap of
+            # 20–30 % instead of ~85 %, with a better bound.
+            p.max_presolve_iterations = 1
+            p.cp_model_probing_level = 1
+            solver.best_bound_callback = progress.on_bound
+            canceller.solver = solver
+            second = solver.solve(ctx.model, progress)
+            if second != cp_model.UNKNOWN or code != cp_model.FEASIBLE:
+                code, final, optimised = second, solver, True
+    status = STATUS[code]
+    if status == SolveStatus.INFEASIBLE and not ctx.warnings:
+        ctx.warnings.append(
+            "Ingen vaktplan oppfyller alle harde regler."
+            + (" Prøv uten streng modus, så vises åpne vakter." if strict else "")
+        )
+    stats = solve_stats(
+        ctx, final, status,
+        optimised=optimised,
+        wall_time=time.perf_counter() - started,
+        first_feasible_time=progress.first_feasible,
+        **figures,
+    )
+    return extract_roster(ctx, final, stats)

@@ -1,0 +1,48 @@
+"""Doctors' wishes for and against shifts, and preferred stations."""
+
+from __future__ import annotations
+
+from roster.models import shift_key
+from solver.context import OBJ_SCALE, ModelContext
+
+
+def add_wishes(ctx: ModelContext) -> None:
+    """Soft (`wish`): a "wants" wish not granted, or a "does not want" wish violated, costs the
+    wish's own weight (1–10). A wish names a day (any shift starting that day) or one template
+    on it (domain.md "What users of rostering tools ask for")."""
+    if ctx.weight("wish") <= 0:
+        return
+    m = ctx.model
+    terms = []
+    for i, w in enumerate(ctx.scenario.wishes):
+        if w.template is not None:
+            matching = [v for s, v in ctx.by_doctor[w.doctor] if s.key == shift_key(w.template, w.date)]
+        else:
+            matching = [v for s, v in ctx.by_doctor[w.doctor] if s.date == w.date]
+        if w.wants:
+            granted = m.new_bool_var(f"wish_granted[{i}]")
+            m.add(granted <= sum(matching))
+            terms.append(w.weight * (1 - granted))
+        elif matching:
+            violated = m.new_bool_var(f"wish_violated[{i}]")
+            for v in matching:
+                m.add_implication(v, violated)
+            terms.append(w.weight * violated)
+    if terms:
+        ctx.add_penalty("wish", OBJ_SCALE * sum(terms))
+
+
+def add_preferred_station(ctx: ModelContext) -> None:
+    """Soft (`preferred_station`): each shift outside a doctor's preferred stations (when they
+    have any) costs 1; the weakest term, so it only breaks ties."""
+    if ctx.weight("preferred_station") <= 0:
+        return
+    terms = [
+        v
+        for d in ctx.scenario.doctors
+        if d.preferred_stations
+        for s, v in ctx.by_doctor[d.id]
+        if s.station not in d.preferred_stations
+    ]
+    if terms:
+        ctx.add_penalty("preferred_station", OBJ_SCALE * sum(terms))

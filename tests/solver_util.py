@@ -1,0 +1,48 @@
+"""Shared helpers of the solver tests: solve a tiny scenario and check it with the oracle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from roster.check import unexpected_violations
+from roster.models import Roster, Scenario, SolveStatus
+from solver import solve
+
+FEASIBLE = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+# Only the rule under test and wishes steer the choice; fairness, balance and spacing stay out.
+QUIET = {"max_relative_deviation": 0, "sum_deviation": 0, "category_balance": 0, "spacing": 0,
+         "preferred_station": 0}
+
+
+def run(scenario: Scenario, strict: bool = False, **kw: Any) -> Roster:
+    """Solve with one worker and a short limit; every roster found must pass the checker."""
+    roster = solve(scenario, time_limit=kw.pop("time_limit", 5.0), workers=1, strict=strict, **kw)
+    if roster.stats.status in FEASIBLE:
+        assert unexpected_violations(scenario, roster) == []
+    else:
+        assert roster.assignments == []
+    return roster
+
+
+def on(roster: Roster, shift: str) -> set[str]:
+    """Doctors on a shift key."""
+    return {a.doctor for a in roster.assignments if a.shift == shift}
+
+
+def shifts_of(roster: Roster, doctor: str) -> set[str]:
+    return {a.shift for a in roster.assignments if a.doctor == doctor}
+
+
+def open_slots(roster: Roster) -> set[tuple[str, int]]:
+    return {(f"{o.template}/{o.date.isoformat()}", o.missing) for o in roster.open_slots}
+
+
+def assert_infeasible_strict_and_open(scenario: Scenario, slots: set[tuple[str, int]]) -> Roster:
+    """The rule makes the strict problem infeasible; by default it yields exactly these slots."""
+    strict = run(scenario, strict=True)
+    assert strict.stats.status == SolveStatus.INFEASIBLE
+    assert strict.warnings
+    relaxed = run(scenario)
+    assert relaxed.stats.status == SolveStatus.OPTIMAL
+    assert open_slots(relaxed) == slots
+    return relaxed

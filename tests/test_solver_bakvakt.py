@@ -1,0 +1,85 @@
+"""Bakvakt on the real timeline: bakvakt-dekning (the pilot rule) and veiledning."""
+
+import datetime as dt
+
+from factories import doctor, scenario, station, template
+from roster.calendar import OSLO
+from roster.models import SolveStatus
+from solver_util import QUIET, assert_infeasible_strict_and_open, on, run
+
+DAY = "2026-12-01"
+RULES = {"weights": QUIET}
+STATIONS = [station("BLV"), station("BAK", "fjernvakt")]
+SPECIALIST = doctor("s", role="spesialist", can_bakvakt=True)
+
+
+def wish(doc: str, tpl: str, wants: bool = True, weight: int = 10) -> dict:
+    return {"doctor": doc, "date": DAY, "template": tpl, "wants": wants, "weight": weight}
+
+
+def oslo(h: int, day: int = 1) -> dt.datetime:
+    return dt.datetime(2026, 12, day, h, tzinfo=OSLO)
+
+
+def test_open_station_gets_a_bakvakt_even_when_the_on_call_shift_has_no_demand():
+    tpls = [template("dag", "08:00", "16:00"),
+            template("bv", "12:00", "20:00", station="BAK", duty="bakvakt", demand_min=0)]
+    sc = scenario(DAY, DAY, tpls, [doctor("a"), SPECIALIST], stations=STATIONS, rules=RULES,
+                  wishes=[wish("s", "bv", wants=False)])
+    r = run(sc)
+    assert on(r, f"bv/{DAY}") == {"s"}
+
+
+def test_uncovered_bakvakt_is_reported_on_the_real_timeline():
+    """Only 12–20 has an on-call shift; nobody can take it: strict is infeasible, by default the
+    open on-call slot and the station's whole opening 08–16 are listed (08–12 has no on-call
+    shift at all, 12–16 has an open one)."""
+    tpls = [template("dag", "08:00", "16:00"),
+            template("bv", "12:00", "20:00", station="BAK", duty="bakvakt")]
+    sc = scenario(DAY, DAY, tpls, [doctor("a")], stations=STATIONS)
+    r = assert_infeasible_strict_and_open(sc, {(f"bv/{DAY}", 1)})
+    assert r.uncovered_bakvakt == [(oslo(8), oslo(16))]
+    assert r.stats.terms["timer uten bakvakt"] == 4 * 100_000
+
+
+def test_on_call_shift_without_demand_cannot_excuse_a_gap():
+    tpls = [template("dag", "08:00", "16:00"),
+            template("bv", "08:00", "16:00", station="BAK", duty="bakvakt", demand_min=0)]
+    sc = scenario(DAY, DAY, tpls, [doctor("a")], stations=STATIONS)
+    r = run(sc)
+    assert r.stats.status == SolveStatus.INFEASIBLE
+
+
+def _supervised(supervision: str, with_specialist: bool = True):
+    tpls = [template("dag", "08:00", "16:00", demand_min=0, demand_max=2),
+            template("tlf", "08:00", "16:00", station="BAK", duty="bakvakt", demand_min=0),
+            template("inn", "08:00", "16:00", station="BAK", duty="bakvakt", demand_min=0, on_call_can_attend=True)]
+    doctors = [doctor("u", qualified=False, supervision=supervision), doctor("q")]
+    if with_specialist:
+        doctors.append(SPECIALIST)
+    wishes = [wish("u", "dag")] + (
+        [wish("s", "tlf", weight=1), wish("s", "inn", wants=False, weight=1)] if with_specialist else [])
+    return scenario(DAY, DAY, tpls, doctors, stations=STATIONS, rules=RULES, wishes=wishes)
+
+
+def test_unqualified_doctor_is_supervised_by_phone():
+    r = run(_supervised("telefon"))
+    assert (on(r, f"dag/{DAY}"), on(r, f"tlf/{DAY}"), on(r, f"inn/{DAY}")) == ({"u", "q"}, {"s"}, set())
+
+
+def test_supervision_tilstede_needs_a_bakvakt_who_can_come_in():
+    r = run(_supervised("tilstede"))
+    assert (on(r, f"dag/{DAY}"), on(r, f"tlf/{DAY}"), on(r, f"inn/{DAY}")) == ({"u", "q"}, set(), {"s"})
+
+
+def test_no_bakvakt_for_the_unqualified_doctor_keeps_them_off():
+    r = run(_supervised("telefon", with_specialist=False))
+    assert "u" not in on(r, f"dag/{DAY}")
+
+
+def test_pinned_unqualified_doctor_without_any_bakvakt_is_infeasible_in_both_modes():
+    sc = scenario(DAY, DAY, [template("dag", "08:00", "16:00", demand_max=2)],
+                  [doctor("u", qualified=False), doctor("q")],
+                  pins=[{"doctor": "u", "date": DAY, "template": "dag"}])
+    for strict in (False, True):
+        assert run(sc, strict=strict).stats.status == SolveStatus.INFEASIBLE

@@ -1,0 +1,79 @@
+"""Staffing rules: bemanning, kompetanse, alene (and ukjent-vakt by construction)."""
+
+from factories import doctor, scenario, station, template
+from solver_util import QUIET, assert_infeasible_strict_and_open, on, run
+
+DAY = "2026-12-01"
+RULES = {"weights": QUIET}
+
+
+def wish(doc: str, tpl: str = "dag", wants: bool = True, day: str = DAY) -> dict:
+    return {"doctor": doc, "date": day, "template": tpl, "wants": wants, "weight": 10}
+
+
+def test_demand_min_is_filled_and_demand_max_caps_wishes():
+    sc = scenario(DAY, DAY, [template("dag", "08:00", "16:00", demand_min=2, demand_max=2)],
+                  [doctor("a"), doctor("b"), doctor("c")], rules=RULES,
+                  wishes=[wish("a"), wish("b"), wish("c")])
+    r = run(sc)
+    assert len(on(r, f"dag/{DAY}")) == 2
+    assert r.open_slots == []
+
+
+def test_demand_shortfall_is_infeasible_strict_and_one_open_slot_by_default():
+    sc = scenario(DAY, DAY, [template("dag", "08:00", "16:00", demand_min=2, demand_max=2)], [doctor("a")])
+    r = assert_infeasible_strict_and_open(sc, {(f"dag/{DAY}", 1)})
+    assert on(r, f"dag/{DAY}") == {"a"}
+    assert r.open_slots[0].reason == "alle 1 mulige leger er satt på vakten"
+
+
+def test_min_qualified_keeps_the_unqualified_doctor_off_a_full_shift():
+    tpl = template("dag", "08:00", "16:00", demand_min=2, demand_max=2, min_qualified=2)
+    sc = scenario(DAY, DAY, [tpl], [doctor("q1"), doctor("q2"), doctor("u", qualified=False)],
+                  rules=RULES, wishes=[wish("u")])
+    assert on(run(sc), f"dag/{DAY}") == {"q1", "q2"}
+
+
+def test_min_qualified_without_qualified_doctors_leaves_an_open_slot():
+    tpl = template("dag", "08:00", "16:00", min_qualified=1)
+    sc = scenario(DAY, DAY, [tpl], [doctor("u", qualified=False)])
+    r = assert_infeasible_strict_and_open(sc, {(f"dag/{DAY}", 1)})
+    assert r.assignments == []
+
+
+def test_open_slot_stands_in_for_a_qualified_doctor():
+    """demand 2, min_qualified 1, only one qualified doctor and one who may not work alone: the
+    qualified one works, the unqualified one may join him, nothing is counted twice."""
+    tpl = template("dag", "08:00", "16:00", demand_min=2, demand_max=2, min_qualified=2)
+    sc = scenario(DAY, DAY, [tpl], [doctor("q"), doctor("u", qualified=False)], rules=RULES)
+    r = run(sc)
+    assert on(r, f"dag/{DAY}") == {"q"}
+    assert [(o.missing) for o in r.open_slots] == [1]
+
+
+def test_unqualified_doctor_never_alone_so_the_qualified_one_takes_the_shift():
+    sc = scenario(DAY, DAY, [template("dag", "08:00", "16:00")], [doctor("q"), doctor("u", qualified=False)],
+                  rules=RULES, wishes=[wish("q", wants=False), wish("u")])
+    assert on(run(sc), f"dag/{DAY}") == {"q"}
+
+
+def test_unqualified_doctor_alone_is_an_open_slot():
+    sc = scenario(DAY, DAY, [template("dag", "08:00", "16:00")], [doctor("u", qualified=False)])
+    assert_infeasible_strict_and_open(sc, {(f"dag/{DAY}", 1)})
+
+
+def test_unqualified_doctor_joins_a_qualified_colleague():
+    tpls = [template("dag", "08:00", "16:00", demand_min=1, demand_max=2),
+            template("bv", "08:00", "16:00", station="BAK", duty="bakvakt", demand_min=0)]
+    doctors = [doctor("q"), doctor("u", qualified=False), doctor("s", role="spesialist", can_bakvakt=True)]
+    sc = scenario(DAY, DAY, tpls, doctors, stations=[station(), station("BAK", "fjernvakt")], rules=RULES,
+                  wishes=[wish("u"), wish("s", wants=False)])
+    assert on(run(sc), f"dag/{DAY}") == {"q", "u"}
+
+
+def test_templates_run_only_on_their_day_types_and_holiday_templates_on_17_may():
+    tpls = [template("hverdag", "08:00", "16:00", day_types=["hverdag"]),
+            template("fest", "10:00", "18:00", day_types=["helligdag"])]
+    sc = scenario("2026-05-16", "2026-05-18", tpls, [doctor("a"), doctor("b")])
+    r = run(sc)
+    assert {a.shift for a in r.assignments} == {"fest/2026-05-17", "hverdag/2026-05-18"}

@@ -1,0 +1,108 @@
+"""Counting limits: netter, uke-vakter, uke-timer (DST-aware), antall."""
+
+import datetime as dt
+
+from factories import doctor, scenario, template
+from roster.models import SolveStatus
+from solver_util import QUIET, assert_infeasible_strict_and_open, run, shifts_of
+
+
+def wishes_for(doc: str, tpl: str, start: str, n: int) -> list[dict]:
+    first = dt.date.fromisoformat(start)
+    return [{"doctor": doc, "date": (first + dt.timedelta(days=i)).isoformat(), "template": tpl, "wants": True,
+             "weight": 10} for i in range(n)]
+
+
+def _nights(with_b: bool, **rules):
+    doctors = [doctor("a")] + ([doctor("b", share=0)] if with_b else [])
+    return scenario("2026-12-01", "2026-12-04", [template("natt", "23:00", "08:00")], doctors,
+                    rules={"max_consecutive_nights": 3, "weights": QUIET, **rules},
+                    wishes=wishes_for("a", "natt", "2026-12-01", 4))
+
+
+def test_no_more_than_three_nights_in_a_row():
+    r = run(_nights(with_b=True))
+    assert len(shifts_of(r, "a")) == 3 and len(shifts_of(r, "b")) == 1
+
+
+def test_four_nights_for_one_doctor_leave_one_open_slot():
+    sc = _nights(with_b=False)
+    assert run(sc, strict=True).stats.status == SolveStatus.INFEASIBLE
+    r = run(sc)
+    assert sum(o.missing for o in r.open_slots) == 1 and len(r.assignments) == 3
+    assert r.open_slots[0].date in (dt.date(2026, 12, 1), dt.date(2026, 12, 4))
+
+
+def _days(with_b: bool, **rules):
+    doctors = [doctor("a")] + ([doctor("b", share=0)] if with_b else [])
+    return scenario("2026-12-01", "2026-12-03", [template("dag", "08:00", "16:00")], doctors,
+                    rules={"weights": QUIET, **rules}, wishes=wishes_for("a", "dag", "2026-12-01", 3))
+
+
+def test_shifts_per_seven_days_cap_the_wishes():
+    r = run(_days(with_b=True, max_shifts_per_7_days=2))
+    assert len(shifts_of(r, "a")) == 2 and len(shifts_of(r, "b")) == 1
+
+
+def test_shifts_per_seven_days_alone_leave_one_open_slot():
+    sc = _days(with_b=False, max_shifts_per_7_days=2)
+    assert run(sc, strict=True).stats.status == SolveStatus.INFEASIBLE
+    r = run(sc)
+    assert sum(o.missing for o in r.open_slots) == 1 and len(r.assignments) == 2
+
+
+def _october(with_b: bool):
+    """Nights 24–26 October 2026: the first crosses the change to winter time and lasts 10 h."""
+    doctors = [doctor("a")] + ([doctor("b", share=0)] if with_b else [])
+    return scenario("2026-10-24", "2026-10-26", [template("natt", "23:00", "08:00")], doctors,
+                    rules={"max_hours_per_7_days": 18, "weights": QUIET},
+                    wishes=wishes_for("a", "natt", "2026-10-24", 3))
+
+
+def test_night_across_the_october_change_counts_ten_hours_against_the_limit():
+    r = run(_october(with_b=True))
+    assert shifts_of(r, "a") == {"natt/2026-10-25", "natt/2026-10-26"}
+    assert shifts_of(r, "b") == {"natt/2026-10-24"}
+
+
+def test_hours_limit_alone_leaves_the_long_night_open():
+    r = assert_infeasible_strict_and_open(_october(with_b=False), {("natt/2026-10-24", 1)})
+    assert shifts_of(r, "a") == {"natt/2026-10-25", "natt/2026-10-26"}
+
+
+def test_on_call_hours_count_by_the_on_call_factor():
+    """Three 16-hour bakvakter count 3 × 16 / 7 ≈ 6.9 h: well inside an 8-hour limit."""
+    tpls = [template("bv", "16:00", "08:00", duty="bakvakt", demand_min=1)]
+    sc = scenario("2026-12-01", "2026-12-03", tpls, [doctor("s", can_bakvakt=True, role="spesialist")],
+                  rules={"max_hours_per_7_days": 8, "weights": QUIET})
+    assert len(run(sc).assignments) == 3
+
+
+def test_min_shifts_gives_the_doctor_shifts_others_wished_for():
+    doctors = [doctor("a", min_shifts=2), doctor("b")]
+    sc = scenario("2026-12-01", "2026-12-02", [template("dag", "08:00", "16:00")], doctors,
+                  rules={"weights": QUIET}, wishes=wishes_for("b", "dag", "2026-12-01", 2))
+    assert len(shifts_of(run(sc), "a")) == 2
+
+
+def test_max_shifts_caps_the_wishes():
+    doctors = [doctor("a", max_shifts=1), doctor("b", share=0)]
+    sc = scenario("2026-12-01", "2026-12-02", [template("dag", "08:00", "16:00")], doctors,
+                  rules={"weights": QUIET}, wishes=wishes_for("a", "dag", "2026-12-01", 2))
+    r = run(sc)
+    assert len(shifts_of(r, "a")) == 1 and len(shifts_of(r, "b")) == 1
+
+
+def test_max_shifts_alone_leaves_one_open_slot():
+    sc = scenario("2026-12-01", "2026-12-02", [template("dag", "08:00", "16:00")], [doctor("a", max_shifts=1)])
+    assert run(sc, strict=True).stats.status == SolveStatus.INFEASIBLE
+    r = run(sc)
+    assert sum(o.missing for o in r.open_slots) == 1
+
+
+def test_min_shifts_beyond_what_the_doctor_can_take_is_infeasible_in_both_modes():
+    sc = scenario("2026-12-01", "2026-12-02", [template("dag", "08:00", "16:00")], [doctor("a", min_shifts=3)])
+    for strict in (False, True):
+        r = run(sc, strict=strict)
+        assert r.stats.status == SolveStatus.INFEASIBLE
+        assert r.warnings == ["A skal ha minst 3 vakter, men kan bare ta 2 i perioden."]
