@@ -329,6 +329,17 @@ class Absence(Model):
     kind: AbsenceKind = AbsenceKind.HOLIDAY
     note: str = ""
 
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _plain_date(cls, value: object) -> object:
+        """A bare "YYYY-MM-DD" is a whole day: without this the union parses it as midnight."""
+        if isinstance(value, str) and len(value.strip()) == 10:
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                return value
+        return value
+
     @model_validator(mode="after")
     def _ordered(self) -> Absence:
         if isinstance(self.start, dt.datetime) != isinstance(self.end, dt.datetime):

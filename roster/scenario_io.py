@@ -6,6 +6,7 @@ the JSON path (``doctors[3].role``) and what was expected instead.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from roster.models import Scenario
+from roster.models import Roster, Scenario
 
 MAX_SCENARIO_BYTES = 20 * 1024 * 1024
 
@@ -52,6 +53,18 @@ _TYPE_MESSAGES = {
     "dict_type": "ventet et objekt (nøkkel: verdi)",
     "model_type": "ventet et objekt (nøkkel: verdi)",
     "too_short": "for få elementer (minst ett)",
+}
+
+
+_JSON_MESSAGES = {
+    "Expecting property name enclosed in double quotes": "ventet et feltnavn i doble anførselstegn",
+    "Expecting value": "ventet en verdi",
+    "Expecting ',' delimiter": "ventet komma",
+    "Expecting ':' delimiter": "ventet kolon",
+    "Extra data": "mer tekst etter slutten av objektet",
+    "Unterminated string": "tekst uten avsluttende anførselstegn",
+    "Invalid control character": "ugyldig kontrolltegn i tekst",
+    "Invalid \\escape": "ugyldig \\-sekvens i tekst",
 }
 
 
@@ -108,13 +121,109 @@ def validation_problems(exc: ValidationError) -> list[str]:
     return unique
 
 
+def _items(data: dict[str, Any], field: str) -> list[dict[str, Any]]:
+    value = data.get(field)
+    return [x if isinstance(x, dict) else {} for x in value] if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def reference_problems(data: dict[str, Any]) -> list[str]:
+    """The cross-reference problems of ``Scenario`` (same paths and words), read leniently from
+    raw data.
+
+    Pydantic runs the scenario's own reference check only when every field is valid, so a manager
+    who fixed a wrong role would then meet a second round of problems (an unknown doctor, a
+    duplicate id). This reads what it can — ids, references, dates — and skips what it cannot,
+    whose own problems are reported anyway.
+    """
+    problems: list[str] = []
+    ids: dict[str, set[str]] = {}
+    for field in ("stations", "templates", "doctors"):
+        seen: set[str] = set()
+        for i, item in enumerate(_items(data, field)):
+            ident = _text(item.get("id"))
+            if ident is None:
+                continue
+            if ident in seen:
+                problems.append(f"{field}[{i}].id: «{ident}» er brukt mer enn én gang")
+            seen.add(ident)
+        ids[field] = seen
+    for i, t in enumerate(_items(data, "templates")):
+        station = _text(t.get("station"))
+        if station is not None and station not in ids["stations"]:
+            problems.append(f"templates[{i}].station: ukjent stasjon «{station}»")
+    for i, d in enumerate(_items(data, "doctors")):
+        for key in ("stations", "preferred_stations"):
+            listed = d.get(key)
+            for j, value in enumerate(listed if isinstance(listed, list) else []):
+                station = _text(value)
+                if station is not None and station not in ids["stations"]:
+                    problems.append(f"doctors[{i}].{key}[{j}]: ukjent stasjon «{station}»")
+    for field in ("absences", "wishes", "pins", "history"):
+        for i, item in enumerate(_items(data, field)):
+            doctor = _text(item.get("doctor"))
+            if doctor is not None and doctor not in ids["doctors"]:
+                problems.append(f"{field}[{i}].doctor: lege «{doctor}» finnes ikke")
+    period = data.get("period") if isinstance(data.get("period"), dict) else {}
+    first, last = _day(period.get("start")), _day(period.get("end"))
+    for field in ("wishes", "pins"):
+        for i, item in enumerate(_items(data, field)):
+            template = _text(item.get("template"))
+            if template is not None and template not in ids["templates"]:
+                problems.append(f"{field}[{i}].template: ukjent vakttype «{template}»")
+            day = _day(item.get("date"))
+            if day and first and last and not first <= day <= last:
+                problems.append(
+                    f"{field}[{i}].date: {day:%d.%m.%Y} er utenfor perioden {first:%d.%m.%Y}–{last:%d.%m.%Y}"
+                )
+    return problems
+
+
 def scenario_from_data(data: Any, source: str = "") -> Scenario:
     if not isinstance(data, dict):
         raise InputError(["(rot): ventet et objekt med periode, stasjoner, vakttyper og leger"], source)
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise InputError(validation_problems(exc), source) from None
+        problems = validation_problems(exc)
+        if not any(err["loc"] == () for err in exc.errors()):  # the scenario's own check did not run
+            problems += [p for p in reference_problems(data) if p not in problems]
+        raise InputError(problems, source) from None
+
+
+def _read_data(p: Path) -> Any:
+    """Parsed JSON/YAML of a file, or InputError with the line and column of a syntax error."""
+    if not p.exists():
+        raise InputError([f"finner ikke filen {p}"], str(p))
+    if p.stat().st_size > MAX_SCENARIO_BYTES:
+        raise InputError([f"filen er større enn {MAX_SCENARIO_BYTES // 2**20} MB"], str(p))
+    suffix = p.suffix.lower()
+    if suffix not in (".json", ".yaml", ".yml"):
+        raise InputError([f"ukjent filtype «{suffix}»; bruk .json, .yaml eller .xlsx"], str(p))
+    try:
+        text = p.read_text(encoding="utf-8")
+        return json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+    except UnicodeDecodeError:
+        raise InputError(["filen er ikke tekst i UTF-8"], str(p)) from None
+    except json.JSONDecodeError as exc:
+        why = next((no for en, no in _JSON_MESSAGES.items() if exc.msg.startswith(en)), exc.msg)
+        raise InputError([f"linje {exc.lineno}, kolonne {exc.colno}: ugyldig JSON ({why})"], str(p)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"linje {mark.line + 1}, kolonne {mark.column + 1}: " if mark else ""
+        raise InputError([f"{where}ugyldig YAML"], str(p)) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -122,28 +231,31 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     if not p.exists():
         raise InputError([f"finner ikke filen {p}"], str(p))
-    suffix = p.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        from roster.excel import read_scenario_workbook  # the workbook door (Excel issue)
+    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        from roster.excel import (
+            read_scenario_workbook,  # the workbook door (Excel issue)
+        )
 
         return read_scenario_workbook(p)
-    if p.stat().st_size > MAX_SCENARIO_BYTES:
-        raise InputError([f"filen er større enn {MAX_SCENARIO_BYTES // 2**20} MB"], str(p))
-    text = p.read_text(encoding="utf-8")
+    return scenario_from_data(_read_data(p), str(p))
+
+
+def load_roster(scenario: Scenario, path: str | Path) -> Roster:
+    """A roster from roster.json (as written by ``roster solve``) or from a roster workbook."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError([f"finner ikke filen {p}"], str(p))
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from roster.excel import read_roster_workbook
+
+        return read_roster_workbook(scenario, p)
+    data = _read_data(p)
+    if not isinstance(data, dict):
+        raise InputError(["(rot): ventet et objekt med scenario, periode og tildelinger"], str(p))
     try:
-        if suffix == ".json":
-            data = json.loads(text)
-        elif suffix in (".yaml", ".yml"):
-            data = yaml.safe_load(text)
-        else:
-            raise InputError([f"ukjent filtype «{suffix}»; bruk .json, .yaml eller .xlsx"], str(p))
-    except json.JSONDecodeError as exc:
-        raise InputError([f"linje {exc.lineno}, kolonne {exc.colno}: ugyldig JSON ({exc.msg})"], str(p)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"linje {mark.line + 1}, kolonne {mark.column + 1}: " if mark else ""
-        raise InputError([f"{where}ugyldig YAML"], str(p)) from None
-    return scenario_from_data(data, str(p))
+        return Roster.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(validation_problems(exc), str(p)) from None
 
 
 def dump_scenario(scenario: Scenario, path: str | Path) -> None:

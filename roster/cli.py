@@ -1,0 +1,247 @@
+"""The ``roster`` command line: solve a scenario, check a roster.
+
+Thin on purpose: reading is ``roster.scenario_io``, solving ``solver.solve``, checking
+``roster.check`` and the output files ``roster.output``. Bad input never gives a traceback: every
+problem is printed in Norwegian and the exit code says what happened.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console, Group
+from rich.live import Live
+from rich.markup import escape
+from rich.text import Text
+
+from roster.models import ProgressEvent, Roster, Scenario
+from roster.scenario_io import InputError, load_roster, load_scenario
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1  # the roster breaks a hard rule, or has open slots under --strict
+EXIT_BAD_INPUT = 2
+EXIT_NO_ROSTER = 3  # the solver found no roster (infeasible, or nothing within the time limit)
+EXIT_INTERRUPTED = 130  # Ctrl-C before the search started (the shell's convention for SIGINT)
+
+EXIT_CODES_HELP = (
+    "Avslutningskoder: 0 = ok; 1 = vaktplanen bryter en hard regel (eller har åpne vakter med "
+    "--strict); 2 = feil i inndata; 3 = ingen vaktplan funnet (umulig eller tidsgrensen nådd); "
+    "130 = avbrutt med Ctrl-C før søket startet (under søket stopper Ctrl-C søket og beholder beste plan)."
+)
+
+app = typer.Typer(
+    name="roster",
+    help="Vaktplanlegger for legevakt: lager rettferdige vaktplaner som følger reglene.\n\n" + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _fail_input(exc: InputError) -> NoReturn:
+    where = escape(f"{exc.source}: ") if exc.source else ""
+    count = len(exc.problems)
+    err_console.print(f"[bold red]Feil i inndata[/] {where}{count} problem{'er' if count != 1 else ''}:",
+                      highlight=False)
+    for problem in exc.problems:
+        err_console.print(f"  - {problem}", highlight=False, markup=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _load(path: Path) -> Scenario:
+    try:
+        return load_scenario(path)
+    except InputError as exc:
+        _fail_input(exc)
+
+
+class _ProgressLine:
+    """The live line: the latest solver event, with the clock ticking between events (rich
+    re-renders it a few times a second)."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.latest: ProgressEvent | None = None
+
+    def update(self, event: ProgressEvent) -> None:
+        self.latest = event
+
+    def __rich__(self) -> Text:
+        elapsed = time.monotonic() - self.started
+        event = self.latest
+        if event is None:
+            return Text(f"Løser … {elapsed:5.1f} s  (venter på første vaktplan)", style="cyan")
+        gap = "–" if event.gap is None else f"{100 * event.gap:.2f} %"
+        return Text(
+            f"Løser … {elapsed:5.1f} s  mål {event.objective:,.0f}  grense {event.bound:,.0f}  gap {gap}  "
+            f"åpne vakter {event.open_slots}  løsninger {event.solutions}".replace(",", " "),
+            style="bold red" if event.open_slots else "cyan",
+        )
+
+
+def _solve_live(scenario: Scenario, **options: object) -> Roster:
+    """Solve with a live progress line.
+
+    The solver runs in the main thread on purpose: CP-SAT catches Ctrl-C there and stops the
+    search, keeping the best roster so far (from another thread its handler aborts the process).
+    """
+    from solver import solve
+
+    line = _ProgressLine()
+    try:
+        with Live(line, console=console, refresh_per_second=4, transient=True):
+            roster = solve(scenario, on_progress=line.update, **options)
+    except KeyboardInterrupt:  # before the search started (while the model was built)
+        err_console.print("Avbrutt før søket startet; ingen filer er skrevet.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    console.print(line.__rich__().append("  ferdig"))
+    return roster
+
+
+@app.command()
+def solve(
+    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Mappe for resultatet, eller en .xlsx-fil (de andre filene legges ved siden av)")] = Path("out"),
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Tidsgrense i sekunder")] = 60.0,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Antall tråder (standard: alle kjerner)")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Frø for søket (samme frø, samme vaktplan med 1 tråd)")] = 0,
+    strict: Annotated[bool, typer.Option("--strict", help="Ingen åpne vakter eller timer uten bakvakt tillatt")] = False,
+    hint: Annotated[Path | None, typer.Option("--hint", metavar="ROSTER", help="Start søket fra en tidligere vaktplan (roster.json eller .xlsx), f.eks. ved ny planlegging etter sykefravær")] = None,
+) -> None:
+    """Lag en vaktplan og skriv roster.json, roster.csv, summary.txt, history_out.json og roster.xlsx."""
+    from roster.check import format_report, unexpected_violations
+    from roster.metrics import doctor_metrics
+    from roster.output import has_roster, summary_renderables, write_outputs
+
+    scenario = _load(scenario_path)
+    try:
+        start_from = load_roster(scenario, hint) if hint else None
+    except InputError as exc:
+        _fail_input(exc)
+    roster = _solve_live(scenario, time_limit=time_limit, workers=workers, seed=seed, strict=strict, hint=start_from)
+    if not has_roster(roster):
+        console.print(Group(*summary_renderables(scenario, roster, [])))
+        console.print("[bold red]Fant ingen vaktplan.[/] Ingen filer er skrevet.")
+        raise typer.Exit(EXIT_NO_ROSTER)
+
+    violations = unexpected_violations(scenario, roster)
+    if violations:
+        # The solver and the independent checker disagree: a bug, so nothing is published.
+        err_console.print(format_report(violations), markup=False, highlight=False)
+        err_console.print("[bold red]Vaktplanen bryter harde regler (programfeil); ingen filer er skrevet.[/]")
+        raise typer.Exit(EXIT_VIOLATIONS)
+
+    console.print(Group(*summary_renderables(scenario, roster, doctor_metrics(scenario, roster))))
+    try:
+        if out.suffix.lower() == ".xlsx":
+            written = write_outputs(scenario, roster, out.parent, workbook=out)
+        else:
+            written = write_outputs(scenario, roster, out)
+    except OSError as exc:
+        _fail_input(InputError([f"kan ikke skrive resultatet: {exc.strerror or exc}"], str(out)))
+    console.print("Skrev " + ", ".join(str(p) for p in written), highlight=False)
+    if strict and (roster.open_slots or roster.uncovered_bakvakt):
+        raise typer.Exit(EXIT_VIOLATIONS)
+
+
+@app.command()
+def check(
+    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
+    roster_path: Annotated[Path, typer.Argument(metavar="ROSTER", help="Vaktplan: roster.json eller .xlsx")],
+    strict: Annotated[bool, typer.Option("--strict", help="Oppgitte åpne vakter og timer uten bakvakt er også brudd")] = False,
+) -> None:
+    """Kontroller en vaktplan mot alle harde regler (avslutningskode 0 = ingen brudd, 1 = brudd)."""
+    from roster.check import check_roster, format_report, unexpected_violations
+
+    scenario = _load(scenario_path)
+    try:
+        roster = load_roster(scenario, roster_path)
+    except InputError as exc:
+        _fail_input(exc)
+    every = check_roster(scenario, roster)
+    unexpected = unexpected_violations(scenario, roster)
+    if roster_path.suffix.lower() in (".xlsx", ".xlsm"):  # put the cell in front of each finding
+        from roster.excel import read_roster_source
+
+        source = read_roster_source(scenario, roster_path)
+        every, unexpected = source.annotate(every), source.annotate(unexpected)
+    console.print(format_report(every), markup=False, highlight=False)
+    if every and not unexpected:
+        console.print("Alle bruddene er oppgitt i vaktplanen som åpne vakter eller timer uten bakvakt: "
+                      "den kan publiseres, men hullene må fylles.")
+    elif unexpected and len(unexpected) != len(every):
+        console.print("\nAv disse er ikke oppgitt i vaktplanen:", highlight=False)
+        console.print(format_report(unexpected), markup=False, highlight=False)
+    if unexpected or (strict and every):
+        raise typer.Exit(EXIT_VIOLATIONS)
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="Arbeidsboken som skal skrives (.xlsx)")],
+    from_: Annotated[Path | None, typer.Option("--from", help="Fyll malen ut fra et scenario (.json, .yaml eller .xlsx)")] = None,
+) -> None:
+    """Skriv Excel-malen lederen fyller ut (med --from: utfylt fra et scenario)."""
+    from roster.excel import write_template
+
+    if out.suffix.lower() != ".xlsx":
+        _fail_input(InputError([f"malen må ha filtypen .xlsx, ikke «{out.suffix}»"], str(out)))
+    scenario = _load(from_) if from_ else None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_template(out, scenario)
+    console.print(f"Skrev {out}", highlight=False)
+
+
+@app.command()
+def precheck(
+    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
+) -> None:
+    """Forhåndskontroll uten løser: krav som åpenbart ikke kan oppfylles (0 = ingen funnet, 1 = funn)."""
+    from solver.precheck import format_findings
+    from solver.precheck import precheck as run_precheck
+
+    findings = run_precheck(_load(scenario_path))
+    console.print(format_findings(findings), markup=False, highlight=False)
+    if findings:
+        raise typer.Exit(EXIT_VIOLATIONS)
+
+
+@app.command("swap-check")
+def swap_check(
+    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
+    roster_path: Annotated[Path, typer.Argument(metavar="ROSTER", help="Vaktplan: roster.json eller .xlsx")],
+    giver: Annotated[str, typer.Option("--fra", help="Legen som gir bort vakten (id eller navn)")],
+    shift: Annotated[str, typer.Option("--vakt", help="Vakten som gis bort: vakttype/dato, f.eks. BLV-natt/2026-12-24")],
+    taker: Annotated[str, typer.Option("--til", help="Legen som tar vakten (id eller navn)")],
+    back: Annotated[str | None, typer.Option("--tilbake", help="Vakten som gis tilbake (bytte), vakttype/dato")] = None,
+) -> None:
+    """Kontroller et vaktbytte mellom to leger (0 = lovlig, 1 = bryter en hard regel, 2 = feil i inndata)."""
+    from roster.swap import check_swap, format_swap
+
+    scenario = _load(scenario_path)
+    try:
+        roster = load_roster(scenario, roster_path)
+        result = check_swap(scenario, roster, giver, shift, taker, back)
+    except InputError as exc:
+        _fail_input(exc)
+    console.print(format_swap(result), markup=False, highlight=False)
+    if not result.legal:
+        raise typer.Exit(EXIT_VIOLATIONS)
+
+
+# Comparison report (issue 4): the commands live with the report in roster.report.commands.
+from roster.report.commands import compare, report
+
+app.command()(report)
+app.command()(compare)
+
+# Web service (issue 5): the commands live with the service in api.cli.
+from api.cli import add_manager, serve
+
+app.command()(serve)
+app.command("add-manager")(add_manager)

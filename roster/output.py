@@ -1,0 +1,235 @@
+"""The files and tables a solve produces: roster.json, roster.csv, summary.txt, history_out.json.
+
+Plain functions, so the CLI, the web service and the tests can share one definition of each output.
+Tables are rich renderables: the CLI prints them and ``summary.txt`` is the same tables as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import statistics
+from collections import defaultdict
+from pathlib import Path
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
+from roster.metrics import DoctorMetrics, doctor_metrics, history_out
+from roster.models import Roster, Scenario, SolveStatus, shift_key
+
+CSV_HEADER = ["dato", "ukedag", "stasjon", "vakt", "start", "slutt", "timer", "lege_id", "lege"]
+OPEN_SLOT_NAME = "ÅPEN VAKT"
+
+STATUS_TEXT = {
+    SolveStatus.OPTIMAL: "optimal (bevist beste)",
+    SolveStatus.FEASIBLE: "gyldig (ikke bevist beste innen tidsgrensen)",
+    SolveStatus.INFEASIBLE: "umulig: ingen vaktplan oppfyller alle harde regler",
+    SolveStatus.UNKNOWN: "ukjent: fant ingen vaktplan innen tidsgrensen",
+    SolveStatus.MODEL_INVALID: "modellfeil (programfeil)",
+}
+
+
+def has_roster(roster: Roster) -> bool:
+    """Whether the solver found a roster at all (exit code 3 when not)."""
+    return roster.stats is None or roster.stats.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+def uncovered_bakvakt_hours(roster: Roster) -> float:
+    return sum(real_hours(a, b) for a, b in roster.uncovered_bakvakt)
+
+
+def csv_rows(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> list[list[str]]:
+    """One row per assignment, plus one per missing doctor of an open slot, in time order."""
+    index = index or ShiftIndex(scenario)
+    names = {d.id: d.name for d in scenario.doctors}
+    stations = {s.id: s.name for s in scenario.stations}
+    keyed = [(a.shift, a.doctor, names.get(a.doctor, a.doctor)) for a in roster.assignments]
+    keyed += [(shift_key(o.template, o.date), "", OPEN_SLOT_NAME) for o in roster.open_slots for _ in range(o.missing)]
+    rows = []
+    for key, doctor_id, name in keyed:
+        s = index.by_key.get(key)
+        if s is None:  # an assignment to a shift that does not run: the checker reports it
+            continue
+        start, end = s.start.astimezone(OSLO), s.end.astimezone(OSLO)
+        rows.append((s.start, s.template, name, [
+            s.date.isoformat(), WEEKDAY_NAMES[s.date.weekday()], stations.get(s.station, s.station), s.label,
+            start.strftime("%Y-%m-%d %H:%M"), end.strftime("%Y-%m-%d %H:%M"), f"{s.hours:g}", doctor_id, name,
+        ]))
+    rows.sort(key=lambda r: r[:3])
+    return [r[3] for r in rows]
+
+
+def write_roster_csv(scenario: Scenario, roster: Roster, path: Path, index: ShiftIndex | None = None) -> None:
+    # utf-8-sig and ';' so Excel with Norwegian locale opens it with the right columns and letters.
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(CSV_HEADER)
+        w.writerows(csv_rows(scenario, roster, index))
+
+
+def write_roster_json(roster: Roster, path: Path) -> None:
+    path.write_text(roster.model_dump_json(indent=1), encoding="utf-8")
+
+
+def write_history_out(scenario: Scenario, roster: Roster, path: Path, index: ShiftIndex | None = None) -> None:
+    data = [h.model_dump(mode="json") for h in history_out(scenario, roster, index)]
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _fmt(x: float | None, spec: str = ".1f") -> str:
+    return "–" if x is None else format(x, spec)
+
+
+def status_table(scenario: Scenario, roster: Roster) -> Table:
+    t = Table(title=f"Vaktplan for {scenario.name}", show_header=False, title_justify="left")
+    t.add_column("", style="bold")
+    t.add_column("")
+    p = roster.period
+    t.add_row("Periode", f"{p.start:%d.%m.%Y}–{p.end:%d.%m.%Y}")
+    st = roster.stats
+    if st is not None:
+        t.add_row("Status", STATUS_TEXT.get(st.status, st.status.value))
+        t.add_row("Målverdi", _fmt(st.objective, ".0f"))
+        t.add_row("Nedre grense", _fmt(st.bound, ".0f"))
+        t.add_row("Gap", "–" if st.gap is None else f"{100 * st.gap:.2f} %")
+        t.add_row("Tid", f"{st.wall_time:.1f} s (første løsning {_fmt(st.first_feasible_time)} s)")
+        t.add_row("Innstillinger", f"tidsgrense {st.time_limit:g} s, {st.workers} tråd{'er' if st.workers != 1 else ''}, frø {st.seed}"
+                  + (", streng" if st.strict else ""))
+    t.add_row("Vakter tildelt", str(len(roster.assignments)))
+    missing = sum(o.missing for o in roster.open_slots)
+    t.add_row("Åpne vakter", Text(str(missing), style="bold red" if missing else "green"))
+    hours = uncovered_bakvakt_hours(roster)
+    t.add_row("Timer uten bakvakt", Text(f"{hours:g}", style="bold red" if hours else "green"))
+    return t
+
+
+def terms_table(roster: Roster) -> Table | None:
+    """What the roster traded: each objective term's weighted value."""
+    if roster.stats is None or not roster.stats.terms:
+        return None
+    t = Table(title="Målfunksjonen, ledd for ledd", title_justify="left")
+    t.add_column("Ledd")
+    t.add_column("Verdi", justify="right")
+    for name, value in sorted(roster.stats.terms.items(), key=lambda kv: -kv[1]):
+        t.add_row(name, f"{value:.0f}")
+    return t
+
+
+def role_table(metrics: list[DoctorMetrics]) -> Table:
+    """Per role: this period's points (mean/min/max) against the period target, and the worst
+    relative deviation of history + period from the fair-share target."""
+    by_role: dict[str, list[DoctorMetrics]] = defaultdict(list)
+    for m in metrics:
+        by_role[m.role].append(m)
+    t = Table(title="Belastning per rolle (poeng denne perioden)", title_justify="left")
+    for col in ("Rolle", "Leger", "Vakter", "Poeng snitt", "min", "maks", "Mål snitt", "Største avvik"):
+        t.add_column(col, justify="left" if col == "Rolle" else "right")
+    for role, ms in sorted(by_role.items()):
+        pts = [m.points for m in ms]
+        devs = [m.relative_deviation for m in ms if m.relative_deviation is not None]
+        worst = max(devs, key=abs) if devs else None
+        t.add_row(role, str(len(ms)), str(sum(m.shifts for m in ms)), f"{statistics.fmean(pts):.1f}",
+                  f"{min(pts):.1f}", f"{max(pts):.1f}",
+                  f"{statistics.fmean(m.target - m.history_points for m in ms):.1f}",
+                  "–" if worst is None else f"{100 * worst:+.0f} %")
+    return t
+
+
+def open_slots_table(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> Table | None:
+    if not roster.open_slots and not roster.uncovered_bakvakt:
+        return None
+    index = index or ShiftIndex(scenario)
+    t = Table(title="ÅPNE VAKTER – må fylles før vaktplanen publiseres", title_justify="left",
+              title_style="bold red", border_style="red")
+    for col in ("Dato", "Stasjon", "Vakt", "Tid", "Mangler", "Hvorfor"):
+        t.add_column(col)
+    stations = {s.id: s.name for s in scenario.stations}
+    for o in sorted(roster.open_slots, key=lambda o: (o.date, o.template)):
+        s = index.by_key.get(shift_key(o.template, o.date))
+        when = f"{s.start.astimezone(OSLO):%H:%M}–{s.end.astimezone(OSLO):%H:%M}" if s else ""
+        station = stations.get(s.station, s.station) if s else ""
+        label = s.label if s else o.template
+        t.add_row(f"{WEEKDAY_NAMES[o.date.weekday()][:3]} {o.date:%d.%m.%Y}", station, label, when,
+                  str(o.missing), o.reason)
+    for a, b in roster.uncovered_bakvakt:
+        a, b = a.astimezone(OSLO), b.astimezone(OSLO)
+        t.add_row(f"{a:%d.%m.%Y}", "", "bakvakt", f"{a:%d.%m %H:%M}–{b:%d.%m %H:%M}", "1",
+                  "ingen navngitt bakvakt")
+    return t
+
+
+def doctor_table(metrics: list[DoctorMetrics]) -> Table:
+    t = Table(title="Per lege", title_justify="left")
+    cols = ("Lege", "Navn", "Rolle", "Andel", "Vakter", "Timer", "Netter", "Kvelder", "Helg", "Helligdag",
+            "Bakvakt t", "Poeng", "Historikk", "Mål", "Avvik", "Ønsker oppfylt/ikke")
+    for col in cols:
+        t.add_column(col, justify="left" if col in ("Lege", "Navn", "Rolle") else "right")
+    for m in sorted(metrics, key=lambda m: m.doctor):
+        t.add_row(m.doctor, m.name, m.role, f"{m.share:g}", str(m.shifts), f"{m.hours:g}", str(m.nights),
+                  str(m.evenings), str(m.weekends), str(m.holidays), f"{m.bakvakt_hours:g}", f"{m.points:.1f}",
+                  f"{m.history_points:.1f}", f"{m.target:.1f}",
+                  "–" if m.relative_deviation is None else f"{100 * m.relative_deviation:+.0f} %",
+                  f"{m.wishes_granted}/{m.wishes_denied}")
+    return t
+
+
+def summary_renderables(scenario: Scenario, roster: Roster, metrics: list[DoctorMetrics],
+                        index: ShiftIndex | None = None, per_doctor: bool = False) -> list[RenderableType]:
+    out: list[RenderableType] = [status_table(scenario, roster)]
+    terms = terms_table(roster)
+    if terms is not None:
+        out.append(terms)
+    if metrics:
+        out.append(role_table(metrics))
+    slots = open_slots_table(scenario, roster, index)
+    if slots is not None:
+        out.append(slots)
+    if roster.warnings:
+        out.append(Text("Merknader:\n" + "\n".join(f"  - {w}" for w in roster.warnings), style="yellow"))
+    if per_doctor and metrics:
+        out.append(doctor_table(metrics))
+    return out
+
+
+def render_text(renderables: list[RenderableType], width: int = 160) -> str:
+    """Plain text of rich renderables (no colour codes), as written to summary.txt."""
+    buf = io.StringIO()
+    Console(file=buf, width=width, no_color=True, color_system=None, legacy_windows=False).print(Group(*renderables))
+    return buf.getvalue()
+
+
+def write_outputs(scenario: Scenario, roster: Roster, outdir: Path, workbook: Path | None = None) -> list[Path]:
+    """Every output file of a solve; returns the paths written. The workbook is written when the
+    Excel module is installed (``roster.excel``)."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    index = ShiftIndex(scenario)
+    metrics = doctor_metrics(scenario, roster, index)
+    written = []
+    path = outdir / "roster.json"
+    write_roster_json(roster, path)
+    written.append(path)
+    path = outdir / "roster.csv"
+    write_roster_csv(scenario, roster, path, index)
+    written.append(path)
+    path = outdir / "summary.txt"
+    path.write_text(render_text(summary_renderables(scenario, roster, metrics, index, per_doctor=True),
+                                width=220), encoding="utf-8")
+    written.append(path)
+    path = outdir / "history_out.json"
+    write_history_out(scenario, roster, path, index)
+    written.append(path)
+    try:
+        from roster.excel import write_roster_workbook
+    except ImportError:  # the Excel module is optional (and may not be installed)
+        return written
+    path = workbook or outdir / "roster.xlsx"
+    write_roster_workbook(scenario, roster, path)
+    written.append(path)
+    return written

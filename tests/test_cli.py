@@ -1,0 +1,192 @@
+"""The ``roster`` command line end to end on tiny scenarios: exit codes, files, messages."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from factories import doctor, scenario, station, template
+from typer.testing import CliRunner
+
+from roster.check import check_roster
+from roster.cli import EXIT_BAD_INPUT, EXIT_NO_ROSTER, EXIT_OK, EXIT_VIOLATIONS, app
+from roster.models import Assignment, Roster, Scenario
+from roster.output import CSV_HEADER, OPEN_SLOT_NAME
+from roster.scenario_io import dump_scenario, load_roster
+
+runner = CliRunner()
+FAST = ["--time-limit", "5", "--workers", "1"]
+
+
+def tiny(demand: int = 1, doctors: int = 3) -> Scenario:
+    """Three days of one day shift at a clinic, with a specialist bakvakt while it is open."""
+    return scenario(
+        "2026-12-01", "2026-12-03",
+        [template("dag", "08:00", "16:00", demand_min=demand, demand_max=demand, min_qualified=1),
+         template("bak", "08:00", "16:00", station="BAK", duty="bakvakt", label="bakvakt", min_qualified=0)],
+        [doctor(f"d{i}", name=f"Lege {i}") for i in range(doctors)]
+        + [doctor("s", name="Spesialist", role="spesialist", can_bakvakt=True, stations=["BAK"])],
+        stations=[station("BLV", name="Bergen legevakt"), station("BAK", kind="fjernvakt", name="Bakvakt")],
+    )
+
+
+def write(tmp_path: Path, s: Scenario, name: str = "scenario.yaml") -> Path:
+    p = tmp_path / name
+    dump_scenario(s, p)
+    return p
+
+
+def test_solve_writes_every_file_and_the_roster_passes_the_checker(tmp_path):
+    s = tiny()
+    out = tmp_path / "ut"
+    result = runner.invoke(app, ["solve", str(write(tmp_path, s)), "-o", str(out), *FAST])
+    assert result.exit_code == EXIT_OK, result.output
+    for name in ("roster.json", "roster.csv", "summary.txt", "history_out.json"):
+        assert (out / name).is_file(), name
+    roster = load_roster(s, out / "roster.json")
+    assert check_roster(s, roster) == []
+    assert len(roster.assignments) == 6
+    with (out / "roster.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    assert rows[0] == CSV_HEADER
+    assert len(rows) == 1 + 6
+    assert rows[1][:7] == ["2026-12-01", "tirsdag", "Bakvakt", "bakvakt", "2026-12-01 08:00", "2026-12-01 16:00", "8"]
+    history = json.loads((out / "history_out.json").read_text(encoding="utf-8"))
+    assert sum(h["shifts"] for h in history) == 6
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    assert "Åpne vakter" in summary and "Per lege" in summary and "Lege 2" in summary
+    assert "Status" in result.output and "optimal" in result.output
+
+
+def test_solve_can_start_from_an_earlier_roster(tmp_path):
+    s = tiny()
+    first, second = tmp_path / "1", tmp_path / "2"
+    scenario_file = str(write(tmp_path, s))
+    assert runner.invoke(app, ["solve", scenario_file, "-o", str(first), *FAST]).exit_code == EXIT_OK
+    result = runner.invoke(app, ["solve", scenario_file, "-o", str(second), "--hint", str(first / "roster.json"), *FAST])
+    assert result.exit_code == EXIT_OK, result.output
+    assert check_roster(s, load_roster(s, second / "roster.json")) == []
+    bad = runner.invoke(app, ["solve", scenario_file, "-o", str(second), "--hint", str(tmp_path / "nei.json")])
+    assert bad.exit_code == EXIT_BAD_INPUT and "finner ikke filen" in bad.output
+
+
+def test_open_slots_are_listed_prominently_and_exported(tmp_path):
+    s = tiny(demand=2, doctors=1)  # one doctor for two places a day
+    out = tmp_path / "ut"
+    result = runner.invoke(app, ["solve", str(write(tmp_path, s)), "-o", str(out), *FAST])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "ÅPNE VAKTER" in result.output
+    roster = load_roster(s, out / "roster.json")
+    assert sum(o.missing for o in roster.open_slots) == 3
+    with (out / "roster.csv").open(encoding="utf-8-sig") as f:
+        names = [row[-1] for row in csv.reader(f, delimiter=";")]
+    assert names.count(OPEN_SLOT_NAME) == 3
+
+
+def test_strict_infeasible_finds_no_roster_and_writes_nothing(tmp_path):
+    s = tiny(demand=2, doctors=1)
+    out = tmp_path / "ut"
+    result = runner.invoke(app, ["solve", str(write(tmp_path, s)), "-o", str(out), "--strict", *FAST])
+    assert result.exit_code == EXIT_NO_ROSTER, result.output
+    assert "Fant ingen vaktplan" in result.output
+    assert not out.exists()
+
+
+def test_bad_input_lists_every_problem_in_norwegian_without_traceback(tmp_path):
+    raw = tiny().model_dump(mode="json")
+    raw["doctors"][0]["role"] = "kirurg"
+    raw["doctors"][1]["share"] = -1
+    p = tmp_path / "feil.json"
+    p.write_text(json.dumps(raw), encoding="utf-8")
+    result = runner.invoke(app, ["solve", str(p), "-o", str(tmp_path / "ut")])
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "Feil i inndata" in result.output
+    assert "doctors[0].role: ugyldig verdi «kirurg»" in result.output
+    assert "doctors[1].share: må være minst 0.0 (fikk -1)" in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_output_path_that_is_a_file_is_bad_input(tmp_path):
+    taken = tmp_path / "ut"
+    taken.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["solve", str(write(tmp_path, tiny())), "-o", str(taken), *FAST])
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "kan ikke skrive resultatet" in result.output and "Traceback" not in result.output
+
+
+def test_missing_scenario_file_is_bad_input(tmp_path):
+    result = runner.invoke(app, ["check", str(tmp_path / "nei.yaml"), str(tmp_path / "roster.json")])
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "finner ikke filen" in result.output
+
+
+def test_check_of_a_hand_made_bad_roster_exits_1_and_names_the_rules(tmp_path):
+    s = tiny()
+    day = dt.date(2026, 12, 1)
+    bad = Roster(scenario=s.name, period=s.period, assignments=[
+        Assignment(doctor="d0", template="dag", date=day),
+        Assignment(doctor="d1", template="dag", date=day),  # one too many
+        Assignment(doctor="d0", template="bak", date=day),  # not a bakvakt, and overlapping
+    ])
+    p = tmp_path / "roster.json"
+    p.write_text(bad.model_dump_json(), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(write(tmp_path, s)), str(p)])
+    assert result.exit_code == EXIT_VIOLATIONS, result.output
+    for code in ("bemanning", "bakvakt-evne", "overlapp"):
+        assert f"({code})" in result.output
+
+
+def test_check_of_a_good_roster_exits_0(tmp_path):
+    s = tiny()
+    days = [dt.date(2026, 12, d) for d in (1, 2, 3)]
+    good = Roster(scenario=s.name, period=s.period, assignments=[
+        a for i, day in enumerate(days)
+        for a in (Assignment(doctor=f"d{i}", template="dag", date=day), Assignment(doctor="s", template="bak", date=day))
+    ])
+    p = tmp_path / "roster.json"
+    p.write_text(good.model_dump_json(), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(write(tmp_path, s)), str(p)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "Ingen brudd på harde regler." in result.output
+
+
+def test_solve_refuses_to_write_a_roster_the_checker_rejects(tmp_path, monkeypatch):
+    """Solver and checker disagreeing is a bug: nothing is published, exit 1."""
+    import solver
+
+    s = tiny()
+
+    def broken_solve(scenario: Scenario, **_: object) -> Roster:
+        return Roster(scenario=scenario.name, period=scenario.period,
+                      assignments=[Assignment(doctor="d0", template="dag", date=dt.date(2026, 12, 1))])
+
+    monkeypatch.setattr(solver, "solve", broken_solve)
+    out = tmp_path / "ut"
+    result = runner.invoke(app, ["solve", str(write(tmp_path, s)), "-o", str(out)])
+    assert result.exit_code == EXIT_VIOLATIONS
+    assert "programfeil" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("roster.excel") is None, reason="Excel module not installed")
+def test_out_ending_in_xlsx_writes_the_workbook_there_and_check_reads_it_back(tmp_path):
+    s = tiny()
+    book = tmp_path / "plan" / "desember.xlsx"
+    result = runner.invoke(app, ["solve", str(write(tmp_path, s, "s.json")), "-o", str(book), *FAST])
+    assert result.exit_code == EXIT_OK, result.output
+    assert book.is_file()
+    assert (book.parent / "roster.json").is_file() and not (book.parent / "roster.xlsx").exists()
+    # the workbook is also a roster the checker reads back
+    checked = runner.invoke(app, ["check", str(tmp_path / "s.json"), str(book)])
+    assert checked.exit_code == EXIT_OK, checked.output
+
+
+def test_help_documents_the_exit_codes():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "Avslutningskoder" in result.output and "3 = ingen vaktplan funnet" in result.output

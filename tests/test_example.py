@@ -1,0 +1,66 @@
+"""The Bergen example: the committed file is the generator's output, and the month solves cleanly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter
+
+import pytest
+from typer.testing import CliRunner
+
+from examples.bergen.generate import SCENARIO_PATH, build_bergen_scenario
+from roster.calendar import ShiftIndex
+from roster.check import check_roster
+from roster.cli import EXIT_OK, app
+from roster.eligibility import Eligibility
+from roster.models import DutyKind
+from roster.scenario_io import dump_scenario, load_roster, load_scenario
+
+
+def test_committed_scenario_equals_a_fresh_run(tmp_path):
+    fresh = build_bergen_scenario()
+    assert load_scenario(SCENARIO_PATH) == fresh
+    dump_scenario(fresh, tmp_path / "scenario.yaml")
+    assert (tmp_path / "scenario.yaml").read_bytes() == SCENARIO_PATH.read_bytes()
+
+
+def test_same_seed_same_scenario_other_seed_other_doctors():
+    assert build_bergen_scenario(seed=3) == build_bergen_scenario(seed=3)
+    assert build_bergen_scenario(seed=3).doctors != build_bergen_scenario(seed=4).doctors
+
+
+def test_december_has_christmas_a_bakvakt_every_minute_and_every_role():
+    s = build_bergen_scenario()
+    assert {(h.date, h.name) for h in s.extra_holidays} == {
+        (dt.date(2026, 12, 24), "Julaften"), (dt.date(2026, 12, 31), "Nyttårsaften")}
+    index = ShiftIndex(s)
+    on_call = sorted((x.start, x.end) for x in index.shifts if x.duty == DutyKind.ON_CALL)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(on_call)), "bakvakt shifts must join up"
+    assert on_call[0][0] == index.shifts[0].start and on_call[-1][1] == max(x.end for x in index.shifts)
+    roles = Counter(d.role.value for d in s.doctors)
+    assert roles == {"fastlege": 200, "ALIS": 40, "annen": 30, "spesialist": 25}
+    elig = Eligibility(s)
+    unqualified = [d for d in s.doctors if not elig.qualified(d.id)]
+    assert unqualified and all(d.role.value == "ALIS" and d.stations == ["BLV"] for d in unqualified)
+
+
+def test_scale_and_months_grow_doctors_stations_and_period():
+    s = build_bergen_scenario(scale=2, months=2)
+    assert len(s.doctors) == 2 * 295
+    assert sum(st.kind.value == "bydelslegevakt" for st in s.stations) == 6
+    assert (s.period.start, s.period.end) == (dt.date(2026, 12, 1), dt.date(2027, 1, 31))
+    assert len({d.name for d in s.doctors}) == len(s.doctors)
+
+
+@pytest.mark.slow
+def test_bergen_month_solves_from_the_cli_with_no_open_slot_and_a_clean_check(tmp_path):
+    """--strict: exit 0 proves a complete legal roster exists and is found within the limit."""
+    out = tmp_path / "ut"
+    result = CliRunner().invoke(app, ["solve", str(SCENARIO_PATH), "-o", str(out), "--strict",
+                                      "--time-limit", "20", "--workers", "2"])
+    assert result.exit_code == EXIT_OK, result.output
+    s = load_scenario(SCENARIO_PATH)
+    roster = load_roster(s, out / "roster.json")
+    assert roster.open_slots == [] and roster.uncovered_bakvakt == []
+    assert check_roster(s, roster) == []

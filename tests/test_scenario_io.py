@@ -1,0 +1,195 @@
+"""Reading scenario and roster files: every problem in Norwegian, with its JSON path, all at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from factories import doctor, station, template
+
+from roster.models import Assignment, Roster
+from roster.scenario_io import (
+    InputError,
+    dump_scenario,
+    load_roster,
+    load_scenario,
+    reference_problems,
+    scenario_from_data,
+)
+
+
+def data(**kw: Any) -> dict[str, Any]:
+    """A small valid scenario as raw data; keyword arguments replace top-level keys."""
+    d: dict[str, Any] = {
+        "name": "test",
+        "period": {"start": "2026-12-01", "end": "2026-12-03"},
+        "stations": [station()],
+        "templates": [template("dag", "08:00", "16:00")],
+        "doctors": [doctor("a"), doctor("b")],
+    }
+    d.update(kw)
+    return d
+
+
+def problems_of(raw: dict[str, Any]) -> list[str]:
+    with pytest.raises(InputError) as info:
+        scenario_from_data(raw)
+    return info.value.problems
+
+
+def write(tmp_path: Path, name: str, raw: dict[str, Any]) -> Path:
+    p = tmp_path / name
+    if name.endswith(".json"):
+        p.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    else:
+        p.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param(
+            data(doctors=[doctor("a", role="kirurg")]),
+            "doctors[0].role: ugyldig verdi «kirurg»; gyldige verdier: fastlege, ALIS, spesialist, LIS1, annen",
+            id="unknown-role",
+        ),
+        pytest.param(data(doctors=[doctor("a", share=-1)]), "doctors[0].share: må være minst 0.0 (fikk -1)",
+                     id="negative-share"),
+        pytest.param(data(templates=[template("dag", "08:00", "08:00")]),
+                     "templates[0]: slutt kan ikke være lik start", id="end-equals-start"),
+        pytest.param(data(wishes=[{"doctor": "a", "date": "2027-01-05"}]),
+                     "wishes[0].date: 05.01.2027 er utenfor perioden 01.12.2026–03.12.2026", id="wish-outside"),
+        pytest.param(data(absences=[{"doctor": "zz", "start": "2026-12-01", "end": "2026-12-02"}]),
+                     "absences[0].doctor: lege «zz» finnes ikke", id="absence-unknown-doctor"),
+        pytest.param(data(doctors=[doctor("a"), doctor("b"), doctor("a")]),
+                     "doctors[2].id: «a» er brukt mer enn én gang", id="duplicate-id"),
+        pytest.param(data(doctors=[doctor("a", shar=1.0)]), "doctors[0].shar: ukjent felt (skrivefeil?)",
+                     id="unknown-key"),
+    ],
+)
+def test_bad_scenario_file_gives_one_norwegian_problem_with_its_path(tmp_path, suffix, raw, expected):
+    with pytest.raises(InputError) as info:
+        load_scenario(write(tmp_path, "scenario" + suffix, raw))
+    assert info.value.problems == [expected]
+    assert info.value.source.endswith("scenario" + suffix)
+
+
+def test_invalid_json_syntax_names_line_and_column(tmp_path):
+    p = tmp_path / "s.json"
+    p.write_text('{\n  "name": "x",\n  "period": {"start": "2026-12-01",}\n}', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_scenario(p)
+    assert info.value.problems == [
+        "linje 3, kolonne 36: ugyldig JSON (ventet et feltnavn i doble anførselstegn)"
+    ]
+
+
+def test_invalid_yaml_syntax_names_line_and_column(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text("name: x\nperiod:\n  start: [2026-12-01\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_scenario(p)
+    assert len(info.value.problems) == 1
+    assert info.value.problems[0].startswith("linje 4, kolonne 1: ugyldig YAML")
+
+
+def test_missing_file_and_unknown_suffix(tmp_path):
+    with pytest.raises(InputError) as info:
+        load_scenario(tmp_path / "finnes-ikke.yaml")
+    assert info.value.problems == [f"finner ikke filen {tmp_path / 'finnes-ikke.yaml'}"]
+    p = tmp_path / "s.txt"
+    p.write_text("{}", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_scenario(p)
+    assert info.value.problems == ["ukjent filtype «.txt»; bruk .json, .yaml eller .xlsx"]
+
+
+def test_top_level_must_be_an_object():
+    with pytest.raises(InputError) as info:
+        scenario_from_data([1, 2])
+    assert info.value.problems == ["(rot): ventet et objekt med periode, stasjoner, vakttyper og leger"]
+
+
+def test_field_and_reference_problems_are_reported_together():
+    """Pydantic skips the scenario's reference check while a field is invalid; the loader must not."""
+    raw = data(
+        doctors=[doctor("a", role="kirurg"), doctor("a", share=-2)],
+        absences=[{"doctor": "zz", "start": "2026-12-01", "end": "2026-12-02"}],
+        wishes=[{"doctor": "a", "date": "2027-01-05", "template": "natt"}],
+    )
+    assert problems_of(raw) == [
+        "doctors[0].role: ugyldig verdi «kirurg»; gyldige verdier: fastlege, ALIS, spesialist, LIS1, annen",
+        "doctors[1].share: må være minst 0.0 (fikk -2)",
+        "doctors[1].id: «a» er brukt mer enn én gang",
+        "absences[0].doctor: lege «zz» finnes ikke",
+        "wishes[0].template: ukjent vakttype «natt»",
+        "wishes[0].date: 05.01.2027 er utenfor perioden 01.12.2026–03.12.2026",
+    ]
+
+
+def test_several_reference_problems_at_once_when_all_fields_are_valid():
+    raw = data(
+        templates=[template("dag", "08:00", "16:00", station="XX")],
+        doctors=[doctor("a", stations=["BLV", "YY"]), doctor("a")],
+        pins=[{"doctor": "q", "date": "2026-12-02", "template": "dag"}],
+    )
+    expected = [
+        "doctors[1].id: «a» er brukt mer enn én gang",
+        "templates[0].station: ukjent stasjon «XX»",
+        "doctors[0].stations[1]: ukjent stasjon «YY»",
+        "pins[0].doctor: lege «q» finnes ikke",
+    ]
+    assert problems_of(raw) == expected
+    # the lenient twin used while fields are invalid says exactly the same
+    assert reference_problems(raw) == expected
+
+
+def test_lenient_reference_check_skips_what_it_cannot_read():
+    raw = data(absences=[{"start": "2026-12-01", "end": "2026-12-02"}], wishes=[{"doctor": "a", "date": "i morgen"}])
+    assert reference_problems(raw) == []
+    assert problems_of(raw) == [
+        "absences[0].doctor: mangler",
+        "wishes[0].date: ventet en dato (ÅÅÅÅ-MM-DD) (fikk «i morgen»)",
+    ]
+
+
+def test_whole_day_absence_stays_a_date_so_it_covers_the_last_day():
+    s = scenario_from_data(data(absences=[{"doctor": "a", "start": "2026-12-02", "end": "2026-12-02"}]))
+    assert s.absences[0].start == dt.date(2026, 12, 2) and not isinstance(s.absences[0].start, dt.datetime)
+    timed = scenario_from_data(data(absences=[{"doctor": "a", "start": "2026-12-02T12:00", "end": "2026-12-02T18:00"}]))
+    assert timed.absences[0].end == dt.datetime(2026, 12, 2, 18, 0)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_round_trip_dump_then_load_gives_the_same_scenario(tmp_path, suffix):
+    original = scenario_from_data(data(
+        absences=[{"doctor": "a", "start": "2026-12-02", "end": "2026-12-02", "kind": "kurs"},
+                  {"doctor": "b", "start": "2026-12-01T12:00", "end": "2026-12-01T18:00"}],
+        wishes=[{"doctor": "b", "date": "2026-12-03", "template": "dag", "wants": True, "weight": 3}],
+        pins=[{"doctor": "a", "date": "2026-12-01", "template": "dag"}],
+        history=[{"doctor": "a", "shifts": 4, "points": 31.5, "periods": 2}],
+        extra_holidays=[{"date": "2026-12-24", "name": "Julaften"}],
+    ))
+    p = tmp_path / ("s" + suffix)
+    dump_scenario(original, p)
+    assert load_scenario(p) == original
+
+
+def test_roster_json_is_read_back_and_bad_roster_reports_paths(tmp_path):
+    s = scenario_from_data(data())
+    r = Roster(scenario="test", period=s.period, assignments=[Assignment(doctor="a", template="dag", date=dt.date(2026, 12, 1))])
+    p = tmp_path / "roster.json"
+    p.write_text(r.model_dump_json(), encoding="utf-8")
+    assert load_roster(s, p) == r
+    bad = json.loads(r.model_dump_json())
+    bad["assignments"][0]["date"] = "1. desember"
+    p.write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_roster(s, p)
+    assert info.value.problems == ["assignments[0].date: ventet en dato (ÅÅÅÅ-MM-DD) (fikk «1. desember»)"]
