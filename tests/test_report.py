@@ -264,7 +264,7 @@ def test_cli_compare_solves_each_rule_set(tmp_path):
     no_nights.write_text("templates:\n  - id: natt\n    enabled: false\n", encoding="utf-8")
     out = tmp_path / "sammenligning.html"
     result = runner.invoke(app, ["compare", str(scenario_path), "--rules", str(three), "--rules", str(no_nights),
-                                 "-o", str(out), "--time-limit", "1", "--workers", "1"])
+                                 "-o", str(out), "--time-limit", "5", "--workers", "1"])
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert "Tre netter" in html and "uten-natt" in html
