@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from roster.references import reference_problems
+
 Id = Annotated[str, Field(min_length=1, max_length=80)]
 
 
@@ -150,6 +152,10 @@ class ObjectiveWeights(Model):
 
     open_slot: int = Field(100_000, ge=0)
     uncovered_bakvakt_hour: int = Field(100_000, ge=0)
+    change: int = Field(
+        1000, ge=0,
+        description="re-planning only: per assignment moved away from the published roster (×3 within 48 h, ×2 for uninvolved doctors)",
+    )
     max_relative_deviation: int = Field(200, ge=0)
     sum_deviation: int = Field(10, ge=0)
     category_balance: int = Field(20, ge=0)
@@ -390,6 +396,9 @@ class ExtraHoliday(Model):
 # --------------------------------------------------------------------------- scenario
 
 
+_REFERENCE_FIELDS = {"period", "stations", "templates", "doctors", "absences", "wishes", "pins", "history"}
+
+
 class Scenario(Model):
     name: str = Field(min_length=1)
     period: Period
@@ -406,37 +415,7 @@ class Scenario(Model):
     @model_validator(mode="after")
     def _references(self) -> Scenario:
         """Cross-references, every problem at once (pydantic collects the list)."""
-        problems: list[str] = []
-        problems += _duplicates("stations", [s.id for s in self.stations])
-        problems += _duplicates("templates", [t.id for t in self.templates])
-        problems += _duplicates("doctors", [d.id for d in self.doctors])
-        station_ids = {s.id for s in self.stations}
-        template_ids = {t.id for t in self.templates}
-        doctor_ids = {d.id for d in self.doctors}
-        for i, t in enumerate(self.templates):
-            if t.station not in station_ids:
-                problems.append(f"templates[{i}].station: ukjent stasjon «{t.station}»")
-        for i, d in enumerate(self.doctors):
-            for j, s in enumerate(d.stations):
-                if s not in station_ids:
-                    problems.append(f"doctors[{i}].stations[{j}]: ukjent stasjon «{s}»")
-            for j, s in enumerate(d.preferred_stations):
-                if s not in station_ids:
-                    problems.append(f"doctors[{i}].preferred_stations[{j}]: ukjent stasjon «{s}»")
-        for field, items in (("absences", self.absences), ("wishes", self.wishes), ("pins", self.pins),
-                             ("history", self.history)):
-            for i, item in enumerate(items):
-                if item.doctor not in doctor_ids:
-                    problems.append(f"{field}[{i}].doctor: lege «{item.doctor}» finnes ikke")
-        for field, items in (("wishes", self.wishes), ("pins", self.pins)):
-            for i, item in enumerate(items):
-                if item.template is not None and item.template not in template_ids:
-                    problems.append(f"{field}[{i}].template: ukjent vakttype «{item.template}»")
-                if item.date not in self.period:
-                    problems.append(
-                        f"{field}[{i}].date: {item.date:%d.%m.%Y} er utenfor perioden "
-                        f"{self.period.start:%d.%m.%Y}–{self.period.end:%d.%m.%Y}"
-                    )
+        problems = reference_problems(self.model_dump(mode="json", include=_REFERENCE_FIELDS))
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -450,16 +429,6 @@ class Scenario(Model):
 
     def template(self, template_id: str) -> ShiftTemplate:
         return next(t for t in self.templates if t.id == template_id)
-
-
-def _duplicates(field: str, ids: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for i, x in enumerate(ids):
-        if x in seen:
-            out.append(f"{field}[{i}].id: «{x}» er brukt mer enn én gang")
-        seen.add(x)
-    return out
 
 
 # --------------------------------------------------------------------------- roster (the output)

@@ -6,7 +6,6 @@ the JSON path (``doctors[3].role``) and what was expected instead.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from roster.models import Roster, Scenario
+from roster.references import reference_problems
 
 MAX_SCENARIO_BYTES = 20 * 1024 * 1024
 
@@ -119,76 +119,6 @@ def validation_problems(exc: ValidationError) -> list[str]:
         seen.add(key)
         unique.append(p)
     return unique
-
-
-def _items(data: dict[str, Any], field: str) -> list[dict[str, Any]]:
-    value = data.get(field)
-    return [x if isinstance(x, dict) else {} for x in value] if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _day(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
-
-
-def reference_problems(data: dict[str, Any]) -> list[str]:
-    """The cross-reference problems of ``Scenario`` (same paths and words), read leniently from
-    raw data.
-
-    Pydantic runs the scenario's own reference check only when every field is valid, so a manager
-    who fixed a wrong role would then meet a second round of problems (an unknown doctor, a
-    duplicate id). This reads what it can — ids, references, dates — and skips what it cannot,
-    whose own problems are reported anyway.
-    """
-    problems: list[str] = []
-    ids: dict[str, set[str]] = {}
-    for field in ("stations", "templates", "doctors"):
-        seen: set[str] = set()
-        for i, item in enumerate(_items(data, field)):
-            ident = _text(item.get("id"))
-            if ident is None:
-                continue
-            if ident in seen:
-                problems.append(f"{field}[{i}].id: «{ident}» er brukt mer enn én gang")
-            seen.add(ident)
-        ids[field] = seen
-    for i, t in enumerate(_items(data, "templates")):
-        station = _text(t.get("station"))
-        if station is not None and station not in ids["stations"]:
-            problems.append(f"templates[{i}].station: ukjent stasjon «{station}»")
-    for i, d in enumerate(_items(data, "doctors")):
-        for key in ("stations", "preferred_stations"):
-            listed = d.get(key)
-            for j, value in enumerate(listed if isinstance(listed, list) else []):
-                station = _text(value)
-                if station is not None and station not in ids["stations"]:
-                    problems.append(f"doctors[{i}].{key}[{j}]: ukjent stasjon «{station}»")
-    for field in ("absences", "wishes", "pins", "history"):
-        for i, item in enumerate(_items(data, field)):
-            doctor = _text(item.get("doctor"))
-            if doctor is not None and doctor not in ids["doctors"]:
-                problems.append(f"{field}[{i}].doctor: lege «{doctor}» finnes ikke")
-    period = data.get("period") if isinstance(data.get("period"), dict) else {}
-    first, last = _day(period.get("start")), _day(period.get("end"))
-    for field in ("wishes", "pins"):
-        for i, item in enumerate(_items(data, field)):
-            template = _text(item.get("template"))
-            if template is not None and template not in ids["templates"]:
-                problems.append(f"{field}[{i}].template: ukjent vakttype «{template}»")
-            day = _day(item.get("date"))
-            if day and first and last and not first <= day <= last:
-                problems.append(
-                    f"{field}[{i}].date: {day:%d.%m.%Y} er utenfor perioden {first:%d.%m.%Y}–{last:%d.%m.%Y}"
-                )
-    return problems
 
 
 def scenario_from_data(data: Any, source: str = "") -> Scenario:
