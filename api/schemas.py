@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from roster.models import Roster
+from roster.models import Assignment, Roster
 
 
 class TokenOut(BaseModel):
@@ -127,3 +127,13 @@ class AuditOut(BaseModel):
     actor: str
     action: str
     detail: str
+
+
+class ReplanOut(BaseModel):
+    """A re-planned draft version and its diff against the published roster."""
+
+    roster: RosterOut
+    changes: int
+    diff: list[str] = Field(description="Norwegian lines: who gets and who loses which shift")
+    added: list[Assignment]
+    removed: list[Assignment]

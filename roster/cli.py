@@ -234,6 +234,70 @@ def swap_check(
         raise typer.Exit(EXIT_VIOLATIONS)
 
 
+@app.command()
+def replan(
+    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
+    roster_path: Annotated[Path, typer.Option("--roster", metavar="ROSTER", help="Den publiserte vaktplanen: roster.json eller .xlsx")],
+    change_path: Annotated[Path, typer.Option("--change", metavar="CHANGES", help="Endringsfil (.yaml eller .json): fravær, leger som slutter, låste vakter")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Mappe for den nye vaktplanen")] = Path("out"),
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Tidsgrense i sekunder")] = 30.0,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Antall tråder (standard: alle kjerner)")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Frø for søket")] = 0,
+    now: Annotated[str | None, typer.Option("--now", metavar="ÅÅÅÅ-MM-DDTtt:mm", help="Tidspunktet for omplanleggingen (norsk tid); går foran endringsfilens «now», ellers brukes klokken nå")] = None,
+) -> None:
+    """Reparer en publisert vaktplan etter sykdom o.l. med færrest mulig endringer, og vis hvem som får og mister vakter."""
+    import datetime as dt
+
+    from roster.changes import load_changes
+    from roster.check import format_report, unexpected_violations
+    from roster.metrics import doctor_metrics
+    from roster.output import has_roster, summary_renderables, write_outputs
+    from roster.scenario_io import dump_scenario
+    from solver.replan import format_diff
+    from solver.replan import replan as run_replan
+
+    scenario = _load(scenario_path)
+    try:
+        moment = dt.datetime.fromisoformat(now) if now else None
+    except ValueError:
+        _fail_input(InputError([f"--now: ventet et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm) (fikk «{now}»)"]))
+    try:
+        published = load_roster(scenario, roster_path)
+        changes = load_changes(change_path)
+        line = _ProgressLine()
+        with Live(line, console=console, refresh_per_second=4, transient=True):
+            result = run_replan(scenario, published, changes, time_limit=time_limit, workers=workers, seed=seed,
+                                now=moment, on_progress=line.update)
+    except InputError as exc:
+        _fail_input(exc)
+    except KeyboardInterrupt:
+        err_console.print("Avbrutt før søket startet; ingen filer er skrevet.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    roster = result.roster
+    if not has_roster(roster):
+        console.print(Group(*summary_renderables(result.scenario, roster, [])))
+        console.print("[bold red]Fant ingen vaktplan.[/] Ingen filer er skrevet.")
+        raise typer.Exit(EXIT_NO_ROSTER)
+    violations = unexpected_violations(result.scenario, roster)
+    if violations:
+        err_console.print(format_report(violations), markup=False, highlight=False)
+        err_console.print("[bold red]Vaktplanen bryter harde regler (programfeil); ingen filer er skrevet.[/]")
+        raise typer.Exit(EXIT_VIOLATIONS)
+    console.print(Group(*summary_renderables(result.scenario, roster, doctor_metrics(result.scenario, roster))))
+    console.print("[bold]Endringer fra publisert plan:[/]")
+    for text in format_diff(result):
+        console.print(f"  {text}", markup=False, highlight=False)
+    try:
+        written = write_outputs(result.scenario, roster, out)
+        # The scenario with the changes in it is the one the new roster belongs to (next re-plan).
+        dump_scenario(result.scenario, out / "scenario.json")
+        (out / "diff.txt").write_text("\n".join(format_diff(result)) + "\n", encoding="utf-8")
+        written += [out / "scenario.json", out / "diff.txt"]
+    except OSError as exc:
+        _fail_input(InputError([f"kan ikke skrive resultatet: {exc.strerror or exc}"], str(out)))
+    console.print("Skrev " + ", ".join(str(p) for p in written), highlight=False)
+
+
 # Comparison report (issue 4): the commands live with the report in roster.report.commands.
 from roster.report.commands import compare, report
 

@@ -5,17 +5,21 @@ from __future__ import annotations
 from roster.calendar import ShiftIndex
 from roster.eligibility import Eligibility
 from roster.models import Roster, Scenario
-from solver.context import ModelContext
+from solver.context import Baseline, ModelContext
 from solver.objective import set_objective
 from solver.registry import FAMILIES
 
 
-def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = None) -> ModelContext:
-    """The model for a scenario; `strict` forbids open slots and bakvakt gaps, `hint` warm-starts."""
+def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = None,
+                baseline: Baseline | None = None) -> ModelContext:
+    """The model for a scenario; `strict` forbids open slots and bakvakt gaps, `hint` warm-starts,
+    `baseline` (re-planning) freezes started shifts and prices every change to a published roster."""
     ctx = ModelContext(scenario, ShiftIndex(scenario), Eligibility(scenario), strict=strict)
     ctx.create_variables()
     for family in FAMILIES:
         family.add(ctx)
+    if baseline is not None:
+        ctx.add_baseline(baseline)
     set_objective(ctx)
     if hint is not None:
         ctx.add_hint(hint)

@@ -34,6 +34,28 @@ class Penalty:
     expr: cp_model.LinearExprT
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """The published roster a re-plan starts from (solver.replan).
+
+    Shifts that started before ``now`` are history and stay as published. Every other change —
+    a published assignment dropped or a new one added — costs the ``change`` weight, times
+    ``soon_factor`` when the shift starts within ``soon_hours`` of ``now`` (people have planned
+    around it) and times ``uninvolved_factor`` for a doctor the change file does not name.
+    """
+
+    assignments: frozenset[tuple[str, str]]  # (doctor, shift key) as published
+    now: dt.datetime  # timezone-aware
+    involved: frozenset[str] = frozenset()
+    soon_hours: float = 48.0
+    soon_factor: int = 3
+    uninvolved_factor: int = 2
+
+    def factor(self, doctor_id: str, shift: ShiftInstance) -> int:
+        soon = utc(self.now) <= utc(shift.start) < utc(self.now) + dt.timedelta(hours=self.soon_hours)
+        return (self.soon_factor if soon else 1) * (1 if doctor_id in self.involved else self.uninvolved_factor)
+
+
 @dataclass
 class ModelContext:
     """Facts, variables and penalty terms of one model; `x[(doctor, shift_key)]` exists only for
@@ -159,6 +181,33 @@ class ModelContext:
         chosen = {(a.doctor, a.shift) for a in hint.assignments}
         for pair, v in self.x.items():
             self.model.add_hint(v, pair in chosen)
+
+    def add_baseline(self, baseline: Baseline) -> None:
+        """Freeze started shifts and price every change to the published roster.
+
+        A published pair that has no variable (the doctor is now absent, has left or is no longer
+        eligible) is dropped by force and costs nothing; a started shift that lost a doctor that
+        way may take a replacement, any other started shift stays exactly as published.
+        """
+        changes: list[cp_model.LinearExprT] = []
+        now = utc(baseline.now)
+        by_shift: dict[str, set[str]] = {}
+        for d, key in baseline.assignments:
+            by_shift.setdefault(key, set()).add(d)
+        for s in self.shifts:
+            published = by_shift.get(s.key, set())
+            started = utc(s.start) < now
+            lost = any((d, s.key) not in self.x for d in published)
+            for d, v in self.by_shift[s.key]:
+                if started and d in published:
+                    self.model.add(v == 1)
+                elif started and not lost:
+                    self.model.add(v == 0)
+                else:
+                    cost = baseline.factor(d, s) * OBJ_SCALE
+                    changes.append(cost * (1 - v) if d in published else cost * v)
+        if changes:
+            self.add_penalty("change", cp_model.LinearExpr.sum(changes))
 
 
 def utc(t: dt.datetime) -> dt.datetime:

@@ -1,6 +1,7 @@
 """Every objective term and its weight in one place.
 
-Importance (issue 2): open slots and bakvakt gaps ≫ fairness > spacing > wishes > preferred
+Importance (issue 2): open slots and bakvakt gaps ≫ (when re-planning: changes to the published
+roster) ≫ fairness > spacing > wishes > preferred
 station. Weights come from ``scenario.rules.weights`` (``ObjectiveWeights``); a term enters the
 objective only when its weight is above zero, and ``minimize`` is called once.
 """
@@ -15,6 +16,7 @@ from solver.context import OBJ_SCALE, ModelContext
 TERMS: dict[str, str] = {
     "open_slot": "åpne vakter",
     "uncovered_bakvakt_hour": "timer uten bakvakt",
+    "change": "endringer fra publisert plan",
     "max_relative_deviation": "største overskridelse av andel (prosent)",
     "sum_deviation": "sum avvik fra andel (poeng)",
     "category_balance": "skjevhet netter/helger/helligdager",

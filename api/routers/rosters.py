@@ -1,16 +1,21 @@
-"""Roster versions: read, fairness, workbook download, publish."""
+"""Roster versions: read, fairness, workbook download, publish, re-plan."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Response, status
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Response, status
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from api.deps import ManagerDep, SessionDep
+from api.deps import ManagerDep, SessionDep, SettingsDep
 from api.orm import RosterRow
-from api.schemas import BurdenChangeOut, RosterOut, SwapIn, SwapOut, ViolationOut
+from api.schemas import BurdenChangeOut, ProblemsOut, ReplanOut, RosterOut, SwapIn, SwapOut, ViolationOut
 from api.services import rosters as service
+from roster.changes import changes_from_data
 from roster.check import Violation
 from roster.models import Roster
+from roster.scenario_io import InputError
 from roster.swap import SwapRefused, check_swap
 
 router = APIRouter(prefix="/api/rosters", tags=["vaktplaner"])
@@ -119,3 +124,30 @@ def publish(roster_id: int, manager: ManagerDep, session: SessionDep) -> RosterO
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     session.commit()
     return roster_out(row)
+
+
+@router.post("/{roster_id}/replan", response_model=ReplanOut, status_code=status.HTTP_201_CREATED,
+             responses={422: {"model": ProblemsOut, "description": "ugyldig endringsfil: alle feil med sti"},
+                        409: {"description": "ikke den publiserte vaktplanen, eller ingen vaktplan funnet"}})
+def replan(roster_id: int, manager: ManagerDep, session: SessionDep, settings: SettingsDep,
+           changes: Annotated[dict[str, Any], Body(examples=[{
+               "now": "2026-12-04T14:00",
+               "absences": [{"doctor": "kari", "start": "2026-12-05", "end": "2026-12-05", "kind": "sykdom"}]}])],
+           ) -> ReplanOut | JSONResponse:
+    """Repair the published version after sick leave or a departure with as few changed
+    assignments as possible (the change file of ``roster replan``). Creates a new draft version;
+    publishing it is a separate step."""
+    row = get_row(session, roster_id)
+    try:
+        new, result = service.replan_version(session, row, changes_from_data(changes), manager,
+                                             settings.default_time_limit, settings.solver_workers)
+    except InputError as exc:
+        return JSONResponse({"detail": "ugyldig endringsfil", "problems": exc.problems},
+                            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+    except service.PublishRefused as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    session.commit()
+    from solver.replan import format_diff
+
+    return ReplanOut(roster=roster_out(new), changes=result.changes, diff=format_diff(result),
+                     added=result.added, removed=result.removed)

@@ -8,15 +8,20 @@ import json
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.orm import RosterRow, ScenarioRow, utcnow
 from api.services.audit import record
-from api.services.scenarios import load
+from api.services.scenarios import load, store
 from roster.calendar import WEEKDAY_NAMES, ShiftIndex, ShiftInstance
 from roster.models import Roster, Scenario
+
+if TYPE_CHECKING:
+    from roster.changes import Changes
+    from solver.replan import ReplanResult
 
 
 class PublishRefused(Exception):
@@ -89,6 +94,26 @@ def publish(session: Session, row: RosterRow, actor: str) -> list[int]:
 
 
 STATUS_NAMES = {"draft": "utkast", "published": "publisert", "superseded": "erstattet"}
+
+
+def replan_version(session: Session, row: RosterRow, changes: Changes, actor: str, time_limit: float,
+                   workers: int | None) -> tuple[RosterRow, ReplanResult]:
+    """Repair a published version for a change file (solver.replan): the scenario with the changes
+    and the repaired roster are stored as a new scenario and a new draft version, not published.
+    Raises InputError for a change file the scenario cannot resolve, PublishRefused when the
+    version is not the published one or no roster is found."""
+    from solver.replan import replan
+
+    if row.status != "published":
+        raise PublishRefused(f"vaktplan {row.id} er {STATUS_NAMES.get(row.status, row.status)}; "
+                             "bare den publiserte vaktplanen kan planlegges om")
+    result = replan(scenario_of(session, row), load_roster(row), changes, time_limit=time_limit, workers=workers)
+    if not result.roster.assignments:
+        raise PublishRefused(no_roster_message(result.roster))
+    scenario_row = store(session, result.scenario, f"omplanlegging av vaktplan {row.id}", actor)
+    new = add_version(session, scenario_row.id, None, result.roster, unexpected(result.scenario, result.roster))
+    record(session, actor, "omplanlegg", f"vaktplan {new.id} fra vaktplan {row.id}: {result.changes} endringer")
+    return new, result
 
 
 def scenario_of(session: Session, row: RosterRow) -> Scenario:

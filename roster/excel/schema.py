@@ -165,6 +165,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("Vekt: avstand mellom vakter", ("rules", "weights", "spacing"), Kind.INT, ""),
     Setting("Vekt: ønsker", ("rules", "weights", "wish"), Kind.INT, ""),
     Setting("Vekt: foretrukket stasjon", ("rules", "weights", "preferred_station"), Kind.INT, ""),
+    Setting("Vekt: endring ved omplanlegging", ("rules", "weights", "change"), Kind.INT,
+            "Straff per vakt flyttet fra publisert plan (roster replan); ×3 innen 48 timer, ×2 for andre leger."),
 )
 
 # --------------------------------------------------------------------------- table sheets

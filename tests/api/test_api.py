@@ -42,7 +42,7 @@ def test_every_manager_endpoint_refuses_without_token(client):
              ("get", "/api/runs/x/events"), ("post", "/api/runs/x/cancel"), ("get", "/api/rosters"),
              ("get", "/api/rosters/1"), ("get", "/api/rosters/1/metrics"), ("get", "/api/rosters/1/workbook"),
              ("get", "/api/rosters/1/roster.json"), ("get", "/api/rosters/1/report"),
-             ("post", "/api/rosters/1/publish"), ("post", "/api/rosters/1/swap-check"),
+             ("post", "/api/rosters/1/publish"), ("post", "/api/rosters/1/swap-check"), ("post", "/api/rosters/1/replan"),
              ("post", "/api/doctors/anne/link"), ("get", "/api/audit"),
              ("post", "/api/logout")]
     for method, path in calls:

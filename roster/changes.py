@@ -1,0 +1,110 @@
+"""The change file of a re-plan: what happened since the roster was published.
+
+A small YAML/JSON file the manager writes when a doctor calls in sick:
+
+    now: 2026-12-04T14:00          # the moment of re-planning (Oslo time); earlier shifts are history
+    absences:                      # same shape as the scenario's absences
+      - {doctor: kari, start: 2026-12-05, end: 2026-12-06, kind: sykdom}
+    leaving:                       # a doctor who stops taking shifts from a date
+      - {doctor: per, from: 2026-12-20}
+    pins:                          # manual edits: this doctor takes this shift
+      - {doctor: ola, date: 2026-12-07, template: BLV-natt}
+
+A per-date demand change is not supported: demand lives on the templates, and splitting a template
+for one date would change the shift keys the published roster refers to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from pydantic import ConfigDict, Field, ValidationError
+
+from roster.calendar import OSLO
+from roster.models import Absence, AbsenceKind, Id, Model, Pin, Scenario
+from roster.scenario_io import InputError, _read_data, validation_problems
+
+
+class Leaving(Model):
+    """A doctor who takes no shifts from ``from`` (inclusive) to the end of the period."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    doctor: Id
+    from_: dt.date = Field(alias="from")
+
+
+class Changes(Model):
+    now: dt.datetime | None = Field(None, description="the moment of re-planning; naive means Oslo time")
+    absences: list[Absence] = Field(default_factory=list)
+    leaving: list[Leaving] = Field(default_factory=list)
+    pins: list[Pin] = Field(default_factory=list)
+
+    def moment(self, override: dt.datetime | None = None) -> dt.datetime:
+        """The timezone-aware moment of re-planning: ``override`` (the caller's), else ``now`` in
+        the file, else the clock."""
+        t = override or self.now or dt.datetime.now(OSLO)
+        return t if t.tzinfo else t.replace(tzinfo=OSLO)
+
+    def involved(self) -> frozenset[str]:
+        """Doctors the change file names: moving their shifts is expected, not a side effect."""
+        return frozenset(x.doctor for x in [*self.absences, *self.leaving, *self.pins])
+
+
+def changes_from_data(data: Any, source: str = "") -> Changes:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(["(rot): ventet et objekt med now, absences, leaving og pins"], source)
+    try:
+        return Changes.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(validation_problems(exc), source) from None
+
+
+def load_changes(path: str | Path) -> Changes:
+    """A change file (.json, .yaml or .yml)."""
+    p = Path(path)
+    return changes_from_data(_read_data(p), str(p))
+
+
+def change_problems(scenario: Scenario, changes: Changes) -> list[str]:
+    """References the scenario cannot resolve, with the path in the change file."""
+    doctors = {d.id for d in scenario.doctors}
+    templates = {t.id for t in scenario.templates}
+    period = scenario.period
+    problems: list[str] = []
+    for field, items in (("absences", changes.absences), ("leaving", changes.leaving), ("pins", changes.pins)):
+        for i, item in enumerate(items):
+            if item.doctor not in doctors:
+                problems.append(f"{field}[{i}].doctor: lege «{item.doctor}» finnes ikke")
+    for i, pin in enumerate(changes.pins):
+        if pin.template not in templates:
+            problems.append(f"pins[{i}].template: ukjent vakttype «{pin.template}»")
+        if pin.date not in period:
+            problems.append(f"pins[{i}].date: {pin.date:%d.%m.%Y} er utenfor perioden "
+                            f"{period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}")
+    for i, leave in enumerate(changes.leaving):
+        if leave.from_ > period.end:
+            problems.append(f"leaving[{i}].from: {leave.from_:%d.%m.%Y} er etter slutten av perioden "
+                            f"{period.end:%d.%m.%Y}")
+    return problems
+
+
+def apply_changes(scenario: Scenario, changes: Changes, source: str = "") -> Scenario:
+    """The scenario with the change file's absences, departures and pins added (a departure is an
+    absence to the end of the period). Raises InputError for references the scenario lacks."""
+    problems = change_problems(scenario, changes)
+    if problems:
+        raise InputError(problems, source)
+    leaving = [
+        Absence(doctor=x.doctor, start=max(x.from_, scenario.period.start), end=scenario.period.end,
+                kind=AbsenceKind.OTHER, note="slutter")
+        for x in changes.leaving
+    ]
+    return scenario.model_copy(update={
+        "absences": [*scenario.absences, *changes.absences, *leaving],
+        "pins": [*scenario.pins, *changes.pins],
+    })

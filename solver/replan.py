@@ -1,0 +1,118 @@
+"""Minimal-change re-planning: repair a published roster after sick leave or a departure.
+
+The published roster is both the warm start (so the first roster is found in a moment) and the
+baseline of the objective (solver.context.Baseline): open slots still come first, then the number
+of changed assignments — weighted up within 48 hours and for doctors the change file does not
+name — and only then fairness. Shifts that started before ``now`` stay as published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from roster.calendar import OSLO, ShiftIndex
+from roster.changes import Changes, apply_changes
+from roster.eligibility import Eligibility
+from roster.models import Assignment, ProgressEvent, Roster, Scenario
+from solver.context import Baseline
+from solver.solve import solve
+
+
+@dataclass(frozen=True)
+class ReplanResult:
+    scenario: Scenario  # the scenario with the changes applied: the new roster belongs to it
+    roster: Roster
+    added: list[Assignment]  # in the new roster, not in the published one
+    removed: list[Assignment]  # in the published roster, not in the new one
+    forced: list[Assignment]  # of ``removed``: the doctor may no longer work the shift
+
+    @property
+    def changes(self) -> int:
+        return len(self.added) + len(self.removed)
+
+
+def _order(a: Assignment) -> tuple[dt.date, str, str]:
+    return a.date, a.template, a.doctor
+
+
+def replan(
+    scenario: Scenario,
+    published: Roster,
+    changes: Changes,
+    *,
+    time_limit: float = 30.0,
+    workers: int | None = None,
+    seed: int = 0,
+    now: dt.datetime | None = None,
+    on_progress: Callable[[ProgressEvent], None] | None = None,
+    stop: threading.Event | None = None,
+) -> ReplanResult:
+    """Repair ``published`` for ``changes`` with as few changed assignments as the rules allow.
+
+    ``now`` (else the change file's ``now``, else the clock) is the moment of re-planning. Raises
+    roster.scenario_io.InputError when the change file names unknown doctors or shifts.
+    """
+    changed = apply_changes(scenario, changes)
+    index = ShiftIndex(changed)
+    eligibility = Eligibility(changed)
+    shifts = {s.key: s for s in index.shifts}
+    doctors = {d.id: d for d in changed.doctors}
+
+    def still_allowed(a: Assignment) -> bool:
+        s, d = shifts.get(a.shift), doctors.get(a.doctor)
+        return s is not None and d is not None and eligibility.may_work(d, s)
+
+    keep = [a for a in published.assignments if still_allowed(a)]
+    baseline = Baseline(
+        assignments=frozenset((a.doctor, a.shift) for a in published.assignments),
+        now=changes.moment(now),
+        involved=changes.involved(),
+    )
+    roster = solve(
+        changed, time_limit=time_limit, workers=workers, seed=seed, on_progress=on_progress, stop=stop,
+        hint=published.model_copy(update={"assignments": keep}), baseline=baseline,
+    )
+    if not roster.assignments:  # no roster found: nothing to compare
+        return ReplanResult(changed, roster, [], [], [])
+    before, after = set(published.assignments), set(roster.assignments)
+    removed = sorted(before - after, key=_order)
+    kept = set(keep)
+    return ReplanResult(
+        scenario=changed,
+        roster=roster,
+        added=sorted(after - before, key=_order),
+        removed=removed,
+        forced=[a for a in removed if a not in kept],
+    )
+
+
+def describe_shift(scenario: Scenario, index: ShiftIndex, a: Assignment) -> str:
+    """«natt Bergen legevakt 05.12 23:00–08:00» (Oslo time)."""
+    t = scenario.template(a.template)
+    s = index.by_key.get(a.shift)
+    times = (f"{s.start.astimezone(OSLO):%d.%m %H:%M}–{s.end.astimezone(OSLO):%H:%M}"
+             if s is not None else f"{a.date:%d.%m}")
+    return f"{t.label} {scenario.station(t.station).name} {times}"
+
+
+def format_diff(result: ReplanResult) -> list[str]:
+    """The diff as Norwegian lines, in time order: «Kari Nordmann får natt Bergen legevakt
+    05.12 23:00–08:00», «Per Hansen mister …» (a forced loss says why)."""
+    scenario = result.scenario
+    index = ShiftIndex(scenario)
+    names = {d.id: d.name for d in scenario.doctors}
+    forced = set(result.forced)
+    rows: list[tuple[tuple[dt.date, str, str], str]] = []
+    for a in result.removed:
+        why = " (kan ikke gå vakten lenger)" if a in forced else ""
+        rows.append((_order(a), f"{names.get(a.doctor, a.doctor)} mister {describe_shift(scenario, index, a)}{why}"))
+    for a in result.added:
+        rows.append((_order(a), f"{names.get(a.doctor, a.doctor)} får {describe_shift(scenario, index, a)}"))
+    lines = [text for _, text in sorted(rows, key=lambda r: r[0])]
+    unforced = result.changes - len(result.forced)
+    lines.append(f"{result.changes} endring{'er' if result.changes != 1 else ''} "
+                 f"({len(result.forced)} tvunget av fraværet, {unforced} for å dekke opp).")
+    return lines

@@ -1,0 +1,208 @@
+"""Minimal-change re-planning (solver.replan, roster.changes): a sick day is absorbed by a few
+changes, started shifts stay, changes near ``now`` are avoided, bad change files are explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from typer.testing import CliRunner
+
+from roster.calendar import OSLO
+from roster.changes import Changes, apply_changes, changes_from_data, load_changes
+from roster.check import unexpected_violations
+from roster.cli import app
+from roster.models import Roster, Scenario
+from roster.scenario_io import InputError, dump_scenario, load_roster, load_scenario
+from solver import solve
+from solver.replan import format_diff, replan
+from tests import factories as f
+from tests.solver_util import QUIET
+
+
+def _week(weights: dict | None = None, **kw) -> Scenario:
+    """One week at one clinic, a day and a night shift per day, five interchangeable doctors."""
+    return f.scenario(
+        "2026-12-07", "2026-12-13",
+        [f.template("dag", "08:00", "16:00"), f.template("natt", "23:00", "08:00")],
+        [f.doctor(x) for x in ("anna", "bjorn", "cecilie", "dag", "eva")],
+        rules={"weights": weights or {}},
+        **kw,
+    )
+
+
+def _changes(roster_a: Roster, roster_b: Roster) -> int:
+    a, b = set(roster_a.assignments), set(roster_b.assignments)
+    return len(a - b) + len(b - a)
+
+
+def _sick(doctor: str, day: str, now: str) -> Changes:
+    return changes_from_data({"now": now, "absences": [{"doctor": doctor, "start": day, "end": day, "kind": "sykdom"}]})
+
+
+def _published(scenario: Scenario) -> Roster:
+    roster = solve(scenario, time_limit=2, workers=1)
+    assert roster.assignments and unexpected_violations(scenario, roster) == []
+    return roster
+
+
+def test_absence_is_absorbed_with_fewer_changes_than_a_fresh_solve() -> None:
+    scenario = _week()
+    published = _published(scenario)
+    victim = next(a for a in published.assignments if a.date == dt.date(2026, 12, 9))
+    changes = _sick(victim.doctor, "2026-12-09", "2026-12-08T12:00")
+
+    result = replan(scenario, published, changes, time_limit=5, workers=1)
+
+    assert unexpected_violations(result.scenario, result.roster) == []
+    assert not result.roster.open_slots
+    assert victim in result.removed and victim in result.forced
+    assert result.changes == 2  # the sick doctor's shift, and one taker
+    fresh = solve(apply_changes(scenario, changes), time_limit=2, workers=1)
+    assert unexpected_violations(result.scenario, fresh) == []
+    assert _changes(published, fresh) > result.changes
+
+
+def test_with_slack_only_the_absent_doctors_shifts_move() -> None:
+    scenario = _week()
+    published = _published(scenario)
+    sick = published.assignments[3].doctor
+    changes = changes_from_data({"now": "2026-12-07T00:00", "absences": [
+        {"doctor": sick, "start": "2026-12-07", "end": "2026-12-13", "kind": "sykdom"}]})
+
+    result = replan(scenario, published, changes, time_limit=5, workers=1)
+
+    assert unexpected_violations(result.scenario, result.roster) == []
+    lost = [a for a in published.assignments if a.doctor == sick]
+    assert result.removed == result.forced == sorted(lost, key=lambda a: (a.date, a.template, a.doctor))
+    assert sorted(a.shift for a in result.added) == sorted(a.shift for a in lost)  # one taker each
+    assert all(a.doctor != sick for a in result.roster.assignments)
+
+
+def _chain() -> tuple[Scenario, Roster]:
+    """Anna is published on the 8th; only Bjørn (at most two shifts, published on the 9th and the
+    12th) may replace her, because Cecilie is away on the 8th. Bjørn must give one shift up: the
+    9th to Anna (cheaper without the 48-h factor: she is named in the change file) or the 12th to
+    Cecilie (Anna is away that day)."""
+    scenario = f.scenario(
+        "2026-12-07", "2026-12-13", [f.template("dag", "08:00", "16:00")],
+        [f.doctor("anna"), f.doctor("bjorn", max_shifts=2), f.doctor("cecilie")],
+        rules={"weights": QUIET},
+        absences=[{"doctor": "cecilie", "start": "2026-12-08", "end": "2026-12-08"},
+                  {"doctor": "anna", "start": "2026-12-12", "end": "2026-12-12"}],
+    )
+    plan = {7: "cecilie", 8: "anna", 9: "bjorn", 10: "cecilie", 11: "cecilie", 12: "bjorn", 13: "cecilie"}
+    pins = [{"doctor": d, "template": "dag", "date": f"2026-12-{day:02d}"} for day, d in plan.items()]
+    pinned = Scenario.model_validate({**scenario.model_dump(), "pins": pins})
+    published = _published(pinned)  # the solver declares the hours without bakvakt
+    assert {(a.date.day, a.doctor) for a in published.assignments} == set(plan.items())
+    return scenario, published
+
+
+def test_changes_within_48_hours_weigh_more_so_later_shifts_move() -> None:
+    scenario, published = _chain()
+    changes = _sick("anna", "2026-12-08", "2026-12-07T12:00")
+
+    result = replan(scenario, published, changes, time_limit=5, workers=1)
+
+    assert unexpected_violations(result.scenario, result.roster) == []
+    assert not result.roster.open_slots
+    new = {a.date.day: a.doctor for a in result.roster.assignments}
+    assert new[8] == "bjorn"
+    assert new[9] == "bjorn"  # 9th: within 48 h of now, kept
+    assert new[12] == "cecilie"  # the later shift moved instead (without the 48-h factor: the 9th to Anna)
+    assert new[7] == "cecilie"  # started before now: frozen
+
+
+def test_started_shifts_stay_even_when_moving_them_would_be_cheaper() -> None:
+    scenario, published = _chain()
+    # Bjørn's shift on the 9th has started: he keeps it even though changes at the 12th cost less.
+    changes = _sick("anna", "2026-12-10", "2026-12-09T09:00")
+    result = replan(scenario, published, changes, time_limit=5, workers=1)
+    new = {a.date.day: a.doctor for a in result.roster.assignments}
+    assert new[9] == "bjorn" and new[7] == "cecilie" and new[8] == "anna"
+    assert result.changes == 0  # Anna had no shift on the 10th
+
+
+def test_diff_is_norwegian_lines_in_time_order() -> None:
+    scenario, published = _chain()
+    result = replan(scenario, published, _sick("anna", "2026-12-08", "2026-12-07T12:00"), time_limit=5, workers=1)
+    lines = format_diff(result)
+    assert lines[0] == "Anna mister dag BLV 08.12 08:00–16:00 (kan ikke gå vakten lenger)"
+    assert "Bjorn får dag BLV 08.12 08:00–16:00" in lines
+    assert lines[-1].startswith(f"{result.changes} endringer (1 tvunget av fraværet")
+
+
+def test_leaving_and_pins_are_applied() -> None:
+    scenario = _week()
+    changes = changes_from_data({"leaving": [{"doctor": "eva", "from": "2026-12-10"}],
+                                 "pins": [{"doctor": "anna", "date": "2026-12-11", "template": "natt"}]})
+    changed = apply_changes(scenario, changes)
+    assert changed.absences[-1].doctor == "eva" and changed.absences[-1].start == dt.date(2026, 12, 10)
+    assert changed.pins[-1].template == "natt"
+    assert changes.involved() == {"eva", "anna"}
+    assert scenario.absences == [] and scenario.pins == []  # the original is untouched
+
+
+def test_now_without_timezone_is_oslo_time() -> None:
+    assert _sick("anna", "2026-12-08", "2026-12-07T12:00").moment().tzinfo == OSLO
+
+
+def test_bad_change_file_gives_norwegian_problems_with_paths(tmp_path) -> None:
+    with pytest.raises(InputError) as exc:
+        changes_from_data({"absences": [{"doctor": "anna", "start": "i morgen", "end": "2026-12-08"}],
+                           "leaving": [{"doctor": "eva"}], "demand": []})
+    problems = "\n".join(exc.value.problems)
+    assert "absences[0].start" in problems and "ventet en dato (ÅÅÅÅ-MM-DD) (fikk «i morgen»)" in problems
+    assert "leaving[0].from: mangler" in problems
+    assert "demand: ukjent felt" in problems
+
+    with pytest.raises(InputError) as exc:
+        apply_changes(_week(), changes_from_data({
+            "absences": [{"doctor": "ukjent", "start": "2026-12-08", "end": "2026-12-08"}],
+            "pins": [{"doctor": "anna", "date": "2027-01-05", "template": "kveld"}]}))
+    assert exc.value.problems == [
+        "absences[0].doctor: lege «ukjent» finnes ikke",
+        "pins[0].template: ukjent vakttype «kveld»",
+        "pins[0].date: 05.01.2027 er utenfor perioden 07.12.2026–13.12.2026",
+    ]
+
+    bad = tmp_path / "endringer.yaml"
+    bad.write_text("absences: [doctor: anna\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_changes(bad)
+    assert "ugyldig YAML" in exc.value.problems[0]
+
+
+def test_cli_replan_writes_the_repaired_roster_and_prints_the_diff(tmp_path) -> None:
+    scenario, published = _chain()
+    dump_scenario(scenario, tmp_path / "scenario.json")
+    (tmp_path / "publisert.json").write_text(published.model_dump_json(), encoding="utf-8")
+    (tmp_path / "syk.yaml").write_text(
+        "now: 2026-12-07T12:00\nabsences:\n  - {doctor: anna, start: 2026-12-08, end: 2026-12-08, kind: sykdom}\n",
+        encoding="utf-8")
+    base = ["replan", str(tmp_path / "scenario.json"), "--roster", str(tmp_path / "publisert.json"),
+            "--time-limit", "5", "--workers", "1"]
+    result = CliRunner().invoke(app, [*base, "--change", str(tmp_path / "syk.yaml"), "-o", str(tmp_path / "ny")],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Anna mister dag BLV 08.12 08:00–16:00 (kan ikke gå vakten lenger)" in result.output
+    assert "Bjorn får dag BLV 08.12 08:00–16:00" in result.output
+    changed = load_scenario(tmp_path / "ny" / "scenario.json")  # carries the absence for the next re-plan
+    assert changed.absences[-1].doctor == "anna"
+    repaired = load_roster(changed, tmp_path / "ny" / "roster.json")
+    assert unexpected_violations(changed, repaired) == []
+    assert (tmp_path / "ny" / "diff.txt").read_text(encoding="utf-8").startswith("Anna mister dag BLV 08.12")
+
+    (tmp_path / "feil.yaml").write_text("pins:\n  - {doctor: ola, date: 2026-12-08, template: dag}\n", encoding="utf-8")
+    bad = CliRunner().invoke(app, [*base, "--change", str(tmp_path / "feil.yaml")], env={"COLUMNS": "200"})
+    assert bad.exit_code == 2
+    assert "pins[0].doctor: lege «ola» finnes ikke" in bad.output
+    bad_now = CliRunner().invoke(app, [*base, "--change", str(tmp_path / "syk.yaml"), "--now", "i går"])
+    assert bad_now.exit_code == 2 and "--now: ventet et tidspunkt" in bad_now.output
+
+
+def test_the_callers_now_overrides_the_change_files() -> None:
+    changes = _sick("anna", "2026-12-08", "2026-12-07T12:00")
+    assert changes.moment(dt.datetime(2026, 12, 9, 9, 0)) == dt.datetime(2026, 12, 9, 9, 0, tzinfo=OSLO)
+    assert changes.moment() == dt.datetime(2026, 12, 7, 12, 0, tzinfo=OSLO)
