@@ -197,7 +197,7 @@ class BurdenClock:
         return points, night_h, evening_h
 
 
-def _template_runs(template: ShiftTemplate, day: dt.date, day_type: DayType) -> bool:
+def template_runs(template: ShiftTemplate, day: dt.date, day_type: DayType) -> bool:
     if template.active_from and day < template.active_from:
         return False
     if template.active_to and day > template.active_to:
@@ -234,16 +234,21 @@ def expand(scenario: Scenario, calendar: HolidayCalendar | None = None) -> list[
     """Every shift instance of the period, ordered by start time (then template id)."""
     cal = calendar or HolidayCalendar.for_scenario(scenario)
     clock = BurdenClock(scenario.rules, cal)
+    staffing = scenario.staffing()
     out: list[ShiftInstance] = []
     for day in scenario.period.days():
         day_type = cal.day_type(day)
         for tpl in scenario.templates:
-            if not _template_runs(tpl, day, day_type):
+            if not template_runs(tpl, day, day_type):
                 continue
             start = local(day, tpl.start)
             end_day = day + dt.timedelta(days=1) if tpl.crosses_midnight else day
             end = local(end_day, tpl.end)
             points, night_h, evening_h = clock.measure(start, end, tpl.duty)
+            change = staffing.get((tpl.id, day))
+            demand_min, demand_max, min_qualified = (
+                change.staffing(tpl) if change else (tpl.demand_min, tpl.demand_max, tpl.min_qualified)
+            )
             out.append(
                 ShiftInstance(
                     key=shift_key(tpl.id, day),
@@ -257,9 +262,9 @@ def expand(scenario: Scenario, calendar: HolidayCalendar | None = None) -> list[
                     day_type=day_type,
                     duty=tpl.duty,
                     on_call_can_attend=tpl.on_call_can_attend,
-                    demand_min=tpl.demand_min,
-                    demand_max=tpl.demand_max,
-                    min_qualified=tpl.min_qualified,
+                    demand_min=demand_min,
+                    demand_max=demand_max,
+                    min_qualified=min_qualified,
                     required_skill=tpl.required_skill,
                     points=points,
                     night_hours=night_h,

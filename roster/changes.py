@@ -9,9 +9,11 @@ A small YAML/JSON file the manager writes when a doctor calls in sick:
       - {doctor: per, from: 2026-12-20}
     pins:                          # manual edits: this doctor takes this shift
       - {doctor: ola, date: 2026-12-07, template: BLV-natt}
+    demand_changes:                # other staffing on one date (same shape as the scenario's)
+      - {template: BLV-kveld, date: 2026-12-31, demand_min: 3, demand_max: 3}
 
-A per-date demand change is not supported: demand lives on the templates, and splitting a template
-for one date would change the shift keys the published roster refers to.
+A demand change replaces the scenario's own change for that shift, if it has one; the shift keeps
+its key, so the published roster still refers to it.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, ValidationError
 
-from roster.calendar import OSLO
-from roster.models import Absence, AbsenceKind, Id, Model, Pin, Scenario
+from roster.calendar import OSLO, HolidayCalendar, template_runs
+from roster.models import Absence, AbsenceKind, DemandChange, Id, Model, Pin, Scenario
 from roster.scenario_io import InputError, _read_data, validation_problems
 
 
@@ -41,6 +43,7 @@ class Changes(Model):
     absences: list[Absence] = Field(default_factory=list)
     leaving: list[Leaving] = Field(default_factory=list)
     pins: list[Pin] = Field(default_factory=list)
+    demand_changes: list[DemandChange] = Field(default_factory=list)
 
     def moment(self, override: dt.datetime | None = None) -> dt.datetime:
         """The timezone-aware moment of re-planning: ``override`` (the caller's), else ``now`` in
@@ -57,7 +60,7 @@ def changes_from_data(data: Any, source: str = "") -> Changes:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise InputError(["(rot): ventet et objekt med now, absences, leaving og pins"], source)
+        raise InputError(["(rot): ventet et objekt med now, absences, leaving, pins og demand_changes"], source)
     try:
         return Changes.model_validate(data)
     except ValidationError as exc:
@@ -80,12 +83,23 @@ def change_problems(scenario: Scenario, changes: Changes) -> list[str]:
         for i, item in enumerate(items):
             if item.doctor not in doctors:
                 problems.append(f"{field}[{i}].doctor: lege «{item.doctor}» finnes ikke")
-    for i, pin in enumerate(changes.pins):
-        if pin.template not in templates:
-            problems.append(f"pins[{i}].template: ukjent vakttype «{pin.template}»")
-        if pin.date not in period:
-            problems.append(f"pins[{i}].date: {pin.date:%d.%m.%Y} er utenfor perioden "
-                            f"{period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}")
+    for field, items in (("pins", changes.pins), ("demand_changes", changes.demand_changes)):
+        for i, item in enumerate(items):
+            if item.template not in templates:
+                problems.append(f"{field}[{i}].template: ukjent vakttype «{item.template}»")
+            if item.date not in period:
+                problems.append(f"{field}[{i}].date: {item.date:%d.%m.%Y} er utenfor perioden "
+                                f"{period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}")
+    templates_by_id = {t.id: t for t in scenario.templates}
+    calendar = HolidayCalendar.for_scenario(scenario)
+    seen: set[tuple[str, dt.date]] = set()
+    for i, c in enumerate(changes.demand_changes):
+        template = templates_by_id.get(c.template)
+        if template is not None and c.date in period and not template_runs(template, c.date, calendar.day_type(c.date)):
+            problems.append(f"demand_changes[{i}].date: vakttypen «{c.template}» går ikke {c.date:%d.%m.%Y}")
+        if (c.template, c.date) in seen:
+            problems.append(f"demand_changes[{i}].template: {c.template} {c.date:%d.%m.%Y} er endret to ganger")
+        seen.add((c.template, c.date))
     for i, leave in enumerate(changes.leaving):
         if leave.from_ > period.end:
             problems.append(f"leaving[{i}].from: {leave.from_:%d.%m.%Y} er etter slutten av perioden "
@@ -94,8 +108,9 @@ def change_problems(scenario: Scenario, changes: Changes) -> list[str]:
 
 
 def apply_changes(scenario: Scenario, changes: Changes, source: str = "") -> Scenario:
-    """The scenario with the change file's absences, departures and pins added (a departure is an
-    absence to the end of the period). Raises InputError for references the scenario lacks."""
+    """The scenario with the change file's absences, departures, pins and demand changes added (a
+    departure is an absence to the end of the period). Raises InputError for references the
+    scenario lacks, or a demand change for a shift that does not run that date."""
     problems = change_problems(scenario, changes)
     if problems:
         raise InputError(problems, source)
@@ -104,7 +119,12 @@ def apply_changes(scenario: Scenario, changes: Changes, source: str = "") -> Sce
                 kind=AbsenceKind.OTHER, note="slutter")
         for x in changes.leaving
     ]
+    replaced = {(c.template, c.date) for c in changes.demand_changes}
     return scenario.model_copy(update={
         "absences": [*scenario.absences, *changes.absences, *leaving],
         "pins": [*scenario.pins, *changes.pins],
+        "demand_changes": [
+            *(c for c in scenario.demand_changes if (c.template, c.date) not in replaced),
+            *changes.demand_changes,
+        ],
     })

@@ -24,6 +24,7 @@ from roster.calendar import HolidayCalendar
 from roster.eligibility import qualification
 from roster.models import (
     BurdenCategory,
+    DemandChange,
     Doctor,
     DutyKind,
     Employment,
@@ -60,10 +61,18 @@ RULES: dict[str, str] = {
     "overlapp": "Overlappende vakter",
     "hvile": "Hvile mellom vakter",
     "ukehvile": "Ukehvile",
+    "rekkefølge": "Vakttyper som ikke kan følge hverandre",
     "netter": "Netter på rad",
+    "nattblokk": "Netter i blokk",
+    "dager-på-rad": "Arbeidsdager på rad",
+    "min-dager-på-rad": "Korteste arbeidsperiode",
+    "fridager": "Fridager mellom arbeidsperioder",
     "uke-vakter": "Vakter per 7 dager",
     "uke-timer": "Timer per 7 dager",
     "antall": "Antall vakter i perioden",
+    "antall-type": "Antall vakter per vakttype",
+    "timer": "Timer i perioden",
+    "helger": "Helger",
     "låst": "Låste vakter",
 }
 _RULE_ORDER = {code: i for i, code in enumerate(RULES)}
@@ -180,6 +189,9 @@ class _Shift:
     end: dt.datetime  # UTC
     text: str  # "Natt Bergen legevakt 03.12.2026 23:00–08:00"
     night: bool
+    demand_min: int  # the template's, or the date's demand change
+    demand_max: int
+    min_qualified: int
 
     @property
     def on_site(self) -> bool:
@@ -217,7 +229,19 @@ def _night_hours(start: dt.datetime, end: dt.datetime, scenario: Scenario) -> fl
     return total
 
 
-def _make_shift(scenario: Scenario, template: ShiftTemplate, day: dt.date, station_name: str) -> _Shift:
+def _staffing(template: ShiftTemplate, change: DemandChange | None) -> tuple[int, int, int]:
+    """A demand change sets demand_min; an empty maximum is the template's or, if that is less,
+    demand_min; an empty min_qualified is the template's or, if that is more, demand_min."""
+    if change is None:
+        return template.demand_min, template.demand_max, template.min_qualified
+    low = change.demand_min
+    high = max(template.demand_max, low) if change.demand_max is None else change.demand_max
+    qualified = min(template.min_qualified, low) if change.min_qualified is None else change.min_qualified
+    return low, high, qualified
+
+
+def _make_shift(scenario: Scenario, template: ShiftTemplate, day: dt.date, station_name: str,
+                change: DemandChange | None) -> _Shift:
     start = _instant(day, template.start)
     end = _instant(day + _DAY if template.end < template.start else day, template.end)
     if template.counts_as is not None:
@@ -226,7 +250,7 @@ def _make_shift(scenario: Scenario, template: ShiftTemplate, day: dt.date, stati
         night = _night_hours(start, end, scenario) >= scenario.rules.night_category_min_hours - _EPS
     label = template.label[:1].upper() + template.label[1:]
     text = f"{label} {station_name} {_dmy(day)} {_hm(start)}–{_hm(end)}"
-    return _Shift(shift_key(template.id, day), template, day, start, end, text, night)
+    return _Shift(shift_key(template.id, day), template, day, start, end, text, night, *_staffing(template, change))
 
 
 class _Context:
@@ -240,11 +264,12 @@ class _Context:
         self.templates: dict[str, ShiftTemplate] = {t.id: t for t in scenario.templates}
         stations = {s.id: s.name for s in scenario.stations}
         self.qualified = {d.id: qualification(d, self.rules).qualified for d in scenario.doctors}
+        changes = {(c.template, c.date): c for c in scenario.demand_changes}
         self.shifts: dict[str, _Shift] = {}
         for day in scenario.period.days():
             for t in scenario.templates:
                 if _runs_on(t, day, self.calendar):
-                    s = _make_shift(scenario, t, day, stations.get(t.station, t.station))
+                    s = _make_shift(scenario, t, day, stations.get(t.station, t.station), changes.get((t.id, day)))
                     self.shifts[s.key] = s
         self.unknown: list[Violation] = []
         self.doubles: list[Violation] = []
@@ -318,17 +343,16 @@ def _check_staffing(ctx: _Context) -> list[Violation]:
     out = []
     for key, shift in ctx.shifts.items():
         n = len(ctx.staff.get(key, ()))
-        t = shift.template
-        if n < t.demand_min:
-            missing = t.demand_min - n
+        if n < shift.demand_min:
+            missing = shift.demand_min - n
             out.append(Violation(
                 "bemanning",
-                f"{shift.text} har {n} {_leger(n)}; krever minst {t.demand_min} ({missing} mangler).",
+                f"{shift.text} har {n} {_leger(n)}; krever minst {shift.demand_min} ({missing} mangler).",
                 None, key, shift.start, shift.end, missing,
             ))
-        elif n > t.demand_max:
+        elif n > shift.demand_max:
             out.append(Violation(
-                "bemanning", f"{shift.text} har {n} {_leger(n)}; maks {t.demand_max}.",
+                "bemanning", f"{shift.text} har {n} {_leger(n)}; maks {shift.demand_max}.",
                 None, key, shift.start, shift.end,
             ))
     return out
@@ -347,18 +371,17 @@ def _check_competence(ctx: _Context) -> list[Violation]:
     (open slot) may stand in for a qualified one."""
     out = []
     for key, shift in ctx.shifts.items():
-        t = shift.template
-        if not shift.on_site or t.min_qualified == 0:
+        if not shift.on_site or shift.min_qualified == 0:
             continue
         staff = ctx.staff.get(key, [])
         qualified = sum(ctx.qualified[d] for d in staff)
-        missing = max(0, t.demand_min - len(staff))
-        if qualified + missing < t.min_qualified:
+        missing = max(0, shift.demand_min - len(staff))
+        if qualified + missing < shift.min_qualified:
             out.append(Violation(
                 "kompetanse",
                 f"{shift.text} har {qualified} {_leger(qualified)} som kan gå alene"
                 + (f" og {missing} ubesatt" if missing else "")
-                + f"; krever {t.min_qualified}.",
+                + f"; krever {shift.min_qualified}.",
                 None, key, shift.start, shift.end,
             ))
     return out
@@ -418,7 +441,7 @@ def _check_supervision(ctx: _Context) -> list[Violation]:
 
 def _bakvakt_gaps(ctx: _Context) -> list[Interval]:
     """Times an on-site shift with demand_min > 0 runs and no doctor is on an on-call shift."""
-    open_ = _union([(s.start, s.end) for s in ctx.shifts.values() if s.on_site and s.template.demand_min > 0])
+    open_ = _union([(s.start, s.end) for s in ctx.shifts.values() if s.on_site and s.demand_min > 0])
     covered = _union([(s.start, s.end) for s, _ in _on_call_staff(ctx)])
     return _subtract(open_, covered)
 
@@ -427,7 +450,7 @@ def _gap_violation(ctx: _Context, gap: Interval, note: str = "") -> Violation:
     s, e = gap
     stations = sorted({
         sh.template.station for sh in ctx.shifts.values()
-        if sh.on_site and sh.template.demand_min > 0 and sh.start < e and s < sh.end
+        if sh.on_site and sh.demand_min > 0 and sh.start < e and s < sh.end
     })
     names = ", ".join(next((st.name for st in ctx.scenario.stations if st.id == sid), sid) for sid in stations)
     return Violation(
@@ -666,6 +689,109 @@ def _check_nights(ctx: _Context) -> list[Violation]:
     return out
 
 
+def _check_successions(ctx: _Context) -> list[Violation]:
+    """rekkefølge: no shift labelled `first` on date D and one labelled `then` on D + 1."""
+    banned = {(p.first, p.then) for p in ctx.rules.forbidden_successions}
+    out = []
+    if not banned:
+        return out
+    for doc, shifts in ctx.by_doctor.items():
+        by_date: dict[dt.date, list[_Shift]] = defaultdict(list)
+        for s in shifts:
+            by_date[s.date].append(s)
+        for a in shifts:
+            for b in by_date.get(a.date + _DAY, ()):
+                if (a.template.label, b.template.label) in banned:
+                    out.append(Violation(
+                        "rekkefølge",
+                        f"{ctx.name(doc)}: {b.text} dagen etter {a.text}; "
+                        f"{b.template.label} kan ikke følge {a.template.label}.",
+                        doc, b.key, b.start, b.end,
+                    ))
+    return out
+
+
+def _runs(dates: set[dt.date], period_days: list[dt.date], on: bool) -> list[tuple[dt.date, dt.date, bool]]:
+    """Maximal runs of period dates in (on=True) or not in ``dates``: (first, last, touches an
+    edge of the period)."""
+    out = []
+    first: dt.date | None = None
+    for i, day in enumerate(period_days):
+        inside = (day in dates) == on
+        if inside and first is None:
+            first = day
+        if first is not None and (not inside or i == len(period_days) - 1):
+            last = day if inside else period_days[i - 1]
+            out.append((first, last, first == period_days[0] or last == period_days[-1]))
+            first = None
+    return out
+
+
+def _run_length(first: dt.date, last: dt.date) -> int:
+    return (last - first).days + 1
+
+
+def _check_night_blocks(ctx: _Context) -> list[Violation]:
+    """nattblokk: runs of night dates at least min_consecutive_nights long, unless at an edge."""
+    need = ctx.rules.min_consecutive_nights
+    out = []
+    if need <= 1:
+        return out
+    days = ctx.scenario.period.days()
+    for doc, shifts in ctx.by_doctor.items():
+        for first, last, edge in _runs({s.date for s in shifts if s.night}, days, True):
+            if not edge and _run_length(first, last) < need:
+                out.append(Violation(
+                    "nattblokk",
+                    f"{ctx.name(doc)}: {_run_length(first, last)} natt(er) {_dmy(first)}–{_dmy(last)}; "
+                    f"netter kommer i blokker på minst {need}.",
+                    doc, None, _instant(first, dt.time(0)), _instant(last + _DAY, dt.time(0)),
+                ))
+    return out
+
+
+def _own_or_rule(own: int | None, rule: int | None) -> int | None:
+    return rule if own is None else own
+
+
+def _check_work_runs(ctx: _Context) -> list[Violation]:
+    """dager-på-rad, min-dager-på-rad, fridager: runs of working dates (a shift starts that date)
+    at most max_consecutive_days and, away from the period's edges, at least
+    min_consecutive_days; runs of free dates, away from the edges, at least min_days_off."""
+    r = ctx.rules
+    days = ctx.scenario.period.days()
+    out = []
+    for d in ctx.scenario.doctors:
+        longest = _own_or_rule(d.max_consecutive_days, r.max_consecutive_days)
+        shortest = _own_or_rule(d.min_consecutive_days, r.min_consecutive_days) or 1
+        rest = _own_or_rule(d.min_days_off, r.min_days_off) or 1
+        worked = {s.date for s in ctx.by_doctor.get(d.id, ())}
+        for first, last, edge in _runs(worked, days, True):
+            n = _run_length(first, last)
+            where = (d.id, None, _instant(first, dt.time(0)), _instant(last + _DAY, dt.time(0)))
+            if longest is not None and n > longest:
+                out.append(Violation(
+                    "dager-på-rad", f"{d.name}: vakt {n} dager på rad {_dmy(first)}–{_dmy(last)}; maks {longest}.",
+                    *where,
+                ))
+            if not edge and n < shortest:
+                out.append(Violation(
+                    "min-dager-på-rad",
+                    f"{d.name}: bare {n} dag(er) på rad med vakt {_dmy(first)}–{_dmy(last)}; minst {shortest}.",
+                    *where,
+                ))
+        if rest > 1:
+            for first, last, edge in _runs(worked, days, False):
+                n = _run_length(first, last)
+                if not edge and n < rest:
+                    out.append(Violation(
+                        "fridager",
+                        f"{d.name}: bare {n} fridag(er) {_dmy(first)}–{_dmy(last)} mellom vakter; minst {rest}.",
+                        d.id, None, _instant(first, dt.time(0)), _instant(last + _DAY, dt.time(0)),
+                    ))
+    return out
+
+
 def _window_violations(
     ctx: _Context, rule: str, measure: Callable[[list[_Shift]], float], limit: float, unit: str,
 ) -> list[Violation]:
@@ -721,6 +847,50 @@ def _check_count(ctx: _Context) -> list[Violation]:
     return out
 
 
+def _check_label_counts(ctx: _Context) -> list[Violation]:
+    """antall-type: at most max_shifts_by_label[label] shifts with that label in the period."""
+    out = []
+    for d in ctx.scenario.doctors:
+        labels = Counter(s.template.label for s in ctx.by_doctor.get(d.id, ()))
+        for label, limit in d.max_shifts_by_label.items():
+            if labels[label] > limit:
+                out.append(Violation(
+                    "antall-type", f"{d.name} har {labels[label]} {label}vakter i perioden; maks {limit}.", d.id,
+                ))
+    return out
+
+
+def _check_period_hours(ctx: _Context) -> list[Violation]:
+    """timer: hours in the period (on-call hours × on_call_factor) within min_hours .. max_hours."""
+    factor = ctx.rules.burden.on_call_factor
+    out = []
+    for d in ctx.scenario.doctors:
+        hours = sum(s.hours * (1 if s.on_site else factor) for s in ctx.by_doctor.get(d.id, ()))
+        if hours < d.min_hours - _EPS:
+            out.append(Violation("timer", f"{d.name} har {_num(hours)} t i perioden; minst {_num(d.min_hours)}.", d.id))
+        elif d.max_hours is not None and hours > d.max_hours + _EPS:
+            out.append(Violation("timer", f"{d.name} har {_num(hours)} t i perioden; maks {_num(d.max_hours)}.", d.id))
+    return out
+
+
+def _check_weekends(ctx: _Context) -> list[Violation]:
+    """helger: weekends with a shift starting on their Saturday or Sunday at most max_weekends."""
+    out = []
+    for d in ctx.scenario.doctors:
+        limit = _own_or_rule(d.max_weekends, ctx.rules.max_weekends)
+        if limit is None:
+            continue
+        saturdays = {s.date - (s.date.weekday() - 5) * _DAY for s in ctx.by_doctor.get(d.id, ()) if s.date.weekday() >= 5}
+        if len(saturdays) > limit:
+            out.append(Violation(
+                "helger",
+                f"{d.name} har vakt {len(saturdays)} helger ({', '.join(_dmy(x) for x in sorted(saturdays))}); "
+                f"maks {limit}.",
+                d.id,
+            ))
+    return out
+
+
 def _check_pins(ctx: _Context) -> list[Violation]:
     """låst: every pin is in the roster."""
     out = []
@@ -741,8 +911,9 @@ _CHECKS = (
     _check_unknown, _check_double, _check_staffing, _check_competence, _check_alone,
     _check_supervision, _check_bakvakt_coverage, _check_bakvakt_ability, _check_station,
     _check_label, _check_skill, _check_courses, _check_absence, _check_exemption, _check_overlap,
-    _check_rest, _check_weekly_rest, _check_nights, _check_shifts_per_week, _check_hours_per_week,
-    _check_count, _check_pins,
+    _check_rest, _check_weekly_rest, _check_successions, _check_nights, _check_night_blocks,
+    _check_work_runs, _check_shifts_per_week, _check_hours_per_week, _check_count, _check_label_counts,
+    _check_period_hours, _check_weekends, _check_pins,
 )
 
 

@@ -19,6 +19,16 @@ MUNICIPAL_GP_YEARS_REQUIRED = 1.0  # §7: ... one year as a municipal GP
 
 
 @dataclass(frozen=True)
+class Block:
+    """A dated reason a doctor cannot take a shift: ``code`` is the hard rule (kurs, fravær,
+    fritak), ``subject`` names the one course, absence (index in the scenario) or exemption."""
+
+    code: str
+    subject: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Qualification:
     qualified: bool
     reason: str
@@ -64,32 +74,36 @@ class Eligibility:
         self.scenario = scenario
         self.rules = scenario.rules
         self.quals = {d.id: qualification(d, scenario.rules) for d in scenario.doctors}
-        self.absences: dict[str, list[tuple[dt.datetime, dt.datetime, str]]] = {}
-        for a in scenario.absences:
+        self.absences: dict[str, list[tuple[dt.datetime, dt.datetime, str, int]]] = {}
+        for i, a in enumerate(scenario.absences):
             s, e = absence_interval(a)
-            self.absences.setdefault(a.doctor, []).append((s, e, a.kind.value))
+            self.absences.setdefault(a.doctor, []).append((s, e, a.kind.value, i))
 
     def qualified(self, doctor_id: str) -> bool:
         return self.quals[doctor_id].qualified
 
-    def exempt_from_nights(self, doctor: Doctor, shift: ShiftInstance) -> bool:
-        """Whether the shift touches the 16:00–08:00 window on a day the doctor is exempt."""
+    def exemptions_touched(self, doctor: Doctor, shift: ShiftInstance) -> list[int]:
+        """Indices of the doctor's exemptions whose 16:00–08:00 windows the shift touches."""
         r = self.rules
+        out: list[int] = []
         for day in (shift.date - dt.timedelta(days=1), shift.date, shift.date + dt.timedelta(days=1)):
-            if not any(e.covers(day) for e in doctor.exemptions):
+            covering = [i for i, e in enumerate(doctor.exemptions) if e.covers(day) and i not in out]
+            if not covering:
                 continue
             window_start = local(day, r.exemption_start)
             window_end = local(day + dt.timedelta(days=1), r.exemption_end)
             if shift.overlaps(window_start, window_end):
-                return True
-        return False
+                out += covering
+        return out
 
-    def reason(self, doctor: Doctor, shift: ShiftInstance) -> str | None:
-        """Norwegian reason the doctor cannot take the shift, or None."""
+    def static_reason(self, doctor: Doctor, shift: ShiftInstance) -> str | None:
+        """What keeps the doctor off this kind of shift for good: station, label, bakvakt, skill."""
         if doctor.stations and shift.station not in doctor.stations:
             return "ikke på denne stasjonen"
         if doctor.shift_labels and shift.label not in doctor.shift_labels:
             return f"går ikke {shift.label}vakter"
+        if doctor.max_shifts_by_label.get(shift.label, 1) == 0:
+            return f"skal ikke ha {shift.label}vakter"
         if shift.duty == DutyKind.ON_CALL:
             if not doctor.can_bakvakt:
                 return "kan ikke være bakvakt"
@@ -97,15 +111,29 @@ class Eligibility:
                 return "bakvakt må kunne gå alene"
         if shift.required_skill and shift.required_skill not in doctor.skills:
             return f"mangler ferdigheten «{shift.required_skill}»"
+        return None
+
+    def blocks(self, doctor: Doctor, shift: ShiftInstance) -> list[Block]:
+        """The dated reasons the doctor cannot take the shift (course, absence, exemption), each
+        with what would lift it, in the order ``reason`` reports them."""
+        out: list[Block] = []
         for course, expiry in doctor.courses.items():
             if expiry < shift.end.astimezone(OSLO).date():
-                return f"kurset «{course}» gikk ut {expiry:%d.%m.%Y}"
-        for s, e, kind in self.absences.get(doctor.id, ()):
+                out.append(Block("kurs", f"{doctor.id}/{course}", f"kurset «{course}» gikk ut {expiry:%d.%m.%Y}"))
+        for s, e, kind, i in self.absences.get(doctor.id, ()):
             if shift.overlaps(s, e):
-                return f"fravær ({kind})"
-        if self.exempt_from_nights(doctor, shift):
-            return "fritatt for vakt 16–08"
-        return None
+                out.append(Block("fravær", str(i), f"fravær ({kind})"))
+        for i in self.exemptions_touched(doctor, shift):
+            out.append(Block("fritak", f"{doctor.id}/{i}", "fritatt for vakt 16–08"))
+        return out
+
+    def reason(self, doctor: Doctor, shift: ShiftInstance) -> str | None:
+        """Norwegian reason the doctor cannot take the shift, or None."""
+        why = self.static_reason(doctor, shift)
+        if why is not None:
+            return why
+        blocks = self.blocks(doctor, shift)
+        return blocks[0].message if blocks else None
 
     def may_work(self, doctor: Doctor, shift: ShiftInstance) -> bool:
         return self.reason(doctor, shift) is None

@@ -162,6 +162,17 @@ class ObjectiveWeights(Model):
     spacing: int = Field(5, ge=0)
     wish: int = Field(2, ge=0)
     preferred_station: int = Field(1, ge=0)
+    surplus: int = Field(
+        0, ge=0,
+        description="per doctor beyond a shift's demand_min (over-staffing); off by default, demand_max caps it",
+    )
+
+
+class Succession(Model):
+    """A shift labelled ``first`` may not be followed the next date by one labelled ``then``."""
+
+    first: str = Field(min_length=1)
+    then: str = Field(min_length=1)
 
 
 class Rules(Model):
@@ -180,6 +191,24 @@ class Rules(Model):
         True, description="arbeidsmiljøloven §10-4(3): on-call time without call-out can count as rest"
     )
     max_consecutive_nights: int = Field(3, ge=1)
+    min_consecutive_nights: int = Field(
+        1, ge=1, description="nights come in blocks of at least this many (1: no rule); a block at the period's edge may be shorter"
+    )
+    max_consecutive_days: int | None = Field(
+        None, ge=1, description="dates in a row with a shift; a doctor's own value goes first"
+    )
+    min_consecutive_days: int = Field(
+        1, ge=1, description="working dates come in runs of at least this many; a run at the period's edge may be shorter"
+    )
+    min_days_off: int = Field(
+        1, ge=1, description="free dates between two runs of work (rest after a run); edge runs exempt"
+    )
+    max_weekends: int | None = Field(
+        None, ge=0, description="weekends with a shift starting on the Saturday or Sunday; a doctor's own value goes first"
+    )
+    forbidden_successions: list[Succession] = Field(
+        default_factory=list, description="label pairs that may not follow on consecutive dates (e.g. natt then kveld)"
+    )
     max_shifts_per_7_days: int | None = Field(
         3, ge=1, description="rolling 7 days; Legeforeningen asked for 1 (optional limit)"
     )
@@ -309,6 +338,15 @@ class Doctor(Model):
     share: float = Field(1.0, ge=0, le=5, description="vaktandel: 1.0 = a normal share")
     min_shifts: int = Field(0, ge=0)
     max_shifts: int | None = Field(None, ge=0)
+    max_shifts_by_label: dict[str, int] = Field(
+        default_factory=dict, description="label → most shifts with that label in the period (e.g. natt: 2); 0 forbids"
+    )
+    min_hours: float = Field(0, ge=0, description="agreed hours in the period (on-call hours count by on_call_factor)")
+    max_hours: float | None = Field(None, ge=0)
+    max_consecutive_days: int | None = Field(None, ge=1, description="own limit; empty: the rules' limit")
+    min_consecutive_days: int | None = Field(None, ge=1, description="own minimum run; empty: the rules' minimum")
+    min_days_off: int | None = Field(None, ge=1, description="own rest after a run; empty: the rules' minimum")
+    max_weekends: int | None = Field(None, ge=0, description="own limit; empty: the rules' limit")
     exemptions: list[Exemption] = Field(default_factory=list)
     can_bakvakt: bool = False
     supervision: Supervision = Field(
@@ -320,6 +358,10 @@ class Doctor(Model):
     def _limits(self) -> Doctor:
         if self.max_shifts is not None and self.max_shifts < self.min_shifts:
             raise ValueError("maks antall vakter kan ikke være mindre enn min antall vakter")
+        if self.max_hours is not None and self.max_hours < self.min_hours:
+            raise ValueError("maks timer kan ikke være mindre enn min timer")
+        if any(n < 0 for n in self.max_shifts_by_label.values()):
+            raise ValueError("maks vakter per vakttype kan ikke være negativt")
         return self
 
 
@@ -365,6 +407,33 @@ class Wish(Model):
     weight: int = Field(1, ge=1, le=10)
 
 
+class DemandChange(Model):
+    """Other staffing for one shift on one date: an extra doctor on New Year's Eve, a district
+    station closed for a day (0). The shift keeps its key, so a published roster still refers to it."""
+
+    template: Id
+    date: dt.date
+    demand_min: int = Field(ge=0)
+    demand_max: int | None = Field(None, ge=0, description="empty: the template's, or demand_min if that is more")
+    min_qualified: int | None = Field(
+        None, ge=0, description="empty: the template's, or demand_min if that is less"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DemandChange:
+        if self.demand_max is not None and self.demand_max < self.demand_min:
+            raise ValueError("maks antall leger kan ikke være mindre enn min antall")
+        if self.min_qualified is not None and self.min_qualified > self.demand_min:
+            raise ValueError("antall som kan gå alene kan ikke være større enn min antall leger")
+        return self
+
+    def staffing(self, template: ShiftTemplate) -> tuple[int, int, int]:
+        """(demand_min, demand_max, min_qualified) of the shift on this date."""
+        high = self.demand_max if self.demand_max is not None else max(template.demand_max, self.demand_min)
+        qualified = self.min_qualified if self.min_qualified is not None else min(template.min_qualified, self.demand_min)
+        return self.demand_min, high, qualified
+
+
 class Pin(Model):
     """A fixed assignment the solver must keep."""
 
@@ -396,7 +465,9 @@ class ExtraHoliday(Model):
 # --------------------------------------------------------------------------- scenario
 
 
-_REFERENCE_FIELDS = {"period", "stations", "templates", "doctors", "absences", "wishes", "pins", "history"}
+_REFERENCE_FIELDS = {
+    "period", "rules", "stations", "templates", "doctors", "absences", "wishes", "pins", "history", "demand_changes",
+}
 
 
 class Scenario(Model):
@@ -411,14 +482,32 @@ class Scenario(Model):
     pins: list[Pin] = Field(default_factory=list)
     history: list[History] = Field(default_factory=list)
     extra_holidays: list[ExtraHoliday] = Field(default_factory=list)
+    demand_changes: list[DemandChange] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
         """Cross-references, every problem at once (pydantic collects the list)."""
         problems = reference_problems(self.model_dump(mode="json", include=_REFERENCE_FIELDS))
+        if not problems:
+            problems = self._idle_demand_changes()
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _idle_demand_changes(self) -> list[str]:
+        """Demand changes for a shift that does not run that date (day type, active dates)."""
+        if not self.demand_changes:
+            return []
+        from roster.calendar import HolidayCalendar, template_runs  # the calendar builds on these models
+
+        calendar = HolidayCalendar.for_scenario(self)
+        templates = {t.id: t for t in self.templates}
+        return [
+            f"demand_changes[{i}].date: vakttypen «{c.template}» går ikke {c.date:%d.%m.%Y} "
+            f"({calendar.day_type(c.date).value})"
+            for i, c in enumerate(self.demand_changes)
+            if not template_runs(templates[c.template], c.date, calendar.day_type(c.date))
+        ]
 
     # lookups used everywhere; cheap enough to rebuild on demand
     def doctor(self, doctor_id: str) -> Doctor:
@@ -429,6 +518,10 @@ class Scenario(Model):
 
     def template(self, template_id: str) -> ShiftTemplate:
         return next(t for t in self.templates if t.id == template_id)
+
+    def staffing(self) -> dict[tuple[str, dt.date], DemandChange]:
+        """Demand changes by (template, date)."""
+        return {(c.template, c.date): c for c in self.demand_changes}
 
 
 # --------------------------------------------------------------------------- roster (the output)

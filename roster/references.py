@@ -63,7 +63,7 @@ def reference_problems(data: dict[str, Any]) -> list[str]:
                 problems.append(f"{field}[{i}].doctor: lege «{doctor}» finnes ikke")
     period = data.get("period") if isinstance(data.get("period"), dict) else {}
     first, last = _day(period.get("start")), _day(period.get("end"))
-    for field in ("wishes", "pins"):
+    for field in ("wishes", "pins", "demand_changes"):
         for i, item in enumerate(_items(data, field)):
             template = _text(item.get("template"))
             if template is not None and template not in ids["templates"]:
@@ -73,4 +73,35 @@ def reference_problems(data: dict[str, Any]) -> list[str]:
                 problems.append(
                     f"{field}[{i}].date: {day:%d.%m.%Y} er utenfor perioden {first:%d.%m.%Y}–{last:%d.%m.%Y}"
                 )
+    seen_changes: set[tuple[str, dt.date]] = set()
+    for i, item in enumerate(_items(data, "demand_changes")):
+        template, day = _text(item.get("template")), _day(item.get("date"))
+        if template is None or day is None:
+            continue
+        if (template, day) in seen_changes:
+            problems.append(f"demand_changes[{i}].template: {template} {day:%d.%m.%Y} er endret to ganger")
+        seen_changes.add((template, day))
+    problems += _label_problems(data)
+    return problems
+
+
+def _label_problems(data: dict[str, Any]) -> list[str]:
+    """Shift labels named by limits and successions that no template carries (a typo would
+    silently switch the rule off)."""
+    labels = {label for t in _items(data, "templates") if (label := _text(t.get("label")))}
+    if not labels:
+        return []
+    problems = []
+    for i, d in enumerate(_items(data, "doctors")):
+        by_label = d.get("max_shifts_by_label")
+        for label in by_label if isinstance(by_label, dict) else {}:
+            if isinstance(label, str) and label.strip() not in labels:
+                problems.append(f"doctors[{i}].max_shifts_by_label.{label}: ingen vakttype har betegnelsen «{label}»")
+    rules = data.get("rules") if isinstance(data.get("rules"), dict) else {}
+    successions = rules.get("forbidden_successions")
+    for i, item in enumerate(successions if isinstance(successions, list) else []):
+        for key in ("first", "then"):
+            label = _text(item.get(key)) if isinstance(item, dict) else None
+            if label is not None and label not in labels:
+                problems.append(f"rules.forbidden_successions[{i}].{key}: ingen vakttype har betegnelsen «{label}»")
     return problems

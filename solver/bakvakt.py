@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 
 from roster.calendar import ShiftInstance
 from roster.models import Supervision
-from solver.context import OBJ_SCALE, ModelContext, utc
+from solver.context import OBJ_SCALE, ModelContext, oslo, utc
 
 
 def build_segments(shifts: list[ShiftInstance]) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -87,7 +87,7 @@ def add_bakvakt_coverage(ctx: ModelContext) -> None:
         staffed = cover.staffed(i)
         shorts = [ctx.short[s.key] for s in cover.on_call[i] if s.key in ctx.short]
         if ctx.strict or not shorts:
-            ctx.model.add(staffed >= 1)
+            ctx.add(staffed >= 1, ("bakvakt-dekning", oslo(a).date().isoformat()))
             continue
         gap = ctx.model.new_bool_var(f"uncovered[{a:%Y%m%d%H%M}]")
         ctx.uncovered[i] = gap
@@ -113,4 +113,4 @@ def add_supervision(ctx: ModelContext) -> None:
                 continue
             for i in cover.range(s):
                 f = cover.flag(i, attend)
-                ctx.model.add(v <= f)
+                ctx.add(v <= f, ("veiledning", doctor_id))

@@ -56,15 +56,25 @@ class Baseline:
         return (self.soon_factor if soon else 1) * (1 if doctor_id in self.involved else self.uninvolved_factor)
 
 
+Group = tuple[str, str]  # (hard-rule code, subject): ("hvile", doctor id), ("bemanning", shift key) …
+
+
 @dataclass
 class ModelContext:
     """Facts, variables and penalty terms of one model; `x[(doctor, shift_key)]` exists only for
-    eligible pairs, `short[shift_key]` is the open-slot slack (absent in strict mode)."""
+    eligible pairs, `short[shift_key]` is the open-slot slack (absent in strict mode).
+
+    In `explain` mode (solver.explain) the model is strict and every hard constraint belongs to a
+    named group with its own enforcement literal in `groups`, so CP-SAT can name the groups that
+    clash; pairs kept out only by a dated reason (course, absence, exemption) then get a variable
+    too, held at 0 by that reason's group.
+    """
 
     scenario: Scenario
     index: ShiftIndex
     eligibility: Eligibility
     strict: bool = False
+    explain: bool = False
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     by_doctor: dict[str, list[tuple[ShiftInstance, cp_model.IntVar]]] = field(default_factory=dict)
@@ -77,6 +87,7 @@ class ModelContext:
     objective: cp_model.LinearExprT = 0  # Σ weight · penalty, in units × OBJ_SCALE
     warnings: list[str] = field(default_factory=list)
     infeasible: bool = False
+    groups: dict[Group, cp_model.IntVar] = field(default_factory=dict)
     _day_counts: dict[str, dict[dt.date, cp_model.LinearExprT]] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- lookups
@@ -127,12 +138,40 @@ class ModelContext:
     def add_penalty(self, weight: str, expr: cp_model.LinearExprT) -> None:
         self.penalties.append(Penalty(weight, expr))
 
-    def mark_infeasible(self, message: str) -> None:
-        """A hard input contradiction: recorded for the manager and made an infeasible model."""
+    def mark_infeasible(self, message: str, group: Group) -> None:
+        """A hard input contradiction: recorded for the manager and made an infeasible model (in
+        explain mode: a group that cannot hold)."""
         self.warnings.append(message)
-        if not self.infeasible:
+        if self.explain:
+            self.guard(self.model.add_bool_or([]), group)
+        elif not self.infeasible:
             self.infeasible = True
             self.model.add_bool_or([])
+
+    # ----------------------------------------------------------------- named groups (explain mode)
+
+    def literal(self, group: Group) -> cp_model.IntVar:
+        lit = self.groups.get(group)
+        if lit is None:
+            lit = self.groups[group] = self.model.new_bool_var(f"krav[{group[0]},{group[1]}]")
+        return lit
+
+    def guard(self, constraint: cp_model.Constraint, group: Group) -> cp_model.Constraint:
+        """Put a hard constraint in a named group (explain mode only; otherwise it is plain)."""
+        if self.explain:
+            constraint.only_enforce_if(self.literal(group))
+        return constraint
+
+    def add(self, expr: cp_model.BoundedLinearExpression, group: Group) -> cp_model.Constraint:
+        return self.guard(self.model.add(expr), group)
+
+    def add_at_most_one(self, literals: list[cp_model.IntVar], group: Group) -> None:
+        """At-most-one is CP-SAT's fastest form but takes no enforcement literal: linear when
+        explaining."""
+        if self.explain:
+            self.guard(self.model.add(cp_model.LinearExpr.sum(literals) <= 1), group)
+        else:
+            self.model.add_at_most_one(literals)
 
     # ----------------------------------------------------------------- variables
 
@@ -155,9 +194,12 @@ class ModelContext:
         for s in self.shifts:
             self.by_shift[s.key] = []
             for d in by_template[s.template]:
-                if d.id in dated and elig.reason(d, s) is not None:
+                blocks = elig.blocks(d, s) if d.id in dated else []
+                if blocks and not self.explain:
                     continue
                 v = self.model.new_bool_var(f"x[{d.id},{s.key}]")
+                for b in blocks:
+                    self.add(v == 0, (b.code, b.subject))
                 self.x[(d.id, s.key)] = v
                 self.by_doctor.setdefault(d.id, []).append((s, v))
                 self.by_shift[s.key].append((d.id, v))
@@ -171,6 +213,8 @@ class ModelContext:
         if doctor.shift_labels and t.label not in doctor.shift_labels:
             return False
         if t.duty == DutyKind.ON_CALL and not (doctor.can_bakvakt and self.qualified[doctor.id]):
+            return False
+        if doctor.max_shifts_by_label.get(t.label, 1) == 0:
             return False
         return not (t.required_skill and t.required_skill not in doctor.skills)
 

@@ -1,4 +1,4 @@
-"""Staffing of every shift: demand, competence mix, and no unqualified doctor alone."""
+"""Staffing of every shift: demand, competence mix, no unqualified doctor alone, over-staffing."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ def add_demand(ctx: ModelContext) -> None:
     m = ctx.model
     terms = []
     for s in ctx.shifts:
-        assigned = sum(v for _, v in ctx.by_shift[s.key])
-        m.add(assigned <= s.demand_max)
+        assigned = cp_model.LinearExpr.sum([v for _, v in ctx.by_shift[s.key]])
+        ctx.add(assigned <= s.demand_max, ("bemanning-maks", s.key))
         if ctx.strict or s.demand_min == 0:
-            m.add(assigned >= s.demand_min)
+            ctx.add(assigned >= s.demand_min, ("bemanning", s.key))
             continue
         short = m.new_int_var(0, s.demand_min, f"short[{s.key}]")
         ctx.short[s.key] = short
@@ -39,7 +39,7 @@ def add_min_qualified(ctx: ModelContext) -> None:
             continue
         qualified = sum(v for d, v in ctx.by_shift[s.key] if ctx.qualified[d])
         short = ctx.short.get(s.key, 0)
-        ctx.model.add(qualified + short >= s.min_qualified)
+        ctx.add(qualified + short >= s.min_qualified, ("kompetanse", s.key))
 
 
 def add_not_alone(ctx: ModelContext) -> None:
@@ -53,13 +53,33 @@ def add_not_alone(ctx: ModelContext) -> None:
         alone = [v for d, v in pairs if not ctx.qualified[d]]
         if not alone:
             continue
+        group = ("alene", s.key)
         qualified = [v for d, v in pairs if ctx.qualified[d]]
         if not qualified:
             for v in alone:
-                m.add(v == 0)
+                ctx.add(v == 0, group)
             continue
         # one flag per shift keeps this linear in the pairs: flag ⇒ a qualified doctor is there
         present = m.new_bool_var(f"qualified_present[{s.key}]")
         m.add(cp_model.LinearExpr.sum(qualified) >= present)
         for v in alone:
-            m.add_implication(v, present)
+            ctx.guard(m.add_implication(v, present), group)
+
+
+def add_surplus(ctx: ModelContext) -> None:
+    """Soft (`surplus`): each doctor beyond a shift's demand_min costs, for rotas that allow
+    over-staffing (demand_max above demand_min) but prefer not to; off by default (weight 0)."""
+    if ctx.weight("surplus") <= 0:
+        return
+    m = ctx.model
+    terms = []
+    for s in ctx.shifts:
+        pairs = ctx.by_shift[s.key]
+        room = min(len(pairs), s.demand_max) - s.demand_min
+        if room <= 0:
+            continue
+        extra = m.new_int_var(0, room, f"surplus[{s.key}]")
+        m.add(extra >= cp_model.LinearExpr.sum([v for _, v in pairs]) - s.demand_min)
+        terms.append(extra)
+    if terms:
+        ctx.add_penalty("surplus", OBJ_SCALE * cp_model.LinearExpr.sum(terms))

@@ -1,7 +1,8 @@
-"""Counting limits per doctor: consecutive nights, rolling 7-day shifts and hours, period totals.
+"""Counting limits per doctor: rolling 7-day shifts and hours, period totals of shifts, shifts per
+label and hours, and weekends.
 
 Rolling limits are sliding windows over dates (shifts counted by start date), one linear
-constraint per window.
+constraint per window. Runs of consecutive dates are in ``solver.runs``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from roster.models import BurdenCategory
+from roster.calendar import ShiftInstance
 from solver.context import HOURS_SCALE, ModelContext
 
 
@@ -31,31 +32,6 @@ def _per_date(items: list) -> dict[dt.date, list]:
     return out
 
 
-def add_consecutive_nights(ctx: ModelContext) -> None:
-    """Hard (`netter`): no night shifts on more than `max_consecutive_nights` (3) consecutive
-    dates (assumed default; configurable, domain.md "Words": natt)."""
-    limit = ctx.scenario.rules.max_consecutive_nights
-    m = ctx.model
-    for doctor_id, items in ctx.by_doctor.items():
-        nights = _per_date([(s, v) for s, v in items if BurdenCategory.NIGHT in s.categories])
-        if len(nights) <= limit:
-            continue
-        on: dict[dt.date, cp_model.LinearExprT] = {}
-        for day, pairs in nights.items():
-            if len(pairs) == 1:
-                on[day] = pairs[0][1]
-            else:  # two night shifts starting the same date: one flag "worked a night that date"
-                f = m.new_bool_var(f"night[{doctor_id},{day}]")
-                for _, v in pairs:
-                    m.add_implication(v, f)
-                on[day] = f
-        days = sorted(on)
-        for i, first in enumerate(days):
-            window = [d for d in days[i : i + limit + 1] if (d - first).days <= limit]
-            if len(window) == limit + 1:
-                m.add(sum(on[d] for d in window) <= limit)
-
-
 def add_shifts_per_7_days(ctx: ModelContext) -> None:
     """Hard (`uke-vakter`): at most `max_shifts_per_7_days` (3) shifts in any 7 consecutive dates
     (Legeforeningen asked for one a week: an optional, configurable limit, domain.md)."""
@@ -67,7 +43,7 @@ def add_shifts_per_7_days(ctx: ModelContext) -> None:
         for window in date_windows(ctx, 7):
             days = [counts[d] for d in window if d in counts]
             if len(days) > limit:
-                ctx.model.add(cp_model.LinearExpr.sum(days) <= limit)
+                ctx.add(cp_model.LinearExpr.sum(days) <= limit, ("uke-vakter", doctor_id))
 
 
 def add_hours_per_7_days(ctx: ModelContext) -> None:
@@ -80,15 +56,15 @@ def add_hours_per_7_days(ctx: ModelContext) -> None:
     if r.max_hours_per_7_days is None:
         return
     cap = math.floor(r.max_hours_per_7_days * HOURS_SCALE + 1e-6)
-    factor = r.burden.on_call_factor
-    weight = {s.key: math.ceil((s.hours if s.on_site else s.hours * factor) * HOURS_SCALE - 1e-6) for s in ctx.shifts}
-    for items in ctx.by_doctor.values():
+    weight = {s.key: math.ceil(work_hours(ctx, s) * HOURS_SCALE - 1e-6) for s in ctx.shifts}
+    for doctor_id, items in ctx.by_doctor.items():
         by_date = _per_date(items)
         for window in date_windows(ctx, 7):
             terms = [(weight[s.key], v) for d in window for s, v in by_date.get(d, ())]
             heaviest = sorted((w for w, _ in terms), reverse=True)[: r.max_shifts_per_7_days]
             if sum(heaviest) > cap:
-                ctx.model.add(cp_model.LinearExpr.weighted_sum([v for _, v in terms], [w for w, _ in terms]) <= cap)
+                expr = cp_model.LinearExpr.weighted_sum([v for _, v in terms], [w for w, _ in terms])
+                ctx.add(expr <= cap, ("uke-timer", doctor_id))
 
 
 def add_shift_counts(ctx: ModelContext) -> None:
@@ -96,12 +72,79 @@ def add_shift_counts(ctx: ModelContext) -> None:
     vaktandel, fastlegeforskriften §13: a doctor may agree to take more or fewer)."""
     for doctor_id, items in ctx.by_doctor.items():
         d = ctx.doctors[doctor_id]
-        total = sum(v for _, v in items)
+        total = cp_model.LinearExpr.sum([v for _, v in items])
         if d.min_shifts > len(items):
             ctx.mark_infeasible(
-                f"{d.name} skal ha minst {d.min_shifts} vakter, men kan bare ta {len(items)} i perioden."
+                f"{d.name} skal ha minst {d.min_shifts} vakter, men kan bare ta {len(items)} i perioden.",
+                ("antall-min", doctor_id),
             )
         elif d.min_shifts > 0:
-            ctx.model.add(total >= d.min_shifts)
+            ctx.add(total >= d.min_shifts, ("antall-min", doctor_id))
         if d.max_shifts is not None and d.max_shifts < len(items):
-            ctx.model.add(total <= d.max_shifts)
+            ctx.add(total <= d.max_shifts, ("antall-maks", doctor_id))
+
+
+def add_label_counts(ctx: ModelContext) -> None:
+    """Hard (`antall-type`): at most `max_shifts_by_label[label]` shifts with that label in the
+    period (an agreed limit such as two nights a month; 0 is no variable at all)."""
+    for doctor_id, items in ctx.by_doctor.items():
+        limits = ctx.doctors[doctor_id].max_shifts_by_label
+        if not limits:
+            continue
+        by_label: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        for s, v in items:
+            by_label[s.label].append(v)
+        for label, limit in limits.items():
+            vs = by_label.get(label, [])
+            if 0 < limit < len(vs):
+                ctx.add(cp_model.LinearExpr.sum(vs) <= limit, ("antall-type", f"{doctor_id}/{label}"))
+
+
+def work_hours(ctx: ModelContext, s: ShiftInstance) -> float:
+    """Hours a shift counts as work: on-call by `on_call_factor` (arbeidsmiljøloven §10-4(3))."""
+    return s.hours if s.on_site else s.hours * ctx.scenario.rules.burden.on_call_factor
+
+
+def add_period_hours(ctx: ModelContext) -> None:
+    """Hard (`timer`): each doctor's hours in the period within min_hours .. max_hours (agreed
+    hours; on-call by `on_call_factor`). The maximum rounds coefficients up and the minimum down,
+    so the integer model is never looser than the real limits."""
+    for doctor_id, items in ctx.by_doctor.items():
+        d = ctx.doctors[doctor_id]
+        if d.min_hours <= 0 and d.max_hours is None:
+            continue
+        hours = [work_hours(ctx, s) for s, _ in items]
+        vs = [v for _, v in items]
+        if d.max_hours is not None and sum(hours) > d.max_hours + 1e-9:
+            up = [math.ceil(h * HOURS_SCALE - 1e-6) for h in hours]
+            cap = math.floor(d.max_hours * HOURS_SCALE + 1e-6)
+            ctx.add(cp_model.LinearExpr.weighted_sum(vs, up) <= cap, ("timer-maks", doctor_id))
+        if d.min_hours > 0:
+            down = [math.floor(h * HOURS_SCALE + 1e-6) for h in hours]
+            need = math.ceil(d.min_hours * HOURS_SCALE - 1e-6)
+            ctx.add(cp_model.LinearExpr.weighted_sum(vs, down) >= need, ("timer-min", doctor_id))
+
+
+def add_weekends(ctx: ModelContext) -> None:
+    """Hard (`helger`): at most `max_weekends` worked weekends in the period, a weekend being
+    worked when a shift starts on its Saturday or Sunday (the doctor's own limit, else the rules')."""
+    m = ctx.model
+    default = ctx.scenario.rules.max_weekends
+    for doctor_id, items in ctx.by_doctor.items():
+        limit = ctx.doctors[doctor_id].max_weekends
+        limit = default if limit is None else limit
+        if limit is None:
+            continue
+        weekends: dict[dt.date, list[cp_model.IntVar]] = defaultdict(list)  # keyed by the Saturday
+        for s, v in items:
+            if s.date.weekday() >= 5:
+                weekends[s.date - dt.timedelta(days=s.date.weekday() - 5)].append(v)
+        if len(weekends) <= limit:
+            continue
+        worked = []
+        for saturday, vs in sorted(weekends.items()):
+            w = m.new_bool_var(f"weekend[{doctor_id},{saturday}]")
+            for v in vs:
+                m.add_implication(v, w)
+            worked.append(w)
+        ctx.add(cp_model.LinearExpr.sum(worked) <= limit, ("helger", doctor_id))

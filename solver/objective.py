@@ -23,6 +23,7 @@ TERMS: dict[str, str] = {
     "spacing": "vakter tett i tett",
     "wish": "ønsker ikke innfridd",
     "preferred_station": "vakter utenfor foretrukket stasjon",
+    "surplus": "leger utover behovet",
 }
 
 

@@ -1,4 +1,5 @@
-"""Time between shifts: no overlap, rest between work periods, weekly rest for employees.
+"""Time between shifts: no overlap, rest between work periods, weekly rest for employees, and
+label successions a manager forbids.
 
 Conflicts are encoded as at-most-one cliques over an interval graph (one clique per shift start),
 which is linear in the number of shifts instead of a pairwise loop.
@@ -47,11 +48,11 @@ def add_no_overlap(ctx: ModelContext) -> None:
     the rest cliques below already contain every overlap."""
     if not ctx.scenario.rules.on_call_counts_as_rest:
         return
-    for items in ctx.by_doctor.values():
+    for doctor_id, items in ctx.by_doctor.items():
         if not any(not s.on_site for s, _ in items):
             continue
         for clique in _cliques(items, lambda s: dt.timedelta(0)):
-            ctx.model.add_at_most_one(clique)
+            ctx.add_at_most_one(clique, ("overlapp", doctor_id))
 
 
 def add_rest(ctx: ModelContext) -> None:
@@ -62,7 +63,7 @@ def add_rest(ctx: ModelContext) -> None:
         rest = dt.timedelta(hours=ctx.rest_hours(ctx.doctors[doctor_id]))
         work = [(s, v) for s, v in items if ctx.counts_as_work(s)]
         for clique in _cliques(work, lambda s: rest):
-            ctx.model.add_at_most_one(clique)
+            ctx.add_at_most_one(clique, ("hvile", doctor_id))
 
 
 def add_weekly_rest(ctx: ModelContext) -> None:
@@ -102,4 +103,25 @@ def add_weekly_rest(ctx: ModelContext) -> None:
             options = [free_from(t) for t in sorted(candidates) if t + need <= w1]
             if any(isinstance(o, int) for o in options):
                 continue
-            ctx.model.add_bool_or(options)
+            ctx.guard(ctx.model.add_bool_or(options), ("ukehvile", doctor_id))
+
+
+def add_successions(ctx: ModelContext) -> None:
+    """Hard (`rekkefølge`): no shift labelled `first` on one date followed by one labelled `then`
+    on the next (`forbidden_successions`, none by default): a manager's rule beyond the rest
+    hours, e.g. no evening shift the day after a night."""
+    pairs = {(p.first, p.then) for p in ctx.scenario.rules.forbidden_successions}
+    if not pairs:
+        return
+    firsts = {a for a, _ in pairs}
+    for doctor_id, items in ctx.by_doctor.items():
+        by_date: dict[dt.date, list[Item]] = {}
+        for s, v in items:
+            by_date.setdefault(s.date, []).append((s, v))
+        for day, today in by_date.items():
+            for s, v in today:
+                if s.label not in firsts:
+                    continue
+                for t, w in by_date.get(day + dt.timedelta(days=1), ()):
+                    if (s.label, t.label) in pairs:
+                        ctx.guard(ctx.model.add_bool_or([~v, ~w]), ("rekkefølge", doctor_id))

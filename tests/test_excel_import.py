@@ -25,7 +25,8 @@ def small() -> Scenario:
         "2026-12-01", "2026-12-07",
         [f.template("BLV-dag", "08:00", "16:00"), f.template("BLV-natt", "23:00", "08:00", label="natt")],
         [
-            f.doctor("kari.n", name="Kari Nordmann", courses={"Akuttmedisinkurs": "2027-06-30"}),
+            f.doctor("kari.n", name="Kari Nordmann", courses={"Akuttmedisinkurs": "2027-06-30"},
+                     max_shifts_by_label={"natt": 2}, max_hours=40, max_weekends=1),
             f.doctor("ola.h", name="Ola Hansen", role="ALIS", qualified=False, stations=["BLV"],
                      exemptions=[{"reason": "amming", "start": "2026-12-01", "end": "2026-12-31"}]),
         ],
@@ -35,6 +36,9 @@ def small() -> Scenario:
         pins=[{"doctor": "kari.n", "date": "2026-12-02", "template": "BLV-dag"}],
         history=[{"doctor": "kari.n", "shifts": 4, "hours": 32.5, "points": 40.25, "periods": 2}],
         extra_holidays=[{"date": "2026-12-07", "name": "Bydagen"}],
+        demand_changes=[{"template": "BLV-natt", "date": "2026-12-06", "demand_min": 2}],
+        rules={"max_shifts_per_7_days": None, "max_hours_per_7_days": None,
+               "forbidden_successions": [{"first": "natt", "then": "BLV-dag"}]},
     )
 
 
@@ -236,6 +240,15 @@ MALFORMED = [
     ({("Ønsker", "E2"): 11}, ["Ønsker!E2: kan være høyst 10 (fikk 11)"]),
     ({("Historikk", "G2"): "mye"}, ["Historikk!G2: ventet et tall, fikk «mye»"]),
     ({("Ekstra helligdager", "B2"): None}, ["Ekstra helligdager!B2: må fylles ut"]),
+    ({("Leger", "U2"): "natt2"}, ["Leger!U2: ventet betegnelse=antall, f.eks. natt=2, fikk «natt2»"]),
+    ({("Leger", "U2"): "helg=1"}, ["Leger!U2: ingen vakttype har betegnelsen «helg»"]),
+    ({("Leger", "V2"): 50}, ["Leger!W2: maks timer kan ikke være mindre enn min timer"]),
+    ({("Bemanning per dag", "A2"): "nope"}, ["Bemanning per dag!A2: ukjent vakttype «nope»"]),
+    ({("Bemanning per dag", "C2"): None}, ["Bemanning per dag!C2: må fylles ut"]),
+    ({("Bemanning per dag", "D2"): 1}, ["Bemanning per dag!D2: maks antall leger kan ikke være mindre enn min antall"]),
+    ({("Bemanning per dag", "A3"): "BLV-natt", ("Bemanning per dag", "B3"): dt.datetime(2026, 12, 6),
+      ("Bemanning per dag", "C3"): 1},
+     ["Bemanning per dag!A3: BLV-natt 06.12.2026 er endret to ganger"]),
     # every problem at once, reading problems and model problems together, in sheet order
     ({("Leger", "C3"): "lege", ("Fravær", "A2"): "kari.x", ("Vakttyper", "E2"): "08:00",
       ("Ønsker", "B2"): "05.01.2027"},
@@ -250,6 +263,21 @@ MALFORMED = [
                          ids=[f"{i}-{m[1][0].split(':')[0]}" for i, m in enumerate(MALFORMED)])
 def test_malformed_workbook_gets_exact_message(tmp_path: Path, edits: dict, expected: list[str]) -> None:
     assert problems(edited(tmp_path, edits)) == expected
+
+
+def _setting_row(label: str) -> int:
+    return 2 + [s.label for s in SETTINGS].index(label)
+
+
+def test_forbidden_successions_are_read_and_refused_by_cell(tmp_path: Path) -> None:
+    row = _setting_row("Vakttyper som ikke kan følge hverandre")
+    path = edited(tmp_path, {("Periode og regler", f"B{row}"): "natt > BLV-dag ; BLV-dag>natt"})
+    rules = read_scenario_workbook(path).rules
+    assert [(p.first, p.then) for p in rules.forbidden_successions] == [("natt", "BLV-dag"), ("BLV-dag", "natt")]
+    bad = edited(tmp_path, {("Periode og regler", f"B{row}"): "natt-kveld"})
+    assert problems(bad) == [f"Periode og regler!B{row}: ventet første>neste, f.eks. natt>kveld, fikk «natt-kveld»"]
+    unknown = edited(tmp_path, {("Periode og regler", f"B{row}"): "natt>kveld"})
+    assert problems(unknown) == [f"Periode og regler!B{row}: ingen vakttype har betegnelsen «kveld»"]
 
 
 def test_missing_sheet_and_column_are_named(tmp_path: Path) -> None:

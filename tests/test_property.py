@@ -1,8 +1,9 @@
 """Property test: every roster the solver produces passes the independent checker.
 
 Random small scenarios (1–2 stations, 2–5 templates including a night and a bakvakt, 3–8 doctors
-with random competence, employment, absences, exemptions, courses, limits and pins, 3–8 days, often
-over a daylight-saving change or a holiday) are solved with a short time limit. In default mode the
+with random competence, employment, absences, exemptions, courses, limits (shifts, hours, labels,
+runs, days off, weekends) and pins, night blocks, a forbidden succession, a per-date demand change,
+3–8 days, often over a daylight-saving change or a holiday) are solved with a short time limit. In default mode the
 roster may leave slots open and bakvakt hours uncovered, but only as it declares them
 (``unexpected_violations`` is empty); in strict mode a roster the solver calls optimal or feasible
 breaks no hard rule at all (``check_roster`` is empty).
@@ -98,6 +99,23 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             kw["min_shifts"] = 1
         if draw(st.integers(0, 3)) == 0:
             kw["skills"] = ["barn"]
+        # The newer limits fire on a middle draw: hypothesis favours 0, and hard minimums on every
+        # doctor would make most scenarios infeasible.
+        if draw(st.integers(0, 5)) == 3:
+            kw["max_shifts_by_label"] = {"natt": draw(st.integers(0, 2))}
+        if draw(st.integers(0, 5)) == 3:
+            kw["max_hours"] = draw(st.sampled_from([8, 20, 30]))
+        if draw(st.integers(0, 9)) == 7:
+            kw["min_hours"] = 8
+            kw["max_hours"] = max(kw.get("max_hours", 8), 8)
+        if draw(st.integers(0, 5)) == 3:
+            kw["max_consecutive_days"] = draw(st.integers(1, 3))
+        if draw(st.integers(0, 7)) == 3:
+            kw["min_consecutive_days"] = 2
+        if draw(st.integers(0, 7)) == 5:
+            kw["min_days_off"] = 2
+        if draw(st.integers(0, 5)) == 3:
+            kw["max_weekends"] = draw(st.integers(0, 1))
         if two_stations and draw(st.integers(0, 4)) == 0:
             kw["stations"] = [draw(st.sampled_from(["BLV", "ASA"]))]
         if draw(st.integers(0, 5)) == 0:
@@ -126,7 +144,14 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         "max_shifts_per_7_days": draw(st.sampled_from([None, 2, 3, 4])),
         "max_hours_per_7_days": draw(st.sampled_from([None, 30, 48])),
         "on_call_counts_as_rest": draw(st.booleans()),
+        "min_consecutive_nights": draw(st.sampled_from([1, 1, 1, 2])),
+        "forbidden_successions": draw(st.sampled_from([[], [], [{"first": "natt", "then": "natt"}]])),
     }
+    demand_changes = []
+    if draw(st.integers(0, 3)) == 0:
+        lo = draw(st.integers(0, 2))
+        demand_changes.append({"template": "natt", "date": draw(st.sampled_from(period_days)).isoformat(),
+                               "demand_min": lo, "demand_max": lo + draw(st.integers(0, 1))})
     pins = []
     if draw(st.integers(0, 3)) == 0:  # a pin may well clash with a rule: then no roster is fine
         pins.append({"doctor": draw(st.sampled_from(doctors))["id"], "date": draw(st.sampled_from(period_days)).isoformat(),
@@ -135,7 +160,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     if draw(st.integers(0, 4)) == 0:
         extra_holidays.append({"date": draw(st.sampled_from(period_days)).isoformat(), "name": "Lokal fridag"})
     return scenario(first, last, templates, doctors, stations=stations, rules=rules, absences=absences,
-                    pins=pins, extra_holidays=extra_holidays)
+                    pins=pins, extra_holidays=extra_holidays, demand_changes=demand_changes)
 
 
 # Always tried: employees and on-call work across the October change (a 10-hour night), and

@@ -193,3 +193,31 @@ def test_roster_json_is_read_back_and_bad_roster_reports_paths(tmp_path):
     with pytest.raises(InputError) as info:
         load_roster(s, p)
     assert info.value.problems == ["assignments[0].date: ventet en dato (ÅÅÅÅ-MM-DD) (fikk «1. desember»)"]
+
+
+def test_demand_changes_are_checked_with_their_paths():
+    weekdays = template("kveld", "16:00", "23:00", day_types=["hverdag"])
+    raw = data(templates=[template("dag", "08:00", "16:00"), weekdays], demand_changes=[
+        {"template": "natt", "date": "2026-12-02", "demand_min": 1},
+        {"template": "dag", "date": "2027-01-02", "demand_min": 1},
+        {"template": "dag", "date": "2026-12-02", "demand_min": 2},
+        {"template": "dag", "date": "2026-12-02", "demand_min": 3},
+    ])
+    assert problems_of(raw) == [
+        "demand_changes[0].template: ukjent vakttype «natt»",
+        "demand_changes[1].date: 02.01.2027 er utenfor perioden 01.12.2026–03.12.2026",
+        "demand_changes[3].template: dag 02.12.2026 er endret to ganger",
+    ]
+    # a shift that does not run that date (6 December 2026 is a Sunday)
+    sunday = data(period={"start": "2026-12-01", "end": "2026-12-07"}, templates=[weekdays],
+                  demand_changes=[{"template": "kveld", "date": "2026-12-06", "demand_min": 2}])
+    assert problems_of(sunday) == ["demand_changes[0].date: vakttypen «kveld» går ikke 06.12.2026 (søndag)"]
+
+
+def test_labels_named_by_limits_and_successions_must_exist():
+    raw = data(doctors=[doctor("a", max_shifts_by_label={"natt": 1})],
+               rules={"forbidden_successions": [{"first": "dag", "then": "kvell"}]})
+    assert problems_of(raw) == [
+        "doctors[0].max_shifts_by_label.natt: ingen vakttype har betegnelsen «natt»",
+        "rules.forbidden_successions[0].then: ingen vakttype har betegnelsen «kvell»",
+    ]

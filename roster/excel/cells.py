@@ -197,7 +197,28 @@ def parse_cell(kind: Kind, value: Any, *, enum: type[Enum] | None = None, noun: 
         return [parse_enum(v, enum, noun) for v in split_list(value)]
     if kind in (Kind.TEXT_LIST, Kind.STATION_LIST):
         return split_list(value)
+    if kind == Kind.LABEL_LIMITS:
+        return dict(_pair(part, "=", "betegnelse=antall, f.eks. natt=2", int) for part in split_list(value))
+    if kind == Kind.SUCCESSIONS:
+        return [dict(zip(("first", "then"), _pair(part, ">", "første>neste, f.eks. natt>kveld", str)))
+                for part in split_list(value)]
     raise AssertionError(kind)
+
+
+def _pair(part: str, sep: str, form: str, second: type) -> tuple[str, Any]:
+    left, found, right = part.partition(sep)
+    if not found or not left.strip() or not right.strip():
+        raise CellError(f"ventet {form}, fikk «{part}»")
+    return left.strip(), parse_int(right) if second is int else right.strip()
+
+
+def cell_text(kind: Kind, value: Any) -> Any:
+    """The cell form of the model values that have no cell type of their own (pairs as text)."""
+    if kind == Kind.LABEL_LIMITS and isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items()) or None
+    if kind == Kind.SUCCESSIONS and isinstance(value, list):
+        return ", ".join(f"{p['first']}>{p['then']}" for p in value) or None
+    return value
 
 
 def none_word(value: Any) -> bool:

@@ -57,6 +57,8 @@ class Kind(str, Enum):
     ENUM_LIST = "enum_list"
     TEXT_LIST = "text_list"
     STATION_LIST = "station_list"
+    LABEL_LIMITS = "label_limits"  # "natt=2, helg=1" ↔ {"natt": 2, "helg": 1}
+    SUCCESSIONS = "successions"  # "natt>kveld, natt>dag" ↔ [{"first": "natt", "then": "kveld"}, …]
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,19 @@ SETTINGS: tuple[Setting, ...] = (
             "En vakt med minst så mange nattetimer teller som nattevakt."),
     Setting("LIS1 uten bakvakt (midlertidig regel)", ("rules", "lis1_temporary_rule"), Kind.BOOL,
             "KS' midlertidige regel 2021–2024; normalt nei."),
+    Setting("Min netter i en blokk", ("rules", "min_consecutive_nights"), Kind.INT,
+            "Netter kommer i blokker på minst så mange (1 = ingen regel); ved periodens start og slutt kan en blokk være kortere."),
+    Setting("Maks arbeidsdager på rad", ("rules", "max_consecutive_days"), Kind.INT,
+            "Flest datoer på rad med vakt; «ingen» slår grensen av. Legens egen verdi i Leger går foran.", nullable=True),
+    Setting("Min arbeidsdager på rad", ("rules", "min_consecutive_days"), Kind.INT,
+            "Vakter kommer i perioder på minst så mange datoer (1 = ingen regel)."),
+    Setting("Min fridager mellom arbeidsperioder", ("rules", "min_days_off"), Kind.INT,
+            "Minst så mange datoer uten vakt mellom to perioder med vakt (1 = ingen regel)."),
+    Setting("Maks helger", ("rules", "max_weekends"), Kind.INT,
+            "Flest helger med vakt (lørdag eller søndag) i perioden; «ingen» slår grensen av.", nullable=True),
+    Setting("Vakttyper som ikke kan følge hverandre", ("rules", "forbidden_successions"), Kind.SUCCESSIONS,
+            "Kommaliste «natt>kveld»: en kveldsvakt kan ikke komme dagen etter en nattevakt (betegnelser fra Vakttyper).",
+            example="natt>kveld"),
     Setting("Belastning: hverdag dag", ("rules", "burden", "weekday_day"), Kind.FLOAT, "Poeng per time."),
     Setting("Belastning: hverdag kveld", ("rules", "burden", "weekday_evening"), Kind.FLOAT, "Poeng per time."),
     Setting("Belastning: hverdag natt", ("rules", "burden", "weekday_night"), Kind.FLOAT, "Poeng per time."),
@@ -167,6 +182,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("Vekt: foretrukket stasjon", ("rules", "weights", "preferred_station"), Kind.INT, ""),
     Setting("Vekt: endring ved omplanlegging", ("rules", "weights", "change"), Kind.INT,
             "Straff per vakt flyttet fra publisert plan (roster replan); ×3 innen 48 timer, ×2 for andre leger."),
+    Setting("Vekt: lege utover behovet", ("rules", "weights", "surplus"), Kind.INT,
+            "Straff per lege utover min antall på en vakt (0: ingen straff; maks antall gjelder uansett)."),
 )
 
 # --------------------------------------------------------------------------- table sheets
@@ -258,10 +275,26 @@ DOCTORS = Table(
         C("Vaktandel", ("share",), Kind.FLOAT, "1 = vanlig andel, 0,5 = halv (standard 1).", "1", width=10),
         C("Min vakter", ("min_shifts",), Kind.INT, "Minst så mange vakter i perioden.", "0", width=9),
         C("Maks vakter", ("max_shifts",), Kind.INT, "Flest vakter i perioden; tom: ingen grense.", "", width=9),
+        C("Maks per vakttype", ("max_shifts_by_label",), Kind.LABEL_LIMITS,
+          "Kommaliste betegnelse=antall, f.eks. natt=2; 0 = aldri den vakttypen.", "natt=2", width=14),
+        C("Min timer", ("min_hours",), Kind.FLOAT, "Avtalte timer i perioden (bakvakt teller som i uketimene).", "",
+          width=9),
+        C("Maks timer", ("max_hours",), Kind.FLOAT, "Flest timer i perioden; tom: ingen grense.", "", width=9),
+        C("Maks dager på rad", ("max_consecutive_days",), Kind.INT, "Egen grense; tom: regelen i Periode og regler.",
+          "", width=9),
+        C("Min dager på rad", ("min_consecutive_days",), Kind.INT, "Egen korteste arbeidsperiode; tom: regelen.", "",
+          width=9),
+        C("Min fridager", ("min_days_off",), Kind.INT, "Egne fridager mellom arbeidsperioder; tom: regelen.", "",
+          width=9),
+        C("Maks helger", ("max_weekends",), Kind.INT, "Egen grense for helger med vakt; tom: regelen.", "", width=9),
     ),
     "Én rad per lege i vaktordningen. Kurs og fritak føres i egne ark.",
     required=True,
-    row_errors={"maks antall vakter kan ikke være mindre enn min antall vakter": "max_shifts"},
+    row_errors={
+        "maks antall vakter kan ikke være mindre enn min antall vakter": "max_shifts",
+        "maks timer kan ikke være mindre enn min timer": "max_hours",
+        "maks vakter per vakttype kan ikke være negativt": "max_shifts_by_label",
+    },
 )
 
 COURSES = Table(
@@ -356,8 +389,28 @@ EXTRA_HOLIDAYS = Table(
     "Valgfritt: lokale dager som skal regnes som helligdag (offentlige helligdager er med fra før).",
 )
 
+DEMAND_CHANGES = Table(
+    "Bemanning per dag", "demand_changes",
+    (
+        C("Vakttype", ("template",), Kind.TEMPLATE, "ID fra Vakttyper.", "BLV-kveld", noun="vakttype", required=True),
+        C("Dato", ("date",), Kind.DATE, "Startdagen for vakten.", "31.12.2026", required=True, width=12),
+        C("Min leger", ("demand_min",), Kind.INT, "Så mange leger trengs denne dagen (0 = stengt).", "3",
+          required=True, width=10),
+        C("Maks leger", ("demand_max",), Kind.INT, "Tom: som vakttypen, eller min leger om det er flere.", "3",
+          width=10),
+        C("Min vaktkompetente", ("min_qualified",), Kind.INT, "Tom: som vakttypen (høyst min leger).", "", width=12),
+    ),
+    "Valgfritt: annen bemanning for én vakt en bestemt dag, f.eks. en ekstra lege nyttårsaften "
+    "eller en bydelslegevakt stengt en dag.",
+    row_errors={
+        "maks antall leger kan ikke være mindre enn min antall": "demand_max",
+        "antall som kan gå alene kan ikke være større enn min antall leger": "min_qualified",
+    },
+)
+
 TABLES: tuple[Table, ...] = (
     STATIONS, TEMPLATES, DOCTORS, COURSES, EXEMPTIONS, ABSENCES, WISHES, PINS, HISTORY, EXTRA_HOLIDAYS,
+    DEMAND_CHANGES,
 )
 INSTRUCTIONS_TITLE = "Instruksjoner"
 LISTS_TITLE = "Lister"

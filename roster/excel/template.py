@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from roster.excel.cells import set_text, write_value
+from roster.excel.cells import cell_text, set_text, write_value
 from roster.excel.layout import BOLD, TITLE_FONT, WRAP, header_row, printable
 from roster.excel.schema import (
     COURSES,
@@ -114,7 +114,7 @@ def _table_sheet(wb: Workbook, table: Table, scenario: Scenario | None, lists: _
     items = _rows(table, scenario)
     for r, item in enumerate(items, start=2):
         for i, column in enumerate(table.columns, start=1):
-            write_value(ws.cell(r, i), _get(item, column.field))
+            write_value(ws.cell(r, i), cell_text(column.kind, _get(item, column.field)))
     last = max(len(items) + 1, FORMATTED_ROWS)
     for i, column in enumerate(table.columns, start=1):
         letter = get_column_letter(i)
@@ -140,7 +140,7 @@ def _settings_sheet(wb: Workbook, scenario: Scenario | None, lists: _Lists) -> N
         set_text(ws.cell(r, 1), setting.label)
         if setting.required:
             ws.cell(r, 1).font = BOLD
-        value = _get(data, setting.path)
+        value = cell_text(setting.kind, _get(data, setting.path))
         cell = ws.cell(r, 2)
         if value is None and setting.nullable and scenario is not None:
             set_text(cell, "ingen")

@@ -1,0 +1,139 @@
+"""Solver families for runs, per-label counts, period hours, weekends, successions, per-date demand
+and over-staffing: each rule binds a tiny scenario (a pair with and without a way out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from factories import doctor, scenario, template
+from roster.models import SolveStatus
+from solver_util import QUIET, on, run, shifts_of
+
+
+def _wants(doc: str, tpl: str, *days: int, weight: int = 10) -> list[dict]:
+    return [{"doctor": doc, "date": f"2026-12-{d:02d}", "template": tpl, "wants": True, "weight": weight}
+            for d in days]
+
+
+def _sc(templates, doctors, end="2026-12-07", **kw):
+    rules = {"weights": QUIET, **kw.pop("rules", {})}
+    return scenario("2026-12-01", end, templates, doctors, rules=rules, **kw)
+
+
+DAY = template("dag", "08:00", "16:00")
+
+
+def test_succession_is_kept_when_someone_else_can_take_it():
+    nights = template("natt", "23:00", "08:00", demand_min=0, demand_max=1)
+    evenings = template("kveld", "16:00", "23:00", demand_min=0, demand_max=1)
+    sc = _sc([nights, evenings], [doctor("a"), doctor("b", share=0)], end="2026-12-02",
+             rules={"forbidden_successions": [{"first": "natt", "then": "kveld"}]},
+             wishes=_wants("a", "natt", 1) + _wants("a", "kveld", 2, weight=5))
+    r = run(sc)
+    assert shifts_of(r, "a") == {"natt/2026-12-01"}  # the stronger wish wins, the succession holds
+    free = run(sc.model_copy(update={"rules": sc.rules.model_copy(update={"forbidden_successions": []})}))
+    assert shifts_of(free, "a") == {"natt/2026-12-01", "kveld/2026-12-02"}
+
+
+def test_succession_with_one_doctor_leaves_an_open_slot():
+    sc = _sc([template("natt", "23:00", "08:00", day_types=["hverdag"]),
+              template("kveld", "16:00", "23:00", active_from="2026-12-02")], [doctor("a")], end="2026-12-02",
+             rules={"forbidden_successions": [{"first": "natt", "then": "kveld"}], "rest_hours_self_employed": 0})
+    assert run(sc, strict=True).stats.status == SolveStatus.INFEASIBLE
+    r = run(sc)
+    assert sum(o.missing for o in r.open_slots) == 1 and {o.date for o in r.open_slots} <= {dt.date(2026, 12, 1),
+                                                                                           dt.date(2026, 12, 2)}
+
+
+def test_night_blocks_of_two():
+    nights = template("natt", "23:00", "08:00", demand_min=0, demand_max=1)
+    sc = _sc([nights], [doctor("a")], rules={"min_consecutive_nights": 2}, wishes=_wants("a", "natt", 4))
+    r = run(sc)
+    assert len(shifts_of(r, "a")) == 2 and "natt/2026-12-04" in shifts_of(r, "a")
+
+
+def test_max_working_days_in_a_row():
+    sc = _sc([DAY], [doctor("a", max_consecutive_days=3), doctor("b", share=0)],
+             wishes=_wants("a", "dag", 1, 2, 3, 4, 5, 6, 7))
+    r = run(sc)
+    assert len(shifts_of(r, "a")) == 6 and "dag/2026-12-04" not in shifts_of(r, "a")
+
+
+def test_max_working_days_alone_leaves_open_slots():
+    sc = _sc([DAY], [doctor("a")], end="2026-12-05", rules={"max_consecutive_days": 4})
+    assert run(sc, strict=True).stats.status == SolveStatus.INFEASIBLE
+    assert sum(o.missing for o in run(sc).open_slots) == 1
+
+
+def _avoid(doc: str, *days: int) -> list[dict]:
+    """A weak wish against each day, so that no shift is taken for free."""
+    return [{"doctor": doc, "date": f"2026-12-{d:02d}", "wants": False, "weight": 1} for d in days]
+
+
+def test_min_working_run():
+    day = template("dag", "08:00", "16:00", demand_min=0, demand_max=1)
+    sc = _sc([day], [doctor("a", min_consecutive_days=3)], wishes=_wants("a", "dag", 4) + _avoid("a", *range(1, 8)))
+    got = shifts_of(run(sc), "a")
+    assert len(got) == 3 and "dag/2026-12-04" in got  # one wished day becomes a run of three
+
+
+def test_min_days_off_fills_a_short_gap():
+    day = template("dag", "08:00", "16:00", demand_min=0, demand_max=1)
+    sc = _sc([day], [doctor("a", min_days_off=3)], wishes=_wants("a", "dag", 2, 4, weight=5) + _avoid("a", *range(1, 8)))
+    assert shifts_of(run(sc), "a") == {"dag/2026-12-02", "dag/2026-12-03", "dag/2026-12-04"}
+
+
+def test_min_days_off_forces_an_open_slot():
+    sc = _sc([DAY], [doctor("a", min_days_off=2)], end="2026-12-03",
+             demand_changes=[{"template": "dag", "date": "2026-12-02", "demand_min": 0, "demand_max": 0}])
+    relaxed = run(sc)
+    assert run(sc, strict=True).stats.status == SolveStatus.INFEASIBLE
+    assert sum(o.missing for o in relaxed.open_slots) == 1
+
+
+def test_shifts_per_label():
+    nights = template("natt", "23:00", "08:00", demand_min=0, demand_max=1)
+    sc = _sc([nights], [doctor("a", max_shifts_by_label={"natt": 2})], wishes=_wants("a", "natt", 1, 3, 5))
+    assert len(shifts_of(run(sc), "a")) == 2
+    none = _sc([DAY], [doctor("a", max_shifts_by_label={"dag": 0}), doctor("b", share=0)], end="2026-12-01",
+               wishes=_wants("a", "dag", 1))
+    assert shifts_of(run(none), "a") == set()
+
+
+def test_period_hours_min_and_max():
+    day = template("dag", "08:00", "16:00", demand_min=0, demand_max=1)
+    low = _sc([day], [doctor("a", min_hours=24)])
+    assert len(shifts_of(run(low), "a")) == 3
+    high = _sc([day], [doctor("a", max_hours=16)], wishes=_wants("a", "dag", 1, 2, 3, 4))
+    assert len(shifts_of(run(high), "a")) == 2
+    impossible = _sc([DAY], [doctor("a", max_hours=16)], end="2026-12-03")
+    assert run(impossible, strict=True).stats.status == SolveStatus.INFEASIBLE
+
+
+def test_weekends():
+    day = template("dag", "08:00", "16:00", demand_min=0, demand_max=1)
+    sc = _sc([day], [doctor("a", max_weekends=1)], end="2026-12-13",
+             wishes=_wants("a", "dag", 5, 6, 12, weight=3) + _wants("a", "dag", 13, weight=1))
+    got = shifts_of(run(sc), "a")
+    assert got in ({"dag/2026-12-05", "dag/2026-12-06"}, {"dag/2026-12-12", "dag/2026-12-13"})
+    assert got == {"dag/2026-12-05", "dag/2026-12-06"}  # 3 + 3 beats 3 + 1
+
+
+def test_demand_change_raises_and_closes():
+    day = template("dag", "08:00", "16:00", demand_min=1, demand_max=1)
+    sc = _sc([day], [doctor("a"), doctor("b")], end="2026-12-02",
+             demand_changes=[{"template": "dag", "date": "2026-12-01", "demand_min": 2},
+                             {"template": "dag", "date": "2026-12-02", "demand_min": 0, "demand_max": 0}])
+    r = run(sc)
+    assert on(r, "dag/2026-12-01") == {"a", "b"} and on(r, "dag/2026-12-02") == set()
+
+
+def test_surplus_weight_keeps_extra_doctors_off():
+    day = template("dag", "08:00", "16:00", demand_min=1, demand_max=3)
+    wishes = _wants("a", "dag", 1, weight=1) + _wants("b", "dag", 1, weight=1) + _wants("c", "dag", 1, weight=1)
+    base = _sc([day], [doctor("a"), doctor("b"), doctor("c")], end="2026-12-01", wishes=wishes)
+    assert len(on(run(base), "dag/2026-12-01")) == 3
+    priced = base.model_copy(update={"rules": base.rules.model_copy(update={
+        "weights": base.rules.weights.model_copy(update={"surplus": 5})})})
+    r = run(priced)
+    assert len(on(r, "dag/2026-12-01")) == 1 and r.stats.terms["leger utover behovet"] == 0
