@@ -1,5 +1,5 @@
 """CP-SAT roster model: builder, one module per constraint family, objective, solution."""
 
-from solver.solve import solve
+from solver.solve import Search, solve
 
-__all__ = ["solve"]
+__all__ = ["Search", "solve"]

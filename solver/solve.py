@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -26,6 +27,23 @@ FIRST_PHASE_SHARE = 0.5  # at most this share of the time limit goes to finding 
 HINT_SHARE = 0.2  # at most this share goes to completing the caller's hint as it stands
 COMPLETE_FIRST_SHARE = 0.5  # of that, at most this share goes to looking for a roster with no open slot
 TRIVIAL_BOUND = 0.0  # every objective term is non-negative, so 0 bounds any roster from below
+
+
+@dataclass(frozen=True)
+class Search:
+    """How CP-SAT searches, not what it solves: the model is the same either way.
+
+    ``subsolvers`` names CP-SAT's full-problem workers for the optimisation (empty: CP-SAT's own
+    portfolio for the worker count). With 2 workers that portfolio has only ``default_lp``; on
+    the Curtois & Qu benchmark ``max_lp`` (every constraint in the LP, more cuts) finds far better
+    rosters and bounds (benchmarks/README.md), while on the Bergen month the default is as good
+    and its LP is cheaper. ``complete_first`` looks for a roster without open slots before one
+    with slack (worth it when a complete roster exists, as in legevakt; time lost where the
+    optimum leaves places open).
+    """
+
+    subsolvers: tuple[str, ...] = ()
+    complete_first: bool = True
 
 
 class Progress(cp_model.CpSolverSolutionCallback):
@@ -111,7 +129,8 @@ class _Canceller:
         return self.stop is not None and self.stop.is_set()
 
 
-def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller) -> tuple[int, cp_model.CpSolver]:
+def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller,
+                  complete_first: bool = True) -> tuple[int, cp_model.CpSolver]:
     """Feasibility only: no objective, no LP, light presolve, stop at the first roster; guided
     by the caller's hint or else by a greedy roster (solver.warmstart).
 
@@ -127,7 +146,7 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
         for pair, v in ctx.x.items():
             model.add_hint(model.get_bool_var_from_proto_index(v.index), pair in chosen)
     started = time.perf_counter()
-    if ctx.short:
+    if ctx.short and complete_first:
         complete = model.clone()
         for v in [*ctx.short.values(), *ctx.uncovered.values()]:
             complete.add(complete.get_int_var_from_proto_index(v.index) == 0)
@@ -196,6 +215,7 @@ def solve(
     hint: Roster | None = None,
     stop: threading.Event | None = None,
     baseline: Baseline | None = None,
+    search: Search = Search(),
 ) -> Roster:
     """The best roster found within `time_limit` seconds. Never raises on infeasibility: the
     roster then has `stats.status` set, no assignments, and the reasons known in `warnings`.
@@ -218,7 +238,7 @@ def solve(
         if hint is not None:
             code, first = _hinted_roster(ctx, hint, HINT_SHARE * remaining(), seed, canceller)
         if hint is None or (code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and not canceller.cancelled):
-            code, first = _first_roster(ctx, FIRST_PHASE_SHARE * remaining(), seed, canceller)
+            code, first = _first_roster(ctx, FIRST_PHASE_SHARE * remaining(), seed, canceller, search.complete_first)
         final: cp_model.CpSolver = first
         optimised = False
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -237,6 +257,7 @@ def solve(
             # 20–30 % instead of ~85 %, with a better bound.
             p.max_presolve_iterations = 1
             p.cp_model_probing_level = 1
+            p.subsolvers.extend(search.subsolvers)
             solver.best_bound_callback = progress.on_bound
             canceller.solver = solver
             second = solver.solve(ctx.model, progress)

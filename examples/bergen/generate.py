@@ -71,12 +71,17 @@ def _month_end(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, 1) - dt.timedelta(days=1)
 
 
-def _stations(scale: int) -> list[dict[str, Any]]:
+def _count(scale: float, n: int) -> int:
+    """``n`` per unit of scale, as a whole number (a benchmark may ask for 1000 doctors: scale 3.39)."""
+    return max(1, round(n * scale))
+
+
+def _stations(scale: float) -> list[dict[str, Any]]:
     out = [
         {"id": "BLV", "name": "Bergen legevakt", "kind": "legevakt",
          "address": "Solheimsgaten 9, 5058 Bergen"},
     ]
-    for i in range(3 * scale):
+    for i in range(_count(scale, 3)):
         sid, name = DISTRICTS[i] if i < len(DISTRICTS) else (f"D{i + 1:02d}", f"Bydelslegevakt {i + 1} (fiktiv)")
         out.append({"id": sid, "name": name, "kind": "bydelslegevakt", "address": ""})
     out.append({"id": "BAK", "name": "Bakvakt spesialist", "kind": "fjernvakt", "address": ""})
@@ -89,14 +94,14 @@ def _tpl(id: str, station: str, label: str, start: str, end: str, days: list[str
             "day_types": days, "demand_min": dmin, "demand_max": dmax, "min_qualified": qualified, **kw}
 
 
-def _templates(stations: list[dict[str, Any]], scale: int) -> list[dict[str, Any]]:
+def _templates(stations: list[dict[str, Any]], scale: float) -> list[dict[str, Any]]:
     """Central clinic dag/kveld/natt plus the children's doctor; district evenings and weekend days;
     a specialist bakvakt round the clock (domain.md: "Bergen", "The pilot")."""
-    k = scale
+    k = _count(scale, 1)
     out = [
-        _tpl("BLV-dag", "BLV", "dag", "08:00", "16:00", ALL_DAYS, 2 * k, 3 * k, k),
-        _tpl("BLV-kveld", "BLV", "kveld", "16:00", "23:00", ALL_DAYS, 2 * k, 3 * k, k),
-        _tpl("BLV-natt", "BLV", "natt", "23:00", "08:00", ALL_DAYS, k, 2 * k, k),
+        _tpl("BLV-dag", "BLV", "dag", "08:00", "16:00", ALL_DAYS, _count(scale, 2), _count(scale, 3), k),
+        _tpl("BLV-kveld", "BLV", "kveld", "16:00", "23:00", ALL_DAYS, _count(scale, 2), _count(scale, 3), k),
+        _tpl("BLV-natt", "BLV", "natt", "23:00", "08:00", ALL_DAYS, k, _count(scale, 2), k),
         _tpl("BLV-barn", "BLV", "barn", "16:00", "23:00", ALL_DAYS, k, k, k, required_skill="barn"),
     ]
     for s in stations:
@@ -141,12 +146,12 @@ def _courses(rng: random.Random, start: dt.date) -> dict[str, str]:
     return {c: (start + dt.timedelta(days=rng.randrange(200, 1100))).isoformat() for c in COURSES}
 
 
-def _doctors(rng: random.Random, scale: int, start: dt.date, districts: list[str]) -> list[dict[str, Any]]:
+def _doctors(rng: random.Random, scale: float, start: dt.date, districts: list[str]) -> list[dict[str, Any]]:
     name = _Names(rng)
     out: list[dict[str, Any]] = []
 
     # Fastleger: self-employed, about a quarter over 60 (domain.md, "Bergen").
-    for i in range(200 * scale):
+    for i in range(_count(scale, 200)):
         home = districts[i % len(districts)]
         age = rng.randint(61, 68) if rng.random() < 0.25 else rng.randint(31, 60)
         d: dict[str, Any] = {
@@ -169,7 +174,7 @@ def _doctors(rng: random.Random, scale: int, start: dt.date, districts: list[str
         out.append(d)
 
     # ALIS: employees in specialist training; qualification derived from months and shifts.
-    for i in range(40 * scale):
+    for i in range(_count(scale, 40)):
         months = rng.randint(6, 60)
         shifts = min(months * 2, rng.randint(0, 70))
         home = districts[i % len(districts)]
@@ -188,7 +193,7 @@ def _doctors(rng: random.Random, scale: int, start: dt.date, districts: list[str
         out.append(d)
 
     # Employed legevakt doctors: larger shares, at the central clinic only.
-    for i in range(30 * scale):
+    for i in range(_count(scale, 30)):
         d = {
             "id": f"lv{i + 1:03d}", "name": name(), "role": "annen",
             "competence": {"specialist_general_practice": rng.random() < 0.5,
@@ -206,7 +211,7 @@ def _doctors(rng: random.Random, scale: int, start: dt.date, districts: list[str
         out.append(d)
 
     # Specialists on call: the bakvakt of the pilot (domain.md, "The pilot"), and only that.
-    for i in range(25 * scale):
+    for i in range(_count(scale, 25)):
         general = rng.random() < 0.4
         d = {
             "id": f"sp{i + 1:03d}", "name": name(), "role": "spesialist",
@@ -340,11 +345,11 @@ def _history(rng: random.Random, scenario: Scenario) -> list[dict[str, Any]]:
     return out
 
 
-def build_bergen_scenario(scale: int = 1, months: int = 1, seed: int = 0,
+def build_bergen_scenario(scale: float = 1, months: int = 1, seed: int = 0,
                           start: dt.date = dt.date(2026, 12, 1)) -> Scenario:
     """The Bergen scenario for ``months`` months from ``start`` (deterministic for a seed)."""
-    if scale < 1 or months < 1:
-        raise ValueError("scale and months must be at least 1")
+    if scale <= 0 or months < 1:
+        raise ValueError("scale must be above 0 and months at least 1")
     rng = random.Random(seed)
     end = _month_end(start, months)
     stations = _stations(scale)
@@ -376,7 +381,7 @@ def build_bergen_scenario(scale: int = 1, months: int = 1, seed: int = 0,
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Skriv Bergen-eksempelet som scenariofil.")
-    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--scale", type=float, default=1)
     parser.add_argument("--months", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("-o", "--out", type=Path, default=SCENARIO_PATH)

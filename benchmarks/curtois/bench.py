@@ -1,0 +1,168 @@
+"""The Curtois & Qu instances solved by the product's own model, scored independently.
+
+    python -m benchmarks.curtois.bench 1-19 --time-limit 60 --seeds 0 1 2
+    python -m benchmarks.curtois.bench 20-24 --time-limit 600 --seeds 0
+
+Each instance becomes a legevakt scenario (``adapter.to_scenario``) and goes through
+``solver.solve``, the same code a Bergen month goes through, with a search setting (``--search``).
+The roster is checked by the legevakt hard-rule checker and re-scored by ``score.score``, which
+shares no code with the model: the objective printed is the scorer's. Per instance and seed:
+objective, the solver's bound, gap to the published optimum, time to the first roster and to
+the best one, status and peak memory of that run's own process; then medians over the seeds and
+how many instances reach the published value or beat the published 10-minute MIP figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+
+import ortools
+
+from .instance import best_known, load
+
+# The benchmark README's comparison figures for 10 minutes of a plain MIP and of the hybrid method
+# (instances 13, 15 and 19; published with the instances).
+MIP_10_MIN = {"Instance13": 500410, "Instance15": 78144, "Instance19": 29968}
+HYBRID = {"Instance13": 3109, "Instance15": 4144, "Instance19": 3974}
+
+SEARCHES = {
+    "max_lp": dict(subsolvers=("max_lp",), complete_first=False),
+    "default": dict(),
+}
+
+
+@dataclass
+class Run:
+    instance: str
+    seed: int
+    staff: int
+    days: int
+    variables: int
+    status: str
+    objective: int | None  # the independent scorer's
+    solver_objective: float | None
+    bound: float | None
+    best_known: int
+    first: float | None
+    best_at: float | None
+    build: float
+    wall: float
+    violations: int  # scorer + checker; must be 0
+    peak_mb: float
+
+    @property
+    def gap(self) -> float | None:
+        """Relative distance of the roster to the published optimum."""
+        return None if self.objective is None else (self.objective - self.best_known) / self.best_known
+
+
+def one_run(name: str, seed: int, time_limit: float, workers: int | None, search: str) -> Run:
+    from roster.check import unexpected_violations
+    from solver import Search, solve
+
+    from .adapter import assignments, to_scenario
+    from .score import score
+
+    instance = load(name)
+    scenario = to_scenario(instance)
+    events = []
+    started = time.perf_counter()
+    roster = solve(scenario, time_limit=time_limit, workers=workers, seed=seed, on_progress=events.append,
+                   search=Search(**SEARCHES[search]))
+    wall = time.perf_counter() - started
+    s = roster.stats
+    scored = score(instance, assignments(roster.assignments)) if roster.assignments or s.objective is not None else None
+    violations = (len(scored.violations) if scored else 0) + len(unexpected_violations(scenario, roster))
+    best_at = None
+    if events:
+        final = events[-1].objective
+        best_at = next(e.elapsed for e in events if e.objective <= final + 1e-9)
+    return Run(instance.name, seed, len(instance.staff), instance.horizon, s.variables, s.status.value,
+               scored.objective if scored else None, s.objective, s.bound, best_known()[instance.name][0],
+               s.first_feasible_time, best_at, s.build_time, wall, violations,
+               resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def _instances(spec: list[str]) -> list[str]:
+    out = []
+    for part in spec:
+        lo, _, hi = part.partition("-")
+        out += [f"Instance{i}" for i in range(int(lo), int(hi or lo) + 1)]
+    return out
+
+
+def _fmt(x: float | None, spec: str) -> str:
+    return "–" if x is None else format(x, spec)
+
+
+def _median(xs: list[float | None]) -> float | None:
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def report(runs: list[Run]) -> None:
+    print("| instance | seed | staff | days | variables | objective | bound | published | gap | first s | best s | "
+          "build s | status | violations | peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in runs:
+        gap = None if r.gap is None else 100 * r.gap
+        print(f"| {r.instance} | {r.seed} | {r.staff} | {r.days} | {r.variables} | {_fmt(r.objective, 'd')} | "
+              f"{_fmt(r.bound, '.0f')} | {r.best_known} | {_fmt(gap, '.1f')} % | {_fmt(r.first, '.1f')} | "
+              f"{_fmt(r.best_at, '.1f')} | {r.build:.1f} | {r.status} | {r.violations} | {r.peak_mb:.0f} |")
+    print("\nMedians over the seeds:\n")
+    print("| instance | objective | published | gap | reaches published | beats 10-min MIP | hybrid | first s | best s |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    names = list(dict.fromkeys(r.instance for r in runs))
+    reached = 0
+    for name in names:
+        rs = [r for r in runs if r.instance == name]
+        obj = _median([r.objective for r in rs])
+        gap = _median([None if r.gap is None else 100 * r.gap for r in rs])
+        hit = sum(r.objective == r.best_known for r in rs)
+        reached += obj is not None and obj <= rs[0].best_known
+        mip = MIP_10_MIN.get(name)
+        beats = "–" if mip is None or obj is None else ("yes" if obj < mip else "no")
+        print(f"| {name} | {_fmt(obj, '.0f')} | {rs[0].best_known} | {_fmt(gap, '.1f')} % | {hit}/{len(rs)} | {beats} | "
+              f"{HYBRID.get(name, '–')} | {_fmt(_median([r.first for r in rs]), '.1f')} | "
+              f"{_fmt(_median([r.best_at for r in rs]), '.1f')} |")
+    print(f"\n{reached} of {len(names)} instances reach the published optimum (median over seeds); "
+          f"rosters with violations: {sum(r.violations > 0 for r in runs)}.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("instances", nargs="+", help="numbers or ranges: 1-12 15 19")
+    ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0])
+    ap.add_argument("--workers", type=int, default=None, help="default: the core count")
+    ap.add_argument("--search", choices=sorted(SEARCHES), default="max_lp")
+    ap.add_argument("--json", help="also write the runs to this file")
+    args = ap.parse_args(argv)
+    print(f"machine: {os.cpu_count()} cores, OR-Tools {ortools.__version__}, Python {sys.version.split()[0]}, "
+          f"time limit {args.time_limit:.0f} s, workers {args.workers or os.cpu_count()}, search {args.search}",
+          flush=True)
+    runs = []
+    started = time.perf_counter()
+    for name in _instances(args.instances):
+        for seed in args.seeds:
+            with ProcessPoolExecutor(max_workers=1) as pool:  # a fresh process: its own peak memory
+                run = pool.submit(one_run, name, seed, args.time_limit, args.workers, args.search).result()
+            runs.append(run)
+            print(f"  {name} seed {seed}: {run.objective} (published {run.best_known}), {run.status}, "
+                  f"{time.perf_counter() - started:.0f} s", flush=True)
+    report(runs)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump([asdict(r) for r in runs], f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
