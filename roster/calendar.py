@@ -101,7 +101,11 @@ class HolidayCalendar:
 
 @dataclass(frozen=True, slots=True)
 class ShiftInstance:
-    """One template on one day, with its real times and burden."""
+    """One template on one day, with its real times and burden.
+
+    ``start_utc``/``end_utc`` are the same instants in UTC: the solver compares and sorts shift
+    times per (doctor, shift) pair, and converting each time there was a large share of a build.
+    """
 
     key: str
     template: str
@@ -110,6 +114,8 @@ class ShiftInstance:
     date: dt.date
     start: dt.datetime
     end: dt.datetime
+    start_utc: dt.datetime
+    end_utc: dt.datetime
     hours: float
     day_type: DayType
     duty: DutyKind
@@ -249,6 +255,7 @@ def expand(scenario: Scenario, calendar: HolidayCalendar | None = None) -> list[
             demand_min, demand_max, min_qualified = (
                 change.staffing(tpl) if change else (tpl.demand_min, tpl.demand_max, tpl.min_qualified)
             )
+            start_utc, end_utc = start.astimezone(UTC), end.astimezone(UTC)
             out.append(
                 ShiftInstance(
                     key=shift_key(tpl.id, day),
@@ -258,6 +265,8 @@ def expand(scenario: Scenario, calendar: HolidayCalendar | None = None) -> list[
                     date=day,
                     start=start,
                     end=end,
+                    start_utc=start_utc,
+                    end_utc=end_utc,
                     hours=real_hours(start, end),
                     day_type=day_type,
                     duty=tpl.duty,
