@@ -6,6 +6,7 @@ pair the eligibility rules already forbid, so the model only holds what could be
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from roster.calendar import OSLO, UTC, ShiftIndex, ShiftInstance
+from roster.calendar import OSLO, UTC, ShiftIndex, ShiftInstance, local
 from roster.eligibility import Eligibility
-from roster.models import Doctor, DutyKind, Employment, Roster, Scenario
+from roster.models import Doctor, DutyKind, Employment, Roster, Scenario, ShiftTemplate
 
 if TYPE_CHECKING:
     from solver.bakvakt import Cover
@@ -178,36 +179,64 @@ class ModelContext:
     def create_variables(self) -> None:
         """One boolean per eligible (doctor, shift) pair.
 
-        Static filters per template (station, label, bakvakt ability, skill) run first; the
-        date-dependent ones (courses, absences, exemptions) only for doctors they can affect.
+        Static filters per template (station, label, bakvakt ability, skill) run first. The dated
+        ones (courses, absences, exemptions) are found per doctor by bisecting the shifts with each
+        interval the doctor is away, exactly the pairs ``Eligibility.blocks`` would refuse (tested);
+        only explain mode asks it for the reasons, one group each.
         """
         elig = self.eligibility
-        by_template: dict[str, list[Doctor]] = {}
-        for tpl in self.scenario.templates:
-            by_template[tpl.id] = [d for d in self.scenario.doctors if self.statically_allowed(d, tpl.id)]
-        last_end = self.scenario.period.end + dt.timedelta(days=1)  # a night ends the day after
-        dated = {
-            d.id
-            for d in self.scenario.doctors
-            if d.exemptions or d.id in elig.absences or any(expiry < last_end for expiry in d.courses.values())
-        }
-        for s in self.shifts:
-            self.by_shift[s.key] = []
+        rules = self.scenario.rules
+        shifts = self.shifts
+        starts = [s.start_utc for s in shifts]  # sorted: shifts are in start order
+        longest = max((s.end_utc - s.start_utc for s in shifts), default=dt.timedelta(0))
+        first, last = self.scenario.period.start, self.scenario.period.end
+        one_day = dt.timedelta(days=1)
+
+        def meeting(a: dt.datetime, b: dt.datetime) -> list[ShiftInstance]:
+            """The shifts that overlap [a, b)."""
+            lo = bisect.bisect_right(starts, a - longest)
+            return [s for s in shifts[lo : bisect.bisect_left(starts, b, lo)] if a < s.end_utc]
+
+        blocked: dict[str, set[str]] = {}  # doctor → keys of the shifts a dated reason blocks
+        for d in self.scenario.doctors:
+            keys: set[str] = set()
+            cut = min(d.courses.values(), default=None)
+            if cut is not None and cut <= last:  # an expiry before a shift's end date (Oslo time)
+                keys.update(s.key for s in shifts if cut < s.end.date())
+            for a, b, _, _ in elig.absences.get(d.id, ()):
+                keys.update(s.key for s in meeting(a, b))
+            if d.exemptions:
+                for i in range((last - first).days + 3):  # the day before the period to the day after
+                    day = first + (i - 1) * one_day
+                    if any(e.covers(day) for e in d.exemptions):
+                        window = local(day, rules.exemption_start), local(day + one_day, rules.exemption_end)
+                        keys.update(s.key for s in meeting(utc(window[0]), utc(window[1])))
+            if keys:
+                blocked[d.id] = keys
+
+        by_template = {tpl.id: [d for d in self.scenario.doctors if self.statically_allowed(d, tpl)]
+                       for tpl in self.scenario.templates}
+        no_keys: set[str] = set()
+        for s in shifts:
+            on_shift = self.by_shift[s.key] = []
             for d in by_template[s.template]:
-                blocks = elig.blocks(d, s) if d.id in dated else []
-                if blocks and not self.explain:
-                    continue
+                blocks = []
+                if s.key in blocked.get(d.id, no_keys):
+                    if not self.explain:
+                        continue
+                    blocks = elig.blocks(d, s)
                 v = self.model.new_bool_var(f"x[{d.id},{s.key}]")
                 for b in blocks:
                     self.add(v == 0, (b.code, b.subject))
                 self.x[(d.id, s.key)] = v
                 self.by_doctor.setdefault(d.id, []).append((s, v))
-                self.by_shift[s.key].append((d.id, v))
+                on_shift.append((d.id, v))
         for d in self.scenario.doctors:
             self.by_doctor.setdefault(d.id, [])
 
-    def statically_allowed(self, doctor: Doctor, template_id: str) -> bool:
-        t = self.scenario.template(template_id)
+    def statically_allowed(self, doctor: Doctor, template: ShiftTemplate | str) -> bool:
+        """Station, label, bakvakt ability and skill; takes the template or its id."""
+        t = self.scenario.template(template) if isinstance(template, str) else template
         if doctor.stations and t.station not in doctor.stations:
             return False
         if doctor.shift_labels and t.label not in doctor.shift_labels:
