@@ -12,7 +12,12 @@ def add_spacing(ctx: ModelContext) -> None:
     """Soft (`spacing`): in every window of `spacing_target_days` (4) consecutive dates a doctor's
     shifts beyond the first are penalised, graded so that a third costs more than a second
     (1 for two, 3 for three …). Assumed default: GPs carry a practice beside legevakt, and SFS
-    2305 pkt 7.4 prefers more than the minimum rest (domain.md "GPs' duty")."""
+    2305 pkt 7.4 prefers more than the minimum rest (domain.md "GPs' duty").
+
+    One variable per window, at least busy − 1 and 2·busy − 3: the cost 0, 0, 1, 3, 5 … for 0, 1,
+    2, 3, 4 … shifts. Its upper bound 2n − 3 is that cost with a shift on each of the window's n
+    possible dates (so, as with the earlier two-variable form, at most n shifts in the window).
+    """
     k = ctx.scenario.rules.spacing_target_days
     if ctx.weight("spacing") <= 0 or k < 2:
         return
@@ -23,11 +28,12 @@ def add_spacing(ctx: ModelContext) -> None:
         counts = ctx.day_counts(doctor_id)
         for window in windows:
             days = [counts[d] for d in window if d in counts]
+            if len(days) < 2:
+                continue
             busy = cp_model.LinearExpr.sum(days)
-            for extra in (1, 2):  # shifts beyond the first, then beyond the second
-                if len(days) > extra:
-                    e = m.new_int_var(0, len(days) - extra, f"crowded[{doctor_id},{window[0]},{extra}]")
-                    m.add(e >= busy - extra)
-                    terms.append(e)
+            e = m.new_int_var(0, 2 * len(days) - 3, f"crowded[{doctor_id},{window[0]}]")
+            m.add(e >= busy - 1)
+            m.add(e >= 2 * busy - 3)
+            terms.append(e)
     if terms:
-        ctx.add_penalty("spacing", OBJ_SCALE * sum(terms))
+        ctx.add_penalty("spacing", OBJ_SCALE * cp_model.LinearExpr.sum(terms))

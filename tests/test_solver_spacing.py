@@ -1,0 +1,14 @@
+"""The spacing cost per window: 0, 0, 1, 3, 5 for 0 to 4 shifts in one window of four dates."""
+
+import pytest
+
+from factories import doctor, scenario, template
+from solver_util import QUIET, run
+
+
+@pytest.mark.parametrize(("shifts", "cost"), [(0, 0), (1, 0), (2, 1), (3, 3), (4, 5)])
+def test_spacing_cost_grows_with_each_shift_in_the_window(shifts, cost):
+    tpl = template("dag", "08:00", "16:00", demand_min=0)
+    sc = scenario("2026-12-01", "2026-12-04", [tpl], [doctor("a", min_shifts=shifts, max_shifts=shifts)],
+                  rules={"spacing_target_days": 4, "weights": {**QUIET, "spacing": 5}})
+    assert run(sc).stats.terms.get("vakter tett i tett", 0) == 5 * cost
