@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
 
-from roster.calendar import ShiftInstance, local
+from roster.calendar import UTC, ShiftInstance, local
 from roster.models import Employment
-from solver.context import ModelContext, utc
+from solver.context import ModelContext
 
 Item = tuple[ShiftInstance, cp_model.IntVar]
 
@@ -78,21 +78,22 @@ def add_weekly_rest(ctx: ModelContext) -> None:
     """
     r = ctx.scenario.rules
     period = ctx.scenario.period
-    need = dt.timedelta(hours=r.weekly_rest_hours_employee)
+    need = round(r.weekly_rest_hours_employee * 3600)  # times in whole UTC seconds: cheap to hash and compare
     starts = [d for d in period.days() if d + dt.timedelta(days=6) <= period.end]
-    windows = [(utc(local(d, dt.time(0))), utc(local(d + dt.timedelta(days=7), dt.time(0)))) for d in starts]
+    windows = [(_seconds(local(d, dt.time(0))), _seconds(local(d + dt.timedelta(days=7), dt.time(0)))) for d in starts]
+    times = {s.key: (_seconds(s.start_utc), _seconds(s.end_utc)) for s in ctx.shifts}
     for doctor_id, items in ctx.by_doctor.items():
         if ctx.doctors[doctor_id].employment != Employment.EMPLOYEE:
             continue
-        work = sorted(((s.start_utc, s.end_utc, v) for s, v in items if ctx.counts_as_work(s)), key=lambda w: w[0])
+        work = sorted(((*times[s.key], v) for s, v in items if ctx.counts_as_work(s)), key=lambda w: w[0])
         if not work:
             continue
         work_starts = [a for a, _, _ in work]
         ends = sorted({b for _, b, _ in work})
         longest = max(b - a for a, b, _ in work)  # a shift meeting [t, t + need) starts after t − longest
-        free: dict[dt.datetime, cp_model.IntVar | int] = {}
+        free: dict[int, cp_model.IntVar | int] = {}
 
-        def free_from(t: dt.datetime) -> cp_model.IntVar | int:
+        def free_from(t: int) -> cp_model.IntVar | int:
             if t not in free:
                 lo = bisect.bisect_right(work_starts, t - longest)
                 hi = bisect.bisect_left(work_starts, t + need, lo)
@@ -100,7 +101,7 @@ def add_weekly_rest(ctx: ModelContext) -> None:
                 if not busy:
                     free[t] = 1
                 else:
-                    f = ctx.model.new_bool_var(f"free35[{doctor_id},{t:%Y%m%d%H%M}]")
+                    f = ctx.model.new_bool_var(f"free35[{doctor_id},{dt.datetime.fromtimestamp(t, UTC):%Y%m%d%H%M}]")
                     ctx.model.add(cp_model.LinearExpr.sum(busy) == 0).only_enforce_if(f)
                     free[t] = f
             return free[t]
@@ -112,6 +113,10 @@ def add_weekly_rest(ctx: ModelContext) -> None:
             if any(isinstance(o, int) for o in options):
                 continue
             ctx.guard(ctx.model.add_bool_or(options), ("ukehvile", doctor_id))
+
+
+def _seconds(t: dt.datetime) -> int:
+    return int(t.timestamp())
 
 
 def add_successions(ctx: ModelContext) -> None:
