@@ -131,35 +131,66 @@ class _Canceller:
 
 def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller,
                   complete_first: bool = True) -> tuple[int, cp_model.CpSolver]:
-    """Feasibility only: no objective, no LP, light presolve, stop at the first roster; guided
-    by the caller's hint or else by a greedy roster (solver.warmstart).
+    """The greedy roster (solver.warmstart) with every assignment fixed and the other variables
+    at their best: presolve removes nearly everything, so this takes ~1 s on the Bergen month and
+    ~6 s at 1000 doctors × 3 months, where a search guided by the same roster found none in a
+    minute. The caller's hint instead was already tried as it stands (``_hinted_roster``).
 
-    In default mode a complete roster (no open slot, no hour without bakvakt) is tried first: on the Bergen month it takes
-    ~3 s, while a search that may leave slots open stops at a roster with several, which the
-    optimisation then spends 20–30 s filling. Only when no complete roster turns up within
-    ``COMPLETE_FIRST_SHARE`` of the limit does the search allow open slots.
+    Otherwise (the roster breaks a rule the greedy does not build for, or it has open slots while
+    ``complete_first``) a search guided by the hint: no objective, no LP, light presolve, stop at
+    the first roster. In default mode it looks for a complete roster first (no open slot, no hour
+    without bakvakt; ~3 s on the Bergen month), as one that may leave slots open stops at a
+    roster with several, which the optimisation then spends 20–30 s filling; only when none turns
+    up within ``COMPLETE_FIRST_SHARE`` of the limit are open slots allowed (or the fixed roster
+    taken). The model is changed in place and restored: a clone costs ~300 MB at 1000 doctors.
     """
-    model = ctx.model.clone()
-    model.clear_objective()
-    if not model.proto.solution_hint.vars:
-        chosen = greedy_assignment(ctx)
-        for pair, v in ctx.x.items():
-            model.add_hint(model.get_bool_var_from_proto_index(v.index), pair in chosen)
     started = time.perf_counter()
-    if ctx.short and complete_first:
-        complete = model.clone()
-        for v in [*ctx.short.values(), *ctx.uncovered.values()]:
-            complete.add(complete.get_int_var_from_proto_index(v.index) == 0)
-        code, solver = _feasibility(complete, COMPLETE_FIRST_SHARE * limit, seed, canceller)
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) or canceller.cancelled:
+    model, proto = ctx.model, ctx.model.proto
+    found = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    slack = [*ctx.short.values(), *ctx.uncovered.values()]
+    fallback: tuple[int, cp_model.CpSolver] | None = None
+    if not proto.solution_hint.vars:
+        chosen = greedy_assignment(ctx)
+        proto.solution_hint.vars.extend([v.index for v in ctx.x.values()])
+        proto.solution_hint.values.extend([int(pair in chosen) for pair in ctx.x])
+        code, solver = _feasibility(model, limit, seed, canceller, fixed=True)
+        if canceller.cancelled or (code in found and not (complete_first and any(map(solver.value, slack)))):
             return code, solver
-    return _feasibility(model, limit - (time.perf_counter() - started), seed, canceller)
+        if code in found:
+            fallback = code, solver
+
+    def left() -> float:
+        return limit - (time.perf_counter() - started)
+
+    objective = type(proto.objective)()
+    objective.copy_from(proto.objective)
+    had_objective = model.has_objective()
+    model.clear_objective()
+    try:
+        if slack and complete_first:
+            domains = [proto.variables[v.index].domain for v in slack]
+            saved = [list(d) for d in domains]
+            for d in domains:
+                d.clear()
+                d.extend([0, 0])
+            try:
+                code, solver = _feasibility(model, COMPLETE_FIRST_SHARE * left(), seed, canceller)
+            finally:
+                for d, values in zip(domains, saved):
+                    d.clear()
+                    d.extend(values)
+            if code in found or canceller.cancelled:
+                return code, solver
+        return fallback or _feasibility(model, left(), seed, canceller)
+    finally:
+        if had_objective:
+            proto.objective.copy_from(objective)
 
 
 def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int,
                    canceller: _Canceller) -> tuple[int, cp_model.CpSolver]:
-    """The caller's roster as it stands, with every other variable at its best: assignments fixed,
-    so presolve removes them and this takes well under a second on the Bergen month.
+    """The caller's roster as it stands, with every other variable at its best: assignments fixed
+    to the hint, so presolve removes them and this takes well under a second on the Bergen month.
 
     A re-plan's hint (the published roster minus what became impossible) is usually feasible
     with open slots; the feasibility pass, guided but not bound by the hint, wanders off it, and
@@ -167,31 +198,27 @@ def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int,
     night re-planned in 10 s left 5 needless changes). Infeasible (a hard rule now broken): the
     usual first pass runs instead.
     """
-    model = ctx.model.clone()
-    chosen = {(a.doctor, a.shift) for a in hint.assignments}
-    for pair, v in ctx.x.items():
-        model.add(model.get_bool_var_from_proto_index(v.index) == (pair in chosen))
+    ctx.add_hint(hint)
+    return _feasibility(ctx.model, limit, seed, canceller, fixed=True)
+
+
+def _feasibility(model: cp_model.CpModel, limit: float, seed: int, canceller: _Canceller,
+                 fixed: bool = False) -> tuple[int, cp_model.CpSolver]:
+    """One worker, one presolve pass, no probing or symmetry. ``fixed``: every hinted variable held
+    at its hint and the rest optimised; otherwise stop at the first roster, without LP."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(0.1, limit)
     p.num_workers = 1
     p.random_seed = seed
-    p.max_presolve_iterations = 1
-    canceller.solver = solver
-    return solver.solve(model), solver
-
-
-def _feasibility(model: cp_model.CpModel, limit: float, seed: int, canceller: _Canceller) -> tuple[int, cp_model.CpSolver]:
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.max_time_in_seconds = max(0.1, limit)
-    p.num_workers = 1
-    p.random_seed = seed
-    p.stop_after_first_solution = True
-    p.linearization_level = 0
     p.max_presolve_iterations = 1
     p.cp_model_probing_level = 0
     p.symmetry_level = 0
+    if fixed:
+        p.fix_variables_to_their_hinted_value = True
+    else:
+        p.stop_after_first_solution = True
+        p.linearization_level = 0
     canceller.solver = solver
     return solver.solve(model), solver
 
@@ -199,9 +226,9 @@ def _feasibility(model: cp_model.CpModel, limit: float, seed: int, canceller: _C
 def _warm_start(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
     """A complete hint (every variable), so CP-SAT takes it as its first solution unchanged."""
     ctx.model.clear_hints()
-    for i in range(len(ctx.model.proto.variables)):
-        var = ctx.model.get_int_var_from_proto_index(i)
-        ctx.model.add_hint(var, solver.value(var))
+    hint = ctx.model.proto.solution_hint
+    hint.vars.extend(range(len(ctx.model.proto.variables)))
+    hint.values.extend(solver.response_proto.solution)
 
 
 def solve(
