@@ -38,9 +38,10 @@ def add_shifts_per_7_days(ctx: ModelContext) -> None:
     limit = ctx.scenario.rules.max_shifts_per_7_days
     if limit is None:
         return
+    windows = date_windows(ctx, 7)
     for doctor_id in ctx.by_doctor:
         counts = ctx.day_counts(doctor_id)
-        for window in date_windows(ctx, 7):
+        for window in windows:
             days = [counts[d] for d in window if d in counts]
             if len(days) > limit:
                 ctx.add(cp_model.LinearExpr.sum(days) <= limit, ("uke-vakter", doctor_id))
@@ -57,9 +58,10 @@ def add_hours_per_7_days(ctx: ModelContext) -> None:
         return
     cap = math.floor(r.max_hours_per_7_days * HOURS_SCALE + 1e-6)
     weight = {s.key: math.ceil(work_hours(ctx, s) * HOURS_SCALE - 1e-6) for s in ctx.shifts}
+    windows = date_windows(ctx, 7)
     for doctor_id, items in ctx.by_doctor.items():
         by_date = _per_date(items)
-        for window in date_windows(ctx, 7):
+        for window in windows:
             terms = [(weight[s.key], v) for d in window for s, v in by_date.get(d, ())]
             heaviest = sorted((w for w, _ in terms), reverse=True)[: r.max_shifts_per_7_days]
             if sum(heaviest) > cap:
