@@ -63,3 +63,23 @@ def test_greedy_roster_breaks_no_rule_it_builds_for(sc: Scenario):
     assume(all(pair in ctx.x for pair in pinned) and _broken(sc, pinned) == [])
     assume(all(ctx.qualified[d] for d, _ in pinned))  # an unqualified pin's bakvakt comes later
     assert _broken(sc, greedy_assignment(ctx)) == []
+
+
+def test_first_roster_looks_past_a_greedy_open_slot_and_restores_the_model():
+    """The greedy gives a the day (a comes first) and then nobody may take the evening; the
+    complete search swaps them. Objective and slack domains are as built afterwards."""
+    from solver.solve import _Canceller, _first_roster
+
+    sc = scenario("2026-12-01", "2026-12-01", [template("dag", "08:00", "16:00"), template("kveld", "16:00", "23:00")],
+                  [doctor("a"), doctor("b", shift_labels=["dag"])])
+    ctx = build_model(sc)
+    assert ("b", "dag/2026-12-01") not in greedy_assignment(ctx)
+    proto = ctx.model.proto
+    built = (list(proto.objective.vars), list(proto.objective.coeffs),
+             [list(proto.variables[v.index].domain) for v in ctx.short.values()])
+    with _Canceller(None) as canceller:
+        _, solver = _first_roster(ctx, 5, 0, canceller)
+    assert sum(solver.value(v) for v in ctx.short.values()) == 0
+    assert solver.boolean_value(ctx.x[("b", "dag/2026-12-01")])
+    assert (list(proto.objective.vars), list(proto.objective.coeffs),
+            [list(proto.variables[v.index].domain) for v in ctx.short.values()]) == built
