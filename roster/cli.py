@@ -17,7 +17,7 @@ from rich.live import Live
 from rich.markup import escape
 from rich.text import Text
 
-from roster.models import ProgressEvent, Roster, Scenario
+from roster.models import Explanation, ProgressEvent, Roster, Scenario
 from roster.scenario_io import InputError, load_roster, load_scenario
 
 EXIT_OK = 0
@@ -103,6 +103,20 @@ def _solve_live(scenario: Scenario, **options: object) -> Roster:
     return roster
 
 
+def _explain_live(scenario: Scenario, time_limit: float) -> Explanation:
+    """Why no complete roster exists, with the current step on a live line."""
+    from solver.explain import explain
+
+    started = time.monotonic()
+    step = Text("Forklarer …", style="cyan")
+
+    def show(message: str) -> None:
+        step.plain = f"Forklarer … {time.monotonic() - started:5.1f} s  {message}"
+
+    with Live(step, console=console, refresh_per_second=4, transient=True):
+        return explain(scenario, time_limit=time_limit, on_step=show).to_model()
+
+
 @app.command()
 def solve(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
@@ -112,11 +126,15 @@ def solve(
     seed: Annotated[int, typer.Option("--seed", help="Frø for søket (samme frø, samme vaktplan med 1 tråd)")] = 0,
     strict: Annotated[bool, typer.Option("--strict", help="Ingen åpne vakter eller timer uten bakvakt tillatt")] = False,
     hint: Annotated[Path | None, typer.Option("--hint", metavar="ROSTER", help="Start søket fra en tidligere vaktplan (roster.json eller .xlsx), f.eks. ved ny planlegging etter sykefravær")] = None,
+    explain_time: Annotated[float, typer.Option("--explain-time", min=0, help="Sekunder til å forklare åpne vakter eller en umulig plan (0: ikke forklar)")] = 60.0,
 ) -> None:
-    """Lag en vaktplan og skriv roster.json, roster.csv, summary.txt, history_out.json og roster.xlsx."""
+    """Lag en vaktplan og skriv roster.json, roster.csv, summary.txt, history_out.json og roster.xlsx.
+
+    Blir noen vakter åpne (eller er planen umulig med --strict), forklarer programmet hvilke krav
+    som står mot hverandre og hva som ville løst det."""
     from roster.check import format_report, unexpected_violations
     from roster.metrics import doctor_metrics
-    from roster.output import has_roster, summary_renderables, write_outputs
+    from roster.output import explanation_text, has_roster, summary_renderables, write_outputs
 
     scenario = _load(scenario_path)
     try:
@@ -127,7 +145,11 @@ def solve(
     if not has_roster(roster):
         console.print(Group(*summary_renderables(scenario, roster, [])))
         console.print("[bold red]Fant ingen vaktplan.[/] Ingen filer er skrevet.")
+        if strict and roster.stats is not None and roster.stats.status.value == "infeasible" and explain_time > 0:
+            console.print(explanation_text(_explain_live(scenario, explain_time)), markup=False, highlight=False)
         raise typer.Exit(EXIT_NO_ROSTER)
+    if (roster.open_slots or roster.uncovered_bakvakt) and explain_time > 0:
+        roster = roster.model_copy(update={"explanation": _explain_live(scenario, explain_time)})
 
     violations = unexpected_violations(scenario, roster)
     if violations:
@@ -147,6 +169,23 @@ def solve(
     console.print("Skrev " + ", ".join(str(p) for p in written), highlight=False)
     if strict and (roster.open_slots or roster.uncovered_bakvakt):
         raise typer.Exit(EXIT_VIOLATIONS)
+
+
+@app.command()
+def explain(
+    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
+    time_limit: Annotated[float, typer.Option("--time-limit", min=1, help="Tidsgrense i sekunder")] = 120.0,
+) -> None:
+    """Forklar hvorfor ingen fullstendig vaktplan finnes: krav som står mot hverandre, og kontrollerte
+    endringer som løser dem (0 = en fullstendig plan er mulig, 1 = konflikter, 3 = ukjent innen tidsgrensen)."""
+    from roster.output import explanation_text
+
+    ex = _explain_live(_load(scenario_path), time_limit)
+    console.print(explanation_text(ex), markup=False, highlight=False)
+    if ex.status == "konflikter":
+        raise typer.Exit(EXIT_VIOLATIONS)
+    if ex.status == "ukjent":
+        raise typer.Exit(EXIT_NO_ROSTER)
 
 
 @app.command()

@@ -21,7 +21,10 @@ MUNICIPAL_GP_YEARS_REQUIRED = 1.0  # §7: ... one year as a municipal GP
 @dataclass(frozen=True)
 class Block:
     """A dated reason a doctor cannot take a shift: ``code`` is the hard rule (kurs, fravær,
-    fritak), ``subject`` names the one course, absence (index in the scenario) or exemption."""
+    fritak), ``subject`` names the one course (``doctor/course``: renewing it lifts every shift
+    it blocks), or the absence (``index@shift``, index in the scenario) or exemption
+    (``doctor/index@shift``) and the one shift it keeps the doctor off: asking a doctor to work
+    one shift of a holiday lifts that and nothing else."""
 
     code: str
     subject: str
@@ -122,9 +125,9 @@ class Eligibility:
                 out.append(Block("kurs", f"{doctor.id}/{course}", f"kurset «{course}» gikk ut {expiry:%d.%m.%Y}"))
         for s, e, kind, i in self.absences.get(doctor.id, ()):
             if shift.overlaps(s, e):
-                out.append(Block("fravær", str(i), f"fravær ({kind})"))
+                out.append(Block("fravær", f"{i}@{shift.key}", f"fravær ({kind})"))
         for i in self.exemptions_touched(doctor, shift):
-            out.append(Block("fritak", f"{doctor.id}/{i}", "fritatt for vakt 16–08"))
+            out.append(Block("fritak", f"{doctor.id}/{i}@{shift.key}", "fritatt for vakt 16–08"))
         return out
 
     def reason(self, doctor: Doctor, shift: ShiftInstance) -> str | None:

@@ -579,6 +579,26 @@ class SolveStats(Model):
     constraints: int = 0
 
 
+class Clash(Model):
+    """Requirements that cannot all hold (solver.explain), in Norwegian, and the changes the
+    solver verified would resolve the clash, each on its own (most preferred first)."""
+
+    summary: str
+    requirements: list[str] = Field(default_factory=list)
+    fixes: list[str] = Field(default_factory=list)
+    minimal: bool = Field(True, description="False when a time limit stopped the shrinking")
+
+
+class Explanation(Model):
+    """Why no complete roster (no open slot, no hour without bakvakt) exists."""
+
+    status: str = Field(description="mulig, konflikter or ukjent")
+    clashes: list[Clash] = Field(default_factory=list)
+    verified: bool | None = Field(None, description="the first fix of every clash, together, gives a complete roster")
+    complete: bool = Field(True, description="False when the search stopped before every clash was found")
+    seconds: float = 0.0
+
+
 class Roster(Model):
     """Assignments for a scenario's period, with open slots and, when solved here, the figures."""
 
@@ -591,6 +611,7 @@ class Roster(Model):
     )
     stats: SolveStats | None = None
     warnings: list[str] = Field(default_factory=list, description="Norwegian notes for the manager")
+    explanation: Explanation | None = Field(None, description="why the open slots could not be filled")
 
     def by_doctor(self) -> dict[str, list[Assignment]]:
         out: dict[str, list[Assignment]] = {}

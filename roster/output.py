@@ -19,8 +19,9 @@ from rich.text import Text
 
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
 from roster.metrics import DoctorMetrics, doctor_metrics, history_out
-from roster.models import Roster, Scenario, SolveStatus, shift_key
+from roster.models import Explanation, Roster, Scenario, SolveStatus, shift_key
 
+FIXES_SHOWN = 6  # fixes listed per clash; the rest are counted
 CSV_HEADER = ["dato", "ukedag", "stasjon", "vakt", "start", "slutt", "timer", "lege_id", "lege"]
 OPEN_SLOT_NAME = "ÅPEN VAKT"
 
@@ -31,6 +32,37 @@ STATUS_TEXT = {
     SolveStatus.UNKNOWN: "ukjent: fant ingen vaktplan innen tidsgrensen",
     SolveStatus.MODEL_INVALID: "modellfeil (programfeil)",
 }
+
+
+def explanation_text(ex: Explanation) -> str:
+    """The explanation of why no complete roster exists (solver.explain) as Norwegian text."""
+    if ex.status == "mulig":
+        return "En fullstendig vaktplan er mulig: ingen krav står mot hverandre."
+    if ex.status == "ukjent":
+        return "Fant ingen forklaring innen tidsgrensen (verken en plan eller et bevis på at det er umulig)."
+    n = len(ex.clashes)
+    lines = [f"Ingen fullstendig vaktplan er mulig. Fant {n} konflikt{'er' if n != 1 else ''} mellom krav:"]
+    for i, c in enumerate(ex.clashes, start=1):
+        lines.append(f"\n{i}. {c.summary}")
+        if not c.minimal:
+            lines.append("   (tidsgrensen stoppet forenklingen: konflikten kan ha med et krav for mye)")
+        if c.fixes:
+            lines.append("   Dette løser konflikten (kontrollert av løseren), hver for seg:")
+            lines += [f"   - {f}" for f in c.fixes[:FIXES_SHOWN]]
+            if len(c.fixes) > FIXES_SHOWN:
+                lines.append(f"   - … og {len(c.fixes) - FIXES_SHOWN} andre endringer")
+        else:
+            lines.append("   Ingen av kravene kan lempes her (lov eller forskrift).")
+    if ex.verified:
+        lines.append("\nMed den første endringen under hver konflikt finnes en fullstendig vaktplan (kontrollert "
+                     "ved å løse på nytt med alle endringene).")
+    elif ex.verified is False:
+        lines.append("\nDe første endringene under hver konflikt er ikke nok sammen; gjør dem og kjør "
+                     "forklaringen igjen.")
+    if not ex.complete:
+        lines.append("\nSøket stoppet før alle konflikter var funnet (tidsgrense eller største antall); "
+                     "gjør endringene over og kjør forklaringen igjen.")
+    return "\n".join(lines)
 
 
 def has_roster(roster: Roster) -> bool:
@@ -193,6 +225,9 @@ def summary_renderables(scenario: Scenario, roster: Roster, metrics: list[Doctor
         out.append(slots)
     if roster.warnings:
         out.append(Text("Merknader:\n" + "\n".join(f"  - {w}" for w in roster.warnings), style="yellow"))
+    if roster.explanation is not None:
+        out.append(Text("Hvorfor ikke alle vakter kan fylles:\n" + explanation_text(roster.explanation),
+                        style="bold red" if roster.explanation.clashes else ""))
     if per_doctor and metrics:
         out.append(doctor_table(metrics))
     return out

@@ -11,13 +11,18 @@ from solver.registry import FAMILIES
 
 
 def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = None,
-                baseline: Baseline | None = None) -> ModelContext:
+                baseline: Baseline | None = None, explain: bool = False) -> ModelContext:
     """The model for a scenario; `strict` forbids open slots and bakvakt gaps, `hint` warm-starts,
-    `baseline` (re-planning) freezes started shifts and prices every change to a published roster."""
-    ctx = ModelContext(scenario, ShiftIndex(scenario), Eligibility(scenario), strict=strict)
+    `baseline` (re-planning) freezes started shifts and prices every change to a published roster.
+    `explain` (solver.explain) builds the strict hard rules alone, each in its named group."""
+    ctx = ModelContext(scenario, ShiftIndex(scenario), Eligibility(scenario), strict=strict or explain,
+                       explain=explain)
     ctx.create_variables()
     for family in FAMILIES:
-        family.add(ctx)
+        if family.hard or not explain:
+            family.add(ctx)
+    if explain:
+        return ctx
     if baseline is not None:
         ctx.add_baseline(baseline)
     set_objective(ctx)

@@ -58,6 +58,34 @@ class Baseline:
 
 
 Group = tuple[str, str]  # (hard-rule code, subject): ("hvile", doctor id), ("bemanning", shift key) …
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One linear row lo ≤ Σ coef·var + offset ≤ hi of a group, by variable index (a constant
+    row, e.g. an empty sum, has no terms)."""
+
+    terms: tuple[tuple[int, int], ...]
+    offset: int
+    lo: int
+    hi: int
+
+    @classmethod
+    def of(cls, row: cp_model.BoundedLinearExpression | bool) -> Bound:
+        if isinstance(row, bool):
+            return cls((), 0, 0, 0 if row else -1)
+        bounds = row.bounds.flattened_intervals()
+        return cls(tuple(zip((v.index for v in row.vars), row.coeffs, strict=True)), row.offset, bounds[0], bounds[-1])
+
+    @property
+    def sense(self) -> str | None:
+        """"≥" or "≤" for a one-sided row, else None."""
+        if self.hi >= INT_MAX and self.lo > INT_MIN:
+            return "≥"
+        if self.lo <= INT_MIN and self.hi < INT_MAX:
+            return "≤"
+        return None
 
 
 @dataclass
@@ -89,6 +117,8 @@ class ModelContext:
     warnings: list[str] = field(default_factory=list)
     infeasible: bool = False
     groups: dict[Group, cp_model.IntVar] = field(default_factory=dict)
+    bounds: dict[Group, list[Bound]] = field(default_factory=dict)  # explain mode: linear rows per group
+    rows: dict[Group, list[int]] = field(default_factory=dict)  # explain mode: constraint indices per group
     _day_counts: dict[str, dict[dt.date, cp_model.LinearExprT]] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- lookups
@@ -161,9 +191,14 @@ class ModelContext:
         """Put a hard constraint in a named group (explain mode only; otherwise it is plain)."""
         if self.explain:
             constraint.only_enforce_if(self.literal(group))
+            self.rows.setdefault(group, []).append(constraint.index)
         return constraint
 
-    def add(self, expr: cp_model.BoundedLinearExpression, group: Group) -> cp_model.Constraint:
+    def add(self, expr: cp_model.BoundedLinearExpression | bool, group: Group) -> cp_model.Constraint:
+        """A linear hard constraint in a group; in explain mode its row is kept, so a group of one
+        row ("at least 2 doctors") can be relaxed by exactly as much as a clash needs."""
+        if self.explain:
+            self.bounds.setdefault(group, []).append(Bound.of(expr))
         return self.guard(self.model.add(expr), group)
 
     def add_at_most_one(self, literals: list[cp_model.IntVar], group: Group) -> None:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from roster.calendar import OSLO, ShiftIndex
+from roster.calendar import OSLO, ShiftIndex, ShiftInstance
 from roster.changes import Changes, apply_changes
 from roster.eligibility import Eligibility
 from roster.models import Assignment, ProgressEvent, Roster, Scenario
@@ -91,11 +91,17 @@ def replan(
 
 def describe_shift(scenario: Scenario, index: ShiftIndex, a: Assignment) -> str:
     """«natt Bergen legevakt 05.12 23:00–08:00» (Oslo time)."""
-    t = scenario.template(a.template)
     s = index.by_key.get(a.shift)
-    times = (f"{s.start.astimezone(OSLO):%d.%m %H:%M}–{s.end.astimezone(OSLO):%H:%M}"
-             if s is not None else f"{a.date:%d.%m}")
-    return f"{t.label} {scenario.station(t.station).name} {times}"
+    if s is None:
+        t = scenario.template(a.template)
+        return f"{t.label} {scenario.station(t.station).name} {a.date:%d.%m}"
+    return shift_text(scenario, s)
+
+
+def shift_text(scenario: Scenario, s: ShiftInstance) -> str:
+    """«natt Bergen legevakt 05.12 23:00–08:00» (Oslo time)."""
+    return (f"{s.label} {scenario.station(s.station).name} "
+            f"{s.start.astimezone(OSLO):%d.%m %H:%M}–{s.end.astimezone(OSLO):%H:%M}")
 
 
 def format_diff(result: ReplanResult) -> list[str]:

@@ -190,3 +190,35 @@ def test_help_documents_the_exit_codes():
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
     assert "Avslutningskoder" in result.output and "3 = ingen vaktplan funnet" in result.output
+
+
+def test_open_slots_come_with_an_explanation_in_every_output(tmp_path):
+    s = tiny(demand=2, doctors=1)
+    out = tmp_path / "ut"
+    result = runner.invoke(app, ["solve", str(write(tmp_path, s)), "-o", str(out), *FAST])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "Hvorfor ikke alle vakter kan fylles" in result.output
+    roster = load_roster(s, out / "roster.json")
+    assert roster.explanation is not None and roster.explanation.status == "konflikter"
+    first = roster.explanation.clashes[0]
+    assert "Dag Bergen legevakt 01.12 08:00–16:00 krever 2 leger" in first.summary
+    assert first.fixes == ["Senk bemanningen på Dag Bergen legevakt 01.12 08:00–16:00 fra 2 til 1"]
+    assert "Dag Bergen legevakt 01.12 08:00–16:00 krever 2 leger" in (out / "summary.txt").read_text(encoding="utf-8")
+    import openpyxl
+
+    missing = openpyxl.load_workbook(out / "roster.xlsx")["Mangler"]
+    cells = [c.value for row in missing.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Hvorfor vaktene ikke kan fylles" in cells
+    assert any("Senk bemanningen på Dag Bergen legevakt 01.12" in c for c in cells)
+
+
+def test_strict_infeasible_is_explained_and_explain_exits_by_outcome(tmp_path):
+    s = tiny(demand=2, doctors=1)
+    path = write(tmp_path, s)
+    result = runner.invoke(app, ["solve", str(path), "-o", str(tmp_path / "ut"), "--strict", *FAST])
+    assert result.exit_code == EXIT_NO_ROSTER
+    assert "Ingen fullstendig vaktplan er mulig. Fant 3 konflikter mellom krav" in result.output
+    explained = runner.invoke(app, ["explain", str(path), "--time-limit", "10"])
+    assert explained.exit_code == EXIT_VIOLATIONS and "Senk bemanningen" in explained.output
+    fine = runner.invoke(app, ["explain", str(write(tmp_path, tiny(), "ok.yaml")), "--time-limit", "10"])
+    assert fine.exit_code == EXIT_OK and "En fullstendig vaktplan er mulig" in fine.output

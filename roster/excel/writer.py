@@ -22,6 +22,7 @@ from roster.excel.layout import BOLD, CENTER, GRID, TITLE_FONT, WRAP, header_row
 from roster.excel.schema import HISTORY, SETTINGS
 from roster.metrics import doctor_metrics, history_out
 from roster.models import Roster, Scenario, ShiftTemplate, Station
+from roster.output import explanation_text
 
 VAKTPLAN_PREFIX = "Vaktplan "
 PER_DOCTOR_TITLE = "Per lege"
@@ -293,6 +294,13 @@ def _missing(wb: Workbook, scenario: Scenario, roster: Roster, index: ShiftIndex
         _table(ws, row + 1, ["Fra", "Til", "Timer"], [17, 17, 9], gaps)
     else:
         ws.cell(row + 1, 1, "Ingen: bakvakt er dekket hele tiden.")
+    explanation = roster.explanation
+    if explanation is not None:
+        row += 2 + max(1, len(gaps))
+        ws.cell(row, 1, "Hvorfor vaktene ikke kan fylles").font = TITLE_FONT
+        for line in explanation_text(explanation).splitlines():
+            row += 1
+            set_text(ws.cell(row, 1), line)
     ws.freeze_panes = "A4"
     printable(ws)
 
