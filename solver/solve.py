@@ -162,29 +162,25 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     def left() -> float:
         return limit - (time.perf_counter() - started)
 
-    objective = type(proto.objective)()
-    objective.copy_from(proto.objective)
     had_objective = model.has_objective()
     model.clear_objective()
     try:
         if slack and complete_first:
-            domains = [proto.variables[v.index].domain for v in slack]
-            saved = [list(d) for d in domains]
+            domains = [proto.variables[v.index].domain for v in slack]  # [0, most that may be open]
+            upper = [d[1] for d in domains]
             for d in domains:
-                d.clear()
-                d.extend([0, 0])
+                d[1] = 0
             try:
                 code, solver = _feasibility(model, COMPLETE_FIRST_SHARE * left(), seed, canceller)
             finally:
-                for d, values in zip(domains, saved):
-                    d.clear()
-                    d.extend(values)
+                for d, most in zip(domains, upper):
+                    d[1] = most
             if code in found or canceller.cancelled:
                 return code, solver
         return fallback or _feasibility(model, left(), seed, canceller)
     finally:
         if had_objective:
-            proto.objective.copy_from(objective)
+            model.minimize(ctx.objective)
 
 
 def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int,
