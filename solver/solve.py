@@ -132,9 +132,9 @@ class _Canceller:
 def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller,
                   complete_first: bool = True) -> tuple[int, cp_model.CpSolver]:
     """The greedy roster (solver.warmstart) with every assignment fixed and the other variables
-    at their best: presolve removes nearly everything, so this takes ~1 s on the Bergen month and
-    ~6 s at 1000 doctors × 3 months, where a search guided by the same roster found none in a
-    minute. The caller's hint instead was already tried as it stands (``_hinted_roster``).
+    at their best: presolve removes nearly everything, so this takes under a second on the Bergen
+    month and ~6 s at 1000 doctors × 3 months, where a search guided by the same roster found
+    none in a minute. The caller's hint instead was already tried as it stands (``_hinted_roster``).
 
     Otherwise (the roster breaks a rule the greedy does not build for, or it has open slots while
     ``complete_first``) a search guided by the hint: no objective, no LP, light presolve, stop at
