@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     solver_workers: int | None = Field(None, ge=1, description="CP-SAT workers per solve; None: all cores")
     default_time_limit: float = Field(60.0, gt=0)
     max_time_limit: float = Field(3600.0, gt=0)
+    explain_time_limit: float = Field(
+        60.0, ge=0,
+        description="seconds to explain open slots (or a strict run without roster) after a solve; 0: never",
+    )
     session_hours: float = Field(12.0, gt=0, description="how long a manager login lasts")
     secure_cookies: bool = Field(False, description="set behind HTTPS so the session cookie is Secure")
     sse_poll_seconds: float = Field(0.5, gt=0)

@@ -3,6 +3,11 @@
 A run's life: queued → running → finished | cancelled | failed; a server restart turns queued and
 running runs into ``interrupted``. The roster of a run is stored in ONE transaction together with
 the run's final status, so a crash never leaves a half-written roster.
+
+When the roster has open slots, or a strict run finds that no roster exists, the run goes on to
+explain why (``solver.explain``, at most ``explain_time_limit`` seconds) while still ``running``,
+with its current step as the run's message ("Forklarer … "). The explanation is stored inside the
+roster (``Roster.explanation``); without a roster it follows the run's message.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -22,12 +28,16 @@ from api.orm import ProgressRow, RunRow, ScenarioRow, utcnow
 from api.services import rosters as roster_service
 from api.services.audit import record
 from api.services.scenarios import load
-from roster.models import ProgressEvent, SolveStatus
+from roster.models import Explanation, ProgressEvent, Scenario, SolveStatus
 
 log = logging.getLogger(__name__)
 
 ACTIVE = ("queued", "running")
 TERMINAL = ("finished", "cancelled", "failed", "interrupted")
+
+
+class _Stopped(Exception):
+    """Raised from the explanation's step callback when the run is cancelled."""
 
 
 class JobManager:
@@ -125,6 +135,12 @@ class JobManager:
         roster = solve(scenario, time_limit=time_limit, workers=self.settings.solver_workers, seed=seed,
                        strict=strict, on_progress=on_progress, stop=stop)
         found = roster.stats is not None and roster.stats.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+        infeasible = roster.stats is not None and roster.stats.status == SolveStatus.INFEASIBLE
+        explanation, note = None, ""
+        if (found and roster_service.needs_explanation(roster)) or (strict and infeasible):
+            explanation, note = self._explain(run_id, scenario, seed, stop)
+        if found and explanation is not None:
+            roster = roster.model_copy(update={"explanation": explanation})
         violations = roster_service.unexpected(scenario, roster) if found else []
         with self.sessions.begin() as s:  # the roster and the run's end: one transaction
             run = s.get_one(RunRow, run_id)
@@ -138,9 +154,39 @@ class JobManager:
             run.status = "cancelled" if stop.is_set() else "finished"
             if found:  # even an all-open roster is one: the manager sees what could not be filled
                 version = roster_service.add_version(s, run.scenario_id, run_id, roster, violations)
-                run.message = roster_service.summary(roster, violations, version.id)
+                run.message = roster_service.summary(roster, violations, version.id) + note
             else:
-                run.message = roster_service.no_roster_message(roster)
+                run.message = roster_service.no_roster_message(roster, explanation) + note
+
+    def _explain(self, run_id: str, scenario: Scenario, seed: int,
+                 stop: threading.Event) -> tuple[Explanation | None, str]:
+        """Why no complete roster exists (solver.explain), within ``explain_time_limit``; each step
+        becomes the run's message. A cancel stops it at the next step, and a failure only costs
+        the explanation (the roster matters more). Returns the explanation, or None and a note."""
+        limit = self.settings.explain_time_limit
+        if limit <= 0 or stop.is_set():
+            return None, ""
+        from solver.explain import explain
+
+        started = time.monotonic()
+
+        def on_step(step: str) -> None:
+            if stop.is_set():
+                raise _Stopped
+            text = f"Forklarer … {step} ({time.monotonic() - started:.0f} s av høyst {limit:g} s)"
+            try:
+                with self.sessions.begin() as ps:
+                    ps.execute(update(RunRow).where(RunRow.id == run_id).values(message=text))
+            except SQLAlchemyError:
+                log.exception("explanation step of solve %s not stored", run_id)
+
+        try:
+            return explain(scenario, time_limit=limit, seed=seed, on_step=on_step).to_model(), ""
+        except _Stopped:
+            return None, "; forklaringen ble stoppet"
+        except Exception:  # noqa: BLE001 - the roster is stored even when the explanation fails
+            log.exception("explanation of solve %s failed", run_id)
+            return None, "; forklaringen feilet"
 
 
 def _finite(x: float | None) -> float | None:

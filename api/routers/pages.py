@@ -15,13 +15,15 @@ from sqlalchemy import select
 from api.deps import COOKIE, JobsDep, PageManagerDep, SessionDep, SettingsDep
 from api.orm import AuditRow, RosterRow, RunRow, ScenarioRow
 from api.schemas import SolveIn
-from api.services import auth, links
+from api.services import auth, links, replan_form
 from api.services import rosters as roster_service
 from api.services import runs as run_service
 from api.services import scenarios as scenario_service
+from api.services.replan_form import ReplanForm
 from api.services.rosters import STATUS_NAMES
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex
 from roster.eligibility import qualification
+from roster.output import FIXES_SHOWN
 from roster.scenario_io import InputError
 
 router = APIRouter(include_in_schema=False)
@@ -163,19 +165,50 @@ def cancel_run(run_id: str, manager: PageManagerDep, session: SessionDep, jobs: 
                     if ok else "Beregningen var allerede ferdig.")
 
 
-@router.get("/vaktplaner/{roster_id}", response_class=HTMLResponse)
-def roster_page(roster_id: int, request: Request, manager: PageManagerDep, session: SessionDep) -> HTMLResponse:
-    row = get_or_404(session, RosterRow, roster_id, f"vaktplan {roster_id}")
+def roster_view(request: Request, session: SessionDep, settings: SettingsDep, manager: str, row: RosterRow,
+                status_code: int = 200, form: ReplanForm | None = None,
+                replan_problems: list[str] | None = None) -> HTMLResponse:
     scenario = roster_service.scenario_of(session, row)
     roster = roster_service.load_roster(row)
     index = ShiftIndex(scenario)
     run = session.get(RunRow, row.run_id) if row.run_id else None
-    return render(request, "roster.html", manager=manager, row=row, scenario=scenario, roster=roster, run=run,
-                  grids=roster_service.grids(scenario, roster, index),
+    extra = {"message": "Omplanleggingen ble ikke gjort; se skjemaet under."} if replan_problems else {}
+    return render(request, "roster.html", status_code, **extra, manager=manager, row=row, scenario=scenario,
+                  roster=roster, run=run, grids=roster_service.grids(scenario, roster, index),
                   fairness=roster_service.fairness(scenario, roster, index),
-                  violations=roster_service.violations_of(row),
+                  violations=roster_service.violations_of(row), diff=roster_service.replan_diff(session, row),
+                  fixes_shown=FIXES_SHOWN, form=form or ReplanForm(), replan_problems=replan_problems,
+                  kinds=replan_form.KINDS, labels=replan_form.LABELS, replan_limit=settings.default_time_limit,
                   shifts_by_key=index.by_key, stations={s.id: s.name for s in scenario.stations},
                   templates={t.id: t for t in scenario.templates})
+
+
+@router.get("/vaktplaner/{roster_id}", response_class=HTMLResponse)
+def roster_page(roster_id: int, request: Request, manager: PageManagerDep, session: SessionDep,
+                settings: SettingsDep) -> HTMLResponse:
+    row = get_or_404(session, RosterRow, roster_id, f"vaktplan {roster_id}")
+    return roster_view(request, session, settings, manager, row)
+
+
+@router.post("/vaktplaner/{roster_id}/omplanlegg", response_class=HTMLResponse)
+def replan(roster_id: int, request: Request, manager: PageManagerDep, session: SessionDep, settings: SettingsDep,
+           form: Annotated[ReplanForm, Form()]):
+    """The re-plan form: a new draft version repairing the published one (the diff is on its page);
+    a bad field shows the form again with a message naming it, and nothing is stored."""
+    row = get_or_404(session, RosterRow, roster_id, f"vaktplan {roster_id}")
+    try:
+        changes = replan_form.changes_from_form(roster_service.scenario_of(session, row), form)
+        new, result = roster_service.replan_version(session, row, changes, manager, settings.default_time_limit,
+                                                    settings.solver_workers)
+    except (InputError, roster_service.PublishRefused) as exc:
+        session.rollback()
+        problems = exc.problems if isinstance(exc, InputError) else [str(exc)]
+        return roster_view(request, session, settings, manager, row, status.HTTP_422_UNPROCESSABLE_CONTENT, form,
+                           problems)
+    session.commit()
+    return redirect(f"/vaktplaner/{new.id}", f"Vaktplan {new.id} er laget som utkast med {result.changes} "
+                    f"endring{'er' if result.changes != 1 else ''} mot vaktplan {roster_id}. "
+                    "Se over endringene og publiser den når den er riktig.")
 
 
 @router.post("/vaktplaner/{roster_id}/publiser")

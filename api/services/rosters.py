@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from api.orm import RosterRow, ScenarioRow, utcnow
 from api.services.audit import record
 from api.services.scenarios import load, store
 from roster.calendar import WEEKDAY_NAMES, ShiftIndex, ShiftInstance
-from roster.models import Roster, Scenario
+from roster.models import Assignment, Explanation, Roster, Scenario
 
 if TYPE_CHECKING:
     from roster.changes import Changes
@@ -48,18 +49,45 @@ def add_version(session: Session, scenario_id: int, run_id: str | None, roster: 
     return row
 
 
+def needs_explanation(roster: Roster) -> bool:
+    """Whether a solved roster is worth explaining (solver.explain): it has open slots. Hours
+    without a bakvakt alone are not: the solver leaves such an hour only where an on-call shift
+    is an open slot or no on-call shift runs at all, and the latter no rule requires (strict mode
+    allows it too), so without open slots the roster itself is the complete one."""
+    return bool(roster.open_slots)
+
+
+def explanation_note(ex: Explanation) -> str:
+    """The explanation in a few words, for the run's message."""
+    if ex.status == "mulig":
+        return ", alle plasser kan fylles (beregn på nytt med lengre tidsgrense)"
+    if ex.status == "ukjent":
+        return ", ingen forklaring innen tidsgrensen"
+    n = len(ex.clashes)
+    return f", {n} konflikt{'er' if n != 1 else ''} mellom krav forklart på vaktplansiden"
+
+
 def summary(roster: Roster, violations: list, version_id: int) -> str:
     open_count = sum(o.missing for o in roster.open_slots)
     text = f"vaktplan {version_id}: {len(roster.assignments)} vakter, {open_count} ubesatte plasser"
     if violations:
         text += f", {len(violations)} brudd på harde regler (kan ikke publiseres)"
+    if roster.explanation is not None:
+        text += explanation_note(roster.explanation)
     return text
 
 
-def no_roster_message(roster: Roster) -> str:
+def no_roster_message(roster: Roster, explanation: Explanation | None = None) -> str:
+    """One line on why no roster was found; with an explanation (a strict run that cannot succeed)
+    its Norwegian text follows on the next lines (pages show the first line in lists)."""
+    from roster.output import explanation_text
+
     status = roster.stats.status.value if roster.stats else "ukjent"
     hints = "; ".join(roster.warnings)
-    return f"ingen vaktplan funnet (status {status})" + (f": {hints}" if hints else "")
+    text = f"ingen vaktplan funnet (status {status})" + (f": {hints}" if hints else "")
+    if explanation is not None:
+        text += "\n\n" + explanation_text(explanation)
+    return text
 
 
 def load_roster(row: RosterRow) -> Roster:
@@ -96,6 +124,10 @@ def publish(session: Session, row: RosterRow, actor: str) -> list[int]:
 STATUS_NAMES = {"draft": "utkast", "published": "publisert", "superseded": "erstattet"}
 
 
+REPLAN_SOURCE = "omplanlegging av vaktplan {}"  # the source of a re-plan's scenario: names the published version
+_REPLAN_SOURCE = re.compile(r"omplanlegging av vaktplan (\d+)")
+
+
 def replan_version(session: Session, row: RosterRow, changes: Changes, actor: str, time_limit: float,
                    workers: int | None) -> tuple[RosterRow, ReplanResult]:
     """Repair a published version for a change file (solver.replan): the scenario with the changes
@@ -110,10 +142,50 @@ def replan_version(session: Session, row: RosterRow, changes: Changes, actor: st
     result = replan(scenario_of(session, row), load_roster(row), changes, time_limit=time_limit, workers=workers)
     if not result.roster.assignments:
         raise PublishRefused(no_roster_message(result.roster))
-    scenario_row = store(session, result.scenario, f"omplanlegging av vaktplan {row.id}", actor)
+    scenario_row = store(session, result.scenario, REPLAN_SOURCE.format(row.id), actor)
     new = add_version(session, scenario_row.id, None, result.roster, unexpected(result.scenario, result.roster))
     record(session, actor, "omplanlegg", f"vaktplan {new.id} fra vaktplan {row.id}: {result.changes} endringer")
     return new, result
+
+
+@dataclass
+class ReplanDiff:
+    """How a re-planned version differs from the published one it repairs."""
+
+    base_id: int
+    changes: int
+    lines: list[str]  # solver.replan.format_diff: who gets and who loses which shift
+
+
+def replan_diff(session: Session, row: RosterRow) -> ReplanDiff | None:
+    """The diff of a version made by ``replan_version`` against the version it repaired, or None
+    for any other version. Recomputed from the two stored rosters exactly as ``solver.replan``
+    does: added and removed assignments, and removed ones the doctor may no longer work (forced)
+    judged on the re-planned scenario."""
+    from roster.eligibility import Eligibility
+    from solver.replan import ReplanResult, format_diff
+
+    if row.run_id is not None:
+        return None
+    match = _REPLAN_SOURCE.fullmatch(session.get_one(ScenarioRow, row.scenario_id).source)
+    base = session.get(RosterRow, int(match.group(1))) if match else None
+    if base is None:
+        return None
+    scenario, roster, published = scenario_of(session, row), load_roster(row), load_roster(base)
+    before, after = set(published.assignments), set(roster.assignments)
+    shifts = ShiftIndex(scenario).by_key
+    doctors = {d.id: d for d in scenario.doctors}
+    eligibility = Eligibility(scenario)
+
+    def allowed(a: Assignment) -> bool:
+        s, d = shifts.get(a.shift), doctors.get(a.doctor)
+        return s is not None and d is not None and eligibility.may_work(d, s)
+
+    removed = sorted(before - after, key=lambda a: (a.date, a.template, a.doctor))
+    result = ReplanResult(scenario=scenario, roster=roster,
+                          added=sorted(after - before, key=lambda a: (a.date, a.template, a.doctor)),
+                          removed=removed, forced=[a for a in removed if not allowed(a)])
+    return ReplanDiff(base.id, result.changes, format_diff(result))
 
 
 def scenario_of(session: Session, row: RosterRow) -> Scenario:

@@ -25,6 +25,28 @@ def tiny_scenario_json(name: str = "liten") -> bytes:
     return sc.model_dump_json().encode()
 
 
+def open_slots_scenario_json(name: str = "for få leger") -> bytes:
+    """The tiny scenario with two doctors and two on every night: after the night of the 24th
+    neither may take a day shift (8 h rest), so both day shifts stay open; the explanation finds
+    two clashes, each fixed by one place less on that day or on the night."""
+    sc = f.scenario(
+        "2026-10-24", "2026-10-25",
+        templates=[f.template("dag", "08:00", "16:00", label="dag"),
+                   f.template("natt", "23:00", "08:00", label="natt", demand_min=2, demand_max=2)],
+        doctors=[f.doctor("anne", name="Anne Aas"), f.doctor("bjorn", name="Bjørn Berg")],
+        stations=[f.station("BLV", name="Bergen legevakt")],
+        name=name,
+    )
+    return sc.model_dump_json().encode()
+
+
+def login(client: TestClient) -> None:
+    """Log in on the page (session cookie), as a browser would."""
+    r = client.post("/logg-inn", data={"brukernavn": "leder", "passord": PASSWORD, "neste": "/"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/"
+
+
 def wait_for(client: TestClient, run_id: str, headers: dict[str, str], timeout: float = 60) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

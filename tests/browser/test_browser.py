@@ -2,7 +2,8 @@
 
 A manager uploads the Bergen workbook, solves, watches the gap improve, stops the solve early (keeping
 the best roster so far) and publishes;
-a doctor opens their personal link on a phone-sized screen. Screenshots go to test-artifacts/.
+a doctor opens their personal link on a phone-sized screen; the doctor falls ill and the manager
+re-plans the published roster with the form on its page. Screenshots go to test-artifacts/.
 Skipped when /usr/bin/chromium is absent (CI installs it from Debian).
 """
 
@@ -46,7 +47,8 @@ def server(tmp_path) -> Iterator[str]:
     from api.main import create_app
     from api.security import hash_password
 
-    settings = Settings(data_dir=tmp_path, managers=f"leder:{hash_password(PASSWORD)}", bootstrap_manager=False)
+    settings = Settings(data_dir=tmp_path, managers=f"leder:{hash_password(PASSWORD)}", bootstrap_manager=False,
+                        default_time_limit=20)  # the re-plan's time limit
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -146,6 +148,23 @@ def test_manager_publishes_and_doctor_sees_shifts(server, browser):
     assert listed == len(mine)
     ahead = any(dt.date.fromisoformat(day) >= dt.date.today() for _, day in mine)
     assert phone.locator("#next-shift").count() == (1 if ahead else 0)
+
+    # the doctor falls ill on the day of a shift: the re-plan form makes a draft with the diff
+    sick_day = assignments[0]["date"]
+    page.goto(f"{server}/vaktplaner/{roster_id}")
+    page.select_option("#replan-form select[name=lege]", doctor)
+    page.select_option("#replan-form select[name=hva]", "sykdom")
+    page.fill("#replan-form input[name=fra]", sick_day)
+    page.fill("#replan-form input[name=naa]", "2026-12-01T00:00")
+    page.get_by_role("button", name="Planlegg om").click()
+    page.wait_for_selector("#endringer", timeout=120_000)
+    assert page.inner_text("#roster-status") == "utkast"
+    lines = page.locator("#endringer ul.diff li").all_inner_texts()
+    assert any(" mister " in line and "(kan ikke gå vakten lenger)" in line for line in lines)
+    shot(page, "7-replanned", full=True)
+    page.click("#publish-replan button")
+    page.wait_for_selector("text=er publisert")
+    assert f"Den erstatter {roster_id}" in page.content()
 
 
 def test_unknown_doctor_link_is_refused(server, browser):
