@@ -48,6 +48,7 @@ class Baseline:
     assignments: frozenset[tuple[str, str]]  # (doctor, shift key) as published
     now: dt.datetime  # timezone-aware
     involved: frozenset[str] = frozenset()
+    free: frozenset[dt.date] | None = None  # dates that may change first (solve: near the change)
     soon_hours: float = 48.0
     soon_factor: int = 3
     uninvolved_factor: int = 2
@@ -292,12 +293,37 @@ class ModelContext:
         self.model.proto.solution_hint.vars.extend([v.index for v in self.x.values()])
         self.model.proto.solution_hint.values.extend([int(pair in chosen) for pair in self.x])
 
+    def hold_far(self, baseline: Baseline) -> list[int]:
+        """Hold every assignment on a date outside ``baseline.free`` at its published value, in
+        place (variable domains); returns the variables held, for ``release``. A shift that lost a
+        published doctor is never held: it is what the re-plan is about."""
+        assert baseline.free is not None
+        published = baseline.assignments
+        lost = {k for d, k in published if (d, k) not in self.x}
+        held = []
+        for s in self.shifts:
+            if s.date in baseline.free or s.key in lost:
+                continue
+            for d, v in self.by_shift[s.key]:
+                value = int((d, s.key) in published)
+                domain = self.model.proto.variables[v.index].domain
+                domain.clear()
+                domain.extend([value, value])
+                held.append(v.index)
+        return held
+
+    def release(self, held: list[int]) -> None:
+        for i in held:
+            domain = self.model.proto.variables[i].domain
+            domain.clear()
+            domain.extend([0, 1])
+
     def add_baseline(self, baseline: Baseline) -> None:
         """Freeze started shifts and price every change to the published roster.
 
         A published pair that has no variable (the doctor is now absent, has left or is no longer
-        eligible) is dropped by force and costs nothing; a started shift that lost a doctor that
-        way may take a replacement, any other started shift stays exactly as published.
+        eligible) is dropped by force and costs nothing; a held shift that lost a doctor that way
+        may take a replacement, any other held shift stays exactly as published.
         """
         changes: list[cp_model.LinearExprT] = []
         now = utc(baseline.now)
@@ -306,12 +332,12 @@ class ModelContext:
             by_shift.setdefault(key, set()).add(d)
         for s in self.shifts:
             published = by_shift.get(s.key, set())
-            started = utc(s.start) < now
+            held = utc(s.start) < now
             lost = any((d, s.key) not in self.x for d in published)
             for d, v in self.by_shift[s.key]:
-                if started and d in published:
+                if held and d in published:
                     self.model.add(v == 1)
-                elif started and not lost:
+                elif held and not lost:
                     self.model.add(v == 0)
                 else:
                     cost = baseline.factor(d, s) * OBJ_SCALE

@@ -3,7 +3,8 @@
 The published roster is both the warm start (so the first roster is found in a moment) and the
 baseline of the objective (solver.context.Baseline): open slots still come first, then the number
 of changed assignments — weighted up within 48 hours and for doctors the change file does not
-name — and only then fairness. Shifts that started before ``now`` stay as published.
+name — and only then fairness. Shifts that started before ``now`` stay as published; in the first,
+near re-plan so do the shifts far from the change.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from roster.calendar import OSLO, ShiftIndex, ShiftInstance
 from roster.changes import Changes, apply_changes
@@ -19,6 +20,11 @@ from roster.eligibility import Eligibility
 from roster.models import Assignment, ProgressEvent, Roster, Scenario
 from solver.context import Baseline
 from solver.solve import solve
+
+# A re-plan first lets only the dates near the change move (a sick night is covered by the nights
+# and evenings around it), which gives a repaired roster in seconds; then every date may move,
+# starting from that repair, for the rest of the time (a cheaper change may lie further away).
+NEAR_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,17 @@ class ReplanResult:
     @property
     def changes(self) -> int:
         return len(self.added) + len(self.removed)
+
+
+def _near(scenario: Scenario, changes: Changes, dropped: list[Assignment]) -> frozenset[dt.date]:
+    """The dates within ``NEAR_DAYS`` of what the change touches: the shifts a doctor lost, the
+    pinned shifts and the changed demands. Far from those, the published roster stands."""
+    touched = {a.date for a in dropped} | {p.date for p in changes.pins} | {c.date for c in changes.demand_changes}
+    period = scenario.period
+    return frozenset(
+        day for t in touched for k in range(-NEAR_DAYS, NEAR_DAYS + 1)
+        if (day := t + dt.timedelta(days=k)) in period
+    )
 
 
 def _order(a: Assignment) -> tuple[dt.date, str, str]:
@@ -71,10 +88,10 @@ def replan(
         now=changes.moment(now),
         involved=changes.involved(),
     )
-    roster = solve(
-        changed, time_limit=time_limit, workers=workers, seed=seed, on_progress=on_progress, stop=stop,
-        hint=published.model_copy(update={"assignments": keep}), baseline=baseline,
-    )
+    hint = published.model_copy(update={"assignments": keep})
+    near = _near(changed, changes, [a for a in published.assignments if a not in set(keep)])
+    roster = solve(changed, time_limit=time_limit, workers=workers, seed=seed, on_progress=on_progress, stop=stop,
+                   hint=hint, baseline=replace(baseline, free=near))
     if not roster.assignments:  # no roster found: nothing to compare
         return ReplanResult(changed, roster, [], [], [])
     before, after = set(published.assignments), set(roster.assignments)

@@ -82,9 +82,10 @@ def extract_roster(ctx: ModelContext, solver: cp_model.CpSolver | None, stats: S
 
 
 def solve_stats(ctx: ModelContext, solver: cp_model.CpSolver | None, status: SolveStatus, *,
-                optimised: bool = True, **figures) -> SolveStats:
+                optimised: bool = True, bound: float | None = None, **figures) -> SolveStats:
     """Figures of a solve; `optimised` is False when the roster comes from the feasibility pass
-    alone: the only bound known then is 0 (every objective term is non-negative)."""
+    alone: the only bound known then is 0 (every objective term is non-negative). `bound` (model
+    units) is the optimisation's when the roster came from a later neighbourhood search."""
     proto = ctx.model.proto
     stats = SolveStats(
         status=status,
@@ -95,7 +96,9 @@ def solve_stats(ctx: ModelContext, solver: cp_model.CpSolver | None, status: Sol
     )
     if solver is not None and status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         stats.objective = solver.value(ctx.objective) / OBJ_SCALE
-        stats.bound = solver.best_objective_bound / OBJ_SCALE if optimised else 0.0
+        if bound is None:
+            bound = solver.best_objective_bound if optimised else 0.0
+        stats.bound = bound / OBJ_SCALE
         stats.gap = gap(stats.objective, stats.bound)
         stats.terms = term_values(ctx, solver)
     return stats

@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 from roster.models import ProgressEvent, Roster, Scenario, SolveStatus
 from solver.builder import build_model
 from solver.context import OBJ_SCALE, Baseline, ModelContext
+from solver.lns import improve
 from solver.solution import STATUS, extract_roster, gap, solve_stats
 from solver.warmstart import greedy_assignment
 
@@ -27,6 +28,8 @@ FIRST_PHASE_SHARE = 0.5  # at most this share of the time limit goes to finding 
 HINT_SHARE = 0.2  # at most this share goes to completing the caller's hint as it stands
 COMPLETE_FIRST_SHARE = 0.5  # of that, at most this share goes to looking for a roster with no open slot
 TRIVIAL_BOUND = 0.0  # every objective term is non-negative, so 0 bounds any roster from below
+NEAR_SHARE = 0.5  # a re-plan's share of the time with only the dates near the change free
+FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 @dataclass(frozen=True)
@@ -40,10 +43,18 @@ class Search:
     and its LP is cheaper. ``complete_first`` looks for a roster without open slots before one
     with slack (worth it when a complete roster exists, as in legevakt; time lost where the
     optimum leaves places open).
+    ``first_pass`` finds a first roster without the LP before the
+    optimisation (on the Bergen month seconds instead of minutes; where the LP itself finds rosters
+    fast, as on the benchmark, it only costs time), and ``light_presolve`` keeps the presolve to one
+    pass (the full one took half the Bergen month's minute).
     """
 
     subsolvers: tuple[str, ...] = ()
     complete_first: bool = True
+    first_pass: bool = True  # a feasibility pass (no LP) before the optimisation
+    light_presolve: bool = True  # one presolve pass with light probing (the Bergen month's setting)
+    lns_share: float = 0.0  # the last share of the time goes to neighbourhood search (solver.lns)
+    lns_round: float = 5.0  # seconds per neighbourhood
 
 
 class Progress(cp_model.CpSolverSolutionCallback):
@@ -227,6 +238,54 @@ def _warm_start(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
     hint.values.extend(solver.response_proto.solution)
 
 
+def _optimise(ctx: ModelContext, limit: float, workers: int, seed: int, search: Search, progress: Progress,
+              canceller: _Canceller, code: int, final: cp_model.CpSolver | None, optimised: bool = False,
+              ) -> tuple[int, cp_model.CpSolver | None, bool]:
+    """The LP-guided optimisation from the warm start: (status, solver, optimised); a search that
+    finds nothing better keeps the roster it started from."""
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = max(0.1, limit)
+    p.num_workers = workers
+    p.random_seed = seed
+    # Measured on the Bergen month (2 cores, 60 s; benchmarks/README.md): the full presolve
+    # spends up to half the time limit; one pass with light probing ends at a gap of
+    # 20–30 % instead of ~85 %, with a better bound.
+    if search.light_presolve:
+        p.max_presolve_iterations = 1
+        p.cp_model_probing_level = 1
+    p.subsolvers.extend(search.subsolvers)
+    solver.best_bound_callback = progress.on_bound
+    canceller.solver = solver
+    result = solver.solve(ctx.model, progress)
+    if result != cp_model.UNKNOWN or code != cp_model.FEASIBLE:
+        return result, solver, True
+    return code, final, optimised
+
+
+def _neighbourhood_search(ctx: ModelContext, best: cp_model.CpSolver, deadline: float, workers: int, seed: int,
+                          search: Search, progress: Progress, canceller: _Canceller) -> cp_model.CpSolver:
+    """Improve the optimisation's roster by neighbourhood search (solver.lns) until the deadline;
+    the bound stays the optimisation's. The result is read back through one solve with every
+    assignment fixed, so the roster and its figures come out of the model as usual."""
+    bound = best.best_objective_bound
+
+    def report(values: list[int], objective: int) -> None:
+        progress.record(objective / OBJ_SCALE, sum(values[v.index] for v in ctx.short.values()), bound / OBJ_SCALE)
+
+    values, objective, _ = improve(
+        ctx, list(best.response_proto.solution), round(best.objective_value), deadline=deadline,
+        workers=workers, seed=seed, round_limit=search.lns_round, on_improve=report, stop=canceller.stop)
+    if objective >= round(best.objective_value):
+        return best
+    ctx.model.clear_hints()
+    hint = ctx.model.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
+    code, fixed = _feasibility(ctx.model, 60.0, seed, canceller, fixed=True)
+    return fixed if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else best
+
+
 def solve(
     scenario: Scenario,
     *,
@@ -258,34 +317,39 @@ def solve(
         return time_limit - (time.perf_counter() - started)
 
     with _Canceller(stop) as canceller:
+        near = baseline is not None and baseline.free is not None
+        held = ctx.hold_far(baseline) if near else []
+        code, first = cp_model.UNKNOWN, None
         if hint is not None:
             code, first = _hinted_roster(ctx, hint, HINT_SHARE * remaining(), seed, canceller)
-        if hint is None or (code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and not canceller.cancelled):
+        if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled:
             code, first = _first_roster(ctx, FIRST_PHASE_SHARE * remaining(), seed, canceller, search.complete_first)
-        final: cp_model.CpSolver = first
+        final: cp_model.CpSolver | None = first
         optimised = False
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if first is not None and code in FOUND:
             open_slots = sum(first.value(v) for v in ctx.short.values())
             progress.record(first.value(ctx.objective) / OBJ_SCALE, open_slots, TRIVIAL_BOUND)
             _warm_start(ctx, first)
             code = cp_model.FEASIBLE
-        if code != cp_model.INFEASIBLE and not canceller.cancelled and remaining() > 0:
-            solver = cp_model.CpSolver()
-            p = solver.parameters
-            p.max_time_in_seconds = remaining()
-            p.num_workers = workers
-            p.random_seed = seed
-            # Measured on the Bergen month (2 cores, 60 s; benchmarks/README.md): the full presolve
-            # spends up to half the time limit; one pass with light probing ends at a gap of
-            # 20–30 % instead of ~85 %, with a better bound.
-            p.max_presolve_iterations = 1
-            p.cp_model_probing_level = 1
-            p.subsolvers.extend(search.subsolvers)
-            solver.best_bound_callback = progress.on_bound
-            canceller.solver = solver
-            second = solver.solve(ctx.model, progress)
-            if second != cp_model.UNKNOWN or code != cp_model.FEASIBLE:
-                code, final, optimised = second, solver, True
+        lns_time = search.lns_share * remaining()
+        if near:
+            # near the change first: most of the model is held, so the repair comes in seconds
+            if code != cp_model.INFEASIBLE and not canceller.cancelled:
+                code, final, optimised = _optimise(ctx, NEAR_SHARE * remaining(), workers, seed, search, progress,
+                                                   canceller, code, final)
+            ctx.release(held)
+            if final is not None and code in FOUND:
+                _warm_start(ctx, final)
+                code, optimised = cp_model.FEASIBLE, False  # the near bound does not hold for every date
+            else:
+                code = cp_model.UNKNOWN
+        if code != cp_model.INFEASIBLE and not canceller.cancelled and remaining() > lns_time:
+            code, final, optimised = _optimise(ctx, remaining() - lns_time, workers, seed, search, progress,
+                                               canceller, code, final, optimised)
+        bound = None
+        if lns_time > 0 and code == cp_model.FEASIBLE and final is not None and not canceller.cancelled:
+            bound = final.best_objective_bound
+            final = _neighbourhood_search(ctx, final, started + time_limit, workers, seed, search, progress, canceller)
     status = STATUS[code]
     if status == SolveStatus.INFEASIBLE and not ctx.warnings:
         ctx.warnings.append(
@@ -295,6 +359,7 @@ def solve(
     stats = solve_stats(
         ctx, final, status,
         optimised=optimised,
+        bound=bound,
         wall_time=time.perf_counter() - started,
         first_feasible_time=progress.first_feasible,
         **figures,

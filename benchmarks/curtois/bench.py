@@ -34,7 +34,8 @@ MIP_10_MIN = {"Instance13": 500410, "Instance15": 78144, "Instance19": 29968}
 HYBRID = {"Instance13": 3109, "Instance15": 4144, "Instance19": 3974}
 
 SEARCHES = {
-    "max_lp": dict(subsolvers=("max_lp",), complete_first=False),
+    "max_lp": dict(subsolvers=("max_lp",), first_pass=False, light_presolve=False),
+    "max_lp+lns": dict(subsolvers=("max_lp",), first_pass=False, light_presolve=False, lns_share=0.5),
     "default": dict(),
 }
 

@@ -1,0 +1,129 @@
+"""Large-neighbourhood search on top of CP-SAT: fix most of a roster, re-optimise the rest, repeat.
+
+A model of a year (the Curtois & Qu instances 20–24, or legevakt rosters over several months) is
+too large for one CP-SAT search to improve much in minutes, but a window of days or a group of
+doctors with everything else fixed solves to optimality in a second. Each round copies the model,
+fixes every assignment outside the neighbourhood to its value in the best roster (presolve then
+removes them), hints the best roster (so the round can only keep or improve it) and solves for a
+short time. Neighbourhoods alternate between a window of dates for every doctor, a group of
+doctors for every date, and a smaller window around a shift that is short of doctors. Their size
+adapts: a round proved optimal quickly grows the next one; a round that ran out of time shrinks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver.context import OBJ_SCALE, ModelContext
+
+GROW, SHRINK = 1.25, 0.8
+MIN_FREE, MAX_FREE = 0.02, 0.5  # share of the assignment variables a neighbourhood frees
+
+
+@dataclass
+class Round:
+    kind: str
+    freed: int
+    status: str
+    objective: float
+    seconds: float
+
+
+class Neighbourhoods:
+    """Which assignment variables a round frees, by date and doctor."""
+
+    def __init__(self, ctx: ModelContext, seed: int):
+        self.ctx = ctx
+        self.rng = random.Random(seed)
+        self.days = ctx.scenario.period.days()
+        self.doctors = [d for d, items in ctx.by_doctor.items() if items]
+        self.pairs = [(d, s.date, s.key, v.index) for d, items in ctx.by_doctor.items() for s, v in items]
+        self.share = 0.1
+
+    def _window(self, share: float, centre: dt.date | None = None) -> tuple[dt.date, dt.date]:
+        length = max(1, round(share * len(self.days)))
+        if centre is None:
+            first = self.rng.randrange(0, max(1, len(self.days) - length + 1))
+        else:
+            first = max(0, min(len(self.days) - length, self.days.index(centre) - length // 2))
+        return self.days[first], self.days[min(len(self.days) - 1, first + length - 1)]
+
+    def choose(self, values: list[int]) -> tuple[str, set[int]]:
+        """(kind, indices of the variables to free)."""
+        short = [k for k, v in self.ctx.short.items() if values[v.index] > 0]
+        kinds = ["dager", "leger", "leger og dager"] + (["åpen vakt"] if short else [])
+        kind = self.rng.choice(kinds)
+        if kind == "dager":
+            a, b = self._window(self.share)
+            return kind, {i for _, day, _, i in self.pairs if a <= day <= b}
+        if kind == "leger":
+            group = set(self.rng.sample(self.doctors, max(1, round(self.share * len(self.doctors)))))
+            return kind, {i for d, _, _, i in self.pairs if d in group}
+        if kind == "leger og dager":
+            side = min(1.0, self.share ** 0.5)
+            group = set(self.rng.sample(self.doctors, max(1, round(side * len(self.doctors)))))
+            a, b = self._window(side)
+            return kind, {i for d, day, _, i in self.pairs if d in group and a <= day <= b}
+        centre = self.ctx.index.by_key[self.rng.choice(short)].date
+        a, b = self._window(min(self.share * 2, 0.5), centre)
+        return kind, {i for _, day, _, i in self.pairs if a <= day <= b}
+
+    def adapt(self, proved: bool) -> None:
+        self.share = min(MAX_FREE, self.share * GROW) if proved else max(MIN_FREE, self.share * SHRINK)
+
+
+def improve(
+    ctx: ModelContext,
+    values: list[int],
+    objective: int,
+    *,
+    deadline: float,
+    workers: int,
+    seed: int,
+    round_limit: float = 5.0,
+    on_improve: Callable[[list[int], int], None] | None = None,
+    stop: threading.Event | None = None,
+) -> tuple[list[int], int, list[Round]]:
+    """The best roster found by rounds of neighbourhood search from ``values`` (a complete
+    solution of ``ctx.model``, objective in model units) until ``deadline``."""
+    hoods = Neighbourhoods(ctx, seed)
+    rounds: list[Round] = []
+    x_vars = [i for *_, i in hoods.pairs]
+    n = 0
+    while time.perf_counter() < deadline - 0.2 and not (stop is not None and stop.is_set()):
+        n += 1
+        kind, free = hoods.choose(values)
+        sub = ctx.model.clone()
+        proto = sub.proto
+        for i in x_vars:
+            if i not in free:
+                domain = proto.variables[i].domain
+                domain.clear()
+                domain.extend([values[i], values[i]])
+        sub.clear_hints()
+        proto.solution_hint.vars.extend(range(len(values)))
+        proto.solution_hint.values.extend(values)
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.max_time_in_seconds = max(0.1, min(round_limit, deadline - time.perf_counter()))
+        p.num_workers = workers
+        p.random_seed = seed + n
+        started = time.perf_counter()
+        code = solver.solve(sub)
+        found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        value = round(solver.objective_value) if found else objective
+        rounds.append(Round(kind, len(free), solver.status_name(code), value / OBJ_SCALE, time.perf_counter() - started))
+        hoods.adapt(code == cp_model.OPTIMAL and time.perf_counter() - started < round_limit / 2)
+        if found and value < objective:
+            values = list(solver.response_proto.solution)
+            objective = value
+            if on_improve is not None:
+                on_improve(values, objective)
+    return values, objective, rounds

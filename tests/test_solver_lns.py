@@ -1,0 +1,67 @@
+"""Neighbourhood search (solver.lns) and the near-the-change phase of re-planning."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from factories import doctor, scenario, template
+from ortools.sat.python import cp_model
+
+from roster.changes import changes_from_data
+from roster.check import unexpected_violations
+from roster.models import Assignment
+from solver import Search, solve
+from solver.builder import build_model
+from solver.lns import improve
+from solver.replan import _near
+
+FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _fortnight():
+    """Two weeks of days and nights, five doctors, wishes that a poor first roster ignores."""
+    wishes = [{"doctor": f"d{i}", "date": f"2026-12-{d:02d}", "wants": bool(i % 2), "weight": 1 + (i + d) % 3}
+              for i in range(5) for d in range(1, 15, 2)]
+    return scenario("2026-12-01", "2026-12-14", [template("dag", "08:00", "16:00"), template("natt", "23:00", "08:00")],
+                    [doctor(f"d{i}") for i in range(5)], wishes=wishes,
+                    rules={"max_shifts_per_7_days": 4})
+
+
+def test_improve_never_worsens_and_returns_a_solution_of_the_model():
+    ctx = build_model(_fortnight())
+    first = cp_model.CpSolver()
+    first.parameters.stop_after_first_solution = True
+    first.parameters.num_workers = 1
+    assert first.solve(ctx.model) in FOUND
+    start = round(first.objective_value)
+    seen = []
+    values, objective, rounds = improve(ctx, list(first.response_proto.solution), start,
+                                        deadline=time.perf_counter() + 3, workers=1, seed=0, round_limit=0.5,
+                                        on_improve=lambda v, o: seen.append(o))
+    assert rounds and objective <= start and seen == sorted(seen, reverse=True)
+    assert all(a > b for a, b in zip([start, *seen], seen))  # each report is a strict improvement
+    # the values are a solution: fixing every variable to them is feasible, at that objective
+    check = ctx.model.clone()
+    check.clear_hints()
+    for i, v in enumerate(values):
+        check.add(check.get_int_var_from_proto_index(i) == v)
+    solver = cp_model.CpSolver()
+    assert solver.solve(check) in FOUND and round(solver.objective_value) == objective
+
+
+def test_solve_with_neighbourhood_search_keeps_the_bound_and_the_rules():
+    sc = _fortnight()
+    roster = solve(sc, time_limit=4, workers=1, search=Search(lns_share=0.5, lns_round=0.5))
+    assert roster.stats.status.value in ("optimal", "feasible")
+    assert unexpected_violations(sc, roster) == []
+    assert roster.stats.bound <= roster.stats.objective + 1e-6
+
+
+def test_the_near_dates_of_a_replan_surround_what_the_change_touches():
+    sc = _fortnight()
+    changes = changes_from_data({"pins": [{"doctor": "d0", "date": "2026-12-13", "template": "dag"}]})
+    dropped = [Assignment(doctor="d1", template="natt", date=dt.date(2026, 12, 2))]
+    near = _near(sc, changes, dropped)
+    days = {d.day for d in near}
+    assert days == {1, 2, 3, 4, 5} | {10, 11, 12, 13, 14}  # ±3 days, clipped to the period
