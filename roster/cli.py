@@ -148,7 +148,7 @@ def solve(
         if strict and roster.stats is not None and roster.stats.status.value == "infeasible" and explain_time > 0:
             console.print(explanation_text(_explain_live(scenario, explain_time)), markup=False, highlight=False)
         raise typer.Exit(EXIT_NO_ROSTER)
-    if (roster.open_slots or roster.uncovered_bakvakt) and explain_time > 0:
+    if roster.open_slots and explain_time > 0:  # hours without bakvakt alone come from open or absent on-call shifts
         roster = roster.model_copy(update={"explanation": _explain_live(scenario, explain_time)})
 
     violations = unexpected_violations(scenario, roster)
