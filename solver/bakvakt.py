@@ -77,12 +77,17 @@ def add_bakvakt_coverage(ctx: ModelContext) -> None:
 
     A gap is allowed only where an on-call shift running then is an open slot (slack priced per
     hour by `uncovered_bakvakt_hour`, target 0) or no on-call shift runs at all; never in strict
-    mode.
+    mode, where an open hour that no on-call shift covers makes the model infeasible (with a
+    message naming the hours: the templates leave them out).
     """
     cover = timeline(ctx)
     terms = []
+    uncoverable = []
     for i, (a, b) in enumerate(ctx.segments):
-        if not cover.open[i] or not cover.on_call[i]:
+        if not cover.open[i]:
+            continue
+        if not cover.on_call[i]:
+            uncoverable.append((a, b))
             continue
         staffed = cover.staffed(i)
         shorts = [ctx.short[s.key] for s in cover.on_call[i] if s.key in ctx.short]
@@ -97,6 +102,25 @@ def add_bakvakt_coverage(ctx: ModelContext) -> None:
         terms.append(round(OBJ_SCALE * hours) * gap)
     if terms:
         ctx.add_penalty("uncovered_bakvakt_hour", sum(terms))
+    if ctx.strict:  # no on-call shift runs at all while a station is open: no complete roster exists
+        for day, spans in _by_date(uncoverable).items():
+            times = ", ".join(f"{oslo(a):%H:%M}–{oslo(b):%H:%M}" for a, b in spans)
+            ctx.mark_infeasible(f"Ingen bakvaktvakt går {day:%d.%m.%Y} {times} mens en stasjon er åpen.",
+                                ("bakvakt-dekning", day.isoformat()))
+
+
+def _by_date(spans: list[tuple[dt.datetime, dt.datetime]]) -> dict[dt.date, list[tuple[dt.datetime, dt.datetime]]]:
+    """Adjacent segments merged, grouped by the Oslo date they start on."""
+    merged: list[tuple[dt.datetime, dt.datetime]] = []
+    for a, b in spans:
+        if merged and merged[-1][1] == a:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    out: dict[dt.date, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for a, b in merged:
+        out.setdefault(oslo(a).date(), []).append((a, b))
+    return out
 
 
 def add_supervision(ctx: ModelContext) -> None:

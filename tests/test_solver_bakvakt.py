@@ -83,3 +83,16 @@ def test_pinned_unqualified_doctor_without_any_bakvakt_is_infeasible_in_both_mod
                   pins=[{"doctor": "u", "date": DAY, "template": "dag"}])
     for strict in (False, True):
         assert run(sc, strict=strict).stats.status == SolveStatus.INFEASIBLE
+
+
+def test_strict_mode_refuses_open_hours_no_on_call_shift_covers():
+    """Åsane open 10–16 while the only bakvakt runs 16–08: by default a declared gap, in strict
+    mode no roster, with the hours named (the checker would reject any roster)."""
+    tpls = [template("helg", "10:00", "16:00"),
+            template("bv", "16:00", "08:00", station="BAK", duty="bakvakt", demand_min=0)]
+    sc = scenario(DAY, DAY, tpls, [doctor("a"), SPECIALIST], stations=STATIONS, rules=RULES)
+    strict = run(sc, strict=True)
+    assert strict.stats.status == SolveStatus.INFEASIBLE
+    assert strict.warnings == ["Ingen bakvaktvakt går 01.12.2026 10:00–16:00 mens en stasjon er åpen."]
+    relaxed = run(sc)
+    assert relaxed.uncovered_bakvakt == [(oslo(10), oslo(16))]
