@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 
 import ortools
 
-from .instance import best_known, load
+from .instance import Instance, best_known, load
 
 # The benchmark README's comparison figures for 10 minutes of a plain MIP and of the hybrid method
 # (instances 13, 15 and 19; published with the instances).
@@ -35,15 +35,25 @@ HYBRID = {"Instance13": 3109, "Instance15": 4144, "Instance19": 3974}
 
 SEARCHES = {
     "max_lp": dict(subsolvers=("max_lp",), first_pass=False, light_presolve=False),
-    "max_lp+lns": dict(subsolvers=("max_lp",), first_pass=False, light_presolve=False, lns_share=0.5),
+    "no_lp+lns": dict(subsolvers=("no_lp",), first_pass=False, light_presolve=False, lns_share=0.7, lns_round=2.0),
     "default": dict(),
 }
+# Measured on instances 8, 10 and 12 (2 cores, 30 s, seed 0; benchmarks/README.md): CP-SAT's
+# max_lp worker (every constraint in the LP) wins on the small instances, but on the larger ones its
+# LP takes most of the time, and a search without LP plus neighbourhood search does better.
+AUTO_LIMIT = 4000  # staff × days × shift types up to which "auto" takes max_lp
+
+
+def auto_search(instance: Instance) -> str:
+    size = len(instance.staff) * instance.horizon * len(instance.shifts)
+    return "max_lp" if size <= AUTO_LIMIT else "no_lp+lns"
 
 
 @dataclass
 class Run:
     instance: str
     seed: int
+    search: str
     staff: int
     days: int
     variables: int
@@ -74,6 +84,7 @@ def one_run(name: str, seed: int, time_limit: float, workers: int | None, search
 
     instance = load(name)
     scenario = to_scenario(instance)
+    search = auto_search(instance) if search == "auto" else search
     events = []
     started = time.perf_counter()
     roster = solve(scenario, time_limit=time_limit, workers=workers, seed=seed, on_progress=events.append,
@@ -86,7 +97,7 @@ def one_run(name: str, seed: int, time_limit: float, workers: int | None, search
     if events:
         final = events[-1].objective
         best_at = next(e.elapsed for e in events if e.objective <= final + 1e-9)
-    return Run(instance.name, seed, len(instance.staff), instance.horizon, s.variables, s.status.value,
+    return Run(instance.name, seed, search, len(instance.staff), instance.horizon, s.variables, s.status.value,
                scored.objective if scored else None, s.objective, s.bound, best_known()[instance.name][0],
                s.first_feasible_time, best_at, s.build_time, wall, violations,
                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -110,12 +121,12 @@ def _median(xs: list[float | None]) -> float | None:
 
 
 def report(runs: list[Run]) -> None:
-    print("| instance | seed | staff | days | variables | objective | bound | published | gap | first s | best s | "
-          "build s | status | violations | peak MB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| instance | seed | search | staff | days | variables | objective | bound | published | gap | first s | "
+          "best s | build s | status | violations | peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in runs:
         gap = None if r.gap is None else 100 * r.gap
-        print(f"| {r.instance} | {r.seed} | {r.staff} | {r.days} | {r.variables} | {_fmt(r.objective, 'd')} | "
+        print(f"| {r.instance} | {r.seed} | {r.search} | {r.staff} | {r.days} | {r.variables} | {_fmt(r.objective, 'd')} | "
               f"{_fmt(r.bound, '.0f')} | {r.best_known} | {_fmt(gap, '.1f')} % | {_fmt(r.first, '.1f')} | "
               f"{_fmt(r.best_at, '.1f')} | {r.build:.1f} | {r.status} | {r.violations} | {r.peak_mb:.0f} |")
     print("\nMedians over the seeds:\n")
@@ -144,7 +155,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     ap.add_argument("--workers", type=int, default=None, help="default: the core count")
-    ap.add_argument("--search", choices=sorted(SEARCHES), default="max_lp")
+    ap.add_argument("--search", choices=["auto", *sorted(SEARCHES)], default="auto")
     ap.add_argument("--json", help="also write the runs to this file")
     args = ap.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, OR-Tools {ortools.__version__}, Python {sys.version.split()[0]}, "
