@@ -461,7 +461,10 @@ def _gap_violation(ctx: _Context, gap: Interval, note: str = "") -> Violation:
 
 
 def _check_bakvakt_coverage(ctx: _Context) -> list[Violation]:
-    """bakvakt-dekning: a doctor on call at every minute any station is open (the pilot rule)."""
+    """bakvakt-dekning: a doctor on call at every minute any station is open (the pilot rule),
+    when the scenario has at least one on-call template."""
+    if not any(t.duty == DutyKind.ON_CALL for t in ctx.scenario.templates):
+        return []
     return [_gap_violation(ctx, g) for g in _bakvakt_gaps(ctx)]
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 from ortools.sat.python import cp_model
 
 from roster.calendar import ShiftInstance
-from roster.models import Supervision
+from roster.models import DutyKind, Scenario, Supervision
 from solver.context import OBJ_SCALE, ModelContext, oslo, utc
 
 
@@ -78,7 +78,8 @@ def add_bakvakt_coverage(ctx: ModelContext) -> None:
     A gap is allowed only where an on-call shift running then is an open slot (slack priced per
     hour by `uncovered_bakvakt_hour`, target 0) or no on-call shift runs at all; never in strict
     mode, where an open hour that no on-call shift covers makes the model infeasible (with a
-    message naming the hours: the templates leave them out).
+    message naming the hours: the templates leave them out) — when the scenario has a bakvakt
+    rota at all.
     """
     cover = timeline(ctx)
     terms = []
@@ -102,11 +103,17 @@ def add_bakvakt_coverage(ctx: ModelContext) -> None:
         terms.append(round(OBJ_SCALE * hours) * gap)
     if terms:
         ctx.add_penalty("uncovered_bakvakt_hour", sum(terms))
-    if ctx.strict:  # no on-call shift runs at all while a station is open: no complete roster exists
+    if ctx.strict and pilot(ctx.scenario):  # open hours no on-call shift covers: no complete roster exists
         for day, spans in _by_date(uncoverable).items():
             times = ", ".join(f"{oslo(a):%H:%M}–{oslo(b):%H:%M}" for a, b in spans)
             ctx.mark_infeasible(f"Ingen bakvaktvakt går {day:%d.%m.%Y} {times} mens en stasjon er åpen.",
                                 ("bakvakt-dekning", day.isoformat()))
+
+
+def pilot(scenario: Scenario) -> bool:
+    """Whether the scenario has a bakvakt rota (an on-call template): only then must a named
+    bakvakt cover every open hour (a municipality outside the pilot has none to name)."""
+    return any(t.duty == DutyKind.ON_CALL for t in scenario.templates)
 
 
 def _by_date(spans: list[tuple[dt.datetime, dt.datetime]]) -> dict[dt.date, list[tuple[dt.datetime, dt.datetime]]]:
