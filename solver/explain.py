@@ -29,11 +29,10 @@ from functools import cached_property
 from ortools.sat.python import cp_model
 
 from roster.calendar import OSLO, ShiftInstance
-from roster.eligibility import absence_interval
 from roster.models import Absence, AbsenceKind, Clash, DemandChange, Doctor, Exemption, Scenario
 from roster.models import Explanation as ExplanationModel
 from solver.builder import build_model
-from solver.context import HOURS_SCALE, INT_MAX, INT_MIN, Group, ModelContext
+from solver.context import HOURS_SCALE, INT_MAX, INT_MIN, Bound, Group, ModelContext
 from solver.replan import shift_text
 
 # Order in which fixes are preferred when one must be chosen to look for the next clash: what
@@ -446,7 +445,7 @@ class _Words:
         if code == "timer-maks":
             return f"{d.name} kan ha høyst {_num(d.max_hours or 0)} t i perioden"
         if code == "helger":
-            return f"{d.name} kan ha høyst {d.max_weekends if d.max_weekends is not None else r.max_weekends} helger med vakt"
+            return f"{d.name} kan ha høyst {self.bound(group)} helger med vakt"
         raise KeyError(code)
 
     def summary(self, groups: list[Group]) -> str:
@@ -583,7 +582,8 @@ class _Fixer:
             return Fix(group, f"Senk bemanningen på {w.shift_text(subject)} fra {w.bound(group)} til {value}",
                        lambda x, k=subject, v=value: _demand_change(x, k, demand_min=v))
         if code == "kompetanse":
-            return Fix(group, f"Godta {value} i stedet for {w.bound(group)} som kan gå alene på {w.shift_text(subject)}",
+            return Fix(group, f"Godta {value} i stedet for {w.bound(group)} som kan gå alene på "
+                              f"{w.shift_text(subject)}",
                        lambda x, k=subject, v=value: _demand_change(x, k, min_qualified=v))
         if code == "bemanning-maks":
             return Fix(group, f"Tillat {_leger(value)} på {w.shift_text(subject)}",

@@ -119,8 +119,9 @@ def improve(
         code = solver.solve(sub)
         found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         value = round(solver.objective_value) if found else objective
-        rounds.append(Round(kind, len(free), solver.status_name(code), value / OBJ_SCALE, time.perf_counter() - started))
-        hoods.adapt(code == cp_model.OPTIMAL and time.perf_counter() - started < round_limit / 2)
+        seconds = time.perf_counter() - started
+        rounds.append(Round(kind, len(free), solver.status_name(code), value / OBJ_SCALE, seconds))
+        hoods.adapt(code == cp_model.OPTIMAL and seconds < round_limit / 2)
         if found and value < objective:
             values = list(solver.response_proto.solution)
             objective = value

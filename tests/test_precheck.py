@@ -11,7 +11,6 @@ import pytest
 from factories import doctor, scenario, station, template
 
 from roster.calendar import ShiftIndex
-from roster.check import check_roster
 from roster.eligibility import Eligibility
 from roster.models import Scenario
 from solver import solve
