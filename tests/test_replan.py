@@ -206,3 +206,26 @@ def test_the_callers_now_overrides_the_change_files() -> None:
     changes = _sick("anna", "2026-12-08", "2026-12-07T12:00")
     assert changes.moment(dt.datetime(2026, 12, 9, 9, 0)) == dt.datetime(2026, 12, 9, 9, 0, tzinfo=OSLO)
     assert changes.moment() == dt.datetime(2026, 12, 7, 12, 0, tzinfo=OSLO)
+
+
+def test_a_demand_change_adds_one_doctor_to_that_shift_only() -> None:
+    scenario = f.scenario(
+        "2026-12-07", "2026-12-13",
+        [f.template("dag", "08:00", "16:00", demand_min=1, demand_max=1), f.template("natt", "23:00", "08:00")],
+        [f.doctor(x) for x in ("anna", "bjorn", "cecilie", "dag", "eva")])
+    published = _published(scenario)
+    changes = changes_from_data({"now": "2026-12-07T00:00", "demand_changes": [
+        {"template": "dag", "date": "2026-12-10", "demand_min": 2}]})
+    result = replan(scenario, published, changes, time_limit=5, workers=1)
+    assert unexpected_violations(result.scenario, result.roster) == [] and not result.roster.open_slots
+    assert result.removed == [] and [a.shift for a in result.added] == ["dag/2026-12-10"]
+    assert len([a for a in result.roster.assignments if a.shift == "dag/2026-12-10"]) == 2
+
+
+def test_a_demand_change_for_a_shift_that_does_not_run_is_refused_with_its_path() -> None:
+    scenario = f.scenario("2026-12-07", "2026-12-13", [f.template("kveld", "16:00", "23:00", day_types=["hverdag"])],
+                          [f.doctor("anna")])
+    changes = changes_from_data({"demand_changes": [{"template": "kveld", "date": "2026-12-12", "demand_min": 2}]})
+    with pytest.raises(InputError) as info:
+        apply_changes(scenario, changes)
+    assert info.value.problems == ["demand_changes[0].date: vakttypen «kveld» går ikke 12.12.2026"]
