@@ -95,9 +95,12 @@ def add_consecutive_nights(ctx: ModelContext) -> None:
     consecutive dates (assumed default, domain.md "Words": natt), and, when a rota wants blocks,
     on at least `min_consecutive_nights` (off: 1)."""
     r = ctx.scenario.rules
-    for doctor_id in ctx.by_doctor:
+    for doctor_id, items in ctx.by_doctor.items():
+        nights = len({s.date for s, _ in items if _night(s)})
+        if nights <= r.max_consecutive_nights and (r.min_consecutive_nights <= 1 or not nights):
+            continue  # neither limit can bind
         flags = on_dates(ctx, doctor_id, _night, "night")
-        if sum(not isinstance(f, int) for f in flags) > r.max_consecutive_nights:
+        if nights > r.max_consecutive_nights:
             _max_run(ctx, flags, r.max_consecutive_nights, ("netter", doctor_id))
         if r.min_consecutive_nights > 1:
             _min_run(ctx, flags, r.min_consecutive_nights, True, ("nattblokk", doctor_id))
