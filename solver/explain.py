@@ -1,20 +1,22 @@
 """Why no complete roster exists: the few requirements that clash, and what would resolve them.
 
 "INFEASIBLE" tells a manager nothing. Here the strict model is built with every hard constraint in
-a named group (one shift's demand, one doctor's limit, one absence, one doctor's rest …, see
-``ModelContext.guard``), each group behind an assumption literal. CP-SAT's
+a named group (one shift's demand, one doctor's limit, one absence on one shift, one doctor's rest
+…, see ``ModelContext.guard``), each group behind an assumption literal. CP-SAT's
 ``sufficient_assumptions_for_infeasibility`` names a set of groups that cannot hold together;
 deletion shrinks it to an irreducible one (remove a member; if the rest still clashes, the member
-was not needed, and the new, smaller core replaces the set). Every member left is needed, so
-lifting any one of them resolves the clash; that is tested, not assumed. For a group of one linear
-row (a demand, a count, an hour limit) the solver also finds how far it must move: with the rest of
-the clash enforced it maximises (or minimises) the row, so "lower the demand to 1" is a number the
-solver reached, not a guess.
+was not needed), each test on a small sub-model of just those groups. Every member left is needed,
+so lifting any one of them resolves the clash. Whether that leaves a roster possible once the
+other reasons that keep the same doctors off the same shifts are added back is tested, not
+assumed; for a group of one linear row (a demand, a count, an hour limit) the solver also finds
+how far it must move, by maximising (or minimising) the row: "lower the demand to 1" is a number
+the solver reached, not a guess.
 
 A scenario can clash in several places (Christmas: Fana, the evening and night of Christmas Eve,
-New Year's night …). After one clash is explained, its preferred fix is set aside and the search
-runs again, up to ``max_conflicts``; at the end the scenario with every suggested change is
-solved once more in strict mode to verify that, together, they give a complete roster.
+New Year's night …). After one clash is explained, its preferred fix is applied to the model in
+place and the search runs again, up to ``max_conflicts``; at the end the scenario with every
+chosen change is built and solved once more in strict mode to verify that, together, they give a
+complete roster.
 """
 
 from __future__ import annotations
@@ -62,8 +64,9 @@ class Requirement:
 
 @dataclass(frozen=True)
 class Fix:
-    """A change that resolves one clash, verified by the solver: with the rest of the clash
-    enforced, this requirement lifted (or moved to ``value``) leaves a roster possible."""
+    """A change that resolves one clash, verified by the solver: with the rest of the clash, the
+    other reasons its doctors are kept off its shifts and the clashes resolved before enforced,
+    this requirement lifted (or moved to ``value``) leaves a roster possible."""
 
     group: Group
     text: str  # Norwegian suggestion
@@ -105,13 +108,18 @@ class Explanation:
 # --------------------------------------------------------------------------- the solver side
 
 
+KINDS = ("linear", "bool_or", "bool_and", "at_most_one", "exactly_one")  # what the hard families write
+
+
 def _literals(c: object) -> list[int]:
-    """Variable indices a constraint proto refers to (the constraint kinds the families write)."""
+    """Variable indices a constraint proto refers to. Another constraint kind would be copied into
+    sub-models without its variables being followed, so it is refused."""
     refs = list(c.enforcement_literal)
-    for kind in ("linear", "bool_or", "bool_and", "at_most_one", "exactly_one"):
-        if getattr(c, f"has_{kind}")():
-            part = getattr(c, kind)
-            refs += list(part.vars if kind == "linear" else part.literals)
+    kind = next((k for k in KINDS if getattr(c, f"has_{k}")()), None)
+    if kind is None:
+        raise ValueError(f"the explain model holds a constraint kind it cannot follow: {c}")
+    part = getattr(c, kind)
+    refs += list(part.vars if kind == "linear" else part.literals)
     return [r if r >= 0 else -r - 1 for r in refs]
 
 
@@ -123,7 +131,7 @@ def _renumber(c: object, index: dict[int, int]) -> None:
     refs = list(c.enforcement_literal)
     c.enforcement_literal.clear()
     c.enforcement_literal.extend(new(r) for r in refs)
-    for kind in ("linear", "bool_or", "bool_and", "at_most_one", "exactly_one"):
+    for kind in KINDS:
         if getattr(c, f"has_{kind}")():
             part = getattr(c, kind)
             field = part.vars if kind == "linear" else part.literals
@@ -171,15 +179,14 @@ class _Tester:
         self.solves = 0
         proto = ctx.model.proto
         grouped = {i for rows in ctx.rows.values() for i in rows}
-        plain = {v.index for v in ctx.x.values()} | set(self.by_index)
+        x_vars = {v.index for v in ctx.x.values()}
         self.defining: dict[int, list[int]] = {}  # helper variable → constraints of no group using it
         for i, c in enumerate(proto.constraints):
             if i in grouped:
                 continue
             for ref in _literals(c):
-                if ref not in plain:
+                if ref not in x_vars and ref not in self.by_index:
                     self.defining.setdefault(ref, []).append(i)
-        x_vars = {v.index for v in ctx.x.values()}
         self.touching: dict[int, set[Group]] = {}  # x variable → groups whose rows use it
         self.uses: dict[Group, set[int]] = {}
         for g, rows in ctx.rows.items():
@@ -187,11 +194,6 @@ class _Tester:
             self.uses[g] = used
             for r in used:
                 self.touching.setdefault(r, set()).add(g)
-        self.skeleton = ctx.model.clone()
-        self.skeleton.proto.constraints.clear()
-        self.skeleton.clear_assumptions()
-        self.skeleton.clear_objective()
-        self.skeleton.clear_hints()
 
     def _params(self, solver: cp_model.CpSolver, limit: float) -> None:
         p = solver.parameters
@@ -439,11 +441,12 @@ class _Words:
             return f"{d.name} kan ha høyst {_vakter(self.bound(group))} i perioden"
         if code == "antall-type":
             label = subject.split("/", 1)[1]
-            return f"{d.name} kan ha høyst {d.max_shifts_by_label[label]} {label}vakter i perioden"
+            n = self.bound(group)
+            return f"{d.name} kan ha høyst {n} {label}vakt{'' if n == 1 else 'er'} i perioden"
         if code == "timer-min":
-            return f"{d.name} skal ha minst {_num(d.min_hours)} t i perioden"
+            return f"{d.name} skal ha minst {_num(self.bound(group) / HOURS_SCALE)} t i perioden"
         if code == "timer-maks":
-            return f"{d.name} kan ha høyst {_num(d.max_hours or 0)} t i perioden"
+            return f"{d.name} kan ha høyst {_num(self.bound(group) / HOURS_SCALE)} t i perioden"
         if code == "helger":
             return f"{d.name} kan ha høyst {self.bound(group)} helger med vakt"
         raise KeyError(code)

@@ -163,3 +163,14 @@ def test_the_model_of_an_explanation_leaves_no_hard_rule_ungrouped(limit):
     ctx = build_model(sc, explain=True)
     code, _ = _Tester(ctx, 0).solve_all(set(), limit)
     assert code in (2, 4)  # OPTIMAL or FEASIBLE
+
+
+def test_two_limits_of_one_doctor_are_not_offered_as_a_one_change_fix():
+    """Anne may take one night and 10 hours: raising only the night limit would still break the
+    hour limit, so the solver does not offer it; lowering the demand is verified."""
+    sc = _sc([template("natt", "23:00", "08:00", label="natt")],
+             [doctor("a", name="Anne", max_shifts_by_label={"natt": 1}, max_hours=10)])
+    ex = explain(sc)
+    fixes = [f.group[0] for f in ex.conflicts[0].fixes]
+    assert "antall-type" not in fixes and "bemanning" in fixes
+    assert "Anne kan ha høyst 1 nattvakt i perioden" in ex.conflicts[0].summary
