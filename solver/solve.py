@@ -37,16 +37,16 @@ class Search:
     """How CP-SAT searches, not what it solves: the model is the same either way.
 
     ``subsolvers`` names CP-SAT's full-problem workers for the optimisation (empty: CP-SAT's own
-    portfolio for the worker count). With 2 workers that portfolio has only ``default_lp``; on
-    the Curtois & Qu benchmark ``max_lp`` (every constraint in the LP, more cuts) finds far better
-    rosters and bounds (benchmarks/README.md), while on the Bergen month the default is as good
-    and its LP is cheaper. ``complete_first`` looks for a roster without open slots before one
-    with slack (worth it when a complete roster exists, as in legevakt; time lost where the
-    optimum leaves places open).
-    ``first_pass`` finds a first roster without the LP before the
-    optimisation (on the Bergen month seconds instead of minutes; where the LP itself finds rosters
-    fast, as on the benchmark, it only costs time), and ``light_presolve`` keeps the presolve to one
-    pass (the full one took half the Bergen month's minute).
+    portfolio for the worker count; with 2 workers it has only ``default_lp``). On the small
+    Curtois & Qu instances ``max_lp`` (every constraint in the LP, more cuts) finds far better
+    rosters and bounds, on the larger ones ``no_lp`` with neighbourhood search does
+    (benchmarks/README.md); on the Bergen month the default is as good and its LP cheaper.
+    ``complete_first`` looks for a roster without open slots before one with slack (worth it
+    when a complete roster exists, as in legevakt). ``first_pass`` finds a first roster without
+    the LP before the optimisation (seconds instead of minutes on the Bergen month; where the LP
+    finds rosters fast, as on the benchmark, it only costs time). ``light_presolve`` keeps the
+    presolve to one pass (the full one took half the Bergen month's minute). ``lns_share`` gives
+    the last part of the time to neighbourhood search (solver.lns), ``lns_round`` seconds each.
     """
 
     subsolvers: tuple[str, ...] = ()
