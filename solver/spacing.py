@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ortools.sat.python import cp_model
 
 from solver.context import OBJ_SCALE, ModelContext
@@ -15,8 +17,9 @@ def add_spacing(ctx: ModelContext) -> None:
     2305 pkt 7.4 prefers more than the minimum rest (domain.md "GPs' duty").
 
     One variable per window, at least busy − 1 and 2·busy − 3: the cost 0, 0, 1, 3, 5 … for 0, 1,
-    2, 3, 4 … shifts. Its upper bound 2n − 3 is that cost with a shift on each of the window's n
-    possible dates (so, as with the earlier two-variable form, at most n shifts in the window).
+    2, 3, 4 … shifts. Its upper bound is that cost with every shift the doctor may start in the
+    window taken; a bound of one shift per date forbade a specialist's day and night bakvakt on
+    the same date, which no rule forbids.
     """
     k = ctx.scenario.rules.spacing_target_days
     if ctx.weight("spacing") <= 0 or k < 2:
@@ -24,14 +27,16 @@ def add_spacing(ctx: ModelContext) -> None:
     m = ctx.model
     terms = []
     windows = date_windows(ctx, k)
-    for doctor_id in ctx.by_doctor:
+    for doctor_id, pairs in ctx.by_doctor.items():
         counts = ctx.day_counts(doctor_id)
+        possible = Counter(s.date for s, _ in pairs)
         for window in windows:
             days = [counts[d] for d in window if d in counts]
-            if len(days) < 2:
+            most = sum(possible[d] for d in window)
+            if most < 2:
                 continue
             busy = cp_model.LinearExpr.sum(days)
-            e = m.new_int_var(0, 2 * len(days) - 3, f"crowded[{doctor_id},{window[0]}]")
+            e = m.new_int_var(0, 2 * most - 3, f"crowded[{doctor_id},{window[0]}]")
             m.add(e >= busy - 1)
             m.add(e >= 2 * busy - 3)
             terms.append(e)

@@ -12,3 +12,14 @@ def test_spacing_cost_grows_with_each_shift_in_the_window(shifts, cost):
     sc = scenario("2026-12-01", "2026-12-04", [tpl], [doctor("a", min_shifts=shifts, max_shifts=shifts)],
                   rules={"spacing_target_days": 4, "weights": {**QUIET, "spacing": 5}})
     assert run(sc).stats.terms.get("vakter tett i tett", 0) == 5 * cost
+
+
+def test_spacing_allows_two_shifts_a_date():
+    """A day and an evening on each of two dates, one doctor: the window's cost is that of four
+    shifts (5), not a bound of one shift per date that makes the roster impossible."""
+    tpls = [template("dag", "08:00", "12:00"), template("kveld", "18:00", "22:00")]
+    sc = scenario("2026-12-01", "2026-12-02", tpls, [doctor("a")],
+                  rules={"spacing_target_days": 2, "rest_hours_self_employed": 0, "weights": {**QUIET, "spacing": 5}})
+    r = run(sc)
+    assert not r.open_slots and len(r.assignments) == 4
+    assert r.stats.terms["vakter tett i tett"] == 5 * 5
