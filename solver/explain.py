@@ -31,7 +31,7 @@ from functools import cached_property
 from ortools.sat.python import cp_model
 
 from roster.calendar import OSLO, ShiftInstance
-from roster.models import Absence, AbsenceKind, Clash, DemandChange, Doctor, Exemption, Scenario
+from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, Scenario
 from roster.models import Explanation as ExplanationModel
 from solver.builder import build_model
 from solver.context import HOURS_SCALE, INT_MAX, INT_MIN, Bound, Group, ModelContext
@@ -501,29 +501,47 @@ def _demand_change(sc: Scenario, key: str, **changes: int) -> Scenario:
     return sc.model_copy(update={"demand_changes": [*kept, DemandChange(template=template, date=date, **new)]})
 
 
-def _without_absence_around(sc: Scenario, index: int, shift: ShiftInstance) -> Scenario:
-    """The absence split so that the doctor is free for this one shift."""
-    a = sc.absences[index]
+def _absence_span(a: Absence) -> tuple[dt.datetime, dt.datetime]:
     start = a.start if isinstance(a.start, dt.datetime) else dt.datetime.combine(a.start, dt.time(0))
     end = a.end if isinstance(a.end, dt.datetime) else dt.datetime.combine(a.end + dt.timedelta(days=1), dt.time(0))
+    return start, end
+
+
+def _without_absence_around(sc: Scenario, original: Absence, shift: ShiftInstance) -> Scenario:
+    """The absence split so that the doctor is free for this one shift. Fixes compose: an absence
+    already split for another shift is found by its pieces (same doctor, kind and note, inside the
+    original span), never by its index, which the earlier split moved."""
+    first, last = _absence_span(original)
     s, e = shift.start.astimezone(OSLO).replace(tzinfo=None), shift.end.astimezone(OSLO).replace(tzinfo=None)
-    parts = [a.model_copy(update={"start": x, "end": y}) for x, y in ((start, s), (e, end)) if x < y]
-    absences = [*sc.absences[:index], *parts, *sc.absences[index + 1:]]
+    absences: list[Absence] = []
+    for a in sc.absences:
+        start, end = _absence_span(a)
+        piece = (a.doctor, a.kind, a.note) == (original.doctor, original.kind, original.note) \
+            and first <= start and end <= last
+        if piece and start < e and s < end:
+            absences += [a.model_copy(update={"start": x, "end": y}) for x, y in ((start, s), (e, end)) if x < y]
+        else:
+            absences.append(a)
     return sc.model_copy(update={"absences": absences})
 
 
-def _without_exemption_on(sc: Scenario, doctor: Doctor, index: int, shift: ShiftInstance) -> Scenario:
-    """The exemption lifted for the dates whose 16–08 window the shift touches."""
-    e = doctor.exemptions[index]
-    days = [shift.date + dt.timedelta(days=k) for k in (-1, 0, 1)]
-    first, last = min(days), max(days)
-    parts = []
-    if e.start is None or e.start < first:
-        parts.append(Exemption(reason=e.reason, start=e.start, end=first - dt.timedelta(days=1)))
-    if e.end is None or e.end > last:
-        parts.append(Exemption(reason=e.reason, start=last + dt.timedelta(days=1), end=e.end))
-    exemptions = [*doctor.exemptions[:index], *parts, *doctor.exemptions[index + 1:]]
-    return _replace_doctor(sc, doctor.id, exemptions=exemptions)
+def _without_exemption_on(sc: Scenario, doctor_id: str, original: Exemption, shift: ShiftInstance) -> Scenario:
+    """The exemption lifted for the dates whose 16–08 window the shift touches; like absences,
+    found by its pieces (same reason, inside the original dates) so that fixes compose."""
+    first, last = shift.date - dt.timedelta(days=1), shift.date + dt.timedelta(days=1)
+    lo, hi = original.start or dt.date.min, original.end or dt.date.max
+    exemptions: list[Exemption] = []
+    for e in sc.doctor(doctor_id).exemptions:
+        start, end = e.start or dt.date.min, e.end or dt.date.max
+        piece = e.reason == original.reason and lo <= start and end <= hi
+        if not (piece and start <= last and first <= end):
+            exemptions.append(e)
+            continue
+        if start < first:
+            exemptions.append(Exemption(reason=e.reason, start=e.start, end=first - dt.timedelta(days=1)))
+        if end > last:
+            exemptions.append(Exemption(reason=e.reason, start=last + dt.timedelta(days=1), end=e.end))
+    return _replace_doctor(sc, doctor_id, exemptions=exemptions)
 
 
 class _Fixer:
@@ -600,14 +618,14 @@ class _Fixer:
             a, shift = sc.absences[int(ref)], w.shift(key)
             return Fix(group, f"Spør {w.name(a.doctor)} om å ta {shift_text(sc, shift)} "
                               f"tross fraværet ({a.kind.value} {w.absence_span(a)})",
-                       lambda x, i=int(ref), sh=shift: _without_absence_around(x, i, sh))
+                       lambda x, a=a, sh=shift: _without_absence_around(x, a, sh))
         if code == "fritak":
             ref, key = subject.split("@")
             doctor_id, k = ref.rsplit("/", 1)
             d, shift = w.doctors[doctor_id], w.shift(key)
             return Fix(group, f"Spør {d.name} om å ta {shift_text(sc, shift)} frivillig "
                               f"(fritatt 16–08: {d.exemptions[int(k)].reason.value})",
-                       lambda x, d=doctor_id, k=int(k), sh=shift: _without_exemption_on(x, x.doctor(d), k, sh))
+                       lambda x, d=doctor_id, e=d.exemptions[int(k)], sh=shift: _without_exemption_on(x, d, e, sh))
         if code == "kurs":
             doctor_id, course = subject.split("/", 1)
             renewed = sc.period.end + dt.timedelta(days=366)

@@ -174,3 +174,33 @@ def test_two_limits_of_one_doctor_are_not_offered_as_a_one_change_fix():
     fixes = [f.group[0] for f in ex.conflicts[0].fixes]
     assert "antall-type" not in fixes and "bemanning" in fixes
     assert "Anne kan ha høyst 1 nattvakt i perioden" in ex.conflicts[0].summary
+
+
+def test_one_absence_asked_for_two_shifts_is_split_for_both():
+    """The only doctor is on holiday for both days: the two fixes split the same absence, and
+    together they must free both shifts (an edit must not re-cover what the first one freed)."""
+    sc = _sc([DAY], [doctor("a", name="Anne")],
+             absences=[{"doctor": "a", "start": "2026-12-01", "end": "2026-12-05", "kind": "ferie"}])
+    ex = explain(sc)
+    assert [c.group for c in ex.chosen] == [("fravær", "0@dag/2026-12-01"), ("fravær", "0@dag/2026-12-02")]
+    assert ex.verified is True
+    r = run(_fixed(sc, ex), strict=True)
+    assert not r.open_slots and {a.date.day for a in r.assignments} == {1, 2}
+
+
+def test_one_exemption_asked_for_two_nights_is_lifted_for_both():
+    """Anne (exempt from 16–08) is the only one for the nights on Tuesday 1st and Saturday 5th;
+    Bjørn takes those between. Lifting the exemption around the Saturday must not bring it back
+    on the Tuesday."""
+    edge = template("kant", "23:00", "08:00", day_types=["hverdag", "lørdag"])
+    middle = template("midt", "23:00", "08:00", day_types=["hverdag"])
+    sc = _sc([edge, middle], [doctor("a", name="Anne", exemptions=[{"reason": "over 60"}]),
+                              doctor("b", name="Bjørn", shift_labels=["midt"])],
+             end="2026-12-05", rules={"max_consecutive_nights": 3},
+             demand_changes=[{"template": t, "date": f"2026-12-0{d}", "demand_min": 0, "demand_max": 0}
+                             for t, days in (("kant", (2, 3, 4)), ("midt", (1,))) for d in days])
+    ex = explain(sc)
+    assert [c.group for c in ex.chosen] == [("fritak", "a/0@kant/2026-12-01"), ("fritak", "a/0@kant/2026-12-05")]
+    assert ex.verified is True
+    r = run(_fixed(sc, ex), strict=True)
+    assert not r.open_slots and {a.date.day for a in r.assignments if a.doctor == "a"} == {1, 5}
