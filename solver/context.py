@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
@@ -306,17 +307,13 @@ class ModelContext:
                 continue
             for d, v in self.by_shift[s.key]:
                 value = int((d, s.key) in published)
-                domain = self.model.proto.variables[v.index].domain
-                domain.clear()
-                domain.extend([value, value])
+                set_domain(self.model.proto.variables[v.index].domain, value, value)
                 held.append(v.index)
         return held
 
     def release(self, held: list[int]) -> None:
         for i in held:
-            domain = self.model.proto.variables[i].domain
-            domain.clear()
-            domain.extend([0, 1])
+            set_domain(self.model.proto.variables[i].domain, 0, 1)
 
     def add_baseline(self, baseline: Baseline) -> None:
         """Freeze started shifts and price every change to the published roster.
@@ -344,6 +341,21 @@ class ModelContext:
                     changes.append(cost * (1 - v) if d in published else cost * v)
         if changes:
             self.add_penalty("change", cp_model.LinearExpr.sum(changes))
+
+
+def set_domain(domain: Any, lo: int, hi: int) -> None:
+    """Replace a proto domain (a variable's or a linear row's) by the one interval [lo, hi]:
+    how a value is held, released or a bound moved in place, without rebuilding the model."""
+    domain.clear()
+    domain.extend([lo, hi])
+
+
+def hint_all(model: cp_model.CpModel, values: Sequence[int]) -> None:
+    """A complete hint (every variable), so CP-SAT takes it as its first solution unchanged."""
+    model.clear_hints()
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
 
 
 def utc(t: dt.datetime) -> dt.datetime:

@@ -31,10 +31,19 @@ from functools import cached_property
 from ortools.sat.python import cp_model
 
 from roster.calendar import OSLO, ShiftInstance
+from roster.eligibility import absence_interval
 from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, Scenario
 from roster.models import Explanation as ExplanationModel
 from solver.builder import build_model
-from solver.context import HOURS_SCALE, INT_MAX, INT_MIN, Bound, Group, ModelContext
+from solver.context import (
+    HOURS_SCALE,
+    INT_MAX,
+    INT_MIN,
+    Bound,
+    Group,
+    ModelContext,
+    set_domain,
+)
 from solver.replan import shift_text
 
 # Order in which fixes are preferred when one must be chosen to look for the next clash: what
@@ -235,8 +244,8 @@ class _Tester:
             var = sub.proto.variables.add()
             var.copy_from(proto.variables[old])
             if old in zero or old in one:
-                var.domain.clear()
-                var.domain.extend([1, 1] if old in one else [0, 0])
+                value = int(old in one)
+                set_domain(var.domain, value, value)
         for i in rows:
             c = sub.proto.constraints.add()
             c.copy_from(proto.constraints[i])
@@ -260,9 +269,8 @@ class _Tester:
         """Move a one-row group's bound to ``value`` in the model itself (a fix applied in place)."""
         row = self.ctx.bounds[group][0]
         lo, hi = (value, row.hi) if row.sense == "≥" else (row.lo, value)
-        domain = self.ctx.model.proto.constraints[self.ctx.rows[group][0]].linear.domain
-        domain.clear()
-        domain.extend([lo - row.offset if lo > INT_MIN else lo, hi - row.offset if hi < INT_MAX else hi])
+        set_domain(self.ctx.model.proto.constraints[self.ctx.rows[group][0]].linear.domain,
+                   lo - row.offset if lo > INT_MIN else lo, hi - row.offset if hi < INT_MAX else hi)
         self.ctx.bounds[group][0] = replace(row, lo=lo, hi=hi)
 
     def around(self, clash: list[Group]) -> set[Group]:
@@ -501,28 +509,27 @@ def _demand_change(sc: Scenario, key: str, **changes: int) -> Scenario:
     return sc.model_copy(update={"demand_changes": [*kept, DemandChange(template=template, date=date, **new)]})
 
 
-def _absence_span(a: Absence) -> tuple[dt.datetime, dt.datetime]:
-    start = a.start if isinstance(a.start, dt.datetime) else dt.datetime.combine(a.start, dt.time(0))
-    end = a.end if isinstance(a.end, dt.datetime) else dt.datetime.combine(a.end + dt.timedelta(days=1), dt.time(0))
-    return start, end
-
-
 def _without_absence_around(sc: Scenario, original: Absence, shift: ShiftInstance) -> Scenario:
     """The absence split so that the doctor is free for this one shift. Fixes compose: an absence
     already split for another shift is found by its pieces (same doctor, kind and note, inside the
     original span), never by its index, which the earlier split moved."""
-    first, last = _absence_span(original)
-    s, e = shift.start.astimezone(OSLO).replace(tzinfo=None), shift.end.astimezone(OSLO).replace(tzinfo=None)
+    first, last = absence_interval(original)
     absences: list[Absence] = []
     for a in sc.absences:
-        start, end = _absence_span(a)
+        start, end = absence_interval(a)
         piece = (a.doctor, a.kind, a.note) == (original.doctor, original.kind, original.note) \
             and first <= start and end <= last
-        if piece and start < e and s < end:
-            absences += [a.model_copy(update={"start": x, "end": y}) for x, y in ((start, s), (e, end)) if x < y]
+        if piece and start < shift.end and shift.start < end:
+            absences += [a.model_copy(update={"start": _wall(x), "end": _wall(y)})
+                         for x, y in ((start, shift.start), (shift.end, end)) if x < y]
         else:
             absences.append(a)
     return sc.model_copy(update={"absences": absences})
+
+
+def _wall(t: dt.datetime) -> dt.datetime:
+    """Oslo wall-clock time without zone, as a manager writes an absence's start and end."""
+    return t.astimezone(OSLO).replace(tzinfo=None)
 
 
 def _without_exemption_on(sc: Scenario, doctor_id: str, original: Exemption, shift: ShiftInstance) -> Scenario:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from solver.context import OBJ_SCALE, ModelContext
+from solver.context import OBJ_SCALE, ModelContext, hint_all, set_domain
 
 GROW, SHRINK = 1.25, 0.8
 MIN_FREE, MAX_FREE = 0.02, 0.5  # share of the assignment variables a neighbourhood frees
@@ -104,12 +104,8 @@ def improve(
         proto = sub.proto
         for i in x_vars:
             if i not in free:
-                domain = proto.variables[i].domain
-                domain.clear()
-                domain.extend([values[i], values[i]])
-        sub.clear_hints()
-        proto.solution_hint.vars.extend(range(len(values)))
-        proto.solution_hint.values.extend(values)
+                set_domain(proto.variables[i].domain, values[i], values[i])
+        hint_all(sub, values)
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.max_time_in_seconds = max(0.1, min(round_limit, deadline - time.perf_counter()))

@@ -24,7 +24,8 @@ from ortools.graph.python import max_flow
 
 from roster.calendar import OSLO, ShiftIndex, ShiftInstance
 from roster.eligibility import Eligibility
-from roster.models import DutyKind, Employment, Scenario, shift_key
+from roster.models import Employment, Scenario, shift_key
+from solver.bakvakt import pilot
 
 #: Finding kinds, in report order (the codes follow docs/hard-rules.md where one rule is at stake).
 KINDS = ("låst", "kompetanse", "bemanning", "samtidighet", "bakvakt-dekning")
@@ -399,7 +400,7 @@ class _Precheck:
     def check_bakvakt(self) -> None:
         """The pilot rule: every minute a station is open, an on-call shift runs with at least one
         doctor who could take it. Segments are merged into intervals for the message."""
-        if not any(t.duty == DutyKind.ON_CALL for t in self.scenario.templates):
+        if not pilot(self.scenario):
             return  # no bakvakt rota: the pilot rule does not apply (docs/hard-rules.md)
         open_shifts = [s for s in self.index.shifts if s.on_site and s.demand_min > 0]
         on_call = [s for s in self.index.shifts if not s.on_site]

@@ -89,7 +89,8 @@ def replan(
         involved=changes.involved(),
     )
     hint = published.model_copy(update={"assignments": keep})
-    near = _near(changed, changes, [a for a in published.assignments if a not in set(keep)])
+    kept = set(keep)
+    near = _near(changed, changes, [a for a in published.assignments if a not in kept])
     roster = solve(changed, time_limit=time_limit, workers=workers, seed=seed, on_progress=on_progress, stop=stop,
                    hint=hint, baseline=replace(baseline, free=near))
     if not roster.assignments:  # no roster found: nothing to compare

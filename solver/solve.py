@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 
 from roster.models import ProgressEvent, Roster, Scenario, SolveStatus
 from solver.builder import build_model
-from solver.context import OBJ_SCALE, Baseline, ModelContext
+from solver.context import OBJ_SCALE, Baseline, ModelContext, hint_all
 from solver.lns import improve
 from solver.solution import STATUS, extract_roster, gap, solve_stats
 from solver.warmstart import greedy_assignment
@@ -157,7 +157,6 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     """
     started = time.perf_counter()
     model, proto = ctx.model, ctx.model.proto
-    found = (cp_model.OPTIMAL, cp_model.FEASIBLE)
     slack = [*ctx.short.values(), *ctx.uncovered.values()]
     fallback: tuple[int, cp_model.CpSolver] | None = None
     if not proto.solution_hint.vars:
@@ -165,9 +164,9 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
         proto.solution_hint.vars.extend([v.index for v in ctx.x.values()])
         proto.solution_hint.values.extend([int(pair in chosen) for pair in ctx.x])
         code, solver = _feasibility(model, limit, seed, canceller, fixed=True)
-        if canceller.cancelled or (code in found and not (complete_first and any(map(solver.value, slack)))):
+        if canceller.cancelled or (code in FOUND and not (complete_first and any(map(solver.value, slack)))):
             return code, solver
-        if code in found:
+        if code in FOUND:
             fallback = code, solver
 
     def left() -> float:
@@ -186,7 +185,7 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
             finally:
                 for d, most in zip(domains, upper):
                     d[1] = most
-            if code in found or canceller.cancelled:
+            if code in FOUND or canceller.cancelled:
                 return code, solver
         return fallback or _feasibility(model, left(), seed, canceller)
     finally:
@@ -231,11 +230,8 @@ def _feasibility(model: cp_model.CpModel, limit: float, seed: int, canceller: _C
 
 
 def _warm_start(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
-    """A complete hint (every variable), so CP-SAT takes it as its first solution unchanged."""
-    ctx.model.clear_hints()
-    hint = ctx.model.proto.solution_hint
-    hint.vars.extend(range(len(ctx.model.proto.variables)))
-    hint.values.extend(solver.response_proto.solution)
+    """The solver's roster as the next search's first solution."""
+    hint_all(ctx.model, solver.response_proto.solution)
 
 
 def _optimise(ctx: ModelContext, limit: float, workers: int, seed: int, search: Search, progress: Progress,
@@ -278,12 +274,9 @@ def _neighbourhood_search(ctx: ModelContext, best: cp_model.CpSolver, deadline: 
         workers=workers, seed=seed, round_limit=search.lns_round, on_improve=report, stop=canceller.stop)
     if objective >= round(best.objective_value):
         return best
-    ctx.model.clear_hints()
-    hint = ctx.model.proto.solution_hint
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(values)
+    hint_all(ctx.model, values)
     code, fixed = _feasibility(ctx.model, 60.0, seed, canceller, fixed=True)
-    return fixed if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else best
+    return fixed if code in FOUND else best
 
 
 def solve(
