@@ -29,6 +29,7 @@ from api.services import rosters as roster_service
 from api.services.audit import record
 from api.services.scenarios import load
 from roster.models import Explanation, ProgressEvent, Scenario, SolveStatus
+from roster.output import needs_explanation
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class JobManager:
         found = roster.stats is not None and roster.stats.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
         infeasible = roster.stats is not None and roster.stats.status == SolveStatus.INFEASIBLE
         explanation, note = None, ""
-        if (found and roster_service.needs_explanation(roster)) or (strict and infeasible):
+        if (found and needs_explanation(roster)) or (strict and infeasible):
             explanation, note = self._explain(run_id, scenario, seed, stop)
         if found and explanation is not None:
             roster = roster.model_copy(update={"explanation": explanation})

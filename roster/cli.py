@@ -134,7 +134,13 @@ def solve(
     som står mot hverandre og hva som ville løst det."""
     from roster.check import format_report, unexpected_violations
     from roster.metrics import doctor_metrics
-    from roster.output import explanation_text, has_roster, summary_renderables, write_outputs
+    from roster.output import (
+        explanation_text,
+        has_roster,
+        needs_explanation,
+        summary_renderables,
+        write_outputs,
+    )
 
     scenario = _load(scenario_path)
     try:
@@ -148,7 +154,7 @@ def solve(
         if strict and roster.stats is not None and roster.stats.status.value == "infeasible" and explain_time > 0:
             console.print(explanation_text(_explain_live(scenario, explain_time)), markup=False, highlight=False)
         raise typer.Exit(EXIT_NO_ROSTER)
-    if roster.open_slots and explain_time > 0:  # hours without bakvakt alone come from open or absent on-call shifts
+    if needs_explanation(roster) and explain_time > 0:
         roster = roster.model_copy(update={"explanation": _explain_live(scenario, explain_time)})
 
     violations = unexpected_violations(scenario, roster)

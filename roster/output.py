@@ -65,6 +65,14 @@ def explanation_text(ex: Explanation) -> str:
     return "\n".join(lines)
 
 
+def needs_explanation(roster: Roster) -> bool:
+    """Whether a solved roster is worth explaining (solver.explain): it has open slots. Hours
+    without a bakvakt alone are not: the solver leaves such an hour only where an on-call shift
+    is an open slot or no on-call shift runs at all, and the latter no rule requires (strict mode
+    allows it too), so without open slots the roster itself is the complete one."""
+    return bool(roster.open_slots)
+
+
 def has_roster(roster: Roster) -> bool:
     """Whether the solver found a roster at all (exit code 3 when not)."""
     return roster.stats is None or roster.stats.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)

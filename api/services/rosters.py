@@ -49,14 +49,6 @@ def add_version(session: Session, scenario_id: int, run_id: str | None, roster: 
     return row
 
 
-def needs_explanation(roster: Roster) -> bool:
-    """Whether a solved roster is worth explaining (solver.explain): it has open slots. Hours
-    without a bakvakt alone are not: the solver leaves such an hour only where an on-call shift
-    is an open slot or no on-call shift runs at all, and the latter no rule requires (strict mode
-    allows it too), so without open slots the roster itself is the complete one."""
-    return bool(roster.open_slots)
-
-
 def explanation_note(ex: Explanation) -> str:
     """The explanation in a few words, for the run's message."""
     if ex.status == "mulig":
