@@ -20,6 +20,7 @@ from roster.metrics import doctor_metrics
 from roster.models import Assignment, Doctor, Roster, Scenario
 from roster.models import shift_key as key_of
 from roster.scenario_io import InputError
+from roster.terms import OPEN_PLACES
 
 
 class SwapRefused(InputError):
@@ -201,7 +202,7 @@ def format_swap(result: SwapResult) -> str:
         lines.append(f"Byttet retter {len(result.resolved)} brudd som fantes fra før:")
         lines += [f"  - {v.message}" for v in result.resolved]
     if result.unchanged:
-        lines.append(f"Vaktplanen har {len(result.unchanged)} brudd eller åpne vakter fra før som byttet ikke endrer.")
+        lines.append(f"Vaktplanen har {len(result.unchanged)} brudd eller {OPEN_PLACES} fra før som byttet ikke endrer.")
     lines.append("Belastning (poeng; målet er rettferdig andel av historikk og denne perioden):")
     for c in result.burden:
         lines.append(
