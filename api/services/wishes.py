@@ -67,7 +67,8 @@ def open_round(session: Session, start: dt.date, end: dt.date, deadline: dt.date
         problems.append("Frist: må være før periodens første dag")
     if problems:
         raise RequestRefused(problems)
-    row = RequestRoundRow(period_start=start, period_end=end, deadline=deadline, created_by=actor)
+    row = RequestRoundRow(period_start=start, period_end=end, deadline=deadline.astimezone(dt.timezone.utc),
+                          created_by=actor)  # UTC: SQLite hands datetimes back without their zone
     session.add(row)
     session.flush()
     record(session, actor, "åpne-ønskerunde", f"ønskerunde {row.id}: {start:%d.%m.%Y}–{end:%d.%m.%Y}, "
