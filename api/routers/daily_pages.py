@@ -50,7 +50,7 @@ def edit(roster_id: int, request: Request, manager: PageManagerDep, session: Ses
                            edit_problems=problems, edit_form=typed, message="Endringen ble ikke gjort; se under.")
     session.commit()
     where = "i dette utkastet" if target.id == row.id else f"i utkastet vaktplan {target.id}"
-    return redirect(f"/vaktplaner/{target.id}#endre", f"{description} – lagret {where}.")
+    return redirect(f"/vaktplaner/{target.id}", f"{description} – lagret {where}.")
 
 
 @router.post("/vaktplaner/{roster_id}/last-opp", response_class=HTMLResponse)
