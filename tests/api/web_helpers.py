@@ -102,6 +102,10 @@ def week_roster(sc):
 
 def publish_week(client: TestClient) -> tuple[int, int, dict[str, str]]:
     """The week stored and published, the clock set before it: (scenario id, roster id, doctor → token)."""
+    return publish_week_in(client.app)
+
+
+def publish_week_in(app) -> tuple[int, int, dict[str, str]]:  # noqa: ANN001 - a FastAPI app
     import datetime as dt
 
     from api.services import links
@@ -110,7 +114,6 @@ def publish_week(client: TestClient) -> tuple[int, int, dict[str, str]]:
     from roster.calendar import OSLO
     from roster.check import unexpected_violations
 
-    app = client.app
     app.state.clock = lambda: dt.datetime(*BEFORE_THE_WEEK, tzinfo=OSLO)
     sc = week_scenario()
     roster = week_roster(sc)
