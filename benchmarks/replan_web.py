@@ -12,18 +12,14 @@ unfilled places than the published one (the repair), seconds to the end, changes
 
 from __future__ import annotations
 
-import argparse
-import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-import ortools
 from sqlalchemy import select
 
-from benchmarks.replan import CASES, _changes
+from benchmarks.replan import CASES, _changes, run_seeds
 
 
 def _job(app, base_id: int, changes, open_before: int, time_limit: float) -> tuple[float | None, float, int]:  # noqa: ANN001
@@ -93,18 +89,7 @@ def _fmt(x: float | None) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
-    ap.add_argument("--publish-time", type=float, default=60.0)
-    ap.add_argument("--time-limit", type=float, default=10.0)
-    ap.add_argument("--workers", type=int, default=None, help="default: the core count")
-    args = ap.parse_args(argv)
-    print(f"machine: {os.cpu_count()} cores, OR-Tools {ortools.__version__}, Python {sys.version.split()[0]}, "
-          f"re-plan limit {args.time_limit:.0f} s, workers {args.workers or os.cpu_count()}", flush=True)
-    rows = []
-    for seed in args.seeds:
-        rows += run(seed, args.publish_time, args.time_limit, args.workers)
-        print(f"  seed {seed} done", flush=True)
+    rows = run_seeds(__doc__.splitlines()[0], run, argv, seeds=(0, 1))
     print("| seed | change | direct: repaired after s | direct: wall s | direct: changes | job: repaired after s "
           "| job: wall s | job: changes |")
     print("|---|---|---|---|---|---|---|---|")
