@@ -142,9 +142,7 @@ def round_page(round_id: int, request: Request, manager: PageManagerDep, session
     requests = wishes.for_period(session, row.period_start, row.period_end)
     scenarios = [s for s in session.scalars(select(ScenarioRow).order_by(ScenarioRow.id.desc()))
                  if s.period_start <= row.period_end and s.period_end >= row.period_start]
-    names = {}
-    for s in scenarios[:1]:
-        names = {d.id: d.name for d in load(s).doctors}
+    names = {d.id: d.name for d in load(scenarios[0]).doctors} if scenarios else {}
     return render(request, "round.html", manager=manager, round=row, open=wishes.is_open(row, now),
                   deadline=wishes.deadline_text(row), requests=requests, names=names, scenarios=scenarios,
                   describe=lambda q: wishes.describe(q, {}))

@@ -54,11 +54,12 @@ def _published(session: Session, key: str) -> tuple[RosterRow, Scenario]:
 
 
 def _future(scenario: Scenario, key: str, now: dt.datetime) -> None:
-    shift = ShiftIndex(scenario).by_key.get(key)
+    index = ShiftIndex(scenario)
+    shift = index.by_key.get(key)
     if shift is None:
         raise SwapRefused([f"vakten {key} finnes ikke i vaktplanen"])
     if shift.start <= now:
-        raise SwapRefused([f"{shift_text(scenario, ShiftIndex(scenario), key)} har allerede begynt"])
+        raise SwapRefused([f"{shift_text(scenario, index, key)} har allerede begynt"])
 
 
 def _check(session: Session, swap: SwapRow, taker: str) -> tuple[RosterRow, Scenario, SwapResult]:
