@@ -7,6 +7,7 @@ test-artifacts/ (daily-*.png)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from browser_helpers import CHROMIUM, DESKTOP, PHONE, live, shot
@@ -123,6 +124,17 @@ def test_manager_and_doctors_in_daily_life(week, browser):
     colleague.wait_for_selector("text=Ønsket er lagret")
     assert "ferie 20.12.2026–27.12.2026" in colleague.inner_text("#onsker")
 
+    # downloads: the template from the upload card, every doctor's links from the scenario page
+    page.goto(url + "/")
+    with page.expect_download() as download:
+        page.click("#template-link")
+    assert download.value.suggested_filename == "vaktplan-mal.xlsx"
+    page.goto(f"{url}/scenarier/1")
+    with page.expect_download() as download:
+        page.click("#links-csv")
+    assert download.value.suggested_filename == "lenker-1.csv"
+    assert f"/lege/{tokens['eva']}" in Path(download.value.path()).read_text(encoding="utf-8-sig")
+
     # the manager re-plans the newest version for a sick day and watches the job
     page.goto(f"{url}/vaktplaner/{published + 1}")
     assert page.inner_text("#roster-status") == "publisert"
@@ -138,3 +150,44 @@ def test_manager_and_doctors_in_daily_life(week, browser):
     page.wait_for_selector("#endringer")
     assert "Dag Eide mister natt Bergen legevakt 03.11 23:00–08:00 (kan ikke gå vakten lenger)" in page.inner_text(
         "#endringer")
+
+
+def test_edited_workbook_upload_and_comparison_report(week, browser, tmp_path):
+    """An edited workbook uploaded on the overview becomes a draft; the comparison report says at the
+    top that the two rosters are not staffed alike (desktop and phone)."""
+    import io
+
+    import openpyxl
+
+    from roster.report.build import check_view
+    from roster.report.html import render_html
+    from tests.api.web_helpers import week_roster, week_scenario
+
+    url, rid, _ = week
+    page = browser.new_page(viewport=DESKTOP)
+    _login(page, url)
+    wb = openpyxl.load_workbook(io.BytesIO(page.request.get(f"{url}/api/rosters/{rid}/workbook").body()))
+    del wb["Per lege"]
+    ws = wb["Vaktplan Bergen legevakt"]
+    row = next(r[0].row for r in ws.iter_rows(min_row=5) if getattr(r[0].value, "day", None) == 8)
+    ws.cell(row, 4).value = "UBESATT"  # Anne's Sunday day shift left open
+    path = tmp_path / "vaktplan-endret.xlsx"
+    wb.save(path)
+    page.set_input_files("input[name=fil]", str(path))
+    page.get_by_role("button", name="Last opp").click()
+    page.wait_for_selector("#endringer")
+    assert "er lastet opp som utkast og følger de harde reglene" in page.inner_text(".flash")
+    assert "Anne Aas mister dag Bergen legevakt 08.11" in page.inner_text("#endringer")
+    assert "1 ubesatt" in page.inner_text("#ubesatt")
+    shot(page, "daily-7-uploaded", full=True)
+
+    sc = week_scenario()
+    full = week_roster(sc)
+    short = full.model_copy(update={"assignments": full.assignments[:-4]})
+    html = render_html([check_view("Publisert", sc, full), check_view("Kortere", sc, short)])
+    for name, viewport in (("daily-8-report", DESKTOP), ("daily-8-report-phone", PHONE["viewport"])):
+        report = browser.new_page(viewport=viewport)
+        report.set_content(html)
+        assert report.locator("#ulikt").is_visible()
+        assert "ikke like bemannet" in report.inner_text("#ulikt")
+        shot(report, name)
