@@ -330,12 +330,13 @@ def unfilled_text(p: Pool, taken: Collection[str], reasons: Mapping[str, Sequenc
         first = why[0] if why else None
         code = TAKEN if c.doctor.id in taken else first.code if first else FREE
         groups[code].append((c.doctor, first))
-    words = {TAKEN: "er satt på vakten", FREE: "kunne tatt plassen"}
+    # FREE: the checker finds nothing one more shift would break; a search stopped early (or a
+    # re-plan holding a started shift) leaves such a place, and the manager can fill it by hand.
+    words = {TAKEN: "er satt på vakten", FREE: "kunne tatt plassen uten å bryte noen regel"}
     parts = [f"{len(groups[code])} {words.get(code) or phrase(code, p.shift.label, p.shift.required_skill)}"
              f"{_names(groups[code])}" for code in (TAKEN, *DISPLAY, FREE) if groups.get(code)]
     n = len(possible)
-    late = ", men beregningen stoppet før den fant det" if groups.get(FREE) else ""  # FREE is last
-    return f"{n} {'mulig lege' if n == 1 else 'mulige leger'}: {join(parts)}{late}"
+    return f"{n} {'mulig lege' if n == 1 else 'mulige leger'}: {join(parts)}"
 
 
 def place_reasons(scenario: Scenario, roster: Roster, p: Pool, taken: Collection[str], missing: int,

@@ -3,6 +3,7 @@ beside the same scenario without it, and the pool's rules for naming doctors."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from factories import doctor, scenario, station, template
 from solver_util import QUIET, on, run
 
 from roster.calendar import ShiftIndex
-from roster.candidates import ROSTER_RULES, Pools, open_place_reasons
+from roster.candidates import ROSTER_RULES, Pools, open_place_reasons, pinned_shifts
 from roster.check import RULES
 from roster.eligibility import Eligibility
 from roster.models import Assignment, OpenSlot, Roster, Scenario
@@ -24,12 +25,13 @@ def evening(**kw: Any) -> dict[str, Any]:
     return template("kveld", "16:00", "23:00", demand_min=2, demand_max=2, **kw)
 
 
-def two_on_the_evening(o: dict[str, Any], templates: list[dict[str, Any]] = (), pins: list[dict[str, Any]] = (),
-                       **kw: Any) -> Scenario:
+def two_on_the_evening(o: dict[str, Any], templates: Sequence[dict[str, Any]] = (),
+                       pins: Sequence[dict[str, Any]] = (), **kw: Any) -> Scenario:
     """An evening for two: Anne pinned to it, and Ola, whom the case may keep away (and Siri for
     the bakvakt, when there is one)."""
     tpl = kw.pop("tpl", evening())
-    doctors = [doctor("a", name="Anne"), {**doctor("o", name="Ola"), **o}] + ([SPECIALIST] if ON_CALL in templates else [])
+    doctors = [doctor("a", name="Anne"), {**doctor("o", name="Ola"), **o}]
+    doctors += [SPECIALIST] if ON_CALL in templates else []
     return scenario(DAY, DAY, [tpl, *templates], doctors,
                     stations=STATIONS, rules={"weights": QUIET},
                     pins=[{"doctor": "a", "date": DAY, "template": "kveld"}, *pins], **kw)
@@ -57,7 +59,8 @@ CASES = {
                           two_on_the_evening({"competence": {"qualified": False}}, tpl=evening(min_qualified=2)),
                           two_on_the_evening({}, tpl=evening(min_qualified=2))),
     "opptatt": ("1 har en annen vakt samtidig (Ola)",
-                two_on_the_evening({}, [template("FAN-kveld", "17:00", "22:00", station="FAN")], pinned_ola("FAN-kveld")),
+                two_on_the_evening({}, [template("FAN-kveld", "17:00", "22:00", station="FAN")],
+                                   pinned_ola("FAN-kveld")),
                 two_on_the_evening({}, [template("FAN-kveld", "17:00", "22:00", station="FAN", demand_min=0)])),
     "hvile": ("1 trenger hvile (Ola)",
               two_on_the_evening({}, [template("dag", "07:00", "15:00")], pinned_ola("dag")),
@@ -88,13 +91,12 @@ def test_without_that_reason_the_doctor_fills_the_place(case: str) -> None:
 
 def test_a_doctor_the_search_did_not_reach_is_said_to_be_free() -> None:
     """A roster the search left with a place a free doctor could fill (it stopped early) says so,
-    and does not invent a reason."""
+    and does not invent a reason: the checker finds nothing the shift would break for him."""
     s = two_on_the_evening({})
     roster = Roster(scenario=s.name, period=s.period, assignments=[Assignment(doctor="a", template="kveld", date=DAY)],
                     open_slots=[OpenSlot(template="kveld", date=DAY, missing=1)])
     assert open_place_reasons(s, roster) == {
-        EVENING: "2 mulige leger: 1 er satt på vakten (Anne) og 1 kunne tatt plassen (Ola), men beregningen "
-                 "stoppet før den fant det"}
+        EVENING: "2 mulige leger: 1 er satt på vakten (Anne) og 1 kunne tatt plassen uten å bryte noen regel (Ola)"}
 
 
 def test_many_doctors_are_counted_not_named() -> None:
@@ -107,7 +109,8 @@ def test_many_doctors_are_counted_not_named() -> None:
 
 def test_no_possible_doctor_at_all() -> None:
     s = scenario(DAY, DAY, [evening(station="FAN")], [doctor("a", stations=["BLV"])], stations=STATIONS)
-    assert run(s).open_slots[0].reason == "ingen leger kan ta denne vakttypen (stasjon, vakttype, ferdighet eller bakvakt)"
+    reason = "ingen leger kan ta denne vakttypen (stasjon, vakttype, ferdighet eller bakvakt)"
+    assert run(s).open_slots[0].reason == reason
 
 
 def test_every_rule_one_more_shift_can_break_for_a_doctor_has_a_reason() -> None:
@@ -157,3 +160,17 @@ def test_a_bakvakt_who_may_not_work_alone_is_not_one_change_away() -> None:
     s = scenario(DAY, DAY, [bak], [doctor("u", qualified=False, can_bakvakt=True),
                                    doctor("s", can_bakvakt=True, exemptions=[{"reason": "over 60"}])])
     assert who(s, "bak/2026-12-01", qualified_only=False) == "S (nattfritak) kunne tatt den om én ting var annerledes"
+
+
+def test_fixes_an_explanation_already_applied_are_no_longer_reasons() -> None:
+    """A later clash is explained with the earlier fixes applied: the doctor asked to work despite
+    the absence, the pin removed."""
+    s = scenario(DAY, DAY, [evening(), template("natt", "22:00", "08:00")], [doctor("a"), doctor("b")],
+                 absences=[{"doctor": "a", "start": DAY, "end": DAY}],
+                 pins=[{"doctor": "b", "date": DAY, "template": "natt"}])
+    index, elig = ShiftIndex(s), Eligibility(s)
+    shift = index.by_key[EVENING]
+    assert Pools(elig, pinned_shifts(s, index))(shift).can(qualified_only=False) == []
+    lifted = {("fravær", f"0@{EVENING}"), ("låst", "0")}
+    after = Pools(elig, pinned_shifts(s, index, lifted), lifted)(shift)
+    assert [d.id for d in after.can(qualified_only=False)] == ["a", "b"]
