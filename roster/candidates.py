@@ -279,15 +279,17 @@ def qualified_place(shift: ShiftInstance, on_shift: Collection[str], qualified: 
 
 
 def _after_one_more(scenario: Scenario, roster: Roster, shift: ShiftInstance, doctors: list[str],
-                    before: set[tuple]) -> dict[str, list[Obstacle]]:
+                    before: set[tuple], on_call: Collection[str]) -> dict[str, list[Obstacle]]:
     """What the checker finds the shift would break for each of ``doctors`` on top of their shifts
     in the roster. One check adds them all: the rules asked about (``ROSTER_RULES``) each look at
-    one doctor's own shifts, so the doctors do not affect one another."""
+    one doctor's own shifts (and ``veiledning`` at who is on call, keys in ``on_call``), so the
+    doctors do not affect one another, and the roster checked needs nothing else."""
     if not doctors:
         return {}
-    extra = [Assignment(doctor=d, template=shift.template, date=shift.date) for d in doctors]
-    added = roster.model_copy(update={"assignments": [*roster.assignments, *extra]})
     wanted = set(doctors)
+    extra = [Assignment(doctor=d, template=shift.template, date=shift.date) for d in doctors]
+    mine = [a for a in roster.assignments if a.doctor in wanted or a.shift in on_call]
+    added = roster.model_copy(update={"assignments": [*mine, *extra], "open_slots": []})
     out: dict[str, list[Obstacle]] = defaultdict(list)
     for v in check_roster(scenario, added):
         if v.doctor in wanted and v.rule in ROSTER_RULES and _identity(v) not in before:
@@ -340,7 +342,7 @@ def unfilled_text(p: Pool, taken: Collection[str], reasons: Mapping[str, Sequenc
 
 
 def place_reasons(scenario: Scenario, roster: Roster, p: Pool, taken: Collection[str], missing: int,
-                  before: set[tuple]) -> dict[str, tuple[Obstacle, ...]]:
+                  before: set[tuple], on_call: Collection[str]) -> dict[str, tuple[Obstacle, ...]]:
     """Each doctor's reasons for not filling an unfilled place of ``p.shift``: the pool's (with
     competence when every unfilled place needs a doctor who may work alone), and for a doctor
     with none of those, what the checker finds one more shift would break."""
@@ -348,7 +350,7 @@ def place_reasons(scenario: Scenario, roster: Roster, p: Pool, taken: Collection
     alone = qualified_place(p.shift, taken, qualified, missing)
     out = {c.doctor.id: p.why(c, alone) for c in p.candidates if c.doctor.id not in taken}
     free = [d for d, why in out.items() if not why]
-    for d, found in _after_one_more(scenario, roster, p.shift, free, before).items():
+    for d, found in _after_one_more(scenario, roster, p.shift, free, before, on_call).items():
         out[d] = tuple(sorted(found, key=lambda o: ORDER.index(o.code)))
     return out
 
@@ -363,6 +365,7 @@ def open_place_reasons(scenario: Scenario, roster: Roster, index: ShiftIndex | N
         on_shift[a.shift].add(a.doctor)
     before = {_identity(v) for v in check_roster(scenario, roster)} if roster.open_slots else set()
     pools = Pools(elig)
+    on_call = {s.key for s in index.shifts if not s.on_site}
     out = {}
     for o in roster.open_slots:
         shift = index.by_key.get(shift_key(o.template, o.date))
@@ -370,6 +373,7 @@ def open_place_reasons(scenario: Scenario, roster: Roster, index: ShiftIndex | N
             continue
         p = pools(shift)
         taken = on_shift[shift.key]
-        out[shift.key] = unfilled_text(p, taken, place_reasons(scenario, roster, p, taken, o.missing, before))
+        reasons = place_reasons(scenario, roster, p, taken, o.missing, before, on_call)
+        out[shift.key] = unfilled_text(p, taken, reasons)
     return out
 
