@@ -24,13 +24,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from ortools.sat.python import cp_model
 
 from roster.calendar import OSLO, ShiftInstance
+from roster.candidates import Pools, pinned_shifts
 from roster.eligibility import absence_interval
 from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, Scenario
 from roster.models import Explanation as ExplanationModel
@@ -459,8 +460,10 @@ class _Words:
             return f"{d.name} kan ha høyst {self.bound(group)} helger med vakt"
         raise KeyError(code)
 
-    def summary(self, groups: list[Group]) -> str:
-        """The clash as one paragraph: what is demanded, and who is kept away and why."""
+    def summary(self, groups: list[Group], lifted: Collection[Group] = ()) -> str:
+        """The clash as one paragraph: what is demanded, who is kept away and why, and, for a
+        shift few doctors can take, who can and who could if one thing changed (``lifted``: the
+        fixes already applied)."""
         by_code: dict[str, list[Group]] = {}
         for g in groups:
             by_code.setdefault(g[0], []).append(g)
@@ -484,7 +487,21 @@ class _Words:
             parts.append(f"{_leger(len(names))} som ellers kunne tatt {shifts} er borte ({reasons}: {_names(names)})")
         for code in sorted(by_code, key=lambda c: (c not in LAW, c)):
             parts += [self.requirement(g) for g in by_code[code]]
-        return "; ".join(parts) + "."
+        who = self.who(groups, lifted, named={self.doctor_of(g) for g in away})
+        return "; ".join(parts) + "." + "".join(f" {w[:1].upper()}{w[1:]}." for w in who)
+
+    def who(self, groups: list[Group], lifted: Collection[Group], named: set[str]) -> list[str]:
+        """``Pool.who`` of each shift the clash asks doctors for, from the same facts as the
+        pre-solve checks and the reason on an unfilled place; doctors the clash already names as
+        away are not named again."""
+        shifts = [g for g in groups if g[0] in ("bemanning", "kompetanse")]
+        pool_of = Pools(self.ctx.eligibility, pinned_shifts(self.sc, self.ctx.index, lifted), lifted)
+        out = []
+        for code, key in shifts:
+            who = pool_of(self.shift(key)).who(code == "kompetanse", named)
+            if who:
+                out.append(f"{self.shift_text(key)}: {who}" if len(shifts) > 1 else who)
+        return out
 
 
 # --------------------------------------------------------------------------- fixes
@@ -715,7 +732,7 @@ def explain(scenario: Scenario, *, time_limit: float = 120.0, max_conflicts: int
         say("Prøver hvilke endringer som løser den …")
         conflict = Conflict(
             requirements=[Requirement(g, words.requirement(g)) for g in members],
-            summary=words.summary(members),
+            summary=words.summary(members, lifted),
             fixes=fixer.fixes(members, lifted, earlier),
             minimal=minimal,
         )

@@ -7,7 +7,8 @@ a finding proves that no such roster exists, but no finding does not prove that 
 weekly limits and counts over the whole period are left to the solver). ``docs/explain.md`` says
 what each check proves.
 
-Pure function of the scenario: eligibility comes from ``roster.eligibility.Eligibility.reason``;
+Pure function of the scenario: who may take each shift, and why the others may not, comes from
+``roster.candidates`` (the same pools the explanation and the unfilled places name doctors from);
 the joint check of shifts that no doctor can combine is a bipartite max-flow (Hall's condition),
 whose minimum cut names the smallest set of shifts that clash. No CP-SAT.
 """
@@ -23,6 +24,23 @@ from itertools import pairwise
 from ortools.graph.python import max_flow
 
 from roster.calendar import OSLO, ShiftIndex, ShiftInstance
+from roster.candidates import (
+    ABSENCE,
+    COURSE,
+    EXEMPTION,
+    LABEL,
+    ON_CALL,
+    PINNED,
+    SKILL,
+    STATION,
+    UNQUALIFIED,
+    Pool,
+    Pools,
+    counted,
+    join,
+    phrase,
+    pinned_shifts,
+)
 from roster.eligibility import Eligibility
 from roster.models import Employment, Scenario, shift_key
 from solver.bakvakt import pilot
@@ -30,25 +48,11 @@ from solver.bakvakt import pilot
 #: Finding kinds, in report order (the codes follow docs/hard-rules.md where one rule is at stake).
 KINDS = ("låst", "kompetanse", "bemanning", "samtidighet", "bakvakt-dekning")
 
-# Reason codes. Temporary reasons make an otherwise suitable doctor unavailable on one date;
-# static reasons mean the doctor never takes this kind of shift (another rota, no skill …).
-ABSENCE, EXEMPTION, COURSE, PINNED = "fravær", "fritak", "kurs", "låst"
-STATION, LABEL, ON_CALL, SKILL, UNQUALIFIED = "stasjon", "vakttype", "bakvakt-evne", "ferdighet", "kan ikke gå alene"
+# Reason codes (roster.candidates). Temporary reasons make an otherwise suitable doctor unavailable
+# on one date; static reasons mean the doctor never takes this kind of shift (another rota, no
+# skill …) or, on a place that needs one, may not work alone.
 TEMPORARY = (ABSENCE, EXEMPTION, COURSE, PINNED)
 STATIC = (STATION, LABEL, ON_CALL, UNQUALIFIED, SKILL)
-
-# Prefixes of the sentences ``Eligibility.reason`` returns; tests/test_precheck.py covers each one,
-# so a reworded reason fails a test instead of silently landing in "other".
-_PREFIXES = (
-    ("fravær", ABSENCE),
-    ("fritatt", EXEMPTION),
-    ("kurset", COURSE),
-    ("ikke på denne stasjonen", STATION),
-    ("går ikke", LABEL),
-    ("kan ikke være bakvakt", ON_CALL),
-    ("bakvakt må kunne gå alene", UNQUALIFIED),
-    ("mangler ferdigheten", SKILL),
-)
 
 
 @dataclass(frozen=True)
@@ -62,14 +66,6 @@ class Finding:
     date: dt.date | None
     numbers: dict[str, int | float]
     shifts: tuple[str, ...] = field(default=())
-
-
-def classify(reason: str) -> str:
-    """Reason code of a sentence from ``Eligibility.reason`` (the sentence itself when unknown)."""
-    for prefix, code in _PREFIXES:
-        if reason.startswith(prefix):
-            return code
-    return reason
 
 
 # --------------------------------------------------------------------------- Norwegian text
@@ -100,37 +96,16 @@ def _available(n: int) -> str:
     return f"bare {n} er tilgjengelig" if n == 1 else f"bare {n} er tilgjengelige"
 
 
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
-
-
 def _reason_parts(counts: Counter[str], absence_kinds: Counter[str], label: str, skill: str | None) -> list[str]:
     """"3 har fravær (ferie), 2 har nattfritak …" in a fixed order: what changes by date first."""
-    phrases = {
-        ABSENCE: "har fravær",
-        EXEMPTION: "har nattfritak",
-        COURSE: "har kurs som har gått ut",
-        PINNED: "er låst til en annen vakt samtidig",
-        STATION: "går ikke på denne stasjonen",
-        LABEL: f"går ikke {label}vakter",
-        ON_CALL: "kan ikke være bakvakt",
-        UNQUALIFIED: "kan ikke gå alene",
-        SKILL: f"mangler ferdigheten «{skill}»",
-    }
-    out = []
-    for code in (*TEMPORARY, *STATIC):
-        n = counts.get(code, 0)
-        if not n:
-            continue
-        text = f"{n} {phrases[code]}"
-        if code == ABSENCE and absence_kinds:
-            text += " (" + ", ".join(
-                kind if len(absence_kinds) == 1 else f"{k} {kind}"
-                for kind, k in sorted(absence_kinds.items(), key=lambda item: (-item[1], item[0]))
-            ) + ")"
-        out.append(text)
-    out += [f"{n}: {code}" for code, n in counts.items() if code not in phrases]
-    return out
+    return [f"{counts[code]} {phrase(code, label, skill)}" + (counted(absence_kinds) if code == ABSENCE else "")
+            for code in (*TEMPORARY, *STATIC) if counts.get(code)]
+
+
+def _who(pool: _Pool, qualified_only: bool) -> str:
+    """« Bare Kari Nordmann kan ta den; …» when few doctors can (``Pool.who``), else nothing."""
+    who = pool.pool.who(qualified_only)
+    return f" {who[:1].upper()}{who[1:]}." if who else ""
 
 
 # --------------------------------------------------------------------------- per shift
@@ -142,6 +117,7 @@ class _Pool:
 
     shift: ShiftInstance
     head: str  # "Natt 24.12 Bergen legevakt"
+    pool: Pool  # every doctor and their reasons (roster.candidates), what the sets below come from
     available: set[str] = field(default_factory=set)
     available_q: set[str] = field(default_factory=set)
     codes: dict[str, str] = field(default_factory=dict)  # doctor -> reason code (unavailable only)
@@ -181,11 +157,8 @@ class _Precheck:
         self.qualified = {d.id: self.elig.qualified(d.id) for d in scenario.doctors}
         self.names = {d.id: d.name for d in scenario.doctors}
         self.station_names = {s.id: s.name for s in scenario.stations}
-        self.pins: dict[str, list[ShiftInstance]] = {}
-        for p in scenario.pins:
-            shift = index.by_key.get(shift_key(p.template, p.date))
-            if shift is not None:
-                self.pins.setdefault(p.doctor, []).append(shift)
+        self.pins = pinned_shifts(scenario, index)
+        self.pool_of = Pools(self.elig, self.pins)
         self.pools = {s.key: self._pool(s) for s in index.shifts}
         self.findings: list[Finding] = []
 
@@ -194,22 +167,18 @@ class _Precheck:
         return f"{label} {_dm(shift.date)} {self.station_names.get(shift.station, shift.station)}"
 
     def _pool(self, shift: ShiftInstance) -> _Pool:
-        pool = _Pool(shift, self.head(shift))
-        for d in self.scenario.doctors:
-            reason = self.elig.reason(d, shift)
-            if reason is None and any(p.key != shift.key and p.overlaps(shift.start, shift.end)
-                                      for p in self.pins.get(d.id, ())):
-                reason = PINNED
-            if reason is None:
-                pool.available.add(d.id)
-                if self.qualified[d.id]:
-                    pool.available_q.add(d.id)
+        out = _Pool(shift, self.head(shift), self.pool_of(shift))
+        for c in out.pool.candidates:
+            if not c.obstacles:
+                out.available.add(c.doctor.id)
+                if c.qualified:
+                    out.available_q.add(c.doctor.id)
                 continue
-            code = classify(reason)
-            pool.codes[d.id] = code
-            if code == ABSENCE:
-                pool.absence_kind[d.id] = reason.removeprefix("fravær (").rstrip(")")
-        return pool
+            first = c.obstacles[0]
+            out.codes[c.doctor.id] = first.code
+            if first.code == ABSENCE:
+                out.absence_kind[c.doctor.id] = first.detail
+        return out
 
     def need_qualified(self, shift: ShiftInstance) -> int:
         """Qualified doctors a full on-site shift needs: ``min_qualified``, and at least one
@@ -271,7 +240,8 @@ class _Precheck:
         n = len(pool.available)
         self.add("kompetanse",
                  f"{pool.head}: {_doctors(n)} er {'tilgjengelig' if n == 1 else 'tilgjengelige'}, men ingen som kan gå alene, og de som ikke kan gå "
-                 f"alene, får ikke gå vakten uten en som kan" + (f": {_join(parts)}" if parts else "") + ".",
+                 f"alene, får ikke gå vakten uten en som kan" + (f": {join(parts)}" if parts else "") + "."
+                 + _who(pool, qualified_only=True),
                  shift.key, shift.date, {"krever": 1, "tilgjengelig": 0, **temp})
 
     def shortage(self, pool: _Pool, need: int, qualified_only: bool) -> None:
@@ -289,13 +259,14 @@ class _Precheck:
             whole = ("ingen" if candidates == 0 else f"bare {candidates}") + \
                 f" av de {len(self.scenario.doctors)} legene kan ta denne vakten"
             if parts:
-                text += f"{_available(have)}: {_join(parts)}; {whole} i det hele tatt"
+                text += f"{_available(have)}: {join(parts)}; {whole} i det hele tatt"
             else:
                 text += whole
-            text += f" ({_join(sparts)})" if sparts else ""
+            text += f" ({join(sparts)})" if sparts else ""
         else:
-            text += _available(have) + (f": {_join(parts)}" if parts else "")
-        self.add("kompetanse" if qualified_only else "bemanning", text + ".", shift.key, shift.date, numbers)
+            text += _available(have) + (f": {join(parts)}" if parts else "")
+        self.add("kompetanse" if qualified_only else "bemanning", text + "." + _who(pool, qualified_only),
+                 shift.key, shift.date, numbers)
 
     # ----------------------------------------------------------------------- shifts that clash
 
@@ -337,7 +308,7 @@ class _Precheck:
                    for other, ((_, o_need, _, o_have, _), _) in found.items()):
                 continue
             shifts = sorted(shifts, key=lambda s: (s.start, s.key))
-            names = _join([self.head(s) for s in shifts])
+            names = join([self.head(s) for s in shifts])
             why = (f"de overlapper eller har under {self._min_rest():g} t hvile mellom seg" if by_rest
                    else f"de går samtidig {_span(max(s.start for s in shifts), min(s.end for s in shifts))}")
             alone = " som kan gå alene" if only_q else ""
@@ -425,7 +396,7 @@ class _Precheck:
             else:
                 gaps.append((kind, a, b, stations, covering))
         for kind, a, b, stations, covering in gaps:
-            where = _join(sorted(self.station_names.get(s, s) for s in stations))
+            where = join(sorted(self.station_names.get(s, s) for s in stations))
             hours = (b - a).total_seconds() / 3600
             day = a.astimezone(OSLO).date()
             numbers: dict[str, int | float] = {"timer": round(hours, 2)}
@@ -446,7 +417,7 @@ class _Precheck:
             numbers.update(temp)
             self.add("bakvakt-dekning",
                      f"Ingen lege kan være bakvakt {_span(a, b)} mens {where} er åpen"
-                     + (f": {_join(parts)}" if parts else ": ingen lege kan ta bakvaktvaktene") + ".",
+                     + (f": {join(parts)}" if parts else ": ingen lege kan ta bakvaktvaktene") + ".",
                      covering[0].key, day, numbers, tuple(s.key for s in covering))
 
     # ----------------------------------------------------------------------- results

@@ -1,15 +1,14 @@
 """Turn a solved model into a ``roster.models.Roster``: assignments, open slots with the reason
-they could not be filled, uncovered bakvakt intervals, and the solve figures."""
+they could not be filled (``roster.candidates``: the same facts as the pre-solve checks and the
+explanation), uncovered bakvakt intervals, and the solve figures."""
 
 from __future__ import annotations
-
-from collections import Counter
 
 from ortools.sat.python import cp_model
 
 import roster
-from roster.calendar import ShiftInstance
-from roster.models import Assignment, OpenSlot, Roster, SolveStats, SolveStatus
+from roster.candidates import open_place_reasons
+from roster.models import Assignment, OpenSlot, Roster, SolveStats, SolveStatus, shift_key
 from solver.bakvakt import timeline
 from solver.context import OBJ_SCALE, ModelContext, oslo
 from solver.objective import term_values
@@ -22,34 +21,9 @@ STATUS = {
     cp_model.UNKNOWN: SolveStatus.UNKNOWN,
 }
 
-# Eligibility reasons grouped into the few causes a manager acts on.
-_CAUSES = (("fravær", "har fravær"), ("fritatt", "er fritatt 16–08"), ("kurs", "mangler gyldig kurs"))
-
 
 def gap(objective: float, bound: float) -> float:
     return (objective - bound) / max(1.0, abs(objective))
-
-
-def open_slot_reason(ctx: ModelContext, shift: ShiftInstance, taken: set[str]) -> str:
-    """Why nobody more could take the shift, e.g. "2 av 14 mulige leger har fravær, 3 er fritatt
-    16–08, 9 har andre vakter eller trenger hvile"."""
-    candidates = [d for d in ctx.scenario.doctors if ctx.statically_allowed(d, shift.template)]
-    if not candidates:
-        return "ingen leger kan ta denne vakttypen (stasjon, vakttype, ferdighet eller bakvakt)"
-    causes: Counter[str] = Counter()
-    for d in candidates:
-        if d.id in taken:
-            continue
-        why = ctx.eligibility.reason(d, shift)
-        if why is None:
-            causes["har andre vakter, trenger hvile eller har nådd en grense"] += 1
-        else:
-            causes[next((text for word, text in _CAUSES if word in why), "kan ikke av andre grunner")] += 1
-    parts = [f"{n} {text}" for text, n in causes.most_common()]
-    if not parts:
-        return f"alle {len(candidates)} mulige leger er satt på vakten"
-    parts[0] = f"{parts[0].split(' ', 1)[0]} av {len(candidates)} mulige leger {parts[0].split(' ', 1)[1]}"
-    return ", ".join(parts)
 
 
 def extract_roster(ctx: ModelContext, solver: cp_model.CpSolver | None, stats: SolveStats) -> Roster:
@@ -66,8 +40,9 @@ def extract_roster(ctx: ModelContext, solver: cp_model.CpSolver | None, stats: S
         out.assignments.extend(Assignment(doctor=d, template=s.template, date=s.date) for d in sorted(on_shift[s.key]))
         missing = s.demand_min - len(on_shift[s.key])
         if missing > 0:
-            reason = open_slot_reason(ctx, s, on_shift[s.key])
-            out.open_slots.append(OpenSlot(template=s.template, date=s.date, missing=missing, reason=reason))
+            out.open_slots.append(OpenSlot(template=s.template, date=s.date, missing=missing))
+    reasons = open_place_reasons(ctx.scenario, out, ctx.index, ctx.eligibility)
+    out.open_slots = [o.model_copy(update={"reason": reasons[shift_key(o.template, o.date)]}) for o in out.open_slots]
     cover = timeline(ctx)
     gaps: list[tuple] = []
     for i, (a, b) in enumerate(ctx.segments):

@@ -50,3 +50,27 @@ def scenario(
         "doctors": doctors,
         **kw,
     })
+
+
+def one_may_work_alone() -> Scenario:
+    """Issue 19's shape: a weekend night at Fana needs two doctors who may work alone, and only
+    Kari Nordmann may (Ola Hansen and Per Olsen work there, but not alone); the central clinic's
+    nights and a specialist bakvakt are easy to staff, so that night is the one conflict."""
+    every_day = {"day_types": ALL_DAYS}
+    return scenario(
+        "2026-12-04", "2026-12-06",
+        [template("BLV-natt", "23:00", "08:00", label="natt", min_qualified=1, **every_day),
+         template("FAN-helgnatt", "23:00", "08:00", station="FAN", label="natt", demand_min=2, demand_max=2,
+                  min_qualified=2, day_types=["lørdag"]),
+         template("bakvakt", "23:00", "08:00", station="BAK", label="bakvakt", duty="bakvakt", **every_day)],
+        [doctor("kari", name="Kari Nordmann", stations=["FAN"]),
+         doctor("ola", qualified=False, name="Ola Hansen", stations=["FAN"]),
+         doctor("per", qualified=False, name="Per Olsen", stations=["FAN"]),
+         doctor("berit", name="Berit Lie", stations=["BLV"]),
+         doctor("bjorn", name="Bjørn Dahl", stations=["BLV"]),
+         doctor("bente", name="Bente Moe", stations=["BLV"]),
+         doctor("siri", name="Siri Spes", role="spesialist", can_bakvakt=True, stations=["BAK"])],
+        stations=[station("BLV", name="Bergen legevakt"), station("FAN", "bydelslegevakt", "Fana legevakt"),
+                  station("BAK", "fjernvakt", "Bakvakt")],
+        name="Fana-helg",
+    )

@@ -14,7 +14,8 @@ from roster.calendar import ShiftIndex
 from roster.eligibility import Eligibility
 from roster.models import Scenario
 from solver import solve
-from solver.precheck import STATIC, TEMPORARY, classify, format_findings, precheck
+from roster.candidates import Pools
+from solver.precheck import STATIC, TEMPORARY, format_findings, precheck
 
 DAY = "2026-12-01"  # a Tuesday
 SPECIALIST = doctor("spes", name="Spes", role="spesialist", can_bakvakt=True, stations=["BAK"])
@@ -56,7 +57,9 @@ def test_too_few_qualified_names_the_reasons() -> None:
              absences=[away("a"), away("b", "sykdom"), away("c")])
     [finding] = precheck(s)
     assert finding.message == ("Natt 01.12 Bergen legevakt krever 2 leger som kan gå alene; bare 1 er tilgjengelig: "
-                               "3 har fravær (2 ferie, 1 sykdom) og 1 har nattfritak.")
+                               "3 har fravær (2 ferie, 1 sykdom) og 1 har nattfritak. Bare E kan ta den; "
+                               "A og C (ferie), B (sykdom), D (nattfritak) og F (kan ikke gå alene) kunne tatt den "
+                               "om én ting var annerledes.")
     assert (finding.kind, finding.shift, finding.date) == ("kompetanse", "natt/2026-12-01", dt.date(2026, 12, 1))
     assert finding.numbers == {"krever": 2, "tilgjengelig": 1, "fravær": 3, "fritak": 1}
 
@@ -71,8 +74,10 @@ def test_too_few_doctors_and_too_few_qualified_are_two_findings() -> None:
     s = make([shift], [doctor("a"), doctor("b", qualified=False), doctor("c", qualified=False)],
              absences=[away("a", "kurs"), away("b")])
     assert messages(s) == [
-        "Dag 01.12 Bergen legevakt krever 1 lege som kan gå alene; ingen er tilgjengelig: 1 har fravær (kurs).",
-        "Dag 01.12 Bergen legevakt krever 3 leger; bare 1 er tilgjengelig: 2 har fravær (1 ferie, 1 kurs).",
+        ("Dag 01.12 Bergen legevakt krever 1 lege som kan gå alene; ingen er tilgjengelig: 1 har fravær (kurs). "
+         "A (på kurs) og C (kan ikke gå alene) kunne tatt den om én ting var annerledes."),
+        ("Dag 01.12 Bergen legevakt krever 3 leger; bare 1 er tilgjengelig: 2 har fravær (1 ferie, 1 kurs). "
+         "Bare C kan ta den; A (på kurs) og B (ferie) kunne tatt den om én ting var annerledes."),
     ]
 
 
@@ -91,7 +96,8 @@ def test_static_restrictions_are_named_when_the_pool_itself_is_too_small() -> No
     s = make([children], [doctor("a"), doctor("b"), doctor("c", skills=["barn"])], absences=[away("c")])
     assert messages(s) == [
         ("Barn 01.12 Bergen legevakt krever 2 leger; ingen er tilgjengelig: 1 har fravær (ferie); bare 1 av de 4 "
-        "legene kan ta denne vakten i det hele tatt (1 går ikke på denne stasjonen og 2 mangler ferdigheten «barn»)."),
+        "legene kan ta denne vakten i det hele tatt (1 går ikke på denne stasjonen og 2 mangler ferdigheten «barn»). "
+        "C (ferie) kunne tatt den om én ting var annerledes."),
     ]
 
 
@@ -101,7 +107,8 @@ def test_nobody_may_work_alone_although_doctors_are_free() -> None:
              absences=[away("a", start="2026-11-30", end="2026-12-02")])
     assert messages(s) == [
         ("Kveld 01.12 Fana legevakt: 1 lege er tilgjengelig, men ingen som kan gå alene, og de som ikke kan gå alene, "
-        "får ikke gå vakten uten en som kan: 1 har fravær (ferie)."),
+        "får ikke gå vakten uten en som kan: 1 har fravær (ferie). A (ferie) og B (kan ikke gå alene) kunne tatt den "
+        "om én ting var annerledes."),
     ]
 
 
@@ -112,7 +119,8 @@ def test_exact_time_absence_and_expired_course() -> None:
                         "kind": "annet"}])
     assert messages(s) == [
         ("Dag 01.12 Bergen legevakt krever 1 lege som kan gå alene; ingen er tilgjengelig: 1 har fravær (annet) "
-        "og 1 har kurs som har gått ut."),
+        "og 1 har kurs som har gått ut. B (annet fravær) og A (kurset har gått ut) kunne tatt den om én ting var "
+        "annerledes."),
     ]
 
 
@@ -183,7 +191,8 @@ def test_an_empty_on_call_shift_with_demand_is_reported_once() -> None:
     day = template("dag", "08:00", "16:00", label="dag", min_qualified=1)
     s = make([day, bakvakt("08:00", "16:00")], [doctor("a"), doctor("b"), SPECIALIST], on_call=False,
              absences=[away("spes", "sykdom")])
-    assert messages(s) == ["Bakvakt 01.12 Bakvakt krever 1 lege; ingen er tilgjengelig: 1 har fravær (sykdom)."]
+    assert messages(s) == ["Bakvakt 01.12 Bakvakt krever 1 lege; ingen er tilgjengelig: 1 har fravær (sykdom). "
+                           "Spes (sykdom) kunne tatt den om én ting var annerledes."]
 
 
 # --------------------------------------------------------------------------- pins
@@ -209,7 +218,7 @@ def test_a_doctor_pinned_elsewhere_is_not_available() -> None:
              pins=[{"doctor": "a", "date": DAY, "template": "FAN-dag"}])
     assert messages(s) == [
         ("Dag 01.12 Åsane legevakt krever 1 lege som kan gå alene; ingen er tilgjengelig: "
-        "1 er låst til en annen vakt samtidig."),
+        "1 er låst til en annen vakt samtidig. A (låst til en annen vakt) kunne tatt den om én ting var annerledes."),
     ]
 
 
@@ -225,14 +234,9 @@ def test_every_eligibility_reason_has_a_code() -> None:
               doctor("fravær", skills=["barn"]), doctor("fritak", exemptions=[{"reason": "amming"}]),
               doctor("ukval", qualified=False, can_bakvakt=True), doctor("ikkebak")],
              absences=[away("fravær")])
-    index, elig = ShiftIndex(s), Eligibility(s)
-    codes = {}
-    for d in s.doctors:
-        for shift in index.shifts:
-            reason = elig.reason(d, shift)
-            if reason is not None:
-                codes[reason] = classify(reason)
-    assert set(codes.values()) == set(TEMPORARY + STATIC) - {"låst"}
+    index, pool_of = ShiftIndex(s), Pools(Eligibility(s))
+    codes = {o.code for d in s.doctors for shift in index.shifts for o in pool_of.obstacles(d, shift)}
+    assert codes == set(TEMPORARY + STATIC) - {"låst"}
 
 
 # --------------------------------------------------------------------------- soundness

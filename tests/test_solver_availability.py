@@ -80,7 +80,8 @@ def test_open_slot_reason_counts_absent_and_exempt_doctors():
     assert r.open_slots == []
     tpl2 = template("kveld", "16:00", "23:00", demand_min=2, demand_max=2)
     r = run(scenario(DAY, DAY, [tpl2], doctors, absences=absences))
-    assert r.open_slots[0].reason == "2 av 4 mulige leger har fravær, 1 er fritatt 16–08"
+    assert r.open_slots[0].reason == ("4 mulige leger: 1 er satt på vakten (A), 2 har fravær (C og D: ferie) "
+                                      "og 1 har nattfritak (B)")
 
 
 def test_bakvakt_needs_ability_and_qualification():

@@ -24,7 +24,7 @@ def test_demand_shortfall_is_infeasible_strict_and_one_open_slot_by_default():
     sc = scenario(DAY, DAY, [template("dag", "08:00", "16:00", demand_min=2, demand_max=2)], [doctor("a")])
     r = assert_infeasible_strict_and_open(sc, {(f"dag/{DAY}", 1)})
     assert on(r, f"dag/{DAY}") == {"a"}
-    assert r.open_slots[0].reason == "alle 1 mulige leger er satt på vakten"
+    assert r.open_slots[0].reason == "1 mulig lege: 1 er satt på vakten (A)"
 
 
 def test_min_qualified_keeps_the_unqualified_doctor_off_a_full_shift():

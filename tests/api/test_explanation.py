@@ -13,6 +13,7 @@ from web_helpers import login, open_slots_scenario_json, tiny_scenario_json, wai
 from api.orm import RosterRow
 from api.services import rosters as roster_service
 from roster.models import Clash, Explanation
+from tests import factories as f
 
 NIGHT_FIX = "Senk bemanningen på Natt Bergen legevakt 24.10 23:00–08:00 fra 2 til 1"
 
@@ -36,6 +37,22 @@ def test_open_slots_are_explained_in_the_stored_roster_and_on_its_page(client, a
     assert "Dag Bergen legevakt 25.10 08:00–16:00 krever 1 lege" in section
     assert "Bjørn Berg må ha 8 t hvile mellom to vakter" in section
     assert NIGHT_FIX in section and 'id="verified"' in section
+
+
+def test_the_page_names_who_can_take_the_shift_and_why_the_place_stays_unfilled(client, auth):
+    """Issue 19: the explanation and the unfilled place on the roster page name the one doctor
+    who may work alone at Fana and the two who may work there, but not alone."""
+    scenario = f.one_may_work_alone().model_dump_json().encode()
+    run = wait_for(client, start(client, auth, scenario, 5), auth)
+    assert run["status"] == "finished" and run["open_slots"] == 1
+    login(client)
+    page = " ".join(client.get(f"/vaktplaner/{run['roster_id']}").text.split())
+    explanation = page[page.index('id="forklaring"'):page.index('id="ubesatt"')]
+    assert ("Natt Fana legevakt 05.12 23:00–08:00 krever 2 leger som kan gå alene. Bare Kari Nordmann kan ta den; "
+            "Ola Hansen og Per Olsen (kan ikke gå alene) kunne tatt den om én ting var annerledes.") in explanation
+    unfilled = page[page.index('id="ubesatt"'):]
+    assert ("1 ubesatt – 3 mulige leger: 1 er satt på vakten (Kari Nordmann) og 2 kan ikke gå alene "
+            "(Ola Hansen og Per Olsen)") in unfilled
 
 
 def test_a_roster_without_open_slots_gets_no_explanation(client, auth):
