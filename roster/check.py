@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from roster.calendar import HolidayCalendar
+from roster.days import HolidayCalendar
 from roster.eligibility import qualification
 from roster.models import (
     BurdenCategory,
@@ -259,7 +259,7 @@ class _Context:
     def __init__(self, scenario: Scenario, roster: Roster):
         self.scenario = scenario
         self.rules = scenario.rules
-        self.calendar = HolidayCalendar.for_scenario(scenario)
+        self.calendar = scenario.holiday_calendar()
         self.doctors: dict[str, Doctor] = {d.id: d for d in scenario.doctors}
         self.templates: dict[str, ShiftTemplate] = {t.id: t for t in scenario.templates}
         stations = {s.id: s.name for s in scenario.stations}

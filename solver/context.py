@@ -11,16 +11,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from roster.calendar import OSLO, UTC, ShiftIndex, ShiftInstance, local
 from roster.eligibility import Eligibility
 from roster.models import Doctor, DutyKind, Employment, Roster, Scenario, ShiftTemplate
-
-if TYPE_CHECKING:
-    from solver.bakvakt import Cover
+from solver.timeline import Cover
 
 HOURS_SCALE = 1000  # hours × 1000 in hour limits (integer coefficients, exact for quarter hours)
 POINTS_SCALE = 100  # burden points × 100 in fairness terms
@@ -111,8 +109,6 @@ class ModelContext:
     by_doctor: dict[str, list[tuple[ShiftInstance, cp_model.IntVar]]] = field(default_factory=dict)
     by_shift: dict[str, list[tuple[str, cp_model.IntVar]]] = field(default_factory=dict)
     short: dict[str, cp_model.IntVar] = field(default_factory=dict)  # demand shortfall per shift
-    segments: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
-    cover: Cover | None = None  # the bakvakt timeline, once built
     uncovered: dict[int, cp_model.IntVar] = field(default_factory=dict)  # bakvakt gap per segment
     penalties: list[Penalty] = field(default_factory=list)
     objective: cp_model.LinearExprT = 0  # Σ weight · penalty, in units × OBJ_SCALE
@@ -136,6 +132,11 @@ class ModelContext:
     @property
     def shifts(self) -> list[ShiftInstance]:
         return self.index.shifts
+
+    @cached_property
+    def cover(self) -> Cover:
+        """The bakvakt timeline, built once the variables exist."""
+        return Cover(self.model, self.shifts, self.by_shift)
 
     def day_counts(self, doctor_id: str) -> dict[dt.date, cp_model.LinearExprT]:
         """Shifts a doctor starts on each date: the variable itself, or one integer variable per

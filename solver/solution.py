@@ -10,7 +10,6 @@ from ortools.sat.python import cp_model
 import roster
 from roster.calendar import ShiftInstance
 from roster.models import Assignment, OpenSlot, Roster, SolveStats, SolveStatus
-from solver.bakvakt import timeline
 from solver.context import OBJ_SCALE, ModelContext, oslo
 from solver.objective import term_values
 
@@ -68,9 +67,9 @@ def extract_roster(ctx: ModelContext, solver: cp_model.CpSolver | None, stats: S
         if missing > 0:
             reason = open_slot_reason(ctx, s, on_shift[s.key])
             out.open_slots.append(OpenSlot(template=s.template, date=s.date, missing=missing, reason=reason))
-    cover = timeline(ctx)
+    cover = ctx.cover
     gaps: list[tuple] = []
-    for i, (a, b) in enumerate(ctx.segments):
+    for i, (a, b) in enumerate(cover.segments):
         if not cover.open[i] or any(on_shift[s.key] for s in cover.on_call[i]):
             continue
         if gaps and gaps[-1][1] == a:

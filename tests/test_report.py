@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from factories import doctor, scenario, template
-from roster.cli import app
+from api.cli import app
 from roster.greedy import NO_ONE_FREE, greedy_roster
 from roster.models import Assignment, Roster
 from roster.report.build import HIGHER, LOWER, Row, check_view, summary_rows

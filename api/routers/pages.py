@@ -23,7 +23,7 @@ from api.services.replan_form import ReplanForm
 from api.services.rosters import STATUS_NAMES
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex
 from roster.eligibility import qualification
-from roster.output import FIXES_SHOWN
+from roster.explanation import FIXES_SHOWN
 from roster.scenario_io import InputError
 
 router = APIRouter(include_in_schema=False)

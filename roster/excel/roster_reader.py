@@ -31,8 +31,8 @@ from roster.excel.writer import (
     WEEKDAY_SHORT,
     plan_columns,
 )
+from roster.input_errors import InputError
 from roster.models import Assignment, Doctor, OpenSlot, Roster, Scenario, Station, shift_key
-from roster.scenario_io import InputError
 
 _OPEN_RE = re.compile(rf"^{OPEN_MARK.casefold()}(?:\s*[x×*]\s*(\d+))?$")
 _SKIP_HEADERS = {"dag", "helligdag", "ukedag"}  # weekday and holiday-name columns

@@ -16,13 +16,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from roster import __version__
-from roster.calendar import OSLO, WEEKDAY_NAMES, HolidayCalendar, ShiftIndex, real_hours
+from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
+from roster.days import HolidayCalendar
 from roster.excel.cells import set_text, write_value
 from roster.excel.layout import BOLD, CENTER, GRID, TITLE_FONT, WRAP, header_row, printable, safe_title
 from roster.excel.schema import HISTORY, SETTINGS
+from roster.explanation import explanation_text
 from roster.metrics import doctor_metrics, history_out
 from roster.models import Roster, Scenario, ShiftTemplate, Station
-from roster.output import explanation_text
 
 VAKTPLAN_PREFIX = "Vaktplan "
 PER_DOCTOR_TITLE = "Per lege"
