@@ -15,17 +15,9 @@ from hypothesis import strategies as st
 
 from factories import doctor, scenario, station, template
 from roster.calendar import ShiftIndex
-from roster.check import (
-    RULES,
-    Violation,
-    _Context,
-    _intersect,
-    _subtract,
-    _union,
-    check_roster,
-    format_report,
-    unexpected_violations,
-)
+from roster.check import RULES, Violation, check_roster, format_report, unexpected_violations
+from roster.check.context import Context
+from roster.check.times import intersect, subtract, union
 from roster.models import Assignment, BurdenCategory, OpenSlot, Roster, Scenario
 
 BLV = station("BLV", name="Bergen legevakt")
@@ -589,11 +581,11 @@ def _minutes(intervals: list[tuple[dt.datetime, dt.datetime]]) -> set[int]:
 @settings(max_examples=200, deadline=None)
 @given(a=_minute_intervals, b=_minute_intervals)
 def test_interval_algebra_matches_sets_of_minutes(a, b):
-    ua, ub = _union(_as_times(a)), _union(_as_times(b))
+    ua, ub = union(_as_times(a)), union(_as_times(b))
     assert _minutes(ua) == _minutes(_as_times(a))
     assert all(x[1] < y[0] for x, y in zip(ua, ua[1:]))  # merged: disjoint and not touching
-    assert _minutes(_subtract(ua, ub)) == _minutes(ua) - _minutes(ub)
-    assert _minutes(_intersect(ua, ub)) == _minutes(ua) & _minutes(ub)
+    assert _minutes(subtract(ua, ub)) == _minutes(ua) - _minutes(ub)
+    assert _minutes(intersect(ua, ub)) == _minutes(ua) & _minutes(ub)
 
 
 _quarter = st.builds(lambda h, q: f"{h:02d}:{15 * q:02d}", st.integers(0, 23), st.integers(0, 3))
@@ -606,7 +598,7 @@ def test_shift_times_and_nights_agree_with_the_calendar(start, end, first):
     if start == end:
         return
     sc = make([tpl("t", start, end)], [KARI], first, dt.date.fromisoformat(first) + dt.timedelta(days=4))
-    mine = _Context(sc, roster(sc)).shifts
+    mine = Context(sc, roster(sc)).shifts
     theirs = ShiftIndex(sc).by_key
     assert set(mine) == set(theirs)
     for key, s in theirs.items():

@@ -116,3 +116,11 @@ def test_a_cycle_through_a_late_import_is_found(tmp_path: Path) -> None:
     (tmp_path / "roster" / "b.py").write_text("def f():\n    from roster import a\n", encoding="utf-8")
     assert _cycles(_graph(tmp_path)) == [["roster.a", "roster.b"]]
     assert _cycles({"roster.a": {"roster.b"}, "roster.b": set()}) == []
+
+
+def test_the_checker_uses_the_models_and_nothing_else_of_the_domain() -> None:
+    """The checker's day types, competence and shift times are its own (roster.check), so a
+    mistake in the calendar, the eligibility rules or the targets cannot fool it as well."""
+    checker = {m for m in GRAPH if m == "roster.check" or m.startswith("roster.check.")}
+    used = {i for m in checker for i in GRAPH[m]} - checker
+    assert used == {"roster.models"}
