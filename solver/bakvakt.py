@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from roster.models import DutyKind, Scenario, Supervision
-from solver.context import OBJ_SCALE, ModelContext, oslo
+from solver.context import OBJ_SCALE, ModelContext, Penalty, oslo
 
 
 def add_bakvakt_coverage(ctx: ModelContext) -> None:
@@ -20,7 +20,6 @@ def add_bakvakt_coverage(ctx: ModelContext) -> None:
     rota at all.
     """
     cover = ctx.cover
-    terms = []
     uncoverable = []
     for i, (a, b) in enumerate(cover.segments):
         if not cover.open[i]:
@@ -37,15 +36,21 @@ def add_bakvakt_coverage(ctx: ModelContext) -> None:
         ctx.uncovered[i] = gap
         ctx.model.add(staffed + gap >= 1)
         ctx.model.add(gap <= sum(shorts))
-        hours = (b - a).total_seconds() / 3600
-        terms.append(round(OBJ_SCALE * hours) * gap)
-    if terms:
-        ctx.add_penalty("uncovered_bakvakt_hour", sum(terms))
     if ctx.strict and pilot(ctx.scenario):  # open hours no on-call shift covers: no complete roster exists
         for day, spans in _by_date(uncoverable).items():
             times = ", ".join(f"{oslo(a):%H:%M}–{oslo(b):%H:%M}" for a, b in spans)
             ctx.mark_infeasible(f"Ingen bakvaktvakt går {day:%d.%m.%Y} {times} mens en stasjon er åpen.",
                                 ("bakvakt-dekning", day.isoformat()))
+
+
+def uncovered_hours(ctx: ModelContext) -> list[Penalty]:
+    """Soft (`uncovered_bakvakt_hour`): each hour `add_bakvakt_coverage` leaves without a named
+    bakvakt costs, by the real length of its segment."""
+    if not ctx.uncovered:
+        return []
+    segments = ctx.cover.segments
+    hours = {i: (segments[i][1] - segments[i][0]).total_seconds() / 3600 for i in ctx.uncovered}
+    return [Penalty("uncovered_bakvakt_hour", sum(round(OBJ_SCALE * hours[i]) * gap for i, gap in ctx.uncovered.items()))]
 
 
 def pilot(scenario: Scenario) -> bool:

@@ -26,8 +26,8 @@ OBJ_SCALE = 100  # every penalty expression is in units × 100; the objective is
 
 @dataclass(frozen=True)
 class Penalty:
-    """A named soft term: ``expr`` measures the term in units × OBJ_SCALE; ``weight`` names the
-    field of ``ObjectiveWeights`` that prices one unit."""
+    """What a soft rule returns: ``expr`` measures the term in units × OBJ_SCALE; ``weight`` names
+    the field of ``ObjectiveWeights`` that prices one unit (solver.objective weighs and sums)."""
 
     weight: str
     expr: cp_model.LinearExprT
@@ -109,7 +109,7 @@ class ModelContext:
     by_shift: dict[str, list[tuple[str, cp_model.IntVar]]] = field(default_factory=dict)
     short: dict[str, cp_model.IntVar] = field(default_factory=dict)  # demand shortfall per shift
     uncovered: dict[int, cp_model.IntVar] = field(default_factory=dict)  # bakvakt gap per segment
-    penalties: list[Penalty] = field(default_factory=list)
+    penalties: list[Penalty] = field(default_factory=list)  # the soft terms (solver.objective.set_objective)
     objective: cp_model.LinearExprT = 0  # Σ weight · penalty, in units × OBJ_SCALE
     warnings: list[str] = field(default_factory=list)
     infeasible: bool = False
@@ -159,9 +159,6 @@ class ModelContext:
 
     def weight(self, term: str) -> int:
         return getattr(self.scenario.rules.weights, term)
-
-    def add_penalty(self, weight: str, expr: cp_model.LinearExprT) -> None:
-        self.penalties.append(Penalty(weight, expr))
 
     def mark_infeasible(self, message: str, group: Group) -> None:
         """A hard input contradiction: recorded for the manager and made an infeasible model (in
@@ -293,8 +290,9 @@ class ModelContext:
         for i in held:
             set_domain(self.model.proto.variables[i].domain, 0, 1)
 
-    def add_baseline(self, baseline: Baseline) -> None:
-        """Freeze started shifts and price every change to the published roster.
+    def add_baseline(self, baseline: Baseline) -> list[Penalty]:
+        """Freeze started shifts and price every change to the published roster (the penalty of
+        the changes is returned, as a soft rule's).
 
         A published pair that has no variable (the doctor is now absent, has left or is no longer
         eligible) is dropped by force and costs nothing; a held shift that lost a doctor that way
@@ -317,8 +315,7 @@ class ModelContext:
                 else:
                     cost = baseline.factor(d, s) * OBJ_SCALE
                     changes.append(cost * (1 - v) if d in published else cost * v)
-        if changes:
-            self.add_penalty("change", cp_model.LinearExpr.sum(changes))
+        return [Penalty("change", cp_model.LinearExpr.sum(changes))] if changes else []
 
 
 def set_domain(domain: Any, lo: int, hi: int) -> None:

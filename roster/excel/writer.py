@@ -347,11 +347,9 @@ def _summary(wb: Workbook, scenario: Scenario, roster: Roster) -> None:
     if stats is not None and stats.terms:
         row += 1
         ws.cell(row, 1, "Målfunksjonens ledd (vektet)").font = TITLE_FONT
-        term_names = {s.path[-1]: s.label.removeprefix("Vekt: ")
-                      for s in SETTINGS if s.path[:2] == ("rules", "weights")}
-        for term, value in stats.terms.items():
+        for term, value in stats.terms.items():  # named from roster.terms.TERM_NAMES by the solver
             row += 1
-            ws.cell(row, 1, term_names.get(term, term))
+            ws.cell(row, 1, term)
             ws.cell(row, 2, value).alignment = Alignment(horizontal="left")
     if roster.warnings:
         row += 2
