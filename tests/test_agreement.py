@@ -91,7 +91,7 @@ def _disagreement(sc: Scenario, roster: Roster, found: list) -> str:
 
 
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # size: the profile (conftest)
 @given(sc=scenarios(), strict=st.booleans(), data=st.data())
 def test_checker_and_model_agree(sc: Scenario, strict: bool, data: st.DataObject) -> None:
     solved = Model(sc, strict).first_roster()

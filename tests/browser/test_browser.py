@@ -4,7 +4,8 @@ A manager uploads the Bergen workbook, solves, watches the gap improve, stops th
 the best roster so far) and publishes;
 a doctor opens their personal link on a phone-sized screen; the doctor falls ill and the manager
 re-plans the published roster with the form on its page. Screenshots go to test-artifacts/.
-Skipped when /usr/bin/chromium is absent (CI installs it from Debian).
+Skipped when /usr/bin/chromium is absent, except in CI, which installs it from Debian and fails
+without it (the ``chromium`` fixture, tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -20,17 +21,13 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 PASSWORD = "nettleser-test-passord"
 SOLVE_SECONDS = int(os.environ.get("ROSTER_BROWSER_SOLVE_SECONDS", "180"))  # an upper bound: the test stops early
 
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"),
-    pytest.mark.slow,
-]
+pytestmark = pytest.mark.slow
 
 
 def _free_port() -> int:
@@ -63,11 +60,11 @@ def server(tmp_path) -> Iterator[str]:
 
 
 @pytest.fixture
-def browser():
+def browser(chromium: Path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        b = p.chromium.launch(executable_path=str(chromium), args=ARGS)
         yield b
         b.close()
 
