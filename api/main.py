@@ -6,6 +6,7 @@ tests build as many independent apps as they like.
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -19,9 +20,23 @@ from api import db
 from api.config import Settings
 from api.deps import LoginRequired
 from api.jobs import JobManager
-from api.routers import audit, auth, doctors, pages, rosters, runs, scenarios
+from api.routers import (
+    audit,
+    auth,
+    daily_pages,
+    doctor_pages,
+    doctors,
+    pages,
+    rosters,
+    runs,
+    scenarios,
+    swaps,
+    wishes,
+)
 from api.security import bootstrap_managers
+from api.services.notices import Mailer
 from api.templating import install_filters
+from roster.calendar import OSLO
 from roster.scenario_io import InputError
 
 HERE = Path(__file__).parent
@@ -35,11 +50,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     sessions = db.session_factory(engine)
     jobs = JobManager(settings, sessions)
     jobs.mark_interrupted()  # before any new job: whatever was running died with the old process
+    mailer = Mailer(settings, sessions)
+    mailer.start()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
         yield
         jobs.shutdown()
+        mailer.stop()
         engine.dispose()
 
     app = FastAPI(title="Legevakt vaktplan", version="0.1.0", lifespan=lifespan,
@@ -48,13 +66,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.jobs = jobs
+    app.state.mailer = mailer
+    app.state.clock = lambda: dt.datetime.now(OSLO)  # tests set a fixed moment
     app.state.accounts = bootstrap_managers(settings)
     templates = Jinja2Templates(directory=HERE / "templates")
     install_filters(templates.env)
     app.state.templates = templates
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, scenarios, runs, rosters, doctors, audit, pages):
+    for module in (auth, scenarios, runs, rosters, doctors, swaps, wishes, audit, pages, daily_pages, doctor_pages):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

@@ -1,13 +1,24 @@
-"""The objective's terms: the Norwegian name of each ``ObjectiveWeights`` field, in its order.
+"""The Norwegian words every face uses for the same thing, so the web pages, the command line, the
+workbook, the report and the CSV never call one concept by two names.
 
-The one table the solver's figures (``SolveStats.terms``), the summary, the workbook's Sammendrag
-and the settings list ("Vekt: …") all name the terms from.
+An *unfilled place* is one doctor missing on a shift (``OpenSlot.missing`` counts them): a shift
+for two doctors with one assigned has one unfilled place. It is «ubesatt plass» everywhere; the
+single-word mark in a workbook cell or a CSV row is «UBESATT».
+
+The objective's terms have one name each (``TERM_NAMES``, in the order of ``ObjectiveWeights``'
+fields): the solver's figures (``SolveStats.terms``), the summary, the workbook's Sammendrag and
+the settings list ("Vekt: …") all take it from there.
 """
 
 from __future__ import annotations
 
+OPEN_PLACE = "ubesatt plass"
+OPEN_PLACES = "ubesatte plasser"
+OPEN_MARK = "UBESATT"  # in a Vaktplan cell and the CSV's doctor column, once per missing doctor
+OLD_OPEN_MARKS = ("LEDIG", "ÅPEN VAKT")  # what earlier versions wrote; still read back
+
 TERM_NAMES: dict[str, str] = {
-    "open_slot": "åpne vakter",
+    "open_slot": OPEN_PLACES,
     "uncovered_bakvakt_hour": "timer uten bakvakt",
     "change": "endringer fra publisert plan",
     "max_relative_deviation": "største overskridelse av andel (prosent)",
@@ -18,6 +29,11 @@ TERM_NAMES: dict[str, str] = {
     "preferred_station": "vakter utenfor foretrukket stasjon",
     "surplus": "leger utover behovet",
 }
+
+
+def open_places(n: int) -> str:
+    """«1 ubesatt plass», «3 ubesatte plasser»."""
+    return f"{n} {OPEN_PLACE if n == 1 else OPEN_PLACES}"
 
 
 def weight_label(term: str) -> str:

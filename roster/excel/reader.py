@@ -251,7 +251,8 @@ def _settings(wb: Workbook, data: dict[str, Any], origins: Origins, problems: Pr
     if ws is None:
         problems.structure.append(f"mangler arket «{SETTINGS_TITLE}»")
         return
-    by_label = {normalise(label): s for s in SETTINGS for label in (s.label, *s.former, ".".join(s.path))}
+    by_label = ({normalise(s.label): s for s in SETTINGS} | {normalise(".".join(s.path)): s for s in SETTINGS}
+                | {normalise(alias): s for s in SETTINGS for alias in s.aliases})
     seen = set()
     for r in range(1, ws.max_row + 1):
         label, value = ws.cell(r, 1).value, ws.cell(r, 2)

@@ -111,7 +111,7 @@ class Setting:
     nullable: bool = False
     required: bool = False
     example: str = ""  # for the instructions; other settings show their default there
-    former: tuple[str, ...] = ()  # labels of earlier versions, still read
+    aliases: tuple[str, ...] = ()  # earlier labels, still read from older workbooks
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -173,19 +173,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("Belastning: høytidsaften", ("rules", "burden", "heavy_eve"), Kind.FLOAT, "Poeng per time."),
     Setting("Belastning: faktor for bakvakt", ("rules", "burden", "on_call_factor"), Kind.FLOAT,
             "Bakvakttimer ganges med dette (arbeidsmiljøloven §10-4(3): minst 1/7)."),
-    *(Setting(weight_label(term), ("rules", "weights", term), Kind.INT, help, former=(former,))
-      for term, former, help in (
-          ("open_slot", "Vekt: ledig plass", "Straff per ubemannet plass."),
-          ("uncovered_bakvakt_hour", "Vekt: time uten bakvakt", "Straff per time uten navngitt bakvakt."),
-          ("max_relative_deviation", "Vekt: største avvik fra rettferdig andel", ""),
-          ("sum_deviation", "Vekt: sum avvik fra rettferdig andel", ""),
-          ("category_balance", "Vekt: balanse kveld/natt/helg", ""),
-          ("spacing", "Vekt: avstand mellom vakter", ""),
-          ("wish", "Vekt: ønsker", ""),
-          ("preferred_station", "Vekt: foretrukket stasjon", ""),
-          ("change", "Vekt: endring ved omplanlegging",
+    *(Setting(weight_label(term), ("rules", "weights", term), Kind.INT, help, aliases=aliases)
+      for term, aliases, help in (
+          ("open_slot", ("Vekt: ubesatt plass", "Vekt: ledig plass"), "Straff per ubesatt plass."),
+          ("uncovered_bakvakt_hour", ("Vekt: time uten bakvakt",), "Straff per time uten navngitt bakvakt."),
+          ("max_relative_deviation", ("Vekt: største avvik fra rettferdig andel",), ""),
+          ("sum_deviation", ("Vekt: sum avvik fra rettferdig andel",), ""),
+          ("category_balance", ("Vekt: balanse kveld/natt/helg",), ""),
+          ("spacing", ("Vekt: avstand mellom vakter",), ""),
+          ("wish", ("Vekt: ønsker",), ""),
+          ("preferred_station", ("Vekt: foretrukket stasjon",), ""),
+          ("change", ("Vekt: endring ved omplanlegging",),
            "Straff per vakt flyttet fra publisert plan (roster replan); ×3 innen 48 timer, ×2 for andre leger."),
-          ("surplus", "Vekt: lege utover behovet",
+          ("surplus", ("Vekt: lege utover behovet",),
            "Straff per lege utover min antall på en vakt (0: ingen straff; maks antall gjelder uansett)."),
       )),
 )
@@ -291,6 +291,10 @@ DOCTORS = Table(
         C("Min fridager", ("min_days_off",), Kind.INT, "Egne fridager mellom arbeidsperioder; tom: regelen.", "",
           width=9),
         C("Maks helger", ("max_weekends",), Kind.INT, "Egen grense for helger med vakt; tom: regelen.", "", width=9),
+        C("Telefon", ("phone",), Kind.TEXT, "Valgfritt: vises for kolleger på listen over hvem som har vakt.",
+          "55 55 55 55", width=13),
+        C("E-post", ("email",), Kind.TEXT, "Valgfritt: hit sendes varsel når legens vakter endres.",
+          "kari@example.no", width=22),
     ),
     "Én rad per lege i vaktordningen. Kurs og fritak føres i egne ark.",
     required=True,
