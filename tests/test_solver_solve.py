@@ -78,10 +78,10 @@ def test_stop_during_the_optimisation_ends_it():
         if event.solutions == 2:
             stop.set()
 
-    r = solve(_week(12), time_limit=60, workers=1, stop=stop, on_progress=seen)
+    r = solve(_week(8), time_limit=60, workers=1, stop=stop, on_progress=seen)
     assert r.stats.status == SolveStatus.FEASIBLE
     assert max(e.solutions for e in events) == 2 and r.stats.objective == events[-1].objective
-    assert solve(_week(12), time_limit=60, workers=1).stats.status == SolveStatus.OPTIMAL
+    assert solve(_week(8), time_limit=60, workers=1).stats.status == SolveStatus.OPTIMAL
 
 
 def test_hint_warm_start_reproduces_the_optimum():
