@@ -1,4 +1,4 @@
-"""Calendar: Norwegian holidays, day types, and the expansion of shift templates into real shifts.
+"""Calendar: Oslo time, burden points, and the expansion of shift templates into real shifts.
 
 All times are Europe/Oslo wall-clock times held as aware datetimes. Durations are always taken in
 UTC, because Python subtracts two aware datetimes of the same zone as naive wall-clock times: a
@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-import holidays
-
+from roster.days import DayType, HolidayCalendar
 from roster.models import (
     BurdenCategory,
-    DayType,
     DutyKind,
     Rules,
     Scenario,
@@ -40,63 +38,6 @@ def local(day: dt.date, time: dt.time) -> dt.datetime:
 
 def real_hours(start: dt.datetime, end: dt.datetime) -> float:
     return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 3600
-
-
-class HolidayCalendar:
-    """Public holidays (``holidays.Norway``), local days treated as holidays, and the heavy eves.
-
-    domain.md: the package gives the 12 public holidays; Christmas Eve, New Year's Eve and the
-    Easter and Pentecost eves are not in it and are added here as heavy eves (burden weight 2.0
-    from 15:00, arbeidsmiljøloven §10-10).
-    """
-
-    def __init__(self, first: dt.date, last: dt.date, extra: dict[dt.date, str] | None = None):
-        years = range(first.year - 1, last.year + 2)
-        self._public = holidays.Norway(years=years, language="no", include_sundays=False)
-        self._extra = dict(extra or {})
-        self._eves: dict[dt.date, str] = {}
-        for year in years:
-            self._eves[dt.date(year, 12, 24)] = "Julaften"
-            self._eves[dt.date(year, 12, 31)] = "Nyttårsaften"
-        for day, name in self._public.items():
-            if name == "Første påskedag":
-                self._eves[day - dt.timedelta(days=1)] = "Påskeaften"
-            elif name == "Første pinsedag":
-                self._eves[day - dt.timedelta(days=1)] = "Pinseaften"
-
-    @classmethod
-    def for_scenario(cls, scenario: Scenario) -> HolidayCalendar:
-        return cls(
-            scenario.period.start,
-            scenario.period.end,
-            {h.date: h.name for h in scenario.extra_holidays},
-        )
-
-    def holiday_name(self, day: dt.date) -> str | None:
-        """Name of a public or locally added holiday, else None."""
-        return self._extra.get(day) or self._public.get(day)
-
-    def heavy_eve_name(self, day: dt.date) -> str | None:
-        return self._eves.get(day)
-
-    def day_name(self, day: dt.date) -> str | None:
-        """What to print beside a date: holiday or eve name."""
-        return self.holiday_name(day) or self.heavy_eve_name(day)
-
-    def is_holiday(self, day: dt.date) -> bool:
-        return self.holiday_name(day) is not None
-
-    def day_type(self, day: dt.date) -> DayType:
-        if self.is_holiday(day):
-            return DayType.HOLIDAY
-        if day.weekday() == 5:
-            return DayType.SATURDAY
-        if day.weekday() == 6:
-            return DayType.SUNDAY
-        return DayType.WEEKDAY
-
-    def is_sunday_type(self, day: dt.date) -> bool:
-        return day.weekday() == 6 or self.is_holiday(day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,14 +144,6 @@ class BurdenClock:
         return points, night_h, evening_h
 
 
-def template_runs(template: ShiftTemplate, day: dt.date, day_type: DayType) -> bool:
-    if template.active_from and day < template.active_from:
-        return False
-    if template.active_to and day > template.active_to:
-        return False
-    return day_type in template.day_types
-
-
 def _categories(
     template: ShiftTemplate,
     day: dt.date,
@@ -238,14 +171,14 @@ def _categories(
 
 def expand(scenario: Scenario, calendar: HolidayCalendar | None = None) -> list[ShiftInstance]:
     """Every shift instance of the period, ordered by start time (then template id)."""
-    cal = calendar or HolidayCalendar.for_scenario(scenario)
+    cal = calendar or scenario.holiday_calendar()
     clock = BurdenClock(scenario.rules, cal)
     staffing = scenario.staffing()
     out: list[ShiftInstance] = []
     for day in scenario.period.days():
         day_type = cal.day_type(day)
         for tpl in scenario.templates:
-            if not template_runs(tpl, day, day_type):
+            if not tpl.runs_on(day, day_type):
                 continue
             start = local(day, tpl.start)
             end_day = day + dt.timedelta(days=1) if tpl.crosses_midnight else day
@@ -289,7 +222,7 @@ class ShiftIndex:
 
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
-        self.calendar = HolidayCalendar.for_scenario(scenario)
+        self.calendar = scenario.holiday_calendar()
         self.shifts = expand(scenario, self.calendar)
         self.by_key = {s.key: s for s in self.shifts}
 

@@ -24,9 +24,10 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, ValidationError
 
-from roster.calendar import OSLO, HolidayCalendar, template_runs
+from roster.calendar import OSLO
+from roster.input_errors import InputError, validation_problems
 from roster.models import Absence, AbsenceKind, DemandChange, Id, Model, Pin, Scenario
-from roster.scenario_io import InputError, _read_data, validation_problems
+from roster.scenario_io import read_data
 
 
 class Leaving(Model):
@@ -70,7 +71,7 @@ def changes_from_data(data: Any, source: str = "") -> Changes:
 def load_changes(path: str | Path) -> Changes:
     """A change file (.json, .yaml or .yml)."""
     p = Path(path)
-    return changes_from_data(_read_data(p), str(p))
+    return changes_from_data(read_data(p), str(p))
 
 
 def change_problems(scenario: Scenario, changes: Changes) -> list[str]:
@@ -91,11 +92,11 @@ def change_problems(scenario: Scenario, changes: Changes) -> list[str]:
                 problems.append(f"{field}[{i}].date: {item.date:%d.%m.%Y} er utenfor perioden "
                                 f"{period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}")
     templates_by_id = {t.id: t for t in scenario.templates}
-    calendar = HolidayCalendar.for_scenario(scenario)
+    calendar = scenario.holiday_calendar()
     seen: set[tuple[str, dt.date]] = set()
     for i, c in enumerate(changes.demand_changes):
         template = templates_by_id.get(c.template)
-        if template is not None and c.date in period and not template_runs(template, c.date, calendar.day_type(c.date)):
+        if template is not None and c.date in period and not template.runs_on(c.date, calendar.day_type(c.date)):
             problems.append(f"demand_changes[{i}].date: vakttypen «{c.template}» går ikke {c.date:%d.%m.%Y}")
         if (c.template, c.date) in seen:
             problems.append(f"demand_changes[{i}].template: {c.template} {c.date:%d.%m.%Y} er endret to ganger")

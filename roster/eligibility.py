@@ -1,8 +1,9 @@
 """Who may work which shift: competence (akuttmedisinforskriften §7), courses, stations, labels,
-skills, absences and night exemptions.
+skills, absences and night exemptions — each rule defined here once.
 
-These are domain facts the solver, the explanations and the pages all need. The independent
-checker (``roster.check``) deliberately does not use this module, so a mistake here is caught there.
+These are domain facts the solver's variables, the first roster, the explanations, the precheck
+and the pages all need. The independent checker (``roster.check``) deliberately does not use this
+module, so a mistake here is caught there.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from roster.calendar import OSLO, ShiftInstance, local
-from roster.models import Absence, Doctor, DutyKind, Rules, Scenario
+from roster.models import Absence, Doctor, DutyKind, Rules, Scenario, ShiftTemplate
 
 CLINICAL_MONTHS_REQUIRED = 30  # §7: 30 months of clinical service after authorisation
 LEGEVAKT_SHIFTS_REQUIRED = 40  # §7: ... and 40 legevakt shifts, or
@@ -61,6 +62,11 @@ def qualification(doctor: Doctor, rules: Rules) -> Qualification:
     return Qualification(False, "mangler " + " og ".join(missing), to_go or None)
 
 
+def lapsed(expiry: dt.date, shift: ShiftInstance) -> bool:
+    """`kurs`: a course that expires before the date the shift ends (Oslo time) is not valid for it."""
+    return expiry < shift.end.astimezone(OSLO).date()
+
+
 def absence_interval(absence: Absence) -> tuple[dt.datetime, dt.datetime]:
     """Real interval of an absence; whole days run from 00:00 on the first to 24:00 on the last."""
     if isinstance(absence.start, dt.datetime):
@@ -85,22 +91,34 @@ class Eligibility:
     def qualified(self, doctor_id: str) -> bool:
         return self.quals[doctor_id].qualified
 
+    def exemption_window(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """`fritak`: an exempt day's window, 16:00 to 08:00 the next day (``exemption_start`` and
+        ``exemption_end``; fastlegeforskriften §13)."""
+        return local(day, self.rules.exemption_start), local(day + dt.timedelta(days=1), self.rules.exemption_end)
+
+    def away(self, doctor: Doctor, first: dt.date, last: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+        """Every interval no shift of the doctor may overlap, for shifts of the dates ``first`` ..
+        ``last``: absences and the windows of exempt days (from the day before ``first``)."""
+        out = [(s, e) for s, e, _, _ in self.absences.get(doctor.id, ())]
+        if doctor.exemptions:
+            for i in range((last - first).days + 2):
+                day = first + dt.timedelta(days=i - 1)
+                if any(e.covers(day) for e in doctor.exemptions):
+                    out.append(self.exemption_window(day))
+        return out
+
     def exemptions_touched(self, doctor: Doctor, shift: ShiftInstance) -> list[int]:
         """Indices of the doctor's exemptions whose 16:00–08:00 windows the shift touches."""
-        r = self.rules
         out: list[int] = []
         for day in (shift.date - dt.timedelta(days=1), shift.date, shift.date + dt.timedelta(days=1)):
             covering = [i for i, e in enumerate(doctor.exemptions) if e.covers(day) and i not in out]
-            if not covering:
-                continue
-            window_start = local(day, r.exemption_start)
-            window_end = local(day + dt.timedelta(days=1), r.exemption_end)
-            if shift.overlaps(window_start, window_end):
+            if covering and shift.overlaps(*self.exemption_window(day)):
                 out += covering
         return out
 
-    def static_reason(self, doctor: Doctor, shift: ShiftInstance) -> str | None:
-        """What keeps the doctor off this kind of shift for good: station, label, bakvakt, skill."""
+    def static_reason(self, doctor: Doctor, shift: ShiftInstance | ShiftTemplate) -> str | None:
+        """What keeps the doctor off this kind of shift for good: station, label, bakvakt, skill
+        (the same for every shift of a template, so it takes either)."""
         if doctor.stations and shift.station not in doctor.stations:
             return "ikke på denne stasjonen"
         if doctor.shift_labels and shift.label not in doctor.shift_labels:
@@ -121,7 +139,7 @@ class Eligibility:
         with what would lift it, in the order ``reason`` reports them."""
         out: list[Block] = []
         for course, expiry in doctor.courses.items():
-            if expiry < shift.end.astimezone(OSLO).date():
+            if lapsed(expiry, shift):
                 out.append(Block("kurs", f"{doctor.id}/{course}", f"kurset «{course}» gikk ut {expiry:%d.%m.%Y}"))
         for s, e, kind, i in self.absences.get(doctor.id, ()):
             if shift.overlaps(s, e):

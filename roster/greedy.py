@@ -4,48 +4,20 @@ Evaluators compare the optimised roster with the way rosters are often made by h
 shifts are filled in date order, each by the first doctor in the list who is free. "Free" means
 only what a manager checks on the phone: the doctor may work the shift (absence, station,
 qualification, courses, exemption — ``roster.eligibility``), is not already on duty at the time,
-has had the rest hours since their last on-site shift, and is under the weekly maximum. Nothing
+has had the rest hours since their last work shift, and is under the weekly and the period's
+maximum of shifts (the predicates of ``roster.workload``; not the hour limits). Nothing
 spreads burden, spaces shifts or arranges bakvakt for doctors who may not work alone, so the
 result is unfair by construction and may break hard rules; the report lists what it breaks.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-from roster.calendar import ShiftIndex, ShiftInstance
+from roster.calendar import ShiftIndex
 from roster.eligibility import Eligibility
-from roster.models import Assignment, Doctor, Employment, OpenSlot, Roster, Scenario
+from roster.models import Assignment, Doctor, OpenSlot, Roster, Scenario
+from roster.workload import Workload
 
 NO_ONE_FREE = "ingen ledig lege i listen"
-
-
-class _Book:
-    """Shifts given so far, per doctor."""
-
-    def __init__(self, scenario: Scenario):
-        self.rules = scenario.rules
-        self.shifts: dict[str, list[ShiftInstance]] = {d.id: [] for d in scenario.doctors}
-
-    def free(self, doctor: Doctor, shift: ShiftInstance) -> bool:
-        rest = dt.timedelta(
-            hours=self.rules.rest_hours_employee
-            if doctor.employment == Employment.EMPLOYEE
-            else self.rules.rest_hours_self_employed
-        )
-        mine = self.shifts[doctor.id]
-        for s in mine:
-            if s.overlaps(shift.start, shift.end):
-                return False
-            if s.on_site and shift.on_site and s.overlaps(shift.start - rest, shift.end + rest):
-                return False
-        cap = self.rules.max_shifts_per_7_days
-        if cap is not None:
-            for first in (shift.date - dt.timedelta(days=k) for k in range(7)):
-                last = first + dt.timedelta(days=6)
-                if sum(first <= s.date <= last for s in mine) >= cap:
-                    return False
-        return doctor.max_shifts is None or len(mine) < doctor.max_shifts
 
 
 def greedy_roster(scenario: Scenario, index: ShiftIndex | None = None) -> Roster:
@@ -56,7 +28,7 @@ def greedy_roster(scenario: Scenario, index: ShiftIndex | None = None) -> Roster
     """
     index = index or ShiftIndex(scenario)
     elig = Eligibility(scenario)
-    book = _Book(scenario)
+    book = Workload(scenario, index.shifts)
     assignments: list[Assignment] = []
     open_slots: list[OpenSlot] = []
     for shift in index.shifts:
@@ -69,11 +41,12 @@ def greedy_roster(scenario: Scenario, index: ShiftIndex | None = None) -> Roster
                     break
                 if d in chosen or (want_qualified and not elig.qualified(d.id)):
                     continue
-                if elig.may_work(d, shift) and book.free(d, shift):
+                if (elig.may_work(d, shift) and book.rested(d.id, shift)
+                        and book.within_weeks(d.id, shift, hours=False) and book.under_max_shifts(d.id)):
                     chosen.append(d)
                     quota -= 1
         for d in chosen:
-            book.shifts[d.id].append(shift)
+            book.add(d.id, shift)
             assignments.append(Assignment(doctor=d.id, template=shift.template, date=shift.date))
         if len(chosen) < shift.demand_min:
             open_slots.append(

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from roster.days import DayType, HolidayCalendar
 from roster.references import reference_problems
 
 Id = Annotated[str, Field(min_length=1, max_length=80)]
@@ -33,13 +34,6 @@ class Model(BaseModel):
 
 
 # --------------------------------------------------------------------------- enums
-
-
-class DayType(str, Enum):
-    WEEKDAY = "hverdag"
-    SATURDAY = "lørdag"
-    SUNDAY = "søndag"
-    HOLIDAY = "helligdag"
 
 
 class StationKind(str, Enum):
@@ -291,6 +285,14 @@ class ShiftTemplate(Model):
     def crosses_midnight(self) -> bool:
         return self.end < self.start
 
+    def runs_on(self, day: dt.date, day_type: DayType) -> bool:
+        """Whether the shift type runs on a date of this day type (its day types, active dates)."""
+        if self.active_from and day < self.active_from:
+            return False
+        if self.active_to and day > self.active_to:
+            return False
+        return day_type in self.day_types
+
 
 # --------------------------------------------------------------------------- doctors
 
@@ -508,16 +510,18 @@ class Scenario(Model):
         """Demand changes for a shift that does not run that date (day type, active dates)."""
         if not self.demand_changes:
             return []
-        from roster.calendar import HolidayCalendar, template_runs  # the calendar builds on these models
-
-        calendar = HolidayCalendar.for_scenario(self)
+        calendar = self.holiday_calendar()
         templates = {t.id: t for t in self.templates}
         return [
             f"demand_changes[{i}].date: vakttypen «{c.template}» går ikke {c.date:%d.%m.%Y} "
             f"({calendar.day_type(c.date).value})"
             for i, c in enumerate(self.demand_changes)
-            if not template_runs(templates[c.template], c.date, calendar.day_type(c.date))
+            if not templates[c.template].runs_on(c.date, calendar.day_type(c.date))
         ]
+
+    def holiday_calendar(self) -> HolidayCalendar:
+        """The period's day types, with the scenario's local holidays."""
+        return HolidayCalendar(self.period.start, self.period.end, {h.date: h.name for h in self.extra_holidays})
 
     # lookups used everywhere; cheap enough to rebuild on demand
     def doctor(self, doctor_id: str) -> Doctor:

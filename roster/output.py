@@ -18,11 +18,12 @@ from rich.table import Table
 from rich.text import Text
 
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
+from roster.excel import write_roster_workbook
+from roster.explanation import explanation_text
 from roster.metrics import DoctorMetrics, doctor_metrics, history_out
-from roster.models import Explanation, Roster, Scenario, SolveStatus, shift_key
+from roster.models import Roster, Scenario, SolveStatus, shift_key
 from roster.terms import OPEN_MARK, OPEN_PLACES
 
-FIXES_SHOWN = 6  # fixes listed per clash; the rest are counted
 CSV_HEADER = ["dato", "ukedag", "stasjon", "vakt", "start", "slutt", "timer", "lege_id", "lege"]
 OPEN_SLOT_NAME = OPEN_MARK  # the CSV's doctor column for each missing doctor
 
@@ -33,37 +34,6 @@ STATUS_TEXT = {
     SolveStatus.UNKNOWN: "ukjent: fant ingen vaktplan innen tidsgrensen",
     SolveStatus.MODEL_INVALID: "modellfeil (programfeil)",
 }
-
-
-def explanation_text(ex: Explanation) -> str:
-    """The explanation of why no complete roster exists (solver.explain) as Norwegian text."""
-    if ex.status == "mulig":
-        return "En fullstendig vaktplan er mulig: ingen krav står mot hverandre."
-    if ex.status == "ukjent":
-        return "Fant ingen forklaring innen tidsgrensen (verken en plan eller et bevis på at det er umulig)."
-    n = len(ex.clashes)
-    lines = [f"Ingen fullstendig vaktplan er mulig. Fant {n} konflikt{'er' if n != 1 else ''} mellom krav:"]
-    for i, c in enumerate(ex.clashes, start=1):
-        lines.append(f"\n{i}. {c.summary}")
-        if not c.minimal:
-            lines.append("   (tidsgrensen stoppet forenklingen: konflikten kan ha med et krav for mye)")
-        if c.fixes:
-            lines.append("   Dette løser konflikten (kontrollert av løseren), hver for seg:")
-            lines += [f"   - {f}" for f in c.fixes[:FIXES_SHOWN]]
-            if len(c.fixes) > FIXES_SHOWN:
-                lines.append(f"   - … og {len(c.fixes) - FIXES_SHOWN} andre endringer")
-        else:
-            lines.append("   Ingen av kravene kan lempes her (lov eller forskrift).")
-    if ex.verified:
-        lines.append("\nMed den første endringen under hver konflikt finnes en fullstendig vaktplan (kontrollert "
-                     "ved å løse på nytt med alle endringene).")
-    elif ex.verified is False:
-        lines.append("\nDe første endringene under hver konflikt er ikke nok sammen; gjør dem og kjør "
-                     "forklaringen igjen.")
-    if not ex.complete:
-        lines.append("\nSøket stoppet før alle konflikter var funnet (tidsgrense eller største antall); "
-                     "gjør endringene over og kjør forklaringen igjen.")
-    return "\n".join(lines)
 
 
 def needs_explanation(roster: Roster) -> bool:
@@ -250,8 +220,8 @@ def render_text(renderables: list[RenderableType], width: int = 160) -> str:
 
 
 def write_outputs(scenario: Scenario, roster: Roster, outdir: Path, workbook: Path | None = None) -> list[Path]:
-    """Every output file of a solve; returns the paths written. The workbook is written when the
-    Excel module is installed (``roster.excel``)."""
+    """Every output file of a solve, the workbook (``roster.excel``) included; returns the paths
+    written."""
     outdir.mkdir(parents=True, exist_ok=True)
     index = ShiftIndex(scenario)
     metrics = doctor_metrics(scenario, roster, index)
@@ -269,10 +239,6 @@ def write_outputs(scenario: Scenario, roster: Roster, outdir: Path, workbook: Pa
     path = outdir / "history_out.json"
     write_history_out(scenario, roster, path, index)
     written.append(path)
-    try:
-        from roster.excel import write_roster_workbook
-    except ImportError:  # the Excel module is optional (and may not be installed)
-        return written
     path = workbook or outdir / "roster.xlsx"
     write_roster_workbook(scenario, roster, path)
     written.append(path)

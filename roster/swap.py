@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from roster.calendar import OSLO, ShiftIndex, ShiftInstance
 from roster.check import Violation, check_roster
+from roster.input_errors import InputError
 from roster.metrics import doctor_metrics
 from roster.models import Assignment, Doctor, Roster, Scenario
 from roster.models import shift_key as key_of
-from roster.scenario_io import InputError
 from roster.terms import OPEN_PLACES
 
 

@@ -4,6 +4,10 @@ workbook, the report and the CSV never call one concept by two names.
 An *unfilled place* is one doctor missing on a shift (``OpenSlot.missing`` counts them): a shift
 for two doctors with one assigned has one unfilled place. It is «ubesatt plass» everywhere; the
 single-word mark in a workbook cell or a CSV row is «UBESATT».
+
+The objective's terms have one name each (``TERM_NAMES``, in the order of ``ObjectiveWeights``'
+fields): the solver's figures (``SolveStats.terms``), the summary, the workbook's Sammendrag and
+the settings list ("Vekt: …") all take it from there.
 """
 
 from __future__ import annotations
@@ -13,7 +17,25 @@ OPEN_PLACES = "ubesatte plasser"
 OPEN_MARK = "UBESATT"  # in a Vaktplan cell and the CSV's doctor column, once per missing doctor
 OLD_OPEN_MARKS = ("LEDIG", "ÅPEN VAKT")  # what earlier versions wrote; still read back
 
+TERM_NAMES: dict[str, str] = {
+    "open_slot": OPEN_PLACES,
+    "uncovered_bakvakt_hour": "timer uten bakvakt",
+    "change": "endringer fra publisert plan",
+    "max_relative_deviation": "største overskridelse av andel (prosent)",
+    "sum_deviation": "sum avvik fra andel (poeng)",
+    "category_balance": "skjevhet netter/helger/helligdager",
+    "spacing": "vakter tett i tett",
+    "wish": "ønsker ikke innfridd",
+    "preferred_station": "vakter utenfor foretrukket stasjon",
+    "surplus": "leger utover behovet",
+}
+
 
 def open_places(n: int) -> str:
     """«1 ubesatt plass», «3 ubesatte plasser»."""
     return f"{n} {OPEN_PLACE if n == 1 else OPEN_PLACES}"
+
+
+def weight_label(term: str) -> str:
+    """The settings row of a term's weight (workbook template and Regler brukt)."""
+    return f"Vekt: {TERM_NAMES[term]}"

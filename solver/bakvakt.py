@@ -1,74 +1,12 @@
-"""Bakvakt on the real timeline: the pilot rule and the supervision of doctors who may not work
-alone.
-
-The timeline is cut at every shift start and end into elementary segments; inside a segment the
-set of running shifts is constant, so "at every minute" becomes "in every segment".
-"""
+"""Bakvakt on the real timeline (``solver.timeline``): the pilot rule and the supervision of
+doctors who may not work alone."""
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 
-from ortools.sat.python import cp_model
-
-from roster.calendar import ShiftInstance
 from roster.models import DutyKind, Scenario, Supervision
-from solver.context import OBJ_SCALE, ModelContext, oslo, utc
-
-
-def build_segments(shifts: list[ShiftInstance]) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Elementary intervals between consecutive shift boundaries (UTC)."""
-    cuts = sorted({utc(s.start) for s in shifts} | {utc(s.end) for s in shifts})
-    return list(zip(cuts, cuts[1:], strict=False))
-
-
-class Cover:
-    """Per segment: the on-call shifts running, and lazily a boolean "a named bakvakt is here"."""
-
-    def __init__(self, ctx: ModelContext):
-        self.ctx = ctx
-        self.starts = [a for a, _ in ctx.segments]
-        n = len(ctx.segments)
-        self.on_call: list[list[ShiftInstance]] = [[] for _ in range(n)]
-        self.open: list[bool] = [False] * n  # an on-site shift with demand_min > 0 runs
-        for s in ctx.shifts:
-            for i in self.range(s):
-                if s.on_site:
-                    self.open[i] = self.open[i] or s.demand_min > 0
-                else:
-                    self.on_call[i].append(s)
-        self._flags: dict[tuple[int, bool], cp_model.IntVar | int] = {}
-
-    def range(self, shift: ShiftInstance) -> range:
-        """Indices of the segments a shift covers (it is exactly their union)."""
-        lo = bisect.bisect_left(self.starts, utc(shift.start))
-        return range(lo, bisect.bisect_left(self.starts, utc(shift.end), lo))
-
-    def staffed(self, seg: int) -> cp_model.LinearExprT:
-        return sum(v for s in self.on_call[seg] for _, v in self.ctx.by_shift[s.key])
-
-    def flag(self, seg: int, attend: bool) -> cp_model.IntVar | int:
-        """1 only if some doctor is on an on-call shift in the segment (that can come in, if asked)."""
-        key = (seg, attend)
-        if key not in self._flags:
-            shifts = [s for s in self.on_call[seg] if s.on_call_can_attend or not attend]
-            vs = [v for s in shifts for _, v in self.ctx.by_shift[s.key]]
-            if not vs:
-                self._flags[key] = 0
-            else:
-                f = self.ctx.model.new_bool_var(f"bakvakt[{seg},{int(attend)}]")
-                self.ctx.model.add(sum(vs) >= f)
-                self._flags[key] = f
-        return self._flags[key]
-
-
-def timeline(ctx: ModelContext) -> Cover:
-    """The segments and their cover, built once per model."""
-    if ctx.cover is None:
-        ctx.segments = build_segments(ctx.shifts)
-        ctx.cover = Cover(ctx)
-    return ctx.cover
+from solver.context import OBJ_SCALE, ModelContext, Penalty, oslo
 
 
 def add_bakvakt_coverage(ctx: ModelContext) -> None:
@@ -81,10 +19,9 @@ def add_bakvakt_coverage(ctx: ModelContext) -> None:
     message naming the hours: the templates leave them out) — when the scenario has a bakvakt
     rota at all.
     """
-    cover = timeline(ctx)
-    terms = []
+    cover = ctx.cover
     uncoverable = []
-    for i, (a, b) in enumerate(ctx.segments):
+    for i, (a, b) in enumerate(cover.segments):
         if not cover.open[i]:
             continue
         if not cover.on_call[i]:
@@ -99,15 +36,21 @@ def add_bakvakt_coverage(ctx: ModelContext) -> None:
         ctx.uncovered[i] = gap
         ctx.model.add(staffed + gap >= 1)
         ctx.model.add(gap <= sum(shorts))
-        hours = (b - a).total_seconds() / 3600
-        terms.append(round(OBJ_SCALE * hours) * gap)
-    if terms:
-        ctx.add_penalty("uncovered_bakvakt_hour", sum(terms))
     if ctx.strict and pilot(ctx.scenario):  # open hours no on-call shift covers: no complete roster exists
         for day, spans in _by_date(uncoverable).items():
             times = ", ".join(f"{oslo(a):%H:%M}–{oslo(b):%H:%M}" for a, b in spans)
             ctx.mark_infeasible(f"Ingen bakvaktvakt går {day:%d.%m.%Y} {times} mens en stasjon er åpen.",
                                 ("bakvakt-dekning", day.isoformat()))
+
+
+def uncovered_hours(ctx: ModelContext) -> list[Penalty]:
+    """Soft (`uncovered_bakvakt_hour`): each hour `add_bakvakt_coverage` leaves without a named
+    bakvakt costs, by the real length of its segment."""
+    if not ctx.uncovered:
+        return []
+    segments = ctx.cover.segments
+    hours = {i: (segments[i][1] - segments[i][0]).total_seconds() / 3600 for i in ctx.uncovered}
+    return [Penalty("uncovered_bakvakt_hour", sum(round(OBJ_SCALE * hours[i]) * gap for i, gap in ctx.uncovered.items()))]
 
 
 def pilot(scenario: Scenario) -> bool:
@@ -134,7 +77,7 @@ def add_supervision(ctx: ModelContext) -> None:
     """Hard (`veiledning`): a doctor who may not work alone has a qualified bakvakt at every
     minute of their on-site shifts; with supervision `tilstede` that bakvakt can come in
     (akuttmedisinforskriften §7; since 2020 the municipality decides per doctor, domain.md)."""
-    cover = timeline(ctx)
+    cover = ctx.cover
     for doctor_id, items in ctx.by_doctor.items():
         if ctx.qualified[doctor_id]:
             continue

@@ -1,4 +1,5 @@
-"""Build the CP-SAT model in three visible steps: variables, constraint families, objective."""
+"""Build the CP-SAT model in four visible steps: variables, hard families, soft families (their
+penalties), objective."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from roster.eligibility import Eligibility
 from roster.models import Roster, Scenario
 from solver.context import Baseline, ModelContext
 from solver.objective import set_objective
-from solver.registry import FAMILIES
+from solver.registry import HARD, SOFT
 
 
 def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = None,
@@ -18,14 +19,14 @@ def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = 
     ctx = ModelContext(scenario, ShiftIndex(scenario), Eligibility(scenario), strict=strict or explain,
                        explain=explain)
     ctx.create_variables()
-    for family in FAMILIES:
-        if family.hard or not explain:
-            family.add(ctx)
+    for family in HARD:
+        family.add(ctx)
     if explain:
         return ctx
+    penalties = [p for family in SOFT for p in family.penalties(ctx)]
     if baseline is not None:
-        ctx.add_baseline(baseline)
-    set_objective(ctx)
+        penalties += ctx.add_baseline(baseline)
+    set_objective(ctx, penalties)
     if hint is not None:
         ctx.add_hint(hint)
     return ctx

@@ -11,26 +11,23 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ortools.sat.python import cp_model
 
-from roster.calendar import OSLO, UTC, ShiftIndex, ShiftInstance, local
-from roster.eligibility import Eligibility
-from roster.models import Doctor, DutyKind, Employment, Roster, Scenario, ShiftTemplate
+from roster.calendar import OSLO, UTC, ShiftIndex, ShiftInstance
+from roster.eligibility import Eligibility, lapsed
+from roster.models import Doctor, Roster, Scenario, ShiftTemplate
+from solver.timeline import Cover
 
-if TYPE_CHECKING:
-    from solver.bakvakt import Cover
-
-HOURS_SCALE = 1000  # hours × 1000 in hour limits (integer coefficients, exact for quarter hours)
 POINTS_SCALE = 100  # burden points × 100 in fairness terms
 OBJ_SCALE = 100  # every penalty expression is in units × 100; the objective is divided back
 
 
 @dataclass(frozen=True)
 class Penalty:
-    """A named soft term: ``expr`` measures the term in units × OBJ_SCALE; ``weight`` names the
-    field of ``ObjectiveWeights`` that prices one unit."""
+    """What a soft rule returns: ``expr`` measures the term in units × OBJ_SCALE; ``weight`` names
+    the field of ``ObjectiveWeights`` that prices one unit (solver.objective weighs and sums)."""
 
     weight: str
     expr: cp_model.LinearExprT
@@ -111,10 +108,8 @@ class ModelContext:
     by_doctor: dict[str, list[tuple[ShiftInstance, cp_model.IntVar]]] = field(default_factory=dict)
     by_shift: dict[str, list[tuple[str, cp_model.IntVar]]] = field(default_factory=dict)
     short: dict[str, cp_model.IntVar] = field(default_factory=dict)  # demand shortfall per shift
-    segments: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
-    cover: Cover | None = None  # the bakvakt timeline, once built
     uncovered: dict[int, cp_model.IntVar] = field(default_factory=dict)  # bakvakt gap per segment
-    penalties: list[Penalty] = field(default_factory=list)
+    penalties: list[Penalty] = field(default_factory=list)  # the soft terms (solver.objective.set_objective)
     objective: cp_model.LinearExprT = 0  # Σ weight · penalty, in units × OBJ_SCALE
     warnings: list[str] = field(default_factory=list)
     infeasible: bool = False
@@ -136,6 +131,11 @@ class ModelContext:
     @property
     def shifts(self) -> list[ShiftInstance]:
         return self.index.shifts
+
+    @cached_property
+    def cover(self) -> Cover:
+        """The bakvakt timeline, built once the variables exist."""
+        return Cover(self.model, self.shifts, self.by_shift)
 
     def day_counts(self, doctor_id: str) -> dict[dt.date, cp_model.LinearExprT]:
         """Shifts a doctor starts on each date: the variable itself, or one integer variable per
@@ -159,17 +159,6 @@ class ModelContext:
 
     def weight(self, term: str) -> int:
         return getattr(self.scenario.rules.weights, term)
-
-    def rest_hours(self, doctor: Doctor) -> float:
-        r = self.scenario.rules
-        return r.rest_hours_employee if doctor.employment == Employment.EMPLOYEE else r.rest_hours_self_employed
-
-    def counts_as_work(self, shift: ShiftInstance) -> bool:
-        """Whether the shift is work for the rest rules (on-call may count as rest, §10-4(3))."""
-        return shift.on_site or not self.scenario.rules.on_call_counts_as_rest
-
-    def add_penalty(self, weight: str, expr: cp_model.LinearExprT) -> None:
-        self.penalties.append(Penalty(weight, expr))
 
     def mark_infeasible(self, message: str, group: Group) -> None:
         """A hard input contradiction: recorded for the manager and made an infeasible model (in
@@ -222,7 +211,6 @@ class ModelContext:
         only explain mode asks it for the reasons, one group each.
         """
         elig = self.eligibility
-        rules = self.scenario.rules
         shifts = self.shifts
         starts = [s.start_utc for s in shifts]  # sorted: shifts are in start order
         longest = max((s.end_utc - s.start_utc for s in shifts), default=dt.timedelta(0))
@@ -237,21 +225,15 @@ class ModelContext:
         blocked: dict[str, set[str]] = {}  # doctor → keys of the shifts a dated reason blocks
         for d in self.scenario.doctors:
             keys: set[str] = set()
-            cut = min(d.courses.values(), default=None)
-            if cut is not None and cut <= last:  # an expiry before a shift's end date (Oslo time)
-                keys.update(s.key for s in shifts if cut < s.end.date())
-            for a, b, _, _ in elig.absences.get(d.id, ()):
-                keys.update(s.key for s in meeting(a, b))
-            if d.exemptions:
-                for i in range((last - first).days + 3):  # the day before the period to the day after
-                    day = first + (i - 1) * one_day
-                    if any(e.covers(day) for e in d.exemptions):
-                        window = local(day, rules.exemption_start), local(day + one_day, rules.exemption_end)
-                        keys.update(s.key for s in meeting(utc(window[0]), utc(window[1])))
+            cut = min(d.courses.values(), default=None)  # the first expiry blocks every shift after it
+            if cut is not None and cut <= last:
+                keys.update(s.key for s in shifts if lapsed(cut, s))
+            for a, b in elig.away(d, first, last + one_day):
+                keys.update(s.key for s in meeting(utc(a), utc(b)))
             if keys:
                 blocked[d.id] = keys
 
-        by_template = {tpl.id: [d for d in self.scenario.doctors if self.statically_allowed(d, tpl)]
+        by_template = {tpl.id: [d for d in self.scenario.doctors if elig.static_reason(d, tpl) is None]
                        for tpl in self.scenario.templates}
         no_keys: set[str] = set()
         for s in shifts:
@@ -272,17 +254,10 @@ class ModelContext:
             self.by_doctor.setdefault(d.id, [])
 
     def statically_allowed(self, doctor: Doctor, template: ShiftTemplate | str) -> bool:
-        """Station, label, bakvakt ability and skill; takes the template or its id."""
+        """Station, label, bakvakt ability and skill (``Eligibility.static_reason``); takes the
+        template or its id."""
         t = self.scenario.template(template) if isinstance(template, str) else template
-        if doctor.stations and t.station not in doctor.stations:
-            return False
-        if doctor.shift_labels and t.label not in doctor.shift_labels:
-            return False
-        if t.duty == DutyKind.ON_CALL and not (doctor.can_bakvakt and self.qualified[doctor.id]):
-            return False
-        if doctor.max_shifts_by_label.get(t.label, 1) == 0:
-            return False
-        return not (t.required_skill and t.required_skill not in doctor.skills)
+        return self.eligibility.static_reason(doctor, t) is None
 
     # ----------------------------------------------------------------- warm start
 
@@ -315,8 +290,9 @@ class ModelContext:
         for i in held:
             set_domain(self.model.proto.variables[i].domain, 0, 1)
 
-    def add_baseline(self, baseline: Baseline) -> None:
-        """Freeze started shifts and price every change to the published roster.
+    def add_baseline(self, baseline: Baseline) -> list[Penalty]:
+        """Freeze started shifts and price every change to the published roster (the penalty of
+        the changes is returned, as a soft rule's).
 
         A published pair that has no variable (the doctor is now absent, has left or is no longer
         eligible) is dropped by force and costs nothing; a held shift that lost a doctor that way
@@ -339,8 +315,7 @@ class ModelContext:
                 else:
                     cost = baseline.factor(d, s) * OBJ_SCALE
                     changes.append(cost * (1 - v) if d in published else cost * v)
-        if changes:
-            self.add_penalty("change", cp_model.LinearExpr.sum(changes))
+        return [Penalty("change", cp_model.LinearExpr.sum(changes))] if changes else []
 
 
 def set_domain(domain: Any, lo: int, hi: int) -> None:

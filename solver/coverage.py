@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from solver.context import OBJ_SCALE, ModelContext
+from solver.context import OBJ_SCALE, ModelContext, Penalty
 
 
 def add_demand(ctx: ModelContext) -> None:
@@ -16,7 +16,6 @@ def add_demand(ctx: ModelContext) -> None:
     slot standing in for a qualified doctor (`kompetanse`) is never a phantom.
     """
     m = ctx.model
-    terms = []
     for s in ctx.shifts:
         assigned = cp_model.LinearExpr.sum([v for _, v in ctx.by_shift[s.key]])
         ctx.add(assigned <= s.demand_max, ("bemanning-maks", s.key))
@@ -26,9 +25,11 @@ def add_demand(ctx: ModelContext) -> None:
         short = m.new_int_var(0, s.demand_min, f"short[{s.key}]")
         ctx.short[s.key] = short
         m.add_max_equality(short, [0, s.demand_min - assigned])
-        terms.append(short)
-    if terms:
-        ctx.add_penalty("open_slot", OBJ_SCALE * sum(terms))
+
+
+def open_slots(ctx: ModelContext) -> list[Penalty]:
+    """Soft (`open_slot`): each place `add_demand` leaves open costs the dominant weight."""
+    return [Penalty("open_slot", OBJ_SCALE * sum(ctx.short.values()))] if ctx.short else []
 
 
 def add_min_qualified(ctx: ModelContext) -> None:
@@ -66,11 +67,11 @@ def add_not_alone(ctx: ModelContext) -> None:
             ctx.guard(m.add_implication(v, present), group)
 
 
-def add_surplus(ctx: ModelContext) -> None:
+def surplus(ctx: ModelContext) -> list[Penalty]:
     """Soft (`surplus`): each doctor beyond a shift's demand_min costs, for rotas that allow
     over-staffing (demand_max above demand_min) but prefer not to; off by default (weight 0)."""
     if ctx.weight("surplus") <= 0:
-        return
+        return []
     m = ctx.model
     terms = []
     for s in ctx.shifts:
@@ -81,5 +82,4 @@ def add_surplus(ctx: ModelContext) -> None:
         extra = m.new_int_var(0, room, f"surplus[{s.key}]")
         m.add(extra >= cp_model.LinearExpr.sum([v for _, v in pairs]) - s.demand_min)
         terms.append(extra)
-    if terms:
-        ctx.add_penalty("surplus", OBJ_SCALE * cp_model.LinearExpr.sum(terms))
+    return [Penalty("surplus", OBJ_SCALE * cp_model.LinearExpr.sum(terms))] if terms else []

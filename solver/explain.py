@@ -35,9 +35,9 @@ from roster.candidates import Pools, pinned_shifts
 from roster.eligibility import absence_interval
 from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, Scenario
 from roster.models import Explanation as ExplanationModel
+from roster.workload import HOURS_SCALE, rest_hours
 from solver.builder import build_model
 from solver.context import (
-    HOURS_SCALE,
     INT_MAX,
     INT_MIN,
     Bound,
@@ -422,7 +422,7 @@ class _Words:
         if code == "overlapp":
             return f"{d.name} kan ikke ha to vakter samtidig"
         if code == "hvile":
-            return f"{d.name} må ha {_num(self.ctx.rest_hours(d))} t hvile mellom to vakter"
+            return f"{d.name} må ha {_num(rest_hours(r, d.employment))} t hvile mellom to vakter"
         if code == "ukehvile":
             return f"{d.name} (ansatt) må ha {_num(r.weekly_rest_hours_employee)} t sammenhengende fri hver 7. dag"
         if code == "veiledning":

@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 
 from roster.models import BurdenCategory, DutyKind
 from roster.targets import POOLS, burden_targets, main_pool
-from solver.context import OBJ_SCALE, POINTS_SCALE, ModelContext
+from solver.context import OBJ_SCALE, POINTS_SCALE, ModelContext, Penalty
 
 # The largest relative excess is measured in percent, not per mille: at the default weight (200 per
 # unit) one open slot (100 000) then equals a 500 % excess, so filling a place always beats keeping
@@ -41,7 +41,7 @@ def _abs_dev(ctx: ModelContext, name: str, expr: cp_model.LinearExprT, target: i
     return dev
 
 
-def add_fairness(ctx: ModelContext) -> None:
+def fair_shares(ctx: ModelContext) -> list[Penalty]:
     """Soft: even spread of burden points across each pool (fastlegeforskriften §13: the starting
     point is an even spread, adjusted by vaktandel; domain.md "GPs' duty").
 
@@ -54,9 +54,10 @@ def add_fairness(ctx: ModelContext) -> None:
     want_max = ctx.weight("max_relative_deviation") > 0
     want_sum = ctx.weight("sum_deviation") > 0
     if not (want_max or want_sum):
-        return
+        return []
     m = ctx.model
     targets = burden_targets(ctx.scenario, ctx.index)
+    out: list[Penalty] = []
     for pool in POOLS:
         members = [(d, t) for (d, p), t in targets.items() if p == pool]
         if not members:
@@ -83,18 +84,19 @@ def add_fairness(ctx: ModelContext) -> None:
                 # excess ≥ 100 · (history + burden − total) / total, multiplied out by total
                 m.add(total * excess >= PERCENT * (hist + burden - total))
         if excess is not None:
-            ctx.add_penalty("max_relative_deviation", OBJ_SCALE * excess)
+            out.append(Penalty("max_relative_deviation", OBJ_SCALE * excess))
         if devs:
             # deviations are in points × POINTS_SCALE, which is already the objective's unit × OBJ_SCALE
-            ctx.add_penalty("sum_deviation", sum(devs))
+            out.append(Penalty("sum_deviation", sum(devs)))
+    return out
 
 
-def add_category_balance(ctx: ModelContext) -> None:
+def category_balance(ctx: ModelContext) -> list[Penalty]:
     """Soft (`category_balance`): nights, weekends and holidays balanced on their own, as counts
     against share-proportional targets with history counts included (domain.md "Holidays and
     burden": heavy days are what doctors compare)."""
     if ctx.weight("category_balance") <= 0:
-        return
+        return []
     targets = burden_targets(ctx.scenario, ctx.index)
     history = {h.doctor: h for h in ctx.scenario.history}
     devs = []
@@ -121,5 +123,4 @@ def add_category_balance(ctx: ModelContext) -> None:
                 scaled = round(target * OBJ_SCALE)
                 ub = OBJ_SCALE * len(vs) + abs(scaled)
                 devs.append(_abs_dev(ctx, f"catdev[{name}]", OBJ_SCALE * count, scaled, ub))
-    if devs:
-        ctx.add_penalty("category_balance", sum(devs))
+    return [Penalty("category_balance", sum(devs))] if devs else []

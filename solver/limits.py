@@ -8,13 +8,12 @@ constraint per window. Runs of consecutive dates are in ``solver.runs``.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from roster.calendar import ShiftInstance
-from solver.context import HOURS_SCALE, ModelContext
+from roster.workload import hours_down, hours_up, max_weekends, saturday, work_hours
+from solver.context import ModelContext
 
 
 def date_windows(ctx: ModelContext, length: int) -> list[list[dt.date]]:
@@ -56,8 +55,8 @@ def add_hours_per_7_days(ctx: ModelContext) -> None:
     r = ctx.scenario.rules
     if r.max_hours_per_7_days is None:
         return
-    cap = math.floor(r.max_hours_per_7_days * HOURS_SCALE + 1e-6)
-    weight = {s.key: math.ceil(work_hours(ctx, s) * HOURS_SCALE - 1e-6) for s in ctx.shifts}
+    cap = hours_down(r.max_hours_per_7_days)
+    weight = {s.key: hours_up(work_hours(r, s)) for s in ctx.shifts}
     windows = date_windows(ctx, 7)
     for doctor_id, items in ctx.by_doctor.items():
         by_date = _per_date(items)
@@ -102,11 +101,6 @@ def add_label_counts(ctx: ModelContext) -> None:
                 ctx.add(cp_model.LinearExpr.sum(vs) <= limit, ("antall-type", f"{doctor_id}/{label}"))
 
 
-def work_hours(ctx: ModelContext, s: ShiftInstance) -> float:
-    """Hours a shift counts as work: on-call by `on_call_factor` (arbeidsmiljøloven §10-4(3))."""
-    return s.hours if s.on_site else s.hours * ctx.scenario.rules.burden.on_call_factor
-
-
 def add_period_hours(ctx: ModelContext) -> None:
     """Hard (`timer`): each doctor's hours in the period within min_hours .. max_hours (agreed
     hours; on-call by `on_call_factor`). The maximum rounds coefficients up and the minimum down,
@@ -115,37 +109,33 @@ def add_period_hours(ctx: ModelContext) -> None:
         d = ctx.doctors[doctor_id]
         if d.min_hours <= 0 and d.max_hours is None:
             continue
-        hours = [work_hours(ctx, s) for s, _ in items]
+        hours = [work_hours(ctx.scenario.rules, s) for s, _ in items]
         vs = [v for _, v in items]
         if d.max_hours is not None and sum(hours) > d.max_hours + 1e-9:
-            up = [math.ceil(h * HOURS_SCALE - 1e-6) for h in hours]
-            cap = math.floor(d.max_hours * HOURS_SCALE + 1e-6)
-            ctx.add(cp_model.LinearExpr.weighted_sum(vs, up) <= cap, ("timer-maks", doctor_id))
+            up = [hours_up(h) for h in hours]
+            ctx.add(cp_model.LinearExpr.weighted_sum(vs, up) <= hours_down(d.max_hours), ("timer-maks", doctor_id))
         if d.min_hours > 0:
-            down = [math.floor(h * HOURS_SCALE + 1e-6) for h in hours]
-            need = math.ceil(d.min_hours * HOURS_SCALE - 1e-6)
-            ctx.add(cp_model.LinearExpr.weighted_sum(vs, down) >= need, ("timer-min", doctor_id))
+            down = [hours_down(h) for h in hours]
+            ctx.add(cp_model.LinearExpr.weighted_sum(vs, down) >= hours_up(d.min_hours), ("timer-min", doctor_id))
 
 
 def add_weekends(ctx: ModelContext) -> None:
     """Hard (`helger`): at most `max_weekends` worked weekends in the period, a weekend being
     worked when a shift starts on its Saturday or Sunday (the doctor's own limit, else the rules')."""
     m = ctx.model
-    default = ctx.scenario.rules.max_weekends
     for doctor_id, items in ctx.by_doctor.items():
-        limit = ctx.doctors[doctor_id].max_weekends
-        limit = default if limit is None else limit
+        limit = max_weekends(ctx.doctors[doctor_id], ctx.scenario.rules)
         if limit is None:
             continue
         weekends: dict[dt.date, list[cp_model.IntVar]] = defaultdict(list)  # keyed by the Saturday
         for s, v in items:
             if s.date.weekday() >= 5:
-                weekends[s.date - dt.timedelta(days=s.date.weekday() - 5)].append(v)
+                weekends[saturday(s.date)].append(v)
         if len(weekends) <= limit:
             continue
         worked = []
-        for saturday, vs in sorted(weekends.items()):
-            w = m.new_bool_var(f"weekend[{doctor_id},{saturday}]")
+        for first, vs in sorted(weekends.items()):
+            w = m.new_bool_var(f"weekend[{doctor_id},{first}]")
             for v in vs:
                 m.add_implication(v, w)
             worked.append(w)

@@ -1,35 +1,21 @@
-"""Every objective term and its weight in one place.
+"""The objective, assembled in one place from the penalties the soft rules return.
 
 Importance (issue 2): open slots and bakvakt gaps ≫ (when re-planning: changes to the published
-roster) ≫ fairness > spacing > wishes > preferred
-station. Weights come from ``scenario.rules.weights`` (``ObjectiveWeights``); a term enters the
-objective only when its weight is above zero, and ``minimize`` is called once.
+roster) ≫ fairness > spacing > wishes > preferred station. Weights come from
+``scenario.rules.weights`` (``ObjectiveWeights``), names from ``roster.terms.TERM_NAMES``; a term
+enters the objective only when its weight is above zero, and ``minimize`` is called once.
 """
 
 from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from roster.terms import OPEN_PLACES
-from solver.context import OBJ_SCALE, ModelContext
-
-# ObjectiveWeights field → Norwegian name reported in SolveStats.terms
-TERMS: dict[str, str] = {
-    "open_slot": OPEN_PLACES,
-    "uncovered_bakvakt_hour": "timer uten bakvakt",
-    "change": "endringer fra publisert plan",
-    "max_relative_deviation": "største overskridelse av andel (prosent)",
-    "sum_deviation": "sum avvik fra andel (poeng)",
-    "category_balance": "skjevhet netter/helger/helligdager",
-    "spacing": "vakter tett i tett",
-    "wish": "ønsker ikke innfridd",
-    "preferred_station": "vakter utenfor foretrukket stasjon",
-    "surplus": "leger utover behovet",
-}
+from roster.terms import TERM_NAMES
+from solver.context import OBJ_SCALE, ModelContext, Penalty
 
 
 def weighted_terms(ctx: ModelContext) -> dict[str, cp_model.LinearExprT]:
-    """Weighted expression per term (in objective units × OBJ_SCALE)."""
+    """Weighted expression per term (in objective units × OBJ_SCALE), in the penalties' order."""
     out: dict[str, cp_model.LinearExprT] = {}
     for p in ctx.penalties:
         w = ctx.weight(p.weight)
@@ -39,7 +25,9 @@ def weighted_terms(ctx: ModelContext) -> dict[str, cp_model.LinearExprT]:
     return out
 
 
-def set_objective(ctx: ModelContext) -> None:
+def set_objective(ctx: ModelContext, penalties: list[Penalty]) -> None:
+    """Σ weight · penalty over every soft term, minimised."""
+    ctx.penalties = penalties
     terms = weighted_terms(ctx)
     ctx.objective = cp_model.LinearExpr.sum(list(terms.values()))
     if terms:
@@ -48,4 +36,4 @@ def set_objective(ctx: ModelContext) -> None:
 
 def term_values(ctx: ModelContext, solver: cp_model.CpSolver) -> dict[str, float]:
     """Weighted value of each term in the solution, keyed by its Norwegian name."""
-    return {TERMS[k]: solver.value(e) / OBJ_SCALE for k, e in weighted_terms(ctx).items()}
+    return {TERM_NAMES[k]: solver.value(e) / OBJ_SCALE for k, e in weighted_terms(ctx).items()}

@@ -42,7 +42,8 @@ from roster.candidates import (
     pinned_shifts,
 )
 from roster.eligibility import Eligibility
-from roster.models import Employment, Scenario, shift_key
+from roster.models import Scenario, shift_key
+from roster.workload import counts_as_work, rest_hours
 from solver.bakvakt import pilot
 
 #: Finding kinds, in report order (the codes follow docs/hard-rules.md where one rule is at stake).
@@ -273,8 +274,7 @@ class _Precheck:
     def _min_rest(self) -> float:
         r = self.scenario.rules
         kinds = {d.employment for d in self.scenario.doctors}
-        rests = [r.rest_hours_employee if k == Employment.EMPLOYEE else r.rest_hours_self_employed for k in kinds]
-        return min(rests)
+        return min(rest_hours(r, k) for k in kinds)
 
     def cliques(self) -> list[tuple[list[ShiftInstance], bool]]:
         """Sets of shifts of which one doctor takes at most one: shifts running at the same instant,
@@ -282,8 +282,7 @@ class _Precheck:
         out: list[tuple[list[ShiftInstance], bool]] = []
         seen: set[frozenset[str]] = set()
         rest = dt.timedelta(hours=self._min_rest())
-        on_call_rests = self.scenario.rules.on_call_counts_as_rest
-        work = [s for s in self.index.shifts if s.on_site or not on_call_rests]
+        work = [s for s in self.index.shifts if counts_as_work(self.scenario.rules, s)]
         families = ((self.index.shifts, dt.timedelta(0), False), (work, rest, True))
         for shifts, extend, by_rest in families:
             for s in shifts:

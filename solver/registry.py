@@ -1,7 +1,8 @@
-"""The constraint families in the order the builder adds them: hard rules first, then soft terms.
+"""The rule families in the order the builder adds them: hard constraints first, then the soft
+terms, whose penalties the objective sums (solver.objective).
 
-Each entry names the rule codes of docs/hard-rules.md it implements (or the objective weight of a
-soft term), so a reader finds any rule in seconds.
+Each hard family names the rule codes of docs/hard-rules.md it implements, each soft family the
+``ObjectiveWeights`` fields of the penalties it returns, so a reader finds any rule in seconds.
 """
 
 from __future__ import annotations
@@ -10,43 +11,59 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from solver import availability, bakvakt, coverage, fairness, limits, rest, runs, spacing, wishes
-from solver.context import ModelContext
+from solver.context import ModelContext, Penalty
 
 
 @dataclass(frozen=True)
 class Family:
+    """Hard: adds constraints (and the slack a default-mode roster may leave) to the model."""
+
     name: str  # Norwegian display name
     add: Callable[[ModelContext], None]
-    hard: bool
-    codes: tuple[str, ...]  # hard-rule codes, or the ObjectiveWeights field of a soft term
+    codes: tuple[str, ...]  # hard-rule codes
 
 
-FAMILIES: tuple[Family, ...] = (
-    Family("Bemanning", coverage.add_demand, True, ("bemanning", "ukjent-vakt")),
-    Family("Kompetanse", coverage.add_min_qualified, True, ("kompetanse",)),
-    Family("Ikke alene uten å være vaktkompetent", coverage.add_not_alone, True, ("alene",)),
-    Family("Låste vakter", availability.add_pins, True, ("låst",)),
-    Family("Ingen overlapp", rest.add_no_overlap, True, ("overlapp", "dobbel")),
-    Family("Hvile mellom vakter", rest.add_rest, True, ("hvile",)),
-    Family("Ukehvile for ansatte", rest.add_weekly_rest, True, ("ukehvile",)),
-    Family("Bakvakt når stasjoner er åpne", bakvakt.add_bakvakt_coverage, True, ("bakvakt-dekning",)),
-    Family("Bakvakt for leger som ikke kan gå alene", bakvakt.add_supervision, True, ("veiledning",)),
-    Family("Vakttyper som ikke kan følge hverandre", rest.add_successions, True, ("rekkefølge",)),
-    Family("Netter på rad", runs.add_consecutive_nights, True, ("netter", "nattblokk")),
-    Family("Arbeidsdager og fridager på rad", runs.add_work_runs, True,
-           ("dager-på-rad", "min-dager-på-rad", "fridager")),
-    Family("Vakter per 7 dager", limits.add_shifts_per_7_days, True, ("uke-vakter",)),
-    Family("Timer per 7 dager", limits.add_hours_per_7_days, True, ("uke-timer",)),
-    Family("Antall vakter", limits.add_shift_counts, True, ("antall",)),
-    Family("Antall vakter per vakttype", limits.add_label_counts, True, ("antall-type",)),
-    Family("Timer i perioden", limits.add_period_hours, True, ("timer",)),
-    Family("Helger", limits.add_weekends, True, ("helger",)),
-    Family("Rettferdig fordeling", fairness.add_fairness, False, ("max_relative_deviation", "sum_deviation")),
-    Family("Netter, helger og helligdager", fairness.add_category_balance, False, ("category_balance",)),
-    Family("Spredning", spacing.add_spacing, False, ("spacing",)),
-    Family("Ønsker", wishes.add_wishes, False, ("wish",)),
-    Family("Foretrukket stasjon", wishes.add_preferred_station, False, ("preferred_station",)),
-    Family("Overbemanning", coverage.add_surplus, False, ("surplus",)),
+@dataclass(frozen=True)
+class SoftFamily:
+    """Soft: returns its penalties (adding what variables it needs), as in OR-Tools'
+    shift_scheduling_sat example."""
+
+    name: str  # Norwegian display name
+    penalties: Callable[[ModelContext], list[Penalty]]
+    terms: tuple[str, ...]  # ObjectiveWeights fields
+
+
+HARD: tuple[Family, ...] = (
+    Family("Bemanning", coverage.add_demand, ("bemanning", "ukjent-vakt")),
+    Family("Kompetanse", coverage.add_min_qualified, ("kompetanse",)),
+    Family("Ikke alene uten å være vaktkompetent", coverage.add_not_alone, ("alene",)),
+    Family("Låste vakter", availability.add_pins, ("låst",)),
+    Family("Ingen overlapp", rest.add_no_overlap, ("overlapp", "dobbel")),
+    Family("Hvile mellom vakter", rest.add_rest, ("hvile",)),
+    Family("Ukehvile for ansatte", rest.add_weekly_rest, ("ukehvile",)),
+    Family("Bakvakt når stasjoner er åpne", bakvakt.add_bakvakt_coverage, ("bakvakt-dekning",)),
+    Family("Bakvakt for leger som ikke kan gå alene", bakvakt.add_supervision, ("veiledning",)),
+    Family("Vakttyper som ikke kan følge hverandre", rest.add_successions, ("rekkefølge",)),
+    Family("Netter på rad", runs.add_consecutive_nights, ("netter", "nattblokk")),
+    Family("Arbeidsdager og fridager på rad", runs.add_work_runs, ("dager-på-rad", "min-dager-på-rad", "fridager")),
+    Family("Vakter per 7 dager", limits.add_shifts_per_7_days, ("uke-vakter",)),
+    Family("Timer per 7 dager", limits.add_hours_per_7_days, ("uke-timer",)),
+    Family("Antall vakter", limits.add_shift_counts, ("antall",)),
+    Family("Antall vakter per vakttype", limits.add_label_counts, ("antall-type",)),
+    Family("Timer i perioden", limits.add_period_hours, ("timer",)),
+    Family("Helger", limits.add_weekends, ("helger",)),
 )
 # Eligibility (stasjon, vakttype, ferdighet, kurs, fravær, fritak, bakvakt-evne) is the variable set
 # itself: ModelContext.create_variables makes no variable for a forbidden pair.
+
+SOFT: tuple[SoftFamily, ...] = (
+    SoftFamily("Åpne vakter", coverage.open_slots, ("open_slot",)),
+    SoftFamily("Timer uten bakvakt", bakvakt.uncovered_hours, ("uncovered_bakvakt_hour",)),
+    SoftFamily("Rettferdig fordeling", fairness.fair_shares, ("max_relative_deviation", "sum_deviation")),
+    SoftFamily("Netter, helger og helligdager", fairness.category_balance, ("category_balance",)),
+    SoftFamily("Spredning", spacing.spacing, ("spacing",)),
+    SoftFamily("Ønsker", wishes.wishes, ("wish",)),
+    SoftFamily("Foretrukket stasjon", wishes.preferred_station, ("preferred_station",)),
+    SoftFamily("Overbemanning", coverage.surplus, ("surplus",)),
+)
+# Re-planning adds the `change` term (ModelContext.add_baseline).

@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from roster.calendar import UTC, ShiftInstance, local
 from roster.models import Employment
+from roster.workload import counts_as_work, rest_hours
 from solver.context import ModelContext
 
 Item = tuple[ShiftInstance, cp_model.IntVar]
@@ -60,9 +61,10 @@ def add_rest(ctx: ModelContext) -> None:
     """Hard (`hvile`): between two work periods at least 8 h for self-employed GPs (SFS 2305
     pkt 7.4) or 11 h for employees (arbeidsmiljøloven §10-8); every shift is its own period, so
     dag followed directly by kveld is refused. On-call counts as rest by default (§10-4(3))."""
+    rules = ctx.scenario.rules
     for doctor_id, items in ctx.by_doctor.items():
-        rest = dt.timedelta(hours=ctx.rest_hours(ctx.doctors[doctor_id]))
-        work = [(s, v) for s, v in items if ctx.counts_as_work(s)]
+        rest = dt.timedelta(hours=rest_hours(rules, ctx.doctors[doctor_id].employment))
+        work = [(s, v) for s, v in items if counts_as_work(rules, s)]
         for clique in _cliques(work, rest):
             ctx.add_at_most_one(clique, ("hvile", doctor_id))
 
@@ -85,7 +87,7 @@ def add_weekly_rest(ctx: ModelContext) -> None:
     for doctor_id, items in ctx.by_doctor.items():
         if ctx.doctors[doctor_id].employment != Employment.EMPLOYEE:
             continue
-        work = sorted(((*times[s.key], v) for s, v in items if ctx.counts_as_work(s)), key=lambda w: w[0])
+        work = sorted(((*times[s.key], v) for s, v in items if counts_as_work(r, s)), key=lambda w: w[0])
         if not work:
             continue
         work_starts = [a for a, _, _ in work]

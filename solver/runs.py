@@ -16,7 +16,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from roster.calendar import ShiftInstance
-from roster.models import BurdenCategory
+from roster.workload import days_off, is_night, longest_run, shortest_run
 from solver.context import Group, ModelContext
 
 Flag = cp_model.IntVar | int  # 0: no shift of the kind is possible that date
@@ -82,10 +82,6 @@ def _min_run(ctx: ModelContext, flags: list[Flag], length: int, on: bool, group:
             _clause(ctx, [starts, before, _lit(flags[i + j], on)], group)
 
 
-def _night(s: ShiftInstance) -> bool:
-    return BurdenCategory.NIGHT in s.categories
-
-
 def _any(s: ShiftInstance) -> bool:
     return True
 
@@ -96,10 +92,10 @@ def add_consecutive_nights(ctx: ModelContext) -> None:
     on at least `min_consecutive_nights` (off: 1)."""
     r = ctx.scenario.rules
     for doctor_id, items in ctx.by_doctor.items():
-        nights = len({s.date for s, _ in items if _night(s)})
+        nights = len({s.date for s, _ in items if is_night(s)})
         if nights <= r.max_consecutive_nights and (r.min_consecutive_nights <= 1 or not nights):
             continue  # neither limit can bind
-        flags = on_dates(ctx, doctor_id, _night, "night")
+        flags = on_dates(ctx, doctor_id, is_night, "night")
         if nights > r.max_consecutive_nights:
             _max_run(ctx, flags, r.max_consecutive_nights, ("netter", doctor_id))
         if r.min_consecutive_nights > 1:
@@ -114,9 +110,7 @@ def add_work_runs(ctx: ModelContext) -> None:
     r = ctx.scenario.rules
     for doctor_id in ctx.by_doctor:
         d = ctx.doctors[doctor_id]
-        longest = d.max_consecutive_days or r.max_consecutive_days
-        shortest = d.min_consecutive_days or r.min_consecutive_days
-        rest = d.min_days_off or r.min_days_off
+        longest, shortest, rest = longest_run(d, r), shortest_run(d, r), days_off(d, r)
         if longest is None and shortest <= 1 and rest <= 1:
             continue
         flags = on_dates(ctx, doctor_id, _any, "works")

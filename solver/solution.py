@@ -9,7 +9,6 @@ from ortools.sat.python import cp_model
 import roster
 from roster.candidates import open_place_reasons
 from roster.models import Assignment, OpenSlot, Roster, SolveStats, SolveStatus, shift_key
-from solver.bakvakt import timeline
 from solver.context import OBJ_SCALE, ModelContext, oslo
 from solver.objective import term_values
 
@@ -43,9 +42,9 @@ def extract_roster(ctx: ModelContext, solver: cp_model.CpSolver | None, stats: S
             out.open_slots.append(OpenSlot(template=s.template, date=s.date, missing=missing))
     reasons = open_place_reasons(ctx.scenario, out, ctx.index, ctx.eligibility)
     out.open_slots = [o.model_copy(update={"reason": reasons[shift_key(o.template, o.date)]}) for o in out.open_slots]
-    cover = timeline(ctx)
+    cover = ctx.cover
     gaps: list[tuple] = []
-    for i, (a, b) in enumerate(ctx.segments):
+    for i, (a, b) in enumerate(cover.segments):
         if not cover.open[i] or any(on_shift[s.key] for s in cover.on_call[i]):
             continue
         if gaps and gaps[-1][1] == a:

@@ -30,6 +30,7 @@ HINT_SHARE = 0.2  # at most this share goes to completing the caller's hint as i
 COMPLETE_FIRST_SHARE = 0.5  # of that, at most this share goes to looking for a roster with no open slot
 TRIVIAL_BOUND = 0.0  # every objective term is non-negative, so 0 bounds any roster from below
 NEAR_SHARE = 0.5  # a re-plan's share of the time with only the dates near the change free
+RECHECK_SHARE = 0.1  # of the neighbourhood search's time, kept for reading its roster back
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
@@ -264,19 +265,22 @@ def _neighbourhood_search(ctx: ModelContext, best: cp_model.CpSolver, deadline: 
                           search: Search, progress: Progress, canceller: _Canceller) -> cp_model.CpSolver:
     """Improve the optimisation's roster by neighbourhood search (solver.lns) until the deadline;
     the bound stays the optimisation's. The result is read back through one solve with every
-    assignment fixed, so the roster and its figures come out of the model as usual."""
+    assignment fixed, so the roster and its figures come out of the model as usual: that solve
+    gets what is left of the caller's time (``RECHECK_SHARE`` of it is kept back from the search),
+    and should it not finish, the optimisation's roster stands."""
     bound = best.best_objective_bound
+    search_until = deadline - RECHECK_SHARE * max(0.0, deadline - time.perf_counter())
 
     def report(values: list[int], objective: int) -> None:
         progress.record(objective / OBJ_SCALE, sum(values[v.index] for v in ctx.short.values()), bound / OBJ_SCALE)
 
     values, objective, _ = improve(
-        ctx, list(best.response_proto.solution), round(best.objective_value), deadline=deadline,
+        ctx, list(best.response_proto.solution), round(best.objective_value), deadline=search_until,
         workers=workers, seed=seed, round_limit=search.lns_round, on_improve=report, stop=canceller.stop)
     if objective >= round(best.objective_value):
         return best
     hint_all(ctx.model, values)
-    code, fixed = _feasibility(ctx.model, 60.0, seed, canceller, fixed=True)
+    code, fixed = _feasibility(ctx.model, deadline - time.perf_counter(), seed, canceller, fixed=True)
     return fixed if code in FOUND else best
 
 

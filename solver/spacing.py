@@ -6,11 +6,11 @@ from collections import Counter
 
 from ortools.sat.python import cp_model
 
-from solver.context import OBJ_SCALE, ModelContext
+from solver.context import OBJ_SCALE, ModelContext, Penalty
 from solver.limits import date_windows
 
 
-def add_spacing(ctx: ModelContext) -> None:
+def spacing(ctx: ModelContext) -> list[Penalty]:
     """Soft (`spacing`): in every window of `spacing_target_days` (4) consecutive dates a doctor's
     shifts beyond the first are penalised, graded so that a third costs more than a second
     (1 for two, 3 for three …). Assumed default: GPs carry a practice beside legevakt, and SFS
@@ -23,7 +23,7 @@ def add_spacing(ctx: ModelContext) -> None:
     """
     k = ctx.scenario.rules.spacing_target_days
     if ctx.weight("spacing") <= 0 or k < 2:
-        return
+        return []
     m = ctx.model
     terms = []
     windows = date_windows(ctx, k)
@@ -40,5 +40,4 @@ def add_spacing(ctx: ModelContext) -> None:
             m.add(e >= busy - 1)
             m.add(e >= 2 * busy - 3)
             terms.append(e)
-    if terms:
-        ctx.add_penalty("spacing", OBJ_SCALE * cp_model.LinearExpr.sum(terms))
+    return [Penalty("spacing", OBJ_SCALE * cp_model.LinearExpr.sum(terms))] if terms else []

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from roster.models import shift_key
-from solver.context import OBJ_SCALE, ModelContext
+from solver.context import OBJ_SCALE, ModelContext, Penalty
 
 
-def add_wishes(ctx: ModelContext) -> None:
+def wishes(ctx: ModelContext) -> list[Penalty]:
     """Soft (`wish`): a "wants" wish not granted, or a "does not want" wish violated, costs the
     wish's own weight (1–10). A wish names a day (any shift starting that day) or one template
     on it (domain.md "What users of rostering tools ask for")."""
     if ctx.weight("wish") <= 0:
-        return
+        return []
     m = ctx.model
     terms = []
     for i, w in enumerate(ctx.scenario.wishes):
@@ -28,15 +28,14 @@ def add_wishes(ctx: ModelContext) -> None:
             for v in matching:
                 m.add_implication(v, violated)
             terms.append(w.weight * violated)
-    if terms:
-        ctx.add_penalty("wish", OBJ_SCALE * sum(terms))
+    return [Penalty("wish", OBJ_SCALE * sum(terms))] if terms else []
 
 
-def add_preferred_station(ctx: ModelContext) -> None:
+def preferred_station(ctx: ModelContext) -> list[Penalty]:
     """Soft (`preferred_station`): each shift outside a doctor's preferred stations (when they
     have any) costs 1; the weakest term, so it only breaks ties."""
     if ctx.weight("preferred_station") <= 0:
-        return
+        return []
     terms = [
         v
         for d in ctx.scenario.doctors
@@ -44,5 +43,4 @@ def add_preferred_station(ctx: ModelContext) -> None:
         for s, v in ctx.by_doctor[d.id]
         if s.station not in d.preferred_stations
     ]
-    if terms:
-        ctx.add_penalty("preferred_station", OBJ_SCALE * sum(terms))
+    return [Penalty("preferred_station", OBJ_SCALE * sum(terms))] if terms else []

@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 
 from factories import doctor, scenario, template
-from roster.calendar import HolidayCalendar, ShiftIndex
+from roster.calendar import ShiftIndex
+from roster.days import HolidayCalendar
 from roster.models import BurdenCategory, DayType
 
 

@@ -5,8 +5,6 @@ can fire (a station with demand_min 0 is not "open" for the bakvakt rule)."""
 from __future__ import annotations
 
 import datetime as dt
-import random
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +13,9 @@ from hypothesis import strategies as st
 
 from factories import doctor, scenario, station, template
 from roster.calendar import ShiftIndex
-from roster.check import (
-    RULES,
-    Violation,
-    _Context,
-    _intersect,
-    _subtract,
-    _union,
-    check_roster,
-    format_report,
-    unexpected_violations,
-)
+from roster.check import RULES, Violation, check_roster, format_report, unexpected_violations
+from roster.check.context import Context
+from roster.check.times import intersect, subtract, union
 from roster.models import Assignment, BurdenCategory, OpenSlot, Roster, Scenario
 
 BLV = station("BLV", name="Bergen legevakt")
@@ -548,28 +538,6 @@ def test_sorted_by_date_and_report_is_norwegian():
     assert format_report([]) == "Ingen brudd på harde regler."
 
 
-def test_a_month_with_300_doctors_checks_fast():
-    stations = [station(s, name=s) for s in ("BLV", "ASA", "FAN", "LOD")]
-    templates = [tpl(f"{s}-{k}", a, b, station=s, demand_min=1, demand_max=6) for s in ("BLV", "ASA", "FAN", "LOD")
-                 for k, a, b in (("dag", "08:00", "16:00"), ("kveld", "16:00", "23:00"), ("natt", "23:00", "08:00"))]
-    templates.append(bak("bak", "08:00", "07:30"))
-    rng = random.Random(1)
-    doctors = [doctor(f"d{i}", qualified=rng.random() < 0.8, employment=rng.choice(["ansatt", "selvstendig"]),
-                      can_bakvakt=i < 30, exemptions=[{"reason": "over 60"}] if i % 10 == 0 else [])
-               for i in range(300)]
-    absences = [{"doctor": f"d{i}", "start": "2026-12-10", "end": "2026-12-14"} for i in range(0, 300, 7)]
-    sc = make(templates, doctors, "2026-12-01", "2026-12-31", stations=stations, absences=absences,
-              rules={"max_shifts_per_7_days": 3, "max_hours_per_7_days": 48})
-    keys = [(t["id"], d) for t in templates for d in sc.period.days()]
-    assignments = [(f"d{rng.randrange(300)}", t, d.isoformat()) for _ in range(1000) for t, d in [rng.choice(keys)]]
-    r = roster(sc, *assignments)
-    t0 = time.process_time()  # CPU time: other work on a shared machine does not count
-    found = check_roster(sc, r)
-    unexpected_violations(sc, r)
-    elapsed = time.process_time() - t0
-    assert found and elapsed < 2.0, elapsed
-
-
 # --------------------------------------------------------------------------- the checker's own machinery
 
 _BASE = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
@@ -589,11 +557,11 @@ def _minutes(intervals: list[tuple[dt.datetime, dt.datetime]]) -> set[int]:
 @settings(max_examples=200, deadline=None)
 @given(a=_minute_intervals, b=_minute_intervals)
 def test_interval_algebra_matches_sets_of_minutes(a, b):
-    ua, ub = _union(_as_times(a)), _union(_as_times(b))
+    ua, ub = union(_as_times(a)), union(_as_times(b))
     assert _minutes(ua) == _minutes(_as_times(a))
     assert all(x[1] < y[0] for x, y in zip(ua, ua[1:]))  # merged: disjoint and not touching
-    assert _minutes(_subtract(ua, ub)) == _minutes(ua) - _minutes(ub)
-    assert _minutes(_intersect(ua, ub)) == _minutes(ua) & _minutes(ub)
+    assert _minutes(subtract(ua, ub)) == _minutes(ua) - _minutes(ub)
+    assert _minutes(intersect(ua, ub)) == _minutes(ua) & _minutes(ub)
 
 
 _quarter = st.builds(lambda h, q: f"{h:02d}:{15 * q:02d}", st.integers(0, 23), st.integers(0, 3))
@@ -606,7 +574,7 @@ def test_shift_times_and_nights_agree_with_the_calendar(start, end, first):
     if start == end:
         return
     sc = make([tpl("t", start, end)], [KARI], first, dt.date.fromisoformat(first) + dt.timedelta(days=4))
-    mine = _Context(sc, roster(sc)).shifts
+    mine = Context(sc, roster(sc)).shifts
     theirs = ShiftIndex(sc).by_key
     assert set(mine) == set(theirs)
     for key, s in theirs.items():

@@ -12,8 +12,9 @@ import pytest
 from factories import doctor, scenario, station, template
 from typer.testing import CliRunner
 
+from api.cli import app
+from api.cli.common import EXIT_BAD_INPUT, EXIT_NO_ROSTER, EXIT_OK, EXIT_VIOLATIONS
 from roster.check import check_roster
-from roster.cli import EXIT_BAD_INPUT, EXIT_NO_ROSTER, EXIT_OK, EXIT_VIOLATIONS, app
 from roster.models import Assignment, Roster, Scenario
 from roster.output import CSV_HEADER, OPEN_SLOT_NAME
 from roster.scenario_io import dump_scenario, load_roster

@@ -9,10 +9,11 @@ from collections import Counter
 import pytest
 from typer.testing import CliRunner
 
+from api.cli import app
+from api.cli.common import EXIT_OK
 from examples.bergen.generate import SCENARIO_PATH, build_bergen_scenario
 from roster.calendar import ShiftIndex
 from roster.check import check_roster
-from roster.cli import EXIT_OK, app
 from roster.eligibility import Eligibility
 from roster.models import DutyKind
 from roster.scenario_io import dump_scenario, load_roster, load_scenario

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from api.cli import app
 from roster.check import check_roster
-from roster.cli import app
 from roster.excel import read_roster_source, read_roster_workbook, write_roster_workbook, write_template
 from roster.excel.schema import HISTORY
 from roster.excel.writer import HOLIDAY_FILL, OPEN_FILL, OPEN_MARK, WEEKEND_FILL

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from typer.testing import CliRunner
 
+from api.cli import app
 from roster.calendar import OSLO
 from roster.changes import Changes, apply_changes, changes_from_data, load_changes
 from roster.check import unexpected_violations
-from roster.cli import app
 from roster.models import Roster, Scenario
 from roster.scenario_io import InputError, dump_scenario, load_roster, load_scenario
 from solver import solve

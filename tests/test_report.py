@@ -3,7 +3,6 @@
 import datetime as dt
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from factories import doctor, scenario, template
-from roster.cli import app
+from api.cli import app
 from roster.greedy import NO_ONE_FREE, greedy_roster
 from roster.models import Assignment, Roster
 from roster.report.build import HIGHER, LOWER, Row, check_view, summary_rows
@@ -320,13 +319,12 @@ def test_shipped_manual_roster_is_the_greedy_roster_of_the_shipped_scenario():
     assert view.everyone.over_target > 10  # deliberately unfair
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium er ikke installert")
-def test_html_renders_in_headless_chromium(views, tmp_path):
+def test_html_renders_in_headless_chromium(views, tmp_path, chromium):
     page = tmp_path / "rapport.html"
     page.write_text(render_html(views), encoding="utf-8")
     shot = tmp_path / "rapport.png"
     subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        [str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", f"--screenshot={shot}", "--window-size=1200,1600",
          page.as_uri()],
         check=True, capture_output=True, timeout=60,

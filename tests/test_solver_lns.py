@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import time
 
 from factories import doctor, scenario, template
@@ -17,6 +18,7 @@ from solver.lns import improve
 from solver.replan import _near
 
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+solve_module = importlib.import_module("solver.solve")  # the package exports the function solve under that name
 
 
 def _fortnight():
@@ -56,6 +58,40 @@ def test_solve_with_neighbourhood_search_keeps_the_bound_and_the_rules():
     assert roster.stats.status.value in ("optimal", "feasible")
     assert unexpected_violations(sc, roster) == []
     assert roster.stats.bound <= roster.stats.objective + 1e-6
+
+
+def test_the_roster_of_the_neighbourhood_search_is_read_back_within_the_callers_time(monkeypatch):
+    """The search stops short of the deadline, and the solve that reads its roster back gets what
+    is left of the caller's time (it had 60 s of its own). The search is stood in for by one that
+    claims an improvement, so the read-back always runs."""
+    ctx = build_model(_fortnight())
+    first = cp_model.CpSolver()
+    first.parameters.stop_after_first_solution = True
+    first.parameters.num_workers = 1
+    assert first.solve(ctx.model) in FOUND
+    searched_until, limits = [], []
+
+    def claims_better(ctx, values, objective, *, deadline, **kw):
+        searched_until.append(deadline)
+        return values, objective - 1, 1
+
+    feasibility = solve_module._feasibility
+
+    def read_back(model, limit, seed, canceller, fixed=False):
+        limits.append(limit)
+        return feasibility(model, limit, seed, canceller, fixed)
+
+    monkeypatch.setattr(solve_module, "improve", claims_better)
+    monkeypatch.setattr(solve_module, "_feasibility", read_back)
+    before = time.perf_counter()
+    deadline = before + 2
+    with solve_module._Canceller(None) as canceller:
+        kept = solve_module._neighbourhood_search(ctx, first, deadline, 1, 0, Search(lns_share=0.5),
+                                                  solve_module.Progress(ctx, None, None, time.perf_counter()), canceller)
+    [limit] = limits
+    assert searched_until[0] < deadline
+    assert 0 < limit < deadline - before
+    assert kept is not first  # read back: the claimed roster is the model's own
 
 
 def test_the_near_dates_of_a_replan_surround_what_the_change_touches():

@@ -3,14 +3,14 @@ independent checker: pins, minimum shifts and every per-doctor and per-shift lim
 
 from __future__ import annotations
 
+from factories import doctor, scenario, template
+from generated import scenarios
 from hypothesis import HealthCheck, assume, given, settings
 
-from factories import doctor, scenario, template
 from roster.check import Violation, check_roster
 from roster.models import Assignment, Roster, Scenario
 from solver.builder import build_model
 from solver.warmstart import greedy_assignment
-from test_property import scenarios
 
 # What the greedy leaves to the model: places nobody free can fill (and the bakvakt hours of an
 # unfilled on-call shift), minimums it could not reach by a swap, and minimum runs.

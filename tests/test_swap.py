@@ -10,7 +10,8 @@ import pytest
 from factories import doctor, scenario, station, template
 from typer.testing import CliRunner
 
-from roster.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATIONS, app
+from api.cli import app
+from api.cli.common import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATIONS
 from roster.models import Assignment, Roster, Scenario
 from roster.scenario_io import dump_scenario
 from roster.swap import SwapRefused, check_swap, format_swap

@@ -19,7 +19,7 @@ from roster.output import csv_rows
 from roster.report import html as report_html
 from roster.report.build import LOWER, Row, check_view, most_loaded, summary_rows, unlike
 from roster.scenario_io import InputError, scenario_from_data
-from roster.terms import OPEN_MARK, OPEN_PLACES, open_places
+from roster.terms import OPEN_MARK, OPEN_PLACES, open_places, weight_label
 
 START = dt.date(2026, 11, 2)  # a Monday
 
@@ -75,7 +75,7 @@ def test_older_workbook_setting_label_still_reads(tmp_path):
     write_template(path, sc)
     wb = openpyxl.load_workbook(path)
     ws = wb["Periode og regler"]
-    row = next(r for r in ws.iter_rows() if r[0].value == "Vekt: ubesatt plass")
+    row = next(r for r in ws.iter_rows() if r[0].value == weight_label("open_slot"))
     row[0].value, row[1].value = "Vekt: ledig plass", 777
     wb.save(path)
     assert read_scenario_workbook(path).rules.weights.open_slot == 777

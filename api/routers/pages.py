@@ -24,7 +24,7 @@ from roster.calendar import ShiftIndex
 from roster.check import RULES
 from roster.edits import ACTIONS as EDIT_ACTIONS
 from roster.eligibility import qualification
-from roster.output import FIXES_SHOWN
+from roster.explanation import FIXES_SHOWN
 from roster.scenario_io import InputError
 
 router = APIRouter(include_in_schema=False)

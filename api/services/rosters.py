@@ -74,7 +74,7 @@ def summary(roster: Roster, violations: list, version_id: int) -> str:
 def no_roster_message(roster: Roster, explanation: Explanation | None = None) -> str:
     """One line on why no roster was found; with an explanation (a strict run that cannot succeed)
     its Norwegian text follows on the next lines (pages show the first line in lists)."""
-    from roster.output import explanation_text
+    from roster.explanation import explanation_text
 
     status = roster.stats.status.value if roster.stats else "ukjent"
     hints = "; ".join(roster.warnings)

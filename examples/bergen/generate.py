@@ -17,7 +17,8 @@ import random
 from pathlib import Path
 from typing import Any
 
-from roster.calendar import HolidayCalendar, ShiftIndex
+from roster.calendar import ShiftIndex
+from roster.days import HolidayCalendar
 from roster.eligibility import Eligibility, qualification
 from roster.models import Doctor, DutyKind, Rules, Scenario
 from roster.scenario_io import dump_scenario

@@ -37,8 +37,8 @@ from roster.excel.schema import (
     Table,
     normalise,
 )
+from roster.input_errors import InputError, validation_problems
 from roster.models import Scenario
-from roster.scenario_io import InputError, validation_problems
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 HEADER_SCAN_ROWS = 10

@@ -30,8 +30,8 @@ from roster.excel.writer import (
     WEEKDAY_SHORT,
     plan_columns,
 )
+from roster.input_errors import InputError
 from roster.models import Assignment, Doctor, OpenSlot, Roster, Scenario, Station, shift_key
-from roster.scenario_io import InputError
 from roster.terms import OLD_OPEN_MARKS, OPEN_MARK, OPEN_PLACE
 
 _MARKS = "|".join(re.escape(normalise(m)) for m in (OPEN_MARK, *OLD_OPEN_MARKS))

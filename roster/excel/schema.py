@@ -24,6 +24,7 @@ from roster.models import (
     StationKind,
     Supervision,
 )
+from roster.terms import weight_label
 
 # Upload limits (documented in docs/excel.md): a workbook is a zip of XML files, so the unpacked
 # size is checked as well, against zip bombs.
@@ -172,20 +173,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("Belastning: høytidsaften", ("rules", "burden", "heavy_eve"), Kind.FLOAT, "Poeng per time."),
     Setting("Belastning: faktor for bakvakt", ("rules", "burden", "on_call_factor"), Kind.FLOAT,
             "Bakvakttimer ganges med dette (arbeidsmiljøloven §10-4(3): minst 1/7)."),
-    Setting("Vekt: ubesatt plass", ("rules", "weights", "open_slot"), Kind.INT, "Straff per ubesatt plass.",
-            aliases=("Vekt: ledig plass",)),
-    Setting("Vekt: time uten bakvakt", ("rules", "weights", "uncovered_bakvakt_hour"), Kind.INT,
-            "Straff per time uten navngitt bakvakt."),
-    Setting("Vekt: største avvik fra rettferdig andel", ("rules", "weights", "max_relative_deviation"), Kind.INT, ""),
-    Setting("Vekt: sum avvik fra rettferdig andel", ("rules", "weights", "sum_deviation"), Kind.INT, ""),
-    Setting("Vekt: balanse kveld/natt/helg", ("rules", "weights", "category_balance"), Kind.INT, ""),
-    Setting("Vekt: avstand mellom vakter", ("rules", "weights", "spacing"), Kind.INT, ""),
-    Setting("Vekt: ønsker", ("rules", "weights", "wish"), Kind.INT, ""),
-    Setting("Vekt: foretrukket stasjon", ("rules", "weights", "preferred_station"), Kind.INT, ""),
-    Setting("Vekt: endring ved omplanlegging", ("rules", "weights", "change"), Kind.INT,
-            "Straff per vakt flyttet fra publisert plan (roster replan); ×3 innen 48 timer, ×2 for andre leger."),
-    Setting("Vekt: lege utover behovet", ("rules", "weights", "surplus"), Kind.INT,
-            "Straff per lege utover min antall på en vakt (0: ingen straff; maks antall gjelder uansett)."),
+    *(Setting(weight_label(term), ("rules", "weights", term), Kind.INT, help, aliases=aliases)
+      for term, aliases, help in (
+          ("open_slot", ("Vekt: ubesatt plass", "Vekt: ledig plass"), "Straff per ubesatt plass."),
+          ("uncovered_bakvakt_hour", ("Vekt: time uten bakvakt",), "Straff per time uten navngitt bakvakt."),
+          ("max_relative_deviation", ("Vekt: største avvik fra rettferdig andel",), ""),
+          ("sum_deviation", ("Vekt: sum avvik fra rettferdig andel",), ""),
+          ("category_balance", ("Vekt: balanse kveld/natt/helg",), ""),
+          ("spacing", ("Vekt: avstand mellom vakter",), ""),
+          ("wish", ("Vekt: ønsker",), ""),
+          ("preferred_station", ("Vekt: foretrukket stasjon",), ""),
+          ("change", ("Vekt: endring ved omplanlegging",),
+           "Straff per vakt flyttet fra publisert plan (roster replan); ×3 innen 48 timer, ×2 for andre leger."),
+          ("surplus", ("Vekt: lege utover behovet",),
+           "Straff per lege utover min antall på en vakt (0: ingen straff; maks antall gjelder uansett)."),
+      )),
 )
 
 # --------------------------------------------------------------------------- table sheets

@@ -17,13 +17,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from roster import __version__
-from roster.calendar import OSLO, WEEKDAY_NAMES, HolidayCalendar, ShiftIndex, real_hours
+from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
+from roster.days import HolidayCalendar
 from roster.excel.cells import set_text, write_value
 from roster.excel.layout import BOLD, CENTER, GRID, TITLE_FONT, WRAP, header_row, printable, safe_title
 from roster.excel.schema import HISTORY, SETTINGS
+from roster.explanation import explanation_text
 from roster.metrics import doctor_metrics, history_out
 from roster.models import Roster, Scenario, ShiftTemplate, Station
-from roster.output import explanation_text
 from roster.terms import OPEN_MARK, OPEN_PLACE, OPEN_PLACES
 
 VAKTPLAN_PREFIX = "Vaktplan "
@@ -365,11 +366,9 @@ def _summary(wb: Workbook, scenario: Scenario, roster: Roster, edition: Edition)
     if stats is not None and stats.terms:
         row += 1
         ws.cell(row, 1, "Målfunksjonens ledd (vektet)").font = TITLE_FONT
-        term_names = {s.path[-1]: s.label.removeprefix("Vekt: ")
-                      for s in SETTINGS if s.path[:2] == ("rules", "weights")}
-        for term, value in stats.terms.items():
+        for term, value in stats.terms.items():  # named from roster.terms.TERM_NAMES by the solver
             row += 1
-            ws.cell(row, 1, term_names.get(term, term))
+            ws.cell(row, 1, term)
             ws.cell(row, 2, value).alignment = Alignment(horizontal="left")
     if roster.warnings:
         row += 2

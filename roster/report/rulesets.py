@@ -26,8 +26,8 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from roster.input_errors import InputError, validation_problems
 from roster.models import DayType, Model, Rules, Scenario
-from roster.scenario_io import InputError, validation_problems
 
 
 class TemplateChange(Model):

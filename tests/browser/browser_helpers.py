@@ -1,4 +1,5 @@
-"""Shared by the browser tests: Debian's Chromium, a live uvicorn server for an app, screenshots."""
+"""Shared by the browser tests: Chromium's arguments, a live uvicorn server for an app, screenshots
+(Chromium itself: the ``chromium`` fixture, tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]

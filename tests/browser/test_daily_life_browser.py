@@ -10,16 +10,13 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_helpers import CHROMIUM, DESKTOP, PHONE, live, shot
+from browser_helpers import DESKTOP, PHONE, live, shot
 
 from tests.api.web_helpers import publish_week_in
 
 PASSWORD = "nettleser-test-passord"
 
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"),
-    pytest.mark.slow,
-]
+pytestmark = pytest.mark.slow  # without Chromium: skipped, or failed in CI (the chromium fixture)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""``roster serve`` and ``roster add-manager``: the web service's commands (registered in roster/cli.py).
+"""``roster serve`` and ``roster add-manager``: the web service's commands (registered in api/cli/__init__.py).
 
 Heavy imports (uvicorn, the app) happen inside the commands so ``roster --help`` stays fast.
 """

@@ -1,7 +1,7 @@
 """``roster report`` and ``roster compare``: the comparison report from the command line.
 
-Registered on the ``roster`` typer app in ``roster/cli.py``; loading, error printing and the live
-solver line are that module's, so every command behaves the same. The report modules are imported
+Loading, error printing (``api.cli.common``) and the live solver line (``api.cli.solving``) are
+shared with the other commands, so every command behaves the same. The report modules are imported
 inside the commands: matplotlib is slow to load and the other commands do not need it.
 """
 
@@ -12,11 +12,12 @@ from typing import Annotated
 
 import typer
 
+from api.cli.common import console, fail_input, load
+from api.cli.solving import solve_live
 from roster.scenario_io import InputError, load_roster
 
 
 def _write(views: list, out: Path, xlsx: Path | None, title: str) -> None:
-    from roster.cli import console
     from roster.report.html import write_html
     from roster.report.text import text_summary
     from roster.report.xlsx import write_xlsx
@@ -36,19 +37,18 @@ def report(
     title: Annotated[str, typer.Option("--title", help="Overskrift")] = "Sammenligning av vaktplaner",
 ) -> None:
     """Sammenlign vaktplaner for de samme legene: belastning, rettferdighet, hyppighet og regelbrudd."""
-    from roster.cli import _fail_input, _load
     from roster.report.build import check_view
 
-    scenario = _load(scenario_path)
+    scenario = load(scenario_path)
     if labels and len(labels) != len(rosters):
-        _fail_input(InputError([f"--label er gitt {len(labels)} ganger, men det er {len(rosters)} vaktplaner"]))
+        fail_input(InputError([f"--label er gitt {len(labels)} ganger, men det er {len(rosters)} vaktplaner"]))
     names = labels or [p.stem if p.stem != "roster" else p.parent.name or p.stem for p in rosters]
     views = []
     for name, path in zip(names, rosters):
         try:
             roster = load_roster(scenario, path)
         except InputError as exc:
-            _fail_input(exc)
+            fail_input(exc)
         views.append(check_view(name, scenario, roster))
     _write(views, out, xlsx, title)
 
@@ -63,22 +63,21 @@ def compare(
     seed: Annotated[int, typer.Option("--seed", help="Frø for søket")] = 0,
 ) -> None:
     """Løs samme periode med ulike regelsett og sammenlign hva endringen koster i ubesatte plasser og rettferdighet."""
-    from roster.cli import _fail_input, _load, _solve_live, console
     from roster.report.build import check_view
     from roster.report.rulesets import apply_rule_set, load_rule_set
 
-    base = _load(scenario_path)
+    base = load(scenario_path)
     variants = [] if len(rule_sets) > 1 else [("Gjeldende regler", base)]
     for path in rule_sets:
         try:
             rule_set = load_rule_set(path)
             variants.append((rule_set.name or path.stem, apply_rule_set(base, rule_set, str(path))))
         except InputError as exc:
-            _fail_input(exc)
+            fail_input(exc)
     views = []
     for name, scenario in variants:
         console.print(f"[bold]{name}[/]", highlight=False)
-        roster = _solve_live(scenario, time_limit=time_limit, workers=workers, seed=seed)
+        roster = solve_live(scenario, time_limit=time_limit, workers=workers, seed=seed)
         if not roster.assignments:
             status = roster.stats.status.value if roster.stats else "ukjent"
             console.print(f"[bold red]Ingen vaktplan for «{name}»[/] (status: {status}).", highlight=False)

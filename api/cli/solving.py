@@ -1,66 +1,32 @@
-"""The ``roster`` command line: solve a scenario, check a roster.
-
-Thin on purpose: reading is ``roster.scenario_io``, solving ``solver.solve``, checking
-``roster.check`` and the output files ``roster.output``. Bad input never gives a traceback: every
-problem is printed in Norwegian and the exit code says what happened.
+"""``roster solve``, ``explain``, ``precheck`` and ``replan``: the commands that run the solver,
+each with a live progress line.
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console, Group
+from rich.console import Group
 from rich.live import Live
-from rich.markup import escape
 from rich.text import Text
 
+from api.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_NO_ROSTER,
+    EXIT_VIOLATIONS,
+    console,
+    err_console,
+    fail_input,
+    load,
+)
 from roster.models import Explanation, ProgressEvent, Roster, Scenario
-from roster.scenario_io import InputError, load_roster, load_scenario
-
-EXIT_OK = 0
-EXIT_VIOLATIONS = 1  # the roster breaks a hard rule, or has open slots under --strict
-EXIT_BAD_INPUT = 2
-EXIT_NO_ROSTER = 3  # the solver found no roster (infeasible, or nothing within the time limit)
-EXIT_INTERRUPTED = 130  # Ctrl-C before the search started (the shell's convention for SIGINT)
-
-EXIT_CODES_HELP = (
-    "Avslutningskoder: 0 = ok; 1 = vaktplanen bryter en hard regel (eller har åpne vakter med "
-    "--strict); 2 = feil i inndata; 3 = ingen vaktplan funnet (umulig eller tidsgrensen nådd); "
-    "130 = avbrutt med Ctrl-C før søket startet (under søket stopper Ctrl-C søket og beholder beste plan)."
-)
-
-app = typer.Typer(
-    name="roster",
-    help="Vaktplanlegger for legevakt: lager rettferdige vaktplaner som følger reglene.\n\n" + EXIT_CODES_HELP,
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-console = Console()
-err_console = Console(stderr=True)
+from roster.scenario_io import InputError, load_roster
 
 
-def _fail_input(exc: InputError) -> NoReturn:
-    where = escape(f"{exc.source}: ") if exc.source else ""
-    count = len(exc.problems)
-    err_console.print(f"[bold red]Feil i inndata[/] {where}{count} problem{'er' if count != 1 else ''}:",
-                      highlight=False)
-    for problem in exc.problems:
-        err_console.print(f"  - {problem}", highlight=False, markup=False)
-    raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _load(path: Path) -> Scenario:
-    try:
-        return load_scenario(path)
-    except InputError as exc:
-        _fail_input(exc)
-
-
-class _ProgressLine:
+class ProgressLine:
     """The live line: the latest solver event, with the clock ticking between events (rich
     re-renders it a few times a second)."""
 
@@ -84,7 +50,7 @@ class _ProgressLine:
         )
 
 
-def _solve_live(scenario: Scenario, **options: object) -> Roster:
+def solve_live(scenario: Scenario, **options: object) -> Roster:
     """Solve with a live progress line.
 
     The solver runs in the main thread on purpose: CP-SAT catches Ctrl-C there and stops the
@@ -92,7 +58,7 @@ def _solve_live(scenario: Scenario, **options: object) -> Roster:
     """
     from solver import solve
 
-    line = _ProgressLine()
+    line = ProgressLine()
     try:
         with Live(line, console=console, refresh_per_second=4, transient=True):
             roster = solve(scenario, on_progress=line.update, **options)
@@ -117,7 +83,6 @@ def _explain_live(scenario: Scenario, time_limit: float) -> Explanation:
         return explain(scenario, time_limit=time_limit, on_step=show).to_model()
 
 
-@app.command()
 def solve(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Mappe for resultatet, eller en .xlsx-fil (de andre filene legges ved siden av)")] = Path("out"),
@@ -133,21 +98,16 @@ def solve(
     Blir noen vakter åpne (eller er planen umulig med --strict), forklarer programmet hvilke krav
     som står mot hverandre og hva som ville løst det."""
     from roster.check import format_report, unexpected_violations
+    from roster.explanation import explanation_text
     from roster.metrics import doctor_metrics
-    from roster.output import (
-        explanation_text,
-        has_roster,
-        needs_explanation,
-        summary_renderables,
-        write_outputs,
-    )
+    from roster.output import has_roster, needs_explanation, summary_renderables, write_outputs
 
-    scenario = _load(scenario_path)
+    scenario = load(scenario_path)
     try:
         start_from = load_roster(scenario, hint) if hint else None
     except InputError as exc:
-        _fail_input(exc)
-    roster = _solve_live(scenario, time_limit=time_limit, workers=workers, seed=seed, strict=strict, hint=start_from)
+        fail_input(exc)
+    roster = solve_live(scenario, time_limit=time_limit, workers=workers, seed=seed, strict=strict, hint=start_from)
     if not has_roster(roster):
         console.print(Group(*summary_renderables(scenario, roster, [])))
         console.print("[bold red]Fant ingen vaktplan.[/] Ingen filer er skrevet.")
@@ -171,22 +131,21 @@ def solve(
         else:
             written = write_outputs(scenario, roster, out)
     except OSError as exc:
-        _fail_input(InputError([f"kan ikke skrive resultatet: {exc.strerror or exc}"], str(out)))
+        fail_input(InputError([f"kan ikke skrive resultatet: {exc.strerror or exc}"], str(out)))
     console.print("Skrev " + ", ".join(str(p) for p in written), highlight=False)
     if strict and (roster.open_slots or roster.uncovered_bakvakt):
         raise typer.Exit(EXIT_VIOLATIONS)
 
 
-@app.command()
 def explain(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
     time_limit: Annotated[float, typer.Option("--time-limit", min=1, help="Tidsgrense i sekunder")] = 120.0,
 ) -> None:
     """Forklar hvorfor ingen fullstendig vaktplan finnes: krav som står mot hverandre, og kontrollerte
     endringer som løser dem (0 = en fullstendig plan er mulig, 1 = konflikter, 3 = ukjent innen tidsgrensen)."""
-    from roster.output import explanation_text
+    from roster.explanation import explanation_text
 
-    ex = _explain_live(_load(scenario_path), time_limit)
+    ex = _explain_live(load(scenario_path), time_limit)
     console.print(explanation_text(ex), markup=False, highlight=False)
     if ex.status == "konflikter":
         raise typer.Exit(EXIT_VIOLATIONS)
@@ -194,55 +153,6 @@ def explain(
         raise typer.Exit(EXIT_NO_ROSTER)
 
 
-@app.command()
-def check(
-    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
-    roster_path: Annotated[Path, typer.Argument(metavar="ROSTER", help="Vaktplan: roster.json eller .xlsx")],
-    strict: Annotated[bool, typer.Option("--strict", help="Oppgitte åpne vakter og timer uten bakvakt er også brudd")] = False,
-) -> None:
-    """Kontroller en vaktplan mot alle harde regler (avslutningskode 0 = ingen brudd, 1 = brudd)."""
-    from roster.check import check_roster, format_report, unexpected_violations
-
-    scenario = _load(scenario_path)
-    try:
-        roster = load_roster(scenario, roster_path)
-    except InputError as exc:
-        _fail_input(exc)
-    every = check_roster(scenario, roster)
-    unexpected = unexpected_violations(scenario, roster)
-    if roster_path.suffix.lower() in (".xlsx", ".xlsm"):  # put the cell in front of each finding
-        from roster.excel import read_roster_source
-
-        source = read_roster_source(scenario, roster_path)
-        every, unexpected = source.annotate(every), source.annotate(unexpected)
-    console.print(format_report(every), markup=False, highlight=False)
-    if every and not unexpected:
-        console.print("Alle bruddene er oppgitt i vaktplanen som åpne vakter eller timer uten bakvakt: "
-                      "den kan publiseres, men hullene må fylles.")
-    elif unexpected and len(unexpected) != len(every):
-        console.print("\nAv disse er ikke oppgitt i vaktplanen:", highlight=False)
-        console.print(format_report(unexpected), markup=False, highlight=False)
-    if unexpected or (strict and every):
-        raise typer.Exit(EXIT_VIOLATIONS)
-
-
-@app.command()
-def template(
-    out: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="Arbeidsboken som skal skrives (.xlsx)")],
-    from_: Annotated[Path | None, typer.Option("--from", help="Fyll malen ut fra et scenario (.json, .yaml eller .xlsx)")] = None,
-) -> None:
-    """Skriv Excel-malen lederen fyller ut (med --from: utfylt fra et scenario)."""
-    from roster.excel import write_template
-
-    if out.suffix.lower() != ".xlsx":
-        _fail_input(InputError([f"malen må ha filtypen .xlsx, ikke «{out.suffix}»"], str(out)))
-    scenario = _load(from_) if from_ else None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_template(out, scenario)
-    console.print(f"Skrev {out}", highlight=False)
-
-
-@app.command()
 def precheck(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
 ) -> None:
@@ -250,36 +160,12 @@ def precheck(
     from solver.precheck import format_findings
     from solver.precheck import precheck as run_precheck
 
-    findings = run_precheck(_load(scenario_path))
+    findings = run_precheck(load(scenario_path))
     console.print(format_findings(findings), markup=False, highlight=False)
     if findings:
         raise typer.Exit(EXIT_VIOLATIONS)
 
 
-@app.command("swap-check")
-def swap_check(
-    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
-    roster_path: Annotated[Path, typer.Argument(metavar="ROSTER", help="Vaktplan: roster.json eller .xlsx")],
-    giver: Annotated[str, typer.Option("--fra", help="Legen som gir bort vakten (id eller navn)")],
-    shift: Annotated[str, typer.Option("--vakt", help="Vakten som gis bort: vakttype/dato, f.eks. BLV-natt/2026-12-24")],
-    taker: Annotated[str, typer.Option("--til", help="Legen som tar vakten (id eller navn)")],
-    back: Annotated[str | None, typer.Option("--tilbake", help="Vakten som gis tilbake (bytte), vakttype/dato")] = None,
-) -> None:
-    """Kontroller et vaktbytte mellom to leger (0 = lovlig, 1 = bryter en hard regel, 2 = feil i inndata)."""
-    from roster.swap import check_swap, format_swap
-
-    scenario = _load(scenario_path)
-    try:
-        roster = load_roster(scenario, roster_path)
-        result = check_swap(scenario, roster, giver, shift, taker, back)
-    except InputError as exc:
-        _fail_input(exc)
-    console.print(format_swap(result), markup=False, highlight=False)
-    if not result.legal:
-        raise typer.Exit(EXIT_VIOLATIONS)
-
-
-@app.command()
 def replan(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
     roster_path: Annotated[Path, typer.Option("--roster", metavar="ROSTER", help="Den publiserte vaktplanen: roster.json eller .xlsx")],
@@ -301,20 +187,20 @@ def replan(
     from solver.replan import format_diff
     from solver.replan import replan as run_replan
 
-    scenario = _load(scenario_path)
+    scenario = load(scenario_path)
     try:
         moment = dt.datetime.fromisoformat(now) if now else None
     except ValueError:
-        _fail_input(InputError([f"--now: ventet et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm) (fikk «{now}»)"]))
+        fail_input(InputError([f"--now: ventet et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm) (fikk «{now}»)"]))
     try:
         published = load_roster(scenario, roster_path)
         changes = load_changes(change_path)
-        line = _ProgressLine()
+        line = ProgressLine()
         with Live(line, console=console, refresh_per_second=4, transient=True):
             result = run_replan(scenario, published, changes, time_limit=time_limit, workers=workers, seed=seed,
                                 now=moment, on_progress=line.update)
     except InputError as exc:
-        _fail_input(exc)
+        fail_input(exc)
     except KeyboardInterrupt:
         err_console.print("Avbrutt før søket startet; ingen filer er skrevet.")
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -339,18 +225,5 @@ def replan(
         (out / "diff.txt").write_text("\n".join(format_diff(result)) + "\n", encoding="utf-8")
         written += [out / "scenario.json", out / "diff.txt"]
     except OSError as exc:
-        _fail_input(InputError([f"kan ikke skrive resultatet: {exc.strerror or exc}"], str(out)))
+        fail_input(InputError([f"kan ikke skrive resultatet: {exc.strerror or exc}"], str(out)))
     console.print("Skrev " + ", ".join(str(p) for p in written), highlight=False)
-
-
-# Comparison report (issue 4): the commands live with the report in roster.report.commands.
-from roster.report.commands import compare, report
-
-app.command()(report)
-app.command()(compare)
-
-# Web service (issue 5): the commands live with the service in api.cli.
-from api.cli import add_manager, serve
-
-app.command()(serve)
-app.command("add-manager")(add_manager)

@@ -1,0 +1,47 @@
+"""What every ``roster`` command shares: the consoles, the exit codes, and how bad input is
+printed (in Norwegian, never a traceback)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from roster.models import Scenario
+from roster.scenario_io import InputError, load_scenario
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1  # the roster breaks a hard rule, or has open slots under --strict
+EXIT_BAD_INPUT = 2
+EXIT_NO_ROSTER = 3  # the solver found no roster (infeasible, or nothing within the time limit)
+EXIT_INTERRUPTED = 130  # Ctrl-C before the search started (the shell's convention for SIGINT)
+
+EXIT_CODES_HELP = (
+    "Avslutningskoder: 0 = ok; 1 = vaktplanen bryter en hard regel (eller har åpne vakter med "
+    "--strict); 2 = feil i inndata; 3 = ingen vaktplan funnet (umulig eller tidsgrensen nådd); "
+    "130 = avbrutt med Ctrl-C før søket startet (under søket stopper Ctrl-C søket og beholder beste plan)."
+)
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail_input(exc: InputError) -> NoReturn:
+    """Print every problem of the input and exit with ``EXIT_BAD_INPUT``."""
+    where = escape(f"{exc.source}: ") if exc.source else ""
+    count = len(exc.problems)
+    err_console.print(f"[bold red]Feil i inndata[/] {where}{count} problem{'er' if count != 1 else ''}:",
+                      highlight=False)
+    for problem in exc.problems:
+        err_console.print(f"  - {problem}", highlight=False, markup=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def load(path: Path) -> Scenario:
+    try:
+        return load_scenario(path)
+    except InputError as exc:
+        fail_input(exc)

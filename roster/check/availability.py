@@ -1,0 +1,130 @@
+"""Who may take which shift (mirrors ``solver.availability`` and the variable set of
+``solver.context``): stasjon, vakttype, ferdighet, kurs, fravær, fritak, låst."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from roster.check.context import Context, Violation
+from roster.check.times import DAY, OSLO, Interval, as_utc, dmy, instant, span
+from roster.models import shift_key
+
+
+def check_station(ctx: Context) -> list[Violation]:
+    """stasjon: a doctor with a stations list works only there."""
+    names = {s.id: s.name for s in ctx.scenario.stations}
+    return [
+        Violation(
+            "stasjon",
+            f"{d.name} går bare på {', '.join(names.get(x, x) for x in d.stations)}, men har {s.text}.",
+            d.id, s.key, s.start, s.end,
+        )
+        for d, s in ctx.assignments()
+        if d.stations and s.template.station not in d.stations
+    ]
+
+
+def check_label(ctx: Context) -> list[Violation]:
+    """vakttype: a doctor with a shift_labels list works only shifts with those labels."""
+    return [
+        Violation(
+            "vakttype", f"{d.name} går bare {', '.join(d.shift_labels)}, men har {s.text}.",
+            d.id, s.key, s.start, s.end,
+        )
+        for d, s in ctx.assignments()
+        if d.shift_labels and s.template.label not in d.shift_labels
+    ]
+
+
+def check_skill(ctx: Context) -> list[Violation]:
+    """ferdighet: a shift with required_skill goes only to a doctor with that skill."""
+    return [
+        Violation(
+            "ferdighet",
+            f"{d.name} mangler ferdigheten «{s.template.required_skill}» som kreves på {s.text}.",
+            d.id, s.key, s.start, s.end,
+        )
+        for d, s in ctx.assignments()
+        if s.template.required_skill and s.template.required_skill not in d.skills
+    ]
+
+
+def check_courses(ctx: Context) -> list[Violation]:
+    """kurs: every course is valid on the date the shift ends (expiry ≥ that date)."""
+    out = []
+    for d, s in ctx.assignments():
+        ends = s.end.astimezone(OSLO).date()
+        for course, expiry in d.courses.items():
+            if expiry < ends:
+                out.append(Violation(
+                    "kurs",
+                    f"{d.name}: kurset «{course}» gikk ut {dmy(expiry)}, før {s.text} slutter {dmy(ends)}.",
+                    d.id, s.key, s.start, s.end,
+                ))
+    return out
+
+
+def _absence_interval(start: dt.datetime | dt.date, end: dt.datetime | dt.date) -> Interval:
+    """Whole days run from 00:00 on the first day to 24:00 on the last."""
+    if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+        return as_utc(start), as_utc(end)
+    return instant(start, dt.time(0)), instant(end + DAY, dt.time(0))  # type: ignore[operator]
+
+
+def check_absence(ctx: Context) -> list[Violation]:
+    """fravær: no shift overlaps an absence."""
+    absences: dict[str, list[tuple[Interval, str]]] = defaultdict(list)
+    for a in ctx.scenario.absences:
+        absences[a.doctor].append((_absence_interval(a.start, a.end), a.kind.value))
+    out = []
+    for d, s in ctx.assignments():
+        for (a_start, a_end), kind in absences.get(d.id, ()):
+            if s.start < a_end and a_start < s.end:
+                out.append(Violation(
+                    "fravær",
+                    f"{d.name} har fravær ({kind}) {span(a_start, a_end)}, men har {s.text}.",
+                    d.id, s.key, s.start, s.end,
+                ))
+    return out
+
+
+def check_exemption(ctx: Context) -> list[Violation]:
+    """fritak: on an exempt day D no shift overlaps exemption_start on D to exemption_end on D+1
+    (fastlegeforskriften §13)."""
+    r = ctx.rules
+    out = []
+    for d, s in ctx.assignments():
+        if not d.exemptions:
+            continue
+        day = s.start.astimezone(OSLO).date() - DAY
+        last = s.end.astimezone(OSLO).date()
+        while day <= last:
+            w_start, w_end = instant(day, r.exemption_start), instant(day + DAY, r.exemption_end)
+            ex = next((e for e in d.exemptions if e.covers(day)), None)
+            if ex is not None and s.start < w_end and w_start < s.end:
+                out.append(Violation(
+                    "fritak",
+                    f"{d.name} er fritatt ({ex.reason.value}) for vakt {span(w_start, w_end)}, "
+                    f"men har {s.text}.",
+                    d.id, s.key, s.start, s.end,
+                ))
+                break
+            day += DAY
+    return out
+
+
+def check_pins(ctx: Context) -> list[Violation]:
+    """låst: every pin is in the roster."""
+    out = []
+    for pin in ctx.scenario.pins:
+        key = shift_key(pin.template, pin.date)
+        if pin.doctor in ctx.staff.get(key, ()):
+            continue
+        shift = ctx.shifts.get(key)
+        what = shift.text if shift else f"{pin.template} {dmy(pin.date)} (vakten går ikke den dagen)"
+        out.append(Violation(
+            "låst", f"Låst vakt mangler: {ctx.name(pin.doctor)} på {what}.", pin.doctor, key,
+            shift.start if shift else instant(pin.date, dt.time(0)), shift.end if shift else None,
+        ))
+    return out

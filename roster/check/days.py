@@ -1,0 +1,26 @@
+"""The checker's own day types, straight from the ``holidays`` package (docs/hard-rules.md,
+``ukjent-vakt``): the model's calendar (``roster.days``) is not used, so a mistake there shows up as
+a disagreement instead of fooling both."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import holidays
+
+from roster.models import DayType, Scenario
+
+
+class DayTypes:
+    """A date is a holiday when it is a Norwegian public holiday (``holidays.Norway`` without its
+    plain Sundays) or one of the scenario's local holidays; otherwise Saturday, Sunday or weekday."""
+
+    def __init__(self, scenario: Scenario):
+        years = range(scenario.period.start.year, scenario.period.end.year + 1)
+        public = holidays.Norway(years=years, include_sundays=False)
+        self.holidays = set(public) | {h.date for h in scenario.extra_holidays}
+
+    def __call__(self, day: dt.date) -> DayType:
+        if day in self.holidays:
+            return DayType.HOLIDAY
+        return {5: DayType.SATURDAY, 6: DayType.SUNDAY}.get(day.weekday(), DayType.WEEKDAY)

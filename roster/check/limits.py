@@ -1,0 +1,110 @@
+"""Counts and hours per window and per period (mirrors ``solver.limits``): uke-vakter, uke-timer,
+antall, antall-type, timer, helger."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Callable
+
+from roster.check.context import Context, Shift, Violation, own_or_rule
+from roster.check.times import DAY, EPS, dmy, num, vakter
+
+
+def _window_violations(
+    ctx: Context, rule: str, measure: Callable[[list[Shift]], float], limit: float, unit: str,
+) -> list[Violation]:
+    """Rolling 7-date windows; a window holding the same shifts as an already reported one is the
+    same breach and is not repeated."""
+    out = []
+    for doc, shifts in ctx.by_doctor.items():
+        dates = [s.date for s in shifts]
+        seen: set[tuple[str, ...]] = set()
+        for first, last in ctx.windows():
+            inside = shifts[bisect.bisect_left(dates, first):bisect.bisect_right(dates, last)]
+            value = measure(inside)
+            keys = tuple(s.key for s in inside)
+            if value > limit + EPS and keys not in seen:
+                seen.add(keys)
+                out.append(Violation(
+                    rule,
+                    f"{ctx.name(doc)}: {num(value)} {unit} {dmy(first)}–{dmy(last)}; maks {num(limit)}.",
+                    doc, inside[-1].key, inside[0].start, inside[-1].end,
+                ))
+    return out
+
+
+def check_shifts_per_week(ctx: Context) -> list[Violation]:
+    """uke-vakter: at most max_shifts_per_7_days shifts (by start date) in every 7-date window."""
+    limit = ctx.rules.max_shifts_per_7_days
+    if limit is None:
+        return []
+    return _window_violations(ctx, "uke-vakter", len, limit, "vakter")
+
+
+def check_hours_per_week(ctx: Context) -> list[Violation]:
+    """uke-timer: at most max_hours_per_7_days in every window; on-call hours weighted by
+    on_call_factor (aml §10-4(3))."""
+    limit = ctx.rules.max_hours_per_7_days
+    if limit is None:
+        return []
+    factor = ctx.rules.burden.on_call_factor
+    return _window_violations(
+        ctx, "uke-timer", lambda ss: sum(s.hours * (1 if s.on_site else factor) for s in ss), limit, "t",
+    )
+
+
+def check_count(ctx: Context) -> list[Violation]:
+    """antall: each doctor's shifts in the period within min_shifts .. max_shifts."""
+    out = []
+    for d in ctx.scenario.doctors:
+        n = len(ctx.by_doctor.get(d.id, ()))
+        if n < d.min_shifts:
+            out.append(Violation("antall", f"{d.name} har {n} {vakter(n)} i perioden; minst {d.min_shifts}.", d.id))
+        elif d.max_shifts is not None and n > d.max_shifts:
+            out.append(Violation("antall", f"{d.name} har {n} {vakter(n)} i perioden; maks {d.max_shifts}.", d.id))
+    return out
+
+
+def check_label_counts(ctx: Context) -> list[Violation]:
+    """antall-type: at most max_shifts_by_label[label] shifts with that label in the period."""
+    out = []
+    for d in ctx.scenario.doctors:
+        labels = Counter(s.template.label for s in ctx.by_doctor.get(d.id, ()))
+        for label, limit in d.max_shifts_by_label.items():
+            if labels[label] > limit:
+                out.append(Violation(
+                    "antall-type", f"{d.name} har {labels[label]} {label}vakter i perioden; maks {limit}.", d.id,
+                ))
+    return out
+
+
+def check_period_hours(ctx: Context) -> list[Violation]:
+    """timer: hours in the period (on-call hours × on_call_factor) within min_hours .. max_hours."""
+    factor = ctx.rules.burden.on_call_factor
+    out = []
+    for d in ctx.scenario.doctors:
+        hours = sum(s.hours * (1 if s.on_site else factor) for s in ctx.by_doctor.get(d.id, ()))
+        if hours < d.min_hours - EPS:
+            out.append(Violation("timer", f"{d.name} har {num(hours)} t i perioden; minst {num(d.min_hours)}.", d.id))
+        elif d.max_hours is not None and hours > d.max_hours + EPS:
+            out.append(Violation("timer", f"{d.name} har {num(hours)} t i perioden; maks {num(d.max_hours)}.", d.id))
+    return out
+
+
+def check_weekends(ctx: Context) -> list[Violation]:
+    """helger: weekends with a shift starting on their Saturday or Sunday at most max_weekends."""
+    out = []
+    for d in ctx.scenario.doctors:
+        limit = own_or_rule(d.max_weekends, ctx.rules.max_weekends)
+        if limit is None:
+            continue
+        saturdays = {s.date - (s.date.weekday() - 5) * DAY for s in ctx.by_doctor.get(d.id, ()) if s.date.weekday() >= 5}
+        if len(saturdays) > limit:
+            out.append(Violation(
+                "helger",
+                f"{d.name} har vakt {len(saturdays)} helger ({', '.join(dmy(x) for x in sorted(saturdays))}); "
+                f"maks {limit}.",
+                d.id,
+            ))
+    return out

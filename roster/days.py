@@ -1,0 +1,69 @@
+"""Day types: Norwegian public holidays (``holidays.Norway``), local days treated as holidays, and
+the heavy eves.
+
+Below the models on purpose: a scenario validates its demand changes against the days its shift
+types run, and the calendar of real shift times builds on the models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+import holidays
+
+
+class DayType(str, Enum):
+    WEEKDAY = "hverdag"
+    SATURDAY = "lørdag"
+    SUNDAY = "søndag"
+    HOLIDAY = "helligdag"
+
+
+class HolidayCalendar:
+    """Public holidays (``holidays.Norway``), local days treated as holidays, and the heavy eves.
+
+    domain.md: the package gives the 12 public holidays; Christmas Eve, New Year's Eve and the
+    Easter and Pentecost eves are not in it and are added here as heavy eves (burden weight 2.0
+    from 15:00, arbeidsmiljøloven §10-10).
+    """
+
+    def __init__(self, first: dt.date, last: dt.date, extra: dict[dt.date, str] | None = None):
+        years = range(first.year - 1, last.year + 2)
+        self._public = holidays.Norway(years=years, language="no", include_sundays=False)
+        self._extra = dict(extra or {})
+        self._eves: dict[dt.date, str] = {}
+        for year in years:
+            self._eves[dt.date(year, 12, 24)] = "Julaften"
+            self._eves[dt.date(year, 12, 31)] = "Nyttårsaften"
+        for day, name in self._public.items():
+            if name == "Første påskedag":
+                self._eves[day - dt.timedelta(days=1)] = "Påskeaften"
+            elif name == "Første pinsedag":
+                self._eves[day - dt.timedelta(days=1)] = "Pinseaften"
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        """Name of a public or locally added holiday, else None."""
+        return self._extra.get(day) or self._public.get(day)
+
+    def heavy_eve_name(self, day: dt.date) -> str | None:
+        return self._eves.get(day)
+
+    def day_name(self, day: dt.date) -> str | None:
+        """What to print beside a date: holiday or eve name."""
+        return self.holiday_name(day) or self.heavy_eve_name(day)
+
+    def is_holiday(self, day: dt.date) -> bool:
+        return self.holiday_name(day) is not None
+
+    def day_type(self, day: dt.date) -> DayType:
+        if self.is_holiday(day):
+            return DayType.HOLIDAY
+        if day.weekday() == 5:
+            return DayType.SATURDAY
+        if day.weekday() == 6:
+            return DayType.SUNDAY
+        return DayType.WEEKDAY
+
+    def is_sunday_type(self, day: dt.date) -> bool:
+        return day.weekday() == 6 or self.is_holiday(day)

@@ -1,0 +1,102 @@
+"""Bad input as Norwegian messages: the error every reader raises (scenario and roster files,
+workbooks, change files, rule sets) and the translation of pydantic's English errors.
+
+Managers get a line per problem with the JSON path (``doctors[3].role``) or the cell, and what was
+expected instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+
+class InputError(Exception):
+    """Bad input: a list of Norwegian messages, each naming where (path or cell) and what is wrong."""
+
+    def __init__(self, problems: list[str], source: str = ""):
+        self.problems = problems
+        self.source = source
+        head = f"{source}: " if source else ""
+        super().__init__(head + f"{len(problems)} feil i inndata:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+_TYPE_MESSAGES = {
+    "missing": "mangler",
+    "extra_forbidden": "ukjent felt (skrivefeil?)",
+    "bool_parsing": "ventet ja/nei (true/false)",
+    "bool_type": "ventet ja/nei (true/false)",
+    "int_parsing": "ventet et heltall",
+    "int_type": "ventet et heltall",
+    "int_from_float": "ventet et heltall",
+    "float_parsing": "ventet et tall",
+    "float_type": "ventet et tall",
+    "date_parsing": "ventet en dato (ÅÅÅÅ-MM-DD)",
+    "date_from_datetime_parsing": "ventet en dato (ÅÅÅÅ-MM-DD)",
+    "date_type": "ventet en dato (ÅÅÅÅ-MM-DD)",
+    "datetime_parsing": "ventet et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm)",
+    "datetime_from_date_parsing": "ventet et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm)",
+    "time_parsing": "ventet et klokkeslett (tt:mm)",
+    "time_type": "ventet et klokkeslett (tt:mm)",
+    "string_type": "ventet tekst",
+    "string_too_short": "kan ikke være tom",
+    "string_too_long": "er for lang",
+    "list_type": "ventet en liste",
+    "dict_type": "ventet et objekt (nøkkel: verdi)",
+    "model_type": "ventet et objekt (nøkkel: verdi)",
+    "too_short": "for få elementer (minst ett)",
+}
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif str(part).startswith(("function-after", "function-before", "union[")):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(rot)"
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind == "enum":
+        return f"ugyldig verdi «{err.get('input')}»; gyldige verdier: " + str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"må være minst {ctx.get('ge', ctx.get('gt'))} (fikk {err.get('input')})"
+    if kind in ("less_than_equal", "less_than"):
+        return f"kan være høyst {ctx.get('le', ctx.get('lt'))} (fikk {err.get('input')})"
+    base = _TYPE_MESSAGES.get(kind, err["msg"])
+    if kind not in ("missing", "extra_forbidden") and "input" in err and not isinstance(err["input"], (dict, list)):
+        return f"{base} (fikk «{err['input']}»)"
+    return base
+
+
+def validation_problems(exc: ValidationError) -> list[str]:
+    """Norwegian one-liners for a pydantic ValidationError, path first, duplicates merged."""
+    out: list[str] = []
+    for err in exc.errors():
+        loc = _path(err["loc"])
+        msg = _message(err)
+        if err["type"] == "value_error" and ": " in msg and "[" in msg.split(": ", 1)[0]:
+            # cross-reference problems already carry their own paths, joined by "; "
+            for part in msg.split("; "):
+                out.append(part if loc == "(rot)" else f"{loc}.{part}")
+        else:
+            out.append(f"{loc}: {msg}")
+    # A union (date | datetime) reports the same place twice; keep the first.
+    seen: set[str] = set()
+    unique = []
+    for p in out:
+        key = p.split(": ", 1)[0]
+        if key in seen and ("dato" in p or "tidspunkt" in p):
+            continue
+        seen.add(key)
+        unique.append(p)
+    return unique

@@ -1,0 +1,229 @@
+"""What a doctor may take on top of the shifts they already have: the per-doctor hard rules, their
+parameters and their predicates, in one place.
+
+The CP-SAT model (``solver/``) encodes these rules with the parameters defined here (rest hours,
+what counts as work, the doctor's own limit or the rules', the integer hours of hour limits); the
+rosters built one shift at a time — the solver's first roster (``solver.warmstart``) and the
+hand-made comparison (``roster.greedy``) — ask the predicates of ``Workload``. The independent
+checker (``roster.check``) reads the rules on its own, so a mistake here shows up there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from roster.calendar import ShiftInstance, local
+from roster.models import BurdenCategory, Doctor, Employment, Rules, Scenario
+
+HOURS_SCALE = 1000  # hours × 1000 in hour limits (integer coefficients, exact for quarter hours)
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def rest_hours(rules: Rules, employment: Employment) -> float:
+    """Rest between two work shifts: 11 h for employees (arbeidsmiljøloven §10-8), else 8 h (SFS
+    2305 pkt 7.4); both are ``Rules`` fields."""
+    return rules.rest_hours_employee if employment == Employment.EMPLOYEE else rules.rest_hours_self_employed
+
+
+def counts_as_work(rules: Rules, shift: ShiftInstance) -> bool:
+    """Whether the shift is work for the rest rules (on-call may count as rest, §10-4(3))."""
+    return shift.on_site or not rules.on_call_counts_as_rest
+
+
+def work_hours(rules: Rules, shift: ShiftInstance) -> float:
+    """Hours a shift counts as work: on-call by `on_call_factor` (arbeidsmiljøloven §10-4(3))."""
+    return shift.hours if shift.on_site else shift.hours * rules.burden.on_call_factor
+
+
+def hours_up(hours: float) -> int:
+    """Hours toward a limit in ``HOURS_SCALE`` units, rounded up: never looser than the real limit."""
+    return math.ceil(hours * HOURS_SCALE - 1e-6)
+
+
+def hours_down(hours: float) -> int:
+    """Hours toward a minimum (or a limit itself) in ``HOURS_SCALE`` units, rounded down."""
+    return math.floor(hours * HOURS_SCALE + 1e-6)
+
+
+def longest_run(doctor: Doctor, rules: Rules) -> int | None:
+    """Working dates in a row at most (`dager-på-rad`): the doctor's own value, else the rules'."""
+    return doctor.max_consecutive_days or rules.max_consecutive_days
+
+
+def shortest_run(doctor: Doctor, rules: Rules) -> int:
+    """Working dates in a row at least (`min-dager-på-rad`; 1 = no rule)."""
+    return doctor.min_consecutive_days or rules.min_consecutive_days
+
+
+def days_off(doctor: Doctor, rules: Rules) -> int:
+    """Dates off between runs of work at least (`fridager`; 1 = no rule)."""
+    return doctor.min_days_off or rules.min_days_off
+
+
+def max_weekends(doctor: Doctor, rules: Rules) -> int | None:
+    """Worked weekends at most (`helger`): the doctor's own limit, else the rules'."""
+    return rules.max_weekends if doctor.max_weekends is None else doctor.max_weekends
+
+
+def is_night(shift: ShiftInstance) -> bool:
+    """A night shift for `netter` and `nattblokk`: one with the burden category natt."""
+    return BurdenCategory.NIGHT in shift.categories
+
+
+def saturday(day: dt.date) -> dt.date:
+    """The Saturday of the weekend a Saturday or Sunday belongs to (`helger`)."""
+    return day - dt.timedelta(days=day.weekday() - 5)
+
+
+def _run(day: dt.date, dates: set[dt.date]) -> int:
+    """Length of the run of consecutive dates through ``day`` once it is added to ``dates``."""
+    one = dt.timedelta(days=1)
+    before = 0
+    while day - (before + 1) * one in dates:
+        before += 1
+    after = 0
+    while day + (after + 1) * one in dates:
+        after += 1
+    return before + 1 + after
+
+
+# --------------------------------------------------------------------------- predicates
+
+
+class Workload:
+    """The shifts each doctor has so far in a roster being built, and the per-doctor hard rules on
+    one more: overlap and rest, shifts and hours per 7 days, period totals, labels, weekends,
+    nights and working dates in a row, forbidden successions and weekly rest. Hours are the
+    model's integers (``HOURS_SCALE``), so what fits here fits the model. Minimum runs of nights,
+    work or days off are left out: they bind a whole run, not one more shift."""
+
+    def __init__(self, scenario: Scenario, shifts: list[ShiftInstance]):
+        r = scenario.rules
+        self.rules = r
+        self.doctors = {d.id: d for d in scenario.doctors}
+        self.given: dict[str, list[ShiftInstance]] = {d.id: [] for d in scenario.doctors}
+        self.hours_up = {s.key: hours_up(work_hours(r, s)) for s in shifts}
+        self.hours_down = {s.key: hours_down(work_hours(r, s)) for s in shifts}
+        self.week_hours = None if r.max_hours_per_7_days is None else hours_down(r.max_hours_per_7_days)
+        self.rest = {d.id: dt.timedelta(hours=rest_hours(r, d.employment)) for d in scenario.doctors}
+        self.successions = {(p.first, p.then) for p in r.forbidden_successions}
+        period = scenario.period
+        self.first_day = period.start
+        self.weekly_need = dt.timedelta(hours=r.weekly_rest_hours_employee)
+        days = [d for d in period.days() if d + dt.timedelta(days=6) <= period.end]
+        self.weeks = [(local(d, dt.time(0)).astimezone(dt.timezone.utc),
+                       local(d + dt.timedelta(days=7), dt.time(0)).astimezone(dt.timezone.utc)) for d in days]
+
+    def add(self, doctor_id: str, shift: ShiftInstance) -> None:
+        self.given[doctor_id].append(shift)
+
+    def remove(self, doctor_id: str, shift: ShiftInstance) -> None:
+        self.given[doctor_id].remove(shift)
+
+    def below_minimum(self, doctor_id: str, without: ShiftInstance | None = None) -> bool:
+        """Under `min_shifts` or `min_hours` (hours rounded down, as the model counts them)."""
+        doc = self.doctors[doctor_id]
+        mine = [t for t in self.given[doctor_id] if t is not without]
+        if len(mine) < doc.min_shifts:
+            return True
+        return doc.min_hours > 0 and sum(self.hours_down[t.key] for t in mine) < hours_up(doc.min_hours)
+
+    def fits(self, doctor_id: str, shift: ShiftInstance) -> bool:
+        """Whether the doctor may take the shift on top of what they have (eligibility aside)."""
+        doc, mine = self.doctors[doctor_id], self.given[doctor_id]
+        return (self.under_max_shifts(doctor_id) and self._under_label_limit(doc, mine, shift)
+                and self.rested(doctor_id, shift) and self.within_weeks(doctor_id, shift)
+                and self._under_max_hours(doc, mine, shift) and self._within_weekends(doc, mine, shift)
+                and self._within_runs(doc, mine, shift) and self._no_forbidden_succession(mine, shift)
+                and self._weekly_rest(doc, mine, shift))
+
+    def under_max_shifts(self, doctor_id: str) -> bool:
+        """`antall`: room for one more under `max_shifts`."""
+        limit = self.doctors[doctor_id].max_shifts
+        return limit is None or len(self.given[doctor_id]) < limit
+
+    def rested(self, doctor_id: str, shift: ShiftInstance) -> bool:
+        """`overlapp`, `hvile`: no overlap with any of the doctor's shifts, and the rest hours
+        between work shifts (solver.rest)."""
+        rest, work = self.rest[doctor_id], counts_as_work(self.rules, shift)
+        zero = dt.timedelta(0)
+        for t in self.given[doctor_id]:
+            pad = rest if work and counts_as_work(self.rules, t) else zero
+            if t.start_utc < shift.end_utc + pad and shift.start_utc < t.end_utc + pad:
+                return False
+        return True
+
+    def within_weeks(self, doctor_id: str, shift: ShiftInstance, hours: bool = True) -> bool:
+        """`uke-vakter` and (unless ``hours`` is off) `uke-timer` in every 7 consecutive dates
+        around the shift (solver.limits)."""
+        cap = self.rules.max_shifts_per_7_days
+        week_hours = self.week_hours if hours else None
+        if cap is None and week_hours is None:
+            return True
+        near = [((t.date - shift.date).days, self.hours_up[t.key]) for t in self.given[doctor_id]
+                if abs((t.date - shift.date).days) < 7]
+        for first in range(-6, 1):
+            inside = [h for gap, h in near if first <= gap <= first + 6]
+            if cap is not None and len(inside) >= cap:
+                return False
+            if week_hours is not None and sum(inside) + self.hours_up[shift.key] > week_hours:
+                return False
+        return True
+
+    def _under_label_limit(self, doc: Doctor, mine: list[ShiftInstance], shift: ShiftInstance) -> bool:
+        limit = doc.max_shifts_by_label.get(shift.label)
+        return limit is None or sum(t.label == shift.label for t in mine) < limit
+
+    def _under_max_hours(self, doc: Doctor, mine: list[ShiftInstance], shift: ShiftInstance) -> bool:
+        if doc.max_hours is None:
+            return True
+        return sum(self.hours_up[t.key] for t in mine) + self.hours_up[shift.key] <= hours_down(doc.max_hours)
+
+    def _within_weekends(self, doc: Doctor, mine: list[ShiftInstance], shift: ShiftInstance) -> bool:
+        limit = max_weekends(doc, self.rules)
+        if limit is None or shift.date.weekday() < 5:
+            return True
+        worked = {saturday(t.date) for t in mine if t.date.weekday() >= 5}
+        return saturday(shift.date) in worked or len(worked) < limit
+
+    def _within_runs(self, doc: Doctor, mine: list[ShiftInstance], shift: ShiftInstance) -> bool:
+        """`netter` and `dager-på-rad`: the run through the shift's date stays within its limit."""
+        if is_night(shift) and _run(shift.date, {t.date for t in mine if is_night(t)}) > self.rules.max_consecutive_nights:
+            return False
+        longest = longest_run(doc, self.rules)
+        return longest is None or _run(shift.date, {t.date for t in mine}) <= longest
+
+    def _no_forbidden_succession(self, mine: list[ShiftInstance], shift: ShiftInstance) -> bool:
+        for t in mine:
+            gap = (t.date - shift.date).days
+            if (gap == 1 and (shift.label, t.label) in self.successions) or (
+                gap == -1 and (t.label, shift.label) in self.successions
+            ):
+                return False
+        return True
+
+    def _weekly_rest(self, doc: Doctor, mine: list[ShiftInstance], shift: ShiftInstance) -> bool:
+        """`ukehvile`: for an employee, every 7-day window the shift touches keeps 35 h free of
+        work (solver.rest)."""
+        if doc.employment != Employment.EMPLOYEE or not counts_as_work(self.rules, shift):
+            return True
+        work = sorted([t for t in mine if counts_as_work(self.rules, t)] + [shift], key=lambda t: t.start_utc)
+        offset = (shift.date - self.first_day).days
+        for w0, w1 in self.weeks[max(0, offset - 7) : offset + 2]:
+            if not (w0 < shift.end_utc and shift.start_utc < w1):
+                continue
+            free_from = w0
+            found = False
+            for t in work:
+                if t.end_utc <= w0 or t.start_utc >= w1:
+                    continue
+                if t.start_utc - free_from >= self.weekly_need:
+                    found = True
+                    break
+                free_from = max(free_from, t.end_utc)
+            if not found and w1 - free_from < self.weekly_need:
+                return False
+        return True

@@ -1,0 +1,63 @@
+"""One name per objective term: the solver's figures, the summary, the workbook's Sammendrag and
+the settings list all take it from ``roster.terms.TERM_NAMES``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from factories import doctor, scenario, template
+
+from roster.excel import read_scenario_workbook, write_roster_workbook, write_template
+from roster.excel.schema import SETTINGS
+from roster.models import ObjectiveWeights
+from roster.output import render_text, terms_table
+from roster.terms import OPEN_PLACES, TERM_NAMES
+from solver import solve
+
+WEIGHTS = [s for s in SETTINGS if s.path[:2] == ("rules", "weights")]
+
+
+def _solved():
+    sc = scenario("2026-12-01", "2026-12-02", [template("dag", "08:00", "16:00", demand_min=2, demand_max=2)],
+                  [doctor("a"), doctor("b", max_shifts=1)], wishes=[{"doctor": "a", "date": "2026-12-02", "wants": False}])
+    return sc, solve(sc, time_limit=5, workers=1)
+
+
+def test_every_weight_has_one_name_in_field_order() -> None:
+    assert list(TERM_NAMES) == list(ObjectiveWeights.model_fields)
+
+
+def test_the_settings_list_names_each_weight_by_its_term() -> None:
+    assert {s.path[-1]: s.label for s in WEIGHTS} == {k: f"Vekt: {v}" for k, v in TERM_NAMES.items()}
+
+
+def test_solver_summary_and_workbook_use_the_same_names(tmp_path: Path) -> None:
+    sc, roster = _solved()
+    assert roster.stats.terms and set(roster.stats.terms) <= set(TERM_NAMES.values())
+    assert roster.stats.terms[OPEN_PLACES] == 100_000  # b may take one of the two days
+    summary = render_text([terms_table(roster)])
+    assert all(name in summary for name in roster.stats.terms)
+    path = tmp_path / "vaktplan.xlsx"
+    write_roster_workbook(sc, roster, path)
+    column = {c.value for c in openpyxl.load_workbook(path)["Sammendrag"]["A"]}
+    assert set(roster.stats.terms) <= column
+
+
+def test_a_workbook_with_the_earlier_weight_labels_still_reads(tmp_path: Path) -> None:
+    sc, _ = _solved()
+    path = tmp_path / "plan.xlsx"
+    write_template(path, sc.model_copy(update={"rules": sc.rules.model_copy(update={
+        "weights": ObjectiveWeights(open_slot=7, wish=3)})}))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Periode og regler"]
+    renamed = 0
+    for row in ws.iter_rows(min_col=1, max_col=1):
+        setting = next((s for s in WEIGHTS if s.label == row[0].value), None)
+        if setting is not None:
+            row[0].value = setting.aliases[-1]
+            renamed += 1
+    wb.save(path)
+    assert renamed == len(WEIGHTS)
+    weights = read_scenario_workbook(path).rules.weights
+    assert (weights.open_slot, weights.wish) == (7, 3)
