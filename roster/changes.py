@@ -26,7 +26,7 @@ from pydantic import ConfigDict, Field, ValidationError
 
 from roster.calendar import OSLO, HolidayCalendar, template_runs
 from roster.models import Absence, AbsenceKind, DemandChange, Id, Model, Pin, Scenario
-from roster.scenario_io import InputError, _read_data, validation_problems
+from roster.scenario_io import InputError, read_data, validation_problems
 
 
 class Leaving(Model):
@@ -70,7 +70,7 @@ def changes_from_data(data: Any, source: str = "") -> Changes:
 def load_changes(path: str | Path) -> Changes:
     """A change file (.json, .yaml or .yml)."""
     p = Path(path)
-    return changes_from_data(_read_data(p), str(p))
+    return changes_from_data(read_data(p), str(p))
 
 
 def change_problems(scenario: Scenario, changes: Changes) -> list[str]:
