@@ -98,7 +98,7 @@ def _history_problems(data: dict[str, Any]) -> list[str]:
         if doctor is None:
             continue
         if doctor in first_row:
-            problems.append(f"history[{i}].doctor: lege «{doctor}» har historikk to ganger (også i history[{first_row[doctor]}])")
+            problems.append(f"history[{i}].doctor: lege «{doctor}» har historikk mer enn én gang")
         first_row.setdefault(doctor, i)
     return problems
 
