@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from openpyxl.cell.cell import Cell
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.utils.datetime import from_excel, to_excel
 
 from roster.excel.schema import (
@@ -286,9 +287,24 @@ def _short_fraction(value: float) -> str | None:
     return None
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for formula injection
+
+
 def set_text(cell: Cell, text: str) -> None:
     """Store a string as text even when it looks like a formula (``=``, ``+``, ``-``, ``@``)."""
     cell.value = text
     cell.data_type = "s"
-    if text[:1] in ("=", "+", "-", "@"):
+    if text[:1] in FORMULA_STARTS:
         cell.quotePrefix = True
+
+
+def text_only(wb: Workbook) -> Workbook:
+    """Every string cell as text, the last step before a workbook is saved: nothing the program
+    writes is meant as a formula, so a station or doctor named ``=HYPERLINK(…)`` (which openpyxl
+    would store as a formula) stays a name, however the cell was filled."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value[:1] in FORMULA_STARTS:
+                    set_text(cell, cell.value)
+    return wb

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from roster import __version__
 from roster.calendar import OSLO, WEEKDAY_NAMES, HolidayCalendar, ShiftIndex, real_hours
-from roster.excel.cells import set_text, write_value
+from roster.excel.cells import set_text, text_only, write_value
 from roster.excel.layout import BOLD, CENTER, GRID, TITLE_FONT, WRAP, header_row, printable, safe_title
 from roster.excel.schema import HISTORY, SETTINGS
 from roster.metrics import doctor_metrics, history_out
@@ -404,7 +404,7 @@ def build_roster_workbook(scenario: Scenario, roster: Roster) -> Workbook:
     _missing(wb, scenario, roster, index)
     _summary(wb, scenario, roster)
     _history(wb, scenario, roster, index)
-    return wb
+    return text_only(wb)
 
 
 def write_roster_workbook(scenario: Scenario, roster: Roster, path: str | Path) -> None:
