@@ -21,6 +21,7 @@ from api.deps import LoginRequired
 from api.jobs import JobManager
 from api.routers import audit, auth, doctors, pages, rosters, runs, scenarios
 from api.security import bootstrap_managers
+from api.services import published
 from api.templating import install_filters
 from roster.scenario_io import InputError
 
@@ -33,6 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = db.make_engine(settings.db_url())
     db.upgrade(engine)
     sessions = db.session_factory(engine)
+    with sessions() as session:
+        published.backfill(session)  # versions published before the per-doctor index existed
     jobs = JobManager(settings, sessions)
     jobs.mark_interrupted()  # before any new job: whatever was running died with the old process
 

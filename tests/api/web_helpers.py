@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests import factories as f
@@ -55,3 +59,24 @@ def wait_for(client: TestClient, run_id: str, headers: dict[str, str], timeout: 
             return run
         time.sleep(0.1)
     raise AssertionError(f"run {run_id} did not finish in {timeout} s")
+
+
+@contextmanager
+def live_server(app: FastAPI) -> Iterator[str]:
+    """The app behind a real uvicorn server on a free port (for tests of concurrent requests,
+    which TestClient serialises), stopped afterwards."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
