@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     session_hours: float = Field(12.0, gt=0, description="how long a manager login lasts")
     secure_cookies: bool = Field(False, description="set behind HTTPS so the session cookie is Secure")
     sse_poll_seconds: float = Field(0.5, gt=0)
+    parse_seconds: float = Field(60.0, gt=0, description="an upload taking longer to parse is refused")
+    parse_memory_mb: int = Field(1024, ge=256, description="address space of the process parsing one upload")
+    parse_workers: int = Field(2, ge=1, description="uploads parsed at once; more wait")
 
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'roster.sqlite').resolve()}"

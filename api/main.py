@@ -22,6 +22,7 @@ from api.jobs import JobManager
 from api.routers import audit, auth, doctors, pages, rosters, runs, scenarios
 from api.security import bootstrap_managers
 from api.services import published
+from api.services.parsing import UploadParser
 from api.templating import install_filters
 from roster.scenario_io import InputError
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.jobs = jobs
+    app.state.parser = UploadParser(settings)
     app.state.accounts = bootstrap_managers(settings)
     templates = Jinja2Templates(directory=HERE / "templates")
     install_filters(templates.env)

@@ -90,7 +90,7 @@ def test_a_sheet_of_more_cells_than_a_legevakt_needs_is_refused_while_streaming(
     xml = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
            f"{cells}</sheetData></worksheet>").encode()
     (found,) = problems(replace_member(path, member, xml))
-    assert found.startswith("Ønsker: arbeidsboken har mer enn 500 000 celler")
+    assert found.startswith("Ønsker: arbeidsboken har mer enn 200 000 celler")
 
 
 def test_a_sheet_with_broken_xml_is_refused_with_its_name(tmp_path):

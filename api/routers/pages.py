@@ -9,6 +9,7 @@ from typing import Annotated, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
@@ -106,14 +107,14 @@ def index(request: Request, manager: PageManagerDep, session: SessionDep) -> HTM
 
 @router.post("/scenarier", response_class=HTMLResponse)
 async def upload(request: Request, manager: PageManagerDep, session: SessionDep, fil: UploadFile):
-    content = await fil.read()
+    """Parsed in a separate process (``api.services.parsing``): doctors' pages answer meanwhile."""
     try:
-        scenario = scenario_service.parse_upload(fil.filename or "", content)
+        content = await scenario_service.read_upload(fil)
+        scenario = await request.app.state.parser.parse(fil.filename or "", content)
     except InputError as exc:
-        return dashboard(request, session, manager, exc.problems, fil.filename or "",
-                         status.HTTP_422_UNPROCESSABLE_CONTENT)
-    row = scenario_service.store(session, scenario, fil.filename or "", manager)
-    session.commit()
+        return await run_in_threadpool(dashboard, request, session, manager, exc.problems, fil.filename or "",
+                                       status.HTTP_422_UNPROCESSABLE_CONTENT)
+    row = await run_in_threadpool(scenario_service.store_committed, session, scenario, fil.filename or "", manager)
     return redirect(f"/scenarier/{row.id}", f"«{scenario.name}» er lastet opp og godkjent.")
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, UploadFile, status
+from fastapi import APIRouter, HTTPException, Request, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 
 from api.deps import JobsDep, ManagerDep, SessionDep, SettingsDep
 from api.orm import ScenarioRow
@@ -28,13 +29,11 @@ def list_scenarios(_: ManagerDep, session: SessionDep) -> list[ScenarioRow]:
 
 @router.post("", response_model=ScenarioOut, status_code=status.HTTP_201_CREATED,
              responses={422: {"model": ProblemsOut, "description": "ugyldig fil: alle feil med celle/sti"}})
-async def upload(file: UploadFile, manager: ManagerDep, session: SessionDep) -> ScenarioRow:
-    """Upload a scenario workbook (.xlsx) or a JSON/YAML file; refused with every problem listed."""
-    content = await file.read()
-    scenario = service.parse_upload(file.filename or "", content)
-    row = service.store(session, scenario, file.filename or "", manager)
-    session.commit()
-    return row
+async def upload(request: Request, file: UploadFile, manager: ManagerDep, session: SessionDep) -> ScenarioRow:
+    """Upload a scenario workbook (.xlsx) or a JSON/YAML file; refused with every problem listed.
+    Parsed in a separate process (``api.services.parsing``), never on the event loop."""
+    scenario = await request.app.state.parser.parse(file.filename or "", await service.read_upload(file))
+    return await run_in_threadpool(service.store_committed, session, scenario, file.filename or "", manager)
 
 
 @router.post("/bergen", response_model=ScenarioOut, status_code=status.HTTP_201_CREATED)

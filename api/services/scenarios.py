@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from fastapi import UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,9 +34,22 @@ def parse_upload(filename: str, content: bytes) -> Scenario:
             scenario = load_scenario(path)
         except InputError as exc:
             raise InputError(exc.problems, filename) from None
-        except (UnicodeDecodeError, OSError, ValueError) as exc:
-            raise InputError([f"kunne ikke lese filen ({type(exc).__name__})"], filename) from None
+        except (UnicodeDecodeError, OSError, ValueError):
+            raise InputError(["kunne ikke lese filen (innholdet er ugyldig)"], filename) from None
     return scenario
+
+
+async def read_upload(file: UploadFile) -> bytes:
+    """The uploaded bytes, refusing a file over the size limit before reading it."""
+    if file.size is not None and file.size > MAX_SCENARIO_BYTES:
+        raise InputError([f"filen er større enn {MAX_SCENARIO_BYTES // 2**20} MB"], file.filename or "")
+    return await file.read()
+
+
+def store_committed(session: Session, scenario: Scenario, source: str, actor: str) -> ScenarioRow:
+    row = store(session, scenario, source, actor)
+    session.commit()
+    return row
 
 
 def bergen_example() -> Scenario:

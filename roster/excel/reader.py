@@ -134,8 +134,10 @@ def open_workbook(path: str | Path) -> Book:
     try:
         # data_only: formulas are read as the values Excel last calculated
         wb = openpyxl.load_workbook(p, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on malformed XML
-        raise InputError([f"arbeidsboken kan ikke leses ({type(exc).__name__}); lagre den på nytt som .xlsx"],
+    except MemoryError:
+        raise  # a budget the caller set (the web's parsing process), not a broken file
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on malformed XML
+        raise InputError(["arbeidsboken kan ikke leses (innholdet er ugyldig); lagre den på nytt som .xlsx"],
                          source) from None
     uncached = [f"{title}!{cell}: formelen har ingen utregnet verdi (arbeidsboken er lagret uten å regnes ut); "
                 "åpne den i Excel og lagre på nytt, eller skriv inn verdien"

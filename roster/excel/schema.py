@@ -35,7 +35,7 @@ MAX_ZIP_MEMBERS = 1000
 MAX_SHEETS = 50
 MAX_ROWS = 20_000  # the last row with a value, per sheet
 MAX_COLUMNS = 400  # the last column with a value (Per lege: a year of days and a name)
-MAX_CELLS = 500_000  # cell elements in all sheets, empty formatted ones included
+MAX_CELLS = 200_000  # cell elements in all sheets, empty formatted ones included (some 4 s to load)
 
 YES = ("ja", "j", "yes", "y", "true", "sann", "x", "1")
 NO = ("nei", "n", "no", "false", "usann", "0", "-")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -80,3 +83,21 @@ def live_server(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def heavy_workbook(path: Path, cells: int) -> bytes:
+    """A valid scenario workbook (the tiny scenario) whose instructions sheet holds ``cells`` empty
+    formatted cells: within the limits, but seconds of work for openpyxl."""
+    from roster.excel import write_template
+    from roster.models import Scenario
+
+    write_template(path, Scenario.model_validate_json(tiny_scenario_json()))
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="1"/>' for c in "ABCDEFGHIJ") + "</row>"
+                   for r in range(1, cells // 10 + 1))
+    xml = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+           f"{rows}</sheetData></worksheet>").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():  # sheet1 is the instructions sheet
+            dst.writestr(info, xml if info.filename == "xl/worksheets/sheet1.xml" else src.read(info.filename))
+    return out.getvalue()
