@@ -31,6 +31,7 @@ class Settings(BaseSettings):
         description="with no manager configured, create 'leder' with a random password printed once",
     )
     max_concurrent_solves: int = Field(1, ge=1, description="solves beyond this wait in a queue")
+    max_queued_runs: int = Field(10, ge=0, description="solves waiting in the queue; more are refused")
     solver_workers: int | None = Field(None, ge=1, description="CP-SAT workers per solve; None: all cores")
     default_time_limit: float = Field(60.0, gt=0)
     max_time_limit: float = Field(3600.0, gt=0)

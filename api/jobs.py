@@ -19,7 +19,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,6 +39,10 @@ TERMINAL = ("finished", "cancelled", "failed", "interrupted")
 
 class _Stopped(Exception):
     """Raised from the explanation's step callback when the run is cancelled."""
+
+
+class QueueFull(Exception):
+    """Norwegian reason a solve is not queued: enough are waiting already."""
 
 
 class JobManager:
@@ -62,12 +66,17 @@ class JobManager:
             return result.rowcount or 0
 
     def submit(self, scenario_id: int, time_limit: float, seed: int, strict: bool, actor: str) -> str:
+        """Queue a solve; QueueFull when ``max_queued_runs`` are waiting already (each would hold
+        its solve's memory later, and a hundred queued runs only delay the one that matters)."""
         run_id = uuid.uuid4().hex
-        with self.sessions.begin() as s:
+        with self._lock, self.sessions.begin() as s:
+            waiting = s.scalar(select(func.count()).select_from(RunRow).where(RunRow.status == "queued")) or 0
+            if waiting >= self.settings.max_queued_runs:
+                raise QueueFull(f"{waiting} beregninger venter allerede i køen (høyst {self.settings.max_queued_runs}); "
+                                "vent til noen er ferdige, eller avbryt en")
             s.add(RunRow(id=run_id, scenario_id=scenario_id, status="queued", time_limit=time_limit,
                          seed=seed, strict=strict, created_by=actor))
             record(s, actor, "start-beregning", f"kjøring {run_id} for scenario {scenario_id}, {time_limit:g} s")
-        with self._lock:
             self._stops[run_id] = threading.Event()
         self.pool.submit(self._run, run_id)
         return run_id
@@ -98,13 +107,13 @@ class JobManager:
     def _run(self, run_id: str) -> None:
         try:
             self._solve(run_id)
-        except Exception as exc:  # a crashed solve must end as "failed", never stay "running"
-            log.exception("solve %s failed", run_id)
+        except Exception:  # a crashed solve must end as "failed", never stay "running"
+            log.exception("solve %s failed", run_id)  # the traceback is for the operator, not the page
             with self.sessions.begin() as s:
                 run = s.get(RunRow, run_id)
                 if run is not None:
                     run.status, run.finished_at = "failed", utcnow()
-                    run.message = f"beregningen feilet: {type(exc).__name__}: {exc}"[:2000]
+                    run.message = "beregningen feilet på grunn av en programfeil; se tjenestens logg"
         finally:
             with self._lock:
                 self._stops.pop(run_id, None)

@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request, status
+from fastapi import FastAPI, Request, Response, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -24,7 +25,7 @@ from api.security import bootstrap_managers
 from api.services import published
 from api.services.parsing import UploadParser
 from api.templating import install_filters
-from roster.scenario_io import InputError
+from roster.scenario_io import InputError, validation_problems
 
 HERE = Path(__file__).parent
 
@@ -66,6 +67,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def _login(request: Request, _: LoginRequired) -> RedirectResponse:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/logg-inn?neste={quote(target)}", status_code=status.HTTP_303_SEE_OTHER)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
+        """Norwegian, like every other refusal: the field's path and what was wrong."""
+        problems = validation_problems(exc)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "ugyldig forespørsel", "problems": problems},
+                                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+        return templates.TemplateResponse(request, "bad_request.html", {"problems": problems},
+                                          status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
     @app.exception_handler(InputError)
     async def _bad_input(_: Request, exc: InputError) -> JSONResponse:

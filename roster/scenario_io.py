@@ -68,6 +68,11 @@ _TYPE_MESSAGES = {
     "string_pattern_mismatch": "ugyldig tekst",
     "multiple_of": "ugyldig tall",
     "recursion_loop": "verdien refererer til seg selv",
+    "json_invalid": "ugyldig JSON",
+    "model_attributes_type": "ventet et objekt (nøkkel: verdi)",
+    "missing_argument": "mangler",
+    "bytes_type": "ventet en fil",
+    "value_error_file": "ventet en fil",
 }
 GENERIC_MESSAGE = "ugyldig verdi"
 SHOWN_CHARS = 60  # of a bad value quoted back in a message

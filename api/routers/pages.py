@@ -10,10 +10,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
+from pydantic import ValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
 from api.deps import COOKIE, JobsDep, PageManagerDep, SessionDep, SettingsDep
+from api.jobs import QueueFull
 from api.orm import AuditRow, RosterRow, RunRow, ScenarioRow
 from api.schemas import SolveIn
 from api.services import auth, links, replan_form
@@ -25,7 +27,7 @@ from api.services.rosters import STATUS_NAMES
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex
 from roster.eligibility import qualification
 from roster.output import FIXES_SHOWN
-from roster.scenario_io import InputError
+from roster.scenario_io import InputError, validation_problems
 
 router = APIRouter(include_in_schema=False)
 T = TypeVar("T")
@@ -142,11 +144,19 @@ def scenario_page(scenario_id: int, request: Request, manager: PageManagerDep, s
 
 @router.post("/scenarier/{scenario_id}/beregn")
 def start_run(scenario_id: int, manager: PageManagerDep, session: SessionDep, settings: SettingsDep,
-              jobs: JobsDep, tidsgrense: Annotated[float, Form(gt=0)], streng: Annotated[bool, Form()] = False,
-              frø: Annotated[int, Form(ge=0)] = 0) -> RedirectResponse:
+              jobs: JobsDep, tidsgrense: Annotated[str, Form()], streng: Annotated[bool, Form()] = False,
+              frø: Annotated[str, Form()] = "0") -> RedirectResponse:
     get_or_404(session, ScenarioRow, scenario_id, f"scenario {scenario_id}")
-    params = run_service.solve_params(SolveIn(time_limit=tidsgrense, seed=frø, strict=streng), settings)
-    run_id = jobs.submit(scenario_id, *params, actor=manager)
+    try:
+        params = run_service.solve_params(SolveIn(time_limit=tidsgrense, seed=frø, strict=streng), settings)
+        run_id = jobs.submit(scenario_id, *params, actor=manager)
+    except ValidationError as exc:
+        labels = {"time_limit": "Tidsgrense", "seed": "Frø"}
+        return redirect(f"/scenarier/{scenario_id}", "Beregningen ble ikke startet: " + "; ".join(
+            f"{labels.get(p.split(': ', 1)[0], p.split(': ', 1)[0])}: {p.split(': ', 1)[1]}"
+            for p in validation_problems(exc)))
+    except (QueueFull, HTTPException) as exc:
+        return redirect(f"/scenarier/{scenario_id}", f"Beregningen ble ikke startet: {getattr(exc, 'detail', exc)}")
     return redirect(f"/beregninger/{run_id}")
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Request, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
 from api.deps import JobsDep, ManagerDep, SessionDep, SettingsDep
+from api.jobs import QueueFull
 from api.orm import ScenarioRow
 from api.schemas import ProblemsOut, RunOut, ScenarioOut, SolveIn
 from api.services import scenarios as service
@@ -55,10 +56,14 @@ def get_body(scenario_id: int, _: ManagerDep, session: SessionDep) -> Scenario:
     return service.load(get_row(session, scenario_id))
 
 
-@router.post("/{scenario_id}/runs", response_model=RunOut, status_code=status.HTTP_202_ACCEPTED)
+@router.post("/{scenario_id}/runs", response_model=RunOut, status_code=status.HTTP_202_ACCEPTED,
+             responses={429: {"description": "for mange beregninger venter i køen"}})
 def start_run(scenario_id: int, params: SolveIn, manager: ManagerDep, session: SessionDep,
               settings: SettingsDep, jobs: JobsDep) -> RunOut:
     """Start a solve; returns at once with the run id (queued when all solve slots are busy)."""
     get_row(session, scenario_id)
-    run_id = jobs.submit(scenario_id, *solve_params(params, settings), actor=manager)
+    try:
+        run_id = jobs.submit(scenario_id, *solve_params(params, settings), actor=manager)
+    except QueueFull as exc:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(exc)) from None
     return run_out(session, run_id)
