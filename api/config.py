@@ -40,7 +40,12 @@ class Settings(BaseSettings):
         description="seconds to explain open slots (or a strict run without roster) after a solve; 0: never",
     )
     session_hours: float = Field(12.0, gt=0, description="how long a manager login lasts")
-    secure_cookies: bool = Field(False, description="set behind HTTPS so the session cookie is Secure")
+    secure_cookies: bool = Field(False, description="Secure session cookie even when the request looks like plain HTTP")
+    login_max_failures_per_user: int = Field(10, ge=1, description="failed logins of one name within the window")
+    login_max_failures_per_address: int = Field(30, ge=1, description="failed logins from one address within the window")
+    login_window_minutes: float = Field(15.0, gt=0)
+    login_hash_workers: int = Field(2, ge=1, description="password hashes computed at once")
+    trusted_origins: str = Field("", description="extra origins allowed to post forms (comma-separated), e.g. behind a proxy")
     sse_poll_seconds: float = Field(0.5, gt=0)
     parse_seconds: float = Field(60.0, gt=0, description="an upload taking longer to parse is refused")
     parse_memory_mb: int = Field(1024, ge=256, description="address space of the process parsing one upload")

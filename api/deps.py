@@ -35,6 +35,11 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 JobsDep = Annotated[JobManager, Depends(get_jobs)]
 
 
+def client_address(request: Request) -> str:
+    """The client's address (behind a proxy: what uvicorn's --proxy-headers made of X-Forwarded-For)."""
+    return request.client.host if request.client else "ukjent"
+
+
 class LoginRequired(Exception):
     """Raised by page handlers; the app turns it into a redirect to the login page."""
 

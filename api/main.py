@@ -23,6 +23,7 @@ from api.jobs import JobManager
 from api.routers import audit, auth, doctors, pages, rosters, runs, scenarios
 from api.security import bootstrap_managers
 from api.services import published
+from api.services.auth import PasswordChecker
 from api.services.parsing import UploadParser
 from api.templating import install_filters
 from roster.scenario_io import InputError, validation_problems
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI):
         yield
         jobs.shutdown()
+        app.state.passwords.shutdown()
         engine.dispose()
 
     app = FastAPI(title="Legevakt vaktplan", version="0.1.0", lifespan=lifespan,
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jobs = jobs
     app.state.parser = UploadParser(settings)
     app.state.accounts = bootstrap_managers(settings)
+    app.state.passwords = PasswordChecker(app.state.accounts, settings)
     templates = Jinja2Templates(directory=HERE / "templates")
     install_filters(templates.env)
     app.state.templates = templates

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
-from api.deps import COOKIE, JobsDep, PageManagerDep, SessionDep, SettingsDep
+from api.deps import COOKIE, JobsDep, PageManagerDep, SessionDep, SettingsDep, client_address
 from api.jobs import QueueFull
 from api.orm import AuditRow, RosterRow, RunRow, ScenarioRow
 from api.schemas import SolveIn
@@ -67,15 +67,19 @@ def login_page(request: Request, neste: str = "/") -> HTMLResponse:
 
 
 @router.post("/logg-inn", response_class=HTMLResponse)
-def login(request: Request, session: SessionDep, settings: SettingsDep, brukernavn: Annotated[str, Form()],
-          passord: Annotated[str, Form()], neste: Annotated[str, Form()] = "/"):
-    token = auth.login(session, request.app.state.accounts, brukernavn, passord, settings.session_hours)
-    if token is None:
-        return render(request, "login.html", status.HTTP_401_UNAUTHORIZED, next=neste,
-                      error="Feil brukernavn eller passord.")
+async def login(request: Request, brukernavn: Annotated[str, Form()], passord: Annotated[str, Form()],
+                neste: Annotated[str, Form()] = "/"):
+    state = request.app.state
+    settings = state.settings
+    try:
+        token = await auth.login(state.sessions, state.passwords, settings, brukernavn, passord,
+                                 client_address(request))
+    except auth.LoginRefused as exc:
+        return render(request, "login.html", exc.status, next=neste, error=str(exc))
     target = neste if neste.startswith("/") and not neste.startswith("//") else "/"
     response = redirect(target)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=settings.secure_cookies,
+    response.set_cookie(COOKIE, token, httponly=True, samesite="lax",
+                        secure=settings.secure_cookies or request.url.scheme == "https",
                         max_age=int(settings.session_hours * 3600))
     return response
 
