@@ -20,6 +20,7 @@ from api import db
 from api.config import Settings
 from api.deps import LoginRequired
 from api.jobs import JobManager
+from api.protection import Protection
 from api.routers import audit, auth, doctors, pages, rosters, runs, scenarios
 from api.security import bootstrap_managers
 from api.services import published
@@ -33,7 +34,9 @@ HERE = Path(__file__).parent
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if not settings.data_dir.exists():  # a new data folder is the service's alone (0700)
+        settings.data_dir.mkdir(parents=True)
+        settings.data_dir.chmod(0o700)
     engine = db.make_engine(settings.db_url())
     db.upgrade(engine)
     sessions = db.session_factory(engine)
@@ -62,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_filters(templates.env)
     app.state.templates = templates
 
+    app.add_middleware(Protection, trusted_origins=settings.trusted_origins)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (auth, scenarios, runs, rosters, doctors, audit, pages):
         app.include_router(module.router)

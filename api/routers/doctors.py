@@ -35,10 +35,15 @@ def scenario_links(scenario_id: int, request: Request, _: ManagerDep, session: S
     return [link_out(request, d.id, d.name, tokens[d.id]) for d in doctors]
 
 
-@router.post("/api/doctors/{doctor_id}/link", response_model=DoctorLinkOut)
+@router.post("/api/doctors/{doctor_id}/link", response_model=DoctorLinkOut,
+             responses={404: {"description": "legen finnes ikke i noe scenario"}})
 def rotate(doctor_id: str, request: Request, manager: ManagerDep, session: SessionDep) -> DoctorLinkOut:
-    """Give the doctor a new link; the old one stops working at once."""
-    token = links.rotate(session, doctor_id, manager)
+    """Give the doctor a new link; the old one stops working at once (404 for a doctor no
+    scenario has)."""
+    try:
+        token = links.rotate(session, doctor_id, manager)
+    except links.UnknownDoctor as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
     session.commit()
     name, _ = doctor_shifts(session, doctor_id)
     return link_out(request, doctor_id, name or doctor_id, token)

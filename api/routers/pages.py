@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import calendar as pycal
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 from typing import Annotated, TypeVar
 from urllib.parse import quote
 
@@ -38,8 +41,26 @@ MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
           "november", "desember")
 
 
+# Messages travel in the redirect's URL (POST/redirect/GET) with an HMAC, so a page shows only
+# messages this service wrote: a link with ?melding=«Ring 815 00 000 om passordet» shows nothing.
+# The key lives as long as the process; a message in a link older than a restart is not shown.
+_MESSAGE_KEY = secrets.token_bytes(32)
+
+
+def _signature(message: str) -> str:
+    return hmac.new(_MESSAGE_KEY, message.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def flash_message(request: Request) -> str | None:
+    """The ``melding`` of a redirect from this service (its signature checks), else None."""
+    message, signature = request.query_params.get("melding"), request.query_params.get("sig", "")
+    if message is None or not hmac.compare_digest(signature, _signature(message)):
+        return None
+    return message
+
+
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
-    context.setdefault("message", request.query_params.get("melding"))
+    context.setdefault("message", flash_message(request))
     return request.app.state.templates.TemplateResponse(
         request, template, {"run_status": RUN_STATUS, "roster_status": STATUS_NAMES, **context},
         status_code=status_code)
@@ -47,7 +68,7 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
 
 def redirect(url: str, message: str | None = None) -> RedirectResponse:
     if message:
-        url += ("&" if "?" in url else "?") + "melding=" + quote(message)
+        url += ("&" if "?" in url else "?") + "melding=" + quote(message) + "&sig=" + _signature(message)
     return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -243,9 +264,12 @@ def publish(roster_id: int, manager: PageManagerDep, session: SessionDep) -> Red
 @router.post("/leger/{doctor_id}/ny-lenke")
 def rotate_link(doctor_id: str, manager: PageManagerDep, session: SessionDep,
                 tilbake: Annotated[str, Form()] = "/") -> RedirectResponse:
-    links.rotate(session, doctor_id, manager)
-    session.commit()
     target = tilbake if tilbake.startswith("/") and not tilbake.startswith("//") else "/"
+    try:
+        links.rotate(session, doctor_id, manager)
+    except links.UnknownDoctor as exc:
+        return redirect(target, f"Ingen ny lenke: {exc}.")
+    session.commit()
     return redirect(target, f"Ny lenke laget for {doctor_id}; den gamle virker ikke lenger.")
 
 

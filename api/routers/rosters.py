@@ -21,6 +21,7 @@ from roster.swap import SwapRefused, check_swap
 router = APIRouter(prefix="/api/rosters", tags=["vaktplaner"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"  # self-contained
 
 
 def get_row(session: SessionDep, roster_id: int) -> RosterRow:
@@ -85,7 +86,8 @@ def report(roster_id: int, _: ManagerDep, session: SessionDep) -> Response:
     scenario = service.scenario_of(session, row)
     html = service.report_html(scenario, service.load_roster(row), f"{scenario.name}, vaktplan {roster_id}")
     return Response(html, media_type="text/html; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="rapport-{roster_id}.html"'})
+                    headers={"Content-Disposition": f'attachment; filename="rapport-{roster_id}.html"',
+                             "Content-Security-Policy": REPORT_CSP})
 
 
 def _violation_out(v: Violation) -> ViolationOut:
