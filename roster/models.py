@@ -67,6 +67,13 @@ def _no_number(value: object) -> object:
     return value
 
 
+def _no_timestamp(value: object) -> object:
+    """Pydantic reads a number where a date belongs as seconds since 1970 (86400 is 02.01.1970)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"ventet en dato som tekst, f.eks. \"2026-12-01\" (fikk tallet {value})")
+    return value
+
+
 def _local_clock(value: dt.time) -> dt.time:
     if value.tzinfo is not None:
         raise ValueError("klokkeslett oppgis uten tidssone (norsk tid)")
@@ -75,8 +82,8 @@ def _local_clock(value: dt.time) -> dt.time:
 
 Id = Annotated[str, Field(min_length=1, max_length=80)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-Day = Annotated[dt.date, AfterValidator(_in_calendar)]
-Moment = Annotated[dt.datetime, AfterValidator(_wall_clock)]
+Day = Annotated[dt.date, BeforeValidator(_no_timestamp), AfterValidator(_in_calendar)]
+Moment = Annotated[dt.datetime, BeforeValidator(_no_timestamp), AfterValidator(_wall_clock)]
 Clock = Annotated[dt.time, BeforeValidator(_no_number), AfterValidator(_local_clock)]
 Instant = Annotated[dt.datetime, AfterValidator(_in_calendar)]
 

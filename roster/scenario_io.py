@@ -75,6 +75,8 @@ _TYPE_MESSAGES = {
     "value_error_file": "ventet en fil",
 }
 GENERIC_MESSAGE = "ugyldig verdi"
+DATE_OR_MOMENT_PARTS = {"ventet en dato (ÅÅÅÅ-MM-DD)", "ventet et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm)"}
+DATE_OR_MOMENT = "ventet en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm)"
 SHOWN_CHARS = 60  # of a bad value quoted back in a message
 
 
@@ -142,16 +144,17 @@ def validation_problems(exc: ValidationError) -> list[str]:
                 out.append(part if loc == "(rot)" else f"{loc}.{part}")
         else:
             out.append(f"{loc}: {msg}")
-    # A union (date | datetime) reports the same place twice; keep the first.
-    seen: set[str] = set()
-    unique = []
+    # A union (date | datetime) reports the same place twice: say both in one line.
+    unique: dict[str, str] = {}
     for p in out:
         key = p.split(": ", 1)[0]
-        if key in seen and ("dato" in p or "tidspunkt" in p):
+        if key in unique and ("dato" in p or "tidspunkt" in p):
+            if all(part in unique[key] + p for part in DATE_OR_MOMENT_PARTS):
+                got = p.rsplit(" (fikk ", 1)[1] if " (fikk " in p else ""
+                unique[key] = f"{key}: {DATE_OR_MOMENT}" + (f" (fikk {got}" if got else "")
             continue
-        seen.add(key)
-        unique.append(p)
-    return unique
+        unique.setdefault(key, p)
+    return list(unique.values())
 
 
 def scenario_from_data(data: Any, source: str = "") -> Scenario:

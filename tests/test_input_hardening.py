@@ -189,3 +189,8 @@ def test_a_json_key_given_twice_is_refused_with_its_path(tmp_path):
 def test_a_long_bad_value_is_quoted_back_shortened():
     found = problems(data(doctors=[doctor("a", role="x" * 5000), doctor("b")]))
     assert len(found) == 1 and len(found[0]) < 300 and "(5000 tegn)" in found[0]
+
+
+def test_a_date_given_as_a_number_is_not_read_as_seconds_since_1970():
+    found = problems(data(doctors=[doctor("a", birth_date=86400), doctor("b")]))
+    assert found == ['doctors[0].birth_date: ventet en dato som tekst, f.eks. "2026-12-01" (fikk tallet 86400)']
