@@ -13,6 +13,7 @@ import pytest
 from test_excel_import import edited, problems, small
 
 from roster.excel import read_scenario_workbook, write_template
+from roster.excel.cells import parse_date
 from roster.excel.schema import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES, SETTINGS_TITLE, TIME_FORMAT
 
 
@@ -162,3 +163,9 @@ def test_the_template_roundtrip_still_reads_without_a_single_problem(tmp_path):
     data = io.BytesIO(path.read_bytes())
     assert zipfile.is_zipfile(data)
     assert read_scenario_workbook(path) == small()
+
+
+def test_a_four_digit_year_is_never_read_as_a_two_digit_one(tmp_path):
+    path = edited(tmp_path, {("Leger", "E2"): "15.03.0070"})
+    assert problems(path) == ["Leger!E2: datoen må ligge mellom 01.01.1900 og 31.12.2199"]
+    assert parse_date("15.03.0070") == dt.date(70, 3, 15) and parse_date("15.03.26") == dt.date(2026, 3, 15)

@@ -64,7 +64,7 @@ def parse_date(value: Any) -> dt.date:
     try:
         if m := _DATE_RE.match(text):
             day, month, year = (int(g) for g in m.groups())
-            return dt.date(year + 2000 if year < 100 else year, month, day)
+            return dt.date(year + 2000 if len(m.group(3)) == 2 else year, month, day)  # 0001 is not 2001
         if m := _ISO_RE.match(text):
             return dt.date(*(int(g) for g in m.groups()))
     except ValueError:
