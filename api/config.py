@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from roster.models import MAX_WORKERS
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ROSTER_", extra="ignore", populate_by_name=True)
@@ -32,7 +34,7 @@ class Settings(BaseSettings):
     )
     max_concurrent_solves: int = Field(1, ge=1, description="solves beyond this wait in a queue")
     max_queued_runs: int = Field(10, ge=0, description="solves waiting in the queue; more are refused")
-    solver_workers: int | None = Field(None, ge=1, description="CP-SAT workers per solve; None: all cores")
+    solver_workers: int | None = Field(None, ge=1, le=MAX_WORKERS, description="CP-SAT workers per solve; None: all cores")
     default_time_limit: float = Field(60.0, gt=0)
     max_time_limit: float = Field(3600.0, gt=0)
     explain_time_limit: float = Field(

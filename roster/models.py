@@ -44,6 +44,8 @@ MAX_HISTORY_COUNT = 100_000  # carried shifts, nights, weekends … of one docto
 MAX_HISTORY_HOURS = 1_000_000.0
 MAX_HISTORY_POINTS = 10_000_000.0
 MAX_SEED = 2**30  # CP-SAT seeds are 32-bit; LNS adds its round number to the seed
+MAX_WORKERS = 1024  # CP-SAT threads
+MAX_TIME_LIMIT = 7 * 24 * 3600.0  # seconds of search
 OSLO_ZONE = ZoneInfo("Europe/Oslo")
 
 
@@ -634,7 +636,7 @@ class SolveStats(Model):
     first_feasible_time: float | None = None
     build_time: float = 0.0
     seed: int = Field(0, ge=0, le=MAX_SEED)
-    workers: int = Field(0, ge=0, le=1024)
+    workers: int = Field(0, ge=0, le=MAX_WORKERS)
     time_limit: float = 0.0
     strict: bool = False
     terms: dict[str, float] = Field(default_factory=dict, description="objective term → weighted value")

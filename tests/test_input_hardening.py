@@ -194,3 +194,32 @@ def test_a_long_bad_value_is_quoted_back_shortened():
 def test_a_date_given_as_a_number_is_not_read_as_seconds_since_1970():
     found = problems(data(doctors=[doctor("a", birth_date=86400), doctor("b")]))
     assert found == ['doctors[0].birth_date: ventet en dato som tekst, f.eks. "2026-12-01" (fikk tallet 86400)']
+
+
+@pytest.mark.parametrize("option", [["--seed", str(2**31)], ["--seed", "-5"], ["--workers", "100000"],
+                                    ["--time-limit", "inf"], ["--time-limit", "nan"], ["--explain-time", "inf"]])
+def test_absurd_solver_options_exit_2_without_a_traceback(tmp_path, option):
+    from typer.testing import CliRunner
+
+    from roster.cli import EXIT_BAD_INPUT, app
+    from roster.scenario_io import dump_scenario
+
+    path = tmp_path / "s.yaml"
+    dump_scenario(scenario_from_data(data()), path)
+    result = CliRunner().invoke(app, ["solve", str(path), "-o", str(tmp_path / "ut"), *option])
+    assert result.exit_code == EXIT_BAD_INPUT and isinstance(result.exception, SystemExit), result.output
+    assert not (tmp_path / "ut").exists()
+
+
+def test_a_replan_moment_in_the_year_1_exits_2_without_a_traceback(tmp_path):
+    from typer.testing import CliRunner
+
+    from roster.cli import EXIT_BAD_INPUT, app
+    from roster.scenario_io import dump_scenario
+
+    path = tmp_path / "s.yaml"
+    dump_scenario(scenario_from_data(data()), path)
+    result = CliRunner().invoke(app, ["replan", str(path), "--roster", str(tmp_path / "r.json"), "--change",
+                                      str(tmp_path / "c.yaml"), "--now", "0001-01-01T00:00"])
+    assert result.exit_code == EXIT_BAD_INPUT and isinstance(result.exception, SystemExit), result.output
+    assert "--now: ventet et tidspunkt" in result.output
