@@ -11,22 +11,11 @@ from typing import Any
 
 import pytest
 import yaml
-from factories import doctor, station, template
+from factories import doctor, template
+from test_scenario_io import data
 
 from roster.models import MAX_DEMAND, MAX_WEIGHT
 from roster.scenario_io import InputError, load_scenario, scenario_from_data
-
-
-def data(**kw: Any) -> dict[str, Any]:
-    d: dict[str, Any] = {
-        "name": "test",
-        "period": {"start": "2026-12-01", "end": "2026-12-03"},
-        "stations": [station()],
-        "templates": [template("dag", "08:00", "16:00")],
-        "doctors": [doctor("a"), doctor("b")],
-    }
-    d.update(kw)
-    return d
 
 
 def problems(raw: dict[str, Any]) -> list[str]:

@@ -26,31 +26,9 @@ from openpyxl.utils import get_column_letter
 from roster.excel import write_template
 from roster.excel.scan import sheet_members
 from roster.excel.schema import MAX_CELLS, MAX_COLUMNS, MAX_UNPACKED_BYTES, SETTINGS, SETTINGS_TITLE, TABLES, Kind
-from roster.models import Scenario
-from tests import factories as f
+from tests.test_excel_import import small  # the scenario the template tests fill in
 
 SEED = 14
-
-
-def small() -> Scenario:
-    """A week with every sheet of the template in use."""
-    return f.scenario(
-        "2026-12-01", "2026-12-07",
-        [f.template("BLV-dag", "08:00", "16:00"), f.template("BLV-natt", "23:00", "08:00", label="natt")],
-        [f.doctor("kari.n", name="Kari Nordmann", courses={"Akuttmedisinkurs": "2027-06-30"},
-                  max_shifts_by_label={"natt": 2}, max_hours=40, max_weekends=1, birth_date="1970-03-15"),
-         f.doctor("ola.h", name="Ola Hansen", role="ALIS", qualified=False, stations=["BLV"],
-                  exemptions=[{"reason": "amming", "start": "2026-12-01", "end": "2026-12-31"}])],
-        absences=[{"doctor": "kari.n", "start": "2026-12-03", "end": "2026-12-04"},
-                  {"doctor": "ola.h", "start": "2026-12-05T12:00", "end": "2026-12-06T08:30", "kind": "kurs"}],
-        wishes=[{"doctor": "ola.h", "date": "2026-12-05", "template": "BLV-natt", "wants": True, "weight": 3}],
-        pins=[{"doctor": "kari.n", "date": "2026-12-02", "template": "BLV-dag"}],
-        history=[{"doctor": "kari.n", "shifts": 4, "hours": 32.5, "points": 40.25, "periods": 2}],
-        extra_holidays=[{"date": "2026-12-07", "name": "Bydagen"}],
-        demand_changes=[{"template": "BLV-natt", "date": "2026-12-06", "demand_min": 2}],
-        rules={"max_shifts_per_7_days": None, "max_hours_per_7_days": None,
-               "forbidden_successions": [{"first": "natt", "then": "BLV-dag"}]},
-    )
 
 
 @dataclass(frozen=True)
