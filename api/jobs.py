@@ -30,6 +30,7 @@ from api.services.audit import record
 from api.services.scenarios import load
 from roster.models import Explanation, ProgressEvent, Scenario, SolveStatus
 from roster.output import needs_explanation
+from roster.scenario_io import InputError
 
 log = logging.getLogger(__name__)
 
@@ -107,16 +108,20 @@ class JobManager:
     def _run(self, run_id: str) -> None:
         try:
             self._solve(run_id)
+        except InputError as exc:  # a scenario stored before today's checks
+            self._fail(run_id, "; ".join(exc.problems)[:2000])
         except Exception:  # a crashed solve must end as "failed", never stay "running"
             log.exception("solve %s failed", run_id)  # the traceback is for the operator, not the page
-            with self.sessions.begin() as s:
-                run = s.get(RunRow, run_id)
-                if run is not None:
-                    run.status, run.finished_at = "failed", utcnow()
-                    run.message = "beregningen feilet på grunn av en programfeil; se tjenestens logg"
+            self._fail(run_id, "beregningen feilet på grunn av en programfeil; se tjenestens logg")
         finally:
             with self._lock:
                 self._stops.pop(run_id, None)
+
+    def _fail(self, run_id: str, message: str) -> None:
+        with self.sessions.begin() as s:
+            run = s.get(RunRow, run_id)
+            if run is not None:
+                run.status, run.finished_at, run.message = "failed", utcnow(), message
 
     def _solve(self, run_id: str) -> None:
         from solver import solve  # the engine; imported late so the service starts without OR-Tools warm-up

@@ -86,7 +86,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                           status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
     @app.exception_handler(InputError)
-    async def _bad_input(_: Request, exc: InputError) -> JSONResponse:
+    async def _bad_input(request: Request, exc: InputError) -> Response:
+        if not request.url.path.startswith("/api/"):
+            return templates.TemplateResponse(request, "bad_request.html", {"problems": exc.problems,
+                                              "heading": "Dataene kunne ikke leses"},
+                                              status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
         return JSONResponse({"detail": "ugyldig scenario", "problems": exc.problems},
                             status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 

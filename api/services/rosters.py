@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from api.orm import PublishLockRow, RosterRow, ScenarioRow, utcnow
 from api.services import published
 from api.services.audit import record
 from api.services.published import DoctorShift, doctor_shifts  # noqa: F401 - the doctors' views read these here
-from api.services.scenarios import load, store
+from api.services.scenarios import load, store, stored_before_checks
 from roster.calendar import WEEKDAY_NAMES, ShiftIndex
 from roster.models import Assignment, Explanation, Roster, Scenario
 
@@ -86,7 +87,10 @@ def no_roster_message(roster: Roster, explanation: Explanation | None = None) ->
 
 
 def load_roster(row: RosterRow) -> Roster:
-    return Roster.model_validate_json(row.body)
+    try:
+        return Roster.model_validate_json(row.body)
+    except ValidationError as exc:
+        raise stored_before_checks(f"vaktplan {row.id}", exc) from None
 
 
 def violations_of(row: RosterRow) -> list[dict[str, str | None]]:
