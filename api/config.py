@@ -52,6 +52,25 @@ class Settings(BaseSettings):
     parse_seconds: float = Field(60.0, gt=0, description="an upload taking longer to parse is refused")
     parse_memory_mb: int = Field(1024, ge=256, description="address space of the process parsing one upload")
     parse_workers: int = Field(2, ge=1, description="uploads parsed at once; more wait")
+    replan_time_limit: float = Field(
+        10.0, gt=0,
+        description="seconds a re-plan searches; the repair itself comes after ~3 s on the Bergen month (benchmarks/replan.py)",
+    )
+    swap_auto_approve: bool = Field(
+        True, description="approve a legal swap without a manager when it keeps every doctor within swap_max_deviation",
+    )
+    swap_max_deviation: float = Field(
+        0.15, ge=0,
+        description="a swap that leaves a doctor more than this over their fair share (history included) waits for a manager",
+    )
+    public_url: str | None = Field(None, description="the service's address in notices, e.g. https://vakt.example.no")
+    smtp_host: str | None = Field(None, description="SMTP server for change notices; none: notices stay queued")
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: str | None = Field(None, description="only with smtp_user; never has a default")
+    mail_from: str = Field("legevakt-vaktplan@localhost", description="sender of change notices")
+    smtp_poll_seconds: float = Field(10.0, gt=0, description="how often the outbox is looked at besides after a publish")
 
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'roster.sqlite').resolve()}"

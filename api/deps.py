@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -30,9 +31,15 @@ def get_jobs(request: Request) -> JobManager:
     return request.app.state.jobs
 
 
+def get_now(request: Request) -> dt.datetime:
+    """The service's clock (Oslo time): deadlines, "today" and which shifts are past."""
+    return request.app.state.clock()
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 JobsDep = Annotated[JobManager, Depends(get_jobs)]
+NowDep = Annotated[dt.datetime, Depends(get_now)]
 
 
 def client_address(request: Request) -> str:

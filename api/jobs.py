@@ -1,8 +1,10 @@
-"""Solve jobs: a bounded thread pool (CP-SAT releases the GIL), progress rows, cancellation.
+"""Solve and re-plan jobs: a bounded thread pool (CP-SAT releases the GIL), progress rows, cancellation.
 
 A run's life: queued → running → finished | cancelled | failed; a server restart turns queued and
 running runs into ``interrupted``. The roster of a run is stored in ONE transaction together with
-the run's final status, so a crash never leaves a half-written roster.
+the run's final status, so a crash never leaves a half-written roster. A re-plan (``kind``
+``omplanlegging``) repairs a published version (``solver.replan``) the same way: progress rows, a
+stop that keeps the best roster so far, and the changed scenario and the draft stored with the end.
 
 When the roster has open slots, or a strict run finds that no roster exists, the run goes on to
 explain why (``solver.explain``, at most ``explain_time_limit`` seconds) while still ``running``,
@@ -24,11 +26,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings
-from api.orm import ProgressRow, RunRow, ScenarioRow, utcnow
+from api.orm import ProgressRow, RosterRow, RunRow, ScenarioRow, utcnow
 from api.services import rosters as roster_service
 from api.services.audit import record
 from api.services.scenarios import load
-from roster.models import Explanation, ProgressEvent, Scenario, SolveStatus
+from roster.changes import Changes
+from roster.models import Explanation, ProgressEvent, Roster, Scenario, SolveStatus
 from roster.output import needs_explanation
 from roster.scenario_io import InputError
 
@@ -67,20 +70,30 @@ class JobManager:
             return result.rowcount or 0
 
     def submit(self, scenario_id: int, time_limit: float, seed: int, strict: bool, actor: str) -> str:
-        """Queue a solve; QueueFull when ``max_queued_runs`` are waiting already (each would hold
-        its solve's memory later, and a hundred queued runs only delay the one that matters)."""
-        run_id = uuid.uuid4().hex
+        run = RunRow(id=uuid.uuid4().hex, scenario_id=scenario_id, status="queued", time_limit=time_limit,
+                     seed=seed, strict=strict, created_by=actor)
+        return self._enqueue(run, "start-beregning", f"for scenario {scenario_id}, {time_limit:g} s")
+
+    def submit_replan(self, base: RosterRow, changes: Changes, time_limit: float, actor: str) -> str:
+        """Re-plan the published version ``base`` for ``changes`` (already checked against its scenario)."""
+        run = RunRow(id=uuid.uuid4().hex, scenario_id=base.scenario_id, status="queued", time_limit=time_limit,
+                     seed=0, strict=False, created_by=actor, kind="omplanlegging", base_roster_id=base.id,
+                     changes=changes.model_dump_json(by_alias=True))
+        return self._enqueue(run, "start-omplanlegging", f"av vaktplan {base.id}, {time_limit:g} s")
+
+    def _enqueue(self, run: RunRow, action: str, detail: str) -> str:
+        """QueueFull when ``max_queued_runs`` are waiting already (each would hold its memory
+        later, and a hundred queued runs only delay the one that matters)."""
         with self._lock, self.sessions.begin() as s:
             waiting = s.scalar(select(func.count()).select_from(RunRow).where(RunRow.status == "queued")) or 0
             if waiting >= self.settings.max_queued_runs:
                 raise QueueFull(f"{waiting} beregninger venter allerede i køen (høyst {self.settings.max_queued_runs}); "
                                 "vent til noen er ferdige, eller avbryt en")
-            s.add(RunRow(id=run_id, scenario_id=scenario_id, status="queued", time_limit=time_limit,
-                         seed=seed, strict=strict, created_by=actor))
-            record(s, actor, "start-beregning", f"kjøring {run_id} for scenario {scenario_id}, {time_limit:g} s")
-            self._stops[run_id] = threading.Event()
-        self.pool.submit(self._run, run_id)
-        return run_id
+            s.add(run)
+            record(s, run.created_by, action, f"kjøring {run.id} {detail}")
+            self._stops[run.id] = threading.Event()
+        self.pool.submit(self._run, run.id)
+        return run.id
 
     def cancel(self, run_id: str, actor: str) -> bool:
         """Stop a run; a running solve returns its best roster so far, a queued one never starts."""
@@ -107,8 +120,8 @@ class JobManager:
 
     def _run(self, run_id: str) -> None:
         try:
-            self._solve(run_id)
-        except InputError as exc:  # a scenario stored before today's checks
+            self._execute(run_id)
+        except InputError as exc:  # a scenario stored before today's checks, changes that do not apply
             self._fail(run_id, "; ".join(exc.problems)[:2000])
         except Exception:  # a crashed solve must end as "failed", never stay "running"
             log.exception("solve %s failed", run_id)  # the traceback is for the operator, not the page
@@ -123,9 +136,7 @@ class JobManager:
             if run is not None:
                 run.status, run.finished_at, run.message = "failed", utcnow(), message
 
-    def _solve(self, run_id: str) -> None:
-        from solver import solve  # the engine; imported late so the service starts without OR-Tools warm-up
-
+    def _execute(self, run_id: str) -> None:
         with self._lock:
             stop = self._stops.get(run_id) or threading.Event()
         with self.sessions.begin() as s:
@@ -134,8 +145,13 @@ class JobManager:
                 return
             run.status, run.started_at = "running", utcnow()
             scenario = load(s.get_one(ScenarioRow, run.scenario_id))
-            time_limit, seed, strict = run.time_limit, run.seed, run.strict
+            s.expunge(run)  # read after the transaction: plain values from here on
+        if run.kind == "omplanlegging":
+            self._replan(run, scenario, stop)
+        else:
+            self._solve(run, scenario, stop)
 
+    def _progress_writer(self, run_id: str):  # noqa: ANN202 - a ProgressEvent callback
         def on_progress(event: ProgressEvent) -> None:
             """Best effort: a failed progress write must not end the solve (the final roster matters)."""
             figures = dict(elapsed=event.elapsed, objective=event.objective, bound=_finite(event.bound),
@@ -147,8 +163,34 @@ class JobManager:
             except SQLAlchemyError:
                 log.exception("progress of solve %s not stored", run_id)
 
+        return on_progress
+
+    def _replan(self, job: RunRow, scenario: Scenario, stop: threading.Event) -> None:
+        from solver.replan import replan
+
+        with self.sessions() as s:
+            published = roster_service.load_roster(s.get_one(RosterRow, job.base_roster_id))
+        result = replan(scenario, published, Changes.model_validate_json(job.changes or "{}"),
+                        time_limit=job.time_limit, workers=self.settings.solver_workers, seed=job.seed,
+                        on_progress=self._progress_writer(job.id), stop=stop)
+        with self.sessions.begin() as s:  # the scenario, the draft and the run's end: one transaction
+            run = s.get_one(RunRow, job.id)
+            _finish(run, result.roster, stop)
+            if result.roster.assignments:
+                base = s.get_one(RosterRow, job.base_roster_id)
+                new = roster_service.store_replan(s, base, result, job.created_by, job.id)
+                n = result.changes
+                run.message = (roster_service.summary(result.roster, roster_service.violations_of(new), new.id)
+                               + f", {n} endring{'er' if n != 1 else ''} mot vaktplan {base.id}")
+            else:
+                run.message = roster_service.no_roster_message(result.roster)
+
+    def _solve(self, job: RunRow, scenario: Scenario, stop: threading.Event) -> None:
+        from solver import solve  # the engine; imported late so the service starts without OR-Tools warm-up
+
+        run_id, time_limit, seed, strict = job.id, job.time_limit, job.seed, job.strict
         roster = solve(scenario, time_limit=time_limit, workers=self.settings.solver_workers, seed=seed,
-                       strict=strict, on_progress=on_progress, stop=stop)
+                       strict=strict, on_progress=self._progress_writer(run_id), stop=stop)
         found = roster.stats is not None and roster.stats.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
         infeasible = roster.stats is not None and roster.stats.status == SolveStatus.INFEASIBLE
         explanation, note = None, ""
@@ -159,14 +201,7 @@ class JobManager:
         violations = roster_service.unexpected(scenario, roster) if found else []
         with self.sessions.begin() as s:  # the roster and the run's end: one transaction
             run = s.get_one(RunRow, run_id)
-            stats = roster.stats
-            run.solver_status = stats.status.value if stats else None
-            if stats:
-                run.elapsed, run.objective = stats.wall_time, _finite(stats.objective)
-                run.bound, run.gap = _finite(stats.bound), _finite(stats.gap)
-            run.open_slots = sum(o.missing for o in roster.open_slots)
-            run.finished_at = utcnow()
-            run.status = "cancelled" if stop.is_set() else "finished"
+            _finish(run, roster, stop)
             if found:  # even an all-open roster is one: the manager sees what could not be filled
                 version = roster_service.add_version(s, run.scenario_id, run_id, roster, violations)
                 run.message = roster_service.summary(roster, violations, version.id) + note
@@ -202,6 +237,18 @@ class JobManager:
         except Exception:  # noqa: BLE001 - the roster is stored even when the explanation fails
             log.exception("explanation of solve %s failed", run_id)
             return None, "; forklaringen feilet"
+
+
+def _finish(run: RunRow, roster: Roster, stop: threading.Event) -> None:
+    """The run's final figures and status from its roster."""
+    stats = roster.stats
+    run.solver_status = stats.status.value if stats else None
+    if stats:
+        run.elapsed, run.objective = stats.wall_time, _finite(stats.objective)
+        run.bound, run.gap = _finite(stats.bound), _finite(stats.gap)
+    run.open_slots = sum(o.missing for o in roster.open_slots)
+    run.finished_at = utcnow()
+    run.status = "cancelled" if stop.is_set() else "finished"
 
 
 def _finite(x: float | None) -> float | None:

@@ -6,6 +6,7 @@ tests build as many independent apps as they like.
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -21,12 +22,26 @@ from api.config import Settings
 from api.deps import LoginRequired
 from api.jobs import JobManager
 from api.protection import Protection
-from api.routers import audit, auth, doctors, pages, rosters, runs, scenarios
+from api.routers import (
+    audit,
+    auth,
+    daily_pages,
+    doctor_pages,
+    doctors,
+    pages,
+    rosters,
+    runs,
+    scenarios,
+    swaps,
+    wishes,
+)
 from api.security import bootstrap_managers
 from api.services import published
 from api.services.auth import PasswordChecker
+from api.services.notices import Mailer
 from api.services.parsing import UploadParser
 from api.templating import install_filters
+from roster.calendar import OSLO
 from roster.scenario_io import InputError, validation_problems
 
 HERE = Path(__file__).parent
@@ -44,11 +59,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         published.backfill(session)  # versions published before the per-doctor index existed
     jobs = JobManager(settings, sessions)
     jobs.mark_interrupted()  # before any new job: whatever was running died with the old process
+    mailer = Mailer(settings, sessions)
+    mailer.start()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
         yield
         jobs.shutdown()
+        mailer.stop()
         app.state.passwords.shutdown()
         engine.dispose()
 
@@ -59,6 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = sessions
     app.state.jobs = jobs
     app.state.parser = UploadParser(settings)
+    app.state.mailer = mailer
+    app.state.clock = lambda: dt.datetime.now(OSLO)  # tests set a fixed moment
     app.state.accounts = bootstrap_managers(settings)
     app.state.passwords = PasswordChecker(app.state.accounts, settings)
     templates = Jinja2Templates(directory=HERE / "templates")
@@ -67,7 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(Protection, trusted_origins=settings.trusted_origins)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, scenarios, runs, rosters, doctors, audit, pages):
+    for module in (auth, scenarios, runs, rosters, doctors, swaps, wishes, audit, pages, daily_pages, doctor_pages):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -50,6 +50,11 @@ class RunRow(Base):
     solutions: Mapped[int] = mapped_column(Integer, default=0)
     solver_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     message: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default="beregning", server_default="beregning")  # or omplanlegging
+    # a re-plan: the published version it repairs (no foreign key: roster_versions already points
+    # here through run_id, and a cycle would make the tables impossible to drop in order) …
+    base_roster_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    changes: Mapped[str | None] = mapped_column(Text, nullable=True)  # … and its change file (JSON)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -98,6 +103,9 @@ class RosterRow(Base):
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     published_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     superseded_by: Mapped[int | None] = mapped_column(ForeignKey("roster_versions.id"), nullable=True)
+    # the version this one was made from (re-plan, hand edit, swap, edited workbook): its diff is against it
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("roster_versions.id"), nullable=True)
+    origin: Mapped[str] = mapped_column(String(20), default="beregning", server_default="beregning")
 
 
 class PublishLockRow(Base):
@@ -180,3 +188,78 @@ class AuditRow(Base):
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(50))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class SwapRow(Base):
+    """A doctor's proposal to give away a shift (to a colleague, or to anyone who takes it) or to
+    swap it for the colleague's shift. Its life: proposed → accepted (a colleague said yes) →
+    approved (a new published version) | rejected; or declined, withdrawn, or stale (the roster
+    changed under it)."""
+
+    __tablename__ = "swap_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("roster_versions.id"), index=True)  # published when proposed
+    giver: Mapped[str] = mapped_column(String(80), index=True)
+    shift: Mapped[str] = mapped_column(String(120))  # template/date
+    taker: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)  # None: offered to anyone
+    back_shift: Mapped[str | None] = mapped_column(String(120), nullable=True)  # a swap: the taker's shift back
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    message: Mapped[str] = mapped_column(Text, default="")  # Norwegian: why it waits, was refused or went stale
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)  # a manager, or the rules
+    result_roster_id: Mapped[int | None] = mapped_column(ForeignKey("roster_versions.id"), nullable=True)
+
+
+class RequestRoundRow(Base):
+    """A manager's call for wishes and absences for a coming period, open until the deadline."""
+
+    __tablename__ = "request_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    deadline: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DoctorRequestRow(Base):
+    """A doctor's wish (a day or one shift type that day, wanted or not) or absence for a round."""
+
+    __tablename__ = "doctor_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("request_rounds.id"), index=True)
+    doctor_id: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # ønske or fravær
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date] = mapped_column(Date)  # a wish: the same day
+    template: Mapped[str | None] = mapped_column(String(80), nullable=True)  # a wish for one shift type
+    wants: Mapped[bool] = mapped_column(Boolean, default=False)
+    absence_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)  # ferie, kurs, annet …
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OutboxRow(Base):
+    """A change notice to a doctor, queued in the transaction that published the version and sent
+    later by SMTP when it is configured (``queued`` → ``sent`` | ``failed``); ``no_address`` when
+    the doctor has no e-mail address."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doctor_id: Mapped[str] = mapped_column(String(80), index=True)
+    recipient: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    roster_id: Mapped[int | None] = mapped_column(ForeignKey("roster_versions.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -63,6 +64,8 @@ class RunOut(BaseModel):
     finished_at: dt.datetime | None
     roster_id: int | None = None
     clock: float | None = Field(None, description="seconds since the solve started (until it ended)")
+    kind: str = Field("beregning", description="beregning (a solve) or omplanlegging (a re-plan of base_roster_id)")
+    base_roster_id: int | None = None
 
 
 class ViolationOut(BaseModel):
@@ -111,6 +114,8 @@ class RosterOut(BaseModel):
     published_at: dt.datetime | None
     published_by: str | None
     superseded_by: int | None
+    parent_id: int | None = Field(None, description="the version this one was made from")
+    origin: str = Field("beregning", description="beregning, omplanlegging, endring, opplasting or bytte")
     violations: list[ViolationOut]
     roster: Roster
 
@@ -139,3 +144,114 @@ class ReplanOut(BaseModel):
     diff: list[str] = Field(description="Norwegian lines: who gets and who loses which shift")
     added: list[Assignment]
     removed: list[Assignment]
+
+
+class EditIn(BaseModel):
+    """A hand edit: ``assign`` puts ``doctor`` on ``shift`` (in place of ``replaces``, if given),
+    ``remove`` takes them off, ``pin`` puts them on and keeps them there in later re-plans."""
+
+    action: Literal["assign", "remove", "pin"]
+    doctor: str = Field(description="id or full name")
+    shift: str = Field(description="<template>/<YYYY-MM-DD>")
+    replaces: str | None = None
+
+
+class EditOut(BaseModel):
+    roster: RosterOut
+    description: str
+
+
+class RunStartedOut(BaseModel):
+    run_id: str
+
+
+class SwapProposalIn(BaseModel):
+    """Give ``shift`` away (to ``taker``, or to anyone when empty) or swap it for ``back_shift``."""
+
+    shift: str = Field(description="<template>/<YYYY-MM-DD>, one of your shifts")
+    taker: str | None = Field(None, description="a colleague's id or full name; empty: anyone may take it")
+    back_shift: str | None = Field(None, description="the colleague's shift you take in return")
+    note: str = ""
+
+
+class SwapRequestOut(BaseModel):
+    id: int
+    status: str
+    status_text: str
+    giver: str
+    taker: str | None
+    shift: str
+    shift_text: str
+    back_shift: str | None
+    back_text: str | None
+    message: str
+    result_roster_id: int | None
+
+
+class RejectIn(BaseModel):
+    reason: str = ""
+
+
+class RequestRoundIn(BaseModel):
+    period_start: dt.date
+    period_end: dt.date
+    deadline: dt.datetime = Field(description="naive: Oslo time")
+
+
+class RequestRoundOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    period_start: dt.date
+    period_end: dt.date
+    deadline: dt.datetime
+    created_by: str
+
+
+class DoctorRequestOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    round_id: int
+    doctor_id: str
+    kind: str
+    start: dt.date
+    end: dt.date
+    template: str | None
+    wants: bool
+    absence_kind: str | None
+    note: str
+
+
+class MergedOut(BaseModel):
+    scenario_id: int
+    added: int
+    skipped: list[str]
+
+
+class OutboxOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    doctor_id: str
+    recipient: str | None
+    subject: str
+    body: str
+    roster_id: int | None
+    status: str
+    attempts: int
+    last_error: str
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+
+
+class DutyOut(BaseModel):
+    station: str
+    shift: str
+    label: str
+    start: dt.datetime
+    end: dt.datetime
+    bakvakt: bool
+    doctors: list[dict[str, str]] = Field(description="name and phone (empty when not given)")
+    open_places: int
+    running: bool

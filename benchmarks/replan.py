@@ -16,6 +16,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ortools
@@ -88,9 +89,11 @@ def run(seed: int, publish_time: float, time_limit: float, workers: int | None) 
     return out
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+def run_seeds(description: str, run_seed: Callable[[int, float, float, int | None], list], argv: list[str] | None,
+              seeds: tuple[int, ...] = (0, 1, 2)) -> list:
+    """The re-plan benchmarks' arguments, machine line and loop over seeds: every seed's results."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--seeds", type=int, nargs="+", default=list(seeds))
     ap.add_argument("--publish-time", type=float, default=60.0)
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=None, help="default: the core count")
@@ -99,8 +102,13 @@ def main(argv: list[str] | None = None) -> None:
           f"re-plan limit {args.time_limit:.0f} s, workers {args.workers or os.cpu_count()}", flush=True)
     results = []
     for seed in args.seeds:
-        results += run(seed, args.publish_time, args.time_limit, args.workers)
+        results += run_seed(seed, args.publish_time, args.time_limit, args.workers)
         print(f"  seed {seed} done", flush=True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    results = run_seeds(__doc__.splitlines()[0], run, argv)
     print("| seed | change | doctor | repaired after s | wall s | changes | forced | open before → after | checker |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in results:

@@ -9,6 +9,7 @@ Every rule default cites ``shared/domain.md`` (the project's domain reference) v
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import Enum
 from typing import Annotated
 
@@ -419,6 +420,15 @@ class Doctor(Model):
         Supervision.PHONE,
         description="the bakvakt a non-qualified doctor needs: by phone or able to come in",
     )
+    phone: str = Field("", max_length=40, description="shown to colleagues on the on-call list; empty: not shown")
+    email: str = Field("", max_length=200, description="where change notices are sent; empty: none are sent")
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise ValueError(f"«{value}» er ingen e-postadresse")
+        return value
 
     @model_validator(mode="after")
     def _limits(self) -> Doctor:

@@ -20,10 +20,11 @@ from rich.text import Text
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
 from roster.metrics import DoctorMetrics, doctor_metrics, history_out
 from roster.models import Explanation, Roster, Scenario, SolveStatus, shift_key
+from roster.terms import OPEN_MARK, OPEN_PLACES
 
 FIXES_SHOWN = 6  # fixes listed per clash; the rest are counted
 CSV_HEADER = ["dato", "ukedag", "stasjon", "vakt", "start", "slutt", "timer", "lege_id", "lege"]
-OPEN_SLOT_NAME = "ÅPEN VAKT"
+OPEN_SLOT_NAME = OPEN_MARK  # the CSV's doctor column for each missing doctor
 
 STATUS_TEXT = {
     SolveStatus.OPTIMAL: "optimal (bevist beste)",
@@ -151,7 +152,7 @@ def status_table(scenario: Scenario, roster: Roster) -> Table:
                   + (", streng" if st.strict else ""))
     t.add_row("Vakter tildelt", str(len(roster.assignments)))
     missing = sum(o.missing for o in roster.open_slots)
-    t.add_row("Åpne vakter", Text(str(missing), style="bold red" if missing else "green"))
+    t.add_row(OPEN_PLACES.capitalize(), Text(str(missing), style="bold red" if missing else "green"))
     hours = uncovered_bakvakt_hours(roster)
     t.add_row("Timer uten bakvakt", Text(f"{hours:g}", style="bold red" if hours else "green"))
     return t
@@ -193,7 +194,7 @@ def open_slots_table(scenario: Scenario, roster: Roster, index: ShiftIndex | Non
     if not roster.open_slots and not roster.uncovered_bakvakt:
         return None
     index = index or ShiftIndex(scenario)
-    t = Table(title="ÅPNE VAKTER – må fylles før vaktplanen publiseres", title_justify="left",
+    t = Table(title=f"{OPEN_PLACES.upper()} – må fylles før vaktplanen publiseres", title_justify="left",
               title_style="bold red", border_style="red")
     for col in ("Dato", "Stasjon", "Vakt", "Tid", "Mangler", "Hvorfor"):
         t.add_column(col)

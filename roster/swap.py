@@ -20,6 +20,7 @@ from roster.metrics import doctor_metrics
 from roster.models import Assignment, Doctor, Roster, Scenario
 from roster.models import shift_key as key_of
 from roster.scenario_io import InputError
+from roster.terms import OPEN_PLACES
 
 
 class SwapRefused(InputError):
@@ -59,8 +60,9 @@ def _identity(v: Violation) -> tuple[object, ...]:
     return (v.rule, v.doctor, v.shift, v.start, v.end)
 
 
-def _difference(before: list[Violation], after: list[Violation]) -> tuple[list[Violation], list[Violation], list[Violation]]:
-    """(new, resolved, unchanged), matched as multisets by identity."""
+def violation_difference(before: list[Violation],
+                         after: list[Violation]) -> tuple[list[Violation], list[Violation], list[Violation]]:
+    """(new, resolved, unchanged), matched as multisets by where each violation is, not its wording."""
     left = Counter(_identity(v) for v in before)
     new, unchanged = [], []
     for v in after:
@@ -108,7 +110,8 @@ def parse_shift(ref: str) -> str:
     return key_of(template, date)
 
 
-def _shift_text(scenario: Scenario, index: ShiftIndex, key: str) -> str:
+def shift_text(scenario: Scenario, index: ShiftIndex, key: str) -> str:
+    """«Natt Bergen legevakt 24.12.2026 23:00–08:00» (Oslo time), or the key of an unknown shift."""
     s: ShiftInstance | None = index.by_key.get(key)
     if s is None:
         return key
@@ -142,16 +145,16 @@ def check_swap(scenario: Scenario, roster: Roster, giver: str, shift_key: str, t
     assignments = list(roster.assignments)
     given = _take(assignments, a.id, x)
     if given is None:
-        problems.append(f"{a.name} har ikke vakten {_shift_text(scenario, index, x)}")
+        problems.append(f"{a.name} har ikke vakten {shift_text(scenario, index, x)}")
     back = None
     if y is not None:
         back = _take(assignments, b.id, y)
         if back is None:
-            problems.append(f"{b.name} har ikke vakten {_shift_text(scenario, index, y)}")
+            problems.append(f"{b.name} har ikke vakten {shift_text(scenario, index, y)}")
     if any(s.doctor == b.id and s.shift == x for s in assignments):
-        problems.append(f"{b.name} har allerede vakten {_shift_text(scenario, index, x)}")
+        problems.append(f"{b.name} har allerede vakten {shift_text(scenario, index, x)}")
     if back is not None and any(s.doctor == a.id and s.shift == y for s in assignments):
-        problems.append(f"{a.name} har allerede vakten {_shift_text(scenario, index, y)}")
+        problems.append(f"{a.name} har allerede vakten {shift_text(scenario, index, y)}")
     if given is None or problems:
         raise SwapRefused(problems)
     assignments.append(Assignment(doctor=b.id, template=given.template, date=given.date))
@@ -159,7 +162,7 @@ def check_swap(scenario: Scenario, roster: Roster, giver: str, shift_key: str, t
         assignments.append(Assignment(doctor=a.id, template=back.template, date=back.date))
     after = roster.model_copy(update={"assignments": assignments})
 
-    new, resolved, unchanged = _difference(check_roster(scenario, roster), check_roster(scenario, after))
+    new, resolved, unchanged = violation_difference(check_roster(scenario, roster), check_roster(scenario, after))
     ids = (a.id, b.id)
     metrics_before = {m.doctor: m for m in doctor_metrics(scenario, roster, index) if m.doctor in ids}
     metrics_after = {m.doctor: m for m in doctor_metrics(scenario, after, index) if m.doctor in ids}
@@ -174,9 +177,9 @@ def check_swap(scenario: Scenario, roster: Roster, giver: str, shift_key: str, t
         )
         for d in ids
     ]
-    description = f"{a.name} gir {_shift_text(scenario, index, x)} til {b.name}"
+    description = f"{a.name} gir {shift_text(scenario, index, x)} til {b.name}"
     if y is not None:
-        description += f" og får {_shift_text(scenario, index, y)} tilbake"
+        description += f" og får {shift_text(scenario, index, y)} tilbake"
     return SwapResult(not new, description, after, new, resolved, unchanged, burden)
 
 
@@ -201,7 +204,7 @@ def format_swap(result: SwapResult) -> str:
         lines.append(f"Byttet retter {len(result.resolved)} brudd som fantes fra før:")
         lines += [f"  - {v.message}" for v in result.resolved]
     if result.unchanged:
-        lines.append(f"Vaktplanen har {len(result.unchanged)} brudd eller åpne vakter fra før som byttet ikke endrer.")
+        lines.append(f"Vaktplanen har {len(result.unchanged)} brudd eller {OPEN_PLACES} fra før som byttet ikke endrer.")
     lines.append("Belastning (poeng; målet er rettferdig andel av historikk og denne perioden):")
     for c in result.burden:
         lines.append(

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from roster.terms import OPEN_PLACES
 from solver.context import OBJ_SCALE, ModelContext
 
 # ObjectiveWeights field → Norwegian name reported in SolveStats.terms
 TERMS: dict[str, str] = {
-    "open_slot": "åpne vakter",
+    "open_slot": OPEN_PLACES,
     "uncovered_bakvakt_hour": "timer uten bakvakt",
     "change": "endringer fra publisert plan",
     "max_relative_deviation": "største overskridelse av andel (prosent)",

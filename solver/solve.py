@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from roster.models import ProgressEvent, Roster, Scenario, SolveStatus
+from roster.terms import OPEN_PLACES
 from solver.builder import build_model
 from solver.context import OBJ_SCALE, Baseline, ModelContext, hint_all
 from solver.lns import improve
@@ -347,7 +348,7 @@ def solve(
     if status == SolveStatus.INFEASIBLE and not ctx.warnings:
         ctx.warnings.append(
             "Ingen vaktplan oppfyller alle harde regler."
-            + (" Prøv uten streng modus, så vises åpne vakter." if strict else "")
+            + (f" Prøv uten streng modus, så vises {OPEN_PLACES}." if strict else "")
         )
     stats = solve_stats(
         ctx, final, status,

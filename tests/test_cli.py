@@ -58,7 +58,7 @@ def test_solve_writes_every_file_and_the_roster_passes_the_checker(tmp_path):
     history = json.loads((out / "history_out.json").read_text(encoding="utf-8"))
     assert sum(h["shifts"] for h in history) == 6
     summary = (out / "summary.txt").read_text(encoding="utf-8")
-    assert "Åpne vakter" in summary and "Per lege" in summary and "Lege 2" in summary
+    assert "Ubesatte plasser" in summary and "Per lege" in summary and "Lege 2" in summary
     assert "Status" in result.output and "optimal" in result.output
 
 
@@ -79,7 +79,7 @@ def test_open_slots_are_listed_prominently_and_exported(tmp_path):
     out = tmp_path / "ut"
     result = runner.invoke(app, ["solve", str(write(tmp_path, s)), "-o", str(out), *FAST])
     assert result.exit_code == EXIT_OK, result.output
-    assert "ÅPNE VAKTER" in result.output
+    assert "UBESATTE PLASSER" in result.output
     roster = load_roster(s, out / "roster.json")
     assert sum(o.missing for o in roster.open_slots) == 3
     with (out / "roster.csv").open(encoding="utf-8-sig") as f:

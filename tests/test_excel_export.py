@@ -123,7 +123,7 @@ def test_per_lege_fordeling_summary_and_history(exported) -> None:
     assert kari_f["Mål (inkl. historikk)"] > 0
     summary = {row[0]: row[1] for row in wb["Sammendrag"].iter_rows(values_only=True) if row[0]}
     assert summary["Status"].startswith("gyldig") and summary["Frø (seed)"] == 7 and summary["Gap"] == 0.19
-    assert summary["Ubemannede plasser"] == 2 and "Maks netter på rad" in summary
+    assert summary["Ubesatte plasser"] == 2 and "Maks netter på rad" in summary
     missing = wb["Mangler"]
     assert [c.value for c in missing[4]][3:7] == ["dag", "08:00–16:00", 1, "ingen ledig lege"]
     hist = wb["Historikk ut"]
@@ -296,7 +296,7 @@ def test_cli_solve_accepts_a_workbook_and_writes_one(tmp_path: Path) -> None:
     solved = Roster.model_validate_json((out.parent / "roster.json").read_text(encoding="utf-8"))
     back = read_roster_workbook(s, out)
     assert solved.assignments and sorted(back.assignments, key=str) == sorted(solved.assignments, key=str)
-    assert back.open_slots == [o.model_copy(update={"reason": "oppgitt som ledig i arbeidsboken"})
+    assert back.open_slots == [o.model_copy(update={"reason": "oppgitt som ubesatt plass i arbeidsboken"})
                                for o in solved.open_slots]
     assert back.uncovered_bakvakt == solved.uncovered_bakvakt  # no bakvakt template: all open hours
     assert solved.uncovered_bakvakt

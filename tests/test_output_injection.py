@@ -91,3 +91,12 @@ def test_template_filled_from_a_hostile_scenario_has_no_formula_cells(tmp_path):
     path = tmp_path / "template.xlsx"
     write_template(path, hostile())
     assert formula_cells(path) == []
+
+
+def test_the_doctors_links_csv_neutralises_names_that_start_like_a_formula():
+    from api.services.exports import links_csv
+
+    text = links_csv([[PAYLOADS[0], "d0", "fastlege", "", "+47 55 00 00 00", "http://x/lege/a", "http://x/a.ics"]])
+    rows = list(csv.reader(text.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[1][0] == "'" + PAYLOADS[0] and rows[1][4] == "'+47 55 00 00 00"
+    assert not [x for x in rows[1] if x[:1] in ("=", "+", "-", "@")]

@@ -127,7 +127,7 @@ def test_summary_rows_side_by_side(views):
     assert rows["Tildelte vakter"].values == [28, 28]
     assert rows["Gini"].verdict(1) == "bedre"
     assert rows["Jain"].verdict(1) == "bedre"
-    assert rows["Åpne plasser"].values == [0, 0]
+    assert rows["Ubesatte plasser"].values == [0, 0]
 
 
 # ----------------------------------------------------------------------------- outputs

@@ -86,7 +86,7 @@ def test_existing_breaches_do_not_make_a_swap_illegal() -> None:
     assert result.legal
     # Kari's absence and the empty evening of 02.12 (no bakvakt rota, so no bakvakt rule)
     assert rules_of(result.unchanged) == {"fravær", "bemanning"}
-    assert "Vaktplanen har 2 brudd eller åpne vakter fra før som byttet ikke endrer." in format_swap(result)
+    assert "Vaktplanen har 2 brudd eller ubesatte plasser fra før som byttet ikke endrer." in format_swap(result)
 
 
 def test_a_swap_can_resolve_a_breach() -> None:

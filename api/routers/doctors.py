@@ -1,5 +1,5 @@
-"""Doctors' personal links (managers list and rotate them) and what a link opens: the doctor's
-shifts as JSON and as an iCalendar feed."""
+"""Doctors' personal links (managers list, export and rotate them) and what a link opens: the
+doctor's shifts as JSON and as an iCalendar feed, who is on call, what the last version changed."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ import datetime as dt
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel
+from sqlalchemy import select
 
-from api.deps import ManagerDep, SessionDep
-from api.orm import ScenarioRow
-from api.schemas import DoctorLinkOut
-from api.services import ical, links
+from api.deps import ManagerDep, NowDep, SessionDep
+from api.orm import OutboxRow, ScenarioRow
+from api.schemas import DoctorLinkOut, DutyOut, OutboxOut
+from api.services import exports, ical, links, notices, oncall
 from api.services.rosters import doctor_shifts
 from api.services.scenarios import load
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 router = APIRouter(tags=["leger"])
 
@@ -33,6 +36,35 @@ def scenario_links(scenario_id: int, request: Request, _: ManagerDep, session: S
     tokens = links.ensure(session, [d.id for d in doctors])
     session.commit()
     return [link_out(request, d.id, d.name, tokens[d.id]) for d in doctors]
+
+
+@router.get("/api/scenarios/{scenario_id}/doctors.{fmt}", response_class=Response,
+            responses={200: {"content": {"text/csv": {}, XLSX: {}}, "description": "every doctor's links"}})
+def export_links(scenario_id: int, fmt: str, request: Request, _: ManagerDep, session: SessionDep) -> Response:
+    """All doctors' personal page and calendar links in one file (``csv`` or ``xlsx``) to mail out."""
+    if fmt not in ("csv", "xlsx"):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "last ned som .csv eller .xlsx")
+    row = session.get(ScenarioRow, scenario_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"scenario {scenario_id} finnes ikke")
+    scenario = load(row)
+    tokens = links.ensure(session, [d.id for d in scenario.doctors])
+    session.commit()
+    rows = exports.link_rows(scenario, {d: str(request.url_for("doctor_page", token=t)) for d, t in tokens.items()},
+                             {d: str(request.url_for("doctor_feed", token=t)) for d, t in tokens.items()})
+    data, media = ((exports.links_csv(rows), "text/csv; charset=utf-8") if fmt == "csv"
+                   else (exports.links_xlsx(scenario, rows), XLSX))
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="lenker-{scenario_id}.{fmt}"'})
+
+
+@router.get("/api/outbox", response_model=list[OutboxOut])
+def outbox(_: ManagerDep, session: SessionDep, status_: str | None = None) -> list:
+    """Change notices, newest first (``status_``: queued, sent, failed, no_address)."""
+    query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(500)
+    if status_:
+        query = query.where(OutboxRow.status == status_)
+    return list(session.scalars(query))
 
 
 @router.post("/api/doctors/{doctor_id}/link", response_model=DoctorLinkOut,
@@ -93,3 +125,28 @@ def doctor_feed(token: str, session: SessionDep) -> Response:
     name, shifts = doctor_shifts(session, doctor)
     return Response(ical.feed(doctor, name or doctor, shifts), media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": 'inline; filename="legevakt.ics"'})
+
+
+@router.get("/api/lege/{token}/on-call", response_model=list[DutyOut])
+def on_call(token: str, session: SessionDep, now: NowDep, date: dt.date | None = None) -> list[DutyOut]:
+    """Every station's shifts of the day (default today, Oslo time) and its night, with names and
+    phone numbers where given: who has bakvakt tonight."""
+    doctor_or_404(session, token)
+    return [DutyOut(station=st.station, shift=d.shift.key, label=d.shift.label, start=d.shift.start, end=d.shift.end,
+                    bakvakt=d.on_call, doctors=[{"name": n, "phone": p} for n, p in d.doctors], open_places=d.open,
+                    running=d.running)
+            for st in oncall.on_duty(session, date or now.date(), now) for d in st.duties]
+
+
+class ChangeOut(BaseModel):
+    roster_id: int
+    gained: list[str]
+    lost: list[str]
+
+
+@router.get("/api/lege/{token}/changes", response_model=list[ChangeOut])
+def changes(token: str, session: SessionDep) -> list[ChangeOut]:
+    """What each current published version changed in your shifts against the one it replaced."""
+    doctor = doctor_or_404(session, token)
+    return [ChangeOut(roster_id=c.roster_id, gained=c.gained, lost=c.lost)
+            for c in notices.doctor_changes(session, doctor)]

@@ -3,8 +3,6 @@ published roster, and the doctor's personal page. Forms post here and redirect (
 
 from __future__ import annotations
 
-import calendar as pycal
-import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -13,21 +11,24 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import ValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
+from pydantic import ValidationError
+from sqlalchemy import func, select
 
 from api.deps import COOKIE, JobsDep, PageManagerDep, SessionDep, SettingsDep, client_address
 from api.jobs import QueueFull
-from api.orm import AuditRow, RosterRow, RunRow, ScenarioRow
+from api.orm import AuditRow, RosterRow, ScenarioRow, SwapRow
 from api.schemas import SolveIn
-from api.services import auth, links, replan_form
+from api.services import auth, edits, links, notices, replan_form, wishes
 from api.services import rosters as roster_service
 from api.services import runs as run_service
 from api.services import scenarios as scenario_service
 from api.services.replan_form import ReplanForm
-from api.services.rosters import STATUS_NAMES
-from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex
+from api.services.rosters import ORIGIN_NAMES, STATUS_NAMES
+from api.templating import pct
+from roster.calendar import ShiftIndex
+from roster.check import RULES
+from roster.edits import ACTIONS as EDIT_ACTIONS
 from roster.eligibility import qualification
 from roster.output import FIXES_SHOWN
 from roster.scenario_io import InputError, validation_problems
@@ -37,8 +38,6 @@ T = TypeVar("T")
 
 RUN_STATUS = {"queued": "i kø", "running": "beregner", "finished": "ferdig", "cancelled": "avbrutt",
               "failed": "feilet", "interrupted": "avbrutt av omstart"}
-MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-          "november", "desember")
 
 
 # Messages travel in the redirect's URL (POST/redirect/GET) with an HMAC, so a page shows only
@@ -119,12 +118,16 @@ def logout(request: Request, session: SessionDep) -> RedirectResponse:
 
 
 def dashboard(request: Request, session: SessionDep, manager: str, problems: list[str] | None = None,
-              source: str = "", status_code: int = 200) -> HTMLResponse:
+              source: str = "", status_code: int = 200, round_problems: list[str] | None = None) -> HTMLResponse:
     published = session.scalars(select(RosterRow).where(RosterRow.status == "published")
                                 .order_by(RosterRow.period_start)).all()
     audit = session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(12)).all()
+    now = request.app.state.clock()
     return render(request, "index.html", status_code, manager=manager, scenarios=scenario_service.listing(session),
-                  published=published, audit=audit, problems=problems, source=source)
+                  published=published, audit=audit, problems=problems, source=source, round_problems=round_problems,
+                  rounds=[(r, wishes.is_open(r, now), wishes.deadline_text(r)) for r in wishes.rounds(session)[:6]],
+                  waiting=session.scalar(select(func.count()).select_from(SwapRow).where(SwapRow.status == "accepted")),
+                  outbox=notices.outbox_counts(session), mail=request.app.state.mailer.configured)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -134,9 +137,23 @@ def index(request: Request, manager: PageManagerDep, session: SessionDep) -> HTM
 
 @router.post("/scenarier", response_class=HTMLResponse)
 async def upload(request: Request, manager: PageManagerDep, session: SessionDep, fil: UploadFile):
-    """Parsed in a separate process (``api.services.parsing``): doctors' pages answer meanwhile."""
+    """A scenario (parsed in a separate process, ``api.services.parsing``: doctors' pages answer
+    meanwhile) or an edited roster workbook (read in a worker thread, never on the event loop)."""
     try:
         content = await scenario_service.read_upload(fil)
+    except InputError as exc:
+        return await run_in_threadpool(dashboard, request, session, manager, exc.problems, fil.filename or "",
+                                       status.HTTP_422_UNPROCESSABLE_CONTENT)
+    if edits.is_roster_workbook(fil.filename or "", content):  # an edited roster, not a scenario
+        try:
+            row = await run_in_threadpool(edits.upload_roster, session, fil.filename or "", content, manager)
+        except InputError as exc:
+            session.rollback()
+            return await run_in_threadpool(dashboard, request, session, manager, exc.problems, fil.filename or "",
+                                           status.HTTP_422_UNPROCESSABLE_CONTENT)
+        await run_in_threadpool(session.commit)
+        return redirect(f"/vaktplaner/{row.id}", edits.uploaded_message(row))
+    try:
         scenario = await request.app.state.parser.parse(fil.filename or "", content)
     except InputError as exc:
         return await run_in_threadpool(dashboard, request, session, manager, exc.problems, fil.filename or "",
@@ -162,9 +179,13 @@ def scenario_page(scenario_id: int, request: Request, manager: PageManagerDep, s
     rosters = session.scalars(select(RosterRow).where(RosterRow.scenario_id == scenario_id)
                               .order_by(RosterRow.id.desc())).all()
     quals = {d.id: qualification(d, scenario.rules) for d in scenario.doctors}
+    templates = {t.id: t.label for t in scenario.templates}
     return render(request, "scenario.html", manager=manager, row=row, scenario=scenario, tokens=tokens,
                   runs=run_service.listing(session, scenario_id), rosters=rosters, quals=quals,
-                  default_limit=settings.default_time_limit, max_limit=settings.max_time_limit)
+                  default_limit=settings.default_time_limit, max_limit=settings.max_time_limit,
+                  requests=wishes.for_period(session, scenario.period.start, scenario.period.end),
+                  names={d.id: d.name for d in scenario.doctors}, describe=lambda q: wishes.describe(q, templates),
+                  has_round=bool(wishes.rounds(session)))
 
 
 @router.post("/scenarier/{scenario_id}/beregn")
@@ -201,22 +222,41 @@ def cancel_run(run_id: str, manager: PageManagerDep, session: SessionDep, jobs: 
                     if ok else "Beregningen var allerede ferdig.")
 
 
+def quality(stats) -> str:  # noqa: ANN001 - roster.models.SolveStats
+    """The solver's status and gap in a manager's words."""
+    if stats.status.value == "optimal":
+        return "Den beste mulige etter reglene og vektene (bevist av løseren)."
+    if stats.status.value == "feasible":
+        gap = f" Den kan være inntil {pct(stats.gap)} dårligere enn den beste mulige." if stats.gap is not None else ""
+        return "Gyldig: følger alle harde regler." + gap + " Beregningen stoppet ved tidsgrensen eller ble stoppet."
+    return "Beregningen fant ingen vaktplan."
+
+
 def roster_view(request: Request, session: SessionDep, settings: SettingsDep, manager: str, row: RosterRow,
-                status_code: int = 200, form: ReplanForm | None = None,
-                replan_problems: list[str] | None = None) -> HTMLResponse:
+                status_code: int = 200, form: ReplanForm | None = None, replan_problems: list[str] | None = None,
+                edit_problems: list[str] | None = None, edit_form: dict | None = None,
+                message: str | None = None) -> HTMLResponse:
     scenario = roster_service.scenario_of(session, row)
     roster = roster_service.load_roster(row)
     index = ShiftIndex(scenario)
-    run = session.get(RunRow, row.run_id) if row.run_id else None
-    extra = {"message": "Omplanleggingen ble ikke gjort; se skjemaet under."} if replan_problems else {}
+    q = request.query_params
+    only = roster_service.GridFilter(q.get("stasjon", ""), q.get("lege", ""), q.get("uke", ""))
+    extra = {"message": message} if message else {}
+    if replan_problems:
+        extra = {"message": "Omplanleggingen ble ikke gjort; se skjemaet under."}
     return render(request, "roster.html", status_code, **extra, manager=manager, row=row, scenario=scenario,
-                  roster=roster, run=run, grids=roster_service.grids(scenario, roster, index),
+                  roster=roster, grids=roster_service.grids(scenario, roster, index, only),
                   fairness=roster_service.fairness(scenario, roster, index),
-                  violations=roster_service.violations_of(row), diff=roster_service.replan_diff(session, row),
+                  violations=roster_service.violations_of(row), diff=roster_service.version_diff(session, row),
                   fixes_shown=FIXES_SHOWN, form=form or ReplanForm(), replan_problems=replan_problems,
-                  kinds=replan_form.KINDS, labels=replan_form.LABELS, replan_limit=settings.default_time_limit,
-                  shifts_by_key=index.by_key, stations={s.id: s.name for s in scenario.stations},
-                  templates={t.id: t for t in scenario.templates})
+                  kinds=replan_form.KINDS, labels=replan_form.LABELS, replan_limit=settings.replan_time_limit,
+                  stations={s.id: s.name for s in scenario.stations}, templates={t.id: t for t in scenario.templates},
+                  doctors=roster_service.sorted_doctors(scenario), weeks=roster_service.weeks(scenario), only=only,
+                  highlight=next((d.name for d in scenario.doctors if d.id == only.doctor), ""),
+                  edit_problems=edit_problems, edit_form=edit_form or {"handling": "assign"},
+                  edit_actions=EDIT_ACTIONS, origin_names=ORIGIN_NAMES, rule_names=RULES,
+                  quality=quality(roster.stats) if roster.stats else "",
+                  printed=request.app.state.clock().strftime("%d.%m.%Y %H:%M"))
 
 
 @router.get("/vaktplaner/{roster_id}", response_class=HTMLResponse)
@@ -228,33 +268,38 @@ def roster_page(roster_id: int, request: Request, manager: PageManagerDep, sessi
 
 @router.post("/vaktplaner/{roster_id}/omplanlegg", response_class=HTMLResponse)
 def replan(roster_id: int, request: Request, manager: PageManagerDep, session: SessionDep, settings: SettingsDep,
-           form: Annotated[ReplanForm, Form()]):
-    """The re-plan form: a new draft version repairing the published one (the diff is on its page);
-    a bad field shows the form again with a message naming it, and nothing is stored."""
+           jobs: JobsDep, form: Annotated[ReplanForm, Form()]):
+    """The re-plan form: checked at once (a bad field shows the form again with a message naming it,
+    and nothing is stored), then run as a background job whose page shows the progress; its roster
+    becomes a draft made from this version, with the diff on its page."""
     row = get_or_404(session, RosterRow, roster_id, f"vaktplan {roster_id}")
     try:
+        if row.status != "published":
+            raise roster_service.PublishRefused(f"vaktplan {row.id} er {STATUS_NAMES[row.status]}; "
+                                                "bare den publiserte vaktplanen kan planlegges om")
         changes = replan_form.changes_from_form(roster_service.scenario_of(session, row), form)
-        new, result = roster_service.replan_version(session, row, changes, manager, settings.default_time_limit,
-                                                    settings.solver_workers)
     except (InputError, roster_service.PublishRefused) as exc:
-        session.rollback()
         problems = exc.problems if isinstance(exc, InputError) else [str(exc)]
         return roster_view(request, session, settings, manager, row, status.HTTP_422_UNPROCESSABLE_CONTENT, form,
                            problems)
-    session.commit()
-    return redirect(f"/vaktplaner/{new.id}", f"Vaktplan {new.id} er laget som utkast med {result.changes} "
-                    f"endring{'er' if result.changes != 1 else ''} mot vaktplan {roster_id}. "
-                    "Se over endringene og publiser den når den er riktig.")
+    try:
+        run_id = jobs.submit_replan(row, changes, settings.replan_time_limit, manager)
+    except QueueFull as exc:
+        return roster_view(request, session, settings, manager, row, status.HTTP_429_TOO_MANY_REQUESTS, form,
+                           [str(exc)])
+    return redirect(f"/beregninger/{run_id}")
 
 
 @router.post("/vaktplaner/{roster_id}/publiser")
-def publish(roster_id: int, manager: PageManagerDep, session: SessionDep) -> RedirectResponse:
+def publish(roster_id: int, request: Request, manager: PageManagerDep, session: SessionDep) -> RedirectResponse:
+    """The confirmation page's button (``GET`` on the same address asks first)."""
     row = get_or_404(session, RosterRow, roster_id, f"vaktplan {roster_id}")
     try:
         replaced = roster_service.publish(session, row, manager)
     except roster_service.PublishRefused as exc:
         return redirect(f"/vaktplaner/{roster_id}", str(exc))
     session.commit()
+    request.app.state.mailer.kick()
     text = f"Vaktplan {roster_id} er publisert."
     if replaced:
         text += " Den erstatter " + ", ".join(map(str, replaced)) + "."
@@ -271,34 +316,3 @@ def rotate_link(doctor_id: str, manager: PageManagerDep, session: SessionDep,
         return redirect(target, f"Ingen ny lenke: {exc}.")
     session.commit()
     return redirect(target, f"Ny lenke laget for {doctor_id}; den gamle virker ikke lenger.")
-
-
-# --------------------------------------------------------------------------- doctor page
-
-
-@router.get("/lege/{token}", name="doctor_page", response_class=HTMLResponse)
-def doctor_page(token: str, request: Request, session: SessionDep) -> HTMLResponse:
-    doctor = links.doctor_for(session, token)
-    if doctor is None:
-        return render(request, "unknown_link.html", status.HTTP_404_NOT_FOUND)
-    name, shifts = roster_service.doctor_shifts(session, doctor)
-    now = dt.datetime.now(OSLO)
-    upcoming = [s for s in shifts if s.shift.end > now]
-    past = [s for s in shifts if s.shift.end <= now]
-    return render(request, "doctor.html", name=name or doctor, upcoming=upcoming, past=list(reversed(past)),
-                  months=month_calendars(shifts), token=token, weekdays=WEEKDAY_NAMES,
-                  feed=str(request.url_for("doctor_feed", token=token)))
-
-
-def month_calendars(shifts: list[roster_service.DoctorShift]) -> list[dict]:
-    """Month grids (weeks Monday first) with the doctor's shifts on their start day."""
-    by_day: dict[dt.date, list[roster_service.DoctorShift]] = {}
-    for s in shifts:
-        by_day.setdefault(s.shift.date, []).append(s)
-    months = sorted({(d.year, d.month) for d in by_day})
-    out = []
-    for year, month in months:
-        weeks = [[(day if day.month == month else None, by_day.get(day, [])) for day in week]
-                 for week in pycal.Calendar(firstweekday=0).monthdatescalendar(year, month)]
-        out.append({"title": f"{MONTHS[month - 1]} {year}", "weeks": weeks})
-    return out

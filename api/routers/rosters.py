@@ -1,19 +1,35 @@
-"""Roster versions: read, fairness, workbook download, publish, re-plan."""
+"""Roster versions: read, fairness, workbook download and upload, hand edits, publish, re-plan."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Response, status
+from fastapi import APIRouter, Body, HTTPException, Request, Response, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from api.deps import ManagerDep, SessionDep, SettingsDep
+from api.deps import JobsDep, ManagerDep, SessionDep, SettingsDep
+from api.jobs import QueueFull
 from api.orm import RosterRow
-from api.schemas import BurdenChangeOut, ProblemsOut, ReplanOut, RosterOut, SwapIn, SwapOut, ViolationOut
+from api.schemas import (
+    BurdenChangeOut,
+    EditIn,
+    EditOut,
+    ProblemsOut,
+    ReplanOut,
+    RosterOut,
+    RunStartedOut,
+    SwapIn,
+    SwapOut,
+    ViolationOut,
+)
+from api.services import edits
 from api.services import rosters as service
-from roster.changes import changes_from_data
+from api.services.scenarios import read_upload
+from roster.changes import apply_changes, changes_from_data
 from roster.check import Violation
+from roster.edits import Edit
 from roster.models import Roster
 from roster.scenario_io import InputError
 from roster.swap import SwapRefused, check_swap
@@ -37,8 +53,13 @@ def roster_out(row: RosterRow) -> RosterOut:
         id=row.id, scenario_id=row.scenario_id, run_id=row.run_id, status=row.status,
         period_start=row.period_start, period_end=row.period_end, created_at=row.created_at,
         published_at=row.published_at, published_by=row.published_by, superseded_by=row.superseded_by,
+        parent_id=row.parent_id, origin=row.origin,
         violations=[ViolationOut(**v) for v in service.violations_of(row)], roster=service.load_roster(row),
     )
+
+
+def problems(exc: InputError, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail, "problems": exc.problems}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
 @router.get("", response_model=list[RosterOut])
@@ -47,6 +68,21 @@ def list_rosters(_: ManagerDep, session: SessionDep, scenario_id: int | None = N
     if scenario_id is not None:
         query = query.where(RosterRow.scenario_id == scenario_id)
     return [roster_out(r) for r in session.scalars(query)]
+
+
+@router.post("", response_model=RosterOut, status_code=status.HTTP_201_CREATED,
+             responses={422: {"model": ProblemsOut, "description": "the workbook cannot be read or placed"}})
+async def upload_roster(file: UploadFile, manager: ManagerDep, session: SessionDep) -> RosterOut | JSONResponse:
+    """A roster workbook exported here and edited: a new draft made from the version its Sammendrag
+    sheet names («Versjon»)."""
+    try:
+        content = await read_upload(file)
+        new = await run_in_threadpool(edits.upload_roster, session, file.filename or "vaktplan.xlsx", content, manager)
+    except InputError as exc:
+        session.rollback()
+        return problems(exc, "arbeidsboken ble ikke lest")
+    session.commit()
+    return roster_out(new)
 
 
 @router.get("/{roster_id}", response_model=RosterOut)
@@ -73,7 +109,7 @@ def metrics(roster_id: int, _: ManagerDep, session: SessionDep) -> list[dict]:
             responses={200: {"content": {XLSX: {}}, "description": "the Excel export"}})
 def workbook(roster_id: int, _: ManagerDep, session: SessionDep) -> Response:
     row = get_row(session, roster_id)
-    data = service.workbook_bytes(service.scenario_of(session, row), service.load_roster(row))
+    data = service.workbook_bytes(service.scenario_of(session, row), service.load_roster(row), row)
     return Response(data, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="vaktplan-{roster_id}.xlsx"'})
 
@@ -117,15 +153,54 @@ def swap_check(roster_id: int, body: SwapIn, _: ManagerDep, session: SessionDep)
 
 
 @router.post("/{roster_id}/publish", response_model=RosterOut)
-def publish(roster_id: int, manager: ManagerDep, session: SessionDep) -> RosterOut:
-    """Publish a draft (doctors see it); refused when it breaks a hard rule or is not a draft."""
+def publish(roster_id: int, request: Request, manager: ManagerDep, session: SessionDep) -> RosterOut:
+    """Publish a draft (doctors see it, and doctors whose shifts it changes get a notice);
+    refused when it breaks a hard rule or is not a draft."""
     row = get_row(session, roster_id)
     try:
         service.publish(session, row, manager)
     except service.PublishRefused as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     session.commit()
+    request.app.state.mailer.kick()
     return roster_out(row)
+
+
+@router.post("/{roster_id}/edits", response_model=EditOut, status_code=status.HTTP_201_CREATED,
+             responses={422: {"model": ProblemsOut, "description": "the edit breaks a hard rule, or names nothing known"},
+                        409: {"description": "a superseded version"}})
+def edit(roster_id: int, body: EditIn, manager: ManagerDep, session: SessionDep) -> EditOut | JSONResponse:
+    """One hand edit, checked at once by the independent checker. Editing a published version (or a
+    solver's draft) makes a new draft made from it; a hand-edited draft takes further edits in place."""
+    row = get_row(session, roster_id)
+    try:
+        target, description = edits.edit_version(session, row, Edit(body.action, body.doctor, body.shift,
+                                                                    body.replaces), manager)
+    except InputError as exc:
+        session.rollback()
+        return problems(exc, "endringen ble ikke gjort")
+    except service.PublishRefused as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    session.commit()
+    return EditOut(roster=roster_out(target), description=description)
+
+
+@router.post("/{roster_id}/workbook", response_model=RosterOut, status_code=status.HTTP_201_CREATED,
+             responses={422: {"model": ProblemsOut, "description": "the workbook cannot be read"}})
+async def upload_workbook(roster_id: int, file: UploadFile, manager: ManagerDep, session: SessionDep
+                          ) -> RosterOut | JSONResponse:
+    """An edited copy of this version's workbook as a new draft made from it (hard-rule breaches are
+    listed with their cell and keep it from being published)."""
+    row = get_row(session, roster_id)
+    try:
+        content = await read_upload(file)
+        new = await run_in_threadpool(edits.upload_roster, session, file.filename or "vaktplan.xlsx", content, manager,
+                                      base=row)
+    except InputError as exc:
+        session.rollback()
+        return problems(exc, "arbeidsboken ble ikke lest")
+    session.commit()
+    return roster_out(new)
 
 
 @router.post("/{roster_id}/replan", response_model=ReplanOut, status_code=status.HTTP_201_CREATED,
@@ -137,15 +212,15 @@ def replan(roster_id: int, manager: ManagerDep, session: SessionDep, settings: S
                "absences": [{"doctor": "kari", "start": "2026-12-05", "end": "2026-12-05", "kind": "sykdom"}]}])],
            ) -> ReplanOut | JSONResponse:
     """Repair the published version after sick leave or a departure with as few changed
-    assignments as possible (the change file of ``roster replan``). Creates a new draft version;
-    publishing it is a separate step."""
+    assignments as possible (the change file of ``roster replan``), within ``ROSTER_REPLAN_TIME_LIMIT``
+    seconds, in the request. Creates a new draft version; publishing it is a separate step.
+    ``…/replan/runs`` does the same as a background job with live progress."""
     row = get_row(session, roster_id)
     try:
         new, result = service.replan_version(session, row, changes_from_data(changes), manager,
-                                             settings.default_time_limit, settings.solver_workers)
+                                             settings.replan_time_limit, settings.solver_workers)
     except InputError as exc:
-        return JSONResponse({"detail": "ugyldig endringsfil", "problems": exc.problems},
-                            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+        return problems(exc, "ugyldig endringsfil")
     except service.PublishRefused as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     session.commit()
@@ -153,3 +228,26 @@ def replan(roster_id: int, manager: ManagerDep, session: SessionDep, settings: S
 
     return ReplanOut(roster=roster_out(new), changes=result.changes, diff=format_diff(result),
                      added=result.added, removed=result.removed)
+
+
+@router.post("/{roster_id}/replan/runs", response_model=RunStartedOut, status_code=status.HTTP_202_ACCEPTED,
+             responses={422: {"model": ProblemsOut, "description": "ugyldig endringsfil: alle feil med sti"},
+                        409: {"description": "ikke den publiserte vaktplanen"}})
+def replan_job(roster_id: int, manager: ManagerDep, session: SessionDep, settings: SettingsDep, jobs: JobsDep,
+               changes: Annotated[dict[str, Any], Body()]) -> RunStartedOut | JSONResponse:
+    """The re-plan as a background job (``GET /api/runs/{id}`` and its event stream show the
+    progress, ``POST /api/runs/{id}/cancel`` keeps the best repair so far); its roster becomes a
+    draft made from this version."""
+    row = get_row(session, roster_id)
+    if row.status != "published":
+        raise HTTPException(status.HTTP_409_CONFLICT, f"vaktplan {row.id} er {service.STATUS_NAMES[row.status]}; "
+                                                      "bare den publiserte vaktplanen kan planlegges om")
+    try:
+        parsed = changes_from_data(changes)
+        apply_changes(service.scenario_of(session, row), parsed)  # every reference checked before the job
+    except InputError as exc:
+        return problems(exc, "ugyldig endringsfil")
+    try:
+        return RunStartedOut(run_id=jobs.submit_replan(row, parsed, settings.replan_time_limit, manager))
+    except QueueFull as exc:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(exc)) from None

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request, UploadFile, status
+from fastapi import APIRouter, HTTPException, Request, Response, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
 from api.deps import JobsDep, ManagerDep, SessionDep, SettingsDep
 from api.jobs import QueueFull
 from api.orm import ScenarioRow
 from api.schemas import ProblemsOut, RunOut, ScenarioOut, SolveIn
+from api.services import exports, wishes
 from api.services import scenarios as service
 from api.services.runs import run_out, solve_params
 from roster.models import Scenario
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarier"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE = {200: {"content": {XLSX: {}}, "description": "the scenario workbook to fill in"}}
 
 
 def get_row(session: SessionDep, scenario_id: int) -> ScenarioRow:
@@ -45,9 +48,27 @@ def load_bergen(manager: ManagerDep, session: SessionDep) -> ScenarioRow:
     return row
 
 
+@router.get("/template", response_class=Response, responses=TEMPLATE)
+def blank_template(_: ManagerDep) -> Response:
+    """The empty workbook to fill in and upload (``roster template``)."""
+    return Response(exports.template_bytes(), media_type=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="vaktplan-mal.xlsx"'})
+
+
 @router.get("/{scenario_id}", response_model=ScenarioOut)
 def get_scenario(scenario_id: int, _: ManagerDep, session: SessionDep) -> ScenarioRow:
     return get_row(session, scenario_id)
+
+
+@router.get("/{scenario_id}/template", response_class=Response, responses=TEMPLATE)
+def scenario_template(scenario_id: int, _: ManagerDep, session: SessionDep, with_requests: bool = False) -> Response:
+    """The scenario as a workbook to edit (``roster template --from``); ``with_requests`` adds the
+    doctors' wishes and absences for its period to the Ønsker and Fravær sheets."""
+    scenario = service.load(get_row(session, scenario_id))
+    if with_requests:
+        scenario, _, _ = wishes.merged(scenario, wishes.for_period(session, scenario.period.start, scenario.period.end))
+    return Response(exports.template_bytes(scenario), media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="scenario-{scenario_id}.xlsx"'})
 
 
 @router.get("/{scenario_id}/body", response_model=Scenario)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,13 +15,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.orm import PublishLockRow, RosterRow, ScenarioRow, utcnow
+from api.orm import PublishedDoctorRow, PublishLockRow, RosterRow, ScenarioRow, utcnow
 from api.services import published
 from api.services.audit import record
 from api.services.published import DoctorShift, doctor_shifts  # noqa: F401 - the doctors' views read these here
 from api.services.scenarios import load, store, stored_before_checks
 from roster.calendar import WEEKDAY_NAMES, ShiftIndex
 from roster.models import Assignment, Explanation, Roster, Scenario
+from roster.terms import open_places
 
 if TYPE_CHECKING:
     from roster.changes import Changes
@@ -44,10 +44,12 @@ def unexpected(scenario: Scenario, roster: Roster) -> list[dict[str, str | None]
 
 
 def add_version(session: Session, scenario_id: int, run_id: str | None, roster: Roster,
-                violations: list[dict[str, str | None]]) -> RosterRow:
+                violations: list[dict[str, str | None]], parent_id: int | None = None,
+                origin: str = "beregning") -> RosterRow:
     row = RosterRow(scenario_id=scenario_id, run_id=run_id, status="draft",
                     period_start=roster.period.start, period_end=roster.period.end,
-                    body=roster.model_dump_json(), violations=json.dumps(violations, ensure_ascii=False))
+                    body=roster.model_dump_json(), violations=json.dumps(violations, ensure_ascii=False),
+                    parent_id=parent_id, origin=origin)
     session.add(row)
     session.flush()
     return row
@@ -65,7 +67,7 @@ def explanation_note(ex: Explanation) -> str:
 
 def summary(roster: Roster, violations: list, version_id: int) -> str:
     open_count = sum(o.missing for o in roster.open_slots)
-    text = f"vaktplan {version_id}: {len(roster.assignments)} vakter, {open_count} ubesatte plasser"
+    text = f"vaktplan {version_id}: {len(roster.assignments)} vakter, {open_places(open_count)}"
     if violations:
         text += f", {len(violations)} brudd på harde regler (kan ikke publiseres)"
     if roster.explanation is not None:
@@ -119,12 +121,16 @@ def _refuse(session: Session, reason: str) -> NoReturn:
 
 
 def publish(session: Session, row: RosterRow, actor: str) -> list[int]:
-    """Publish a draft; published versions of overlapping periods become superseded. Returns their ids.
+    """Publish a draft; published versions of overlapping periods become superseded, and each doctor
+    whose shifts this changes gets a notice queued in the outbox. Returns the superseded ids.
 
-    The one way anything is published: it serialises publishes (``_lock_publishing``), refuses the
-    loser of two racing publishes, and keeps the per-doctor index of published shifts
-    (``api.services.published``) in the same transaction. The database's partial unique index on
-    the published period start is the last line: a publish that bypassed this would fail there."""
+    Every way to a published version (the publish button, an approved swap) goes through here: it
+    serialises publishes (``_lock_publishing``), refuses the loser of two racing publishes, and
+    keeps the per-doctor index of published shifts (``api.services.published``) in the same
+    transaction. The database's partial unique index on the published period start is the last
+    line: a publish that bypassed this would fail there."""
+    from api.services.notices import queue_changes
+
     seen = set(session.scalars(_overlapping_published(row).with_only_columns(RosterRow.id)))
     _lock_publishing(session)
     session.refresh(row)
@@ -151,14 +157,16 @@ def publish(session: Session, row: RosterRow, actor: str) -> list[int]:
     if older:
         detail += " erstatter " + ", ".join(str(o.id) for o in older)
     record(session, actor, "publiser", detail)
+    queue_changes(session, row, older)
     return [o.id for o in older]
 
 
 STATUS_NAMES = {"draft": "utkast", "published": "publisert", "superseded": "erstattet"}
+ORIGIN_NAMES = {"beregning": "beregnet", "omplanlegging": "planlagt om", "endring": "endret for hånd",
+                "opplasting": "lastet opp fra arbeidsbok", "bytte": "bytte mellom leger"}
 
 
 REPLAN_SOURCE = "omplanlegging av vaktplan {}"  # the source of a re-plan's scenario: names the published version
-_REPLAN_SOURCE = re.compile(r"omplanlegging av vaktplan (\d+)")
 
 
 def replan_version(session: Session, row: RosterRow, changes: Changes, actor: str, time_limit: float,
@@ -175,37 +183,35 @@ def replan_version(session: Session, row: RosterRow, changes: Changes, actor: st
     result = replan(scenario_of(session, row), load_roster(row), changes, time_limit=time_limit, workers=workers)
     if not result.roster.assignments:
         raise PublishRefused(no_roster_message(result.roster))
-    scenario_row = store(session, result.scenario, REPLAN_SOURCE.format(row.id), actor)
-    new = add_version(session, scenario_row.id, None, result.roster, unexpected(result.scenario, result.roster))
-    record(session, actor, "omplanlegg", f"vaktplan {new.id} fra vaktplan {row.id}: {result.changes} endringer")
-    return new, result
+    return store_replan(session, row, result, actor, None), result
+
+
+def store_replan(session: Session, base: RosterRow, result: ReplanResult, actor: str, run_id: str | None) -> RosterRow:
+    """The changed scenario and the repaired roster as a new scenario and a draft made from ``base``."""
+    scenario_row = store(session, result.scenario, REPLAN_SOURCE.format(base.id), actor)
+    new = add_version(session, scenario_row.id, run_id, result.roster, unexpected(result.scenario, result.roster),
+                      parent_id=base.id, origin="omplanlegging")
+    record(session, actor, "omplanlegg", f"vaktplan {new.id} fra vaktplan {base.id}: {result.changes} endringer")
+    return new
 
 
 @dataclass
-class ReplanDiff:
-    """How a re-planned version differs from the published one it repairs."""
+class VersionDiff:
+    """How a version differs from the version it was made from (its parent)."""
 
     base_id: int
     changes: int
-    lines: list[str]  # solver.replan.format_diff: who gets and who loses which shift
+    lines: list[str]  # who gets and who loses which shift, in time order (solver.replan.format_diff)
+    summary: str
 
 
-def replan_diff(session: Session, row: RosterRow) -> ReplanDiff | None:
-    """The diff of a version made by ``replan_version`` against the version it repaired, or None
-    for any other version. Recomputed from the two stored rosters exactly as ``solver.replan``
-    does: added and removed assignments, and removed ones the doctor may no longer work (forced)
-    judged on the re-planned scenario."""
+def assignment_diff(scenario: Scenario, before: Roster, after: Roster) -> ReplanResult:
+    """Assignments added and removed between two rosters of one period, in the re-plan's terms;
+    a removed one is *forced* when the doctor may no longer work the shift in ``scenario``."""
     from roster.eligibility import Eligibility
-    from solver.replan import ReplanResult, format_diff
+    from solver.replan import ReplanResult
 
-    if row.run_id is not None:
-        return None
-    match = _REPLAN_SOURCE.fullmatch(session.get_one(ScenarioRow, row.scenario_id).source)
-    base = session.get(RosterRow, int(match.group(1))) if match else None
-    if base is None:
-        return None
-    scenario, roster, published = scenario_of(session, row), load_roster(row), load_roster(base)
-    before, after = set(published.assignments), set(roster.assignments)
+    old, new = set(before.assignments), set(after.assignments)
     shifts = ShiftIndex(scenario).by_key
     doctors = {d.id: d for d in scenario.doctors}
     eligibility = Eligibility(scenario)
@@ -214,23 +220,42 @@ def replan_diff(session: Session, row: RosterRow) -> ReplanDiff | None:
         s, d = shifts.get(a.shift), doctors.get(a.doctor)
         return s is not None and d is not None and eligibility.may_work(d, s)
 
-    removed = sorted(before - after, key=lambda a: (a.date, a.template, a.doctor))
-    result = ReplanResult(scenario=scenario, roster=roster,
-                          added=sorted(after - before, key=lambda a: (a.date, a.template, a.doctor)),
-                          removed=removed, forced=[a for a in removed if not allowed(a)])
-    return ReplanDiff(base.id, result.changes, format_diff(result))
+    def order(a: Assignment) -> tuple:
+        return a.date, a.template, a.doctor
+
+    removed = sorted(old - new, key=order)
+    return ReplanResult(scenario=scenario, roster=after, added=sorted(new - old, key=order), removed=removed,
+                        forced=[a for a in removed if not allowed(a)])
+
+
+def version_diff(session: Session, row: RosterRow) -> VersionDiff | None:
+    """The diff of a version against its parent (None without one), recomputed from the two stored
+    rosters: a re-plan's as ``solver.replan`` words it (forced losses say why), other edits plainly."""
+    from solver.replan import format_diff
+
+    base = session.get(RosterRow, row.parent_id) if row.parent_id is not None else None
+    if base is None:
+        return None
+    result = assignment_diff(scenario_of(session, row), load_roster(base), load_roster(row))
+    lines = format_diff(result)
+    n = result.changes
+    summary = lines[-1] if row.origin == "omplanlegging" else f"{n} endring{'er' if n != 1 else ''}."
+    return VersionDiff(base.id, n, lines[:-1], summary)
 
 
 def scenario_of(session: Session, row: RosterRow) -> Scenario:
     return load(session.get_one(ScenarioRow, row.scenario_id))
 
 
-def workbook_bytes(scenario: Scenario, roster: Roster) -> bytes:
+def workbook_bytes(scenario: Scenario, roster: Roster, row: RosterRow | None = None) -> bytes:
+    """The roster workbook; a stored version prints its number and status in every page header."""
     from roster.excel import write_roster_workbook
+    from roster.excel.writer import Edition
 
+    edition = Edition(row.id, STATUS_NAMES.get(row.status, row.status)) if row is not None else None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "vaktplan.xlsx"
-        write_roster_workbook(scenario, roster, path)
+        write_roster_workbook(scenario, roster, path, edition)
         return path.read_bytes()
 
 
@@ -243,8 +268,8 @@ class GridRow:
     day_label: str
     holiday: str | None
     weekend: bool
-    cells: list[list[str] | None]  # per template: names (None: the template does not run that day)
-    open: list[int]  # per template: missing doctors
+    cells: list[list[str] | None]  # per column: names (None: no shift of the column runs that day)
+    open: list[int]  # per column: unfilled places
 
 
 @dataclass
@@ -252,38 +277,89 @@ class StationGrid:
     station_id: str
     name: str
     address: str
-    templates: list[tuple[str, str]]  # (id, "label hh:mm–hh:mm")
+    templates: list[tuple[str, str]]  # per column: (first template id, "label hh:mm–hh:mm")
     rows: list[GridRow]
 
 
-def grids(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> list[StationGrid]:
-    """Per station: a row per day, a column per shift template, the doctors' names in the cells
-    (the layout of the Excel export's station sheets)."""
+@dataclass(frozen=True)
+class GridFilter:
+    """What the roster grid shows: one station, the days of one doctor, one ISO week ("2026-W49");
+    empty fields show everything."""
+
+    station: str = ""
+    doctor: str = ""
+    week: str = ""
+
+    def shows_day(self, day: dt.date) -> bool:
+        return not self.week or week_of(day) == self.week
+
+
+def week_of(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def weeks(scenario: Scenario) -> list[tuple[str, str]]:
+    """The ISO weeks of the period: (value, "uke 49 (30.11–06.12)")."""
+    out: dict[str, list[dt.date]] = {}
+    for day in scenario.period.days():
+        out.setdefault(week_of(day), []).append(day)
+    return [(w, f"uke {int(w[-2:])} ({days[0]:%d.%m}–{days[-1]:%d.%m})") for w, days in out.items()]
+
+
+def grids(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None,
+          only: GridFilter = GridFilter()) -> list[StationGrid]:
+    """Per station: a row per day, a column per shift (templates with the same label and hours that
+    never run the same day share a column, as in the workbook), the doctors' names in the cells."""
+    from roster.excel.writer import plan_columns
+
     index = index or ShiftIndex(scenario)
     names = {d.id: d.name for d in scenario.doctors}
     staffed: dict[str, list[str]] = {}
     for a in roster.assignments:
         staffed.setdefault(a.shift, []).append(names.get(a.doctor, a.doctor))
+    mine = {a.shift for a in roster.assignments if a.doctor == only.doctor}
     missing = {f"{o.template}/{o.date.isoformat()}": o.missing for o in roster.open_slots}
     out = []
     for st in scenario.stations:
-        tpls = [t for t in scenario.templates if t.station == st.id]
-        if not tpls:
+        columns = plan_columns(scenario, st, index)
+        if not columns or (only.station and st.id != only.station):
             continue
         rows = []
         for day in scenario.period.days():
-            cells: list[list[str] | None] = []
-            opens = []
-            for t in tpls:
-                key = f"{t.id}/{day.isoformat()}"
-                cells.append(sorted(staffed.get(key, [])) if key in index.by_key else None)
-                opens.append(missing.get(key, 0))
+            keys = [next((k for t in ts if (k := f"{t.id}/{day.isoformat()}") in index.by_key), None)
+                    for _, ts in columns]
+            if not only.shows_day(day) or (only.doctor and not mine.intersection(keys)):
+                continue
             rows.append(GridRow(day, f"{WEEKDAY_NAMES[day.weekday()][:3]} {day:%d.%m}",
                                 index.calendar.day_name(day), day.weekday() >= 5 or index.calendar.is_holiday(day),
-                                cells, opens))
-        out.append(StationGrid(st.id, st.name, st.address,
-                               [(t.id, f"{t.label} {t.start:%H:%M}–{t.end:%H:%M}") for t in tpls], rows))
+                                [sorted(staffed.get(k, [])) if k else None for k in keys],
+                                [missing.get(k, 0) if k else 0 for k in keys]))
+        if rows:
+            out.append(StationGrid(st.id, st.name, st.address, [(ts[0].id, head) for head, ts in columns], rows))
     return out
+
+
+def latest_scenario_for(session: Session, doctor_id: str) -> Scenario | None:
+    """The scenario of the newest published roster the doctor belongs to (their shift types, their
+    colleagues), else of the newest scenario they are in. The published one is found in the
+    per-doctor index, so only that scenario is read."""
+    newest = session.scalar(select(RosterRow).join(PublishedDoctorRow, PublishedDoctorRow.roster_id == RosterRow.id)
+                            .where(PublishedDoctorRow.doctor_id == doctor_id, RosterRow.status == "published")
+                            .order_by(RosterRow.period_start.desc()).limit(1))
+    if newest is not None:
+        return scenario_of(session, newest)
+    for row in session.scalars(select(ScenarioRow).order_by(ScenarioRow.id.desc()).limit(20)):
+        scenario = load(row)
+        if any(d.id == doctor_id for d in scenario.doctors):
+            return scenario
+    return None
+
+
+def sorted_doctors(scenario: Scenario) -> list:
+    """Doctors in Norwegian alphabetical order (æ, ø, å after z), for pickers."""
+    order = str.maketrans({"æ": "z{", "ø": "z|", "å": "z}"})
+    return sorted(scenario.doctors, key=lambda d: (d.name.casefold().translate(order), d.id))
 
 
 def fairness(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> list[dict]:

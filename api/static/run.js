@@ -31,7 +31,8 @@
     const cancel = document.getElementById("cancel");
     if (cancel) cancel.remove();
     if (run.roster_id) {
-      document.getElementById("result").innerHTML = '<a class="button" href="/vaktplaner/' + run.roster_id + '">Se vaktplanen</a>';
+      const text = run.kind === "omplanlegging" ? "Se endringene" : "Se vaktplanen";
+      document.getElementById("result").innerHTML = '<a class="button" href="/vaktplaner/' + run.roster_id + '">' + text + "</a>";
     }
     document.getElementById("bar").value = document.getElementById("bar").max;
   }

@@ -91,8 +91,8 @@ class Book:
         self.wb.close()
 
 
-def _zip_checks(p: Path, source: str) -> dict[str, SheetScan]:
-    """The zip-level refusals (not a workbook, too big unpacked) and the sheets' scan."""
+def check_workbook(p: Path, source: str) -> dict[str, SheetScan]:
+    """The zip-level refusals (not a workbook, too big unpacked) and the sheets' scan (limits)."""
     try:
         with zipfile.ZipFile(p) as z:
             infos = z.infolist()
@@ -130,7 +130,7 @@ def open_workbook(path: str | Path) -> Book:
         ], source)
     if not zipfile.is_zipfile(p):
         raise InputError(["filen er ikke en Excel-arbeidsbok (.xlsx); lagre den som .xlsx i Excel"], source)
-    scans = _zip_checks(p, source)
+    scans = check_workbook(p, source)
     try:
         # data_only: formulas are read as the values Excel last calculated
         wb = openpyxl.load_workbook(p, data_only=True)
@@ -309,7 +309,8 @@ def _settings(wb: Book, data: dict[str, Any], origins: Origins, problems: Proble
     if ws is None:
         problems.structure.append(f"mangler arket «{SETTINGS_TITLE}»")
         return
-    by_label = {normalise(s.label): s for s in SETTINGS} | {normalise(".".join(s.path)): s for s in SETTINGS}
+    by_label = ({normalise(s.label): s for s in SETTINGS} | {normalise(".".join(s.path)): s for s in SETTINGS}
+                | {normalise(alias): s for s in SETTINGS for alias in s.aliases})
     seen: dict[tuple[str, ...], int] = {}
     for r in range(1, ws.max_row + 1):
         label, value = ws.cell(r, 1).value, ws.cell(r, 2)

@@ -22,7 +22,6 @@ from roster.excel.reader import HEADER_SCAN_ROWS, Book, Sheet, find_sheet, open_
 from roster.excel.schema import normalise
 from roster.excel.writer import (
     DATE_HEADER,
-    OPEN_MARK,
     PER_DOCTOR_TITLE,
     VAKTPLAN_PREFIX,
     WEEKDAY_SHORT,
@@ -30,8 +29,10 @@ from roster.excel.writer import (
 )
 from roster.models import Assignment, Doctor, OpenSlot, Roster, Scenario, Station, shift_key
 from roster.scenario_io import InputError
+from roster.terms import OLD_OPEN_MARKS, OPEN_MARK, OPEN_PLACE
 
-_OPEN_RE = re.compile(rf"^{OPEN_MARK.casefold()}(?:\s*[x×*]\s*(\d+))?$")
+_MARKS = "|".join(re.escape(normalise(m)) for m in (OPEN_MARK, *OLD_OPEN_MARKS))
+_OPEN_RE = re.compile(rf"^(?:{_MARKS})(?:\s*[x×*]\s*(\d+))?$")
 _SKIP_HEADERS = {"dag", "helligdag", "ukedag"}  # weekday and holiday-name columns
 _WEEKDAYS = set(WEEKDAY_NAMES) | set(WEEKDAY_SHORT)
 
@@ -96,7 +97,7 @@ class _Builder:
 
     def open(self, template: str, day: dt.date, missing: int, where: str) -> None:
         self.source.roster.open_slots.append(OpenSlot(template=template, date=day, missing=missing,
-                                                      reason="oppgitt som ledig i arbeidsboken"))
+                                                      reason=f"oppgitt som {OPEN_PLACE} i arbeidsboken"))
         self.source.shift_cells.setdefault(shift_key(template, day), where)
 
     def day(self, value: Any, where: str) -> dt.date | None:

@@ -117,6 +117,7 @@ class Setting:
     nullable: bool = False
     required: bool = False
     example: str = ""  # for the instructions; other settings show their default there
+    aliases: tuple[str, ...] = ()  # earlier labels, still read from older workbooks
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -178,7 +179,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("Belastning: høytidsaften", ("rules", "burden", "heavy_eve"), Kind.FLOAT, "Poeng per time."),
     Setting("Belastning: faktor for bakvakt", ("rules", "burden", "on_call_factor"), Kind.FLOAT,
             "Bakvakttimer ganges med dette (arbeidsmiljøloven §10-4(3): minst 1/7)."),
-    Setting("Vekt: ledig plass", ("rules", "weights", "open_slot"), Kind.INT, "Straff per ubemannet plass."),
+    Setting("Vekt: ubesatt plass", ("rules", "weights", "open_slot"), Kind.INT, "Straff per ubesatt plass.",
+            aliases=("Vekt: ledig plass",)),
     Setting("Vekt: time uten bakvakt", ("rules", "weights", "uncovered_bakvakt_hour"), Kind.INT,
             "Straff per time uten navngitt bakvakt."),
     Setting("Vekt: største avvik fra rettferdig andel", ("rules", "weights", "max_relative_deviation"), Kind.INT, ""),
@@ -294,6 +296,10 @@ DOCTORS = Table(
         C("Min fridager", ("min_days_off",), Kind.INT, "Egne fridager mellom arbeidsperioder; tom: regelen.", "",
           width=9),
         C("Maks helger", ("max_weekends",), Kind.INT, "Egen grense for helger med vakt; tom: regelen.", "", width=9),
+        C("Telefon", ("phone",), Kind.TEXT, "Valgfritt: vises for kolleger på listen over hvem som har vakt.",
+          "55 55 55 55", width=13),
+        C("E-post", ("email",), Kind.TEXT, "Valgfritt: hit sendes varsel når legens vakter endres.",
+          "kari@example.no", width=22),
     ),
     "Én rad per lege i vaktordningen. Kurs og fritak føres i egne ark.",
     required=True,

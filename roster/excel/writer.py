@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -23,10 +24,11 @@ from roster.excel.schema import HISTORY, SETTINGS
 from roster.metrics import doctor_metrics, history_out
 from roster.models import Roster, Scenario, ShiftTemplate, Station
 from roster.output import explanation_text
+from roster.terms import OPEN_MARK, OPEN_PLACE, OPEN_PLACES
 
 VAKTPLAN_PREFIX = "Vaktplan "
 PER_DOCTOR_TITLE = "Per lege"
-OPEN_MARK = "LEDIG"  # one line per missing doctor in a Vaktplan cell
+VERSION_LABEL = "Versjon"  # the Sammendrag row naming the stored roster version (read back on upload)
 DATE_HEADER = "Dato"
 DOCTOR_HEADER = "Lege"
 
@@ -47,6 +49,15 @@ STATUS_TEXT = {
     "unknown": "ukjent: fant ingen vaktplan innen tidsgrensen",
     "model_invalid": "modellfeil (programfeil)",
 }
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Which stored version a workbook shows: printed in every sheet's header, and written in
+    Sammendrag so an edited copy uploaded again is known to come from that version."""
+
+    version: int | None = None  # the web service's roster version; None from the command line
+    status: str = "utkast"  # utkast, publisert or erstattet
 
 
 def station_colours(scenario: Scenario) -> dict[str, tuple[str, str]]:
@@ -160,7 +171,7 @@ def _vaktplan(wb: Workbook, scenario: Scenario, roster: Roster, index: ShiftInde
 def _legend(ws: Worksheet, row: int) -> None:
     ws.cell(row, 1, "Forklaring:").font = BOLD
     for fill, text in ((WEEKEND_FILL, "helg"), (HOLIDAY_FILL, "helligdag eller høytidsaften"),
-                       (OPEN_FILL, f"{OPEN_MARK}: ubemannet plass, se arket Mangler"),
+                       (OPEN_FILL, f"{OPEN_MARK}: {OPEN_PLACE}, se arket Mangler"),
                        (NOT_RUNNING_FILL, "vakten går ikke denne dagen")):
         ws.cell(row, 2).fill = fill
         ws.cell(row, 3, text)
@@ -229,6 +240,12 @@ def _per_doctor(wb: Workbook, scenario: Scenario, roster: Roster, index: ShiftIn
 # --------------------------------------------------------------------------- Fordeling, Mangler, Sammendrag, Historikk
 
 
+def _fraction(value: float | None) -> float | None:
+    """A share shown as a percentage: rounded so the cell stays a number (write_value turns floats
+    with more than 15 significant digits into exact text, which breaks sorting and shading)."""
+    return None if value is None else round(value, 4)
+
+
 def _table(ws: Worksheet, row: int, headers: list[str], widths: list[int], rows: list[list[object]]) -> int:
     header_row(ws, row, headers, widths)
     ws.row_dimensions[row].height = 32
@@ -253,7 +270,7 @@ def _fairness(wb: Workbook, scenario: Scenario, metrics: dict) -> None:
         m = metrics[d.id]
         rows.append([m.name, m.role, m.share, m.shifts, round(m.hours, 1), m.nights, m.evenings, m.weekends,
                      m.holidays, round(m.bakvakt_hours, 1), round(m.points, 1), round(m.history_points, 1),
-                     round(m.target, 1), m.relative_deviation, m.wishes_granted, m.wishes_denied])
+                     round(m.target, 1), _fraction(m.relative_deviation), m.wishes_granted, m.wishes_denied])
     _table(ws, 4, headers, [24, 10] + [10] * 14, rows)
     for r in range(5, 5 + len(rows)):
         cell = ws.cell(r, 14)
@@ -266,7 +283,7 @@ def _fairness(wb: Workbook, scenario: Scenario, metrics: dict) -> None:
 
 def _missing(wb: Workbook, scenario: Scenario, roster: Roster, index: ShiftIndex) -> None:
     ws = wb.create_sheet("Mangler")
-    ws.cell(1, 1, "Ubemannede vakter").font = TITLE_FONT
+    ws.cell(1, 1, OPEN_PLACES.capitalize()).font = TITLE_FONT
     stations = {s.id: s.name for s in scenario.stations}
     rows = []
     for o in sorted(roster.open_slots, key=lambda o: (o.date, o.template)):
@@ -277,10 +294,10 @@ def _missing(wb: Workbook, scenario: Scenario, roster: Roster, index: ShiftIndex
         rows.append([o.date, WEEKDAY_NAMES[o.date.weekday()], where, label, hours, o.missing,
                      o.reason or "ukjent"])
     if not rows:
-        ws.cell(3, 1, "Ingen: alle vakter er bemannet.")
+        ws.cell(3, 1, f"Ingen {OPEN_PLACES}: alle vakter er besatt.")
         row = 3
     else:
-        row = _table(ws, 3, ["Dato", "Dag", "Stasjon", "Vakt", "Tid", "Mangler leger", "Hvorfor"],
+        row = _table(ws, 3, ["Dato", "Dag", "Stasjon", "Vakt", "Tid", OPEN_PLACES.capitalize(), "Hvorfor"],
                      [12, 10, 22, 12, 13, 10, 80], rows)
         for r in range(4, row + 1):
             ws.cell(r, 7).alignment = WRAP
@@ -305,7 +322,7 @@ def _missing(wb: Workbook, scenario: Scenario, roster: Roster, index: ShiftIndex
     printable(ws)
 
 
-def _summary(wb: Workbook, scenario: Scenario, roster: Roster) -> None:
+def _summary(wb: Workbook, scenario: Scenario, roster: Roster, edition: Edition) -> None:
     ws = wb.create_sheet("Sammendrag")
     ws.column_dimensions["A"].width = 42
     ws.column_dimensions["B"].width = 40
@@ -314,8 +331,10 @@ def _summary(wb: Workbook, scenario: Scenario, roster: Roster) -> None:
     uncovered = sum(real_hours(a, b) for a, b in roster.uncovered_bakvakt)
     lines: list[tuple[str, object]] = [
         ("Periode", f"{scenario.period.start:%d.%m.%Y}–{scenario.period.end:%d.%m.%Y}"),
+        (VERSION_LABEL, edition.version if edition.version is not None else "–"),
+        ("Vaktplanens status", edition.status),
         ("Tildelte vakter", len(roster.assignments)),
-        ("Ubemannede plasser", sum(o.missing for o in roster.open_slots)),
+        (OPEN_PLACES.capitalize(), sum(o.missing for o in roster.open_slots)),
         ("Timer uten navngitt bakvakt", round(uncovered, 2)),
     ]
     if stats is not None:
@@ -330,7 +349,7 @@ def _summary(wb: Workbook, scenario: Scenario, roster: Roster) -> None:
             ("Frø (seed)", stats.seed),
             ("Tråder", stats.workers),
             ("Tidsgrense (s)", stats.time_limit),
-            ("Streng (ingen åpne vakter)", stats.strict),
+            (f"Streng (ingen {OPEN_PLACES})", stats.strict),
             ("Programversjon", stats.program_version or __version__),
         ]
     else:
@@ -387,10 +406,29 @@ def _history(wb: Workbook, scenario: Scenario, roster: Roster, index: ShiftIndex
     printable(ws, "1:1", landscape=False)
 
 
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")  # a lone & starts a header code in Excel
+
+
+def _print_headers(wb: Workbook, scenario: Scenario, edition: Edition) -> None:
+    """Every printed page says which plan, which period, which version and whether it is published."""
+    period = f"{scenario.period.start:%d.%m.%Y}–{scenario.period.end:%d.%m.%Y}"
+    version = f"Vaktplan {edition.version} · {edition.status}" if edition.version is not None else edition.status
+    written = dt.datetime.now(OSLO).strftime("%d.%m.%Y %H:%M")
+    for ws in wb.worksheets:
+        ws.oddHeader.left.text = _header_text(scenario.name)
+        ws.oddHeader.center.text = f"Periode {period}"
+        ws.oddHeader.right.text = _header_text(version.capitalize())
+        ws.oddFooter.left.text = f"Skrevet {written}"
+        ws.oddFooter.center.text = _header_text(version)
+        ws.oddFooter.right.text = "Side &P av &N"
+
+
 # --------------------------------------------------------------------------- entry points
 
 
-def build_roster_workbook(scenario: Scenario, roster: Roster) -> Workbook:
+def build_roster_workbook(scenario: Scenario, roster: Roster, edition: Edition | None = None) -> Workbook:
+    edition = edition or Edition()
     index = ShiftIndex(scenario)
     metrics = {m.doctor: m for m in doctor_metrics(scenario, roster, index)}
     wb = Workbook()
@@ -402,11 +440,12 @@ def build_roster_workbook(scenario: Scenario, roster: Roster) -> Workbook:
     _per_doctor(wb, scenario, roster, index, metrics)
     _fairness(wb, scenario, metrics)
     _missing(wb, scenario, roster, index)
-    _summary(wb, scenario, roster)
+    _summary(wb, scenario, roster, edition)
     _history(wb, scenario, roster, index)
+    _print_headers(wb, scenario, edition)
     return text_only(wb)
 
 
-def write_roster_workbook(scenario: Scenario, roster: Roster, path: str | Path) -> None:
+def write_roster_workbook(scenario: Scenario, roster: Roster, path: str | Path, edition: Edition | None = None) -> None:
     """The roster as a printable workbook (the Vaktplan and Per lege sheets can be read back)."""
-    build_roster_workbook(scenario, roster).save(path)
+    build_roster_workbook(scenario, roster, edition).save(path)

@@ -2,7 +2,9 @@
 
 Each roster is checked and measured against its own scenario, because a rule-set comparison
 (``roster compare``) solves the same month under different scenarios. The summary rows carry a
-direction (is lower better?) so every output highlights the same differences.
+direction (is lower better?) and the smallest difference that matters, so every output highlights
+the same differences and none that are noise. ``unlike`` says up front when the rosters differ in
+staffing or history, so a reader does not take a burden difference for a fairness difference.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from roster.calendar import ShiftIndex, real_hours
 from roster.check import RULES, Violation, check_roster, unexpected_violations
 from roster.metrics import DoctorMetrics, GroupMetrics, doctor_metrics, groups
 from roster.models import Roster, Scenario
+from roster.terms import OPEN_PLACES, open_places
 
 LOWER, HIGHER = "lavere", "høyere"  # which way a row is better
 
@@ -67,20 +70,24 @@ class Row:
     values: list[float | None]
     better: str | None  # LOWER, HIGHER or None when neither direction is better
     decimals: int = 0
+    material: float = 0.0  # a smaller difference is noise: not coloured, not called better or worse
+
+    def matters(self, a: float, b: float) -> bool:
+        diff = abs(round(b, self.decimals) - round(a, self.decimals))
+        return diff > 0 and diff >= self.material - 1e-9
 
     def differs(self) -> bool:
         present = [v for v in self.values if v is not None]
-        return len({round(v, self.decimals) for v in present}) > 1
+        return any(self.matters(present[0], v) for v in present[1:])
 
     def verdict(self, i: int) -> str:
         """'bedre', 'dårligere' or '' for roster ``i`` against the first roster."""
         first, value = self.values[0], self.values[i]
         if i == 0 or self.better is None or first is None or value is None:
             return ""
-        a, b = round(first, self.decimals), round(value, self.decimals)
-        if a == b:
+        if not self.matters(first, value):
             return ""
-        return "bedre" if (b < a) == (self.better == LOWER) else "dårligere"
+        return "bedre" if (value < first) == (self.better == LOWER) else "dårligere"
 
     def fmt(self, value: float | None) -> str:
         return "–" if value is None else f"{value:.{self.decimals}f}".replace(".", ",")
@@ -91,6 +98,18 @@ class Row:
             return ""
         d = round(value - first, self.decimals)
         return ("+" if d > 0 else "") + self.fmt(d) if d else ""
+
+
+# The smallest difference in normalised burden (1,00 = fair share) that the report colours: 0,05 is
+# five percentage points of a doctor's share, about one evening shift in a month for a normal share;
+# the dispersion figures move by about a tenth of that for the same change.
+MATERIAL = {"min": 0.05, "median": 0.05, "max": 0.05, "spread": 0.05, "std": 0.01, "cv": 0.01, "gini": 0.01,
+            "jain": 0.01}
+# Group table columns: (GroupMetrics field, Norwegian heading, decimals)
+GROUP_STATS = (("doctors", "Leger", 0), ("min", "Min", 2), ("median", "Median", 2), ("max", "Maks", 2),
+               ("spread", "Spenn", 2), ("std", "Std.avvik", 3), ("cv", "Var.koeff.", 3), ("gini", "Gini", 3),
+               ("jain", "Jain", 3), ("over_target", "Over mål", 0))
+MOST_LOADED = 10
 
 
 def check_view(label: str, scenario: Scenario, roster: Roster) -> RosterView:
@@ -120,8 +139,9 @@ def _max(view: RosterView, f: Callable[[DoctorMetrics], float]) -> float:
 def summary_rows(views: list[RosterView]) -> list[Row]:
     """The side-by-side summary: coverage, legality, then fairness of everyone, then frequency."""
 
-    def row(name: str, definition: str, f: Callable[[RosterView], float | None], better: str | None, decimals: int = 0) -> Row:
-        return Row(name, definition, [f(v) for v in views], better, decimals)
+    def row(name: str, definition: str, f: Callable[[RosterView], float | None], better: str | None,
+            decimals: int = 0, material: float = 0.0) -> Row:
+        return Row(name, definition, [f(v) for v in views], better, decimals, material)
 
     def grp(attr: str) -> Callable[[RosterView], float | None]:
         return lambda v: getattr(v.everyone, attr)
@@ -132,23 +152,25 @@ def summary_rows(views: list[RosterView]) -> list[Row]:
 
     return [
         row("Tildelte vakter", "antall lege-vakter i vaktplanen", lambda v: len(v.roster.assignments), None),
-        row("Åpne plasser", "ubesatte plasser som vaktplanen selv melder", lambda v: v.open_slots, LOWER),
+        row(OPEN_PLACES.capitalize(), f"{OPEN_PLACES} som vaktplanen selv melder", lambda v: v.open_slots, LOWER),
         row("Timer uten bakvakt", "timer med åpen stasjon og ingen navngitt bakvakt (mål: 0)", lambda v: v.uncovered_bakvakt_hours, LOWER, 1),
         row("Regelbrudd", "brudd på harde regler som vaktplanen ikke selv melder (uavhengig kontroll)", lambda v: len(v.unexpected), LOWER),
         row("Leger med vakt", "leger med minst én vakt", lambda v: sum(1 for m in v.metrics if m.shifts), HIGHER),
-        row("Laveste belastning", "minste belastning i forhold til mål (1,00 = rettferdig andel)", grp("min"), HIGHER, 2),
-        row("Median belastning", "median av belastning i forhold til mål", grp("median"), None, 2),
-        row("Høyeste belastning", "største belastning i forhold til mål", grp("max"), LOWER, 2),
-        row("Spenn", "høyeste − laveste belastning", grp("spread"), LOWER, 2),
-        row("Standardavvik", "standardavvik av belastning (populasjon)", grp("std"), LOWER, 3),
-        row("Variasjonskoeffisient", "standardavvik / gjennomsnitt", grp("cv"), LOWER, 3),
-        row("Gini", "Gini-koeffisient av belastning (0 = helt jevnt)", grp("gini"), LOWER, 3),
-        row("Jain", "Jains rettferdighetsindeks (1 = helt jevnt)", grp("jain"), HIGHER, 3),
+        row("Laveste belastning", "minste belastning i forhold til mål (1,00 = rettferdig andel)", grp("min"), HIGHER, 2,
+            MATERIAL["min"]),
+        row("Median belastning", "median av belastning i forhold til mål", grp("median"), None, 2, MATERIAL["median"]),
+        row("Høyeste belastning", "største belastning i forhold til mål", grp("max"), LOWER, 2, MATERIAL["max"]),
+        row("Spenn", "høyeste − laveste belastning", grp("spread"), LOWER, 2, MATERIAL["spread"]),
+        row("Standardavvik", "standardavvik av belastning (populasjon)", grp("std"), LOWER, 3, MATERIAL["std"]),
+        row("Variasjonskoeffisient", "standardavvik / gjennomsnitt", grp("cv"), LOWER, 3, MATERIAL["cv"]),
+        row("Gini", "Gini-koeffisient av belastning (0 = helt jevnt)", grp("gini"), LOWER, 3, MATERIAL["gini"]),
+        row("Jain", "Jains rettferdighetsindeks (1 = helt jevnt)", grp("jain"), HIGHER, 3, MATERIAL["jain"]),
         row("Over mål (> 10 %)", "leger med belastning mer enn 10 % over målet", grp("over_target"), LOWER),
         row("Flest netter", "høyeste antall nattevakter for én lege", lambda v: _max(v, lambda m: m.nights), LOWER),
         row("Flest helgevakter", "høyeste antall helgevakter for én lege", lambda v: _max(v, lambda m: m.weekends), LOWER),
         row("Flest helligdagsvakter", "høyeste antall helligdagsvakter for én lege", lambda v: _max(v, lambda m: m.holidays), LOWER),
-        row("Snitt dager mellom vakter", "gjennomsnitt over leger med minst to vakter av snittavstanden mellom vaktene", mean_gap, HIGHER, 1),
+        row("Snitt dager mellom vakter", "gjennomsnitt over leger med minst to vakter av snittavstanden mellom vaktene",
+            mean_gap, HIGHER, 1, 0.5),
         row("Vakter innen 3 dager", "par av vakter for samme lege høyst 3 dager fra hverandre, sum", lambda v: _total(v, lambda m: m.pairs_within_3), LOWER),
         row("Vakter innen 7 dager", "par av vakter for samme lege høyst 7 dager fra hverandre, sum", lambda v: _total(v, lambda m: m.pairs_within_7), LOWER),
         row("Lengste vaktrekke", "flest påfølgende dager med vakt for én lege", lambda v: _max(v, lambda m: m.longest_run), LOWER),
@@ -163,3 +185,44 @@ def group_rows(views: list[RosterView]) -> list[tuple[str, list[GroupMetrics | N
     by_view = [{g.group: g for g in v.groups} for v in views]
     return [(name, [b.get(name) for b in by_view]) for name in names]
 
+
+
+def group_differs(key: str, decimals: int, first: float | None, value: float | None) -> bool:
+    """Whether a group figure differs from the first roster's by enough to colour."""
+    if first is None or value is None:
+        return False
+    return Row(key, "", [first, value], None, decimals, MATERIAL.get(key, 0.0)).differs()
+
+
+def most_loaded(view: RosterView, n: int = MOST_LOADED) -> list[DoctorMetrics]:
+    """The doctors carrying most this period (burden points), heaviest first; history is shown
+    beside it but does not rank, so two rosters of one month are ranked on the month itself."""
+    return sorted(view.metrics, key=lambda m: (-m.points, m.name))[:n]
+
+
+def _history_by_doctor(view: RosterView) -> dict[str, float]:
+    return {h.doctor: round(h.points, 1) for h in view.scenario.history if h.points or h.shifts}
+
+
+def unlike(views: list[RosterView]) -> list[str]:
+    """Norwegian notes on how the rosters differ in staffing (assignments, unfilled places, the
+    doctors) or in carried-over history; empty when they compare like for like."""
+    if len(views) < 2:
+        return []
+    notes = []
+    staffing = [(len(v.roster.assignments), v.open_slots) for v in views]
+    if len(set(staffing)) > 1:
+        parts = [f"«{v.label}» har {a} vakter og {open_places(o)}" for v, (a, o) in zip(views, staffing)]
+        notes.append("Vaktplanene er ikke like bemannet: " + ", ".join(parts) + ". Flere vakter gir mer "
+                     "belastning å fordele, så sammenlign belastningen med det i mente.")
+    doctors = [frozenset(d.id for d in v.scenario.doctors) for v in views]
+    if len(set(doctors)) > 1:
+        notes.append("Legene er ikke de samme: " + ", ".join(f"«{v.label}» har {len(d)} leger"
+                                                             for v, d in zip(views, doctors)) + ".")
+    histories = [_history_by_doctor(v) for v in views]
+    if any(h != histories[0] for h in histories[1:]):
+        parts = [f"«{v.label}» har historikk for {len(h)} leger ({sum(h.values()):.0f} poeng)"
+                 for v, h in zip(views, histories)]
+        notes.append("Historikken er ulik: " + ", ".join(parts) + ". Avvik fra mål tar med historikken; "
+                     "poeng denne perioden gjør ikke det.")
+    return notes

@@ -63,7 +63,7 @@ def compare(
     workers: Annotated[int | None, typer.Option("--workers", min=1, max=MAX_WORKERS, help="Antall tråder (standard: alle kjerner)")] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Frø for søket")] = 0,
 ) -> None:
-    """Løs samme periode med ulike regelsett og sammenlign hva endringen koster i åpne vakter og rettferdighet."""
+    """Løs samme periode med ulike regelsett og sammenlign hva endringen koster i ubesatte plasser og rettferdighet."""
     from roster.cli import _fail_input, _load, _solve_live, console
     from roster.report.build import check_view
     from roster.report.rulesets import apply_rule_set, load_rule_set

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from roster.calendar import OSLO
 from roster.report import charts
-from roster.report.build import RosterView, group_rows, summary_rows
+from roster.report.build import GROUP_STATS, RosterView, group_differs, group_rows, most_loaded, summary_rows, unlike
 
 MAX_LISTED_VIOLATIONS = 200  # per roster; the counts per rule above the list are always complete
 
@@ -31,8 +32,12 @@ def render_html(views: list[RosterView], title: str = "Sammenligning av vaktplan
     template = _env.get_template("report.html.j2")
     return template.render(
         title=title,
-        created=dt.datetime.now().strftime("%d.%m.%Y %H:%M"),
+        created=dt.datetime.now(OSLO).strftime("%d.%m.%Y %H:%M"),
         views=views,
+        unlike=unlike(views),
+        group_stats=GROUP_STATS,
+        group_differs=group_differs,
+        most_loaded=most_loaded,
         rows=summary_rows(views),
         groups=group_rows(views),
         max_listed=MAX_LISTED_VIOLATIONS,

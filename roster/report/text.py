@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from roster.report.build import RosterView, summary_rows
+from roster.report.build import RosterView, summary_rows, unlike
 
 MARKS = {"bedre": "+", "dårligere": "!", "": " "}
 
@@ -11,7 +11,8 @@ def text_summary(views: list[RosterView]) -> str:
     rows = summary_rows(views)
     width = max(len(r.name) for r in rows)
     cols = [max(12, len(v.label)) for v in views]
-    lines = ["  ".join([" " * width] + [v.label.rjust(c) for v, c in zip(views, cols)])]
+    lines = unlike(views)
+    lines.append("  ".join([" " * width] + [v.label.rjust(c) for v, c in zip(views, cols)]))
     for r in rows:
         cells = [
             (r.fmt(value) + (f" {MARKS[r.verdict(i)]}" if len(views) > 1 else "")).rjust(c)

@@ -36,7 +36,7 @@ def settings(request, tmp_path) -> Settings:
         url = os.environ["TEST_POSTGRES_URL"]
         _reset_postgres(url)
     return Settings(data_dir=tmp_path, database_url=url, managers=f"leder:{MANAGER_HASH}",
-                    bootstrap_manager=False, solver_workers=1, default_time_limit=5, explain_time_limit=20,
+                    bootstrap_manager=False, solver_workers=1, default_time_limit=5, replan_time_limit=5, explain_time_limit=20,
                     sse_poll_seconds=0.05)
 
 

@@ -11,12 +11,13 @@ import uuid
 import httpx
 import pytest
 from test_upload_worker import published_link
-from web_helpers import PASSWORD, live_server, login, tiny_scenario_json
+from web_helpers import PASSWORD, login, tiny_scenario_json
 
 from api.main import create_app
 from api.orm import RunRow, ScenarioRow
 from api.services.scenarios import store
 from roster.models import MAX_SEED, Scenario
+from tests.browser.browser_helpers import live
 
 STREAMS = 60
 
@@ -36,7 +37,7 @@ def test_open_progress_streams_do_not_starve_the_doctors_pages(settings):
     app = create_app(settings.model_copy(update={"sse_poll_seconds": 0.5}))
     token = published_link(app)
     run_id = queued_run(app)
-    with live_server(app) as url:
+    with live(app) as url:
         bearer = httpx.post(f"{url}/api/token", data={"username": "leder", "password": PASSWORD}).json()["access_token"]
         opened = threading.Semaphore(0)
         stop = threading.Event()

@@ -26,6 +26,32 @@ def test_migrations_match_the_models(settings):
     engine.dispose()
 
 
+def test_upgrade_links_earlier_replans_to_their_base(settings):
+    """Before 0002 a re-plan named its base only in its scenario's source; the upgrade copies it."""
+    import sqlalchemy as sa
+
+    engine = make_engine(settings.db_url())
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        for i, source in ((1, "bergen.xlsx"), (2, "omplanlegging av vaktplan 1")):
+            conn.execute(sa.text("INSERT INTO scenarios (id, name, period_start, period_end, source, body, created_by, "
+                                 "created_at) VALUES (:i, 'x', '2026-12-01', '2026-12-31', :s, '{}', 'leder', "
+                                 "'2026-12-01 00:00:00')"), {"i": i, "s": source})
+            conn.execute(sa.text("INSERT INTO roster_versions (id, scenario_id, status, period_start, period_end, body, "
+                                 "violations, created_at) VALUES (:i, :i, 'draft', '2026-12-01', '2026-12-31', '{}', "
+                                 "'[]', '2026-12-01 00:00:00')"), {"i": i})
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT id, parent_id, origin FROM roster_versions ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [(1, None, "beregning"), (2, 1, "omplanlegging")]
+    with engine.begin() as conn:  # and back down again
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    engine.dispose()
+
+
 def test_upgrade_repairs_a_double_publish_and_the_start_indexes_what_was_published(settings):
     """A database the publish race left with two published versions of one period: the newest
     stays published (the unique index can then be made), and the doctors' index is filled."""

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
-from web_helpers import PASSWORD, live_server
+from web_helpers import PASSWORD
 
 from api.main import create_app
 from api.orm import PublishedShiftRow, RosterRow
@@ -21,6 +21,7 @@ from api.services.rosters import add_version
 from api.services.scenarios import store
 from roster.models import Assignment, Roster
 from tests import factories as f
+from tests.browser.browser_helpers import live
 
 ROUNDS = 4
 RACERS = 4
@@ -73,7 +74,7 @@ def race(url: str, token: str, roster_ids: list[int]) -> list[httpx.Response]:
 @pytest.fixture
 def served(settings):
     app = create_app(settings)
-    with live_server(app) as url:
+    with live(app) as url:
         token = httpx.post(f"{url}/api/token", data={"username": "leder", "password": PASSWORD}).json()["access_token"]
         yield app, url, token
 

@@ -1,5 +1,6 @@
-"""The re-plan form on a published roster's page: a new draft with the diff on its page, Norwegian
-field errors that store nothing, and no form on a draft."""
+"""The re-plan form on a published roster's page: a background job whose page shows the progress,
+then a new draft with the diff on its page; Norwegian field errors that store nothing; no form on a
+draft."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 import pytest
 from test_api import _holder
 from test_replan_api import SICK_DAY, _published
-from web_helpers import login, tiny_scenario_json
+from web_helpers import login, tiny_scenario_json, wait_for
 
 from api.services.replan_form import ReplanForm, changes_from_form
 from roster.models import AbsenceKind, Scenario
@@ -32,19 +33,29 @@ def diff_lines(page: str) -> list[str]:
     return re.findall(r"<li>([^<]*)</li>", section)
 
 
+def replanned(client, auth, rid: int, data: dict) -> tuple[int, str]:
+    """Submit the form, follow the job to its end; the new version's id and its page."""
+    r = client.post(f"/vaktplaner/{rid}/omplanlegg", follow_redirects=False, data=data)
+    assert r.status_code == 303, r.text
+    run_id = re.fullmatch(r"/beregninger/(\w+)", r.headers["location"]).group(1)
+    page = client.get(r.headers["location"]).text
+    assert f"Omplanlegging av <a href=\"/vaktplaner/{rid}\">vaktplan {rid}</a>" in page
+    run = wait_for(client, run_id, auth)
+    assert run["status"] == "finished" and run["kind"] == "omplanlegging" and run["base_roster_id"] == rid
+    assert f"mot vaktplan {rid}" in run["message"]
+    assert "Se endringene" in client.get(f"/beregninger/{run_id}").text
+    return run["roster_id"], client.get(f"/vaktplaner/{run['roster_id']}").text
+
+
 def test_replan_form_makes_a_draft_with_the_diff_on_its_page(client, auth):
     rid, raw = _published(client, auth)
     sick = _holder(raw, f"dag/{SICK_DAY}")
     login(client)
     page = client.get(f"/vaktplaner/{rid}").text
     assert 'id="replan-form"' in page and f'<option value="{sick}">{NAMES[sick]}</option>' in page
-    r = client.post(f"/vaktplaner/{rid}/omplanlegg", follow_redirects=False,
-                    data={"lege": sick, "hva": "sykdom", "fra": SICK_DAY, "til": "", "naa": NOW})
-    assert r.status_code == 303
-    new_id = int(re.fullmatch(r"/vaktplaner/(\d+)\?melding=.*", r.headers["location"]).group(1))
+    new_id, page = replanned(client, auth, rid, {"lege": sick, "hva": "sykdom", "fra": SICK_DAY, "til": "", "naa": NOW})
     assert new_id != rid
-    page = client.get(r.headers["location"]).text
-    assert "er laget som utkast med" in page and 'id="roster-status">utkast' in page
+    assert 'id="roster-status">utkast' in page and "planlagt om fra" in page
     new = client.get(f"/api/rosters/{new_id}", headers=auth).json()
     taker = next(a["doctor"] for a in new["roster"]["assignments"]
                  if f"{a['template']}/{a['date']}" == f"dag/{SICK_DAY}")
@@ -63,7 +74,7 @@ def test_replan_form_makes_a_draft_with_the_diff_on_its_page(client, auth):
     assert client.get(f"/api/rosters/{rid}", headers=auth).json()["status"] == "published"
     assert 'id="replan-form"' not in page  # a draft is not re-planned
     # publishing from the diff section replaces the old version
-    assert f'action="/vaktplaner/{new_id}/publiser" id="publish-replan"' in page
+    assert f'href="/vaktplaner/{new_id}/publiser" id="publish-replan"' in page
     done = client.post(f"/vaktplaner/{new_id}/publiser").text
     assert "er publisert" in done and f"Den erstatter {rid}" in done
     assert client.get(f"/api/rosters/{rid}", headers=auth).json()["status"] == "superseded"
@@ -72,15 +83,13 @@ def test_replan_form_makes_a_draft_with_the_diff_on_its_page(client, auth):
 def test_replan_form_with_a_demand_change(client, auth):
     rid, raw = _published(client, auth)
     login(client)
-    r = client.post(f"/vaktplaner/{rid}/omplanlegg", data={
+    new_id, page = replanned(client, auth, rid, {
         "lege": "", "vakttype": "natt", "dato": SICK_DAY, "min_leger": "2", "maks_leger": "2", "naa": NOW})
-    assert r.status_code == 200 and "er laget som utkast" in r.text
-    new_id = int(re.search(r"/vaktplaner/(\d+)", str(r.url)).group(1))
     new = client.get(f"/api/rosters/{new_id}", headers=auth).json()
     night = [a["doctor"] for a in new["roster"]["assignments"] if f"{a['template']}/{a['date']}" == f"natt/{SICK_DAY}"]
     assert len(night) == 2 and new["roster"]["open_slots"] == []
     added = [d for d in night if d != _holder(raw, f"natt/{SICK_DAY}")]
-    assert f"{NAMES[added[0]]} får natt Bergen legevakt 25.10 23:00–08:00" in diff_lines(r.text)
+    assert f"{NAMES[added[0]]} får natt Bergen legevakt 25.10 23:00–08:00" in diff_lines(page)
     scenario = client.get(f"/api/scenarios/{new['scenario_id']}/body", headers=auth).json()
     assert {"template": "natt", "date": SICK_DAY, "demand_min": 2, "demand_max": 2,
             "min_qualified": None} in scenario["demand_changes"]

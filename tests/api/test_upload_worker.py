@@ -10,11 +10,12 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from test_publish_concurrency import drafts
-from web_helpers import PASSWORD, heavy_workbook, live_server, tiny_scenario_json
+from web_helpers import PASSWORD, heavy_workbook, tiny_scenario_json
 
 from api.main import create_app
 from api.services import links
 from api.services.rosters import publish
+from tests.browser.browser_helpers import live
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,7 +35,7 @@ def test_a_doctor_page_answers_while_a_large_upload_is_parsed(settings, tmp_path
     app = create_app(settings)
     heavy = heavy_workbook(tmp_path / "tung.xlsx", 190_000)  # some seconds of openpyxl
     token = published_link(app)
-    with live_server(app) as url:
+    with live(app) as url:
         bearer = httpx.post(f"{url}/api/token", data={"username": "leder", "password": PASSWORD}).json()["access_token"]
         upload: dict[str, object] = {}
 

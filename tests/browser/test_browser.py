@@ -12,18 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_helpers import ARTIFACTS, CHROMIUM, live, shot, wait_until
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 PASSWORD = "nettleser-test-passord"
 SOLVE_SECONDS = int(os.environ.get("ROSTER_BROWSER_SOLVE_SECONDS", "180"))  # an upper bound: the test stops early
 
@@ -33,60 +28,19 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(condition: Callable[[], bool], seconds: float) -> None:
-    """Poll the page from Python: the service's Content-Security-Policy forbids the string
-    evaluation Playwright's wait_for_function would need."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "the page did not get there in time"
-        time.sleep(0.2)
-
-
 @pytest.fixture
 def server(tmp_path) -> Iterator[str]:
-    import uvicorn
-
     from api.config import Settings
     from api.main import create_app
     from api.security import hash_password
 
     settings = Settings(data_dir=tmp_path, managers=f"leder:{hash_password(PASSWORD)}", bootstrap_manager=False,
-                        default_time_limit=20)  # the re-plan's time limit
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=30)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
+                        replan_time_limit=20)
+    with live(create_app(settings)) as url:
+        yield url
 
 
 BERGEN_WORKBOOK = Path(__file__).resolve().parents[2] / "examples" / "bergen" / "bergen.xlsx"
-
-
-def shot(page, name: str, full: bool = False) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full)
 
 
 def test_manager_publishes_and_doctor_sees_shifts(server, browser):
@@ -131,7 +85,10 @@ def test_manager_publishes_and_doctor_sees_shifts(server, browser):
     assert page.locator("table.fair tbody tr").count() > 100
     shot(page, "4-roster")
     page.locator("table.grid").first.screenshot(path=str(ARTIFACTS / "4b-grid.png"))
-    page.click("#publish button")
+    page.click("#publish")
+    page.wait_for_selector("#publish-confirm")
+    shot(page, "4c-publish-confirm")
+    page.click("#publish-confirm button")
     page.wait_for_selector("text=er publisert")
     assert page.inner_text("#roster-status") == "publisert"
 
@@ -160,17 +117,21 @@ def test_manager_publishes_and_doctor_sees_shifts(server, browser):
     # the doctor falls ill on the day of a shift: the re-plan form makes a draft with the diff
     sick_day = assignments[0]["date"]
     page.goto(f"{server}/vaktplaner/{roster_id}")
-    page.select_option("#replan-form select[name=lege]", doctor)
+    page.select_option("#replan-lege", doctor)
     page.select_option("#replan-form select[name=hva]", "sykdom")
     page.fill("#replan-form input[name=fra]", sick_day)
     page.fill("#replan-form input[name=naa]", "2026-12-01T00:00")
     page.get_by_role("button", name="Planlegg om").click()
-    page.wait_for_selector("#endringer", timeout=120_000)
+    page.wait_for_url(re.compile(r".*/beregninger/\w+"))  # the re-plan is a job with live progress
+    page.wait_for_selector("#result a", timeout=120_000)
+    page.click("#result a")
+    page.wait_for_selector("#endringer")
     assert page.inner_text("#roster-status") == "utkast"
     lines = page.locator("#endringer ul.diff li").all_inner_texts()
     assert any(" mister " in line and "(kan ikke gå vakten lenger)" in line for line in lines)
     shot(page, "7-replanned", full=True)
-    page.click("#publish-replan button")
+    page.click("#publish-replan")
+    page.click("#publish-confirm button")
     page.wait_for_selector("text=er publisert")
     assert f"Den erstatter {roster_id}" in page.content()
 

@@ -2,7 +2,7 @@
 of published shifts, failed logins
 
 Revision ID: 0002_hardening
-Revises: 0001
+Revises: 0002_daily_life
 Create Date: 2026-12-03
 
 Before the partial unique index is created, versions a racing double publish left published for
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0002_hardening'
-down_revision = '0001'
+down_revision = '0002_daily_life'
 branch_labels = None
 depends_on = None
 

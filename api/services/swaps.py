@@ -1,0 +1,260 @@
+"""Swaps and give-aways between doctors, from their own pages.
+
+A doctor offers a shift to a named colleague or to anyone, or proposes to swap it for one of the
+colleague's; the colleague accepts; then the swap is approved — by the rules when the independent
+checker finds no new breach and nobody ends up more than ``swap_max_deviation`` over their fair
+share (every per-doctor limit is one of the checker's rules; the share limit is what stops one
+doctor from collecting shifts swap by swap), else by a manager. Approval makes a new version of the
+published roster through ``rosters.publish``, so both doctors' pages, calendars and notices follow.
+Every step is checked against the roster published *now*: a swap whose shift has moved meanwhile
+goes stale instead of being applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.config import Settings
+from api.orm import RosterRow, SwapRow, utcnow
+from api.services.audit import record
+from api.services.rosters import add_version, load_roster, publish, scenario_of, unexpected
+from roster.calendar import ShiftIndex
+from roster.check import RULES
+from roster.eligibility import Eligibility
+from roster.models import Scenario
+from roster.swap import SwapRefused, SwapResult, check_swap, find_doctor, parse_shift, shift_text
+
+SWAP_STATUS = {"proposed": "venter på kollega", "accepted": "venter på godkjenning", "approved": "godkjent",
+               "declined": "avslått av kollega", "rejected": "avslått av leder", "withdrawn": "trukket tilbake",
+               "stale": "foreldet"}
+OPEN = ("proposed", "accepted")
+RULES_ACTOR = "reglene (automatisk)"
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f} %"
+
+
+def published_for(session: Session, day: dt.date) -> RosterRow | None:
+    """The published version whose period has ``day``."""
+    return session.scalar(select(RosterRow).where(RosterRow.status == "published", RosterRow.period_start <= day,
+                                                  RosterRow.period_end >= day))
+
+
+def _published(session: Session, key: str) -> tuple[RosterRow, Scenario]:
+    day = dt.date.fromisoformat(key.rpartition("/")[2])
+    row = published_for(session, day)
+    if row is None:
+        raise SwapRefused([f"ingen publisert vaktplan har {day:%d.%m.%Y}"])
+    return row, scenario_of(session, row)
+
+
+def _future(scenario: Scenario, key: str, now: dt.datetime) -> None:
+    index = ShiftIndex(scenario)
+    shift = index.by_key.get(key)
+    if shift is None:
+        raise SwapRefused([f"vakten {key} finnes ikke i vaktplanen"])
+    if shift.start <= now:
+        raise SwapRefused([f"{shift_text(scenario, index, key)} har allerede begynt"])
+
+
+def _check(session: Session, swap: SwapRow, taker: str) -> tuple[RosterRow, Scenario, SwapResult]:
+    """The swap against the roster published now; a shift no longer held makes the swap stale."""
+    row, scenario = _published(session, swap.shift)
+    try:
+        result = check_swap(scenario, load_roster(row), swap.giver, swap.shift, taker, swap.back_shift)
+    except SwapRefused as exc:
+        swap.status, swap.message = "stale", "Vaktplanen er endret siden byttet ble foreslått: " + "; ".join(exc.problems)
+        raise
+    return row, scenario, result
+
+
+def _breaches(result: SwapResult) -> list[str]:
+    return ["Byttet bryter harde regler:", *(f"{RULES.get(v.rule, v.rule)}: {v.message}" for v in result.new_violations)]
+
+
+def needs_manager(result: SwapResult, settings: Settings) -> str | None:
+    """Why a legal swap waits for a manager, or None when the rules may approve it."""
+    if not settings.swap_auto_approve:
+        return "Leder godkjenner alle bytter."
+    for b in result.burden:
+        if b.points_after > b.points_before and b.deviation_after is not None \
+                and b.deviation_after > settings.swap_max_deviation:
+            return (f"{b.name} ville komme {_pct(b.deviation_after)} over sin rettferdige andel (historikk medregnet); "
+                    f"over {_pct(settings.swap_max_deviation)} godkjenner leder byttet.")
+    return None
+
+
+def propose(session: Session, giver: str, shift: str, taker: str | None, back_shift: str | None, note: str,
+            now: dt.datetime) -> SwapRow:
+    """A doctor offers ``shift`` (to ``taker``, or to anyone) or swaps it for ``back_shift``. A
+    proposal to a named colleague is checked at once, so nobody is asked to accept an illegal trade."""
+    key = parse_shift(shift)
+    row, scenario = _published(session, key)
+    me = find_doctor(scenario, giver)
+    if not any(a.doctor == me.id and a.shift == key for a in load_roster(row).assignments):
+        raise SwapRefused([f"{me.name} har ikke vakten {shift_text(scenario, ShiftIndex(scenario), key)}"])
+    _future(scenario, key, now)
+    back = parse_shift(back_shift) if back_shift else None
+    if back and not taker:
+        raise SwapRefused(["velg kollegaen du vil bytte med"])
+    other = find_doctor(scenario, taker) if taker else None
+    if back:
+        _future(scenario, back, now)
+    if session.scalar(select(SwapRow.id).where(SwapRow.giver == me.id, SwapRow.shift == key,
+                                               SwapRow.status.in_(OPEN))):
+        raise SwapRefused(["du har allerede tilbudt denne vakten; trekk tilbudet først"])
+    if other is not None:
+        result = check_swap(scenario, load_roster(row), me.id, key, other.id, back)
+        if not result.legal:
+            raise SwapRefused(_breaches(result))
+    swap = SwapRow(roster_id=row.id, giver=me.id, shift=key, taker=other.id if other else None, back_shift=back,
+                   status="proposed", note=note[:300], message="")
+    session.add(swap)
+    session.flush()
+    record(session, f"lege {me.id}", "foreslå-bytte", f"bytte {swap.id}: {key}" + (f" til {other.id}" if other else ""))
+    return swap
+
+
+def _get(session: Session, swap_id: int) -> SwapRow:
+    swap = session.get(SwapRow, swap_id)
+    if swap is None:
+        raise SwapRefused([f"byttet {swap_id} finnes ikke"])
+    return swap
+
+
+def accept(session: Session, swap_id: int, doctor: str, settings: Settings) -> SwapRow:
+    """The colleague says yes: checked against the roster published now, then approved by the
+    rules when they may, else left for a manager. Raises SwapRefused with the breaches."""
+    swap = _get(session, swap_id)
+    if swap.status != "proposed" or doctor == swap.giver or (swap.taker is not None and swap.taker != doctor):
+        raise SwapRefused(["dette tilbudet kan du ikke ta imot"])
+    _, _, result = _check(session, swap, doctor)
+    if not result.legal:
+        raise SwapRefused(_breaches(result))
+    swap.taker, swap.status, swap.accepted_at = doctor, "accepted", utcnow()
+    record(session, f"lege {doctor}", "godta-bytte", f"bytte {swap.id}")
+    reason = needs_manager(result, settings)
+    if reason is None:
+        approve(session, swap, RULES_ACTOR)
+    else:
+        swap.message = reason
+    return swap
+
+
+def answer(session: Session, swap_id: int, doctor: str, action: str) -> SwapRow:
+    """The named colleague declines, or the giver withdraws."""
+    swap = _get(session, swap_id)
+    if action == "decline" and swap.status == "proposed" and swap.taker == doctor:
+        swap.status = "declined"
+    elif action == "withdraw" and swap.status in OPEN and swap.giver == doctor:
+        swap.status = "withdrawn"
+    else:
+        raise SwapRefused(["det kan du ikke gjøre med dette byttet nå"])
+    swap.decided_at = utcnow()
+    record(session, f"lege {doctor}", "avslå-bytte" if action == "decline" else "trekk-bytte", f"bytte {swap.id}")
+    return swap
+
+
+def approve(session: Session, swap: SwapRow, actor: str) -> RosterRow:
+    """A new version of the published roster with the swap, published at once."""
+    if swap.status != "accepted" or swap.taker is None:
+        raise SwapRefused([f"byttet er {SWAP_STATUS[swap.status]}"])
+    row, scenario, result = _check(session, swap, swap.taker)
+    if not result.legal:
+        raise SwapRefused(_breaches(result))
+    roster = result.roster.model_copy(update={"stats": None})
+    new = add_version(session, row.scenario_id, None, roster, unexpected(scenario, roster), parent_id=row.id,
+                      origin="bytte")
+    publish(session, new, actor)
+    swap.status, swap.decided_at, swap.decided_by, swap.result_roster_id = "approved", utcnow(), actor, new.id
+    swap.message = f"Vaktplan {new.id} er publisert med byttet."
+    record(session, actor, "godkjenn-bytte", f"bytte {swap.id}: vaktplan {new.id}")
+    return new
+
+
+def reject(session: Session, swap: SwapRow, actor: str, reason: str) -> None:
+    if swap.status not in OPEN:
+        raise SwapRefused([f"byttet er {SWAP_STATUS[swap.status]}"])
+    swap.status, swap.decided_at, swap.decided_by = "rejected", utcnow(), actor
+    swap.message = reason.strip() or "Avslått av leder."
+    record(session, actor, "avslå-bytte", f"bytte {swap.id}")
+
+
+@dataclass
+class ManagerCheck:
+    """A waiting swap checked against the roster published now, for the approval page."""
+
+    legal: bool
+    problems: list[str]  # breaches, or why it went stale
+    burden: list[str]  # «Per Hansen: 12 → 16 poeng, avvik +5 % → +18 %»
+    reason: str  # why it waits for a manager
+
+
+def manager_check(session: Session, swap: SwapRow, settings: Settings) -> ManagerCheck:
+    try:
+        _, _, result = _check(session, swap, swap.taker or "")
+    except SwapRefused as exc:
+        return ManagerCheck(False, exc.problems, [], "")
+    burden = [f"{b.name}: {b.points_before:.1f} → {b.points_after:.1f} poeng, avvik fra rettferdig andel "
+              f"{'–' if b.deviation_before is None else f'{100 * b.deviation_before:+.0f} %'} → "
+              f"{'–' if b.deviation_after is None else f'{100 * b.deviation_after:+.0f} %'}".replace(".", ",")
+              for b in result.burden]
+    return ManagerCheck(result.legal, [] if result.legal else _breaches(result)[1:], burden,
+                        needs_manager(result, settings) or "")
+
+
+# ---------------------------------------------------------------------------- views
+
+
+@dataclass
+class SwapView:
+    row: SwapRow
+    giver: str  # names
+    taker: str | None
+    shift: str  # «Natt Bergen legevakt 24.12.2026 23:00–08:00»
+    back: str | None
+    status: str
+
+    @property
+    def id(self) -> int:
+        return self.row.id
+
+
+def views(session: Session, rows: list[SwapRow]) -> list[SwapView]:
+    cache: dict[int, tuple[Scenario, ShiftIndex]] = {}
+    out = []
+    for r in rows:
+        if r.roster_id not in cache:
+            scenario = scenario_of(session, session.get_one(RosterRow, r.roster_id))
+            cache[r.roster_id] = scenario, ShiftIndex(scenario)
+        scenario, index = cache[r.roster_id]
+        names = {d.id: d.name for d in scenario.doctors}
+        out.append(SwapView(r, names.get(r.giver, r.giver), names.get(r.taker, r.taker) if r.taker else None,
+                            shift_text(scenario, index, r.shift),
+                            shift_text(scenario, index, r.back_shift) if r.back_shift else None,
+                            SWAP_STATUS.get(r.status, r.status)))
+    return out
+
+
+def for_doctor(session: Session, doctor: str, scenario: Scenario | None) -> dict[str, list[SwapView]]:
+    """The doctor's own proposals, those addressed to them, and open offers they may take."""
+    mine = session.scalars(select(SwapRow).where(SwapRow.giver == doctor).order_by(SwapRow.id.desc()).limit(20))
+    to_me = session.scalars(select(SwapRow).where(SwapRow.taker == doctor, SwapRow.status == "proposed"))
+    offers = list(session.scalars(select(SwapRow).where(SwapRow.taker.is_(None), SwapRow.status == "proposed",
+                                                        SwapRow.giver != doctor)))
+    if scenario is not None and any(d.id == doctor for d in scenario.doctors):
+        index, eligibility, me = ShiftIndex(scenario), Eligibility(scenario), scenario.doctor(doctor)
+        offers = [o for o in offers if o.shift in index.by_key and eligibility.may_work(me, index.by_key[o.shift])]
+    return {"mine": views(session, list(mine)), "to_me": views(session, list(to_me)), "offers": views(session, offers)}
+
+
+def for_manager(session: Session) -> dict[str, list[SwapView]]:
+    waiting = session.scalars(select(SwapRow).where(SwapRow.status == "accepted").order_by(SwapRow.id))
+    recent = session.scalars(select(SwapRow).where(SwapRow.status != "accepted").order_by(SwapRow.id.desc())
+                             .limit(30))
+    return {"waiting": views(session, list(waiting)), "recent": views(session, list(recent))}

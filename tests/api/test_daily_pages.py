@@ -1,0 +1,210 @@
+"""The pages of the roster in daily life: filters, print layout, the doctor picker, hand edits,
+the publish confirmation, uploads of edited workbooks, swaps, wishes, the doctor's page and the
+whole roster for doctors; manager pages in plain words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import openpyxl
+from test_api import solved
+from web_helpers import WEEK_NAMES, holder, login, publish_week
+
+from roster.calendar import OSLO
+
+
+def _section(page: str, marker: str) -> str:
+    start = page.index(marker)
+    return page[start:page.index("</section>", start)]
+
+
+def test_roster_filters_by_station_doctor_and_week(client, auth):
+    _, rid, _ = publish_week(client)
+    login(client)
+    page = client.get(f"/vaktplaner/{rid}").text
+    assert 'id="st-BLV"' in page and 'id="st-BAK"' in page
+    # weekday and weekend day bakvakt: one column, not two with the same heading
+    bak = _section(page, 'id="st-BAK"')
+    assert re.findall(r"<th>(bakvakt [^<]*)</th>", bak) == ["bakvakt 08:00–16:00", "bakvakt 16:00–08:00"]
+    page = client.get(f"/vaktplaner/{rid}?stasjon=BAK").text
+    assert 'id="st-BAK"' in page and 'id="st-BLV"' not in page
+    page = client.get(f"/vaktplaner/{rid}?lege=eva").text
+    rows = re.findall(r"<tr class=\"[^\"]*\"><th>([^<]*)", _section(page, 'id="st-BLV"'))
+    assert rows == ["ons 04.11", "lør 07.11"] and page.count("<mark>Eva Fos</mark>") == 2
+    assert 'id="st-BAK"' not in page  # Eva has no bakvakt
+    page = client.get(f"/vaktplaner/{rid}?uke=2026-W45&stasjon=BLV").text
+    assert len(re.findall(r"<tr class=\"[^\"]*\"><th>", page)) == 7
+    assert '<option value="2026-W45" selected>uke 45 (02.11–08.11)</option>' in page
+
+
+def test_roster_prints_one_station_a_page_with_version_and_status(client, auth):
+    _, rid, _ = publish_week(client)
+    login(client)
+    page = client.get(f"/vaktplaner/{rid}").text
+    for station in ("BLV", "BAK"):
+        section = _section(page, f'id="st-{station}"')
+        caption = re.search(r'<p class="print-only print-header">([^<]*)</p>', section).group(1)
+        assert f"Vaktplan {rid},\npublisert" in caption and "02.11.2026–08.11.2026" in caption
+    css = client.get("/static/style.css").text
+    assert "@media print" in css and "section.station { break-after: page;" in css
+    # every form and button is outside print: in no-print sections or hidden by the print rules
+    printing = css[css.index("@media print"):]
+    assert "header.top, nav, .no-print, form, button, .button, .flash { display: none !important; }" in printing
+
+
+def test_doctor_picker_is_sorted_the_norwegian_way(client, auth):
+    _, rid, _ = publish_week(client)
+    login(client)
+    page = client.get(f"/vaktplaner/{rid}").text
+    picker = page[page.index('id="edit-lege"'):]
+    picker = picker[:picker.index("</select>")]
+    names = re.findall(r'<option value="\w+">([^<]*)</option>', picker)
+    assert names == ["Anne Aas", "Bjørn Berg", "Cecilie Dahl", "Dag Eide", "Eva Fos", "Siri Spes", "Tor Bak",
+                     "Una Vik", "Åse Ødegård"]
+    assert 'class="picker-filter"' in page and "picker.js" in page
+
+
+def test_hand_edit_form_refuses_with_the_rule_and_stores_nothing(client, auth):
+    _, rid, _ = publish_week(client)
+    login(client)
+    before = len(client.get("/api/rosters", headers=auth).json())
+    r = client.post(f"/vaktplaner/{rid}/endre", data={"handling": "assign", "lege": "bjorn", "vakttype": "dag",
+                                                     "dato": "2026-11-03", "erstatter": "cecilie"})
+    assert r.status_code == 422
+    errors = _section(r.text, 'id="endre"')
+    assert "Endringen ble ikke gjort" in errors and "Hvile mellom vakter:" in errors and "Bjørn Berg" in errors
+    assert '<option value="bjorn" selected>' in errors  # the form comes back as typed
+    assert len(client.get("/api/rosters", headers=auth).json()) == before
+    r = client.post(f"/vaktplaner/{rid}/endre", data={"handling": "assign", "lege": "eva", "vakttype": "dag",
+                                                     "dato": "2026-11-03", "erstatter": "cecilie"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    page = client.get(r.headers["location"]).text
+    assert "lagret i utkastet vaktplan" in page and "endret for hånd fra" in page
+    diff = _section(page, 'id="endringer"')
+    assert "Eva Fos får dag Bergen legevakt 03.11 08:00–16:00" in diff
+    assert "Cecilie Dahl mister dag Bergen legevakt 03.11 08:00–16:00" in diff and "2 endringer." in diff
+
+
+def test_publishing_asks_first_and_names_who_is_told(client, auth):
+    _, rid, _ = publish_week(client)
+    login(client)
+    draft = client.post(f"/api/rosters/{rid}/edits", headers=auth, json={
+        "action": "assign", "doctor": "eva", "shift": "dag/2026-11-03", "replaces": "cecilie"}).json()["roster"]["id"]
+    page = client.get(f"/vaktplaner/{draft}").text
+    assert f'href="/vaktplaner/{draft}/publiser" id="publish"' in page
+    assert f'action="/vaktplaner/{draft}/publiser"' not in page  # no one-click publishing on the roster page
+    confirm = client.get(f"/vaktplaner/{draft}/publiser").text
+    assert f"Publisere vaktplan {draft}?" in confirm and f"vaktplan {rid}</a>" in confirm
+    assert "2 leger får varsel om endrede vakter: Cecilie Dahl, Eva Fos" in confirm
+    assert client.get(f"/api/rosters/{draft}", headers=auth).json()["status"] == "draft"  # asking changes nothing
+    done = client.post(f"/vaktplaner/{draft}/publiser").text
+    assert "er publisert" in done
+    r = client.get(f"/vaktplaner/{rid}/publiser", follow_redirects=False)  # superseded: nothing to confirm
+    assert r.status_code == 303
+
+
+def test_edited_workbook_uploaded_on_the_overview_finds_its_version(client, auth):
+    _, rid, _ = publish_week(client)
+    login(client)
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/rosters/{rid}/workbook", headers=auth).content))
+    del wb["Per lege"]
+    ws = wb["Vaktplan Bakvakt spesialist"]
+    row = next(r[0].row for r in ws.iter_rows(min_row=5) if getattr(r[0].value, "day", None) == 4)
+    ws.cell(row, 4).value = "Una Vik"  # the day bakvakt of the 4th: Una instead of herself is no change …
+    ws.cell(row, 5).value = "Siri Spes"  # … Siri takes the night instead of Tor
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    r = client.post("/scenarier", files={"fil": ("vaktplan-endret.xlsx", buffer.getvalue())}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    page = client.get(r.headers["location"]).text
+    assert "er lastet opp som utkast og følger de harde reglene" in page and "lastet opp fra arbeidsbok fra" in page
+    new_id = int(re.search(r"/vaktplaner/(\d+)", r.headers["location"]).group(1))
+    assert holder(client, auth, new_id, "bak-natt/2026-11-04") == ["sp1"]
+
+
+def test_manager_pages_keep_solver_words_in_the_details(client, auth):
+    _, run = solved(client, auth)
+    login(client)
+    page = client.get(f"/vaktplaner/{run['roster_id']}").text
+    visible = page.split('<details id="detaljer">')[0]
+    for word in ("gap", "feasible", "optimal", "Nedre grense", "objective", "Mål (lavere"):
+        assert word not in visible, word
+    details = page.split('<details id="detaljer">')[1]
+    assert "Hvor god er vaktplanen?" in details and "nedre grense" in details
+    run_page = client.get(f"/beregninger/{run['id']}").text
+    assert "Kan bli bedre med inntil" in run_page and ">Gap<" not in run_page and ">Mål (lavere er bedre)<" not in run_page
+
+
+def test_swaps_page_lets_a_manager_approve(client, auth):
+    _, rid, tokens = publish_week(client)
+    login(client)
+    swap = client.post(f"/api/lege/{tokens['cecilie']}/swaps", json={"shift": "dag/2026-11-03", "taker": "anne"}).json()
+    client.post(f"/api/lege/{tokens['anne']}/swaps/{swap['id']}/accept")
+    page = client.get("/bytter").text
+    waiting = _section(page, 'id="waiting"')
+    assert "Venter på godkjenning (1)" in waiting and "Anne Aas ville komme 29 % over" in waiting
+    assert "Anne Aas: 26,6 → 34,6 poeng, avvik fra rettferdig andel -1 % → +29 %" in waiting
+    r = client.post(f"/bytter/{swap['id']}/godkjenn", follow_redirects=False)
+    assert r.status_code == 303 and "er publisert" in client.get(r.headers["location"]).text
+    assert holder(client, auth, rid + 1, "dag/2026-11-03") == ["anne"]
+    assert "1 bytte venter" not in client.get("/").text
+
+
+def test_doctor_page_on_call_swaps_changes_and_wishes(client, auth):
+    _, rid, tokens = publish_week(client)
+    login(client)
+    client.post("/onskerunder", data={"fra": "2026-12-01", "til": "2026-12-31", "frist": "2026-11-15T12:00"})
+    client.cookies.clear()
+    eva = f"/lege/{tokens['eva']}"
+    page = client.get(f"{eva}?dato=2026-11-03").text
+    on_call = _section(page, 'id="paa-vakt"')
+    assert "Hvem er på vakt tirsdag 03.11.2026" in on_call
+    assert 'Siri Spes <a href="tel:55112233" class="phone">55 11 22 33</a>' in on_call and "Tor Bak" in on_call
+    assert 'id="swap-form"' in page and 'id="request-form-1"' in page and "Frist 15.11.2026 kl. 12:00." in page
+    # a wish through the form
+    r = client.post(f"{eva}/onsker/1", data={"hva": "ønske", "fra": "2026-12-24", "vil": "nei", "vakttype": "natt"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and "ønsker ikke vakt 24.12.2026 (natt 23:00–08:00)" in client.get(eva).text
+    # a swap in two steps: the colleague's shifts come second
+    r = client.post(f"{eva}/bytte", data={"vakt": "dag/2026-11-04", "handling": "bytt", "kollega": "cecilie"},
+                    follow_redirects=False)
+    step2 = client.get(r.headers["location"]).text
+    assert 'id="swap-step2"' in step2 and 'value="dag/2026-11-03"' in step2 and 'value="dag/2026-11-06"' in step2
+    r = client.post(f"{eva}/bytte", data={"vakt": "dag/2026-11-04", "handling": "bytt", "kollega": "cecilie",
+                                          "tilbake": "dag/2026-11-06"}, follow_redirects=False)
+    assert "Tilbudet er sendt" in client.get(r.headers["location"]).text
+    cecilie = f"/lege/{tokens['cecilie']}"
+    swap_id = client.get(f"/api/lege/{tokens['cecilie']}/swaps").json()["to_me"][0]["id"]
+    assert f'action="{cecilie}/bytte/{swap_id}/ja"' in client.get(cecilie).text
+    r = client.post(f"{cecilie}/bytte/{swap_id}/ja", follow_redirects=False)
+    assert "Byttet er godkjent" in client.get(r.headers["location"]).text
+    page = client.get(eva).text
+    changed = _section(page, 'id="changes-')
+    assert "Ny</span> dag Bergen legevakt 06.11 08:00–16:00" in changed and "<s>dag Bergen legevakt 04.11" in changed
+    assert '<li class="new"><span class="when">fredag 06.11.2026' in page
+
+
+def test_doctor_sees_the_whole_roster_read_only(client, auth):
+    _, rid, tokens = publish_week(client)
+    page = client.get(f"/lege/{tokens['sp1']}/vaktplan").text
+    assert 'id="st-BLV"' in page and 'id="st-BAK"' in page and "<mark>Siri Spes</mark>" in page
+    assert 'method="post"' not in page and "Rettferdighet" not in page
+    assert 'id="st-BLV"' not in client.get(f"/lege/{tokens['sp1']}/vaktplan?stasjon=BAK").text
+    assert client.get("/lege/ukjent/vaktplan").status_code == 404
+
+
+def test_request_round_page_and_deadline_messages(client, auth):
+    publish_week(client)
+    login(client)
+    r = client.post("/onskerunder", data={"fra": "2026-12-31", "til": "2026-12-01", "frist": "2026-11-15T12:00"})
+    assert r.status_code == 422 and "Siste dag: kan ikke være før første dag" in r.text
+    r = client.post("/onskerunder", data={"fra": "2026-12-01", "til": "2026-12-31", "frist": "2026-11-15T12:00"},
+                    follow_redirects=False)
+    page = client.get(r.headers["location"]).text
+    assert "Legene kan legge inn ønsker til 15.11.2026 kl. 12:00" in page
+    client.app.state.clock = lambda: dt.datetime(2026, 11, 16, tzinfo=OSLO)
+    assert "Fristen gikk ut 15.11.2026 kl. 12:00" in client.get(r.headers["location"].split("?")[0]).text
+    assert set(WEEK_NAMES) >= {"eva"}
