@@ -16,7 +16,7 @@ from web_helpers import PASSWORD, login, tiny_scenario_json
 from api.main import create_app
 from api.orm import RunRow, ScenarioRow
 from api.services.scenarios import store
-from roster.models import MAX_SEED, Scenario
+from roster.models import MAX_SEED, Roster, Scenario
 from tests.browser.browser_helpers import live
 
 STREAMS = 60
@@ -65,19 +65,29 @@ def test_open_progress_streams_do_not_starve_the_doctors_pages(settings):
     assert max(seconds) < 2, seconds
 
 
-def test_the_doctors_page_and_feed_parse_no_roster(client, settings, monkeypatch):
+def test_the_doctors_feed_parses_no_roster_and_the_page_at_most_one_scenario(client, settings, monkeypatch):
+    """The feed and the JSON read only the per-doctor index; the page (which also shows who is on
+    call, swaps and wishes) reads at most the doctor's newest scenario, however many rosters are
+    published."""
     token = published_link(client.app)
+    parsed: list[str] = []
+    real_scenario, real_roster = Scenario.model_validate_json, Roster.model_validate_json
 
-    def forbidden(*_args, **_kwargs):
-        raise AssertionError("a published roster was parsed for a doctor's request")
+    def count(kind, real):  # noqa: ANN001, ANN202
+        def parse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            parsed.append(kind)
+            return real(*args, **kwargs)
+        return parse
 
-    monkeypatch.setattr(Scenario, "model_validate_json", forbidden)
-    monkeypatch.setattr("api.services.rosters.load_roster", forbidden)
-    page = client.get(f"/lege/{token}")
-    assert page.status_code == 200 and "Anne Aas" in page.text
+    monkeypatch.setattr(Scenario, "model_validate_json", count("scenario", real_scenario))
+    monkeypatch.setattr(Roster, "model_validate_json", count("roster", real_roster))
     feed = client.get(f"/lege/{token}/kalender.ics")
     assert feed.status_code == 200 and feed.text.count("BEGIN:VEVENT") == 2
     assert len(client.get(f"/api/lege/{token}").json()["shifts"]) == 2
+    assert parsed == []
+    page = client.get(f"/lege/{token}")
+    assert page.status_code == 200 and "Anne Aas" in page.text
+    assert parsed.count("roster") == 0 and parsed.count("scenario") <= 1, parsed
 
 
 def test_the_solve_queue_is_capped_with_a_norwegian_refusal(settings):
