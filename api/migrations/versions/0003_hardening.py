@@ -1,7 +1,7 @@
 """hardening (issue 14): one published version per period, the publish lock, the per-doctor index
 of published shifts, failed logins
 
-Revision ID: 0002_hardening
+Revision ID: 0003_hardening
 Revises: 0002_daily_life
 Create Date: 2026-12-03
 
@@ -13,7 +13,7 @@ filled at start-up (``api.services.published.backfill``), by the same code that 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0002_hardening'
+revision = '0003_hardening'
 down_revision = '0002_daily_life'
 branch_labels = None
 depends_on = None
