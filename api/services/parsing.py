@@ -12,6 +12,7 @@ way the manager gets a Norwegian refusal and the service is untouched.
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import logging
 import multiprocessing
@@ -32,24 +33,31 @@ EXIT_OUT_OF_MEMORY = 3
 
 
 def _child(conn: Connection, filename: str, content: bytes, memory_bytes: int) -> None:
-    """Runs in the child: parse, and send back the scenario's JSON or the problems."""
-    from api.services.scenarios import parse_upload
-
+    """Runs in the child: parse under the memory cap, and send back the answer."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    try:
-        answer: tuple[str, Any] = ("ok", parse_upload(filename, content).model_dump_json())
-    except InputError as exc:
-        answer = ("problems", exc.problems)
-    except MemoryError:
-        answer = ("memory", None)
-    except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
-        answer = ("error", f"{type(exc).__name__}: {exc}")
+    answer = parse_answer(filename, content)
     gc.collect()  # the half-read workbook's cycles, before the answer needs memory
     try:
         conn.send(answer)
     except MemoryError:
         os._exit(EXIT_OUT_OF_MEMORY)
     conn.close()
+
+
+def parse_answer(filename: str, content: bytes) -> tuple[str, Any]:
+    """The scenario's JSON or the problems; running out of memory is told apart from a program error."""
+    from api.services.scenarios import parse_upload
+
+    try:
+        return ("ok", parse_upload(filename, content).model_dump_json())
+    except InputError as exc:
+        return ("problems", exc.problems)
+    except MemoryError:
+        return ("memory", None)
+    except OSError as exc:  # under the address-space cap a temporary file or mmap fails with ENOMEM
+        return ("memory", None) if exc.errno == errno.ENOMEM else ("error", f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
+        return ("error", f"{type(exc).__name__}: {exc}")
 
 
 class UploadParser:

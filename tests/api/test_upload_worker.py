@@ -3,6 +3,7 @@ service keeps answering meanwhile, and an upload over a budget is refused in Nor
 
 from __future__ import annotations
 
+import errno
 import threading
 import time
 
@@ -14,6 +15,7 @@ from web_helpers import PASSWORD, heavy_workbook, tiny_scenario_json
 
 from api.main import create_app
 from api.services import links
+from api.services.parsing import parse_answer
 from api.services.rosters import publish
 from tests.browser.browser_helpers import live
 
@@ -77,3 +79,16 @@ def test_an_upload_over_a_budget_is_refused_and_the_next_is_parsed(settings, tmp
         ok = client.post("/api/scenarios", files={"file": ("liten.json", tiny_scenario_json(), "application/json")},
                          headers={"Authorization": r.request.headers["Authorization"]})
         assert ok.status_code == 201, ok.text  # the parser is fine after a child was killed or failed
+
+
+@pytest.mark.parametrize(("raised", "kind"), [
+    (MemoryError(), "memory"),
+    (OSError(errno.ENOMEM, "Cannot allocate memory"), "memory"),  # what a capped child met in CI
+    (OSError(errno.EACCES, "Permission denied"), "error"),
+])
+def test_running_out_of_memory_is_told_apart_from_a_program_error(monkeypatch, raised, kind):
+    def parse_upload(filename, content):
+        raise raised
+
+    monkeypatch.setattr("api.services.scenarios.parse_upload", parse_upload)
+    assert parse_answer("tung.xlsx", b"")[0] == kind
