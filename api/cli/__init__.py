@@ -14,6 +14,7 @@ from api.cli.checking import check, swap_check
 from api.cli.common import EXIT_CODES_HELP
 from api.cli.report import compare, report
 from api.cli.solving import explain, precheck, replan, solve
+from api.cli.sweep import sweep
 from api.cli.web import add_manager, serve
 from api.cli.workbook import template
 
@@ -34,5 +35,6 @@ app.command("swap-check")(swap_check)
 app.command()(replan)
 app.command()(report)
 app.command()(compare)
+app.command()(sweep)
 app.command()(serve)
 app.command("add-manager")(add_manager)
