@@ -80,7 +80,8 @@ def _connect(address: str | None) -> bool:
     try:
         ray.init(**options)
     except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise SweepSetupError(f"får ikke kontakt med Ray-klyngen på «{address}»: {exc}") from None
+        raise SweepSetupError(f"får ikke kontakt med Ray-klyngen på «{address}» ({exc}); bruker klyngen "
+                              "tokenautentisering, sett RAY_AUTH_MODE=token og RAY_AUTH_TOKEN (docs/sweep.md)") from None
     return True
 
 

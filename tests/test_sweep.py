@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.cli.common import EXIT_BAD_INPUT, EXIT_OK
-from api.sweep import run_sweep, solve_run
+from api.sweep import SweepSetupError, run_sweep, solve_run
 from roster.check import unexpected_violations
 from roster.models import Roster, Scenario
 from roster.report.build import HIGHER, LOWER
@@ -109,6 +109,13 @@ def test_a_bad_sweep_file_names_every_problem_in_norwegian(tmp_path):
     assert "rule_sets: navnet «To leger på dag» står flere ganger" in text
     assert "regelsett «Ukjent» på scenario «okt»: templates[0]: fant ingen vakttype «natt»" in text
     assert err.value.source == str(path)
+
+
+def test_the_bergen_example_sweep_is_three_rule_sets_times_three_seeds():
+    sweep = load_sweep(Path(__file__).parents[1] / "examples" / "bergen" / "sweep.yaml")
+    assert len(sweep.runs) == 9 and len(sweep.rule_sets) == 3
+    closed = sweep.variants[("scenario", "Bydelene stengt på hverdagskvelder")]
+    assert not {"ASA-kveld", "FAN-kveld", "LOD-kveld"} & {t.id for t in closed.templates}
 
 
 @pytest.mark.parametrize(("changes", "expected"), [
@@ -310,6 +317,13 @@ def test_each_solve_declares_its_cores_and_uses_them(local_ray, tmp_path):
     assert [n["cpu"] for n in noted] == [2.0, 2.0]
     assert [r.threads for _run, r in ResultStore(tmp_path / "ut", sweep.runs).current()] == [2, 2]
     assert all(n["pid"] != os.getpid() for n in noted)
+
+
+def test_a_solve_wider_than_any_machine_is_refused_rather_than_left_waiting(local_ray, tmp_path):
+    sweep = load_sweep(write_sweep(tmp_path, threads=3))
+    with pytest.raises(SweepSetupError, match="3 tråder per løsning, men den største maskinen i Ray har 2 kjerner"):
+        run_sweep(sweep, ResultStore(tmp_path / "ut", sweep.runs), Seen())
+    assert not (tmp_path / "ut" / RESULTS).exists()
 
 
 def test_a_killed_worker_is_retried_and_its_run_finished(local_ray, tmp_path):
