@@ -14,6 +14,7 @@ import typer
 
 from api.cli.common import console, fail_input, load
 from api.cli.solving import solve_live
+from roster.models import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS
 from roster.scenario_io import InputError, load_roster
 
 
@@ -58,9 +59,9 @@ def compare(
     rule_sets: Annotated[list[Path], typer.Option("--rules", "-r", help="Regelsett (.yaml); gi to eller flere, eller ett for å sammenligne med gjeldende regler")],
     out: Annotated[Path, typer.Option("-o", "--out", help="HTML-rapporten")] = Path("sammenligning.html"),
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Tabellene som regneark (standard: ved siden av HTML-filen)")] = None,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Tidsgrense i sekunder per regelsett")] = 60.0,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Antall tråder (standard: alle kjerner)")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Frø for søket")] = 0,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, max=MAX_TIME_LIMIT, help="Tidsgrense i sekunder per regelsett")] = 60.0,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, max=MAX_WORKERS, help="Antall tråder (standard: alle kjerner)")] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Frø for søket")] = 0,
 ) -> None:
     """Løs samme periode med ulike regelsett og sammenlign hva endringen koster i ubesatte plasser og rettferdighet."""
     from roster.report.build import check_view

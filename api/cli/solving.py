@@ -22,7 +22,7 @@ from api.cli.common import (
     fail_input,
     load,
 )
-from roster.models import Explanation, ProgressEvent, Roster, Scenario
+from roster.models import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS, Explanation, ProgressEvent, Roster, Scenario
 from roster.scenario_io import InputError, load_roster
 
 
@@ -86,12 +86,12 @@ def _explain_live(scenario: Scenario, time_limit: float) -> Explanation:
 def solve(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Mappe for resultatet, eller en .xlsx-fil (de andre filene legges ved siden av)")] = Path("out"),
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Tidsgrense i sekunder")] = 60.0,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Antall tråder (standard: alle kjerner)")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Frø for søket (samme frø, samme vaktplan med 1 tråd)")] = 0,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, max=MAX_TIME_LIMIT, help="Tidsgrense i sekunder")] = 60.0,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, max=MAX_WORKERS, help="Antall tråder (standard: alle kjerner)")] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Frø for søket (samme frø, samme vaktplan med 1 tråd)")] = 0,
     strict: Annotated[bool, typer.Option("--strict", help="Ingen åpne vakter eller timer uten bakvakt tillatt")] = False,
     hint: Annotated[Path | None, typer.Option("--hint", metavar="ROSTER", help="Start søket fra en tidligere vaktplan (roster.json eller .xlsx), f.eks. ved ny planlegging etter sykefravær")] = None,
-    explain_time: Annotated[float, typer.Option("--explain-time", min=0, help="Sekunder til å forklare åpne vakter eller en umulig plan (0: ikke forklar)")] = 60.0,
+    explain_time: Annotated[float, typer.Option("--explain-time", min=0, max=MAX_TIME_LIMIT, help="Sekunder til å forklare åpne vakter eller en umulig plan (0: ikke forklar)")] = 60.0,
 ) -> None:
     """Lag en vaktplan og skriv roster.json, roster.csv, summary.txt, history_out.json og roster.xlsx.
 
@@ -139,7 +139,7 @@ def solve(
 
 def explain(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
-    time_limit: Annotated[float, typer.Option("--time-limit", min=1, help="Tidsgrense i sekunder")] = 120.0,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=1, max=MAX_TIME_LIMIT, help="Tidsgrense i sekunder")] = 120.0,
 ) -> None:
     """Forklar hvorfor ingen fullstendig vaktplan finnes: krav som står mot hverandre, og kontrollerte
     endringer som løser dem (0 = en fullstendig plan er mulig, 1 = konflikter, 3 = ukjent innen tidsgrensen)."""
@@ -171,15 +171,13 @@ def replan(
     roster_path: Annotated[Path, typer.Option("--roster", metavar="ROSTER", help="Den publiserte vaktplanen: roster.json eller .xlsx")],
     change_path: Annotated[Path, typer.Option("--change", metavar="CHANGES", help="Endringsfil (.yaml eller .json): fravær, leger som slutter, låste vakter")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Mappe for den nye vaktplanen")] = Path("out"),
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Tidsgrense i sekunder")] = 30.0,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Antall tråder (standard: alle kjerner)")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Frø for søket")] = 0,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, max=MAX_TIME_LIMIT, help="Tidsgrense i sekunder")] = 30.0,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, max=MAX_WORKERS, help="Antall tråder (standard: alle kjerner)")] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Frø for søket")] = 0,
     now: Annotated[str | None, typer.Option("--now", metavar="ÅÅÅÅ-MM-DDTtt:mm", help="Tidspunktet for omplanleggingen (norsk tid); går foran endringsfilens «now», ellers brukes klokken nå")] = None,
 ) -> None:
     """Reparer en publisert vaktplan etter sykdom o.l. med færrest mulig endringer, og vis hvem som får og mister vakter."""
-    import datetime as dt
-
-    from roster.changes import load_changes
+    from roster.changes import Changes, load_changes
     from roster.check import format_report, unexpected_violations
     from roster.metrics import doctor_metrics
     from roster.output import has_roster, summary_renderables, write_outputs
@@ -189,7 +187,7 @@ def replan(
 
     scenario = load(scenario_path)
     try:
-        moment = dt.datetime.fromisoformat(now) if now else None
+        moment = Changes(now=now).now if now else None  # the change file's rules: a date 1900–2199, Oslo time
     except ValueError:
         fail_input(InputError([f"--now: ventet et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm) (fikk «{now}»)"]))
     try:
