@@ -172,6 +172,17 @@ def test_results_are_kept_run_by_run_and_a_line_cut_short_is_solved_again(tmp_pa
     assert "," in rows[0]["gini alle"] and rows[0]["vaktplan"] == stored.roster_file
 
 
+def test_a_label_never_becomes_a_formula_in_the_table(tmp_path):
+    run = Run("=HYPERLINK(\"http://angriper.example\")", "@SUM(1+1)", 0, "k" * 24)
+    store = ResultStore(tmp_path, [run])
+    store.add(run, RunResult(key=run.key, scenario=run.scenario, rule_set=run.rule_set, seed=0, status="optimal",
+                             has_roster=True, assignments=1, host="-maskin"), "{}")
+    with (tmp_path / TABLE).open(encoding="utf-8-sig") as f:
+        row = next(csv.DictReader(f, delimiter=";"))
+    assert (row["scenario"], row["regelsett"], row["maskin"]) == (
+        "'=HYPERLINK(\"http://angriper.example\")", "'@SUM(1+1)", "'-maskin")
+
+
 # --------------------------------------------------------------------------- the comparison
 
 

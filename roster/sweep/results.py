@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from roster.check import unexpected_violations
 from roster.metrics import doctor_metrics, groups
 from roster.models import Model, Roster, Scenario
-from roster.output import has_roster, uncovered_bakvakt_hours
+from roster.output import csv_safe, has_roster, uncovered_bakvakt_hours
 from roster.report.pages import num
 from roster.sweep.spec import Run
 
@@ -157,26 +157,27 @@ class ResultStore:
             os.fsync(f.fileno())
 
     def write_table(self) -> Path:
-        """results.csv: a row per finished run of the grid, spread and Gini for every group."""
+        """results.csv: a row per finished run of the grid, spread and Gini for every group. Labels
+        are the user's (file names, rule-set names) and never become formulas (issue 14)."""
         done = self.current()
         group_names = list(dict.fromkeys(g for _run, r in done for g in r.groups))
         header = ["scenario", "regelsett", "frø", "status", "tildelte vakter", "ubesatte plasser",
                   "timer uten bakvakt", "regelbrudd", "ønsker innfridd", "ønsker ikke innfridd", "mål", "grense",
                   "gap %", "tid s", "byggetid s", "første vaktplan s", "tråder", "maskin", "vaktplan"]
-        header += [f"{word} {g}" for g in group_names for _field, word in GROUP_COLUMNS]
+        header += [f"{word} {g}" for g in group_names for _field, word in GROUP_COLUMNS]  # a word first: no formula
         rows = []
         for run, r in done:
-            row = [run.scenario, run.rule_set, str(run.seed), r.status, str(r.assignments),
+            row = [csv_safe(run.scenario), csv_safe(run.rule_set), str(run.seed), r.status, str(r.assignments),
                    _number(r.open_places, 0), _number(r.uncovered_bakvakt_hours, 1), _number(r.violations, 0),
                    _number(r.wishes_granted, 0), _number(r.wishes_denied, 0), _number(r.objective, 0),
                    _number(r.bound, 0), _number(None if r.gap is None else 100 * r.gap, 2),
                    _number(r.wall_time, 1), _number(r.build_time, 1), _number(r.first_feasible_time, 1),
-                   str(r.threads), r.host, r.roster_file or ""]
+                   str(r.threads), csv_safe(r.host), r.roster_file or ""]
             rows.append(row + [_number(r.group(g, f), 3) for g in group_names for f, _word in GROUP_COLUMNS])
         path = self.folder / TABLE
         partial = path.with_suffix(".part")
         with partial.open("w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f, delimiter=";")
+            writer = csv.writer(f, delimiter=";", quoting=csv.QUOTE_ALL)
             writer.writerow(header)
             writer.writerows(rows)
         os.replace(partial, path)
