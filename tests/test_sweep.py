@@ -88,7 +88,8 @@ def test_a_key_changes_with_what_the_result_depends_on_and_only_then(tmp_path):
     edited = {(r.scenario, r.rule_set, r.seed): r.key for r in load_sweep(tmp_path / "sweep.yaml").runs}
     kept = {k: v for k, v in edited.items() if k[1] == "Gjeldende regler"}
     assert kept == {k: v for k, v in before.items() if k[1] == "Gjeldende regler"}
-    assert not set(edited.values()) - set(kept.values()) & set(before.values())
+    changed = {k: v for k, v in edited.items() if k[1] == "Tre leger på dag"}
+    assert len(changed) == 4 and not set(changed.values()) & set(before.values())
 
     renamed = load_sweep(write_sweep(tmp_path, rule_sets=[{"name": "Dagens regler"}, "to-leger.yaml"]))
     assert {r.key for r in renamed.runs if r.rule_set == "Dagens regler"} == set(kept.values())
@@ -245,6 +246,14 @@ def test_a_bad_sweep_file_exits_with_bad_input(tmp_path):
     assert not (tmp_path / "ut" / RESULTS).exists()
 
 
+def test_without_ray_the_command_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the extra were not installed
+    monkeypatch.delitem(sys.modules, "api.sweep")
+    result = runner.invoke(app, ["sweep", str(write_sweep(tmp_path)), "-o", str(tmp_path / "ut")])
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "roster sweep trenger Ray: pip install 'legevakt-roster[sweep]'" in result.output
+
+
 # --------------------------------------------------------------------------- on a local Ray
 
 
@@ -362,11 +371,12 @@ def test_a_run_that_keeps_dying_is_recorded_the_rest_kept_and_the_next_sweep_sol
 
 
 def test_roster_sweep_on_the_command_line(local_ray, tmp_path):
-    path = write_sweep(tmp_path, seeds=1)
+    two = {"name": "To leger [dag]", "templates": [{"id": "dag", "demand_min": 2, "demand_max": 2}]}
+    path = write_sweep(tmp_path, seeds=1, rule_sets=[{"name": "Gjeldende regler"}, two])
     out = tmp_path / "ut"
     first = runner.invoke(app, ["sweep", str(path), "-o", str(out), "--workers", "1"])
     assert first.exit_code == EXIT_OK, first.output
-    assert "✓ okt / To leger på dag / frø 0: 0 ubesatte plasser" in first.output
-    assert "To leger på dag" in (out / "report.html").read_text(encoding="utf-8")
+    assert "✓ okt / To leger [dag] / frø 0: 0 ubesatte plasser" in first.output  # a label is text, not markup
+    assert "To leger [dag]" in (out / "report.html").read_text(encoding="utf-8")
     second = runner.invoke(app, ["sweep", str(path), "-o", str(out)])
     assert second.exit_code == EXIT_OK and "4 av 4 kjøringer er allerede ferdige" in second.output

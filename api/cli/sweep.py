@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from api.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_VIOLATIONS, console, err_console, fail_input
@@ -24,10 +25,10 @@ from roster.terms import open_places
 
 def _result_line(run: Run, r: RunResult) -> str:
     if not r.has_roster:
-        return f"[red]✗[/] {run.label}: ingen vaktplan ({r.status}), {num(r.wall_time, 1)} s"
+        return f"[red]✗[/] {escape(run.label)}: ingen vaktplan ({r.status}), {num(r.wall_time, 1)} s"
     gap = "–" if r.gap is None else f"{num(100 * r.gap, 1)} %"
     broken = f", [bold red]{r.violations} regelbrudd[/]" if r.violations else ""
-    return (f"[green]✓[/] {run.label}: {open_places(r.open_places or 0)}, spenn {num(r.group(EVERYONE, 'spread'))}, "
+    return (f"[green]✓[/] {escape(run.label)}: {open_places(r.open_places or 0)}, spenn {num(r.group(EVERYONE, 'spread'))}, "
             f"gap {gap}, {num(r.wall_time, 1)} s{broken}")
 
 
@@ -48,7 +49,7 @@ class _Shown:
         self.bar.advance(self.task)
 
     def failed(self, run: Run, message: str) -> None:
-        self.bar.console.print(f"[bold red]✗ {run.label}: {message}[/]", highlight=False)
+        self.bar.console.print(f"[bold red]✗ {escape(run.label)}: {escape(message)}[/]", highlight=False)
         self.bar.advance(self.task)
 
 
@@ -74,10 +75,11 @@ def sweep(
     except ModuleNotFoundError as exc:
         if exc.name != "ray":
             raise
-        err_console.print("roster sweep trenger Ray: pip install 'legevakt-roster[sweep]'")
+        err_console.print("roster sweep trenger Ray: pip install 'legevakt-roster[sweep]'", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if store.unreadable:
-        err_console.print(f"{store.unreadable} ufullstendige linjer i {RESULTS} (avbrutt skriving) løses på nytt.")
+        err_console.print(f"{store.unreadable} ufullstendige linjer i {RESULTS} (avbrutt skriving) løses på nytt.",
+                          markup=False)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("igjen"), TimeRemainingColumn())
     try:
@@ -85,21 +87,21 @@ def sweep(
             failed = run_sweep(grid, store, _Shown(bar), workers=workers, address=address)
     except KeyboardInterrupt:
         err_console.print(f"Avbrutt. {len(store.current())} av {len(grid.runs)} kjøringer er lagret i {out}; "
-                          "kjør samme kommando igjen for å fortsette.")
+                          "kjør samme kommando igjen for å fortsette.", markup=False)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except SweepSetupError as exc:
-        err_console.print(f"[bold red]Kan ikke kjøre sveipet:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]Kan ikke kjøre sveipet:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
     report = sweep_report(grid, store.current())
     html = write_html(report, out / "report.html")
     console.print(text_summary(report), markup=False, highlight=False)
-    console.print(f"Skrev {out / RESULTS}, {out / TABLE} og {html}", highlight=False)
+    console.print(f"Skrev {out / RESULTS}, {out / TABLE} og {html}", highlight=False, markup=False)
     broken = sum(bool(r.violations) for _run, r in report.done)
     if failed:
-        err_console.print(f"[bold red]{len(failed)} kjøringer feilet[/] (se {out / ERRORS}); kjør samme kommando "
+        err_console.print(f"[bold red]{len(failed)} kjøringer feilet[/] (se {escape(str(out / ERRORS))}); kjør samme kommando "
                           "igjen for å prøve dem på nytt.", highlight=False)
     if broken:
-        err_console.print(f"[bold red]{broken} vaktplaner brøt harde regler (programfeil)[/]; se {out / TABLE}.")
+        err_console.print(f"[bold red]{broken} vaktplaner brøt harde regler (programfeil)[/]; se {escape(str(out / TABLE))}.")
     if failed or broken:
         raise typer.Exit(EXIT_VIOLATIONS)
