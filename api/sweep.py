@@ -118,7 +118,7 @@ class _Dispatcher:
             run = queue.popleft()
             cell = (run.scenario, run.rule_set)
             if cell not in self.scenarios:
-                self.scenarios[cell] = ray.put(self.sweep.variants[cell])
+                self.scenarios[cell] = ray.put(self.sweep.variant(*cell))
             self.pending[self.remote.remote(self.task, self.scenarios[cell], run, self.sweep.settings)] = run
 
     def next_done(self) -> tuple[Run, ray.ObjectRef]:

@@ -69,7 +69,7 @@ def one_process(sweep: Sweep) -> tuple[float, list[RunResult]]:
     started = time.perf_counter()
     results = []
     for run in sweep.runs:
-        results.append(solve_run(sweep.variants[(run.scenario, run.rule_set)], run, sweep.settings).result)
+        results.append(solve_run(sweep.variant(run.scenario, run.rule_set), run, sweep.settings).result)
         print(f"  én prosess ferdig: {run.label} ({time.perf_counter() - started:.0f} s)", flush=True)
     return time.perf_counter() - started, results
 

@@ -71,8 +71,8 @@ def test_the_grid_is_scenarios_times_rule_sets_times_seeds(tmp_path):
         (0, "okt", "Gjeldende regler"), (0, "okt", "To leger på dag"),
         (0, "nov", "Gjeldende regler"), (0, "nov", "To leger på dag")]
     assert len(sweep.runs) == 8 and len({r.key for r in sweep.runs}) == 8
-    assert sweep.variants[("okt", "To leger på dag")].templates[0].demand_min == 2
-    assert sweep.variants[("okt", "Gjeldende regler")].templates[0].demand_min == 1
+    assert sweep.variant("okt", "To leger på dag").templates[0].demand_min == 2
+    assert sweep.variant("okt", "Gjeldende regler").templates[0].demand_min == 1
 
 
 def test_without_rule_sets_the_current_rules_are_solved(tmp_path):
@@ -115,7 +115,7 @@ def test_a_bad_sweep_file_names_every_problem_in_norwegian(tmp_path):
 def test_the_bergen_example_sweep_is_three_rule_sets_times_three_seeds():
     sweep = load_sweep(Path(__file__).parents[1] / "examples" / "bergen" / "sweep.yaml")
     assert len(sweep.runs) == 9 and len(sweep.rule_sets) == 3
-    closed = sweep.variants[("scenario", "Bydelene stengt på hverdagskvelder")]
+    closed = sweep.variant("scenario", "Bydelene stengt på hverdagskvelder")
     assert not {"ASA-kveld", "FAN-kveld", "LOD-kveld"} & {t.id for t in closed.templates}
 
 
@@ -137,7 +137,7 @@ def test_a_bad_setting_is_named(tmp_path, changes, expected):
 def _solved(tmp_path: Path) -> tuple[Run, Scenario, Roster]:
     sweep = load_sweep(write_sweep(tmp_path))
     run = sweep.runs[0]
-    variant = sweep.variants[(run.scenario, run.rule_set)]
+    variant = sweep.variant(run.scenario, run.rule_set)
     solved = solve_run(variant, run, Settings(5, 1, False))
     return run, variant, Roster.model_validate_json(solved.roster_json)
 
@@ -317,7 +317,7 @@ def test_a_sweep_on_ray_keeps_every_run_and_a_rerun_skips_them(local_ray, tmp_pa
     store = ResultStore(out, sweep.runs)
     assert [run for run, _r in store.current()] == sweep.runs
     for run, result in store.current():
-        variant = sweep.variants[(run.scenario, run.rule_set)]
+        variant = sweep.variant(run.scenario, run.rule_set)
         roster = load_roster(variant, out / result.roster_file)
         assert result.has_roster and roster.assignments
         assert unexpected_violations(variant, roster) == []  # the independent checker, not the record

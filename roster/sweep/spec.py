@@ -95,8 +95,14 @@ class Sweep:
     rule_sets: list[str]  # names, in file order: the first is the reference of the report
     seeds: list[int]
     settings: Settings
-    variants: dict[tuple[str, str], Scenario]  # (scenario, rule set) → the scenario to solve
     runs: list[Run]  # seeds outermost, so a sweep stopped early has compared every rule set
+    bases: dict[str, Scenario]  # label → the scenario as its file says
+    changes: dict[str, RuleSet]  # name → the rule set
+
+    def variant(self, scenario: str, rule_set: str) -> Scenario:
+        """The scenario to solve for one cell, made when asked: a grid of 20 rule sets × 12 months
+        would otherwise hold 240 months in memory."""
+        return apply_rule_set(self.bases[scenario], self.changes[rule_set])
 
 
 def _rule_sets(spec: SweepFile, base: Path, problems: list[str]) -> list[RuleSet]:
@@ -160,18 +166,17 @@ def load_sweep(path: str | Path) -> Sweep:
     problems: list[str] = []
     scenarios = _scenarios(spec, p.parent, problems)
     rule_sets = _rule_sets(spec, p.parent, problems)
-    variants: dict[tuple[str, str], Scenario] = {}
+    digests: dict[tuple[str, str], str] = {}
     for label, scenario in scenarios.items():
         for rule_set in rule_sets:
             try:
-                variants[(label, rule_set.name)] = apply_rule_set(scenario, rule_set)
+                digests[(label, rule_set.name)] = scenario_digest(apply_rule_set(scenario, rule_set))
             except InputError as exc:
                 problems += [f"regelsett «{rule_set.name}» på scenario «{label}»: {q}" for q in exc.problems]
     if problems:
         raise InputError(problems, str(p))
     settings = Settings(spec.time_limit, spec.threads, spec.strict)
-    digests = {cell: scenario_digest(variant) for cell, variant in variants.items()}
     runs = [Run(label, rule_set.name, seed, run_key(digests[(label, rule_set.name)], seed, settings))
             for seed in spec.seeds for label in scenarios for rule_set in rule_sets]
-    return Sweep(spec.name or p.stem, list(scenarios), [r.name for r in rule_sets], spec.seeds, settings,
-                 variants, runs)
+    return Sweep(spec.name or p.stem, list(scenarios), [r.name for r in rule_sets], spec.seeds, settings, runs,
+                 scenarios, {r.name: r for r in rule_sets})
