@@ -58,6 +58,8 @@ def _execute(task: Task, scenario: Scenario, run: Run, settings: Settings) -> So
 
 
 class Progress(Protocol):
+    """What a sweep reports as it goes (the command's progress bar, the benchmark's lines)."""
+
     def started(self, total: int, skipped: int) -> None: ...
     def finished(self, run: Run, result: RunResult) -> None: ...
     def failed(self, run: Run, message: str) -> None: ...
@@ -80,6 +82,8 @@ def _connect(address: str | None) -> bool:
     try:
         ray.init(**options)
     except (ConnectionError, RuntimeError, ValueError) as exc:
+        if address is None:
+            raise SweepSetupError(f"får ikke startet Ray på denne maskinen: {exc}") from None
         raise SweepSetupError(f"får ikke kontakt med Ray-klyngen på «{address}» ({exc}); bruker klyngen "
                               "tokenautentisering, sett RAY_AUTH_MODE=token og RAY_AUTH_TOKEN (docs/sweep.md)") from None
     return True
