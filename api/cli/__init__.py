@@ -16,6 +16,7 @@ from api.cli.common import EXIT_CODES_HELP
 from api.cli.frame import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, NorwegianCommand, NorwegianGroup
 from api.cli.report import compare, report
 from api.cli.solving import explain, precheck, replan, solve
+from api.cli.sweep import sweep
 from api.cli.web import add_manager, serve
 from api.cli.workbook import template
 
@@ -33,6 +34,6 @@ app = typer.Typer(
 for name, command in (
     ("solve", solve), ("explain", explain), ("check", check), ("template", template),
     ("precheck", precheck), ("swap-check", swap_check), ("replan", replan), ("report", report),
-    ("compare", compare), ("serve", serve), ("add-manager", add_manager),
+    ("compare", compare), ("sweep", sweep), ("serve", serve), ("add-manager", add_manager),
 ):
     app.command(name, cls=NorwegianCommand)(command)
