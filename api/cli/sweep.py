@@ -55,9 +55,9 @@ class _Shown:
 
 def sweep(
     sweep_path: Annotated[Path, typer.Argument(metavar="SWEEP", help="Sveipefil (.yaml eller .json): scenarioer, regelsett, frø")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Mappe for resultatene; kjøres kommandoen igjen med samme mappe, hoppes ferdige kjøringer over")],
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Høyst så mange løsninger samtidig (standard: så mange som Ray har kjerner til)")] = None,
-    address: Annotated[str | None, typer.Option("--address", help="Kjør på en Ray-klynge som alt kjører: auto, VERT:6379 eller ray://VERT:10001 (standard: en lokal Ray bare for denne kommandoen)")] = None,
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="MAPPE", help="Mappe for resultatene; kjøres kommandoen igjen med samme mappe, hoppes ferdige kjøringer over")],
+    workers: Annotated[int | None, typer.Option("--workers", metavar="ANTALL", min=1, help="Høyst så mange løsninger samtidig (standard: så mange som Ray har kjerner til)")] = None,
+    address: Annotated[str | None, typer.Option("--address", metavar="ADRESSE", help="Kjør på en Ray-klynge som alt kjører: auto, VERT:6379 eller ray://VERT:10001 (standard: en lokal Ray bare for denne kommandoen)")] = None,
 ) -> None:
     """Løs hvert scenario (f.eks. hver måned) med hvert regelsett og hvert frø som egne Ray-oppgaver,
     og sammenlign regelsettene med medianer (1 = noen kjøringer feilet eller brøt regler)."""
