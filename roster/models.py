@@ -641,6 +641,16 @@ class SolveStatus(str, Enum):
     MODEL_INVALID = "model_invalid"
 
 
+class SolvePhase(Model):
+    """One phase of a solve (solver.budget): seconds from the start of the solve (model build
+    included), seconds it was given and seconds it took."""
+
+    name: str
+    start: float = 0.0
+    budget: float = 0.0
+    used: float = 0.0
+
+
 class SolveStats(Model):
     status: SolveStatus
     objective: float | None = None
@@ -657,6 +667,7 @@ class SolveStats(Model):
     program_version: str = ""
     variables: int = 0
     constraints: int = 0
+    phases: list[SolvePhase] = Field(default_factory=list, description="the phases in order (solver.budget)")
 
 
 class Clash(Model):

@@ -3,6 +3,8 @@ penalties), objective."""
 
 from __future__ import annotations
 
+import time
+
 from roster.calendar import ShiftIndex
 from roster.eligibility import Eligibility
 from roster.models import Roster, Scenario
@@ -11,19 +13,34 @@ from solver.objective import set_objective
 from solver.registry import HARD, SOFT
 
 
+class OutOfTime(Exception):
+    """The build passed its deadline (``time.perf_counter``): the caller's limit is spent."""
+
+
 def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = None,
-                baseline: Baseline | None = None, explain: bool = False) -> ModelContext:
+                baseline: Baseline | None = None, explain: bool = False,
+                deadline: float | None = None) -> ModelContext:
     """The model for a scenario; `strict` forbids open slots and bakvakt gaps, `hint` warm-starts,
     `baseline` (re-planning) freezes started shifts and prices every change to a published roster.
-    `explain` (solver.explain) builds the strict hard rules alone, each in its named group."""
+    `explain` (solver.explain) builds the strict hard rules alone, each in its named group.
+    Past `deadline` (looked at between families) it raises ``OutOfTime``."""
+
+    def on_time() -> None:
+        if deadline is not None and time.perf_counter() > deadline:
+            raise OutOfTime
+
     ctx = ModelContext(scenario, ShiftIndex(scenario), Eligibility(scenario), strict=strict or explain,
                        explain=explain)
     ctx.create_variables()
     for family in HARD:
+        on_time()
         family.add(ctx)
     if explain:
         return ctx
-    penalties = [p for family in SOFT for p in family.penalties(ctx)]
+    penalties = []
+    for soft in SOFT:
+        on_time()
+        penalties += soft.penalties(ctx)
     if baseline is not None:
         penalties += ctx.add_baseline(baseline)
     set_objective(ctx, penalties)

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from roster.models import ProgressEvent, Roster, Scenario, SolveStatus
+import roster
+from roster.models import ProgressEvent, Roster, Scenario, SolveStats, SolveStatus
 from roster.terms import OPEN_PLACES
-from solver.builder import build_model
+from solver.budget import Budget, HandOver
+from solver.builder import OutOfTime, build_model
 from solver.context import OBJ_SCALE, Baseline, ModelContext, hint_all
 from solver.lns import improve
 from solver.solution import STATUS, extract_roster, gap, solve_stats
@@ -216,7 +218,7 @@ def _feasibility(model: cp_model.CpModel, limit: float, seed: int, canceller: _C
     at its hint and the rest optimised; otherwise stop at the first roster, without LP."""
     solver = cp_model.CpSolver()
     p = solver.parameters
-    p.max_time_in_seconds = max(0.1, limit)
+    p.max_time_in_seconds = max(0.0, limit)
     p.num_workers = 1
     p.random_seed = seed
     p.max_presolve_iterations = 1
@@ -238,12 +240,13 @@ def _warm_start(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
 
 def _optimise(ctx: ModelContext, limit: float, workers: int, seed: int, search: Search, progress: Progress,
               canceller: _Canceller, code: int, final: cp_model.CpSolver | None, optimised: bool = False,
-              ) -> tuple[int, cp_model.CpSolver | None, bool]:
+              hand_over_at: float | None = None) -> tuple[int, cp_model.CpSolver | None, bool]:
     """The LP-guided optimisation from the warm start: (status, solver, optimised); a search that
-    finds nothing better keeps the roster it started from."""
+    finds nothing better keeps the roster it started from. With ``hand_over_at``
+    (``time.perf_counter``) it stops there once it has a roster (solver.budget.HandOver)."""
     solver = cp_model.CpSolver()
     p = solver.parameters
-    p.max_time_in_seconds = max(0.1, limit)
+    p.max_time_in_seconds = max(0.0, limit)
     p.num_workers = workers
     p.random_seed = seed
     # Measured on the Bergen month (2 cores, 60 s; benchmarks/README.md): the full presolve
@@ -255,7 +258,12 @@ def _optimise(ctx: ModelContext, limit: float, workers: int, seed: int, search: 
     p.subsolvers.extend(search.subsolvers)
     solver.best_bound_callback = progress.on_bound
     canceller.solver = solver
-    result = solver.solve(ctx.model, progress)
+    if hand_over_at is None:
+        result = solver.solve(ctx.model, progress)
+    else:
+        before = progress.solutions
+        with HandOver(solver, hand_over_at, lambda: progress.solutions > before):
+            result = solver.solve(ctx.model, progress)
     if result != cp_model.UNKNOWN or code != cp_model.FEASIBLE:
         return result, solver, True
     return code, final, optimised
@@ -297,57 +305,24 @@ def solve(
     baseline: Baseline | None = None,
     search: Search = Search(),
 ) -> Roster:
-    """The best roster found within `time_limit` seconds. Never raises on infeasibility: the
-    roster then has `stats.status` set, no assignments, and the reasons known in `warnings`.
-    `baseline` is for re-planning (solver.replan): changes to a published roster cost."""
-    started = time.perf_counter()
+    """The best roster found within `time_limit` seconds, model build included (solver.budget).
+    Never raises on infeasibility: the roster then has `stats.status` set, no assignments, and the
+    reasons known in `warnings`. `baseline` is for re-planning (solver.replan): changes to a
+    published roster cost."""
+    budget = Budget(time_limit)
     workers = workers or os.cpu_count() or 1
-    ctx = build_model(scenario, strict=strict, hint=hint, baseline=baseline)
-    build_time = time.perf_counter() - started
-    figures = {"build_time": build_time, "seed": seed, "workers": workers, "time_limit": time_limit, "strict": strict}
+    figures = {"seed": seed, "workers": workers, "time_limit": time_limit, "strict": strict}
+    try:
+        ctx = build_model(scenario, strict=strict, hint=hint, baseline=baseline, deadline=budget.deadline)
+    except OutOfTime:
+        return _out_of_time(scenario, budget, figures)
+    figures["build_time"] = budget.elapsed()
     if ctx.infeasible:
-        stats = solve_stats(ctx, None, SolveStatus.INFEASIBLE, wall_time=build_time, **figures)
+        stats = solve_stats(ctx, None, SolveStatus.INFEASIBLE, wall_time=figures["build_time"], **figures)
         return extract_roster(ctx, None, stats)
-
-    progress = Progress(ctx, on_progress, stop, started)
-
-    def remaining() -> float:
-        return time_limit - (time.perf_counter() - started)
-
+    progress = Progress(ctx, on_progress, stop, budget.started)
     with _Canceller(stop) as canceller:
-        near = baseline is not None and baseline.free is not None
-        held = ctx.hold_far(baseline) if near else []
-        code, first = cp_model.UNKNOWN, None
-        if hint is not None:
-            code, first = _hinted_roster(ctx, hint, HINT_SHARE * remaining(), seed, canceller)
-        if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled:
-            code, first = _first_roster(ctx, FIRST_PHASE_SHARE * remaining(), seed, canceller, search.complete_first)
-        final: cp_model.CpSolver | None = first
-        optimised = False
-        if first is not None and code in FOUND:
-            open_slots = sum(first.value(v) for v in ctx.short.values())
-            progress.record(first.value(ctx.objective) / OBJ_SCALE, open_slots, TRIVIAL_BOUND)
-            _warm_start(ctx, first)
-            code = cp_model.FEASIBLE
-        lns_time = search.lns_share * remaining()
-        if near:
-            # near the change first: most of the model is held, so the repair comes in seconds
-            if code != cp_model.INFEASIBLE and not canceller.cancelled:
-                code, final, optimised = _optimise(ctx, NEAR_SHARE * remaining(), workers, seed, search, progress,
-                                                   canceller, code, final)
-            ctx.release(held)
-            if final is not None and code in FOUND:
-                _warm_start(ctx, final)
-                code, optimised = cp_model.FEASIBLE, False  # the near bound does not hold for every date
-            else:
-                code = cp_model.UNKNOWN
-        if code != cp_model.INFEASIBLE and not canceller.cancelled and remaining() > lns_time:
-            code, final, optimised = _optimise(ctx, remaining() - lns_time, workers, seed, search, progress,
-                                               canceller, code, final, optimised)
-        bound = None
-        if lns_time > 0 and code == cp_model.FEASIBLE and final is not None and not canceller.cancelled:
-            bound = final.best_objective_bound
-            final = _neighbourhood_search(ctx, final, started + time_limit, workers, seed, search, progress, canceller)
+        code, final, optimised, bound = _phases(ctx, budget, workers, seed, search, hint, baseline, progress, canceller)
     status = STATUS[code]
     if status == SolveStatus.INFEASIBLE and not ctx.warnings:
         ctx.warnings.append(
@@ -358,8 +333,74 @@ def solve(
         ctx, final, status,
         optimised=optimised,
         bound=bound,
-        wall_time=time.perf_counter() - started,
+        wall_time=budget.elapsed(),
         first_feasible_time=progress.first_feasible,
+        phases=budget.phases,
         **figures,
     )
     return extract_roster(ctx, final, stats)
+
+
+def _out_of_time(scenario: Scenario, budget: Budget, figures: dict) -> Roster:
+    """No roster: the time limit ran out while the model was being built."""
+    elapsed = budget.elapsed()
+    stats = SolveStats(status=SolveStatus.UNKNOWN, program_version=roster.__version__, wall_time=elapsed,
+                       build_time=elapsed, **figures)
+    warning = (f"Tidsgrensen på {budget.limit:g} sekunder gikk ut mens modellen ble bygget, "
+               "før noen vaktplan ble søkt etter. Gi beregningen mer tid.")
+    return Roster(scenario=scenario.name, period=scenario.period, stats=stats, warnings=[warning])
+
+
+def _phases(ctx: ModelContext, budget: Budget, workers: int, seed: int, search: Search, hint: Roster | None,
+            baseline: Baseline | None, progress: Progress, canceller: _Canceller,
+            ) -> tuple[int, cp_model.CpSolver | None, bool, float | None]:
+    """The search phases in order, each given a share of what the ones before it left:
+    (status, solver holding the roster, optimised, bound of a neighbourhood search's roster)."""
+    near = baseline is not None and baseline.free is not None
+    held = ctx.hold_far(baseline) if near else []
+    code, first = cp_model.UNKNOWN, None
+
+    def going() -> bool:
+        return not canceller.cancelled and budget.left() > 0
+
+    if hint is not None and going():
+        with budget.phase("hint", budget.share(HINT_SHARE)) as seconds:
+            code, first = _hinted_roster(ctx, hint, seconds, seed, canceller)
+    if (hint is not None or search.first_pass) and code not in FOUND and going():
+        with budget.phase("first roster", budget.share(FIRST_PHASE_SHARE)) as seconds:
+            code, first = _first_roster(ctx, seconds, seed, canceller, search.complete_first)
+    final: cp_model.CpSolver | None = first
+    optimised = False
+    if first is not None and code in FOUND:
+        open_slots = sum(first.value(v) for v in ctx.short.values())
+        progress.record(first.value(ctx.objective) / OBJ_SCALE, open_slots, TRIVIAL_BOUND)
+        _warm_start(ctx, first)
+        code = cp_model.FEASIBLE
+    lns_time = search.lns_share * budget.left()
+    if near:
+        # near the change first: most of the model is held, so the repair comes in seconds
+        if code != cp_model.INFEASIBLE and going():
+            with budget.phase("near the change", budget.share(NEAR_SHARE)) as seconds:
+                code, final, optimised = _optimise(ctx, seconds, workers, seed, search, progress,
+                                                   canceller, code, final)
+        ctx.release(held)
+        if final is not None and code in FOUND:
+            _warm_start(ctx, final)
+            code, optimised = cp_model.FEASIBLE, False  # the near bound does not hold for every date
+        else:
+            code = cp_model.UNKNOWN
+    if code != cp_model.INFEASIBLE and going() and (code != cp_model.FEASIBLE or budget.left() > lns_time):
+        # with no roster yet the optimisation searches on until the limit: the neighbourhood
+        # search needs one to start from
+        roster_held = code == cp_model.FEASIBLE
+        seconds = budget.share(1.0, keep=lns_time) if roster_held else budget.left()
+        hand_over = None if roster_held or lns_time <= 0 else budget.deadline - lns_time
+        with budget.phase("optimise", seconds) as seconds:
+            code, final, optimised = _optimise(ctx, seconds, workers, seed, search, progress,
+                                               canceller, code, final, optimised, hand_over)
+    bound = None
+    if search.lns_share > 0 and code == cp_model.FEASIBLE and final is not None and going():
+        bound = final.best_objective_bound
+        with budget.phase("neighbourhood search", budget.left()):
+            final = _neighbourhood_search(ctx, final, budget.deadline, workers, seed, search, progress, canceller)
+    return code, final, optimised, bound

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from benchmarks.curtois import best_known, load, score
 from benchmarks.curtois.adapter import assignments, date_day, day_date, to_scenario
-from benchmarks.curtois.bench import SEARCHES, auto_search
+from benchmarks.curtois.bench import SEARCHES, auto_search, one_run
 from roster.check import unexpected_violations
 from solver import Search, solve
 
@@ -45,3 +45,13 @@ def test_a_feasible_roster_scores_the_same_in_model_and_scorer_on_a_larger_insta
     scored = score(instance, assignments(roster.assignments))
     assert scored.violations == [] and unexpected_violations(scenario, roster) == []
     assert scored.objective == roster.stats.objective
+
+
+def test_a_run_without_a_roster_is_reported_as_such_not_as_violations():
+    run = one_run("Instance1", seed=0, time_limit=0.0, workers=1, search="auto")
+    assert run.status == "unknown" and not run.scored and run.violations is None and run.objective is None
+
+
+def test_a_run_with_a_roster_is_scored_and_checked():
+    run = one_run("Instance1", seed=0, time_limit=5.0, workers=1, search="auto")
+    assert run.scored and run.violations == 0 and run.objective is not None

@@ -1,0 +1,122 @@
+"""The time budget (solver.budget): phases hand on what they leave, a search without a roster goes
+on to the limit, and the phases, model build included, end by the caller's limit. Asserted on the
+phases the solve reports, not on the wall clock."""
+
+from __future__ import annotations
+
+import random
+
+from factories import doctor, scenario, template
+from ortools.sat.python import cp_model
+
+from roster.models import SolveStatus
+from solver import Search, solve
+from solver.budget import Budget, HandOver
+from solver_util import FEASIBLE, run
+
+SLACK = 0.01  # seconds between a phase's budget being worked out and its start being recorded
+
+
+def _fortnight():
+    return scenario("2026-12-01", "2026-12-14", [template("dag", "08:00", "16:00"), template("natt", "23:00", "08:00")],
+                    [doctor(f"d{i}") for i in range(5)], rules={"max_shifts_per_7_days": 4})
+
+
+def _days():
+    """Small enough to be proved optimal in well under a second."""
+    return scenario("2026-12-01", "2026-12-03", [template("dag", "08:00", "16:00"), template("natt", "23:00", "08:00")],
+                    [doctor(f"d{i}") for i in range(4)])
+
+
+def _phases(roster):
+    return {p.name: p for p in roster.stats.phases}
+
+
+def _ends_by_the_limit(roster):
+    limit = roster.stats.time_limit
+    assert roster.stats.phases[0].start >= roster.stats.build_time  # the build is paid from the same limit
+    assert all(p.start + p.budget <= limit + 1e-9 for p in roster.stats.phases)
+
+
+def test_a_phase_that_ends_early_hands_its_time_to_the_next():
+    r = run(_days(), time_limit=20)
+    first, optimise = _phases(r)["first roster"], _phases(r)["optimise"]
+    assert first.used < first.budget  # the first roster came well inside its half
+    assert optimise.budget >= 20 - optimise.start - SLACK  # … and the optimisation got all that was left
+    assert optimise.budget > 20 - first.start - first.budget  # more than its share had the first phase used it all
+    _ends_by_the_limit(r)
+
+
+def test_a_share_is_of_what_is_left_and_never_more():
+    budget = Budget(10.0, started=0.0)
+    budget.elapsed = lambda: 4.0  # a build that took 4 s
+    assert budget.share(0.5) == 3.0 and budget.share(1.0, keep=2.0) == 4.0
+    budget.elapsed = lambda: 11.0  # past the limit: nothing is left to give
+    assert budget.left() == 0.0 and budget.share(0.5) == 0.0
+    with budget.phase("late", 5.0) as given:
+        assert given == 0.0
+
+
+def test_without_a_roster_the_optimisation_searches_until_the_limit():
+    """No first pass and 70 % kept for neighbourhood search, as the Curtois setting for a year:
+    with no roster to start from, the optimisation is given the whole time, not 30 %."""
+    r = run(_days(), time_limit=10, search=Search(first_pass=False, lns_share=0.7, lns_round=0.5))
+    optimise = _phases(r)["optimise"]
+    assert optimise.budget >= 10 - optimise.start - SLACK
+    assert r.stats.status in FEASIBLE
+    _ends_by_the_limit(r)
+
+
+def test_with_a_roster_the_optimisation_keeps_the_neighbourhood_search_share():
+    r = run(_fortnight(), time_limit=4, search=Search(lns_share=0.7, lns_round=0.5))
+    phases = _phases(r)
+    optimise = phases["optimise"]
+    assert optimise.budget <= 0.3 * (4 - optimise.start) + SLACK
+    if r.stats.status == SolveStatus.FEASIBLE:  # not proved optimal: the rest went to the neighbourhoods
+        lns = phases["neighbourhood search"]
+        assert lns.budget >= 4 - lns.start - SLACK
+    _ends_by_the_limit(r)
+
+
+def test_a_build_past_the_limit_ends_the_solve_without_searching():
+    r = solve(_days(), time_limit=0.0, workers=1)
+    assert r.stats.status == SolveStatus.UNKNOWN and r.assignments == [] and r.stats.phases == []
+    assert any("Tidsgrensen" in w and "bygget" in w for w in r.warnings)
+
+
+def test_a_build_inside_the_limit_searches():
+    r = run(_days(), time_limit=5)
+    assert r.stats.status in FEASIBLE and r.stats.phases and not r.warnings
+
+
+def _partition(solver: cp_model.CpSolver):
+    """Number partitioning: rosters come at once, optimality is never proved in seconds."""
+    rng = random.Random(1)
+    model = cp_model.CpModel()
+    sizes = [rng.randint(10**8, 10**9) for _ in range(60)]
+    xs = [model.new_bool_var(f"x{i}") for i in range(60)]
+    diff = model.new_int_var(0, sum(sizes), "diff")
+    side = cp_model.LinearExpr.weighted_sum(xs, sizes)
+    model.add(2 * side - sum(sizes) <= diff)
+    model.add(sum(sizes) - 2 * side <= diff)
+    model.minimize(diff)
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 60
+    return model
+
+
+def test_hand_over_stops_a_search_that_holds_a_roster():
+    solver = cp_model.CpSolver()
+    model = _partition(solver)
+    with HandOver(solver, at=0.0, has_roster=lambda: True):
+        code = solver.solve(model)
+    assert code == cp_model.FEASIBLE and solver.wall_time < 30  # stopped, not run to its 60 s
+
+
+def test_hand_over_lets_a_search_without_a_roster_run_to_its_limit():
+    solver = cp_model.CpSolver()
+    model = _partition(solver)
+    solver.parameters.max_time_in_seconds = 1.0
+    with HandOver(solver, at=0.0, has_roster=lambda: False):
+        code = solver.solve(model)
+    assert code == cp_model.FEASIBLE and solver.wall_time >= 0.9  # ran on to its own limit
