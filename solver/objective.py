@@ -8,7 +8,7 @@ enters the objective only when its weight is above zero, and ``minimize`` is cal
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from roster.terms import TERM_NAMES
 from solver.context import OBJ_SCALE, ModelContext, Penalty
@@ -31,7 +31,19 @@ def set_objective(ctx: ModelContext, penalties: list[Penalty]) -> None:
     terms = weighted_terms(ctx)
     ctx.objective = cp_model.LinearExpr.sum(list(terms.values()))
     if terms:
-        ctx.model.minimize(ctx.objective)
+        minimise(ctx.model, ctx.objective)
+
+
+def minimise(model: cp_model.CpModel, objective: cp_model.LinearExprT) -> None:
+    """``model.minimize`` for an integer expression, its variables written in one call: OR-Tools
+    (9.15) appends them one at a time, a third of a second at 100 000 pairs. Same proto."""
+    flat = cp_model_helper.FlatIntExpr(objective)
+    model.clear_objective()
+    proto = model.proto.objective
+    proto.vars.extend([v.index for v in flat.vars])
+    proto.coeffs.extend(flat.coeffs)
+    proto.offset = flat.offset
+    proto.scaling_factor = 1.0
 
 
 def term_values(ctx: ModelContext, solver: cp_model.CpSolver) -> dict[str, float]:

@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from roster.calendar import UTC, ShiftInstance, local
 from roster.models import Employment
 from roster.workload import counts_as_work, rest_hours
-from solver.context import ModelContext
+from solver.context import ModelContext, bool_var_maker
 
 Item = tuple[ShiftInstance, cp_model.IntVar]
 
@@ -84,6 +84,8 @@ def add_weekly_rest(ctx: ModelContext) -> None:
     starts = [d for d in period.days() if d + dt.timedelta(days=6) <= period.end]
     windows = [(_seconds(local(d, dt.time(0))), _seconds(local(d + dt.timedelta(days=7), dt.time(0)))) for d in starts]
     times = {s.key: (_seconds(s.start_utc), _seconds(s.end_utc)) for s in ctx.shifts}
+    stamps: dict[int, str] = {}  # t → its text in a variable name: the same instants recur for every doctor
+    new_bool = bool_var_maker(ctx.model)
     for doctor_id, items in ctx.by_doctor.items():
         if ctx.doctors[doctor_id].employment != Employment.EMPLOYEE:
             continue
@@ -103,7 +105,10 @@ def add_weekly_rest(ctx: ModelContext) -> None:
                 if not busy:
                     free[t] = 1
                 else:
-                    f = ctx.model.new_bool_var(f"free35[{doctor_id},{dt.datetime.fromtimestamp(t, UTC):%Y%m%d%H%M}]")
+                    stamp = stamps.get(t)
+                    if stamp is None:
+                        stamp = stamps[t] = f"{dt.datetime.fromtimestamp(t, UTC):%Y%m%d%H%M}"
+                    f = new_bool(f"free35[{doctor_id},{stamp}]")
                     ctx.model.add(cp_model.LinearExpr.sum(busy) == 0).only_enforce_if(f)
                     free[t] = f
             return free[t]

@@ -24,6 +24,7 @@ from solver.budget import Budget, HandOver
 from solver.builder import OutOfTime, build_model
 from solver.context import OBJ_SCALE, Baseline, ModelContext, hint_all
 from solver.lns import improve
+from solver.objective import minimise
 from solver.solution import STATUS, extract_roster, gap, solve_stats
 from solver.warmstart import greedy_assignment
 
@@ -194,7 +195,7 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
         return fallback or _feasibility(model, left(), seed, canceller)
     finally:
         if had_objective:
-            model.minimize(ctx.objective)
+            minimise(model, ctx.objective)
 
 
 def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int,
