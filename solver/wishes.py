@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from roster.models import shift_key
 from solver.context import OBJ_SCALE, ModelContext, Penalty
 
@@ -14,11 +16,18 @@ def wishes(ctx: ModelContext) -> list[Penalty]:
         return []
     m = ctx.model
     terms = []
+    on_date: dict[tuple[str, dt.date], list] = {}  # (doctor, date) → their pairs, in by_doctor order
+    wished = {w.doctor for w in ctx.scenario.wishes}
+    for doctor_id in wished:
+        for s, v in ctx.by_doctor[doctor_id]:
+            on_date.setdefault((doctor_id, s.date), []).append((s, v))
     for i, w in enumerate(ctx.scenario.wishes):
+        pairs = on_date.get((w.doctor, w.date), [])
         if w.template is not None:
-            matching = [v for s, v in ctx.by_doctor[w.doctor] if s.key == shift_key(w.template, w.date)]
+            key = shift_key(w.template, w.date)
+            matching = [v for s, v in pairs if s.key == key]
         else:
-            matching = [v for s, v in ctx.by_doctor[w.doctor] if s.date == w.date]
+            matching = [v for _, v in pairs]
         if w.wants:
             granted = m.new_bool_var(f"wish_granted[{i}]")
             m.add(granted <= sum(matching))
