@@ -55,3 +55,11 @@ def test_a_run_without_a_roster_is_reported_as_such_not_as_violations():
 def test_a_run_with_a_roster_is_scored_and_checked():
     run = one_run("Instance1", seed=0, time_limit=5.0, workers=1, search="auto")
     assert run.scored and run.violations == 0 and run.objective is not None
+
+
+def test_the_largest_instance_becomes_a_scenario_within_the_input_bounds():
+    """Instance 24 has 150 staff; a shift's cap is the scenario's most (100), far above any cover line."""
+    instance = load(24)
+    sc = to_scenario(instance)
+    assert len(sc.doctors) == 150 and {t.demand_max for t in sc.templates} == {100}
+    assert max(c.requirement for c in instance.cover) < 100
