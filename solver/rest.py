@@ -134,14 +134,18 @@ def add_successions(ctx: ModelContext) -> None:
     if not pairs:
         return
     firsts = {a for a, _ in pairs}
+    add_bool_or = ctx.model.add_bool_or
+    next_day = {s.date: s.date + dt.timedelta(days=1) for s in ctx.shifts}
     for doctor_id, items in ctx.by_doctor.items():
-        by_date: dict[dt.date, list[Item]] = {}
+        by_date: dict[dt.date, list[tuple[str, cp_model.Literal]]] = {}
         for s, v in items:
-            by_date.setdefault(s.date, []).append((s, v))
+            by_date.setdefault(s.date, []).append((s.label, ~v))  # each negation made once, not per pair
+        group = ("rekkefølge", doctor_id)
         for day, today in by_date.items():
-            for s, v in today:
-                if s.label not in firsts:
+            tomorrow = by_date.get(next_day[day], ())
+            for label, not_v in today:
+                if label not in firsts:
                     continue
-                for t, w in by_date.get(day + dt.timedelta(days=1), ()):
-                    if (s.label, t.label) in pairs:
-                        ctx.guard(ctx.model.add_bool_or([~v, ~w]), ("rekkefølge", doctor_id))
+                for then, not_w in tomorrow:
+                    if (label, then) in pairs:
+                        ctx.guard(add_bool_or([not_v, not_w]), group)
