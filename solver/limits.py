@@ -8,9 +8,7 @@ constraint per window. Runs of consecutive dates are in ``solver.runs``.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass
-from itertools import accumulate
+from collections import Counter, defaultdict
 
 from ortools.sat.python import cp_model
 
@@ -33,51 +31,20 @@ def _per_date(items: list) -> dict[dt.date, list]:
     return out
 
 
-def window_spans(ctx: ModelContext, length: int) -> list[tuple[int, int]]:
-    """``date_windows`` as [lo, hi) positions in the period's dates, for per-date lists."""
-    n = len(ctx.scenario.period.days())
-    return [(0, n)] if n <= length else [(i, i + length) for i in range(n - length + 1)]
-
-
-@dataclass(frozen=True)
-class DateRow:
-    """A doctor's shifts per period date: ``counts[i]`` the expression of the shifts started on
-    date i (None without any), ``possible`` the running total of shifts that could start by then,
-    so a window's most is one subtraction instead of a sum per window."""
-
-    counts: list[cp_model.LinearExprT | None]
-    possible: list[int]
-
-    def most(self, lo: int, hi: int) -> int:
-        return self.possible[hi] - self.possible[lo]
-
-    def terms(self, lo: int, hi: int) -> list[cp_model.LinearExprT]:
-        return [c for c in self.counts[lo:hi] if c is not None]
-
-
-def date_row(ctx: ModelContext, doctor_id: str) -> DateRow:
-    days = ctx.scenario.period.days()
-    position = {d: i for i, d in enumerate(days)}
-    per_date = [0] * len(days)
-    for s, _ in ctx.by_doctor[doctor_id]:
-        per_date[position[s.date]] += 1
-    counts = ctx.day_counts(doctor_id)
-    return DateRow([counts.get(d) for d in days], [0, *accumulate(per_date)])
-
-
 def add_shifts_per_7_days(ctx: ModelContext) -> None:
     """Hard (`uke-vakter`): at most `max_shifts_per_7_days` (3) shifts in any 7 consecutive dates
     (Legeforeningen asked for one a week: an optional, configurable limit, domain.md)."""
     limit = ctx.scenario.rules.max_shifts_per_7_days
     if limit is None:
         return
-    spans = window_spans(ctx, 7)
-    for doctor_id in ctx.by_doctor:
-        row = date_row(ctx, doctor_id)
-        group = ("uke-vakter", doctor_id)
-        for lo, hi in spans:
-            if row.most(lo, hi) > limit:  # a date may hold several shifts (day + night bakvakt)
-                ctx.add(cp_model.LinearExpr.sum(row.terms(lo, hi)) <= limit, group)
+    windows = date_windows(ctx, 7)
+    for doctor_id, items in ctx.by_doctor.items():
+        counts = ctx.day_counts(doctor_id)
+        possible = Counter(s.date for s, _ in items)  # a date may hold several shifts (day + night bakvakt)
+        for window in windows:
+            if sum(possible[d] for d in window) > limit:
+                days = [counts[d] for d in window if d in counts]
+                ctx.add(cp_model.LinearExpr.sum(days) <= limit, ("uke-vakter", doctor_id))
 
 
 def add_hours_per_7_days(ctx: ModelContext) -> None:

@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from roster.calendar import UTC, ShiftInstance, local
 from roster.models import Employment
 from roster.workload import counts_as_work, rest_hours
-from solver.context import ModelContext, bool_var_maker
+from solver.context import ModelContext
 
 Item = tuple[ShiftInstance, cp_model.IntVar]
 
@@ -84,8 +84,6 @@ def add_weekly_rest(ctx: ModelContext) -> None:
     starts = [d for d in period.days() if d + dt.timedelta(days=6) <= period.end]
     windows = [(_seconds(local(d, dt.time(0))), _seconds(local(d + dt.timedelta(days=7), dt.time(0)))) for d in starts]
     times = {s.key: (_seconds(s.start_utc), _seconds(s.end_utc)) for s in ctx.shifts}
-    stamps: dict[int, str] = {}  # t → its text in a variable name: the same instants recur for every doctor
-    new_bool = bool_var_maker(ctx.model)
     for doctor_id, items in ctx.by_doctor.items():
         if ctx.doctors[doctor_id].employment != Employment.EMPLOYEE:
             continue
@@ -105,10 +103,7 @@ def add_weekly_rest(ctx: ModelContext) -> None:
                 if not busy:
                     free[t] = 1
                 else:
-                    stamp = stamps.get(t)
-                    if stamp is None:
-                        stamp = stamps[t] = f"{dt.datetime.fromtimestamp(t, UTC):%Y%m%d%H%M}"
-                    f = new_bool(f"free35[{doctor_id},{stamp}]")
+                    f = ctx.model.new_bool_var(f"free35[{doctor_id},{dt.datetime.fromtimestamp(t, UTC):%Y%m%d%H%M}]")
                     ctx.model.add(cp_model.LinearExpr.sum(busy) == 0).only_enforce_if(f)
                     free[t] = f
             return free[t]
@@ -134,18 +129,14 @@ def add_successions(ctx: ModelContext) -> None:
     if not pairs:
         return
     firsts = {a for a, _ in pairs}
-    add_bool_or = ctx.model.add_bool_or
-    next_day = {s.date: s.date + dt.timedelta(days=1) for s in ctx.shifts}
     for doctor_id, items in ctx.by_doctor.items():
-        by_date: dict[dt.date, list[tuple[str, cp_model.Literal]]] = {}
+        by_date: dict[dt.date, list[Item]] = {}
         for s, v in items:
-            by_date.setdefault(s.date, []).append((s.label, ~v))  # each negation made once, not per pair
-        group = ("rekkefølge", doctor_id)
+            by_date.setdefault(s.date, []).append((s, v))
         for day, today in by_date.items():
-            tomorrow = by_date.get(next_day[day], ())
-            for label, not_v in today:
-                if label not in firsts:
+            for s, v in today:
+                if s.label not in firsts:
                     continue
-                for then, not_w in tomorrow:
-                    if (label, then) in pairs:
-                        ctx.guard(add_bool_or([not_v, not_w]), group)
+                for t, w in by_date.get(day + dt.timedelta(days=1), ()):
+                    if (s.label, t.label) in pairs:
+                        ctx.guard(ctx.model.add_bool_or([~v, ~w]), ("rekkefølge", doctor_id))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ortools.sat.python import cp_model
 
 from solver.context import OBJ_SCALE, ModelContext, Penalty
-from solver.limits import date_row, window_spans
+from solver.limits import date_windows
 
 
 def spacing(ctx: ModelContext) -> list[Penalty]:
@@ -24,16 +26,17 @@ def spacing(ctx: ModelContext) -> list[Penalty]:
         return []
     m = ctx.model
     terms = []
-    spans = window_spans(ctx, k)
-    days = ctx.scenario.period.days()
-    for doctor_id in ctx.by_doctor:
-        row = date_row(ctx, doctor_id)
-        for lo, hi in spans:
-            most = row.most(lo, hi)
+    windows = date_windows(ctx, k)
+    for doctor_id, pairs in ctx.by_doctor.items():
+        counts = ctx.day_counts(doctor_id)
+        possible = Counter(s.date for s, _ in pairs)
+        for window in windows:
+            days = [counts[d] for d in window if d in counts]
+            most = sum(possible[d] for d in window)
             if most < 2:
                 continue
-            busy = cp_model.LinearExpr.sum(row.terms(lo, hi))
-            e = m.new_int_var(0, 2 * most - 3, f"crowded[{doctor_id},{days[lo]}]")
+            busy = cp_model.LinearExpr.sum(days)
+            e = m.new_int_var(0, 2 * most - 3, f"crowded[{doctor_id},{window[0]}]")
             m.add(e >= busy - 1)
             m.add(e >= 2 * busy - 3)
             terms.append(e)
