@@ -22,7 +22,7 @@ import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import ortools
 
@@ -68,6 +68,7 @@ class Run:
     wall: float
     violations: int | None  # scorer + checker; must be 0; None: no roster to check
     peak_mb: float
+    phases: list[dict] = field(default_factory=list)  # solver.budget's record: name, start, budget, used (s)
 
     @property
     def scored(self) -> bool:
@@ -106,7 +107,7 @@ def one_run(name: str, seed: int, time_limit: float, workers: int | None, search
     return Run(instance.name, seed, search, len(instance.staff), instance.horizon, s.variables, s.status.value,
                scored.objective if scored else None, s.objective, s.bound, best_known()[instance.name][0],
                s.first_feasible_time, best_at, s.build_time, wall, violations,
-               resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+               resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, [p.model_dump() for p in s.phases])
 
 
 def _instances(spec: list[str]) -> list[str]:
