@@ -113,11 +113,14 @@ def one_run(scale: float, months: int, seed: int, time_limit: float, workers: in
     built: list[tuple[ModelContext, float]] = []
     _capture_build(built)
     roster = solve(scenario, time_limit=time_limit, workers=workers, seed=seed)
-    ctx, build_mb = built[0]
     s = roster.stats
     assert s is not None
-    solved = s.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
     peak = _peak_mb()  # before the checker, which is not part of solving
+    if not built:  # the time limit ran out during the build (solver.budget): nothing to count
+        return Run(scale, months, seed, len(scenario.doctors), 0, 0, 0, 0, gen_time, s.build_time, None, None, None,
+                   None, None, s.status.value, base, peak, peak, os.getloadavg()[0])
+    ctx, build_mb = built[0]
+    solved = s.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
     return Run(scale, months, seed, len(scenario.doctors), len(ctx.shifts), len(ctx.x), s.variables, s.constraints,
                gen_time, s.build_time, s.first_feasible_time, s.gap, s.objective,
                sum(o.missing for o in roster.open_slots) if solved else None,
