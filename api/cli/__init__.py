@@ -15,7 +15,7 @@ from api.cli.common import EXIT_CODES_HELP
 from api.cli.report import compare, report
 from api.cli.solving import explain, precheck, replan, solve
 from api.cli.web import add_manager, serve
-from api.cli.workbook import template
+from api.cli.workbook import carry, template
 
 app = typer.Typer(
     name="roster",
@@ -29,6 +29,7 @@ app.command()(solve)
 app.command()(explain)
 app.command()(check)
 app.command()(template)
+app.command()(carry)
 app.command()(precheck)
 app.command("swap-check")(swap_check)
 app.command()(replan)

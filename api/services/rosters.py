@@ -22,6 +22,7 @@ from roster.terms import open_places
 
 if TYPE_CHECKING:
     from roster.changes import Changes
+    from roster.metrics import TowardsAlone
     from solver.replan import ReplanResult
 
 
@@ -346,6 +347,20 @@ def latest_scenario_for(session: Session, doctor_id: str) -> Scenario | None:
         scenario = load(row)
         if any(d.id == doctor_id for d in scenario.doctors):
             return scenario
+    return None
+
+
+def towards_alone(session: Session, doctor_id: str) -> TowardsAlone | None:
+    """An ALIS's legevakt shifts towards 40 after the newest published roster they are in (their
+    count before it, moved forward by history, and its on-site shifts); None for everyone else."""
+    from roster.metrics import towards_alone as progress
+
+    published = session.scalars(select(RosterRow).where(RosterRow.status == "published")
+                                .order_by(RosterRow.period_start.desc())).all()
+    for row in published:
+        scenario = scenario_of(session, row)
+        if any(d.id == doctor_id for d in scenario.doctors):
+            return progress(scenario, load_roster(row)).get(doctor_id)
     return None
 
 
