@@ -50,7 +50,8 @@ def views():
     sc = _two_weeks()
     rota = sc.templates[1].model_copy(update={"id": "bak", "label": "bakvakt", "duty": "bakvakt", "demand_min": 0,
                                                "min_qualified": 0})
-    sc = sc.model_copy(update={"templates": [*sc.templates, rota]})
+    sc = sc.model_copy(update={"templates": [*sc.templates, rota],
+                               "rules": sc.rules.model_copy(update={"specialist_bakvakt": True})})
     return [check_view("Håndlaget", sc, greedy_roster(sc)), check_view("Rotasjon", sc, _rotation(sc))]
 
 
