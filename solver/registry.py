@@ -73,7 +73,7 @@ HARD: tuple[Family, ...] = (
 # itself: ModelContext.create_variables makes no variable for a forbidden pair.
 
 SOFT: tuple[SoftFamily, ...] = (
-    SoftFamily("Åpne vakter", coverage.open_slots, ("open_slot",)),
+    SoftFamily("Ubesatte plasser", coverage.open_slots, ("open_slot",)),
     SoftFamily("Timer uten bakvakt", bakvakt.uncovered_hours, ("uncovered_bakvakt_hour",)),
     SoftFamily("Rettferdig fordeling", fairness.fair_shares, ("max_relative_deviation", "sum_deviation")),
     SoftFamily("Netter, helger og helligdager", fairness.category_balance, ("category_balance",)),

@@ -12,8 +12,8 @@ from roster.scenario_io import InputError
 
 
 def template(
-    out: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="Arbeidsboken som skal skrives (.xlsx)")],
-    from_: Annotated[Path | None, typer.Option("--from", help="Fyll malen ut fra et scenario (.json, .yaml eller .xlsx)")] = None,
+    out: Annotated[Path, typer.Argument(metavar="FIL.xlsx", help="Arbeidsboken som skal skrives (.xlsx)")],
+    from_: Annotated[Path | None, typer.Option("--from", metavar="SCENARIO", help="Fyll malen ut fra et scenario (.json, .yaml eller .xlsx)")] = None,
 ) -> None:
     """Skriv Excel-malen lederen fyller ut (med --from: utfylt fra et scenario)."""
     from roster.excel import write_template
@@ -28,8 +28,8 @@ def template(
 
 def carry(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Neste periodes scenario: .json, .yaml eller .xlsx")],
-    history: Annotated[Path, typer.Argument(metavar="HISTORY_OUT", help="history_out.json fra forrige periodes løsning")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Scenarioet med historikken ført inn: .json, .yaml eller .xlsx")],
+    history: Annotated[Path, typer.Argument(metavar="HISTORIKK", help="history_out.json fra forrige periodes løsning")],
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="FIL", help="Scenarioet med historikken ført inn: .json, .yaml eller .xlsx")],
 ) -> None:
     """Før historikk, vaktene fra de siste dagene og høytidsvaktene fra forrige periode inn i neste periodes scenario."""
     from roster.excel import write_template

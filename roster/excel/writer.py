@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from roster import __version__
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
 from roster.days import HolidayCalendar
-from roster.excel.cells import set_text, write_value
+from roster.excel.cells import set_text, text_only, write_value
 from roster.excel.layout import BOLD, CENTER, GRID, TITLE_FONT, WRAP, header_row, printable, safe_title
 from roster.carry import carried_out, ledger_out
 from roster.excel.schema import CARRY_IN, HISTORY, HOLIDAY_LEDGER, SETTINGS
@@ -454,7 +454,7 @@ def build_roster_workbook(scenario: Scenario, roster: Roster, edition: Edition |
     _summary(wb, scenario, roster, edition)
     _history(wb, scenario, roster, index)
     _print_headers(wb, scenario, edition)
-    return wb
+    return text_only(wb)
 
 
 def write_roster_workbook(scenario: Scenario, roster: Roster, path: str | Path, edition: Edition | None = None) -> None:
