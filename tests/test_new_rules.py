@@ -255,3 +255,33 @@ def test_the_summary_shows_who_repeats_a_holiday() -> None:
 def test_the_ledger_refuses_a_date_that_is_no_rotated_holiday() -> None:
     with pytest.raises(ValidationError, match="er ingen jule-, nyttårs- eller påskedag"):
         christmas([{"doctor": "kari", "date": "2025-12-27"}])
+
+
+def test_easter_is_rotated_like_christmas() -> None:
+    """Good Friday 2026 in the ledger gives Kari's Maundy Thursday 2027 to Per; a shift she worked
+    on a Tuesday after Easter 2026 is no Easter and is refused as ledger."""
+    easter = month([DAG], start="2027-03-25", end="2027-03-25", rules={"weights": {**QUIET, "holiday_repeat": 50}},
+                   holiday_ledger=[{"doctor": "kari", "date": "2026-04-03"}])
+    assert on(run(easter), "dag/2027-03-25") == {"per"}
+    with pytest.raises(ValidationError, match="er ingen jule-, nyttårs- eller påskedag"):
+        month([DAG], start="2027-03-25", end="2027-03-25", holiday_ledger=[{"doctor": "kari", "date": "2026-04-07"}])
+
+
+# --------------------------------------------------------------------------- ALIS towards 40
+
+
+def test_the_summary_shows_how_many_shifts_an_alis_has_left_towards_forty() -> None:
+    """Kari, ALIS with 37 done, works three shifts: 40 after the period, none left; Per (no ALIS)
+    has no row."""
+    sc = month([DAG], start="2026-12-01", end="2026-12-03",
+               kari={"role": "ALIS", "competence": {"qualified": True, "legevakt_shifts_done": 37}})
+    r = roster(sc, *(("kari", "dag", f"2026-12-0{d}") for d in (1, 2, 3)))
+    text = render_text(summary_renderables(sc, r, []))
+    assert "ALIS mot 40 legevakter" in text
+    row = next(line for line in text.splitlines() if "Kari Nordmann" in line)
+    assert [cell.strip() for cell in row.split("│")[3:7]] == ["37", "3", "40", "0"]
+    fewer = render_text(summary_renderables(sc, roster(sc, ("kari", "dag", "2026-12-01")), []))
+    row = next(line for line in fewer.splitlines() if "Kari Nordmann" in line)
+    assert [cell.strip() for cell in row.split("│")[3:7]] == ["37", "1", "38", "2"]
+    alis_table = text.split("ALIS mot 40 legevakter")[1]
+    assert "Kari Nordmann" in alis_table and " Per " not in alis_table
