@@ -258,11 +258,20 @@ def towards_alone(scenario: Scenario, roster: Roster, index: ShiftIndex | None =
     after = legevakt_shifts_after(scenario, roster, index)
     out = {}
     for d in scenario.doctors:
-        before = d.competence.legevakt_shifts_done
-        if d.role == Role.ALIS and before < LEGEVAKT_SHIFTS_REQUIRED:
-            out[d.id] = TowardsAlone(d.id, d.name, before, after[d.id] - before,
-                                     qualification(d, scenario.rules).qualified)
+        progress = alis_towards_alone(scenario, d.id, after[d.id] - d.competence.legevakt_shifts_done)
+        if progress is not None:
+            out[d.id] = progress
     return out
+
+
+def alis_towards_alone(scenario: Scenario, doctor_id: str, on_site_shifts: int) -> TowardsAlone | None:
+    """One doctor's way to 40 with ``on_site_shifts`` in the period (counted by the caller: the web
+    reads them from its index, not from the roster); None unless an ALIS short of 40 before it."""
+    d = next((x for x in scenario.doctors if x.id == doctor_id), None)
+    if d is None or d.role != Role.ALIS or d.competence.legevakt_shifts_done >= LEGEVAKT_SHIFTS_REQUIRED:
+        return None
+    return TowardsAlone(d.id, d.name, d.competence.legevakt_shifts_done, on_site_shifts,
+                        qualification(d, scenario.rules).qualified)
 
 
 @dataclass(frozen=True)

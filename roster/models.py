@@ -763,8 +763,8 @@ class Scenario(Model):
         if not self.rules.specialist_bakvakt or any(t.duty == DutyKind.ON_CALL for t in self.templates):
             return []
         return ["rules.specialist_bakvakt: piloten krever en spesialist på bakvakt hvert minutt en stasjon er åpen "
-                "(HODs legevaktpilot), men ingen vakttype har vaktform bakvakt; legg til en bakvaktvakttype, eller "
-                "slå av regelen for en kommune utenfor piloten"]
+                "(HODs legevaktpilot), men ingen vakttype har vaktform bakvakt (legg til en, eller "
+                "slå av regelen for en kommune utenfor piloten)"]
 
     def _carried_problems(self) -> list[str]:
         """Carried shifts before the period and not far before it; ledger and supervision days

@@ -77,7 +77,7 @@ def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, 
                           for r in rounds],
                   describe=lambda q: wishes.describe(q, templates), templates=templates,
                   absence_kinds=list(ABSENCE_KINDS), problems=[feil] if feil else None,
-                  towards_alone=roster_service.towards_alone(session, doctor))
+                  towards_alone=roster_service.towards_alone(session, doctor, scenario, shifts))
 
 
 def month_calendars(shifts: list[roster_service.DoctorShift]) -> list[dict]:
