@@ -24,6 +24,7 @@ TERM_NAMES: dict[str, str] = {
     "max_relative_deviation": "største overskridelse av andel (prosent)",
     "sum_deviation": "sum avvik fra andel (poeng)",
     "category_balance": "skjevhet netter/helger/helligdager",
+    "holiday_repeat": "samme høytid som i fjor",
     "spacing": "vakter tett i tett",
     "wish": "ønsker ikke innfridd",
     "preferred_station": "vakter utenfor foretrukket stasjon",

@@ -31,6 +31,7 @@ def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = 
 
     ctx = ModelContext(scenario, ShiftIndex(scenario), Eligibility(scenario), strict=strict or explain,
                        explain=explain)
+    ctx.warnings += scenario.rules.floor_override_notes()  # an accepted exception is on every roster
     ctx.create_variables()
     for family in HARD:
         on_time()

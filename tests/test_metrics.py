@@ -188,5 +188,6 @@ def test_longest_run_ignores_duplicates_and_order():
 def test_history_out_adds_period_to_history():
     sc = _week(history=[{"doctor": "a", "shifts": 2, "hours": 14, "points": 10, "periods": 1}])
     out = {h.doctor: h for h in history_out(sc, _roster(sc, UNEVEN))}
-    assert out["a"] == History(doctor="a", shifts=5, hours=35, nights=0, weekends=0, holidays=0, points=31, periods=2)
+    assert out["a"] == History(doctor="a", shifts=5, hours=35, nights=0, weekends=0, holidays=0, points=31, periods=2,
+                               legevakt_shifts_done=3)
     assert out["b"].points == pytest.approx(14) and out["b"].periods == 1
