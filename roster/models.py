@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Annotated
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -143,24 +144,94 @@ class BurdenWeights(Model):
 
 class ObjectiveWeights(Model):
     """Weights of the objective terms, in order of importance (issue 2: open slots ≫ fairness >
-    spacing > wishes > preferred station). All in one place; solver/objective.py reads them."""
+    spacing > wishes > preferred station). All in one place; solver/objective.py reads them.
 
-    open_slot: int = Field(100_000, ge=0)
-    uncovered_bakvakt_hour: int = Field(100_000, ge=0)
+    The solve is lexicographic (issue 13, ``solver.objective.LEVELS``): first the places, the
+    doctors left without a shift, over-staffing and each pool's largest deviation, then — with
+    those held — everything else. A weight prices its term against the others of its level."""
+
+    open_slot: int = Field(100_000, ge=0, le=10_000_000)
+    uncovered_bakvakt_hour: int = Field(100_000, ge=0, le=10_000_000)
     change: int = Field(
-        1000, ge=0,
+        1000, ge=0, le=10_000_000,
         description="re-planning only: per assignment moved away from the published roster (×3 within 48 h, ×2 for uninvolved doctors)",
     )
-    max_relative_deviation: int = Field(200, ge=0)
-    sum_deviation: int = Field(10, ge=0)
-    category_balance: int = Field(20, ge=0)
-    spacing: int = Field(5, ge=0)
-    wish: int = Field(2, ge=0)
-    preferred_station: int = Field(1, ge=0)
-    surplus: int = Field(
-        0, ge=0,
-        description="per doctor beyond a shift's demand_min (over-staffing); off by default, demand_max caps it",
+    participation: int = Field(
+        10_000, ge=0, le=10_000_000,
+        description="per shift an available doctor misses of their pool's least (Fairness.min_shifts)",
     )
+    max_deviation: int = Field(
+        1000, ge=0, le=10_000_000,
+        validation_alias=AliasChoices("max_deviation", "max_relative_deviation"),
+        description="per point per share of each pool's largest deviation from the capacity-aware target "
+        "(read from max_relative_deviation in older files)",
+    )
+    surplus: int = Field(
+        1000, ge=0, le=10_000_000,
+        description="per doctor beyond a shift's demand_min, where Fairness.overstaffing allows one at all: "
+        "an extra doctor must buy at least this much fairness",
+    )
+    sum_deviation: int = Field(10, ge=0, le=10_000_000, description="per point of deviation from the target, summed over doctors")
+    category_balance: int = Field(20, ge=0, le=10_000_000)
+    spacing: int = Field(5, ge=0, le=10_000_000)
+    wish: int = Field(2, ge=0, le=10_000_000)
+    preferred_station: int = Field(1, ge=0, le=10_000_000)
+
+
+class Overstaffing(str, Enum):
+    """Where a shift may have more doctors than its minimum (up to its maximum; issue 13)."""
+
+    NEVER = "aldri"
+    LONE = "alene"  # only where the minimum is one doctor: the extra doctor relieves a lone one
+    ANY = "alle"
+
+
+PoolName = Annotated[str, Field(min_length=1, max_length=40)]
+DEFAULT_POOLS = {"fastlege": "fastleger", "ALIS": "ALIS", "annen": "ansatte", "LIS1": "ansatte",
+                 "spesialist": "spesialister"}
+
+
+class Fairness(Model):
+    """How the burden is shared (issue 13; docs/metrics.md "Targets").
+
+    Doctors are balanced within a *pool*, by default one per role: the fastleger share their duty
+    (fastlegeforskriften §13: an even spread, adjusted by vaktandel; domain.md "GPs' duty"), the
+    ALIS, the employed doctors and the specialists on the bakvakt rota each theirs. Shares compare
+    doctors within a pool; a pool's burden is what its members carry.
+    """
+
+    pools: dict[Role, PoolName] = Field(
+        default_factory=lambda: {Role(k): v for k, v in DEFAULT_POOLS.items()},
+        description="role → pool; a role left out is a pool of its own, named after the role",
+    )
+    min_shifts: dict[PoolName, Annotated[int, Field(ge=0, le=31)]] = Field(
+        default_factory=lambda: {"fastleger": 1, "ALIS": 1},
+        description="pool → the least shifts of every available doctor with a share above 0 (fastleger: "
+        "their duty; ALIS: shifts towards the 40 of akuttmedisinforskriften §7); a doctor far ahead still takes part",
+    )
+    history_half_life: float = Field(
+        6.0, gt=0, le=120,
+        description="periods after which a period's burden counts half in the ledger (older periods weigh less)",
+    )
+    history_repay: float = Field(
+        0.5, ge=0, le=5,
+        description="one period repays (or takes on) at most this share of a normal share of the period's burden",
+    )
+    overstaffing: Overstaffing = Field(
+        Overstaffing.LONE, description="where a shift may have more doctors than its minimum, each priced by `surplus`"
+    )
+
+    @model_validator(mode="after")
+    def _known_pools(self) -> Fairness:
+        names = set(self.pools.values()) | {r.value for r in Role if r not in self.pools}
+        unknown = sorted(set(self.min_shifts) - names)
+        if unknown:
+            raise ValueError(f"ukjent gruppe {', '.join(f'«{u}»' for u in unknown)} i minste antall vakter; "
+                             f"gruppene er {', '.join(sorted(names))}")
+        return self
+
+    def pool(self, role: Role) -> str:
+        return self.pools.get(role, role.value)
 
 
 class Succession(Model):
@@ -231,6 +302,7 @@ class Rules(Model):
     )
     burden: BurdenWeights = Field(default_factory=BurdenWeights)
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
+    fairness: Fairness = Field(default_factory=Fairness)
 
 
 # --------------------------------------------------------------------------- stations and shifts
@@ -465,6 +537,11 @@ class History(Model):
     holidays: int = Field(0, ge=0)
     points: float = Field(0, ge=0)
     periods: int = Field(0, ge=0, description="how many earlier periods the figures cover")
+    burden_balance: float | None = Field(
+        None, ge=-1_000_000, le=1_000_000,
+        description="the ledger: points ahead (+) or behind (−) of the fair share in the doctor's pool, older "
+        "periods weighing less (roster.targets); empty: derived from points and periods",
+    )
 
 
 class ExtraHoliday(Model):
@@ -575,6 +652,16 @@ class SolveStatus(str, Enum):
     MODEL_INVALID = "model_invalid"
 
 
+class LevelStats(Model):
+    """One level of a lexicographic solve (solver.objective.LEVELS): its weighted value and the
+    bound the solver proved for it with the levels before held at their values."""
+
+    terms: list[str] = Field(default_factory=list, description="the Norwegian names of its terms (roster.terms)")
+    objective: float = 0.0
+    bound: float = 0.0
+    gap: float | None = None
+
+
 class SolveStats(Model):
     status: SolveStatus
     objective: float | None = None
@@ -588,6 +675,12 @@ class SolveStats(Model):
     time_limit: float = 0.0
     strict: bool = False
     terms: dict[str, float] = Field(default_factory=dict, description="objective term → weighted value")
+    levels: list[LevelStats] = Field(
+        default_factory=list,
+        description="a lexicographic solve's levels; bound and gap are then the first level not proven optimal "
+        "(gap_level), else the last",
+    )
+    gap_level: int | None = Field(None, description="1-based level the bound and gap belong to")
     program_version: str = ""
     variables: int = 0
     constraints: int = 0
@@ -635,9 +728,13 @@ class Roster(Model):
 
 
 class ProgressEvent(Model):
-    """One improving solution, streamed to the caller (CLI progress line, web SSE)."""
+    """One improving solution, streamed to the caller (CLI progress line, web SSE). ``objective``
+    is the whole objective; in a lexicographic solve bound and gap are those of the level being
+    solved (``level``, ``level_objective``)."""
 
     elapsed: float
+    level: int = Field(0, description="1-based level of a lexicographic solve; 0: the whole objective")
+    level_objective: float | None = Field(None, description="the level's value; bound and gap are the level's")
     objective: float
     bound: float
     gap: float | None

@@ -7,6 +7,7 @@ from roster.calendar import ShiftIndex
 from roster.eligibility import Eligibility
 from roster.models import Roster, Scenario
 from solver.context import Baseline, ModelContext
+from solver.fairness import add_place_count
 from solver.objective import set_objective
 from solver.registry import HARD, SOFT
 
@@ -24,6 +25,7 @@ def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = 
     if explain:
         return ctx
     penalties = [p for family in SOFT for p in family.penalties(ctx)]
+    add_place_count(ctx)
     if baseline is not None:
         penalties += ctx.add_baseline(baseline)
     set_objective(ctx, penalties)

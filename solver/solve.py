@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from roster.models import ProgressEvent, Roster, Scenario, SolveStatus
-from roster.terms import OPEN_PLACES
+from roster.models import LevelStats, ProgressEvent, Roster, Scenario, SolveStatus
+from roster.terms import OPEN_PLACES, TERM_NAMES
 from solver.builder import build_model
 from solver.context import OBJ_SCALE, Baseline, ModelContext, hint_all
+from solver.fairness import hold_levels
 from solver.lns import improve
+from solver.moves import improve_lines
 from solver.solution import STATUS, extract_roster, gap, solve_stats
 from solver.warmstart import greedy_assignment
 
@@ -32,6 +34,9 @@ TRIVIAL_BOUND = 0.0  # every objective term is non-negative, so 0 bounds any ros
 NEAR_SHARE = 0.5  # a re-plan's share of the time with only the dates near the change free
 RECHECK_SHARE = 0.1  # of the neighbourhood search's time, kept for reading its roster back
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+LEVEL_SHARES = (0.3, 0.6)  # of the time left when a level starts, for each level but the last (it gets the rest)
+FAIRNESS_TERM = "max_deviation"  # the level with this term gets the line moves
+REREAD_LIMIT = 10.0  # seconds at most to read a roster back through the model (well under one on the Bergen month)
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,10 @@ class Search:
     Curtois & Qu instances ``max_lp`` (every constraint in the LP, more cuts) finds far better
     rosters and bounds, on the larger ones ``no_lp`` with neighbourhood search does
     (benchmarks/README.md); on the Bergen month the default is as good and its LP cheaper.
-    ``complete_first`` looks for a roster without open slots before one with slack (worth it
+    ``lexicographic`` minimises the objective's levels in turn, each with the ones before held
+    (``solver.objective.LEVELS``: the benchmark's weighted sum turns it off); ``line_moves`` gives
+    that share of the fairness level's time to local search on whole doctor lines (``solver.moves``)
+    before CP-SAT proves its bound. ``complete_first`` looks for a roster without open slots before one with slack (worth it
     when a complete roster exists, as in legevakt). ``first_pass`` finds a first roster without
     the LP before the optimisation (seconds instead of minutes on the Bergen month; where the LP
     finds rosters fast, as on the benchmark, it only costs time). ``light_presolve`` keeps the
@@ -57,6 +65,8 @@ class Search:
     light_presolve: bool = True  # one presolve pass with light probing (the Bergen month's setting)
     lns_share: float = 0.0  # the last share of the time goes to neighbourhood search (solver.lns)
     lns_round: float = 5.0  # seconds per neighbourhood
+    lexicographic: bool = True  # the objective's levels one by one (solver.objective.LEVELS); False: their sum
+    line_moves: float = 0.5  # of the fairness level's time, local search on doctors' lines first (solver.moves)
 
 
 class Progress(cp_model.CpSolverSolutionCallback):
@@ -73,21 +83,30 @@ class Progress(cp_model.CpSolverSolutionCallback):
         self.solutions = 0
         self.first_feasible: float | None = None
         self.objective: float | None = None
+        self.level_objective: float | None = None
         self.open_slots = 0
+        self.level = 0  # the level being solved (0: the whole objective)
         self._lock = threading.Lock()
 
-    def record(self, objective: float, open_slots: int, bound: float) -> None:
+    def record(self, objective: float, open_slots: int, bound: float, level_objective: float | None = None) -> None:
+        """A roster: its whole objective, and (in a lexicographic solve) the level's value, whose
+        bound ``bound`` is."""
         with self._lock:
             self.solutions += 1
             if self.first_feasible is None:
                 self.first_feasible = time.perf_counter() - self.started
             self.objective = objective
+            self.level_objective = level_objective
             self.open_slots = open_slots
             self._emit(bound)
 
     def on_solution_callback(self) -> None:
         open_slots = sum(self.value(v) for v in self.ctx.short.values())
-        self.record(self.objective_value / OBJ_SCALE, open_slots, self.best_objective_bound / OBJ_SCALE)
+        if self.level:
+            self.record(self.value(self.ctx.objective) / OBJ_SCALE, open_slots, self.best_objective_bound / OBJ_SCALE,
+                        self.objective_value / OBJ_SCALE)
+        else:
+            self.record(self.objective_value / OBJ_SCALE, open_slots, self.best_objective_bound / OBJ_SCALE)
         if self.stop is not None and self.stop.is_set():
             self.stop_search()
 
@@ -99,11 +118,14 @@ class Progress(cp_model.CpSolverSolutionCallback):
     def _emit(self, bound: float) -> None:
         if self.on_progress is None or self.objective is None:
             return
+        judged = self.objective if self.level_objective is None else self.level_objective
         self.on_progress(ProgressEvent(
             elapsed=time.perf_counter() - self.started,
+            level=self.level,
             objective=self.objective,
+            level_objective=self.level_objective,
             bound=bound,
-            gap=gap(self.objective, bound),
+            gap=gap(judged, bound),
             open_slots=self.open_slots,
             solutions=self.solutions,
         ))
@@ -261,6 +283,24 @@ def _optimise(ctx: ModelContext, limit: float, workers: int, seed: int, search: 
     return code, final, optimised
 
 
+def _level_solve(ctx: ModelContext, limit: float, workers: int, seed: int, search: Search, progress: Progress,
+                 canceller: _Canceller) -> tuple[int, cp_model.CpSolver]:
+    """The LP-guided optimisation of the model's objective from the warm start: (status, solver);
+    the solver's bound holds whether or not it found a better roster."""
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = max(0.1, limit)
+    p.num_workers = workers
+    p.random_seed = seed
+    if search.light_presolve:
+        p.max_presolve_iterations = 1
+        p.cp_model_probing_level = 1
+    p.subsolvers.extend(search.subsolvers)
+    solver.best_bound_callback = progress.on_bound
+    canceller.solver = solver
+    return solver.solve(ctx.model, progress), solver
+
+
 def _neighbourhood_search(ctx: ModelContext, best: cp_model.CpSolver, deadline: float, workers: int, seed: int,
                           search: Search, progress: Progress, canceller: _Canceller) -> cp_model.CpSolver:
     """Improve the optimisation's roster by neighbourhood search (solver.lns) until the deadline;
@@ -281,6 +321,81 @@ def _neighbourhood_search(ctx: ModelContext, best: cp_model.CpSolver, deadline: 
         return best
     hint_all(ctx.model, values)
     code, fixed = _feasibility(ctx.model, deadline - time.perf_counter(), seed, canceller, fixed=True)
+    return fixed if code in FOUND else best
+
+
+def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, search: Search, progress: Progress,
+               canceller: _Canceller, final: cp_model.CpSolver) -> tuple[int, cp_model.CpSolver, list[LevelStats]]:
+    """Each level of the objective minimised from the best roster so far, then held at its value
+    for the levels after it; a level already at 0 (its trivial bound) is held at once. Returns
+    (status: optimal only when every level is, the solver of the final roster, each level's
+    figures)."""
+    levels: list[LevelStats] = []
+    proved = True
+    code = cp_model.FEASIBLE
+    for k, (expr, names) in enumerate(zip(ctx.levels, ctx.level_names)):
+        if canceller.cancelled:
+            break
+        progress.level = k + 1
+        last = k == len(ctx.levels) - 1
+        until = deadline if last else time.perf_counter() + LEVEL_SHARES[min(k, len(LEVEL_SHARES) - 1)] * max(
+            0.0, deadline - time.perf_counter())
+        ctx.model.minimize(expr)
+        if k > 0:  # the same roster, its auxiliary variables at their best for this level
+            final = _reread(ctx, final, {pair for pair, v in ctx.x.items() if final.boolean_value(v)}, seed, canceller)
+        if FAIRNESS_TERM in names and search.line_moves > 0 and final.value(expr) > 0:
+            before = final
+            final = _line_moves(ctx, final, expr, time.perf_counter() + search.line_moves * (until - time.perf_counter()),
+                                seed, canceller)
+            if final is not before:
+                progress.record(final.value(ctx.objective) / OBJ_SCALE, sum(final.value(v) for v in ctx.short.values()),
+                                0.0, final.value(expr) / OBJ_SCALE)
+        if FAIRNESS_TERM in names and ctx.pools:
+            hold_levels(ctx, {name: final.value(pm.level) for name, pm in ctx.pools.items()})
+        value, bound = final.value(expr), 0
+        import os as _os
+        if _os.environ.get("I13_DEBUG"):
+            print(f"  level {k+1} after moves: {value} at {time.perf_counter():.1f}", flush=True)
+        if value > 0 and until - time.perf_counter() > 0.1:
+            _warm_start(ctx, final)
+            result, solver = _level_solve(ctx, until - time.perf_counter(), workers, seed, search, progress, canceller)
+            if result in FOUND and solver.value(expr) <= value:
+                final = solver
+            bound = -(-round(solver.best_objective_bound * 1000) // 1000) if result != cp_model.MODEL_INVALID else 0
+            value = final.value(expr)
+        if _os.environ.get("I13_DEBUG"):
+            print(f"  level {k+1} after cp-sat: {value} bound {bound} at {time.perf_counter():.1f}", flush=True)
+        proved = proved and bound >= value
+        levels.append(LevelStats(terms=[TERM_NAMES[t] for t in names], objective=value / OBJ_SCALE,
+                                 bound=min(bound, value) / OBJ_SCALE, gap=gap(value / OBJ_SCALE, min(bound, value) / OBJ_SCALE)))
+        ctx.model.add(expr <= value)
+    ctx.model.minimize(ctx.objective)
+    return (cp_model.OPTIMAL if proved and len(levels) == len(ctx.levels) else cp_model.FEASIBLE), final, levels
+
+
+def _line_moves(ctx: ModelContext, best: cp_model.CpSolver, expr: cp_model.LinearExprT, until: float, seed: int,
+                canceller: _Canceller) -> cp_model.CpSolver:
+    """The roster improved by local search on whole doctor lines (solver.moves), read back through
+    one solve with every assignment fixed, so it comes out of the model as usual; the roster it
+    started from when the level is no better that way (or the model refuses it)."""
+    pairs = {pair for pair, v in ctx.x.items() if best.boolean_value(v)}
+    better, _ = improve_lines(ctx, pairs, deadline=until, seed=seed, stop=canceller.stop)
+    if better == pairs:
+        return best
+    fixed = _reread(ctx, best, better, seed, canceller)
+    return fixed if fixed.value(expr) < best.value(expr) else best
+
+
+def _reread(ctx: ModelContext, best: cp_model.CpSolver, pairs: set[tuple[str, str]], seed: int,
+            canceller: _Canceller) -> cp_model.CpSolver:
+    """The roster of these assignment pairs through the model: every assignment fixed, the other
+    variables at their best for the model's objective (presolve removes the assignments, so this
+    takes a fraction of a second on the Bergen month); ``best`` when the model refuses it."""
+    ctx.model.clear_hints()
+    hint = ctx.model.proto.solution_hint
+    hint.vars.extend([v.index for v in ctx.x.values()])
+    hint.values.extend([int(pair in pairs) for pair in ctx.x])
+    code, fixed = _feasibility(ctx.model, REREAD_LIMIT, seed, canceller, fixed=True)
     return fixed if code in FOUND else best
 
 
@@ -329,9 +444,11 @@ def solve(
             progress.record(first.value(ctx.objective) / OBJ_SCALE, open_slots, TRIVIAL_BOUND)
             _warm_start(ctx, first)
             code = cp_model.FEASIBLE
-        lns_time = search.lns_share * remaining()
+        lns_time = 0.0 if search.lexicographic else search.lns_share * remaining()
         if near:
             # near the change first: most of the model is held, so the repair comes in seconds
+            if search.lexicographic and ctx.levels:
+                ctx.model.minimize(ctx.levels[0])
             if code != cp_model.INFEASIBLE and not canceller.cancelled:
                 code, final, optimised = _optimise(ctx, NEAR_SHARE * remaining(), workers, seed, search, progress,
                                                    canceller, code, final)
@@ -341,10 +458,15 @@ def solve(
                 code, optimised = cp_model.FEASIBLE, False  # the near bound does not hold for every date
             else:
                 code = cp_model.UNKNOWN
-        if code != cp_model.INFEASIBLE and not canceller.cancelled and remaining() > lns_time:
+        bound, levels = None, []
+        if search.lexicographic and ctx.levels:
+            if code == cp_model.FEASIBLE and final is not None and not canceller.cancelled:
+                code, final, levels = _by_levels(ctx, started + time_limit, workers, seed, search, progress,
+                                                 canceller, final)
+                optimised = True
+        elif code != cp_model.INFEASIBLE and not canceller.cancelled and remaining() > lns_time:
             code, final, optimised = _optimise(ctx, remaining() - lns_time, workers, seed, search, progress,
                                                canceller, code, final, optimised)
-        bound = None
         if lns_time > 0 and code == cp_model.FEASIBLE and final is not None and not canceller.cancelled:
             bound = final.best_objective_bound
             final = _neighbourhood_search(ctx, final, started + time_limit, workers, seed, search, progress, canceller)
@@ -358,6 +480,7 @@ def solve(
         ctx, final, status,
         optimised=optimised,
         bound=bound,
+        levels=levels,
         wall_time=time.perf_counter() - started,
         first_feasible_time=progress.first_feasible,
         **figures,

@@ -101,13 +101,14 @@ def to_scenario(instance: Instance) -> Scenario:
         {"template": c.shift, "date": day_date(c.day).isoformat(), "demand_min": c.requirement}
         for c in instance.cover if c.requirement > 0
     ]
-    quiet = {"uncovered_bakvakt_hour": 0, "max_relative_deviation": 0, "sum_deviation": 0, "category_balance": 0,
-             "spacing": 0, "preferred_station": 0}
+    quiet = {"uncovered_bakvakt_hour": 0, "participation": 0, "max_deviation": 0, "sum_deviation": 0,
+             "category_balance": 0, "spacing": 0, "preferred_station": 0}
     rules = {
         "rest_hours_self_employed": 0, "rest_hours_employee": 0, "max_shifts_per_7_days": None,
         "max_hours_per_7_days": None, "max_consecutive_nights": horizon,
         "forbidden_successions": [{"first": t.id, "then": b} for t in instance.shifts.values() for b in sorted(t.blocked)],
         "weights": {**quiet, "open_slot": under, "surplus": over, "wish": 1},
+        "fairness": {"overstaffing": "alle", "min_shifts": {}},
     }
     return Scenario.model_validate({
         "name": instance.name,

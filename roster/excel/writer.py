@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from roster import __version__
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
 from roster.days import HolidayCalendar
-from roster.excel.cells import set_text, write_value
+from roster.excel.cells import cell_text, set_text, write_value
 from roster.excel.layout import BOLD, CENTER, GRID, TITLE_FONT, WRAP, header_row, printable, safe_title
 from roster.excel.schema import HISTORY, SETTINGS
 from roster.explanation import explanation_text
@@ -388,7 +388,7 @@ def _summary(wb: Workbook, scenario: Scenario, roster: Roster, edition: Edition)
         if value is None:
             set_text(ws.cell(row, 2), "ingen")
         else:
-            write_value(ws.cell(row, 2), value)
+            write_value(ws.cell(row, 2), cell_text(setting.kind, value))
         ws.cell(row, 2).alignment = Alignment(horizontal="left")
     printable(ws, landscape=False)
 

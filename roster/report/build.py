@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from roster.calendar import ShiftIndex, real_hours
 from roster.check import RULES, Violation, check_roster, unexpected_violations
-from roster.metrics import DoctorMetrics, GroupMetrics, doctor_metrics, groups
+from roster.metrics import DoctorMetrics, GroupMetrics, PoolMetrics, doctor_metrics, groups, pool_metrics
 from roster.models import Roster, Scenario
 from roster.terms import OPEN_PLACES, open_places
 
@@ -34,6 +34,7 @@ class RosterView:
     violations: list[Violation]  # every hard-rule break, declared open slots included
     unexpected: list[Violation]  # the breaks the roster does not declare: what makes it illegal to publish
     index: ShiftIndex = field(repr=False)
+    pools: list[PoolMetrics] = field(default_factory=list)
 
     @property
     def everyone(self) -> GroupMetrics:
@@ -110,6 +111,7 @@ GROUP_STATS = (("doctors", "Leger", 0), ("min", "Min", 2), ("median", "Median", 
                ("spread", "Spenn", 2), ("std", "Std.avvik", 3), ("cv", "Var.koeff.", 3), ("gini", "Gini", 3),
                ("jain", "Jain", 3), ("over_target", "Over mål", 0))
 MOST_LOADED = 10
+TARGET_ROWS = 25  # doctors whose targets the report explains, furthest from the nominal first
 
 
 def check_view(label: str, scenario: Scenario, roster: Roster) -> RosterView:
@@ -125,6 +127,7 @@ def check_view(label: str, scenario: Scenario, roster: Roster) -> RosterView:
         violations=check_roster(scenario, roster),
         unexpected=unexpected_violations(scenario, roster),
         index=index,
+        pools=pool_metrics(metrics),
     )
 
 
@@ -200,6 +203,13 @@ def most_loaded(view: RosterView, n: int = MOST_LOADED) -> list[DoctorMetrics]:
     return sorted(view.metrics, key=lambda m: (-m.points, m.name))[:n]
 
 
+def moved_targets(view: RosterView, n: int = TARGET_ROWS) -> list[DoctorMetrics]:
+    """The doctors whose target is furthest from their nominal share of the pool (capacity or the
+    ledger moved it), furthest first: the report sets the two side by side with the reason."""
+    moved = [m for m in view.metrics if abs(m.target - m.nominal_target) >= 0.05]
+    return sorted(moved, key=lambda m: (-abs(m.target - m.nominal_target), m.name))[:n]
+
+
 def _history_by_doctor(view: RosterView) -> dict[str, float]:
     return {h.doctor: round(h.points, 1) for h in view.scenario.history if h.points or h.shifts}
 
@@ -223,6 +233,6 @@ def unlike(views: list[RosterView]) -> list[str]:
     if any(h != histories[0] for h in histories[1:]):
         parts = [f"«{v.label}» har historikk for {len(h)} leger ({sum(h.values()):.0f} poeng)"
                  for v, h in zip(views, histories)]
-        notes.append("Historikken er ulik: " + ", ".join(parts) + ". Avvik fra mål tar med historikken; "
+        notes.append("Historikken er ulik: " + ", ".join(parts) + ". Målene tar med historikken (hovedboken); "
                      "poeng denne perioden gjør ikke det.")
     return notes
