@@ -196,8 +196,10 @@ class Fairness(Model):
 
     Doctors are balanced within a *pool*, by default one per role: the fastleger share their duty
     (fastlegeforskriften §13: an even spread, adjusted by vaktandel; domain.md "GPs' duty"), the
-    ALIS, the employed doctors and the specialists on the bakvakt rota each theirs. Shares compare
-    doctors within a pool; a pool's burden is what its members carry.
+    ALIS, the employed doctors and the specialists on the bakvakt rota each theirs: each pool's
+    worst-treated doctor counts on its own, and the history ledger runs per pool. Pools on the same
+    duty share one level per share (a share of 3 carries three times a share of 1 in any role)
+    unless a pool has a level of its own (``own_level``).
     """
 
     pools: dict[Role, PoolName] = Field(
@@ -220,13 +222,18 @@ class Fairness(Model):
     overstaffing: Overstaffing = Field(
         Overstaffing.LONE, description="where a shift may have more doctors than its minimum, each priced by `surplus`"
     )
+    own_level: list[PoolName] = Field(
+        default_factory=list,
+        description="pools with a level per share of their own; the others share one level per duty (on site, "
+        "bakvakt), so a share means the same in every role that shares the shifts",
+    )
 
     @model_validator(mode="after")
     def _known_pools(self) -> Fairness:
         names = set(self.pools.values()) | {r.value for r in Role if r not in self.pools}
-        unknown = sorted(set(self.min_shifts) - names)
+        unknown = sorted((set(self.min_shifts) | set(self.own_level)) - names)
         if unknown:
-            raise ValueError(f"ukjent gruppe {', '.join(f'«{u}»' for u in unknown)} i minste antall vakter; "
+            raise ValueError(f"ukjent gruppe {', '.join(f'«{u}»' for u in unknown)}; "
                              f"gruppene er {', '.join(sorted(names))}")
         return self
 

@@ -3,9 +3,16 @@
 One definition serves the solver's fairness terms, the metrics, the summary, the workbook and the
 reports, so none of them can disagree on what "over target" means (docs/metrics.md "Targets").
 
-*Pools.* Doctors are balanced within a pool, by default one per role (``Fairness.pools``). A
-pool's burden is what its members carry in the roster; shares (vaktandel) compare doctors within
-a pool.
+*Pools.* Doctors are balanced within a pool, by default one per role (``Fairness.pools``): each
+pool's worst-treated doctor counts on its own, and the ledger runs per pool. Pools that work the
+same duty (on site, or bakvakt only) form a *level group* sharing one level per share, so a share
+of 1 means the same burden in every role that works those shifts and the solver cannot balance a
+pool by loading another; ``Fairness.own_level`` gives a pool a level of its own.
+
+*Taking part.* A doctor's target is never below their *floor*, the points of the pool's least
+shifts (``Fairness.min_shifts``: one for fastleger by default) at their lightest, so a doctor far
+ahead in the ledger still takes part; floors are dropped in a group whose expected burden cannot
+cover them all.
 
 *Capacity.* What a doctor can take this period: the most burden points a roster built one shift
 at a time can give them alone, over the shifts they may work (``roster.eligibility``: absences,
@@ -16,8 +23,8 @@ variables stand for, so both use one set of predicates.
 *Targets.* The nominal target is the doctor's share of the pool's burden. The capacity-aware
 target caps it by the capacity and shares what capped doctors cannot carry among the others by
 share (water filling, the max-min fair allocation): ``base = min(capacity, level · share)`` with
-the pool's level such that the bases add up to the pool's burden. History then moves the target
-by the doctor's repayment (below): ``target = base − repay``.
+the group's level such that the targets add up to the group's burden (``LevelCurve``). History
+then moves the target by the doctor's repayment (below): ``target = max(floor, base − repay)``.
 
 *Ledger.* Where each doctor stands against their fair share over earlier periods: points ahead
 (+) or behind (−), older periods weighing less (half after ``history_half_life`` periods),
@@ -31,14 +38,15 @@ so an absence or an exemption leaves no debt (the issue's decision: the tool car
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from roster.calendar import ShiftIndex, ShiftInstance
 from roster.eligibility import Eligibility
-from roster.models import Doctor, History, Scenario
+from roster.models import Doctor, DutyKind, History, Scenario
 from roster.workload import Workload
 
 LEVEL_TOLERANCE = 1e-9
@@ -55,34 +63,7 @@ def decay(scenario: Scenario) -> float:
     return 0.5 ** (1 / scenario.rules.fairness.history_half_life)
 
 
-# --------------------------------------------------------------------------- water filling
-
-
-def water_level(total: float, shares: dict[str, float], caps: dict[str, float]) -> float:
-    """The level λ with Σ min(cap_i, λ · share_i) = total (max-min fair allocation by share);
-    ``math.inf`` when the caps add up to less than the total. Exact: the sum is piecewise linear in
-    λ with a break at each cap / share, so the level is found between two breaks."""
-    if total <= 0:
-        return 0.0
-    active = {d: s for d, s in shares.items() if s > 0}
-    breaks = sorted((caps[d] / s, d) for d, s in active.items())
-    filled, rate = 0.0, sum(active.values())
-    for point, d in breaks:  # rate: the shares still below their cap
-        if rate <= 0:
-            break
-        level = (total - filled) / rate
-        if level <= point:
-            return level
-        filled += caps[d]
-        rate -= active[d]
-    return math.inf
-
-
-def water_fill(total: float, shares: dict[str, float], caps: dict[str, float]) -> dict[str, float]:
-    """Each doctor's part of ``total``: share-proportional, capped, what the capped cannot carry
-    shared among the others by share. Capacity left over when the caps cannot carry it all."""
-    level = water_level(total, shares, caps)
-    return {d: min(caps[d], level * s) if s > 0 else 0.0 for d, s in shares.items()}
+# --------------------------------------------------------------------------- water filling (the ledger)
 
 
 def zero_sum_fill(wanted: dict[str, float], shares: dict[str, float], low: dict[str, float],
@@ -156,6 +137,7 @@ class Member:
     repay: float  # points the target is lowered by this period (negative: raised)
     min_shifts: int  # the pool's least shifts for an available doctor with a share (0: none)
     places: int  # shifts the doctor may work at all
+    floor: float = 0.0  # the least burden taking part means: the lightest shifts the doctor must take
 
     @property
     def available(self) -> bool:
@@ -173,17 +155,37 @@ class FairnessPlan:
     targets follow from it and the pools' burden (``targets``)."""
 
     pools: dict[str, list[Member]]
-    expected_level: dict[str, float]  # points per share if each shift were shared by all who may work it
+    expected_level: dict[str, float]  # per pool: points per share if each shift were shared by all who may work it
     decay: float
+    groups: dict[str, list[str]] = field(default_factory=dict)  # level group → its pools (one level per share)
 
     def members(self) -> dict[str, Member]:
         return {m.doctor: m for ms in self.pools.values() for m in ms}
 
+    def group_members(self, group: str) -> list[Member]:
+        return [m for p in self.groups[group] for m in self.pools[p]]
+
+
+def _level_groups(scenario: Scenario, pools: dict[str, list[Doctor]], eligible: dict[str, list[ShiftInstance]],
+                  ) -> dict[str, str]:
+    """Pool → the group whose pools share one level per share: pools on the same duty (on site, or
+    only bakvakt) unless the pool has a level of its own (``Fairness.own_level``), so a share means
+    the same in every role that shares the shifts."""
+    own = set(scenario.rules.fairness.own_level)
+    out = {}
+    for p, ds in pools.items():
+        shifts = [s for d in ds for s in eligible[d.id]]
+        if p in own or not shifts:
+            out[p] = p
+        else:
+            out[p] = (DutyKind.ON_CALL if all(not s.on_site for s in shifts) else DutyKind.ON_SITE).value
+    return out
+
 
 def _expected_levels(scenario: Scenario, index: ShiftIndex, pools: dict[str, list[Doctor]],
-                     eligible: dict[str, list[ShiftInstance]]) -> dict[str, float]:
-    """Per pool, the points per share its members would carry if every shift's burden were split
-    among all who may work it by share: the scale of a "normal share" before any roster exists."""
+                     eligible: dict[str, list[ShiftInstance]], group: dict[str, str]) -> dict[str, float]:
+    """Per pool, its group's points per share if every shift's burden were split among all who
+    may work it by share: the scale of a "normal share" before any roster exists."""
     pool_of_doctor = {d.id: p for p, ds in pools.items() for d in ds}
     share = {d.id: d.share for ds in pools.values() for d in ds}
     takers: dict[str, list[str]] = {}
@@ -197,10 +199,14 @@ def _expected_levels(scenario: Scenario, index: ShiftIndex, pools: dict[str, lis
         for d in who:
             if total > 0:
                 carried[pool_of_doctor[d]] += s.demand_min * s.points * share[d] / total
+    by_group: dict[str, list[str]] = {}
+    for p, g in group.items():
+        by_group.setdefault(g, []).append(p)
     out = {}
-    for p, ds in pools.items():
-        shares = sum(d.share for d in ds if eligible[d.id])
-        out[p] = carried[p] / shares if shares > 0 else 0.0
+    for ps in by_group.values():
+        shares = sum(d.share for p in ps for d in pools[p] if eligible[d.id])
+        level = sum(carried[p] for p in ps) / shares if shares > 0 else 0.0
+        out.update({p: level for p in ps})
     return out
 
 
@@ -243,7 +249,8 @@ def fairness_plan(scenario: Scenario, index: ShiftIndex | None = None,
     grouped: dict[str, list[Doctor]] = {}
     for d in scenario.doctors:
         grouped.setdefault(pool_of(d, scenario), []).append(d)
-    levels = _expected_levels(scenario, index, grouped, eligible)
+    group = _level_groups(scenario, grouped, eligible)
+    levels = _expected_levels(scenario, index, grouped, eligible, group)
     weight = decay(scenario)
     pools: dict[str, list[Member]] = {}
     for p, ds in grouped.items():
@@ -251,9 +258,32 @@ def fairness_plan(scenario: Scenario, index: ShiftIndex | None = None,
                                enough=ENOUGH_SHARES * levels[p] * max(d.share, 1.0) + 1.0) for d in ds}
         balances = _balances(scenario, ds, weight)
         repay = _repayments(ds, caps, balances, levels[p], rules.history_repay)
-        pools[p] = [Member(d.id, p, d.share, caps[d.id], balances[d.id], repay.get(d.id, 0.0),
-                           rules.min_shifts.get(p, 0), len(eligible[d.id])) for d in ds]
-    return FairnessPlan(pools, levels, weight)
+        least = rules.min_shifts.get(p, 0)
+        pools[p] = [Member(d.id, p, d.share, caps[d.id], balances[d.id], repay.get(d.id, 0.0), least,
+                           len(eligible[d.id]), _floor(eligible[d.id], max(least if d.share > 0 else 0, d.min_shifts)))
+                    for d in ds]
+    groups: dict[str, list[str]] = {}
+    for p, g in group.items():
+        groups.setdefault(g, []).append(p)
+    for names in groups.values():
+        _drop_floors_beyond_the_work(pools, names, levels)
+    return FairnessPlan(pools, levels, weight, groups)
+
+
+def _drop_floors_beyond_the_work(pools: dict[str, list[Member]], names: list[str], levels: dict[str, float]) -> None:
+    """A group's floors hold only when its expected burden covers them all: with fewer shifts
+    than takers, not everyone can take part, and floors would only make every target alike."""
+    members = [m for p in names for m in pools[p] if m.available]
+    expected = sum(levels[m.pool] * m.share for m in members if m.share > 0)
+    if sum(m.floor for m in members) > expected + LEVEL_TOLERANCE:
+        for p in names:
+            pools[p] = [replace(m, floor=0.0) for m in pools[p]]
+
+
+def _floor(eligible: list[ShiftInstance], least: int) -> float:
+    """The points of the ``least`` lightest shifts the doctor may work: what taking part costs at
+    least, so no target asks for less (a doctor far ahead, or with a small share, still takes part)."""
+    return sum(sorted(s.points for s in eligible)[:least]) if least <= len(eligible) else 0.0
 
 
 def _repayments(doctors: list[Doctor], caps: dict[str, float], balances: dict[str, float], level: float,
@@ -285,6 +315,7 @@ class Target:
     capacity: float
     capped: bool  # the capacity holds the base below level · share
     balance_before: float
+    floor: float = 0.0  # the least taking part costs: the target is never below it
 
     def deviation(self, burden: float) -> float:
         return burden - self.target
@@ -299,29 +330,76 @@ class Target:
         return weight * self.balance_before + burden - self.base
 
 
+class LevelCurve:
+    """The sum of a pool's targets as the level rises: Σ max(floor, min(capacity, level · share) −
+    repay) over the members with a share who can take a shift. Each term is flat (floor), rises
+    with slope share, then is flat (capacity − repay); the sum is piecewise linear, so the level
+    for a burden is found between two breaks."""
+
+    def __init__(self, members: list[tuple[float, float, float, float]]):
+        """``members``: (share, capacity, repay, floor) of each sharing member."""
+        events: list[tuple[float, float]] = []
+        self.flat = 0.0  # Σ of the terms at level 0
+        slope = 0.0
+        for share, cap, repay, floor in members:
+            if cap - repay <= floor:
+                self.flat += floor
+                continue
+            a, b = max(0.0, (floor + repay) / share), cap / share
+            self.flat += max(floor, min(cap, 0.0) - repay)
+            if a <= 0.0 < b:
+                slope += share
+            elif a > 0.0:
+                events.append((a, share))
+            events.append((b, -share))
+        events.sort()
+        self.points, self.values, self.slopes = [0.0], [self.flat], [slope]
+        for x, ds in events:
+            self.values.append(self.values[-1] + self.slopes[-1] * (x - self.points[-1]))
+            self.points.append(x)
+            self.slopes.append(self.slopes[-1] + ds)
+
+    def level(self, total: float) -> float:
+        """The level at which the targets add up to ``total`` (0 when the floors alone exceed it;
+        past every capacity, the last break)."""
+        if total <= self.flat:
+            return 0.0
+        i = bisect.bisect_right(self.values, total) - 1
+        slope = self.slopes[i]
+        if slope <= 0:
+            return self.points[i]
+        return self.points[i] + (total - self.values[i]) / slope
+
+
+def target_of(m: Member, level: float) -> tuple[float, float]:
+    """(base, target) of a member at a level: min(capacity, level · share), and that less the
+    repayment but never below the floor (0 for a doctor who can take no shift)."""
+    if not m.available:
+        return 0.0, 0.0
+    base = min(m.capacity, level * m.share) if m.share > 0 else 0.0
+    return base, max(m.floor, base - m.repay)
+
+
 def pool_level(members: list[Member], burden: float) -> float:
-    """The pool's level per share for a pool burden (``water_level`` over the available)."""
-    active = [m for m in members if m.available and m.share > 0]
-    level = water_level(burden, {m.doctor: m.share for m in active}, {m.doctor: m.capacity for m in active})
-    if math.isinf(level):  # more than the members can take: beyond their capacity, by share
-        shares = sum(m.share for m in active)
-        return burden / shares if shares > 0 else 0.0
-    return level
+    """The level per share of a level group for the burden its sharing members carry."""
+    sharing = [m for m in members if m.available and m.share > 0]
+    return LevelCurve([(m.share, m.capacity, m.repay, m.floor) for m in sharing]).level(burden)
 
 
 def targets(plan: FairnessPlan, burden: dict[str, float]) -> dict[str, Target]:
-    """Every doctor's targets, given what each carries (the pool's burden is their sum)."""
+    """Every doctor's targets, given what each carries: a level group's level is where the targets
+    of its members with a share add up to what they carry; the nominal target is the share of the
+    group's burden, capacity and history aside."""
     out = {}
-    for p, members in plan.pools.items():
-        total = sum(burden.get(m.doctor, 0.0) for m in members)
+    for members in (plan.group_members(g) for g in plan.groups):
+        total = sum(burden.get(m.doctor, 0.0) for m in members if m.share > 0)
         level = pool_level(members, total)
         shares = sum(m.share for m in members)
         for m in members:
-            uncapped = level * m.share
-            base = min(m.capacity, uncapped) if m.available else 0.0
+            base, target = target_of(m, level)
             nominal = total * m.share / shares if shares > 0 else 0.0
-            out[m.doctor] = Target(m.doctor, p, m.share, nominal, base, m.repay, max(0.0, base - m.repay),
-                                   m.capacity, m.available and m.capacity < uncapped - LEVEL_TOLERANCE, m.balance)
+            out[m.doctor] = Target(m.doctor, m.pool, m.share, nominal, base, m.repay, target, m.capacity,
+                                   m.available and m.capacity < level * m.share - LEVEL_TOLERANCE, m.balance, m.floor)
     return out
 
 

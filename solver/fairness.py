@@ -37,7 +37,7 @@ class PoolModel:
     per_share: dict[str, cp_model.IntVar] = field(default_factory=dict)
     deviation: dict[str, cp_model.IntVar] = field(default_factory=dict)
     scale: dict[str, int] = field(default_factory=dict)  # what a member's deviation is divided by (share × 100)
-    target_at: dict[str, tuple[int, int, int | None]] = field(default_factory=dict)  # (share × 100, repay, cap) × 10^4
+    target_at: dict[str, tuple[int, int, int | None, int]] = field(default_factory=dict)  # share × 100; repay, cap, floor × 10^4
 
 
 def zero_sum_round(values: dict[str, float], scale: int) -> dict[str, int]:
@@ -57,33 +57,57 @@ def _burden(ctx: ModelContext, doctor_id: str) -> cp_model.IntVar:
     return total
 
 
-class _Pool:
-    """Builds one pool's variables and returns its deviations."""
+class _Group:
+    """Builds the variables of one level group (pools sharing a level per share) and returns the
+    deviations of its members."""
 
-    def __init__(self, ctx: ModelContext, name: str, members: list[Member], expected: float):
+    def __init__(self, ctx: ModelContext, name: str, pools: dict[str, list[Member]], expected: float):
         self.ctx, self.name, self.expected = ctx, name, expected
-        self.sharing = [m for m in members if m.share > 0 and ctx.by_doctor[m.doctor]]
-        self.apart = [m for m in members if m.share <= 0 and ctx.by_doctor[m.doctor]]
-        self.repay = zero_sum_round({m.doctor: m.repay for m in self.sharing}, POINTS_SCALE)
+        self.pools = {p: [x for x in members if ctx.by_doctor[x.doctor]] for p, members in pools.items()}
+        members = [x for xs in self.pools.values() for x in xs]
+        self.sharing = [x for x in members if x.share > 0]
+        self.repay: dict[str, int] = {}
+        for xs in self.pools.values():  # the ledger's repayments add up to 0 per pool
+            self.repay.update(zero_sum_round({x.doctor: x.repay for x in xs if x.share > 0}, POINTS_SCALE))
 
     @cached_property
     def most(self) -> dict[str, int]:
-        return {m.doctor: sum(round(s.points * POINTS_SCALE) for s, _ in self.ctx.by_doctor[m.doctor])
-                for m in self.sharing + self.apart}
+        return {x.doctor: sum(round(s.points * POINTS_SCALE) for s, _ in self.ctx.by_doctor[x.doctor])
+                for xs in self.pools.values() for x in xs}
 
-    def build(self) -> tuple[PoolModel, list[cp_model.IntVar]]:
-        """(pool model, deviations in points × 100 for `sum_deviation`)."""
+    def build(self) -> tuple[dict[str, PoolModel], list[cp_model.IntVar]]:
+        """(pool → its variables, deviations in points × 100 for `sum_deviation`)."""
         m = self.ctx.model
         shares = sum(round(x.share * SHARE_SCALE) for x in self.sharing)
         # above the level at which the heaviest possible load of every member is below their target, nothing changes
         top = max((-(-SHARE_SCALE * self.most[x.doctor] // round(x.share * SHARE_SCALE)) for x in self.sharing), default=0)
         level = m.new_int_var(0, max(0, top), f"level[{self.name}]")
-        rows = []  # (member, its scale, target in points × 10^4, most |100 · burden − target|)
-        for x in self.sharing + self.apart:
-            target, high = self._target(x, level, top)
-            s = round(x.share * SHARE_SCALE) if x.share > 0 else SHARE_SCALE
-            rows.append((x, s, target, POINTS_SCALE * self.most[x.doctor] + high))
-        pm = PoolModel(self.name, level, m.new_int_var(0, max(-(-gap // s) for _, s, _, gap in rows), f"largest[{self.name}]"))
+        targets: dict[str, cp_model.LinearExprT] = {}
+        out, devs = {}, []
+        for p, xs in self.pools.items():
+            if not xs:
+                continue
+            rows = []  # (member, its scale, target in points × 10^4, most |100 · burden − target|)
+            for x in xs:
+                target, high = self._target(x, level, top)
+                s = round(x.share * SHARE_SCALE) if x.share > 0 else SHARE_SCALE
+                rows.append((x, s, target, POINTS_SCALE * self.most[x.doctor] + high))
+                targets[x.doctor] = target
+            pm = out[p] = PoolModel(p, level, m.new_int_var(0, max(-(-gap // s) for _, s, _, gap in rows), f"largest[{p}]"))
+            devs += self._deviations(pm, rows)
+        if self.sharing:  # the level: the targets of the sharing members add up to what they carry,
+            # unless their floors alone are more (then the level is 0, roster.targets.LevelCurve)
+            burden = {d: pm.burden[d] for pm in out.values() for d in pm.burden}
+            carried = POINTS_SCALE * cp_model.LinearExpr.sum([burden[x.doctor] for x in self.sharing])
+            spread = cp_model.LinearExpr.sum([targets[x.doctor] for x in self.sharing])
+            floored = m.new_bool_var(f"floored[{self.name}]")
+            m.add(carried - spread <= shares)
+            m.add(spread - carried <= shares).only_enforce_if(~floored)
+            m.add(level == 0).only_enforce_if(floored)
+        return out, devs
+
+    def _deviations(self, pm: PoolModel, rows: list[tuple[Member, int, cp_model.LinearExprT, int]]) -> list[cp_model.IntVar]:
+        m = self.ctx.model
         devs = []
         for x, s, target, gap in rows:
             b = pm.burden[x.doctor] = _burden(self.ctx, x.doctor)
@@ -96,35 +120,35 @@ class _Pool:
                 m.add(scale * var >= target - POINTS_SCALE * b)
             m.add(pm.largest >= e)
             devs.append(d)
-        if self.sharing:  # the level: the targets of the sharing members add up to what they carry
-            carried = POINTS_SCALE * cp_model.LinearExpr.sum([pm.burden[x.doctor] for x in self.sharing])
-            spread = cp_model.LinearExpr.sum([t for _, _, t, _ in rows[: len(self.sharing)]])
-            m.add(spread - carried <= shares)
-            m.add(carried - spread <= shares)
-        return pm, devs
+        return devs
 
-    def _target_parts(self, x: Member) -> tuple[int, int, int | None]:
-        """(share × 100, repay, cap or None) in the units of ``_target``: the target at level λ is
-        min(cap, share × λ) − repay (0 for a share of 0)."""
+    def _target_parts(self, x: Member) -> tuple[int, int, int | None, int]:
+        """(share × 100, repay, capacity or None, floor) in the units of ``_target``: the target at
+        level λ is max(floor, min(capacity, share × λ) − repay); a share of 0 has the floor."""
+        floor = POINTS_SCALE * round(x.floor * POINTS_SCALE)
         if x.share <= 0:
-            return 0, 0, None
+            return 0, 0, None, floor
         capped = x.capacity < CAPPED_LEVELS * self.expected * x.share
         cap = POINTS_SCALE * round(x.capacity * POINTS_SCALE) if capped else None
-        return round(x.share * SHARE_SCALE), POINTS_SCALE * self.repay[x.doctor], cap
+        return round(x.share * SHARE_SCALE), POINTS_SCALE * self.repay[x.doctor], cap, floor
 
     def _target(self, x: Member, level: cp_model.IntVar, top: int) -> tuple[cp_model.LinearExprT, int]:
-        """(the member's target in points × 10^4, its upper bound): min(capacity, level · share)
-        − repay; a member with a share of 0 has the target 0."""
-        if x.share <= 0:
-            return 0, 0
-        s = round(x.share * SHARE_SCALE)
-        repay = POINTS_SCALE * self.repay[x.doctor]
-        if x.capacity >= CAPPED_LEVELS * self.expected * x.share:
-            return s * level - repay, s * top + abs(repay)
-        cap = POINTS_SCALE * round(x.capacity * POINTS_SCALE)
-        base = self.ctx.model.new_int_var(0, cap, f"base[{x.doctor}]")
-        self.ctx.model.add_min_equality(base, [cap, s * level])
-        return base - repay, cap + abs(repay)
+        """(the member's target in points × 10^4, its upper bound), as ``roster.targets.target_of``."""
+        m = self.ctx.model
+        s, repay, cap, floor = self._target_parts(x)
+        if s == 0:
+            return floor, floor
+        base: cp_model.LinearExprT = s * level
+        high = s * top
+        if cap is not None:
+            base = m.new_int_var(0, cap, f"base[{x.doctor}]")
+            m.add_min_equality(base, [cap, s * level])
+            high = cap
+        if floor <= 0:
+            return base - repay, high + abs(repay)
+        target = m.new_int_var(floor, max(floor, high + abs(repay)), f"target[{x.doctor}]")
+        m.add_max_equality(target, [floor, base - repay])
+        return target, max(floor, high + abs(repay))
 
 
 def fair_shares(ctx: ModelContext) -> list[Penalty]:
@@ -141,14 +165,13 @@ def fair_shares(ctx: ModelContext) -> list[Penalty]:
         return []
     fp = ctx.fairness_plan
     largest, devs = [], []
-    for name, members in fp.pools.items():
-        pool = _Pool(ctx, name, members, fp.expected_level[name])
-        if not pool.sharing and not pool.apart:
-            continue
-        pm, d = pool.build()
-        ctx.pools[name] = pm
-        largest.append(pm.largest)
+    for name, pools in fp.groups.items():
+        built, d = _Group(ctx, name, {p: fp.pools[p] for p in pools}, fp.expected_level[pools[0]]).build()
+        ctx.pools.update(built)
+        largest += [pm.largest for pm in built.values()]
         devs += d
+    if not largest:
+        return []
     out = [Penalty("max_deviation", cp_model.LinearExpr.sum(largest))]
     if devs:
         out.append(Penalty("sum_deviation", cp_model.LinearExpr.sum(devs)))
@@ -203,8 +226,8 @@ def hold_levels(ctx: ModelContext, levels: dict[str, int]) -> None:
         level = levels[name]
         ctx.model.add(pm.level == level)
         worst = 0
-        for doctor, (s, repay, cap) in pm.target_at.items():
-            target = (s * level if cap is None else min(cap, s * level)) - repay if s else 0
+        for doctor, (s, repay, cap, floor) in pm.target_at.items():
+            target = max(floor, (s * level if cap is None else min(cap, s * level)) - repay) if s else floor
             reach = reachable(ctx, doctor, target // POINTS_SCALE + MARGIN)
             miss = nearest_miss(reach, target)
             e = -(-miss // pm.scale[doctor])

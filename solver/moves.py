@@ -28,6 +28,7 @@ import numpy as np
 
 from roster.calendar import ShiftInstance
 from roster.models import shift_key
+from roster.targets import LevelCurve, Member
 from roster.workload import days_off, shortest_run
 from solver.context import ModelContext
 from solver.coverage import most_doctors
@@ -51,67 +52,55 @@ class Move:
     on: tuple[tuple[str, ShiftInstance], ...]
 
 
-class _Pool:
-    """Targets of one pool, min(capacity, level · share) − repay, its level following what the
-    sharing members carry; the deviations per share of the current burden are kept, so a move
-    inside the pool (its total unchanged, so its level too) is judged by two doctors' figures."""
+class _Group:
+    """Targets of one level group (roster.targets): max(floor, min(capacity, level · share) −
+    repay), the level following what the sharing members carry; each pool's largest deviation per
+    share counts on its own. The deviations of the current burden are kept, so a move that leaves
+    the group's total (and so its level) alone is judged by the doctors it touches."""
 
-    def __init__(self, members: list[tuple[str, float, float, float]], burden: dict[str, float]):
-        self.index = {d: i for i, (d, *_) in enumerate(members)}
-        self.share = np.array([s for _, s, _, _ in members])
-        self.cap = np.array([c for _, _, c, _ in members])
-        self.repay = np.array([r for _, _, _, r in members])
+    def __init__(self, pools: dict[str, list[Member]], repay: dict[str, float], burden: dict[str, float]):
+        members = [x for xs in pools.values() for x in xs]
+        self.index = {x.doctor: i for i, x in enumerate(members)}
+        self.share = np.array([x.share for x in members])
+        self.cap = np.array([x.capacity for x in members])
+        self.repay = np.array([repay.get(x.doctor, 0.0) for x in members])
+        self.floor = np.array([x.floor for x in members])
         self.sharing = self.share > 0
         self.norm = np.where(self.sharing, self.share, 1.0)
-        order = sorted((c / s, s, c) for _, s, c, _ in members if s > 0)
-        self.breaks = [b for b, _, _ in order]
-        self.rest_share = [sum(s for _, s, _ in order[i:]) for i in range(len(order))] + [0.0]
-        self.capped = list(np.cumsum([0.0] + [c for _, _, c in order]))
-        self.burden = np.array([burden[d] for d in self.index])
-        self._commit(self.burden)
+        self.parts = [np.array([self.index[x.doctor] for x in xs]) for xs in pools.values() if xs]
+        self.curve = LevelCurve([(x.share, x.capacity, repay.get(x.doctor, 0.0), x.floor) for x in members if x.share > 0])
+        self._commit(np.array([burden[d] for d in self.index]))
 
-    def level(self, total: float) -> float:
-        """Σ min(cap, level · share) = total (caps add up to less: by share beyond them)."""
-        for i in range(len(self.breaks) + 1):
-            rate = self.rest_share[i]
-            if rate <= 0:
-                break
-            level = (total - self.capped[i]) / rate
-            if i == len(self.breaks) or level <= self.breaks[i]:
-                return level
-        share = float(self.share[self.sharing].sum())
-        return total / share if share else 0.0
+    def _targets(self, level: float, idx: list[int] | slice = slice(None)) -> np.ndarray:
+        base = np.minimum(self.cap[idx], level * self.share[idx]) - self.repay[idx]
+        return np.maximum(self.floor[idx], np.where(self.sharing[idx], base, 0.0))
 
-    def _signed(self, burden: np.ndarray, level: float) -> np.ndarray:
-        target = np.where(self.sharing, np.minimum(self.cap, level * self.share) - self.repay, 0.0)
-        return (burden - target) / self.norm
+    def _figures(self, signed: np.ndarray) -> tuple[float, float, float]:
+        """(Σ over pools of the largest |deviation|, Σ squared, Σ over pools of the POWER-norm)."""
+        e = np.abs(signed)
+        worst = sum(float(e[i].max()) for i in self.parts)
+        smooth = sum(float((e[i] ** POWER).sum()) ** (1 / POWER) for i in self.parts)
+        return worst, float((e * e).sum()), smooth
 
     def _commit(self, burden: np.ndarray) -> None:
         self.burden = burden
         self.total = float(burden[self.sharing].sum())
-        self.lvl = self.level(self.total)
-        self.signed = self._signed(burden, self.lvl)
-        e = np.abs(self.signed)
-        self.worst, self.squares, self.power = float(e.max(initial=0.0)), float((e * e).sum()), float((e**POWER).sum())
-        self.top = list(np.argsort(-e)[:4])
+        self.lvl = self.curve.level(self.total)
+        self.signed = (burden - self._targets(self.lvl)) / self.norm
+        self.worst, self.squares, self.smooth = self._figures(self.signed)
 
     def judge(self, change: dict[str, float]) -> tuple[float, float, float]:
-        """(largest |deviation| per share, Σ squared, Σ to the POWER) with some doctors' burden
-        changed."""
+        """``_figures`` with some doctors' burden changed."""
         idx = [self.index[d] for d in change]
         new = np.array([change[d] for d in change])
         total = self.total + float(((new - self.burden[idx]) * self.sharing[idx]).sum())
-        if abs(total - self.total) > 1e-9 or len(idx) >= len(self.top):
+        if abs(total - self.total) > 1e-9:
             burden = self.burden.copy()
             burden[idx] = new
-            e = np.abs(self._signed(burden, self.level(total)))
-            return float(e.max(initial=0.0)), float((e * e).sum()), float((e**POWER).sum())
-        target = np.where(self.sharing[idx], np.minimum(self.cap[idx], self.lvl * self.share[idx]) - self.repay[idx], 0.0)
-        e = np.abs((new - target) / self.norm[idx])
-        old = np.abs(self.signed[idx])
-        others = next((abs(self.signed[i]) for i in self.top if i not in idx), 0.0)
-        return (max(float(e.max()), float(others)), self.squares - float((old * old).sum()) + float((e * e).sum()),
-                self.power - float((old**POWER).sum()) + float((e**POWER).sum()))
+            return self._figures((burden - self._targets(self.curve.level(total))) / self.norm)
+        signed = self.signed.copy()
+        signed[idx] = (new - self._targets(self.lvl, idx)) / self.norm[idx]
+        return self._figures(signed)
 
     def apply(self, change: dict[str, float]) -> None:
         burden = self.burden.copy()
@@ -126,19 +115,22 @@ class Score:
     def __init__(self, ctx: ModelContext, state: RosterState):
         self.ctx, self.state = ctx, state
         self.w_part, self.w_max, self.w_extra = (ctx.weight(t) for t in ("participation", "max_deviation", "surplus"))
-        self.pool_of: dict[str, _Pool] = {}
-        self.pools: list[_Pool] = []
+        self.pool_of: dict[str, _Group] = {}
+        self.pools: list[_Group] = []
         self.least: dict[str, int] = {}
         self.burden = {d: state.load[d] for d in ctx.by_doctor}
-        for members in ctx.fairness_plan.pools.values():
-            active = [x for x in members if ctx.by_doctor[x.doctor]]
-            if not active:
+        plan = ctx.fairness_plan
+        for names in plan.groups.values():
+            pools = {p: [x for x in plan.pools[p] if ctx.by_doctor[x.doctor]] for p in names}
+            if not any(pools.values()):
                 continue
-            repay = zero_sum_round({x.doctor: x.repay for x in active if x.share > 0}, 100)
-            pool = _Pool([(x.doctor, x.share, x.capacity, repay.get(x.doctor, 0) / 100) for x in active], self.burden)
-            self.pools.append(pool)
-            for x in active:
-                self.pool_of[x.doctor] = pool
+            repay: dict[str, float] = {}
+            for xs in pools.values():  # as the model rounds them (solver.fairness)
+                repay.update({d: r / 100 for d, r in zero_sum_round({x.doctor: x.repay for x in xs if x.share > 0}, 100).items()})
+            group = _Group(pools, repay, self.burden)
+            self.pools.append(group)
+            for x in (x for xs in pools.values() for x in xs):
+                self.pool_of[x.doctor] = group
                 if x.min_shifts > 0 and x.share > 0:
                     self.least[x.doctor] = x.min_shifts
 
@@ -163,8 +155,7 @@ class Score:
         """The cost with each pool's largest deviation smoothed into a POWER-norm, which every
         doctor's deviation moves (what the annealing minimises)."""
         short, extra = self.counts()
-        return (self.w_part * short + self.w_extra * extra
-                + self.w_max * sum(p.power ** (1 / POWER) for p in self.pools))
+        return self.w_part * short + self.w_extra * extra + self.w_max * sum(p.smooth for p in self.pools)
 
     def _changes(self, move: Move) -> tuple[dict[str, float], dict[str, int], dict[str, int]]:
         """(burden, shifts per doctor, doctors per shift) after the move, of those it touches."""
@@ -178,8 +169,8 @@ class Score:
                 per_shift[s.key] = per_shift.get(s.key, len(self.state.on[s.key])) + sign
         return burden, count, per_shift
 
-    def _by_pool(self, burden: dict[str, float]) -> dict[int, tuple[_Pool, dict[str, float]]]:
-        out: dict[int, tuple[_Pool, dict[str, float]]] = {}
+    def _by_pool(self, burden: dict[str, float]) -> dict[int, tuple[_Group, dict[str, float]]]:
+        out: dict[int, tuple[_Group, dict[str, float]]] = {}
         for d, b in burden.items():
             pool = self.pool_of.get(d)
             if pool is not None:
@@ -191,10 +182,10 @@ class Score:
         burden, count, per_shift = self._changes(move)
         cost = squares = smooth = 0.0
         for pool, change in self._by_pool(burden).values():
-            worst, sq, power = pool.judge(change)
+            worst, sq, sm = pool.judge(change)
             cost += self.w_max * (worst - pool.worst)
             squares += sq - pool.squares
-            smooth += self.w_max * (power ** (1 / POWER) - pool.power ** (1 / POWER))
+            smooth += self.w_max * (sm - pool.smooth)
         rest = 0.0
         for d, n in count.items():
             rest += self.w_part * (self.short(d, n) - self.short(d, len(self.state.work.given[d])))

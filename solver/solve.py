@@ -9,6 +9,7 @@ optimisation.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -66,7 +67,8 @@ class Search:
     lns_share: float = 0.0  # the last share of the time goes to neighbourhood search (solver.lns)
     lns_round: float = 5.0  # seconds per neighbourhood
     lexicographic: bool = True  # the objective's levels one by one (solver.objective.LEVELS); False: their sum
-    line_moves: float = 0.5  # of the fairness level's time, local search on doctors' lines first (solver.moves)
+    line_moves: float = 0.7  # of the fairness level's time, local search on doctors' lines first (solver.moves)
+    level_lns: float = 0.6  # of each other level's time, neighbourhood search after CP-SAT has its bound
 
 
 class Progress(cp_model.CpSolverSolutionCallback):
@@ -312,7 +314,11 @@ def _neighbourhood_search(ctx: ModelContext, best: cp_model.CpSolver, deadline: 
     search_until = deadline - RECHECK_SHARE * max(0.0, deadline - time.perf_counter())
 
     def report(values: list[int], objective: int) -> None:
-        progress.record(objective / OBJ_SCALE, sum(values[v.index] for v in ctx.short.values()), bound / OBJ_SCALE)
+        open_slots = sum(values[v.index] for v in ctx.short.values())
+        if progress.level:  # the model's objective is the level's; the whole one is not at hand here
+            progress.record(progress.objective or 0.0, open_slots, bound / OBJ_SCALE, objective / OBJ_SCALE)
+        else:
+            progress.record(objective / OBJ_SCALE, open_slots, bound / OBJ_SCALE)
 
     values, objective, _ = improve(
         ctx, list(best.response_proto.solution), round(best.objective_value), deadline=search_until,
@@ -331,46 +337,54 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
     (status: optimal only when every level is, the solver of the final roster, each level's
     figures)."""
     levels: list[LevelStats] = []
-    proved = True
-    code = cp_model.FEASIBLE
     for k, (expr, names) in enumerate(zip(ctx.levels, ctx.level_names)):
         if canceller.cancelled:
             break
         progress.level = k + 1
         last = k == len(ctx.levels) - 1
-        until = deadline if last else time.perf_counter() + LEVEL_SHARES[min(k, len(LEVEL_SHARES) - 1)] * max(
-            0.0, deadline - time.perf_counter())
+        share = 1.0 if last else LEVEL_SHARES[min(k, len(LEVEL_SHARES) - 1)]
+        until = time.perf_counter() + share * max(0.0, deadline - time.perf_counter())
         ctx.model.minimize(expr)
         if k > 0:  # the same roster, its auxiliary variables at their best for this level
             final = _reread(ctx, final, {pair for pair, v in ctx.x.items() if final.boolean_value(v)}, seed, canceller)
-        if FAIRNESS_TERM in names and search.line_moves > 0 and final.value(expr) > 0:
-            before = final
-            final = _line_moves(ctx, final, expr, time.perf_counter() + search.line_moves * (until - time.perf_counter()),
-                                seed, canceller)
-            if final is not before:
-                progress.record(final.value(ctx.objective) / OBJ_SCALE, sum(final.value(v) for v in ctx.short.values()),
-                                0.0, final.value(expr) / OBJ_SCALE)
-        if FAIRNESS_TERM in names and ctx.pools:
-            hold_levels(ctx, {name: final.value(pm.level) for name, pm in ctx.pools.items()})
-        value, bound = final.value(expr), 0
-        import os as _os
-        if _os.environ.get("I13_DEBUG"):
-            print(f"  level {k+1} after moves: {value} at {time.perf_counter():.1f}", flush=True)
-        if value > 0 and until - time.perf_counter() > 0.1:
-            _warm_start(ctx, final)
-            result, solver = _level_solve(ctx, until - time.perf_counter(), workers, seed, search, progress, canceller)
-            if result in FOUND and solver.value(expr) <= value:
-                final = solver
-            bound = -(-round(solver.best_objective_bound * 1000) // 1000) if result != cp_model.MODEL_INVALID else 0
-            value = final.value(expr)
-        if _os.environ.get("I13_DEBUG"):
-            print(f"  level {k+1} after cp-sat: {value} bound {bound} at {time.perf_counter():.1f}", flush=True)
-        proved = proved and bound >= value
+        final, bound = _level(ctx, expr, FAIRNESS_TERM in names, final, until, workers, seed, search, progress, canceller)
+        value = final.value(expr)
         levels.append(LevelStats(terms=[TERM_NAMES[t] for t in names], objective=value / OBJ_SCALE,
                                  bound=min(bound, value) / OBJ_SCALE, gap=gap(value / OBJ_SCALE, min(bound, value) / OBJ_SCALE)))
         ctx.model.add(expr <= value)
     ctx.model.minimize(ctx.objective)
-    return (cp_model.OPTIMAL if proved and len(levels) == len(ctx.levels) else cp_model.FEASIBLE), final, levels
+    proved = len(levels) == len(ctx.levels) and all(lv.bound >= lv.objective for lv in levels)
+    return (cp_model.OPTIMAL if proved else cp_model.FEASIBLE), final, levels
+
+
+def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, final: cp_model.CpSolver, until: float,
+           workers: int, seed: int, search: Search, progress: Progress, canceller: _Canceller,
+           ) -> tuple[cp_model.CpSolver, int]:
+    """One level until ``until``: (the fairness level) line moves, then each pool's level held;
+    CP-SAT for its bound; neighbourhood search for the rest. Returns (solver of the best roster,
+    the level's proven bound in model units)."""
+    if fairness and search.line_moves > 0 and final.value(expr) > 0:
+        before = final
+        final = _line_moves(ctx, final, expr, time.perf_counter() + search.line_moves * (until - time.perf_counter()),
+                            seed, canceller)
+        if final is not before:
+            progress.record(final.value(ctx.objective) / OBJ_SCALE, sum(final.value(v) for v in ctx.short.values()),
+                            0.0, final.value(expr) / OBJ_SCALE)
+    if fairness and ctx.pools:
+        hold_levels(ctx, {name: final.value(pm.level) for name, pm in ctx.pools.items()})
+    value, bound = final.value(expr), 0
+    if value <= 0 or until - time.perf_counter() < 0.1:
+        return final, bound
+    _warm_start(ctx, final)
+    lns = 0.0 if fairness else search.level_lns * (until - time.perf_counter())
+    result, solver = _level_solve(ctx, until - lns - time.perf_counter(), workers, seed, search, progress, canceller)
+    if result in FOUND and solver.value(expr) <= value:
+        final = solver
+    if result != cp_model.MODEL_INVALID:
+        bound = math.ceil(solver.best_objective_bound - 1e-6)
+    if lns > 0 and final.value(expr) > bound and not canceller.cancelled:
+        final = _neighbourhood_search(ctx, final, until, workers, seed, search, progress, canceller)
+    return final, bound
 
 
 def _line_moves(ctx: ModelContext, best: cp_model.CpSolver, expr: cp_model.LinearExprT, until: float, seed: int,
