@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from roster.models import MAX_WORKERS
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ROSTER_", extra="ignore", populate_by_name=True)
@@ -31,7 +33,8 @@ class Settings(BaseSettings):
         description="with no manager configured, create 'leder' with a random password printed once",
     )
     max_concurrent_solves: int = Field(1, ge=1, description="solves beyond this wait in a queue")
-    solver_workers: int | None = Field(None, ge=1, description="CP-SAT workers per solve; None: all cores")
+    max_queued_runs: int = Field(10, ge=0, description="solves waiting in the queue; more are refused")
+    solver_workers: int | None = Field(None, ge=1, le=MAX_WORKERS, description="CP-SAT workers per solve; None: all cores")
     default_time_limit: float = Field(60.0, gt=0)
     max_time_limit: float = Field(3600.0, gt=0)
     explain_time_limit: float = Field(
@@ -39,8 +42,16 @@ class Settings(BaseSettings):
         description="seconds to explain open slots (or a strict run without roster) after a solve; 0: never",
     )
     session_hours: float = Field(12.0, gt=0, description="how long a manager login lasts")
-    secure_cookies: bool = Field(False, description="set behind HTTPS so the session cookie is Secure")
+    secure_cookies: bool = Field(False, description="Secure session cookie even when the request looks like plain HTTP")
+    login_max_failures_per_user: int = Field(10, ge=1, description="failed logins of one name within the window")
+    login_max_failures_per_address: int = Field(30, ge=1, description="failed logins from one address within the window")
+    login_window_minutes: float = Field(15.0, gt=0)
+    login_hash_workers: int = Field(2, ge=1, description="password hashes computed at once")
+    trusted_origins: str = Field("", description="extra origins allowed to post forms (comma-separated), e.g. behind a proxy")
     sse_poll_seconds: float = Field(0.5, gt=0)
+    parse_seconds: float = Field(60.0, gt=0, description="an upload taking longer to parse is refused")
+    parse_memory_mb: int = Field(1024, ge=256, description="address space of the process parsing one upload")
+    parse_workers: int = Field(2, ge=1, description="uploads parsed at once; more wait")
     replan_time_limit: float = Field(
         10.0, gt=0,
         description="seconds a re-plan searches; the repair itself comes after ~3 s on the Bergen month (benchmarks/replan.py)",

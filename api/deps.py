@@ -42,6 +42,11 @@ JobsDep = Annotated[JobManager, Depends(get_jobs)]
 NowDep = Annotated[dt.datetime, Depends(get_now)]
 
 
+def client_address(request: Request) -> str:
+    """The client's address (behind a proxy: what uvicorn's --proxy-headers made of X-Forwarded-For)."""
+    return request.client.host if request.client else "ukjent"
+
+
 class LoginRequired(Exception):
     """Raised by page handlers; the app turns it into a redirect to the login page."""
 

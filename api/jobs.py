@@ -21,7 +21,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,6 +33,7 @@ from api.services.scenarios import load
 from roster.changes import Changes
 from roster.models import Explanation, ProgressEvent, Roster, Scenario, SolveStatus
 from roster.output import needs_explanation
+from roster.scenario_io import InputError
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,10 @@ TERMINAL = ("finished", "cancelled", "failed", "interrupted")
 
 class _Stopped(Exception):
     """Raised from the explanation's step callback when the run is cancelled."""
+
+
+class QueueFull(Exception):
+    """Norwegian reason a solve is not queued: enough are waiting already."""
 
 
 class JobManager:
@@ -77,10 +82,15 @@ class JobManager:
         return self._enqueue(run, "start-omplanlegging", f"av vaktplan {base.id}, {time_limit:g} s")
 
     def _enqueue(self, run: RunRow, action: str, detail: str) -> str:
-        with self.sessions.begin() as s:
+        """QueueFull when ``max_queued_runs`` are waiting already (each would hold its memory
+        later, and a hundred queued runs only delay the one that matters)."""
+        with self._lock, self.sessions.begin() as s:
+            waiting = s.scalar(select(func.count()).select_from(RunRow).where(RunRow.status == "queued")) or 0
+            if waiting >= self.settings.max_queued_runs:
+                raise QueueFull(f"{waiting} beregninger venter allerede i køen (høyst {self.settings.max_queued_runs}); "
+                                "vent til noen er ferdige, eller avbryt en")
             s.add(run)
             record(s, run.created_by, action, f"kjøring {run.id} {detail}")
-        with self._lock:
             self._stops[run.id] = threading.Event()
         self.pool.submit(self._run, run.id)
         return run.id
@@ -111,16 +121,20 @@ class JobManager:
     def _run(self, run_id: str) -> None:
         try:
             self._execute(run_id)
-        except Exception as exc:  # a crashed solve must end as "failed", never stay "running"
-            log.exception("solve %s failed", run_id)
-            with self.sessions.begin() as s:
-                run = s.get(RunRow, run_id)
-                if run is not None:
-                    run.status, run.finished_at = "failed", utcnow()
-                    run.message = f"beregningen feilet: {type(exc).__name__}: {exc}"[:2000]
+        except InputError as exc:  # a scenario stored before today's checks, changes that do not apply
+            self._fail(run_id, "; ".join(exc.problems)[:2000])
+        except Exception:  # a crashed solve must end as "failed", never stay "running"
+            log.exception("solve %s failed", run_id)  # the traceback is for the operator, not the page
+            self._fail(run_id, "beregningen feilet på grunn av en programfeil; se tjenestens logg")
         finally:
             with self._lock:
                 self._stops.pop(run_id, None)
+
+    def _fail(self, run_id: str, message: str) -> None:
+        with self.sessions.begin() as s:
+            run = s.get(RunRow, run_id)
+            if run is not None:
+                run.status, run.finished_at, run.message = "failed", utcnow(), message
 
     def _execute(self, run_id: str) -> None:
         with self._lock:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -76,11 +76,20 @@ class ProgressRow(Base):
     solutions: Mapped[int] = mapped_column(Integer)
 
 
+PUBLISHED = text("status = 'published'")
+
+
 class RosterRow(Base):
     """A roster version. Draft until published; a published version is never changed again except
-    for being marked superseded when a newer one for an overlapping period is published."""
+    for being marked superseded when a newer one for an overlapping period is published. The
+    database holds at most one published version per period start (a partial unique index), so
+    two publishes racing each other cannot both win."""
 
     __tablename__ = "roster_versions"
+    __table_args__ = (
+        Index("uq_roster_versions_published_start", "period_start", unique=True,
+              sqlite_where=PUBLISHED, postgresql_where=PUBLISHED),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), index=True)
@@ -97,6 +106,60 @@ class RosterRow(Base):
     # the version this one was made from (re-plan, hand edit, swap, edited workbook): its diff is against it
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("roster_versions.id"), nullable=True)
     origin: Mapped[str] = mapped_column(String(20), default="beregning", server_default="beregning")
+
+
+class PublishLockRow(Base):
+    """One row that every publish updates first: publishes run one at a time (a row lock on
+    PostgreSQL, the write lock on SQLite), so each sees the others' results."""
+
+    __tablename__ = "publish_lock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publishes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PublishedDoctorRow(Base):
+    """A doctor of a published version's scenario (so a doctor's page has a name without
+    reading any roster). Written and removed with the version's publishing."""
+
+    __tablename__ = "published_doctors"
+
+    roster_id: Mapped[int] = mapped_column(ForeignKey("roster_versions.id"), primary_key=True)
+    doctor_id: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class PublishedShiftRow(Base):
+    """One shift of one doctor in a published version: the doctor's page and calendar feed read
+    these instead of parsing every published roster on every request."""
+
+    __tablename__ = "published_shifts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("roster_versions.id"), index=True)
+    doctor_id: Mapped[str] = mapped_column(String(80), index=True)
+    shift_key: Mapped[str] = mapped_column(String(100))
+    template: Mapped[str] = mapped_column(String(80))
+    label: Mapped[str] = mapped_column(String(80))
+    station: Mapped[str] = mapped_column(String(80))
+    station_name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    date: Mapped[dt.date]
+    start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    end: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    hours: Mapped[float] = mapped_column(Float)
+    duty: Mapped[str] = mapped_column(String(20))
+
+
+class LoginFailureRow(Base):
+    """A failed login, by the name tried and the client address: what the rate limit counts."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(100), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
 
 
 class DoctorLinkRow(Base):

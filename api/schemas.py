@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from roster.models import Assignment, Roster
+from roster.models import MAX_SEED, Assignment, Roster
 
 
 class TokenOut(BaseModel):
@@ -35,8 +35,10 @@ class ScenarioOut(BaseModel):
 
 
 class SolveIn(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
     time_limit: float | None = Field(None, gt=0, description="seconds; default from the settings")
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
     strict: bool = Field(False, description="no open slots or bakvakt gaps allowed")
 
 

@@ -55,7 +55,9 @@ def write_manager(path: Path, name: str, password: str) -> None:
     """Add or replace one account in the managers file (used by ``roster add-manager``)."""
     accounts = read_managers_file(path)
     accounts[name] = hash_password(password)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():  # the data folder, made here before the service first starts
+        path.parent.mkdir(parents=True)
+        path.parent.chmod(0o700)
     path.write_text(json.dumps(accounts, indent=1), encoding="utf-8")
     path.chmod(0o600)
 

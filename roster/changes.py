@@ -26,7 +26,7 @@ from pydantic import ConfigDict, Field, ValidationError
 
 from roster.calendar import OSLO
 from roster.input_errors import InputError, validation_problems
-from roster.models import Absence, AbsenceKind, DemandChange, Id, Model, Pin, Scenario
+from roster.models import Absence, AbsenceKind, DemandChange, Id, Model, Moment, Pin, Scenario
 from roster.scenario_io import read_data
 
 
@@ -40,7 +40,7 @@ class Leaving(Model):
 
 
 class Changes(Model):
-    now: dt.datetime | None = Field(None, description="the moment of re-planning; naive means Oslo time")
+    now: Moment | None = Field(None, description="the moment of re-planning; naive means Oslo time")
     absences: list[Absence] = Field(default_factory=list)
     leaving: list[Leaving] = Field(default_factory=list)
     pins: list[Pin] = Field(default_factory=list)

@@ -46,10 +46,34 @@ _TYPE_MESSAGES = {
     "dict_type": "ventet et objekt (nøkkel: verdi)",
     "model_type": "ventet et objekt (nøkkel: verdi)",
     "too_short": "for få elementer (minst ett)",
+    "too_long": "for mange elementer",
+    "finite_number": "ventet et endelig tall (ikke NaN eller uendelig)",
+    "int_parsing_size": "tallet er for stort",
+    "date_from_datetime_inexact": "ventet en dato uten klokkeslett",
+    "datetime_type": "ventet et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm)",
+    "datetime_object_invalid": "ugyldig tidspunkt",
+    "time_delta_parsing": "ventet en varighet",
+    "tuple_type": "ventet en liste",
+    "mapping_type": "ventet et objekt (nøkkel: verdi)",
+    "is_instance_of": "ugyldig type",
+    "literal_error": "ugyldig verdi",
+    "union_tag_invalid": "ugyldig verdi",
+    "string_pattern_mismatch": "ugyldig tekst",
+    "multiple_of": "ugyldig tall",
+    "recursion_loop": "verdien refererer til seg selv",
+    "json_invalid": "ugyldig JSON",
+    "model_attributes_type": "ventet et objekt (nøkkel: verdi)",
+    "missing_argument": "mangler",
+    "bytes_type": "ventet en fil",
+    "value_error_file": "ventet en fil",
 }
+GENERIC_MESSAGE = "ugyldig verdi"
+DATE_OR_MOMENT_PARTS = {"ventet en dato (ÅÅÅÅ-MM-DD)", "ventet et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm)"}
+DATE_OR_MOMENT = "ventet en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm)"
+SHOWN_CHARS = 60  # of a bad value quoted back in a message
 
 
-def _path(loc: tuple[Any, ...]) -> str:
+def json_path(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -61,20 +85,31 @@ def _path(loc: tuple[Any, ...]) -> str:
     return out or "(rot)"
 
 
+def shown(value: Any) -> str:
+    """A bad value as quoted back to the user: short, on one line."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + f"… ({len(text)} tegn)"
+
+
 def _message(err: dict[str, Any]) -> str:
+    """Norwegian for one pydantic error; an error type without a translation gets a generic
+    Norwegian text, never pydantic's English."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
+    got = shown(err.get("input"))
+    if kind in ("value_error", "assertion_error"):
+        return str(ctx.get("error", GENERIC_MESSAGE))
     if kind == "enum":
-        return f"ugyldig verdi «{err.get('input')}»; gyldige verdier: " + str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"ugyldig verdi «{got}»; gyldige verdier: " + str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
     if kind in ("greater_than_equal", "greater_than"):
-        return f"må være minst {ctx.get('ge', ctx.get('gt'))} (fikk {err.get('input')})"
+        return f"må være minst {ctx.get('ge', ctx.get('gt'))} (fikk {got})"
     if kind in ("less_than_equal", "less_than"):
-        return f"kan være høyst {ctx.get('le', ctx.get('lt'))} (fikk {err.get('input')})"
-    base = _TYPE_MESSAGES.get(kind, err["msg"])
+        return f"kan være høyst {ctx.get('le', ctx.get('lt'))} (fikk {got})"
+    if kind == "string_too_long":
+        return f"er for lang (høyst {ctx.get('max_length')} tegn, fikk {len(str(err.get('input', '')))})"
+    base = _TYPE_MESSAGES.get(kind, GENERIC_MESSAGE)
     if kind not in ("missing", "extra_forbidden") and "input" in err and not isinstance(err["input"], (dict, list)):
-        return f"{base} (fikk «{err['input']}»)"
+        return f"{base} (fikk «{got}»)"
     return base
 
 
@@ -82,7 +117,7 @@ def validation_problems(exc: ValidationError) -> list[str]:
     """Norwegian one-liners for a pydantic ValidationError, path first, duplicates merged."""
     out: list[str] = []
     for err in exc.errors():
-        loc = _path(err["loc"])
+        loc = json_path(err["loc"])
         msg = _message(err)
         if err["type"] == "value_error" and ": " in msg and "[" in msg.split(": ", 1)[0]:
             # cross-reference problems already carry their own paths, joined by "; "
@@ -90,13 +125,14 @@ def validation_problems(exc: ValidationError) -> list[str]:
                 out.append(part if loc == "(rot)" else f"{loc}.{part}")
         else:
             out.append(f"{loc}: {msg}")
-    # A union (date | datetime) reports the same place twice; keep the first.
-    seen: set[str] = set()
-    unique = []
+    # A union (date | datetime) reports the same place twice: say both in one line.
+    unique: dict[str, str] = {}
     for p in out:
         key = p.split(": ", 1)[0]
-        if key in seen and ("dato" in p or "tidspunkt" in p):
+        if key in unique and ("dato" in p or "tidspunkt" in p):
+            if all(part in unique[key] + p for part in DATE_OR_MOMENT_PARTS):
+                got = p.rsplit(" (fikk ", 1)[1] if " (fikk " in p else ""
+                unique[key] = f"{key}: {DATE_OR_MOMENT}" + (f" (fikk {got}" if got else "")
             continue
-        seen.add(key)
-        unique.append(p)
-    return unique
+        unique.setdefault(key, p)
+    return list(unique.values())

@@ -24,6 +24,7 @@ from roster.targets import FairnessPlan, Target, fairness_plan, targets, why_cap
 
 OVER_TARGET_MARGIN = 0.10  # issue 4: "doctors over their target by more than 10 %"
 CLOSE_PAIR_DAYS = (3, 7)  # issue 4: pairs of shifts within 3 and within 7 days
+EVERYONE = "alle"  # the group of all doctors, always the first of ``groups``
 
 
 @dataclass
@@ -241,7 +242,7 @@ def groups(scenario: Scenario, metrics: list[DoctorMetrics]) -> list[GroupMetric
 
     A station's group is the doctors who worked at least one shift there in this roster.
     """
-    out = [group_metrics("alle", metrics)]
+    out = [group_metrics(EVERYONE, metrics)]
     roles = list(dict.fromkeys(d.role.value for d in scenario.doctors))
     for role in roles:
         out.append(group_metrics(f"rolle: {role}", [m for m in metrics if m.role == role]))

@@ -13,9 +13,13 @@ import re
 from enum import Enum
 from typing import Annotated
 
+from zoneinfo import ZoneInfo
+
 from pydantic import (
+    AfterValidator,
     AliasChoices,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
@@ -25,13 +29,75 @@ from pydantic import (
 from roster.days import DayType, HolidayCalendar
 from roster.references import reference_problems
 
+# --------------------------------------------------------------------------- bounds
+# Every number a scenario or roster carries is finite and inside a range far beyond what a
+# legevakt needs, yet near enough that absurd input (weights of 1e15, a demand of 10^9, the year 1)
+# is refused with its field instead of overflowing the solver or exhausting memory. docs/security.md
+# lists them.
+
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
+MAX_PERIOD_DAYS = 367  # a leap year, both ends included
+MAX_DEMAND = 100  # doctors on one shift
+MAX_WEIGHT = 10_000_000  # an objective weight (the default open-slot weight is 100 000)
+MAX_BURDEN = 100.0  # burden points per hour
+MAX_SHIFTS = 1500  # shifts of one doctor in one period (three a day for a year is 1101)
+MAX_HOURS = 9000.0  # hours of one doctor in one period (24 × 367 = 8808)
+MAX_HISTORY_COUNT = 100_000  # carried shifts, nights, weekends … of one doctor
+MAX_HISTORY_HOURS = 1_000_000.0
+MAX_HISTORY_POINTS = 10_000_000.0
+MAX_SEED = 2**30  # CP-SAT seeds are 32-bit; LNS adds its round number to the seed
+MAX_WORKERS = 1024  # CP-SAT threads
+MAX_TIME_LIMIT = 7 * 24 * 3600.0  # seconds of search
+OSLO_ZONE = ZoneInfo("Europe/Oslo")
+
+
+def _in_calendar(day: dt.date) -> dt.date:
+    if not FIRST_DAY <= (day.date() if isinstance(day, dt.datetime) else day) <= LAST_DAY:
+        raise ValueError(f"datoen må ligge mellom {FIRST_DAY:%d.%m.%Y} og {LAST_DAY:%d.%m.%Y}")
+    return day
+
+
+def _wall_clock(moment: dt.datetime) -> dt.datetime:
+    """Norwegian wall-clock time: an aware moment becomes its Oslo time (naive means Oslo)."""
+    _in_calendar(moment)
+    return moment.astimezone(OSLO_ZONE).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _no_number(value: object) -> object:
+    """A clock time typed as a number is a misread waiting to happen: pydantic takes 800 as
+    seconds after midnight (00:13:20 UTC) and YAML reads an unquoted 16:00 as the number 960."""
+    if isinstance(value, (int, float)):
+        raise ValueError(f"ventet et klokkeslett som tekst, f.eks. \"16:00\" (fikk tallet {value})")
+    return value
+
+
+def _no_timestamp(value: object) -> object:
+    """Pydantic reads a number where a date belongs as seconds since 1970 (86400 is 02.01.1970)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"ventet en dato som tekst, f.eks. \"2026-12-01\" (fikk tallet {value})")
+    return value
+
+
+def _local_clock(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:
+        raise ValueError("klokkeslett oppgis uten tidssone (norsk tid)")
+    return value
+
+
 Id = Annotated[str, Field(min_length=1, max_length=80)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Day = Annotated[dt.date, BeforeValidator(_no_timestamp), AfterValidator(_in_calendar)]
+Moment = Annotated[dt.datetime, BeforeValidator(_no_timestamp), AfterValidator(_wall_clock)]
+Clock = Annotated[dt.time, BeforeValidator(_no_number), AfterValidator(_local_clock)]
+Instant = Annotated[dt.datetime, AfterValidator(_in_calendar)]
 
 
 class Model(BaseModel):
-    """Strict base: unknown keys are errors, so a typo in a scenario file is reported, not ignored."""
+    """Strict base: unknown keys are errors, so a typo in a scenario file is reported, not ignored;
+    NaN and infinity are refused everywhere."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- enums
@@ -101,8 +167,8 @@ class AbsenceKind(str, Enum):
 class Period(Model):
     """First and last day (inclusive). Times inside are Europe/Oslo wall-clock."""
 
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -127,12 +193,12 @@ class BurdenWeights(Model):
     150/200/230 NOK per hour). Weekday day hours are not named there; assumed 1.0 like evenings.
     """
 
-    weekday_day: float = Field(1.0, ge=0)
-    weekday_evening: float = Field(1.0, ge=0)
-    weekday_night: float = Field(1.5, ge=0)
-    weekend_day: float = Field(1.33, ge=0)
-    weekend_night: float = Field(1.8, ge=0)
-    heavy_eve: float = Field(2.0, ge=0)
+    weekday_day: float = Field(1.0, ge=0, le=MAX_BURDEN)
+    weekday_evening: float = Field(1.0, ge=0, le=MAX_BURDEN)
+    weekday_night: float = Field(1.5, ge=0, le=MAX_BURDEN)
+    weekend_day: float = Field(1.33, ge=0, le=MAX_BURDEN)
+    weekend_night: float = Field(1.8, ge=0, le=MAX_BURDEN)
+    heavy_eve: float = Field(2.0, ge=0, le=MAX_BURDEN)
     on_call_factor: float = Field(
         1 / 7,
         ge=0,
@@ -150,32 +216,32 @@ class ObjectiveWeights(Model):
     doctors left without a shift, over-staffing and each pool's largest deviation, then — with
     those held — everything else. A weight prices its term against the others of its level."""
 
-    open_slot: int = Field(100_000, ge=0, le=10_000_000)
-    uncovered_bakvakt_hour: int = Field(100_000, ge=0, le=10_000_000)
+    open_slot: int = Field(100_000, ge=0, le=MAX_WEIGHT)
+    uncovered_bakvakt_hour: int = Field(100_000, ge=0, le=MAX_WEIGHT)
     change: int = Field(
-        1000, ge=0, le=10_000_000,
+        1000, ge=0, le=MAX_WEIGHT,
         description="re-planning only: per assignment moved away from the published roster (×3 within 48 h, ×2 for uninvolved doctors)",
     )
     participation: int = Field(
-        10_000, ge=0, le=10_000_000,
+        10_000, ge=0, le=MAX_WEIGHT,
         description="per shift an available doctor misses of their pool's least (Fairness.min_shifts)",
     )
     max_deviation: int = Field(
-        1000, ge=0, le=10_000_000,
+        1000, ge=0, le=MAX_WEIGHT,
         validation_alias=AliasChoices("max_deviation", "max_relative_deviation"),
         description="per point per share of each pool's largest deviation from the capacity-aware target "
         "(read from max_relative_deviation in older files)",
     )
     surplus: int = Field(
-        1000, ge=0, le=10_000_000,
+        1000, ge=0, le=MAX_WEIGHT,
         description="per doctor beyond a shift's demand_min, where Fairness.overstaffing allows one at all: "
         "an extra doctor must buy at least this much fairness",
     )
-    sum_deviation: int = Field(10, ge=0, le=10_000_000, description="per point of deviation from the target, summed over doctors")
-    category_balance: int = Field(20, ge=0, le=10_000_000)
-    spacing: int = Field(5, ge=0, le=10_000_000)
-    wish: int = Field(2, ge=0, le=10_000_000)
-    preferred_station: int = Field(1, ge=0, le=10_000_000)
+    sum_deviation: int = Field(10, ge=0, le=MAX_WEIGHT, description="per point of deviation from the target, summed over doctors")
+    category_balance: int = Field(20, ge=0, le=MAX_WEIGHT)
+    spacing: int = Field(5, ge=0, le=MAX_WEIGHT)
+    wish: int = Field(2, ge=0, le=MAX_WEIGHT)
+    preferred_station: int = Field(1, ge=0, le=MAX_WEIGHT)
 
 
 class Overstaffing(str, Enum):
@@ -252,58 +318,58 @@ class Rules(Model):
     """Tunable rules. Defaults cite domain.md; a municipality changes them here, never in code."""
 
     rest_hours_self_employed: float = Field(
-        8, ge=0, description="SFS 2305 pkt 7.4: at least 8 h off between two work periods"
+        8, ge=0, le=48, description="SFS 2305 pkt 7.4: at least 8 h off between two work periods"
     )
     rest_hours_employee: float = Field(
-        11, ge=0, description="arbeidsmiljøloven §10-8: 11 h rest per 24 h (8 h by agreement)"
+        11, ge=0, le=48, description="arbeidsmiljøloven §10-8: 11 h rest per 24 h (8 h by agreement)"
     )
     weekly_rest_hours_employee: float = Field(
-        35, ge=0, description="arbeidsmiljøloven §10-8: 35 h continuous rest per 7 days"
+        35, ge=0, le=168, description="arbeidsmiljøloven §10-8: 35 h continuous rest per 7 days"
     )
     on_call_counts_as_rest: bool = Field(
         True, description="arbeidsmiljøloven §10-4(3): on-call time without call-out can count as rest"
     )
-    max_consecutive_nights: int = Field(3, ge=1)
+    max_consecutive_nights: int = Field(3, ge=1, le=MAX_PERIOD_DAYS)
     min_consecutive_nights: int = Field(
-        1, ge=1, description="nights come in blocks of at least this many (1: no rule); a block at the period's edge may be shorter"
+        1, ge=1, le=MAX_PERIOD_DAYS, description="nights come in blocks of at least this many (1: no rule); a block at the period's edge may be shorter"
     )
     max_consecutive_days: int | None = Field(
-        None, ge=1, description="dates in a row with a shift; a doctor's own value goes first"
+        None, ge=1, le=MAX_PERIOD_DAYS, description="dates in a row with a shift; a doctor's own value goes first"
     )
     min_consecutive_days: int = Field(
-        1, ge=1, description="working dates come in runs of at least this many; a run at the period's edge may be shorter"
+        1, ge=1, le=MAX_PERIOD_DAYS, description="working dates come in runs of at least this many; a run at the period's edge may be shorter"
     )
     min_days_off: int = Field(
-        1, ge=1, description="free dates between two runs of work (rest after a run); edge runs exempt"
+        1, ge=1, le=MAX_PERIOD_DAYS, description="free dates between two runs of work (rest after a run); edge runs exempt"
     )
     max_weekends: int | None = Field(
-        None, ge=0, description="weekends with a shift starting on the Saturday or Sunday; a doctor's own value goes first"
+        None, ge=0, le=53, description="weekends with a shift starting on the Saturday or Sunday; a doctor's own value goes first"
     )
     forbidden_successions: list[Succession] = Field(
         default_factory=list, description="label pairs that may not follow on consecutive dates (e.g. natt then kveld)"
     )
     max_shifts_per_7_days: int | None = Field(
-        3, ge=1, description="rolling 7 days; Legeforeningen asked for 1 (optional limit)"
+        3, ge=1, le=50, description="rolling 7 days; Legeforeningen asked for 1 (optional limit)"
     )
-    max_hours_per_7_days: float | None = Field(48, gt=0, description="rolling 7 days, real hours")
+    max_hours_per_7_days: float | None = Field(48, gt=0, le=168, description="rolling 7 days, real hours")
     spacing_target_days: int = Field(
-        4, ge=0, description="soft: shifts closer than this many days are penalised"
+        4, ge=0, le=MAX_PERIOD_DAYS, description="soft: shifts closer than this many days are penalised"
     )
-    night_start: dt.time = dt.time(23, 0)
-    night_end: dt.time = dt.time(8, 0)
-    evening_start: dt.time = dt.time(16, 0)
-    exemption_start: dt.time = Field(
+    night_start: Clock = dt.time(23, 0)
+    night_end: Clock = dt.time(8, 0)
+    evening_start: Clock = dt.time(16, 0)
+    exemption_start: Clock = Field(
         dt.time(16, 0), description="fastlegeforskriften §13: exemption covers 16:00–08:00"
     )
-    exemption_end: dt.time = dt.time(8, 0)
+    exemption_end: Clock = dt.time(8, 0)
     exemption_age: int = Field(60, ge=50, le=75, description="raised from 55 to 60 in 2013")
-    sunday_type_start: dt.time = Field(
+    sunday_type_start: Clock = Field(
         dt.time(18, 0), description="arbeidsmiljøloven §10-10: from 18:00 the day before"
     )
-    heavy_eve_start: dt.time = Field(
+    heavy_eve_start: Clock = Field(
         dt.time(15, 0), description="arbeidsmiljøloven §10-10: 15:00 on Christmas/Easter/Pentecost eve"
     )
-    night_category_min_hours: float = Field(3, gt=0, description="a shift counts as a night with this many night hours")
+    night_category_min_hours: float = Field(3, gt=0, le=24, description="a shift counts as a night with this many night hours")
     lis1_temporary_rule: bool = Field(
         False, description="KS temporary rule 2021–2024 (LIS1 without bakvakt); off by default"
     )
@@ -317,9 +383,9 @@ class Rules(Model):
 
 class Station(Model):
     id: Id
-    name: str = Field(min_length=1)
+    name: Name
     kind: StationKind
-    address: str = ""
+    address: str = Field("", max_length=300)
 
 
 class ShiftTemplate(Model):
@@ -328,14 +394,14 @@ class ShiftTemplate(Model):
 
     id: Id
     station: Id
-    label: str = Field(min_length=1, description="dag, kveld, natt, helg, bakvakt …")
-    start: dt.time
-    end: dt.time
+    label: str = Field(min_length=1, max_length=80, description="dag, kveld, natt, helg, bakvakt …")
+    start: Clock
+    end: Clock
     day_types: list[DayType] = Field(min_length=1)
-    demand_min: int = Field(1, ge=0)
-    demand_max: int = Field(1, ge=0)
+    demand_min: int = Field(1, ge=0, le=MAX_DEMAND)
+    demand_max: int = Field(1, ge=0, le=MAX_DEMAND)
     min_qualified: int = Field(
-        1, ge=0, description="how many of the doctors must be qualified to work alone"
+        1, ge=0, le=MAX_DEMAND, description="how many of the doctors must be qualified to work alone"
     )
     duty: DutyKind = DutyKind.ON_SITE
     on_call_can_attend: bool = Field(
@@ -345,8 +411,8 @@ class ShiftTemplate(Model):
     counts_as: list[BurdenCategory] | None = Field(
         None, description="burden categories; derived from the hours when not given"
     )
-    active_from: dt.date | None = None
-    active_to: dt.date | None = None
+    active_from: Day | None = None
+    active_to: Day | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ShiftTemplate:
@@ -381,16 +447,16 @@ class Competence(Model):
 
     qualified: bool | None = None
     specialist_general_practice: bool = False
-    clinical_months: int = Field(0, ge=0, description="months of clinical service after authorisation")
-    legevakt_shifts_done: int = Field(0, ge=0)
-    municipal_gp_years: float = Field(0, ge=0)
+    clinical_months: int = Field(0, ge=0, le=1200, description="months of clinical service after authorisation")
+    legevakt_shifts_done: int = Field(0, ge=0, le=MAX_HISTORY_COUNT)
+    municipal_gp_years: float = Field(0, ge=0, le=100)
     lis1_completed: bool = False
 
 
 class Exemption(Model):
     reason: ExemptionReason
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Exemption:
@@ -404,31 +470,31 @@ class Exemption(Model):
 
 class Doctor(Model):
     id: Id
-    name: str = Field(min_length=1)
+    name: Name
     role: Role
     competence: Competence = Field(default_factory=Competence)
-    courses: dict[str, dt.date] = Field(
+    courses: dict[str, Day] = Field(
         default_factory=dict,
         description="course name → expiry date; an expired course blocks duty (domain.md)",
     )
     employment: Employment = Employment.SELF_EMPLOYED
-    birth_date: dt.date | None = None
+    birth_date: Day | None = None
     skills: list[str] = Field(default_factory=list)
     stations: list[Id] = Field(default_factory=list, description="empty: every station")
     shift_labels: list[str] = Field(default_factory=list, description="empty: every label")
     preferred_stations: list[Id] = Field(default_factory=list)
     share: float = Field(1.0, ge=0, le=5, description="vaktandel: 1.0 = a normal share")
-    min_shifts: int = Field(0, ge=0)
-    max_shifts: int | None = Field(None, ge=0)
-    max_shifts_by_label: dict[str, int] = Field(
+    min_shifts: int = Field(0, ge=0, le=MAX_SHIFTS)
+    max_shifts: int | None = Field(None, ge=0, le=MAX_SHIFTS)
+    max_shifts_by_label: dict[str, Annotated[int, Field(ge=0, le=MAX_SHIFTS)]] = Field(
         default_factory=dict, description="label → most shifts with that label in the period (e.g. natt: 2); 0 forbids"
     )
-    min_hours: float = Field(0, ge=0, description="agreed hours in the period (on-call hours count by on_call_factor)")
-    max_hours: float | None = Field(None, ge=0)
-    max_consecutive_days: int | None = Field(None, ge=1, description="own limit; empty: the rules' limit")
-    min_consecutive_days: int | None = Field(None, ge=1, description="own minimum run; empty: the rules' minimum")
-    min_days_off: int | None = Field(None, ge=1, description="own rest after a run; empty: the rules' minimum")
-    max_weekends: int | None = Field(None, ge=0, description="own limit; empty: the rules' limit")
+    min_hours: float = Field(0, ge=0, le=MAX_HOURS, description="agreed hours in the period (on-call hours count by on_call_factor)")
+    max_hours: float | None = Field(None, ge=0, le=MAX_HOURS)
+    max_consecutive_days: int | None = Field(None, ge=1, le=MAX_PERIOD_DAYS, description="own limit; empty: the rules' limit")
+    min_consecutive_days: int | None = Field(None, ge=1, le=MAX_PERIOD_DAYS, description="own minimum run; empty: the rules' minimum")
+    min_days_off: int | None = Field(None, ge=1, le=MAX_PERIOD_DAYS, description="own rest after a run; empty: the rules' minimum")
+    max_weekends: int | None = Field(None, ge=0, le=53, description="own limit; empty: the rules' limit")
     exemptions: list[Exemption] = Field(default_factory=list)
     can_bakvakt: bool = False
     supervision: Supervision = Field(
@@ -463,10 +529,10 @@ class Absence(Model):
     """Whole days (``start``/``end`` dates, inclusive) or an exact range (datetimes, Oslo time)."""
 
     doctor: Id
-    start: dt.datetime | dt.date
-    end: dt.datetime | dt.date
+    start: Moment | Day
+    end: Moment | Day
     kind: AbsenceKind = AbsenceKind.HOLIDAY
-    note: str = ""
+    note: str = Field("", max_length=1000)
 
     @field_validator("start", "end", mode="before")
     @classmethod
@@ -492,7 +558,7 @@ class Wish(Model):
     """A doctor wants (or does not want) a day, or one shift template on that day."""
 
     doctor: Id
-    date: dt.date
+    date: Day
     template: Id | None = None
     wants: bool = False
     weight: int = Field(1, ge=1, le=10)
@@ -503,11 +569,11 @@ class DemandChange(Model):
     station closed for a day (0). The shift keeps its key, so a published roster still refers to it."""
 
     template: Id
-    date: dt.date
-    demand_min: int = Field(ge=0)
-    demand_max: int | None = Field(None, ge=0, description="empty: the template's, or demand_min if that is more")
+    date: Day
+    demand_min: int = Field(ge=0, le=MAX_DEMAND)
+    demand_max: int | None = Field(None, ge=0, le=MAX_DEMAND, description="empty: the template's, or demand_min if that is more")
     min_qualified: int | None = Field(
-        None, ge=0, description="empty: the template's, or demand_min if that is less"
+        None, ge=0, le=MAX_DEMAND, description="empty: the template's, or demand_min if that is less"
     )
 
     @model_validator(mode="after")
@@ -529,7 +595,7 @@ class Pin(Model):
     """A fixed assignment the solver must keep."""
 
     doctor: Id
-    date: dt.date
+    date: Day
     template: Id
 
 
@@ -537,15 +603,15 @@ class History(Model):
     """Burden carried in earlier periods, so fairness runs across months."""
 
     doctor: Id
-    shifts: int = Field(0, ge=0)
-    hours: float = Field(0, ge=0)
-    nights: int = Field(0, ge=0)
-    weekends: int = Field(0, ge=0)
-    holidays: int = Field(0, ge=0)
-    points: float = Field(0, ge=0)
-    periods: int = Field(0, ge=0, description="how many earlier periods the figures cover")
+    shifts: int = Field(0, ge=0, le=MAX_HISTORY_COUNT)
+    hours: float = Field(0, ge=0, le=MAX_HISTORY_HOURS)
+    nights: int = Field(0, ge=0, le=MAX_HISTORY_COUNT)
+    weekends: int = Field(0, ge=0, le=MAX_HISTORY_COUNT)
+    holidays: int = Field(0, ge=0, le=MAX_HISTORY_COUNT)
+    points: float = Field(0, ge=0, le=MAX_HISTORY_POINTS)
+    periods: int = Field(0, ge=0, le=MAX_HISTORY_COUNT, description="how many earlier periods the figures cover")
     burden_balance: float | None = Field(
-        None, ge=-1_000_000, le=1_000_000,
+        None, ge=-MAX_HISTORY_POINTS, le=MAX_HISTORY_POINTS,
         description="the ledger: points ahead (+) or behind (−) of the fair share in the doctor's pool, older "
         "periods weighing less (roster.targets); empty: derived from points and periods",
     )
@@ -554,7 +620,7 @@ class History(Model):
 class ExtraHoliday(Model):
     """A local day treated as a public holiday (julaften, nyttårsaften …)."""
 
-    date: dt.date
+    date: Day
     name: str = Field(min_length=1)
 
 
@@ -567,7 +633,7 @@ _REFERENCE_FIELDS = {
 
 
 class Scenario(Model):
-    name: str = Field(min_length=1)
+    name: Name
     period: Period
     rules: Rules = Field(default_factory=Rules)
     stations: list[Station] = Field(min_length=1)
@@ -635,7 +701,7 @@ class Assignment(Model):
 
     doctor: Id
     template: Id
-    date: dt.date
+    date: Day
 
     @property
     def shift(self) -> str:
@@ -646,8 +712,8 @@ class OpenSlot(Model):
     """A place in a shift left unfilled. Never silent: exported and listed prominently."""
 
     template: Id
-    date: dt.date
-    missing: int = Field(ge=1)
+    date: Day
+    missing: int = Field(ge=1, le=MAX_DEMAND)
     reason: str = ""
 
 
@@ -677,8 +743,8 @@ class SolveStats(Model):
     wall_time: float = 0.0
     first_feasible_time: float | None = None
     build_time: float = 0.0
-    seed: int = 0
-    workers: int = 0
+    seed: int = Field(0, ge=0, le=MAX_SEED)
+    workers: int = Field(0, ge=0, le=MAX_WORKERS)
     time_limit: float = 0.0
     strict: bool = False
     terms: dict[str, float] = Field(default_factory=dict, description="objective term → weighted value")
@@ -720,7 +786,7 @@ class Roster(Model):
     period: Period
     assignments: list[Assignment] = Field(default_factory=list)
     open_slots: list[OpenSlot] = Field(default_factory=list)
-    uncovered_bakvakt: list[tuple[dt.datetime, dt.datetime]] = Field(
+    uncovered_bakvakt: list[tuple[Instant, Instant]] = Field(
         default_factory=list, description="intervals with a station open and no named bakvakt"
     )
     stats: SolveStats | None = None

@@ -74,12 +74,19 @@ def csv_rows(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None
     return [r[3] for r in rows]
 
 
+def csv_safe(field: str) -> str:
+    """A CSV field a spreadsheet will not run: OWASP's CSV-injection rule prefixes a field that
+    starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return with a single quote (the writer
+    quotes every field and doubles embedded quotes)."""
+    return "'" + field if field[:1] in ("=", "+", "-", "@", "\t", "\r") else field
+
+
 def write_roster_csv(scenario: Scenario, roster: Roster, path: Path, index: ShiftIndex | None = None) -> None:
     # utf-8-sig and ';' so Excel with Norwegian locale opens it with the right columns and letters.
     with path.open("w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f, delimiter=";")
+        w = csv.writer(f, delimiter=";", quoting=csv.QUOTE_ALL)
         w.writerow(CSV_HEADER)
-        w.writerows(csv_rows(scenario, roster, index))
+        w.writerows([csv_safe(field) for field in row] for row in csv_rows(scenario, roster, index))
 
 
 def write_roster_json(roster: Roster, path: Path) -> None:

@@ -22,6 +22,8 @@ def _text(value: Any) -> str | None:
 
 
 def _day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):  # a YAML timestamp; never compare it with a date
+        return value.date()
     if isinstance(value, dt.date):
         return value
     try:
@@ -82,6 +84,35 @@ def reference_problems(data: dict[str, Any]) -> list[str]:
             problems.append(f"demand_changes[{i}].template: {template} {day:%d.%m.%Y} er endret to ganger")
         seen_changes.add((template, day))
     problems += _label_problems(data)
+    problems += _history_problems(data)
+    problems += _birth_problems(data, first)
+    return problems
+
+
+def _history_problems(data: dict[str, Any]) -> list[str]:
+    """A doctor's history twice would count their carried burden twice."""
+    problems = []
+    first_row: dict[str, int] = {}
+    for i, item in enumerate(_items(data, "history")):
+        doctor = _text(item.get("doctor"))
+        if doctor is None:
+            continue
+        if doctor in first_row:
+            problems.append(f"history[{i}].doctor: lege «{doctor}» har historikk mer enn én gang")
+        first_row.setdefault(doctor, i)
+    return problems
+
+
+def _birth_problems(data: dict[str, Any], first: dt.date | None) -> list[str]:
+    """A birth date after the period starts is a typo (the year, usually)."""
+    if first is None:
+        return []
+    problems = []
+    for i, d in enumerate(_items(data, "doctors")):
+        born = _day(d.get("birth_date")) if d.get("birth_date") is not None else None
+        if born is not None and born > first:
+            problems.append(f"doctors[{i}].birth_date: fødselsdatoen {born:%d.%m.%Y} er etter periodens første dag "
+                            f"{first:%d.%m.%Y}")
     return problems
 
 

@@ -12,7 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from roster.excel import read_roster_workbook, read_scenario_workbook
-from roster.input_errors import InputError, validation_problems
+from roster.input_errors import InputError, json_path, shown, validation_problems
 from roster.models import Roster, Scenario
 from roster.references import reference_problems
 
@@ -43,8 +43,116 @@ def scenario_from_data(data: Any, source: str = "") -> Scenario:
         raise InputError(problems, source) from None
 
 
+# Limits on a scenario file's structure (docs/security.md): a scenario nests five levels deep and a
+# large one holds some hundred thousand values; beyond these a file is an accident or an attack.
+MAX_DEPTH = 32
+MAX_VALUES = 2_000_000
+MAX_DIGITS = 30  # of an integer literal (Python refuses 4300 with an English error)
+
+
+class _TooManyDigits(str):
+    """An integer literal too long to be meant; reported with its path by ``structure_problems``."""
+
+
+class _Duplicated(dict):
+    """A JSON object in which a key appeared more than once (the keys named in ``twice``)."""
+
+    twice: list[str]
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = _Duplicated()
+    out.twice = []
+    for key, value in pairs:
+        if key in out:
+            out.twice.append(key)
+        out[key] = value
+    return out
+
+
+def _json_int(text: str) -> int | str:
+    return _TooManyDigits(text) if len(text.lstrip("-")) > MAX_DIGITS else int(text)
+
+
+class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML that refuses a key given twice in one mapping (PyYAML silently keeps the last)
+    and marks integers too long to be meant."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"feltet «{shown(key_node.value)}» står to ganger", key_node.start_mark)
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int | str:
+        digits = node.value.replace("_", "").lstrip("+-")
+        return _TooManyDigits(node.value) if len(digits) > MAX_DIGITS else super().construct_yaml_int(node)
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:int", _YamlLoader.construct_yaml_int)
+
+
+def structure_problems(data: Any) -> list[str]:
+    """What no model should see: nesting deeper than any scenario, more values than any
+    legevakt has (YAML aliases can multiply a small file), keys given twice, huge integers."""
+    problems: list[str] = []
+    budget = [MAX_VALUES]
+
+    def walk(value: Any, path: tuple[Any, ...]) -> None:
+        budget[0] -= 1
+        if budget[0] < 0 or len(problems) > 50:
+            return
+        if len(path) > MAX_DEPTH:
+            problems.append(f"{json_path(path)}: for dyp nesting (mer enn {MAX_DEPTH} nivåer)")
+            return
+        if isinstance(value, _TooManyDigits):
+            problems.append(f"{json_path(path)}: tallet har {len(value.lstrip('+-'))} sifre; høyst {MAX_DIGITS} er tillatt")
+        elif isinstance(value, dict):
+            problems.extend(f"{json_path((*path, key))}: feltet står to ganger" for key in getattr(value, "twice", []))
+            for key, item in value.items():
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, (*path, i))
+
+    walk(data, ())
+    if budget[0] < 0:
+        problems.append(f"(rot): filen har mer enn {MAX_VALUES:,} verdier".replace(",", " "))
+    return problems
+
+
+def parse_text(text: str, suffix: str, source: str = "") -> Any:
+    """JSON (``.json``) or YAML text as plain data, or InputError with the line and column of a
+    syntax error, or the path of a structural problem (``structure_problems``)."""
+    try:
+        if suffix == ".json":
+            data = json.loads(text, object_pairs_hook=_json_object, parse_int=_json_int)
+        else:
+            data = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+    except json.JSONDecodeError as exc:
+        why = next((no for en, no in _JSON_MESSAGES.items() if exc.msg.startswith(en)), "ugyldig tegn")
+        raise InputError([f"linje {exc.lineno}, kolonne {exc.colno}: ugyldig JSON ({why})"], source) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"linje {mark.line + 1}, kolonne {mark.column + 1}: " if mark else ""
+        problem = exc.problem if exc.problem and "står to ganger" in exc.problem else "ugyldig YAML"
+        raise InputError([f"{where}{problem}"], source) from None
+    except yaml.YAMLError:
+        raise InputError(["ugyldig YAML"], source) from None
+    except RecursionError:
+        raise InputError([f"(rot): for dyp nesting (mer enn {MAX_DEPTH} nivåer)"], source) from None
+    problems = structure_problems(data)
+    if problems:
+        raise InputError(problems, source)
+    return data
+
+
 def read_data(p: Path) -> Any:
-    """Parsed JSON/YAML of a file, or InputError with the line and column of a syntax error."""
+    """Parsed JSON/YAML of a file (``parse_text``), refusing what is missing, too big or not text."""
     if not p.exists():
         raise InputError([f"finner ikke filen {p}"], str(p))
     if p.stat().st_size > MAX_SCENARIO_BYTES:
@@ -54,16 +162,9 @@ def read_data(p: Path) -> Any:
         raise InputError([f"ukjent filtype «{suffix}»; bruk .json, .yaml eller .xlsx"], str(p))
     try:
         text = p.read_text(encoding="utf-8")
-        return json.loads(text) if suffix == ".json" else yaml.safe_load(text)
     except UnicodeDecodeError:
         raise InputError(["filen er ikke tekst i UTF-8"], str(p)) from None
-    except json.JSONDecodeError as exc:
-        why = next((no for en, no in _JSON_MESSAGES.items() if exc.msg.startswith(en)), exc.msg)
-        raise InputError([f"linje {exc.lineno}, kolonne {exc.colno}: ugyldig JSON ({why})"], str(p)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"linje {mark.line + 1}, kolonne {mark.column + 1}: " if mark else ""
-        raise InputError([f"{where}ugyldig YAML"], str(p)) from None
+    return parse_text(text, suffix, str(p))
 
 
 def load_scenario(path: str | Path) -> Scenario:

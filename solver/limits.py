@@ -8,7 +8,7 @@ constraint per window. Runs of consecutive dates are in ``solver.runs``.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from ortools.sat.python import cp_model
 
@@ -38,11 +38,12 @@ def add_shifts_per_7_days(ctx: ModelContext) -> None:
     if limit is None:
         return
     windows = date_windows(ctx, 7)
-    for doctor_id in ctx.by_doctor:
+    for doctor_id, items in ctx.by_doctor.items():
         counts = ctx.day_counts(doctor_id)
+        possible = Counter(s.date for s, _ in items)  # a date may hold several shifts (day + night bakvakt)
         for window in windows:
-            days = [counts[d] for d in window if d in counts]
-            if len(days) > limit:
+            if sum(possible[d] for d in window) > limit:
+                days = [counts[d] for d in window if d in counts]
                 ctx.add(cp_model.LinearExpr.sum(days) <= limit, ("uke-vakter", doctor_id))
 
 

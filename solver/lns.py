@@ -58,7 +58,7 @@ class Neighbourhoods:
     def choose(self, values: list[int]) -> tuple[str, set[int]]:
         """(kind, indices of the variables to free)."""
         short = [k for k, v in self.ctx.short.items() if values[v.index] > 0]
-        kinds = ["dager", "leger", "leger og dager"] + (["åpen vakt"] if short else [])
+        kinds = ["dager", "leger", "leger og dager"] + (["ubesatt plass"] if short else [])
         kind = self.rng.choice(kinds)
         if kind == "dager":
             a, b = self._window(self.share)

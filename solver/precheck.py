@@ -445,5 +445,5 @@ def format_findings(findings: list[Finding]) -> str:
     if not findings:
         return "Forhåndskontrollen fant ingen krav som åpenbart ikke kan oppfylles."
     head = (f"Forhåndskontrollen fant {len(findings)} krav som ikke kan oppfylles "
-            f"(disse vaktene blir åpne eller må løses ved å endre fravær, fritak eller krav):")
+            f"(disse vaktene får ubesatte plasser eller må løses ved å endre fravær, fritak eller krav):")
     return "\n".join([head, *(f"  - {f.message}" for f in findings)])

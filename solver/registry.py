@@ -57,7 +57,7 @@ HARD: tuple[Family, ...] = (
 # itself: ModelContext.create_variables makes no variable for a forbidden pair.
 
 SOFT: tuple[SoftFamily, ...] = (
-    SoftFamily("Åpne vakter", coverage.open_slots, ("open_slot",)),
+    SoftFamily("Ubesatte plasser", coverage.open_slots, ("open_slot",)),
     SoftFamily("Timer uten bakvakt", bakvakt.uncovered_hours, ("uncovered_bakvakt_hour",)),
     SoftFamily("Alle tar del", fairness.participation, ("participation",)),
     SoftFamily("Rettferdig fordeling", fairness.fair_shares, ("max_deviation", "sum_deviation")),

@@ -15,7 +15,7 @@ from hypothesis import settings
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: Playwright's own browser download fails here
 
-settings.register_profile("ci", max_examples=40, deadline=None)
+settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True)  # CI reproducible; nightly explores
 settings.register_profile("nightly", max_examples=400, deadline=None)
 settings.load_profile("ci")  # --hypothesis-profile overrides it
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.cli.common import EXIT_OK
-from examples.bergen.generate import SCENARIO_PATH, build_bergen_scenario
+from examples.bergen.generate import SCENARIO_PATH, build_bergen_scenario, main
 from roster.calendar import ShiftIndex
 from roster.check import check_roster
 from roster.eligibility import Eligibility
@@ -52,6 +52,15 @@ def test_scale_and_months_grow_doctors_stations_and_period():
     assert sum(st.kind.value == "bydelslegevakt" for st in s.stations) == 6
     assert (s.period.start, s.period.end) == (dt.date(2026, 12, 1), dt.date(2027, 1, 31))
     assert len({d.name for d in s.doctors}) == len(s.doctors)
+
+
+def test_another_month_from_the_command_line_has_the_same_doctors(tmp_path):
+    """Month variants for a sweep (docs/sweep.md): the month's own calendar, the same doctors."""
+    main(["--start", "2026-10-01", "-o", str(tmp_path / "2026-10.yaml")])
+    october, december = load_scenario(tmp_path / "2026-10.yaml"), build_bergen_scenario()
+    assert (october.period.start, october.period.end) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assert [(d.id, d.name) for d in october.doctors] == [(d.id, d.name) for d in december.doctors]
+    assert not october.extra_holidays and december.extra_holidays
 
 
 @pytest.mark.slow

@@ -153,7 +153,8 @@ def test_bad_change_file_gives_norwegian_problems_with_paths(tmp_path) -> None:
         changes_from_data({"absences": [{"doctor": "anna", "start": "i morgen", "end": "2026-12-08"}],
                            "leaving": [{"doctor": "eva"}], "demand": []})
     problems = "\n".join(exc.value.problems)
-    assert "absences[0].start" in problems and "ventet en dato (ÅÅÅÅ-MM-DD) (fikk «i morgen»)" in problems
+    assert ("absences[0].start: ventet en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm) (fikk «i morgen»)"
+            in problems)
     assert "leaving[0].from: mangler" in problems
     assert "demand: ukjent felt" in problems
 

@@ -51,6 +51,27 @@ def test_shifts_per_seven_days_alone_leave_one_open_slot():
     assert sum(o.missing for o in r.open_slots) == 1 and len(r.assignments) == 2
 
 
+def _two_a_day(with_b: bool):
+    """Two shifts a date on two dates: four shifts on fewer dates than the weekly limit."""
+    doctors = [doctor("a")] + ([doctor("b", share=0)] if with_b else [])
+    templates = [template("dag", "08:00", "12:00"), template("kveld", "20:00", "23:00")]
+    wishes = wishes_for("a", "dag", "2026-12-01", 2) + wishes_for("a", "kveld", "2026-12-01", 2)
+    return scenario("2026-12-01", "2026-12-02", templates, doctors,
+                    rules={"weights": QUIET, "max_shifts_per_7_days": 3}, wishes=wishes)
+
+
+def test_shifts_per_seven_days_count_shifts_not_dates():
+    r = run(_two_a_day(with_b=True))
+    assert len(shifts_of(r, "a")) == 3 and len(shifts_of(r, "b")) == 1
+
+
+def test_shifts_per_seven_days_with_two_a_day_alone_leave_one_open_slot():
+    sc = _two_a_day(with_b=False)
+    assert run(sc, strict=True).stats.status == SolveStatus.INFEASIBLE
+    r = run(sc)
+    assert sum(o.missing for o in r.open_slots) == 1 and len(r.assignments) == 3
+
+
 def _october(with_b: bool):
     """Nights 24–26 October 2026: the first crosses the change to winter time and lasts 10 h."""
     doctors = [doctor("a")] + ([doctor("b", share=0)] if with_b else [])

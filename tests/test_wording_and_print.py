@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -67,6 +68,18 @@ def test_csv_and_workbook_mark_unfilled_places_with_the_same_word(tmp_path):
     # read back: the new mark, like the old one, is an unfilled place
     back = read_roster_workbook(sc, path)
     assert [(o.template, o.date, o.missing) for o in back.open_slots] == [("natt", START, 1)]
+
+
+def test_no_user_facing_text_calls_an_unfilled_place_an_open_shift():
+    """The program's text (code, pages, report templates) says «ubesatt plass»; the old marks are
+    only named where readers accept them for compatibility (``OLD_OPEN_MARKS``)."""
+    root = Path(__file__).resolve().parents[1]
+    old = re.compile(r"åpne vakt|åpen vakt|åpne plass", re.IGNORECASE)
+    found = [f"{path.relative_to(root)}:{n}" for folder in ("api", "roster", "solver", "examples")
+             for path in (root / folder).rglob("*") if path.suffix in (".py", ".html", ".j2")
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if old.search(line) and "OLD_OPEN_MARKS" not in line]
+    assert found == []
 
 
 def test_older_workbook_setting_label_still_reads(tmp_path):

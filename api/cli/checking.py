@@ -10,12 +10,13 @@ import typer
 
 from api.cli.common import EXIT_VIOLATIONS, console, fail_input, load
 from roster.scenario_io import InputError, load_roster
+from roster.terms import OPEN_PLACES
 
 
 def check(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
-    roster_path: Annotated[Path, typer.Argument(metavar="ROSTER", help="Vaktplan: roster.json eller .xlsx")],
-    strict: Annotated[bool, typer.Option("--strict", help="Oppgitte åpne vakter og timer uten bakvakt er også brudd")] = False,
+    roster_path: Annotated[Path, typer.Argument(metavar="VAKTPLAN", help="Vaktplan: roster.json eller .xlsx")],
+    strict: Annotated[bool, typer.Option("--strict", help=f"Oppgitte {OPEN_PLACES} og timer uten bakvakt er også brudd")] = False,
 ) -> None:
     """Kontroller en vaktplan mot alle harde regler (avslutningskode 0 = ingen brudd, 1 = brudd)."""
     from roster.check import check_roster, format_report, unexpected_violations
@@ -34,7 +35,7 @@ def check(
         every, unexpected = source.annotate(every), source.annotate(unexpected)
     console.print(format_report(every), markup=False, highlight=False)
     if every and not unexpected:
-        console.print("Alle bruddene er oppgitt i vaktplanen som åpne vakter eller timer uten bakvakt: "
+        console.print(f"Alle bruddene er oppgitt i vaktplanen som {OPEN_PLACES} eller timer uten bakvakt: "
                       "den kan publiseres, men hullene må fylles.")
     elif unexpected and len(unexpected) != len(every):
         console.print("\nAv disse er ikke oppgitt i vaktplanen:", highlight=False)
@@ -45,11 +46,11 @@ def check(
 
 def swap_check(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
-    roster_path: Annotated[Path, typer.Argument(metavar="ROSTER", help="Vaktplan: roster.json eller .xlsx")],
-    giver: Annotated[str, typer.Option("--fra", help="Legen som gir bort vakten (id eller navn)")],
-    shift: Annotated[str, typer.Option("--vakt", help="Vakten som gis bort: vakttype/dato, f.eks. BLV-natt/2026-12-24")],
-    taker: Annotated[str, typer.Option("--til", help="Legen som tar vakten (id eller navn)")],
-    back: Annotated[str | None, typer.Option("--tilbake", help="Vakten som gis tilbake (bytte), vakttype/dato")] = None,
+    roster_path: Annotated[Path, typer.Argument(metavar="VAKTPLAN", help="Vaktplan: roster.json eller .xlsx")],
+    giver: Annotated[str, typer.Option("--fra", metavar="LEGE", help="Legen som gir bort vakten (id eller navn)")],
+    shift: Annotated[str, typer.Option("--vakt", metavar="VAKT", help="Vakten som gis bort: vakttype/dato, f.eks. BLV-natt/2026-12-24")],
+    taker: Annotated[str, typer.Option("--til", metavar="LEGE", help="Legen som tar vakten (id eller navn)")],
+    back: Annotated[str | None, typer.Option("--tilbake", metavar="VAKT", help="Vakten som gis tilbake (bytte), vakttype/dato")] = None,
 ) -> None:
     """Kontroller et vaktbytte mellom to leger (0 = lovlig, 1 = bryter en hard regel, 2 = feil i inndata)."""
     from roster.swap import check_swap, format_swap

@@ -12,16 +12,17 @@ from rich.markup import escape
 
 from roster.models import Scenario
 from roster.scenario_io import InputError, load_scenario
+from roster.terms import OPEN_PLACES
 
 EXIT_OK = 0
-EXIT_VIOLATIONS = 1  # the roster breaks a hard rule, or has open slots under --strict
+EXIT_VIOLATIONS = 1  # the roster breaks a hard rule, or has unfilled places under --strict
 EXIT_BAD_INPUT = 2
 EXIT_NO_ROSTER = 3  # the solver found no roster (infeasible, or nothing within the time limit)
 EXIT_INTERRUPTED = 130  # Ctrl-C before the search started (the shell's convention for SIGINT)
 
 EXIT_CODES_HELP = (
-    "Avslutningskoder: 0 = ok; 1 = vaktplanen bryter en hard regel (eller har åpne vakter med "
-    "--strict); 2 = feil i inndata; 3 = ingen vaktplan funnet (umulig eller tidsgrensen nådd); "
+    "Avslutningskoder: 0 = ok; 1 = vaktplanen bryter en hard regel (eller har "
+    f"{OPEN_PLACES} med --strict); 2 = feil i inndata; 3 = ingen vaktplan funnet (umulig eller tidsgrensen nådd); "
     "130 = avbrutt med Ctrl-C før søket startet (under søket stopper Ctrl-C søket og beholder beste plan)."
 )
 

@@ -14,6 +14,7 @@ import typer
 
 from api.cli.common import console, fail_input, load
 from api.cli.solving import solve_live
+from roster.models import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS
 from roster.scenario_io import InputError, load_roster
 
 
@@ -29,12 +30,12 @@ def _write(views: list, out: Path, xlsx: Path | None, title: str) -> None:
 
 
 def report(
-    rosters: Annotated[list[Path], typer.Argument(metavar="ROSTER...", help="Vaktplaner: roster.json eller .xlsx (to eller flere for å sammenligne)")],
-    scenario_path: Annotated[Path, typer.Option("--scenario", "-s", help="Scenario: .json, .yaml eller .xlsx")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="HTML-rapporten")] = Path("rapport.html"),
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Tabellene som regneark (standard: ved siden av HTML-filen)")] = None,
-    labels: Annotated[list[str] | None, typer.Option("--label", help="Navn på vaktplanen i rapporten, én per vaktplan")] = None,
-    title: Annotated[str, typer.Option("--title", help="Overskrift")] = "Sammenligning av vaktplaner",
+    rosters: Annotated[list[Path], typer.Argument(metavar="VAKTPLAN...", help="Vaktplaner: roster.json eller .xlsx (to eller flere for å sammenligne)")],
+    scenario_path: Annotated[Path, typer.Option("--scenario", "-s", metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="FIL", help="HTML-rapporten")] = Path("rapport.html"),
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="FIL", help="Tabellene som regneark (standard: ved siden av HTML-filen)")] = None,
+    labels: Annotated[list[str] | None, typer.Option("--label", metavar="NAVN", help="Navn på vaktplanen i rapporten, én per vaktplan")] = None,
+    title: Annotated[str, typer.Option("--title", metavar="TEKST", help="Overskrift")] = "Sammenligning av vaktplaner",
 ) -> None:
     """Sammenlign vaktplaner for de samme legene: belastning, rettferdighet, hyppighet og regelbrudd."""
     from roster.report.build import check_view
@@ -55,12 +56,12 @@ def report(
 
 def compare(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
-    rule_sets: Annotated[list[Path], typer.Option("--rules", "-r", help="Regelsett (.yaml); gi to eller flere, eller ett for å sammenligne med gjeldende regler")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="HTML-rapporten")] = Path("sammenligning.html"),
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Tabellene som regneark (standard: ved siden av HTML-filen)")] = None,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Tidsgrense i sekunder per regelsett")] = 60.0,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Antall tråder (standard: alle kjerner)")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Frø for søket")] = 0,
+    rule_sets: Annotated[list[Path], typer.Option("--rules", "-r", metavar="REGELSETT", help="Regelsett (.yaml); gi to eller flere, eller ett for å sammenligne med gjeldende regler")],
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="FIL", help="HTML-rapporten")] = Path("sammenligning.html"),
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="FIL", help="Tabellene som regneark (standard: ved siden av HTML-filen)")] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", metavar="SEKUNDER", min=0.1, max=MAX_TIME_LIMIT, help="Tidsgrense i sekunder per regelsett")] = 60.0,
+    workers: Annotated[int | None, typer.Option("--workers", metavar="ANTALL", min=1, max=MAX_WORKERS, help="Antall tråder (standard: alle kjerner)")] = None,
+    seed: Annotated[int, typer.Option("--seed", metavar="TALL", min=0, max=MAX_SEED, help="Frø for søket")] = 0,
 ) -> None:
     """Løs samme periode med ulike regelsett og sammenlign hva endringen koster i ubesatte plasser og rettferdighet."""
     from roster.report.build import check_view

@@ -22,8 +22,9 @@ from api.cli.common import (
     fail_input,
     load,
 )
-from roster.models import Explanation, ProgressEvent, Roster, Scenario
+from roster.models import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS, Explanation, ProgressEvent, Roster, Scenario
 from roster.scenario_io import InputError, load_roster
+from roster.terms import OPEN_PLACES
 
 
 class ProgressLine:
@@ -45,7 +46,7 @@ class ProgressLine:
         gap = "–" if event.gap is None else f"{100 * event.gap:.2f} %"
         return Text(
             f"Løser … {elapsed:5.1f} s  mål {event.objective:,.0f}  grense {event.bound:,.0f}  gap {gap}  "
-            f"åpne vakter {event.open_slots}  løsninger {event.solutions}".replace(",", " "),
+            f"{OPEN_PLACES} {event.open_slots}  løsninger {event.solutions}".replace(",", " "),
             style="bold red" if event.open_slots else "cyan",
         )
 
@@ -85,18 +86,18 @@ def _explain_live(scenario: Scenario, time_limit: float) -> Explanation:
 
 def solve(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Mappe for resultatet, eller en .xlsx-fil (de andre filene legges ved siden av)")] = Path("out"),
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Tidsgrense i sekunder")] = 60.0,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Antall tråder (standard: alle kjerner)")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Frø for søket (samme frø, samme vaktplan med 1 tråd)")] = 0,
-    strict: Annotated[bool, typer.Option("--strict", help="Ingen åpne vakter eller timer uten bakvakt tillatt")] = False,
-    hint: Annotated[Path | None, typer.Option("--hint", metavar="ROSTER", help="Start søket fra en tidligere vaktplan (roster.json eller .xlsx), f.eks. ved ny planlegging etter sykefravær")] = None,
-    explain_time: Annotated[float, typer.Option("--explain-time", min=0, help="Sekunder til å forklare åpne vakter eller en umulig plan (0: ikke forklar)")] = 60.0,
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="MAPPE", help="Mappe for resultatet, eller en .xlsx-fil (de andre filene legges ved siden av)")] = Path("out"),
+    time_limit: Annotated[float, typer.Option("--time-limit", metavar="SEKUNDER", min=0.1, max=MAX_TIME_LIMIT, help="Tidsgrense i sekunder")] = 60.0,
+    workers: Annotated[int | None, typer.Option("--workers", metavar="ANTALL", min=1, max=MAX_WORKERS, help="Antall tråder (standard: alle kjerner)")] = None,
+    seed: Annotated[int, typer.Option("--seed", metavar="TALL", min=0, max=MAX_SEED, help="Frø for søket (samme frø, samme vaktplan med 1 tråd)")] = 0,
+    strict: Annotated[bool, typer.Option("--strict", help=f"Ingen {OPEN_PLACES} eller timer uten bakvakt tillatt")] = False,
+    hint: Annotated[Path | None, typer.Option("--hint", metavar="VAKTPLAN", help="Start søket fra en tidligere vaktplan (roster.json eller .xlsx), f.eks. ved ny planlegging etter sykefravær")] = None,
+    explain_time: Annotated[float, typer.Option("--explain-time", metavar="SEKUNDER", min=0, max=MAX_TIME_LIMIT, help=f"Sekunder til å forklare {OPEN_PLACES} eller en umulig plan (0: ikke forklar)")] = 60.0,
 ) -> None:
     """Lag en vaktplan og skriv roster.json, roster.csv, summary.txt, history_out.json og roster.xlsx.
 
-    Blir noen vakter åpne (eller er planen umulig med --strict), forklarer programmet hvilke krav
-    som står mot hverandre og hva som ville løst det."""
+    Blir noen plasser ubesatte (eller er planen umulig med --strict), forklarer programmet hvilke
+    krav som står mot hverandre og hva som ville løst det."""
     from roster.check import format_report, unexpected_violations
     from roster.explanation import explanation_text
     from roster.metrics import doctor_metrics
@@ -139,7 +140,7 @@ def solve(
 
 def explain(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
-    time_limit: Annotated[float, typer.Option("--time-limit", min=1, help="Tidsgrense i sekunder")] = 120.0,
+    time_limit: Annotated[float, typer.Option("--time-limit", metavar="SEKUNDER", min=1, max=MAX_TIME_LIMIT, help="Tidsgrense i sekunder")] = 120.0,
 ) -> None:
     """Forklar hvorfor ingen fullstendig vaktplan finnes: krav som står mot hverandre, og kontrollerte
     endringer som løser dem (0 = en fullstendig plan er mulig, 1 = konflikter, 3 = ukjent innen tidsgrensen)."""
@@ -168,18 +169,16 @@ def precheck(
 
 def replan(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
-    roster_path: Annotated[Path, typer.Option("--roster", metavar="ROSTER", help="Den publiserte vaktplanen: roster.json eller .xlsx")],
-    change_path: Annotated[Path, typer.Option("--change", metavar="CHANGES", help="Endringsfil (.yaml eller .json): fravær, leger som slutter, låste vakter")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Mappe for den nye vaktplanen")] = Path("out"),
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Tidsgrense i sekunder")] = 30.0,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Antall tråder (standard: alle kjerner)")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Frø for søket")] = 0,
+    roster_path: Annotated[Path, typer.Option("--roster", metavar="VAKTPLAN", help="Den publiserte vaktplanen: roster.json eller .xlsx")],
+    change_path: Annotated[Path, typer.Option("--change", metavar="ENDRINGER", help="Endringsfil (.yaml eller .json): fravær, leger som slutter, låste vakter")],
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="MAPPE", help="Mappe for den nye vaktplanen")] = Path("out"),
+    time_limit: Annotated[float, typer.Option("--time-limit", metavar="SEKUNDER", min=0.1, max=MAX_TIME_LIMIT, help="Tidsgrense i sekunder")] = 30.0,
+    workers: Annotated[int | None, typer.Option("--workers", metavar="ANTALL", min=1, max=MAX_WORKERS, help="Antall tråder (standard: alle kjerner)")] = None,
+    seed: Annotated[int, typer.Option("--seed", metavar="TALL", min=0, max=MAX_SEED, help="Frø for søket")] = 0,
     now: Annotated[str | None, typer.Option("--now", metavar="ÅÅÅÅ-MM-DDTtt:mm", help="Tidspunktet for omplanleggingen (norsk tid); går foran endringsfilens «now», ellers brukes klokken nå")] = None,
 ) -> None:
     """Reparer en publisert vaktplan etter sykdom o.l. med færrest mulig endringer, og vis hvem som får og mister vakter."""
-    import datetime as dt
-
-    from roster.changes import load_changes
+    from roster.changes import Changes, load_changes
     from roster.check import format_report, unexpected_violations
     from roster.metrics import doctor_metrics
     from roster.output import has_roster, summary_renderables, write_outputs
@@ -189,7 +188,7 @@ def replan(
 
     scenario = load(scenario_path)
     try:
-        moment = dt.datetime.fromisoformat(now) if now else None
+        moment = Changes(now=now).now if now else None  # the change file's rules: a date 1900–2199, Oslo time
     except ValueError:
         fail_input(InputError([f"--now: ventet et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm) (fikk «{now}»)"]))
     try:

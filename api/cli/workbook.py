@@ -12,8 +12,8 @@ from roster.scenario_io import InputError
 
 
 def template(
-    out: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="Arbeidsboken som skal skrives (.xlsx)")],
-    from_: Annotated[Path | None, typer.Option("--from", help="Fyll malen ut fra et scenario (.json, .yaml eller .xlsx)")] = None,
+    out: Annotated[Path, typer.Argument(metavar="FIL.xlsx", help="Arbeidsboken som skal skrives (.xlsx)")],
+    from_: Annotated[Path | None, typer.Option("--from", metavar="SCENARIO", help="Fyll malen ut fra et scenario (.json, .yaml eller .xlsx)")] = None,
 ) -> None:
     """Skriv Excel-malen lederen fyller ut (med --from: utfylt fra et scenario)."""
     from roster.excel import write_template

@@ -7,20 +7,25 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.deps import COOKIE, ManagerDep, SessionDep, SettingsDep, bearer
+from api.deps import COOKIE, ManagerDep, SessionDep, bearer, client_address
 from api.schemas import TokenOut
 from api.services import auth
 
 router = APIRouter(prefix="/api", tags=["innlogging"])
 
 
-@router.post("/token", response_model=TokenOut)
-def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep,
-          settings: SettingsDep) -> TokenOut:
-    """Log in as a manager; use the token as ``Authorization: Bearer …``."""
-    value = auth.login(session, request.app.state.accounts, form.username, form.password, settings.session_hours)
-    if value is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "feil brukernavn eller passord")
+@router.post("/token", response_model=TokenOut,
+             responses={401: {"description": "feil brukernavn eller passord"},
+                        429: {"description": "for mange mislykkede innlogginger"}})
+async def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
+    """Log in as a manager; use the token as ``Authorization: Bearer …``. Failed logins are
+    counted per name and address; past the limit, logins are refused for a while (429)."""
+    state = request.app.state
+    try:
+        value = await auth.login(state.sessions, state.passwords, state.settings, form.username, form.password,
+                                 client_address(request))
+    except auth.LoginRefused as exc:
+        raise HTTPException(exc.status, str(exc).rstrip(".").lower()) from None
     return TokenOut(access_token=value)
 
 

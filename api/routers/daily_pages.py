@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
@@ -15,7 +16,7 @@ from api.orm import RequestRoundRow, RosterRow, ScenarioRow, SwapRow
 from api.routers.pages import dashboard, get_or_404, redirect, render, roster_view
 from api.services import edits, notices, swaps, wishes
 from api.services import rosters as roster_service
-from api.services.scenarios import load, store
+from api.services.scenarios import load, read_upload, store
 from roster.calendar import OSLO
 from roster.edits import Edit
 from roster.models import shift_key
@@ -58,7 +59,9 @@ async def upload_edited(roster_id: int, request: Request, manager: PageManagerDe
                         settings: SettingsDep, fil: UploadFile):
     row = get_or_404(session, RosterRow, roster_id, f"vaktplan {roster_id}")
     try:
-        new = edits.upload_roster(session, fil.filename or "vaktplan.xlsx", await fil.read(), manager, base=row)
+        content = await read_upload(fil)  # read and checked in a worker thread, never on the event loop
+        new = await run_in_threadpool(edits.upload_roster, session, fil.filename or "vaktplan.xlsx", content, manager,
+                                      base=row)
     except InputError as exc:
         session.rollback()
         return roster_view(request, session, settings, manager, row, status.HTTP_422_UNPROCESSABLE_CONTENT,

@@ -67,10 +67,15 @@ def outbox(_: ManagerDep, session: SessionDep, status_: str | None = None) -> li
     return list(session.scalars(query))
 
 
-@router.post("/api/doctors/{doctor_id}/link", response_model=DoctorLinkOut)
+@router.post("/api/doctors/{doctor_id}/link", response_model=DoctorLinkOut,
+             responses={404: {"description": "legen finnes ikke i noe scenario"}})
 def rotate(doctor_id: str, request: Request, manager: ManagerDep, session: SessionDep) -> DoctorLinkOut:
-    """Give the doctor a new link; the old one stops working at once."""
-    token = links.rotate(session, doctor_id, manager)
+    """Give the doctor a new link; the old one stops working at once (404 for a doctor no
+    scenario has)."""
+    try:
+        token = links.rotate(session, doctor_id, manager)
+    except links.UnknownDoctor as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
     session.commit()
     name, _ = doctor_shifts(session, doctor_id)
     return link_out(request, doctor_id, name or doctor_id, token)

@@ -3,14 +3,20 @@ published roster, and the doctor's personal page. Forms post here and redirect (
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from typing import Annotated, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from api.deps import COOKIE, JobsDep, PageManagerDep, SessionDep, SettingsDep
+from api.deps import COOKIE, JobsDep, PageManagerDep, SessionDep, SettingsDep, client_address
+from api.jobs import QueueFull
 from api.orm import AuditRow, RosterRow, ScenarioRow, SwapRow
 from api.schemas import SolveIn
 from api.services import auth, edits, links, notices, replan_form, wishes
@@ -25,7 +31,7 @@ from roster.check import RULES
 from roster.edits import ACTIONS as EDIT_ACTIONS
 from roster.eligibility import qualification
 from roster.explanation import FIXES_SHOWN
-from roster.scenario_io import InputError
+from roster.scenario_io import InputError, validation_problems
 
 router = APIRouter(include_in_schema=False)
 T = TypeVar("T")
@@ -34,8 +40,26 @@ RUN_STATUS = {"queued": "i kø", "running": "beregner", "finished": "ferdig", "c
               "failed": "feilet", "interrupted": "avbrutt av omstart"}
 
 
+# Messages travel in the redirect's URL (POST/redirect/GET) with an HMAC, so a page shows only
+# messages this service wrote: a link with ?melding=«Ring 815 00 000 om passordet» shows nothing.
+# The key lives as long as the process; a message in a link older than a restart is not shown.
+_MESSAGE_KEY = secrets.token_bytes(32)
+
+
+def _signature(message: str) -> str:
+    return hmac.new(_MESSAGE_KEY, message.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def flash_message(request: Request) -> str | None:
+    """The ``melding`` of a redirect from this service (its signature checks), else None."""
+    message, signature = request.query_params.get("melding"), request.query_params.get("sig", "")
+    if message is None or not hmac.compare_digest(signature, _signature(message)):
+        return None
+    return message
+
+
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
-    context.setdefault("message", request.query_params.get("melding"))
+    context.setdefault("message", flash_message(request))
     return request.app.state.templates.TemplateResponse(
         request, template, {"run_status": RUN_STATUS, "roster_status": STATUS_NAMES, **context},
         status_code=status_code)
@@ -43,7 +67,7 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
 
 def redirect(url: str, message: str | None = None) -> RedirectResponse:
     if message:
-        url += ("&" if "?" in url else "?") + "melding=" + quote(message)
+        url += ("&" if "?" in url else "?") + "melding=" + quote(message) + "&sig=" + _signature(message)
     return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -63,15 +87,19 @@ def login_page(request: Request, neste: str = "/") -> HTMLResponse:
 
 
 @router.post("/logg-inn", response_class=HTMLResponse)
-def login(request: Request, session: SessionDep, settings: SettingsDep, brukernavn: Annotated[str, Form()],
-          passord: Annotated[str, Form()], neste: Annotated[str, Form()] = "/"):
-    token = auth.login(session, request.app.state.accounts, brukernavn, passord, settings.session_hours)
-    if token is None:
-        return render(request, "login.html", status.HTTP_401_UNAUTHORIZED, next=neste,
-                      error="Feil brukernavn eller passord.")
+async def login(request: Request, brukernavn: Annotated[str, Form()], passord: Annotated[str, Form()],
+                neste: Annotated[str, Form()] = "/"):
+    state = request.app.state
+    settings = state.settings
+    try:
+        token = await auth.login(state.sessions, state.passwords, settings, brukernavn, passord,
+                                 client_address(request))
+    except auth.LoginRefused as exc:
+        return render(request, "login.html", exc.status, next=neste, error=str(exc))
     target = neste if neste.startswith("/") and not neste.startswith("//") else "/"
     response = redirect(target)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=settings.secure_cookies,
+    response.set_cookie(COOKIE, token, httponly=True, samesite="lax",
+                        secure=settings.secure_cookies or request.url.scheme == "https",
                         max_age=int(settings.session_hours * 3600))
     return response
 
@@ -109,23 +137,28 @@ def index(request: Request, manager: PageManagerDep, session: SessionDep) -> HTM
 
 @router.post("/scenarier", response_class=HTMLResponse)
 async def upload(request: Request, manager: PageManagerDep, session: SessionDep, fil: UploadFile):
-    content = await fil.read()
+    """A scenario (parsed in a separate process, ``api.services.parsing``: doctors' pages answer
+    meanwhile) or an edited roster workbook (read in a worker thread, never on the event loop)."""
+    try:
+        content = await scenario_service.read_upload(fil)
+    except InputError as exc:
+        return await run_in_threadpool(dashboard, request, session, manager, exc.problems, fil.filename or "",
+                                       status.HTTP_422_UNPROCESSABLE_CONTENT)
     if edits.is_roster_workbook(fil.filename or "", content):  # an edited roster, not a scenario
         try:
-            row = edits.upload_roster(session, fil.filename or "", content, manager)
+            row = await run_in_threadpool(edits.upload_roster, session, fil.filename or "", content, manager)
         except InputError as exc:
             session.rollback()
-            return dashboard(request, session, manager, exc.problems, fil.filename or "",
-                             status.HTTP_422_UNPROCESSABLE_CONTENT)
-        session.commit()
+            return await run_in_threadpool(dashboard, request, session, manager, exc.problems, fil.filename or "",
+                                           status.HTTP_422_UNPROCESSABLE_CONTENT)
+        await run_in_threadpool(session.commit)
         return redirect(f"/vaktplaner/{row.id}", edits.uploaded_message(row))
     try:
-        scenario = scenario_service.parse_upload(fil.filename or "", content)
+        scenario = await request.app.state.parser.parse(fil.filename or "", content)
     except InputError as exc:
-        return dashboard(request, session, manager, exc.problems, fil.filename or "",
-                         status.HTTP_422_UNPROCESSABLE_CONTENT)
-    row = scenario_service.store(session, scenario, fil.filename or "", manager)
-    session.commit()
+        return await run_in_threadpool(dashboard, request, session, manager, exc.problems, fil.filename or "",
+                                       status.HTTP_422_UNPROCESSABLE_CONTENT)
+    row = await run_in_threadpool(scenario_service.store_committed, session, scenario, fil.filename or "", manager)
     return redirect(f"/scenarier/{row.id}", f"«{scenario.name}» er lastet opp og godkjent.")
 
 
@@ -157,11 +190,19 @@ def scenario_page(scenario_id: int, request: Request, manager: PageManagerDep, s
 
 @router.post("/scenarier/{scenario_id}/beregn")
 def start_run(scenario_id: int, manager: PageManagerDep, session: SessionDep, settings: SettingsDep,
-              jobs: JobsDep, tidsgrense: Annotated[float, Form(gt=0)], streng: Annotated[bool, Form()] = False,
-              frø: Annotated[int, Form(ge=0)] = 0) -> RedirectResponse:
+              jobs: JobsDep, tidsgrense: Annotated[str, Form()], streng: Annotated[bool, Form()] = False,
+              frø: Annotated[str, Form()] = "0") -> RedirectResponse:
     get_or_404(session, ScenarioRow, scenario_id, f"scenario {scenario_id}")
-    params = run_service.solve_params(SolveIn(time_limit=tidsgrense, seed=frø, strict=streng), settings)
-    run_id = jobs.submit(scenario_id, *params, actor=manager)
+    try:
+        params = run_service.solve_params(SolveIn(time_limit=tidsgrense, seed=frø, strict=streng), settings)
+        run_id = jobs.submit(scenario_id, *params, actor=manager)
+    except ValidationError as exc:
+        labels = {"time_limit": "Tidsgrense", "seed": "Frø"}
+        return redirect(f"/scenarier/{scenario_id}", "Beregningen ble ikke startet: " + "; ".join(
+            f"{labels.get(p.split(': ', 1)[0], p.split(': ', 1)[0])}: {p.split(': ', 1)[1]}"
+            for p in validation_problems(exc)))
+    except (QueueFull, HTTPException) as exc:
+        return redirect(f"/scenarier/{scenario_id}", f"Beregningen ble ikke startet: {getattr(exc, 'detail', exc)}")
     return redirect(f"/beregninger/{run_id}")
 
 
@@ -241,7 +282,11 @@ def replan(roster_id: int, request: Request, manager: PageManagerDep, session: S
         problems = exc.problems if isinstance(exc, InputError) else [str(exc)]
         return roster_view(request, session, settings, manager, row, status.HTTP_422_UNPROCESSABLE_CONTENT, form,
                            problems)
-    run_id = jobs.submit_replan(row, changes, settings.replan_time_limit, manager)
+    try:
+        run_id = jobs.submit_replan(row, changes, settings.replan_time_limit, manager)
+    except QueueFull as exc:
+        return roster_view(request, session, settings, manager, row, status.HTTP_429_TOO_MANY_REQUESTS, form,
+                           [str(exc)])
     return redirect(f"/beregninger/{run_id}")
 
 
@@ -264,7 +309,10 @@ def publish(roster_id: int, request: Request, manager: PageManagerDep, session: 
 @router.post("/leger/{doctor_id}/ny-lenke")
 def rotate_link(doctor_id: str, manager: PageManagerDep, session: SessionDep,
                 tilbake: Annotated[str, Form()] = "/") -> RedirectResponse:
-    links.rotate(session, doctor_id, manager)
-    session.commit()
     target = tilbake if tilbake.startswith("/") and not tilbake.startswith("//") else "/"
+    try:
+        links.rotate(session, doctor_id, manager)
+    except links.UnknownDoctor as exc:
+        return redirect(target, f"Ingen ny lenke: {exc}.")
+    session.commit()
     return redirect(target, f"Ny lenke laget for {doctor_id}; den gamle virker ikke lenger.")

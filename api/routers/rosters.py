@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Request, Response, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from api.deps import JobsDep, ManagerDep, SessionDep, SettingsDep
+from api.jobs import QueueFull
 from api.orm import RosterRow
 from api.schemas import (
     BurdenChangeOut,
@@ -24,9 +26,10 @@ from api.schemas import (
 )
 from api.services import edits
 from api.services import rosters as service
+from api.services.scenarios import read_upload
 from roster.changes import apply_changes, changes_from_data
-from roster.edits import Edit
 from roster.check import Violation
+from roster.edits import Edit
 from roster.models import Roster
 from roster.scenario_io import InputError
 from roster.swap import SwapRefused, check_swap
@@ -34,6 +37,7 @@ from roster.swap import SwapRefused, check_swap
 router = APIRouter(prefix="/api/rosters", tags=["vaktplaner"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"  # self-contained
 
 
 def get_row(session: SessionDep, roster_id: int) -> RosterRow:
@@ -72,7 +76,8 @@ async def upload_roster(file: UploadFile, manager: ManagerDep, session: SessionD
     """A roster workbook exported here and edited: a new draft made from the version its Sammendrag
     sheet names («Versjon»)."""
     try:
-        new = edits.upload_roster(session, file.filename or "vaktplan.xlsx", await file.read(), manager)
+        content = await read_upload(file)
+        new = await run_in_threadpool(edits.upload_roster, session, file.filename or "vaktplan.xlsx", content, manager)
     except InputError as exc:
         session.rollback()
         return problems(exc, "arbeidsboken ble ikke lest")
@@ -117,7 +122,8 @@ def report(roster_id: int, _: ManagerDep, session: SessionDep) -> Response:
     scenario = service.scenario_of(session, row)
     html = service.report_html(scenario, service.load_roster(row), f"{scenario.name}, vaktplan {roster_id}")
     return Response(html, media_type="text/html; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="rapport-{roster_id}.html"'})
+                    headers={"Content-Disposition": f'attachment; filename="rapport-{roster_id}.html"',
+                             "Content-Security-Policy": REPORT_CSP})
 
 
 def _violation_out(v: Violation) -> ViolationOut:
@@ -187,7 +193,9 @@ async def upload_workbook(roster_id: int, file: UploadFile, manager: ManagerDep,
     listed with their cell and keep it from being published)."""
     row = get_row(session, roster_id)
     try:
-        new = edits.upload_roster(session, file.filename or "vaktplan.xlsx", await file.read(), manager, base=row)
+        content = await read_upload(file)
+        new = await run_in_threadpool(edits.upload_roster, session, file.filename or "vaktplan.xlsx", content, manager,
+                                      base=row)
     except InputError as exc:
         session.rollback()
         return problems(exc, "arbeidsboken ble ikke lest")
@@ -239,4 +247,7 @@ def replan_job(roster_id: int, manager: ManagerDep, session: SessionDep, setting
         apply_changes(service.scenario_of(session, row), parsed)  # every reference checked before the job
     except InputError as exc:
         return problems(exc, "ugyldig endringsfil")
-    return RunStartedOut(run_id=jobs.submit_replan(row, parsed, settings.replan_time_limit, manager))
+    try:
+        return RunStartedOut(run_id=jobs.submit_replan(row, parsed, settings.replan_time_limit, manager))
+    except QueueFull as exc:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(exc)) from None

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import JobsDep, ManagerDep, SessionDep
+from api.deps import JobsDep, ManagerDep, SessionDep, bearer, current_manager
 from api.jobs import TERMINAL
 from api.schemas import RunOut
 from api.services.runs import progress, run_out
@@ -41,16 +43,30 @@ def get_progress(run_id: str, _: ManagerDep, session: SessionDep) -> list:
 
 @router.get("/{run_id}/events", response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}}, "description": "run state on every change"}})
-def events(run_id: str, request: Request, _: ManagerDep, session: SessionDep) -> StreamingResponse:
-    """``event: progress`` with the run as JSON whenever it changes, ``event: end`` when it is over."""
-    run_out(session, run_id)
+async def events(run_id: str, request: Request, token: Annotated[str | None, Depends(bearer)]) -> StreamingResponse:
+    """``event: progress`` with the run as JSON whenever it changes, ``event: end`` when it is over.
+
+    The stream is asynchronous: between polls it holds no thread (a synchronous stream held one of
+    the server's worker threads for its whole life, and 60 open run pages starved the doctors'
+    pages) and no database connection (each read, the manager check included, opens and closes
+    its own session inside one trip to the thread pool)."""
     sessions, poll = request.app.state.sessions, request.app.state.settings.sse_poll_seconds
 
-    def stream() -> Iterator[str]:
+    def snapshot() -> RunOut:
+        with sessions() as s:
+            return run_out(s, run_id)
+
+    def first() -> RunOut:
+        with sessions() as s:
+            current_manager(request, s, token)
+            return run_out(s, run_id)
+
+    await run_in_threadpool(first)
+
+    async def stream() -> AsyncIterator[str]:
         last, quiet = "", 0.0
-        while True:
-            with sessions() as s:
-                current = run_out(s, run_id)
+        while True:  # Starlette cancels the stream when the client goes away
+            current = await run_in_threadpool(snapshot)
             data = current.model_dump_json()
             if data != last:
                 yield f"event: progress\ndata: {data}\n\n"
@@ -58,7 +74,7 @@ def events(run_id: str, request: Request, _: ManagerDep, session: SessionDep) ->
             if current.status in TERMINAL:
                 yield f"event: end\ndata: {data}\n\n"
                 return
-            time.sleep(poll)
+            await asyncio.sleep(poll)
             quiet += poll
             if quiet >= 15:  # a comment line keeps proxies from closing an idle stream
                 yield ": ping\n\n"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Response, UploadFile, status
+from fastapi import APIRouter, HTTPException, Request, Response, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 
 from api.deps import JobsDep, ManagerDep, SessionDep, SettingsDep
+from api.jobs import QueueFull
 from api.orm import ScenarioRow
 from api.schemas import ProblemsOut, RunOut, ScenarioOut, SolveIn
 from api.services import exports, wishes
@@ -31,13 +33,11 @@ def list_scenarios(_: ManagerDep, session: SessionDep) -> list[ScenarioRow]:
 
 @router.post("", response_model=ScenarioOut, status_code=status.HTTP_201_CREATED,
              responses={422: {"model": ProblemsOut, "description": "ugyldig fil: alle feil med celle/sti"}})
-async def upload(file: UploadFile, manager: ManagerDep, session: SessionDep) -> ScenarioRow:
-    """Upload a scenario workbook (.xlsx) or a JSON/YAML file; refused with every problem listed."""
-    content = await file.read()
-    scenario = service.parse_upload(file.filename or "", content)
-    row = service.store(session, scenario, file.filename or "", manager)
-    session.commit()
-    return row
+async def upload(request: Request, file: UploadFile, manager: ManagerDep, session: SessionDep) -> ScenarioRow:
+    """Upload a scenario workbook (.xlsx) or a JSON/YAML file; refused with every problem listed.
+    Parsed in a separate process (``api.services.parsing``), never on the event loop."""
+    scenario = await request.app.state.parser.parse(file.filename or "", await service.read_upload(file))
+    return await run_in_threadpool(service.store_committed, session, scenario, file.filename or "", manager)
 
 
 @router.post("/bergen", response_model=ScenarioOut, status_code=status.HTTP_201_CREATED)
@@ -77,10 +77,14 @@ def get_body(scenario_id: int, _: ManagerDep, session: SessionDep) -> Scenario:
     return service.load(get_row(session, scenario_id))
 
 
-@router.post("/{scenario_id}/runs", response_model=RunOut, status_code=status.HTTP_202_ACCEPTED)
+@router.post("/{scenario_id}/runs", response_model=RunOut, status_code=status.HTTP_202_ACCEPTED,
+             responses={429: {"description": "for mange beregninger venter i køen"}})
 def start_run(scenario_id: int, params: SolveIn, manager: ManagerDep, session: SessionDep,
               settings: SettingsDep, jobs: JobsDep) -> RunOut:
     """Start a solve; returns at once with the run id (queued when all solve slots are busy)."""
     get_row(session, scenario_id)
-    run_id = jobs.submit(scenario_id, *solve_params(params, settings), actor=manager)
+    try:
+        run_id = jobs.submit(scenario_id, *solve_params(params, settings), actor=manager)
+    except QueueFull as exc:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(exc)) from None
     return run_out(session, run_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import tempfile
+import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -30,7 +31,8 @@ from api.services.rosters import (
 from api.services.scenarios import load, store
 from roster.check import unexpected_violations
 from roster.edits import Edit, apply_edit, declare_holes
-from roster.excel.reader import find_sheet
+from roster.excel.reader import check_workbook, find_sheet
+from roster.excel.scan import sheet_members
 from roster.excel.roster_reader import read_roster_source
 from roster.excel.schema import normalise
 from roster.excel.writer import PER_DOCTOR_TITLE, VAKTPLAN_PREFIX, VERSION_LABEL
@@ -67,14 +69,11 @@ def is_roster_workbook(filename: str, content: bytes) -> bool:
     """A roster workbook (Vaktplan sheets or Per lege, no Leger sheet) rather than a scenario."""
     if not filename.lower().endswith(".xlsx"):
         return False
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True)
-    except Exception:  # noqa: BLE001 - not a workbook at all: the scenario upload says why
+    try:  # the sheet names only (workbook.xml), nothing a hostile file could make slow
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            titles = [normalise(t) for t in sheet_members(z).values()]
+    except (zipfile.BadZipFile, InputError):  # not a workbook at all: the scenario upload says why
         return False
-    try:
-        titles = [normalise(t) for t in wb.sheetnames]
-    finally:
-        wb.close()
     plan = any(t.startswith(normalise(VAKTPLAN_PREFIX)) for t in titles) or normalise(PER_DOCTOR_TITLE) in titles
     return plan and "leger" not in titles
 
@@ -103,6 +102,10 @@ def upload_roster(session: Session, filename: str, content: bytes, actor: str,
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "vaktplan.xlsx"
         path.write_bytes(content)
+        try:
+            check_workbook(path, filename)  # the workbook limits before any sheet is read
+        except InputError as exc:
+            raise InputError(exc.problems, filename) from None
         if base is None and scenario_row is None:
             version = workbook_version(path)
             base = session.get(RosterRow, version) if version is not None else None

@@ -11,8 +11,10 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from roster.excel import write_template
+from roster.excel.cells import text_only
 from roster.excel.layout import header_row, printable
 from roster.models import Scenario
+from roster.output import csv_safe
 
 LINK_HEADERS = ["Navn", "ID", "Rolle", "E-post", "Telefon", "Personlig side", "Kalender (iCal)"]
 
@@ -25,9 +27,9 @@ def link_rows(scenario: Scenario, pages: dict[str, str], feeds: dict[str, str]) 
 def links_csv(rows: list[list[str]]) -> bytes:
     """UTF-8 with BOM and ';', like roster.csv, so Excel and mail-merge tools open it directly."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(LINK_HEADERS)
-    writer.writerows(rows)
+    writer.writerows([csv_safe(field) for field in row] for row in rows)  # OWASP: no field runs as a formula
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -47,7 +49,7 @@ def links_xlsx(scenario: Scenario, rows: list[list[str]]) -> bytes:
     ws.freeze_panes = "B4"
     printable(ws, "3:3")
     buffer = io.BytesIO()
-    wb.save(buffer)
+    text_only(wb).save(buffer)
     return buffer.getvalue()
 
 

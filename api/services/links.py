@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.orm import DoctorLinkRow, utcnow
+from api.orm import DoctorLinkRow, ScenarioRow, utcnow
 from api.services.audit import record
 
 
@@ -23,9 +24,23 @@ def ensure(session: Session, doctor_ids: list[str]) -> dict[str, str]:
     return {d: rows[d].token for d in doctor_ids}
 
 
+class UnknownDoctor(LookupError):
+    """A link was asked for a doctor no stored scenario has."""
+
+
+def _in_a_scenario(session: Session, doctor_id: str) -> bool:
+    for body in session.scalars(select(ScenarioRow.body).order_by(ScenarioRow.id.desc())):
+        if any(isinstance(d, dict) and d.get("id") == doctor_id for d in json.loads(body).get("doctors", [])):
+            return True
+    return False
+
+
 def rotate(session: Session, doctor_id: str, actor: str) -> str:
-    """A new token; the old link stops working at once."""
+    """A new token; the old link stops working at once. Only for a doctor of a stored scenario
+    (UnknownDoctor otherwise): a link is a door, and a door to nobody is only a door."""
     row = session.get(DoctorLinkRow, doctor_id)
+    if row is None and not _in_a_scenario(session, doctor_id):
+        raise UnknownDoctor(f"lege «{doctor_id[:80]}» finnes ikke i noe scenario")
     token = secrets.token_urlsafe(24)
     if row is None:
         session.add(DoctorLinkRow(doctor_id=doctor_id, token=token))

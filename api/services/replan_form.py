@@ -13,8 +13,8 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from roster.changes import Changes, Leaving, change_problems
-from roster.models import Absence, AbsenceKind, DemandChange, Scenario
-from roster.scenario_io import InputError
+from roster.models import FIRST_DAY, LAST_DAY, MAX_DEMAND, Absence, AbsenceKind, DemandChange, Scenario
+from roster.input_errors import InputError, shown
 
 KINDS = {"sykdom": "Sykdom", "ferie": "Ferie", "annet": "Annet fravær", "slutter": "Slutter"}
 ABSENCE_KINDS = {"sykdom": AbsenceKind.SICK, "ferie": AbsenceKind.HOLIDAY, "annet": AbsenceKind.OTHER}
@@ -61,10 +61,14 @@ class _Problems:
             self.add(field, "mangler")
             return None
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
-            self.add(field, f"«{value}» er ikke en dato (f.eks. 2026-12-08)")
+            self.add(field, f"«{shown(value)}» er ikke en dato (f.eks. 2026-12-08)")
             return None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            self.add(field, f"datoen må ligge mellom {FIRST_DAY:%d.%m.%Y} og {LAST_DAY:%d.%m.%Y}")
+            return None
+        return day
 
     def count(self, form: ReplanForm, field: str, required: bool) -> int | None:
         value = getattr(form, field)
@@ -73,7 +77,10 @@ class _Problems:
                 self.add(field, "mangler")
             return None
         if not re.fullmatch(r"\d{1,3}", value):
-            self.add(field, f"«{value}» er ikke et helt tall fra 0 og opp")
+            self.add(field, f"«{shown(value)}» er ikke et helt tall fra 0 og opp")
+            return None
+        if int(value) > MAX_DEMAND:
+            self.add(field, f"kan være høyst {MAX_DEMAND}")
             return None
         return int(value)
 
@@ -91,12 +98,12 @@ def changes_from_form(scenario: Scenario, form: ReplanForm) -> Changes:
         p.add("lege", "velg en lege som er borte, eller en vakttype med endret bemanning (eller begge)")
     if form.lege:
         if form.lege not in doctors:
-            p.add("lege", f"«{form.lege}» finnes ikke i scenarioet")
+            p.add("lege", f"«{shown(form.lege)}» finnes ikke i scenarioet")
         if form.hva not in KINDS:
-            p.add("hva", f"ukjent valg «{form.hva}»")
+            p.add("hva", f"ukjent valg «{shown(form.hva)}»")
         start = p.date(form, "fra")
         if form.hva == "slutter":
-            if start is not None:
+            if start is not None and form.lege in doctors:
                 leaving.append(Leaving(doctor=form.lege, from_=start))
         else:
             end = p.date(form, "til") if form.til else start  # one day when "til" is empty
@@ -117,6 +124,8 @@ def changes_from_form(scenario: Scenario, form: ReplanForm) -> Changes:
         high = p.count(form, "maks_leger", required=False)
         if low is not None and high is not None and high < low:
             p.add("maks_leger", "kan ikke være mindre enn min leger")
+        elif form.vakttype not in {t.id for t in scenario.templates}:
+            p.add("vakttype", f"«{shown(form.vakttype)}» finnes ikke i scenarioet")
         elif day is not None and low is not None:
             demand.append(DemandChange(template=form.vakttype, date=day, demand_min=low, demand_max=high))
     elif form.dato or form.min_leger or form.maks_leger:
@@ -126,7 +135,10 @@ def changes_from_form(scenario: Scenario, form: ReplanForm) -> Changes:
         try:
             now = dt.datetime.fromisoformat(form.naa)
         except ValueError:
-            p.add("naa", f"«{form.naa}» er ikke et tidspunkt (dato og klokkeslett, f.eks. 2026-12-08T07:00)")
+            p.add("naa", f"«{shown(form.naa)}» er ikke et tidspunkt (dato og klokkeslett, f.eks. 2026-12-08T07:00)")
+        if now is not None and not FIRST_DAY <= now.date() <= LAST_DAY:
+            p.add("naa", f"tidspunktet må ligge mellom {FIRST_DAY:%d.%m.%Y} og {LAST_DAY:%d.%m.%Y}")
+            now = None
     changes = Changes(now=now, absences=absences, leaving=leaving, demand_changes=demand)
     for problem in change_problems(scenario, changes):  # references the scenario cannot resolve
         path, _, text = problem.partition(": ")

@@ -8,15 +8,19 @@ import json
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
-from sqlalchemy import select
+from pydantic import ValidationError
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.orm import RosterRow, ScenarioRow, utcnow
+from api.orm import PublishedDoctorRow, PublishLockRow, RosterRow, ScenarioRow, utcnow
+from api.services import published
 from api.services.audit import record
-from api.services.scenarios import load, store
-from roster.calendar import WEEKDAY_NAMES, ShiftIndex, ShiftInstance
+from api.services.published import DoctorShift, doctor_shifts  # noqa: F401 - the doctors' views read these here
+from api.services.scenarios import load, store, stored_before_checks
+from roster.calendar import WEEKDAY_NAMES, ShiftIndex
 from roster.models import Assignment, Explanation, Roster, Scenario
 from roster.terms import open_places
 
@@ -85,33 +89,70 @@ def no_roster_message(roster: Roster, explanation: Explanation | None = None) ->
 
 
 def load_roster(row: RosterRow) -> Roster:
-    return Roster.model_validate_json(row.body)
+    try:
+        return Roster.model_validate_json(row.body)
+    except ValidationError as exc:
+        raise stored_before_checks(f"vaktplan {row.id}", exc) from None
 
 
 def violations_of(row: RosterRow) -> list[dict[str, str | None]]:
     return json.loads(row.violations)
 
 
+def _overlapping_published(row: RosterRow):  # noqa: ANN202 - a select
+    return select(RosterRow).where(
+        RosterRow.status == "published",
+        RosterRow.period_start <= row.period_end,
+        RosterRow.period_end >= row.period_start,
+    )
+
+
+def _lock_publishing(session: Session) -> None:
+    """Publishes run one at a time: updating the one lock row takes a row lock on PostgreSQL and
+    the write lock on SQLite, held until the transaction ends. What is read after it is what the
+    previous publish committed."""
+    session.execute(update(PublishLockRow).where(PublishLockRow.id == 1)
+                    .values(publishes=PublishLockRow.publishes + 1))
+
+
+def _refuse(session: Session, reason: str) -> NoReturn:
+    session.rollback()  # releases the publish lock
+    raise PublishRefused(reason)
+
+
 def publish(session: Session, row: RosterRow, actor: str) -> list[int]:
     """Publish a draft; published versions of overlapping periods become superseded, and each doctor
     whose shifts this changes gets a notice queued in the outbox. Returns the superseded ids.
-    Every way to a published version (the publish button, an approved swap) goes through here."""
+
+    Every way to a published version (the publish button, an approved swap) goes through here: it
+    serialises publishes (``_lock_publishing``), refuses the loser of two racing publishes, and
+    keeps the per-doctor index of published shifts (``api.services.published``) in the same
+    transaction. The database's partial unique index on the published period start is the last
+    line: a publish that bypassed this would fail there."""
     from api.services.notices import queue_changes
 
+    seen = set(session.scalars(_overlapping_published(row).with_only_columns(RosterRow.id)))
+    _lock_publishing(session)
+    session.refresh(row)
     if row.status != "draft":
-        raise PublishRefused(f"vaktplan {row.id} er allerede {STATUS_NAMES.get(row.status, row.status)}")
+        _refuse(session, f"vaktplan {row.id} er allerede {STATUS_NAMES.get(row.status, row.status)}")
     if violations_of(row):
-        raise PublishRefused(f"vaktplan {row.id} bryter harde regler og kan ikke publiseres")
-    older = session.scalars(
-        select(RosterRow).where(
-            RosterRow.status == "published",
-            RosterRow.period_start <= row.period_end,
-            RosterRow.period_end >= row.period_start,
-        )
-    ).all()
+        _refuse(session, f"vaktplan {row.id} bryter harde regler og kan ikke publiseres")
+    older = session.scalars(_overlapping_published(row)).all()
+    raced = sorted({o.id for o in older} - seen)
+    if raced:
+        _refuse(session, f"vaktplan {', '.join(map(str, raced))} for samme periode ble publisert samtidig; "
+                         f"se over den før du eventuelt publiserer vaktplan {row.id}")
     for old in older:
         old.status, old.superseded_by = "superseded", row.id
+    session.flush()  # the superseded ones first: the database allows one published per period
     row.status, row.published_at, row.published_by = "published", utcnow(), actor
+    try:
+        session.flush()
+    except IntegrityError:
+        _refuse(session, "en annen vaktplan for perioden ble publisert samtidig; last siden på nytt")
+    published.unindex_versions(session, [o.id for o in older])
+    published.index_version(session, row.id, scenario_of(session, row), load_roster(row))
     detail = f"vaktplan {row.id} ({row.period_start:%d.%m.%Y}–{row.period_end:%d.%m.%Y})"
     if older:
         detail += " erstatter " + ", ".join(str(o.id) for o in older)
@@ -299,49 +340,15 @@ def grids(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None,
     return out
 
 
-@dataclass
-class DoctorShift:
-    shift: ShiftInstance
-    station_name: str
-    address: str
-    roster_id: int
-
-
-def doctor_shifts(session: Session, doctor_id: str) -> tuple[str | None, list[DoctorShift]]:
-    """The doctor's name and shifts in every published roster, ordered by start."""
-    name = None
-    out: list[DoctorShift] = []
-    rows = session.scalars(select(RosterRow).where(RosterRow.status == "published")).all()
-    for row in rows:
-        roster = load_roster(row)
-        mine = [a for a in roster.assignments if a.doctor == doctor_id]
-        scenario = scenario_of(session, row)
-        if not any(d.id == doctor_id for d in scenario.doctors):
-            continue
-        name = scenario.doctor(doctor_id).name
-        if not mine:
-            continue
-        index = ShiftIndex(scenario)
-        stations = {s.id: s for s in scenario.stations}
-        for a in mine:
-            inst = index.by_key.get(a.shift)
-            if inst is None:
-                continue
-            st = stations[inst.station]
-            out.append(DoctorShift(inst, st.name, st.address, row.id))
-    out.sort(key=lambda d: d.shift.start)
-    return name, out
-
-
 def latest_scenario_for(session: Session, doctor_id: str) -> Scenario | None:
     """The scenario of the newest published roster the doctor belongs to (their shift types, their
-    colleagues), else of the newest scenario they are in."""
-    published = session.scalars(select(RosterRow).where(RosterRow.status == "published")
-                                .order_by(RosterRow.period_start.desc())).all()
-    for row in published:
-        scenario = scenario_of(session, row)
-        if any(d.id == doctor_id for d in scenario.doctors):
-            return scenario
+    colleagues), else of the newest scenario they are in. The published one is found in the
+    per-doctor index, so only that scenario is read."""
+    newest = session.scalar(select(RosterRow).join(PublishedDoctorRow, PublishedDoctorRow.roster_id == RosterRow.id)
+                            .where(PublishedDoctorRow.doctor_id == doctor_id, RosterRow.status == "published")
+                            .order_by(RosterRow.period_start.desc()).limit(1))
+    if newest is not None:
+        return scenario_of(session, newest)
     for row in session.scalars(select(ScenarioRow).order_by(ScenarioRow.id.desc()).limit(20)):
         scenario = load(row)
         if any(d.id == doctor_id for d in scenario.doctors):

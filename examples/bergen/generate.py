@@ -386,9 +386,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1)
     parser.add_argument("--months", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2026, 12, 1),
+                        help="første dag i perioden (ÅÅÅÅ-MM-DD); samme frø gir de samme legene hver måned")
     parser.add_argument("-o", "--out", type=Path, default=SCENARIO_PATH)
     args = parser.parse_args(argv)
-    dump_scenario(build_bergen_scenario(args.scale, args.months, args.seed), args.out)
+    dump_scenario(build_bergen_scenario(args.scale, args.months, args.seed, args.start), args.out)
     print(f"Skrev {args.out}")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from roster.greedy import greedy_roster
 from roster.scenario_io import load_scenario
+from roster.terms import open_places
 
 HERE = Path(__file__).resolve().parent
 MANUAL_ROSTER_PATH = HERE / "manual_roster.json"
@@ -21,7 +22,7 @@ def main() -> None:
     scenario = load_scenario(HERE / "scenario.yaml")
     roster = greedy_roster(scenario)
     MANUAL_ROSTER_PATH.write_text(roster.model_dump_json(indent=1), encoding="utf-8")
-    print(f"Skrev {MANUAL_ROSTER_PATH} ({len(roster.assignments)} vakter, {len(roster.open_slots)} åpne plasser)")
+    print(f"Skrev {MANUAL_ROSTER_PATH} ({len(roster.assignments)} vakter, {open_places(sum(o.missing for o in roster.open_slots))})")
 
 
 if __name__ == "__main__":

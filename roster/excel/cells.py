@@ -14,7 +14,8 @@ from fractions import Fraction
 from typing import Any
 
 from openpyxl.cell.cell import Cell
-from openpyxl.utils.datetime import from_excel
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.utils.datetime import from_excel, to_excel
 
 from roster.excel.schema import (
     DATE_FORMAT,
@@ -49,7 +50,7 @@ def _text(value: Any) -> str:
 _DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})$")
 _ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(?:[:.](\d{2}))?$")
-_COMPACT_TIME_RE = re.compile(r"^(\d{2})(\d{2})$")
+_COMPACT_TIME_RE = re.compile(r"^(\d{1,2})(\d{2})$")  # 1600, 800
 
 
 def parse_date(value: Any) -> dt.date:
@@ -63,7 +64,7 @@ def parse_date(value: Any) -> dt.date:
     try:
         if m := _DATE_RE.match(text):
             day, month, year = (int(g) for g in m.groups())
-            return dt.date(year + 2000 if year < 100 else year, month, day)
+            return dt.date(year + 2000 if len(m.group(3)) == 2 else year, month, day)  # 0001 is not 2001
         if m := _ISO_RE.match(text):
             return dt.date(*(int(g) for g in m.groups()))
     except ValueError:
@@ -79,16 +80,36 @@ def _round_time(t: dt.time) -> dt.time:
     return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60)
 
 
+# openpyxl turns any number in a cell formatted as a time into a datetime counted from Excel's
+# epoch (1899-12-30): 1600 typed in a time cell arrives as 1904-05-18 00:00, −5 as 1899-12-25.
+# No real moment that old is ever typed into a time cell, so such a datetime is read back as the
+# number that was typed.
+TYPED_NUMBER_BEFORE = dt.datetime(1950, 1, 1)
+
+
+def _time_of_number(number: float) -> dt.time:
+    """A clock time typed as a number: a fraction of a day (0.75), or hours (16, 1600, 800)."""
+    if number < 0:
+        raise CellError(f"ventet et klokkeslett (tt:mm), fikk et negativt tall ({_text(number)})")
+    if number < 1:
+        moment = from_excel(number)
+        return _round_time(moment.time() if isinstance(moment, dt.datetime) else moment)
+    if float(number).is_integer():
+        return parse_time(str(int(number)))
+    raise CellError(f"ventet et klokkeslett (tt:mm), fikk tallet {_text(number)}")
+
+
 def parse_time(value: Any) -> dt.time:
     if isinstance(value, dt.datetime):
+        if value < TYPED_NUMBER_BEFORE:
+            return _time_of_number(to_excel(value))
         return _round_time(value.time())
     if isinstance(value, dt.time):
         return _round_time(value)
-    if isinstance(value, dt.timedelta):
-        return _round_time((dt.datetime.min + value).time())
-    if isinstance(value, float) and 0 <= value < 1:  # a fraction of a day in an unformatted cell
-        moment = from_excel(value)
-        return _round_time(moment.time() if isinstance(moment, dt.datetime) else moment)
+    if isinstance(value, dt.timedelta):  # a [h]:mm format
+        return _time_of_number(value.total_seconds() / 86400)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 1:
+        return _time_of_number(value)
     text = _text(value)
     m = _TIME_RE.match(text) or _COMPACT_TIME_RE.match(text)
     if m:
@@ -270,9 +291,24 @@ def _short_fraction(value: float) -> str | None:
     return None
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for formula injection
+
+
 def set_text(cell: Cell, text: str) -> None:
     """Store a string as text even when it looks like a formula (``=``, ``+``, ``-``, ``@``)."""
     cell.value = text
     cell.data_type = "s"
-    if text[:1] in ("=", "+", "-", "@"):
+    if text[:1] in FORMULA_STARTS:
         cell.quotePrefix = True
+
+
+def text_only(wb: Workbook) -> Workbook:
+    """Every string cell as text, the last step before a workbook is saved: nothing the program
+    writes is meant as a formula, so a station or doctor named ``=HYPERLINK(…)`` (which openpyxl
+    would store as a formula) stays a name, however the cell was filled."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value[:1] in FORMULA_STARTS:
+                    set_text(cell, cell.value)
+    return wb

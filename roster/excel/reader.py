@@ -15,18 +15,21 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from roster.excel.cells import CellError, is_blank, none_word, parse_cell
+from roster.excel.scan import SheetScan, scan_workbook
 from roster.excel.schema import (
     COURSES,
     DOCTORS,
     EXEMPTIONS,
     MAX_FILE_BYTES,
     MAX_UNPACKED_BYTES,
+    MAX_ZIP_MEMBERS,
     SETTINGS,
     SETTINGS_TITLE,
     STATIONS,
@@ -49,8 +52,68 @@ Path_ = tuple[Any, ...]
 # --------------------------------------------------------------------------- opening safely
 
 
-def open_workbook(path: str | Path) -> Workbook:
-    """Open an .xlsx for reading values, refusing what is not one (or is too big) with a clear reason."""
+class _Blank:
+    """A cell the file does not have (or has without a value): read as empty, never created."""
+
+    value = None
+    number_format = "General"
+
+
+BLANK = _Blank()
+
+
+class Sheet:
+    """A worksheet read by its used range: only the cells holding a value are looked at, so a
+    template's 300 formatted rows or a stray format in row 1 048 576 cost nothing."""
+
+    def __init__(self, ws: Worksheet):
+        self.ws = ws
+        self.title = ws.title
+        # openpyxl's own cell store holds exactly the cells in the file; walking it avoids
+        # ws.cell(), which creates every cell it is asked for
+        self._cells = {key: cell for key, cell in ws._cells.items() if cell.value is not None}
+        self.max_row = max((r for r, _ in self._cells), default=0)
+        self.max_column = max((c for _, c in self._cells), default=0)
+
+    def cell(self, row: int, column: int) -> Cell | _Blank:
+        return self._cells.get((row, column), BLANK)
+
+
+@dataclass
+class Book:
+    """An opened workbook: its sheets by used range, and the formulas Excel never calculated."""
+
+    wb: Workbook
+    worksheets: list[Sheet]
+    uncached: list[str]  # "Ark!A1: …" problems
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+def check_workbook(p: Path, source: str) -> dict[str, SheetScan]:
+    """The zip-level refusals (not a workbook, too big unpacked) and the sheets' scan (limits)."""
+    try:
+        with zipfile.ZipFile(p) as z:
+            infos = z.infolist()
+            unpacked = sum(info.file_size for info in infos)
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise InputError([f"arbeidsboken har {len(infos)} deler; grensen er {MAX_ZIP_MEMBERS}"], source)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise InputError([f"arbeidsboken er {unpacked / 2**20:.0f} MB utpakket; grensen er "
+                                  f"{MAX_UNPACKED_BYTES // 2**20} MB"], source)
+            if "xl/workbook.xml" not in z.namelist():
+                raise InputError(["filen er ikke en Excel-arbeidsbok (.xlsx); lagre den som .xlsx i Excel"], source)
+            return scan_workbook(z)
+    except zipfile.BadZipFile:
+        raise InputError(["filen er skadet og kan ikke leses som .xlsx"], source) from None
+    except InputError as exc:
+        raise InputError(exc.problems, source) from None
+
+
+def open_workbook(path: str | Path) -> Book:
+    """Open an .xlsx for reading values, refusing what is not one, is too big, or holds more than
+    a legevakt needs (``roster.excel.scan``), with a clear reason."""
     p = Path(path)
     source = str(p)
     if not p.is_file():
@@ -67,32 +130,27 @@ def open_workbook(path: str | Path) -> Workbook:
         ], source)
     if not zipfile.is_zipfile(p):
         raise InputError(["filen er ikke en Excel-arbeidsbok (.xlsx); lagre den som .xlsx i Excel"], source)
-    try:
-        with zipfile.ZipFile(p) as z:
-            unpacked = sum(info.file_size for info in z.infolist())
-            names = set(z.namelist())
-    except zipfile.BadZipFile:
-        raise InputError(["filen er skadet og kan ikke leses som .xlsx"], source) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise InputError([
-            f"arbeidsboken er {unpacked / 2**20:.0f} MB utpakket; grensen er {MAX_UNPACKED_BYTES // 2**20} MB"
-        ], source)
-    if "xl/workbook.xml" not in names:
-        raise InputError(["filen er ikke en Excel-arbeidsbok (.xlsx); lagre den som .xlsx i Excel"], source)
+    scans = check_workbook(p, source)
     try:
         # data_only: formulas are read as the values Excel last calculated
-        return openpyxl.load_workbook(p, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on malformed XML
-        raise InputError([f"arbeidsboken kan ikke leses ({type(exc).__name__}); lagre den på nytt som .xlsx"],
+        wb = openpyxl.load_workbook(p, data_only=True)
+    except MemoryError:
+        raise  # a budget the caller set (the web's parsing process), not a broken file
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on malformed XML
+        raise InputError(["arbeidsboken kan ikke leses (innholdet er ugyldig); lagre den på nytt som .xlsx"],
                          source) from None
+    uncached = [f"{title}!{cell}: formelen har ingen utregnet verdi (arbeidsboken er lagret uten å regnes ut); "
+                "åpne den i Excel og lagre på nytt, eller skriv inn verdien"
+                for title, scan in scans.items() for cell in scan.uncached]
+    return Book(wb, [Sheet(ws) for ws in wb.worksheets], uncached)
 
 
-def find_sheet(wb: Workbook, title: str) -> Worksheet | None:
+def find_sheet(book: Book, title: str) -> Sheet | None:
     key = normalise(title)
-    return next((ws for ws in wb.worksheets if normalise(ws.title) == key), None)
+    return next((ws for ws in book.worksheets if normalise(ws.title) == key), None)
 
 
-def ref(ws: Worksheet, row: int, col: int) -> str:
+def ref(ws: Sheet, row: int, col: int) -> str:
     return f"{ws.title}!{get_column_letter(col)}{row}"
 
 
@@ -180,22 +238,22 @@ class _Row:
     refs: list[Column]  # columns holding references to resolve
 
 
-def _header_map(ws: Worksheet, table: Table) -> tuple[int, dict[int, Column]]:
+def _header_map(ws: Sheet, table: Table) -> tuple[int, dict[int, Column]]:
     """Row number of the header and column index → Column (by header text or field path)."""
     names: dict[str, Column] = {}
     for c in table.columns:
         names[normalise(c.header)] = c
         names[normalise(c.path)] = c
     best: tuple[int, dict[int, Column]] = (1, {})
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
-        found = {i + 1: names[normalise(v)] for i, v in enumerate(row)
-                 if isinstance(v, str) and normalise(v) in names}
+    for r in range(1, HEADER_SCAN_ROWS + 1):
+        row = {c: ws.cell(r, c).value for c in range(1, ws.max_column + 1)}
+        found = {c: names[normalise(v)] for c, v in row.items() if isinstance(v, str) and normalise(v) in names}
         if len(found) > len(best[1]):
             best = (r, found)
     return best
 
 
-def read_table(ws: Worksheet, table: Table, problems: Problems) -> list[_Row]:
+def read_table(ws: Sheet, table: Table, problems: Problems) -> list[_Row]:
     header_row, columns = _header_map(ws, table)
     present = {c.field for c in columns.values()}
     for c in table.columns:
@@ -246,14 +304,14 @@ class _Resolver:
         return self.by_key.get(normalise(value)) or value
 
 
-def _settings(wb: Workbook, data: dict[str, Any], origins: Origins, problems: Problems) -> None:
+def _settings(wb: Book, data: dict[str, Any], origins: Origins, problems: Problems) -> None:
     ws = find_sheet(wb, SETTINGS_TITLE)
     if ws is None:
         problems.structure.append(f"mangler arket «{SETTINGS_TITLE}»")
         return
     by_label = ({normalise(s.label): s for s in SETTINGS} | {normalise(".".join(s.path)): s for s in SETTINGS}
                 | {normalise(alias): s for s in SETTINGS for alias in s.aliases})
-    seen = set()
+    seen: dict[tuple[str, ...], int] = {}
     for r in range(1, ws.max_row + 1):
         label, value = ws.cell(r, 1).value, ws.cell(r, 2)
         if is_blank(label):
@@ -263,7 +321,11 @@ def _settings(wb: Workbook, data: dict[str, Any], origins: Origins, problems: Pr
             if r > 1 and not is_blank(value.value):
                 problems.at(ref(ws, r, 1), f"ukjent innstilling «{label}»")
             continue
-        seen.add(setting.path)
+        if setting.path in seen:  # which one would count is anybody's guess: refuse both
+            problems.at(ref(ws, r, 1), f"«{setting.label}» står to ganger (også i rad {seen[setting.path]}); "
+                                       "slett den ene raden")
+            continue
+        seen[setting.path] = r
         where = ref(ws, r, 2)
         origins.cells[setting.path] = where
         if setting.path == ("period", "end"):
@@ -283,7 +345,7 @@ def _settings(wb: Workbook, data: dict[str, Any], origins: Origins, problems: Pr
             problems.structure.append(f"{ws.title}: mangler raden «{s.label}»")
 
 
-def workbook_data(wb: Workbook) -> tuple[dict[str, Any], Origins, Problems]:
+def workbook_data(wb: Book) -> tuple[dict[str, Any], Origins, Problems]:
     """The scenario dict of a workbook, where each value came from, and the cell problems found."""
     data: dict[str, Any] = {}
     origins = Origins()
@@ -291,7 +353,7 @@ def workbook_data(wb: Workbook) -> tuple[dict[str, Any], Origins, Problems]:
     _settings(wb, data, origins, problems)
 
     rows: dict[str, list[_Row]] = {}
-    sheets: dict[str, Worksheet] = {}
+    sheets: dict[str, Sheet] = {}
     for table in TABLES:
         ws = find_sheet(wb, table.title)
         if ws is None:
@@ -367,7 +429,7 @@ def _attach_courses(rows: list[_Row], doctors: list[dict[str, Any]], index: dict
 
 
 def _attach_exemptions(rows: list[_Row], doctors: list[dict[str, Any]], index: dict[str, int],
-                       origins: Origins, ws: Worksheet | None, problems: Problems) -> None:
+                       origins: Origins, ws: Sheet | None, problems: Problems) -> None:
     for row in rows:
         i = _doctor_of(row, index, problems)
         if i is None:
@@ -432,6 +494,7 @@ def read_scenario_workbook(path: str | Path) -> Scenario:
         data, origins, problems = workbook_data(wb)
     finally:
         wb.close()
+    problems.cells[:0] = wb.uncached
     if problems.structure:
         raise InputError(problems.structure + problems.cells, source)
     try:

@@ -16,12 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex
 from roster.excel.cells import CellError, is_blank, parse_date, parse_date_or_datetime
-from roster.excel.reader import HEADER_SCAN_ROWS, find_sheet, open_workbook, ref
+from roster.excel.reader import HEADER_SCAN_ROWS, Book, Sheet, find_sheet, open_workbook, ref
 from roster.excel.schema import normalise
 from roster.excel.writer import (
     DATE_HEADER,
@@ -162,7 +159,7 @@ def _station_of_sheet(scenario: Scenario, title: str) -> Station | None:
     return None
 
 
-def _read_vaktplan(ws: Worksheet, b: _Builder) -> None:
+def _read_vaktplan(ws: Sheet, b: _Builder) -> None:
     header = next((r for r in range(1, HEADER_SCAN_ROWS + 1)
                    if normalise(ws.cell(r, 1).value or "") == normalise(DATE_HEADER)), None)
     if header is None:
@@ -225,7 +222,7 @@ def _header_day(value: Any, period_days: list[dt.date]) -> dt.date | None:
     return None
 
 
-def _read_per_doctor(ws: Worksheet, b: _Builder) -> None:
+def _read_per_doctor(ws: Sheet, b: _Builder) -> None:
     days = b.scenario.period.days()
     best: tuple[int, dict[int, dt.date]] = (0, {})
     for r in range(1, HEADER_SCAN_ROWS + 1):
@@ -268,7 +265,7 @@ def _read_per_doctor(ws: Worksheet, b: _Builder) -> None:
                     b.add(doctor, template, columns[c], where)
 
 
-def _read_bakvakt_gaps(wb: Workbook, roster: Roster) -> None:
+def _read_bakvakt_gaps(wb: Book, roster: Roster) -> None:
     """The export lists hours without a named bakvakt in Mangler; keep them declared on read-back."""
     ws = find_sheet(wb, "Mangler")
     if ws is None:
@@ -341,7 +338,7 @@ def read_roster_source(scenario: Scenario, path: str | Path) -> RosterSource:
         _read_bakvakt_gaps(wb, main.source.roster)
     finally:
         wb.close()
-    problems = [p for b in (plan, per_doctor) if b for p in b.problems]
+    problems = wb.uncached + [p for b in (plan, per_doctor) if b for p in b.problems]
     if not problems and plan and per_doctor:
         problems = _differences(plan, per_doctor)
     if problems:

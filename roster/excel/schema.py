@@ -27,10 +27,17 @@ from roster.models import (
 )
 from roster.terms import weight_label
 
-# Upload limits (documented in docs/excel.md): a workbook is a zip of XML files, so the unpacked
-# size is checked as well, against zip bombs.
+# Workbook limits (documented in docs/excel.md and docs/security.md): a workbook is a zip of XML
+# files, so the unpacked size is checked as well, against zip bombs; the sheets are bounded by what
+# a legevakt needs (the Bergen example: 295 doctors, 15 000 cells, 0.7 MB unpacked; a year of 1000
+# doctors stays below 5000 rows a sheet), so a workbook cannot keep a process busy for minutes.
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_ZIP_MEMBERS = 1000
+MAX_SHEETS = 50
+MAX_ROWS = 20_000  # the last row with a value, per sheet
+MAX_COLUMNS = 400  # the last column with a value (Per lege: a year of days and a name)
+MAX_CELLS = 200_000  # cell elements in all sheets, empty formatted ones included (some 4 s to load)
 
 YES = ("ja", "j", "yes", "y", "true", "sann", "x", "1")
 NO = ("nei", "n", "no", "false", "usann", "0", "-")
@@ -183,6 +190,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("Minst vakter for tilgjengelige leger", ("rules", "fairness", "min_shifts"), Kind.POOL_COUNTS,
             "gruppe=antall: hver lege i gruppen som kan ta vakt og har andel over 0, får minst så mange vakter "
             "(også den som ligger langt foran). Tomt: ingen slik regel."),
+    Setting("Grupper med eget nivå", ("rules", "fairness", "own_level"), Kind.TEXT_LIST,
+            "Kommaliste over grupper som ikke deler nivå per andel med andre grupper på samme slags vakt "
+            "(vakt på stedet eller bakvakt). Tomt: en andel betyr like mye i alle grupper som deler vaktene."),
     Setting("Historikk: halveringstid (perioder)", ("rules", "fairness", "history_half_life"), Kind.FLOAT,
             "Eldre perioder teller mindre: etter så mange perioder teller en periode halvt."),
     Setting("Historikk: mest tilbakebetalt per periode", ("rules", "fairness", "history_repay"), Kind.FLOAT,

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from roster.excel.cells import cell_text, set_text, write_value
+from roster.excel.cells import cell_text, set_text, text_only, write_value
 from roster.excel.layout import BOLD, TITLE_FONT, WRAP, header_row, printable
 from roster.excel.schema import (
     COURSES,
@@ -222,7 +222,7 @@ def build_template(scenario: Scenario | None = None) -> Workbook:
         _table_sheet(wb, table, scenario, lists)
     wb.move_sheet(lists_ws, offset=len(wb.worksheets))
     lists_ws.sheet_state = "hidden"
-    return wb
+    return text_only(wb)
 
 
 def write_template(path: str | Path, scenario: Scenario | None = None) -> None:

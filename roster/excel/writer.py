@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from roster import __version__
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
 from roster.days import HolidayCalendar
-from roster.excel.cells import cell_text, set_text, write_value
+from roster.excel.cells import cell_text, set_text, text_only, write_value
 from roster.excel.layout import BOLD, CENTER, GRID, TITLE_FONT, WRAP, header_row, printable, safe_title
 from roster.excel.schema import HISTORY, SETTINGS
 from roster.explanation import explanation_text
@@ -442,7 +442,7 @@ def build_roster_workbook(scenario: Scenario, roster: Roster, edition: Edition |
     _summary(wb, scenario, roster, edition)
     _history(wb, scenario, roster, index)
     _print_headers(wb, scenario, edition)
-    return wb
+    return text_only(wb)
 
 
 def write_roster_workbook(scenario: Scenario, roster: Roster, path: str | Path, edition: Edition | None = None) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
 from roster.calendar import OSLO
 from roster.report import charts
 from roster.report.build import (
@@ -19,26 +17,13 @@ from roster.report.build import (
     summary_rows,
     unlike,
 )
+from roster.report.pages import pages
 
 MAX_LISTED_VIOLATIONS = 200  # per roster; the counts per rule above the list are always complete
 
-_env = Environment(
-    loader=PackageLoader("roster.report", "templates"),
-    autoescape=select_autoescape(["html", "j2"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-
-def _num(value: float | None, decimals: int = 2) -> str:
-    return "–" if value is None else f"{value:.{decimals}f}".replace(".", ",")
-
-
-_env.filters["num"] = _num
-
 
 def render_html(views: list[RosterView], title: str = "Sammenligning av vaktplaner") -> str:
-    template = _env.get_template("report.html.j2")
+    template = pages.get_template("report.html.j2")
     return template.render(
         title=title,
         created=dt.datetime.now(OSLO).strftime("%d.%m.%Y %H:%M"),

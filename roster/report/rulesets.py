@@ -23,11 +23,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from roster.input_errors import InputError, validation_problems
 from roster.models import DayType, Model, Rules, Scenario
+from roster.scenario_io import parse_text
 
 
 class TemplateChange(Model):
@@ -84,13 +84,10 @@ def load_rule_set(path: str | Path) -> RuleSet:
     if not p.exists():
         raise InputError([f"finner ikke filen {p}"], str(p))
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))  # YAML is a superset of JSON
+        text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InputError(["filen er ikke tekst i UTF-8"], str(p)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"linje {mark.line + 1}, kolonne {mark.column + 1}: " if mark else ""
-        raise InputError([f"{where}ugyldig YAML eller JSON"], str(p)) from None
+    data = parse_text(text, ".yaml", str(p))  # YAML is a superset of JSON
     if not isinstance(data, dict):
         raise InputError(["(rot): ventet et objekt med rules og/eller templates"], str(p))
     try:

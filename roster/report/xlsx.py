@@ -9,6 +9,7 @@ import pandas as pd
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from roster.excel.cells import text_only
 from roster.report.build import RosterView, group_rows, summary_rows
 
 BETTER = PatternFill("solid", fgColor="D4EFDF")
@@ -91,4 +92,5 @@ def write_xlsx(views: list[RosterView], path: str | Path) -> Path:
                 verdict = row.verdict(i)
                 if verdict:
                     summary.cell(row=r, column=2 + i).fill = BETTER if verdict == "bedre" else WORSE
+        text_only(writer.book)  # labels and names are text, never formulas
     return p

@@ -104,7 +104,8 @@ def test_a_crash_while_storing_leaves_no_half_written_roster(client, auth, monke
     sid = client.post("/api/scenarios", headers=auth,
                       files={"file": ("s.json", tiny_scenario_json(), "application/json")}).json()["id"]
     run = wait_for(client, client.post(f"/api/scenarios/{sid}/runs", headers=auth, json={}).json()["id"], auth)
-    assert run["status"] == "failed" and "disken er full" in run["message"]
+    assert run["status"] == "failed"  # in Norwegian, no exception text (the log has the traceback)
+    assert run["message"] == "beregningen feilet på grunn av en programfeil; se tjenestens logg"
     assert run["roster_id"] is None
     with client.app.state.sessions() as s:
         assert s.scalars(select(RosterRow)).all() == []

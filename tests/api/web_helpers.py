@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import time
+import zipfile
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
@@ -130,3 +133,21 @@ def publish_week_in(app) -> tuple[int, int, dict[str, str]]:  # noqa: ANN001 - a
 def holder(client: TestClient, auth: dict[str, str], roster_id: int, shift: str) -> list[str]:
     raw = client.get(f"/api/rosters/{roster_id}/roster.json", headers=auth).json()
     return sorted(a["doctor"] for a in raw["assignments"] if f"{a['template']}/{a['date']}" == shift)
+
+
+def heavy_workbook(path: Path, cells: int) -> bytes:
+    """A valid scenario workbook (the tiny scenario) whose instructions sheet holds ``cells`` empty
+    formatted cells: within the limits, but seconds of work for openpyxl."""
+    from roster.excel import write_template
+    from roster.models import Scenario
+
+    write_template(path, Scenario.model_validate_json(tiny_scenario_json()))
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="1"/>' for c in "ABCDEFGHIJ") + "</row>"
+                   for r in range(1, cells // 10 + 1))
+    xml = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+           f"{rows}</sheetData></worksheet>").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():  # sheet1 is the instructions sheet
+            dst.writestr(info, xml if info.filename == "xl/worksheets/sheet1.xml" else src.read(info.filename))
+    return out.getvalue()

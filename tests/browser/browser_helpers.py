@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -46,3 +46,12 @@ def live(app) -> Iterator[str]:  # noqa: ANN001 - a FastAPI app
 def shot(page, name: str, full: bool = False) -> None:  # noqa: ANN001 - a Playwright page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full)
+
+
+def wait_until(condition: Callable[[], bool], seconds: float) -> None:
+    """Poll the page from Python: the service's Content-Security-Policy forbids the string
+    evaluation Playwright's wait_for_function would need."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the page did not get there in time"
+        time.sleep(0.2)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_helpers import ARTIFACTS, live, shot
+from browser_helpers import ARTIFACTS, live, shot, wait_until
 
 PASSWORD = "nettleser-test-passord"
 SOLVE_SECONDS = int(os.environ.get("ROSTER_BROWSER_SOLVE_SECONDS", "180"))  # an upper bound: the test stops early
@@ -62,12 +62,11 @@ def test_manager_publishes_and_doctor_sees_shifts(server, browser):
     page.fill("input[name=tidsgrense]", str(SOLVE_SECONDS))
     page.get_by_role("button", name="Start beregning").click()
     page.wait_for_url(re.compile(r".*/beregninger/\w+"))
-    page.wait_for_function("document.getElementById('bar').value > 0", timeout=30_000)
+    wait_until(lambda: float(page.get_attribute("#bar", "value") or 0) > 0, 30)
     shot(page, "2-progress")
     # improving solutions arrive with an objective, a bound and the gap between them
-    page.wait_for_function("document.querySelectorAll('#history tbody tr').length >= 3"
-                           " && document.getElementById('gap').textContent.endsWith('%')",
-                           timeout=SOLVE_SECONDS * 1000)
+    wait_until(lambda: page.locator("#history tbody tr").count() >= 3 and page.inner_text("#gap").endswith("%"),
+               SOLVE_SECONDS)
     time.sleep(5)
     shot(page, "2b-improving")
     # stop early: the best roster so far is kept

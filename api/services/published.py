@@ -1,0 +1,108 @@
+"""The per-doctor index of published shifts: written once when a version is published (and removed
+when it is superseded), read by every doctor's page and calendar feed.
+
+Reading a doctor's shifts used to parse every published roster and its scenario on each request
+(110 ms with two published months, 287 ms with ten, p95 5 s at 200 concurrent requests); the index
+is a single query by doctor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session
+
+from api.orm import PublishedDoctorRow, PublishedShiftRow, RosterRow
+from roster.calendar import OSLO, ShiftIndex
+from roster.models import DutyKind, Roster, Scenario
+from roster.scenario_io import InputError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PublishedShift:
+    """A published shift as a doctor sees it (the fields of ``roster.calendar.ShiftInstance`` the
+    pages and the feed use)."""
+
+    key: str
+    template: str
+    station: str
+    label: str
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    hours: float
+    duty: DutyKind
+
+
+@dataclass
+class DoctorShift:
+    shift: PublishedShift
+    station_name: str
+    address: str
+    roster_id: int
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; the index stores UTC."""
+    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment
+
+
+def index_version(session: Session, roster_id: int, scenario: Scenario, roster: Roster) -> None:
+    """Add a version's doctors and shifts to the index (part of the publishing transaction)."""
+    shifts = ShiftIndex(scenario).by_key
+    stations = {s.id: s for s in scenario.stations}
+    session.add_all(PublishedDoctorRow(roster_id=roster_id, doctor_id=d.id, name=d.name) for d in scenario.doctors)
+    for a in roster.assignments:
+        inst = shifts.get(a.shift)
+        if inst is None:  # the checker refuses such a roster before it can be published
+            continue
+        station = stations[inst.station]
+        session.add(PublishedShiftRow(
+            roster_id=roster_id, doctor_id=a.doctor, shift_key=inst.key, template=inst.template,
+            label=inst.label, station=inst.station, station_name=station.name, address=station.address,
+            date=inst.date, start=inst.start_utc, end=inst.end_utc, hours=inst.hours, duty=inst.duty.value))
+
+
+def unindex_versions(session: Session, roster_ids: list[int]) -> None:
+    """Remove superseded versions from the index."""
+    if roster_ids:
+        session.execute(delete(PublishedShiftRow).where(PublishedShiftRow.roster_id.in_(roster_ids)))
+        session.execute(delete(PublishedDoctorRow).where(PublishedDoctorRow.roster_id.in_(roster_ids)))
+
+
+def doctor_shifts(session: Session, doctor_id: str) -> tuple[str | None, list[DoctorShift]]:
+    """The doctor's name and shifts in every published version, ordered by start."""
+    name = session.scalar(select(PublishedDoctorRow.name).where(PublishedDoctorRow.doctor_id == doctor_id)
+                          .order_by(PublishedDoctorRow.roster_id.desc()).limit(1))
+    rows = session.scalars(select(PublishedShiftRow).where(PublishedShiftRow.doctor_id == doctor_id)
+                           .order_by(PublishedShiftRow.start, PublishedShiftRow.id))
+    out = [DoctorShift(PublishedShift(key=r.shift_key, template=r.template, station=r.station, label=r.label,
+                                      date=r.date, start=_utc(r.start).astimezone(OSLO),
+                                      end=_utc(r.end).astimezone(OSLO), hours=r.hours, duty=DutyKind(r.duty)),
+                       r.station_name, r.address, r.roster_id)
+           for r in rows]
+    return name, out
+
+
+def backfill(session: Session) -> int:
+    """Index published versions the index does not know (published before it existed); the
+    number indexed. Run at start-up."""
+    from api.services.rosters import load_roster, scenario_of
+
+    missing = session.scalars(select(RosterRow).where(
+        RosterRow.status == "published",
+        ~exists().where(PublishedDoctorRow.roster_id == RosterRow.id))).all()
+    indexed = 0
+    for row in missing:
+        try:
+            index_version(session, row.id, scenario_of(session, row), load_roster(row))
+            indexed += 1
+        except InputError as exc:  # stored before today's checks: its doctors see nothing of it
+            log.warning("published version %s not indexed: %s", row.id, "; ".join(exc.problems))
+    session.commit()
+    return indexed
