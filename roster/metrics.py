@@ -301,6 +301,13 @@ def pool_metrics(metrics: list[DoctorMetrics]) -> list[PoolMetrics]:
     return out
 
 
+def moved(metrics: list[DoctorMetrics], n: int) -> list[DoctorMetrics]:
+    """The ``n`` doctors whose target is furthest from their nominal share of the pool (capacity or
+    the ledger moved it), furthest first: reports set the two side by side with the reason."""
+    shifted = [m for m in metrics if abs(m.target - m.nominal_target) >= 0.05]
+    return sorted(shifted, key=lambda m: (-abs(m.target - m.nominal_target), m.name))[:n]
+
+
 def history_out(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> list[History]:
     """History to carry into the next period: this period's figures added to what came in, and
     the ledger after the period (``burden_balance``)."""

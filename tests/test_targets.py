@@ -155,3 +155,44 @@ def _eligible(sc):
     from roster.targets import eligible_shifts
 
     return eligible_shifts(sc, _index(sc))
+
+
+# --------------------------------------------------------------------------- shown to the manager
+
+
+def _capped_roster(sc, who: list[str]):
+    from roster.models import Assignment, Roster
+
+    days = ("2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04", "2026-12-05")
+    return Roster(scenario=sc.name, period=sc.period,
+                  assignments=[Assignment(doctor=d, date=day, template="dag") for d, day in zip(who, days)])
+
+
+def test_the_workbook_sets_the_nominal_and_the_capacity_aware_target_side_by_side_as_numbers():
+    from roster.excel.writer import build_roster_workbook
+
+    sc = _five_days([doctor("a", name="Anne"), doctor("b", name="Bjørn"), doctor("c", name="Cato", max_shifts=1)])
+    ws = build_roster_workbook(sc, _capped_roster(sc, ["a", "b", "a", "b", "c"]))["Fordeling"]
+    headers = [c.value for c in ws[4]]
+    rows = {r[0]: dict(zip(headers, r)) for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert (rows["Cato"]["Nominelt mål"], rows["Cato"]["Mål etter kapasitet"], rows["Cato"]["Mål"]) == (13.3, 8.0, 8.0)
+    assert (rows["Anne"]["Nominelt mål"], rows["Anne"]["Mål etter kapasitet"]) == (13.3, 16.0)
+    assert "maks 1 vakter" in rows["Cato"]["Hvorfor målet er flyttet"]
+    assert "bærer sin del" in rows["Anne"]["Hvorfor målet er flyttet"]
+    assert rows["Anne"]["Avvik per andel"] == 0.0
+    uneven = build_roster_workbook(sc, _capped_roster(sc, ["a", "a", "a", "b", "c"]))["Fordeling"]
+    anne = next(dict(zip(headers, r)) for r in uneven.iter_rows(min_row=5, values_only=True) if r[0] == "Anne")
+    assert anne["Avvik per andel"] == 8.0
+
+
+def test_the_summary_shows_each_pool_and_the_moved_targets():
+    from roster.metrics import doctor_metrics
+    from roster.output import render_text, summary_renderables
+
+    sc = _five_days([doctor("a", name="Anne"), doctor("b", name="Bjørn"), doctor("c", name="Cato", max_shifts=1)])
+    roster = _capped_roster(sc, ["a", "b", "a", "b", "c"])
+    text = render_text(summary_renderables(sc, roster, doctor_metrics(sc, roster)))
+    pool_line = next(line for line in text.splitlines() if "fastleger" in line and "Cato" not in line)
+    assert pool_line.split("│")[4].strip() == "16.0" and pool_line.split("│")[5].strip() == "0.0"  # level, largest
+    cato = next(line for line in text.splitlines() if "Cato" in line)
+    assert "13.3" in cato and "8.0" in cato and "maks 1 vakter" in cato

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from roster.calendar import ShiftIndex, real_hours
 from roster.check import RULES, Violation, check_roster, unexpected_violations
-from roster.metrics import DoctorMetrics, GroupMetrics, PoolMetrics, doctor_metrics, groups, pool_metrics
+from roster.metrics import DoctorMetrics, GroupMetrics, PoolMetrics, doctor_metrics, groups, moved, pool_metrics
 from roster.models import Roster, Scenario
 from roster.terms import OPEN_PLACES, open_places
 
@@ -204,10 +204,8 @@ def most_loaded(view: RosterView, n: int = MOST_LOADED) -> list[DoctorMetrics]:
 
 
 def moved_targets(view: RosterView, n: int = TARGET_ROWS) -> list[DoctorMetrics]:
-    """The doctors whose target is furthest from their nominal share of the pool (capacity or the
-    ledger moved it), furthest first: the report sets the two side by side with the reason."""
-    moved = [m for m in view.metrics if abs(m.target - m.nominal_target) >= 0.05]
-    return sorted(moved, key=lambda m: (-abs(m.target - m.nominal_target), m.name))[:n]
+    """The doctors whose target is furthest from their nominal share (``roster.metrics.moved``)."""
+    return moved(view.metrics, n)
 
 
 def _history_by_doctor(view: RosterView) -> dict[str, float]:
