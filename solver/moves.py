@@ -335,26 +335,24 @@ def improve_lines(ctx: ModelContext, pairs: set[tuple[str, str]], *, deadline: f
     """(the best assignment pairs found, moves made) from a roster's pairs: simulated annealing on
     random moves around the doctors furthest from target (``Score.energy``), then descent with
     each doctor's best move (``Search.around``) until none improves or the deadline passes."""
+    search = _search_from(ctx, pairs)
+    rng = random.Random(seed)
+    anneal_until = time.perf_counter() + ANNEAL_SHARE * max(0.0, deadline - time.perf_counter())
+    best, moves = _anneal(search, rng, anneal_until, stop)
+    if best is not None:
+        search = _search_from(ctx, best)
+    return search.state.pairs() if _descend(search, rng, deadline, stop) or best is None else best, moves
+
+
+def _search_from(ctx: ModelContext, pairs: set[tuple[str, str]]) -> Search:
+    """A line search over the roster of these pairs, in time order, its pins held."""
     state = RosterState(ctx)
     pins = {(p.doctor, shift_key(p.template, p.date)) for p in ctx.scenario.pins}
     for d, key in sorted(pairs, key=lambda p: ctx.index.by_key[p[1]].start_utc):
         state.assign(d, ctx.index.by_key[key])
         if (d, key) in pins:
             state.pinned.add((d, key))
-    score = Score(ctx, state)
-    search = Search(ctx, state, score)
-    rng = random.Random(seed)
-    anneal_until = time.perf_counter() + ANNEAL_SHARE * max(0.0, deadline - time.perf_counter())
-    best, moves = _anneal(search, rng, anneal_until, stop)
-    if best is not None:
-        state = RosterState(ctx)
-        for d, key in sorted(best, key=lambda p: ctx.index.by_key[p[1]].start_utc):
-            state.assign(d, ctx.index.by_key[key])
-            if (d, key) in pins:
-                state.pinned.add((d, key))
-        score = Score(ctx, state)
-        search = Search(ctx, state, score)
-    return state.pairs() if _descend(search, rng, deadline, stop) or best is None else best, moves
+    return Search(ctx, state, Score(ctx, state))
 
 
 def _stopped(deadline: float, stop: threading.Event | None) -> bool:

@@ -265,6 +265,24 @@ def _optimise(ctx: ModelContext, limit: float, workers: int, seed: int, search: 
               ) -> tuple[int, cp_model.CpSolver | None, bool]:
     """The LP-guided optimisation from the warm start: (status, solver, optimised); a search that
     finds nothing better keeps the roster it started from."""
+    solver = _optimiser(limit, workers, seed, search, progress, canceller)
+    result = solver.solve(ctx.model, progress)
+    if result != cp_model.UNKNOWN or code != cp_model.FEASIBLE:
+        return result, solver, True
+    return code, final, optimised
+
+
+def _level_solve(ctx: ModelContext, limit: float, workers: int, seed: int, search: Search, progress: Progress,
+                 canceller: _Canceller) -> tuple[int, cp_model.CpSolver]:
+    """The LP-guided optimisation of the model's objective from the warm start: (status, solver);
+    the solver's bound holds whether or not it found a better roster."""
+    solver = _optimiser(limit, workers, seed, search, progress, canceller)
+    return solver.solve(ctx.model, progress), solver
+
+
+def _optimiser(limit: float, workers: int, seed: int, search: Search, progress: Progress, canceller: _Canceller,
+               ) -> cp_model.CpSolver:
+    """A CP-SAT solver set up for the optimisation, reporting its bound and stoppable."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(0.1, limit)
@@ -279,28 +297,7 @@ def _optimise(ctx: ModelContext, limit: float, workers: int, seed: int, search: 
     p.subsolvers.extend(search.subsolvers)
     solver.best_bound_callback = progress.on_bound
     canceller.solver = solver
-    result = solver.solve(ctx.model, progress)
-    if result != cp_model.UNKNOWN or code != cp_model.FEASIBLE:
-        return result, solver, True
-    return code, final, optimised
-
-
-def _level_solve(ctx: ModelContext, limit: float, workers: int, seed: int, search: Search, progress: Progress,
-                 canceller: _Canceller) -> tuple[int, cp_model.CpSolver]:
-    """The LP-guided optimisation of the model's objective from the warm start: (status, solver);
-    the solver's bound holds whether or not it found a better roster."""
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.max_time_in_seconds = max(0.1, limit)
-    p.num_workers = workers
-    p.random_seed = seed
-    if search.light_presolve:
-        p.max_presolve_iterations = 1
-        p.cp_model_probing_level = 1
-    p.subsolvers.extend(search.subsolvers)
-    solver.best_bound_callback = progress.on_bound
-    canceller.solver = solver
-    return solver.solve(ctx.model, progress), solver
+    return solver
 
 
 def _neighbourhood_search(ctx: ModelContext, best: cp_model.CpSolver, deadline: float, workers: int, seed: int,
