@@ -410,6 +410,23 @@ def _reread(ctx: ModelContext, best: cp_model.CpSolver, pairs: set[tuple[str, st
     return fixed if code in FOUND else best
 
 
+def _start(ctx: ModelContext, hint: Roster | None, search: Search, remaining: Callable[[], float], seed: int,
+           canceller: _Canceller, progress: Progress) -> tuple[int, cp_model.CpSolver | None]:
+    """The first roster (from the hint, else a first pass without the LP), recorded and set as the
+    optimisation's warm start: (status, its solver)."""
+    code, first = cp_model.UNKNOWN, None
+    if hint is not None:
+        code, first = _hinted_roster(ctx, hint, HINT_SHARE * remaining(), seed, canceller)
+    if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled:
+        code, first = _first_roster(ctx, FIRST_PHASE_SHARE * remaining(), seed, canceller, search.complete_first)
+    if first is not None and code in FOUND:
+        open_slots = sum(first.value(v) for v in ctx.short.values())
+        progress.record(first.value(ctx.objective) / OBJ_SCALE, open_slots, TRIVIAL_BOUND)
+        _warm_start(ctx, first)
+        code = cp_model.FEASIBLE
+    return code, first
+
+
 def solve(
     scenario: Scenario,
     *,
@@ -443,18 +460,8 @@ def solve(
     with _Canceller(stop) as canceller:
         near = baseline is not None and baseline.free is not None
         held = ctx.hold_far(baseline) if near else []
-        code, first = cp_model.UNKNOWN, None
-        if hint is not None:
-            code, first = _hinted_roster(ctx, hint, HINT_SHARE * remaining(), seed, canceller)
-        if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled:
-            code, first = _first_roster(ctx, FIRST_PHASE_SHARE * remaining(), seed, canceller, search.complete_first)
-        final: cp_model.CpSolver | None = first
+        code, final = _start(ctx, hint, search, remaining, seed, canceller, progress)
         optimised = False
-        if first is not None and code in FOUND:
-            open_slots = sum(first.value(v) for v in ctx.short.values())
-            progress.record(first.value(ctx.objective) / OBJ_SCALE, open_slots, TRIVIAL_BOUND)
-            _warm_start(ctx, first)
-            code = cp_model.FEASIBLE
         lns_time = 0.0 if search.lexicographic else search.lns_share * remaining()
         if near:
             # near the change first: most of the model is held, so the repair comes in seconds
