@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings
 from api.orm import OutboxRow, RosterRow, utcnow
+from api.services.stored import load_roster, scenario_of
 from roster.calendar import OSLO, ShiftIndex
 from roster.models import Assignment, Roster, Scenario
 
@@ -78,8 +79,6 @@ def notice_text(name: str, change: DoctorChange) -> str:
 def queue_changes(session: Session, row: RosterRow, older: list[RosterRow]) -> int:
     """In the publishing transaction: a notice per doctor whose shifts ``row`` changes against the
     versions it supersedes (none for a first publication). Returns how many were queued."""
-    from api.services.rosters import load_roster, scenario_of
-
     if not older:
         return 0
     scenario = scenario_of(session, row)
@@ -98,8 +97,6 @@ def queue_changes(session: Session, row: RosterRow, older: list[RosterRow]) -> i
 
 def affected(session: Session, row: RosterRow, older: list[RosterRow]) -> list[str]:
     """Names of the doctors publishing ``row`` would send a notice (for the confirmation page)."""
-    from api.services.rosters import load_roster, scenario_of
-
     if not older:
         return []
     scenario = scenario_of(session, row)
@@ -110,8 +107,6 @@ def affected(session: Session, row: RosterRow, older: list[RosterRow]) -> list[s
 
 def doctor_changes(session: Session, doctor_id: str) -> list[DoctorChange]:
     """What each current published version changed for the doctor against what it replaced."""
-    from api.services.rosters import load_roster, scenario_of
-
     out = []
     for row in session.scalars(select(RosterRow).where(RosterRow.status == "published").order_by(RosterRow.id)):
         older = _predecessors(session, row)

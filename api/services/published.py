@@ -16,6 +16,7 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from api.orm import PublishedDoctorRow, PublishedShiftRow, RosterRow
+from api.services.stored import load_roster, scenario_of
 from roster.calendar import OSLO, ShiftIndex
 from roster.models import DutyKind, Roster, Scenario
 from roster.scenario_io import InputError
@@ -92,8 +93,6 @@ def doctor_shifts(session: Session, doctor_id: str) -> tuple[str | None, list[Do
 def backfill(session: Session) -> int:
     """Index published versions the index does not know (published before it existed); the
     number indexed. Run at start-up."""
-    from api.services.rosters import load_roster, scenario_of
-
     missing = session.scalars(select(RosterRow).where(
         RosterRow.status == "published",
         ~exists().where(PublishedDoctorRow.roster_id == RosterRow.id))).all()

@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,8 +17,10 @@ from sqlalchemy.orm import Session
 from api.orm import PublishedDoctorRow, PublishLockRow, RosterRow, ScenarioRow, utcnow
 from api.services import published
 from api.services.audit import record
+from api.services.notices import queue_changes
 from api.services.published import DoctorShift, doctor_shifts  # noqa: F401 - the doctors' views read these here
-from api.services.scenarios import load, store, stored_before_checks
+from api.services.scenarios import load, store
+from api.services.stored import load_roster, scenario_of
 from roster.calendar import WEEKDAY_NAMES, ShiftIndex
 from roster.models import Assignment, Explanation, Roster, Scenario
 from roster.terms import open_places
@@ -88,13 +89,6 @@ def no_roster_message(roster: Roster, explanation: Explanation | None = None) ->
     return text
 
 
-def load_roster(row: RosterRow) -> Roster:
-    try:
-        return Roster.model_validate_json(row.body)
-    except ValidationError as exc:
-        raise stored_before_checks(f"vaktplan {row.id}", exc) from None
-
-
 def violations_of(row: RosterRow) -> list[dict[str, str | None]]:
     return json.loads(row.violations)
 
@@ -129,8 +123,6 @@ def publish(session: Session, row: RosterRow, actor: str) -> list[int]:
     keeps the per-doctor index of published shifts (``api.services.published``) in the same
     transaction. The database's partial unique index on the published period start is the last
     line: a publish that bypassed this would fail there."""
-    from api.services.notices import queue_changes
-
     seen = set(session.scalars(_overlapping_published(row).with_only_columns(RosterRow.id)))
     _lock_publishing(session)
     session.refresh(row)
@@ -241,10 +233,6 @@ def version_diff(session: Session, row: RosterRow) -> VersionDiff | None:
     n = result.changes
     summary = lines[-1] if row.origin == "omplanlegging" else f"{n} endring{'er' if n != 1 else ''}."
     return VersionDiff(base.id, n, lines[:-1], summary)
-
-
-def scenario_of(session: Session, row: RosterRow) -> Scenario:
-    return load(session.get_one(ScenarioRow, row.scenario_id))
 
 
 def workbook_bytes(scenario: Scenario, roster: Roster, row: RosterRow | None = None) -> bytes:
