@@ -157,7 +157,8 @@ def doctor_metrics(scenario: Scenario, roster: Roster, index: ShiftIndex | None 
     mine = assigned_shifts(scenario, roster, index)
     tgts = targets(plan, {d: sum(s.points for s in ss) for d, ss in mine.items()})
     history = {h.doctor: h.points for h in scenario.history}
-    pools_with_capped = {t.pool for t in tgts.values() if t.capped or (t.capacity == 0 and t.share > 0)}
+    group_of = {p: g for g, ps in plan.groups.items() for p in ps}  # capped doctors lift their level group's level
+    groups_with_capped = {group_of[t.pool] for t in tgts.values() if t.capped or (t.capacity == 0 and t.share > 0)}
     out = []
     for d in scenario.doctors:
         shifts = mine[d.id]
@@ -174,7 +175,7 @@ def doctor_metrics(scenario: Scenario, roster: Roster, index: ShiftIndex | None 
         m.history_points = history.get(d.id, 0.0)
         m.nominal_target, m.capacity_target, m.repay, m.target = t.nominal, t.base, t.repay, t.target
         m.capacity = t.capacity
-        m.why = _why(scenario, index, t, t.pool in pools_with_capped and t.base > t.nominal + 0.05)
+        m.why = _why(scenario, index, t, group_of[t.pool] in groups_with_capped and t.base > t.nominal + 0.05)
         if m.target > 0:
             m.relative_deviation = (m.points - m.target) / m.target
         m.deviation_per_share = t.per_share(m.points)

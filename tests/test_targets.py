@@ -83,6 +83,29 @@ def test_an_exempt_doctor_is_capped_by_the_shifts_outside_16_to_08():
     assert off["a"].per_share(fair_level + per_evening) == pytest.approx(per_evening)
 
 
+def test_pools_on_the_same_duty_share_one_level_unless_a_pool_has_its_own():
+    """A fastlege, an ALIS and an ALIS capped at one shift (8 points), 40 points in all. Sharing a
+    level, the fastlege and the free ALIS should carry 16 each: 24 and 8 is 8 off either way.
+    With the ALIS pool on a level of its own, each pool is only compared within itself."""
+    doctors = [doctor("a"), doctor("b", role="ALIS"), doctor("c", role="ALIS", max_shifts=1)]
+    lopsided = {"a": 24.0, "b": 8.0, "c": 8.0}
+    shared = _five_days(doctors)
+    assert fairness_plan(shared).groups == {"tilstedevakt": ["fastleger", "ALIS"]}
+    assert _deviations(shared, lopsided) == {"a": 8.0, "b": -8.0, "c": 0.0}
+    assert _deviations(shared, {"a": 16.0, "b": 16.0, "c": 8.0}) == {"a": 0.0, "b": 0.0, "c": 0.0}
+    apart = scenario("2026-12-01", "2026-12-05", [DAY], doctors,
+                     rules={**EVERY_HOUR_ONE_POINT, "fairness": {"own_level": ["ALIS"]}})
+    assert _deviations(apart, lopsided) == {"a": 0.0, "b": 0.0, "c": 0.0}
+
+
+def test_the_reason_names_who_carries_what_a_capped_doctor_of_another_pool_cannot():
+    from roster.metrics import doctor_metrics
+
+    sc = _five_days([doctor("a"), doctor("b", role="ALIS"), doctor("c", role="ALIS", max_shifts=1)])
+    why = {m.doctor: m.why for m in doctor_metrics(sc, _capped_roster(sc, ["a", "b", "a", "b", "c"]))}
+    assert why["a"] == "bærer sin del av det andre i gruppen ikke kan ta" and why["c"].startswith("kan ta høyst 8.0")
+
+
 # --------------------------------------------------------------------------- the ledger
 
 
