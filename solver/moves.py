@@ -336,6 +336,8 @@ def improve_lines(ctx: ModelContext, pairs: set[tuple[str, str]], *, deadline: f
     random moves around the doctors furthest from target (``Score.energy``), then descent with
     each doctor's best move (``Search.around``) until none improves or the deadline passes."""
     search = _search_from(ctx, pairs)
+    if not search.movable:  # every doctor under a rule one move can break, or no doctor with a shift to take
+        return pairs, 0
     rng = random.Random(seed)
     anneal_until = time.perf_counter() + ANNEAL_SHARE * max(0.0, deadline - time.perf_counter())
     best, moves = _anneal(search, rng, anneal_until, stop)
@@ -398,6 +400,7 @@ def _anneal(search: Search, rng: random.Random, until: float, stop: threading.Ev
     best_cost, best = score.cost(), None
     moves = tries = 0
     focus: list[str] = []
+    movable = set(search.movable)
     temperature = hot
     while True:
         if tries % 256 == 0:
@@ -406,7 +409,7 @@ def _anneal(search: Search, rng: random.Random, until: float, stop: threading.Ev
             done = (time.perf_counter() - started) / (until - started)
             temperature = hot * (cold / hot) ** done
             signed = score.signed()
-            focus = sorted(signed, key=lambda d: -abs(signed[d]))[:FOCUS]
+            focus = sorted((d for d in signed if d in movable), key=lambda d: -abs(signed[d]))[:FOCUS]
         tries += 1
         move = search.random_move(rng, focus)
         if move is None:

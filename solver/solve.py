@@ -68,7 +68,6 @@ class Search:
     lns_round: float = 5.0  # seconds per neighbourhood
     lexicographic: bool = True  # the objective's levels one by one (solver.objective.LEVELS); False: their sum
     line_moves: float = 0.7  # of the fairness level's time, local search on doctors' lines first (solver.moves)
-    level_lns: float = 0.6  # of each other level's time, neighbourhood search after CP-SAT has its bound
 
 
 class Progress(cp_model.CpSolverSolutionCallback):
@@ -358,7 +357,7 @@ def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, final:
            workers: int, seed: int, search: Search, progress: Progress, canceller: _Canceller,
            ) -> tuple[cp_model.CpSolver, int]:
     """One level until ``until``: (the fairness level) line moves, then each pool's level held;
-    CP-SAT for its bound; neighbourhood search for the rest. Returns (solver of the best roster,
+    then CP-SAT, for a better roster and the bound. Returns (solver of the best roster,
     the level's proven bound in model units)."""
     if fairness and search.line_moves > 0 and final.value(expr) > 0:
         before = final
@@ -373,14 +372,11 @@ def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, final:
     if value <= 0 or until - time.perf_counter() < 0.1:
         return final, bound
     _warm_start(ctx, final)
-    lns = 0.0 if fairness else search.level_lns * (until - time.perf_counter())
-    result, solver = _level_solve(ctx, until - lns - time.perf_counter(), workers, seed, search, progress, canceller)
+    result, solver = _level_solve(ctx, until - time.perf_counter(), workers, seed, search, progress, canceller)
     if result in FOUND and solver.value(expr) <= value:
         final = solver
     if result != cp_model.MODEL_INVALID:
         bound = math.ceil(solver.best_objective_bound - 1e-6)
-    if lns > 0 and final.value(expr) > bound and not canceller.cancelled:
-        final = _neighbourhood_search(ctx, final, until, workers, seed, search, progress, canceller)
     return final, bound
 
 
