@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from roster.days import DayType, HolidayCalendar
 from roster.models import (
     BurdenCategory,
+    CarriedShift,
     DutyKind,
     Rules,
     Scenario,
@@ -217,6 +218,41 @@ def expand(scenario: Scenario, calendar: HolidayCalendar | None = None) -> list[
     return out
 
 
+def carried_key(i: int) -> str:
+    """Key of the scenario's ``carry_in[i]``; never that of a shift of the period (no «/»)."""
+    return f"tidligere:{i}"
+
+
+def _carried_instance(i: int, c: CarriedShift, clock: BurdenClock, rules: Rules) -> ShiftInstance:
+    start = c.start if c.start.tzinfo else c.start.replace(tzinfo=OSLO)
+    end = c.end if c.end.tzinfo else c.end.replace(tzinfo=OSLO)
+    start, end = start.astimezone(OSLO), end.astimezone(OSLO)
+    points, night_h, _ = clock.measure(start, end, c.duty)
+    night = c.night if c.night is not None else night_h >= rules.night_category_min_hours
+    return ShiftInstance(
+        key=carried_key(i), template=c.template, station=c.station, label=c.label, date=start.date(),
+        start=start, end=end, start_utc=start.astimezone(UTC), end_utc=end.astimezone(UTC),
+        hours=real_hours(start, end), day_type=clock.calendar.day_type(start.date()), duty=c.duty,
+        on_call_can_attend=False, demand_min=0, demand_max=0, min_qualified=0, required_skill=None,
+        points=points, night_hours=night_h, categories=frozenset({BurdenCategory.NIGHT} if night else ()),
+    )
+
+
+def carried_shifts(scenario: Scenario, calendar: HolidayCalendar | None = None) -> dict[str, list[ShiftInstance]]:
+    """The shifts carried in from before the period, per doctor in start order: real times, and
+    the night category from ``night`` or, when empty, from the hours under this period's rules."""
+    if not scenario.carry_in:
+        return {}
+    cal = calendar or HolidayCalendar(scenario.period.start - dt.timedelta(days=70), scenario.period.end)
+    clock = BurdenClock(scenario.rules, cal)
+    out: dict[str, list[ShiftInstance]] = {}
+    for i, c in enumerate(scenario.carry_in):
+        out.setdefault(c.doctor, []).append(_carried_instance(i, c, clock, scenario.rules))
+    for shifts in out.values():
+        shifts.sort(key=lambda s: s.start_utc)
+    return out
+
+
 class ShiftIndex:
     """Expanded shifts of a scenario with lookups by key; built once per solve/check/export."""
 
@@ -225,6 +261,11 @@ class ShiftIndex:
         self.calendar = scenario.holiday_calendar()
         self.shifts = expand(scenario, self.calendar)
         self.by_key = {s.key: s for s in self.shifts}
+
+    @cached_property
+    def carried(self) -> dict[str, list[ShiftInstance]]:
+        """Per doctor, the shifts carried in from before the period (``carried_shifts``)."""
+        return carried_shifts(self.scenario, self.calendar)
 
     @cached_property
     def by_station(self) -> dict[str, list[ShiftInstance]]:

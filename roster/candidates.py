@@ -55,7 +55,7 @@ _STATIC_PREFIXES = (
 #: pool's own reason, and eligibility is settled before the checker is asked.
 ROSTER_RULES = {
     "overlapp": BUSY,
-    "hvile": REST, "ukehvile": REST,
+    "hvile": REST, "ukehvile": REST, "søndagsfri": REST, "veiledningsdag": REST, "praksisdag": REST,
     "rekkefølge": LIMIT, "netter": LIMIT, "nattblokk": LIMIT, "dager-på-rad": LIMIT,
     "min-dager-på-rad": LIMIT, "fridager": LIMIT, "uke-vakter": LIMIT, "uke-timer": LIMIT,
     "antall": LIMIT, "antall-type": LIMIT, "timer": LIMIT, "helger": LIMIT,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from functools import lru_cache
 
 import holidays
 
@@ -67,3 +68,31 @@ class HolidayCalendar:
 
     def is_sunday_type(self, day: dt.date) -> bool:
         return day.weekday() == 6 or self.is_holiday(day)
+
+
+# --------------------------------------------------------------------------- the holiday rotation
+
+ROTATION_HOLIDAYS = ("jul", "nyttår", "påske")
+ROTATION_NAMES = {"jul": "jul (24.–26.12)", "nyttår": "nyttår (31.12–1.1)", "påske": "påske (skjærtorsdag–2. påskedag)"}
+
+
+@lru_cache(maxsize=64)
+def _easter_sunday(year: int) -> dt.date:
+    """Easter Sunday of a year, from ``holidays.Norway``."""
+    public = holidays.Norway(years=year, language="no")
+    return next(day for day, name in public.items() if name == "Første påskedag")
+
+
+def rotation_holiday(day: dt.date) -> tuple[str, int] | None:
+    """(holiday, season) when a date belongs to Christmas (24–26 Dec), New Year (31 Dec and 1 Jan,
+    the season of the December) or Easter (Maundy Thursday to Easter Monday), the holidays domain.md
+    says are rotated between years; else None."""
+    if day.month == 12 and 24 <= day.day <= 26:
+        return "jul", day.year
+    if (day.month, day.day) == (12, 31):
+        return "nyttår", day.year
+    if (day.month, day.day) == (1, 1):
+        return "nyttår", day.year - 1
+    if 3 <= day.month <= 4 and -3 <= (day - _easter_sunday(day.year)).days <= 1:
+        return "påske", day.year
+    return None

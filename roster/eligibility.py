@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from roster.calendar import OSLO, ShiftInstance, local
-from roster.models import Absence, Doctor, DutyKind, Rules, Scenario, ShiftTemplate
+from roster.models import Absence, Doctor, DutyKind, Exemption, ExemptionReason, Role, Rules, Scenario, ShiftTemplate
 
 CLINICAL_MONTHS_REQUIRED = 30  # §7: 30 months of clinical service after authorisation
 LEGEVAKT_SHIFTS_REQUIRED = 40  # §7: ... and 40 legevakt shifts, or
@@ -62,6 +62,24 @@ def qualification(doctor: Doctor, rules: Rules) -> Qualification:
     return Qualification(False, "mangler " + " og ".join(missing), to_go or None)
 
 
+def birthday(born: dt.date, years: int) -> dt.date:
+    """The day a person born on ``born`` turns ``years`` (29 February: 1 March in other years)."""
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:
+        return dt.date(born.year + years, 3, 1)
+
+
+def exemptions(doctor: Doctor, rules: Rules) -> list[Exemption]:
+    """`fritak`: the doctor's explicit exemptions, and for a fastlege with a birth date the one
+    fastlegeforskriften §13 gives from the day they turn ``rules.exemption_age`` ("over 60" read
+    from the 60th birthday) unless they waive it; it comes last, after the explicit ones."""
+    out = list(doctor.exemptions)
+    if doctor.role == Role.FASTLEGE and doctor.birth_date is not None and not doctor.waives_age_exemption:
+        out.append(Exemption(reason=ExemptionReason.OVER_AGE, start=birthday(doctor.birth_date, rules.exemption_age)))
+    return out
+
+
 def lapsed(expiry: dt.date, shift: ShiftInstance) -> bool:
     """`kurs`: a course that expires before the date the shift ends (Oslo time) is not valid for it."""
     return expiry < shift.end.astimezone(OSLO).date()
@@ -83,6 +101,7 @@ class Eligibility:
         self.scenario = scenario
         self.rules = scenario.rules
         self.quals = {d.id: qualification(d, scenario.rules) for d in scenario.doctors}
+        self.exempt = {d.id: exemptions(d, scenario.rules) for d in scenario.doctors}
         self.absences: dict[str, list[tuple[dt.datetime, dt.datetime, str, int]]] = {}
         for i, a in enumerate(scenario.absences):
             s, e = absence_interval(a)
@@ -100,18 +119,20 @@ class Eligibility:
         """Every interval no shift of the doctor may overlap, for shifts of the dates ``first`` ..
         ``last``: absences and the windows of exempt days (from the day before ``first``)."""
         out = [(s, e) for s, e, _, _ in self.absences.get(doctor.id, ())]
-        if doctor.exemptions:
+        exempt = self.exempt[doctor.id]
+        if exempt:
             for i in range((last - first).days + 2):
                 day = first + dt.timedelta(days=i - 1)
-                if any(e.covers(day) for e in doctor.exemptions):
+                if any(e.covers(day) for e in exempt):
                     out.append(self.exemption_window(day))
         return out
 
     def exemptions_touched(self, doctor: Doctor, shift: ShiftInstance) -> list[int]:
-        """Indices of the doctor's exemptions whose 16:00–08:00 windows the shift touches."""
+        """Indices (in ``exemptions``) of the doctor's exemptions whose 16:00–08:00 windows the
+        shift touches."""
         out: list[int] = []
         for day in (shift.date - dt.timedelta(days=1), shift.date, shift.date + dt.timedelta(days=1)):
-            covering = [i for i, e in enumerate(doctor.exemptions) if e.covers(day) and i not in out]
+            covering = [i for i, e in enumerate(self.exempt[doctor.id]) if e.covers(day) and i not in out]
             if covering and shift.overlaps(*self.exemption_window(day)):
                 out += covering
         return out
@@ -145,7 +166,8 @@ class Eligibility:
             if shift.overlaps(s, e):
                 out.append(Block("fravær", f"{i}@{shift.key}", f"fravær ({kind})"))
         for i in self.exemptions_touched(doctor, shift):
-            out.append(Block("fritak", f"{doctor.id}/{i}@{shift.key}", "fritatt for vakt 16–08"))
+            out.append(Block("fritak", f"{doctor.id}/{i}@{shift.key}",
+                             f"fritatt for vakt 16–08 ({self.exempt[doctor.id][i].reason.value})"))
         return out
 
     def reason(self, doctor: Doctor, shift: ShiftInstance) -> str | None:

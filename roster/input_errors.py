@@ -7,6 +7,7 @@ expected instead.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -113,13 +114,22 @@ def _message(err: dict[str, Any]) -> str:
     return base
 
 
+# A JSON path as cross-reference problems begin ("doctors[2].stations", "rules.specialist_bakvakt",
+# "carry_in_from"): a word with an index, a dot or an underscore, which Norwegian text never has.
+_PATH = re.compile(r"[a-z_]+(\[\d+\])*(\.[a-z_]+(\[\d+\])*)*")
+
+
+def _is_path(text: str) -> bool:
+    return bool(_PATH.fullmatch(text)) and any(c in text for c in "[._")
+
+
 def validation_problems(exc: ValidationError) -> list[str]:
     """Norwegian one-liners for a pydantic ValidationError, path first, duplicates merged."""
     out: list[str] = []
     for err in exc.errors():
         loc = json_path(err["loc"])
         msg = _message(err)
-        if err["type"] == "value_error" and ": " in msg and "[" in msg.split(": ", 1)[0]:
+        if err["type"] == "value_error" and ": " in msg and _is_path(msg.split(": ", 1)[0]):
             # cross-reference problems already carry their own paths, joined by "; "
             for part in msg.split("; "):
                 out.append(part if loc == "(rot)" else f"{loc}.{part}")

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from roster.calendar import ShiftIndex, ShiftInstance
-from roster.models import BurdenCategory, History, Roster, Scenario
+from roster.days import ROTATION_HOLIDAYS, rotation_holiday
+from roster.eligibility import LEGEVAKT_SHIFTS_REQUIRED, qualification
+from roster.models import BurdenCategory, History, Role, Roster, Scenario
 from roster.targets import FairnessPlan, Target, fairness_plan, targets, why_capped
 
 OVER_TARGET_MARGIN = 0.10  # issue 4: "doctors over their target by more than 10 %"
@@ -310,9 +312,12 @@ def moved(metrics: list[DoctorMetrics], n: int) -> list[DoctorMetrics]:
 
 
 def history_out(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> list[History]:
-    """History to carry into the next period: this period's figures added to what came in, and
-    the ledger after the period (``burden_balance``)."""
+    """History to carry into the next period: this period's figures added to what came in, the
+    ledger after the period (``burden_balance``) and the legevakt shifts done moved forward by this
+    period's on-site shifts (akuttmedisinforskriften §7)."""
+    index = index or ShiftIndex(scenario)
     previous = {h.doctor: h for h in scenario.history}
+    done = legevakt_shifts_after(scenario, roster, index)
     out = []
     for m in doctor_metrics(scenario, roster, index):
         h = previous.get(m.doctor) or History(doctor=m.doctor)
@@ -327,6 +332,90 @@ def history_out(scenario: Scenario, roster: Roster, index: ShiftIndex | None = N
                 points=h.points + m.points,
                 periods=h.periods + 1,
                 burden_balance=round(m.balance_after, 2),
+                legevakt_shifts_done=done[m.doctor],
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class TowardsAlone:
+    """An ALIS's legevakt shifts towards the 40 of akuttmedisinforskriften §7 (domain.md "ALIS":
+    track each ALIS's shifts towards 40)."""
+
+    doctor: str
+    name: str
+    before: int  # done before the period (history moved forward)
+    this_period: int  # on-site shifts in this roster
+    qualified: bool  # may work alone already (on other grounds, or stated)
+
+    @property
+    def after(self) -> int:
+        return self.before + self.this_period
+
+    @property
+    def to_go(self) -> int:
+        return max(0, LEGEVAKT_SHIFTS_REQUIRED - self.after)
+
+
+def towards_alone(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> dict[str, TowardsAlone]:
+    """Every ALIS short of 40 legevakt shifts before the period, with this roster's on-site shifts."""
+    index = index or ShiftIndex(scenario)
+    after = legevakt_shifts_after(scenario, roster, index)
+    out = {}
+    for d in scenario.doctors:
+        progress = alis_towards_alone(scenario, d.id, after[d.id] - d.competence.legevakt_shifts_done)
+        if progress is not None:
+            out[d.id] = progress
+    return out
+
+
+def alis_towards_alone(scenario: Scenario, doctor_id: str, on_site_shifts: int) -> TowardsAlone | None:
+    """One doctor's way to 40 with ``on_site_shifts`` in the period (counted by the caller: the web
+    reads them from its index, not from the roster); None unless an ALIS short of 40 before it."""
+    d = next((x for x in scenario.doctors if x.id == doctor_id), None)
+    if d is None or d.role != Role.ALIS or d.competence.legevakt_shifts_done >= LEGEVAKT_SHIFTS_REQUIRED:
+        return None
+    return TowardsAlone(d.id, d.name, d.competence.legevakt_shifts_done, on_site_shifts,
+                        qualification(d, scenario.rules).qualified)
+
+
+@dataclass(frozen=True)
+class HolidayTurn:
+    """A doctor's shifts on one rotated holiday (Christmas, New Year, Easter: ``roster.days``) in
+    a roster, and whether the holiday ledger has them on the same holiday the year before."""
+
+    holiday: str
+    season: int
+    doctor: str
+    name: str
+    shifts: int
+    last_year: bool
+
+
+def holiday_turns(scenario: Scenario, roster: Roster) -> list[HolidayTurn]:
+    """Who works Christmas, New Year and Easter in the roster (by the date a shift starts), in date
+    order of the holiday, repeats of last year first within it."""
+    ledger = {(h.doctor, *found) for h in scenario.holiday_ledger if (found := rotation_holiday(h.date))}
+    names = {d.id: d.name for d in scenario.doctors}
+    counts: dict[tuple[str, int, str], int] = {}
+    for a in roster.assignments:
+        found = rotation_holiday(a.date)
+        if found is not None and a.doctor in names:
+            counts[(*found, a.doctor)] = counts.get((*found, a.doctor), 0) + 1
+    turns = [HolidayTurn(h, season, d, names[d], n, (d, h, season - 1) in ledger)
+             for (h, season, d), n in counts.items()]
+    return sorted(turns, key=lambda t: (t.season, ROTATION_HOLIDAYS.index(t.holiday), not t.last_year, t.name))
+
+
+def legevakt_shifts_after(scenario: Scenario, roster: Roster, index: ShiftIndex) -> dict[str, int]:
+    """Each doctor's legevakt shifts done once this roster is worked: their count (history's moved
+    forward already, ``Scenario``) plus their on-site shifts of the period (a bakvakt is no
+    legevakt shift of their own)."""
+    out = {d.id: d.competence.legevakt_shifts_done for d in scenario.doctors}
+    for a in roster.assignments:
+        shift = index.by_key.get(a.shift)
+        if shift is not None and shift.on_site and a.doctor in out:
+            out[a.doctor] += 1
+    return out
+

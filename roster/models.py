@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from enum import Enum
 from typing import Annotated
-
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -22,11 +21,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from roster.days import DayType, HolidayCalendar
+from roster.days import DayType, HolidayCalendar, rotation_holiday
 from roster.references import reference_problems
 
 # --------------------------------------------------------------------------- bounds
@@ -145,12 +145,37 @@ class Supervision(str, Enum):
 
 
 class ExemptionReason(str, Enum):
-    """Grounds for refusing 16:00–08:00 duty (fastlegeforskriften §13; domain.md)."""
+    """Grounds for refusing 16:00–08:00 duty (fastlegeforskriften §13; domain.md). The age limit is
+    ``Rules.exemption_age``, not part of the word: «over 60» and «over 55» in older files mean the
+    same ground."""
 
-    OVER_AGE = "over 60"
+    OVER_AGE = "over aldersgrensen"
     PREGNANCY = "graviditet"
     BREASTFEEDING = "amming"
     MUNICIPAL = "kommunalt vedtak"
+
+    @classmethod
+    def _missing_(cls, value: object) -> ExemptionReason | None:
+        if isinstance(value, str) and re.fullmatch(r"\s*over\s+\d+\s*", value.casefold()):
+            return cls.OVER_AGE
+        return None
+
+
+class Weekday(str, Enum):
+    """Days of the week by their Norwegian names (a GP's practice days)."""
+
+    MONDAY = "mandag"
+    TUESDAY = "tirsdag"
+    WEDNESDAY = "onsdag"
+    THURSDAY = "torsdag"
+    FRIDAY = "fredag"
+    SATURDAY = "lørdag"
+    SUNDAY = "søndag"
+
+    @property
+    def index(self) -> int:
+        """0 for Monday, as ``date.weekday()``."""
+        return list(Weekday).index(self)
 
 
 class AbsenceKind(str, Enum):
@@ -210,7 +235,8 @@ class BurdenWeights(Model):
 
 class ObjectiveWeights(Model):
     """Weights of the objective terms, in order of importance (issue 2: open slots ≫ fairness >
-    spacing > wishes > preferred station). All in one place; solver/objective.py reads them.
+    spacing > wishes > preferred station). All in one place; solver/objective.py reads them. The
+    figures are the product's local choices (no source prices one term against another).
 
     The solve is lexicographic (issue 13, ``solver.objective.LEVELS``): first the places, the
     doctors left without a shift, over-staffing and each pool's largest deviation, then — with
@@ -239,6 +265,11 @@ class ObjectiveWeights(Model):
     )
     sum_deviation: int = Field(10, ge=0, le=MAX_WEIGHT, description="per point of deviation from the target, summed over doctors")
     category_balance: int = Field(20, ge=0, le=MAX_WEIGHT)
+    holiday_repeat: int = Field(
+        50, ge=0, le=MAX_WEIGHT,
+        description="per shift on Christmas, New Year or Easter for a doctor who worked the same holiday the "
+        "year before (domain.md \"Holidays and burden\": common local practice alternates them; a local choice)",
+    )
     spacing: int = Field(5, ge=0, le=MAX_WEIGHT)
     wish: int = Field(2, ge=0, le=MAX_WEIGHT)
     preferred_station: int = Field(1, ge=0, le=MAX_WEIGHT)
@@ -314,68 +345,134 @@ class Succession(Model):
     then: str = Field(min_length=1)
 
 
+# Legal floors of the rest settings (domain.md "Working-time law", "GPs' duty"): a setting below
+# them is refused with its source, never run.
+REST_FLOOR_EMPLOYEE = 8.0  # arbeidsmiljøloven §10-8 (1): 11 h, by agreement no lower than 8 h
+WEEKLY_REST_FLOOR_EMPLOYEE = 28.0  # arbeidsmiljøloven §10-8 (2): 35 h, by agreement no lower than 28 h
+REST_FLOOR_SELF_EMPLOYED = 8.0  # SFS 2305 pkt 7.4: at least 8 h off between two work periods
+_FLOORS = {  # field → (floor, Norwegian name, source)
+    "rest_hours_employee": (REST_FLOOR_EMPLOYEE, "hviletid for ansatte",
+                            "arbeidsmiljøloven §10-8 (1): 11 timer, ved avtale ikke under 8"),
+    "weekly_rest_hours_employee": (WEEKLY_REST_FLOOR_EMPLOYEE, "ukehvile for ansatte",
+                                   "arbeidsmiljøloven §10-8 (2): 35 timer, ved avtale ikke under 28"),
+    "rest_hours_self_employed": (REST_FLOOR_SELF_EMPLOYED, "hviletid for selvstendige",
+                                 "SFS 2305 pkt 7.4: minst 8 timer fri mellom to arbeidsperioder"),
+}
+
+
 class Rules(Model):
-    """Tunable rules. Defaults cite domain.md; a municipality changes them here, never in code."""
+    """Tunable rules. Every default cites its source in domain.md or says it is a local choice; a
+    municipality changes them here, never in code. Rest below the legal floors is refused."""
+
+    legal_floor_override: str = Field(
+        "", max_length=500,
+        description="why (and on whose approval) rest below the legal floors is accepted; empty: such rest is "
+        "refused. Every roster and the web's audit log record it",
+    )
 
     rest_hours_self_employed: float = Field(
-        8, ge=0, le=48, description="SFS 2305 pkt 7.4: at least 8 h off between two work periods"
+        8, ge=0, le=48, description="SFS 2305 pkt 7.4: at least 8 h off between two work periods (11 h preferred)"
     )
     rest_hours_employee: float = Field(
-        11, ge=0, le=48, description="arbeidsmiljøloven §10-8: 11 h rest per 24 h (8 h by agreement)"
+        11, ge=0, le=48, description="arbeidsmiljøloven §10-8: 11 h rest per 24 h (8 h by agreement, no lower)"
     )
     weekly_rest_hours_employee: float = Field(
-        35, ge=0, le=168, description="arbeidsmiljøloven §10-8: 35 h continuous rest per 7 days"
+        35, ge=0, le=168, description="arbeidsmiljøloven §10-8: 35 h continuous rest per 7 days (28 h by agreement, no lower)"
     )
     on_call_counts_as_rest: bool = Field(
         True, description="arbeidsmiljøloven §10-4(3): on-call time without call-out can count as rest"
     )
-    max_consecutive_nights: int = Field(3, ge=1, le=MAX_PERIOD_DAYS)
+    sunday_off_after_sunday_work: bool = Field(
+        True, description="arbeidsmiljøloven §10-10: an employee who worked a Sunday or holiday has the next one "
+        "off (domain.md \"Working-time law\"); off only where an agreement allows it"
+    )
+    no_night_before_practice_day: bool = Field(
+        True, description="domain.md \"GPs' duty\" (assumption after SFS 2305 pkt 7.4): no on-site night before a "
+        "GP's practice day, where practice days are given; a manager may switch it off"
+    )
+    specialist_bakvakt: bool = Field(
+        True, description="the pilot (HOD press release, domain.md \"The pilot\"): a specialist on call at every "
+        "minute a station is open; needs an on-call shift type; off only outside the pilot"
+    )
+    max_consecutive_nights: int = Field(
+        3, ge=1, le=MAX_PERIOD_DAYS, description="a local choice (domain.md names no limit); assumed for the Bergen rota"
+    )
     min_consecutive_nights: int = Field(
-        1, ge=1, le=MAX_PERIOD_DAYS, description="nights come in blocks of at least this many (1: no rule); a block at the period's edge may be shorter"
+        1, ge=1, le=MAX_PERIOD_DAYS, description="nights come in blocks of at least this many (1: no rule, a local choice); a block at the period's edge may be shorter"
     )
     max_consecutive_days: int | None = Field(
-        None, ge=1, le=MAX_PERIOD_DAYS, description="dates in a row with a shift; a doctor's own value goes first"
+        None, ge=1, le=MAX_PERIOD_DAYS, description="dates in a row with a shift (none: a local choice); a doctor's own value goes first"
     )
     min_consecutive_days: int = Field(
-        1, ge=1, le=MAX_PERIOD_DAYS, description="working dates come in runs of at least this many; a run at the period's edge may be shorter"
+        1, ge=1, le=MAX_PERIOD_DAYS, description="working dates come in runs of at least this many (1: no rule, a local choice); a run at the period's edge may be shorter"
     )
     min_days_off: int = Field(
-        1, ge=1, le=MAX_PERIOD_DAYS, description="free dates between two runs of work (rest after a run); edge runs exempt"
+        1, ge=1, le=MAX_PERIOD_DAYS, description="free dates between two runs of work (rest after a run; 1: no rule, a local choice); edge runs exempt"
     )
     max_weekends: int | None = Field(
-        None, ge=0, le=53, description="weekends with a shift starting on the Saturday or Sunday; a doctor's own value goes first"
+        None, ge=0, le=53, description="weekends with a shift starting on the Saturday or Sunday (none: a local choice); "
+        "a doctor's own value goes first"
     )
     forbidden_successions: list[Succession] = Field(
-        default_factory=list, description="label pairs that may not follow on consecutive dates (e.g. natt then kveld)"
+        default_factory=list, description="label pairs that may not follow on consecutive dates (none: a local choice)"
     )
     max_shifts_per_7_days: int | None = Field(
-        3, ge=1, le=50, description="rolling 7 days; Legeforeningen asked for 1 (optional limit)"
+        3, ge=1, le=50, description="rolling 7 days; a local choice (Legeforeningen asked for 1, domain.md \"GPs' duty\")"
     )
-    max_hours_per_7_days: float | None = Field(48, gt=0, le=168, description="rolling 7 days, real hours")
+    max_hours_per_7_days: float | None = Field(
+        48, gt=0, le=168, description="rolling 7 days, real hours; a local choice after the 48-hour week of arbeidsmiljøloven "
+        "§10-6 (domain.md sets aside ch. 10 for legevakt under SFS 2305)"
+    )
     spacing_target_days: int = Field(
-        4, ge=0, le=MAX_PERIOD_DAYS, description="soft: shifts closer than this many days are penalised"
+        4, ge=0, le=MAX_PERIOD_DAYS, description="soft: shifts closer than this many days are penalised (a local choice)"
     )
-    night_start: Clock = dt.time(23, 0)
-    night_end: Clock = dt.time(8, 0)
-    evening_start: Clock = dt.time(16, 0)
+    night_start: Clock = Field(dt.time(23, 0), description="domain.md \"Bergen\": natt 23–08 (assumed)")
+    night_end: Clock = Field(dt.time(8, 0), description="domain.md \"Bergen\": natt 23–08 (assumed)")
+    evening_start: Clock = Field(dt.time(16, 0), description="domain.md \"Bergen\": kveld 16–23 (assumed)")
     exemption_start: Clock = Field(
         dt.time(16, 0), description="fastlegeforskriften §13: exemption covers 16:00–08:00"
     )
-    exemption_end: Clock = dt.time(8, 0)
-    exemption_age: int = Field(60, ge=50, le=75, description="raised from 55 to 60 in 2013")
+    exemption_end: Clock = Field(dt.time(8, 0), description="fastlegeforskriften §13: exemption covers 16:00–08:00")
+    exemption_age: int = Field(
+        60, ge=50, le=75, description="fastlegeforskriften §13: a fastlege over this age (from the birthday) is exempt "
+        "from 16–08 duty unless they waive it; raised from 55 to 60 in 2013, configurable for the 2026 regulation"
+    )
     sunday_type_start: Clock = Field(
         dt.time(18, 0), description="arbeidsmiljøloven §10-10: from 18:00 the day before"
     )
     heavy_eve_start: Clock = Field(
         dt.time(15, 0), description="arbeidsmiljøloven §10-10: 15:00 on Christmas/Easter/Pentecost eve"
     )
-    night_category_min_hours: float = Field(3, gt=0, le=24, description="a shift counts as a night with this many night hours")
+    night_category_min_hours: float = Field(
+        3, gt=0, le=24, description="a shift counts as a night with this many night hours (a local choice)"
+    )
     lis1_temporary_rule: bool = Field(
         False, description="KS temporary rule 2021–2024 (LIS1 without bakvakt); off by default"
     )
     burden: BurdenWeights = Field(default_factory=BurdenWeights)
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
     fairness: Fairness = Field(default_factory=Fairness)
+
+    @field_validator("rest_hours_self_employed", "rest_hours_employee", "weekly_rest_hours_employee")
+    @classmethod
+    def _legal_floor(cls, value: float, info: ValidationInfo) -> float:
+        """Refused below the floor unless an override (declared first, so already read) says why."""
+        floor, _, source = _FLOORS[info.field_name or ""]
+        if value < floor and not str(info.data.get("legal_floor_override", "")).strip():
+            raise ValueError(f"{value:g} timer er under lovens minstekrav ({source}); rett verdien, eller oppgi "
+                             "et begrunnet unntak fra minstekravet")
+        return value
+
+    def _below_floors(self) -> list[tuple[str, float, str]]:
+        return [(name, getattr(self, field), source) for field, (floor, name, source) in _FLOORS.items()
+                if getattr(self, field) < floor]
+
+    def floor_override_notes(self) -> list[str]:
+        """Norwegian notes for every rest setting accepted below its legal floor by the override."""
+        if not self.legal_floor_override.strip():
+            return []
+        return [f"Unntak fra lovens minstekrav: {name} {value:g} timer ({source}). Begrunnelse: "
+                f"{self.legal_floor_override.strip()}" for name, value, source in self._below_floors()]
 
 
 # --------------------------------------------------------------------------- stations and shifts
@@ -501,6 +598,14 @@ class Doctor(Model):
         Supervision.PHONE,
         description="the bakvakt a non-qualified doctor needs: by phone or able to come in",
     )
+    waives_age_exemption: bool = Field(
+        False, description="over rules.exemption_age but takes 16–08 duty anyway: fastlegeforskriften §13 gives "
+        "a right to refuse, not a duty"
+    )
+    practice_days: list[Weekday] = Field(
+        default_factory=list, max_length=7,
+        description="weekdays the GP works in their own practice (a public holiday is none); empty: no practice-day rule",
+    )
     phone: str = Field("", max_length=40, description="shown to colleagues on the on-call list; empty: not shown")
     email: str = Field("", max_length=200, description="where change notices are sent; empty: none are sent")
 
@@ -615,6 +720,67 @@ class History(Model):
         description="the ledger: points ahead (+) or behind (−) of the fair share in the doctor's pool, older "
         "periods weighing less (roster.targets); empty: derived from points and periods",
     )
+    legevakt_shifts_done: int | None = Field(
+        None, ge=0, le=MAX_HISTORY_COUNT,
+        description="legevakt shifts done up to this period (the doctor's count moved forward, akuttmedisinforskriften "
+        "§7: 40 towards working alone); the larger of this and the doctor's own count holds",
+    )
+
+
+# Bounds of what is carried from earlier periods (issue 14's rule: every number bounded).
+MAX_CARRY_DAYS = 62  # carried shifts start at most this many days before the period
+MAX_CARRIED_SHIFTS = 50_000
+MAX_LEDGER_YEARS = 10  # holiday ledger entries reach at most this many years back
+MAX_LEDGER_ENTRIES = 100_000
+MAX_SUPERVISION_DAYS = 20_000
+
+
+class CarriedShift(Model):
+    """A shift a doctor worked just before the period (last period's roster, or typed in), with its
+    own moments: the rules that look back (rest, nights and days in a row, weekly rest, shifts and
+    hours per 7 days, spacing) see across the first of the month without this month's templates.
+    Naive moments are Oslo wall-clock time."""
+
+    doctor: Id
+    start: Moment
+    end: Moment
+    label: str = Field(min_length=1, max_length=80, description="dag, kveld, natt … (forbidden successions)")
+    duty: DutyKind = DutyKind.ON_SITE
+    station: str = Field("", max_length=80, description="for reading only: the station need not exist this period")
+    night: bool | None = Field(
+        None, description="a night shift for nights in a row; empty: from its hours and this period's night rules"
+    )
+    template: str = Field("", max_length=80, description="for reading only: the shift type it came from")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CarriedShift:
+        start, end = _aware(self.start), _aware(self.end)
+        if end <= start:
+            raise ValueError("vakten slutter før den begynner")
+        if end - start > dt.timedelta(hours=24):
+            raise ValueError("en vakt kan vare høyst 24 timer")
+        return self
+
+
+class HolidayWork(Model):
+    """A shift a doctor worked on Christmas (24–26 Dec), New Year (31 Dec, 1 Jan) or Easter (Maundy
+    Thursday to Easter Monday) in an earlier year, by the date it started: the holiday ledger the
+    rotation reads (kept apart from the burden history)."""
+
+    doctor: Id
+    date: Day
+
+
+class SupervisionDay(Model):
+    """A day of an ALIS's supervision (spesialistforskriften): no night shift the night before."""
+
+    doctor: Id
+    date: Day
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """A naive moment read as Oslo wall-clock time."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=OSLO_ZONE)
 
 
 class ExtraHoliday(Model):
@@ -629,6 +795,7 @@ class ExtraHoliday(Model):
 
 _REFERENCE_FIELDS = {
     "period", "rules", "stations", "templates", "doctors", "absences", "wishes", "pins", "history", "demand_changes",
+    "carry_in", "holiday_ledger", "supervision_days",
 }
 
 
@@ -645,16 +812,77 @@ class Scenario(Model):
     history: list[History] = Field(default_factory=list)
     extra_holidays: list[ExtraHoliday] = Field(default_factory=list)
     demand_changes: list[DemandChange] = Field(default_factory=list)
+    carry_in_from: Day | None = Field(
+        None, description="carry_in lists every shift of every doctor from this date to the period's start "
+        "(history_out writes it); empty: the carried shifts are known but not complete, so runs at the "
+        "period's first date stay exempt from the minimums"
+    )
+    carry_in: list[CarriedShift] = Field(
+        default_factory=list, max_length=MAX_CARRIED_SHIFTS,
+        description="the doctors' shifts of the last days before the period (at least the longest look-back of a rule)",
+    )
+    holiday_ledger: list[HolidayWork] = Field(
+        default_factory=list, max_length=MAX_LEDGER_ENTRIES,
+        description="who worked Christmas, New Year and Easter in earlier years (the holiday rotation)",
+    )
+    supervision_days: list[SupervisionDay] = Field(
+        default_factory=list, max_length=MAX_SUPERVISION_DAYS,
+        description="ALIS supervision days: no night shift the night before",
+    )
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
         """Cross-references, every problem at once (pydantic collects the list)."""
         problems = reference_problems(self.model_dump(mode="json", include=_REFERENCE_FIELDS))
         if not problems:
-            problems = self._idle_demand_changes()
+            problems = self._idle_demand_changes() + self._pilot_problems() + self._carried_problems()
         if problems:
             raise ValueError("; ".join(problems))
+        self._carry_shift_counts_forward()
         return self
+
+    def _pilot_problems(self) -> list[str]:
+        """The pilot's specialist bakvakt needs an on-call shift type: without one the rule would
+        silently not run."""
+        if not self.rules.specialist_bakvakt or any(t.duty == DutyKind.ON_CALL for t in self.templates):
+            return []
+        return ["rules.specialist_bakvakt: piloten krever en spesialist på bakvakt hvert minutt en stasjon er åpen "
+                "(HODs legevaktpilot), men ingen vakttype har vaktform bakvakt (legg til en, eller "
+                "slå av regelen for en kommune utenfor piloten)"]
+
+    def _carried_problems(self) -> list[str]:
+        """Carried shifts before the period and not far before it; ledger and supervision days
+        inside sensible bounds."""
+        first = self.period.start
+        period_start = dt.datetime.combine(first, dt.time(0), tzinfo=OSLO_ZONE)
+        earliest = first - dt.timedelta(days=MAX_CARRY_DAYS)
+        out = []
+        if self.carry_in_from is not None and not earliest <= self.carry_in_from <= first:
+            out.append(f"carry_in_from: må ligge mellom {earliest:%d.%m.%Y} og {first:%d.%m.%Y}")
+        for i, c in enumerate(self.carry_in):
+            if _aware(c.start) >= period_start:
+                out.append(f"carry_in[{i}].start: en tidligere vakt må begynne før perioden ({first:%d.%m.%Y})")
+            elif _aware(c.start) < period_start - dt.timedelta(days=MAX_CARRY_DAYS):
+                out.append(f"carry_in[{i}].start: høyst {MAX_CARRY_DAYS} dager før perioden")
+        oldest = dt.date(first.year - MAX_LEDGER_YEARS, 1, 1)
+        for i, h in enumerate(self.holiday_ledger):
+            if not oldest <= h.date < first:
+                out.append(f"holiday_ledger[{i}].date: må ligge mellom {oldest:%d.%m.%Y} og perioden")
+            elif rotation_holiday(h.date) is None:
+                out.append(f"holiday_ledger[{i}].date: {h.date:%d.%m.%Y} er ingen jule-, nyttårs- eller påskedag")
+        span = dt.timedelta(days=366)
+        for i, sday in enumerate(self.supervision_days):
+            if not first - span <= sday.date <= self.period.end + span:
+                out.append(f"supervision_days[{i}].date: høyst ett år fra perioden")
+        return out
+
+    def _carry_shift_counts_forward(self) -> None:
+        """A doctor's legevakt shifts done are the larger of their own count and the history's
+        (history_out moves the count forward each period)."""
+        carried = {h.doctor: h.legevakt_shifts_done for h in self.history if h.legevakt_shifts_done is not None}
+        for d in self.doctors:
+            if d.id in carried and carried[d.id] > d.competence.legevakt_shifts_done:
+                d.competence.legevakt_shifts_done = carried[d.id]
 
     def _idle_demand_changes(self) -> list[str]:
         """Demand changes for a shift that does not run that date (day type, active dates)."""

@@ -11,6 +11,7 @@ import io
 import json
 import statistics
 from collections import defaultdict
+from itertools import groupby
 from pathlib import Path
 
 from rich.console import Console, Group, RenderableType
@@ -20,7 +21,10 @@ from rich.text import Text
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
 from roster.excel import write_roster_workbook
 from roster.explanation import explanation_text
-from roster.metrics import DoctorMetrics, doctor_metrics, history_out, moved, pool_metrics
+from roster.carry import next_period
+from roster.days import ROTATION_NAMES
+from roster.eligibility import LEGEVAKT_SHIFTS_REQUIRED
+from roster.metrics import DoctorMetrics, doctor_metrics, holiday_turns, moved, pool_metrics, towards_alone
 from roster.models import Roster, Scenario, SolveStatus, shift_key
 from roster.terms import OPEN_MARK, OPEN_PLACES
 
@@ -94,7 +98,9 @@ def write_roster_json(roster: Roster, path: Path) -> None:
 
 
 def write_history_out(scenario: Scenario, roster: Roster, path: Path, index: ShiftIndex | None = None) -> None:
-    data = [h.model_dump(mode="json") for h in history_out(scenario, roster, index)]
+    """What the next period carries in (``roster.carry``): history, the last days' shifts, the
+    holiday ledger."""
+    data = next_period(scenario, roster, index)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
@@ -215,6 +221,39 @@ def open_slots_table(scenario: Scenario, roster: Roster, index: ShiftIndex | Non
     return t
 
 
+def towards_alone_table(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> Table | None:
+    """ALIS on their way to 40 legevakt shifts (akuttmedisinforskriften §7): before, this period,
+    and how many are left."""
+    rows = sorted(towards_alone(scenario, roster, index).values(), key=lambda t: (t.to_go, t.doctor))
+    if not rows:
+        return None
+    t = Table(title=f"ALIS mot {LEGEVAKT_SHIFTS_REQUIRED} legevakter (akuttmedisinforskriften §7)",
+              title_justify="left")
+    for col in ("Lege", "Navn", "Før perioden", "Denne perioden", "Etter", "Igjen", "Kan gå alene"):
+        t.add_column(col, justify="left" if col in ("Lege", "Navn") else "right")
+    for r in rows:
+        t.add_row(r.doctor, r.name, str(r.before), str(r.this_period), str(r.after), str(r.to_go),
+                  "ja" if r.qualified else "nei")
+    return t
+
+
+def holiday_table(scenario: Scenario, roster: Roster) -> Table | None:
+    """Christmas, New Year and Easter in the roster: how many doctors, and who had the same holiday
+    last year (the rotation, ``holiday_repeat``)."""
+    turns = holiday_turns(scenario, roster)
+    if not turns:
+        return None
+    t = Table(title="Jul, nyttår og påske på omgang", title_justify="left")
+    for col in ("Høytid", "Leger", "Vakter", "Samme høytid i fjor"):
+        t.add_column(col, justify="left" if col in ("Høytid", "Samme høytid i fjor") else "right")
+    for (holiday, season), group in groupby(turns, key=lambda x: (x.holiday, x.season)):
+        group = list(group)
+        repeats = [f"{x.name} ({x.shifts})" for x in group if x.last_year]
+        t.add_row(f"{ROTATION_NAMES[holiday]} {season}", str(len(group)), str(sum(x.shifts for x in group)),
+                  ", ".join(repeats) or "ingen")
+    return t
+
+
 def doctor_table(metrics: list[DoctorMetrics]) -> Table:
     t = Table(title="Per lege", title_justify="left")
     cols = ("Lege", "Navn", "Rolle", "Andel", "Vakter", "Timer", "Netter", "Kvelder", "Helg", "Helligdag",
@@ -245,6 +284,9 @@ def summary_renderables(scenario: Scenario, roster: Roster, metrics: list[Doctor
     slots = open_slots_table(scenario, roster, index)
     if slots is not None:
         out.append(slots)
+    for table in (holiday_table(scenario, roster), towards_alone_table(scenario, roster, index)):
+        if table is not None and roster.assignments:
+            out.append(table)
     if roster.warnings:
         out.append(Text("Merknader:\n" + "\n".join(f"  - {w}" for w in roster.warnings), style="yellow"))
     if roster.explanation is not None:

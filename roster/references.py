@@ -58,7 +58,7 @@ def reference_problems(data: dict[str, Any]) -> list[str]:
                 station = _text(value)
                 if station is not None and station not in ids["stations"]:
                     problems.append(f"doctors[{i}].{key}[{j}]: ukjent stasjon «{station}»")
-    for field in ("absences", "wishes", "pins", "history"):
+    for field in ("absences", "wishes", "pins", "history", "carry_in", "holiday_ledger", "supervision_days"):
         for i, item in enumerate(_items(data, field)):
             doctor = _text(item.get("doctor"))
             if doctor is not None and doctor not in ids["doctors"]:
@@ -117,9 +117,9 @@ def _birth_problems(data: dict[str, Any], first: dt.date | None) -> list[str]:
 
 
 def _label_problems(data: dict[str, Any]) -> list[str]:
-    """Shift labels named by limits and successions that no template carries (a typo would
-    silently switch the rule off)."""
-    labels = {label for t in _items(data, "templates") if (label := _text(t.get("label")))}
+    """Shift labels named by limits and successions that no template (nor a shift carried in from
+    before the period) carries: a typo would silently switch the rule off."""
+    labels = {label for field in ("templates", "carry_in") for t in _items(data, field) if (label := _text(t.get("label")))}
     if not labels:
         return []
     problems = []

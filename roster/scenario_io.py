@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from roster.carry import carried_fields
 from roster.excel import read_roster_workbook, read_scenario_workbook
 from roster.input_errors import InputError, json_path, shown, validation_problems
 from roster.models import Roster, Scenario
@@ -189,6 +190,22 @@ def load_roster(scenario: Scenario, path: str | Path) -> Roster:
         raise InputError(["(rot): ventet et objekt med scenario, periode og tildelinger"], str(p))
     try:
         return Roster.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(validation_problems(exc), str(p)) from None
+
+
+def carry_into(scenario: Scenario, history_out: str | Path) -> Scenario:
+    """Next period's scenario with what a solve wrote to ``history_out.json`` carried in: its
+    history, the shifts of the last days and the holiday ledger replace the scenario's own."""
+    p = Path(history_out)
+    data = read_data(p)
+    try:
+        fields = carried_fields(data)
+    except ValueError as exc:
+        raise InputError([f"(rot): {exc}"], str(p)) from None
+    merged = {**scenario.model_dump(mode="json"), **fields}
+    try:
+        return Scenario.model_validate(merged)
     except ValidationError as exc:
         raise InputError(validation_problems(exc), str(p)) from None
 

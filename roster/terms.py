@@ -26,6 +26,7 @@ TERM_NAMES: dict[str, str] = {
     "surplus": "leger utover behovet",
     "sum_deviation": "sum avvik fra mål (poeng)",
     "category_balance": "skjevhet netter/helger/helligdager",
+    "holiday_repeat": "samme høytid som i fjor",
     "spacing": "vakter tett i tett",
     "wish": "ønsker ikke innfridd",
     "preferred_station": "vakter utenfor foretrukket stasjon",

@@ -10,11 +10,13 @@ checker (``roster.check``) reads the rules on its own, so a mistake here shows u
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 
-from roster.calendar import ShiftInstance, local
-from roster.models import BurdenCategory, Doctor, Employment, Rules, Scenario
+from roster.calendar import ShiftInstance, carried_shifts, local
+from roster.days import HolidayCalendar
+from roster.models import BurdenCategory, Doctor, DutyKind, Employment, Rules, Scenario
 
 HOURS_SCALE = 1000  # hours × 1000 in hour limits (integer coefficients, exact for quarter hours)
 
@@ -68,6 +70,50 @@ def max_weekends(doctor: Doctor, rules: Rules) -> int | None:
     return rules.max_weekends if doctor.max_weekends is None else doctor.max_weekends
 
 
+def lookback_days(scenario: Scenario) -> int:
+    """How many dates before the period a rule looks back (at least 7: shifts, hours and weekly
+    rest per 7 days, the Sunday before): what history_out carries into the next period."""
+    r = scenario.rules
+    own = [v for d in scenario.doctors for v in (longest_run(d, r), shortest_run(d, r), days_off(d, r)) if v]
+    return max(7, r.max_consecutive_nights, r.min_consecutive_nights, r.spacing_target_days, *own)
+
+
+def sunday_rule_binds(doctor: Doctor, rules: Rules) -> bool:
+    """`søndagsfri` binds employees (arbeidsmiljøloven §10-10) while the rule is on."""
+    return rules.sunday_off_after_sunday_work and doctor.employment == Employment.EMPLOYEE
+
+
+def sunday_type_dates(calendar: HolidayCalendar, first: dt.date, last: dt.date) -> list[dt.date]:
+    """Sundays and holidays (public or local) from ``first`` to ``last``, in order (`søndagsfri`)."""
+    n = (last - first).days + 1
+    return [day for day in (first + dt.timedelta(days=i) for i in range(n)) if calendar.is_sunday_type(day)]
+
+
+def supervision_eves(scenario: Scenario) -> dict[str, set[dt.date]]:
+    """`veiledningsdag`: per doctor, the dates no night shift may start (the day before each
+    supervision day)."""
+    out: dict[str, set[dt.date]] = {}
+    for s in scenario.supervision_days:
+        out.setdefault(s.doctor, set()).add(s.date - dt.timedelta(days=1))
+    return out
+
+
+def practice_eves(scenario: Scenario, calendar: HolidayCalendar) -> dict[str, set[dt.date]]:
+    """`praksisdag`: per doctor with practice days, the period dates no on-site night may start on
+    because the next date is one of their practice days (a weekday in ``practice_days`` that is no
+    holiday), while the rule is on."""
+    if not scenario.rules.no_night_before_practice_day:
+        return {}
+    one = dt.timedelta(days=1)
+    workdays = [(day, (day + one).weekday()) for day in scenario.period.days() if not calendar.is_holiday(day + one)]
+    out = {}
+    for d in scenario.doctors:
+        if d.practice_days:
+            weekdays = {w.index for w in d.practice_days}
+            out[d.id] = {day for day, after in workdays if after in weekdays}
+    return out
+
+
 def is_night(shift: ShiftInstance) -> bool:
     """A night shift for `netter` and `nattblokk`: one with the burden category natt."""
     return BurdenCategory.NIGHT in shift.categories
@@ -105,17 +151,24 @@ class Workload:
         self.rules = r
         self.doctors = {d.id: d for d in scenario.doctors}
         self.given: dict[str, list[ShiftInstance]] = {d.id: [] for d in scenario.doctors}
-        self.hours_up = {s.key: hours_up(work_hours(r, s)) for s in shifts}
+        self.calendar = scenario.holiday_calendar()
+        self.before = carried_shifts(scenario, self.calendar)  # shifts carried in from before the period
+        carried = [c for cs in self.before.values() for c in cs]
+        self.hours_up = {s.key: hours_up(work_hours(r, s)) for s in [*shifts, *carried]}
         self.hours_down = {s.key: hours_down(work_hours(r, s)) for s in shifts}
         self.week_hours = None if r.max_hours_per_7_days is None else hours_down(r.max_hours_per_7_days)
         self.rest = {d.id: dt.timedelta(hours=rest_hours(r, d.employment)) for d in scenario.doctors}
         self.successions = {(p.first, p.then) for p in r.forbidden_successions}
         period = scenario.period
-        self.first_day = period.start
+        self.first_week = period.start - dt.timedelta(days=6)  # weekly-rest windows reach back into carried days
         self.weekly_need = dt.timedelta(hours=r.weekly_rest_hours_employee)
-        days = [d for d in period.days() if d + dt.timedelta(days=6) <= period.end]
+        days = [self.first_week + dt.timedelta(days=i) for i in range((period.end - self.first_week).days - 5)]
         self.weeks = [(local(d, dt.time(0)).astimezone(dt.timezone.utc),
                        local(d + dt.timedelta(days=7), dt.time(0)).astimezone(dt.timezone.utc)) for d in days]
+        self.sundays = sunday_type_dates(self.calendar, period.start - dt.timedelta(days=8),
+                                         period.end + dt.timedelta(days=8))
+        self.supervision_eves = supervision_eves(scenario)
+        self.practice_eves = practice_eves(scenario, self.calendar)
 
     def add(self, doctor_id: str, shift: ShiftInstance) -> None:
         self.given[doctor_id].append(shift)
@@ -134,11 +187,18 @@ class Workload:
     def fits(self, doctor_id: str, shift: ShiftInstance) -> bool:
         """Whether the doctor may take the shift on top of what they have (eligibility aside)."""
         doc, mine = self.doctors[doctor_id], self.given[doctor_id]
+        near = self.near(doctor_id)
         return (self.under_max_shifts(doctor_id) and self._under_label_limit(doc, mine, shift)
                 and self.rested(doctor_id, shift) and self.within_weeks(doctor_id, shift)
                 and self._under_max_hours(doc, mine, shift) and self._within_weekends(doc, mine, shift)
-                and self._within_runs(doc, mine, shift) and self._no_forbidden_succession(mine, shift)
-                and self._weekly_rest(doc, mine, shift))
+                and self._within_runs(doc, near, shift) and self._no_forbidden_succession(near, shift)
+                and self._weekly_rest(doc, near, shift) and self._sunday_off(doc, near, shift)
+                and self._no_night_before(doc, shift))
+
+    def near(self, doctor_id: str) -> list[ShiftInstance]:
+        """The doctor's shifts so far with those carried in from before the period: what the rules
+        that look back see."""
+        return self.before.get(doctor_id, []) + self.given[doctor_id]
 
     def under_max_shifts(self, doctor_id: str) -> bool:
         """`antall`: room for one more under `max_shifts`."""
@@ -150,7 +210,7 @@ class Workload:
         between work shifts (solver.rest)."""
         rest, work = self.rest[doctor_id], counts_as_work(self.rules, shift)
         zero = dt.timedelta(0)
-        for t in self.given[doctor_id]:
+        for t in self.near(doctor_id):
             pad = rest if work and counts_as_work(self.rules, t) else zero
             if t.start_utc < shift.end_utc + pad and shift.start_utc < t.end_utc + pad:
                 return False
@@ -163,7 +223,7 @@ class Workload:
         week_hours = self.week_hours if hours else None
         if cap is None and week_hours is None:
             return True
-        near = [((t.date - shift.date).days, self.hours_up[t.key]) for t in self.given[doctor_id]
+        near = [((t.date - shift.date).days, self.hours_up[t.key]) for t in self.near(doctor_id)
                 if abs((t.date - shift.date).days) < 7]
         for first in range(-6, 1):
             inside = [h for gap, h in near if first <= gap <= first + 6]
@@ -211,7 +271,7 @@ class Workload:
         if doc.employment != Employment.EMPLOYEE or not counts_as_work(self.rules, shift):
             return True
         work = sorted([t for t in mine if counts_as_work(self.rules, t)] + [shift], key=lambda t: t.start_utc)
-        offset = (shift.date - self.first_day).days
+        offset = (shift.date - self.first_week).days
         for w0, w1 in self.weeks[max(0, offset - 7) : offset + 2]:
             if not (w0 < shift.end_utc and shift.start_utc < w1):
                 continue
@@ -227,3 +287,23 @@ class Workload:
             if not found and w1 - free_from < self.weekly_need:
                 return False
         return True
+
+    def _sunday_off(self, doc: Doctor, mine: list[ShiftInstance], shift: ShiftInstance) -> bool:
+        """`søndagsfri`: an employee who works a Sunday or holiday (a work shift starts that date)
+        has the next one off (solver.sundays)."""
+        if not sunday_rule_binds(doc, self.rules) or not counts_as_work(self.rules, shift):
+            return True
+        i = bisect.bisect_left(self.sundays, shift.date)
+        if i == len(self.sundays) or self.sundays[i] != shift.date:
+            return True
+        neighbours = {self.sundays[j] for j in (i - 1, i + 1) if 0 <= j < len(self.sundays)}
+        return not any(t.date in neighbours and counts_as_work(self.rules, t) for t in mine)
+
+    def _no_night_before(self, doc: Doctor, shift: ShiftInstance) -> bool:
+        """`veiledningsdag` and `praksisdag`: no night before a supervision day, no on-site night
+        before a practice day (solver.protected_days)."""
+        if not is_night(shift):
+            return True
+        if shift.date in self.supervision_eves.get(doc.id, ()):
+            return False
+        return not (shift.duty == DutyKind.ON_SITE and shift.date in self.practice_eves.get(doc.id, ()))

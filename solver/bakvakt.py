@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from roster.models import DutyKind, Scenario, Supervision
+from roster.models import Scenario, Supervision
 from solver.context import OBJ_SCALE, ModelContext, Penalty, oslo
 
 
@@ -17,8 +17,11 @@ def add_bakvakt_coverage(ctx: ModelContext) -> None:
     hour by `uncovered_bakvakt_hour`, target 0) or no on-call shift runs at all; never in strict
     mode, where an open hour that no on-call shift covers makes the model infeasible (with a
     message naming the hours: the templates leave them out) — when the scenario has a bakvakt
-    rota at all.
+    rota at all. Off with `specialist_bakvakt` (a municipality outside the pilot); on, the scenario
+    must have an on-call shift type (``Scenario`` refuses it otherwise).
     """
+    if not pilot(ctx.scenario):
+        return
     cover = ctx.cover
     uncoverable = []
     for i, (a, b) in enumerate(cover.segments):
@@ -36,7 +39,7 @@ def add_bakvakt_coverage(ctx: ModelContext) -> None:
         ctx.uncovered[i] = gap
         ctx.model.add(staffed + gap >= 1)
         ctx.model.add(gap <= sum(shorts))
-    if ctx.strict and pilot(ctx.scenario):  # open hours no on-call shift covers: no complete roster exists
+    if ctx.strict:  # open hours no on-call shift covers: no complete roster exists
         for day, spans in _by_date(uncoverable).items():
             times = ", ".join(f"{oslo(a):%H:%M}–{oslo(b):%H:%M}" for a, b in spans)
             ctx.mark_infeasible(f"Ingen bakvaktvakt går {day:%d.%m.%Y} {times} mens en stasjon er åpen.",
@@ -54,9 +57,9 @@ def uncovered_hours(ctx: ModelContext) -> list[Penalty]:
 
 
 def pilot(scenario: Scenario) -> bool:
-    """Whether the scenario has a bakvakt rota (an on-call template): only then must a named
-    bakvakt cover every open hour (a municipality outside the pilot has none to name)."""
-    return any(t.duty == DutyKind.ON_CALL for t in scenario.templates)
+    """Whether the pilot's rule holds (`specialist_bakvakt`): a named bakvakt at every open hour.
+    The scenario then has an on-call shift type (``Scenario`` refuses one without)."""
+    return scenario.rules.specialist_bakvakt
 
 
 def _by_date(spans: list[tuple[dt.datetime, dt.datetime]]) -> dict[dt.date, list[tuple[dt.datetime, dt.datetime]]]:

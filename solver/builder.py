@@ -19,6 +19,7 @@ def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = 
     `explain` (solver.explain) builds the strict hard rules alone, each in its named group."""
     ctx = ModelContext(scenario, ShiftIndex(scenario), Eligibility(scenario), strict=strict or explain,
                        explain=explain)
+    ctx.warnings += scenario.rules.floor_override_notes()  # an accepted exception is on every roster
     ctx.create_variables()
     for family in HARD:
         family.add(ctx)

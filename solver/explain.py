@@ -32,7 +32,7 @@ from ortools.sat.python import cp_model
 
 from roster.calendar import OSLO, ShiftInstance
 from roster.candidates import Pools, pinned_shifts
-from roster.eligibility import absence_interval
+from roster.eligibility import absence_interval, exemptions
 from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, Scenario
 from roster.models import Explanation as ExplanationModel
 from roster.workload import HOURS_SCALE, rest_hours
@@ -52,10 +52,11 @@ from solver.replan import shift_text
 # and fewer places on a shift last.
 PREFERENCE = ("kurs", "antall-maks", "antall-type", "timer-maks", "helger", "låst", "fravær", "fritak",
               "antall-min", "timer-min", "dager-på-rad", "min-dager-på-rad", "fridager", "netter", "nattblokk",
-              "uke-vakter", "uke-timer", "rekkefølge", "bemanning-maks", "kompetanse", "bemanning")
+              "uke-vakter", "uke-timer", "rekkefølge", "veiledningsdag", "praksisdag", "bemanning-maks", "kompetanse",
+              "bemanning")
 # Rules of law (akuttmedisinforskriften §7, arbeidsmiljøloven, SFS 2305, the pilot) are named as
 # reasons but never offered as something to relax.
-LAW = ("overlapp", "hvile", "ukehvile", "alene", "veiledning", "bakvakt-dekning")
+LAW = ("overlapp", "hvile", "ukehvile", "søndagsfri", "alene", "veiledning", "bakvakt-dekning")
 PER_KIND = 3
 ABSENCE_PHRASES = {
     AbsenceKind.HOLIDAY: "har ferie", AbsenceKind.COURSE: "er på kurs", AbsenceKind.SICK: "er syke",
@@ -412,7 +413,7 @@ class _Words:
             return f"{self.name(a.doctor)} har fravær ({a.kind.value}) {self.absence_span(a)}"
         if code == "fritak":
             doctor_id, i = subject.split("@")[0].rsplit("/", 1)
-            e = self.doctors[doctor_id].exemptions[int(i)]
+            e = self.ctx.eligibility.exempt[doctor_id][int(i)]
             return f"{self.name(doctor_id)} er fritatt for vakt 16–08 ({e.reason.value})"
         if code == "kurs":
             doctor_id, course = subject.split("/", 1)
@@ -427,6 +428,12 @@ class _Words:
             return f"{d.name} (ansatt) må ha {_num(r.weekly_rest_hours_employee)} t sammenhengende fri hver 7. dag"
         if code == "veiledning":
             return f"{d.name} kan ikke gå alene og må ha en kvalifisert bakvakt på hele vakten"
+        if code == "søndagsfri":
+            return f"{d.name} (ansatt) skal ha fri søn- eller helligdagen etter en søn- eller helligdag med vakt"
+        if code == "veiledningsdag":
+            return f"{d.name} skal ikke ha nattevakt natten før en veiledningsdag"
+        if code == "praksisdag":
+            return f"{d.name} skal ikke ha nattevakt natten før en praksisdag"
         if code == "rekkefølge":
             pairs = ", ".join(f"{p.first} før {p.then}" for p in r.forbidden_successions)
             return f"{d.name} kan ikke ha {pairs} dagen etter"
@@ -549,6 +556,15 @@ def _wall(t: dt.datetime) -> dt.datetime:
     return t.astimezone(OSLO).replace(tzinfo=None)
 
 
+def _age_made_explicit(sc: Scenario, doctor_id: str) -> Scenario:
+    """The exemption a fastlege has by age (``roster.eligibility.exemptions``) written out as an
+    explicit one and waived as derived, so it can be lifted piece by piece like the others."""
+    doctor = sc.doctor(doctor_id)
+    if doctor.waives_age_exemption:
+        return sc
+    return _replace_doctor(sc, doctor_id, exemptions=exemptions(doctor, sc.rules), waives_age_exemption=True)
+
+
 def _without_exemption_on(sc: Scenario, doctor_id: str, original: Exemption, shift: ShiftInstance) -> Scenario:
     """The exemption lifted for the dates whose 16–08 window the shift touches; like absences,
     found by its pieces (same reason, inside the original dates) so that fixes compose."""
@@ -647,9 +663,10 @@ class _Fixer:
             ref, key = subject.split("@")
             doctor_id, k = ref.rsplit("/", 1)
             d, shift = w.doctors[doctor_id], w.shift(key)
+            e = w.ctx.eligibility.exempt[doctor_id][int(k)]
             return Fix(group, f"Spør {d.name} om å ta {shift_text(sc, shift)} frivillig "
-                              f"(fritatt 16–08: {d.exemptions[int(k)].reason.value})",
-                       lambda x, d=doctor_id, e=d.exemptions[int(k)], sh=shift: _without_exemption_on(x, d, e, sh))
+                              f"(fritatt 16–08: {e.reason.value})",
+                       lambda x, d=doctor_id, e=e, sh=shift: _without_exemption_on(_age_made_explicit(x, d), d, e, sh))
         if code == "kurs":
             doctor_id, course = subject.split("/", 1)
             renewed = sc.period.end + dt.timedelta(days=366)
@@ -689,6 +706,13 @@ class _Fixer:
         if code == "fridager":
             return Fix(group, f"Gjør unntak fra kravet om fridager mellom arbeidsperioder for {d.name}",
                        lambda x, d=d: _replace_doctor(x, d.id, min_days_off=1))
+        if code == "veiledningsdag":
+            return Fix(group, f"Flytt {d.name}s veiledningsdager bort fra nattevaktene",
+                       lambda x, d=d.id: x.model_copy(update={
+                           "supervision_days": [v for v in x.supervision_days if v.doctor != d]}))
+        if code == "praksisdag":
+            return Fix(group, f"La {d.name} ta nattevakt før en praksisdag (fri fra praksis dagen etter)",
+                       lambda x, d=d: _replace_doctor(x, d.id, practice_days=[]))
         rule = {"netter": "netter på rad", "nattblokk": "netter i blokk", "uke-vakter": "vakter per 7 dager",
                 "uke-timer": "timer per 7 dager", "rekkefølge": "vakttyper som ikke kan følge hverandre"}[code]
         return Fix(group, f"Gjør unntak fra regelen om {rule} for {d.name} (en regel for alle i dag)", None)

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 
 from ortools.sat.python import cp_model
 
+from roster.calendar import ShiftInstance
 from roster.workload import hours_down, hours_up, max_weekends, saturday, work_hours
 from solver.context import ModelContext
 
@@ -31,9 +32,30 @@ def _per_date(items: list) -> dict[dt.date, list]:
     return out
 
 
+def carried_windows(ctx: ModelContext, doctor_id: str, length: int) -> list[tuple[list[dt.date], list[ShiftInstance]]]:
+    """The windows of ``length`` dates that start before the period and end inside it, each with
+    the doctor's carried shifts in it (only windows holding one): the rolling limits across the
+    first of the month."""
+    carried = ctx.index.carried.get(doctor_id)
+    if not carried:
+        return []
+    period = ctx.scenario.period
+    out = []
+    for back in range(length - 1, 0, -1):
+        first = period.start - dt.timedelta(days=back)
+        days = [first + dt.timedelta(days=i) for i in range(length)]
+        if days[-1] > period.end:
+            break
+        inside = [c for c in carried if first <= c.date < period.start]
+        if inside:
+            out.append((days, inside))
+    return out
+
+
 def add_shifts_per_7_days(ctx: ModelContext) -> None:
-    """Hard (`uke-vakter`): at most `max_shifts_per_7_days` (3) shifts in any 7 consecutive dates
-    (Legeforeningen asked for one a week: an optional, configurable limit, domain.md)."""
+    """Hard (`uke-vakter`): at most `max_shifts_per_7_days` (3) shifts in any 7 consecutive dates,
+    the shifts carried in from before the period included (Legeforeningen asked for one a week: an
+    optional, configurable limit, domain.md)."""
     limit = ctx.scenario.rules.max_shifts_per_7_days
     if limit is None:
         return
@@ -45,12 +67,16 @@ def add_shifts_per_7_days(ctx: ModelContext) -> None:
             if sum(possible[d] for d in window) > limit:
                 days = [counts[d] for d in window if d in counts]
                 ctx.add(cp_model.LinearExpr.sum(days) <= limit, ("uke-vakter", doctor_id))
+        for window, carried in carried_windows(ctx, doctor_id, 7):
+            days = [counts[d] for d in window if d in counts]
+            if days and len(days) + len(carried) > limit:
+                ctx.add(cp_model.LinearExpr.sum(days) <= max(0, limit - len(carried)), ("uke-vakter", doctor_id))
 
 
 def add_hours_per_7_days(ctx: ModelContext) -> None:
     """Hard (`uke-timer`): at most `max_hours_per_7_days` (48) real hours in any 7 consecutive
-    dates; on-call hours count by `burden.on_call_factor` (at least 1/7, arbeidsmiljøloven
-    §10-4(3)). Coefficients are rounded up, so the integer model never exceeds the real limit.
+    dates, the hours carried in from before the period included; on-call hours count by
+    `burden.on_call_factor` (at least 1/7, arbeidsmiljøloven §10-4(3)). Coefficients are rounded up, so the integer model never exceeds the real limit.
     A window where even the heaviest `max_shifts_per_7_days` shifts fit is implied by
     `uke-vakter` and left out."""
     r = ctx.scenario.rules
@@ -67,6 +93,12 @@ def add_hours_per_7_days(ctx: ModelContext) -> None:
             if sum(heaviest) > cap:
                 expr = cp_model.LinearExpr.weighted_sum([v for _, v in terms], [w for w, _ in terms])
                 ctx.add(expr <= cap, ("uke-timer", doctor_id))
+        for window, carried in carried_windows(ctx, doctor_id, 7):
+            terms = [(weight[s.key], v) for d in window for s, v in by_date.get(d, ())]
+            spent = sum(hours_up(work_hours(r, c)) for c in carried)
+            if terms and spent + sum(w for w, _ in terms) > cap:
+                expr = cp_model.LinearExpr.weighted_sum([v for _, v in terms], [w for w, _ in terms])
+                ctx.add(expr <= max(0, cap - spent), ("uke-timer", doctor_id))
 
 
 def add_shift_counts(ctx: ModelContext) -> None:

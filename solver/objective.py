@@ -2,7 +2,8 @@
 
 Importance (issues 2 and 13): open slots, bakvakt gaps and (when re-planning) changes to the
 published roster ≫ doctors left without a shift, each pool's largest deviation and over-staffing ≫
-the rest (the sum of deviations, category balance, spacing, wishes, preferred station). The solve
+the rest (the sum of deviations, category balance, holidays repeated from last year, spacing,
+wishes, preferred station). The solve
 is lexicographic over ``LEVELS``: each level is minimised with the levels before it held at their
 best, so the first levels' bounds mean something (a weighted sum of everything has the weak LP
 bound of its many small terms). Within a level, the weights of ``scenario.rules.weights``
@@ -20,7 +21,7 @@ from solver.context import OBJ_SCALE, ModelContext, Penalty
 LEVELS: tuple[tuple[str, ...], ...] = (
     ("open_slot", "uncovered_bakvakt_hour", "change"),
     ("participation", "max_deviation", "surplus"),
-    ("sum_deviation", "category_balance", "spacing", "wish", "preferred_station"),
+    ("sum_deviation", "category_balance", "holiday_repeat", "spacing", "wish", "preferred_station"),
 )
 assert sorted(t for level in LEVELS for t in level) == sorted(TERM_NAMES), "every term has one level"
 

@@ -371,7 +371,7 @@ class _Precheck:
         """The pilot rule: every minute a station is open, an on-call shift runs with at least one
         doctor who could take it. Segments are merged into intervals for the message."""
         if not pilot(self.scenario):
-            return  # no bakvakt rota: the pilot rule does not apply (docs/hard-rules.md)
+            return  # outside the pilot: the rule does not apply (docs/hard-rules.md)
         open_shifts = [s for s in self.index.shifts if s.on_site and s.demand_min > 0]
         on_call = [s for s in self.index.shifts if not s.on_site]
         cuts = sorted({t for s in open_shifts + on_call for t in (s.start, s.end)})

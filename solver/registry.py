@@ -10,7 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from solver import availability, bakvakt, coverage, fairness, limits, rest, runs, spacing, wishes
+from solver import (
+    availability,
+    bakvakt,
+    coverage,
+    fairness,
+    limits,
+    protected_days,
+    rest,
+    rotation,
+    runs,
+    spacing,
+    sundays,
+    wishes,
+)
 from solver.context import ModelContext, Penalty
 
 
@@ -41,6 +54,9 @@ HARD: tuple[Family, ...] = (
     Family("Ingen overlapp", rest.add_no_overlap, ("overlapp", "dobbel")),
     Family("Hvile mellom vakter", rest.add_rest, ("hvile",)),
     Family("Ukehvile for ansatte", rest.add_weekly_rest, ("ukehvile",)),
+    Family("Fri søn- eller helligdag etter søndagsarbeid", sundays.add_sunday_off, ("søndagsfri",)),
+    Family("Ingen natt før veiledningsdag", protected_days.add_no_night_before_supervision, ("veiledningsdag",)),
+    Family("Ingen natt før praksisdag", protected_days.add_no_night_before_practice, ("praksisdag",)),
     Family("Bakvakt når stasjoner er åpne", bakvakt.add_bakvakt_coverage, ("bakvakt-dekning",)),
     Family("Bakvakt for leger som ikke kan gå alene", bakvakt.add_supervision, ("veiledning",)),
     Family("Vakttyper som ikke kan følge hverandre", rest.add_successions, ("rekkefølge",)),
@@ -62,6 +78,7 @@ SOFT: tuple[SoftFamily, ...] = (
     SoftFamily("Alle tar del", fairness.participation, ("participation",)),
     SoftFamily("Rettferdig fordeling", fairness.fair_shares, ("max_deviation", "sum_deviation")),
     SoftFamily("Netter, helger og helligdager", fairness.category_balance, ("category_balance",)),
+    SoftFamily("Jul, nyttår og påske på omgang", rotation.holiday_rotation, ("holiday_repeat",)),
     SoftFamily("Spredning", spacing.spacing, ("spacing",)),
     SoftFamily("Ønsker", wishes.wishes, ("wish",)),
     SoftFamily("Foretrukket stasjon", wishes.preferred_station, ("preferred_station",)),

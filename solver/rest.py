@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from ortools.sat.python import cp_model
 
 from roster.calendar import UTC, ShiftInstance, local
-from roster.models import Employment
+from roster.models import Employment, Period
 from roster.workload import counts_as_work, rest_hours
 from solver.context import ModelContext
 
@@ -44,10 +44,23 @@ def _cliques(items: Iterable[Item], extend: dt.timedelta) -> list[list[cp_model.
     return out
 
 
+def _after_carried(items: Iterable[Item], pad: dt.timedelta, carried: list[ShiftInstance]) -> list[cp_model.IntVar]:
+    """The doctor's shifts among ``items`` that start before a carried shift's end + ``pad`` (the
+    carried shifts start before the period, so this is the whole conflict)."""
+    if not carried:
+        return []
+    latest = max(c.end_utc for c in carried) + pad
+    return [v for s, v in items if s.start_utc < latest and any(s.start_utc < c.end_utc + pad for c in carried)]
+
+
 def add_no_overlap(ctx: ModelContext) -> None:
-    """Hard (`overlapp`, `dobbel`): a doctor's shifts, on-site or on-call, never overlap in time.
-    `dobbel` holds by construction (one boolean per doctor and shift). When on-call counts as work
-    the rest cliques below already contain every overlap."""
+    """Hard (`overlapp`, `dobbel`): a doctor's shifts, on-site or on-call, never overlap in time,
+    also not with a shift carried in from before the period. `dobbel` holds by construction (one
+    boolean per doctor and shift). When on-call counts as work the rest cliques below already
+    contain every overlap within the period."""
+    for doctor_id, carried in ctx.index.carried.items():
+        for v in _after_carried(ctx.by_doctor.get(doctor_id, ()), dt.timedelta(0), carried):
+            ctx.add(v == 0, ("overlapp", doctor_id))
     if not ctx.scenario.rules.on_call_counts_as_rest:
         return
     for doctor_id, items in ctx.by_doctor.items():
@@ -67,11 +80,23 @@ def add_rest(ctx: ModelContext) -> None:
         work = [(s, v) for s, v in items if counts_as_work(rules, s)]
         for clique in _cliques(work, rest):
             ctx.add_at_most_one(clique, ("hvile", doctor_id))
+        carried = [c for c in ctx.index.carried.get(doctor_id, ()) if counts_as_work(rules, c)]
+        for v in _after_carried(work, rest, carried):  # rest after last period's shifts
+            ctx.add(v == 0, ("hvile", doctor_id))
+
+
+def _week_windows(first: dt.date, last: dt.date) -> list[tuple[int, int]]:
+    """[00:00 of d, 00:00 of d + 7) in UTC seconds for every d from ``first`` to ``last``."""
+    n = (last - first).days + 1
+    days = [first + dt.timedelta(days=i) for i in range(n)]
+    return [(_seconds(local(d, dt.time(0))), _seconds(local(d + dt.timedelta(days=7), dt.time(0)))) for d in days]
 
 
 def add_weekly_rest(ctx: ModelContext) -> None:
     """Hard (`ukehvile`): employees have 35 h of continuous rest inside every 7-day window that
-    starts at 00:00 of a period day and ends inside the period (arbeidsmiljøloven §10-8).
+    starts at 00:00 of a day of the period and ends inside it (arbeidsmiljøloven §10-8), and
+    inside the windows that start in the six days before and hold a shift carried in from there
+    (``_carried_weeks``); a window is the period's business when one of its work shifts is in it.
 
     A maximal free stretch starts at the window start or at the end of some shift, so one
     boolean per candidate start ("free for 35 h from t") suffices; each window needs one of its
@@ -81,40 +106,77 @@ def add_weekly_rest(ctx: ModelContext) -> None:
     r = ctx.scenario.rules
     period = ctx.scenario.period
     need = round(r.weekly_rest_hours_employee * 3600)  # times in whole UTC seconds: cheap to hash and compare
-    starts = [d for d in period.days() if d + dt.timedelta(days=6) <= period.end]
-    windows = [(_seconds(local(d, dt.time(0))), _seconds(local(d + dt.timedelta(days=7), dt.time(0)))) for d in starts]
+    windows = _week_windows(period.start, period.end - dt.timedelta(days=6))
     times = {s.key: (_seconds(s.start_utc), _seconds(s.end_utc)) for s in ctx.shifts}
     for doctor_id, items in ctx.by_doctor.items():
         if ctx.doctors[doctor_id].employment != Employment.EMPLOYEE:
             continue
-        work = sorted(((*times[s.key], v) for s, v in items if counts_as_work(r, s)), key=lambda w: w[0])
+        work: list[tuple[int, int, cp_model.IntVar | int]] = [
+            (*times[s.key], v) for s, v in items if counts_as_work(r, s)]
         if not work:
             continue
-        work_starts = [a for a, _, _ in work]
-        ends = sorted({b for _, b, _ in work})
-        longest = max(b - a for a, b, _ in work)  # a shift meeting [t, t + need) starts after t − longest
-        free: dict[int, cp_model.IntVar | int] = {}
+        carried = _carried_work(ctx, doctor_id)
+        work = sorted(carried + work, key=lambda w: w[0])
+        _weekly_rest_windows(ctx, doctor_id, work, _carried_weeks(period, carried) + windows, need)
 
-        def free_from(t: int) -> cp_model.IntVar | int:
-            if t not in free:
-                lo = bisect.bisect_right(work_starts, t - longest)
-                hi = bisect.bisect_left(work_starts, t + need, lo)
-                busy = [v for _, b, v in work[lo:hi] if t < b]
-                if not busy:
-                    free[t] = 1
-                else:
-                    f = ctx.model.new_bool_var(f"free35[{doctor_id},{dt.datetime.fromtimestamp(t, UTC):%Y%m%d%H%M}]")
-                    ctx.model.add(cp_model.LinearExpr.sum(busy) == 0).only_enforce_if(f)
-                    free[t] = f
-            return free[t]
 
-        for w0, w1 in windows:
-            later = ends[bisect.bisect_right(ends, w0) : bisect.bisect_right(ends, w1 - need)]
-            candidates = [w0, *later] if w0 + need <= w1 else later
-            options = [free_from(t) for t in candidates]
-            if any(isinstance(o, int) for o in options):
-                continue
+def _carried_work(ctx: ModelContext, doctor_id: str) -> list[tuple[int, int, cp_model.IntVar | int]]:
+    """The doctor's carried work shifts as busy times that are certain (the constant 1)."""
+    rules = ctx.scenario.rules
+    return [(_seconds(c.start_utc), _seconds(c.end_utc), 1)
+            for c in ctx.index.carried.get(doctor_id, ()) if counts_as_work(rules, c)]
+
+
+def _carried_weeks(period: Period, carried: list[tuple[int, int, cp_model.IntVar | int]]) -> list[tuple[int, int]]:
+    """The weekly-rest windows that start in the six days before the period, end inside it and
+    hold one of the doctor's carried work shifts (what was before the period is known there)."""
+    if not carried:
+        return []
+    first = period.start - dt.timedelta(days=6)
+    windows = _week_windows(first, min(period.start - dt.timedelta(days=1), period.end - dt.timedelta(days=6)))
+    return [(w0, w1) for w0, w1 in windows if any(a < w1 and w0 < b for a, b, _ in carried)]
+
+
+def _weekly_rest_windows(ctx: ModelContext, doctor_id: str, work: list[tuple[int, int, cp_model.IntVar | int]],
+                         windows: list[tuple[int, int]], need: int) -> None:
+    """`ukehvile` for one doctor: each window that one of the period's work shifts touches has a
+    free stretch of ``need`` seconds; a window the carried shifts alone leave no such stretch in
+    takes none of the period's work."""
+    work_starts = [a for a, _, _ in work]
+    ends = sorted({b for _, b, _ in work})
+    longest = max(b - a for a, b, _ in work)  # a shift meeting [t, t + need) starts after t − longest
+    free: dict[int, cp_model.IntVar | int] = {}
+
+    def meeting(a: int, b: int) -> list[cp_model.IntVar | int]:
+        lo = bisect.bisect_right(work_starts, a - longest)
+        return [v for _, e, v in work[lo:bisect.bisect_left(work_starts, b, lo)] if a < e]
+
+    def free_from(t: int) -> cp_model.IntVar | int:
+        if t not in free:
+            busy = meeting(t, t + need)
+            if not busy:
+                free[t] = 1
+            elif any(isinstance(v, int) for v in busy):
+                free[t] = 0  # a carried shift is in the stretch
+            else:
+                f = ctx.model.new_bool_var(f"free35[{doctor_id},{dt.datetime.fromtimestamp(t, UTC):%Y%m%d%H%M}]")
+                ctx.model.add(cp_model.LinearExpr.sum(busy) == 0).only_enforce_if(f)
+                free[t] = f
+        return free[t]
+
+    for w0, w1 in windows:
+        later = ends[bisect.bisect_right(ends, w0) : bisect.bisect_right(ends, w1 - need)]
+        candidates = [w0, *later] if w0 + need <= w1 else later
+        options = [free_from(t) for t in candidates]
+        if 1 in (o for o in options if isinstance(o, int)):
+            continue
+        options = [o for o in options if not isinstance(o, int)]
+        if options:
             ctx.guard(ctx.model.add_bool_or(options), ("ukehvile", doctor_id))
+            continue
+        period_work = [v for v in meeting(w0, w1) if not isinstance(v, int)]
+        if period_work:  # broken by the carried shifts alone: the period adds no work to it
+            ctx.add(cp_model.LinearExpr.sum(period_work) == 0, ("ukehvile", doctor_id))
 
 
 def _seconds(t: dt.datetime) -> int:
@@ -123,12 +185,14 @@ def _seconds(t: dt.datetime) -> int:
 
 def add_successions(ctx: ModelContext) -> None:
     """Hard (`rekkefølge`): no shift labelled `first` on one date followed by one labelled `then`
-    on the next (`forbidden_successions`, none by default): a manager's rule beyond the rest
-    hours, e.g. no evening shift the day after a night."""
+    on the next (`forbidden_successions`, none by default), also after a shift carried in from the
+    day before the period: a manager's rule beyond the rest hours, e.g. no evening shift the day
+    after a night."""
     pairs = {(p.first, p.then) for p in ctx.scenario.rules.forbidden_successions}
     if not pairs:
         return
     firsts = {a for a, _ in pairs}
+    eve = ctx.scenario.period.start - dt.timedelta(days=1)
     for doctor_id, items in ctx.by_doctor.items():
         by_date: dict[dt.date, list[Item]] = {}
         for s, v in items:
@@ -140,3 +204,7 @@ def add_successions(ctx: ModelContext) -> None:
                 for t, w in by_date.get(day + dt.timedelta(days=1), ()):
                     if (s.label, t.label) in pairs:
                         ctx.guard(ctx.model.add_bool_or([~v, ~w]), ("rekkefølge", doctor_id))
+        carried = {c.label for c in ctx.index.carried.get(doctor_id, ()) if c.date == eve}
+        for t, w in by_date.get(ctx.scenario.period.start, ()):
+            if any((label, t.label) in pairs for label in carried):
+                ctx.add(w == 0, ("rekkefølge", doctor_id))

@@ -42,6 +42,8 @@ def extract_roster(ctx: ModelContext, solver: cp_model.CpSolver | None, stats: S
             out.open_slots.append(OpenSlot(template=s.template, date=s.date, missing=missing))
     reasons = open_place_reasons(ctx.scenario, out, ctx.index, ctx.eligibility)
     out.open_slots = [o.model_copy(update={"reason": reasons[shift_key(o.template, o.date)]}) for o in out.open_slots]
+    if not sc.rules.specialist_bakvakt:  # hours without a named bakvakt are the pilot's measure
+        return out
     cover = ctx.cover
     gaps: list[tuple] = []
     for i, (a, b) in enumerate(cover.segments):

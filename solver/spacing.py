@@ -7,7 +7,7 @@ from collections import Counter
 from ortools.sat.python import cp_model
 
 from solver.context import OBJ_SCALE, ModelContext, Penalty
-from solver.limits import date_windows
+from solver.limits import carried_windows, date_windows
 
 
 def spacing(ctx: ModelContext) -> list[Penalty]:
@@ -15,6 +15,9 @@ def spacing(ctx: ModelContext) -> list[Penalty]:
     shifts beyond the first are penalised, graded so that a third costs more than a second
     (1 for two, 3 for three …). Assumed default: GPs carry a practice beside legevakt, and SFS
     2305 pkt 7.4 prefers more than the minimum rest (domain.md "GPs' duty").
+
+    Windows reaching back before the period count the shifts carried in (``carried_windows``),
+    so the first days of the month are spaced from the last of the one before.
 
     One variable per window, at least busy − 1 and 2·busy − 3: the cost 0, 0, 1, 3, 5 … for 0, 1,
     2, 3, 4 … shifts. Its upper bound is that cost with every shift the doctor may start in the
@@ -30,14 +33,16 @@ def spacing(ctx: ModelContext) -> list[Penalty]:
     for doctor_id, pairs in ctx.by_doctor.items():
         counts = ctx.day_counts(doctor_id)
         possible = Counter(s.date for s, _ in pairs)
-        for window in windows:
+        carried = [(w, len(cs)) for w, cs in carried_windows(ctx, doctor_id, k)]
+        for window, already in [(w, 0) for w in windows] + carried:
             days = [counts[d] for d in window if d in counts]
-            most = sum(possible[d] for d in window)
-            if most < 2:
+            most = sum(possible[d] for d in window) + already
+            if most < 2 or not days:
                 continue
-            busy = cp_model.LinearExpr.sum(days)
-            e = m.new_int_var(0, 2 * most - 3, f"crowded[{doctor_id},{window[0]}]")
-            m.add(e >= busy - 1)
-            m.add(e >= 2 * busy - 3)
+            busy = cp_model.LinearExpr.sum(days) + already
+            base = max(0, already - 1, 2 * already - 3)  # last period's crowding is not this roster's
+            e = m.new_int_var(0, 2 * most - 3 - base, f"crowded[{doctor_id},{window[0]}]")
+            m.add(e >= busy - 1 - base)
+            m.add(e >= 2 * busy - 3 - base)
             terms.append(e)
     return [Penalty("spacing", OBJ_SCALE * cp_model.LinearExpr.sum(terms))] if terms else []

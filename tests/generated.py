@@ -4,7 +4,8 @@
 Sundays only), 3–8 random doctors with random competence (given, or derived at the edges of
 akuttmedisinforskriften §7), employment, absences, exemptions, courses and limits (shifts, hours, labels, runs,
 days off, weekends), night blocks, a forbidden succession, a per-date demand change, 3–8 days,
-often over a daylight-saving change or a holiday. Whatever the random doctors may or may not do,
+often over a daylight-saving change or a holiday, with shifts carried in from the week before,
+supervision days, practice days and fastleger old enough for the age exemption. Whatever the random doctors may or may not do,
 a complete roster exists: reserve doctors (qualified, self-employed, bakvakt, every skill, no
 limits) are added, one per place of a *block* — a shift, or two nights on consecutive dates when
 nights come in blocks of two — so that each reserve doctor works one block and breaks no rule.
@@ -45,6 +46,7 @@ EXTRA_TEMPLATES = [
     ("bak-dag", "08:00", "16:00", "BAK", "bakvakt", None),
 ]
 DAYTIME = {"dag", "helg", "søndag"}  # open hours the overnight bakvakt (16–08) does not cover
+WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
 
 
 def _demand(draw: st.DrawFn, on_site: bool) -> dict[str, Any]:
@@ -124,7 +126,27 @@ def _doctor(draw: st.DrawFn, i: int, two_stations: bool, period_days: list[dt.da
             "municipal_gp_years": draw(st.sampled_from([0, 0.9, 1])),
             "lis1_completed": draw(st.booleans()),
         }
+    if draw(st.integers(0, 3)) == 0:  # a fastlege of 60 or more is exempt 16–08 unless they waive it
+        kw["birth_date"] = (period_days[0] - dt.timedelta(days=draw(st.sampled_from([59, 60, 61])) * 366)).isoformat()
+        kw["waives_age_exemption"] = draw(st.booleans())
+    if draw(st.integers(0, 3)) == 0:
+        kw["practice_days"] = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=5, unique=True))
     return doctor(f"d{i}", qualified=qualified, name=f"Lege {i}", **kw)
+
+
+def _carried(draw: st.DrawFn, doctor_id: str, first: dt.date) -> list[dict[str, Any]]:
+    """Shifts a random doctor worked in the week before the period: any label, duty and length,
+    some ending inside the period."""
+    out = []
+    for _ in range(draw(st.integers(0, 3))):
+        day = first - dt.timedelta(days=draw(st.integers(1, 7)))
+        start = dt.datetime.combine(day, dt.time(draw(st.sampled_from([8, 16, 20, 23]))))
+        end = start + dt.timedelta(hours=draw(st.sampled_from([7, 9, 12])))
+        label, duty = draw(st.sampled_from([("natt", "tilstedevakt"), ("dag", "tilstedevakt"),
+                                            ("kveld", "tilstedevakt"), ("bakvakt", "bakvakt")]))
+        out.append({"doctor": doctor_id, "start": start.isoformat(), "end": end.isoformat(), "label": label,
+                    "duty": duty, "night": draw(st.sampled_from([None, None, True, False]))})
+    return out
 
 
 def _absence(draw: st.DrawFn, doctor_id: str, period_days: list[dt.date]) -> dict[str, Any]:
@@ -197,8 +219,16 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     extra_holidays = []
     if draw(st.integers(0, 4)) == 0:
         extra_holidays.append({"date": draw(st.sampled_from(period_days)).isoformat(), "name": "Lokal fridag"})
+    # The week before: carried shifts only for doctors no minimum run could force on (a carried
+    # run may have to go on into the period), complete or not; supervision days for anyone.
+    forcing = rules["min_consecutive_nights"] > 1
+    carry_in = [c for d in doctors if not forcing and "min_consecutive_days" not in d and "min_days_off" not in d
+                for c in _carried(draw, d["id"], first)]
+    supervision = [{"doctor": d["id"], "date": draw(st.sampled_from(period_days)).isoformat()}
+                   for d in doctors if draw(st.integers(0, 4)) == 0]
     common = {"stations": stations, "rules": rules, "absences": absences, "extra_holidays": extra_holidays,
-              "demand_changes": demand_changes}
+              "demand_changes": demand_changes, "carry_in": carry_in, "supervision_days": supervision,
+              "carry_in_from": (first - dt.timedelta(days=7)).isoformat() if draw(st.booleans()) else None}
     blocks = planted_blocks(scenario(first, last, templates, doctors, **common))
 
     planted: list[tuple[str, ShiftInstance]] = []

@@ -26,6 +26,7 @@ from solver.builder import build_model
 from solver.context import set_domain
 
 CHANGES = 40  # one-step changes of the model's roster judged per scenario
+FIRST_ROSTER_SECONDS = 120  # wall-clock limit of the first roster's search (the model's own)
 
 
 class Model:
@@ -41,6 +42,8 @@ class Model:
         replays exactly)."""
         solver = _solver()
         solver.parameters.stop_after_first_solution = True
+        # one generated example with carried shifts needs 25 s on an idle core: room for a busy one
+        solver.parameters.max_time_in_seconds = FIRST_ROSTER_SECONDS
         assert solver.solve(self.ctx.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)  # complete by construction
         chosen = [(d, self.ctx.index.by_key[key]) for (d, key), v in self.ctx.x.items() if solver.boolean_value(v)]
         return Roster(scenario=self.sc.name, period=self.sc.period,

@@ -370,7 +370,7 @@ def test_fritak_without_dates_blocks_16_to_08():
     kari = doctor("kari", name="Kari Nordmann", exemptions=[{"reason": "over 60"}])
     sc = make([DAY, EVENING], [kari])
     v = one(sc, roster(sc, ("kari", "kveld", "2026-12-01")), "fritak")
-    assert "fritatt (over 60) for vakt 01.12.2026 16:00–02.12.2026 08:00" in v.message
+    assert "fritatt (over aldersgrensen) for vakt 01.12.2026 16:00–02.12.2026 08:00" in v.message
     assert only(sc, roster(sc, ("kari", "dag", "2026-12-01"))) == []
 
 

@@ -100,16 +100,21 @@ def test_demand_change_sets_the_dates_staffing():
     # a closed day is not an open station: no bakvakt wanted then (with a rota that misses the days)
     rota = closed.model_copy(update={"templates": [*closed.templates, closed.templates[0].model_copy(
         update={"id": "bak", "label": "bakvakt", "duty": "bakvakt", "start": dt.time(16), "end": dt.time(8),
-                "demand_min": 0, "min_qualified": 0})]})
+                "demand_min": 0, "min_qualified": 0})],
+        "rules": closed.rules.model_copy(update={"specialist_bakvakt": True})})
     gaps = [v for v in check_roster(rota, roster(rota, *_days("kari", "dag", 1))) if v.rule == "bakvakt-dekning"]
     assert [g.start.astimezone(OSLO).date() for g in gaps] == [dt.date(2026, 12, 1)]
 
 
-def test_bakvakt_cover_applies_only_with_a_bakvakt_rota():
+def test_bakvakt_cover_applies_only_in_the_pilot():
+    """The pilot's rule follows ``specialist_bakvakt``, not whether a bakvakt shift type exists:
+    outside the pilot a bakvakt rota (for supervision) leaves open hours alone."""
     day = tpl("dag", "08:00", "16:00", demand_min=1, demand_max=1)
     without = make([day], [doctor("kari")], end="2026-12-01")
     assert check_roster(without, roster(without, ("kari", "dag", "2026-12-01"))) == []
-    evening_rota = make([day, tpl("bak", "16:00", "08:00", station="BLV", duty="bakvakt", label="bakvakt")],
-                        [doctor("kari")], end="2026-12-01")
+    bak = tpl("bak", "16:00", "08:00", station="BLV", duty="bakvakt", label="bakvakt")
+    evening_rota = make([day, bak], [doctor("kari")], end="2026-12-01")
     gaps = check_roster(evening_rota, roster(evening_rota, ("kari", "dag", "2026-12-01")))
     assert [v.rule for v in gaps] == ["bakvakt-dekning"] and "08:00–16:00" in gaps[0].message
+    outside = make([day, bak], [doctor("kari")], end="2026-12-01", rules={"specialist_bakvakt": False})
+    assert check_roster(outside, roster(outside, ("kari", "dag", "2026-12-01"))) == []

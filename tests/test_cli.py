@@ -56,7 +56,7 @@ def test_solve_writes_every_file_and_the_roster_passes_the_checker(tmp_path):
     assert rows[0] == CSV_HEADER
     assert len(rows) == 1 + 6
     assert rows[1][:7] == ["2026-12-01", "tirsdag", "Bakvakt", "bakvakt", "2026-12-01 08:00", "2026-12-01 16:00", "8"]
-    history = json.loads((out / "history_out.json").read_text(encoding="utf-8"))
+    history = json.loads((out / "history_out.json").read_text(encoding="utf-8"))["history"]
     assert sum(h["shifts"] for h in history) == 6
     summary = (out / "summary.txt").read_text(encoding="utf-8")
     assert "Ubesatte plasser" in summary and "Per lege" in summary and "Lege 2" in summary

@@ -74,3 +74,32 @@ def test_bergen_month_solves_from_the_cli_with_no_open_slot_and_a_clean_check(tm
     roster = load_roster(s, out / "roster.json")
     assert roster.open_slots == [] and roster.uncovered_bakvakt == []
     assert check_roster(s, roster) == []
+
+
+def test_committed_january_is_december_carried_in(tmp_path):
+    """january.yaml is january.py's output: December's roster (legal) carried into January."""
+    from examples.bergen.january import DECEMBER_ROSTER_PATH, JANUARY_PATH, build_january_scenario
+
+    december = load_scenario(SCENARIO_PATH)
+    assert check_roster(december, load_roster(december, DECEMBER_ROSTER_PATH)) == []
+    fresh = build_january_scenario(december)
+    dump_scenario(fresh, tmp_path / "january.yaml")
+    assert (tmp_path / "january.yaml").read_bytes() == JANUARY_PATH.read_bytes()
+    assert fresh.carry_in_from == dt.date(2026, 12, 25) and min(c.start for c in fresh.carry_in).date() >= fresh.carry_in_from
+    assert {d.id for d in fresh.doctors} == {d.id for d in december.doctors}
+    assert any(h.date == dt.date(2026, 12, 25) for h in fresh.holiday_ledger)
+
+
+@pytest.mark.slow
+def test_january_with_december_carried_in_solves_strictly_and_checks_clean(tmp_path):
+    """The issue's proof: January solved with December's last week carried in, every rule held
+    across New Year's Eve by the independent checker."""
+    from examples.bergen.january import JANUARY_PATH
+
+    out = tmp_path / "ut"
+    result = CliRunner().invoke(app, ["solve", str(JANUARY_PATH), "-o", str(out), "--strict",
+                                      "--time-limit", "30", "--workers", "2"])
+    assert result.exit_code == EXIT_OK, result.output
+    january = load_scenario(JANUARY_PATH)
+    roster = load_roster(january, out / "roster.json")
+    assert roster.open_slots == [] and check_roster(january, roster) == []

@@ -234,7 +234,7 @@ MALFORMED = [
     ({("Kurs", "C2"): None}, ["Kurs!C2: må fylles ut"]),
     ({("Fritak", "D2"): dt.datetime(2026, 11, 1)}, ["Fritak!D2: fritaket slutter før det begynner"]),
     ({("Fritak", "B2"): "alder"},
-     ["Fritak!B2: ukjent fritaksgrunn «alder»; gyldige verdier: over 60, graviditet, amming, kommunalt vedtak"]),
+     ["Fritak!B2: ukjent fritaksgrunn «alder»; gyldige verdier: over aldersgrensen, graviditet, amming, kommunalt vedtak"]),
     ({("Fravær", "B3"): "05.12.2026"},
      ["Fravær!C3: start og slutt må begge være datoer eller begge tidspunkt"]),
     ({("Ønsker", "E2"): 11}, ["Ønsker!E2: kan være høyst 10 (fikk 11)"]),

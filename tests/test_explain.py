@@ -188,19 +188,36 @@ def test_one_absence_asked_for_two_shifts_is_split_for_both():
     assert not r.open_slots and {a.date.day for a in r.assignments} == {1, 2}
 
 
-def test_one_exemption_asked_for_two_nights_is_lifted_for_both():
+def _two_nights_for(anne):
     """Anne (exempt from 16–08) is the only one for the nights on Tuesday 1st and Saturday 5th;
-    Bjørn takes those between. Lifting the exemption around the Saturday must not bring it back
-    on the Tuesday."""
+    Bjørn takes those between: the explanation asks for her exemption to be lifted on both."""
     edge = template("kant", "23:00", "08:00", day_types=["hverdag", "lørdag"])
     middle = template("midt", "23:00", "08:00", day_types=["hverdag"])
-    sc = _sc([edge, middle], [doctor("a", name="Anne", exemptions=[{"reason": "over 60"}]),
-                              doctor("b", name="Bjørn", shift_labels=["midt"])],
+    sc = _sc([edge, middle], [doctor("a", name="Anne", **anne), doctor("b", name="Bjørn", shift_labels=["midt"])],
              end="2026-12-05", rules={"max_consecutive_nights": 3},
              demand_changes=[{"template": t, "date": f"2026-12-0{d}", "demand_min": 0, "demand_max": 0}
                              for t, days in (("kant", (2, 3, 4)), ("midt", (1,))) for d in days])
     ex = explain(sc)
     assert [c.group for c in ex.chosen] == [("fritak", "a/0@kant/2026-12-01"), ("fritak", "a/0@kant/2026-12-05")]
+    return sc, ex
+
+
+def test_one_exemption_asked_for_two_nights_is_lifted_for_both():
+    """Lifting Anne's exemption around the Saturday must not bring it back on the Tuesday."""
+    sc, ex = _two_nights_for({"exemptions": [{"reason": "over 60"}]})
     assert ex.verified is True
     r = run(_fixed(sc, ex), strict=True)
+    assert not r.open_slots and {a.date.day for a in r.assignments if a.doctor == "a"} == {1, 5}
+
+
+def test_an_exemption_by_age_is_lifted_for_the_two_nights_asked_and_no_more():
+    """The same as above with Anne exempt by her birth date (60 on 20.11.2026) instead of a row:
+    the fix writes the exemption out, waived as derived, and lifts it around each night asked."""
+    sc, ex = _two_nights_for({"birth_date": "1966-11-20"})
+    assert "frivillig (fritatt 16–08: over aldersgrensen)" in ex.chosen[0].text
+    assert ex.verified is True
+    fixed = _fixed(sc, ex)
+    anne = fixed.doctor("a")
+    assert anne.waives_age_exemption and all(e.reason.value == "over aldersgrensen" for e in anne.exemptions)
+    r = run(fixed, strict=True)
     assert not r.open_slots and {a.date.day for a in r.assignments if a.doctor == "a"} == {1, 5}

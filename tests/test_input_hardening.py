@@ -54,7 +54,7 @@ def test_absurd_numbers_are_refused_with_their_path(raw, path):
 
 def test_the_largest_allowed_numbers_are_accepted():
     s = scenario_from_data(data(
-        rules={"weights": {"open_slot": MAX_WEIGHT}},
+        rules={"weights": {"open_slot": MAX_WEIGHT}, "specialist_bakvakt": False},
         templates=[template("dag", "08:00", "16:00", demand_min=MAX_DEMAND, demand_max=MAX_DEMAND)],
     ))
     assert s.rules.weights.open_slot == MAX_WEIGHT and s.templates[0].demand_min == MAX_DEMAND

@@ -198,5 +198,5 @@ def test_history_out_adds_period_to_history():
     out = {h.doctor: h for h in history_out(sc, _roster(sc, UNEVEN))}
     # a's ledger: the only one with history, so even before; after, 21 against a capacity-aware 17.5
     assert out["a"] == History(doctor="a", shifts=5, hours=35, nights=0, weekends=0, holidays=0, points=31, periods=2,
-                               burden_balance=3.5)
+                               burden_balance=3.5, legevakt_shifts_done=3)
     assert out["b"].points == pytest.approx(14) and out["b"].periods == 1

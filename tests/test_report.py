@@ -50,7 +50,8 @@ def views():
     sc = _two_weeks()
     rota = sc.templates[1].model_copy(update={"id": "bak", "label": "bakvakt", "duty": "bakvakt", "demand_min": 0,
                                                "min_qualified": 0})
-    sc = sc.model_copy(update={"templates": [*sc.templates, rota]})
+    sc = sc.model_copy(update={"templates": [*sc.templates, rota],
+                               "rules": sc.rules.model_copy(update={"specialist_bakvakt": True})})
     return [check_view("Håndlaget", sc, greedy_roster(sc)), check_view("Rotasjon", sc, _rotation(sc))]
 
 
@@ -144,6 +145,20 @@ def test_html_is_self_contained_norwegian_and_lists_violations(views):
     message = views[0].unexpected[0].message
     assert message.split("(")[0].strip() in html.replace("&#39;", "'")
 
+
+
+def test_the_report_shows_who_repeats_a_holiday_and_counts_the_repeats():
+    """Christmas Eve to Anne (who had Christmas last year) in one roster, to Bjørn in the other."""
+    sc = scenario("2026-12-24", "2026-12-24", [template("kveld", "16:00", "23:00")], [doctor("anne"), doctor("bjorn")],
+                  holiday_ledger=[{"doctor": "anne", "date": "2025-12-25"}])
+    views = [check_view(label, sc, Roster(scenario=sc.name, period=sc.period, assignments=[
+        Assignment(doctor=who, template="kveld", date=dt.date(2026, 12, 24))]))
+        for label, who in (("Anne", "anne"), ("Bjørn", "bjorn"))]
+    assert {r.name: r for r in summary_rows(views)}["Samme høytid som i fjor"].values == [1, 0]
+    section = render_html(views).split('id="hoytider"')[1].split("</div>\n</div>")[0]
+    anne, bjorn = section.split("<h3>")[1:]
+    assert re.search(r"jul 2026</td><td class=\"name\">Anne</td><td>1</td>\s*<td class=\"name\"><span class=\"bad\">ja", anne)
+    assert re.search(r"jul 2026</td><td class=\"name\">Bjorn</td><td>1</td>\s*<td class=\"name\">nei", bjorn)
 
 def test_xlsx_has_the_tables_and_marks_differences(views, tmp_path):
     path = write_xlsx(views, tmp_path / "r.xlsx")

@@ -27,6 +27,7 @@ def data(**kw: Any) -> dict[str, Any]:
     d: dict[str, Any] = {
         "name": "test",
         "period": {"start": "2026-12-01", "end": "2026-12-03"},
+        "rules": {"specialist_bakvakt": False},  # no bakvakt rota: outside the pilot
         "stations": [station()],
         "templates": [template("dag", "08:00", "16:00")],
         "doctors": [doctor("a"), doctor("b")],

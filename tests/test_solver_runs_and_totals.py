@@ -38,7 +38,8 @@ def test_succession_is_kept_when_someone_else_can_take_it():
 def test_succession_with_one_doctor_leaves_an_open_slot():
     sc = _sc([template("natt", "23:00", "08:00", day_types=["hverdag"]),
               template("kveld", "16:00", "23:00", active_from="2026-12-02")], [doctor("a")], end="2026-12-02",
-             rules={"forbidden_successions": [{"first": "natt", "then": "kveld"}], "rest_hours_self_employed": 0})
+             rules={"forbidden_successions": [{"first": "natt", "then": "kveld"}], "rest_hours_self_employed": 0,
+                    "legal_floor_override": "test: the succession alone"})
     assert run(sc, strict=True).stats.status == SolveStatus.INFEASIBLE
     r = run(sc)
     assert sum(o.missing for o in r.open_slots) == 1 and {o.date for o in r.open_slots} <= {dt.date(2026, 12, 1),

@@ -19,7 +19,7 @@ def test_spacing_allows_two_shifts_a_date():
     shifts (5), not a bound of one shift per date that makes the roster impossible."""
     tpls = [template("dag", "08:00", "12:00"), template("kveld", "18:00", "22:00")]
     sc = scenario("2026-12-01", "2026-12-02", tpls, [doctor("a")],
-                  rules={"spacing_target_days": 2, "rest_hours_self_employed": 0, "weights": {**QUIET, "spacing": 5}})
+                  rules={"spacing_target_days": 2, "rest_hours_self_employed": 0, "legal_floor_override": "test: spacing alone", "weights": {**QUIET, "spacing": 5}})
     r = run(sc)
     assert not r.open_slots and len(r.assignments) == 4
     assert r.stats.terms["vakter tett i tett"] == 5 * 5

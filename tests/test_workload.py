@@ -43,8 +43,8 @@ def test_rest_kept_and_broken() -> None:
 
 
 def test_overlap_is_never_allowed_even_without_rest() -> None:
-    assert not _fits_after(["natt/2026-12-01"], "natt/2026-12-01", rest_hours_self_employed=0)
-    assert _fits_after(["dag/2026-12-01"], "kveld/2026-12-01", rest_hours_self_employed=0)
+    assert not _fits_after(["natt/2026-12-01"], "natt/2026-12-01", rest_hours_self_employed=0, legal_floor_override="test: overlap alone")
+    assert _fits_after(["dag/2026-12-01"], "kveld/2026-12-01", rest_hours_self_employed=0, legal_floor_override="test: overlap alone")
 
 
 def test_shifts_per_7_days() -> None:

@@ -18,7 +18,7 @@ from api.cli.report import compare, report
 from api.cli.solving import explain, precheck, replan, solve
 from api.cli.sweep import sweep
 from api.cli.web import add_manager, serve
-from api.cli.workbook import template
+from api.cli.workbook import carry, template
 
 app = typer.Typer(
     name="roster",
@@ -33,7 +33,7 @@ app = typer.Typer(
 
 for name, command in (
     ("solve", solve), ("explain", explain), ("check", check), ("template", template),
-    ("precheck", precheck), ("swap-check", swap_check), ("replan", replan), ("report", report),
+    ("carry", carry), ("precheck", precheck), ("swap-check", swap_check), ("replan", replan), ("report", report),
     ("compare", compare), ("sweep", sweep), ("serve", serve), ("add-manager", add_manager),
 ):
     app.command(name, cls=NorwegianCommand)(command)

@@ -24,3 +24,29 @@ def template(
     out.parent.mkdir(parents=True, exist_ok=True)
     write_template(out, scenario)
     console.print(f"Skrev {out}", highlight=False)
+
+
+def carry(
+    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Neste periodes scenario: .json, .yaml eller .xlsx")],
+    history: Annotated[Path, typer.Argument(metavar="HISTORIKK", help="history_out.json fra forrige periodes løsning")],
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="FIL", help="Scenarioet med historikken ført inn: .json, .yaml eller .xlsx")],
+) -> None:
+    """Før historikk, vaktene fra de siste dagene og høytidsvaktene fra forrige periode inn i neste periodes scenario."""
+    from roster.excel import write_template
+    from roster.scenario_io import carry_into, dump_scenario
+
+    if out.suffix.lower() not in (".json", ".yaml", ".yml", ".xlsx"):
+        fail_input(InputError([f"ukjent filtype «{out.suffix}»; bruk .json, .yaml eller .xlsx"], str(out)))
+    try:
+        scenario = carry_into(load(scenario_path), history)
+    except InputError as exc:
+        fail_input(exc)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".xlsx":
+        write_template(out, scenario)
+    else:
+        dump_scenario(scenario, out)
+    carried = len(scenario.carry_in)
+    console.print(f"Skrev {out}: {len(scenario.history)} leger med historikk, {carried} tidligere vakter "
+                  f"(komplette fra {scenario.carry_in_from:%d.%m.%Y}), {len(scenario.holiday_ledger)} høytidsvakter."
+                  if scenario.carry_in_from else f"Skrev {out}.", highlight=False)

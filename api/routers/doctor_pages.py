@@ -76,7 +76,8 @@ def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, 
                   rounds=[(r, wishes.is_open(r, now), wishes.deadline_text(r), [q for q in mine if q.round_id == r.id])
                           for r in rounds],
                   describe=lambda q: wishes.describe(q, templates), templates=templates,
-                  absence_kinds=list(ABSENCE_KINDS), problems=[feil] if feil else None)
+                  absence_kinds=list(ABSENCE_KINDS), problems=[feil] if feil else None,
+                  towards_alone=roster_service.towards_alone(session, doctor, scenario, shifts))
 
 
 def month_calendars(shifts: list[roster_service.DoctorShift]) -> list[dict]:

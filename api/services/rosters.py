@@ -22,11 +22,12 @@ from api.services.published import DoctorShift, doctor_shifts  # noqa: F401 - th
 from api.services.scenarios import load, store
 from api.services.stored import load_roster, scenario_of
 from roster.calendar import WEEKDAY_NAMES, ShiftIndex
-from roster.models import Assignment, Explanation, Roster, Scenario
+from roster.models import Assignment, DutyKind, Explanation, Roster, Scenario
 from roster.terms import open_places
 
 if TYPE_CHECKING:
     from roster.changes import Changes
+    from roster.metrics import TowardsAlone
     from solver.replan import ReplanResult
 
 
@@ -332,9 +333,7 @@ def latest_scenario_for(session: Session, doctor_id: str) -> Scenario | None:
     """The scenario of the newest published roster the doctor belongs to (their shift types, their
     colleagues), else of the newest scenario they are in. The published one is found in the
     per-doctor index, so only that scenario is read."""
-    newest = session.scalar(select(RosterRow).join(PublishedDoctorRow, PublishedDoctorRow.roster_id == RosterRow.id)
-                            .where(PublishedDoctorRow.doctor_id == doctor_id, RosterRow.status == "published")
-                            .order_by(RosterRow.period_start.desc()).limit(1))
+    newest = _newest_published_for(session, doctor_id)
     if newest is not None:
         return scenario_of(session, newest)
     for row in session.scalars(select(ScenarioRow).order_by(ScenarioRow.id.desc()).limit(20)):
@@ -342,6 +341,27 @@ def latest_scenario_for(session: Session, doctor_id: str) -> Scenario | None:
         if any(d.id == doctor_id for d in scenario.doctors):
             return scenario
     return None
+
+
+def _newest_published_for(session: Session, doctor_id: str) -> RosterRow | None:
+    """The newest published roster the doctor belongs to, from the per-doctor index."""
+    return session.scalar(select(RosterRow).join(PublishedDoctorRow, PublishedDoctorRow.roster_id == RosterRow.id)
+                          .where(PublishedDoctorRow.doctor_id == doctor_id, RosterRow.status == "published")
+                          .order_by(RosterRow.period_start.desc()).limit(1))
+
+
+def towards_alone(session: Session, doctor_id: str, scenario: Scenario | None,
+                  shifts: list[DoctorShift]) -> TowardsAlone | None:
+    """An ALIS's legevakt shifts towards 40 after the newest published roster they are in: their
+    count before it (``scenario``, that roster's, with history moved forward) and its on-site
+    shifts (from the index, so no roster is read); None for everyone else."""
+    from roster.metrics import alis_towards_alone
+
+    newest = _newest_published_for(session, doctor_id)
+    if newest is None or scenario is None:
+        return None
+    on_site = sum(1 for s in shifts if s.roster_id == newest.id and s.shift.duty == DutyKind.ON_SITE)
+    return alis_towards_alone(scenario, doctor_id, on_site)
 
 
 def sorted_doctors(scenario: Scenario) -> list:

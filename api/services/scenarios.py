@@ -71,6 +71,8 @@ def store(session: Session, scenario: Scenario, source: str, actor: str) -> Scen
     session.add(row)
     session.flush()
     record(session, actor, "last-opp", f"scenario {row.id} «{scenario.name}» fra {source}")
+    for note in scenario.rules.floor_override_notes():
+        record(session, actor, "unntak-hviletid", f"scenario {row.id}: {note}")
     return row
 
 

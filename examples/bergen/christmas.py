@@ -4,7 +4,8 @@ shifts cannot be filled legally, for the pre-solve checks (``solver.precheck``) 
 Derived from ``examples.bergen.generate.build_bergen_scenario`` (same doctors, shifts and rules);
 only absences are added, each with a note saying why:
 
-1. *juleferie*: 85 % of the front-line doctors are away 22.12–02.01 (clipped to the period);
+1. *juleferie*: 85 % of the front-line doctors not pinned to a shift that week are away
+   22.12–02.01 (clipped to the period);
 2. *jul hos familien*: every doctor who could still work Fana legevakt is away 24.–26.12, so Fana
    has no one who may work alone on Christmas Eve, Christmas Day and Boxing Day;
 3. *influensa*: on Christmas Eve all but three of the remaining doctors who may work alone and
@@ -47,6 +48,18 @@ def _able(scenario: Scenario, template: str, day: dt.date, *, qualified: bool) -
             if elig.may_work(d, shift) and (not qualified or elig.qualified(d.id))]
 
 
+def _keep_one_for_each(scenario: Scenario, night: list[str], day: dt.date) -> list[str]:
+    """KEEP_ON_CHRISTMAS_EVE of the night's doctors, chosen so that each of the day's shifts that
+    need one who may work alone has one of them able to take it: no shift is impossible on its
+    own, only all of them together."""
+    keep: list[str] = []
+    for template in ("BLV-barn", "LOD-helg", "ASA-helg", "BLV-kveld"):
+        able = _able(scenario, template, day, qualified=True)
+        if not set(keep) & set(able):
+            keep += [d for d in night if d in able and d not in keep][:1]
+    return (keep + [d for d in night if d not in keep])[:KEEP_ON_CHRISTMAS_EVE]
+
+
 def _with(scenario: Scenario, absences: list[dict[str, Any]]) -> Scenario:
     data = scenario.model_dump(mode="json")
     data["absences"] += absences
@@ -60,7 +73,8 @@ def build_christmas_scenario(seed: int = 0) -> Scenario:
     last = min(HARD_END, base.period.end)
     christmas_eve, new_years_eve = dt.date(2026, 12, 24), dt.date(2026, 12, 31)
 
-    front = [d for d in base.doctors if d.role != Role.SPECIALIST]
+    pinned = {p.doctor for p in base.pins if HARD_START <= p.date <= last}  # at work, so not on holiday
+    front = [d for d in base.doctors if d.role != Role.SPECIALIST and d.id not in pinned]
     away = sorted(rng.sample(range(len(front)), round(AWAY_SHARE * len(front))))
     scenario = _with(base, [
         {"doctor": front[i].id, "start": HARD_START.isoformat(), "end": last.isoformat(),
@@ -74,8 +88,7 @@ def build_christmas_scenario(seed: int = 0) -> Scenario:
     ])
 
     night = _able(scenario, "BLV-natt", christmas_eve, qualified=True)
-    children = set(_able(scenario, "BLV-barn", christmas_eve, qualified=True))
-    keep = sorted(night, key=lambda d: d not in children)[:KEEP_ON_CHRISTMAS_EVE]  # keep the children's doctor
+    keep = _keep_one_for_each(scenario, night, christmas_eve)
     scenario = _with(scenario, [
         {"doctor": d, "start": "2026-12-24", "end": "2026-12-24", "kind": "sykdom", "note": "influensa"}
         for d in night if d not in keep

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from roster.calendar import ShiftIndex
-from roster.days import HolidayCalendar
+from roster.days import HolidayCalendar, rotation_holiday
 from roster.eligibility import Eligibility, qualification
 from roster.models import Doctor, DutyKind, Rules, Scenario
 from roster.scenario_io import dump_scenario
@@ -63,6 +63,16 @@ LAST_NAMES = [
     "Bøe", "Aune", "Tveit", "Brekke", "Madsen", "Hatlestad", "Fjeldstad", "Espeland", "Totland",
     "Skjold", "Hjelle", "Rolland", "Instebø", "Kvamme", "Vågen",
 ]
+
+
+# A GP's own practice days (no on-site night before one, Rules.no_night_before_practice_day): most
+# work weekdays, some four days, some have none given (assumed; domain.md "GPs' duty").
+PRACTICE_WEEKS = (
+    ["mandag", "tirsdag", "onsdag", "torsdag", "fredag"],
+    ["mandag", "tirsdag", "onsdag", "torsdag"],
+    [],
+    ["mandag", "tirsdag", "onsdag", "torsdag", "fredag"],
+)
 
 
 def _month_end(start: dt.date, months: int) -> dt.date:
@@ -140,7 +150,8 @@ class _Names:
 
 
 def _birth_date(rng: random.Random, age: int, on: dt.date) -> dt.date:
-    return dt.date(on.year - age - 1, 1, 1) + dt.timedelta(days=rng.randrange(365))
+    """A birth date that makes the doctor ``age`` on ``on`` (the exemption reads the birthday)."""
+    return on.replace(year=on.year - age - 1) + dt.timedelta(days=1 + rng.randrange(365))
 
 
 def _courses(rng: random.Random, start: dt.date) -> dict[str, str]:
@@ -151,10 +162,11 @@ def _doctors(rng: random.Random, scale: float, start: dt.date, districts: list[s
     name = _Names(rng)
     out: list[dict[str, Any]] = []
 
-    # Fastleger: self-employed, about a quarter over 60 (domain.md, "Bergen").
+    # Fastleger: self-employed, about a quarter over 60 (domain.md, "Bergen"): 60 or older, the age
+    # the exemption counts from (fastlegeforskriften §13, Rules.exemption_age).
     for i in range(_count(scale, 200)):
         home = districts[i % len(districts)]
-        age = rng.randint(61, 68) if rng.random() < 0.25 else rng.randint(31, 60)
+        age = rng.randint(60, 67) if rng.random() < 0.25 else rng.randint(31, 59)
         d: dict[str, Any] = {
             "id": f"fl{i + 1:03d}", "name": name(), "role": "fastlege",
             "competence": {"specialist_general_practice": rng.random() < 0.75,
@@ -168,10 +180,11 @@ def _doctors(rng: random.Random, scale: float, start: dt.date, districts: list[s
         }
         r = rng.random()
         d["stations"] = ["BLV", home] if r < 0.8 else (["BLV"] if r < 0.9 else [])
-        if age > 60 and rng.random() < 0.6:
-            d["exemptions"] = [{"reason": "over 60"}]
+        if age >= 60 and rng.random() >= 0.6:  # 60 % use the exemption their age gives them
+            d["waives_age_exemption"] = True
         if i % 10 == 7:
             d["skills"] = ["barn"]
+        d["practice_days"] = PRACTICE_WEEKS[i % len(PRACTICE_WEEKS)]
         out.append(d)
 
     # ALIS: employees in specialist training; qualification derived from months and shifts.
@@ -227,7 +240,8 @@ def _doctors(rng: random.Random, scale: float, start: dt.date, districts: list[s
 
 def _special_cases(rng: random.Random, doctors: list[dict[str, Any]], start: dt.date, end: dt.date) -> None:
     """Show each rule at least once: courses expiring mid-period, pregnancy and breastfeeding."""
-    gps = [d for d in doctors if d["role"] == "fastlege" and "exemptions" not in d]
+    gps = [d for d in doctors if d["role"] == "fastlege" and "exemptions" not in d
+           and dt.date.fromisoformat(d["birth_date"]) > start.replace(year=start.year - 60)]
     mid = start + dt.timedelta(days=(end - start).days // 2)
     for d in rng.sample(gps, 2):
         d["courses"][COURSES[rng.randrange(2)]] = mid.isoformat()
@@ -347,9 +361,37 @@ def _history(rng: random.Random, scenario: Scenario) -> list[dict[str, Any]]:
     return out
 
 
+def _supervision_days(rng: random.Random, scenario: Scenario) -> list[dict[str, Any]]:
+    """One supervision day a month for each ALIS (spesialistforskriften: about 4 hours of individual
+    supervision a month, domain.md "ALIS"), on a weekday of the period (assumed)."""
+    weekdays = [d for d in scenario.period.days() if d.weekday() < 5]
+    return [{"doctor": d.id, "date": rng.choice(weekdays).isoformat()}
+            for d in scenario.doctors if d.role.value == "ALIS"]
+
+
+def _holiday_ledger(rng: random.Random, scenario: Scenario) -> list[dict[str, Any]]:
+    """Who worked last Christmas, New Year and Easter (invented): for each such date before the
+    period, about as many front-line doctors as the central clinic and the district stations need
+    that day, drawn from those who may take 16–08 duty."""
+    first = scenario.period.start
+    days = [first - dt.timedelta(days=n) for n in range(1, 400)]
+    holidays = sorted(d for d in days if rotation_holiday(d) is not None and d.year >= first.year - 1)
+    elig = Eligibility(scenario)
+    per_day = sum(t.demand_min for t in scenario.templates if t.duty.value == "tilstedevakt" and "helligdag" in
+                  [x.value for x in t.day_types])
+    out = []
+    for day in holidays:
+        able = [d for d in scenario.doctors
+                if d.role.value != "spesialist" and not any(e.covers(day) for e in elig.exempt[d.id])]
+        out += [{"doctor": d.id, "date": day.isoformat()} for d in rng.sample(able, per_day)]
+    return out
+
+
 def build_bergen_scenario(scale: float = 1, months: int = 1, seed: int = 0,
-                          start: dt.date = dt.date(2026, 12, 1)) -> Scenario:
-    """The Bergen scenario for ``months`` months from ``start`` (deterministic for a seed)."""
+                          start: dt.date = dt.date(2026, 12, 1),
+                          doctors: list[dict[str, Any]] | None = None) -> Scenario:
+    """The Bergen scenario for ``months`` months from ``start`` (deterministic for a seed);
+    ``doctors`` (another month's) instead of drawing new ones."""
     if scale <= 0 or months < 1:
         raise ValueError("scale must be above 0 and months at least 1")
     rng = random.Random(seed)
@@ -357,12 +399,14 @@ def build_bergen_scenario(scale: float = 1, months: int = 1, seed: int = 0,
     stations = _stations(scale)
     districts = [s["id"] for s in stations if s["kind"] == "bydelslegevakt"]
     templates = _templates(stations, scale)
-    doctors = _doctors(rng, scale, start, districts)
-    _special_cases(rng, doctors, start, end)
+    if doctors is None:
+        doctors = _doctors(rng, scale, start, districts)
+        _special_cases(rng, doctors, start, end)
+    look_back = start - dt.timedelta(days=8)  # local holidays the rules that look back must know
     extra = [{"date": dt.date(y, m, d).isoformat(), "name": name}
-             for y in range(start.year, end.year + 1)
+             for y in range(look_back.year, end.year + 1)
              for m, d, name in ((12, 24, "Julaften"), (12, 31, "Nyttårsaften"))
-             if start <= dt.date(y, m, d) <= end]
+             if look_back <= dt.date(y, m, d) <= end]
     data: dict[str, Any] = {
         "name": f"Bergen legevakt {start:%m.%Y}" + (f"–{end:%m.%Y}" if months > 1 else "")
                 + (f" (skala {scale})" if scale > 1 else ""),
@@ -378,6 +422,8 @@ def build_bergen_scenario(scale: float = 1, months: int = 1, seed: int = 0,
     base = Scenario.model_validate(data)
     data["pins"] = _pins(rng, base)
     data["history"] = _history(rng, base)
+    data["supervision_days"] = _supervision_days(rng, base)
+    data["holiday_ledger"] = _holiday_ledger(rng, base)
     return Scenario.model_validate(data)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from roster.check import availability, bakvakt, coverage, limits, rest, runs
+from roster.check import availability, bakvakt, coverage, limits, protected_days, rest, runs, sundays
 from roster.check.bakvakt import gap_violation
 from roster.check.context import RULE_ORDER, RULES, Context, Violation
 from roster.check.times import UTC, as_utc, intersect, subtract, union
@@ -30,7 +30,8 @@ _CHECKS = (
     coverage.check_alone, bakvakt.check_supervision, bakvakt.check_bakvakt_coverage, bakvakt.check_bakvakt_ability,
     availability.check_station, availability.check_label, availability.check_skill, availability.check_courses,
     availability.check_absence, availability.check_exemption, rest.check_overlap, rest.check_rest,
-    rest.check_weekly_rest, rest.check_successions, runs.check_nights, runs.check_night_blocks,
+    rest.check_weekly_rest, sundays.check_sunday_off, rest.check_successions, protected_days.check_supervision_eve,
+    protected_days.check_practice_eve, runs.check_nights, runs.check_night_blocks,
     runs.check_work_runs, limits.check_shifts_per_week, limits.check_hours_per_week, limits.check_count,
     limits.check_label_counts, limits.check_period_hours, limits.check_weekends, availability.check_pins,
 )

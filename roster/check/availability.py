@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from roster.check.context import Context, Violation
 from roster.check.times import DAY, OSLO, Interval, as_utc, dmy, instant, span
-from roster.models import shift_key
+from roster.models import Doctor, Role, Rules, shift_key
 
 
 def check_station(ctx: Context) -> list[Violation]:
@@ -89,24 +89,43 @@ def check_absence(ctx: Context) -> list[Violation]:
     return out
 
 
+def _exempt_by_age(d: Doctor, day: dt.date, rules: Rules) -> bool:
+    """A fastlege with a birth date is exempt from the day they turn exemption_age (fastlegeforskriften
+    §13, "over 60" from the 60th birthday; a 29 February birthday falls on 1 March in other years),
+    unless they waive it."""
+    if d.role != Role.FASTLEGE or d.birth_date is None or d.waives_age_exemption:
+        return False
+    years = day.year - d.birth_date.year
+    if (day.month, day.day) < (d.birth_date.month, d.birth_date.day):
+        years -= 1
+    return years >= rules.exemption_age
+
+
+def _exemption_reason(d: Doctor, day: dt.date, rules: Rules) -> str | None:
+    ex = next((e for e in d.exemptions if e.covers(day)), None)
+    if ex is not None:
+        return ex.reason.value
+    return f"over {rules.exemption_age} år" if _exempt_by_age(d, day, rules) else None
+
+
 def check_exemption(ctx: Context) -> list[Violation]:
     """fritak: on an exempt day D no shift overlaps exemption_start on D to exemption_end on D+1
-    (fastlegeforskriften §13)."""
+    (fastlegeforskriften §13): a day an explicit exemption covers, or, for a fastlege over
+    exemption_age who has not waived it, every day from the birthday on."""
     r = ctx.rules
     out = []
     for d, s in ctx.assignments():
-        if not d.exemptions:
+        if not d.exemptions and d.birth_date is None:
             continue
         day = s.start.astimezone(OSLO).date() - DAY
         last = s.end.astimezone(OSLO).date()
         while day <= last:
             w_start, w_end = instant(day, r.exemption_start), instant(day + DAY, r.exemption_end)
-            ex = next((e for e in d.exemptions if e.covers(day)), None)
-            if ex is not None and s.start < w_end and w_start < s.end:
+            reason = _exemption_reason(d, day, r)
+            if reason is not None and s.start < w_end and w_start < s.end:
                 out.append(Violation(
                     "fritak",
-                    f"{d.name} er fritatt ({ex.reason.value}) for vakt {span(w_start, w_end)}, "
-                    f"men har {s.text}.",
+                    f"{d.name} er fritatt ({reason}) for vakt {span(w_start, w_end)}, men har {s.text}.",
                     d.id, s.key, s.start, s.end,
                 ))
                 break

@@ -8,7 +8,7 @@ import datetime as dt
 
 from roster.check.context import Context, Shift, Violation
 from roster.check.times import Interval, hours_between, num, span, subtract, union
-from roster.models import DutyKind, Supervision
+from roster.models import Supervision
 
 
 def _on_call_staff(ctx: Context) -> list[tuple[Shift, str]]:
@@ -71,8 +71,8 @@ def gap_violation(ctx: Context, gap: Interval, note: str = "") -> Violation:
 
 def check_bakvakt_coverage(ctx: Context) -> list[Violation]:
     """bakvakt-dekning: a doctor on call at every minute any station is open (the pilot rule),
-    when the scenario has at least one on-call template."""
-    if not any(t.duty == DutyKind.ON_CALL for t in ctx.scenario.templates):
+    while specialist_bakvakt is on (the scenario then has an on-call template)."""
+    if not ctx.rules.specialist_bakvakt:
         return []
     return [gap_violation(ctx, g) for g in _bakvakt_gaps(ctx)]
 

@@ -11,8 +11,18 @@ from dataclasses import dataclass
 
 from roster.check.competence import may_work_alone
 from roster.check.days import DayTypes
-from roster.check.times import DAY, EPS, OSLO, dmy, hm, hours_between, instant
-from roster.models import BurdenCategory, DemandChange, Doctor, DutyKind, Roster, Scenario, ShiftTemplate, shift_key
+from roster.check.times import DAY, EPS, OSLO, as_utc, dmy, hm, hours_between, instant, span
+from roster.models import (
+    BurdenCategory,
+    CarriedShift,
+    DemandChange,
+    Doctor,
+    DutyKind,
+    Roster,
+    Scenario,
+    ShiftTemplate,
+    shift_key,
+)
 
 #: Rule codes of docs/hard-rules.md (in its order) with a Norwegian title for reports.
 RULES: dict[str, str] = {
@@ -33,7 +43,10 @@ RULES: dict[str, str] = {
     "overlapp": "Overlappende vakter",
     "hvile": "Hvile mellom vakter",
     "ukehvile": "Ukehvile",
+    "søndagsfri": "Fri søn- eller helligdag etter søndagsarbeid",
     "rekkefølge": "Vakttyper som ikke kan følge hverandre",
+    "veiledningsdag": "Natt før veiledningsdag",
+    "praksisdag": "Natt før praksisdag",
     "netter": "Netter på rad",
     "nattblokk": "Netter i blokk",
     "dager-på-rad": "Arbeidsdager på rad",
@@ -85,6 +98,48 @@ class Shift:
     @property
     def hours(self) -> float:
         return hours_between(self.start, self.end)
+
+    @property
+    def label(self) -> str:
+        return self.template.label
+
+    @property
+    def carried(self) -> bool:
+        """A shift of this period's roster (``Earlier`` is one from before it)."""
+        return False
+
+
+@dataclass(frozen=True, eq=False)
+class Earlier:
+    """A shift carried in from before the period (``scenario.carry_in``): it is judged only
+    together with a shift of the period, never on its own (that was the last period's roster)."""
+
+    key: str
+    date: dt.date  # Oslo date it starts
+    start: dt.datetime  # UTC
+    end: dt.datetime  # UTC
+    text: str  # "Natt (forrige periode) 30.11.2026 23:00–01.12.2026 08:00"
+    night: bool
+    label: str
+    on_site: bool
+    carried: bool = True
+
+    @property
+    def hours(self) -> float:
+        return hours_between(self.start, self.end)
+
+
+def _earlier(i: int, c: CarriedShift, scenario: Scenario) -> Earlier:
+    """The checker's own reading of a carried shift: naive moments are Oslo time; a night when
+    ``night`` says so or, when empty, by its night hours under this period's rules."""
+    start, end = as_utc(c.start), as_utc(c.end)
+    if c.night is not None:
+        night = c.night
+    else:
+        night = _night_hours(start, end, scenario) >= scenario.rules.night_category_min_hours - EPS
+    label = c.label[:1].upper() + c.label[1:]
+    return Earlier(f"forrige:{i}", start.astimezone(OSLO).date(), start, end,
+                   f"{label} (forrige periode) {span(start, end)}", night, c.label, c.duty == DutyKind.ON_SITE)
 
 
 def _runs_on(template: ShiftTemplate, day: dt.date, day_types: DayTypes) -> bool:
@@ -177,6 +232,17 @@ class Context:
             self.by_doctor[doc].append(shift)
         for shifts in self.by_doctor.values():
             shifts.sort(key=lambda s: (s.start, s.end, s.key))
+        self.before: dict[str, list[Earlier]] = defaultdict(list)  # carried in, sorted by start
+        for i, c in enumerate(scenario.carry_in):
+            self.before[c.doctor].append(_earlier(i, c, scenario))
+        for earlier in self.before.values():
+            earlier.sort(key=lambda s: (s.start, s.end, s.key))
+        self.known_from = scenario.carry_in_from or scenario.period.start  # complete knowledge from here
+
+    def with_before(self, doctor_id: str) -> list[Shift | Earlier]:
+        """The doctor's carried shifts, then the period's, in start order (carried ones start
+        before the period)."""
+        return [*self.before.get(doctor_id, ()), *self.by_doctor.get(doctor_id, ())]
 
     def _unknown_reason(self, doctor: str, template: str, day: dt.date) -> str | None:
         where = f"{template} {dmy(day)}"

@@ -16,9 +16,13 @@ class DayTypes:
     plain Sundays) or one of the scenario's local holidays; otherwise Saturday, Sunday or weekday."""
 
     def __init__(self, scenario: Scenario):
-        years = range(scenario.period.start.year, scenario.period.end.year + 1)
+        years = range(scenario.period.start.year - 1, scenario.period.end.year + 1)  # carried days too
         public = holidays.Norway(years=years, include_sundays=False)
         self.holidays = set(public) | {h.date for h in scenario.extra_holidays}
+
+    def sunday_type(self, day: dt.date) -> bool:
+        """A Sunday or a holiday (public or local): `søndagsfri`."""
+        return day.weekday() == 6 or day in self.holidays
 
     def __call__(self, day: dt.date) -> DayType:
         if day in self.holidays:

@@ -4,24 +4,29 @@ antall, antall-type, timer, helger."""
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
-from roster.check.context import Context, Shift, Violation, own_or_rule
+from roster.check.context import Context, Earlier, Shift, Violation, own_or_rule
 from roster.check.times import DAY, EPS, dmy, num, vakter
 
 
 def _window_violations(
-    ctx: Context, rule: str, measure: Callable[[list[Shift]], float], limit: float, unit: str,
+    ctx: Context, rule: str, measure: Callable[[list[Shift | Earlier]], float], limit: float, unit: str,
 ) -> list[Violation]:
-    """Rolling 7-date windows; a window holding the same shifts as an already reported one is the
-    same breach and is not repeated."""
+    """Rolling 7-date windows, from six days before the period (carried shifts count) to the
+    period's end, each holding a shift of the period; a window holding the same shifts as an
+    already reported one is the same breach and is not repeated."""
     out = []
-    for doc, shifts in ctx.by_doctor.items():
+    for doc in ctx.by_doctor:
+        shifts = ctx.with_before(doc)
         dates = [s.date for s in shifts]
         seen: set[tuple[str, ...]] = set()
-        for first, last in ctx.windows():
+        for first, last in _windows(ctx, bool(ctx.before.get(doc))):
             inside = shifts[bisect.bisect_left(dates, first):bisect.bisect_right(dates, last)]
+            if all(s.carried for s in inside):
+                continue
             value = measure(inside)
             keys = tuple(s.key for s in inside)
             if value > limit + EPS and keys not in seen:
@@ -34,8 +39,17 @@ def _window_violations(
     return out
 
 
+def _windows(ctx: Context, carried: bool) -> list[tuple[dt.date, dt.date]]:
+    """The period's windows and, for a doctor with carried shifts, those that start in the six
+    days before the period and end inside it."""
+    p = ctx.scenario.period
+    before = [(p.start - k * DAY, p.start - k * DAY + 6 * DAY) for k in range(6, 0, -1)] if carried else []
+    return [w for w in before if w[1] <= p.end] + ctx.windows()
+
+
 def check_shifts_per_week(ctx: Context) -> list[Violation]:
-    """uke-vakter: at most max_shifts_per_7_days shifts (by start date) in every 7-date window."""
+    """uke-vakter: at most max_shifts_per_7_days shifts (by start date, carried ones included) in
+    every 7-date window."""
     limit = ctx.rules.max_shifts_per_7_days
     if limit is None:
         return []

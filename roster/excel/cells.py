@@ -136,6 +136,16 @@ def parse_date_or_datetime(value: Any, number_format: str = "") -> dt.date | dt.
     return parse_date(value)
 
 
+def parse_datetime(value: Any, number_format: str = "") -> dt.datetime:
+    """An exact moment: a date alone is refused (midnight is written 00:00)."""
+    moment = parse_date_or_datetime(value, number_format)
+    if not isinstance(moment, dt.datetime):
+        if isinstance(value, dt.datetime):  # an Excel moment at midnight
+            return value.replace(microsecond=0)
+        raise CellError(f"ventet dato og klokkeslett (dd.mm.åååå tt:mm), fikk «{_text(value)}»")
+    return moment
+
+
 def parse_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -180,6 +190,10 @@ def parse_enum(value: Any, enum: type[Enum], noun: str) -> str:
     for member in enum:
         if normalise(member.value) == normalise(text):
             return str(member.value)
+    try:
+        return str(enum(text).value)  # an older spelling the enum still reads («over 60»)
+    except ValueError:
+        pass
     valid = ", ".join(str(m.value) for m in enum)
     raise CellError(f"ukjent {noun} «{text}»; gyldige verdier: {valid}")
 
@@ -210,6 +224,8 @@ def parse_cell(kind: Kind, value: Any, *, enum: type[Enum] | None = None, noun: 
         return parse_time(value)
     if kind == Kind.DATE_OR_DATETIME:
         return parse_date_or_datetime(value, number_format)
+    if kind == Kind.DATETIME:
+        return parse_datetime(value, number_format)
     if kind == Kind.ENUM:
         assert enum is not None
         return parse_enum(value, enum, noun)

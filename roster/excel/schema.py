@@ -24,6 +24,7 @@ from roster.models import (
     Role,
     StationKind,
     Supervision,
+    Weekday,
 )
 from roster.terms import weight_label
 
@@ -62,6 +63,7 @@ class Kind(str, Enum):
     DATE = "date"
     TIME = "time"
     DATE_OR_DATETIME = "date_or_datetime"
+    DATETIME = "datetime"  # a moment: date and time both
     ENUM = "enum"
     ENUM_LIST = "enum_list"
     TEXT_LIST = "text_list"
@@ -133,11 +135,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("Siste dag", ("period", "end"), Kind.DATE, "Siste dag i perioden, tatt med.", required=True,
             example="31.12.2026"),
     Setting("Hviletid selvstendige (timer)", ("rules", "rest_hours_self_employed"), Kind.FLOAT,
-            "Minst så mange timer fri mellom to vakter (SFS 2305 pkt 7.4: 8)."),
+            "Minst så mange timer fri mellom to vakter (SFS 2305 pkt 7.4: 8; lavere avvises)."),
     Setting("Hviletid ansatte (timer)", ("rules", "rest_hours_employee"), Kind.FLOAT,
-            "For ansatte leger (arbeidsmiljøloven §10-8: 11)."),
+            "For ansatte leger (arbeidsmiljøloven §10-8: 11, ved avtale ned til 8; lavere avvises)."),
     Setting("Ukehvile ansatte (timer)", ("rules", "weekly_rest_hours_employee"), Kind.FLOAT,
-            "Sammenhengende fri per 7 dager for ansatte (arbeidsmiljøloven §10-8: 35)."),
+            "Sammenhengende fri per 7 dager for ansatte (arbeidsmiljøloven §10-8: 35, ved avtale ned til 28; "
+            "lavere avvises)."),
     Setting("Bakvakt teller som hvile", ("rules", "on_call_counts_as_rest"), Kind.BOOL,
             "ja: bakvakt uten utrykning regnes som hvile (arbeidsmiljøloven §10-4(3))."),
     Setting("Maks netter på rad", ("rules", "max_consecutive_nights"), Kind.INT, "Flest nattevakter etter hverandre."),
@@ -154,7 +157,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Fritatte leger tar ikke vakt fra dette klokkeslettet (fastlegeforskriften §13: 16:00)."),
     Setting("Fritak gjelder til", ("rules", "exemption_end"), Kind.TIME,
             "... til dette klokkeslettet neste dag (08:00)."),
-    Setting("Aldersgrense for fritak", ("rules", "exemption_age"), Kind.INT, "Fastlegeforskriften §13: 60 år."),
+    Setting("Aldersgrense for fritak", ("rules", "exemption_age"), Kind.INT,
+            "Fastleger fra denne alderen (fødselsdato i Leger) er fritatt for vakt 16–08 om de ikke tar vakt "
+            "likevel (fastlegeforskriften §13: 60 år)."),
     Setting("Søndagstid fra (dagen før)", ("rules", "sunday_type_start"), Kind.TIME,
             "Helgetid begynner dagen før søn- og helligdag (arbeidsmiljøloven §10-10: 18:00)."),
     Setting("Høytidsaften fra", ("rules", "heavy_eve_start"), Kind.TIME,
@@ -216,7 +221,23 @@ SETTINGS: tuple[Setting, ...] = (
            "Straff per vakt flyttet fra publisert plan (roster replan); ×3 innen 48 timer, ×2 for andre leger."),
           ("surplus", ("Vekt: lege utover behovet",),
            "Straff per lege utover min antall på en vakt, der overbemanning er tillatt (se Overbemanning)."),
+          ("holiday_repeat", (), "Straff per vakt i jul, nyttår eller påske for en lege som hadde samme høytid i fjor."),
       )),
+    Setting("Unntak fra lovens hviletid (begrunnelse)", ("rules", "legal_floor_override"), Kind.TEXT,
+            "Tom: hviletid under lovens minstekrav avvises. Fylt ut (hvorfor og hvem som har godkjent): godtas, "
+            "og unntaket står på hver vaktplan og i loggen."),
+    Setting("Fri søn-/helligdag etter søndagsarbeid", ("rules", "sunday_off_after_sunday_work"), Kind.BOOL,
+            "ja: en ansatt som har vakt en søn- eller helligdag, har fri den neste (arbeidsmiljøloven §10-10); "
+            "nei bare der en avtale tillater det."),
+    Setting("Ingen natt før praksisdag", ("rules", "no_night_before_practice_day"), Kind.BOOL,
+            "ja: ingen nattevakt på stasjon natten før en fastleges praksisdag (praksisdager i Leger; "
+            "en antagelse etter SFS 2305 pkt 7.4)."),
+    Setting("Spesialist på bakvakt (piloten)", ("rules", "specialist_bakvakt"), Kind.BOOL,
+            "ja: en spesialist på bakvakt hvert minutt en stasjon er åpen (HODs legevaktpilot); krever en "
+            "vakttype med vaktform bakvakt. nei: kommune utenfor piloten."),
+    Setting("Tidligere vakter komplette fra", ("carry_in_from",), Kind.DATE,
+            "Arket Tidligere vakter har alle vakter fra denne datoen til perioden (lim inn fra forrige "
+            "vaktplan); tom: ikke komplett."),
 )
 
 # --------------------------------------------------------------------------- table sheets
@@ -284,7 +305,9 @@ DOCTORS = Table(
         C("Tilknytning", ("employment",), Kind.ENUM,
           "selvstendig (SFS 2305: 8 t hvile) eller ansatt (arbeidsmiljøloven: 11 t hvile).",
           "selvstendig", Employment, "tilknytning", width=12),
-        C("Fødselsdato", ("birth_date",), Kind.DATE, "Valgfritt.", "15.03.1970", width=12),
+        C("Fødselsdato", ("birth_date",), Kind.DATE,
+          "Valgfritt; for fastleger gir den fritak 16–08 fra aldersgrensen (fastlegeforskriften §13).",
+          "15.03.1970", width=12),
         C("Kan gå alene", ("competence", "qualified"), Kind.BOOL,
           "ja/nei; tom: regnes ut fra kolonnene til høyre (akuttmedisinforskriften §7).", "", width=10),
         C("Spesialist i allmennmedisin", ("competence", "specialist_general_practice"), Kind.BOOL, "ja/nei.",
@@ -324,6 +347,11 @@ DOCTORS = Table(
           "55 55 55 55", width=13),
         C("E-post", ("email",), Kind.TEXT, "Valgfritt: hit sendes varsel når legens vakter endres.",
           "kari@example.no", width=22),
+        C("Tar vakt 16–08 over aldersgrensen", ("waives_age_exemption",), Kind.BOOL,
+          "ja: fastlegen bruker ikke retten til fritak etter alder (standard nei).", "nei", width=12),
+        C("Praksisdager", ("practice_days",), Kind.ENUM_LIST,
+          "Kommaliste med ukedager i egen praksis, f.eks. mandag, tirsdag; ingen nattevakt natten før.",
+          "mandag, tirsdag, onsdag, torsdag, fredag", Weekday, "ukedag", width=20),
     ),
     "Én rad per lege i vaktordningen. Kurs og fritak føres i egne ark.",
     required=True,
@@ -349,7 +377,9 @@ EXEMPTIONS = Table(
     "Fritak", "exemptions",
     (
         C("Lege", ("doctor",), Kind.DOCTOR, "ID fra arket Leger.", "ola.h", noun="lege", required=True),
-        C("Grunn", ("reason",), Kind.ENUM, "over 60, graviditet, amming eller kommunalt vedtak.", "over 60",
+        C("Grunn", ("reason",), Kind.ENUM,
+          "over aldersgrensen, graviditet, amming eller kommunalt vedtak (fastleger over aldersgrensen med "
+          "fødselsdato er fritatt uten rad her).", "graviditet",
           ExemptionReason, "fritaksgrunn", required=True, width=16),
         C("Fra", ("start",), Kind.DATE, "Valgfritt: første dag.", "", width=12),
         C("Til", ("end",), Kind.DATE, "Valgfritt: siste dag.", "", width=12),
@@ -411,6 +441,9 @@ HISTORY = Table(
         C("Helligdager", ("holidays",), Kind.INT, "Vakter på helligdager.", "1", width=11),
         C("Poeng", ("points",), Kind.FLOAT, "Belastningspoeng.", "120,5", width=9),
         C("Perioder", ("periods",), Kind.INT, "Hvor mange perioder tallene dekker.", "6", width=9),
+        C("Legevakter totalt", ("legevakt_shifts_done",), Kind.INT,
+          "Legevakter gjort til nå (flyttes frem hver periode; det største av dette og Leger-tallet gjelder).",
+          "38", width=10),
     ),
     "Belastning fra tidligere perioder, så fordelingen blir rettferdig over tid. "
     "Lim inn arket «Historikk ut» fra forrige måneds vaktplan.",
@@ -445,9 +478,48 @@ DEMAND_CHANGES = Table(
     },
 )
 
+CARRY_IN = Table(
+    "Tidligere vakter", "carry_in",
+    (
+        C("Lege", ("doctor",), Kind.DOCTOR, "ID fra arket Leger.", "kari.n", noun="lege", required=True),
+        C("Start", ("start",), Kind.DATETIME, "Dato og klokkeslett vakten begynte.", "30.11.2026 23:00",
+          required=True, width=17),
+        C("Slutt", ("end",), Kind.DATETIME, "Dato og klokkeslett vakten sluttet.", "01.12.2026 08:00",
+          required=True, width=17),
+        C("Betegnelse", ("label",), Kind.TEXT, "dag, kveld, natt, bakvakt …", "natt", required=True),
+        C("Vaktform", ("duty",), Kind.ENUM, "tilstedevakt eller bakvakt.", "tilstedevakt", DutyKind, "vaktform"),
+        C("Stasjon", ("station",), Kind.TEXT, "Valgfritt (til lesing).", "BLV"),
+        C("Natt", ("night",), Kind.BOOL, "ja/nei; tom: regnes ut fra klokkeslettene.", "ja", width=8),
+        C("Vakttype", ("template",), Kind.TEXT, "Valgfritt (til lesing).", "BLV-natt"),
+    ),
+    "Vaktene legene hadde de siste dagene før perioden, så hvile, netter på rad, ukehvile og grensene "
+    "per 7 dager gjelder over månedsskiftet. Lim inn arket «Tidligere vakter ut» fra forrige vaktplan.",
+    row_errors={"vakten slutter før den begynner": "end", "en vakt kan vare høyst 24 timer": "end"},
+)
+
+HOLIDAY_LEDGER = Table(
+    "Høytidsvakter", "holiday_ledger",
+    (
+        C("Lege", ("doctor",), Kind.DOCTOR, "ID fra arket Leger.", "kari.n", noun="lege", required=True),
+        C("Dato", ("date",), Kind.DATE, "Dagen vakten begynte: 24.–26.12, 31.12, 1.1 eller i påsken.",
+          "24.12.2025", required=True, width=12),
+    ),
+    "Hvem som hadde vakt i jul, nyttår og påske tidligere år, så høytidene går på omgang. "
+    "Lim inn arket «Høytidsvakter ut» fra forrige vaktplan.",
+)
+
+SUPERVISION_DAYS = Table(
+    "Veiledningsdager", "supervision_days",
+    (
+        C("Lege", ("doctor",), Kind.DOCTOR, "ID fra arket Leger.", "alis001", noun="lege", required=True),
+        C("Dato", ("date",), Kind.DATE, "En dag med veiledning.", "15.12.2026", required=True, width=12),
+    ),
+    "Valgfritt: veiledningsdager for ALIS (spesialistforskriften). Ingen nattevakt natten før.",
+)
+
 TABLES: tuple[Table, ...] = (
-    STATIONS, TEMPLATES, DOCTORS, COURSES, EXEMPTIONS, ABSENCES, WISHES, PINS, HISTORY, EXTRA_HOLIDAYS,
-    DEMAND_CHANGES,
+    STATIONS, TEMPLATES, DOCTORS, COURSES, EXEMPTIONS, ABSENCES, WISHES, PINS, HISTORY, CARRY_IN, HOLIDAY_LEDGER,
+    SUPERVISION_DAYS, EXTRA_HOLIDAYS, DEMAND_CHANGES,
 )
 INSTRUCTIONS_TITLE = "Instruksjoner"
 LISTS_TITLE = "Lister"

@@ -20,6 +20,7 @@ from roster.excel.layout import BOLD, TITLE_FONT, WRAP, header_row, printable
 from roster.excel.schema import (
     COURSES,
     DATE_FORMAT,
+    DATETIME_FORMAT,
     DAY_TYPE_CHOICES,
     EXEMPTIONS,
     INSTRUCTIONS_TITLE,
@@ -102,7 +103,8 @@ def _validation(column: Column, lists: _Lists) -> DataValidation | None:
 
 
 def _number_format(kind: Kind) -> str | None:
-    return {Kind.DATE: DATE_FORMAT, Kind.TIME: TIME_FORMAT, Kind.DATE_OR_DATETIME: DATE_FORMAT}.get(kind)
+    return {Kind.DATE: DATE_FORMAT, Kind.TIME: TIME_FORMAT, Kind.DATE_OR_DATETIME: DATE_FORMAT,
+            Kind.DATETIME: DATETIME_FORMAT}.get(kind)
 
 
 def _table_sheet(wb: Workbook, table: Table, scenario: Scenario | None, lists: _Lists) -> None:

@@ -21,7 +21,9 @@ from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
 from roster.days import HolidayCalendar
 from roster.excel.cells import cell_text, set_text, text_only, write_value
 from roster.excel.layout import BOLD, CENTER, GRID, TITLE_FONT, WRAP, header_row, printable, safe_title
-from roster.excel.schema import HISTORY, SETTINGS
+from roster.carry import carried_out, ledger_out
+from roster.excel.schema import CARRY_IN, HISTORY, HOLIDAY_LEDGER, SETTINGS
+from roster.excel.schema import Table as SheetTable
 from roster.explanation import explanation_text
 from roster.metrics import doctor_metrics, history_out
 from roster.models import Roster, Scenario, ShiftTemplate, Station
@@ -347,6 +349,7 @@ def _summary(wb: Workbook, scenario: Scenario, roster: Roster, edition: Edition)
         ("Tildelte vakter", len(roster.assignments)),
         (OPEN_PLACES.capitalize(), sum(o.missing for o in roster.open_slots)),
         ("Timer uten navngitt bakvakt", round(uncovered, 2)),
+        ("Neste periode: «Tidligere vakter komplette fra»", carried_out(scenario, roster)[0]),
     ]
     if stats is not None:
         lines += [
@@ -404,13 +407,22 @@ def _summary(wb: Workbook, scenario: Scenario, roster: Roster, edition: Edition)
 
 
 def _history(wb: Workbook, scenario: Scenario, roster: Roster, index: ShiftIndex) -> None:
-    """Same columns as the template's Historikk sheet, so it can be pasted into next month's."""
-    ws = wb.create_sheet("Historikk ut")
+    """The «… ut» sheets: the same columns as the template's Historikk, Tidligere vakter and
+    Høytidsvakter sheets, so each can be pasted into next month's (``roster.carry``)."""
     rows = [[getattr(h, c.field[0]) for c in HISTORY.columns] for h in history_out(scenario, roster, index)]
     for row in rows:
         row[2] = round(row[2], 2)
         row[6] = round(row[6], 2)
-    _table(ws, 1, [c.header for c in HISTORY.columns], [c.width for c in HISTORY.columns], rows)
+    _out_sheet(wb, HISTORY, rows)
+    _, shifts = carried_out(scenario, roster, index)
+    _out_sheet(wb, CARRY_IN, [[getattr(c, col.field[0]) for col in CARRY_IN.columns] for c in shifts])
+    ledger = ledger_out(scenario, roster)
+    _out_sheet(wb, HOLIDAY_LEDGER, [[getattr(h, col.field[0]) for col in HOLIDAY_LEDGER.columns] for h in ledger])
+
+
+def _out_sheet(wb: Workbook, table: SheetTable, rows: list[list[object]]) -> None:
+    ws = wb.create_sheet(f"{table.title} ut")
+    _table(ws, 1, [c.header for c in table.columns], [c.width for c in table.columns], rows)
     ws.freeze_panes = "A2"
     printable(ws, "1:1", landscape=False)
 

@@ -15,7 +15,17 @@ from dataclasses import dataclass, field
 
 from roster.calendar import ShiftIndex, real_hours
 from roster.check import RULES, Violation, check_roster, unexpected_violations
-from roster.metrics import DoctorMetrics, GroupMetrics, PoolMetrics, doctor_metrics, groups, moved, pool_metrics
+from roster.metrics import (
+    DoctorMetrics,
+    GroupMetrics,
+    HolidayTurn,
+    PoolMetrics,
+    doctor_metrics,
+    groups,
+    holiday_turns,
+    moved,
+    pool_metrics,
+)
 from roster.models import Roster, Scenario
 from roster.terms import OPEN_PLACES, open_places
 
@@ -35,6 +45,12 @@ class RosterView:
     unexpected: list[Violation]  # the breaks the roster does not declare: what makes it illegal to publish
     index: ShiftIndex = field(repr=False)
     pools: list[PoolMetrics] = field(default_factory=list)
+    holidays: list[HolidayTurn] = field(default_factory=list)  # Christmas, New Year, Easter in the roster
+
+    @property
+    def repeated_holidays(self) -> int:
+        """Shifts on a holiday the doctor also worked the year before (the rotation)."""
+        return sum(t.shifts for t in self.holidays if t.last_year)
 
     @property
     def everyone(self) -> GroupMetrics:
@@ -128,6 +144,7 @@ def check_view(label: str, scenario: Scenario, roster: Roster) -> RosterView:
         unexpected=unexpected_violations(scenario, roster),
         index=index,
         pools=pool_metrics(metrics),
+        holidays=holiday_turns(scenario, roster),
     )
 
 
@@ -172,6 +189,8 @@ def summary_rows(views: list[RosterView]) -> list[Row]:
         row("Flest netter", "høyeste antall nattevakter for én lege", lambda v: _max(v, lambda m: m.nights), LOWER),
         row("Flest helgevakter", "høyeste antall helgevakter for én lege", lambda v: _max(v, lambda m: m.weekends), LOWER),
         row("Flest helligdagsvakter", "høyeste antall helligdagsvakter for én lege", lambda v: _max(v, lambda m: m.holidays), LOWER),
+        row("Samme høytid som i fjor", "vakter i jul, nyttår eller påske for en lege som hadde samme høytid året før "
+            "(høytidsvaktene i scenarioet)", lambda v: v.repeated_holidays, LOWER),
         row("Snitt dager mellom vakter", "gjennomsnitt over leger med minst to vakter av snittavstanden mellom vaktene",
             mean_gap, HIGHER, 1, 0.5),
         row("Vakter innen 3 dager", "par av vakter for samme lege høyst 3 dager fra hverandre, sum", lambda v: _total(v, lambda m: m.pairs_within_3), LOWER),

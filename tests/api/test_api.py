@@ -309,3 +309,35 @@ def test_doctors_see_only_the_published_version(client, auth):
     _, second = solved(client, auth, seed=3)
     client.post(f"/api/rosters/{second['roster_id']}/publish", headers=auth)
     assert shifts() == {second["roster_id"]}  # the superseded version is gone from the doctors' pages
+
+
+# ---------------------------------------------------------------------------- issue 15
+
+
+def test_rest_below_the_legal_floor_is_refused_or_audited_with_its_reason(client, auth):
+    data = json.loads(tiny_scenario_json())
+    data["rules"]["rest_hours_self_employed"] = 6
+    r = upload(client, auth, json.dumps(data).encode())
+    assert r.status_code == 422 and any("SFS 2305 pkt 7.4" in p for p in r.json()["problems"])
+    data["rules"]["legal_floor_override"] = "Forsøksordning godkjent av kommuneoverlegen 01.10.2026"
+    assert upload(client, auth, json.dumps(data).encode()).status_code == 201
+    audit = [a for a in client.get("/api/audit", headers=auth).json() if a["action"] == "unntak-hviletid"]
+    assert len(audit) == 1 and "kommuneoverlegen" in audit[0]["detail"] and "6 timer" in audit[0]["detail"]
+
+
+def test_an_alis_page_counts_the_shifts_towards_forty(client, auth):
+    data = json.loads(tiny_scenario_json())
+    data["doctors"][0]["role"] = "ALIS"
+    data["doctors"][0]["competence"] = {"qualified": True, "legevakt_shifts_done": 37}
+    sid = upload(client, auth, json.dumps(data).encode()).json()["id"]
+    run = client.post(f"/api/scenarios/{sid}/runs", headers=auth, json={"time_limit": 10})
+    roster_id = wait_for(client, run.json()["id"], auth)["roster_id"]
+    client.post(f"/api/rosters/{roster_id}/publish", headers=auth)
+    links = {d["doctor"]: d for d in client.get(f"/api/scenarios/{sid}/doctors", headers=auth).json()}
+    mine = len([a for a in client.get(f"/api/rosters/{roster_id}/roster.json", headers=auth).json()["assignments"]
+                if a["doctor"] == "anne"])
+    page = client.get(links["anne"]["page"].replace("http://testserver", "")).text
+    assert "Mot 40 legevakter" in page and f"{37 + mine} i alt" in page
+    assert f"{40 - 37 - mine} igjen" in page if 37 + mine < 40 else "Du har nådd 40" in page
+    other = client.get(links["bjorn"]["page"].replace("http://testserver", "")).text
+    assert "Mot 40 legevakter" not in other
