@@ -444,6 +444,9 @@ HISTORY = Table(
         C("Legevakter totalt", ("legevakt_shifts_done",), Kind.INT,
           "Legevakter gjort til nå (flyttes frem hver periode; det største av dette og Leger-tallet gjelder).",
           "38", width=10),
+        C("Hovedbok", ("burden_balance",), Kind.FLOAT,
+          "Poeng foran (+) eller bak (−) rettferdig andel i gruppen, eldre perioder teller mindre (fra «Historikk ut»). "
+          "Tomt: regnes ut fra poeng og perioder.", "-4,5", width=10),
     ),
     "Belastning fra tidligere perioder, så fordelingen blir rettferdig over tid. "
     "Lim inn arket «Historikk ut» fra forrige måneds vaktplan.",
