@@ -1,10 +1,12 @@
 """Fairness metrics: who carries what in a roster, and how evenly.
 
-Per doctor: counts, real hours, burden points against the fair-share target of ``roster.targets``
-(history included), shift frequency and wishes. Per group (all, per role, per station): spread,
-dispersion and inequality of the *normalised burden* ``(history_points + points) / target``, where
-1.0 is exactly the doctor's fair share — normalising by target makes doctors with different
-vaktandel (share) and different pools (on-site, on-call) comparable. Definitions: ``docs/metrics.md``.
+Per doctor: counts, real hours, burden points against the capacity-aware target of
+``roster.targets`` (history through the ledger), shift frequency and wishes. Per group (all, per
+role, per pool, per station): spread, dispersion and inequality of the *normalised burden*
+``points / target``, where 1.0 is exactly the doctor's target — normalising by target makes doctors
+with different vaktandel (share) and different pools comparable. Per pool (``pool_metrics``): the
+deviation per share from the target, its range and largest value, and the ledger before and after.
+Definitions: ``docs/metrics.md``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from roster.calendar import ShiftIndex, ShiftInstance
 from roster.days import ROTATION_HOLIDAYS, rotation_holiday
 from roster.eligibility import LEGEVAKT_SHIFTS_REQUIRED, qualification
 from roster.models import BurdenCategory, History, Role, Roster, Scenario
-from roster.targets import burden_targets
+from roster.targets import FairnessPlan, Target, fairness_plan, targets, why_capped
 
 OVER_TARGET_MARGIN = 0.10  # issue 4: "doctors over their target by more than 10 %"
 CLOSE_PAIR_DAYS = (3, 7)  # issue 4: pairs of shifts within 3 and within 7 days
@@ -35,6 +37,7 @@ class DoctorMetrics:
     name: str
     role: str
     share: float
+    pool: str = ""
     shifts: int = 0
     hours: float = 0.0
     nights: int = 0
@@ -44,8 +47,16 @@ class DoctorMetrics:
     bakvakt_hours: float = 0.0
     points: float = 0.0
     history_points: float = 0.0
+    nominal_target: float = 0.0  # share of the pool's burden
+    capacity_target: float = 0.0  # capped by capacity, what the capped cannot carry shared by share
+    repay: float = 0.0  # the ledger's correction: the target is capacity_target − repay
     target: float = 0.0
+    capacity: float = 0.0
+    why: str = ""  # why the capacity-aware target differs from the nominal one
     relative_deviation: float | None = None
+    deviation_per_share: float = 0.0
+    balance_before: float = 0.0
+    balance_after: float = 0.0
     wishes_granted: int = 0
     wishes_denied: int = 0
     mean_gap_days: float | None = None
@@ -57,7 +68,7 @@ class DoctorMetrics:
 
     @property
     def normalised_burden(self) -> float | None:
-        """(history + period points) / target: 1.0 is exactly the fair share."""
+        """points / target: 1.0 is exactly the target."""
         if self.relative_deviation is None:
             return None
         return 1.0 + self.relative_deviation
@@ -105,24 +116,56 @@ def _wish_granted(wish_template: str | None, wants: bool, mine: list[ShiftInstan
     return has == wants
 
 
-def doctor_metrics(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> list[DoctorMetrics]:
-    """Metrics of every doctor of the scenario, in scenario order.
-
-    Assignments naming an unknown doctor or shift are skipped here: the checker reports them.
-    """
-    index = index or ShiftIndex(scenario)
-    targets = burden_targets(scenario, index)
-    history = {h.doctor: h.points for h in scenario.history}
+def assigned_shifts(scenario: Scenario, roster: Roster, index: ShiftIndex) -> dict[str, list[ShiftInstance]]:
+    """Each doctor's shifts in time order; assignments naming an unknown doctor or shift are left
+    out (the checker reports them)."""
     mine: dict[str, list[ShiftInstance]] = {d.id: [] for d in scenario.doctors}
     for a in roster.assignments:
         shift = index.by_key.get(a.shift)
         if shift is not None and a.doctor in mine:
             mine[a.doctor].append(shift)
+    return {d: sorted(ss, key=lambda s: (s.start, s.template)) for d, ss in mine.items()}
 
+
+def roster_targets(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None,
+                   plan: FairnessPlan | None = None) -> dict[str, Target]:
+    """Every doctor's targets for this roster (``roster.targets``: the pools' burden is the roster's)."""
+    index = index or ShiftIndex(scenario)
+    plan = plan or fairness_plan(scenario, index)
+    mine = assigned_shifts(scenario, roster, index)
+    return targets(plan, {d: sum(s.points for s in ss) for d, ss in mine.items()})
+
+
+def _why(scenario: Scenario, index: ShiftIndex, t: Target, level_up: bool) -> str:
+    """Why the capacity-aware target differs from the nominal one, in Norwegian."""
+    parts = []
+    if t.capacity == 0:
+        parts.append("kan ikke ta vakt i perioden")
+    elif t.capped:
+        doctor = scenario.doctor(t.doctor)
+        parts.append(f"kan ta høyst {t.capacity:.1f} poeng: {why_capped(scenario, index, doctor, [])}")
+    elif level_up:
+        parts.append("bærer sin del av det andre i gruppen ikke kan ta")
+    if abs(t.repay) >= 0.05:
+        parts.append(f"historikk: {abs(t.repay):.1f} poeng {'mindre' if t.repay > 0 else 'mer'}")
+    return "; ".join(parts)
+
+
+def doctor_metrics(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None,
+                   plan: FairnessPlan | None = None) -> list[DoctorMetrics]:
+    """Metrics of every doctor of the scenario, in scenario order."""
+    index = index or ShiftIndex(scenario)
+    plan = plan or fairness_plan(scenario, index)
+    mine = assigned_shifts(scenario, roster, index)
+    tgts = targets(plan, {d: sum(s.points for s in ss) for d, ss in mine.items()})
+    history = {h.doctor: h.points for h in scenario.history}
+    group_of = {p: g for g, ps in plan.groups.items() for p in ps}  # capped doctors lift their level group's level
+    groups_with_capped = {group_of[t.pool] for t in tgts.values() if t.capped or (t.capacity == 0 and t.share > 0)}
     out = []
     for d in scenario.doctors:
-        shifts = sorted(mine[d.id], key=lambda s: (s.start, s.template))
-        m = DoctorMetrics(doctor=d.id, name=d.name, role=d.role.value, share=d.share)
+        shifts = mine[d.id]
+        t = tgts[d.id]
+        m = DoctorMetrics(doctor=d.id, name=d.name, role=d.role.value, share=d.share, pool=t.pool)
         m.shifts = len(shifts)
         m.hours = sum(s.hours for s in shifts if s.on_site)
         m.bakvakt_hours = sum(s.hours for s in shifts if not s.on_site)
@@ -132,9 +175,13 @@ def doctor_metrics(scenario: Scenario, roster: Roster, index: ShiftIndex | None 
         m.holidays = sum(BurdenCategory.HOLIDAY in s.categories for s in shifts)
         m.points = sum(s.points for s in shifts)
         m.history_points = history.get(d.id, 0.0)
-        m.target = sum(t.total for (doc, _pool), t in targets.items() if doc == d.id)
+        m.nominal_target, m.capacity_target, m.repay, m.target = t.nominal, t.base, t.repay, t.target
+        m.capacity = t.capacity
+        m.why = _why(scenario, index, t, group_of[t.pool] in groups_with_capped and t.base > t.nominal + 0.05)
         if m.target > 0:
-            m.relative_deviation = (m.history_points + m.points - m.target) / m.target
+            m.relative_deviation = (m.points - m.target) / m.target
+        m.deviation_per_share = t.per_share(m.points)
+        m.balance_before, m.balance_after = t.balance_before, t.balance_after(m.points, plan.decay)
         for w in scenario.wishes:
             if w.doctor == d.id:
                 if _wish_granted(w.template, w.wants, shifts, w.date):
@@ -194,7 +241,7 @@ def group_metrics(group: str, members: Iterable[DoctorMetrics]) -> GroupMetrics:
 
 
 def groups(scenario: Scenario, metrics: list[DoctorMetrics]) -> list[GroupMetrics]:
-    """Group statistics for all doctors, per role (scenario roles) and per station.
+    """Group statistics for all doctors, per role (scenario roles), per pool and per station.
 
     A station's group is the doctors who worked at least one shift there in this roster.
     """
@@ -202,14 +249,72 @@ def groups(scenario: Scenario, metrics: list[DoctorMetrics]) -> list[GroupMetric
     roles = list(dict.fromkeys(d.role.value for d in scenario.doctors))
     for role in roles:
         out.append(group_metrics(f"rolle: {role}", [m for m in metrics if m.role == role]))
+    for pool in dict.fromkeys(m.pool for m in metrics):
+        out.append(group_metrics(f"gruppe: {pool}", [m for m in metrics if m.pool == pool]))
     for st in scenario.stations:
         out.append(group_metrics(f"stasjon: {st.name}", [m for m in metrics if st.id in m.stations]))
     return out
 
 
+@dataclass(frozen=True)
+class PoolMetrics:
+    """How evenly one pool shares its burden (docs/metrics.md "Per pool"). Deviations are per
+    share, (points − target) / share, over the members who can take a shift; the ledger figures
+    are the largest |balance| / share over all members."""
+
+    pool: str
+    doctors: int
+    available: int
+    burden: float
+    level: float  # points per share of a member the capacity does not hold back
+    min_deviation: float
+    max_deviation: float
+    largest_deviation: float  # max |deviation per share|
+    gini: float  # of points / target over the members with a target
+    without_shift: int  # available members with a share above 0 and no shift
+    ledger_before: float
+    ledger_after: float  # older periods weighed less (what history_out carries)
+    ledger_after_undecayed: float  # before + points − capacity-aware share: this period's own effect
+
+    @property
+    def range(self) -> float:
+        return self.max_deviation - self.min_deviation
+
+
+def pool_metrics(metrics: list[DoctorMetrics]) -> list[PoolMetrics]:
+    """Per pool, in the order the pools first appear."""
+    out = []
+    for pool in dict.fromkeys(m.pool for m in metrics):
+        ms = [m for m in metrics if m.pool == pool]
+        able = [m for m in ms if m.capacity > 0]
+        devs = [m.deviation_per_share for m in able] or [0.0]
+        norm = {m.doctor: m.share if m.share > 0 else 1.0 for m in ms}
+        # base = min(capacity, level · share): the level is the largest base per share
+        level = max((m.capacity_target / m.share for m in able if m.share > 0), default=0.0)
+        out.append(PoolMetrics(
+            pool=pool, doctors=len(ms), available=len(able), burden=sum(m.points for m in ms), level=level,
+            min_deviation=min(devs), max_deviation=max(devs), largest_deviation=max(abs(d) for d in devs),
+            gini=gini([m.points / m.target for m in ms if m.target > 0]),
+            without_shift=sum(1 for m in able if m.share > 0 and m.shifts == 0),
+            ledger_before=max((abs(m.balance_before) / norm[m.doctor] for m in ms), default=0.0),
+            ledger_after=max((abs(m.balance_after) / norm[m.doctor] for m in ms), default=0.0),
+            ledger_after_undecayed=max((abs(m.balance_before + m.points - m.capacity_target) / norm[m.doctor]
+                                        for m in ms), default=0.0),
+        ))
+    return out
+
+
+def moved(metrics: list[DoctorMetrics], n: int) -> list[DoctorMetrics]:
+    """The ``n`` doctors whose target is furthest from their nominal share of the pool (capacity or
+    the ledger moved it), furthest first: reports set the two side by side with the reason."""
+    shifted = [m for m in metrics if abs(m.target - m.nominal_target) >= 0.05]
+    return sorted(shifted, key=lambda m: (-abs(m.target - m.nominal_target), m.name))[:n]
+
+
 def history_out(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> list[History]:
-    """History to carry into the next period: this period's figures added to what came in, and the
-    legevakt shifts done moved forward by this period's on-site shifts (akuttmedisinforskriften §7)."""
+    """History to carry into the next period: this period's figures added to what came in, the
+    ledger after the period (``burden_balance``) and the legevakt shifts done moved forward by this
+    period's on-site shifts (akuttmedisinforskriften §7)."""
     index = index or ShiftIndex(scenario)
     previous = {h.doctor: h for h in scenario.history}
     done = legevakt_shifts_after(scenario, roster, index)
@@ -226,6 +331,7 @@ def history_out(scenario: Scenario, roster: Roster, index: ShiftIndex | None = N
                 holidays=h.holidays + m.holidays,
                 points=h.points + m.points,
                 periods=h.periods + 1,
+                burden_balance=round(m.balance_after, 2),
                 legevakt_shifts_done=done[m.doctor],
             )
         )

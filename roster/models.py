@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -235,7 +236,11 @@ class BurdenWeights(Model):
 class ObjectiveWeights(Model):
     """Weights of the objective terms, in order of importance (issue 2: open slots ≫ fairness >
     spacing > wishes > preferred station). All in one place; solver/objective.py reads them. The
-    figures are the product's local choices (no source prices one term against another)."""
+    figures are the product's local choices (no source prices one term against another).
+
+    The solve is lexicographic (issue 13, ``solver.objective.LEVELS``): first the places, the
+    doctors left without a shift, over-staffing and each pool's largest deviation, then — with
+    those held — everything else. A weight prices its term against the others of its level."""
 
     open_slot: int = Field(100_000, ge=0, le=MAX_WEIGHT)
     uncovered_bakvakt_hour: int = Field(100_000, ge=0, le=MAX_WEIGHT)
@@ -243,8 +248,22 @@ class ObjectiveWeights(Model):
         1000, ge=0, le=MAX_WEIGHT,
         description="re-planning only: per assignment moved away from the published roster (×3 within 48 h, ×2 for uninvolved doctors)",
     )
-    max_relative_deviation: int = Field(200, ge=0, le=MAX_WEIGHT)
-    sum_deviation: int = Field(10, ge=0, le=MAX_WEIGHT)
+    participation: int = Field(
+        10_000, ge=0, le=MAX_WEIGHT,
+        description="per shift an available doctor misses of their pool's least (Fairness.min_shifts)",
+    )
+    max_deviation: int = Field(
+        1000, ge=0, le=MAX_WEIGHT,
+        validation_alias=AliasChoices("max_deviation", "max_relative_deviation"),
+        description="per point per share of each pool's largest deviation from the capacity-aware target "
+        "(read from max_relative_deviation in older files)",
+    )
+    surplus: int = Field(
+        1000, ge=0, le=MAX_WEIGHT,
+        description="per doctor beyond a shift's demand_min, where Fairness.overstaffing allows one at all: "
+        "an extra doctor must buy at least this much fairness",
+    )
+    sum_deviation: int = Field(10, ge=0, le=MAX_WEIGHT, description="per point of deviation from the target, summed over doctors")
     category_balance: int = Field(20, ge=0, le=MAX_WEIGHT)
     holiday_repeat: int = Field(
         50, ge=0, le=MAX_WEIGHT,
@@ -254,10 +273,69 @@ class ObjectiveWeights(Model):
     spacing: int = Field(5, ge=0, le=MAX_WEIGHT)
     wish: int = Field(2, ge=0, le=MAX_WEIGHT)
     preferred_station: int = Field(1, ge=0, le=MAX_WEIGHT)
-    surplus: int = Field(
-        0, ge=0, le=MAX_WEIGHT,
-        description="per doctor beyond a shift's demand_min (over-staffing); off by default, demand_max caps it",
+
+
+class Overstaffing(str, Enum):
+    """Where a shift may have more doctors than its minimum (up to its maximum; issue 13)."""
+
+    NEVER = "aldri"
+    LONE = "alene"  # only where the minimum is one doctor: the extra doctor relieves a lone one
+    ANY = "alle"
+
+
+PoolName = Annotated[str, Field(min_length=1, max_length=40)]
+DEFAULT_POOLS = {"fastlege": "fastleger", "ALIS": "ALIS", "annen": "ansatte", "LIS1": "ansatte",
+                 "spesialist": "spesialister"}
+
+
+class Fairness(Model):
+    """How the burden is shared (issue 13; docs/metrics.md "Targets").
+
+    Doctors are balanced within a *pool*, by default one per role: the fastleger share their duty
+    (fastlegeforskriften §13: an even spread, adjusted by vaktandel; domain.md "GPs' duty"), the
+    ALIS, the employed doctors and the specialists on the bakvakt rota each theirs: each pool's
+    worst-treated doctor counts on its own, and the history ledger runs per pool. Pools on the same
+    duty share one level per share (a share of 3 carries three times a share of 1 in any role)
+    unless a pool has a level of its own (``own_level``).
+    """
+
+    pools: dict[Role, PoolName] = Field(
+        default_factory=lambda: {Role(k): v for k, v in DEFAULT_POOLS.items()},
+        description="role → pool; a role left out is a pool of its own, named after the role",
     )
+    min_shifts: dict[PoolName, Annotated[int, Field(ge=0, le=31)]] = Field(
+        default_factory=lambda: {"fastleger": 1, "ALIS": 1},
+        description="pool → the least shifts of every available doctor with a share above 0 (fastleger: "
+        "their duty; ALIS: shifts towards the 40 of akuttmedisinforskriften §7); a doctor far ahead still takes part",
+    )
+    history_half_life: float = Field(
+        6.0, gt=0, le=120,
+        description="periods after which a period's burden counts half in the ledger (older periods weigh less)",
+    )
+    history_repay: float = Field(
+        0.5, ge=0, le=5,
+        description="one period repays (or takes on) at most this share of a normal share of the period's burden",
+    )
+    overstaffing: Overstaffing = Field(
+        Overstaffing.LONE, description="where a shift may have more doctors than its minimum, each priced by `surplus`"
+    )
+    own_level: list[PoolName] = Field(
+        default_factory=list,
+        description="pools with a level per share of their own; the others share one level per duty (on site, "
+        "bakvakt), so a share means the same in every role that shares the shifts",
+    )
+
+    @model_validator(mode="after")
+    def _known_pools(self) -> Fairness:
+        names = set(self.pools.values()) | {r.value for r in Role if r not in self.pools}
+        unknown = sorted((set(self.min_shifts) | set(self.own_level)) - names)
+        if unknown:
+            raise ValueError(f"ukjent gruppe {', '.join(f'«{u}»' for u in unknown)}; "
+                             f"gruppene er {', '.join(sorted(names))}")
+        return self
+
+    def pool(self, role: Role) -> str:
+        return self.pools.get(role, role.value)
 
 
 class Succession(Model):
@@ -373,6 +451,7 @@ class Rules(Model):
     )
     burden: BurdenWeights = Field(default_factory=BurdenWeights)
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
+    fairness: Fairness = Field(default_factory=Fairness)
 
     @field_validator("rest_hours_self_employed", "rest_hours_employee", "weekly_rest_hours_employee")
     @classmethod
@@ -636,6 +715,11 @@ class History(Model):
     holidays: int = Field(0, ge=0, le=MAX_HISTORY_COUNT)
     points: float = Field(0, ge=0, le=MAX_HISTORY_POINTS)
     periods: int = Field(0, ge=0, le=MAX_HISTORY_COUNT, description="how many earlier periods the figures cover")
+    burden_balance: float | None = Field(
+        None, ge=-MAX_HISTORY_POINTS, le=MAX_HISTORY_POINTS,
+        description="the ledger: points ahead (+) or behind (−) of the fair share in the doctor's pool, older "
+        "periods weighing less (roster.targets); empty: derived from points and periods",
+    )
     legevakt_shifts_done: int | None = Field(
         None, ge=0, le=MAX_HISTORY_COUNT,
         description="legevakt shifts done up to this period (the doctor's count moved forward, akuttmedisinforskriften "
@@ -879,6 +963,16 @@ class SolvePhase(Model):
     used: float = 0.0
 
 
+class LevelStats(Model):
+    """One level of a lexicographic solve (solver.objective.LEVELS): its weighted value and the
+    bound the solver proved for it with the levels before held at their values."""
+
+    terms: list[str] = Field(default_factory=list, description="the Norwegian names of its terms (roster.terms)")
+    objective: float = 0.0
+    bound: float = 0.0
+    gap: float | None = None
+
+
 class SolveStats(Model):
     status: SolveStatus
     objective: float | None = None
@@ -892,6 +986,12 @@ class SolveStats(Model):
     time_limit: float = 0.0
     strict: bool = False
     terms: dict[str, float] = Field(default_factory=dict, description="objective term → weighted value")
+    levels: list[LevelStats] = Field(
+        default_factory=list,
+        description="a lexicographic solve's levels; bound and gap are then the first level not proven optimal "
+        "(gap_level), else the last",
+    )
+    gap_level: int | None = Field(None, description="1-based level the bound and gap belong to")
     program_version: str = ""
     variables: int = 0
     constraints: int = 0
@@ -940,9 +1040,13 @@ class Roster(Model):
 
 
 class ProgressEvent(Model):
-    """One improving solution, streamed to the caller (CLI progress line, web SSE)."""
+    """One improving solution, streamed to the caller (CLI progress line, web SSE). ``objective``
+    is the whole objective; in a lexicographic solve bound and gap are those of the level being
+    solved (``level``, ``level_objective``)."""
 
     elapsed: float
+    level: int = Field(0, description="1-based level of a lexicographic solve; 0: the whole objective")
+    level_objective: float | None = Field(None, description="the level's value; bound and gap are the level's")
     objective: float
     bound: float
     gap: float | None

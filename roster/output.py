@@ -22,9 +22,9 @@ from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
 from roster.excel import write_roster_workbook
 from roster.explanation import explanation_text
 from roster.carry import next_period
-from roster.eligibility import LEGEVAKT_SHIFTS_REQUIRED
 from roster.days import ROTATION_NAMES
-from roster.metrics import DoctorMetrics, doctor_metrics, holiday_turns, towards_alone
+from roster.eligibility import LEGEVAKT_SHIFTS_REQUIRED
+from roster.metrics import DoctorMetrics, doctor_metrics, holiday_turns, moved, pool_metrics, towards_alone
 from roster.models import Roster, Scenario, SolveStatus, shift_key
 from roster.terms import OPEN_MARK, OPEN_PLACES
 
@@ -146,9 +146,41 @@ def terms_table(roster: Roster) -> Table | None:
     return t
 
 
+SUMMARY_MOVED_TARGETS = 10  # doctors whose capacity-aware target the summary explains
+
+
+def pool_table(metrics: list[DoctorMetrics]) -> Table:
+    """Per fairness pool (roster.metrics.pool_metrics): the level per share, the largest deviation
+    and the range per share from the capacity-aware target, who is left without a shift, and the
+    ledger's largest |balance| per share before and after the period."""
+    t = Table(title="Fordeling per gruppe (poeng per andel, mot mål etter kapasitet)", title_justify="left")
+    for col in ("Gruppe", "Leger", "Kan ta vakt", "Nivå", "Største avvik", "Spenn", "Gini", "Uten vakt",
+                "Hovedbok før", "etter"):
+        t.add_column(col, justify="left" if col == "Gruppe" else "right")
+    for p in pool_metrics(metrics):
+        t.add_row(p.pool, str(p.doctors), str(p.available), f"{p.level:.1f}", f"{p.largest_deviation:.1f}",
+                  f"{p.range:.1f}", f"{p.gini:.3f}", str(p.without_shift), f"{p.ledger_before:.1f}",
+                  f"{p.ledger_after:.1f}")
+    return t
+
+
+def moved_targets_table(metrics: list[DoctorMetrics], n: int = SUMMARY_MOVED_TARGETS) -> Table | None:
+    """The doctors whose target moved most from the nominal share, the two side by side with why."""
+    rows = moved(metrics, n)
+    if not rows:
+        return None
+    t = Table(title="Mål flyttet fra nominell andel (kapasitet og historikk)", title_justify="left")
+    for col in ("Navn", "Gruppe", "Andel", "Nominelt", "Etter kapasitet", "Historikk", "Mål", "Poeng", "Hvorfor"):
+        t.add_column(col, justify="left" if col in ("Navn", "Gruppe", "Hvorfor") else "right")
+    for m in rows:
+        t.add_row(m.name, m.pool, f"{m.share:g}", f"{m.nominal_target:.1f}", f"{m.capacity_target:.1f}",
+                  "–" if abs(m.repay) < 0.05 else f"{-m.repay:+.1f}", f"{m.target:.1f}", f"{m.points:.1f}", m.why)
+    return t
+
+
 def role_table(metrics: list[DoctorMetrics]) -> Table:
-    """Per role: this period's points (mean/min/max) against the period target, and the worst
-    relative deviation of history + period from the fair-share target."""
+    """Per role: this period's points (mean/min/max) against the period's target, and the worst
+    relative deviation from it."""
     by_role: dict[str, list[DoctorMetrics]] = defaultdict(list)
     for m in metrics:
         by_role[m.role].append(m)
@@ -161,7 +193,7 @@ def role_table(metrics: list[DoctorMetrics]) -> Table:
         worst = max(devs, key=abs) if devs else None
         t.add_row(role, str(len(ms)), str(sum(m.shifts for m in ms)), f"{statistics.fmean(pts):.1f}",
                   f"{min(pts):.1f}", f"{max(pts):.1f}",
-                  f"{statistics.fmean(m.target - m.history_points for m in ms):.1f}",
+                  f"{statistics.fmean(m.target for m in ms):.1f}",
                   "–" if worst is None else f"{100 * worst:+.0f} %")
     return t
 
@@ -245,6 +277,10 @@ def summary_renderables(scenario: Scenario, roster: Roster, metrics: list[Doctor
         out.append(terms)
     if metrics:
         out.append(role_table(metrics))
+        out.append(pool_table(metrics))
+        moved_table = moved_targets_table(metrics)
+        if moved_table is not None:
+            out.append(moved_table)
     slots = open_slots_table(scenario, roster, index)
     if slots is not None:
         out.append(slots)

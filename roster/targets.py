@@ -1,74 +1,440 @@
-"""Fair-share burden targets, history included.
+"""Capacity-aware fair-share targets, per pool, with the history ledger (issue 13).
 
-One definition serves the solver's fairness terms, the fairness metrics and the reports, so the
-three can never disagree on what "over target" means.
+One definition serves the solver's fairness terms, the metrics, the summary, the workbook and the
+reports, so none of them can disagree on what "over target" means (docs/metrics.md "Targets").
 
-Burden is balanced within a *pool*: on-site duty (tilstedevakt) and on-call duty (bakvakt) are
-separate rotas with separate doctors (fastleger on site, specialists on call), so a specialist's
-bakvakt hours are not weighed against a GP's nights. A doctor belongs to a pool when they may work
-at least one shift of that kind. Within a pool, a doctor's target for history + this period is
+*Pools.* Doctors are balanced within a pool, by default one per role (``Fairness.pools``): each
+pool's worst-treated doctor counts on its own, and the ledger runs per pool. Pools that work the
+same duty (on site, or bakvakt only) form a *level group* sharing one level per share, so a share
+of 1 means the same burden in every role that works those shifts and the solver cannot balance a
+pool by loading another; ``Fairness.own_level`` gives a pool a level of its own.
 
-    target_i = share_i / Σ share_j · (Σ history points of the pool + Σ demand_min · points of the
-    pool's shifts this period)
+*Taking part.* A doctor's target is never below their *floor*, the points of the pool's least
+shifts (``Fairness.min_shifts``: one for fastleger by default) at their lightest, so a doctor far
+ahead in the ledger still takes part; floors are dropped in a group whose expected burden cannot
+cover them all.
 
-and the period target is that minus the history the doctor already carries (history counts in the
-doctor's main pool: bakvakt for specialists who may be bakvakt, on-site for everyone else).
+*Capacity.* What a doctor can take this period: the most burden points a roster built one shift
+at a time can give them alone, over the shifts they may work (``roster.eligibility``: absences,
+exemptions, courses, competence, stations) under their own limits (``roster.workload``: rest,
+shifts and hours per 7 days, period totals, runs). The solver passes the same eligible pairs its
+variables stand for, so both use one set of predicates.
+
+*Targets.* The nominal target is the doctor's share of the pool's burden. The capacity-aware
+target caps it by the capacity and shares what capped doctors cannot carry among the others by
+share (water filling, the max-min fair allocation): ``base = min(capacity, level · share)`` with
+the group's level such that the targets add up to the group's burden (``LevelCurve``). History
+then moves the target by the doctor's repayment (below): ``target = max(floor, base − repay)``.
+
+*Ledger.* Where each doctor stands against their fair share over earlier periods: points ahead
+(+) or behind (−), older periods weighing less (half after ``history_half_life`` periods),
+relative to the pool (the balances of a pool add up to 0). From ``History.burden_balance`` when
+the history came from this program, else from ``points`` over ``periods``. One period repays at
+most ``history_repay`` of a normal share; the repayments of a pool add up to 0 (water filling
+again), so the pool's burden is still shared in full. After the period the ledger is
+``decay · balance + burden − base``: a doctor who carried their capacity-aware share owes nothing,
+so an absence or an exemption leaves no debt (the issue's decision: the tool carries it).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
-from roster.calendar import ShiftIndex
-from roster.models import Doctor, DutyKind, Role, Scenario
+from roster.calendar import ShiftIndex, ShiftInstance
+from roster.eligibility import Eligibility
+from roster.models import Doctor, DutyKind, History, Scenario
+from roster.workload import Workload
 
-POOLS = (DutyKind.ON_SITE, DutyKind.ON_CALL)
-
-
-def main_pool(doctor: Doctor) -> DutyKind:
-    if doctor.can_bakvakt and doctor.role == Role.SPECIALIST:
-        return DutyKind.ON_CALL
-    return DutyKind.ON_SITE
+LEVEL_TOLERANCE = 1e-9
+ENOUGH_SHARES = 4.0  # capacity is only followed this far above the pool's expected level: beyond it, it never caps
+BLOCK_WORDS = {"fravær": "fravær", "fritak": "fritatt 16–08", "kurs": "kurs utløpt"}
 
 
-def in_pool(doctor: Doctor, pool: DutyKind, index: ShiftIndex) -> bool:
-    """Static eligibility (station, label, bakvakt ability) for at least one shift of the pool."""
-    if pool == DutyKind.ON_CALL and not doctor.can_bakvakt:
-        return False
+def pool_of(doctor: Doctor, scenario: Scenario) -> str:
+    return scenario.rules.fairness.pool(doctor.role)
+
+
+def decay(scenario: Scenario) -> float:
+    """Weight of a period one period older than the next: half after ``history_half_life``."""
+    return 0.5 ** (1 / scenario.rules.fairness.history_half_life)
+
+
+# --------------------------------------------------------------------------- water filling (the ledger)
+
+
+def zero_sum_fill(wanted: dict[str, float], shares: dict[str, float], low: dict[str, float],
+                  high: dict[str, float]) -> dict[str, float]:
+    """r_i = clamp(wanted_i − μ · share_i, low_i, high_i) with μ such that Σ r_i = 0 (water
+    filling with bounds: how much each doctor repays, the repayments of a pool adding up to 0).
+    Needs low_i ≤ 0 ≤ high_i and shares above 0. Exact: Σ r is piecewise linear and falling in μ,
+    with a break where a doctor meets a bound, so μ is found between two breaks."""
+    if not wanted:
+        return {}
+
+    def r(mu: float) -> dict[str, float]:
+        return {d: min(high[d], max(low[d], wanted[d] - mu * shares[d])) for d in wanted}
+
+    breaks = sorted({(wanted[d] - b) / shares[d] for d in wanted for b in (low[d], high[d])})
+    total = [sum(r(mu).values()) for mu in breaks]
+    if total[0] <= 0:
+        return r(breaks[0])
+    for i in range(1, len(breaks)):
+        if total[i] <= 0:  # linear between breaks i − 1 and i
+            a, b = breaks[i - 1], breaks[i]
+            mu = a + (b - a) * total[i - 1] / (total[i - 1] - total[i])
+            return {d: 0.0 if abs(v) < 1e-12 else v for d, v in r(mu).items()}
+    return r(breaks[-1])
+
+
+# --------------------------------------------------------------------------- capacity
+
+
+def eligible_shifts(scenario: Scenario, index: ShiftIndex, eligibility: Eligibility | None = None,
+                    ) -> dict[str, list[ShiftInstance]]:
+    """The shifts each doctor may work (``Eligibility.may_work``), in time order."""
+    elig = eligibility or Eligibility(scenario)
+    by_template = {t.id: [d for d in scenario.doctors if elig.static_reason(d, t) is None] for t in scenario.templates}
+    out: dict[str, list[ShiftInstance]] = {d.id: [] for d in scenario.doctors}
     for s in index.shifts:
-        if s.duty != pool:
-            continue
-        if doctor.stations and s.station not in doctor.stations:
-            continue
-        if doctor.shift_labels and s.label not in doctor.shift_labels:
-            continue
-        return True
-    return False
+        for d in by_template[s.template]:
+            if not elig.blocks(d, s):
+                out[d.id].append(s)
+    return out
+
+
+def capacity(scenario: Scenario, shifts: list[ShiftInstance], eligible: list[ShiftInstance], doctor_id: str,
+             enough: float = math.inf) -> float:
+    """The most burden points one roster built a shift at a time gives the doctor alone: the
+    heaviest shifts first, each taken when ``Workload.fits`` (the doctor's own hard rules) allows.
+    A greedy lower bound of the true most; it stops once past ``enough``."""
+    work = Workload(scenario, shifts)
+    taken = 0.0
+    for s in sorted(eligible, key=lambda s: (-s.points, s.start_utc)):
+        if taken >= enough:
+            break
+        if work.fits(doctor_id, s):
+            work.add(doctor_id, s)
+            taken += s.points
+    return taken
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True)
+class Member:
+    """One doctor in a pool, as fixed once per solve."""
+
+    doctor: str
+    pool: str
+    share: float
+    capacity: float  # points the doctor can take this period (0: unavailable)
+    balance: float  # the ledger before the period (points ahead + / behind −)
+    repay: float  # points the target is lowered by this period (negative: raised)
+    min_shifts: int  # the pool's least shifts for an available doctor with a share (0: none)
+    places: int  # shifts the doctor may work at all
+    floor: float = 0.0  # the least burden taking part means: the lightest shifts the doctor must take
+
+    @property
+    def available(self) -> bool:
+        return self.capacity > 0
+
+    @property
+    def normaliser(self) -> float:
+        """What a deviation is divided by to compare doctors: the share (1 for a share of 0)."""
+        return self.share if self.share > 0 else 1.0
+
+
+@dataclass(frozen=True)
+class FairnessPlan:
+    """Pools, capacities and repayments of one scenario: computed once per solve; a roster's
+    targets follow from it and the pools' burden (``targets``)."""
+
+    pools: dict[str, list[Member]]
+    expected_level: dict[str, float]  # per pool: points per share if each shift were shared by all who may work it
+    decay: float
+    groups: dict[str, list[str]] = field(default_factory=dict)  # level group → its pools (one level per share)
+
+    def members(self) -> dict[str, Member]:
+        return {m.doctor: m for ms in self.pools.values() for m in ms}
+
+    def group_members(self, group: str) -> list[Member]:
+        return [m for p in self.groups[group] for m in self.pools[p]]
+
+
+def _level_groups(scenario: Scenario, pools: dict[str, list[Doctor]], eligible: dict[str, list[ShiftInstance]],
+                  ) -> dict[str, str]:
+    """Pool → the group whose pools share one level per share: pools on the same duty (on site, or
+    only bakvakt) unless the pool has a level of its own (``Fairness.own_level``), so a share means
+    the same in every role that shares the shifts."""
+    own = set(scenario.rules.fairness.own_level)
+    out = {}
+    for p, ds in pools.items():
+        shifts = [s for d in ds for s in eligible[d.id]]
+        if p in own or not shifts:
+            out[p] = p
+        else:
+            out[p] = (DutyKind.ON_CALL if all(not s.on_site for s in shifts) else DutyKind.ON_SITE).value
+    return out
+
+
+def _expected_levels(scenario: Scenario, index: ShiftIndex, pools: dict[str, list[Doctor]],
+                     eligible: dict[str, list[ShiftInstance]], group: dict[str, str]) -> dict[str, float]:
+    """Per pool, its group's points per share if every shift's burden were split among all who
+    may work it by share: the scale of a "normal share" before any roster exists."""
+    pool_of_doctor = {d.id: p for p, ds in pools.items() for d in ds}
+    share = {d.id: d.share for ds in pools.values() for d in ds}
+    takers: dict[str, list[str]] = {}
+    for d, mine in eligible.items():
+        for s in mine:
+            takers.setdefault(s.key, []).append(d)
+    carried: Counter[str] = Counter()
+    for s in index.shifts:
+        who = takers.get(s.key, [])
+        total = sum(share[d] for d in who)
+        for d in who:
+            if total > 0:
+                carried[pool_of_doctor[d]] += s.demand_min * s.points * share[d] / total
+    by_group: dict[str, list[str]] = {}
+    for p, g in group.items():
+        by_group.setdefault(g, []).append(p)
+    out = {}
+    for ps in by_group.values():
+        shares = sum(d.share for p in ps for d in pools[p] if eligible[d.id])
+        level = sum(carried[p] for p in ps) / shares if shares > 0 else 0.0
+        out.update({p: level for p in ps})
+    return out
+
+
+def _balances(scenario: Scenario, members: list[Doctor], weight: float) -> dict[str, float]:
+    """The ledger before the period, relative to the pool (the balances add up to 0 by share)."""
+    history: dict[str, History] = {h.doctor: h for h in scenario.history}
+    share = {d.id: d.share for d in members}
+    derived = [history[d] for d in share if d in history and history[d].burden_balance is None
+               and (history[d].periods > 0 or history[d].points > 0)]
+    exposure = sum(_periods(h) * share[h.doctor] for h in derived)
+    rate = sum(h.points for h in derived) / exposure if exposure > 0 else 0.0  # points per share and period
+    out = {}
+    for d in share:
+        h = history.get(d)
+        if h is not None and h.burden_balance is not None:
+            out[d] = h.burden_balance
+        elif h is not None and h in derived:
+            # spread evenly over the periods the figures cover, the latest weighing 1, each older `weight` less
+            n = _periods(h)
+            out[d] = (h.points / n - share[d] * rate) * sum(weight**k for k in range(n))
+        else:
+            out[d] = 0.0
+    shares = sum(share.values())
+    mean = sum(out.values()) / shares if shares > 0 else 0.0
+    return {d: b - mean * share[d] for d, b in out.items()}
+
+
+def _periods(h: History) -> int:
+    """The periods a history covers: at least one when it carries points at all."""
+    return max(h.periods, 1 if h.points > 0 else 0)
+
+
+def fairness_plan(scenario: Scenario, index: ShiftIndex | None = None,
+                  eligible: dict[str, list[ShiftInstance]] | None = None) -> FairnessPlan:
+    """The plan of a scenario. ``eligible``: the shifts each doctor may work, when the caller
+    (the solver) has them already; otherwise from ``roster.eligibility``."""
+    index = index or ShiftIndex(scenario)
+    eligible = eligible if eligible is not None else eligible_shifts(scenario, index)
+    rules = scenario.rules.fairness
+    grouped: dict[str, list[Doctor]] = {}
+    for d in scenario.doctors:
+        grouped.setdefault(pool_of(d, scenario), []).append(d)
+    group = _level_groups(scenario, grouped, eligible)
+    levels = _expected_levels(scenario, index, grouped, eligible, group)
+    weight = decay(scenario)
+    pools: dict[str, list[Member]] = {}
+    for p, ds in grouped.items():
+        caps = {d.id: capacity(scenario, index.shifts, eligible[d.id], d.id,
+                               enough=ENOUGH_SHARES * levels[p] * max(d.share, 1.0) + 1.0) for d in ds}
+        balances = _balances(scenario, ds, weight)
+        repay = _repayments(ds, caps, balances, levels[p], rules.history_repay)
+        least = rules.min_shifts.get(p, 0)
+        pools[p] = [Member(d.id, p, d.share, caps[d.id], balances[d.id], repay.get(d.id, 0.0), least,
+                           len(eligible[d.id]), _floor(eligible[d.id], max(least if d.share > 0 else 0, d.min_shifts)))
+                    for d in ds]
+    groups: dict[str, list[str]] = {}
+    for p, g in group.items():
+        groups.setdefault(g, []).append(p)
+    for names in groups.values():
+        _drop_floors_beyond_the_work(pools, names, levels)
+    return FairnessPlan(pools, levels, weight, groups)
+
+
+def _drop_floors_beyond_the_work(pools: dict[str, list[Member]], names: list[str], levels: dict[str, float]) -> None:
+    """A group's floors hold only when its expected burden covers them all: with fewer shifts
+    than takers, not everyone can take part, and floors would only make every target alike."""
+    members = [m for p in names for m in pools[p] if m.available]
+    expected = sum(levels[m.pool] * m.share for m in members if m.share > 0)
+    if sum(m.floor for m in members) > expected + LEVEL_TOLERANCE:
+        for p in names:
+            pools[p] = [replace(m, floor=0.0) for m in pools[p]]
+
+
+def _floor(eligible: list[ShiftInstance], least: int) -> float:
+    """The points of the ``least`` lightest shifts the doctor may work: what taking part costs at
+    least, so no target asks for less (a doctor far ahead, or with a small share, still takes part)."""
+    return sum(sorted(s.points for s in eligible)[:least]) if least <= len(eligible) else 0.0
+
+
+def _repayments(doctors: list[Doctor], caps: dict[str, float], balances: dict[str, float], level: float,
+                limit: float) -> dict[str, float]:
+    """How much each available doctor's target moves this period: towards an even ledger, at most
+    ``limit`` of a normal share either way, never more than they can take on, adding up to 0."""
+    available = [d for d in doctors if caps[d.id] > 0 and d.share > 0]
+    most = {d.id: limit * level * d.share for d in available}
+    spare = {d.id: max(0.0, caps[d.id] - level * d.share) for d in available}
+    return zero_sum_fill({d.id: balances[d.id] for d in available}, {d.id: d.share for d in available},
+                         {d.id: -min(most[d.id], spare[d.id]) for d in available},
+                         {d.id: min(most[d.id], level * d.share) for d in available})
+
+
+# --------------------------------------------------------------------------- targets of a roster
 
 
 @dataclass(frozen=True)
 class Target:
+    """A doctor's targets for a roster whose pool carries ``pool_burden`` points."""
+
     doctor: str
-    pool: DutyKind
+    pool: str
     share: float
-    history_points: float  # already carried, counted in this pool
-    total: float  # fair share of history + this period
-    period: float  # total − history_points (may be negative: carried too much before)
+    nominal: float  # share of the pool's burden
+    base: float  # capacity-aware: min(capacity, level · share)
+    repay: float  # lowered by this to even out the ledger
+    target: float  # base − repay: what the doctor should carry this period
+    capacity: float
+    capped: bool  # the capacity holds the base below level · share
+    balance_before: float
+    floor: float = 0.0  # the least taking part costs: the target is never below it
+
+    def deviation(self, burden: float) -> float:
+        return burden - self.target
+
+    def per_share(self, burden: float) -> float:
+        """The deviation per share (points per share; a share of 0 counts as 1)."""
+        return (burden - self.target) / (self.share if self.share > 0 else 1.0)
+
+    def balance_after(self, burden: float, weight: float) -> float:
+        """The ledger after the period: older periods weigh less, this one's burden against the
+        capacity-aware share is added."""
+        return weight * self.balance_before + burden - self.base
 
 
-def burden_targets(scenario: Scenario, index: ShiftIndex | None = None) -> dict[tuple[str, DutyKind], Target]:
-    index = index or ShiftIndex(scenario)
-    history = {h.doctor: h.points for h in scenario.history}
-    out: dict[tuple[str, DutyKind], Target] = {}
-    for pool in POOLS:
-        members = [d for d in scenario.doctors if in_pool(d, pool, index)]
-        if not members:
-            continue
-        period_points = sum(s.demand_min * s.points for s in index.shifts if s.duty == pool)
-        hist = {d.id: history.get(d.id, 0.0) if main_pool(d) == pool else 0.0 for d in members}
-        shares = sum(d.share for d in members)
-        pool_total = period_points + sum(hist.values())
-        for d in members:
-            total = d.share / shares * pool_total if shares > 0 else 0.0
-            out[(d.id, pool)] = Target(d.id, pool, d.share, hist[d.id], total, total - hist[d.id])
+class LevelCurve:
+    """The sum of a pool's targets as the level rises: Σ max(floor, min(capacity, level · share) −
+    repay) over the members with a share who can take a shift. Each term is flat (floor), rises
+    with slope share, then is flat (capacity − repay); the sum is piecewise linear, so the level
+    for a burden is found between two breaks."""
+
+    def __init__(self, members: list[tuple[float, float, float, float]]):
+        """``members``: (share, capacity, repay, floor) of each sharing member."""
+        events: list[tuple[float, float]] = []
+        self.flat = 0.0  # Σ of the terms at level 0
+        slope = 0.0
+        for share, cap, repay, floor in members:
+            if cap - repay <= floor:
+                self.flat += floor
+                continue
+            a, b = max(0.0, (floor + repay) / share), cap / share
+            self.flat += max(floor, min(cap, 0.0) - repay)
+            if a <= 0.0 < b:
+                slope += share
+            elif a > 0.0:
+                events.append((a, share))
+            events.append((b, -share))
+        events.sort()
+        self.points, self.values, self.slopes = [0.0], [self.flat], [slope]
+        for x, ds in events:
+            self.values.append(self.values[-1] + self.slopes[-1] * (x - self.points[-1]))
+            self.points.append(x)
+            self.slopes.append(self.slopes[-1] + ds)
+
+    def level(self, total: float) -> float:
+        """The level at which the targets add up to ``total`` (0 when the floors alone exceed it;
+        past every capacity, the last break)."""
+        if total <= self.flat:
+            return 0.0
+        i = bisect.bisect_right(self.values, total) - 1
+        slope = self.slopes[i]
+        if slope <= 0:
+            return self.points[i]
+        return self.points[i] + (total - self.values[i]) / slope
+
+
+def target_of(m: Member, level: float) -> tuple[float, float]:
+    """(base, target) of a member at a level: min(capacity, level · share), and that less the
+    repayment but never below the floor (0 for a doctor who can take no shift)."""
+    if not m.available:
+        return 0.0, 0.0
+    base = min(m.capacity, level * m.share) if m.share > 0 else 0.0
+    return base, max(m.floor, base - m.repay)
+
+
+def pool_level(members: list[Member], burden: float) -> float:
+    """The level per share of a level group for the burden its sharing members carry."""
+    sharing = [m for m in members if m.available and m.share > 0]
+    return LevelCurve([(m.share, m.capacity, m.repay, m.floor) for m in sharing]).level(burden)
+
+
+def targets(plan: FairnessPlan, burden: dict[str, float]) -> dict[str, Target]:
+    """Every doctor's targets, given what each carries: a level group's level is where the targets
+    of its members with a share add up to what they carry; the nominal target is the share of the
+    group's burden, capacity and history aside."""
+    out = {}
+    for members in (plan.group_members(g) for g in plan.groups):
+        total = sum(burden.get(m.doctor, 0.0) for m in members if m.share > 0)
+        level = pool_level(members, total)
+        shares = sum(m.share for m in members)
+        for m in members:
+            base, target = target_of(m, level)
+            nominal = total * m.share / shares if shares > 0 else 0.0
+            out[m.doctor] = Target(m.doctor, m.pool, m.share, nominal, base, m.repay, target, m.capacity,
+                                   m.available and m.capacity < level * m.share - LEVEL_TOLERANCE, m.balance, m.floor)
     return out
+
+
+def roster_burden(shifts: Iterable[tuple[str, ShiftInstance]]) -> dict[str, float]:
+    """Points per doctor of (doctor, shift) pairs."""
+    out: Counter[str] = Counter()
+    for d, s in shifts:
+        out[d] += s.points
+    return dict(out)
+
+
+def why_capped(scenario: Scenario, index: ShiftIndex, doctor: Doctor, eligible: list[ShiftInstance],
+               eligibility: Eligibility | None = None) -> str:
+    """Norwegian reason a doctor's capacity is below their share: the dated reasons that keep
+    them off the most shifts (absence, exemption, course), and their own limits."""
+    elig = eligibility or Eligibility(scenario)
+    counts: Counter[str] = Counter()
+    for s in index.shifts:
+        if elig.static_reason(doctor, s) is None:
+            for code in {b.code for b in elig.blocks(doctor, s)}:
+                counts[code] += 1
+    parts = [f"{BLOCK_WORDS.get(code, code)} ({n} vakter)" for code, n in counts.most_common(2)]
+    own = _own_limits(doctor)
+    if own:
+        parts.append(own)
+    if not parts:
+        parts.append(f"kan ta {len(eligible)} vakter")
+    return "; ".join(parts)
+
+
+def _own_limits(doctor: Doctor) -> str | None:
+    limits = []
+    if doctor.max_shifts is not None:
+        limits.append(f"maks {doctor.max_shifts} vakter")
+    if doctor.max_hours is not None:
+        limits.append(f"maks {doctor.max_hours:g} timer")
+    limits += [f"maks {n} {label}" for label, n in doctor.max_shifts_by_label.items() if n]
+    return ", ".join(limits) or None

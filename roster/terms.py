@@ -21,14 +21,15 @@ TERM_NAMES: dict[str, str] = {
     "open_slot": OPEN_PLACES,
     "uncovered_bakvakt_hour": "timer uten bakvakt",
     "change": "endringer fra publisert plan",
-    "max_relative_deviation": "største overskridelse av andel (prosent)",
-    "sum_deviation": "sum avvik fra andel (poeng)",
+    "participation": "vakter som mangler for at alle skal ta del",
+    "max_deviation": "største avvik fra mål per gruppe (poeng per andel)",
+    "surplus": "leger utover behovet",
+    "sum_deviation": "sum avvik fra mål (poeng)",
     "category_balance": "skjevhet netter/helger/helligdager",
     "holiday_repeat": "samme høytid som i fjor",
     "spacing": "vakter tett i tett",
     "wish": "ønsker ikke innfridd",
     "preferred_station": "vakter utenfor foretrukket stasjon",
-    "surplus": "leger utover behovet",
 }
 
 

@@ -9,6 +9,7 @@ from roster.calendar import ShiftIndex
 from roster.eligibility import Eligibility
 from roster.models import Roster, Scenario
 from solver.context import Baseline, ModelContext
+from solver.fairness import add_place_count
 from solver.objective import set_objective
 from solver.registry import HARD, SOFT
 
@@ -42,6 +43,7 @@ def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = 
     for soft in SOFT:
         on_time()
         penalties += soft.penalties(ctx)
+    add_place_count(ctx)
     if baseline is not None:
         penalties += ctx.add_baseline(baseline)
     set_objective(ctx, penalties)

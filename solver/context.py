@@ -19,6 +19,7 @@ from ortools.util.python import sorted_interval_list
 from roster.calendar import OSLO, UTC, ShiftIndex, ShiftInstance
 from roster.eligibility import Eligibility, lapsed
 from roster.models import Doctor, Roster, Scenario, ShiftTemplate
+from roster.targets import FairnessPlan, fairness_plan
 from solver.timeline import Cover
 
 POINTS_SCALE = 100  # burden points × 100 in fairness terms
@@ -111,7 +112,12 @@ class ModelContext:
     short: dict[str, cp_model.IntVar] = field(default_factory=dict)  # demand shortfall per shift
     uncovered: dict[int, cp_model.IntVar] = field(default_factory=dict)  # bakvakt gap per segment
     penalties: list[Penalty] = field(default_factory=list)  # the soft terms (solver.objective.set_objective)
+    pools: dict[str, Any] = field(default_factory=dict)  # fairness pool → its variables (solver.fairness.PoolModel)
+    extra: dict[str, cp_model.IntVar] = field(default_factory=dict)  # doctors beyond demand_min per shift (surplus)
+    missing: dict[str, cp_model.IntVar] = field(default_factory=dict)  # shifts short of the pool's least (participation)
     objective: cp_model.LinearExprT = 0  # Σ weight · penalty, in units × OBJ_SCALE
+    levels: list[cp_model.LinearExprT] = field(default_factory=list)  # the same per level (solver.objective.LEVELS)
+    level_names: list[list[str]] = field(default_factory=list)  # the terms of each level
     warnings: list[str] = field(default_factory=list)
     infeasible: bool = False
     groups: dict[Group, cp_model.IntVar] = field(default_factory=dict)
@@ -124,6 +130,12 @@ class ModelContext:
     @cached_property
     def doctors(self) -> dict[str, Doctor]:
         return {d.id: d for d in self.scenario.doctors}
+
+    @cached_property
+    def fairness_plan(self) -> FairnessPlan:
+        """Pools, capacities and repayments (``roster.targets``), from the pairs the model has
+        variables for: one set of eligibility predicates for both."""
+        return fairness_plan(self.scenario, self.index, {d: [s for s, _ in items] for d, items in self.by_doctor.items()})
 
     @cached_property
     def qualified(self) -> dict[str, bool]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from roster.calendar import ShiftInstance
+from roster.models import Overstaffing
 from solver.context import OBJ_SCALE, ModelContext, Penalty
 
 
@@ -18,7 +20,7 @@ def add_demand(ctx: ModelContext) -> None:
     m = ctx.model
     for s in ctx.shifts:
         assigned = cp_model.LinearExpr.sum([v for _, v in ctx.by_shift[s.key]])
-        ctx.add(assigned <= s.demand_max, ("bemanning-maks", s.key))
+        ctx.add(assigned <= most_doctors(ctx, s), ("bemanning-maks", s.key))
         if ctx.strict or s.demand_min == 0:
             ctx.add(assigned >= s.demand_min, ("bemanning", s.key))
             continue
@@ -67,19 +69,30 @@ def add_not_alone(ctx: ModelContext) -> None:
             ctx.guard(m.add_implication(v, present), group)
 
 
+def most_doctors(ctx: ModelContext, s: ShiftInstance) -> int:
+    """The most doctors a shift may have: its maximum where ``Fairness.overstaffing`` allows more
+    than the minimum (`alle`; `alene`: only where the minimum is at most one doctor, so an extra
+    doctor relieves a lone one), else its minimum."""
+    policy = ctx.scenario.rules.fairness.overstaffing
+    if policy == Overstaffing.ANY or (policy == Overstaffing.LONE and s.demand_min <= 1):
+        return s.demand_max
+    return min(s.demand_min, s.demand_max)
+
+
 def surplus(ctx: ModelContext) -> list[Penalty]:
-    """Soft (`surplus`): each doctor beyond a shift's demand_min costs, for rotas that allow
-    over-staffing (demand_max above demand_min) but prefer not to; off by default (weight 0)."""
+    """Soft (`surplus`): each doctor beyond a shift's demand_min costs, where the over-staffing
+    policy allows one at all (``most_doctors``): an extra doctor is not free, so the solver adds
+    one only where it buys more fairness than it costs (issue 13)."""
     if ctx.weight("surplus") <= 0:
         return []
     m = ctx.model
     terms = []
     for s in ctx.shifts:
         pairs = ctx.by_shift[s.key]
-        room = min(len(pairs), s.demand_max) - s.demand_min
+        room = min(len(pairs), most_doctors(ctx, s)) - s.demand_min
         if room <= 0:
             continue
-        extra = m.new_int_var(0, room, f"surplus[{s.key}]")
+        extra = ctx.extra[s.key] = m.new_int_var(0, room, f"surplus[{s.key}]")
         m.add(extra >= cp_model.LinearExpr.sum([v for _, v in pairs]) - s.demand_min)
         terms.append(extra)
     return [Penalty("surplus", OBJ_SCALE * cp_model.LinearExpr.sum(terms))] if terms else []

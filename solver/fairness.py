@@ -1,126 +1,288 @@
-"""Fair shares of the burden within each pool (on-site and on-call), history included.
+"""Fair shares of the burden within each pool, capacity-aware and with the history ledger.
 
-Targets come from ``roster.targets`` so the solver, the metrics and the reports agree on what
-"over target" means. Burden points are scaled ×100 to integers.
+The targets are those of ``roster.targets`` (the same plan: pools, capacities, repayments), so
+the solver, the metrics and the reports agree on what "over target" means. A pool's burden is
+what its members carry, so its level per share is a variable: the targets follow the roster.
+Burden points are scaled ×100 to integers (``POINTS_SCALE``), shares ×100 (``SHARE_SCALE``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import cached_property
+
 from ortools.sat.python import cp_model
 
-from roster.models import BurdenCategory, DutyKind
-from roster.targets import POOLS, burden_targets, main_pool
+from roster.models import BurdenCategory
+from roster.targets import Member
 from solver.context import OBJ_SCALE, POINTS_SCALE, ModelContext, Penalty
+from solver.coverage import most_doctors
 
-# The largest relative excess is measured in percent, not per mille: at the default weight (200 per
-# unit) one open slot (100 000) then equals a 500 % excess, so filling a place always beats keeping
-# a doctor at their share. In per mille a single extra shift for a doctor with a 2–3 shift target
-# (+35 %) would cost 70 000 and nearly outweigh an open slot, against the issue's order.
-PERCENT = 100
-assert POINTS_SCALE == OBJ_SCALE, "sum_deviation is priced per point"
+SHARE_SCALE = 100  # shares × 100 in the model (0.01 of a share)
+CAPPED_LEVELS = 2.0  # a capacity below this many expected levels may hold the target back: modelled as a min
 BALANCED_CATEGORIES = (BurdenCategory.NIGHT, BurdenCategory.WEEKEND, BurdenCategory.HOLIDAY)
-_HISTORY_FIELD = {
-    BurdenCategory.NIGHT: "nights",
-    BurdenCategory.WEEKEND: "weekends",
-    BurdenCategory.HOLIDAY: "holidays",
-}
+assert POINTS_SCALE == OBJ_SCALE, "deviations are priced per point"
 
 
-def _total(ctx: ModelContext, name: str, coefs: list[int], vs: list[cp_model.IntVar]) -> cp_model.IntVar:
-    """An integer variable equal to Σ coef·var, so the several constraints on a doctor's burden
-    each have a handful of terms instead of every shift."""
-    total = ctx.model.new_int_var(0, sum(coefs), name)
-    ctx.model.add(total == cp_model.LinearExpr.weighted_sum(vs, coefs))
-    return total
+@dataclass
+class PoolModel:
+    """The variables of one pool: its level per share (points × 100), its largest deviation per
+    share (points × 100) and, per member with variables, burden, deviation per share and
+    deviation (points × 100), with the member's target at a given level (points × 10^4)."""
+
+    name: str
+    level: cp_model.IntVar
+    largest: cp_model.IntVar
+    burden: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    per_share: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    deviation: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    scale: dict[str, int] = field(default_factory=dict)  # what a member's deviation is divided by (share × 100)
+    target_at: dict[str, tuple[int, int, int | None, int]] = field(default_factory=dict)  # share × 100; repay, cap, floor × 10^4
 
 
-def _abs_dev(ctx: ModelContext, name: str, expr: cp_model.LinearExprT, target: int, ub: int) -> cp_model.IntVar:
-    dev = ctx.model.new_int_var(0, ub, name)
-    ctx.model.add(dev >= expr - target)
-    ctx.model.add(dev >= target - expr)
-    return dev
-
-
-def fair_shares(ctx: ModelContext) -> list[Penalty]:
-    """Soft: even spread of burden points across each pool (fastlegeforskriften §13: the starting
-    point is an even spread, adjusted by vaktandel; domain.md "GPs' duty").
-
-    Two terms per pool: the largest relative excess over the total target, history included, in
-    percent (`max_relative_deviation`; linear because targets are constants; never below 0, so
-    leaving shifts open is never rewarded), and the sum of
-    absolute deviations from the period target in points (`sum_deviation`). Doctors with share 0
-    have target 0, so any burden they get is deviation.
-    """
-    want_max = ctx.weight("max_relative_deviation") > 0
-    want_sum = ctx.weight("sum_deviation") > 0
-    if not (want_max or want_sum):
-        return []
-    m = ctx.model
-    targets = burden_targets(ctx.scenario, ctx.index)
-    out: list[Penalty] = []
-    for pool in POOLS:
-        members = [(d, t) for (d, p), t in targets.items() if p == pool]
-        if not members:
-            continue
-        devs = []
-        excess_terms: list[tuple[int, int, cp_model.IntVar]] = []  # (total, history, burden), scaled
-        worst = 0
-        for doctor_id, t in members:
-            pts = [(round(s.points * POINTS_SCALE), v) for s, v in ctx.by_doctor[doctor_id] if s.duty == pool]
-            top = sum(c for c, _ in pts)
-            burden = _total(ctx, f"burden[{doctor_id},{pool.value}]", [c for c, _ in pts], [v for _, v in pts])
-            total = round(t.total * POINTS_SCALE)
-            if want_max and total > 0:
-                hist = round(t.history_points * POINTS_SCALE)
-                excess_terms.append((total, hist, burden))
-                worst = max(worst, -(-PERCENT * (hist + top - total) // total))
-            if want_sum:
-                period = round(t.period * POINTS_SCALE)
-                devs.append(_abs_dev(ctx, f"dev[{doctor_id},{pool.value}]", burden, period, top + abs(period)))
-        excess = None
-        if excess_terms:
-            excess = m.new_int_var(0, max(0, worst), f"max_excess[{pool.value}]")
-            for total, hist, burden in excess_terms:
-                # excess ≥ 100 · (history + burden − total) / total, multiplied out by total
-                m.add(total * excess >= PERCENT * (hist + burden - total))
-        if excess is not None:
-            out.append(Penalty("max_relative_deviation", OBJ_SCALE * excess))
-        if devs:
-            # deviations are in points × POINTS_SCALE, which is already the objective's unit × OBJ_SCALE
-            out.append(Penalty("sum_deviation", sum(devs)))
+def zero_sum_round(values: dict[str, float], scale: int) -> dict[str, int]:
+    """Values × scale as integers that add up to the rounded total (largest remainders)."""
+    scaled = {k: v * scale for k, v in values.items()}
+    out = {k: int(v // 1) for k, v in scaled.items()}
+    left = round(sum(scaled.values())) - sum(out.values())
+    for k in sorted(scaled, key=lambda k: out[k] - scaled[k])[:max(0, left)]:
+        out[k] += 1
     return out
 
 
+def _burden(ctx: ModelContext, doctor_id: str) -> cp_model.IntVar:
+    pts = [(round(s.points * POINTS_SCALE), v) for s, v in ctx.by_doctor[doctor_id]]
+    total = ctx.model.new_int_var(0, sum(c for c, _ in pts), f"burden[{doctor_id}]")
+    ctx.model.add(total == cp_model.LinearExpr.weighted_sum([v for _, v in pts], [c for c, _ in pts]))
+    return total
+
+
+class _Group:
+    """Builds the variables of one level group (pools sharing a level per share) and returns the
+    deviations of its members."""
+
+    def __init__(self, ctx: ModelContext, name: str, pools: dict[str, list[Member]], expected: float):
+        self.ctx, self.name, self.expected = ctx, name, expected
+        self.pools = {p: [x for x in members if ctx.by_doctor[x.doctor]] for p, members in pools.items()}
+        members = [x for xs in self.pools.values() for x in xs]
+        self.sharing = [x for x in members if x.share > 0]
+        self.repay: dict[str, int] = {}
+        for xs in self.pools.values():  # the ledger's repayments add up to 0 per pool
+            self.repay.update(zero_sum_round({x.doctor: x.repay for x in xs if x.share > 0}, POINTS_SCALE))
+
+    @cached_property
+    def most(self) -> dict[str, int]:
+        return {x.doctor: sum(round(s.points * POINTS_SCALE) for s, _ in self.ctx.by_doctor[x.doctor])
+                for xs in self.pools.values() for x in xs}
+
+    def build(self) -> tuple[dict[str, PoolModel], list[cp_model.IntVar]]:
+        """(pool → its variables, deviations in points × 100 for `sum_deviation`)."""
+        m = self.ctx.model
+        shares = sum(round(x.share * SHARE_SCALE) for x in self.sharing)
+        # above the level at which the heaviest possible load of every member is below their target, nothing changes
+        top = max((-(-SHARE_SCALE * self.most[x.doctor] // round(x.share * SHARE_SCALE)) for x in self.sharing), default=0)
+        level = m.new_int_var(0, max(0, top), f"level[{self.name}]")
+        targets: dict[str, cp_model.LinearExprT] = {}
+        out, devs = {}, []
+        for p, xs in self.pools.items():
+            if not xs:
+                continue
+            rows = []  # (member, its scale, target in points × 10^4, most |100 · burden − target|)
+            for x in xs:
+                target, high = self._target(x, level, top)
+                s = round(x.share * SHARE_SCALE) if x.share > 0 else SHARE_SCALE
+                rows.append((x, s, target, POINTS_SCALE * self.most[x.doctor] + high))
+                targets[x.doctor] = target
+            pm = out[p] = PoolModel(p, level, m.new_int_var(0, max(-(-gap // s) for _, s, _, gap in rows), f"largest[{p}]"))
+            devs += self._deviations(pm, rows)
+        if self.sharing:  # the level: the targets of the sharing members add up to what they carry,
+            # unless their floors alone are more (then the level is 0, roster.targets.LevelCurve)
+            burden = {d: pm.burden[d] for pm in out.values() for d in pm.burden}
+            carried = POINTS_SCALE * cp_model.LinearExpr.sum([burden[x.doctor] for x in self.sharing])
+            spread = cp_model.LinearExpr.sum([targets[x.doctor] for x in self.sharing])
+            floored = m.new_bool_var(f"floored[{self.name}]")
+            m.add(carried - spread <= shares)
+            m.add(spread - carried <= shares).only_enforce_if(~floored)
+            m.add(level == 0).only_enforce_if(floored)
+        return out, devs
+
+    def _deviations(self, pm: PoolModel, rows: list[tuple[Member, int, cp_model.LinearExprT, int]]) -> list[cp_model.IntVar]:
+        m = self.ctx.model
+        devs = []
+        for x, s, target, gap in rows:
+            b = pm.burden[x.doctor] = _burden(self.ctx, x.doctor)
+            e = pm.per_share[x.doctor] = m.new_int_var(0, -(-gap // s), f"dev_per_share[{x.doctor}]")
+            d = pm.deviation[x.doctor] = m.new_int_var(0, -(-gap // POINTS_SCALE), f"dev[{x.doctor}]")
+            pm.scale[x.doctor] = s
+            pm.target_at[x.doctor] = self._target_parts(x)
+            for scale, var in ((s, e), (POINTS_SCALE, d)):
+                m.add(scale * var >= POINTS_SCALE * b - target)
+                m.add(scale * var >= target - POINTS_SCALE * b)
+            m.add(pm.largest >= e)
+            devs.append(d)
+        return devs
+
+    def _target_parts(self, x: Member) -> tuple[int, int, int | None, int]:
+        """(share × 100, repay, capacity or None, floor) in the units of ``_target``: the target at
+        level λ is max(floor, min(capacity, share × λ) − repay); a share of 0 has the floor."""
+        floor = POINTS_SCALE * round(x.floor * POINTS_SCALE)
+        if x.share <= 0:
+            return 0, 0, None, floor
+        capped = x.capacity < CAPPED_LEVELS * self.expected * x.share
+        cap = POINTS_SCALE * round(x.capacity * POINTS_SCALE) if capped else None
+        return round(x.share * SHARE_SCALE), POINTS_SCALE * self.repay[x.doctor], cap, floor
+
+    def _target(self, x: Member, level: cp_model.IntVar, top: int) -> tuple[cp_model.LinearExprT, int]:
+        """(the member's target in points × 10^4, its upper bound), as ``roster.targets.target_of``."""
+        m = self.ctx.model
+        s, repay, cap, floor = self._target_parts(x)
+        if s == 0:
+            return floor, floor
+        base: cp_model.LinearExprT = s * level
+        high = s * top
+        if cap is not None:
+            base = m.new_int_var(0, cap, f"base[{x.doctor}]")
+            m.add_min_equality(base, [cap, s * level])
+            high = cap
+        if floor <= 0:
+            return base - repay, high + abs(repay)
+        target = m.new_int_var(floor, max(floor, high + abs(repay)), f"target[{x.doctor}]")
+        m.add_max_equality(target, [floor, base - repay])
+        return target, max(floor, high + abs(repay))
+
+
+def fair_shares(ctx: ModelContext) -> list[Penalty]:
+    """Soft: burden shared evenly within each pool, by share (fastlegeforskriften §13: the starting
+    point is an even spread, adjusted by vaktandel; domain.md "GPs' duty"), each doctor's target
+    capped by what they can take and moved by the history ledger (``roster.targets``).
+
+    `max_deviation`: each pool's largest deviation per share, in points (the first level of the
+    lexicographic solve, ``solver.objective.LEVELS``: the worst-treated doctor of every pool
+    first). `sum_deviation`: the deviations summed, in points. A doctor with a share of 0 has the
+    target 0, so any burden they get is deviation.
+    """
+    if ctx.weight("max_deviation") <= 0 and ctx.weight("sum_deviation") <= 0:
+        return []
+    fp = ctx.fairness_plan
+    largest, devs = [], []
+    for name, pools in fp.groups.items():
+        built, d = _Group(ctx, name, {p: fp.pools[p] for p in pools}, fp.expected_level[pools[0]]).build()
+        ctx.pools.update(built)
+        largest += [pm.largest for pm in built.values()]
+        devs += d
+    if not largest:
+        return []
+    out = [Penalty("max_deviation", cp_model.LinearExpr.sum(largest))]
+    if devs:
+        out.append(Penalty("sum_deviation", cp_model.LinearExpr.sum(devs)))
+    return out
+
+
+def participation(ctx: ModelContext) -> list[Penalty]:
+    """Soft (`participation`): every available doctor with a share above 0 takes at least their
+    pool's least number of shifts (``Fairness.min_shifts``; fastleger: their duty, domain.md "GPs'
+    duty"; ALIS: shifts towards the 40 of akuttmedisinforskriften §7), also one far ahead in the
+    ledger; each shift missing costs. A manager lets a doctor off with a share of 0."""
+    if ctx.weight("participation") <= 0:
+        return []
+    missing = []
+    for members in ctx.fairness_plan.pools.values():
+        for x in members:
+            pairs = ctx.by_doctor[x.doctor]
+            if x.min_shifts <= 0 or x.share <= 0 or not pairs:
+                continue
+            short = ctx.missing[x.doctor] = ctx.model.new_int_var(0, x.min_shifts, f"participation[{x.doctor}]")
+            ctx.model.add(short >= x.min_shifts - cp_model.LinearExpr.sum([v for _, v in pairs]))
+            missing.append(short)
+    return [Penalty("participation", OBJ_SCALE * cp_model.LinearExpr.sum(missing))] if missing else []
+
+
+def add_place_count(ctx: ModelContext) -> None:
+    """A valid cut the LP misses: the doctors who must take shifts (their pool's least, their own
+    minimum) take at least that many places among the shifts they may work, so those shifts'
+    extra doctors and the shifts missing add up to at least what they need beyond the shifts'
+    minimums. Only where every such shift with room has its over-staffing counted (``surplus``)."""
+    plan = ctx.fairness_plan.members()
+    need = {}
+    for d in ctx.scenario.doctors:
+        x = plan[d.id]
+        least = x.min_shifts if x.share > 0 and d.id in ctx.missing else 0
+        if ctx.by_doctor[d.id] and max(least, d.min_shifts):
+            need[d.id] = max(least, d.min_shifts)
+    shifts = {s.key: s for d in need for s, _ in ctx.by_doctor[d]}
+    if not need or any(s.key not in ctx.extra and most_doctors(ctx, s) > s.demand_min for s in shifts.values()):
+        return
+    spare = cp_model.LinearExpr.sum([ctx.extra[k] for k in shifts if k in ctx.extra] + [ctx.missing[d] for d in need if d in ctx.missing])
+    ctx.model.add(spare >= sum(need.values()) - sum(s.demand_min for s in shifts.values()))
+
+
+def hold_levels(ctx: ModelContext, levels: dict[str, int]) -> None:
+    """Hold each pool's level where a roster put it, and with it the targets: every member's
+    deviation is then at least the distance from their target to the nearest burden they can
+    reach at all (a sum of points of shifts they may work), which the LP cannot see. The split of
+    the burden between the pools stays as the search left it; within it, the solver's bound on
+    each pool's largest deviation means something."""
+    for name, pm in ctx.pools.items():
+        level = levels[name]
+        ctx.model.add(pm.level == level)
+        worst = 0
+        for doctor, (s, repay, cap, floor) in pm.target_at.items():
+            target = max(floor, (s * level if cap is None else min(cap, s * level)) - repay) if s else floor
+            reach = reachable(ctx, doctor, target // POINTS_SCALE + MARGIN)
+            miss = nearest_miss(reach, target)
+            e = -(-miss // pm.scale[doctor])
+            ctx.model.add(pm.per_share[doctor] >= e)
+            ctx.model.add(pm.deviation[doctor] >= -(-miss // POINTS_SCALE))
+            worst = max(worst, e)
+        ctx.model.add(pm.largest >= worst)
+
+
+MARGIN = 50 * POINTS_SCALE  # sums are followed this far (50 points) past a target
+
+
+def reachable(ctx: ModelContext, doctor: str, most: int) -> int:
+    """The sums of burden points (× 100) of any set of the shifts the doctor may work, up to
+    ``most``, as the bits of an integer (bit k set: k reachable): a superset of what a roster can
+    give them, so the nearest of these bounds their deviation from below."""
+    bits = 1
+    mask = (1 << (most + 1)) - 1
+    for s, _ in ctx.by_doctor[doctor]:
+        bits |= (bits << round(s.points * POINTS_SCALE)) & mask
+    return bits
+
+
+def nearest_miss(bits: int, target: int) -> int:
+    """The least |100 · sum − target| over the reachable sums (``target`` in points × 10^4)."""
+    t = target // POINTS_SCALE
+    below = (bits & ((1 << (t + 1)) - 1)).bit_length() - 1 if t >= 0 else -1
+    above_bits = bits >> (t + 1) if t >= 0 else bits
+    above = t + 1 + (above_bits & -above_bits).bit_length() - 1 if above_bits else None
+    options = [abs(POINTS_SCALE * v - target) for v in (below, above) if v is not None and v >= 0]
+    return min(options) if options else 0
+
+
 def category_balance(ctx: ModelContext) -> list[Penalty]:
-    """Soft (`category_balance`): nights, weekends and holidays balanced on their own, as counts
-    against share-proportional targets with history counts included (domain.md "Holidays and
-    burden": heavy days are what doctors compare)."""
+    """Soft (`category_balance`): nights, weekends and holidays balanced on their own within each
+    pool (domain.md "Holidays and burden": heavy days are what doctors compare): per category,
+    among the members who may work such a shift, each count against share × a rate the model
+    chooses (the L1 distance to the nearest proportional split), in counts."""
     if ctx.weight("category_balance") <= 0:
         return []
-    targets = burden_targets(ctx.scenario, ctx.index)
-    history = {h.doctor: h for h in ctx.scenario.history}
+    m = ctx.model
     devs = []
-    for pool in POOLS:
-        members = [ctx.doctors[d] for (d, p) in targets if p == pool]
-        shares = sum(d.share for d in members)
+    for name, members in ctx.fairness_plan.pools.items():
         for cat in BALANCED_CATEGORIES:
-            demand = sum(s.demand_min for s in ctx.shifts if s.duty == pool and cat in s.categories)
-            if demand == 0:
+            able = [(x, [v for s, v in ctx.by_doctor[x.doctor] if cat in s.categories]) for x in members if x.share > 0]
+            able = [(x, vs) for x, vs in able if vs]
+            if len(able) < 2:
                 continue
-
-            def hist(doctor_id: str, pool: DutyKind = pool, cat: BurdenCategory = cat) -> int:
-                h = history.get(doctor_id)
-                if h is None or main_pool(ctx.doctors[doctor_id]) != pool:
-                    return 0
-                return getattr(h, _HISTORY_FIELD[cat])
-
-            pool_total = demand + sum(hist(d.id) for d in members)
-            for d in members:
-                target = (d.share / shares * pool_total if shares > 0 else 0.0) - hist(d.id)
-                vs = [v for s, v in ctx.by_doctor[d.id] if s.duty == pool and cat in s.categories]
-                name = f"{d.id},{pool.value},{cat.value}"
-                count = _total(ctx, f"count[{name}]", [1] * len(vs), vs)
-                scaled = round(target * OBJ_SCALE)
-                ub = OBJ_SCALE * len(vs) + abs(scaled)
-                devs.append(_abs_dev(ctx, f"catdev[{name}]", OBJ_SCALE * count, scaled, ub))
-    return [Penalty("category_balance", sum(devs))] if devs else []
+            most = max(len(vs) for _, vs in able)
+            rate = m.new_int_var(0, POINTS_SCALE * most * SHARE_SCALE, f"rate[{name},{cat.value}]")  # counts × 100 per share
+            for x, vs in able:
+                s = round(x.share * SHARE_SCALE)
+                count = POINTS_SCALE * SHARE_SCALE * cp_model.LinearExpr.sum(vs)  # counts × 10^4
+                dev = m.new_int_var(0, POINTS_SCALE * len(vs) + s * most, f"catdev[{x.doctor},{cat.value}]")
+                m.add(SHARE_SCALE * dev >= count - s * rate)
+                m.add(SHARE_SCALE * dev >= s * rate - count)
+                devs.append(dev)
+    return [Penalty("category_balance", cp_model.LinearExpr.sum(devs))] if devs else []

@@ -75,7 +75,8 @@ HARD: tuple[Family, ...] = (
 SOFT: tuple[SoftFamily, ...] = (
     SoftFamily("Ubesatte plasser", coverage.open_slots, ("open_slot",)),
     SoftFamily("Timer uten bakvakt", bakvakt.uncovered_hours, ("uncovered_bakvakt_hour",)),
-    SoftFamily("Rettferdig fordeling", fairness.fair_shares, ("max_relative_deviation", "sum_deviation")),
+    SoftFamily("Alle tar del", fairness.participation, ("participation",)),
+    SoftFamily("Rettferdig fordeling", fairness.fair_shares, ("max_deviation", "sum_deviation")),
     SoftFamily("Netter, helger og helligdager", fairness.category_balance, ("category_balance",)),
     SoftFamily("Jul, nyttår og påske på omgang", rotation.holiday_rotation, ("holiday_repeat",)),
     SoftFamily("Spredning", spacing.spacing, ("spacing",)),

@@ -8,7 +8,7 @@ from ortools.sat.python import cp_model
 
 import roster
 from roster.candidates import open_place_reasons
-from roster.models import Assignment, OpenSlot, Roster, SolveStats, SolveStatus, shift_key
+from roster.models import Assignment, LevelStats, OpenSlot, Roster, SolveStats, SolveStatus, shift_key
 from solver.context import OBJ_SCALE, ModelContext, oslo
 from solver.objective import term_values
 
@@ -58,10 +58,13 @@ def extract_roster(ctx: ModelContext, solver: cp_model.CpSolver | None, stats: S
 
 
 def solve_stats(ctx: ModelContext, solver: cp_model.CpSolver | None, status: SolveStatus, *,
-                optimised: bool = True, bound: float | None = None, **figures) -> SolveStats:
+                optimised: bool = True, bound: float | None = None, levels: list[LevelStats] | None = None,
+                **figures) -> SolveStats:
     """Figures of a solve; `optimised` is False when the roster comes from the feasibility pass
     alone: the only bound known then is 0 (every objective term is non-negative). `bound` (model
-    units) is the optimisation's when the roster came from a later neighbourhood search."""
+    units) is the optimisation's when the roster came from a later neighbourhood search. With the
+    `levels` of a lexicographic solve, bound and gap are those of the first level not proven
+    optimal (else the last): the levels before it are as good as they can be."""
     proto = ctx.model.proto
     stats = SolveStats(
         status=status,
@@ -77,4 +80,8 @@ def solve_stats(ctx: ModelContext, solver: cp_model.CpSolver | None, status: Sol
         stats.bound = bound / OBJ_SCALE
         stats.gap = gap(stats.objective, stats.bound)
         stats.terms = term_values(ctx, solver)
+        if levels:
+            stats.levels = levels
+            k = next((i for i, lv in enumerate(levels) if lv.objective > lv.bound + 1e-9), len(levels) - 1)
+            stats.gap_level, stats.bound, stats.gap = k + 1, levels[k].bound, levels[k].gap
     return stats

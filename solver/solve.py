@@ -9,6 +9,7 @@ optimisation.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -18,12 +19,14 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 import roster
-from roster.models import ProgressEvent, Roster, Scenario, SolveStats, SolveStatus
-from roster.terms import OPEN_PLACES
+from roster.models import LevelStats, ProgressEvent, Roster, Scenario, SolveStats, SolveStatus
+from roster.terms import OPEN_PLACES, TERM_NAMES
 from solver.budget import Budget, HandOver
 from solver.builder import OutOfTime, build_model
 from solver.context import OBJ_SCALE, Baseline, ModelContext, hint_all
+from solver.fairness import hold_levels
 from solver.lns import improve
+from solver.moves import improve_lines
 from solver.objective import minimise
 from solver.solution import STATUS, extract_roster, gap, solve_stats
 from solver.warmstart import greedy_assignment
@@ -35,6 +38,9 @@ TRIVIAL_BOUND = 0.0  # every objective term is non-negative, so 0 bounds any ros
 NEAR_SHARE = 0.5  # a re-plan's share of the time with only the dates near the change free
 RECHECK_SHARE = 0.1  # of the neighbourhood search's time, kept for reading its roster back
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+LEVEL_SHARES = (0.3, 0.6)  # of the time left when a level starts, for each level but the last (it gets the rest)
+FAIRNESS_TERM = "max_deviation"  # the level with this term gets the line moves
+REREAD_LIMIT = 10.0  # seconds at most to read a roster back through the model (well under one on the Bergen month)
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,10 @@ class Search:
     Curtois & Qu instances ``max_lp`` (every constraint in the LP, more cuts) finds far better
     rosters and bounds, on the larger ones ``no_lp`` with neighbourhood search does
     (benchmarks/README.md); on the Bergen month the default is as good and its LP cheaper.
-    ``complete_first`` looks for a roster without open slots before one with slack (worth it
+    ``lexicographic`` minimises the objective's levels in turn, each with the ones before held
+    (``solver.objective.LEVELS``: the benchmark's weighted sum turns it off); ``line_moves`` gives
+    that share of the fairness level's time to local search on whole doctor lines (``solver.moves``)
+    before CP-SAT proves its bound. ``complete_first`` looks for a roster without open slots before one with slack (worth it
     when a complete roster exists, as in legevakt). ``first_pass`` finds a first roster without
     the LP before the optimisation (seconds instead of minutes on the Bergen month; where the LP
     finds rosters fast, as on the benchmark, it only costs time). ``light_presolve`` keeps the
@@ -60,6 +69,8 @@ class Search:
     light_presolve: bool = True  # one presolve pass with light probing (the Bergen month's setting)
     lns_share: float = 0.0  # the last share of the time goes to neighbourhood search (solver.lns)
     lns_round: float = 5.0  # seconds per neighbourhood
+    lexicographic: bool = True  # the objective's levels one by one (solver.objective.LEVELS); False: their sum
+    line_moves: float = 0.7  # of the fairness level's time, local search on doctors' lines first (solver.moves)
 
 
 class Progress(cp_model.CpSolverSolutionCallback):
@@ -76,21 +87,30 @@ class Progress(cp_model.CpSolverSolutionCallback):
         self.solutions = 0
         self.first_feasible: float | None = None
         self.objective: float | None = None
+        self.level_objective: float | None = None
         self.open_slots = 0
+        self.level = 0  # the level being solved (0: the whole objective)
         self._lock = threading.Lock()
 
-    def record(self, objective: float, open_slots: int, bound: float) -> None:
+    def record(self, objective: float, open_slots: int, bound: float, level_objective: float | None = None) -> None:
+        """A roster: its whole objective, and (in a lexicographic solve) the level's value, whose
+        bound ``bound`` is."""
         with self._lock:
             self.solutions += 1
             if self.first_feasible is None:
                 self.first_feasible = time.perf_counter() - self.started
             self.objective = objective
+            self.level_objective = level_objective
             self.open_slots = open_slots
             self._emit(bound)
 
     def on_solution_callback(self) -> None:
         open_slots = sum(self.value(v) for v in self.ctx.short.values())
-        self.record(self.objective_value / OBJ_SCALE, open_slots, self.best_objective_bound / OBJ_SCALE)
+        if self.level:
+            self.record(self.value(self.ctx.objective) / OBJ_SCALE, open_slots, self.best_objective_bound / OBJ_SCALE,
+                        self.objective_value / OBJ_SCALE)
+        else:
+            self.record(self.objective_value / OBJ_SCALE, open_slots, self.best_objective_bound / OBJ_SCALE)
         if self.stop is not None and self.stop.is_set():
             self.stop_search()
 
@@ -102,11 +122,14 @@ class Progress(cp_model.CpSolverSolutionCallback):
     def _emit(self, bound: float) -> None:
         if self.on_progress is None or self.objective is None:
             return
+        judged = self.objective if self.level_objective is None else self.level_objective
         self.on_progress(ProgressEvent(
             elapsed=time.perf_counter() - self.started,
+            level=self.level,
             objective=self.objective,
+            level_objective=self.level_objective,
             bound=bound,
-            gap=gap(self.objective, bound),
+            gap=gap(judged, bound),
             open_slots=self.open_slots,
             solutions=self.solutions,
         ))
@@ -245,6 +268,29 @@ def _optimise(ctx: ModelContext, limit: float, workers: int, seed: int, search: 
     """The LP-guided optimisation from the warm start: (status, solver, optimised); a search that
     finds nothing better keeps the roster it started from. With ``hand_over_at``
     (``time.perf_counter``) it stops there once it has a roster (solver.budget.HandOver)."""
+    solver = _optimiser(limit, workers, seed, search, progress, canceller)
+    if hand_over_at is None:
+        result = solver.solve(ctx.model, progress)
+    else:
+        before = progress.solutions
+        with HandOver(solver, hand_over_at, lambda: progress.solutions > before):
+            result = solver.solve(ctx.model, progress)
+    if result != cp_model.UNKNOWN or code != cp_model.FEASIBLE:
+        return result, solver, True
+    return code, final, optimised
+
+
+def _level_solve(ctx: ModelContext, limit: float, workers: int, seed: int, search: Search, progress: Progress,
+                 canceller: _Canceller) -> tuple[int, cp_model.CpSolver]:
+    """The LP-guided optimisation of the model's objective from the warm start: (status, solver);
+    the solver's bound holds whether or not it found a better roster."""
+    solver = _optimiser(limit, workers, seed, search, progress, canceller)
+    return solver.solve(ctx.model, progress), solver
+
+
+def _optimiser(limit: float, workers: int, seed: int, search: Search, progress: Progress, canceller: _Canceller,
+               ) -> cp_model.CpSolver:
+    """A CP-SAT solver set up for the optimisation, reporting its bound and stoppable."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(0.0, limit)
@@ -259,15 +305,7 @@ def _optimise(ctx: ModelContext, limit: float, workers: int, seed: int, search: 
     p.subsolvers.extend(search.subsolvers)
     solver.best_bound_callback = progress.on_bound
     canceller.solver = solver
-    if hand_over_at is None:
-        result = solver.solve(ctx.model, progress)
-    else:
-        before = progress.solutions
-        with HandOver(solver, hand_over_at, lambda: progress.solutions > before):
-            result = solver.solve(ctx.model, progress)
-    if result != cp_model.UNKNOWN or code != cp_model.FEASIBLE:
-        return result, solver, True
-    return code, final, optimised
+    return solver
 
 
 def _neighbourhood_search(ctx: ModelContext, best: cp_model.CpSolver, deadline: float, workers: int, seed: int,
@@ -281,7 +319,11 @@ def _neighbourhood_search(ctx: ModelContext, best: cp_model.CpSolver, deadline: 
     search_until = deadline - RECHECK_SHARE * max(0.0, deadline - time.perf_counter())
 
     def report(values: list[int], objective: int) -> None:
-        progress.record(objective / OBJ_SCALE, sum(values[v.index] for v in ctx.short.values()), bound / OBJ_SCALE)
+        open_slots = sum(values[v.index] for v in ctx.short.values())
+        if progress.level:  # the model's objective is the level's; the whole one is not at hand here
+            progress.record(progress.objective or 0.0, open_slots, bound / OBJ_SCALE, objective / OBJ_SCALE)
+        else:
+            progress.record(objective / OBJ_SCALE, open_slots, bound / OBJ_SCALE)
 
     values, objective, _ = improve(
         ctx, list(best.response_proto.solution), round(best.objective_value), deadline=search_until,
@@ -291,6 +333,106 @@ def _neighbourhood_search(ctx: ModelContext, best: cp_model.CpSolver, deadline: 
     hint_all(ctx.model, values)
     code, fixed = _feasibility(ctx.model, deadline - time.perf_counter(), seed, canceller, fixed=True)
     return fixed if code in FOUND else best
+
+
+def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, search: Search, progress: Progress,
+               canceller: _Canceller, final: cp_model.CpSolver) -> tuple[int, cp_model.CpSolver, list[LevelStats]]:
+    """Each level of the objective minimised from the best roster so far, then held at its value
+    for the levels after it; a level already at 0 (its trivial bound) is held at once. Returns
+    (status: optimal only when every level is, the solver of the final roster, each level's
+    figures)."""
+    levels: list[LevelStats] = []
+    for k, (expr, names) in enumerate(zip(ctx.levels, ctx.level_names)):
+        if canceller.cancelled:
+            break
+        progress.level = k + 1
+        last = k == len(ctx.levels) - 1
+        share = 1.0 if last else LEVEL_SHARES[min(k, len(LEVEL_SHARES) - 1)]
+        until = time.perf_counter() + share * max(0.0, deadline - time.perf_counter())
+        ctx.model.minimize(expr)
+        if k > 0:  # the same roster, its auxiliary variables at their best for this level
+            final = _reread(ctx, final, {pair for pair, v in ctx.x.items() if final.boolean_value(v)}, seed, canceller,
+                            until)
+        final, bound = _level(ctx, expr, FAIRNESS_TERM in names, final, until, workers, seed, search, progress, canceller)
+        value = final.value(expr)
+        levels.append(LevelStats(terms=[TERM_NAMES[t] for t in names], objective=value / OBJ_SCALE,
+                                 bound=min(bound, value) / OBJ_SCALE, gap=gap(value / OBJ_SCALE, min(bound, value) / OBJ_SCALE)))
+        ctx.model.add(expr <= value)
+    ctx.model.minimize(ctx.objective)
+    proved = len(levels) == len(ctx.levels) and all(lv.bound >= lv.objective for lv in levels)
+    return (cp_model.OPTIMAL if proved else cp_model.FEASIBLE), final, levels
+
+
+def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, final: cp_model.CpSolver, until: float,
+           workers: int, seed: int, search: Search, progress: Progress, canceller: _Canceller,
+           ) -> tuple[cp_model.CpSolver, int]:
+    """One level until ``until``: (the fairness level) line moves, then each pool's level held;
+    then CP-SAT, for a better roster and the bound. Returns (solver of the best roster,
+    the level's proven bound in model units)."""
+    if fairness and search.line_moves > 0 and final.value(expr) > 0:
+        before = final
+        final = _line_moves(ctx, final, expr, time.perf_counter() + search.line_moves * (until - time.perf_counter()),
+                            seed, canceller)
+        if final is not before:
+            progress.record(final.value(ctx.objective) / OBJ_SCALE, sum(final.value(v) for v in ctx.short.values()),
+                            0.0, final.value(expr) / OBJ_SCALE)
+    if fairness and ctx.pools:
+        hold_levels(ctx, {name: final.value(pm.level) for name, pm in ctx.pools.items()})
+    value, bound = final.value(expr), 0
+    if value <= 0 or until - time.perf_counter() < 0.1:
+        return final, bound
+    _warm_start(ctx, final)
+    result, solver = _level_solve(ctx, until - time.perf_counter(), workers, seed, search, progress, canceller)
+    if result in FOUND and solver.value(expr) <= value:
+        final = solver
+    if result != cp_model.MODEL_INVALID:
+        bound = math.ceil(solver.best_objective_bound - 1e-6)
+    return final, bound
+
+
+def _line_moves(ctx: ModelContext, best: cp_model.CpSolver, expr: cp_model.LinearExprT, until: float, seed: int,
+                canceller: _Canceller) -> cp_model.CpSolver:
+    """The roster improved by local search on whole doctor lines (solver.moves), read back through
+    one solve with every assignment fixed, so it comes out of the model as usual; the roster it
+    started from when the level is no better that way (or the model refuses it)."""
+    pairs = {pair for pair, v in ctx.x.items() if best.boolean_value(v)}
+    better, _ = improve_lines(ctx, pairs, deadline=until, seed=seed, stop=canceller.stop)
+    if better == pairs:
+        return best
+    fixed = _reread(ctx, best, better, seed, canceller, until)
+    return fixed if fixed.value(expr) < best.value(expr) else best
+
+
+def _reread(ctx: ModelContext, best: cp_model.CpSolver, pairs: set[tuple[str, str]], seed: int,
+            canceller: _Canceller, until: float) -> cp_model.CpSolver:
+    """The roster of these assignment pairs through the model: every assignment fixed, the other
+    variables at their best for the model's objective (presolve removes the assignments, so this
+    takes a fraction of a second on the Bergen month); ``best`` when the model refuses it."""
+    ctx.model.clear_hints()
+    hint = ctx.model.proto.solution_hint
+    hint.vars.extend([v.index for v in ctx.x.values()])
+    hint.values.extend([int(pair in pairs) for pair in ctx.x])
+    code, fixed = _feasibility(ctx.model, min(REREAD_LIMIT, until - time.perf_counter()), seed, canceller, fixed=True)
+    return fixed if code in FOUND else best
+
+
+def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budget, seed: int,
+           canceller: _Canceller, progress: Progress) -> tuple[int, cp_model.CpSolver | None]:
+    """The first roster (from the hint, else a first pass without the LP), recorded and set as the
+    optimisation's warm start: (status, its solver)."""
+    code, first = cp_model.UNKNOWN, None
+    if hint is not None and budget.left() > 0:
+        with budget.phase("hint", budget.share(HINT_SHARE)) as seconds:
+            code, first = _hinted_roster(ctx, hint, seconds, seed, canceller)
+    if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled and budget.left() > 0:
+        with budget.phase("first roster", budget.share(FIRST_PHASE_SHARE)) as seconds:
+            code, first = _first_roster(ctx, seconds, seed, canceller, search.complete_first)
+    if first is not None and code in FOUND:
+        open_slots = sum(first.value(v) for v in ctx.short.values())
+        progress.record(first.value(ctx.objective) / OBJ_SCALE, open_slots, TRIVIAL_BOUND)
+        _warm_start(ctx, first)
+        code = cp_model.FEASIBLE
+    return code, first
 
 
 def solve(
@@ -323,7 +465,8 @@ def solve(
         return extract_roster(ctx, None, stats)
     progress = Progress(ctx, on_progress, stop, budget.started)
     with _Canceller(stop) as canceller:
-        code, final, optimised, bound = _phases(ctx, budget, workers, seed, search, hint, baseline, progress, canceller)
+        code, final, optimised, bound, levels = _phases(ctx, budget, workers, seed, search, hint, baseline,
+                                                        progress, canceller)
     status = STATUS[code]
     if status == SolveStatus.INFEASIBLE and not ctx.warnings:
         ctx.warnings.append(
@@ -334,6 +477,7 @@ def solve(
         ctx, final, status,
         optimised=optimised,
         bound=bound,
+        levels=levels,
         wall_time=budget.elapsed(),
         first_feasible_time=progress.first_feasible,
         phases=budget.phases,
@@ -354,33 +498,24 @@ def _out_of_time(scenario: Scenario, budget: Budget, figures: dict) -> Roster:
 
 def _phases(ctx: ModelContext, budget: Budget, workers: int, seed: int, search: Search, hint: Roster | None,
             baseline: Baseline | None, progress: Progress, canceller: _Canceller,
-            ) -> tuple[int, cp_model.CpSolver | None, bool, float | None]:
-    """The search phases in order, each given a share of what the ones before it left:
-    (status, solver holding the roster, optimised, bound of a neighbourhood search's roster)."""
+            ) -> tuple[int, cp_model.CpSolver | None, bool, float | None, list[LevelStats]]:
+    """The search phases in order, each given a share of what the ones before it left: (status,
+    solver holding the roster, optimised, bound of a neighbourhood search's roster, levels)."""
     near = baseline is not None and baseline.free is not None
     held = ctx.hold_far(baseline) if near else []
-    code, first = cp_model.UNKNOWN, None
+    code, final = _start(ctx, hint, search, budget, seed, canceller, progress)
+    optimised = False
+    by_levels = search.lexicographic and bool(ctx.levels)
 
     def going() -> bool:
-        return not canceller.cancelled and budget.left() > 0
+        return code != cp_model.INFEASIBLE and not canceller.cancelled and budget.left() > 0
 
-    if hint is not None and going():
-        with budget.phase("hint", budget.share(HINT_SHARE)) as seconds:
-            code, first = _hinted_roster(ctx, hint, seconds, seed, canceller)
-    if (hint is not None or search.first_pass) and code not in FOUND and going():
-        with budget.phase("first roster", budget.share(FIRST_PHASE_SHARE)) as seconds:
-            code, first = _first_roster(ctx, seconds, seed, canceller, search.complete_first)
-    final: cp_model.CpSolver | None = first
-    optimised = False
-    if first is not None and code in FOUND:
-        open_slots = sum(first.value(v) for v in ctx.short.values())
-        progress.record(first.value(ctx.objective) / OBJ_SCALE, open_slots, TRIVIAL_BOUND)
-        _warm_start(ctx, first)
-        code = cp_model.FEASIBLE
-    lns_time = search.lns_share * budget.left()
+    lns_time = 0.0 if by_levels else search.lns_share * budget.left()
     if near:
         # near the change first: most of the model is held, so the repair comes in seconds
-        if code != cp_model.INFEASIBLE and going():
+        if by_levels:
+            ctx.model.minimize(ctx.levels[0])
+        if going():
             with budget.phase("near the change", budget.share(NEAR_SHARE)) as seconds:
                 code, final, optimised = _optimise(ctx, seconds, workers, seed, search, progress,
                                                    canceller, code, final)
@@ -390,18 +525,27 @@ def _phases(ctx: ModelContext, budget: Budget, workers: int, seed: int, search: 
             code, optimised = cp_model.FEASIBLE, False  # the near bound does not hold for every date
         else:
             code = cp_model.UNKNOWN
-    if code != cp_model.INFEASIBLE and going() and (code != cp_model.FEASIBLE or budget.left() > lns_time):
-        # with no roster yet the optimisation searches on until the limit: the neighbourhood
-        # search needs one to start from
+        if by_levels:
+            minimise(ctx.model, ctx.objective)
+    if going() and (code != cp_model.FEASIBLE or (not by_levels and budget.left() > lns_time)):
+        # with no roster yet the search goes on until the limit: what follows needs one to start from
         roster_held = code == cp_model.FEASIBLE
         seconds = budget.share(1.0, keep=lns_time) if roster_held else budget.left()
-        hand_over = None if roster_held or lns_time <= 0 else budget.deadline - lns_time
+        hand_over = None
+        if not roster_held and (by_levels or lns_time > 0):
+            hand_over = budget.deadline - lns_time if not by_levels else time.perf_counter()
         with budget.phase("optimise", seconds) as seconds:
             code, final, optimised = _optimise(ctx, seconds, workers, seed, search, progress,
                                                canceller, code, final, optimised, hand_over)
-    bound = None
-    if search.lns_share > 0 and code == cp_model.FEASIBLE and final is not None and going():
+        if by_levels and code == cp_model.FEASIBLE and final is not None:
+            _warm_start(ctx, final)
+    bound, levels = None, []
+    if by_levels and code == cp_model.FEASIBLE and final is not None and going():
+        with budget.phase("levels", budget.left()):
+            code, final, levels = _by_levels(ctx, budget.deadline, workers, seed, search, progress, canceller, final)
+        optimised = True
+    elif search.lns_share > 0 and not by_levels and code == cp_model.FEASIBLE and final is not None and going():
         bound = final.best_objective_bound
         with budget.phase("neighbourhood search", budget.left()):
             final = _neighbourhood_search(ctx, final, budget.deadline, workers, seed, search, progress, canceller)
-    return code, final, optimised, bound
+    return code, final, optimised, bound, levels

@@ -19,16 +19,17 @@ from collections import defaultdict
 
 from roster.calendar import ShiftInstance
 from roster.models import Supervision, shift_key
-from roster.targets import burden_targets
 from roster.workload import Workload
 from solver.context import ModelContext
+from solver.coverage import most_doctors
 
 Pair = tuple[str, str]  # (doctor id, shift key)
 
 
-class _Greedy:
-    """The roster being built: per doctor what they have (``roster.workload.Workload``, whose
-    predicates are the per-doctor hard rules), per shift who is on it, and the shift's own rules."""
+class RosterState:
+    """A roster being built or improved: per doctor what they have (``roster.workload.Workload``,
+    whose predicates are the per-doctor hard rules), per shift who is on it, and the shift's own
+    rules (competence mix, nobody unqualified alone, supervision)."""
 
     def __init__(self, ctx: ModelContext):
         self.ctx = ctx
@@ -36,8 +37,6 @@ class _Greedy:
         self.on: dict[str, list[str]] = {s.key: [] for s in ctx.shifts}
         self.pinned: set[Pair] = set()
         self.load: dict[str, float] = defaultdict(float)
-        targets = burden_targets(ctx.scenario, ctx.index)
-        self.share = {(d, pool): t.period for (d, pool), t in targets.items() if t.period > 0}
         self.on_call = [s for s in ctx.shifts if not s.on_site]
 
     # ------------------------------------------------------------- state
@@ -52,9 +51,8 @@ class _Greedy:
         self.on[s.key].remove(d)
         self.load[d] -= s.points
 
-    def ratio(self, d: str, s: ShiftInstance) -> float:
-        """Burden after taking the shift over the fair share of the period."""
-        return (self.load[d] + s.points) / self.share.get((d, s.duty), 1e-3)
+    def pairs(self) -> set[Pair]:
+        return {(d, s.key) for d, mine in self.work.given.items() for s in mine}
 
     # ------------------------------------------------------------- a shift's rules
 
@@ -84,7 +82,20 @@ class _Greedy:
                 return True
         return covered_to >= s.end_utc
 
-    # ------------------------------------------------------------- construction
+
+class _Greedy(RosterState):
+    """The constructive roster: pins, then each shift to the doctors furthest below target."""
+
+    def __init__(self, ctx: ModelContext):
+        super().__init__(ctx)
+        plan = ctx.fairness_plan
+        expected = {m.doctor: plan.expected_level[m.pool] * m.share - m.repay for ms in plan.pools.values() for m in ms}
+        self.share = {d: t for d, t in expected.items() if t > 0}
+
+    def ratio(self, d: str, s: ShiftInstance) -> float:
+        """Burden after taking the shift over the doctor's expected target (``roster.targets``:
+        the pool's expected level × share, moved by the ledger)."""
+        return (self.load[d] + s.points) / self.share.get(d, 1e-3)
 
     def place_pins(self) -> None:
         for pin in self.ctx.scenario.pins:
@@ -102,7 +113,7 @@ class _Greedy:
                                 key=lambda d: self.ratio(d, s))
             for d in candidates:
                 short_of_qualified = s.on_site and sum(ctx.qualified[o] for o in on) < s.min_qualified
-                if len(on) >= s.demand_max or (len(on) >= s.demand_min and not short_of_qualified):
+                if len(on) >= most_doctors(ctx, s) or (len(on) >= s.demand_min and not short_of_qualified):
                     break
                 if self.work.fits(d, s):
                     self.assign(d, s)
@@ -118,7 +129,7 @@ class _Greedy:
                     on = self.on[s.key]
                     if d in on or not self.work.fits(d, s):
                         continue
-                    if len(on) < s.demand_max and self.shift_allows(s, [*on, d]):
+                    if len(on) < most_doctors(ctx, s) and self.shift_allows(s, [*on, d]):
                         rank = (0 if len(on) < s.demand_min else 2, 0.0)
                         if best is None or rank < best[0]:
                             best = (rank, s, None)
@@ -136,8 +147,6 @@ class _Greedy:
                     self.unassign(o, s)
                 self.assign(d, s)
 
-    def pairs(self) -> set[Pair]:
-        return {(d, s.key) for d, mine in self.work.given.items() for s in mine}
 
 
 def greedy_assignment(ctx: ModelContext) -> set[Pair]:

@@ -161,6 +161,22 @@ def test_bemanning_over_demand_max_is_never_excused():
     assert only(sc, roster(sc, ("kari", "dag", "2026-12-01"), SARA)) == []
 
 
+def test_bemanning_over_the_minimum_only_where_the_overstaffing_policy_allows():
+    """demand 2–3: a third doctor breaks the default policy (`alene`: extras only where the minimum
+    is one doctor) and is kept under `alle`; demand 1–2: a second doctor is kept under `alene`."""
+    three = [("kari", "dag", "2026-12-01"), ("per", "dag", "2026-12-01"), ("ola", "dag", "2026-12-01"), SARA]
+    doctors = [KARI, doctor("per"), doctor("ola"), SPES]
+    two_to_three = make([tpl("dag", "08:00", "16:00", demand_min=2, demand_max=3), COVER], doctors, end="2026-12-01")
+    v = one(two_to_three, roster(two_to_three, *three), "bemanning")
+    assert "har 3 leger; maks 2 (overbemanning er ikke tillatt" in v.message
+    assert only(two_to_three, roster(two_to_three, *three[1:])) == []
+    anywhere = two_to_three.model_copy(update={"rules": two_to_three.rules.model_copy(update={
+        "fairness": two_to_three.rules.fairness.model_copy(update={"overstaffing": "alle"})})})
+    assert only(anywhere, roster(anywhere, *three)) == []
+    one_to_two = make([tpl("dag", "08:00", "16:00", demand_min=1, demand_max=2), COVER], doctors, end="2026-12-01")
+    assert only(one_to_two, roster(one_to_two, *three[1:])) == []
+
+
 # --------------------------------------------------------------------------- competence
 
 

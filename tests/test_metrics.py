@@ -74,12 +74,19 @@ def test_doctor_without_shifts_has_no_gaps_and_full_negative_deviation():
 
 
 def test_history_enters_target_and_deviation():
-    sc = _week(history=[{"doctor": "a", "points": 10}])
-    a = _by_id(doctor_metrics(sc, _roster(sc, UNEVEN)))["a"]
-    # pool total 35 + 10 = 45, 22.5 each; a carries 10 + 21 = 31
+    """History moves the target through the ledger: a carried 10 points in one earlier period, b
+    none, so the pool's rate was 5 per share and period: a is 5 ahead, b 5 behind (one period,
+    weight 1). One period repays at most half a normal share (0.5 × 17.5), so all of it: a's
+    target is 17.5 − 5 = 12.5, b's 22.5."""
+    sc = _week(history=[{"doctor": "a", "points": 10, "periods": 1}, {"doctor": "b", "points": 0, "periods": 1}])
+    m = _by_id(doctor_metrics(sc, _roster(sc, UNEVEN)))
+    a, b = m["a"], m["b"]
     assert a.history_points == 10
-    assert a.target == pytest.approx(22.5)
-    assert a.relative_deviation == pytest.approx(8.5 / 22.5)
+    assert (a.capacity_target, a.repay, a.target) == (pytest.approx(17.5), pytest.approx(5), pytest.approx(12.5))
+    assert b.target == pytest.approx(22.5)
+    assert a.relative_deviation == pytest.approx(8.5 / 12.5)
+    # the ledger after: 5 one period older (× 0.5^(1/6)) plus this month's 21 − 17.5
+    assert (a.balance_before, a.balance_after) == (pytest.approx(5), pytest.approx(5 * 0.5 ** (1 / 6) + 3.5))
 
 
 def test_share_scales_target():
@@ -170,7 +177,8 @@ def test_groups_per_role_and_station():
     )
     r = _roster(sc, [("a", "kveld", MON), ("a", "fana", _day(1)), ("b", "kveld", _day(1)), ("b", "fana", MON)])
     by_name = {g.group: g for g in groups(sc, doctor_metrics(sc, r))}
-    assert set(by_name) == {"alle", "rolle: fastlege", "rolle: ALIS", "stasjon: BLV", "stasjon: Fana"}
+    assert set(by_name) == {"alle", "rolle: fastlege", "rolle: ALIS", "gruppe: fastleger", "gruppe: ALIS",
+                            "stasjon: BLV", "stasjon: Fana"}
     assert by_name["rolle: ALIS"].doctors == 1
     assert by_name["stasjon: Fana"].doctors == 2
 
@@ -188,6 +196,7 @@ def test_longest_run_ignores_duplicates_and_order():
 def test_history_out_adds_period_to_history():
     sc = _week(history=[{"doctor": "a", "shifts": 2, "hours": 14, "points": 10, "periods": 1}])
     out = {h.doctor: h for h in history_out(sc, _roster(sc, UNEVEN))}
+    # a's ledger: the only one with history, so even before; after, 21 against a capacity-aware 17.5
     assert out["a"] == History(doctor="a", shifts=5, hours=35, nights=0, weekends=0, holidays=0, points=31, periods=2,
-                               legevakt_shifts_done=3)
+                               burden_balance=3.5, legevakt_shifts_done=3)
     assert out["b"].points == pytest.approx(14) and out["b"].periods == 1

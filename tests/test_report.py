@@ -138,7 +138,8 @@ def test_html_is_self_contained_norwegian_and_lists_violations(views):
     assert html.count("<svg") == 4  # burden (one figure, a panel per roster), nights, weekends, frequency
     assert "<script" not in html
     assert not re.search(r"""(src|href)=["']https?:""", html)
-    for heading in ("Sammendrag", "Rettferdighet per gruppe", "Belastning mot mål per lege", "Vakthyppighet",
+    for heading in ("Sammendrag", "Rettferdighet per gruppe", "Rettferdighet per fordelingsgruppe",
+                    "Mål per lege: nominelt og etter kapasitet", "Belastning mot mål per lege", "Vakthyppighet",
                     "Regelbrudd (uavhengig kontroll)", "Løserens sammendrag"):
         assert heading in html
     message = views[0].unexpected[0].message
@@ -162,7 +163,7 @@ def test_the_report_shows_who_repeats_a_holiday_and_counts_the_repeats():
 def test_xlsx_has_the_tables_and_marks_differences(views, tmp_path):
     path = write_xlsx(views, tmp_path / "r.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Sammendrag", "Grupper", "Leger", "Regelbrudd"]
+    assert wb.sheetnames == ["Sammendrag", "Grupper", "Fordelingsgrupper", "Leger", "Regelbrudd"]
     ws = wb["Sammendrag"]
     header = [c.value for c in ws[1]]
     assert header[:3] == ["Måltall", "Håndlaget", "Rotasjon"]

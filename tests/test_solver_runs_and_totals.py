@@ -138,3 +138,30 @@ def test_surplus_weight_keeps_extra_doctors_off():
         "weights": base.rules.weights.model_copy(update={"surplus": 5})})})
     r = run(priced)
     assert len(on(r, "dag/2026-12-01")) == 1 and r.stats.terms["leger utover behovet"] == 0
+
+
+def _overstaffed(policy: str, demand_min: int, surplus: int, pins: int = 0):
+    """Three doctors who all wish for one shift (demand_max 3); the wishes pull extra doctors on."""
+    day = template("dag", "08:00", "16:00", demand_min=demand_min, demand_max=3)
+    wishes = [w for d in "abc" for w in _wants(d, "dag", 1, weight=1)]
+    return _sc([day], [doctor("a"), doctor("b"), doctor("c")], end="2026-12-01", wishes=wishes,
+               pins=[{"doctor": d, "date": "2026-12-01", "template": "dag"} for d in "ab"[:pins]],
+               rules={"fairness": {"overstaffing": policy}, "weights": {**QUIET, "wish": 2, "surplus": surplus}})
+
+
+def test_overstaffing_is_priced_by_its_own_term():
+    """Pinned to two on a one-doctor shift, the extra doctor costs the surplus weight; one doctor
+    costs nothing. Unpriced (weight 0), the wishes fill the shift to its maximum."""
+    forced = run(_overstaffed("alle", 1, surplus=7, pins=2))
+    assert len(on(forced, "dag/2026-12-01")) == 2 and forced.stats.terms["leger utover behovet"] == 7
+    priced = run(_overstaffed("alle", 1, surplus=7))
+    assert len(on(priced, "dag/2026-12-01")) == 1 and priced.stats.terms["leger utover behovet"] == 0
+    assert len(on(run(_overstaffed("alle", 1, surplus=0)), "dag/2026-12-01")) == 3
+
+
+def test_overstaffing_only_where_the_policy_allows_it():
+    """`alene`: an extra doctor only where the minimum is one (relieving a lone doctor); `aldri`:
+    never, whatever the wishes."""
+    assert len(on(run(_overstaffed("alene", 1, surplus=0)), "dag/2026-12-01")) == 3
+    assert len(on(run(_overstaffed("alene", 2, surplus=0)), "dag/2026-12-01")) == 2
+    assert len(on(run(_overstaffed("aldri", 1, surplus=0)), "dag/2026-12-01")) == 1

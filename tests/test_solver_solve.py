@@ -46,8 +46,11 @@ def test_progress_events_improve_and_end_at_the_result():
     events = []
     r = solve(_week(), time_limit=10, workers=1, on_progress=events.append)
     assert events and events[0].solutions == 1
-    objectives = [e.objective for e in events]
-    assert objectives == sorted(objectives, reverse=True)
+    levels = [e.level for e in events]
+    assert levels == sorted(levels)  # the lexicographic levels one by one
+    for level in set(levels) - {0}:  # each level's value only improves
+        values = [e.level_objective for e in events if e.level == level]
+        assert values == sorted(values, reverse=True)
     assert events[-1].objective == r.stats.objective
     assert all(e.open_slots == 0 for e in events[1:]) or events[-1].open_slots == 0
 

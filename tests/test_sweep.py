@@ -146,8 +146,9 @@ def test_a_run_is_measured_by_the_metrics_and_the_independent_checker(tmp_path):
     run, variant, roster = _solved(tmp_path)
     clean = measure(run, variant, roster, "maskin")
     assert clean.has_roster and clean.violations == 0 and clean.open_places == 0
-    assert set(clean.groups) == {"alle", "rolle: fastlege", "rolle: spesialist", "stasjon: Bergen legevakt",
-                                 "stasjon: Bakvakt"}
+    assert set(clean.groups) == {"alle", "rolle: fastlege", "rolle: spesialist", "gruppe: fastleger",
+                                 "gruppe: spesialister", "stasjon: Bergen legevakt", "stasjon: Bakvakt"}
+    assert clean.group("gruppe: fastleger", "spread") is not None  # the fairness pools, by roster.metrics
     assert clean.group("alle", "spread") is not None
 
     day_shift = next(a for a in roster.assignments if a.template == "dag")

@@ -161,20 +161,22 @@ def test_unlike_rosters_are_named_at_the_top():
     with_history = sc.model_copy(update={"history": [History(doctor="g", points=40, shifts=5)]})
     notes = unlike([check_view("A", sc, _uneven(sc)), check_view("B", with_history, _uneven(with_history))])
     assert notes == ["Historikken er ulik: «A» har historikk for 0 leger (0 poeng), «B» har historikk for 1 leger "
-                     "(40 poeng). Avvik fra mål tar med historikken; poeng denne perioden gjør ikke det."]
+                     "(40 poeng). Målene tar med historikken (hovedboken); poeng denne perioden gjør ikke det."]
     html = report_html.render_html(fewer)
     assert 'id="ulikt"' in html and html.index('id="ulikt"') < html.index("<h2>Vaktplaner</h2>")
 
 
 def test_most_loaded_ranks_by_this_period_with_history_beside():
-    sc = _week(history=[{"doctor": "g", "points": 200, "shifts": 20}])  # g has carried most, but not now
+    # g has carried most before (the others nothing in the same period), but not now
+    sc = _week(history=[{"doctor": c, "points": 200 if c == "g" else 0, "shifts": 20 if c == "g" else 0, "periods": 1}
+                        for c in "abcdefg"])
     view = check_view("A", sc, _uneven(sc))
     top = most_loaded(view)
     assert [m.doctor for m in top[:3]] == sorted(["a", "b", "c"], key=lambda d: -next(
         m.points for m in view.metrics if m.doctor == d))[:3]
     assert "g" not in [m.doctor for m in top[:3]]
-    # ranking by deviation (history included) would have put g first
-    assert max(view.metrics, key=lambda m: m.relative_deviation).doctor == "g"
+    # ranking by where each doctor stands (the ledger, history included) would have put g first
+    assert max(view.metrics, key=lambda m: m.balance_after).doctor == "g"
     html = report_html.render_html([view])
     section = html[html.index("Mest belastede leger"):]
     assert "Poeng denne perioden" in section and "Historikk" in section

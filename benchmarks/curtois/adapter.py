@@ -104,8 +104,8 @@ def to_scenario(instance: Instance) -> Scenario:
         {"template": c.shift, "date": day_date(c.day).isoformat(), "demand_min": c.requirement}
         for c in instance.cover if c.requirement > 0
     ]
-    quiet = {"uncovered_bakvakt_hour": 0, "max_relative_deviation": 0, "sum_deviation": 0, "category_balance": 0,
-             "spacing": 0, "preferred_station": 0}
+    quiet = {"uncovered_bakvakt_hour": 0, "participation": 0, "max_deviation": 0, "sum_deviation": 0,
+             "category_balance": 0, "spacing": 0, "preferred_station": 0}
     rules = {
         "legal_floor_override": "Curtois & Qu-benchmark, ikke en legevakt: hviletiden ligger i instansens regler",
         "rest_hours_self_employed": 0, "rest_hours_employee": 0, "specialist_bakvakt": False,
@@ -113,6 +113,7 @@ def to_scenario(instance: Instance) -> Scenario:
         "max_hours_per_7_days": None, "max_consecutive_nights": horizon,
         "forbidden_successions": [{"first": t.id, "then": b} for t in instance.shifts.values() for b in sorted(t.blocked)],
         "weights": {**quiet, "open_slot": under, "surplus": over, "wish": 1},
+        "fairness": {"overstaffing": "alle", "min_shifts": {}},
     }
     return Scenario.model_validate({
         "name": instance.name,

@@ -22,7 +22,7 @@ from roster.days import HolidayCalendar, rotation_holiday
 from roster.eligibility import Eligibility, qualification
 from roster.models import Doctor, DutyKind, Rules, Scenario
 from roster.scenario_io import dump_scenario
-from roster.targets import main_pool
+from roster.targets import fairness_plan
 
 HERE = Path(__file__).resolve().parent
 SCENARIO_PATH = HERE / "scenario.yaml"
@@ -336,24 +336,25 @@ def _pins(rng: random.Random, scenario: Scenario) -> list[dict[str, Any]]:
 
 
 def _history(rng: random.Random, scenario: Scenario) -> list[dict[str, Any]]:
-    """Earlier months of the year, plausible and uneven: per-share points near the pool's rate."""
+    """Earlier months of the year, plausible and uneven: per-share points near the pool's expected
+    level (``roster.targets``), December being heavier than the months before."""
     index = ShiftIndex(scenario)
     months = max(1, round(((index.shifts[-1].date - index.shifts[0].date).days + 1) / 30.4))
+    plan = fairness_plan(scenario, index)
     out: list[dict[str, Any]] = []
-    for pool in (DutyKind.ON_SITE, DutyKind.ON_CALL):
-        members = [d for d in scenario.doctors if main_pool(d) == pool]
-        pool_shifts = [s for s in index.shifts if s.duty == pool]
+    for pool, members in plan.pools.items():
+        duty = DutyKind.ON_CALL if all(scenario.doctor(m.doctor).can_bakvakt for m in members) else DutyKind.ON_SITE
+        pool_shifts = [s for s in index.shifts if s.duty == duty]
         points = sum(s.demand_min * s.points for s in pool_shifts)
         hours = sum(s.demand_min * s.hours for s in pool_shifts)
         count = sum(s.demand_min for s in pool_shifts)
-        per_share = 0.85 * points / months / sum(d.share for d in members)  # December is heavier
-        # Every doctor carries the same eleven months: targets add history and period points
-        # without regard to how many periods they cover, so a newcomer would look far behind.
+        per_share = 0.85 * plan.expected_level[pool] / months
+        # Every doctor carries the same eleven months, so the example's ledger compares like with like.
         periods = 11
-        for d in members:
-            pts = per_share * d.share * periods * rng.uniform(0.6, 1.4)
+        for m in members:
+            pts = per_share * m.share * periods * rng.uniform(0.6, 1.4)
             n = round(pts * count / points)
-            out.append({"doctor": d.id, "shifts": n, "hours": round(n * hours / count, 1),
+            out.append({"doctor": m.doctor, "shifts": n, "hours": round(n * hours / count, 1),
                         "nights": round(n * rng.uniform(0.05, 0.2)), "weekends": round(n * rng.uniform(0.2, 0.4)),
                         "holidays": round(n * rng.uniform(0, 0.08)), "points": round(pts, 1),
                         "periods": periods})

@@ -3,8 +3,9 @@ alene."""
 
 from __future__ import annotations
 
-from roster.check.context import Context, Violation
+from roster.check.context import Context, Shift, Violation
 from roster.check.times import leger
+from roster.models import Overstaffing
 
 
 def check_unknown(ctx: Context) -> list[Violation]:
@@ -17,11 +18,23 @@ def check_double(ctx: Context) -> list[Violation]:
     return list(ctx.doubles)
 
 
+def most_doctors(ctx: Context, shift: Shift) -> int:
+    """The most doctors a shift may have: demand_max where the over-staffing policy
+    (``Fairness.overstaffing``) allows more than the minimum — everywhere (`alle`), or where the
+    minimum is at most one doctor, relieving a lone one (`alene`) — else demand_min."""
+    policy = ctx.rules.fairness.overstaffing
+    if policy == Overstaffing.ANY or (policy == Overstaffing.LONE and shift.demand_min <= 1):
+        return shift.demand_max
+    return min(shift.demand_min, shift.demand_max)
+
+
 def check_staffing(ctx: Context) -> list[Violation]:
-    """bemanning: between demand_min and demand_max doctors; a shortfall carries its count."""
+    """bemanning: between demand_min and the most the over-staffing policy allows (at most
+    demand_max); a shortfall carries its count."""
     out = []
     for key, shift in ctx.shifts.items():
         n = len(ctx.staff.get(key, ()))
+        most = most_doctors(ctx, shift)
         if n < shift.demand_min:
             missing = shift.demand_min - n
             out.append(Violation(
@@ -29,9 +42,10 @@ def check_staffing(ctx: Context) -> list[Violation]:
                 f"{shift.text} har {n} {leger(n)}; krever minst {shift.demand_min} ({missing} mangler).",
                 None, key, shift.start, shift.end, missing,
             ))
-        elif n > shift.demand_max:
+        elif n > most:
+            why = "" if most == shift.demand_max else " (overbemanning er ikke tillatt på denne vakten, se Overbemanning)"
             out.append(Violation(
-                "bemanning", f"{shift.text} har {n} {leger(n)}; maks {shift.demand_max}.",
+                "bemanning", f"{shift.text} har {n} {leger(n)}; maks {most}{why}.",
                 None, key, shift.start, shift.end,
             ))
     return out

@@ -239,6 +239,10 @@ def parse_cell(kind: Kind, value: Any, *, enum: type[Enum] | None = None, noun: 
     if kind == Kind.SUCCESSIONS:
         return [dict(zip(("first", "then"), _pair(part, ">", "første>neste, f.eks. natt>kveld", str)))
                 for part in split_list(value)]
+    if kind == Kind.ROLE_POOLS:
+        return dict(_pair(part, "=", "rolle=gruppe, f.eks. annen=ansatte", str) for part in split_list(value))
+    if kind == Kind.POOL_COUNTS:
+        return dict(_pair(part, "=", "gruppe=antall, f.eks. fastleger=1", int) for part in split_list(value))
     raise AssertionError(kind)
 
 
@@ -251,8 +255,8 @@ def _pair(part: str, sep: str, form: str, second: type) -> tuple[str, Any]:
 
 def cell_text(kind: Kind, value: Any) -> Any:
     """The cell form of the model values that have no cell type of their own (pairs as text)."""
-    if kind == Kind.LABEL_LIMITS and isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items()) or None
+    if kind in (Kind.LABEL_LIMITS, Kind.ROLE_POOLS, Kind.POOL_COUNTS) and isinstance(value, dict):
+        return ", ".join(f"{getattr(k, 'value', k)}={v}" for k, v in value.items()) or None
     if kind == Kind.SUCCESSIONS and isinstance(value, list):
         return ", ".join(f"{p['first']}>{p['then']}" for p in value) or None
     return value

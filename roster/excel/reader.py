@@ -336,7 +336,8 @@ def _settings(wb: Book, data: dict[str, Any], origins: Origins, problems: Proble
             _set(data, setting.path, None)
             continue
         try:
-            _set(data, setting.path, parse_cell(setting.kind, value.value, number_format=value.number_format or ""))
+            _set(data, setting.path, parse_cell(setting.kind, value.value, enum=setting.enum, noun=setting.label.lower(),
+                                                number_format=value.number_format or ""))
         except CellError as err:
             problems.at(where, str(err))
     for s in SETTINGS:

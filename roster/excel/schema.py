@@ -20,6 +20,7 @@ from roster.models import (
     DutyKind,
     Employment,
     ExemptionReason,
+    Overstaffing,
     Role,
     StationKind,
     Supervision,
@@ -69,6 +70,8 @@ class Kind(str, Enum):
     STATION_LIST = "station_list"
     LABEL_LIMITS = "label_limits"  # "natt=2, helg=1" ↔ {"natt": 2, "helg": 1}
     SUCCESSIONS = "successions"  # "natt>kveld, natt>dag" ↔ [{"first": "natt", "then": "kveld"}, …]
+    ROLE_POOLS = "role_pools"  # "fastlege=fastleger, annen=ansatte" ↔ {"fastlege": "fastleger", …}
+    POOL_COUNTS = "pool_counts"  # "fastleger=1, ALIS=1" ↔ {"fastleger": 1, "ALIS": 1}
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ class Setting:
     required: bool = False
     example: str = ""  # for the instructions; other settings show their default there
     aliases: tuple[str, ...] = ()  # earlier labels, still read from older workbooks
+    enum: type[Enum] | None = None  # Kind.ENUM: the allowed values
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -185,12 +189,30 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("Belastning: høytidsaften", ("rules", "burden", "heavy_eve"), Kind.FLOAT, "Poeng per time."),
     Setting("Belastning: faktor for bakvakt", ("rules", "burden", "on_call_factor"), Kind.FLOAT,
             "Bakvakttimer ganges med dette (arbeidsmiljøloven §10-4(3): minst 1/7)."),
+    Setting("Fordelingsgrupper", ("rules", "fairness", "pools"), Kind.ROLE_POOLS,
+            "Hvilke roller som deler belastningen seg imellom: rolle=gruppe, kommaliste. En rolle som ikke står "
+            "her, er en gruppe for seg. Vaktandeler sammenlignes innen en gruppe."),
+    Setting("Minst vakter for tilgjengelige leger", ("rules", "fairness", "min_shifts"), Kind.POOL_COUNTS,
+            "gruppe=antall: hver lege i gruppen som kan ta vakt og har andel over 0, får minst så mange vakter "
+            "(også den som ligger langt foran). Tomt: ingen slik regel."),
+    Setting("Grupper med eget nivå", ("rules", "fairness", "own_level"), Kind.TEXT_LIST,
+            "Kommaliste over grupper som ikke deler nivå per andel med andre grupper på samme slags vakt "
+            "(vakt på stedet eller bakvakt). Tomt: en andel betyr like mye i alle grupper som deler vaktene."),
+    Setting("Historikk: halveringstid (perioder)", ("rules", "fairness", "history_half_life"), Kind.FLOAT,
+            "Eldre perioder teller mindre: etter så mange perioder teller en periode halvt."),
+    Setting("Historikk: mest tilbakebetalt per periode", ("rules", "fairness", "history_repay"), Kind.FLOAT,
+            "Én periode jevner ut høyst denne andelen av en vanlig andel (0,5 = en halv måneds andel)."),
+    Setting("Overbemanning", ("rules", "fairness", "overstaffing"), Kind.ENUM,
+            "Hvor en vakt kan få flere leger enn min antall: alene (bare der én lege ellers er alene), aldri eller alle.",
+            enum=Overstaffing),
     *(Setting(weight_label(term), ("rules", "weights", term), Kind.INT, help, aliases=aliases)
       for term, aliases, help in (
           ("open_slot", ("Vekt: ubesatt plass", "Vekt: ledig plass"), "Straff per ubesatt plass."),
           ("uncovered_bakvakt_hour", ("Vekt: time uten bakvakt",), "Straff per time uten navngitt bakvakt."),
-          ("max_relative_deviation", ("Vekt: største avvik fra rettferdig andel",), ""),
-          ("sum_deviation", ("Vekt: sum avvik fra rettferdig andel",), ""),
+          ("participation", (), "Straff per vakt en tilgjengelig lege mangler av gruppens minste antall."),
+          ("max_deviation", ("Vekt: største avvik fra rettferdig andel", "Vekt: største overskridelse av andel (prosent)"),
+           "Straff per poeng per andel i hver gruppes største avvik fra målet."),
+          ("sum_deviation", ("Vekt: sum avvik fra rettferdig andel", "Vekt: sum avvik fra andel (poeng)"), ""),
           ("category_balance", ("Vekt: balanse kveld/natt/helg",), ""),
           ("spacing", ("Vekt: avstand mellom vakter",), ""),
           ("wish", ("Vekt: ønsker",), ""),
@@ -198,7 +220,7 @@ SETTINGS: tuple[Setting, ...] = (
           ("change", ("Vekt: endring ved omplanlegging",),
            "Straff per vakt flyttet fra publisert plan (roster replan); ×3 innen 48 timer, ×2 for andre leger."),
           ("surplus", ("Vekt: lege utover behovet",),
-           "Straff per lege utover min antall på en vakt (0: ingen straff; maks antall gjelder uansett)."),
+           "Straff per lege utover min antall på en vakt, der overbemanning er tillatt (se Overbemanning)."),
           ("holiday_repeat", (), "Straff per vakt i jul, nyttår eller påske for en lege som hadde samme høytid i fjor."),
       )),
     Setting("Unntak fra lovens hviletid (begrunnelse)", ("rules", "legal_floor_override"), Kind.TEXT,
@@ -422,6 +444,9 @@ HISTORY = Table(
         C("Legevakter totalt", ("legevakt_shifts_done",), Kind.INT,
           "Legevakter gjort til nå (flyttes frem hver periode; det største av dette og Leger-tallet gjelder).",
           "38", width=10),
+        C("Hovedbok", ("burden_balance",), Kind.FLOAT,
+          "Poeng foran (+) eller bak (−) rettferdig andel i gruppen, eldre perioder teller mindre (fra «Historikk ut»). "
+          "Tomt: regnes ut fra poeng og perioder.", "-4,5", width=10),
     ),
     "Belastning fra tidligere perioder, så fordelingen blir rettferdig over tid. "
     "Lim inn arket «Historikk ut» fra forrige måneds vaktplan.",

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from roster import __version__
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
 from roster.days import HolidayCalendar
-from roster.excel.cells import set_text, text_only, write_value
+from roster.excel.cells import cell_text, set_text, text_only, write_value
 from roster.excel.layout import BOLD, CENTER, GRID, TITLE_FONT, WRAP, header_row, printable, safe_title
 from roster.carry import carried_out, ledger_out
 from roster.excel.schema import CARRY_IN, HISTORY, HOLIDAY_LEDGER, SETTINGS
@@ -260,23 +260,33 @@ def _table(ws: Worksheet, row: int, headers: list[str], widths: list[int], rows:
     return row + len(rows)
 
 
+FAIRNESS_HEADERS = ["Lege", "Rolle", "Gruppe", "Vaktandel", "Vakter", "Timer", "Netter", "Kvelder", "Helg", "Helligdag",
+                    "Bakvakt timer", "Poeng", "Historikk poeng", "Nominelt mål", "Mål etter kapasitet",
+                    "Historikk (trekkes fra)", "Mål", "Avvik", "Avvik per andel", "Hovedbok før", "Hovedbok etter",
+                    "Hvorfor målet er flyttet", "Ønsker oppfylt", "Ønsker ikke oppfylt"]
+DEVIATION_COLUMN = FAIRNESS_HEADERS.index("Avvik") + 1
+
+
 def _fairness(wb: Workbook, scenario: Scenario, metrics: dict) -> None:
+    """Per doctor the nominal target (share of the group's burden) beside the capacity-aware one
+    and the ledger's correction, as numbers, with the reason they differ (roster.targets)."""
     ws = wb.create_sheet("Fordeling")
     ws.cell(1, 1, "Fordeling av vaktbelastning").font = TITLE_FONT
-    ws.cell(2, 1, "Mål = rettferdig andel av belastningen i perioden pluss historikk, etter vaktandel. "
-                  "Avvik = (historikk + poeng − mål) / mål.")
-    headers = ["Lege", "Rolle", "Vaktandel", "Vakter", "Timer", "Netter", "Kvelder", "Helg", "Helligdag",
-               "Bakvakt timer", "Poeng", "Historikk poeng", "Mål (inkl. historikk)", "Avvik", "Ønsker oppfylt",
-               "Ønsker ikke oppfylt"]
+    ws.cell(2, 1, "Nominelt mål = vaktandelens del av gruppens belastning. Mål etter kapasitet: den som ikke kan ta "
+                  "sin del (fravær, fritak, grenser), får det den kan; resten deles på de andre etter andel. "
+                  "Mål = mål etter kapasitet − historikk. Avvik = (poeng − mål) / mål; avvik per andel i poeng. "
+                  "Hovedbok: poeng foran (+) eller bak (−) rettferdig andel over tid.")
     rows = []
     for d in scenario.doctors:
         m = metrics[d.id]
-        rows.append([m.name, m.role, m.share, m.shifts, round(m.hours, 1), m.nights, m.evenings, m.weekends,
+        rows.append([m.name, m.role, m.pool, m.share, m.shifts, round(m.hours, 1), m.nights, m.evenings, m.weekends,
                      m.holidays, round(m.bakvakt_hours, 1), round(m.points, 1), round(m.history_points, 1),
-                     round(m.target, 1), _fraction(m.relative_deviation), m.wishes_granted, m.wishes_denied])
-    _table(ws, 4, headers, [24, 10] + [10] * 14, rows)
+                     round(m.nominal_target, 1), round(m.capacity_target, 1), round(m.repay, 1), round(m.target, 1),
+                     _fraction(m.relative_deviation), round(m.deviation_per_share, 1), round(m.balance_before, 1),
+                     round(m.balance_after, 1), m.why, m.wishes_granted, m.wishes_denied])
+    _table(ws, 4, FAIRNESS_HEADERS, [24, 10, 12] + [10] * 18 + [40, 10, 10], rows)
     for r in range(5, 5 + len(rows)):
-        cell = ws.cell(r, 14)
+        cell = ws.cell(r, DEVIATION_COLUMN)
         cell.number_format = "0.0 %"
         if isinstance(cell.value, float) and abs(cell.value) > 0.15:
             cell.fill = _fill("FCE4D6" if cell.value > 0 else "DDEBF7")
@@ -391,7 +401,7 @@ def _summary(wb: Workbook, scenario: Scenario, roster: Roster, edition: Edition)
         if value is None:
             set_text(ws.cell(row, 2), "ingen")
         else:
-            write_value(ws.cell(row, 2), value)
+            write_value(ws.cell(row, 2), cell_text(setting.kind, value))
         ws.cell(row, 2).alignment = Alignment(horizontal="left")
     printable(ws, landscape=False)
 

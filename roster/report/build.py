@@ -15,7 +15,17 @@ from dataclasses import dataclass, field
 
 from roster.calendar import ShiftIndex, real_hours
 from roster.check import RULES, Violation, check_roster, unexpected_violations
-from roster.metrics import DoctorMetrics, GroupMetrics, HolidayTurn, doctor_metrics, groups, holiday_turns
+from roster.metrics import (
+    DoctorMetrics,
+    GroupMetrics,
+    HolidayTurn,
+    PoolMetrics,
+    doctor_metrics,
+    groups,
+    holiday_turns,
+    moved,
+    pool_metrics,
+)
 from roster.models import Roster, Scenario
 from roster.terms import OPEN_PLACES, open_places
 
@@ -34,6 +44,7 @@ class RosterView:
     violations: list[Violation]  # every hard-rule break, declared open slots included
     unexpected: list[Violation]  # the breaks the roster does not declare: what makes it illegal to publish
     index: ShiftIndex = field(repr=False)
+    pools: list[PoolMetrics] = field(default_factory=list)
     holidays: list[HolidayTurn] = field(default_factory=list)  # Christmas, New Year, Easter in the roster
 
     @property
@@ -116,6 +127,7 @@ GROUP_STATS = (("doctors", "Leger", 0), ("min", "Min", 2), ("median", "Median", 
                ("spread", "Spenn", 2), ("std", "Std.avvik", 3), ("cv", "Var.koeff.", 3), ("gini", "Gini", 3),
                ("jain", "Jain", 3), ("over_target", "Over mål", 0))
 MOST_LOADED = 10
+TARGET_ROWS = 25  # doctors whose targets the report explains, furthest from the nominal first
 
 
 def check_view(label: str, scenario: Scenario, roster: Roster) -> RosterView:
@@ -131,6 +143,7 @@ def check_view(label: str, scenario: Scenario, roster: Roster) -> RosterView:
         violations=check_roster(scenario, roster),
         unexpected=unexpected_violations(scenario, roster),
         index=index,
+        pools=pool_metrics(metrics),
         holidays=holiday_turns(scenario, roster),
     )
 
@@ -209,6 +222,11 @@ def most_loaded(view: RosterView, n: int = MOST_LOADED) -> list[DoctorMetrics]:
     return sorted(view.metrics, key=lambda m: (-m.points, m.name))[:n]
 
 
+def moved_targets(view: RosterView, n: int = TARGET_ROWS) -> list[DoctorMetrics]:
+    """The doctors whose target is furthest from their nominal share (``roster.metrics.moved``)."""
+    return moved(view.metrics, n)
+
+
 def _history_by_doctor(view: RosterView) -> dict[str, float]:
     return {h.doctor: round(h.points, 1) for h in view.scenario.history if h.points or h.shifts}
 
@@ -232,6 +250,6 @@ def unlike(views: list[RosterView]) -> list[str]:
     if any(h != histories[0] for h in histories[1:]):
         parts = [f"«{v.label}» har historikk for {len(h)} leger ({sum(h.values()):.0f} poeng)"
                  for v, h in zip(views, histories)]
-        notes.append("Historikken er ulik: " + ", ".join(parts) + ". Avvik fra mål tar med historikken; "
+        notes.append("Historikken er ulik: " + ", ".join(parts) + ". Målene tar med historikken (hovedboken); "
                      "poeng denne perioden gjør ikke det.")
     return notes

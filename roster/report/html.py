@@ -7,7 +7,16 @@ from pathlib import Path
 
 from roster.calendar import OSLO
 from roster.report import charts
-from roster.report.build import GROUP_STATS, RosterView, group_differs, group_rows, most_loaded, summary_rows, unlike
+from roster.report.build import (
+    GROUP_STATS,
+    RosterView,
+    group_differs,
+    group_rows,
+    most_loaded,
+    moved_targets,
+    summary_rows,
+    unlike,
+)
 from roster.report.pages import pages
 
 MAX_LISTED_VIOLATIONS = 200  # per roster; the counts per rule above the list are always complete
@@ -23,6 +32,7 @@ def render_html(views: list[RosterView], title: str = "Sammenligning av vaktplan
         group_stats=GROUP_STATS,
         group_differs=group_differs,
         most_loaded=most_loaded,
+        moved_targets=moved_targets,
         rows=summary_rows(views),
         groups=group_rows(views),
         max_listed=MAX_LISTED_VIOLATIONS,

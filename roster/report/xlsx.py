@@ -19,11 +19,22 @@ DOCTOR_COLUMNS = {
     "doctor": "Lege-id", "name": "Navn", "role": "Rolle", "share": "Vaktandel", "shifts": "Vakter",
     "hours": "Timer tilstede", "nights": "Netter", "evenings": "Kvelder", "weekends": "Helgevakter",
     "holidays": "Helligdagsvakter", "bakvakt_hours": "Bakvakttimer", "points": "Poeng perioden",
-    "history_points": "Poeng historikk", "target": "Mål", "relative_deviation": "Avvik fra mål",
+    "history_points": "Poeng historikk", "pool": "Gruppe", "nominal_target": "Nominelt mål",
+    "capacity_target": "Mål etter kapasitet", "repay": "Historikk (trekkes fra)", "target": "Mål",
+    "capacity": "Kapasitet (poeng)", "why": "Hvorfor målet avviker", "relative_deviation": "Avvik fra mål",
+    "deviation_per_share": "Avvik per andel (poeng)", "balance_before": "Hovedbok før",
+    "balance_after": "Hovedbok etter",
     "mean_gap_days": "Snitt dager mellom vakter", "min_gap_days": "Minste dager mellom vakter",
     "pairs_within_3": "Par innen 3 dager", "pairs_within_7": "Par innen 7 dager",
     "longest_run": "Lengste vaktrekke", "wishes_granted": "Ønsker innfridd",
     "wishes_denied": "Ønsker ikke innfridd", "stations": "Stasjoner",
+}
+POOL_COLUMNS = {
+    "pool": "Gruppe", "doctors": "Leger", "available": "Kan ta vakt", "burden": "Poeng", "level": "Nivå (poeng per andel)",
+    "min_deviation": "Laveste avvik per andel", "max_deviation": "Høyeste avvik per andel",
+    "largest_deviation": "Største avvik per andel", "gini": "Gini", "without_shift": "Uten vakt",
+    "ledger_before": "Hovedbok før (største per andel)", "ledger_after": "Hovedbok etter",
+    "ledger_after_undecayed": "Hovedbok etter uten avskrivning",
 }
 GROUP_COLUMNS = {
     "group": "Gruppe", "doctors": "Leger", "min": "Min", "median": "Median", "max": "Maks",
@@ -53,11 +64,16 @@ def _frames(views: list[RosterView]) -> dict[str, pd.DataFrame]:
          for v in views for unexpected in [set(v.unexpected)] for x in v.violations],
         columns=["Vaktplan", "Regel", "Lege", "Vakt", "Melding", "Meldt i vaktplanen"],
     )
-    return {"Sammendrag": summary, "Grupper": groups, "Leger": doctors, "Regelbrudd": violations}
+    pools = pd.DataFrame(
+        [{"Vaktplan": v.label, **{POOL_COLUMNS[k]: val for k, val in asdict(p).items()}, "Spenn": p.range}
+         for v in views for p in v.pools]
+    )
+    return {"Sammendrag": summary, "Grupper": groups, "Fordelingsgrupper": pools, "Leger": doctors,
+            "Regelbrudd": violations}
 
 
 def write_xlsx(views: list[RosterView], path: str | Path) -> Path:
-    """Sheets Sammendrag (differences coloured as in the HTML), Grupper, Leger and Regelbrudd."""
+    """Sheets Sammendrag (differences coloured as in the HTML), Grupper, Fordelingsgrupper, Leger and Regelbrudd."""
     p = Path(path)
     rows = summary_rows(views)
     with pd.ExcelWriter(p, engine="openpyxl") as writer:

@@ -1,0 +1,439 @@
+"""Local search on whole doctor lines, once a roster exists (issue 13): move a shift from a doctor
+over target to one under it, swap two doctors' shifts, take an extra doctor off a shift or put one
+on where over-staffing is allowed.
+
+CP-SAT's own search improves a roster's largest deviation slowly: it is one doctor's figure, flat
+under almost every change. Here a move is kept when it lowers the fairness level's cost
+(``solver.objective.LEVELS``: doctors short of their pool's least shifts, each pool's largest
+deviation per share, over-staffing, with the model's weights) or, at equal cost, the sum of
+squared deviations per share, which leads the search towards the largest deviation. Targets are
+those of ``roster.targets`` (each pool's level follows what its members carry).
+
+Every move keeps the hard rules ``solver.warmstart.RosterState`` checks (each doctor's own rules
+through ``roster.workload``, the competence mix, nobody unqualified alone, supervision, pins,
+minimum shifts and hours); doctors under a minimum-run rule, which one move can break, are left
+alone. The roster is read back through the model (solver.solve), so a move the model refuses
+costs the search, never the roster.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from roster.calendar import ShiftInstance
+from roster.models import shift_key
+from roster.targets import LevelCurve, Member
+from roster.workload import days_off, shortest_run
+from solver.context import ModelContext
+from solver.coverage import most_doctors
+from solver.fairness import zero_sum_round
+from solver.warmstart import RosterState
+
+TOP = 8  # partners tried per move: those furthest the other way
+TABU = 25  # a doctor with no improving move rests this many rounds
+IDLE = 200  # rounds in a row without a move: a local optimum
+ANNEAL_SHARE = 0.8  # of the search's time; the rest is descent from the best roster annealing found
+COOLING = 1000.0  # the temperature falls by this factor over the annealing
+FOCUS, FOCUS_SHARE = 12, 0.5  # half the moves start at one of the 12 doctors furthest from target
+POWER = 8  # the annealing's smooth stand-in for a pool's largest deviation: Σ |e|^8, to the 1/8
+
+
+@dataclass(frozen=True)
+class Move:
+    """Doctors leave (``off``) and join (``on``) shifts: a transfer is one of each, a swap two."""
+
+    off: tuple[tuple[str, ShiftInstance], ...]
+    on: tuple[tuple[str, ShiftInstance], ...]
+
+
+class _Group:
+    """Targets of one level group (roster.targets): max(floor, min(capacity, level · share) −
+    repay), the level following what the sharing members carry; each pool's largest deviation per
+    share counts on its own. The deviations of the current burden are kept, so a move that leaves
+    the group's total (and so its level) alone is judged by the doctors it touches."""
+
+    def __init__(self, pools: dict[str, list[Member]], repay: dict[str, float], burden: dict[str, float]):
+        members = [x for xs in pools.values() for x in xs]
+        self.index = {x.doctor: i for i, x in enumerate(members)}
+        self.share = np.array([x.share for x in members])
+        self.cap = np.array([x.capacity for x in members])
+        self.repay = np.array([repay.get(x.doctor, 0.0) for x in members])
+        self.floor = np.array([x.floor for x in members])
+        self.sharing = self.share > 0
+        self.norm = np.where(self.sharing, self.share, 1.0)
+        self.parts = [np.array([self.index[x.doctor] for x in xs]) for xs in pools.values() if xs]
+        self.curve = LevelCurve([(x.share, x.capacity, repay.get(x.doctor, 0.0), x.floor) for x in members if x.share > 0])
+        self._commit(np.array([burden[d] for d in self.index]))
+
+    def _targets(self, level: float, idx: list[int] | slice = slice(None)) -> np.ndarray:
+        base = np.minimum(self.cap[idx], level * self.share[idx]) - self.repay[idx]
+        return np.maximum(self.floor[idx], np.where(self.sharing[idx], base, 0.0))
+
+    def _figures(self, signed: np.ndarray) -> tuple[float, float, float]:
+        """(Σ over pools of the largest |deviation|, Σ squared, Σ over pools of the POWER-norm)."""
+        e = np.abs(signed)
+        worst = sum(float(e[i].max()) for i in self.parts)
+        smooth = sum(float((e[i] ** POWER).sum()) ** (1 / POWER) for i in self.parts)
+        return worst, float((e * e).sum()), smooth
+
+    def _commit(self, burden: np.ndarray) -> None:
+        self.burden = burden
+        self.total = float(burden[self.sharing].sum())
+        self.lvl = self.curve.level(self.total)
+        self.signed = (burden - self._targets(self.lvl)) / self.norm
+        self.worst, self.squares, self.smooth = self._figures(self.signed)
+
+    def judge(self, change: dict[str, float]) -> tuple[float, float, float]:
+        """``_figures`` with some doctors' burden changed."""
+        idx = [self.index[d] for d in change]
+        new = np.array([change[d] for d in change])
+        total = self.total + float(((new - self.burden[idx]) * self.sharing[idx]).sum())
+        if abs(total - self.total) > 1e-9:
+            burden = self.burden.copy()
+            burden[idx] = new
+            return self._figures((burden - self._targets(self.curve.level(total))) / self.norm)
+        signed = self.signed.copy()
+        signed[idx] = (new - self._targets(self.lvl, idx)) / self.norm[idx]
+        return self._figures(signed)
+
+    def apply(self, change: dict[str, float]) -> None:
+        burden = self.burden.copy()
+        for d, b in change.items():
+            burden[self.index[d]] = b
+        self._commit(burden)
+
+
+class Score:
+    """The fairness level's cost of a roster state, and of a move on it."""
+
+    def __init__(self, ctx: ModelContext, state: RosterState):
+        self.ctx, self.state = ctx, state
+        self.w_part, self.w_max, self.w_extra = (ctx.weight(t) for t in ("participation", "max_deviation", "surplus"))
+        self.pool_of: dict[str, _Group] = {}
+        self.pools: list[_Group] = []
+        self.least: dict[str, int] = {}
+        self.burden = {d: state.load[d] for d in ctx.by_doctor}
+        plan = ctx.fairness_plan
+        for names in plan.groups.values():
+            pools = {p: [x for x in plan.pools[p] if ctx.by_doctor[x.doctor]] for p in names}
+            if not any(pools.values()):
+                continue
+            repay: dict[str, float] = {}
+            for xs in pools.values():  # as the model rounds them (solver.fairness)
+                repay.update({d: r / 100 for d, r in zero_sum_round({x.doctor: x.repay for x in xs if x.share > 0}, 100).items()})
+            group = _Group(pools, repay, self.burden)
+            self.pools.append(group)
+            for x in (x for xs in pools.values() for x in xs):
+                self.pool_of[x.doctor] = group
+                if x.min_shifts > 0 and x.share > 0:
+                    self.least[x.doctor] = x.min_shifts
+
+    def extras(self, s: ShiftInstance, n: int) -> int:
+        return max(0, n - s.demand_min)
+
+    def short(self, d: str, n: int) -> int:
+        return max(0, self.least.get(d, 0) - n)
+
+    def counts(self) -> tuple[int, int]:
+        """(shifts short of the pools' least, doctors beyond the shifts' minimum)."""
+        return (sum(self.short(d, len(self.state.work.given[d])) for d in self.least),
+                sum(self.extras(s, len(self.state.on[s.key])) for s in self.ctx.shifts))
+
+    def cost(self) -> tuple[float, float]:
+        """(the fairness level's cost, Σ squared deviations per share)."""
+        short, extra = self.counts()
+        return (self.w_part * short + self.w_max * sum(p.worst for p in self.pools) + self.w_extra * extra,
+                sum(p.squares for p in self.pools))
+
+    def energy(self) -> float:
+        """The cost with each pool's largest deviation smoothed into a POWER-norm, which every
+        doctor's deviation moves (what the annealing minimises)."""
+        short, extra = self.counts()
+        return self.w_part * short + self.w_extra * extra + self.w_max * sum(p.smooth for p in self.pools)
+
+    def _changes(self, move: Move) -> tuple[dict[str, float], dict[str, int], dict[str, int]]:
+        """(burden, shifts per doctor, doctors per shift) after the move, of those it touches."""
+        burden: dict[str, float] = {}
+        count: dict[str, int] = {}
+        per_shift: dict[str, int] = {}
+        for sign, pairs in ((-1, move.off), (1, move.on)):
+            for d, s in pairs:
+                burden[d] = burden.get(d, self.burden[d]) + sign * s.points
+                count[d] = count.get(d, len(self.state.work.given[d])) + sign
+                per_shift[s.key] = per_shift.get(s.key, len(self.state.on[s.key])) + sign
+        return burden, count, per_shift
+
+    def _by_pool(self, burden: dict[str, float]) -> dict[int, tuple[_Group, dict[str, float]]]:
+        out: dict[int, tuple[_Group, dict[str, float]]] = {}
+        for d, b in burden.items():
+            pool = self.pool_of.get(d)
+            if pool is not None:
+                out.setdefault(id(pool), (pool, {}))[1][d] = b
+        return out
+
+    def delta(self, move: Move) -> tuple[float, float, float]:
+        """(Δ cost, Δ Σ squared deviations, Δ energy) of a move, without making it."""
+        burden, count, per_shift = self._changes(move)
+        cost = squares = smooth = 0.0
+        for pool, change in self._by_pool(burden).values():
+            worst, sq, sm = pool.judge(change)
+            cost += self.w_max * (worst - pool.worst)
+            squares += sq - pool.squares
+            smooth += self.w_max * (sm - pool.smooth)
+        rest = 0.0
+        for d, n in count.items():
+            rest += self.w_part * (self.short(d, n) - self.short(d, len(self.state.work.given[d])))
+        for key, n in per_shift.items():
+            s = self.ctx.index.by_key[key]
+            rest += self.w_extra * (self.extras(s, n) - self.extras(s, len(self.state.on[key])))
+        return cost + rest, squares, smooth + rest
+
+    def apply(self, move: Move) -> None:
+        burden, _, _ = self._changes(move)
+        for d, s in move.off:
+            self.state.unassign(d, s)
+        for d, s in move.on:
+            self.state.assign(d, s)
+        self.burden.update(burden)
+        for pool, change in self._by_pool(burden).values():
+            pool.apply(change)
+
+    def signed(self) -> dict[str, float]:
+        return {d: float(p.signed[p.index[d]]) for d, p in self.pool_of.items()}
+
+
+class Search:
+    """The moves around one doctor, checked against the hard rules, best first."""
+
+    def __init__(self, ctx: ModelContext, state: RosterState, score: Score):
+        self.ctx, self.state, self.score = ctx, state, score
+        rules = ctx.scenario.rules
+        nights = rules.min_consecutive_nights > 1
+        self.frozen = {d.id for d in ctx.scenario.doctors
+                       if shortest_run(d, rules) > 1 or days_off(d, rules) > 1
+                       or (nights and any("natt" in {c.value for c in s.categories} for s, _ in ctx.by_doctor[d.id]))}
+        self.movable = [d for d, items in ctx.by_doctor.items() if items and d not in self.frozen]
+
+    def feasible(self, move: Move) -> bool:
+        """Every hard rule the state checks holds after the move (the state is left as it was)."""
+        st, x = self.state, self.ctx.x
+        if any(d in self.frozen or (d, s.key) in st.pinned for d, s in move.off):
+            return False
+        if any(d in self.frozen or (d, s.key) not in x or d in st.on[s.key] for d, s in move.on):
+            return False
+        done: list[tuple[bool, str, ShiftInstance]] = []
+        try:
+            for d, s in move.off:
+                st.unassign(d, s)
+                done.append((False, d, s))
+            for d, s in move.on:
+                if not st.work.fits(d, s):
+                    return False
+                st.assign(d, s)
+                done.append((True, d, s))
+            if any(st.work.below_minimum(d) for d, _ in move.off):
+                return False
+            return all(self._staffed(s) for s in {s.key: s for _, s in move.off + move.on}.values())
+        finally:
+            for added, d, s in reversed(done):
+                (st.unassign if added else st.assign)(d, s)
+
+    def _staffed(self, s: ShiftInstance) -> bool:
+        on = self.state.on[s.key]
+        return s.demand_min <= len(on) <= most_doctors(self.ctx, s) and self.state.shift_allows(s, on)
+
+    def around(self, d: str, signed: dict[str, float]) -> list[Move]:
+        """Moves that bring the doctor towards target: give a shift (or swap it for a lighter
+        one, or leave a shift that has a doctor to spare) when over, take one (or swap for a
+        heavier one, or join a shift that may have one more) when under or short of shifts."""
+        mine = self.state.work.given[d]
+        want = self.score.least.get(d, 0) > len(mine)
+        if signed.get(d, 0.0) > 0 and not want:
+            return self._give(d, mine, signed)
+        return self._take(d, mine, signed)
+
+    def _give(self, d: str, mine: list[ShiftInstance], signed: dict[str, float]) -> list[Move]:
+        out = []
+        for s in mine:
+            takers = [b for b, _ in self.ctx.by_shift[s.key] if b not in self.state.on[s.key]]
+            out += [Move(((d, s),), ((b, s),)) for b in sorted(takers, key=lambda b: signed.get(b, 0.0))[:TOP]]
+            for b in takers:
+                out += [Move(((d, s), (b, t)), ((b, s), (d, t))) for t in self.state.work.given[b]
+                        if t.points < s.points and (d, t.key) in self.ctx.x and d not in self.state.on[t.key]]
+            if len(self.state.on[s.key]) > s.demand_min:
+                out.append(Move(((d, s),), ()))
+        return out
+
+    def _take(self, d: str, mine: list[ShiftInstance], signed: dict[str, float]) -> list[Move]:
+        out = []
+        for s, _ in self.ctx.by_doctor[d]:
+            on = self.state.on[s.key]
+            if d in on:
+                continue
+            for o in on:
+                out.append(Move(((o, s),), ((d, s),)))
+                out += [Move(((o, s), (d, t)), ((d, s), (o, t))) for t in mine
+                        if t.points < s.points and (o, t.key) in self.ctx.x and o not in self.state.on[t.key]]
+            if len(on) < most_doctors(self.ctx, s):
+                out.append(Move((), ((d, s),)))
+        return out
+
+    def random_move(self, rng: random.Random, focus: list[str]) -> Move | None:
+        """A random transfer, swap, extra doctor on or off, around a doctor from ``focus`` (often)
+        or any doctor; None when the draw gives no move (checked against the rules later)."""
+        ctx, state = self.ctx, self.state
+        d = rng.choice(focus) if focus and rng.random() < FOCUS_SHARE else rng.choice(self.movable)
+        mine = state.work.given[d]
+        kind = rng.random()
+        if kind < 0.45 and mine:  # d gives a shift away, or swaps it
+            s = rng.choice(mine)
+            b = rng.choice(ctx.by_shift[s.key])[0]
+            if b in state.on[s.key]:
+                return None
+            theirs = [t for t in state.work.given[b] if (d, t.key) in ctx.x and d not in state.on[t.key]]
+            if theirs and rng.random() < 0.5:
+                t = rng.choice(theirs)
+                return Move(((d, s), (b, t)), ((b, s), (d, t)))
+            return Move(((d, s),), ((b, s),))
+        if kind < 0.9:  # d takes a shift over, or swaps one of theirs for it
+            s = rng.choice(ctx.by_doctor[d])[0]
+            on = state.on[s.key]
+            if d in on or not on:
+                return None
+            o = rng.choice(on)
+            theirs = [t for t in mine if (o, t.key) in ctx.x and o not in state.on[t.key]]
+            if theirs and rng.random() < 0.5:
+                t = rng.choice(theirs)
+                return Move(((o, s), (d, t)), ((d, s), (o, t)))
+            return Move(((o, s),), ((d, s),))
+        if mine and rng.random() < 0.5:  # an extra doctor off a shift
+            s = rng.choice(mine)
+            return Move(((d, s),), ()) if len(state.on[s.key]) > s.demand_min else None
+        s = rng.choice(ctx.by_doctor[d])[0]  # an extra doctor on a shift that may have one
+        on = state.on[s.key]
+        return Move((), ((d, s),)) if d not in on and len(on) < most_doctors(ctx, s) else None
+
+    def best(self, moves: list[Move]) -> tuple[Move, tuple[float, float]] | None:
+        """The feasible move that improves most (cost first, then squares), or None."""
+        scored = sorted(((self.score.delta(m)[:2], i) for i, m in enumerate(moves)))
+        for delta, i in scored:
+            if delta[0] > 1e-9 or (delta[0] > -1e-9 and delta[1] >= -1e-9):
+                return None
+            if self.feasible(moves[i]):
+                return moves[i], delta
+        return None
+
+
+def improve_lines(ctx: ModelContext, pairs: set[tuple[str, str]], *, deadline: float, seed: int,
+                  stop: threading.Event | None = None) -> tuple[set[tuple[str, str]], int]:
+    """(the best assignment pairs found, moves made) from a roster's pairs: simulated annealing on
+    random moves around the doctors furthest from target (``Score.energy``), then descent with
+    each doctor's best move (``Search.around``) until none improves or the deadline passes."""
+    search = _search_from(ctx, pairs)
+    if not search.movable:  # every doctor under a rule one move can break, or no doctor with a shift to take
+        return pairs, 0
+    rng = random.Random(seed)
+    anneal_until = time.perf_counter() + ANNEAL_SHARE * max(0.0, deadline - time.perf_counter())
+    best, moves = _anneal(search, rng, anneal_until, stop)
+    if best is not None:
+        search = _search_from(ctx, best)
+    return search.state.pairs() if _descend(search, rng, deadline, stop) or best is None else best, moves
+
+
+def _search_from(ctx: ModelContext, pairs: set[tuple[str, str]]) -> Search:
+    """A line search over the roster of these pairs, in time order, its pins held."""
+    state = RosterState(ctx)
+    pins = {(p.doctor, shift_key(p.template, p.date)) for p in ctx.scenario.pins}
+    for d, key in sorted(pairs, key=lambda p: ctx.index.by_key[p[1]].start_utc):
+        state.assign(d, ctx.index.by_key[key])
+        if (d, key) in pins:
+            state.pinned.add((d, key))
+    return Search(ctx, state, Score(ctx, state))
+
+
+def _stopped(deadline: float, stop: threading.Event | None) -> bool:
+    return time.perf_counter() >= deadline or (stop is not None and stop.is_set())
+
+
+def _descend(search: Search, rng: random.Random, deadline: float, stop: threading.Event | None) -> int:
+    """Each round the best move of one of the doctors furthest from target; moves made."""
+    score, state = search.score, search.state
+    resting: dict[str, int] = {}
+    moves = rounds = idle = 0
+    while not _stopped(deadline, stop) and idle <= IDLE:
+        rounds += 1
+        signed = score.signed()
+        short = [d for d in score.least if score.short(d, len(state.work.given[d])) > 0 and resting.get(d, 0) < rounds]
+        ranked = short or sorted((d for d in signed if resting.get(d, 0) < rounds and d not in search.frozen),
+                                 key=lambda d: -abs(signed[d]))[:3]
+        if not ranked:
+            break
+        d = rng.choice(ranked)
+        found = search.best(search.around(d, signed))
+        if found is None:
+            resting[d] = rounds + TABU
+            idle += 1
+            continue
+        score.apply(found[0])
+        moves, idle = moves + 1, 0
+    return moves
+
+
+def _anneal(search: Search, rng: random.Random, until: float, stop: threading.Event | None,
+            ) -> tuple[set[tuple[str, str]] | None, int]:
+    """Simulated annealing on ``Score.energy``, the temperature falling geometrically with the
+    time from one that accepts a typical worsening move half the time; (the pairs of the best
+    roster seen by its true cost, or None when none beat the start; moves made)."""
+    score = search.score
+    started = time.perf_counter()
+    if until - started < 0.5:
+        return None, 0
+    rises = sorted(d for d in (score.delta(m)[2] for m in _sample(search, rng, 300)) if d > 0)
+    hot = rises[len(rises) // 2] / math.log(2) if rises else 1.0
+    cold = hot / COOLING
+    best_cost, best = score.cost(), None
+    moves = tries = 0
+    focus: list[str] = []
+    movable = set(search.movable)
+    temperature = hot
+    while True:
+        if tries % 256 == 0:
+            if _stopped(until, stop):
+                break
+            done = (time.perf_counter() - started) / (until - started)
+            temperature = hot * (cold / hot) ** done
+            signed = score.signed()
+            focus = sorted((d for d in signed if d in movable), key=lambda d: -abs(signed[d]))[:FOCUS]
+        tries += 1
+        move = search.random_move(rng, focus)
+        if move is None:
+            continue
+        delta = score.delta(move)[2]
+        if delta > 0 and rng.random() >= math.exp(-delta / temperature):
+            continue
+        if not search.feasible(move):
+            continue
+        score.apply(move)
+        moves += 1
+        if delta < 0:
+            cost = score.cost()
+            if cost < best_cost:
+                best_cost, best = cost, search.state.pairs()
+    return best, moves
+
+
+def _sample(search: Search, rng: random.Random, n: int) -> list[Move]:
+    out: list[Move] = []
+    for _ in range(20 * n):
+        move = search.random_move(rng, [])
+        if move is not None:
+            out.append(move)
+        if len(out) >= n:
+            break
+    return out

@@ -1,0 +1,56 @@
+"""Whole-line moves (solver.moves): from a roster that loads two doctors and leaves two without a
+shift, the moves share the burden evenly and keep every hard rule; an even roster stays even."""
+
+from __future__ import annotations
+
+import time
+
+from factories import doctor, scenario, template
+from roster.check import unexpected_violations
+from roster.metrics import doctor_metrics, pool_metrics
+from roster.models import Assignment, Roster
+from solver.builder import build_model
+from solver.moves import improve_lines
+
+DAYS = [f"2026-12-{d:02d}" for d in range(1, 9)]
+
+
+ONE_POINT_AN_HOUR = {"burden": {k: 1.0 for k in ("weekday_day", "weekday_evening", "weekday_night", "weekend_day",
+                                                 "weekend_night", "heavy_eve")}}
+
+
+def _eight_days():
+    """Eight day shifts of 8 points each (weekend hours weigh the same here), four doctors."""
+    return scenario(DAYS[0], DAYS[-1], [template("dag", "08:00", "16:00")], [doctor(f"d{i}") for i in range(4)],
+                    rules=ONE_POINT_AN_HOUR)
+
+
+def _roster(sc, pairs: set[tuple[str, str]]) -> Roster:
+    return Roster(scenario=sc.name, period=sc.period, assignments=[
+        Assignment(doctor=d, template=key.split("/")[0], date=key.split("/")[1]) for d, key in sorted(pairs)])
+
+
+def _largest(sc, roster: Roster) -> float:
+    return max(p.largest_deviation for p in pool_metrics(doctor_metrics(sc, roster)))
+
+
+def _improved(owners: list[str]) -> tuple[Roster, Roster]:
+    sc = _eight_days()
+    ctx = build_model(sc)
+    start = {(d, f"dag/{day}") for d, day in zip(owners, DAYS)}
+    pairs, _ = improve_lines(ctx, start, deadline=time.perf_counter() + 1.0, seed=0)
+    return _roster(sc, start), _roster(sc, pairs)
+
+
+def test_line_moves_even_out_a_lopsided_roster_within_the_rules():
+    sc = _eight_days()
+    before, after = _improved(["d0", "d1"] * 4)
+    assert _largest(sc, before) > 0 and _largest(sc, after) == 0.0  # two shifts each
+    assert len(after.assignments) == len(DAYS) and unexpected_violations(sc, after) == []
+
+
+def test_line_moves_leave_an_even_roster_even():
+    sc = _eight_days()
+    before, after = _improved(["d0", "d1", "d2", "d3"] * 2)
+    assert _largest(sc, before) == _largest(sc, after) == 0.0
+    assert unexpected_violations(sc, after) == []
