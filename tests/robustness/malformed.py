@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from roster.excel import write_template
 from roster.excel.scan import sheet_members
 from roster.excel.schema import MAX_CELLS, MAX_COLUMNS, MAX_UNPACKED_BYTES, SETTINGS, SETTINGS_TITLE, TABLES, Kind
+from roster.models import CarriedShift, HolidayWork, Scenario, SupervisionDay
 from tests.test_excel_import import small  # the scenario the template tests fill in
 
 SEED = 14
@@ -44,9 +45,18 @@ class Case:
 
 
 @cache
+def filled() -> Scenario:
+    """The template tests' scenario with a row on every sheet, so a case can break any table's row 2."""
+    return small().model_copy(update={
+        "carry_in": [CarriedShift(doctor="kari.n", start="2026-11-30T23:00", end="2026-12-01T08:00", label="natt")],
+        "holiday_ledger": [HolidayWork(doctor="kari.n", date="2025-12-24")],
+        "supervision_days": [SupervisionDay(doctor="ola.h", date="2026-12-03")],
+    })
+
+
 def template_bytes() -> bytes:
     out = io.BytesIO()
-    write_template(out, small())
+    write_template(out, filled())
     return out.getvalue()
 
 
