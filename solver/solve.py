@@ -285,7 +285,13 @@ def _level_solve(ctx: ModelContext, limit: float, workers: int, seed: int, searc
     """The LP-guided optimisation of the model's objective from the warm start: (status, solver);
     the solver's bound holds whether or not it found a better roster."""
     solver = _optimiser(limit, workers, seed, search, progress, canceller)
-    return solver.solve(ctx.model, progress), solver
+    started = time.perf_counter()
+    try:
+        return solver.solve(ctx.model, progress), solver
+    except IndexError:  # OR-Tools 9.15 raises absl::btree_map::at on some hinted level models; unhinted they solve
+        ctx.model.clear_hints()
+        solver = _optimiser(limit - (time.perf_counter() - started), workers, seed, search, progress, canceller)
+        return solver.solve(ctx.model, progress), solver
 
 
 def _optimiser(limit: float, workers: int, seed: int, search: Search, progress: Progress, canceller: _Canceller,
