@@ -42,6 +42,7 @@ ANNEAL_SHARE = 0.8  # of the search's time; the rest is descent from the best ro
 COOLING = 1000.0  # the temperature falls by this factor over the annealing
 FOCUS, FOCUS_SHARE = 12, 0.5  # half the moves start at one of the 12 doctors furthest from target
 POWER = 8  # the annealing's smooth stand-in for a pool's largest deviation: Σ |e|^8, to the 1/8
+TRIES_PER_PAIR = 20  # the annealing cools over this many tries per (doctor, shift) pair at most
 
 
 @dataclass(frozen=True)
@@ -340,7 +341,7 @@ def improve_lines(ctx: ModelContext, pairs: set[tuple[str, str]], *, deadline: f
         return pairs, 0
     rng = random.Random(seed)
     anneal_until = time.perf_counter() + ANNEAL_SHARE * max(0.0, deadline - time.perf_counter())
-    best, moves = _anneal(search, rng, anneal_until, stop)
+    best, moves, _ = _anneal(search, rng, anneal_until, stop)
     if best is not None:
         search = _search_from(ctx, best)
     return search.state.pairs() if _descend(search, rng, deadline, stop) or best is None else best, moves
@@ -386,14 +387,18 @@ def _descend(search: Search, rng: random.Random, deadline: float, stop: threadin
 
 
 def _anneal(search: Search, rng: random.Random, until: float, stop: threading.Event | None,
-            ) -> tuple[set[tuple[str, str]] | None, int]:
-    """Simulated annealing on ``Score.energy``, the temperature falling geometrically with the
-    time from one that accepts a typical worsening move half the time; (the pairs of the best
-    roster seen by its true cost, or None when none beat the start; moves made)."""
+            ) -> tuple[set[tuple[str, str]] | None, int, int]:
+    """Simulated annealing on ``Score.energy``, the temperature falling geometrically from one
+    that accepts a typical worsening move half the time, with the time or (whichever is further
+    along) the tries, at most ``TRIES_PER_PAIR`` per pair: a tiny scenario has cooled in a
+    fraction of a second, where the time alone kept it annealing for seconds (the Bergen month
+    makes 8 tries per pair in its 18 s on 2 cores, so the time ends it there); (the pairs of the
+    best roster seen by its true cost, or None when none beat the start; moves made; tries)."""
     score = search.score
     started = time.perf_counter()
     if until - started < 0.5:
-        return None, 0
+        return None, 0, 0
+    most = TRIES_PER_PAIR * len(search.ctx.x)
     rises = sorted(d for d in (score.delta(m)[2] for m in _sample(search, rng, 300)) if d > 0)
     hot = rises[len(rises) // 2] / math.log(2) if rises else 1.0
     cold = hot / COOLING
@@ -404,9 +409,9 @@ def _anneal(search: Search, rng: random.Random, until: float, stop: threading.Ev
     temperature = hot
     while True:
         if tries % 256 == 0:
-            if _stopped(until, stop):
+            if _stopped(until, stop) or tries >= most:
                 break
-            done = (time.perf_counter() - started) / (until - started)
+            done = min(1.0, max((time.perf_counter() - started) / (until - started), tries / most))
             temperature = hot * (cold / hot) ** done
             signed = score.signed()
             focus = sorted((d for d in signed if d in movable), key=lambda d: -abs(signed[d]))[:FOCUS]
@@ -425,7 +430,7 @@ def _anneal(search: Search, rng: random.Random, until: float, stop: threading.Ev
             cost = score.cost()
             if cost < best_cost:
                 best_cost, best = cost, search.state.pairs()
-    return best, moves
+    return best, moves, tries
 
 
 def _sample(search: Search, rng: random.Random, n: int) -> list[Move]:

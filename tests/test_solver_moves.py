@@ -3,6 +3,8 @@ shift, the moves share the burden evenly and keep every hard rule; an even roste
 
 from __future__ import annotations
 
+import random
+import threading
 import time
 
 from factories import doctor, scenario, template
@@ -10,7 +12,7 @@ from roster.check import unexpected_violations
 from roster.metrics import doctor_metrics, pool_metrics
 from roster.models import Assignment, Roster
 from solver.builder import build_model
-from solver.moves import improve_lines
+from solver.moves import TRIES_PER_PAIR, _anneal, _search_from, improve_lines
 
 DAYS = [f"2026-12-{d:02d}" for d in range(1, 9)]
 
@@ -54,3 +56,20 @@ def test_line_moves_leave_an_even_roster_even():
     before, after = _improved(["d0", "d1", "d2", "d3"] * 2)
     assert _largest(sc, before) == _largest(sc, after) == 0.0
     assert unexpected_violations(sc, after) == []
+
+
+def test_the_annealing_cools_within_its_tries_per_pair_however_far_the_deadline():
+    """A tiny roster is annealed in a fraction of a second, not for the whole time it is given
+    (which made every small solve take seconds); the guard stops a run that ignores the cap."""
+    sc = _eight_days()
+    ctx = build_model(sc)
+    search = _search_from(ctx, {(d, f"dag/{day}") for d, day in zip(["d0", "d1"] * 4, DAYS)})
+    guard = threading.Event()
+    timer = threading.Timer(30.0, guard.set)
+    timer.start()
+    try:
+        _, _, tries = _anneal(search, random.Random(0), time.perf_counter() + 3600.0, guard)
+    finally:
+        timer.cancel()
+    assert not guard.is_set()
+    assert 0 < tries <= TRIES_PER_PAIR * len(ctx.x) + 256  # the cap is checked every 256 tries
