@@ -154,8 +154,9 @@ class JobManager:
     def _progress_writer(self, run_id: str):  # noqa: ANN202 - a ProgressEvent callback
         def on_progress(event: ProgressEvent) -> None:
             """Best effort: a failed progress write must not end the solve (the final roster matters)."""
-            figures = dict(elapsed=event.elapsed, objective=event.objective, bound=_finite(event.bound),
-                           gap=_finite(event.gap), open_slots=event.open_slots, solutions=event.solutions)
+            objective = event.objective if event.level_objective is None else event.level_objective
+            figures = dict(elapsed=event.elapsed, objective=objective, bound=_finite(event.bound), gap=_finite(event.gap),
+                           level=event.level, open_slots=event.open_slots, solutions=event.solutions)
             try:
                 with self.sessions.begin() as ps:
                     ps.add(ProgressRow(run_id=run_id, **figures))
@@ -244,7 +245,9 @@ def _finish(run: RunRow, roster: Roster, stop: threading.Event) -> None:
     stats = roster.stats
     run.solver_status = stats.status.value if stats else None
     if stats:
-        run.elapsed, run.objective = stats.wall_time, _finite(stats.objective)
+        level = stats.gap_level or 0
+        run.elapsed, run.level = stats.wall_time, level
+        run.objective = _finite(stats.levels[level - 1].objective if level else stats.objective)
         run.bound, run.gap = _finite(stats.bound), _finite(stats.gap)
     run.open_slots = sum(o.missing for o in roster.open_slots)
     run.finished_at = utcnow()

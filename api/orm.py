@@ -46,6 +46,7 @@ class RunRow(Base):
     objective: Mapped[float | None] = mapped_column(Float, nullable=True)
     bound: Mapped[float | None] = mapped_column(Float, nullable=True)
     gap: Mapped[float | None] = mapped_column(Float, nullable=True)
+    level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # objective/bound/gap's level; 0: the whole
     open_slots: Mapped[int | None] = mapped_column(Integer, nullable=True)
     solutions: Mapped[int] = mapped_column(Integer, default=0)
     solver_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
@@ -72,6 +73,7 @@ class ProgressRow(Base):
     objective: Mapped[float] = mapped_column(Float)
     bound: Mapped[float | None] = mapped_column(Float, nullable=True)  # none before the first bound
     gap: Mapped[float | None] = mapped_column(Float, nullable=True)
+    level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     open_slots: Mapped[int] = mapped_column(Integer)
     solutions: Mapped[int] = mapped_column(Integer)
 

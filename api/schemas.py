@@ -55,6 +55,8 @@ class RunOut(BaseModel):
     objective: float | None
     bound: float | None
     gap: float | None
+    level: int = Field(0, description="the level of a lexicographic solve that objective, bound and gap belong to; 0: "
+                       "the whole objective")
     open_slots: int | None
     solutions: int
     solver_status: str | None

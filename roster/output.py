@@ -121,8 +121,13 @@ def status_table(scenario: Scenario, roster: Roster) -> Table:
     if st is not None:
         t.add_row("Status", STATUS_TEXT.get(st.status, st.status.value))
         t.add_row("Målverdi", _fmt(st.objective, ".0f"))
-        t.add_row("Nedre grense", _fmt(st.bound, ".0f"))
-        t.add_row("Gap", "–" if st.gap is None else f"{100 * st.gap:.2f} %")
+        of_level = ""
+        if st.gap_level:  # a lexicographic solve: bound and gap are those of one level
+            level = st.levels[st.gap_level - 1]
+            of_level = f" (nivå {st.gap_level}: {', '.join(level.terms)})"
+            t.add_row(f"Verdi på nivå {st.gap_level}", _fmt(level.objective, ".0f"))
+        t.add_row("Nedre grense" + of_level, _fmt(st.bound, ".0f"))
+        t.add_row("Gap" + of_level, "–" if st.gap is None else f"{100 * st.gap:.2f} %")
         t.add_row("Tid", f"{st.wall_time:.1f} s (første løsning {_fmt(st.first_feasible_time)} s)")
         t.add_row("Innstillinger", f"tidsgrense {st.time_limit:g} s, {st.workers} tråd{'er' if st.workers != 1 else ''}, frø {st.seed}"
                   + (", streng" if st.strict else ""))

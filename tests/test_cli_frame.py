@@ -127,3 +127,14 @@ def test_the_cli_calls_an_unfilled_place_by_the_products_term():
     with console.capture() as captured:
         console.print(line)
     assert f"{OPEN_PLACES} 2" in captured.get() and "åpne" not in captured.get()
+
+
+def test_the_progress_line_names_the_level_its_bound_and_gap_belong_to():
+    line = ProgressLine()
+    line.update(ProgressEvent(elapsed=1.0, level=2, objective=41_530, level_objective=32_290, bound=24_350, gap=0.246,
+                              open_slots=0, solutions=5))
+    console = Console(width=200)
+    with console.capture() as captured:
+        console.print(line)
+    text = captured.get()
+    assert "nivå 2: 32 290  grense 24 350  gap 24.60 %" in text and "hele målet 41 530" in text

@@ -44,9 +44,14 @@ class ProgressLine:
         if event is None:
             return Text(f"Løser … {elapsed:5.1f} s  (venter på første vaktplan)", style="cyan")
         gap = "–" if event.gap is None else f"{100 * event.gap:.2f} %"
+        if event.level_objective is None:
+            judged = f"mål {event.objective:,.0f}  grense {event.bound:,.0f}  gap {gap}"
+        else:  # a lexicographic solve: bound and gap are the level's, so is the value beside them
+            judged = (f"nivå {event.level}: {event.level_objective:,.0f}  grense {event.bound:,.0f}  gap {gap}  "
+                      f"(hele målet {event.objective:,.0f})")
         return Text(
-            f"Løser … {elapsed:5.1f} s  mål {event.objective:,.0f}  grense {event.bound:,.0f}  gap {gap}  "
-            f"{OPEN_PLACES} {event.open_slots}  løsninger {event.solutions}".replace(",", " "),
+            f"Løser … {elapsed:5.1f} s  {judged}  {OPEN_PLACES} {event.open_slots}  "
+            f"løsninger {event.solutions}".replace(",", " "),
             style="bold red" if event.open_slots else "cyan",
         )
 

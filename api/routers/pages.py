@@ -227,7 +227,13 @@ def quality(stats) -> str:  # noqa: ANN001 - roster.models.SolveStats
     if stats.status.value == "optimal":
         return "Den beste mulige etter reglene og vektene (bevist av løseren)."
     if stats.status.value == "feasible":
-        gap = f" Den kan være inntil {pct(stats.gap)} dårligere enn den beste mulige." if stats.gap is not None else ""
+        gap = ""
+        if stats.gap is not None and stats.gap_level:
+            terms = ", ".join(stats.levels[stats.gap_level - 1].terms)
+            gap = (f" På nivå {stats.gap_level} av målet ({terms}) kan den være inntil {pct(stats.gap)} dårligere "
+                   "enn den beste mulige; nivåene før er løst så godt det går.")
+        elif stats.gap is not None:
+            gap = f" Den kan være inntil {pct(stats.gap)} dårligere enn den beste mulige."
         return "Gyldig: følger alle harde regler." + gap + " Beregningen stoppet ved tidsgrensen eller ble stoppet."
     return "Beregningen fant ingen vaktplan."
 

@@ -15,13 +15,15 @@
     document.getElementById("gap").textContent = pct(run.gap);
     document.getElementById("objective").textContent = num(run.objective, 0);
     document.getElementById("bound").textContent = num(run.bound, 0);
+    document.getElementById("level").textContent = run.level;
+    document.getElementById("level-note").hidden = !run.level;
     document.getElementById("open").textContent = run.open_slots === null ? "–" : run.open_slots;
     document.getElementById("solutions").textContent = run.solutions;
     document.getElementById("message").textContent = run.message;
     if (run.solutions !== lastSolutions && run.objective !== null) {
       lastSolutions = run.solutions;
       const row = document.createElement("tr");
-      [num(run.elapsed, 1), num(run.objective, 0), num(run.bound, 0), pct(run.gap), run.open_slots]
+      [num(run.elapsed, 1), run.level || "hele", num(run.objective, 0), num(run.bound, 0), pct(run.gap), run.open_slots]
         .forEach((v) => { const td = document.createElement("td"); td.textContent = v; row.appendChild(td); });
       document.querySelector("#history tbody").appendChild(row);
     }

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import openpyxl
+import pytest
 from icalendar import Calendar
 from web_helpers import PASSWORD, tiny_scenario_json, wait_for
 
@@ -341,3 +342,12 @@ def test_an_alis_page_counts_the_shifts_towards_forty(client, auth):
     assert f"{40 - 37 - mine} igjen" in page if 37 + mine < 40 else "Du har nådd 40" in page
     other = client.get(links["bjorn"]["page"].replace("http://testserver", "")).text
     assert "Mot 40 legevakter" not in other
+
+
+def test_a_runs_objective_bound_and_gap_are_of_one_level(client, auth):
+    """A lexicographic solve proves bounds per level: the run shows the level's value beside the
+    level's bound, so the gap is the distance between the two numbers it shows."""
+    _, run = solved(client, auth)
+    assert run["level"] >= 1
+    assert run["bound"] <= run["objective"] + 1e-9
+    assert run["gap"] == pytest.approx((run["objective"] - run["bound"]) / max(1.0, abs(run["objective"])))
