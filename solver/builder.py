@@ -4,6 +4,7 @@ penalties), objective."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from roster.calendar import ShiftIndex
 from roster.eligibility import Eligibility
@@ -11,7 +12,7 @@ from roster.models import Roster, Scenario
 from solver.context import Baseline, ModelContext
 from solver.fairness import add_place_count
 from solver.objective import set_objective
-from solver.registry import HARD, SOFT
+from solver.registry import HARD, SOFT, Family
 
 
 class OutOfTime(Exception):
@@ -20,11 +21,13 @@ class OutOfTime(Exception):
 
 def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = None,
                 baseline: Baseline | None = None, explain: bool = False,
-                deadline: float | None = None) -> ModelContext:
+                deadline: float | None = None, hard: Sequence[Family] = HARD) -> ModelContext:
     """The model for a scenario; `strict` forbids open slots and bakvakt gaps, `hint` warm-starts,
     `baseline` (re-planning) freezes started shifts and prices every change to a published roster.
     `explain` (solver.explain) builds the strict hard rules alone, each in its named group.
-    Past `deadline` (looked at between families) it raises ``OutOfTime``."""
+    Past `deadline` (looked at between families) it raises ``OutOfTime``. `hard` leaves hard
+    families out for a relaxation: what it proves impossible is impossible with every rule
+    (benchmarks/fairness_floor.py)."""
 
     def on_time() -> None:
         if deadline is not None and time.perf_counter() > deadline:
@@ -34,7 +37,7 @@ def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = 
                        explain=explain)
     ctx.warnings += scenario.rules.floor_override_notes()  # an accepted exception is on every roster
     ctx.create_variables()
-    for family in HARD:
+    for family in hard:
         on_time()
         family.add(ctx)
     if explain:

@@ -96,12 +96,16 @@ class _Group:
             pm = out[p] = PoolModel(p, level, m.new_int_var(0, max(-(-gap // s) for _, s, _, gap in rows), f"largest[{p}]"))
             devs += self._deviations(pm, rows)
         if self.sharing:  # the level: the targets of the sharing members add up to what they carry,
-            # unless their floors alone are more (then the level is 0, roster.targets.LevelCurve)
+            # unless their floors alone are more (then the level is 0), or they carry more than every
+            # capacity (then the level is at its top: roster.targets.LevelCurve). A capacity is a greedy
+            # estimate, so more than it must stay possible: a deviation, never an open place.
             burden = {d: pm.burden[d] for pm in out.values() for d in pm.burden}
             carried = POINTS_SCALE * cp_model.LinearExpr.sum([burden[x.doctor] for x in self.sharing])
             spread = cp_model.LinearExpr.sum([targets[x.doctor] for x in self.sharing])
             floored = m.new_bool_var(f"floored[{self.name}]")
-            m.add(carried - spread <= shares)
+            saturated = m.new_bool_var(f"saturated[{self.name}]")
+            m.add(carried - spread <= shares).only_enforce_if(~saturated)
+            m.add(level == max(0, top)).only_enforce_if(saturated)
             m.add(spread - carried <= shares).only_enforce_if(~floored)
             m.add(level == 0).only_enforce_if(floored)
         return out, devs
