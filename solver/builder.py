@@ -20,11 +20,12 @@ class OutOfTime(Exception):
 
 def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = None,
                 baseline: Baseline | None = None, explain: bool = False,
-                deadline: float | None = None) -> ModelContext:
+                deadline: float | None = None, hard_only: bool = False) -> ModelContext:
     """The model for a scenario; `strict` forbids open slots and bakvakt gaps, `hint` warm-starts,
     `baseline` (re-planning) freezes started shifts and prices every change to a published roster.
     `explain` (solver.explain) builds the strict hard rules alone, each in its named group.
-    Past `deadline` (looked at between families) it raises ``OutOfTime``."""
+    Past `deadline` (looked at between families) it raises ``OutOfTime``. `hard_only`: the hard families alone
+    (solver.lines sets its own objective)."""
 
     def on_time() -> None:
         if deadline is not None and time.perf_counter() > deadline:
@@ -37,7 +38,7 @@ def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = 
     for family in HARD:
         on_time()
         family.add(ctx)
-    if explain:
+    if explain or hard_only:
         return ctx
     penalties = []
     for soft in SOFT:
