@@ -49,6 +49,7 @@ def _line(ctx: ModelContext, doctor_id: str, need: Counter[str], limit: float, s
     p.num_workers = 1
     p.random_seed = seed
     p.linearization_level = 2  # the LP is what finds a line under a minimum of hours (module docstring)
+    p.relative_gap_limit = 0.02  # near the line's best cover is enough: the whole roster is optimised next
     watch.solver = solver
     if solver.solve(line.model) not in FOUND:
         return None

@@ -33,8 +33,9 @@ from solver.solution import STATUS, extract_roster, gap, solve_stats
 from solver.warmstart import greedy_assignment
 
 FIRST_PHASE_SHARE = 0.5  # at most this share of the time limit goes to finding a first roster
+LINES_PHASE_SHARE = 0.9  # … when it is built line by line (Search.first_lines): only the lines find one there
+LINES_SHARE = 0.9  # of that phase, at most this share goes to building the lines
 HINT_SHARE = 0.2  # at most this share goes to completing the caller's hint as it stands
-LINES_SHARE = 0.8  # of the first pass, at most this share goes to building lines (Search.first_lines)
 COMPLETE_FIRST_SHARE = 0.5  # of that, at most this share goes to looking for a roster with no open slot
 TRIVIAL_BOUND = 0.0  # every objective term is non-negative, so 0 bounds any roster from below
 NEAR_SHARE = 0.5  # a re-plan's share of the time with only the dates near the change free
@@ -440,7 +441,8 @@ def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budge
         with budget.phase("hint", budget.share(HINT_SHARE)) as seconds:
             code, first = _hinted_roster(ctx, hint, seconds, seed, canceller)
     if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled and budget.left() > 0:
-        with budget.phase("first roster", budget.share(FIRST_PHASE_SHARE)) as seconds:
+        share = LINES_PHASE_SHARE if search.first_lines else FIRST_PHASE_SHARE
+        with budget.phase("first roster", budget.share(share)) as seconds:
             code, first = _first_roster(ctx, seconds, seed, canceller, search.complete_first, search.first_lines)
     if first is not None and code in FOUND:
         open_slots = sum(first.value(v) for v in ctx.short.values())
