@@ -36,29 +36,38 @@ def one_doctor(scenario: Scenario, doctor_id: str) -> Scenario:
     return scenario.model_copy(update=update)
 
 
-def _line(ctx: ModelContext, doctor_id: str, need: Counter[str], limit: float, seed: int,
+def _line(ctx: ModelContext, doctor_id: str, need: Counter[str], limit: float, left: float, seed: int,
           watch: Any) -> set[Pair] | None:
-    """The doctor's line that keeps their hard rules and fills the most needed places."""
+    """The doctor's line that keeps their hard rules and fills the most needed places, searched
+    for ``limit`` seconds; when that found none, the first line found in what is ``left``."""
+    started = time.perf_counter()
     line = build_model(one_doctor(ctx.scenario, doctor_id), hard_only=True)
     gain, cost = ctx.weight("open_slot"), ctx.weight("surplus")
     line.model.minimize(cp_model.LinearExpr.weighted_sum(
         list(line.x.values()), [-gain if need[key] > 0 else cost for _, key in line.x]))
     solver = cp_model.CpSolver()
     p = solver.parameters
-    p.max_time_in_seconds = max(0.0, limit)
     p.num_workers = 1
     p.random_seed = seed
     p.linearization_level = 2  # the LP is what finds a line under a minimum of hours (module docstring)
     p.relative_gap_limit = 0.02  # near the line's best cover is enough: the whole roster is optimised next
     watch.solver = solver
-    if solver.solve(line.model) not in FOUND:
-        return None
-    return {pair for pair, v in line.x.items() if solver.value(v)}
+    for seconds, first in ((limit, False), (left, True)):
+        p.max_time_in_seconds = max(0.0, seconds - (time.perf_counter() - started))
+        p.stop_after_first_solution = first
+        status = solver.solve(line.model)
+        if status in FOUND:
+            return {pair for pair, v in line.x.items() if solver.value(v)}
+        if status == cp_model.INFEASIBLE or watch.cancelled:
+            return None
+    return None
 
 
 def line_by_line(ctx: ModelContext, limit: float, seed: int, watch: Any) -> set[Pair] | None:
-    """(doctor, shift key) pairs of every doctor's line, or None when a line is not found in its
-    share of ``limit`` seconds or ``watch`` (solver.solve's canceller) is cancelled."""
+    """(doctor, shift key) pairs of every doctor's line, or None when a line cannot exist, is not
+    found within ``limit`` seconds, or ``watch`` (solver.solve's canceller) is cancelled. Each line
+    is searched for its share of the time left; one that needs longer may take from the lines after
+    it."""
     deadline = time.perf_counter() + limit
     need = Counter({s.key: s.demand_min for s in ctx.shifts})
     chosen: set[Pair] = set()
@@ -67,7 +76,7 @@ def line_by_line(ctx: ModelContext, limit: float, seed: int, watch: Any) -> set[
         left = deadline - time.perf_counter()
         if left <= 0 or watch.cancelled:
             return None
-        line = _line(ctx, doctor_id, need, left / (len(doctors) - i), seed, watch)
+        line = _line(ctx, doctor_id, need, left / (len(doctors) - i), left, seed, watch)
         if line is None:
             return None
         chosen |= line
