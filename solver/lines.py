@@ -41,7 +41,7 @@ def _line(ctx: ModelContext, doctor_id: str, need: Counter[str], limit: float, l
     """The doctor's line that keeps their hard rules and fills the most needed places, searched
     for ``limit`` seconds; when that found none, the first line found in what is ``left``."""
     started = time.perf_counter()
-    line = build_model(one_doctor(ctx.scenario, doctor_id), hard_only=True)
+    line = build_model(one_doctor(ctx.scenario, doctor_id), hard_only=True, index=ctx.index)
     gain, cost = ctx.weight("open_slot"), ctx.weight("surplus")
     line.model.minimize(cp_model.LinearExpr.weighted_sum(
         list(line.x.values()), [-gain if need[key] > 0 else cost for _, key in line.x]))
