@@ -47,9 +47,14 @@ SEARCHES = {
 # (8–15 were run both ways); on the 8- and 12-week ones (17–19) a search without LP followed by
 # neighbourhood search does, its LP being too slow over the longer horizon.
 LP_HORIZON = 42  # days up to which "auto" takes max_lp
+# From half a year on (instances 20–24) neither search found a roster in 120 s; lines first did on
+# instance 20 (benchmarks/README.md, section 7).
+LINES_HORIZON = 182  # days from which "auto" builds the first roster line by line
 
 
 def auto_search(instance: Instance) -> str:
+    if instance.horizon >= LINES_HORIZON:
+        return "lines+lns"
     return "max_lp" if instance.horizon <= LP_HORIZON else "no_lp+lns"
 
 
