@@ -8,7 +8,7 @@ reach for a search without the LP, and even with it for the whole model (Curtois
 section 7). Each line is the doctor's own hard rules (the same families, on a scenario holding only
 that doctor) with a cover objective: a needed place still open gains, a place already full costs.
 The lines together are then read through the whole model (solver.solve), which checks the rules
-between doctors; a line not found in its share of the time gives no roster here.
+between doctors; when a line is not found in the time given there is no roster from here.
 """
 
 from __future__ import annotations
