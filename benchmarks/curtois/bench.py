@@ -48,7 +48,7 @@ SEARCHES = {
 # neighbourhood search does, its LP being too slow over the longer horizon.
 LP_HORIZON = 42  # days up to which "auto" takes max_lp
 # From half a year on (instances 20–24) neither search found a roster in 120 s; lines first did on
-# instance 20 (benchmarks/README.md, section 7).
+# instances 20 and 21 (benchmarks/README.md, section 7).
 LINES_HORIZON = 182  # days from which "auto" builds the first roster line by line
 
 
