@@ -21,26 +21,29 @@ class OutOfTime(Exception):
 
 def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = None,
                 baseline: Baseline | None = None, explain: bool = False,
-                deadline: float | None = None, hard: Sequence[Family] = HARD) -> ModelContext:
+                deadline: float | None = None, hard: Sequence[Family] = HARD, hard_only: bool = False,
+                index: ShiftIndex | None = None) -> ModelContext:
     """The model for a scenario; `strict` forbids open slots and bakvakt gaps, `hint` warm-starts,
     `baseline` (re-planning) freezes started shifts and prices every change to a published roster.
     `explain` (solver.explain) builds the strict hard rules alone, each in its named group.
     Past `deadline` (looked at between families) it raises ``OutOfTime``. `hard` leaves hard
     families out for a relaxation: what it proves impossible is impossible with every rule
-    (benchmarks/fairness_floor.py)."""
+    (benchmarks/fairness_floor.py). `hard_only`: the hard families alone; `index`: the shifts of a
+    scenario with the same templates, period and calendar, already expanded (solver.lines: a
+    one-doctor scenario of the one being solved)."""
 
     def on_time() -> None:
         if deadline is not None and time.perf_counter() > deadline:
             raise OutOfTime
 
-    ctx = ModelContext(scenario, ShiftIndex(scenario), Eligibility(scenario), strict=strict or explain,
+    ctx = ModelContext(scenario, index or ShiftIndex(scenario), Eligibility(scenario), strict=strict or explain,
                        explain=explain)
     ctx.warnings += scenario.rules.floor_override_notes()  # an accepted exception is on every roster
     ctx.create_variables()
     for family in hard:
         on_time()
         family.add(ctx)
-    if explain:
+    if explain or hard_only:
         return ctx
     penalties = []
     for soft in SOFT:

@@ -25,6 +25,7 @@ from solver.budget import Budget, HandOver
 from solver.builder import OutOfTime, build_model
 from solver.context import OBJ_SCALE, Baseline, ModelContext, hint_all
 from solver.fairness import hold_levels
+from solver.lines import line_by_line
 from solver.lns import improve
 from solver.moves import improve_lines
 from solver.objective import minimise
@@ -32,6 +33,8 @@ from solver.solution import STATUS, extract_roster, gap, solve_stats
 from solver.warmstart import greedy_assignment
 
 FIRST_PHASE_SHARE = 0.5  # at most this share of the time limit goes to finding a first roster
+LINES_PHASE_SHARE = 0.9  # … when it is built line by line (Search.first_lines): only the lines find one there
+LINES_SHARE = 0.9  # of that phase, at most this share goes to building the lines
 HINT_SHARE = 0.2  # at most this share goes to completing the caller's hint as it stands
 COMPLETE_FIRST_SHARE = 0.5  # of that, at most this share goes to looking for a roster with no open slot
 TRIVIAL_BOUND = 0.0  # every objective term is non-negative, so 0 bounds any roster from below
@@ -71,6 +74,7 @@ class Search:
     lns_round: float = 5.0  # seconds per neighbourhood
     lexicographic: bool = True  # the objective's levels one by one (solver.objective.LEVELS); False: their sum
     line_moves: float = 0.7  # of the fairness level's time, local search on doctors' lines first (solver.moves)
+    first_lines: bool = False  # the first pass's roster built line by line (solver.lines), not by the greedy
 
 
 class Progress(cp_model.CpSolverSolutionCallback):
@@ -169,7 +173,7 @@ class _Canceller:
 
 
 def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller,
-                  complete_first: bool = True) -> tuple[int, cp_model.CpSolver]:
+                  complete_first: bool = True, lines: bool = False) -> tuple[int, cp_model.CpSolver]:
     """The greedy roster (solver.warmstart) with every assignment fixed and the other variables
     at their best: presolve removes nearly everything, so this takes under a second on the Bergen
     month and ~6 s at 1000 doctors × 3 months, where a search guided by the same roster found
@@ -182,16 +186,22 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     roster with several, which the optimisation then spends 20–30 s filling; only when none turns
     up within ``COMPLETE_FIRST_SHARE`` of the limit are open slots allowed (or the fixed roster
     taken). The model is changed in place and restored: a clone costs ~300 MB at 1000 doctors.
+
+    With ``lines`` the roster to fix is built one doctor's line at a time instead (solver.lines:
+    minimum hours with minimum runs over a year, which the greedy does not build for); when a line
+    is not found the search above follows.
     """
     started = time.perf_counter()
     model, proto = ctx.model, ctx.model.proto
     slack = [*ctx.short.values(), *ctx.uncovered.values()]
     fallback: tuple[int, cp_model.CpSolver] | None = None
+    chosen = None
     if not proto.solution_hint.vars:
-        chosen = greedy_assignment(ctx)
+        chosen = line_by_line(ctx, LINES_SHARE * limit, seed, canceller) if lines else greedy_assignment(ctx)
+    if chosen is not None:
         proto.solution_hint.vars.extend([v.index for v in ctx.x.values()])
         proto.solution_hint.values.extend([int(pair in chosen) for pair in ctx.x])
-        code, solver = _feasibility(model, limit, seed, canceller, fixed=True)
+        code, solver = _feasibility(model, limit - (time.perf_counter() - started), seed, canceller, fixed=True)
         if canceller.cancelled or (code in FOUND and not (complete_first and any(map(solver.value, slack)))):
             return code, solver
         if code in FOUND:
@@ -431,8 +441,9 @@ def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budge
         with budget.phase("hint", budget.share(HINT_SHARE)) as seconds:
             code, first = _hinted_roster(ctx, hint, seconds, seed, canceller)
     if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled and budget.left() > 0:
-        with budget.phase("first roster", budget.share(FIRST_PHASE_SHARE)) as seconds:
-            code, first = _first_roster(ctx, seconds, seed, canceller, search.complete_first)
+        share = LINES_PHASE_SHARE if search.first_lines else FIRST_PHASE_SHARE
+        with budget.phase("first roster", budget.share(share)) as seconds:
+            code, first = _first_roster(ctx, seconds, seed, canceller, search.complete_first, search.first_lines)
     if first is not None and code in FOUND:
         open_slots = sum(first.value(v) for v in ctx.short.values())
         progress.record(first.value(ctx.objective) / OBJ_SCALE, open_slots, TRIVIAL_BOUND)

@@ -63,3 +63,9 @@ def test_the_largest_instance_becomes_a_scenario_within_the_input_bounds():
     sc = to_scenario(instance)
     assert len(sc.doctors) == 150 and {t.demand_max for t in sc.templates} == {100}
     assert max(c.requirement for c in instance.cover) < 100
+
+
+def test_half_a_year_and_more_builds_the_first_roster_line_by_line():
+    """Instances 20–24 (182 and 364 days) had no roster in 120 s with either search."""
+    assert auto_search(load(20)) == "lines+lns" and SEARCHES["lines+lns"]["first_lines"]
+    assert auto_search(load(19)) == "no_lp+lns" and auto_search(load(15)) == "max_lp"

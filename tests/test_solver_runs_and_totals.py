@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from factories import doctor, scenario, template
-from roster.models import SolveStatus
+from roster.models import Scenario, SolveStatus
+from solver.builder import build_model
+from solver.rest import add_successions
 from solver_util import QUIET, on, run, shifts_of
 
 
@@ -44,6 +46,51 @@ def test_succession_with_one_doctor_leaves_an_open_slot():
     r = run(sc)
     assert sum(o.missing for o in r.open_slots) == 1 and {o.date for o in r.open_slots} <= {dt.date(2026, 12, 1),
                                                                                            dt.date(2026, 12, 2)}
+
+
+def _blocking(*labels: str) -> dict:
+    return {"forbidden_successions": [{"first": "natt", "then": label} for label in labels],
+            "rest_hours_self_employed": 0, "legal_floor_override": "test: the succession alone"}
+
+
+def _after_night(followers: list[dict], night_weight: int, rules: dict) -> Scenario:
+    """Doctor a (b takes nothing) wishes a night on the 1st (``night_weight``) and each follower on the 2nd (2)."""
+    nights = template("natt", "23:00", "08:00", demand_min=0, demand_max=1)
+    return _sc([nights, *followers], [doctor("a"), doctor("b", share=0)], end="2026-12-02", rules=rules,
+               wishes=_wants("a", "natt", 1, weight=night_weight)
+               + [w for f in followers for w in _wants("a", f["id"], 2, weight=2)])
+
+
+def test_a_night_blocks_every_follower_it_names():
+    """Two blocked followers that do not overlap (dag, then kveld): both are free after a free night,
+    neither is after a night. One constraint per night, not per blocked pair, must not forbid the
+    two followers together."""
+    followers = [template("dag", "08:00", "16:00", demand_min=0, demand_max=1),
+                 template("kveld", "16:00", "23:00", demand_min=0, demand_max=1)]
+    rules = _blocking("dag", "kveld")
+    assert shifts_of(run(_after_night(followers, 3, rules)), "a") == {"dag/2026-12-02", "kveld/2026-12-02"}
+    assert shifts_of(run(_after_night(followers, 10, rules)), "a") == {"natt/2026-12-01"}
+
+
+OVERLAPPING = [template("dag", "08:00", "16:00", demand_min=0, demand_max=1),
+               template("lang", "08:00", "20:00", demand_min=0, demand_max=1)]
+
+
+def test_a_night_blocks_overlapping_followers():
+    """Two blocked followers that overlap (dag, lang: a doctor takes at most one anyway): after a
+    night neither; without the rule the night and one of them."""
+    assert shifts_of(run(_after_night(OVERLAPPING, 10, _blocking("dag", "lang"))), "a") == {"natt/2026-12-01"}
+    free = shifts_of(run(_after_night(OVERLAPPING, 10, _blocking())), "a")
+    assert "natt/2026-12-01" in free and len(free & {"dag/2026-12-02", "lang/2026-12-02"}) == 1
+
+
+def test_successions_are_one_constraint_per_shift_not_per_blocked_pair():
+    """Curtois 24 had 9.8 million two-literal clauses here: one per (shift, blocked follower)."""
+    ctx = build_model(_after_night(OVERLAPPING, 10, _blocking("dag", "lang")))
+    before = len(ctx.model.proto.constraints)
+    add_successions(ctx)  # once more: what it adds is its own
+    first_nights = [s for items in ctx.by_doctor.values() for s, _ in items if s.key == "natt/2026-12-01"]
+    assert len(first_nights) == 2 and len(ctx.model.proto.constraints) - before == 2
 
 
 def test_night_blocks_of_two():

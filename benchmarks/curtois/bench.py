@@ -37,6 +37,9 @@ SEARCHES = {
     "max_lp": dict(subsolvers=("max_lp",), first_pass=False, light_presolve=False, lexicographic=False),
     "no_lp+lns": dict(subsolvers=("no_lp",), first_pass=False, light_presolve=False, lns_share=0.7, lns_round=2.0,
                       lexicographic=False),
+    # the first roster one staff line at a time (solver.lines), then as no_lp+lns
+    "lines+lns": dict(subsolvers=("no_lp",), first_pass=True, first_lines=True, complete_first=False,
+                      light_presolve=False, lns_share=0.7, lns_round=2.0, lexicographic=False),
     "default": dict(),
 }
 # Measured on instances 1–19 (2 cores, 60 s, seeds 0 1 2; benchmarks/README.md): CP-SAT's max_lp
@@ -44,9 +47,14 @@ SEARCHES = {
 # (8–15 were run both ways); on the 8- and 12-week ones (17–19) a search without LP followed by
 # neighbourhood search does, its LP being too slow over the longer horizon.
 LP_HORIZON = 42  # days up to which "auto" takes max_lp
+# From half a year on (instances 20–24) neither search found a roster in 120 s; lines first did on
+# instances 20 and 21 (benchmarks/README.md, section 7).
+LINES_HORIZON = 182  # days from which "auto" builds the first roster line by line
 
 
 def auto_search(instance: Instance) -> str:
+    if instance.horizon >= LINES_HORIZON:
+        return "lines+lns"
     return "max_lp" if instance.horizon <= LP_HORIZON else "no_lp+lns"
 
 
