@@ -106,19 +106,24 @@ def eligible_shifts(scenario: Scenario, index: ShiftIndex, eligibility: Eligibil
     return out
 
 
-def capacity(scenario: Scenario, shifts: list[ShiftInstance], eligible: list[ShiftInstance], doctor_id: str,
-             enough: float = math.inf) -> float:
+def capacity(work: Workload, eligible: list[ShiftInstance], doctor_id: str, enough: float = math.inf) -> float:
     """The most burden points one roster built a shift at a time gives the doctor alone: the
     heaviest shifts first, each taken when ``Workload.fits`` (the doctor's own hard rules) allows.
-    A greedy lower bound of the true most; it stops once past ``enough``."""
-    work = Workload(scenario, shifts)
-    taken = 0.0
-    for s in sorted(eligible, key=lambda s: (-s.points, s.start_utc)):
-        if taken >= enough:
-            break
-        if work.fits(doctor_id, s):
-            work.add(doctor_id, s)
-            taken += s.points
+    A greedy lower bound of the true most; it stops once past ``enough``. ``work`` (without shifts
+    for the doctor) is shared by all doctors and left as it was: setting one up per doctor was half
+    the Bergen month's model build."""
+    taken, added = 0.0, []
+    try:
+        for s in sorted(eligible, key=lambda s: (-s.points, s.start_utc)):
+            if taken >= enough:
+                break
+            if work.fits(doctor_id, s):
+                work.add(doctor_id, s)
+                added.append(s)
+                taken += s.points
+    finally:
+        for s in added:
+            work.remove(doctor_id, s)
     return taken
 
 
@@ -253,9 +258,10 @@ def fairness_plan(scenario: Scenario, index: ShiftIndex | None = None,
     levels = _expected_levels(scenario, index, grouped, eligible, group)
     weight = decay(scenario)
     pools: dict[str, list[Member]] = {}
+    work = Workload(scenario, index.shifts)
     for p, ds in grouped.items():
-        caps = {d.id: capacity(scenario, index.shifts, eligible[d.id], d.id,
-                               enough=ENOUGH_SHARES * levels[p] * max(d.share, 1.0) + 1.0) for d in ds}
+        caps = {d.id: capacity(work, eligible[d.id], d.id, enough=ENOUGH_SHARES * levels[p] * max(d.share, 1.0) + 1.0)
+                for d in ds}
         balances = _balances(scenario, ds, weight)
         repay = _repayments(ds, caps, balances, levels[p], rules.history_repay)
         least = rules.min_shifts.get(p, 0)
