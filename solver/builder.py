@@ -21,14 +21,14 @@ class OutOfTime(Exception):
 
 def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = None,
                 baseline: Baseline | None = None, explain: bool = False,
-                deadline: float | None = None, hard: Sequence[Family] = HARD, hard_only: bool = False,
+                deadline: float | None = None, hard: Sequence[Family] | None = None, hard_only: bool = False,
                 index: ShiftIndex | None = None) -> ModelContext:
     """The model for a scenario; `strict` forbids open slots and bakvakt gaps, `hint` warm-starts,
     `baseline` (re-planning) freezes started shifts and prices every change to a published roster.
     `explain` (solver.explain) builds the strict hard rules alone, each in its named group.
-    Past `deadline` (looked at between families) it raises ``OutOfTime``. `hard` leaves hard
-    families out for a relaxation: what it proves impossible is impossible with every rule
-    (benchmarks/fairness_floor.py). `hard_only`: the hard families alone; `index`: the shifts of a
+    Past `deadline` (looked at between families) it raises ``OutOfTime``. `hard` (default: every
+    family of the registry, looked up at the call) leaves hard families out for a relaxation: what
+    it proves impossible is impossible with every rule (benchmarks/fairness_floor.py). `hard_only`: the hard families alone; `index`: the shifts of a
     scenario with the same templates, period and calendar, already expanded (solver.lines: a
     one-doctor scenario of the one being solved)."""
 
@@ -40,7 +40,7 @@ def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = 
                        explain=explain)
     ctx.warnings += scenario.rules.floor_override_notes()  # an accepted exception is on every roster
     ctx.create_variables()
-    for family in hard:
+    for family in HARD if hard is None else hard:
         on_time()
         family.add(ctx)
     if explain or hard_only:
