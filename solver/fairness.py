@@ -205,12 +205,14 @@ def add_place_count(ctx: ModelContext) -> None:
     """A valid cut the LP misses: the doctors who must take shifts (their pool's least, their own
     minimum) take at least that many places among the shifts they may work, so those shifts'
     extra doctors and the shifts missing add up to at least what they need beyond the shifts'
-    minimums. Only where every such shift with room has its over-staffing counted (``surplus``)."""
-    plan = ctx.fairness_plan.members()
+    minimums. Only where every such shift with room has its over-staffing counted (``surplus``).
+    The fairness plan only where the pools' least counts: its capacities were 5 of the 8 s Curtois 20
+    took to build, where fairness weighs nothing."""
+    plan = ctx.fairness_plan.members() if ctx.missing else {}
     need = {}
     for d in ctx.scenario.doctors:
-        x = plan[d.id]
-        least = x.min_shifts if x.share > 0 and d.id in ctx.missing else 0
+        x = plan.get(d.id)
+        least = x.min_shifts if x is not None and x.share > 0 and d.id in ctx.missing else 0
         if ctx.by_doctor[d.id] and max(least, d.min_shifts):
             need[d.id] = max(least, d.min_shifts)
     shifts = {s.key: s for d in need for s, _ in ctx.by_doctor[d]}
