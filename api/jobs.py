@@ -245,9 +245,9 @@ def _finish(run: RunRow, roster: Roster, stop: threading.Event) -> None:
     stats = roster.stats
     run.solver_status = stats.status.value if stats else None
     if stats:
-        level = stats.gap_level or 0
-        run.elapsed, run.level = stats.wall_time, level
-        run.objective = _finite(stats.levels[level - 1].objective if level else stats.objective)
+        judged = stats.judged_level
+        run.elapsed, run.level = stats.wall_time, stats.gap_level or 0
+        run.objective = _finite(stats.objective if judged is None else judged.objective)
         run.bound, run.gap = _finite(stats.bound), _finite(stats.gap)
     run.open_slots = sum(o.missing for o in roster.open_slots)
     run.finished_at = utcnow()

@@ -997,6 +997,11 @@ class SolveStats(Model):
     constraints: int = 0
     phases: list[SolvePhase] = Field(default_factory=list, description="the phases in order (solver.budget)")
 
+    @property
+    def judged_level(self) -> LevelStats | None:
+        """The level bound and gap belong to (``gap_level``); None outside a lexicographic solve."""
+        return self.levels[self.gap_level - 1] if self.gap_level else None
+
 
 class Clash(Model):
     """Requirements that cannot all hold (solver.explain), in Norwegian, and the changes the

@@ -122,8 +122,8 @@ def status_table(scenario: Scenario, roster: Roster) -> Table:
         t.add_row("Status", STATUS_TEXT.get(st.status, st.status.value))
         t.add_row("Målverdi", _fmt(st.objective, ".0f"))
         of_level = ""
-        if st.gap_level:  # a lexicographic solve: bound and gap are those of one level
-            level = st.levels[st.gap_level - 1]
+        level = st.judged_level
+        if level is not None:  # a lexicographic solve: bound and gap are those of one level
             of_level = f" (nivå {st.gap_level}: {', '.join(level.terms)})"
             t.add_row(f"Verdi på nivå {st.gap_level}", _fmt(level.objective, ".0f"))
         t.add_row("Nedre grense" + of_level, _fmt(st.bound, ".0f"))

@@ -28,9 +28,10 @@ def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = 
     `explain` (solver.explain) builds the strict hard rules alone, each in its named group.
     Past `deadline` (looked at between families) it raises ``OutOfTime``. `hard` (default: every
     family of the registry, looked up at the call) leaves hard families out for a relaxation: what
-    it proves impossible is impossible with every rule (benchmarks/fairness_floor.py). `hard_only`: the hard families alone; `index`: the shifts of a
-    scenario with the same templates, period and calendar, already expanded (solver.lines: a
-    one-doctor scenario of the one being solved)."""
+    it proves impossible is impossible with every rule (benchmarks/fairness_floor.py).
+    `hard_only`: the hard families alone; `index`: the shifts of a scenario with the same
+    templates, period and calendar, already expanded (solver.lines: a one-doctor scenario of the
+    one being solved)."""
 
     def on_time() -> None:
         if deadline is not None and time.perf_counter() > deadline:

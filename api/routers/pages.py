@@ -228,8 +228,8 @@ def quality(stats) -> str:  # noqa: ANN001 - roster.models.SolveStats
         return "Den beste mulige etter reglene og vektene (bevist av løseren)."
     if stats.status.value == "feasible":
         gap = ""
-        if stats.gap is not None and stats.gap_level:
-            terms = ", ".join(stats.levels[stats.gap_level - 1].terms)
+        if stats.gap is not None and stats.judged_level is not None:
+            terms = ", ".join(stats.judged_level.terms)
             gap = (f" På nivå {stats.gap_level} av målet ({terms}) kan den være inntil {pct(stats.gap)} dårligere "
                    "enn den beste mulige; nivåene før er løst så godt det går.")
         elif stats.gap is not None:
