@@ -13,8 +13,9 @@ limit, supervision), so a reason shown there is one a roster cannot get around.
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from roster.calendar import ShiftIndex, ShiftInstance
@@ -355,21 +356,36 @@ def place_reasons(scenario: Scenario, roster: Roster, p: Pool, taken: Collection
     return out
 
 
+#: The reason of a place not looked into before the deadline (``open_place_reasons``).
+NOT_EXPLAINED = "ikke undersøkt: tidsgrensen for beregningen gikk ut før grunnen ble funnet"
+
+
 def open_place_reasons(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None,
-                       elig: Eligibility | None = None) -> dict[str, str]:
-    """The reason of every unfilled place of a roster, by shift key (``unfilled_text``)."""
+                       elig: Eligibility | None = None, deadline: float | None = None,
+                       clock: Callable[[], float] = time.perf_counter) -> dict[str, str]:
+    """The reason of every unfilled place of a roster, by shift key (``unfilled_text``). Each
+    place costs one run of the checker over its free doctors' lines: a half-year roster with
+    hundreds of places under-covered would take tens of seconds, so with a ``deadline`` (a
+    ``clock`` reading) the places not reached by then say ``NOT_EXPLAINED`` instead."""
     index = index or ShiftIndex(scenario)
     elig = elig or Eligibility(scenario)
+
+    def in_time() -> bool:
+        return deadline is None or clock() < deadline
+
     on_shift: dict[str, set[str]] = defaultdict(set)
     for a in roster.assignments:
         on_shift[a.shift].add(a.doctor)
-    before = {_identity(v) for v in check_roster(scenario, roster)} if roster.open_slots else set()
+    before = {_identity(v) for v in check_roster(scenario, roster)} if roster.open_slots and in_time() else set()
     pools = Pools(elig)
     on_call = {s.key for s in index.shifts if not s.on_site}
     out = {}
     for o in roster.open_slots:
         shift = index.by_key.get(shift_key(o.template, o.date))
         if shift is None:
+            continue
+        if not in_time():
+            out[shift.key] = NOT_EXPLAINED
             continue
         p = pools(shift)
         taken = on_shift[shift.key]

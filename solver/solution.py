@@ -25,8 +25,11 @@ def gap(objective: float, bound: float) -> float:
     return (objective - bound) / max(1.0, abs(objective))
 
 
-def extract_roster(ctx: ModelContext, solver: cp_model.CpSolver | None, stats: SolveStats) -> Roster:
-    """The roster of the best solution found; with no solution only the stats and warnings."""
+def extract_roster(ctx: ModelContext, solver: cp_model.CpSolver | None, stats: SolveStats,
+                   deadline: float | None = None) -> Roster:
+    """The roster of the best solution found; with no solution only the stats and warnings. The
+    unfilled places' reasons stop at ``deadline`` (``time.perf_counter``; see
+    ``open_place_reasons``)."""
     sc = ctx.scenario
     out = Roster(scenario=sc.name, period=sc.period, stats=stats, warnings=list(ctx.warnings))
     if solver is None or stats.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
@@ -40,7 +43,7 @@ def extract_roster(ctx: ModelContext, solver: cp_model.CpSolver | None, stats: S
         missing = s.demand_min - len(on_shift[s.key])
         if missing > 0:
             out.open_slots.append(OpenSlot(template=s.template, date=s.date, missing=missing))
-    reasons = open_place_reasons(ctx.scenario, out, ctx.index, ctx.eligibility)
+    reasons = open_place_reasons(ctx.scenario, out, ctx.index, ctx.eligibility, deadline)
     out.open_slots = [o.model_copy(update={"reason": reasons[shift_key(o.template, o.date)]}) for o in out.open_slots]
     if not sc.rules.specialist_bakvakt:  # hours without a named bakvakt are the pilot's measure
         return out

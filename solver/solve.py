@@ -43,6 +43,9 @@ RECHECK_SHARE = 0.1  # of the neighbourhood search's time, kept for reading its 
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 LEVEL_SHARES = (0.3, 0.6)  # of the time left when a level starts, for each level but the last (it gets the rest)
 FAIRNESS_TERM = "max_deviation"  # the level with this term gets the line moves
+# Seconds past the caller's limit the unfilled places' reasons may take (a check per place): the
+# Bergen month's take well under one; Curtois 20's hundreds of soft-cover places took ~9 s.
+EXPLAIN_GRACE = 1.0
 REREAD_LIMIT = 10.0  # seconds at most to read a roster back through the model (well under one on the Bergen month)
 
 
@@ -500,7 +503,7 @@ def solve(
         phases=budget.phases,
         **figures,
     )
-    return extract_roster(ctx, final, stats)
+    return extract_roster(ctx, final, stats, budget.deadline + EXPLAIN_GRACE)
 
 
 def _out_of_time(scenario: Scenario, budget: Budget, figures: dict) -> Roster:

@@ -11,7 +11,8 @@ from factories import doctor, scenario, station, template
 from solver_util import QUIET, on, run
 
 from roster.calendar import ShiftIndex
-from roster.candidates import ROSTER_RULES, Pools, open_place_reasons, pinned_shifts
+from roster import candidates
+from roster.candidates import NOT_EXPLAINED, ROSTER_RULES, Pools, open_place_reasons, pinned_shifts
 from roster.check import RULES
 from roster.eligibility import Eligibility
 from roster.models import Assignment, OpenSlot, Roster, Scenario
@@ -97,6 +98,52 @@ def test_a_doctor_the_search_did_not_reach_is_said_to_be_free() -> None:
                     open_slots=[OpenSlot(template="kveld", date=DAY, missing=1)])
     assert open_place_reasons(s, roster) == {
         EVENING: "2 mulige leger: 1 er satt på vakten (Anne) og 1 kunne tatt plassen uten å bryte noen regel (Ola)"}
+
+
+def three_open_evenings() -> tuple[Scenario, Roster]:
+    """Three evenings with Anne on each and one place open, which Ola could take."""
+    days = ["2026-12-01", "2026-12-02", "2026-12-03"]
+    s = scenario(days[0], days[-1], [evening()], [doctor("a", name="Anne"), doctor("o", name="Ola")])
+    roster = Roster(scenario=s.name, period=s.period,
+                    assignments=[Assignment(doctor="a", template="kveld", date=d) for d in days],
+                    open_slots=[OpenSlot(template="kveld", date=d, missing=1) for d in days])
+    return s, roster
+
+
+def counting_checker(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the checker's runs on behalf of the unfilled places."""
+    runs: list[int] = []
+    check = candidates.check_roster
+
+    def counted(*args: Any) -> Any:
+        runs.append(1)
+        return check(*args)
+
+    monkeypatch.setattr(candidates, "check_roster", counted)
+    return runs
+
+
+FREE_OLA = "2 mulige leger: 1 er satt på vakten (Anne) og 1 kunne tatt plassen uten å bryte noen regel (Ola)"
+
+
+def test_with_time_every_unfilled_place_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    s, roster = three_open_evenings()
+    runs = counting_checker(monkeypatch)
+    ticks = iter(range(100))  # a clock one tick further at each reading
+    reasons = open_place_reasons(s, roster, deadline=100, clock=lambda: next(ticks))
+    assert set(reasons.values()) == {FREE_OLA}
+    assert len(runs) == 1 + 3  # the roster as it stands, then one run per place
+
+
+def test_places_past_the_deadline_are_said_unexplained_without_the_checker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A half-year roster with hundreds of places would keep the caller waiting past the time
+    limit; the places not reached by the deadline say so and cost no checker run."""
+    s, roster = three_open_evenings()
+    runs = counting_checker(monkeypatch)
+    ticks = iter(range(100))
+    reasons = open_place_reasons(s, roster, deadline=2, clock=lambda: next(ticks))
+    assert list(reasons.values()) == [FREE_OLA, NOT_EXPLAINED, NOT_EXPLAINED]
+    assert len(runs) == 1 + 1
 
 
 def test_many_doctors_are_counted_not_named() -> None:

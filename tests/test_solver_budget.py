@@ -5,13 +5,15 @@ phases the solve reports, not on the wall clock."""
 from __future__ import annotations
 
 import random
+import time
 
 from factories import doctor, scenario, template
 from ortools.sat.python import cp_model
 
 from roster.models import SolveStatus
-from solver import Search, solve
+from solver import Search, solution, solve
 from solver.budget import Budget, HandOver
+from solver.solve import EXPLAIN_GRACE
 from solver_util import FEASIBLE, run
 
 SLACK = 0.01  # seconds between a phase's budget being worked out and its start being recorded
@@ -88,6 +90,26 @@ def test_a_build_past_the_limit_ends_the_solve_without_searching():
 def test_a_build_inside_the_limit_searches():
     r = run(_days(), time_limit=5)
     assert r.stats.status in FEASIBLE and r.stats.phases and not r.warnings
+
+
+def test_the_unfilled_places_are_explained_until_just_past_the_limit(monkeypatch):
+    """The reasons run the checker once per unfilled place, outside the phases: they are given
+    the caller's limit and ``EXPLAIN_GRACE`` (half-year rosters took up to 37 s past it)."""
+    given = []
+    explain = solution.open_place_reasons
+
+    def reasons(*args):
+        given.append(args[-1])
+        return explain(*args)
+
+    monkeypatch.setattr(solution, "open_place_reasons", reasons)
+    short = scenario("2026-12-01", "2026-12-02", [template("dag", "08:00", "16:00", demand_min=2, demand_max=2)],
+                     [doctor("d0")])
+    before = time.perf_counter()
+    r = run(short, time_limit=5)
+    after = time.perf_counter()
+    assert len(r.open_slots) == 2 and all(o.reason for o in r.open_slots)
+    assert len(given) == 1 and before + 5 + EXPLAIN_GRACE <= given[0] <= after + 5 + EXPLAIN_GRACE
 
 
 def _partition(solver: cp_model.CpSolver):
