@@ -57,6 +57,7 @@ class DoctorMetrics:
     deviation_per_share: float = 0.0
     balance_before: float = 0.0
     balance_after: float = 0.0
+    ledger_due: float = 0.0  # what the ledger counts this period's points against: max(floor, capacity_target)
     wishes_granted: int = 0
     wishes_denied: int = 0
     mean_gap_days: float | None = None
@@ -182,6 +183,7 @@ def doctor_metrics(scenario: Scenario, roster: Roster, index: ShiftIndex | None 
             m.relative_deviation = (m.points - m.target) / m.target
         m.deviation_per_share = t.per_share(m.points)
         m.balance_before, m.balance_after = t.balance_before, t.balance_after(m.points, plan.decay)
+        m.ledger_due = t.due
         for w in scenario.wishes:
             if w.doctor == d.id:
                 if _wish_granted(w.template, w.wants, shifts, w.date):
@@ -274,7 +276,7 @@ class PoolMetrics:
     without_shift: int  # available members with a share above 0 and no shift
     ledger_before: float
     ledger_after: float  # older periods weighed less (what history_out carries)
-    ledger_after_undecayed: float  # before + points − capacity-aware share: this period's own effect
+    ledger_after_undecayed: float  # before + points − what the period asked (ledger_due): this period's own effect
 
     @property
     def range(self) -> float:
@@ -298,7 +300,7 @@ def pool_metrics(metrics: list[DoctorMetrics]) -> list[PoolMetrics]:
             without_shift=sum(1 for m in able if m.share > 0 and m.shifts == 0),
             ledger_before=max((abs(m.balance_before) / norm[m.doctor] for m in ms), default=0.0),
             ledger_after=max((abs(m.balance_after) / norm[m.doctor] for m in ms), default=0.0),
-            ledger_after_undecayed=max((abs(m.balance_before + m.points - m.capacity_target) / norm[m.doctor]
+            ledger_after_undecayed=max((abs(m.balance_before + m.points - m.ledger_due) / norm[m.doctor]
                                         for m in ms), default=0.0),
         ))
     return out

@@ -32,8 +32,9 @@ relative to the pool (the balances of a pool add up to 0). From ``History.burden
 the history came from this program, else from ``points`` over ``periods``. One period repays at
 most ``history_repay`` of a normal share; the repayments of a pool add up to 0 (water filling
 again), so the pool's burden is still shared in full. After the period the ledger is
-``decay · balance + burden − base``: a doctor who carried their capacity-aware share owes nothing,
-so an absence or an exemption leaves no debt (the issue's decision: the tool carries it).
+``decay · balance + burden − max(floor, base)``: a doctor who carried their capacity-aware share owes
+nothing, so an absence or an exemption leaves no debt (the issue's decision: the tool carries it),
+and the one shift the floor asks of a doctor whose share is smaller is no credit either.
 """
 
 from __future__ import annotations
@@ -330,10 +331,18 @@ class Target:
         """The deviation per share (points per share; a share of 0 counts as 1)."""
         return (burden - self.target) / (self.share if self.share > 0 else 1.0)
 
+    @property
+    def due(self) -> float:
+        """What the period asks of the doctor, history aside: the capacity-aware share, never less
+        than taking part costs (the floor). A doctor whose share is worth less than one shift
+        must still take one (``Fairness.min_shifts``); counting that shift as credit would grow a
+        lead no month could repay while the floor holds (docs/metrics.md "Targets")."""
+        return max(self.floor, self.base) if self.capacity > 0 else 0.0
+
     def balance_after(self, burden: float, weight: float) -> float:
-        """The ledger after the period: older periods weigh less, this one's burden against the
-        capacity-aware share is added."""
-        return weight * self.balance_before + burden - self.base
+        """The ledger after the period: older periods weigh less, this one's burden against what
+        the period asked of the doctor (``due``) is added."""
+        return weight * self.balance_before + burden - self.due
 
 
 class LevelCurve:

@@ -152,6 +152,45 @@ def test_a_doctor_far_ahead_still_takes_a_shift_unless_the_pool_allows_none():
     assert _targets(allowed, {"a": 0.0, "b": 32.0}) == {"a": 0.0, "b": 32.0}
 
 
+def _half_share_ahead(**fairness):
+    """Three days × 8 points; a (share 0.5) carried 16 last period, b (share 1.5) 32: at 24 per
+    share a is 4 ahead and b 4 behind. a's share this period (about 4.3) is worth less than the
+    one shift (8) the floor asks of every fastlege."""
+    history = [{"doctor": "a", "points": 16, "periods": 1}, {"doctor": "b", "points": 32, "periods": 1}]
+    return scenario("2026-12-01", "2026-12-03", [DAY], [doctor("a", share=0.5), doctor("b", share=1.5)],
+                    rules={**EVERY_HOUR_ONE_POINT, "fairness": fairness}, history=history)
+
+
+def test_the_shift_the_floor_forces_on_a_small_share_is_no_credit_in_the_ledger():
+    """a takes the one shift the floor asks (8 points, above the capacity-aware 13/3): the ledger
+    counts it against the floor, so a's lead only weighs down (w · 4) and the pool's largest
+    ledger per share falls from 8; counted against 13/3 it would grow to 14.5 per share, a lead
+    no month could repay while the floor holds. A second shift the floor does not ask for still
+    counts, and with the pool's least at 0 the one shift is credit again (a may get none)."""
+    sc = _half_share_ahead()
+    w, plan = decay(sc), fairness_plan(sc)
+    assert {d: m.balance for d, m in plan.members().items()} == pytest.approx({"a": 4.0, "b": -4.0})
+    t = targets(plan, {"a": 8.0, "b": 16.0})
+    assert (t["a"].base, t["a"].floor, t["a"].due, t["a"].target) == pytest.approx((13 / 3, 8.0, 8.0, 8.0))
+    assert t["a"].balance_after(8.0, w) == pytest.approx(w * 4)
+    from roster.metrics import doctor_metrics
+    from roster.models import Assignment, Roster
+
+    def roster(who: list[str]) -> Roster:
+        return Roster(scenario=sc.name, period=sc.period, assignments=[
+            Assignment(doctor=d, date=day, template="dag") for d, day in zip(who, ("2026-12-01", "2026-12-02", "2026-12-03"))])
+
+    (floor_only,) = pool_metrics(doctor_metrics(sc, roster(["a", "b", "b"])))
+    assert floor_only.ledger_before == pytest.approx(8.0)
+    assert floor_only.ledger_after == pytest.approx(2 * w * 4) and floor_only.ledger_after < floor_only.ledger_before
+    assert floor_only.ledger_after_undecayed == pytest.approx(8.0)
+    (beyond,) = pool_metrics(doctor_metrics(sc, roster(["a", "a", "b"])))
+    assert beyond.ledger_after == pytest.approx(2 * (w * 4 + 8)) and beyond.ledger_after > beyond.ledger_before
+    free = targets(fairness_plan(_half_share_ahead(min_shifts={"fastleger": 0})), {"a": 8.0, "b": 16.0})["a"]
+    assert free.floor == 0.0 and free.due == pytest.approx(free.base) and free.base < 8.0
+    assert free.balance_after(8.0, w) == pytest.approx(w * 4 + 8.0 - free.base)
+
+
 def test_a_pool_reports_the_available_doctor_left_without_a_shift():
     from roster.metrics import doctor_metrics
     from roster.models import Assignment, Roster

@@ -23,7 +23,7 @@ DOCTOR_COLUMNS = {
     "capacity_target": "Mål etter kapasitet", "repay": "Historikk (trekkes fra)", "target": "Mål",
     "capacity": "Kapasitet (poeng)", "why": "Hvorfor målet avviker", "relative_deviation": "Avvik fra mål",
     "deviation_per_share": "Avvik per andel (poeng)", "balance_before": "Hovedbok før",
-    "balance_after": "Hovedbok etter",
+    "balance_after": "Hovedbok etter", "ledger_due": "Hovedboken regner mot (poeng)",
     "mean_gap_days": "Snitt dager mellom vakter", "min_gap_days": "Minste dager mellom vakter",
     "pairs_within_3": "Par innen 3 dager", "pairs_within_7": "Par innen 7 dager",
     "longest_run": "Lengste vaktrekke", "wishes_granted": "Ønsker innfridd",
