@@ -26,7 +26,7 @@ from solver.builder import OutOfTime, build_model
 from solver.context import OBJ_SCALE, Baseline, ModelContext, hint_all
 from solver.fairness import hold_levels
 from solver.lines import line_by_line
-from solver.lns import improve
+from solver.lns import improve, objective_of
 from solver.moves import improve_lines
 from solver.objective import minimise
 from solver.solution import STATUS, extract_roster, gap, solve_stats
@@ -344,10 +344,10 @@ def _neighbourhood_search(ctx: ModelContext, best: cp_model.CpSolver, deadline: 
         else:
             progress.record(objective / OBJ_SCALE, open_slots, bound / OBJ_SCALE)
 
-    values, objective, _ = improve(
-        ctx, list(best.response_proto.solution), round(best.objective_value), deadline=search_until,
-        workers=workers, seed=seed, round_limit=search.lns_round, on_improve=report, stop=canceller.stop)
-    if objective >= round(best.objective_value):
+    start = list(best.response_proto.solution)
+    values, objective, _ = improve(ctx, start, deadline=search_until, workers=workers, seed=seed,
+                                   round_limit=search.lns_round, on_improve=report, stop=canceller.stop)
+    if objective >= objective_of(ctx.model, start):
         return best
     hint_all(ctx.model, values)
     code, fixed = _feasibility(ctx.model, deadline - time.perf_counter(), seed, canceller, fixed=True)

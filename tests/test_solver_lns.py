@@ -14,7 +14,7 @@ from roster.check import unexpected_violations
 from roster.models import Assignment
 from solver import Search, solve
 from solver.builder import build_model
-from solver.lns import improve
+from solver.lns import improve, objective_of
 from solver.replan import _near
 
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -36,9 +36,9 @@ def test_improve_never_worsens_and_returns_a_solution_of_the_model():
     first.parameters.stop_after_first_solution = True
     first.parameters.num_workers = 1
     assert first.solve(ctx.model) in FOUND
-    start = round(first.objective_value)
+    start = objective_of(ctx.model, first.response_proto.solution)
     seen = []
-    values, objective, rounds = improve(ctx, list(first.response_proto.solution), start,
+    values, objective, rounds = improve(ctx, list(first.response_proto.solution),
                                         deadline=time.perf_counter() + 3, workers=1, seed=0, round_limit=0.5,
                                         on_improve=lambda v, o: seen.append(o))
     assert rounds and objective <= start and seen == sorted(seen, reverse=True)
@@ -50,6 +50,20 @@ def test_improve_never_worsens_and_returns_a_solution_of_the_model():
         check.add(check.get_int_var_from_proto_index(i) == v)
     solver = cp_model.CpSolver()
     assert solver.solve(check) in FOUND and round(solver.objective_value) == objective
+
+
+def test_the_objective_of_a_solution_is_read_from_the_model_offset_included():
+    ctx = build_model(_fortnight())
+    assert ctx.model.proto.objective.offset != 0  # the case the sum alone would get wrong
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 10
+    assert solver.solve(ctx.model) in FOUND
+    assert objective_of(ctx.model, solver.response_proto.solution) == round(solver.objective_value)
+    worse = list(solver.response_proto.solution)
+    short = next(iter(ctx.short.values())).index  # an open place costs
+    worse[short] += 1
+    assert objective_of(ctx.model, worse) > round(solver.objective_value)
 
 
 def test_solve_with_neighbourhood_search_keeps_the_bound_and_the_rules():
@@ -71,9 +85,9 @@ def test_the_roster_of_the_neighbourhood_search_is_read_back_within_the_callers_
     assert first.solve(ctx.model) in FOUND
     searched_until, limits = [], []
 
-    def claims_better(ctx, values, objective, *, deadline, **kw):
+    def claims_better(ctx, values, *, deadline, **kw):
         searched_until.append(deadline)
-        return values, objective - 1, 1
+        return values, objective_of(ctx.model, values) - 1, 1
 
     feasibility = solve_module._feasibility
 

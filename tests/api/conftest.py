@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from web_helpers import PASSWORD
 
 from api.config import Settings
@@ -16,6 +16,20 @@ from api.orm import Base
 from api.security import hash_password
 
 MANAGER_HASH = hash_password(PASSWORD)
+
+
+def _worker_postgres_url(url: str) -> str:
+    """The test database with this pytest-xdist worker's own schema first on the search path, so
+    parallel workers never drop each other's tables (the role needs no right to create databases)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{worker}"'))
+    engine.dispose()
+    own = make_url(url).update_query_dict({"options": f"-csearch_path={worker}"})
+    return own.render_as_string(hide_password=False)
 
 
 def _reset_postgres(url: str) -> None:
@@ -29,11 +43,16 @@ def _reset_postgres(url: str) -> None:
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_POSTGRES_URL") else [])
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    return _worker_postgres_url(os.environ["TEST_POSTGRES_URL"])
+
+
 @pytest.fixture(params=DATABASES)
 def settings(request, tmp_path) -> Settings:
     url = None
     if request.param == "postgresql":
-        url = os.environ["TEST_POSTGRES_URL"]
+        url = request.getfixturevalue("postgres_url")
         _reset_postgres(url)
     return Settings(data_dir=tmp_path, database_url=url, managers=f"leder:{MANAGER_HASH}",
                     bootstrap_manager=False, solver_workers=1, default_time_limit=5, replan_time_limit=5, explain_time_limit=20,
