@@ -15,6 +15,13 @@ from hypothesis import settings
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: Playwright's own browser download fails here
 
+# pytest-xdist starts its workers with COLUMNS=80 set, and rich fixes a console's width from it when
+# the console is made (api.cli.common, at import); a single process leaves the width to each print,
+# where the CLI tests' runners set it. The workers are made to behave as the single process does.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
+
 settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True)  # CI reproducible; nightly explores
 settings.register_profile("nightly", max_examples=400, deadline=None)
 settings.load_profile("ci")  # --hypothesis-profile overrides it

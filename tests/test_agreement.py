@@ -26,7 +26,11 @@ from solver.builder import build_model
 from solver.context import set_domain
 
 CHANGES = 40  # one-step changes of the model's roster judged per scenario
-FIRST_ROSTER_SECONDS = 120  # wall-clock limit of the first roster's search (the model's own)
+FIRST_ROSTER_SECONDS = 300  # wall-clock limit of the first roster's search (the model's own); one
+# example needs 76 s on an idle core and went past 120 s beside a second test process
+# Half the profile's examples (ci: 20, nightly: 200): since the fairness level groups (061063d) the
+# first rosters take about twice as long, and 40 took 4–15 minutes of the suite
+EXAMPLES = max(1, settings.default.max_examples // 2)
 
 
 class Model:
@@ -42,7 +46,6 @@ class Model:
         replays exactly)."""
         solver = _solver()
         solver.parameters.stop_after_first_solution = True
-        # one generated example with carried shifts needs 25 s on an idle core: room for a busy one
         solver.parameters.max_time_in_seconds = FIRST_ROSTER_SECONDS
         assert solver.solve(self.ctx.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)  # complete by construction
         chosen = [(d, self.ctx.index.by_key[key]) for (d, key), v in self.ctx.x.items() if solver.boolean_value(v)]
@@ -94,7 +97,7 @@ def _disagreement(sc: Scenario, roster: Roster, found: list) -> str:
 
 
 @pytest.mark.slow
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # size: the profile (conftest)
+@settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(sc=scenarios(), strict=st.booleans(), data=st.data())
 def test_checker_and_model_agree(sc: Scenario, strict: bool, data: st.DataObject) -> None:
     solved = Model(sc, strict).first_roster()
