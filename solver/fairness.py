@@ -17,6 +17,7 @@ from roster.models import BurdenCategory
 from roster.targets import Member
 from solver.context import OBJ_SCALE, POINTS_SCALE, ModelContext, Penalty
 from solver.coverage import most_doctors
+from solver.fairness_bound import FlowRelaxation, Held, least_sum, nearest_miss
 
 SHARE_SCALE = 100  # shares × 100 in the model (0.01 of a share)
 CAPPED_LEVELS = 2.0  # a capacity below this many expected levels may hold the target back: modelled as a min
@@ -222,49 +223,42 @@ def add_place_count(ctx: ModelContext) -> None:
     ctx.model.add(spare >= sum(need.values()) - sum(s.demand_min for s in shifts.values()))
 
 
-def hold_levels(ctx: ModelContext, levels: dict[str, int]) -> None:
-    """Hold each pool's level where a roster put it, and with it the targets: every member's
-    deviation is then at least the distance from their target to the nearest burden they can
-    reach at all (a sum of points of shifts they may work), which the LP cannot see. The split of
-    the burden between the pools stays as the search left it; within it, the solver's bound on
-    each pool's largest deviation means something."""
+def hold_levels(ctx: ModelContext, levels: dict[str, int], largest: dict[str, int], filled: bool,
+                deadline: float) -> dict[str, int]:
+    """Hold each pool's level where a roster put it, and with it the targets, so that bounds on
+    the deviations mean something: every member's deviation is at least the distance from their
+    target to the nearest burden they can reach at all (a sum of points of shifts they may work),
+    and each level group's largest deviations, summed, at least what the flow relaxation
+    (``solver.fairness_bound``) proves by ``deadline`` from the roster's ``largest``. The LP sees
+    neither. The split of the burden between the pools stays as the search left it. ``filled``:
+    every place is held filled. Returns the level groups' bounds (points per share × 100)."""
+    held = {}
     for name, pm in ctx.pools.items():
-        level = levels[name]
-        ctx.model.add(pm.level == level)
-        worst = 0
+        ctx.model.add(pm.level == levels[name])
         for doctor, (s, repay, cap, floor) in pm.target_at.items():
+            level = levels[name]
             target = max(floor, (s * level if cap is None else min(cap, s * level)) - repay) if s else floor
-            reach = reachable(ctx, doctor, target // POINTS_SCALE + MARGIN)
-            miss = nearest_miss(reach, target)
+            held[doctor] = Held(name, target, pm.scale[doctor])
+    relaxation = FlowRelaxation(ctx, held, filled, sum(largest.values()))
+    for name, pm in ctx.pools.items():
+        worst = 0
+        for doctor in pm.target_at:
+            miss = nearest_miss(relaxation.sums[doctor], relaxation.most[doctor], held[doctor].target)
             e = -(-miss // pm.scale[doctor])
             ctx.model.add(pm.per_share[doctor] >= e)
             ctx.model.add(pm.deviation[doctor] >= -(-miss // POINTS_SCALE))
             worst = max(worst, e)
         ctx.model.add(pm.largest >= worst)
-
-
-MARGIN = 50 * POINTS_SCALE  # sums are followed this far (50 points) past a target
-
-
-def reachable(ctx: ModelContext, doctor: str, most: int) -> int:
-    """The sums of burden points (× 100) of any set of the shifts the doctor may work, up to
-    ``most``, as the bits of an integer (bit k set: k reachable): a superset of what a roster can
-    give them, so the nearest of these bounds their deviation from below."""
-    bits = 1
-    mask = (1 << (most + 1)) - 1
-    for s, _ in ctx.by_doctor[doctor]:
-        bits |= (bits << round(s.points * POINTS_SCALE)) & mask
-    return bits
-
-
-def nearest_miss(bits: int, target: int) -> int:
-    """The least |100 · sum − target| over the reachable sums (``target`` in points × 10^4)."""
-    t = target // POINTS_SCALE
-    below = (bits & ((1 << (t + 1)) - 1)).bit_length() - 1 if t >= 0 else -1
-    above_bits = bits >> (t + 1) if t >= 0 else bits
-    above = t + 1 + (above_bits & -above_bits).bit_length() - 1 if above_bits else None
-    options = [abs(POINTS_SCALE * v - target) for v in (below, above) if v is not None and v >= 0]
-    return min(options) if options else 0
+    bounds = {}
+    for group, names in ctx.fairness_plan.groups.items():
+        names = [p for p in names if p in ctx.pools]
+        if not names:
+            continue
+        bounds[group], own = least_sum(relaxation.feasible, names, {p: largest[p] for p in names}, deadline)
+        for p in names:
+            ctx.model.add(ctx.pools[p].largest >= own[p])
+        ctx.model.add(cp_model.LinearExpr.sum([ctx.pools[p].largest for p in names]) >= bounds[group])
+    return bounds
 
 
 def category_balance(ctx: ModelContext) -> list[Penalty]:

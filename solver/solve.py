@@ -46,6 +46,9 @@ FAIRNESS_TERM = "max_deviation"  # the level with this term gets the line moves
 # Seconds past the caller's limit the unfilled places' reasons may take (a check per place): the
 # Bergen month's take well under one; Curtois 20's hundreds of soft-cover places took ~9 s.
 EXPLAIN_GRACE = 1.0
+# The flow relaxation's bound on the fairness level (solver.fairness_bound): at most this share
+# of the level's time, and this many seconds (the Bergen month's takes 0.3 s on 2 cores).
+RELAXATION_SHARE, RELAXATION_LIMIT = 0.1, 5.0
 REREAD_LIMIT = 10.0  # seconds at most to read a roster back through the model (well under one on the Bergen month)
 
 
@@ -372,7 +375,9 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
         if k > 0:  # the same roster, its auxiliary variables at their best for this level
             final = _reread(ctx, final, {pair for pair, v in ctx.x.items() if final.boolean_value(v)}, seed, canceller,
                             until)
-        final, bound = _level(ctx, expr, FAIRNESS_TERM in names, final, until, workers, seed, search, progress, canceller)
+        filled = bool(levels) and levels[0].objective == 0 and "open_slot" in ctx.level_names[0]
+        final, bound = _level(ctx, expr, FAIRNESS_TERM in names, filled, final, until, workers, seed, search, progress,
+                              canceller)
         value = final.value(expr)
         levels.append(LevelStats(terms=[TERM_NAMES[t] for t in names], objective=value / OBJ_SCALE,
                                  bound=min(bound, value) / OBJ_SCALE, gap=gap(value / OBJ_SCALE, min(bound, value) / OBJ_SCALE)))
@@ -382,12 +387,13 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
     return (cp_model.OPTIMAL if proved else cp_model.FEASIBLE), final, levels
 
 
-def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, final: cp_model.CpSolver, until: float,
-           workers: int, seed: int, search: Search, progress: Progress, canceller: _Canceller,
+def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, filled: bool, final: cp_model.CpSolver,
+           until: float, workers: int, seed: int, search: Search, progress: Progress, canceller: _Canceller,
            ) -> tuple[cp_model.CpSolver, int]:
-    """One level until ``until``: (the fairness level) line moves, then each pool's level held;
-    then CP-SAT, for a better roster and the bound. Returns (solver of the best roster,
-    the level's proven bound in model units)."""
+    """One level until ``until``: (the fairness level) line moves, then each pool's level held
+    with the flow relaxation's cuts (``filled``: every place is held filled); then CP-SAT, for a
+    better roster and the bound. Returns (solver of the best roster, the level's proven bound in
+    model units)."""
     if fairness and search.line_moves > 0 and final.value(expr) > 0:
         before = final
         final = _line_moves(ctx, final, expr, time.perf_counter() + search.line_moves * (until - time.perf_counter()),
@@ -396,9 +402,11 @@ def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, final:
             progress.record(final.value(ctx.objective) / OBJ_SCALE, sum(final.value(v) for v in ctx.short.values()),
                             0.0, final.value(expr) / OBJ_SCALE)
     if fairness and ctx.pools:
-        hold_levels(ctx, {name: final.value(pm.level) for name, pm in ctx.pools.items()})
+        hold_levels(ctx, {name: final.value(pm.level) for name, pm in ctx.pools.items()},
+                    {name: final.value(pm.largest) for name, pm in ctx.pools.items()}, filled,
+                    time.perf_counter() + min(RELAXATION_LIMIT, RELAXATION_SHARE * (until - time.perf_counter())))
     value, bound = final.value(expr), 0
-    if value <= 0 or until - time.perf_counter() < 0.1:
+    if value <= 0 or canceller.cancelled or until - time.perf_counter() < 0.1:
         return final, bound
     _warm_start(ctx, final)
     result, solver = _level_solve(ctx, until - time.perf_counter(), workers, seed, search, progress, canceller)
