@@ -22,6 +22,7 @@ from __future__ import annotations
 import heapq
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from ortools.graph.python import max_flow
@@ -31,6 +32,21 @@ from solver.coverage import most_doctors
 
 UNBOUNDED = 10**12  # a window or an arc no pool limits (points × 100)
 S, T, SS, TT = 0, 1, 2, 3  # source, sink and the super source and sink of the flow with lower bounds
+
+
+@dataclass(frozen=True)
+class _Network:
+    """The flow network's fixed parts: nodes S, T, SS, TT, then shifts, then doctors; an arc per
+    pair, carrying up to the shift's points."""
+
+    shift_nodes: np.ndarray
+    shift_lo: np.ndarray  # points × 100 the shift must hand out (its minimum doctors)
+    shift_hi: np.ndarray  # … may hand out (its most doctors)
+    arc_tail: np.ndarray
+    arc_head: np.ndarray
+    arc_points: np.ndarray
+    doctor_nodes: np.ndarray
+    nodes: int
 
 
 @dataclass(frozen=True)
@@ -47,31 +63,31 @@ class FlowRelaxation:
     deviations ``E`` (points per share × 100, the model's unit of ``largest``) up to ``span``."""
 
     def __init__(self, ctx: ModelContext, held: dict[str, Held], filled: bool, span: int):
-        self.held = held
-        doctors = [d for d, pairs in ctx.by_doctor.items() if pairs]
-        shifts = ctx.shifts
-        self.doctor_index = {d: 4 + len(shifts) + i for i, d in enumerate(doctors)}
-        self.doctors = doctors
+        self.ctx, self.held, self.filled = ctx, held, filled
+        self.doctors = [d for d, pairs in ctx.by_doctor.items() if pairs]
+        # sums are followed past each target as far as the pools' largest deviations summed may go
+        self.most = {d: (h.target + h.scale * span) // POINTS_SCALE + 1 for d, h in held.items()}
+        self.sums = {d: reachable(ctx, d, self.most[d]) for d in held}
+
+    @cached_property
+    def network(self) -> _Network:
+        """Built at the first look only: the per-doctor sums are wanted even when no time is left."""
+        ctx, shifts = self.ctx, self.ctx.shifts
+        node = {d: 4 + len(shifts) + i for i, d in enumerate(self.doctors)}
         points = np.array([round(s.points * POINTS_SCALE) for s in shifts], dtype=np.int64)
-        least = np.array([s.demand_min if filled or s.key not in ctx.short else 0 for s in shifts], dtype=np.int64)
+        least = np.array([s.demand_min if self.filled or s.key not in ctx.short else 0 for s in shifts], dtype=np.int64)
         most = np.array([most_doctors(ctx, s) for s in shifts], dtype=np.int64)
-        self.shift_lo, self.shift_hi = least * points, most * points
-        self.shift_nodes = np.arange(4, 4 + len(shifts), dtype=np.int32)
         tails, heads, weights = [], [], []
         for i, s in enumerate(shifts):
             for d, _ in ctx.by_shift[s.key]:
                 tails.append(4 + i)
-                heads.append(self.doctor_index[d])
+                heads.append(node[d])
                 weights.append(points[i])
-        self.arc_tail = np.array(tails, dtype=np.int32)
-        self.arc_head = np.array(heads, dtype=np.int32)
-        self.arc_points = np.array(weights, dtype=np.int64)
-        self.doctor_nodes = np.array([self.doctor_index[d] for d in doctors], dtype=np.int32)
-        self.nodes = 4 + len(shifts) + len(doctors)
-        # sums are followed past each target as far as the pools' largest deviations summed may go
-        self.most = {d: (h.target + h.scale * span) // POINTS_SCALE + 1 for d, h in held.items()}
-        self.sums = {d: reachable(ctx, d, self.most[d]) for d in held}
-        self.checks = 0
+        return _Network(
+            shift_nodes=np.arange(4, 4 + len(shifts), dtype=np.int32), shift_lo=least * points, shift_hi=most * points,
+            arc_tail=np.array(tails, dtype=np.int32), arc_head=np.array(heads, dtype=np.int32),
+            arc_points=np.array(weights, dtype=np.int64),
+            doctor_nodes=np.array([node[d] for d in self.doctors], dtype=np.int32), nodes=4 + len(shifts) + len(self.doctors))
 
     def windows(self, largest: dict[str, int]) -> tuple[np.ndarray, np.ndarray] | None:
         """Each doctor's least and most burden (points × 100) with the pools' largest deviations
@@ -92,25 +108,25 @@ class FlowRelaxation:
 
     def feasible(self, largest: dict[str, int]) -> bool:
         """Is there a flow with every pool member within ``largest`` of their target?"""
-        self.checks += 1
         window = self.windows(largest)
         if window is None:
             return False
         lo, hi = window
-        room = np.empty(self.nodes, dtype=np.int64)
-        room[self.doctor_nodes] = hi
-        arc_cap = np.where(self.arc_points <= room[self.arc_head], self.arc_points, 0)
-        excess = np.zeros(self.nodes, dtype=np.int64)  # lower bounds moved onto the super source and sink
-        excess[self.shift_nodes] += self.shift_lo
-        excess[S] -= self.shift_lo.sum()
+        net = self.network
+        room = np.empty(net.nodes, dtype=np.int64)
+        room[net.doctor_nodes] = hi
+        arc_cap = np.where(net.arc_points <= room[net.arc_head], net.arc_points, 0)
+        excess = np.zeros(net.nodes, dtype=np.int64)  # lower bounds moved onto the super source and sink
+        excess[net.shift_nodes] += net.shift_lo
+        excess[S] -= net.shift_lo.sum()
         excess[T] += lo.sum()
-        excess[self.doctor_nodes] -= lo
-        spare_shift, spare_doctor = self.shift_hi - self.shift_lo, hi - lo
+        excess[net.doctor_nodes] -= lo
+        spare_shift, spare_doctor = net.shift_hi - net.shift_lo, hi - lo
         supply, demand = np.flatnonzero(excess > 0), np.flatnonzero(excess < 0)
-        n_shift, n_doc = len(self.shift_nodes), len(self.doctor_nodes)
-        tails = np.concatenate([np.full(n_shift, S), self.arc_tail, self.doctor_nodes, [T],
+        n_shift, n_doc = len(net.shift_nodes), len(net.doctor_nodes)
+        tails = np.concatenate([np.full(n_shift, S), net.arc_tail, net.doctor_nodes, [T],
                                 np.full(len(supply), SS), demand]).astype(np.int32)
-        heads = np.concatenate([self.shift_nodes, self.arc_head, np.full(n_doc, T), [S],
+        heads = np.concatenate([net.shift_nodes, net.arc_head, np.full(n_doc, T), [S],
                                 supply, np.full(len(demand), TT)]).astype(np.int32)
         caps = np.concatenate([spare_shift, arc_cap, spare_doctor, [UNBOUNDED],
                                excess[supply], -excess[demand]]).astype(np.int64)
@@ -169,7 +185,18 @@ def least_sum(feasible, pools: list[str], incumbent: dict[str, int], deadline: f
     top corner is infeasible and closed when its bottom corner is feasible; the rest are halved.
     When the time runs out, the least corner of the boxes still open is the bound.
     """
-    own = {p: _least(lambda v, p=p: feasible({p: v}), 0, incumbent[p]) for p in pools}
+    def least(feasible_at, a: int, b: int) -> int:
+        """The least value in [a, b] where ``feasible_at`` holds (monotone; b when none below it
+        does), by bisection; when the time runs out, the lowest value not yet ruled out."""
+        while a < b and clock() <= deadline:
+            mid = (a + b) // 2
+            if feasible_at(mid):
+                b = mid
+            else:
+                a = mid + 1
+        return a
+
+    own = {p: least(lambda v, p=p: feasible({p: v}), 0, incumbent[p]) for p in pools}
     best = sum(incumbent[p] for p in pools)
     lo = tuple(own[p] for p in pools)
     heap = [(sum(lo), lo, _trim(lo, tuple(incumbent[p] + best for p in pools), best))]
@@ -182,7 +209,7 @@ def least_sum(feasible, pools: list[str], incumbent: dict[str, int], deadline: f
         top = dict(zip(pools, hi))
         if not feasible(top):
             continue
-        lo = tuple(_least(lambda v, p=p, top=top: feasible({**top, p: v}), a, b) for p, a, b in zip(pools, lo, hi))
+        lo = tuple(least(lambda v, p=p, top=top: feasible({**top, p: v}), a, b) for p, a, b in zip(pools, lo, hi))
         if feasible(dict(zip(pools, lo))):
             best = min(best, sum(lo))
             continue
@@ -200,14 +227,3 @@ def _trim(lo: tuple[int, ...], hi: tuple[int, ...], best: int) -> tuple[int, ...
     """Each side's top lowered to where, with the others at their bottom, the sum would pass ``best``."""
     total = sum(lo)
     return tuple(min(h, best - (total - a)) for a, h in zip(lo, hi))
-
-
-def _least(feasible_at, a: int, b: int) -> int:
-    """The least value in [a, b] where ``feasible_at`` holds (monotone); b when none below it does."""
-    while a < b:
-        mid = (a + b) // 2
-        if feasible_at(mid):
-            b = mid
-        else:
-            a = mid + 1
-    return a

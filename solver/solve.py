@@ -401,19 +401,20 @@ def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, filled
         if final is not before:
             progress.record(final.value(ctx.objective) / OBJ_SCALE, sum(final.value(v) for v in ctx.short.values()),
                             0.0, final.value(expr) / OBJ_SCALE)
-    if fairness and ctx.pools:
-        hold_levels(ctx, {name: final.value(pm.level) for name, pm in ctx.pools.items()},
-                    {name: final.value(pm.largest) for name, pm in ctx.pools.items()}, filled,
-                    time.perf_counter() + min(RELAXATION_LIMIT, RELAXATION_SHARE * (until - time.perf_counter())))
     value, bound = final.value(expr), 0
     if value <= 0 or canceller.cancelled or until - time.perf_counter() < 0.1:
         return final, bound
+    if fairness and ctx.pools:
+        relaxed = hold_levels(ctx, {name: final.value(pm.level) for name, pm in ctx.pools.items()},
+                              {name: final.value(pm.largest) for name, pm in ctx.pools.items()}, filled,
+                              time.perf_counter() + min(RELAXATION_LIMIT, RELAXATION_SHARE * (until - time.perf_counter())))
+        bound = ctx.weight(FAIRNESS_TERM) * sum(relaxed.values())  # the level's other terms are never below 0
     _warm_start(ctx, final)
     result, solver = _level_solve(ctx, until - time.perf_counter(), workers, seed, search, progress, canceller)
     if result in FOUND and solver.value(expr) <= value:
         final = solver
     if result != cp_model.MODEL_INVALID:
-        bound = math.ceil(solver.best_objective_bound - 1e-6)
+        bound = max(bound, math.ceil(solver.best_objective_bound - 1e-6))
     return final, bound
 
 

@@ -49,17 +49,21 @@ def test_least_sum_matches_brute_force(rows):
 
 
 def test_a_search_cut_short_still_bounds_from_below():
-    """With the time gone after a few boxes, the bound is the least corner still open: never
-    above the least sum, never below the pools' own bounds summed."""
+    """However early the time runs out (a clock ticking once a look), the bound is never above the
+    least sum; cut short it is below it, given the time it is the least sum."""
     def feasible(e):
         a, b = e.get("a", 10**6), e.get("b", 10**6)
         return a >= 3 and b >= 1 and a * b >= 60
 
-    ticks = iter(range(10**6))
-    bound, own = least_sum(feasible, ["a", "b"], {"a": 60, "b": 60}, deadline=2, clock=lambda: next(ticks))
     least = min(a + b for a in range(61) for b in range(61) if feasible({"a": a, "b": b}))
-    assert own == {"a": 3, "b": 1}
-    assert sum(own.values()) <= bound < least
+    bounds = []
+    for deadline in range(0, 400, 5):
+        ticks = iter(range(10**6))
+        bound, own = least_sum(feasible, ["a", "b"], {"a": 60, "b": 60}, deadline, clock=lambda: next(ticks))
+        assert bound <= least and all(v <= w for v, w in zip(own.values(), (3, 1)))
+        bounds.append(bound)
+    assert bounds[0] < least and bounds[-1] == least
+    assert bounds == sorted(bounds)
 
 
 def test_a_sum_past_what_is_known_is_not_ruled_out():
