@@ -234,9 +234,9 @@ def hold_levels(ctx: ModelContext, levels: dict[str, int], largest: dict[str, in
     every place is held filled. Returns the level groups' bounds (points per share × 100)."""
     held = {}
     for name, pm in ctx.pools.items():
-        ctx.model.add(pm.level == levels[name])
+        level = levels[name]
+        ctx.model.add(pm.level == level)
         for doctor, (s, repay, cap, floor) in pm.target_at.items():
-            level = levels[name]
             target = max(floor, (s * level if cap is None else min(cap, s * level)) - repay) if s else floor
             held[doctor] = Held(name, target, pm.scale[doctor])
     relaxation = FlowRelaxation(ctx, held, filled, sum(largest.values()))
