@@ -114,11 +114,18 @@ class Progress(cp_model.CpSolverSolutionCallback):
             self.open_slots = open_slots
             self._emit(bound)
 
+    def start_level(self, level: int, value: float) -> None:
+        """A lexicographic solve's next level, starting from a roster whose value there is ``value``."""
+        with self._lock:
+            self.level, self.level_objective = level, value
+
     def on_solution_callback(self) -> None:
         open_slots = sum(self.value(v) for v in self.ctx.short.values())
         if self.level:
-            self.record(self.value(self.ctx.objective) / OBJ_SCALE, open_slots, self.best_objective_bound / OBJ_SCALE,
-                        self.objective_value / OBJ_SCALE)
+            # a level's search may first find rosters worse there than the one it started from: not progress
+            if self.level_objective is None or self.objective_value / OBJ_SCALE <= self.level_objective:
+                self.record(self.value(self.ctx.objective) / OBJ_SCALE, open_slots,
+                            self.best_objective_bound / OBJ_SCALE, self.objective_value / OBJ_SCALE)
         else:
             self.record(self.objective_value / OBJ_SCALE, open_slots, self.best_objective_bound / OBJ_SCALE)
         if self.stop is not None and self.stop.is_set():
@@ -367,7 +374,6 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
     for k, (expr, names) in enumerate(zip(ctx.levels, ctx.level_names)):
         if canceller.cancelled:
             break
-        progress.level = k + 1
         last = k == len(ctx.levels) - 1
         share = 1.0 if last else LEVEL_SHARES[min(k, len(LEVEL_SHARES) - 1)]
         until = time.perf_counter() + share * max(0.0, deadline - time.perf_counter())
@@ -375,6 +381,7 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
         if k > 0:  # the same roster, its auxiliary variables at their best for this level
             final = _reread(ctx, final, {pair for pair, v in ctx.x.items() if final.boolean_value(v)}, seed, canceller,
                             until)
+        progress.start_level(k + 1, final.value(expr) / OBJ_SCALE)
         filled = bool(levels) and levels[0].objective == 0 and "open_slot" in ctx.level_names[0]
         final, bound = _level(ctx, expr, FAIRNESS_TERM in names, filled, final, until, workers, seed, search, progress,
                               canceller)

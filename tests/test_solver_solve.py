@@ -2,6 +2,8 @@
 property test against the independent checker on random small scenarios."""
 
 import threading
+import time
+from types import SimpleNamespace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +14,8 @@ from roster.check import unexpected_violations
 from roster.models import Assignment, Roster, SolveStatus
 from solver import solve
 from solver.builder import build_model
+from solver.context import OBJ_SCALE
+from solver.solve import Progress
 from solver_util import FEASIBLE, run
 
 STATIONS = [station("BLV"), station("ASA", "bydelslegevakt"), station("BAK", "fjernvakt")]
@@ -53,6 +57,28 @@ def test_progress_events_improve_and_end_at_the_result():
         assert values == sorted(values, reverse=True)
     assert events[-1].objective == r.stats.objective
     assert all(e.open_slots == 0 for e in events[1:]) or events[-1].open_slots == 0
+
+
+def test_a_level_reports_no_roster_worse_there_than_the_one_it_started_from():
+    """A level's search may first find rosters worse at that level than the roster it started
+    from (a hint CP-SAT does not take up at once): those are not progress and are not shown."""
+    events = []
+
+    class Callback(Progress):
+        found = 0.0
+        objective_value = property(lambda self: self.found * OBJ_SCALE)
+        best_objective_bound = property(lambda self: 0.0)
+
+        def value(self, expr):
+            return 0
+
+    progress = Callback(SimpleNamespace(short={}, objective=0), events.append, None, time.perf_counter())
+    progress.start_level(2, 358.2)
+    for found in (505.3, 358.2, 350.0, 360.0, 349.5):
+        progress.found = found
+        progress.on_solution_callback()
+    assert [e.level_objective for e in events] == [358.2, 350.0, 349.5]
+    assert all(e.level == 2 for e in events)
 
 
 def test_stop_keeps_the_best_roster_so_far():
