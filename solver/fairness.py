@@ -240,7 +240,7 @@ def hold_levels(ctx: ModelContext, levels: dict[str, int], largest: dict[str, in
             target = max(floor, (s * level if cap is None else min(cap, s * level)) - repay) if s else floor
             held[doctor] = Held(name, target, pm.scale[doctor])
     relaxation = FlowRelaxation(ctx, held, filled, sum(largest.values()))
-    for name, pm in ctx.pools.items():
+    for pm in ctx.pools.values():
         worst = 0
         for doctor in pm.target_at:
             miss = nearest_miss(relaxation.sums[doctor], relaxation.most[doctor], held[doctor].target)

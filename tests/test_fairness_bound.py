@@ -59,7 +59,7 @@ def test_a_search_cut_short_still_bounds_from_below():
     bounds = []
     for deadline in range(0, 400, 5):
         ticks = iter(range(10**6))
-        bound, own = least_sum(feasible, ["a", "b"], {"a": 60, "b": 60}, deadline, clock=lambda: next(ticks))
+        bound, own = least_sum(feasible, ["a", "b"], {"a": 60, "b": 60}, deadline, clock=lambda ticks=ticks: next(ticks))
         assert bound <= least and all(v <= w for v, w in zip(own.values(), (3, 1)))
         bounds.append(bound)
     assert bounds[0] < least and bounds[-1] == least
