@@ -7,15 +7,15 @@ from __future__ import annotations
 import itertools
 import time
 
+from factories import doctor, scenario, template
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
+from solver_util import QUIET
 
-from factories import doctor, scenario, template
 from solver.builder import build_model
 from solver.fairness import hold_levels
-from solver.fairness_bound import least_sum, nearest_miss
-from solver_util import QUIET
+from solver.fairness_bound import FlowRelaxation, Held, least_sum, nearest_miss
 
 FAR = 3600.0
 
@@ -75,6 +75,28 @@ def test_a_sum_past_what_is_known_is_not_ruled_out():
     assert nearest_miss(bits | 1 << 1400, 2100, 13 * 10**4) == 1 * 10**4
 
 
+def _bound_and_optimum(sc) -> tuple[dict[str, int], int | None]:
+    """(the relaxation's bounds with the levels of a first roster held, CP-SAT's proven least sum
+    of the pools' largest deviations with the same levels and cuts; None when it proves none)."""
+    ctx = build_model(sc)
+    for v in ctx.short.values():
+        ctx.model.add(v == 0)
+    first = cp_model.CpSolver()
+    first.parameters.num_workers = 1
+    if first.solve(ctx.model) != cp_model.OPTIMAL:
+        return {}, None
+    levels = {p: first.value(pm.level) for p, pm in ctx.pools.items()}
+    largest = {p: first.value(pm.largest) for p, pm in ctx.pools.items()}
+    bounds = hold_levels(ctx, levels, largest, True, time.perf_counter() + FAR)
+    ctx.model.minimize(cp_model.LinearExpr.sum([pm.largest for pm in ctx.pools.values()]))
+    held = cp_model.CpSolver()
+    held.parameters.num_workers = 1
+    held.parameters.max_time_in_seconds = 20
+    if held.solve(ctx.model) != cp_model.OPTIMAL:
+        return bounds, None
+    return bounds, round(held.objective_value)
+
+
 def test_the_bound_sees_that_a_heavy_place_goes_whole_to_someone():
     """One night of N points and two day places of D points among three fastleger with share 1:
     whoever takes the night is N − (N + 2D)/3 over. The LP spreads the night thinly; the
@@ -83,22 +105,66 @@ def test_the_bound_sees_that_a_heavy_place_goes_whole_to_someone():
                   [template("dag", "08:00", "16:00", demand_min=2, demand_max=2), template("natt", "23:00", "08:00")],
                   [doctor("a"), doctor("b"), doctor("c")],
                   rules={"weights": {**QUIET, "max_deviation": 1000}})
-    ctx = build_model(sc)
-    points = {s.template: s.points for s in ctx.shifts}
-    for v in ctx.short.values():
-        ctx.model.add(v == 0)
-    first = cp_model.CpSolver()
-    first.parameters.num_workers = 1
-    assert first.solve(ctx.model) == cp_model.OPTIMAL
-    levels = {p: first.value(pm.level) for p, pm in ctx.pools.items()}
-    largest = {p: first.value(pm.largest) for p, pm in ctx.pools.items()}
+    points = {s.template: s.points for s in build_model(sc).shifts}
 
-    bounds = hold_levels(ctx, levels, largest, True, time.perf_counter() + FAR)
+    bounds, optimum = _bound_and_optimum(sc)
 
-    ctx.model.minimize(cp_model.LinearExpr.sum([pm.largest for pm in ctx.pools.values()]))
-    held = cp_model.CpSolver()
-    held.parameters.num_workers = 1
-    assert held.solve(ctx.model) == cp_model.OPTIMAL
-    assert bounds == {"tilstedevakt": round(held.objective_value)}
+    assert bounds == {"tilstedevakt": optimum}
     over = points["natt"] - (points["natt"] + 2 * points["dag"]) / 3
     assert abs(bounds["tilstedevakt"] - 100 * over) <= 1
+
+
+def test_a_pinned_place_is_in_the_bound():
+    """The same night pinned to a fastlege with share 0.5, who is then far over per share, where
+    without the pin a doctor with share 1 may take it. The bound follows the pin up to the
+    optimum, far above the optimum without it."""
+    def month(pins):
+        return scenario("2026-12-01", "2026-12-01",
+                        [template("dag", "08:00", "16:00", demand_min=2, demand_max=2), template("natt", "23:00", "08:00")],
+                        [doctor("a", share=0.5), doctor("b"), doctor("c")], pins=pins,
+                        rules={"weights": {**QUIET, "max_deviation": 1000}})
+
+    free, free_optimum = _bound_and_optimum(month([]))
+    pinned, pinned_optimum = _bound_and_optimum(month([{"doctor": "a", "date": "2026-12-01", "template": "natt"}]))
+
+    assert free == {"tilstedevakt": free_optimum} and pinned == {"tilstedevakt": pinned_optimum}
+    assert pinned["tilstedevakt"] > free_optimum + 500
+
+
+def test_a_doctors_sums_hold_their_pins_and_least_shifts():
+    """A fastlege pinned to one night who must take two shifts, of two days' day and night
+    places: their burden is the night and at least one more, never a day alone or nothing."""
+    sc = scenario("2026-12-01", "2026-12-02",
+                  [template("dag", "08:00", "16:00", day_types=["hverdag"]), template("natt", "23:00", "08:00", day_types=["hverdag"])],
+                  [doctor("a", min_shifts=2), doctor("b")], pins=[{"doctor": "a", "date": "2026-12-01", "template": "natt"}],
+                  rules={"weights": {**QUIET, "max_deviation": 1000}})
+    ctx = build_model(sc)
+    points = {s.template: round(100 * s.points) for s in ctx.shifts}
+    day, night = points["dag"], points["natt"]
+
+    relaxation = FlowRelaxation(ctx, {"a": Held("fastleger", 10 * 10**4, 100)}, True, 5000)
+
+    bits = relaxation.sums["a"]
+    assert {k for k in range(bits.bit_length()) if bits >> k & 1} == {
+        night + day, 2 * night, night + 2 * day, 2 * night + day, 2 * night + 2 * day}
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 2), min_size=2, max_size=2), st.lists(st.sampled_from([0.5, 1.0, 2.0]), min_size=3, max_size=4),
+       st.lists(st.integers(0, 2), min_size=4, max_size=4), st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=2))
+def test_the_bound_is_never_above_the_optimum(demand, shares, least, pins):
+    """Small random months (demands, shares, each doctor's own least shifts, pins): the
+    relaxation's bound never passes the least sum CP-SAT proves with the same levels held."""
+    keys = [("dag", "2026-12-01"), ("natt", "2026-12-01"), ("dag", "2026-12-02"), ("natt", "2026-12-02")]
+    doctors = [doctor(f"d{i}", share=s, min_shifts=least[i]) for i, s in enumerate(shares)]
+    pinned = {(min(d, len(shares) - 1), k) for d, k in pins}
+    sc = scenario("2026-12-01", "2026-12-02",
+                  [template("dag", "08:00", "16:00", demand_min=demand[0], demand_max=2),
+                   template("natt", "23:00", "08:00", demand_min=demand[1], demand_max=2)],
+                  doctors, pins=[{"doctor": f"d{d}", "template": keys[k][0], "date": keys[k][1]} for d, k in sorted(pinned)],
+                  rules={"weights": {**QUIET, "max_deviation": 1000, "surplus": 1000}})
+
+    bounds, optimum = _bound_and_optimum(sc)
+
+    if optimum is not None:
+        assert sum(bounds.values()) <= optimum
