@@ -58,6 +58,7 @@ class Run:
     gap: float | None  # the product's headline gap (its fairness level given the pools' levels); the reference's own
     gaps: list[float | None] = field(default_factory=list)  # the product's per level
     pools: list[PoolFigures] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)  # the violations' rules and messages, to trace a rare one
 
 
 def _scenario(variant: str):
@@ -88,12 +89,13 @@ def one_run(variant: str, model: str, seed: int, time_limit: float, workers: int
     for a in roster.assignments:
         on[a.shift] = on.get(a.shift, 0) + 1
     extra = [(s.demand_min, max(0, on.get(s.key, 0) - s.demand_min)) for s in index.shifts]
+    violations = unexpected_violations(scenario, roster)
     pools = [PoolFigures(p.pool, p.level, p.range, p.largest_deviation, p.gini, p.without_shift,
                          p.ledger_before, p.ledger_after, p.ledger_after_undecayed)
              for p in pool_metrics(doctor_metrics(scenario, roster, index))]
     return Run(variant, model, seed, first, sum(max(0, s.demand_min - on.get(s.key, 0)) for s in index.shifts),
-               len(unexpected_violations(scenario, roster)), sum(n for m, n in extra if m <= 1),
-               sum(n for m, n in extra if m > 1), gap, gaps, pools)
+               len(violations), sum(n for m, n in extra if m <= 1),
+               sum(n for m, n in extra if m > 1), gap, gaps, pools, [f"{v.rule}: {v.message}" for v in violations])
 
 
 def _fmt(x: float | None, spec: str = ".2f") -> str:
@@ -116,6 +118,8 @@ def report(runs: list[Run]) -> None:
         print(f"{r.variant:<15} {r.model:<9} {r.seed:>3} {_fmt(r.first_roster, '8.2f')} {r.open_places:>4} "
               f"{r.violations:>5} {r.extra_lone:>5}/{r.extra_other:<5} {_pct(r.gap):>8}  "
               + " ".join(_pct(g) for g in r.gaps))
+        for b in r.broken:
+            print(f"    brudd: {b}")
         for p in r.pools:
             print(f"    {p.pool:<13} nivå {p.level:6.2f}  spenn {p.range:6.2f}  største {p.largest:6.2f}  "
                   f"Gini {p.gini:.3f}  uten vakt {p.without_shift:>3}  hovedbok {p.ledger_before:5.1f} → "
