@@ -496,6 +496,7 @@ def solve(
     except OutOfTime:
         return _out_of_time(scenario, budget, figures)
     figures["build_time"] = budget.elapsed()
+    budget.expect_lag(len(ctx.model.proto.constraints))
     if ctx.infeasible:
         stats = solve_stats(ctx, None, SolveStatus.INFEASIBLE, wall_time=figures["build_time"], **figures)
         return extract_roster(ctx, None, stats)
@@ -519,7 +520,7 @@ def solve(
         phases=budget.phases,
         **figures,
     )
-    return extract_roster(ctx, final, stats, budget.deadline + EXPLAIN_GRACE)
+    return extract_roster(ctx, final, stats, budget.end + EXPLAIN_GRACE)
 
 
 def _out_of_time(scenario: Scenario, budget: Budget, figures: dict) -> Roster:

@@ -60,6 +60,29 @@ def test_a_share_is_of_what_is_left_and_never_more():
         assert given == 0.0
 
 
+def test_the_lag_is_kept_back_from_the_searches_not_from_the_caller():
+    budget = Budget(10.0, started=0.0, lag=2.0)
+    budget.elapsed = lambda: 4.0
+    assert budget.left() == 4.0 and budget.deadline == 8.0 and budget.end == 10.0
+    with budget.phase("last", 9.0) as given:
+        assert given == 4.0
+
+
+def test_the_phases_end_the_models_lag_before_the_limit(monkeypatch):
+    """CP-SAT returns late on a big model (1–2 s on Curtois 23's 873 051 constraints): a lag of
+    ~2 s per model here stands in for it."""
+    plain = run(_fortnight(), time_limit=6, search=Search(lexicographic=False, lns_share=0.7, lns_round=0.5))
+    per_constraint = 2.0 / plain.stats.constraints
+    monkeypatch.setattr("solver.budget.LAG_PER_CONSTRAINT", per_constraint)
+    r = run(_fortnight(), time_limit=6, search=Search(lexicographic=False, lns_share=0.7, lns_round=0.5))
+    lag = per_constraint * r.stats.constraints
+    assert 1.5 < lag < 2.5
+    assert all(p.start + p.budget <= 6 - lag + 1e-9 for p in r.stats.phases)
+    last = r.stats.phases[-1]
+    assert last.start + last.budget >= 6 - lag - SLACK  # the last search still had all the rest
+    assert r.stats.status in FEASIBLE
+
+
 def test_without_a_roster_the_optimisation_searches_until_the_limit():
     """No first pass and 70 % kept for neighbourhood search, as the Curtois setting for a year:
     with no roster to start from, the optimisation is given the whole time, not 30 %."""
