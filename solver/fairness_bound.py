@@ -231,8 +231,8 @@ def nearest_miss(bits: int, most: int, target: int) -> int:
 
 
 def _any_within(bits: int, most: int, low: int, high: int) -> bool:
-    """Whether a sum in ``bits`` (known up to ``most``) may lie in [low, high]: what the rest of a
-    doctor's burden must come to beside a place (0, no other shift, is always a sum)."""
+    """Whether a sum in ``bits`` (known up to ``most``) may lie in [low, high], e.g. what the rest
+    of a doctor's burden must come to beside a place."""
     low = max(low, 0)
     if high < low:
         return False
