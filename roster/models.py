@@ -996,6 +996,8 @@ class SolveStats(Model):
     variables: int = 0
     constraints: int = 0
     phases: list[SolvePhase] = Field(default_factory=list, description="the phases in order (solver.budget)")
+    kept_back: float = Field(0.0, ge=0, description="seconds the phases ended before the time limit: "
+                             "CP-SAT's expected lag and the unfilled places' reasons (solver.budget)")
 
     @property
     def judged_level(self) -> LevelStats | None:

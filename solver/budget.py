@@ -6,8 +6,9 @@ and no phase is given more than is left, so together they end by the caller's li
 is recorded (``SolvePhase``: start, time given, time used) in the solve's figures.
 
 CP-SAT returns late on a big model: it loads and presolves the model before it looks at its clock
-again. The last phases are told to end that much early (``Budget.lag``, estimated from the model's
-size once it is built), so the solve as a whole ends by the caller's limit.
+again. The searches are told to end that much early (``cp_sat_lag``, from the model's size once it
+is built), and early enough for the work after them (solver.solve: the unfilled places' reasons),
+so the solve as a whole ends by the caller's limit (``Budget.keep_back``).
 
 A search that must hand over to a later phase (the optimisation before neighbourhood search)
 while it has no roster yet does not: with no roster the later phase has nothing to start from,
@@ -37,12 +38,12 @@ LAG_PER_CONSTRAINT = 3e-6
 @dataclass
 class Budget:
     """``limit`` seconds counted from ``started`` (``time.perf_counter``); the searches are given
-    time up to ``lag`` seconds before its end."""
+    time up to ``kept`` seconds before its end."""
 
     limit: float
     started: float = field(default_factory=time.perf_counter)
     phases: list[SolvePhase] = field(default_factory=list)
-    lag: float = 0.0
+    kept: float = 0.0
 
     @property
     def end(self) -> float:
@@ -52,16 +53,17 @@ class Budget:
     @property
     def deadline(self) -> float:
         """When the searches are told to stop."""
-        return self.end - self.lag
+        return self.end - self.kept
 
-    def expect_lag(self, constraints: int) -> None:
-        self.lag = LAG_PER_CONSTRAINT * constraints
+    def keep_back(self, seconds: float) -> None:
+        """The searches end ``seconds`` earlier."""
+        self.kept += seconds
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
 
     def left(self) -> float:
-        return max(0.0, self.limit - self.lag - self.elapsed())
+        return max(0.0, self.limit - self.kept - self.elapsed())
 
     def share(self, fraction: float, keep: float = 0.0) -> float:
         """``fraction`` of what is left once ``keep`` seconds are set aside for later phases."""
@@ -71,13 +73,18 @@ class Budget:
     def phase(self, name: str, seconds: float) -> Iterator[float]:
         """Records a phase given ``seconds`` (never more than is left) and yields that figure."""
         start = self.elapsed()
-        given = max(0.0, min(seconds, self.limit - self.lag - start))
+        given = max(0.0, min(seconds, self.limit - self.kept - start))
         record = SolvePhase(name=name, start=start, budget=given)
         self.phases.append(record)
         try:
             yield given
         finally:
             record.used = self.elapsed() - record.start
+
+
+def cp_sat_lag(constraints: int) -> float:
+    """Seconds CP-SAT may run past its limit on a model of this many constraints."""
+    return LAG_PER_CONSTRAINT * constraints
 
 
 class HandOver:

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 import roster
 from roster.models import LevelStats, ProgressEvent, Roster, Scenario, SolveStats, SolveStatus
 from roster.terms import OPEN_PLACES, TERM_NAMES
-from solver.budget import Budget, HandOver
+from solver.budget import Budget, HandOver, cp_sat_lag
 from solver.builder import OutOfTime, build_model
 from solver.context import OBJ_SCALE, Baseline, ModelContext, hint_all
 from solver.fairness import hold_levels
@@ -43,9 +43,10 @@ RECHECK_SHARE = 0.1  # of the neighbourhood search's time, kept for reading its 
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 LEVEL_SHARES = (0.3, 0.6)  # of the time left when a level starts, for each level but the last (it gets the rest)
 FAIRNESS_TERM = "max_deviation"  # the level with this term gets the line moves
-# Seconds past the caller's limit the unfilled places' reasons may take (a check per place): the
-# Bergen month's take well under one; Curtois 20's hundreds of soft-cover places took ~9 s.
-EXPLAIN_GRACE = 1.0
+# Kept back from the searches for the unfilled places' reasons (a check per place), which stop at
+# the caller's limit: this share of it, at most this many seconds. The Bergen month's take well
+# under a second; Curtois 20's hundreds of soft-cover places took ~9 s.
+EXPLAIN_SHARE, EXPLAIN_MOST = 0.02, 1.0
 # The flow relaxation's bound on the fairness level (solver.fairness_bound): at most this share
 # of the level's time, and this many seconds (the Bergen month's takes 0.3 s on 2 cores).
 RELAXATION_SHARE, RELAXATION_LIMIT = 0.1, 5.0
@@ -496,7 +497,7 @@ def solve(
     except OutOfTime:
         return _out_of_time(scenario, budget, figures)
     figures["build_time"] = budget.elapsed()
-    budget.expect_lag(len(ctx.model.proto.constraints))
+    budget.keep_back(cp_sat_lag(len(ctx.model.proto.constraints)) + min(EXPLAIN_SHARE * time_limit, EXPLAIN_MOST))
     if ctx.infeasible:
         stats = solve_stats(ctx, None, SolveStatus.INFEASIBLE, wall_time=figures["build_time"], **figures)
         return extract_roster(ctx, None, stats)
@@ -518,9 +519,10 @@ def solve(
         wall_time=budget.elapsed(),
         first_feasible_time=progress.first_feasible,
         phases=budget.phases,
+        kept_back=budget.kept,
         **figures,
     )
-    return extract_roster(ctx, final, stats, budget.end + EXPLAIN_GRACE)
+    return extract_roster(ctx, final, stats, budget.end)
 
 
 def _out_of_time(scenario: Scenario, budget: Budget, figures: dict) -> Roster:

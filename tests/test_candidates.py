@@ -135,13 +135,16 @@ def test_with_time_every_unfilled_place_is_explained(monkeypatch: pytest.MonkeyP
     assert len(runs) == 1 + 3  # the roster as it stands, then one run per place
 
 
-def test_places_past_the_deadline_are_said_unexplained_without_the_checker(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_places_whose_check_would_end_past_the_deadline_are_said_unexplained(monkeypatch: pytest.MonkeyPatch) -> None:
     """A half-year roster with hundreds of places would keep the caller waiting past the time
-    limit; the places not reached by the deadline say so and cost no checker run."""
+    limit; a place whose check, as long as the longest so far, would end past the deadline says
+    so and costs no checker run. Each check here takes one tick (the clock reads one tick on at
+    each look): the roster's runs 1–2, the first place is looked at 3 (3 + 1 < 5) and checked 4–5,
+    the second is looked at 6 (6 + 1 ≥ 5)."""
     s, roster = three_open_evenings()
     runs = counting_checker(monkeypatch)
     ticks = iter(range(100))
-    reasons = open_place_reasons(s, roster, deadline=2, clock=lambda: next(ticks))
+    reasons = open_place_reasons(s, roster, deadline=5, clock=lambda: next(ticks))
     assert list(reasons.values()) == [FREE_OLA, NOT_EXPLAINED, NOT_EXPLAINED]
     assert len(runs) == 1 + 1
 
