@@ -187,7 +187,7 @@ class _Canceller:
 
 
 def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller,
-                  complete_first: bool = True, lines: bool = False) -> tuple[int, cp_model.CpSolver]:
+                  complete_first: bool = True, lines: bool = False, workers: int = 1) -> tuple[int, cp_model.CpSolver]:
     """The greedy roster (solver.warmstart) with every assignment fixed and the other variables
     at their best: presolve removes nearly everything, so this takes under a second on the Bergen
     month and ~6 s at 1000 doctors × 3 months, where a search guided by the same roster found
@@ -202,8 +202,8 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     taken). The model is changed in place and restored: a clone costs ~300 MB at 1000 doctors.
 
     With ``lines`` the roster to fix is built one doctor's line at a time instead (solver.lines:
-    minimum hours with minimum runs over a year, which the greedy does not build for); when a line
-    is not found the search above follows.
+    minimum hours with minimum runs over a year, which the greedy does not build for), each line
+    searched with the solve's ``workers``; when a line is not found the search above follows.
     """
     started = time.perf_counter()
     model, proto = ctx.model, ctx.model.proto
@@ -211,7 +211,7 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     fallback: tuple[int, cp_model.CpSolver] | None = None
     chosen = None
     if not proto.solution_hint.vars:
-        chosen = line_by_line(ctx, LINES_SHARE * limit, seed, canceller) if lines else greedy_assignment(ctx)
+        chosen = line_by_line(ctx, LINES_SHARE * limit, seed, canceller, workers) if lines else greedy_assignment(ctx)
     if chosen is not None:
         proto.solution_hint.vars.extend([v.index for v in ctx.x.values()])
         proto.solution_hint.values.extend([int(pair in chosen) for pair in ctx.x])
@@ -452,7 +452,7 @@ def _reread(ctx: ModelContext, best: cp_model.CpSolver, pairs: set[tuple[str, st
     return fixed if code in FOUND else best
 
 
-def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budget, seed: int,
+def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budget, workers: int, seed: int,
            canceller: _Canceller, progress: Progress) -> tuple[int, cp_model.CpSolver | None]:
     """The first roster (from the hint, else a first pass without the LP), recorded and set as the
     optimisation's warm start: (status, its solver)."""
@@ -463,7 +463,8 @@ def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budge
     if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled and budget.left() > 0:
         share = LINES_PHASE_SHARE if search.first_lines else FIRST_PHASE_SHARE
         with budget.phase("first roster", budget.share(share)) as seconds:
-            code, first = _first_roster(ctx, seconds, seed, canceller, search.complete_first, search.first_lines)
+            code, first = _first_roster(ctx, seconds, seed, canceller, search.complete_first, search.first_lines,
+                                        workers)
     if first is not None and code in FOUND:
         open_slots = sum(first.value(v) for v in ctx.short.values())
         progress.record(first.value(ctx.objective) / OBJ_SCALE, open_slots, TRIVIAL_BOUND)
@@ -542,7 +543,7 @@ def _phases(ctx: ModelContext, budget: Budget, workers: int, seed: int, search: 
     solver holding the roster, optimised, bound of a neighbourhood search's roster, levels)."""
     near = baseline is not None and baseline.free is not None
     held = ctx.hold_far(baseline) if near else []
-    code, final = _start(ctx, hint, search, budget, seed, canceller, progress)
+    code, final = _start(ctx, hint, search, budget, workers, seed, canceller, progress)
     optimised = False
     by_levels = search.lexicographic and bool(ctx.levels)
 
