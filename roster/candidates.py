@@ -376,17 +376,17 @@ def open_place_reasons(scenario: Scenario, roster: Roster, index: ShiftIndex | N
     def in_time() -> bool:
         return deadline is None or clock() + longest < deadline
 
-    def timed(check: Callable[[], Any]) -> Any:
+    def timed(check: Callable[..., Any], *args: Any) -> Any:
         nonlocal longest
         started = clock()
-        out = check()
+        out = check(*args)
         longest = max(longest, clock() - started)
         return out
 
     on_shift: dict[str, set[str]] = defaultdict(set)
     for a in roster.assignments:
         on_shift[a.shift].add(a.doctor)
-    before = timed(lambda: {_identity(v) for v in check_roster(scenario, roster)}) if roster.open_slots and in_time() else set()
+    before = {_identity(v) for v in timed(check_roster, scenario, roster)} if roster.open_slots and in_time() else set()
     pools = Pools(elig)
     on_call = {s.key for s in index.shifts if not s.on_site}
     out = {}
@@ -399,7 +399,7 @@ def open_place_reasons(scenario: Scenario, roster: Roster, index: ShiftIndex | N
             continue
         p = pools(shift)
         taken = on_shift[shift.key]
-        reasons = timed(lambda p=p, taken=taken, o=o: place_reasons(scenario, roster, p, taken, o.missing, before, on_call))
+        reasons = timed(place_reasons, scenario, roster, p, taken, o.missing, before, on_call)
         out[shift.key] = unfilled_text(p, taken, reasons)
     return out
 
