@@ -58,7 +58,9 @@ class Search:
     """How CP-SAT searches, not what it solves: the model is the same either way.
 
     ``subsolvers`` names CP-SAT's full-problem workers for the optimisation (empty: CP-SAT's own
-    portfolio for the worker count; with 2 workers it has only ``default_lp``). On the small
+    portfolio for the worker count; with 2 workers it has only ``default_lp``). ``full_workers``
+    sets how many workers run them (0: CP-SAT's choice, which with 2 workers is one, the other
+    taking turns at neighbourhoods and local search). On the small
     Curtois & Qu instances ``max_lp`` (every constraint in the LP, more cuts) finds far better
     rosters and bounds, on the larger ones ``no_lp`` with neighbourhood search does
     (benchmarks/README.md); on the Bergen month the default is as good and its LP cheaper.
@@ -74,6 +76,7 @@ class Search:
     """
 
     subsolvers: tuple[str, ...] = ()
+    full_workers: int = 0
     complete_first: bool = True
     first_pass: bool = True  # a feasibility pass (no LP) before the optimisation
     light_presolve: bool = True  # one presolve pass with light probing (the Bergen month's setting)
@@ -333,6 +336,8 @@ def _optimiser(limit: float, workers: int, seed: int, search: Search, progress: 
         p.max_presolve_iterations = 1
         p.cp_model_probing_level = 1
     p.subsolvers.extend(search.subsolvers)
+    if search.full_workers:
+        p.num_full_subsolvers = min(search.full_workers, workers)
     solver.best_bound_callback = progress.on_bound
     canceller.solver = solver
     return solver
