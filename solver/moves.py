@@ -1,6 +1,7 @@
 """Local search on whole doctor lines, once a roster exists (issue 13): move a shift from a doctor
 over target to one under it, swap two doctors' shifts, take an extra doctor off a shift or put one
-on where over-staffing is allowed.
+on where over-staffing is allowed, or have an extra doctor leave that place to take over another
+doctor's (one extra fewer, and a doctor over target relieved, in one move).
 
 CP-SAT's own search improves a roster's largest deviation slowly: it is one doctor's figure, flat
 under almost every change. Here a move is kept when it lowers the fairness level's cost
@@ -249,6 +250,10 @@ class Search:
         on = self.state.on[s.key]
         return s.demand_min <= len(on) <= most_doctors(self.ctx, s) and self.state.shift_allows(s, on)
 
+    def _spare(self, d: str) -> list[ShiftInstance]:
+        """The doctor's shifts that keep their minimum without them."""
+        return [s for s in self.state.work.given[d] if len(self.state.on[s.key]) > s.demand_min]
+
     def around(self, d: str, signed: dict[str, float]) -> list[Move]:
         """Moves that bring the doctor towards target: give a shift (or swap it for a lighter
         one, or leave a shift that has a doctor to spare) when over, take one (or swap for a
@@ -267,12 +272,15 @@ class Search:
             for b in takers:
                 out += [Move(((d, s), (b, t)), ((b, s), (d, t))) for t in self.state.work.given[b]
                         if t.points < s.points and (d, t.key) in self.ctx.x and d not in self.state.on[t.key]]
+            # a taker who is a spare doctor elsewhere leaves that place for this one
+            out += [Move(((d, s), (b, t)), ((b, s),)) for b in takers for t in self._spare(b)]
             if len(self.state.on[s.key]) > s.demand_min:
                 out.append(Move(((d, s),), ()))
         return out
 
     def _take(self, d: str, mine: list[ShiftInstance], signed: dict[str, float]) -> list[Move]:
         out = []
+        spare = self._spare(d)  # a place the doctor holds beyond its minimum, traded for one they take over
         for s, _ in self.ctx.by_doctor[d]:
             on = self.state.on[s.key]
             if d in on:
@@ -283,6 +291,7 @@ class Search:
                         if t.points < s.points and (o, t.key) in self.ctx.x and o not in self.state.on[t.key]]
             if len(on) < most_doctors(self.ctx, s):
                 out.append(Move((), ((d, s),)))
+            out += [Move(((d, t), (o, s)), ((d, s),)) for t in spare for o in on]
         return out
 
     def random_move(self, rng: random.Random, focus: list[str]) -> Move | None:
@@ -313,9 +322,20 @@ class Search:
                 t = rng.choice(theirs)
                 return Move(((o, s), (d, t)), ((d, s), (o, t)))
             return Move(((o, s),), ((d, s),))
-        if mine and rng.random() < 0.5:  # an extra doctor off a shift
+        which = rng.random()
+        if mine and which < 1 / 3:  # an extra doctor off a shift
             s = rng.choice(mine)
             return Move(((d, s),), ()) if len(state.on[s.key]) > s.demand_min else None
+        if mine and which < 2 / 3:  # a spare doctor leaves that place to take over another doctor's
+            spare = self._spare(d)
+            if spare:  # d is the spare one
+                s = rng.choice(ctx.by_doctor[d])[0]
+                on = state.on[s.key]
+                return Move(((d, rng.choice(spare)), (rng.choice(on), s)), ((d, s),)) if on and d not in on else None
+            s = rng.choice(mine)  # d's shift, to a taker who is spare elsewhere
+            b = rng.choice(ctx.by_shift[s.key])[0]
+            theirs = self._spare(b)
+            return Move(((d, s), (b, rng.choice(theirs))), ((b, s),)) if theirs and b not in state.on[s.key] else None
         s = rng.choice(ctx.by_doctor[d])[0]  # an extra doctor on a shift that may have one
         on = state.on[s.key]
         return Move((), ((d, s),)) if d not in on and len(on) < most_doctors(ctx, s) else None
