@@ -105,6 +105,9 @@ def test_praksisdag_no_on_site_night_before_a_practice_day() -> None:
     assert rules_of(sc, roster(sc, ("kari", "natt", "2026-12-01"))) == {"praksisdag"}
     assert rules_of(sc, roster(sc, ("kari", "natt", "2026-12-02"))) == set()  # Thursday is no practice day
     assert rules_of(sc, roster(sc, ("kari", "natt", "2026-12-24"))) == set()  # Christmas Day: the practice is closed
+    # New Year's Day falls in the next year, past the period: a Friday, and closed as well (the checker
+    # once knew only the period's years' holidays and flagged this night on the plain reference's roster)
+    assert rules_of(sc, roster(sc, ("kari", "natt", "2026-12-31"))) == set()
     assert rules_of(sc, roster(sc, ("kari", "bak", "2026-12-01"))) == set()  # on call from home
     off = month([NATT], PRACTICE, rules={"no_night_before_practice_day": False})
     assert rules_of(off, roster(off, ("kari", "natt", "2026-12-01"))) == set()

@@ -16,7 +16,9 @@ class DayTypes:
     plain Sundays) or one of the scenario's local holidays; otherwise Saturday, Sunday or weekday."""
 
     def __init__(self, scenario: Scenario):
-        years = range(scenario.period.start.year - 1, scenario.period.end.year + 1)  # carried days too
+        # carried days from the year before, and the day after the period (a night on 31 December
+        # ends on New Year's Day)
+        years = range(scenario.period.start.year - 1, scenario.period.end.year + 2)
         public = holidays.Norway(years=years, include_sundays=False)
         self.holidays = set(public) | {h.date for h in scenario.extra_holidays}
 
