@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from roster.calendar import ShiftIndex, ShiftInstance
 from roster.models import BurdenCategory, Scenario
 
-# First days chosen to put DST changes, Easter, 17 May and Christmas inside short periods.
+# First days chosen to put DST changes, Easter, 17 May, Christmas and New Year inside short periods.
 FIRST_DAYS = [
     dt.date(2026, 12, 1),
     dt.date(2026, 10, 22),  # clocks go back 25.10
@@ -33,6 +33,7 @@ FIRST_DAYS = [
     dt.date(2026, 3, 31),  # Maundy Thursday 02.04 – Easter Monday 06.04
     dt.date(2026, 5, 14),  # Ascension 14.05, 17 May (a Sunday)
     dt.date(2026, 12, 22),  # Christmas Eve, 25 and 26 December
+    dt.date(2026, 12, 27),  # the year's end: New Year's Day inside the period or the day after it
 ]
 
 STATIONS = [station("BLV", name="Bergen legevakt"), station("BAK", kind="fjernvakt", name="Bakvakt")]
