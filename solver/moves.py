@@ -250,9 +250,13 @@ class Search:
         on = self.state.on[s.key]
         return s.demand_min <= len(on) <= most_doctors(self.ctx, s) and self.state.shift_allows(s, on)
 
+    def _above_minimum(self, s: ShiftInstance) -> bool:
+        """The shift keeps its minimum with one of its doctors gone."""
+        return len(self.state.on[s.key]) > s.demand_min
+
     def _spare(self, d: str) -> list[ShiftInstance]:
         """The doctor's shifts that keep their minimum without them."""
-        return [s for s in self.state.work.given[d] if len(self.state.on[s.key]) > s.demand_min]
+        return [s for s in self.state.work.given[d] if self._above_minimum(s)]
 
     def around(self, d: str, signed: dict[str, float]) -> list[Move]:
         """Moves that bring the doctor towards target: give a shift (or swap it for a lighter
@@ -274,7 +278,7 @@ class Search:
                         if t.points < s.points and (d, t.key) in self.ctx.x and d not in self.state.on[t.key]]
             # a taker who is a spare doctor elsewhere leaves that place for this one
             out += [Move(((d, s), (b, t)), ((b, s),)) for b in takers for t in self._spare(b)]
-            if len(self.state.on[s.key]) > s.demand_min:
+            if self._above_minimum(s):
                 out.append(Move(((d, s),), ()))
         return out
 
@@ -325,7 +329,7 @@ class Search:
         which = rng.random()
         if mine and which < 1 / 3:  # an extra doctor off a shift
             s = rng.choice(mine)
-            return Move(((d, s),), ()) if len(state.on[s.key]) > s.demand_min else None
+            return Move(((d, s),), ()) if self._above_minimum(s) else None
         if mine and which < 2 / 3:  # a spare doctor leaves that place to take over another doctor's
             spare = self._spare(d)
             if spare:  # d is the spare one
