@@ -79,16 +79,20 @@ def zero_sum_fill(wanted: dict[str, float], shares: dict[str, float], low: dict[
     def r(mu: float) -> dict[str, float]:
         return {d: min(high[d], max(low[d], wanted[d] - mu * shares[d])) for d in wanted}
 
+    def total(mu: float) -> float:
+        return sum(r(mu).values())
+
     breaks = sorted({(wanted[d] - b) / shares[d] for d in wanted for b in (low[d], high[d])})
-    total = [sum(r(mu).values()) for mu in breaks]
-    if total[0] <= 0:
+    if total(breaks[0]) <= 0:
         return r(breaks[0])
-    for i in range(1, len(breaks)):
-        if total[i] <= 0:  # linear between breaks i − 1 and i
-            a, b = breaks[i - 1], breaks[i]
-            mu = a + (b - a) * total[i - 1] / (total[i - 1] - total[i])
-            return {d: 0.0 if abs(v) < 1e-12 else v for d, v in r(mu).items()}
-    return r(breaks[-1])
+    # the first break where Σ r ≤ 0, by bisection: Σ r falls in μ (a scan is quadratic in the pool)
+    i = bisect.bisect_left(range(len(breaks)), True, key=lambda k: total(breaks[k]) <= 0)
+    if i == len(breaks):
+        return r(breaks[-1])
+    a, b = breaks[i - 1], breaks[i]  # linear between breaks i − 1 and i
+    ta, tb = total(a), total(b)
+    mu = a + (b - a) * ta / (ta - tb)
+    return {d: 0.0 if abs(v) < 1e-12 else v for d, v in r(mu).items()}
 
 
 # --------------------------------------------------------------------------- capacity
@@ -220,16 +224,16 @@ def _balances(scenario: Scenario, members: list[Doctor], weight: float) -> dict[
     """The ledger before the period, relative to the pool (the balances add up to 0 by share)."""
     history: dict[str, History] = {h.doctor: h for h in scenario.history}
     share = {d.id: d.share for d in members}
-    derived = [history[d] for d in share if d in history and history[d].burden_balance is None
-               and (history[d].periods > 0 or history[d].points > 0)]
-    exposure = sum(_periods(h) * share[h.doctor] for h in derived)
-    rate = sum(h.points for h in derived) / exposure if exposure > 0 else 0.0  # points per share and period
+    derived = {d: history[d] for d in share if d in history and history[d].burden_balance is None
+               and (history[d].periods > 0 or history[d].points > 0)}
+    exposure = sum(_periods(h) * share[d] for d, h in derived.items())
+    rate = sum(h.points for h in derived.values()) / exposure if exposure > 0 else 0.0  # points per share and period
     out = {}
     for d in share:
         h = history.get(d)
         if h is not None and h.burden_balance is not None:
             out[d] = h.burden_balance
-        elif h is not None and h in derived:
+        elif d in derived:
             # spread evenly over the periods the figures cover, the latest weighing 1, each older `weight` less
             n = _periods(h)
             out[d] = (h.points / n - share[d] * rate) * sum(weight**k for k in range(n))

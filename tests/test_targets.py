@@ -6,10 +6,12 @@ targets and one that does not."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factories import doctor, scenario, template
 from roster.metrics import pool_metrics
-from roster.targets import decay, fairness_plan, targets, why_capped
+from roster.targets import decay, fairness_plan, targets, why_capped, zero_sum_fill
 
 EVERY_HOUR_ONE_POINT = {"burden": {k: 1.0 for k in ("weekday_day", "weekday_evening", "weekday_night",
                                                    "weekend_day", "weekend_night", "heavy_eve")}}
@@ -114,6 +116,32 @@ def _ledger_pair(**fairness) -> object:
     history = [{"doctor": "a", "points": 60, "periods": 1}, {"doctor": "b", "points": 0, "periods": 1}]
     return scenario("2026-12-01", "2026-12-04", [DAY], [doctor("a"), doctor("b")],
                     rules={**EVERY_HOUR_ONE_POINT, "fairness": fairness}, history=history)
+
+
+_finite = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_finite, st.floats(0.1, 3), st.floats(-40, 0), st.floats(0, 40)), min_size=1, max_size=30))
+def test_repayments_add_up_to_zero_with_one_price_per_share_for_every_doctor(rows):
+    """The water filling the ledger's repayments use (checked against its definition, not its
+    search): each r_i lies in its bounds, Σ r_i = 0 (0 lies between Σ low and Σ high), and one μ
+    explains every doctor: r_i = wanted_i − μ · share_i wherever r_i is strictly inside its bounds,
+    and a doctor held at a bound is past μ on that side."""
+    names = [f"d{i}" for i in range(len(rows))]
+    wanted, shares, low, high = ({n: row[k] for n, row in zip(names, rows)} for k in range(4))
+    r = zero_sum_fill(wanted, shares, low, high)
+    assert all(low[n] - 1e-9 <= r[n] <= high[n] + 1e-9 for n in names)
+    assert sum(r.values()) == pytest.approx(0.0, abs=1e-6)
+    inside = [(wanted[n] - r[n]) / shares[n] for n in names if low[n] + 1e-7 < r[n] < high[n] - 1e-7]
+    if inside:
+        mu = inside[0]
+        assert all(m == pytest.approx(mu, abs=1e-6) for m in inside)
+        for n in names:
+            if r[n] <= low[n] + 1e-7 and r[n] < high[n] - 1e-7:
+                assert wanted[n] - mu * shares[n] <= low[n] + 1e-6
+            if r[n] >= high[n] - 1e-7 and r[n] > low[n] + 1e-7:
+                assert wanted[n] - mu * shares[n] >= high[n] - 1e-6
 
 
 def test_older_periods_weigh_less_in_the_ledger():
