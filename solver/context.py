@@ -123,6 +123,10 @@ class ModelContext:
     groups: dict[Group, cp_model.IntVar] = field(default_factory=dict)
     bounds: dict[Group, list[Bound]] = field(default_factory=dict)  # explain mode: linear rows per group
     rows: dict[Group, list[int]] = field(default_factory=dict)  # explain mode: constraint indices per group
+    # wall seconds the slowest read of a roster through this model took (a pass with every assignment
+    # fixed, solver.solve): most of it CP-SAT's load and presolve, which it does not interrupt for its
+    # time limit, so no read starts with less time than this left (30 s at 2 950 doctors × 3 months)
+    read_seconds: float = 0.0
     _day_counts: dict[str, dict[dt.date, cp_model.LinearExprT]] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- lookups

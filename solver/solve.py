@@ -219,8 +219,7 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     if chosen is not None:
         proto.solution_hint.vars.extend([v.index for v in ctx.x.values()])
         proto.solution_hint.values.extend([int(pair in chosen) for pair in ctx.x])
-        code, solver = _feasibility(model, limit - (time.perf_counter() - started), seed, canceller, fixed=True,
-                                    first=True)
+        code, solver = _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, first=True)
         if canceller.cancelled or (code in FOUND and not (complete_first and any(map(solver.value, slack)))):
             return code, solver
         if code in FOUND:
@@ -262,7 +261,7 @@ def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int,
     usual first pass runs instead.
     """
     ctx.add_hint(hint)
-    return _feasibility(ctx.model, limit, seed, canceller, fixed=True)
+    return _fixed_pass(ctx, limit, seed, canceller)
 
 
 def _feasibility(model: cp_model.CpModel, limit: float, seed: int, canceller: _Canceller,
@@ -371,7 +370,7 @@ def _neighbourhood_search(ctx: ModelContext, best: cp_model.CpSolver, deadline: 
     if objective >= objective_of(ctx.model, start):
         return best
     hint_all(ctx.model, values)
-    code, fixed = _feasibility(ctx.model, deadline - time.perf_counter(), seed, canceller, fixed=True)
+    code, fixed = _fixed_pass(ctx, deadline - time.perf_counter(), seed, canceller)
     return fixed if code in FOUND else best
 
 
@@ -420,7 +419,7 @@ def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, filled
             progress.record(final.value(ctx.objective) / OBJ_SCALE, sum(final.value(v) for v in ctx.short.values()),
                             0.0, final.value(expr) / OBJ_SCALE)
     value, bound = final.value(expr), 0
-    if value <= 0 or canceller.cancelled or until - time.perf_counter() < 0.1:
+    if value <= 0 or canceller.cancelled or not _time_to_read(ctx, until):
         return final, bound
     if fairness and ctx.pools:
         relaxed = hold_levels(ctx, {name: final.value(pm.level) for name, pm in ctx.pools.items()},
@@ -453,13 +452,34 @@ def _reread(ctx: ModelContext, best: cp_model.CpSolver, pairs: set[tuple[str, st
             canceller: _Canceller, until: float) -> cp_model.CpSolver:
     """The roster of these assignment pairs through the model: every assignment fixed, the other
     variables at their best for the model's objective (presolve removes the assignments, so this
-    takes a fraction of a second on the Bergen month); ``best`` when the model refuses it."""
+    takes a fraction of a second on the Bergen month); ``best`` when the model refuses it, or when
+    a read would not end by ``until`` (``ModelContext.read_seconds``)."""
+    if not _time_to_read(ctx, until):
+        return best
     ctx.model.clear_hints()
     hint = ctx.model.proto.solution_hint
     hint.vars.extend([v.index for v in ctx.x.values()])
     hint.values.extend([int(pair in pairs) for pair in ctx.x])
-    code, fixed = _feasibility(ctx.model, min(REREAD_LIMIT, until - time.perf_counter()), seed, canceller, fixed=True)
+    code, fixed = _fixed_pass(ctx, min(REREAD_LIMIT, until - time.perf_counter()), seed, canceller)
     return fixed if code in FOUND else best
+
+
+def _fixed_pass(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller,
+                first: bool = False) -> tuple[int, cp_model.CpSolver]:
+    """``_feasibility`` with every hinted assignment fixed, its wall time kept as what a read of a
+    roster through this model costs (``ModelContext.read_seconds``)."""
+    started = time.perf_counter()
+    try:
+        return _feasibility(ctx.model, limit, seed, canceller, fixed=True, first=first)
+    finally:
+        ctx.read_seconds = max(ctx.read_seconds, time.perf_counter() - started)
+
+
+def _time_to_read(ctx: ModelContext, until: float) -> bool:
+    """Whether a CP-SAT pass over the whole model started now can end by ``until``: no pass is
+    shorter than a read of a roster (at 2 950 doctors × 3 months one started late ran 16 s past
+    the caller's limit)."""
+    return until - time.perf_counter() >= max(0.1, ctx.read_seconds)
 
 
 def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budget, workers: int, seed: int,

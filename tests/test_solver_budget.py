@@ -4,6 +4,7 @@ phases the solve reports, not on the wall clock."""
 
 from __future__ import annotations
 
+import importlib
 import random
 import time
 
@@ -13,6 +14,7 @@ from ortools.sat.python import cp_model
 from roster.models import SolveStatus
 from solver import Search, solution, solve
 from solver.budget import Budget, HandOver
+from solver.builder import build_model
 from solver.solve import EXPLAIN_MOST, EXPLAIN_SHARE
 from solver_util import FEASIBLE, run
 
@@ -170,3 +172,35 @@ def test_hand_over_lets_a_search_without_a_roster_run_to_its_limit():
     with HandOver(solver, at=0.0, has_roster=lambda: False):
         code = solver.solve(model)
     assert code == cp_model.FEASIBLE and solver.wall_time >= 0.9  # ran on to its own limit
+
+
+def test_no_pass_over_the_model_starts_that_a_read_of_the_roster_shows_cannot_end_in_time(monkeypatch):
+    """CP-SAT does not interrupt its load and presolve for its time limit, so a pass started with
+    less time left than a read of a roster took ends late. The first roster's read is measured;
+    with a read known to take 5 s, a level with 2 s left reads nothing back and searches nothing,
+    and with enough time it does both."""
+    solve_module = importlib.import_module("solver.solve")
+    ctx = build_model(_fortnight())
+    with solve_module._Canceller(None) as canceller:
+        code, first = solve_module._first_roster(ctx, 10.0, 0, canceller)
+        assert code in solve_module.FOUND and ctx.read_seconds > 0  # measured on the first roster's read
+        passes = []
+        real = solve_module._feasibility
+        monkeypatch.setattr(solve_module, "_feasibility", lambda *a, **kw: passes.append(kw) or real(*a, **kw))
+        monkeypatch.setattr(solve_module, "_level_solve", lambda *a, **kw: passes.append("level") or (cp_model.UNKNOWN, first))
+        pairs = {pair for pair, v in ctx.x.items() if first.boolean_value(v)}
+        progress = solve_module.Progress(ctx, None, None, time.perf_counter())
+        ctx.model.minimize(ctx.levels[-1])
+
+        ctx.read_seconds = 5.0
+        soon = time.perf_counter() + 2.0
+        assert solve_module._reread(ctx, first, pairs, 0, canceller, soon) is first
+        kept, bound = solve_module._level(ctx, ctx.levels[-1], False, True, first, soon, 1, 0, Search(), progress,
+                                          canceller)
+        assert kept is first and bound == 0 and passes == []
+
+        ctx.read_seconds = 0.0
+        later = time.perf_counter() + 10.0
+        assert solve_module._reread(ctx, first, pairs, 0, canceller, later) is not first
+        solve_module._level(ctx, ctx.levels[-1], False, True, first, later, 1, 0, Search(), progress, canceller)
+        assert passes[0]["fixed"] and passes[-1] == "level"

@@ -98,9 +98,9 @@ def test_the_roster_of_the_neighbourhood_search_is_read_back_within_the_callers_
 
     feasibility = solve_module._feasibility
 
-    def read_back(model, limit, seed, canceller, fixed=False):
+    def read_back(model, limit, seed, canceller, **kw):
         limits.append(limit)
-        return feasibility(model, limit, seed, canceller, fixed)
+        return feasibility(model, limit, seed, canceller, **kw)
 
     monkeypatch.setattr(solve_module, "improve", claims_better)
     monkeypatch.setattr(solve_module, "_feasibility", read_back)
