@@ -70,12 +70,24 @@ class _Group:
         self.sharing = self.share > 0
         self.norm = np.where(self.sharing, self.share, 1.0)
         self.parts = [np.array([self.index[x.doctor] for x in xs]) for xs in pools.values() if xs]
+        self.part_of, self.slot = [0] * len(members), [0] * len(members)  # a member's pool and place in it
+        for k, part in enumerate(self.parts):
+            for j, i in enumerate(part):
+                self.part_of[i], self.slot[i] = k, j
         self.curve = LevelCurve([(x.share, x.capacity, repay.get(x.doctor, 0.0), x.floor) for x in members if x.share > 0])
+        # the same figures as plain floats: a move touches two to four doctors, too few for numpy's overhead
+        self.rows = list(zip(self.share.tolist(), self.cap.tolist(), self.repay.tolist(), self.floor.tolist(),
+                             self.sharing.tolist(), self.norm.tolist()))
         self._commit(np.array([burden[d] for d in self.index]))
 
     def _targets(self, level: float, idx: list[int] | slice = slice(None)) -> np.ndarray:
         base = np.minimum(self.cap[idx], level * self.share[idx]) - self.repay[idx]
         return np.maximum(self.floor[idx], np.where(self.sharing[idx], base, 0.0))
+
+    def _target(self, i: int) -> float:
+        """``_targets`` of one member at the current level, in floats."""
+        share, cap, repay, floor, sharing, _ = self.rows[i]
+        return max(floor, min(cap, self.lvl * share) - repay if sharing else 0.0)
 
     def _figures(self, signed: np.ndarray) -> tuple[float, float, float]:
         """(Σ over pools of the largest |deviation|, Σ squared, Σ over pools of the POWER-norm)."""
@@ -90,19 +102,42 @@ class _Group:
         self.lvl = self.curve.level(self.total)
         self.signed = (burden - self._targets(self.lvl)) / self.norm
         self.worst, self.squares, self.smooth = self._figures(self.signed)
+        e = np.abs(self.signed)
+        self.part_max = [float(e[i].max()) for i in self.parts]
+        self.part_power = [float((e[i] ** POWER).sum()) for i in self.parts]
+        self.burden_list, self.deviation = burden.tolist(), e.tolist()
 
     def judge(self, change: dict[str, float]) -> tuple[float, float, float]:
-        """``_figures`` with some doctors' burden changed."""
+        """``_figures`` with some doctors' burden changed. A move that leaves the group's total
+        (and so its level) alone changes only its doctors' deviations: their pools' sums and
+        largest are updated from theirs, not recomputed over the group (most of the annealing's
+        time went there)."""
         idx = [self.index[d] for d in change]
-        new = np.array([change[d] for d in change])
-        total = self.total + float(((new - self.burden[idx]) * self.sharing[idx]).sum())
+        new = list(change.values())
+        total = self.total + sum(b - self.burden_list[i] for i, b in zip(idx, new) if self.rows[i][4])
         if abs(total - self.total) > 1e-9:
             burden = self.burden.copy()
             burden[idx] = new
             return self._figures((burden - self._targets(self.curve.level(total))) / self.norm)
-        signed = self.signed.copy()
-        signed[idx] = (new - self._targets(self.lvl, idx)) / self.norm[idx]
-        return self._figures(signed)
+        after = [abs(b - self._target(i)) / self.rows[i][5] for i, b in zip(idx, new)]
+        before = [self.deviation[i] for i in idx]
+        squares = self.squares + sum(a * a for a in after) - sum(b * b for b in before)
+        touched: dict[int, list[int]] = {}
+        for k, i in enumerate(idx):
+            touched.setdefault(self.part_of[i], []).append(k)
+        worst, smooth = self.worst, self.smooth
+        for part, ks in touched.items():
+            power = max(0.0, self.part_power[part] + sum(after[k] ** POWER - before[k] ** POWER for k in ks))
+            largest, top = self.part_max[part], max(after[k] for k in ks)
+            fell = top < largest and any(before[k] == largest for k in ks)  # the pool's largest may have come down
+            if fell or power < 1e-6 * self.part_power[part]:  # or its sum to where subtraction loses it
+                e = np.abs(self.signed[self.parts[part]])
+                e[[self.slot[idx[k]] for k in ks]] = [after[k] for k in ks]
+                top, power = float(e.max()), float((e**POWER).sum())
+            top = max(top, largest) if not fell else top
+            worst += top - largest
+            smooth += power ** (1 / POWER) - self.part_power[part] ** (1 / POWER)
+        return worst, squares, smooth
 
     def apply(self, change: dict[str, float]) -> None:
         burden = self.burden.copy()
@@ -135,6 +170,7 @@ class Score:
                 self.pool_of[x.doctor] = group
                 if x.min_shifts > 0 and x.share > 0:
                     self.least[x.doctor] = x.min_shifts
+        self.totals = self.counts()
 
     def extras(self, s: ShiftInstance, n: int) -> int:
         return max(0, n - s.demand_min)
@@ -143,21 +179,23 @@ class Score:
         return max(0, self.least.get(d, 0) - n)
 
     def counts(self) -> tuple[int, int]:
-        """(shifts short of the pools' least, doctors beyond the shifts' minimum)."""
+        """(shifts short of the pools' least, doctors beyond the shifts' minimum), counted over the
+        roster; ``apply`` keeps ``totals`` equal to this move by move."""
         return (sum(self.short(d, len(self.state.work.given[d])) for d in self.least),
                 sum(self.extras(s, len(self.state.on[s.key])) for s in self.ctx.shifts))
 
     def cost(self) -> tuple[float, float]:
         """(the fairness level's cost, Σ squared deviations per share)."""
-        short, extra = self.counts()
+        short, extra = self.totals
         return (self.w_part * short + self.w_max * sum(p.worst for p in self.pools) + self.w_extra * extra,
                 sum(p.squares for p in self.pools))
 
-    def energy(self) -> float:
-        """The cost with each pool's largest deviation smoothed into a POWER-norm, which every
-        doctor's deviation moves (what the annealing minimises)."""
-        short, extra = self.counts()
-        return self.w_part * short + self.w_extra * extra + self.w_max * sum(p.smooth for p in self.pools)
+    def _count_changes(self, count: dict[str, int], per_shift: dict[str, int]) -> tuple[int, int]:
+        """(Δ shifts short, Δ doctors beyond the minimum) of a move's new counts."""
+        short = sum(self.short(d, n) - self.short(d, len(self.state.work.given[d])) for d, n in count.items())
+        extra = sum(self.extras(s, n) - self.extras(s, len(self.state.on[key]))
+                    for key, n in per_shift.items() for s in [self.ctx.index.by_key[key]])
+        return short, extra
 
     def _changes(self, move: Move) -> tuple[dict[str, float], dict[str, int], dict[str, int]]:
         """(burden, shifts per doctor, doctors per shift) after the move, of those it touches."""
@@ -180,7 +218,9 @@ class Score:
         return out
 
     def delta(self, move: Move) -> tuple[float, float, float]:
-        """(Δ cost, Δ Σ squared deviations, Δ energy) of a move, without making it."""
+        """(Δ cost, Δ Σ squared deviations, Δ energy) of a move, without making it. The energy is
+        the cost with each pool's largest deviation smoothed into a POWER-norm, which every
+        doctor's deviation moves (what the annealing minimises)."""
         burden, count, per_shift = self._changes(move)
         cost = squares = smooth = 0.0
         for pool, change in self._by_pool(burden).values():
@@ -188,16 +228,14 @@ class Score:
             cost += self.w_max * (worst - pool.worst)
             squares += sq - pool.squares
             smooth += self.w_max * (sm - pool.smooth)
-        rest = 0.0
-        for d, n in count.items():
-            rest += self.w_part * (self.short(d, n) - self.short(d, len(self.state.work.given[d])))
-        for key, n in per_shift.items():
-            s = self.ctx.index.by_key[key]
-            rest += self.w_extra * (self.extras(s, n) - self.extras(s, len(self.state.on[key])))
+        short, extra = self._count_changes(count, per_shift)
+        rest = self.w_part * short + self.w_extra * extra
         return cost + rest, squares, smooth + rest
 
     def apply(self, move: Move) -> None:
-        burden, _, _ = self._changes(move)
+        burden, count, per_shift = self._changes(move)
+        short, extra = self._count_changes(count, per_shift)
+        self.totals = (self.totals[0] + short, self.totals[1] + extra)
         for d, s in move.off:
             self.state.unassign(d, s)
         for d, s in move.on:
@@ -358,7 +396,7 @@ class Search:
 def improve_lines(ctx: ModelContext, pairs: set[tuple[str, str]], *, deadline: float, seed: int,
                   stop: threading.Event | None = None) -> tuple[set[tuple[str, str]], int]:
     """(the best assignment pairs found, moves made) from a roster's pairs: simulated annealing on
-    random moves around the doctors furthest from target (``Score.energy``), then descent with
+    random moves around the doctors furthest from target (the energy of ``Score.delta``), then descent with
     each doctor's best move (``Search.around``) until none improves or the deadline passes."""
     search = _search_from(ctx, pairs)
     if not search.movable:  # every doctor under a rule one move can break, or no doctor with a shift to take
@@ -412,7 +450,7 @@ def _descend(search: Search, rng: random.Random, deadline: float, stop: threadin
 
 def _anneal(search: Search, rng: random.Random, until: float, stop: threading.Event | None,
             ) -> tuple[set[tuple[str, str]] | None, int, int]:
-    """Simulated annealing on ``Score.energy``, the temperature falling geometrically from one
+    """Simulated annealing on the energy of ``Score.delta``, the temperature falling geometrically from one
     that accepts a typical worsening move half the time, with the time or (whichever is further
     along) the tries, at most ``TRIES_PER_PAIR`` per pair: a tiny scenario has cooled in a
     fraction of a second, where the time alone kept it annealing for seconds (the Bergen month

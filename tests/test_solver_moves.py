@@ -7,12 +7,17 @@ import random
 import threading
 import time
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from factories import doctor, scenario, template
 from roster.check import unexpected_violations
 from roster.metrics import doctor_metrics, pool_metrics
 from roster.models import Assignment, Roster
 from solver.builder import build_model
-from solver.moves import TRIES_PER_PAIR, _anneal, _search_from, improve_lines
+from roster.targets import Member
+from solver.moves import TRIES_PER_PAIR, _anneal, _Group, _search_from, improve_lines
 
 DAYS = [f"2026-12-{d:02d}" for d in range(1, 9)]
 
@@ -73,6 +78,7 @@ def test_the_annealing_cools_within_its_tries_per_pair_however_far_the_deadline(
         timer.cancel()
     assert not guard.is_set()
     assert 0 < tries <= TRIES_PER_PAIR * len(ctx.x) + 256  # the cap is checked every 256 tries
+    assert search.score.totals == search.score.counts()  # kept move by move, as a recount finds them
 
 
 def test_a_spare_doctor_leaves_the_extra_place_to_take_over_from_a_doctor_over_target():
@@ -98,3 +104,38 @@ def test_a_spare_doctor_leaves_the_extra_place_to_take_over_from_a_doctor_over_t
     assert search.score.counts() == (0, 0)
     assert search.score.cost()[0] < before - 10_000 + 8_000  # the extra's price and more than half the deviation
     assert unexpected_violations(sc, _roster(sc, search.state.pairs())) == []
+
+
+_burden = st.floats(0, 60, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b"]), st.floats(0.25, 3), st.floats(5, 80), st.floats(-8, 8),
+                          st.sampled_from([0.0, 7.0]), _burden), min_size=2, max_size=12),
+       st.data())
+def test_a_move_is_judged_as_a_recount_of_the_whole_group_would(rows, data):
+    """The annealing's quick judgement of a move (only the doctors it touches, their pools' sums
+    and largest updated) against ``_figures`` recomputed over the group with their burden changed:
+    the same figures, also when a move brings a pool's largest deviation down."""
+    members: dict[str, list[Member]] = {}
+    for i, (pool, share, cap, _, floor, _) in enumerate(rows):
+        members.setdefault(pool, []).append(Member(f"d{i}", pool, share, cap, 0.0, 0.0, 0, 5, floor))
+    names = [f"d{i}" for i in range(len(rows))]
+    burden = {f"d{i}": row[5] for i, row in enumerate(rows)}
+    repay = {f"d{i}": row[3] for i, row in enumerate(rows)}
+    group = _Group(members, repay, burden)
+    touched = data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True))
+    points = data.draw(st.lists(st.sampled_from([-16.0, -8.0, -7.5, 7.5, 8.0, 16.0]), min_size=len(touched),
+                                max_size=len(touched)))
+    change = {d: max(0.0, burden[d] + p) for d, p in zip(touched, points)}
+    if len(touched) > 1:  # a transfer or a swap: the group's total (and level) stays, the quick path
+        moved = sum(change.values()) - sum(burden[d] for d in touched)
+        change[touched[0]] -= moved
+        if change[touched[0]] < 0:
+            return
+    recount = group.burden.copy()
+    for d, b in change.items():
+        recount[group.index[d]] = b
+    expected = group._figures((recount - group._targets(group.curve.level(float(recount[group.sharing].sum()))))
+                              / group.norm)
+    assert group.judge(change) == pytest.approx(expected, rel=1e-9, abs=1e-9)
