@@ -190,7 +190,8 @@ class _Canceller:
 
 
 def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller,
-                  complete_first: bool = True, lines: bool = False, workers: int = 1) -> tuple[int, cp_model.CpSolver]:
+                  complete_first: bool = True, lines: bool = False, workers: int = 1,
+                  read_limit: float | None = None) -> tuple[int, cp_model.CpSolver]:
     """The greedy roster (solver.warmstart) with every assignment fixed and the other variables
     as CP-SAT first sets them (the optimisation that follows improves them): presolve removes
     nearly everything, so this takes under a second on the Bergen month and ~6 s at 1000 doctors ×
@@ -208,6 +209,11 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     With ``lines`` the roster to fix is built one doctor's line at a time instead (solver.lines:
     minimum hours with minimum runs over a year, which the greedy does not build for), each line
     searched with the solve's ``workers``; when a line is not found the search above follows.
+
+    The read of the built roster may go on past ``limit``, to ``read_limit`` seconds from the
+    start (the searches' deadline): a read cut short is lost, and nothing after it has a roster to
+    start from (at 2 950 doctors × 3 months the read takes ~34 s, and a 120 s solve gave this phase
+    31 s and ended without a roster).
     """
     started = time.perf_counter()
     model, proto = ctx.model, ctx.model.proto
@@ -219,7 +225,8 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     if chosen is not None:
         proto.solution_hint.vars.extend([v.index for v in ctx.x.values()])
         proto.solution_hint.values.extend([int(pair in chosen) for pair in ctx.x])
-        code, solver = _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, first=True)
+        code, solver = _fixed_pass(ctx, max(limit, read_limit or 0.0) - (time.perf_counter() - started), seed,
+                                   canceller, first=True)
         if canceller.cancelled or (code in FOUND and not (complete_first and any(map(solver.value, slack)))):
             return code, solver
         if code in FOUND:
@@ -227,6 +234,9 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
 
     def left() -> float:
         return limit - (time.perf_counter() - started)
+
+    if chosen is not None and left() < ctx.read_seconds:  # a search over the whole model would end late
+        return fallback or (cp_model.UNKNOWN, solver)
 
     had_objective = model.has_objective()
     model.clear_objective()
@@ -494,7 +504,7 @@ def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budge
         share = LINES_PHASE_SHARE if search.first_lines else FIRST_PHASE_SHARE
         with budget.phase("first roster", budget.share(share)) as seconds:
             code, first = _first_roster(ctx, seconds, seed, canceller, search.complete_first, search.first_lines,
-                                        workers)
+                                        workers, read_limit=budget.left())
     if first is not None and code in FOUND:
         open_slots = sum(first.value(v) for v in ctx.short.values())
         progress.record(first.value(ctx.objective) / OBJ_SCALE, open_slots, TRIVIAL_BOUND)

@@ -204,3 +204,39 @@ def test_no_pass_over_the_model_starts_that_a_read_of_the_roster_shows_cannot_en
         assert solve_module._reread(ctx, first, pairs, 0, canceller, later) is not first
         solve_module._level(ctx, ctx.levels[-1], False, True, first, later, 1, 0, Search(), progress, canceller)
         assert passes[0]["fixed"] and passes[-1] == "level"
+
+
+def test_the_first_rosters_read_may_run_past_its_phase_to_the_deadline(monkeypatch):
+    """At 2 950 doctors × 3 months the read of the greedy roster takes ~34 s; a phase of 31 s cut it
+    short and the solve ended without a roster. The read is given up to ``read_limit``."""
+    solve_module = importlib.import_module("solver.solve")
+    ctx = build_model(_fortnight())
+    limits = []
+    real = solve_module._fixed_pass
+    monkeypatch.setattr(solve_module, "_fixed_pass", lambda c, limit, *a, **kw: limits.append(limit) or real(c, limit, *a, **kw))
+    with solve_module._Canceller(None) as canceller:
+        code, _ = solve_module._first_roster(ctx, 1.0, 0, canceller, read_limit=30.0)
+    assert code in solve_module.FOUND
+    assert len(limits) == 1 and 29.0 < limits[0] <= 30.0
+
+
+def test_a_read_that_used_up_its_phase_starts_no_search_and_claims_no_infeasibility(monkeypatch):
+    """The greedy roster broke a rule, found out only after the phase's time: no search over the
+    whole model follows (it would end late), and the solve is not told the model is infeasible."""
+    solve_module = importlib.import_module("solver.solve")
+    ctx = build_model(_fortnight())
+    searches = []
+
+    def slow_read(c, limit, *a, **kw):
+        time.sleep(0.2)
+        c.read_seconds = 0.2
+        return cp_model.INFEASIBLE, cp_model.CpSolver()
+
+    monkeypatch.setattr(solve_module, "_fixed_pass", slow_read)
+    monkeypatch.setattr(solve_module, "_feasibility", lambda *a, **kw: searches.append(a) or (cp_model.FEASIBLE, None))
+    with solve_module._Canceller(None) as canceller:
+        code, _ = solve_module._first_roster(ctx, 0.1, 0, canceller, read_limit=30.0)
+    assert code == cp_model.UNKNOWN and searches == []
+    with solve_module._Canceller(None) as canceller:  # with time left after the read, the search follows
+        code, _ = solve_module._first_roster(build_model(_fortnight()), 10.0, 0, canceller, read_limit=30.0)
+    assert code == cp_model.FEASIBLE and len(searches) == 1
