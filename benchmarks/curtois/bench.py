@@ -39,7 +39,8 @@ SEARCHES = {
     # 3 of 3 seeds (max_lp 0 of 3), 7 and 9 worse (benchmarks/README.md, section 1)
     "max_lp+pseudo_costs": dict(subsolvers=("max_lp", "pseudo_costs"), full_workers=2, first_pass=False,
                                 light_presolve=False, lexicographic=False),
-    # max_lp for the first half, then neighbourhood search (solver.lns) from its roster
+    # max_lp for the first half, then neighbourhood search (solver.lns) from its roster: worse than
+    # max_lp alone on 10 and 11, no better on 12 (benchmarks/README.md, section 1, "1–12 again")
     "max_lp+lns": dict(subsolvers=("max_lp",), first_pass=False, light_presolve=False, lns_share=0.5, lns_round=2.0,
                        lexicographic=False),
     "no_lp+lns": dict(subsolvers=("no_lp",), first_pass=False, light_presolve=False, lns_share=0.7, lns_round=2.0,
