@@ -191,7 +191,7 @@ class _Canceller:
 
 def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller,
                   complete_first: bool = True, lines: bool = False, workers: int = 1,
-                  read_limit: float | None = None) -> tuple[int, cp_model.CpSolver]:
+                  read_limit: float = 0.0) -> tuple[int, cp_model.CpSolver]:
     """The greedy roster (solver.warmstart) with every assignment fixed and the other variables
     as CP-SAT first sets them (the optimisation that follows improves them): presolve removes
     nearly everything, so this takes under a second on the Bergen month and ~6 s at 1000 doctors ×
@@ -225,7 +225,7 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     if chosen is not None:
         proto.solution_hint.vars.extend([v.index for v in ctx.x.values()])
         proto.solution_hint.values.extend([int(pair in chosen) for pair in ctx.x])
-        code, solver = _fixed_pass(ctx, max(limit, read_limit or 0.0) - (time.perf_counter() - started), seed,
+        code, solver = _fixed_pass(ctx, max(limit, read_limit) - (time.perf_counter() - started), seed,
                                    canceller, first=True)
         if canceller.cancelled or (code in FOUND and not (complete_first and any(map(solver.value, slack)))):
             return code, solver
