@@ -235,7 +235,7 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     def left() -> float:
         return limit - (time.perf_counter() - started)
 
-    if chosen is not None and left() < ctx.read_seconds:  # a search over the whole model would end late
+    if chosen is not None and not _time_to_read(ctx, started + limit):  # a search over the whole model would end late
         return fallback or (cp_model.UNKNOWN, solver)
 
     had_objective = model.has_objective()
