@@ -89,6 +89,11 @@ def _checkpoint(r: Run, t: float) -> str:
     return f"{_fmt(_gaps([r], t)[0], '.2f')}%" + (f" n{level}" if level else "")
 
 
+def _reported_gap(r: Run) -> float | None:
+    """The gap the roster reports, in percent."""
+    return None if r.gap is None else 100 * r.gap
+
+
 def _level_gaps(r: Run) -> str:
     return " / ".join(f"{100 * g:.1f}" for g in r.level_gaps) or "–"
 
@@ -99,7 +104,7 @@ def report(runs: list[Run]) -> None:
           + f" {'mål':>11} {'grense':>11} {'gap %':>6} {'per nivå %':>18} {'åpne':>4} {'minne MB':>8} status")
     for r in runs:
         gaps = " ".join(f"{_checkpoint(r, t):>11}" for t in CHECKPOINTS)
-        reported = _fmt(None if r.gap is None else 100 * r.gap, '.1f') + (f" n{r.gap_level}" if r.gap_level else "")
+        reported = _fmt(_reported_gap(r), '.1f') + (f" n{r.gap_level}" if r.gap_level else "")
         print(f"{r.scale:>5} {r.seed:>3} {r.doctors:>5} {r.shifts:>6} {r.variables:>9} {r.constraints:>8} "
               f"{r.build_time:>6.2f} {_fmt(r.first_feasible, '8.2f')} {gaps} {_fmt(r.objective, '11.1f')} "
               f"{_fmt(r.bound, '11.1f')} {reported:>6} {_level_gaps(r):>18} {r.open_slots:>4} {r.peak_mb:>8.0f} {r.status}")
@@ -109,7 +114,7 @@ def report(runs: list[Run]) -> None:
               f"første løsning {_fmt(_median([r.first_feasible for r in rs]), '.2f')} s, "
               + ", ".join(f"gap@{int(t)} {_fmt(_median(_gaps(rs, t)), '.2f')} %" for t in CHECKPOINTS)
               + f", mål {_fmt(_median([r.objective for r in rs]))}, grense {_fmt(_median([r.bound for r in rs]))}, "
-              f"rapportert gap {_fmt(_median([None if r.gap is None else 100 * r.gap for r in rs]), '.2f')} %, "
+              f"rapportert gap {_fmt(_median([_reported_gap(r) for r in rs]), '.2f')} %, "
               f"åpne vakter {_fmt(_median([r.open_slots for r in rs]), '.0f')}, "
               f"minne {_fmt(_median([r.peak_mb for r in rs]), '.0f')} MB")
 
