@@ -23,7 +23,7 @@ from roster.models import LevelStats, ProgressEvent, Roster, Scenario, SolveStat
 from roster.terms import OPEN_PLACES, TERM_NAMES
 from solver.budget import Budget, HandOver, cp_sat_lag
 from solver.builder import OutOfTime, build_model
-from solver.context import OBJ_SCALE, Baseline, ModelContext, hint_all
+from solver.context import OBJ_SCALE, Baseline, ModelContext, held_at_hint, hint_all
 from solver.fairness import hold_levels
 from solver.lines import line_by_line
 from solver.lns import improve, objective_of
@@ -277,9 +277,10 @@ def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int,
 def _feasibility(model: cp_model.CpModel, limit: float, seed: int, canceller: _Canceller,
                  fixed: bool = False, first: bool = False) -> tuple[int, cp_model.CpSolver]:
     """One worker, one presolve pass, no probing or symmetry. ``fixed``: every hinted variable held
-    at its hint and the rest optimised, or with ``first`` taken as CP-SAT first sets them (at 2 950
-    doctors × 3 months proving those values the best took 36 s, the first 25 s, with the same
-    objective); otherwise stop at the first roster, without LP."""
+    at its hint (``held_at_hint``; infeasible when the model refuses it) and the rest optimised,
+    or with ``first`` taken as CP-SAT first sets them (at 2 950 doctors × 3 months proving those
+    values the best took 36 s, the first 25 s, with the same objective); otherwise stop at the
+    first roster, without LP."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(0.0, limit)
@@ -288,14 +289,14 @@ def _feasibility(model: cp_model.CpModel, limit: float, seed: int, canceller: _C
     p.max_presolve_iterations = 1
     p.cp_model_probing_level = 0
     p.symmetry_level = 0
-    if fixed:
-        p.fix_variables_to_their_hinted_value = True
-        p.stop_after_first_solution = first
-    else:
+    canceller.solver = solver
+    if not fixed:
         p.stop_after_first_solution = True
         p.linearization_level = 0
-    canceller.solver = solver
-    return solver.solve(model), solver
+        return solver.solve(model), solver
+    p.stop_after_first_solution = first
+    with held_at_hint(model) as held:
+        return (solver.solve(model) if held else cp_model.INFEASIBLE), solver
 
 
 def _warm_start(ctx: ModelContext, solver: cp_model.CpSolver) -> None:

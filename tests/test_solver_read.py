@@ -1,0 +1,94 @@
+"""Reading a roster through the model: the hinted variables held at their hint in place, the model
+given back as it was, and a roster the model refuses read as infeasible, not repaired."""
+
+from __future__ import annotations
+
+import importlib
+
+from factories import doctor, scenario, template
+from ortools.sat.python import cp_model
+
+from solver.builder import build_model
+from solver.context import held_at_hint, set_domain
+
+solve_module = importlib.import_module("solver.solve")
+
+
+def _domains(model: cp_model.CpModel) -> list[list[int]]:
+    return [list(v.domain) for v in model.proto.variables]
+
+
+def _model():
+    m = cp_model.CpModel()
+    b, n = m.new_bool_var("b"), m.new_int_var(0, 10, "n")
+    gaps = m.new_int_var_from_domain(cp_model.Domain.from_intervals([[0, 2], [5, 7]]), "gaps")
+    return m, b, n, gaps
+
+
+def test_the_hinted_variables_are_held_at_their_hint_and_given_back_after():
+    m, b, n, gaps = _model()
+    for var, value in ((b, 1), (n, 3), (gaps, 6)):
+        m.add_hint(var, value)
+    with held_at_hint(m) as held:
+        assert held
+        assert _domains(m) == [[1, 1], [3, 3], [6, 6]]
+        assert not m.proto.solution_hint.vars  # CP-SAT spends longer on a hint than on the read
+    assert _domains(m) == [[0, 1], [0, 10], [0, 2, 5, 7]]
+    assert list(m.proto.solution_hint.vars) == [b.index, n.index, gaps.index]
+    assert list(m.proto.solution_hint.values) == [1, 3, 6]
+
+
+def test_a_hint_outside_a_domain_is_refused_and_nothing_stays_narrowed():
+    m, b, n, gaps = _model()
+    set_domain(m.proto.variables[b.index].domain, 0, 0)  # held, as a re-plan holds a published shift
+    m.add_hint(n, 3)
+    m.add_hint(b, 1)
+    with held_at_hint(m) as held:
+        assert not held
+    assert _domains(m) == [[0, 0], [0, 10], [0, 2, 5, 7]]
+    assert list(m.proto.solution_hint.values) == [3, 1]
+    m.clear_hints()
+    m.add_hint(gaps, 4)  # in the gap between the domain's intervals
+    with held_at_hint(m) as held:
+        assert not held
+
+
+def _week():
+    return scenario("2026-12-01", "2026-12-07", [template("dag", "08:00", "16:00"), template("natt", "23:00", "08:00")],
+                    [doctor(f"d{i}") for i in range(4)])
+
+
+def test_a_read_gives_back_exactly_the_hinted_roster_and_leaves_the_model_as_it_was():
+    ctx = build_model(_week())
+    with solve_module._Canceller(None) as canceller:
+        code, first = solve_module._first_roster(ctx, 10.0, 0, canceller)
+        assert code in solve_module.FOUND
+        pairs = {pair for pair, v in ctx.x.items() if first.boolean_value(v)}
+        wanted = pairs - {sorted(pairs)[0]}  # one place left open: a worse roster, but a legal one
+        before = _domains(ctx.model)
+        ctx.model.clear_hints()
+        hint = ctx.model.proto.solution_hint
+        hint.vars.extend([v.index for v in ctx.x.values()])
+        hint.values.extend([int(pair in wanted) for pair in ctx.x])
+        code, read = solve_module._fixed_pass(ctx, 10.0, 0, canceller)
+        assert _domains(ctx.model) == before
+        assert code in solve_module.FOUND
+        assert {pair for pair, v in ctx.x.items() if read.boolean_value(v)} == wanted  # not filled again
+        assert sum(read.value(v) for v in ctx.short.values()) == 1
+
+
+def test_a_read_of_a_roster_against_a_held_assignment_is_infeasible():
+    ctx = build_model(_week())
+    with solve_module._Canceller(None) as canceller:
+        code, first = solve_module._first_roster(ctx, 10.0, 0, canceller)
+        assert code in solve_module.FOUND
+        pairs = {pair for pair, v in ctx.x.items() if first.boolean_value(v)}
+        taken = sorted(pairs)[0]
+        set_domain(ctx.model.proto.variables[ctx.x[taken].index].domain, 0, 0)
+        ctx.model.clear_hints()
+        hint = ctx.model.proto.solution_hint
+        hint.vars.extend([v.index for v in ctx.x.values()])
+        hint.values.extend([int(pair in pairs) for pair in ctx.x])
+        code, _ = solve_module._fixed_pass(ctx, 10.0, 0, canceller)
+        assert code == cp_model.INFEASIBLE
+        assert list(ctx.model.proto.variables[ctx.x[taken].index].domain) == [0, 0]
