@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -286,9 +286,12 @@ class ModelContext:
     # ----------------------------------------------------------------- warm start
 
     def add_hint(self, hint: Roster) -> None:
-        """Warm start from an earlier roster (minimal-change re-planning after sick leave); replaces
-        any earlier hint, and is set in bulk (a call per pair is seconds at 1000 doctors)."""
-        chosen = {(a.doctor, a.shift) for a in hint.assignments}
+        """Warm start from an earlier roster (minimal-change re-planning after sick leave)."""
+        self.hint_pairs({(a.doctor, a.shift) for a in hint.assignments})
+
+    def hint_pairs(self, chosen: Collection[tuple[str, str]]) -> None:
+        """Every assignment hinted: 1 for the (doctor, shift key) pairs chosen, 0 for the rest;
+        replaces any earlier hint, and is set in bulk (a call per pair is seconds at 1000 doctors)."""
         self.model.clear_hints()
         self.model.proto.solution_hint.vars.extend([v.index for v in self.x.values()])
         self.model.proto.solution_hint.values.extend([int(pair in chosen) for pair in self.x])

@@ -223,8 +223,7 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     if not proto.solution_hint.vars:
         chosen = line_by_line(ctx, LINES_SHARE * limit, seed, canceller, workers) if lines else greedy_assignment(ctx)
     if chosen is not None:
-        proto.solution_hint.vars.extend([v.index for v in ctx.x.values()])
-        proto.solution_hint.values.extend([int(pair in chosen) for pair in ctx.x])
+        ctx.hint_pairs(chosen)
         code, solver = _fixed_pass(ctx, max(limit, read_limit) - (time.perf_counter() - started), seed,
                                    canceller, first=True)
         if canceller.cancelled or (code in FOUND and not (complete_first and any(map(solver.value, slack)))):
@@ -467,10 +466,7 @@ def _reread(ctx: ModelContext, best: cp_model.CpSolver, pairs: set[tuple[str, st
     a read would not end by ``until`` (``ModelContext.read_seconds``)."""
     if not _time_to_read(ctx, until):
         return best
-    ctx.model.clear_hints()
-    hint = ctx.model.proto.solution_hint
-    hint.vars.extend([v.index for v in ctx.x.values()])
-    hint.values.extend([int(pair in pairs) for pair in ctx.x])
+    ctx.hint_pairs(pairs)
     code, fixed = _fixed_pass(ctx, min(REREAD_LIMIT, until - time.perf_counter()), seed, canceller)
     return fixed if code in FOUND else best
 

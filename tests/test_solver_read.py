@@ -58,18 +58,19 @@ def _week():
                     [doctor(f"d{i}") for i in range(4)])
 
 
+def _first_roster_pairs(ctx, canceller) -> set[tuple[str, str]]:
+    code, first = solve_module._first_roster(ctx, 10.0, 0, canceller)
+    assert code in solve_module.FOUND
+    return {pair for pair, v in ctx.x.items() if first.boolean_value(v)}
+
+
 def test_a_read_gives_back_exactly_the_hinted_roster_and_leaves_the_model_as_it_was():
     ctx = build_model(_week())
     with solve_module._Canceller(None) as canceller:
-        code, first = solve_module._first_roster(ctx, 10.0, 0, canceller)
-        assert code in solve_module.FOUND
-        pairs = {pair for pair, v in ctx.x.items() if first.boolean_value(v)}
+        pairs = _first_roster_pairs(ctx, canceller)
         wanted = pairs - {sorted(pairs)[0]}  # one place left open: a worse roster, but a legal one
         before = _domains(ctx.model)
-        ctx.model.clear_hints()
-        hint = ctx.model.proto.solution_hint
-        hint.vars.extend([v.index for v in ctx.x.values()])
-        hint.values.extend([int(pair in wanted) for pair in ctx.x])
+        ctx.hint_pairs(wanted)
         code, read = solve_module._fixed_pass(ctx, 10.0, 0, canceller)
         assert _domains(ctx.model) == before
         assert code in solve_module.FOUND
@@ -80,15 +81,10 @@ def test_a_read_gives_back_exactly_the_hinted_roster_and_leaves_the_model_as_it_
 def test_a_read_of_a_roster_against_a_held_assignment_is_infeasible():
     ctx = build_model(_week())
     with solve_module._Canceller(None) as canceller:
-        code, first = solve_module._first_roster(ctx, 10.0, 0, canceller)
-        assert code in solve_module.FOUND
-        pairs = {pair for pair, v in ctx.x.items() if first.boolean_value(v)}
+        pairs = _first_roster_pairs(ctx, canceller)
         taken = sorted(pairs)[0]
         set_domain(ctx.model.proto.variables[ctx.x[taken].index].domain, 0, 0)
-        ctx.model.clear_hints()
-        hint = ctx.model.proto.solution_hint
-        hint.vars.extend([v.index for v in ctx.x.values()])
-        hint.values.extend([int(pair in pairs) for pair in ctx.x])
+        ctx.hint_pairs(pairs)
         code, _ = solve_module._fixed_pass(ctx, 10.0, 0, canceller)
         assert code == cp_model.INFEASIBLE
         assert list(ctx.model.proto.variables[ctx.x[taken].index].domain) == [0, 0]
