@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from roster.calendar import ShiftIndex
 from roster.eligibility import Eligibility
 from roster.models import Roster, Scenario
+from solver.collector import collector_paused
 from solver.context import Baseline, ModelContext
 from solver.fairness import add_place_count
 from solver.objective import set_objective
@@ -19,6 +20,7 @@ class OutOfTime(Exception):
     """The build passed its deadline (``time.perf_counter``): the caller's limit is spent."""
 
 
+@collector_paused()
 def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = None,
                 baseline: Baseline | None = None, explain: bool = False,
                 deadline: float | None = None, hard: Sequence[Family] | None = None, hard_only: bool = False,

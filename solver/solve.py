@@ -23,6 +23,7 @@ from roster.models import LevelStats, ProgressEvent, Roster, Scenario, SolveStat
 from roster.terms import OPEN_PLACES, TERM_NAMES
 from solver.budget import Budget, HandOver, cp_sat_lag
 from solver.builder import OutOfTime, build_model
+from solver.collector import model_spared
 from solver.context import OBJ_SCALE, Baseline, ModelContext, held_at_hint, hint_all
 from solver.fairness import hold_levels
 from solver.lines import line_by_line
@@ -535,32 +536,33 @@ def solve(
     except OutOfTime:
         return _out_of_time(scenario, budget, figures)
     figures["build_time"] = budget.elapsed()
-    budget.keep_back(cp_sat_lag(len(ctx.model.proto.constraints)) + min(EXPLAIN_SHARE * time_limit, EXPLAIN_MOST))
-    if ctx.infeasible:
-        stats = solve_stats(ctx, None, SolveStatus.INFEASIBLE, wall_time=figures["build_time"], **figures)
-        return extract_roster(ctx, None, stats)
-    progress = Progress(ctx, on_progress, stop, budget.started)
-    with _Canceller(stop) as canceller:
-        code, final, optimised, bound, levels = _phases(ctx, budget, workers, seed, search, hint, baseline,
-                                                        progress, canceller)
-    status = STATUS[code]
-    if status == SolveStatus.INFEASIBLE and not ctx.warnings:
-        ctx.warnings.append(
-            "Ingen vaktplan oppfyller alle harde regler."
-            + (f" Prøv uten streng modus, så vises {OPEN_PLACES}." if strict else "")
+    with model_spared():  # the model lives as long as this solve and holds no cycles (solver.collector)
+        budget.keep_back(cp_sat_lag(len(ctx.model.proto.constraints)) + min(EXPLAIN_SHARE * time_limit, EXPLAIN_MOST))
+        if ctx.infeasible:
+            stats = solve_stats(ctx, None, SolveStatus.INFEASIBLE, wall_time=figures["build_time"], **figures)
+            return extract_roster(ctx, None, stats)
+        progress = Progress(ctx, on_progress, stop, budget.started)
+        with _Canceller(stop) as canceller:
+            code, final, optimised, bound, levels = _phases(ctx, budget, workers, seed, search, hint, baseline,
+                                                            progress, canceller)
+        status = STATUS[code]
+        if status == SolveStatus.INFEASIBLE and not ctx.warnings:
+            ctx.warnings.append(
+                "Ingen vaktplan oppfyller alle harde regler."
+                + (f" Prøv uten streng modus, så vises {OPEN_PLACES}." if strict else "")
+            )
+        stats = solve_stats(
+            ctx, final, status,
+            optimised=optimised,
+            bound=bound,
+            levels=levels,
+            wall_time=budget.elapsed(),
+            first_feasible_time=progress.first_feasible,
+            phases=budget.phases,
+            kept_back=budget.kept,
+            **figures,
         )
-    stats = solve_stats(
-        ctx, final, status,
-        optimised=optimised,
-        bound=bound,
-        levels=levels,
-        wall_time=budget.elapsed(),
-        first_feasible_time=progress.first_feasible,
-        phases=budget.phases,
-        kept_back=budget.kept,
-        **figures,
-    )
-    return extract_roster(ctx, final, stats, budget.end)
+        return extract_roster(ctx, final, stats, budget.end)
 
 
 def _out_of_time(scenario: Scenario, budget: Budget, figures: dict) -> Roster:

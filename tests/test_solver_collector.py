@@ -1,0 +1,80 @@
+"""The cycle collector held off while a model is built and kept off the model while it is solved,
+and given back as it was found, also when solves overlap in threads (the web app's jobs)."""
+
+import gc
+import threading
+
+from factories import doctor, scenario, template
+from solver import solve
+from solver.builder import build_model
+from solver.collector import collector_paused, model_spared
+from solver.registry import Family
+
+
+def _tiny():
+    return scenario("2026-12-01", "2026-12-02", [template("dag", "08:00", "17:00")], [doctor("d0"), doctor("d1")])
+
+
+def test_the_collector_is_off_during_a_build_and_back_after():
+    seen = []
+    probe = Family("probe", lambda ctx: seen.append(gc.isenabled()), ())
+    assert gc.isenabled()
+    build_model(_tiny(), hard=[probe])
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_a_collector_the_caller_turned_off_stays_off():
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def _overlapping(hold, observe) -> dict:
+    """Thread A takes ``hold``, B takes it, A leaves, B looks (``observe``) and leaves."""
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def a() -> None:
+        with hold():
+            a_in.set()
+            b_in.wait(5)
+        a_out.set()
+
+    def b() -> None:
+        a_in.wait(5)
+        with hold():
+            b_in.set()
+            a_out.wait(5)
+            seen["after A left"] = observe()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    return seen
+
+
+def test_overlapping_builds_give_the_collector_back_when_the_last_ends():
+    """A pause that restored what it found would leave the collector off for good after B."""
+    assert _overlapping(collector_paused, gc.isenabled) == {"after A left": False}
+    assert gc.isenabled()
+
+
+def test_overlapping_solves_keep_the_models_spared_until_the_last_ends():
+    assert _overlapping(model_spared, gc.get_freeze_count)["after A left"] > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_solve_spares_its_model_while_it_runs_and_hands_it_back_after():
+    frozen = []
+    roster = solve(_tiny(), time_limit=5, workers=1, on_progress=lambda event: frozen.append(gc.get_freeze_count()))
+    assert roster.assignments
+    assert frozen and min(frozen) > 0
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
