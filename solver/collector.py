@@ -37,16 +37,19 @@ def collector_paused() -> Iterator[None]:
     finally:
         with _lock:
             _paused -= 1
-            if _paused == 0 and _resume:
-                gc.enable()
+            if _paused == 0:
+                if _sparing:
+                    gc.freeze()  # else the first collection after it walks all the build made (1 s at Curtois 24)
+                if _resume:
+                    gc.enable()
 
 
 @contextmanager
 def model_spared() -> Iterator[None]:
-    """Every object alive now (the built model among them) out of the collector's walks until the
-    last solve holding this ends (``gc.freeze``); objects made meanwhile are collected as usual.
-    Cycles among the spared objects wait for the end to be found: ``gc.unfreeze`` hands them all
-    back to the oldest generation."""
+    """Every object alive now, and what a build makes meanwhile, out of the collector's walks
+    until the last solve holding this ends (``gc.freeze``); other objects made meanwhile are
+    collected as usual. Cycles among the spared objects wait for the end to be found:
+    ``gc.unfreeze`` hands them all back to the oldest generation."""
     global _sparing
     with _lock:
         gc.freeze()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -107,7 +107,8 @@ class ModelContext:
     strict: bool = False
     explain: bool = False
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
-    x: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    x: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # Booleans on [0, 1] but those `held`
+    held: list[int] = field(default_factory=list)  # assignments held at a published value (hold_far) until release
     by_doctor: dict[str, list[tuple[ShiftInstance, cp_model.IntVar]]] = field(default_factory=dict)
     by_shift: dict[str, list[tuple[str, cp_model.IntVar]]] = field(default_factory=dict)
     short: dict[str, cp_model.IntVar] = field(default_factory=dict)  # demand shortfall per shift
@@ -285,37 +286,40 @@ class ModelContext:
 
     # ----------------------------------------------------------------- warm start
 
-    def add_hint(self, hint: Roster) -> None:
+    def add_hint(self, hint: Roster) -> list[cp_model.IntVar] | None:
         """Warm start from an earlier roster (minimal-change re-planning after sick leave)."""
-        self.hint_pairs({(a.doctor, a.shift) for a in hint.assignments})
+        return self.hint_pairs({(a.doctor, a.shift) for a in hint.assignments})
 
-    def hint_pairs(self, chosen: Collection[tuple[str, str]]) -> None:
+    def hint_pairs(self, chosen: Collection[tuple[str, str]]) -> list[cp_model.IntVar] | None:
         """Every assignment hinted: 1 for the (doctor, shift key) pairs chosen, 0 for the rest;
-        replaces any earlier hint, and is set in bulk (a call per pair is seconds at 1000 doctors)."""
+        replaces any earlier hint, and is set in bulk (a call per pair is seconds at 1000 doctors).
+        Returns the hinted variables in the hint's order while none is held, i.e. while all are
+        Booleans on [0, 1] (``held_at_hint``'s ``booleans``), else None."""
+        hinted = list(self.x.values())
         self.model.clear_hints()
-        self.model.proto.solution_hint.vars.extend([v.index for v in self.x.values()])
+        self.model.proto.solution_hint.vars.extend([v.index for v in hinted])
         self.model.proto.solution_hint.values.extend([int(pair in chosen) for pair in self.x])
+        return None if self.held else hinted
 
-    def hold_far(self, baseline: Baseline) -> list[int]:
+    def hold_far(self, baseline: Baseline) -> None:
         """Hold every assignment on a date outside ``baseline.free`` at its published value, in
-        place (variable domains); returns the variables held, for ``release``. A shift that lost a
+        place (variable domains, kept in ``held`` until ``release``). A shift that lost a
         published doctor is never held: it is what the re-plan is about."""
         assert baseline.free is not None
         published = baseline.assignments
         lost = {k for d, k in published if (d, k) not in self.x}
-        held = []
         for s in self.shifts:
             if s.date in baseline.free or s.key in lost:
                 continue
             for d, v in self.by_shift[s.key]:
                 value = int((d, s.key) in published)
                 set_domain(self.model.proto.variables[v.index].domain, value, value)
-                held.append(v.index)
-        return held
+                self.held.append(v.index)
 
-    def release(self, held: list[int]) -> None:
-        for i in held:
+    def release(self) -> None:
+        for i in self.held:
             set_domain(self.model.proto.variables[i].domain, 0, 1)
+        self.held.clear()
 
     def add_baseline(self, baseline: Baseline) -> list[Penalty]:
         """Freeze started shifts and price every change to the published roster (the penalty of
@@ -348,10 +352,10 @@ class ModelContext:
 def bool_var_maker(model: cp_model.CpModel) -> Callable[[str], cp_model.IntVar]:
     """``model.new_bool_var`` without a new domain object per call: the same variable, a third
     faster where a model makes one per eligible pair."""
-    proto, boolean = model.proto, sorted_interval_list.Domain(0, 1)
+    proto = model.proto
 
     def new_bool(name: str) -> cp_model.IntVar:
-        return cp_model.IntVar(proto).with_name(name).with_domain(boolean)
+        return cp_model.IntVar(proto).with_name(name).with_domain(_BOOLEAN)
 
     return new_bool
 
@@ -372,23 +376,34 @@ def hint_all(model: cp_model.CpModel, values: Sequence[int]) -> None:
 
 
 _SINGLE = (sorted_interval_list.Domain(0, 0), sorted_interval_list.Domain(1, 1))  # a Boolean held at 0 or 1
+_BOOLEAN = sorted_interval_list.Domain(0, 1)
 
 
 @contextmanager
-def held_at_hint(model: cp_model.CpModel) -> Iterator[bool]:
+def held_at_hint(model: cp_model.CpModel, booleans: Sequence[cp_model.IntVar] | None = None) -> Iterator[bool]:
     """Every hinted variable's domain narrowed to its hinted value and the hint itself set aside,
     in place, both given back after; yields False (nothing narrowed) when a hinted value lies
     outside its variable's domain, i.e. the model refuses the hint. CP-SAT's
     ``fix_variables_to_their_hinted_value`` does the same in its presolve, but at 2 950 doctors ×
     3 months CP-SAT's part of the read of a roster took 24.9 s and 4.7 GB that way against 9–10 s
-    and 3.1–3.3 GB with the domains narrowed here and no hint (benchmarks/README.md, section 7)."""
+    and 3.1–3.3 GB with the domains narrowed here and no hint (benchmarks/README.md, section 7).
+
+    ``booleans``: the hinted variables in the hint's order, when the caller knows each is a
+    Boolean on [0, 1] hinted 0 or 1 (``ModelContext.hint_pairs``): their domains are then not
+    read, a third of the time to narrow and give back (0.42 against 0.99 s for 301 320
+    assignments at 1000 doctors × 3 months)."""
     proto, hint = model.proto, model.proto.solution_hint
     hinted, values = list(hint.vars), list(hint.values)
+    if booleans is not None and len(booleans) != len(hinted):
+        raise ValueError(f"{len(booleans)} Booleans for a hint of {len(hinted)} variables")
+
+    def each() -> Iterable[cp_model.IntVar]:  # handles made as needed: 2 M of them at once are ~0.2 GB
+        return booleans if booleans is not None else (cp_model.IntVar(proto, i) for i in hinted)
+
     before: list[sorted_interval_list.Domain] = []
     try:
-        for i, value in zip(hinted, values):
-            var = cp_model.IntVar(proto, i)  # a handle on the proto's variable: half the time of indexing the proto
-            domain = var.domain
+        for var, value in zip(each(), values):
+            domain = _BOOLEAN if booleans is not None else var.domain
             if not domain.contains(value):
                 yield False
                 return
@@ -397,8 +412,8 @@ def held_at_hint(model: cp_model.CpModel) -> Iterator[bool]:
         model.clear_hints()
         yield True
     finally:
-        for i, domain in zip(hinted, before):
-            cp_model.IntVar(proto, i).with_domain(domain)
+        for var, domain in zip(each(), before):
+            var.with_domain(domain)
         if not hint.vars:
             hint.vars.extend(hinted)
             hint.values.extend(values)

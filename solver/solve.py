@@ -13,7 +13,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -224,9 +224,9 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     if not proto.solution_hint.vars:
         chosen = line_by_line(ctx, LINES_SHARE * limit, seed, canceller, workers) if lines else greedy_assignment(ctx)
     if chosen is not None:
-        ctx.hint_pairs(chosen)
+        booleans = ctx.hint_pairs(chosen)
         code, solver = _fixed_pass(ctx, max(limit, read_limit) - (time.perf_counter() - started), seed,
-                                   canceller, first=True)
+                                   canceller, first=True, booleans=booleans)
         if canceller.cancelled or (code in FOUND and not (complete_first and any(map(solver.value, slack)))):
             return code, solver
         if code in FOUND:
@@ -270,14 +270,15 @@ def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int,
     night re-planned in 10 s left 5 needless changes). Infeasible (a hard rule now broken): the
     usual first pass runs instead.
     """
-    ctx.add_hint(hint)
-    return _fixed_pass(ctx, limit, seed, canceller)
+    return _fixed_pass(ctx, limit, seed, canceller, booleans=ctx.add_hint(hint))
 
 
 def _feasibility(model: cp_model.CpModel, limit: float, seed: int, canceller: _Canceller,
-                 fixed: bool = False, first: bool = False) -> tuple[int, cp_model.CpSolver]:
+                 fixed: bool = False, first: bool = False,
+                 booleans: Sequence[cp_model.IntVar] | None = None) -> tuple[int, cp_model.CpSolver]:
     """One worker, one presolve pass, no probing or symmetry. ``fixed``: every hinted variable held
-    at its hint (``held_at_hint``; infeasible when the model refuses it) and the rest optimised,
+    at its hint (``held_at_hint``, told the ``booleans`` where the caller knows them; infeasible
+    when the model refuses it) and the rest optimised,
     or with ``first`` taken as CP-SAT first sets them (at 2 950 doctors × 3 months proving those
     values the best took 36 s, the first 25 s, with the same objective); otherwise stop at the
     first roster, without LP."""
@@ -295,7 +296,7 @@ def _feasibility(model: cp_model.CpModel, limit: float, seed: int, canceller: _C
         p.linearization_level = 0
         return solver.solve(model), solver
     p.stop_after_first_solution = first
-    with held_at_hint(model) as held:
+    with held_at_hint(model, booleans) as held:
         return (solver.solve(model) if held else cp_model.INFEASIBLE), solver
 
 
@@ -467,18 +468,19 @@ def _reread(ctx: ModelContext, best: cp_model.CpSolver, pairs: set[tuple[str, st
     a read would not end by ``until`` (``ModelContext.read_seconds``)."""
     if not _time_to_read(ctx, until):
         return best
-    ctx.hint_pairs(pairs)
-    code, fixed = _fixed_pass(ctx, min(REREAD_LIMIT, until - time.perf_counter()), seed, canceller)
+    booleans = ctx.hint_pairs(pairs)
+    code, fixed = _fixed_pass(ctx, min(REREAD_LIMIT, until - time.perf_counter()), seed, canceller,
+                              booleans=booleans)
     return fixed if code in FOUND else best
 
 
-def _fixed_pass(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller,
-                first: bool = False) -> tuple[int, cp_model.CpSolver]:
+def _fixed_pass(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller, first: bool = False,
+                booleans: Sequence[cp_model.IntVar] | None = None) -> tuple[int, cp_model.CpSolver]:
     """``_feasibility`` with every hinted assignment fixed, its wall time kept as what a read of a
     roster through this model costs (``ModelContext.read_seconds``)."""
     started = time.perf_counter()
     try:
-        return _feasibility(ctx.model, limit, seed, canceller, fixed=True, first=first)
+        return _feasibility(ctx.model, limit, seed, canceller, fixed=True, first=first, booleans=booleans)
     finally:
         ctx.read_seconds = max(ctx.read_seconds, time.perf_counter() - started)
 
@@ -531,12 +533,12 @@ def solve(
     budget = Budget(time_limit)
     workers = workers or os.cpu_count() or 1
     figures = {"seed": seed, "workers": workers, "time_limit": time_limit, "strict": strict}
-    try:
-        ctx = build_model(scenario, strict=strict, hint=hint, baseline=baseline, deadline=budget.deadline)
-    except OutOfTime:
-        return _out_of_time(scenario, budget, figures)
-    figures["build_time"] = budget.elapsed()
     with model_spared():  # the model lives as long as this solve and holds no cycles (solver.collector)
+        try:
+            ctx = build_model(scenario, strict=strict, hint=hint, baseline=baseline, deadline=budget.deadline)
+        except OutOfTime:
+            return _out_of_time(scenario, budget, figures)
+        figures["build_time"] = budget.elapsed()
         budget.keep_back(cp_sat_lag(len(ctx.model.proto.constraints)) + min(EXPLAIN_SHARE * time_limit, EXPLAIN_MOST))
         if ctx.infeasible:
             stats = solve_stats(ctx, None, SolveStatus.INFEASIBLE, wall_time=figures["build_time"], **figures)
@@ -581,7 +583,8 @@ def _phases(ctx: ModelContext, budget: Budget, workers: int, seed: int, search: 
     """The search phases in order, each given a share of what the ones before it left: (status,
     solver holding the roster, optimised, bound of a neighbourhood search's roster, levels)."""
     near = baseline is not None and baseline.free is not None
-    held = ctx.hold_far(baseline) if near else []
+    if near:
+        ctx.hold_far(baseline)
     code, final = _start(ctx, hint, search, budget, workers, seed, canceller, progress)
     optimised = False
     by_levels = search.lexicographic and bool(ctx.levels)
@@ -598,7 +601,7 @@ def _phases(ctx: ModelContext, budget: Budget, workers: int, seed: int, search: 
             with budget.phase("near the change", budget.share(NEAR_SHARE)) as seconds:
                 code, final, optimised = _optimise(ctx, seconds, workers, seed, search, progress,
                                                    canceller, code, final)
-        ctx.release(held)
+        ctx.release()
         if final is not None and code in FOUND:
             _warm_start(ctx, final)
             code, optimised = cp_model.FEASIBLE, False  # the near bound does not hold for every date

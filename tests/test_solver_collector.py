@@ -78,3 +78,12 @@ def test_a_solve_spares_its_model_while_it_runs_and_hands_it_back_after():
     assert frozen and min(frozen) > 0
     assert gc.get_freeze_count() == 0
     assert gc.isenabled()
+
+
+def test_what_a_build_makes_in_a_solve_is_spared_before_any_collection_walks_it():
+    with model_spared():
+        before = gc.get_freeze_count()
+        ctx = build_model(_tiny())
+        assert gc.get_freeze_count() > before
+        assert not any(o is ctx.by_shift for o in gc.get_objects())  # the generations walked hold none of it
+    assert any(o is ctx.by_shift for o in gc.get_objects())  # handed back at the end

@@ -3,13 +3,15 @@ given back as it was, and a roster the model refuses read as infeasible, not rep
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 
+import pytest
 from factories import doctor, scenario, template
 from ortools.sat.python import cp_model
 
 from solver.builder import build_model
-from solver.context import held_at_hint, set_domain
+from solver.context import Baseline, held_at_hint, set_domain
 
 solve_module = importlib.import_module("solver.solve")
 
@@ -53,6 +55,21 @@ def test_a_hint_outside_a_domain_is_refused_and_nothing_stays_narrowed():
         assert not held
 
 
+def test_booleans_the_caller_vouches_for_are_held_and_given_back_without_reading_their_domains():
+    m = cp_model.CpModel()
+    bs = [m.new_bool_var(f"b{i}") for i in range(3)]
+    for var, value in zip(bs, (1, 0, 1), strict=True):
+        m.add_hint(var, value)
+    with held_at_hint(m, bs) as held:
+        assert held
+        assert _domains(m) == [[1, 1], [0, 0], [1, 1]]
+    assert _domains(m) == [[0, 1]] * 3
+    with pytest.raises(ValueError):  # not the hint's variables
+        with held_at_hint(m, bs[:2]):
+            pass
+    assert _domains(m) == [[0, 1]] * 3
+
+
 def _week():
     return scenario("2026-12-01", "2026-12-07", [template("dag", "08:00", "16:00"), template("natt", "23:00", "08:00")],
                     [doctor(f"d{i}") for i in range(4)])
@@ -64,14 +81,16 @@ def _first_roster_pairs(ctx, canceller) -> set[tuple[str, str]]:
     return {pair for pair, v in ctx.x.items() if first.boolean_value(v)}
 
 
-def test_a_read_gives_back_exactly_the_hinted_roster_and_leaves_the_model_as_it_was():
+@pytest.mark.parametrize("vouched", [False, True], ids=["domains read", "booleans vouched for"])
+def test_a_read_gives_back_exactly_the_hinted_roster_and_leaves_the_model_as_it_was(vouched):
     ctx = build_model(_week())
     with solve_module._Canceller(None) as canceller:
         pairs = _first_roster_pairs(ctx, canceller)
         wanted = pairs - {sorted(pairs)[0]}  # one place left open: a worse roster, but a legal one
         before = _domains(ctx.model)
-        ctx.hint_pairs(wanted)
-        code, read = solve_module._fixed_pass(ctx, 10.0, 0, canceller)
+        booleans = ctx.hint_pairs(wanted)
+        assert booleans is not None
+        code, read = solve_module._fixed_pass(ctx, 10.0, 0, canceller, booleans=booleans if vouched else None)
         assert _domains(ctx.model) == before
         assert code in solve_module.FOUND
         assert {pair for pair, v in ctx.x.items() if read.boolean_value(v)} == wanted  # not filled again
@@ -83,8 +102,13 @@ def test_a_read_of_a_roster_against_a_held_assignment_is_infeasible():
     with solve_module._Canceller(None) as canceller:
         pairs = _first_roster_pairs(ctx, canceller)
         taken = sorted(pairs)[0]
-        set_domain(ctx.model.proto.variables[ctx.x[taken].index].domain, 0, 0)
-        ctx.hint_pairs(pairs)
-        code, _ = solve_module._fixed_pass(ctx, 10.0, 0, canceller)
+        now = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+        ctx.hold_far(Baseline(frozenset(pairs - {taken}), now, free=frozenset()))  # a re-plan holds it at 0
+        booleans = ctx.hint_pairs(pairs)
+        assert booleans is None  # a held assignment is not a free Boolean
+        code, _ = solve_module._fixed_pass(ctx, 10.0, 0, canceller, booleans=booleans)
         assert code == cp_model.INFEASIBLE
         assert list(ctx.model.proto.variables[ctx.x[taken].index].domain) == [0, 0]
+        ctx.release()
+        assert list(ctx.model.proto.variables[ctx.x[taken].index].domain) == [0, 1]
+        assert ctx.hint_pairs(pairs) is not None
