@@ -81,8 +81,9 @@ def _first_roster_pairs(ctx, canceller) -> set[tuple[str, str]]:
     return {pair for pair, v in ctx.x.items() if first.boolean_value(v)}
 
 
+@pytest.mark.parametrize("first", [False, True], ids=["best values", "first values"])
 @pytest.mark.parametrize("vouched", [False, True], ids=["domains read", "booleans vouched for"])
-def test_a_read_gives_back_exactly_the_hinted_roster_and_leaves_the_model_as_it_was(vouched):
+def test_a_read_gives_back_exactly_the_hinted_roster_and_leaves_the_model_as_it_was(vouched, first):
     ctx = build_model(_week())
     with solve_module._Canceller(None) as canceller:
         pairs = _first_roster_pairs(ctx, canceller)
@@ -90,7 +91,8 @@ def test_a_read_gives_back_exactly_the_hinted_roster_and_leaves_the_model_as_it_
         before = _domains(ctx.model)
         booleans = ctx.hint_pairs(wanted)
         assert booleans is not None
-        code, read = solve_module._fixed_pass(ctx, 10.0, 0, canceller, booleans=booleans if vouched else None)
+        code, read = solve_module._fixed_pass(ctx, 10.0, 0, canceller, first=first,
+                                              booleans=booleans if vouched else None)
         assert _domains(ctx.model) == before
         assert code in solve_module.FOUND
         assert {pair for pair, v in ctx.x.items() if read.boolean_value(v)} == wanted  # not filled again
