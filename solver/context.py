@@ -397,7 +397,7 @@ def held_at_hint(model: cp_model.CpModel, booleans: Sequence[cp_model.IntVar] | 
     if booleans is not None and len(booleans) != len(hinted):
         raise ValueError(f"{len(booleans)} Booleans for a hint of {len(hinted)} variables")
 
-    def each() -> Iterable[cp_model.IntVar]:  # handles made as needed: 2 M of them at once are ~0.2 GB
+    def each() -> Iterable[cp_model.IntVar]:  # made as needed, never all held: a hint may cover every variable
         return booleans if booleans is not None else (cp_model.IntVar(proto, i) for i in hinted)
 
     before: list[sorted_interval_list.Domain] = []
