@@ -7,7 +7,8 @@ build the collections that walked the model cost the greedy roster 1.25 s more (
 1.80 s); a whole 75 s solve there left 368 objects in cycles (benchmarks/README.md, section 7).
 
 Both holds are process-wide (the web app solves in threads, several at once), so each counts its
-holders and gives back what it changed only when the last one leaves.
+holders: the collector comes back when the last build ends, and the models are handed back when
+the last solve ends.
 """
 
 from __future__ import annotations
@@ -47,9 +48,11 @@ def collector_paused() -> Iterator[None]:
 @contextmanager
 def model_spared() -> Iterator[None]:
     """Every object alive now, and what a build makes meanwhile, out of the collector's walks
-    until the last solve holding this ends (``gc.freeze``); other objects made meanwhile are
-    collected as usual. Cycles among the spared objects wait for the end to be found:
-    ``gc.unfreeze`` hands them all back to the oldest generation."""
+    until this solve ends (``gc.freeze``); other objects made meanwhile are collected as usual.
+    Cycles among the spared objects wait for the end to be found: ``gc.unfreeze`` hands them all
+    back to the oldest generation. While other solves still run (the web app's
+    ``max_concurrent_solves`` above 1) a full collection finds those cycles before their models
+    are spared again, so solves that keep overlapping never hold garbage for good."""
     global _sparing
     with _lock:
         gc.freeze()
@@ -59,5 +62,7 @@ def model_spared() -> Iterator[None]:
     finally:
         with _lock:
             _sparing -= 1
-            if _sparing == 0:
-                gc.unfreeze()
+            gc.unfreeze()
+            if _sparing:
+                gc.collect()
+                gc.freeze()

@@ -3,6 +3,7 @@ and given back as it was found, also when solves overlap in threads (the web app
 
 import gc
 import threading
+import weakref
 
 from factories import doctor, scenario, template
 from solver import solve
@@ -87,3 +88,28 @@ def test_what_a_build_makes_in_a_solve_is_spared_before_any_collection_walks_it(
         assert gc.get_freeze_count() > before
         assert not any(o is ctx.by_shift for o in gc.get_objects())  # the generations walked hold none of it
     assert any(o is ctx.by_shift for o in gc.get_objects())  # handed back at the end
+
+
+class _Cyclic:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_garbage_spared_with_a_solve_is_found_when_it_ends_though_another_still_runs():
+    """Solves that keep overlapping (several at once in the web app) must not hold on to garbage
+    cycles frozen with them until a moment when none runs."""
+    first, second = model_spared(), model_spared()
+    cycle = _Cyclic()
+    gone = weakref.ref(cycle)
+    first.__enter__()
+    del cycle  # garbage now, but frozen with the first solve
+    second.__enter__()
+    try:
+        gc.collect()
+        assert gone() is not None  # spared: no walk finds it
+        first.__exit__(None, None, None)
+        assert gone() is None  # found when the first solve ended, the second still running
+        assert gc.get_freeze_count() > 0  # the second's model spared again
+    finally:
+        second.__exit__(None, None, None)
+    assert gc.get_freeze_count() == 0
