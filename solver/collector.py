@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 _lock = threading.Lock()
@@ -38,27 +38,27 @@ def collector_paused() -> Iterator[None]:
     finally:
         with _lock:
             _paused -= 1
-            if _paused == 0:
-                if _sparing:
-                    gc.freeze()  # else the first collection after it walks all the build made (1 s at Curtois 24)
-                if _resume:
-                    gc.enable()
+            if _paused == 0 and _resume:
+                gc.enable()
 
 
 @contextmanager
-def model_spared() -> Iterator[None]:
-    """Every object alive now, and what a build makes meanwhile, out of the collector's walks
-    until this solve ends (``gc.freeze``); other objects made meanwhile are collected as usual.
-    Cycles among the spared objects wait for the end to be found: ``gc.unfreeze`` hands them all
-    back to the oldest generation. While other solves still run (the web app's
-    ``max_concurrent_solves`` above 1) a full collection finds those cycles before their models
-    are spared again, so solves that keep overlapping never hold garbage for good."""
+def model_spared() -> Iterator[Callable[[], None]]:
+    """Yields ``spare``, to be called once the solve's model is built and the collector still
+    paused: everything alive then is left out of the collector's walks (``gc.freeze``) until this
+    solve ends, so no collection walks the model (1 s at Curtois 24 for the first after a build).
+    A collection first frees an earlier solve's model, which is in a reference cycle (OR-Tools
+    9.15's ``CpModel`` holds bound methods of itself) and would otherwise be spared with this one;
+    models built later in the solve (one per doctor's line) are collected as usual. At the end
+    ``gc.unfreeze`` hands the spared objects back; while other solves still run (the web app's
+    ``max_concurrent_solves`` above 1) a full collection then finds what this one held and the
+    others' models are spared again, so overlapping solves never hold garbage for good."""
     global _sparing
+    gc.collect()
     with _lock:
-        gc.freeze()
         _sparing += 1
     try:
-        yield
+        yield gc.freeze
     finally:
         with _lock:
             _sparing -= 1

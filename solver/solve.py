@@ -23,7 +23,7 @@ from roster.models import LevelStats, ProgressEvent, Roster, Scenario, SolveStat
 from roster.terms import OPEN_PLACES, TERM_NAMES
 from solver.budget import Budget, HandOver, cp_sat_lag
 from solver.builder import OutOfTime, build_model
-from solver.collector import model_spared
+from solver.collector import collector_paused, model_spared
 from solver.context import OBJ_SCALE, Baseline, ModelContext, held_at_hint, hint_all
 from solver.fairness import hold_levels
 from solver.lines import line_by_line
@@ -538,11 +538,13 @@ def solve(
     budget = Budget(time_limit)
     workers = workers or os.cpu_count() or 1
     figures = {"seed": seed, "workers": workers, "time_limit": time_limit, "strict": strict}
-    with model_spared():  # the model lives as long as this solve and holds no cycles (solver.collector)
-        try:
-            ctx = build_model(scenario, strict=strict, hint=hint, baseline=baseline, deadline=budget.deadline)
-        except OutOfTime:
-            return _out_of_time(scenario, budget, figures)
+    with model_spared() as spare:  # the model lives as long as this solve (solver.collector)
+        with collector_paused():
+            try:
+                ctx = build_model(scenario, strict=strict, hint=hint, baseline=baseline, deadline=budget.deadline)
+            except OutOfTime:
+                return _out_of_time(scenario, budget, figures)
+            spare()
         figures["build_time"] = budget.elapsed()
         budget.keep_back(cp_sat_lag(len(ctx.model.proto.constraints)) + min(EXPLAIN_SHARE * time_limit, EXPLAIN_MOST))
         if ctx.infeasible:
