@@ -1,7 +1,7 @@
 """Python's cycle collector kept off the model's objects while a solve runs.
 
 A big model is millions of long-lived Python objects (variable handles, dictionaries, lists of
-pairs) that hold no reference cycles, yet every full collection walks all of them: at 2 950
+pairs), none of them garbage while the solve runs, yet every full collection walks all of them: at 2 950
 doctors × 3 months the build took 51.1 s with the collector and 44.5 s without, and after the
 build the collections that walked the model cost the greedy roster 1.25 s more (0.55 against
 1.80 s); a whole 75 s solve there left 368 objects in cycles (benchmarks/README.md, section 7).
