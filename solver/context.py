@@ -21,6 +21,7 @@ from roster.calendar import OSLO, UTC, ShiftIndex, ShiftInstance
 from roster.eligibility import Eligibility, lapsed
 from roster.models import Doctor, Roster, Scenario, ShiftTemplate
 from roster.targets import FairnessPlan, fairness_plan
+from solver.collector import Model
 from solver.timeline import Cover
 
 POINTS_SCALE = 100  # burden points × 100 in fairness terms
@@ -106,7 +107,7 @@ class ModelContext:
     eligibility: Eligibility
     strict: bool = False
     explain: bool = False
-    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    model: cp_model.CpModel = field(default_factory=Model)
     x: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # Booleans on [0, 1] but those `held`
     held: list[int] = field(default_factory=list)  # assignments held at a published value (hold_far) until release
     by_doctor: dict[str, list[tuple[ShiftInstance, cp_model.IntVar]]] = field(default_factory=dict)

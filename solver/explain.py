@@ -37,6 +37,7 @@ from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, 
 from roster.models import Explanation as ExplanationModel
 from roster.workload import HOURS_SCALE, rest_hours
 from solver.builder import build_model
+from solver.collector import Model
 from solver.context import (
     INT_MAX,
     INT_MIN,
@@ -241,7 +242,7 @@ class _Tester:
         one = {self.ctx.groups[g].index for g in enforced}
         used = sorted({r for i in rows for r in _literals(proto.constraints[i])} | set(extra))
         index = {old: new for new, old in enumerate(used)}
-        sub = cp_model.CpModel()
+        sub = Model()
         for old in used:
             var = sub.proto.variables.add()
             var.copy_from(proto.variables[old])
