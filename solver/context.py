@@ -287,9 +287,9 @@ class ModelContext:
 
     # ----------------------------------------------------------------- warm start
 
-    def add_hint(self, hint: Roster) -> list[cp_model.IntVar] | None:
+    def add_hint(self, hint: Roster) -> None:
         """Warm start from an earlier roster (minimal-change re-planning after sick leave)."""
-        return self.hint_pairs({(a.doctor, a.shift) for a in hint.assignments})
+        self.hint_pairs({(a.doctor, a.shift) for a in hint.assignments})
 
     def hint_pairs(self, chosen: Collection[tuple[str, str]]) -> list[cp_model.IntVar] | None:
         """Every assignment hinted: 1 for the (doctor, shift key) pairs chosen, 0 for the rest;

@@ -13,7 +13,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -224,9 +224,8 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     if not proto.solution_hint.vars:
         chosen = line_by_line(ctx, LINES_SHARE * limit, seed, canceller, workers) if lines else greedy_assignment(ctx)
     if chosen is not None:
-        booleans = ctx.hint_pairs(chosen)
         code, solver = _fixed_pass(ctx, max(limit, read_limit) - (time.perf_counter() - started), seed,
-                                   canceller, first=True, booleans=booleans)
+                                   canceller, chosen, first=True)
         if canceller.cancelled or (code in FOUND and not (complete_first and any(map(solver.value, slack)))):
             return code, solver
         if code in FOUND:
@@ -270,18 +269,11 @@ def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int,
     night re-planned in 10 s left 5 needless changes). Infeasible (a hard rule now broken): the
     usual first pass runs instead.
     """
-    return _fixed_pass(ctx, limit, seed, canceller, booleans=ctx.add_hint(hint))
+    return _fixed_pass(ctx, limit, seed, canceller, {(a.doctor, a.shift) for a in hint.assignments})
 
 
-def _feasibility(model: cp_model.CpModel, limit: float, seed: int, canceller: _Canceller,
-                 fixed: bool = False, first: bool = False,
-                 booleans: Sequence[cp_model.IntVar] | None = None) -> tuple[int, cp_model.CpSolver]:
-    """One worker, one presolve pass, no probing or symmetry. ``fixed``: every hinted variable held
-    at its hint (``held_at_hint``, told the ``booleans`` where the caller knows them; infeasible
-    when the model refuses it) and the rest optimised,
-    or with ``first`` taken as CP-SAT first sets them (at 2 950 doctors × 3 months proving those
-    values the best took 36 s, the first 25 s, with the same objective); otherwise stop at the
-    first roster, without LP."""
+def _one_worker(limit: float, seed: int, canceller: _Canceller) -> cp_model.CpSolver:
+    """A stoppable solver for a quick pass: one worker, one presolve pass, no probing or symmetry."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(0.0, limit)
@@ -291,18 +283,16 @@ def _feasibility(model: cp_model.CpModel, limit: float, seed: int, canceller: _C
     p.cp_model_probing_level = 0
     p.symmetry_level = 0
     canceller.solver = solver
-    if not fixed:
-        p.stop_after_first_solution = True
-        p.linearization_level = 0
-        return solver.solve(model), solver
-    p.stop_after_first_solution = first
-    if first:
-        # no cuts for values that need no proof: at 2 950 doctors × 3 months the LP's cuts held the
-        # first values back 9.4–11.4 s against 7.0 without, same objective; a read to the best
-        # values (not ``first``) is 5 times slower without them (benchmarks/README.md, section 7)
-        p.cut_level = 0
-    with held_at_hint(model, booleans) as held:
-        return (solver.solve(model) if held else cp_model.INFEASIBLE), solver
+    return solver
+
+
+def _feasibility(model: cp_model.CpModel, limit: float, seed: int, canceller: _Canceller,
+                 ) -> tuple[int, cp_model.CpSolver]:
+    """The first roster a quick pass without LP finds."""
+    solver = _one_worker(limit, seed, canceller)
+    solver.parameters.stop_after_first_solution = True
+    solver.parameters.linearization_level = 0
+    return solver.solve(model), solver
 
 
 def _warm_start(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
@@ -473,19 +463,29 @@ def _reread(ctx: ModelContext, best: cp_model.CpSolver, pairs: set[tuple[str, st
     a read would not end by ``until`` (``ModelContext.read_seconds``)."""
     if not _time_to_read(ctx, until):
         return best
-    booleans = ctx.hint_pairs(pairs)
-    code, fixed = _fixed_pass(ctx, min(REREAD_LIMIT, until - time.perf_counter()), seed, canceller,
-                              booleans=booleans)
+    code, fixed = _fixed_pass(ctx, min(REREAD_LIMIT, until - time.perf_counter()), seed, canceller, pairs)
     return fixed if code in FOUND else best
 
 
-def _fixed_pass(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller, first: bool = False,
-                booleans: Sequence[cp_model.IntVar] | None = None) -> tuple[int, cp_model.CpSolver]:
-    """``_feasibility`` with every hinted assignment fixed, its wall time kept as what a read of a
-    roster through this model costs (``ModelContext.read_seconds``)."""
+def _fixed_pass(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller,
+                pairs: Collection[tuple[str, str]] | None = None, first: bool = False) -> tuple[int, cp_model.CpSolver]:
+    """A read of a roster through the model: the assignments of ``pairs`` (None: of the hint
+    already set) held (``held_at_hint``; infeasible when the model refuses them) and the other
+    variables optimised, or with ``first`` taken as CP-SAT first sets them (at 2 950 doctors × 3
+    months proving those values the best took 36 s, the first 25 s, with the same objective). Its
+    wall time is kept as what a read costs (``ModelContext.read_seconds``)."""
     started = time.perf_counter()
+    booleans = None if pairs is None else ctx.hint_pairs(pairs)
+    solver = _one_worker(limit - (time.perf_counter() - started), seed, canceller)
+    solver.parameters.stop_after_first_solution = first
+    if first:
+        # no cuts for values that need no proof: at 2 950 doctors × 3 months the LP's cuts held the
+        # first values back 9.4–11.4 s against 7.0 without, same objective; a read to the best
+        # values (not ``first``) is 5 times slower without them (benchmarks/README.md, section 7)
+        solver.parameters.cut_level = 0
     try:
-        return _feasibility(ctx.model, limit, seed, canceller, fixed=True, first=first, booleans=booleans)
+        with held_at_hint(ctx.model, booleans) as held:
+            return (solver.solve(ctx.model) if held else cp_model.INFEASIBLE), solver
     finally:
         ctx.read_seconds = max(ctx.read_seconds, time.perf_counter() - started)
 

@@ -185,8 +185,8 @@ def test_no_pass_over_the_model_starts_that_a_read_of_the_roster_shows_cannot_en
         code, first = solve_module._first_roster(ctx, 10.0, 0, canceller)
         assert code in solve_module.FOUND and ctx.read_seconds > 0  # measured on the first roster's read
         passes = []
-        real = solve_module._feasibility
-        monkeypatch.setattr(solve_module, "_feasibility", lambda *a, **kw: passes.append(kw) or real(*a, **kw))
+        real = solve_module._fixed_pass
+        monkeypatch.setattr(solve_module, "_fixed_pass", lambda *a, **kw: passes.append("read") or real(*a, **kw))
         monkeypatch.setattr(solve_module, "_level_solve", lambda *a, **kw: passes.append("level") or (cp_model.UNKNOWN, first))
         pairs = {pair for pair, v in ctx.x.items() if first.boolean_value(v)}
         progress = solve_module.Progress(ctx, None, None, time.perf_counter())
@@ -203,7 +203,7 @@ def test_no_pass_over_the_model_starts_that_a_read_of_the_roster_shows_cannot_en
         later = time.perf_counter() + 10.0
         assert solve_module._reread(ctx, first, pairs, 0, canceller, later) is not first
         solve_module._level(ctx, ctx.levels[-1], False, True, first, later, 1, 0, Search(), progress, canceller)
-        assert passes[0]["fixed"] and passes[-1] == "level"
+        assert passes[0] == "read" and passes[-1] == "level"
 
 
 def test_the_first_rosters_read_may_run_past_its_phase_to_the_deadline(monkeypatch):

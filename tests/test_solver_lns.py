@@ -96,14 +96,14 @@ def test_the_roster_of_the_neighbourhood_search_is_read_back_within_the_callers_
         searched_until.append(deadline)
         return values, objective_of(ctx.model, values) - 1, 1
 
-    feasibility = solve_module._feasibility
+    fixed_pass = solve_module._fixed_pass
 
-    def read_back(model, limit, seed, canceller, **kw):
+    def read_back(ctx, limit, *args, **kw):
         limits.append(limit)
-        return feasibility(model, limit, seed, canceller, **kw)
+        return fixed_pass(ctx, limit, *args, **kw)
 
     monkeypatch.setattr(solve_module, "improve", claims_better)
-    monkeypatch.setattr(solve_module, "_feasibility", read_back)
+    monkeypatch.setattr(solve_module, "_fixed_pass", read_back)
     before = time.perf_counter()
     deadline = before + 2
     with solve_module._Canceller(None) as canceller:
