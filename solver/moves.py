@@ -24,7 +24,6 @@ import random
 import threading
 import time
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 
@@ -55,17 +54,6 @@ class Move:
     on: tuple[tuple[str, ShiftInstance], ...]
 
 
-class _Row(NamedTuple):
-    """One member's figures of ``_Group`` as floats."""
-
-    share: float
-    cap: float
-    repay: float
-    floor: float
-    sharing: bool
-    norm: float
-
-
 class _Group:
     """Targets of one level group (roster.targets): max(floor, min(capacity, level · share) −
     repay), the level following what the sharing members carry; each pool's largest deviation per
@@ -87,19 +75,13 @@ class _Group:
             for j, i in enumerate(part):
                 self.part_of[i], self.slot[i] = k, j
         self.curve = LevelCurve([(x.share, x.capacity, repay.get(x.doctor, 0.0), x.floor) for x in members if x.share > 0])
-        # the same figures as plain floats: a move touches two to four doctors, too few for numpy's overhead
-        self.rows = [_Row(*r) for r in zip(self.share.tolist(), self.cap.tolist(), self.repay.tolist(),
-                                           self.floor.tolist(), self.sharing.tolist(), self.norm.tolist())]
+        # plain floats for judge: a move touches two to four doctors, too few for numpy's overhead
+        self.sharing_list, self.norm_list = self.sharing.tolist(), self.norm.tolist()
         self._commit(np.array([burden[d] for d in self.index]))
 
     def _targets(self, level: float, idx: list[int] | slice = slice(None)) -> np.ndarray:
         base = np.minimum(self.cap[idx], level * self.share[idx]) - self.repay[idx]
         return np.maximum(self.floor[idx], np.where(self.sharing[idx], base, 0.0))
-
-    def _target(self, i: int) -> float:
-        """``_targets`` of one member at the current level, in floats."""
-        r = self.rows[i]
-        return max(r.floor, min(r.cap, self.lvl * r.share) - r.repay if r.sharing else 0.0)
 
     def _measure(self, signed: np.ndarray) -> tuple[list[float], list[float], float]:
         """(per pool the largest |deviation|, per pool Σ |deviation|^POWER, Σ squared)."""
@@ -119,10 +101,11 @@ class _Group:
         self.burden = burden
         self.total = float(burden[self.sharing].sum())
         self.lvl = self.curve.level(self.total)
-        self.signed = (burden - self._targets(self.lvl)) / self.norm
+        target = self._targets(self.lvl)
+        self.signed = (burden - target) / self.norm
         self.part_max, self.part_power, squares = self._measure(self.signed)
         self.worst, self.squares, self.smooth = self._sums(self.part_max, self.part_power, squares)
-        self.burden_list, self.deviation = burden.tolist(), np.abs(self.signed).tolist()
+        self.burden_list, self.target_list, self.deviation = burden.tolist(), target.tolist(), np.abs(self.signed).tolist()
 
     def judge(self, change: dict[str, float]) -> tuple[float, float, float]:
         """``_figures`` with some doctors' burden changed. A move that leaves the group's total
@@ -131,12 +114,12 @@ class _Group:
         time went there)."""
         idx = [self.index[d] for d in change]
         new = list(change.values())
-        total = self.total + sum(b - self.burden_list[i] for i, b in zip(idx, new) if self.rows[i].sharing)
+        total = self.total + sum(b - self.burden_list[i] for i, b in zip(idx, new) if self.sharing_list[i])
         if abs(total - self.total) > 1e-9:
             burden = self.burden.copy()
             burden[idx] = new
             return self._figures((burden - self._targets(self.curve.level(total))) / self.norm)
-        after = [abs(b - self._target(i)) / self.rows[i].norm for i, b in zip(idx, new)]
+        after = [abs(b - self.target_list[i]) / self.norm_list[i] for i, b in zip(idx, new)]
         before = [self.deviation[i] for i in idx]
         squares = self.squares + sum(a * a for a in after) - sum(b * b for b in before)
         touched: dict[int, list[int]] = {}
