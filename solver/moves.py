@@ -79,9 +79,9 @@ class _Group:
         self.sharing_list, self.norm_list = self.sharing.tolist(), self.norm.tolist()
         self._commit(np.array([burden[d] for d in self.index]))
 
-    def _targets(self, level: float, idx: list[int] | slice = slice(None)) -> np.ndarray:
-        base = np.minimum(self.cap[idx], level * self.share[idx]) - self.repay[idx]
-        return np.maximum(self.floor[idx], np.where(self.sharing[idx], base, 0.0))
+    def _targets(self, level: float) -> np.ndarray:
+        base = np.minimum(self.cap, level * self.share) - self.repay
+        return np.maximum(self.floor, np.where(self.sharing, base, 0.0))
 
     def _measure(self, signed: np.ndarray) -> tuple[list[float], list[float], float]:
         """(per pool the largest |deviation|, per pool Σ |deviation|^POWER, Σ squared)."""
