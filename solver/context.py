@@ -289,7 +289,7 @@ class ModelContext:
 
     def add_hint(self, hint: Roster) -> None:
         """Warm start from an earlier roster (minimal-change re-planning after sick leave)."""
-        self.hint_pairs({(a.doctor, a.shift) for a in hint.assignments})
+        self.hint_pairs(roster_pairs(hint))
 
     def hint_pairs(self, chosen: Collection[tuple[str, str]]) -> list[cp_model.IntVar] | None:
         """Every assignment hinted: 1 for the (doctor, shift key) pairs chosen, 0 for the rest;
@@ -348,6 +348,11 @@ class ModelContext:
                     cost = baseline.factor(d, s) * OBJ_SCALE
                     changes.append(cost * (1 - v) if d in published else cost * v)
         return [Penalty("change", cp_model.LinearExpr.sum(changes))] if changes else []
+
+
+def roster_pairs(roster: Roster) -> set[tuple[str, str]]:
+    """The (doctor, shift key) pairs a roster assigns: the model's ``x`` keys."""
+    return {(a.doctor, a.shift) for a in roster.assignments}
 
 
 def bool_var_maker(model: cp_model.CpModel) -> Callable[[str], cp_model.IntVar]:

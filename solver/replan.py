@@ -18,7 +18,7 @@ from roster.calendar import OSLO, ShiftIndex, ShiftInstance
 from roster.changes import Changes, apply_changes
 from roster.eligibility import Eligibility
 from roster.models import Assignment, ProgressEvent, Roster, Scenario
-from solver.context import Baseline
+from solver.context import Baseline, roster_pairs
 from solver.solve import solve
 
 # A re-plan first lets only the dates near the change move (a sick night is covered by the nights
@@ -84,7 +84,7 @@ def replan(
 
     keep = [a for a in published.assignments if still_allowed(a)]
     baseline = Baseline(
-        assignments=frozenset((a.doctor, a.shift) for a in published.assignments),
+        assignments=frozenset(roster_pairs(published)),
         now=changes.moment(now),
         involved=changes.involved(),
     )

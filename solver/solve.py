@@ -24,7 +24,7 @@ from roster.terms import OPEN_PLACES, TERM_NAMES
 from solver.budget import Budget, HandOver, cp_sat_lag
 from solver.builder import OutOfTime, build_model
 from solver.collector import collector_paused, model_spared
-from solver.context import OBJ_SCALE, Baseline, ModelContext, held_at_hint, hint_all
+from solver.context import OBJ_SCALE, Baseline, ModelContext, held_at_hint, hint_all, roster_pairs
 from solver.fairness import hold_levels
 from solver.lines import line_by_line
 from solver.lns import improve, objective_of
@@ -269,7 +269,7 @@ def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int,
     night re-planned in 10 s left 5 needless changes). Infeasible (a hard rule now broken): the
     usual first pass runs instead.
     """
-    return _fixed_pass(ctx, limit, seed, canceller, {(a.doctor, a.shift) for a in hint.assignments})
+    return _fixed_pass(ctx, limit, seed, canceller, roster_pairs(hint))
 
 
 def _one_worker(limit: float, seed: int, canceller: _Canceller) -> cp_model.CpSolver:
