@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 
 from roster.calendar import ShiftInstance
 from roster.workload import hours_down, hours_up, max_weekends, saturday, work_hours
-from solver.context import ModelContext
+from solver.context import INT_MAX, INT_MIN, ModelContext
 
 
 def date_windows(ctx: ModelContext, length: int) -> list[list[dt.date]]:
@@ -106,16 +106,16 @@ def add_shift_counts(ctx: ModelContext) -> None:
     vaktandel, fastlegeforskriften §13: a doctor may agree to take more or fewer)."""
     for doctor_id, items in ctx.by_doctor.items():
         d = ctx.doctors[doctor_id]
-        total = cp_model.LinearExpr.sum([v for _, v in items])
+        vs, ones = [v for _, v in items], [1] * len(items)
         if d.min_shifts > len(items):
             ctx.mark_infeasible(
                 f"{d.name} skal ha minst {d.min_shifts} vakter, men kan bare ta {len(items)} i perioden.",
                 ("antall-min", doctor_id),
             )
         elif d.min_shifts > 0:
-            ctx.add(total >= d.min_shifts, ("antall-min", doctor_id))
+            ctx.add_row(vs, ones, d.min_shifts, INT_MAX, ("antall-min", doctor_id))
         if d.max_shifts is not None and d.max_shifts < len(items):
-            ctx.add(total <= d.max_shifts, ("antall-maks", doctor_id))
+            ctx.add_row(vs, ones, INT_MIN, d.max_shifts, ("antall-maks", doctor_id))
 
 
 def add_label_counts(ctx: ModelContext) -> None:
@@ -131,25 +131,27 @@ def add_label_counts(ctx: ModelContext) -> None:
         for label, limit in limits.items():
             vs = by_label.get(label, [])
             if 0 < limit < len(vs):
-                ctx.add(cp_model.LinearExpr.sum(vs) <= limit, ("antall-type", f"{doctor_id}/{label}"))
+                ctx.add_row(vs, [1] * len(vs), INT_MIN, limit, ("antall-type", f"{doctor_id}/{label}"))
 
 
 def add_period_hours(ctx: ModelContext) -> None:
     """Hard (`timer`): each doctor's hours in the period within min_hours .. max_hours (agreed
     hours; on-call by `on_call_factor`). The maximum rounds coefficients up and the minimum down,
-    so the integer model is never looser than the real limits."""
+    so the integer model is never looser than the real limits. A doctor's row holds every shift
+    they may take (a year: thousands of terms), so the hours are worked out once per shift."""
+    hours = {s.key: work_hours(ctx.scenario.rules, s) for s in ctx.shifts}
+    up = {key: hours_up(h) for key, h in hours.items()}
+    down = {key: hours_down(h) for key, h in hours.items()}
     for doctor_id, items in ctx.by_doctor.items():
         d = ctx.doctors[doctor_id]
         if d.min_hours <= 0 and d.max_hours is None:
             continue
-        hours = [work_hours(ctx.scenario.rules, s) for s, _ in items]
+        keys = [s.key for s, _ in items]
         vs = [v for _, v in items]
-        if d.max_hours is not None and sum(hours) > d.max_hours + 1e-9:
-            up = [hours_up(h) for h in hours]
-            ctx.add(cp_model.LinearExpr.weighted_sum(vs, up) <= hours_down(d.max_hours), ("timer-maks", doctor_id))
+        if d.max_hours is not None and sum(hours[k] for k in keys) > d.max_hours + 1e-9:
+            ctx.add_row(vs, [up[k] for k in keys], INT_MIN, hours_down(d.max_hours), ("timer-maks", doctor_id))
         if d.min_hours > 0:
-            down = [hours_down(h) for h in hours]
-            ctx.add(cp_model.LinearExpr.weighted_sum(vs, down) >= hours_up(d.min_hours), ("timer-min", doctor_id))
+            ctx.add_row(vs, [down[k] for k in keys], hours_up(d.min_hours), INT_MAX, ("timer-min", doctor_id))
 
 
 def add_weekends(ctx: ModelContext) -> None:

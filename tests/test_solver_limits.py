@@ -127,3 +127,21 @@ def test_min_shifts_beyond_what_the_doctor_can_take_is_infeasible_in_both_modes(
         r = run(sc, strict=strict)
         assert r.stats.status == SolveStatus.INFEASIBLE
         assert r.warnings == ["A skal ha minst 3 vakter, men kan bare ta 2 i perioden."]
+
+
+def test_a_row_written_into_the_proto_is_the_row_the_api_writes():
+    """``ModelContext.add_row`` skips OR-Tools' expression layer: the model must not change."""
+    from ortools.sat.python import cp_model
+
+    from solver.builder import build_model
+    from solver.context import INT_MAX, INT_MIN
+
+    sc = scenario("2026-12-01", "2026-12-03", [template("dag", "08:00", "16:00")], [doctor("a"), doctor("b")],
+                  rules={"weights": QUIET})
+    direct, api = build_model(sc, hard_only=True), build_model(sc, hard_only=True)
+    vs = [v for _, v in direct.by_doctor["a"]]
+    for lo, hi in ((2, INT_MAX), (INT_MIN, 5), (1, 4)):
+        direct.add_row(vs, [3, 1, 2], lo, hi, ("test", "a"))
+        expr = cp_model.LinearExpr.weighted_sum([v for _, v in api.by_doctor["a"]], [3, 1, 2])
+        api.add(cp_model.BoundedLinearExpression(expr, cp_model.Domain(lo, hi)), ("test", "a"))
+    assert str(direct.model.proto) == str(api.model.proto)
