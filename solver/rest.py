@@ -27,18 +27,23 @@ def _cliques(items: Iterable[Item], extend: dt.timedelta) -> list[list[cp_model.
     Sweep over the starts: the shifts whose extended interval contains a start p pairwise
     conflict (each later one starts before an earlier one's extended end), and every conflicting
     pair meets at the later start. A clique is emitted only when the next start drops a member,
-    so no emitted clique is contained in another.
+    so no emitted clique is contained in another. The members are looked over only when the
+    earliest end has passed (a year's rota: once a day, not once a shift).
     """
     ordered = sorted(items, key=lambda it: it[0].start_utc)
     out: list[list[cp_model.IntVar]] = []
     active: list[tuple[dt.datetime, cp_model.IntVar]] = []
+    earliest: dt.datetime | None = None
     for s, v in ordered:
         p = s.start_utc
-        alive = [(end, var) for end, var in active if end > p]
-        if len(alive) < len(active) and len(active) > 1:
-            out.append([var for _, var in active])
-        active = alive
-        active.append((s.end_utc + extend, v))
+        if earliest is not None and earliest <= p:
+            if len(active) > 1:
+                out.append([var for _, var in active])
+            active = [(end, var) for end, var in active if end > p]
+            earliest = min((end for end, _ in active), default=None)
+        end = s.end_utc + extend
+        active.append((end, v))
+        earliest = end if earliest is None else min(earliest, end)
     if len(active) > 1:
         out.append([var for _, var in active])
     return out

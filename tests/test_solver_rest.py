@@ -2,6 +2,9 @@
 
 import datetime as dt
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from factories import doctor, scenario, station, template
 from solver_util import QUIET, assert_infeasible_strict_and_open, on, run, shifts_of
 
@@ -119,3 +122,25 @@ def test_on_call_counts_as_rest_by_default():
 def test_on_call_counts_as_work_when_configured():
     r = run(_on_call_then_day(False))
     assert shifts_of(r, "s") == {f"dag/{DAY}"} and r.open_slots == []
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12)), max_size=14), st.integers(0, 6))
+def test_the_cliques_forbid_exactly_the_pairs_that_conflict(spans: list[tuple[int, int]], pad: int):
+    """Shifts at hour offsets (start, length), a shift blocking [start, end + pad): every pair that
+    conflicts shares a clique, every clique's members pairwise conflict, none holds another."""
+    from types import SimpleNamespace
+
+    from solver.rest import _cliques
+
+    t0 = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    hour = dt.timedelta(hours=1)
+    shifts = [SimpleNamespace(start_utc=t0 + a * hour, end_utc=t0 + (a + n) * hour) for a, n in spans]
+
+    def conflict(i: int, j: int) -> bool:
+        (a, n), (b, m) = spans[i], spans[j]
+        return a < b + m + pad and b < a + n + pad
+
+    cliques = [set(c) for c in _cliques([(s, i) for i, s in enumerate(shifts)], pad * hour)]
+    pairs = {(i, j) for i in range(len(spans)) for j in range(i + 1, len(spans)) if conflict(i, j)}
+    assert pairs == {(i, j) for c in cliques for i in c for j in c if i < j}
+    assert all(not a < b for a in cliques for b in cliques)
