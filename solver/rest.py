@@ -195,7 +195,8 @@ def add_successions(ctx: ModelContext) -> None:
     after a night.
 
     One constraint per (doctor, shift with a blocked follower), not one clause per blocked pair
-    (Curtois 24 had 9.8 million of those, 40 % of its build): see ``_forbid_after``. A doctor's
+    (Curtois 24 had 9.8 million of those, 40 % of its build): see ``_forbid_after``; a doctor's
+    shifts on one date that block the same followers and overlap each other share it. A doctor's
     shifts on a date mostly have the same labels day after day, so which of them a label blocks
     is looked up once per label and set of labels.
     """
@@ -211,22 +212,24 @@ def add_successions(ctx: ModelContext) -> None:
         for s, v in items:
             by_date.setdefault(s.date, []).append((s, v))
         group = ("rekkefølge", doctor_id)
-        positions: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        positions: dict[tuple[str, tuple[str, ...]], tuple[int, ...]] = {}
         for date, today in by_date.items():
             tomorrow = by_date.get(date + day)
             if not tomorrow:
                 continue
             labels = tuple(t.label for t, _ in tomorrow)
-            overlap = one_at_a_time[date + day]
+            takers: dict[tuple[int, ...], list[Item]] = {}
             for s, v in today:
                 after = blocked.get(s.label)
                 if after is None:
                     continue
                 pos = positions.get((s.label, labels))
                 if pos is None:
-                    pos = positions[(s.label, labels)] = [i for i, label in enumerate(labels) if label in after]
+                    pos = positions[(s.label, labels)] = tuple(i for i, label in enumerate(labels) if label in after)
                 if pos:
-                    _forbid_after(ctx, v, [tomorrow[i][1] for i in pos], overlap[s.label], group)
+                    takers.setdefault(pos, []).append((s, v))
+            for pos, firsts in takers.items():
+                _forbid_after(ctx, firsts, [tomorrow[i][1] for i in pos], one_at_a_time[date + day], group)
         _after_carried_successions(ctx, doctor_id, by_date.get(ctx.scenario.period.start, ()), blocked, group)
 
 
@@ -259,14 +262,23 @@ def _followers_overlap(shifts: list[ShiftInstance], blocked: dict[str, set[str]]
     return out
 
 
-def _forbid_after(ctx: ModelContext, v: cp_model.IntVar, banned: list[cp_model.IntVar], one_at_a_time: bool,
-                  group: tuple[str, str]) -> None:
-    """``v`` on forbids every shift in ``banned`` the next day: where at most one of them can be
-    on anyway, one at-most-one over ``v`` and them (CP-SAT's cheapest constraint, 4 µs to add
-    against 17 for the conjunction; the same rosters as one clause per pair); otherwise ``v`` ⇒
-    none of them, one enforced conjunction. In explain mode always the conjunction, so the group
-    holds the succession rule and nothing more."""
-    if one_at_a_time and not ctx.explain:
-        ctx.model.add_at_most_one([v, *banned])
-    else:
-        ctx.guard(ctx.model.add_bool_and([~w for w in banned]).only_enforce_if(v), group)
+def _forbid_after(ctx: ModelContext, firsts: list[Item], banned: list[cp_model.IntVar],
+                  one_at_a_time: dict[str, bool], group: tuple[str, str]) -> None:
+    """Each shift in ``firsts`` (one date, the same blocked followers) forbids every shift in
+    ``banned`` the next day. Where at most one of the followers can be on anyway, one at-most-one
+    over a first and them (CP-SAT's cheapest constraint, 4 µs to add against 17 for the
+    conjunction; the same rosters as one clause per pair), and where the firsts overlap each other
+    too (every shift of a year's rota starts at 08:00), one at-most-one over all of them
+    (`overlapp` forbids two firsts already). Otherwise a first ⇒ none of them, one enforced
+    conjunction. In explain mode always the conjunction, so the group holds the succession rule
+    and nothing more."""
+    shifts = [s for s, _ in firsts]
+    if (len(firsts) > 1 and not ctx.explain and all(one_at_a_time[s.label] for s in shifts)
+            and max(s.start_utc for s in shifts) < min(s.end_utc for s in shifts)):
+        ctx.model.add_at_most_one([v for _, v in firsts] + banned)
+        return
+    for s, v in firsts:
+        if one_at_a_time[s.label] and not ctx.explain:
+            ctx.model.add_at_most_one([v, *banned])
+        else:
+            ctx.guard(ctx.model.add_bool_and([~w for w in banned]).only_enforce_if(v), group)

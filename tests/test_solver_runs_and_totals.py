@@ -93,6 +93,37 @@ def test_successions_are_one_constraint_per_shift_not_per_blocked_pair():
     assert len(first_nights) == 2 and len(ctx.model.proto.constraints) - before == 2
 
 
+def test_firsts_that_overlap_share_one_constraint():
+    """Two nights on the 1st that overlap (a doctor takes one at most) and block the same
+    follower: one at-most-one over both and the follower, and still either night blocks it."""
+    nights = [template("natt", "23:00", "08:00", demand_min=0, demand_max=1),
+              template("sen", "22:00", "07:00", label="natt", demand_min=0, demand_max=1)]
+    evening = template("kveld", "16:00", "23:00", demand_min=0, demand_max=1)
+
+    def wanting(night: str) -> Scenario:
+        return _sc([*nights, evening], [doctor("a"), doctor("b", share=0)], end="2026-12-02",
+                   rules=_blocking("kveld"), wishes=_wants("a", night, 1) + _wants("a", "kveld", 2, weight=2))
+
+    ctx = build_model(wanting("natt"))
+    before = len(ctx.model.proto.constraints)
+    add_successions(ctx)
+    assert len(ctx.model.proto.constraints) - before == 2  # one per doctor, not one per night
+    for night in ("natt", "sen"):
+        assert shifts_of(run(wanting(night)), "a") == {f"{night}/2026-12-01"}
+
+
+def test_firsts_that_do_not_overlap_are_not_merged():
+    """A day and a night on the 1st, both blocking the evening of the 2nd: a doctor may take the
+    day and the night together (merging them into one at-most-one would forbid that)."""
+    shifts = [template(t, a, b, demand_min=0, demand_max=1)
+              for t, a, b in (("dag", "08:00", "16:00"), ("natt", "23:00", "08:00"), ("kveld", "16:00", "23:00"))]
+    rules = {"forbidden_successions": [{"first": "natt", "then": "kveld"}, {"first": "dag", "then": "kveld"}],
+             "rest_hours_self_employed": 0, "legal_floor_override": "test: the succession alone"}
+    sc = _sc(shifts, [doctor("a"), doctor("b", share=0)], end="2026-12-02", rules=rules,
+             wishes=_wants("a", "dag", 1) + _wants("a", "natt", 1) + _wants("a", "kveld", 2, weight=2))
+    assert shifts_of(run(sc), "a") == {"dag/2026-12-01", "natt/2026-12-01"}
+
+
 def test_night_blocks_of_two():
     nights = template("natt", "23:00", "08:00", demand_min=0, demand_max=1)
     sc = _sc([nights], [doctor("a")], rules={"min_consecutive_nights": 2}, wishes=_wants("a", "natt", 4))
