@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from roster.calendar import ShiftIndex
 from roster.eligibility import Eligibility
-from roster.models import Roster, Scenario
+from roster.models import Scenario
 from solver.collector import collector_paused
 from solver.context import Baseline, ModelContext
 from solver.fairness import add_place_count
@@ -21,11 +21,10 @@ class OutOfTime(Exception):
 
 
 @collector_paused()
-def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = None,
-                baseline: Baseline | None = None, explain: bool = False,
+def build_model(scenario: Scenario, strict: bool = False, baseline: Baseline | None = None, explain: bool = False,
                 deadline: float | None = None, hard: Sequence[Family] | None = None, hard_only: bool = False,
                 index: ShiftIndex | None = None) -> ModelContext:
-    """The model for a scenario; `strict` forbids open slots and bakvakt gaps, `hint` warm-starts,
+    """The model for a scenario; `strict` forbids open slots and bakvakt gaps,
     `baseline` (re-planning) freezes started shifts and prices every change to a published roster.
     `explain` (solver.explain) builds the strict hard rules alone, each in its named group.
     Past `deadline` (looked at between families) it raises ``OutOfTime``. `hard` (default: every
@@ -56,6 +55,4 @@ def build_model(scenario: Scenario, strict: bool = False, hint: Roster | None = 
     if baseline is not None:
         penalties += ctx.add_baseline(baseline)
     set_objective(ctx, penalties)
-    if hint is not None:
-        ctx.add_hint(hint)
     return ctx

@@ -541,7 +541,7 @@ def solve(
     with model_spared() as spare:  # the model lives as long as this solve (solver.collector)
         with collector_paused():
             try:
-                ctx = build_model(scenario, strict=strict, hint=hint, baseline=baseline, deadline=budget.deadline)
+                ctx = build_model(scenario, strict=strict, baseline=baseline, deadline=budget.deadline)
             except OutOfTime:
                 return _out_of_time(scenario, budget, figures)
             spare()
