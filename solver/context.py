@@ -135,6 +135,10 @@ class ModelContext:
     # ----------------------------------------------------------------- lookups
 
     @cached_property
+    def _new_count(self) -> Callable[[int, str], cp_model.IntVar]:
+        return count_var_maker(self.model)
+
+    @cached_property
     def doctors(self) -> dict[str, Doctor]:
         return {d.id: d for d in self.scenario.doctors}
 
@@ -167,12 +171,13 @@ class ModelContext:
         for s, v in self.by_doctor[doctor_id]:
             per_date.setdefault(s.date, []).append(v)
         out: dict[dt.date, cp_model.LinearExprT] = {}
+        new_count = self._new_count
         for day, vs in per_date.items():
             if len(vs) == 1:
                 out[day] = vs[0]
             else:
-                n = self.model.new_int_var(0, len(vs), f"shifts[{doctor_id},{day}]")
-                self.model.add(n == cp_model.LinearExpr.sum(vs))
+                n = new_count(len(vs), f"shifts[{doctor_id},{day}]")
+                write_linear(self.model, sorted([v.index for v in vs]) + [n.index], [-1] * len(vs) + [1], 0, 0)
                 out[day] = n
         self._day_counts[doctor_id] = out
         return out
@@ -222,10 +227,7 @@ class ModelContext:
             self.add(cp_model.BoundedLinearExpression(cp_model.LinearExpr.weighted_sum(variables, coeffs),
                                                       cp_model.Domain(lo, hi)), group)
             return
-        row = self.model.proto.constraints.add().linear
-        row.vars.extend([v.index for v in variables])
-        row.coeffs.extend(coeffs)
-        row.domain.extend([lo, hi])
+        write_linear(self.model, [v.index for v in variables], coeffs, lo, hi)
 
     def add_at_most_one(self, literals: list[cp_model.IntVar], group: Group) -> None:
         """At-most-one is CP-SAT's fastest form but takes no enforcement literal: linear when
@@ -374,6 +376,36 @@ def bool_var_maker(model: cp_model.CpModel) -> Callable[[str], cp_model.IntVar]:
         return cp_model.IntVar(proto).with_name(name).with_domain(_BOOLEAN)
 
     return new_bool
+
+
+def count_var_maker(model: cp_model.CpModel) -> Callable[[int, str], cp_model.IntVar]:
+    """``model.new_int_var(0, top, name)`` with one domain object per ``top``: counts and
+    penalties per doctor and window take few distinct tops among tens of thousands of variables."""
+    proto = model.proto
+    domains: dict[int, sorted_interval_list.Domain] = {}
+
+    def new_count(top: int, name: str) -> cp_model.IntVar:
+        domain = domains.get(top)
+        if domain is None:
+            domain = domains[top] = sorted_interval_list.Domain(0, top)
+        return cp_model.IntVar(proto).with_name(name).with_domain(domain)
+
+    return new_count
+
+
+def write_linear(model: cp_model.CpModel, indices: Sequence[int], coeffs: Sequence[int], lo: int, hi: int,
+                 enforced_by: int | None = None) -> None:
+    """lo ≤ Σ coeffs·x[indices] ≤ hi, only where ``enforced_by`` (a literal's index) holds if given,
+    appended to the proto as it stands: no expression objects, no sorting. Indices in ascending
+    order give the very row OR-Tools' API writes (it sorts them), so a model built either way
+    hashes the same."""
+    c = model.proto.constraints.add()
+    if enforced_by is not None:
+        c.enforcement_literal.append(enforced_by)
+    row = c.linear
+    row.vars.extend(indices)
+    row.coeffs.extend(coeffs)
+    row.domain.extend([lo, hi])
 
 
 def set_domain(domain: Any, lo: int, hi: int) -> None:

@@ -8,7 +8,8 @@ constraint per window. Runs of consecutive dates are in ``solver.runs``.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
+from itertools import accumulate
 
 from ortools.sat.python import cp_model
 
@@ -60,11 +61,15 @@ def add_shifts_per_7_days(ctx: ModelContext) -> None:
     if limit is None:
         return
     windows = date_windows(ctx, 7)
+    position = {d: i for i, d in enumerate(ctx.scenario.period.days())}  # window i starts at date i
     for doctor_id, items in ctx.by_doctor.items():
         counts = ctx.day_counts(doctor_id)
-        possible = Counter(s.date for s, _ in items)  # a date may hold several shifts (day + night bakvakt)
-        for window in windows:
-            if sum(possible[d] for d in window) > limit:
+        possible = [0] * len(position)  # a date may hold several shifts (day + night bakvakt)
+        for s, _ in items:
+            possible[position[s.date]] += 1
+        before = list(accumulate(possible, initial=0))
+        for i, window in enumerate(windows if before[-1] > limit else ()):
+            if before[i + len(window)] - before[i] > limit:
                 days = [counts[d] for d in window if d in counts]
                 ctx.add(cp_model.LinearExpr.sum(days) <= limit, ("uke-vakter", doctor_id))
         for window, carried in carried_windows(ctx, doctor_id, 7):
@@ -87,7 +92,9 @@ def add_hours_per_7_days(ctx: ModelContext) -> None:
     windows = date_windows(ctx, 7)
     for doctor_id, items in ctx.by_doctor.items():
         by_date = _per_date(items)
-        for window in windows:
+        # a window's heaviest shifts weigh no more than the doctor's heaviest over the period
+        heaviest_overall = sorted((weight[s.key] for s, _ in items), reverse=True)[: r.max_shifts_per_7_days]
+        for window in windows if sum(heaviest_overall) > cap else ():
             terms = [(weight[s.key], v) for d in window for s, v in by_date.get(d, ())]
             heaviest = sorted((w for w, _ in terms), reverse=True)[: r.max_shifts_per_7_days]
             if sum(heaviest) > cap:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
@@ -16,7 +17,7 @@ from ortools.sat.python import cp_model
 from roster.calendar import UTC, ShiftInstance, local
 from roster.models import Employment, Period
 from roster.workload import counts_as_work, rest_hours
-from solver.context import ModelContext
+from solver.context import ModelContext, bool_var_maker, write_linear
 
 Item = tuple[ShiftInstance, cp_model.IntVar]
 
@@ -151,6 +152,7 @@ def _weekly_rest_windows(ctx: ModelContext, doctor_id: str, work: list[tuple[int
     ends = sorted({b for _, b, _ in work})
     longest = max(b - a for a, b, _ in work)  # a shift meeting [t, t + need) starts after t − longest
     free: dict[int, cp_model.IntVar | int] = {}
+    new_bool = bool_var_maker(ctx.model)
 
     def meeting(a: int, b: int) -> list[cp_model.IntVar | int]:
         lo = bisect.bisect_right(work_starts, a - longest)
@@ -164,8 +166,8 @@ def _weekly_rest_windows(ctx: ModelContext, doctor_id: str, work: list[tuple[int
             elif any(isinstance(v, int) for v in busy):
                 free[t] = 0  # a carried shift is in the stretch
             else:
-                f = ctx.model.new_bool_var(f"free35[{doctor_id},{dt.datetime.fromtimestamp(t, UTC):%Y%m%d%H%M}]")
-                ctx.model.add(cp_model.LinearExpr.sum(busy) == 0).only_enforce_if(f)
+                f = new_bool(f"free35[{doctor_id},{_minute(t)}]")
+                write_linear(ctx.model, sorted([v.index for v in busy]), [1] * len(busy), 0, 0, enforced_by=f.index)
                 free[t] = f
         return free[t]
 
@@ -186,6 +188,13 @@ def _weekly_rest_windows(ctx: ModelContext, doctor_id: str, work: list[tuple[int
 
 def _seconds(t: dt.datetime) -> int:
     return int(t.timestamp())
+
+
+@functools.lru_cache(maxsize=4096)
+def _minute(t: int) -> str:
+    """UTC seconds as the minute a variable's name shows: the same few hundred shift ends recur in
+    every employee's weekly rest, and formatting a datetime costs more than the variable."""
+    return f"{dt.datetime.fromtimestamp(t, UTC):%Y%m%d%H%M}"
 
 
 def add_successions(ctx: ModelContext) -> None:

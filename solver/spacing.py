@@ -6,7 +6,7 @@ from collections import Counter
 
 from ortools.sat.python import cp_model
 
-from solver.context import OBJ_SCALE, ModelContext, Penalty
+from solver.context import INT_MAX, OBJ_SCALE, ModelContext, Penalty, count_var_maker, write_linear
 from solver.limits import carried_windows, date_windows
 
 
@@ -27,22 +27,23 @@ def spacing(ctx: ModelContext) -> list[Penalty]:
     k = ctx.scenario.rules.spacing_target_days
     if ctx.weight("spacing") <= 0 or k < 2:
         return []
-    m = ctx.model
+    new_count = count_var_maker(ctx.model)
     terms = []
     windows = date_windows(ctx, k)
     for doctor_id, pairs in ctx.by_doctor.items():
-        counts = ctx.day_counts(doctor_id)
+        index = {day: v.index for day, v in ctx.day_counts(doctor_id).items()}
         possible = Counter(s.date for s, _ in pairs)
         carried = [(w, len(cs)) for w, cs in carried_windows(ctx, doctor_id, k)]
         for window, already in [(w, 0) for w in windows] + carried:
-            days = [counts[d] for d in window if d in counts]
+            days = sorted([index[d] for d in window if d in index])
             most = sum(possible[d] for d in window) + already
             if most < 2 or not days:
                 continue
-            busy = cp_model.LinearExpr.sum(days) + already
             base = max(0, already - 1, 2 * already - 3)  # last period's crowding is not this roster's
-            e = m.new_int_var(0, 2 * most - 3 - base, f"crowded[{doctor_id},{window[0]}]")
-            m.add(e >= busy - 1 - base)
-            m.add(e >= 2 * busy - 3 - base)
+            e = new_count(2 * most - 3 - base, f"crowded[{doctor_id},{window[0]}]")
+            n = len(days)
+            days.append(e.index)  # e is the newest variable: the rows stay in index order
+            write_linear(ctx.model, days, [-1] * n + [1], already - 1 - base, INT_MAX)  # e ≥ busy − 1
+            write_linear(ctx.model, days, [-2] * n + [1], 2 * already - 3 - base, INT_MAX)  # e ≥ 2·busy − 3
             terms.append(e)
     return [Penalty("spacing", OBJ_SCALE * cp_model.LinearExpr.sum(terms))] if terms else []

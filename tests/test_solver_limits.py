@@ -145,3 +145,29 @@ def test_a_row_written_into_the_proto_is_the_row_the_api_writes():
         expr = cp_model.LinearExpr.weighted_sum([v for _, v in api.by_doctor["a"]], [3, 1, 2])
         api.add(cp_model.BoundedLinearExpression(expr, cp_model.Domain(lo, hi)), ("test", "a"))
     assert str(direct.model.proto) == str(api.model.proto)
+
+
+def test_rows_and_counts_written_into_the_proto_are_what_the_api_writes():
+    """Weekly rest's enforced rows, the spacing penalties and the per-date counts skip OR-Tools'
+    expression layer (``write_linear``, ``count_var_maker``): same variables, same rows."""
+    from ortools.sat.python import cp_model
+
+    from solver.context import INT_MAX, count_var_maker, write_linear
+
+    direct, api = cp_model.CpModel(), cp_model.CpModel()
+    for m in (direct, api):
+        for name in "abc":
+            m.new_bool_var(name)
+    new_count = count_var_maker(direct)
+    a, b, c = (api.get_bool_var_from_proto_index(i) for i in range(3))
+    n = new_count(2, "n")
+    api_n = api.new_int_var(0, 2, "n")
+    write_linear(direct, [0, 2, n.index], [-1, -1, 1], 0, 0)
+    api.add(api_n == c + a)  # the API sorts the terms by index
+    f = new_count(1, "f")
+    api_f = api.new_int_var(0, 1, "f")
+    write_linear(direct, [1, 2], [1, 1], 0, 0, enforced_by=f.index)
+    api.add(b + c == 0).only_enforce_if(api_f)
+    write_linear(direct, [0, n.index], [-2, 1], -1, INT_MAX)
+    api.add(api_n >= 2 * a - 1)
+    assert str(direct.proto) == str(api.proto)
