@@ -135,10 +135,6 @@ class ModelContext:
     # ----------------------------------------------------------------- lookups
 
     @cached_property
-    def _new_count(self) -> Callable[[int, str], cp_model.IntVar]:
-        return count_var_maker(self.model)
-
-    @cached_property
     def doctors(self) -> dict[str, Doctor]:
         return {d.id: d for d in self.scenario.doctors}
 
@@ -171,7 +167,7 @@ class ModelContext:
         for s, v in self.by_doctor[doctor_id]:
             per_date.setdefault(s.date, []).append(v)
         out: dict[dt.date, cp_model.LinearExprT] = {}
-        new_count = self._new_count
+        new_count = count_var_maker(self.model)
         for day, vs in per_date.items():
             if len(vs) == 1:
                 out[day] = vs[0]
