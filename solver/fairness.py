@@ -223,6 +223,17 @@ def add_place_count(ctx: ModelContext) -> None:
     ctx.model.add(spare >= sum(need.values()) - sum(s.demand_min for s in shifts.values()))
 
 
+def held_targets(ctx: ModelContext, levels: dict[str, int]) -> dict[str, Held]:
+    """Each pool member's target with their pool's level at ``levels`` (as ``_Group._target``)."""
+    held = {}
+    for name, pm in ctx.pools.items():
+        level = levels[name]
+        for doctor, (s, repay, cap, floor) in pm.target_at.items():
+            target = max(floor, (s * level if cap is None else min(cap, s * level)) - repay) if s else floor
+            held[doctor] = Held(name, target, pm.scale[doctor])
+    return held
+
+
 def hold_levels(ctx: ModelContext, levels: dict[str, int], largest: dict[str, int], filled: bool,
                 deadline: float) -> dict[str, int]:
     """Hold each pool's level where a roster put it, and with it the targets, so that bounds on
@@ -232,13 +243,9 @@ def hold_levels(ctx: ModelContext, levels: dict[str, int], largest: dict[str, in
     (``solver.fairness_bound``) proves by ``deadline`` from the roster's ``largest``. The LP sees
     neither. The split of the burden between the pools stays as the search left it. ``filled``:
     every place is held filled. Returns the level groups' bounds (points per share × 100)."""
-    held = {}
     for name, pm in ctx.pools.items():
-        level = levels[name]
-        ctx.model.add(pm.level == level)
-        for doctor, (s, repay, cap, floor) in pm.target_at.items():
-            target = max(floor, (s * level if cap is None else min(cap, s * level)) - repay) if s else floor
-            held[doctor] = Held(name, target, pm.scale[doctor])
+        ctx.model.add(pm.level == levels[name])
+    held = held_targets(ctx, levels)
     relaxation = FlowRelaxation(ctx, held, filled, sum(largest.values()))
     for pm in ctx.pools.values():
         worst = 0

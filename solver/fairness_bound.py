@@ -15,6 +15,10 @@ whoever takes it carries all its points. This relaxation keeps that and drops th
 * and whole places flow the same way, each doctor taking as many as some sum in their window
   has shifts (the Bergen month's pins alone lift the employed doctors' least from 0.04 to 2.97
   points per share, what the roster has).
+* a doctor who may not work alone (``solver.coverage``: `alene`, `kompetanse`) takes a place on
+  an on-site shift only beside a qualified colleague, so such doctors have at most the shift's
+  most doctors less one (less its qualified minimum where the places are held filled) of its
+  places: their arcs leave the shift through a node with that capacity.
 
 Each roster of the model is such a pair of flows, so where none exists no roster does; and a larger
 ``E`` only widens the windows, so feasibility is monotone in it. A box search over ``E`` (branch and
@@ -56,6 +60,10 @@ class _Network:
     arc_points: np.ndarray
     arc_pinned: np.ndarray  # a pinned assignment: the place is the doctor's
     doctor_nodes: np.ndarray
+    split_tail: np.ndarray  # an on-site shift's node, then the node its unqualified doctors' arcs leave from
+    split_head: np.ndarray
+    split_places: np.ndarray  # the places those doctors may have on it
+    split_points: np.ndarray  # × 100
     nodes: int
     arcs_by_points: list[list[tuple[int, np.ndarray]]]  # per doctor: (points × 100, the arcs of shifts with those points)
 
@@ -89,23 +97,35 @@ class FlowRelaxation:
         """Built at the first look only: the per-doctor sums are wanted even when no time is left."""
         ctx, shifts = self.ctx, self.ctx.shifts
         node = {d: 4 + len(shifts) + i for i, d in enumerate(self.doctors)}
+        nodes = 4 + len(shifts) + len(self.doctors)
         points = np.array([round(s.points * POINTS_SCALE) for s in shifts], dtype=np.int64)
+        held = [self.filled or s.key not in ctx.short for s in shifts]  # the shift's minimums hold
+        most = [most_doctors(ctx, s) for s in shifts]
         tails, heads, weights, pinned = [], [], [], []
+        split: list[tuple[int, int, int, int]] = []  # (shift node, its unqualified node, places, points)
         by_points: dict[str, dict[int, list[int]]] = {d: {} for d in self.doctors}
         for i, s in enumerate(shifts):
+            tail = 4 + i
+            if s.on_site and any(not ctx.qualified[d] for d, _ in ctx.by_shift[s.key]):
+                places = max(0, most[i] - max(1, s.min_qualified if held[i] else 0))
+                split.append((tail, nodes, places, int(points[i])))
+                nodes += 1
             for d, _ in ctx.by_shift[s.key]:
                 by_points[d].setdefault(int(points[i]), []).append(len(tails))
-                tails.append(4 + i)
+                tails.append(tail if ctx.qualified[d] or not s.on_site else split[-1][1])
                 heads.append(node[d])
                 weights.append(points[i])
                 pinned.append((d, s.key) in self.pinned)
+        cut = np.array(split, dtype=np.int64).reshape(-1, 4)
         return _Network(
             shift_nodes=np.arange(4, 4 + len(shifts), dtype=np.int32), shift_points=points,
-            shift_least=np.array([s.demand_min if self.filled or s.key not in ctx.short else 0 for s in shifts], dtype=np.int64),
-            shift_most=np.array([most_doctors(ctx, s) for s in shifts], dtype=np.int64),
+            shift_least=np.array([s.demand_min if h else 0 for s, h in zip(shifts, held)], dtype=np.int64),
+            shift_most=np.array(most, dtype=np.int64),
             arc_tail=np.array(tails, dtype=np.int32), arc_head=np.array(heads, dtype=np.int32),
             arc_points=np.array(weights, dtype=np.int64), arc_pinned=np.array(pinned, dtype=bool),
-            doctor_nodes=np.array([node[d] for d in self.doctors], dtype=np.int32), nodes=4 + len(shifts) + len(self.doctors),
+            doctor_nodes=np.array([node[d] for d in self.doctors], dtype=np.int32),
+            split_tail=cut[:, 0].astype(np.int32), split_head=cut[:, 1].astype(np.int32), split_places=cut[:, 2],
+            split_points=cut[:, 3], nodes=nodes,
             arcs_by_points=[[(p, np.array(arcs)) for p, arcs in by_points[d].items()] for d in self.doctors])
 
     def windows(self, largest: dict[str, int]) -> tuple[np.ndarray, np.ndarray] | None:
@@ -154,15 +174,18 @@ class FlowRelaxation:
                     allowed[arcs] = False
         allowed |= net.arc_pinned  # every sum counted holds the pins
         pinned = net.arc_pinned.astype(np.int64)
-        places = _flow_exists(net, net.shift_least, net.shift_most, pinned, allowed.astype(np.int64), fewest, most)
+        places = _flow_exists(net, net.shift_least, net.shift_most, net.split_places, pinned, allowed.astype(np.int64),
+                              fewest, most)
         return places and _flow_exists(net, net.shift_least * net.shift_points, net.shift_most * net.shift_points,
-                                       pinned * net.arc_points, np.where(allowed, net.arc_points, 0), lo, hi)
+                                       net.split_places * net.split_points, pinned * net.arc_points,
+                                       np.where(allowed, net.arc_points, 0), lo, hi)
 
 
-def _flow_exists(net: _Network, shift_lo: np.ndarray, shift_hi: np.ndarray, arc_lo: np.ndarray, arc_hi: np.ndarray,
-                 doctor_lo: np.ndarray, doctor_hi: np.ndarray) -> bool:
-    """A flow from the source through the shifts and the arcs to the doctors, each within its
-    bounds: max flow with the lower bounds moved onto a super source and sink."""
+def _flow_exists(net: _Network, shift_lo: np.ndarray, shift_hi: np.ndarray, split_hi: np.ndarray, arc_lo: np.ndarray,
+                 arc_hi: np.ndarray, doctor_lo: np.ndarray, doctor_hi: np.ndarray) -> bool:
+    """A flow from the source through the shifts (and, for the doctors who may not work alone,
+    a node per shift capped at ``split_hi``) and the arcs to the doctors, each within its bounds:
+    max flow with the lower bounds moved onto a super source and sink."""
     excess = np.zeros(net.nodes, dtype=np.int64)
     np.add.at(excess, net.arc_head, arc_lo)
     np.subtract.at(excess, net.arc_tail, arc_lo)
@@ -172,12 +195,12 @@ def _flow_exists(net: _Network, shift_lo: np.ndarray, shift_hi: np.ndarray, arc_
     excess[net.doctor_nodes] -= doctor_lo
     supply, demand = np.flatnonzero(excess > 0), np.flatnonzero(excess < 0)
     n_shift, n_doc = len(net.shift_nodes), len(net.doctor_nodes)
-    tails = np.concatenate([np.full(n_shift, S), net.arc_tail, net.doctor_nodes, [T],
+    tails = np.concatenate([np.full(n_shift, S), net.split_tail, net.arc_tail, net.doctor_nodes, [T],
                             np.full(len(supply), SS), demand]).astype(np.int32)
-    heads = np.concatenate([net.shift_nodes, net.arc_head, np.full(n_doc, T), [S],
+    heads = np.concatenate([net.shift_nodes, net.split_head, net.arc_head, np.full(n_doc, T), [S],
                             supply, np.full(len(demand), TT)]).astype(np.int32)
-    caps = np.concatenate([shift_hi - shift_lo, arc_hi - arc_lo, np.minimum(doctor_hi - doctor_lo, UNBOUNDED), [UNBOUNDED],
-                           excess[supply], -excess[demand]]).astype(np.int64)
+    caps = np.concatenate([shift_hi - shift_lo, split_hi, arc_hi - arc_lo, np.minimum(doctor_hi - doctor_lo, UNBOUNDED),
+                           [UNBOUNDED], excess[supply], -excess[demand]]).astype(np.int64)
     flow = max_flow.SimpleMaxFlow()
     flow.add_arcs_with_capacity(tails, heads, caps)
     if flow.solve(SS, TT) != flow.OPTIMAL:

@@ -7,14 +7,14 @@ from __future__ import annotations
 import itertools
 import time
 
-from factories import doctor, scenario, template
+from factories import doctor, scenario, station, template
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 from solver_util import QUIET
 
 from solver.builder import build_model
-from solver.fairness import hold_levels
+from solver.fairness import held_targets, hold_levels
 from solver.fairness_bound import FlowRelaxation, Held, least_sum, nearest_miss
 
 FAR = 3600.0
@@ -77,7 +77,8 @@ def test_a_sum_past_what_is_known_is_not_ruled_out():
 
 def _bound_and_optimum(sc) -> tuple[dict[str, int], int | None]:
     """(the relaxation's bounds with the levels of a first roster held, CP-SAT's proven least sum
-    of the pools' largest deviations with the same levels and cuts; None when it proves none)."""
+    of the pools' largest deviations with the same levels and cuts; None when it proves none),
+    having checked that the relaxation admits that first roster."""
     ctx = build_model(sc)
     for v in ctx.short.values():
         ctx.model.add(v == 0)
@@ -87,6 +88,8 @@ def _bound_and_optimum(sc) -> tuple[dict[str, int], int | None]:
         return {}, None
     levels = {p: first.value(pm.level) for p, pm in ctx.pools.items()}
     largest = {p: first.value(pm.largest) for p, pm in ctx.pools.items()}
+    assert FlowRelaxation(ctx, held_targets(ctx, levels), True, sum(largest.values())).feasible(largest), \
+        "the relaxation refuses a roster"
     bounds = hold_levels(ctx, levels, largest, True, time.perf_counter() + FAR)
     ctx.model.minimize(cp_model.LinearExpr.sum([pm.largest for pm in ctx.pools.values()]))
     held = cp_model.CpSolver()
@@ -131,6 +134,57 @@ def test_a_pinned_place_is_in_the_bound():
     assert pinned["tilstedevakt"] > free_optimum + 500
 
 
+def test_a_doctor_who_may_not_work_alone_is_not_given_a_lone_place():
+    """A day of two places and an evening of one: an ALIS with share 2 who may work alone takes
+    the heavy evening and everyone is near target; one who may not (`alene`) must take a day
+    place, so the ALIS is far under and a fastlege far over. The relaxation routes such a
+    doctor's places through a node capped at the shift's most doctors less one, so its bound is
+    the optimum in both cases, far apart."""
+    def day(qualified):
+        return scenario("2026-12-01", "2026-12-01",
+                        [template("dag", "08:00", "12:00", station="BLV", demand_min=2, demand_max=2),
+                         template("kveld", "16:00", "23:00", station="BLV"),
+                         template("bakvakt", "08:00", "23:00", station="BAK", label="bakvakt", duty="bakvakt")],
+                        [doctor("a", stations=["BLV"]), doctor("b", stations=["BLV"]),
+                         doctor("c", qualified=qualified, role="ALIS", share=2.0, stations=["BLV"]),
+                         doctor("s", role="spesialist", can_bakvakt=True, stations=["BAK"])],
+                        stations=[station("BLV", name="Bergen legevakt"), station("BAK", "fjernvakt", "Bakvakt")],
+                        rules={"weights": {**QUIET, "max_deviation": 1000}})
+
+    alone, alone_optimum = _bound_and_optimum(day(True))
+    supervised, supervised_optimum = _bound_and_optimum(day(False))
+
+    assert sum(alone.values()) == alone_optimum and sum(supervised.values()) == supervised_optimum
+    assert supervised_optimum > alone_optimum + 300
+
+
+def test_a_doctor_who_may_not_work_alone_still_takes_a_place_beside_a_qualified_one():
+    """Of a day's two places, one is the ALIS' beside a qualified colleague (the other fastlege
+    takes the evening: no rest between it and a day place): the relaxation admits that roster,
+    as it must every roster (a cut that removed it would be no bound)."""
+    sc = scenario("2026-12-01", "2026-12-01",
+                  [template("dag", "08:00", "16:00", station="BLV", demand_min=2, demand_max=2),
+                   template("kveld", "16:00", "23:00", station="BLV"),
+                   template("bakvakt", "08:00", "23:00", station="BAK", label="bakvakt", duty="bakvakt")],
+                  [doctor("a", stations=["BLV"]), doctor("b", stations=["BLV"]),
+                   doctor("c", qualified=False, role="ALIS", stations=["BLV"]),
+                   doctor("s", role="spesialist", can_bakvakt=True, stations=["BAK"])],
+                  stations=[station("BLV", name="Bergen legevakt"), station("BAK", "fjernvakt", "Bakvakt")],
+                  rules={"weights": {**QUIET, "max_deviation": 1000}})
+
+    ctx = build_model(sc)
+    for v in ctx.short.values():
+        ctx.model.add(v == 0)
+    roster = cp_model.CpSolver()
+    assert roster.solve(ctx.model) == cp_model.OPTIMAL
+    assert roster.value(ctx.x["c", "dag/2026-12-01"]) == 1
+
+    relaxation = FlowRelaxation(ctx, held_targets(ctx, {p: roster.value(pm.level) for p, pm in ctx.pools.items()}), True,
+                                sum(roster.value(pm.largest) for pm in ctx.pools.values()))
+
+    assert relaxation.feasible({p: roster.value(pm.largest) for p, pm in ctx.pools.items()})
+
+
 def test_a_doctors_sums_hold_their_pins_and_least_shifts():
     """A fastlege pinned to one night who must take two shifts, of two days' day and night
     places: their burden is the night and at least one more, never a day alone or nothing."""
@@ -151,17 +205,23 @@ def test_a_doctors_sums_hold_their_pins_and_least_shifts():
 
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.integers(1, 2), min_size=2, max_size=2), st.lists(st.sampled_from([0.5, 1.0, 2.0]), min_size=3, max_size=4),
-       st.lists(st.integers(0, 2), min_size=4, max_size=4), st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=2))
-def test_the_bound_is_never_above_the_optimum(demand, shares, least, pins):
-    """Small random months (demands, shares, each doctor's own least shifts, pins): the
-    relaxation's bound never passes the least sum CP-SAT proves with the same levels held."""
+       st.lists(st.integers(0, 2), min_size=4, max_size=4), st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=2),
+       st.lists(st.booleans(), min_size=4, max_size=4))
+def test_the_bound_is_never_above_the_optimum(demand, shares, least, pins, alone):
+    """Small random months (demands, shares, each doctor's own least shifts, pins, doctors who
+    may not work alone, supervised by a specialist on call): the relaxation's bound never passes
+    the least sum CP-SAT proves with the same levels held."""
     keys = [("dag", "2026-12-01"), ("natt", "2026-12-01"), ("dag", "2026-12-02"), ("natt", "2026-12-02")]
-    doctors = [doctor(f"d{i}", share=s, min_shifts=least[i]) for i, s in enumerate(shares)]
+    doctors = [doctor(f"d{i}", qualified=alone[i], share=s, min_shifts=least[i], stations=["BLV"]) for i, s in enumerate(shares)]
     pinned = {(min(d, len(shares) - 1), k) for d, k in pins}
     sc = scenario("2026-12-01", "2026-12-02",
-                  [template("dag", "08:00", "16:00", demand_min=demand[0], demand_max=2),
-                   template("natt", "23:00", "08:00", demand_min=demand[1], demand_max=2)],
-                  doctors, pins=[{"doctor": f"d{d}", "template": keys[k][0], "date": keys[k][1]} for d, k in sorted(pinned)],
+                  [template("dag", "08:00", "16:00", station="BLV", demand_min=demand[0], demand_max=2),
+                   template("natt", "23:00", "08:00", station="BLV", demand_min=demand[1], demand_max=2),
+                   template("bakdag", "08:00", "20:00", station="BAK", label="bakvakt", duty="bakvakt"),
+                   template("baknatt", "20:00", "08:00", station="BAK", label="bakvakt", duty="bakvakt")],
+                  [*doctors, doctor("s", role="spesialist", can_bakvakt=True, stations=["BAK"])],
+                  stations=[station("BLV", name="Bergen legevakt"), station("BAK", "fjernvakt", "Bakvakt")],
+                  pins=[{"doctor": f"d{d}", "template": keys[k][0], "date": keys[k][1]} for d, k in sorted(pinned)],
                   rules={"weights": {**QUIET, "max_deviation": 1000, "surplus": 1000}})
 
     bounds, optimum = _bound_and_optimum(sc)
