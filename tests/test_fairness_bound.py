@@ -134,45 +134,38 @@ def test_a_pinned_place_is_in_the_bound():
     assert pinned["tilstedevakt"] > free_optimum + 500
 
 
-def test_a_doctor_who_may_not_work_alone_is_not_given_a_lone_place():
-    """A day of two places and an evening of one: an ALIS with share 2 who may work alone takes
-    the heavy evening and everyone is near target; one who may not (`alene`) must take a day
-    place, so the ALIS is far under and a fastlege far over. The relaxation routes such a
-    doctor's places through a node capped at the shift's most doctors less one, so its bound is
-    the optimum in both cases, far apart."""
-    def day(qualified):
-        return scenario("2026-12-01", "2026-12-01",
-                        [template("dag", "08:00", "12:00", station="BLV", demand_min=2, demand_max=2),
-                         template("kveld", "16:00", "23:00", station="BLV"),
-                         template("bakvakt", "08:00", "23:00", station="BAK", label="bakvakt", duty="bakvakt")],
-                        [doctor("a", stations=["BLV"]), doctor("b", stations=["BLV"]),
-                         doctor("c", qualified=qualified, role="ALIS", share=2.0, stations=["BLV"]),
-                         doctor("s", role="spesialist", can_bakvakt=True, stations=["BAK"])],
-                        stations=[station("BLV", name="Bergen legevakt"), station("BAK", "fjernvakt", "Bakvakt")],
-                        rules={"weights": {**QUIET, "max_deviation": 1000}})
+def _clinic_day(day_ends: str, qualified: bool, share: float = 1.0):
+    """Two day places (08:00 to ``day_ends``) and an evening at the central clinic, a specialist on
+    call all day, two fastleger and an ALIS "c" who may or may not work alone."""
+    return scenario("2026-12-01", "2026-12-01",
+                    [template("dag", "08:00", day_ends, station="BLV", demand_min=2, demand_max=2),
+                     template("kveld", "16:00", "23:00", station="BLV"),
+                     template("bakvakt", "08:00", "23:00", station="BAK", label="bakvakt", duty="bakvakt")],
+                    [doctor("a", stations=["BLV"]), doctor("b", stations=["BLV"]),
+                     doctor("c", qualified=qualified, role="ALIS", share=share, stations=["BLV"]),
+                     doctor("s", role="spesialist", can_bakvakt=True, stations=["BAK"])],
+                    stations=[station("BLV", name="Bergen legevakt"), station("BAK", "fjernvakt", "Bakvakt")],
+                    rules={"weights": {**QUIET, "max_deviation": 1000}})
 
-    alone, alone_optimum = _bound_and_optimum(day(True))
-    supervised, supervised_optimum = _bound_and_optimum(day(False))
+
+def test_a_doctor_who_may_not_work_alone_is_not_given_a_lone_place():
+    """Short day places and a heavier evening: an ALIS with share 2 who may work alone takes the
+    evening and everyone is near target; one who may not (`alene`) must take a day place, so
+    the ALIS is far under and a fastlege far over. The relaxation routes such a doctor's places
+    through a node capped at the shift's most doctors less one, so its bound is the optimum in
+    both cases, far apart."""
+    alone, alone_optimum = _bound_and_optimum(_clinic_day("12:00", True, share=2.0))
+    supervised, supervised_optimum = _bound_and_optimum(_clinic_day("12:00", False, share=2.0))
 
     assert sum(alone.values()) == alone_optimum and sum(supervised.values()) == supervised_optimum
     assert supervised_optimum > alone_optimum + 300
 
 
 def test_a_doctor_who_may_not_work_alone_still_takes_a_place_beside_a_qualified_one():
-    """Of a day's two places, one is the ALIS' beside a qualified colleague (the other fastlege
-    takes the evening: no rest between it and a day place): the relaxation admits that roster,
-    as it must every roster (a cut that removed it would be no bound)."""
-    sc = scenario("2026-12-01", "2026-12-01",
-                  [template("dag", "08:00", "16:00", station="BLV", demand_min=2, demand_max=2),
-                   template("kveld", "16:00", "23:00", station="BLV"),
-                   template("bakvakt", "08:00", "23:00", station="BAK", label="bakvakt", duty="bakvakt")],
-                  [doctor("a", stations=["BLV"]), doctor("b", stations=["BLV"]),
-                   doctor("c", qualified=False, role="ALIS", stations=["BLV"]),
-                   doctor("s", role="spesialist", can_bakvakt=True, stations=["BAK"])],
-                  stations=[station("BLV", name="Bergen legevakt"), station("BAK", "fjernvakt", "Bakvakt")],
-                  rules={"weights": {**QUIET, "max_deviation": 1000}})
-
-    ctx = build_model(sc)
+    """Of a day's two places, one is the ALIS' beside a qualified colleague (a fastlege takes the
+    evening, which no one may take after a day place: no rest between): the relaxation admits
+    that roster, as it must every roster (a cut that removed it would be no bound)."""
+    ctx = build_model(_clinic_day("16:00", False))
     for v in ctx.short.values():
         ctx.model.add(v == 0)
     roster = cp_model.CpSolver()
