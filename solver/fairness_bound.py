@@ -60,10 +60,9 @@ class _Network:
     arc_points: np.ndarray
     arc_pinned: np.ndarray  # a pinned assignment: the place is the doctor's
     doctor_nodes: np.ndarray
-    split_tail: np.ndarray  # an on-site shift's node, then the node its unqualified doctors' arcs leave from
-    split_head: np.ndarray
-    split_places: np.ndarray  # the places those doctors may have on it
-    split_points: np.ndarray  # × 100
+    split_shift: np.ndarray  # an on-site shift with doctors who may not work alone (its index) …
+    split_node: np.ndarray  # … the node their arcs leave it from …
+    split_places: np.ndarray  # … and the places they may have on it
     nodes: int
     arcs_by_points: list[list[tuple[int, np.ndarray]]]  # per doctor: (points × 100, the arcs of shifts with those points)
 
@@ -99,16 +98,16 @@ class FlowRelaxation:
         node = {d: 4 + len(shifts) + i for i, d in enumerate(self.doctors)}
         nodes = 4 + len(shifts) + len(self.doctors)
         points = np.array([round(s.points * POINTS_SCALE) for s in shifts], dtype=np.int64)
-        held = [self.filled or s.key not in ctx.short for s in shifts]  # the shift's minimums hold
+        minimums_hold = [self.filled or s.key not in ctx.short for s in shifts]
         most = [most_doctors(ctx, s) for s in shifts]
         tails, heads, weights, pinned = [], [], [], []
-        split: list[tuple[int, int, int, int]] = []  # (shift node, its unqualified node, places, points)
+        split: list[tuple[int, int, int]] = []  # (shift index, its node for those who may not work alone, places)
         by_points: dict[str, dict[int, list[int]]] = {d: {} for d in self.doctors}
         for i, s in enumerate(shifts):
             tail = 4 + i
             if s.on_site and any(not ctx.qualified[d] for d, _ in ctx.by_shift[s.key]):
-                places = max(0, most[i] - max(1, s.min_qualified if held[i] else 0))
-                split.append((tail, nodes, places, int(points[i])))
+                places = max(0, most[i] - max(1, s.min_qualified if minimums_hold[i] else 0))
+                split.append((i, nodes, places))
                 nodes += 1
             for d, _ in ctx.by_shift[s.key]:
                 by_points[d].setdefault(int(points[i]), []).append(len(tails))
@@ -116,16 +115,15 @@ class FlowRelaxation:
                 heads.append(node[d])
                 weights.append(points[i])
                 pinned.append((d, s.key) in self.pinned)
-        cut = np.array(split, dtype=np.int64).reshape(-1, 4)
+        cut = np.array(split, dtype=np.int64).reshape(-1, 3)
         return _Network(
             shift_nodes=np.arange(4, 4 + len(shifts), dtype=np.int32), shift_points=points,
-            shift_least=np.array([s.demand_min if h else 0 for s, h in zip(shifts, held)], dtype=np.int64),
+            shift_least=np.array([s.demand_min if h else 0 for s, h in zip(shifts, minimums_hold)], dtype=np.int64),
             shift_most=np.array(most, dtype=np.int64),
             arc_tail=np.array(tails, dtype=np.int32), arc_head=np.array(heads, dtype=np.int32),
             arc_points=np.array(weights, dtype=np.int64), arc_pinned=np.array(pinned, dtype=bool),
             doctor_nodes=np.array([node[d] for d in self.doctors], dtype=np.int32),
-            split_tail=cut[:, 0].astype(np.int32), split_head=cut[:, 1].astype(np.int32), split_places=cut[:, 2],
-            split_points=cut[:, 3], nodes=nodes,
+            split_shift=cut[:, 0], split_node=cut[:, 1].astype(np.int32), split_places=cut[:, 2], nodes=nodes,
             arcs_by_points=[[(p, np.array(arcs)) for p, arcs in by_points[d].items()] for d in self.doctors])
 
     def windows(self, largest: dict[str, int]) -> tuple[np.ndarray, np.ndarray] | None:
@@ -177,7 +175,7 @@ class FlowRelaxation:
         places = _flow_exists(net, net.shift_least, net.shift_most, net.split_places, pinned, allowed.astype(np.int64),
                               fewest, most)
         return places and _flow_exists(net, net.shift_least * net.shift_points, net.shift_most * net.shift_points,
-                                       net.split_places * net.split_points, pinned * net.arc_points,
+                                       net.split_places * net.shift_points[net.split_shift], pinned * net.arc_points,
                                        np.where(allowed, net.arc_points, 0), lo, hi)
 
 
@@ -195,9 +193,9 @@ def _flow_exists(net: _Network, shift_lo: np.ndarray, shift_hi: np.ndarray, spli
     excess[net.doctor_nodes] -= doctor_lo
     supply, demand = np.flatnonzero(excess > 0), np.flatnonzero(excess < 0)
     n_shift, n_doc = len(net.shift_nodes), len(net.doctor_nodes)
-    tails = np.concatenate([np.full(n_shift, S), net.split_tail, net.arc_tail, net.doctor_nodes, [T],
+    tails = np.concatenate([np.full(n_shift, S), net.shift_nodes[net.split_shift], net.arc_tail, net.doctor_nodes, [T],
                             np.full(len(supply), SS), demand]).astype(np.int32)
-    heads = np.concatenate([net.shift_nodes, net.split_head, net.arc_head, np.full(n_doc, T), [S],
+    heads = np.concatenate([net.shift_nodes, net.split_node, net.arc_head, np.full(n_doc, T), [S],
                             supply, np.full(len(demand), TT)]).astype(np.int32)
     caps = np.concatenate([shift_hi - shift_lo, split_hi, arc_hi - arc_lo, np.minimum(doctor_hi - doctor_lo, UNBOUNDED),
                            [UNBOUNDED], excess[supply], -excess[demand]]).astype(np.int64)
