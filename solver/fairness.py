@@ -8,16 +8,18 @@ Burden points are scaled ×100 to integers (``POINTS_SCALE``), shares ×100 (``S
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from ortools.sat.python import cp_model
 
+from roster.calendar import ShiftInstance
 from roster.models import BurdenCategory
 from roster.targets import Member
 from solver.context import OBJ_SCALE, POINTS_SCALE, ModelContext, Penalty
 from solver.coverage import most_doctors
-from solver.fairness_bound import FlowRelaxation, Held, least_sum, nearest_miss
+from solver.fairness_bound import Case, FlowRelaxation, Held, least_sum, nearest_miss
 
 SHARE_SCALE = 100  # shares × 100 in the model (0.01 of a share)
 CAPPED_LEVELS = 2.0  # a capacity below this many expected levels may hold the target back: modelled as a min
@@ -206,9 +208,40 @@ def add_place_count(ctx: ModelContext) -> None:
     """A valid cut the LP misses: the doctors who must take shifts (their pool's least, their own
     minimum) take at least that many places among the shifts they may work, so those shifts'
     extra doctors and the shifts missing add up to at least what they need beyond the shifts'
-    minimums. Only where every such shift with room has its over-staffing counted (``surplus``).
-    The fairness plan only where the pools' least counts: its capacities were 5 of the 8 s Curtois 20
-    took to build, where fairness weighs nothing."""
+    minimums."""
+    need = place_need(ctx)
+    if need is None:
+        return
+    ctx.model.add(need.spare(ctx) >= need.fewest_extras)
+
+
+@dataclass(frozen=True)
+class PlaceNeed:
+    """The doctors who must take shifts (how many each) and the shifts they may work."""
+
+    doctors: dict[str, int]
+    shifts: dict[str, ShiftInstance]
+
+    @property
+    def fewest_extras(self) -> int:
+        """Extra doctors on those shifts in a roster where no doctor is short of their least."""
+        return max(0, sum(self.doctors.values()) - sum(s.demand_min for s in self.shifts.values()))
+
+    def extras(self, ctx: ModelContext) -> cp_model.LinearExprT:
+        return cp_model.LinearExpr.sum([ctx.extra[k] for k in self.shifts if k in ctx.extra])
+
+    def missing(self, ctx: ModelContext) -> cp_model.LinearExprT:
+        return cp_model.LinearExpr.sum([ctx.missing[d] for d in self.doctors if d in ctx.missing])
+
+    def spare(self, ctx: ModelContext) -> cp_model.LinearExprT:
+        return self.extras(ctx) + self.missing(ctx)
+
+
+def place_need(ctx: ModelContext) -> PlaceNeed | None:
+    """What ``add_place_count`` counts; None where the count would not hold: a shift with room whose
+    over-staffing is not counted (``surplus``). The fairness plan only where the pools' least
+    counts: its capacities were 5 of the 8 s Curtois 20 took to build, where fairness weighs
+    nothing."""
     plan = ctx.fairness_plan.members() if ctx.missing else {}
     need = {}
     for d in ctx.scenario.doctors:
@@ -218,9 +251,8 @@ def add_place_count(ctx: ModelContext) -> None:
             need[d.id] = max(least, d.min_shifts)
     shifts = {s.key: s for d in need for s, _ in ctx.by_doctor[d]}
     if not need or any(s.key not in ctx.extra and most_doctors(ctx, s) > s.demand_min for s in shifts.values()):
-        return
-    spare = cp_model.LinearExpr.sum([ctx.extra[k] for k in shifts if k in ctx.extra] + [ctx.missing[d] for d in need if d in ctx.missing])
-    ctx.model.add(spare >= sum(need.values()) - sum(s.demand_min for s in shifts.values()))
+        return None
+    return PlaceNeed(need, shifts)
 
 
 def held_targets(ctx: ModelContext, levels: dict[str, int]) -> dict[str, Held]:
@@ -265,7 +297,71 @@ def hold_levels(ctx: ModelContext, levels: dict[str, int], largest: dict[str, in
         for p in names:
             ctx.model.add(ctx.pools[p].largest >= own[p])
         ctx.model.add(cp_model.LinearExpr.sum([ctx.pools[p].largest for p in names]) >= bounds[group])
+    need = place_need(ctx) if filled else None
+    if need is not None:
+        add_extras_cuts(ctx, relaxation, need, largest, bounds, deadline)
     return bounds
+
+
+EXTRA_STEPS = 8  # the most counts of extra doctors the flow is asked about, from the fewest
+
+
+def add_extras_cuts(ctx: ModelContext, relaxation: FlowRelaxation, need: PlaceNeed, largest: dict[str, int],
+                    bounds: dict[str, int], deadline: float) -> None:
+    """Valid cuts where the pools' least sum falls as extra doctors are added: in the Bergen month
+    the employed doctors find places up to their shares only as extra doctors on lone shifts,
+    which the bound took free while the roster pays for each (``surplus``).
+
+    The lower convex hull of ``extras_points`` bounds a level group's sum at K extra doctors and
+    M shifts missing through K + (K1 − K0 + 1)·M: a shift missing lets a roster go one extra
+    doctor below K0, and from K1 on the hull is at most the uncapped bound, which holds for
+    every roster.
+    """
+    for group, names in ctx.fairness_plan.groups.items():
+        if group not in bounds:
+            continue
+        names = [p for p in names if p in ctx.pools]
+        points = extras_points(relaxation, need, names, largest, bounds[group], deadline)
+        if len(points) < 2:
+            continue
+        total = cp_model.LinearExpr.sum([ctx.pools[p].largest for p in names])
+        shifted = need.extras(ctx) + (points[-1][0] - points[0][0] + 1) * need.missing(ctx)
+        for (ka, da), (kb, db) in _lower_hull(points):
+            # total ≥ da − (da − db)/(kb − ka) · (shifted − ka), in integers
+            ctx.model.add((kb - ka) * total + (da - db) * shifted >= (kb - ka) * da + (da - db) * ka)
+
+
+def extras_points(relaxation: FlowRelaxation, need: PlaceNeed, names: list[str], largest: dict[str, int], floor: int,
+                  deadline: float) -> list[tuple[int, int]]:
+    """(K, a bound on the least Σ largest over ``names`` of the rosters with at most K extra doctors
+    on the needers' shifts and no needer short of their least), for K from the fewest such a roster
+    has (K0) while the bound stays above ``floor`` (the bound with no cap), then (K1, ``floor``):
+    the first K where it reaches it, or one past the last K asked (the bound falls with K, so that
+    is below it)."""
+    points = []
+    for k in range(need.fewest_extras, need.fewest_extras + EXTRA_STEPS):
+        if time.perf_counter() > deadline:
+            break
+        within = relaxation.within(Case(need.doctors, frozenset(need.shifts), k))
+        least, _ = least_sum(within.feasible, names, {p: largest[p] for p in names}, deadline)
+        if least <= floor:
+            return [*points, (k, floor)]
+        points.append((k, least))
+    return [*points, (need.fewest_extras + len(points), floor)]
+
+
+def _lower_hull(points: list[tuple[int, int]]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The segments of the lower convex hull of points sorted by their first coordinate."""
+    hull: list[tuple[int, int]] = []
+    for p in points:
+        while len(hull) >= 2 and _cross(hull[-2], hull[-1], p) <= 0:
+            hull.pop()
+        hull.append(p)
+    return list(zip(hull, hull[1:]))
+
+
+def _cross(o: tuple[int, int], a: tuple[int, int], b: tuple[int, int]) -> int:
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 
 
 def category_balance(ctx: ModelContext) -> list[Penalty]:

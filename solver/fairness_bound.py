@@ -20,6 +20,10 @@ whoever takes it carries all its points. This relaxation keeps that and drops th
   most doctors less one (less its qualified minimum where the places are held filled) of its
   places: their arcs leave the shift through a node with that capacity.
 
+Narrowed to a ``Case`` (``within``), the places flow also holds each needer's least shifts and
+caps the extra doctors on the shifts counted, through one node: the bound of the rosters that
+pay for no more extra doctors than that (``solver.fairness.add_extras_cuts``).
+
 Each roster of the model is such a pair of flows, so where none exists no roster does; and a larger
 ``E`` only widens the windows, so feasibility is monotone in it. A box search over ``E`` (branch and
 bound, shaving each side) gives the least Σ ``E`` a level group can have: valid cuts for CP-SAT,
@@ -29,9 +33,10 @@ milliseconds each on the Bergen month.
 
 from __future__ import annotations
 
+import copy
 import heapq
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -76,6 +81,17 @@ class Held:
     scale: int
 
 
+@dataclass(frozen=True)
+class Case:
+    """The rosters where every doctor in ``floors`` takes at least that many shifts (no one short of
+    their pool's least, ``solver.fairness.participation``) and the shifts in ``counted`` have at
+    most ``extras`` doctors beyond their minimums between them."""
+
+    floors: Mapping[str, int]
+    counted: frozenset[str]
+    extras: int
+
+
 class FlowRelaxation:
     """The relaxation of one model with its levels held: ``feasible(E)`` for per-pool largest
     deviations ``E`` (points per share × 100, the model's unit of ``largest``) up to ``span``."""
@@ -90,6 +106,18 @@ class FlowRelaxation:
         self.by_count = {d: sums_by_count(ctx, d, self.most[d], {k for e, k in self.pinned if e == d}) for d in held}
         self.counts = {d: _count_range(ctx, d) for d in held}
         self.sums = {d: _union(self.by_count[d], *self.counts[d]) for d in held}
+        self.counted: np.ndarray | None = None  # per shift: its extra doctors count towards ``extras``
+        self.extras = 0
+
+    def within(self, case: Case) -> FlowRelaxation:
+        """The same relaxation narrowed to ``case``, sharing the network and the per-doctor sums."""
+        narrowed = copy.copy(self)
+        narrowed.network = self.network
+        narrowed.counted = np.array([s.key in case.counted for s in self.ctx.shifts], dtype=bool)
+        narrowed.extras = case.extras
+        narrowed.counts = {d: (max(first, case.floors.get(d, 0)), last) for d, (first, last) in self.counts.items()}
+        narrowed.sums = {d: _union(self.by_count[d], *narrowed.counts[d]) for d in self.held}
+        return narrowed
 
     @cached_property
     def network(self) -> _Network:
@@ -158,6 +186,7 @@ class FlowRelaxation:
         most = np.full(len(self.doctors), UNBOUNDED, dtype=np.int64)
         for i, d in enumerate(self.doctors):
             if hi[i] == UNBOUNDED:
+                fewest[i] = self.counts[d][0] if d in self.counts else 0  # a free pool's members still take their least
                 continue
             low, high, known = int(lo[i]), int(hi[i]), self.most[d]
             first, last = self.counts[d]
@@ -173,18 +202,21 @@ class FlowRelaxation:
         allowed |= net.arc_pinned  # every sum counted holds the pins
         pinned = net.arc_pinned.astype(np.int64)
         places = _flow_exists(net, net.shift_least, net.shift_most, net.split_places, pinned, allowed.astype(np.int64),
-                              fewest, most)
+                              fewest, most, self.counted, self.extras)
         return places and _flow_exists(net, net.shift_least * net.shift_points, net.shift_most * net.shift_points,
                                        net.split_places * net.shift_points[net.split_shift], pinned * net.arc_points,
                                        np.where(allowed, net.arc_points, 0), lo, hi)
 
 
 def _flow_exists(net: _Network, shift_lo: np.ndarray, shift_hi: np.ndarray, split_hi: np.ndarray, arc_lo: np.ndarray,
-                 arc_hi: np.ndarray, doctor_lo: np.ndarray, doctor_hi: np.ndarray) -> bool:
+                 arc_hi: np.ndarray, doctor_lo: np.ndarray, doctor_hi: np.ndarray, counted: np.ndarray | None = None,
+                 extras: int = 0) -> bool:
     """A flow from the source through the shifts (and, for the doctors who may not work alone,
     a node per shift capped at ``split_hi``) and the arcs to the doctors, each within its bounds:
-    max flow with the lower bounds moved onto a super source and sink."""
-    excess = np.zeros(net.nodes, dtype=np.int64)
+    max flow with the lower bounds moved onto a super source and sink. The ``counted`` shifts'
+    flow beyond their lower bounds comes through one node capped at ``extras``."""
+    budget = net.nodes  # used only with ``counted``
+    excess = np.zeros(net.nodes + 1, dtype=np.int64)
     np.add.at(excess, net.arc_head, arc_lo)
     np.subtract.at(excess, net.arc_tail, arc_lo)
     excess[net.shift_nodes] += shift_lo
@@ -193,12 +225,14 @@ def _flow_exists(net: _Network, shift_lo: np.ndarray, shift_hi: np.ndarray, spli
     excess[net.doctor_nodes] -= doctor_lo
     supply, demand = np.flatnonzero(excess > 0), np.flatnonzero(excess < 0)
     n_shift, n_doc = len(net.shift_nodes), len(net.doctor_nodes)
-    tails = np.concatenate([np.full(n_shift, S), net.shift_nodes[net.split_shift], net.arc_tail, net.doctor_nodes, [T],
+    sources = np.full(n_shift, S) if counted is None else np.where(counted, budget, S)
+    tails = np.concatenate([[S], sources, net.shift_nodes[net.split_shift], net.arc_tail, net.doctor_nodes, [T],
                             np.full(len(supply), SS), demand]).astype(np.int32)
-    heads = np.concatenate([net.shift_nodes, net.split_node, net.arc_head, np.full(n_doc, T), [S],
+    heads = np.concatenate([[budget], net.shift_nodes, net.split_node, net.arc_head, np.full(n_doc, T), [S],
                             supply, np.full(len(demand), TT)]).astype(np.int32)
-    caps = np.concatenate([shift_hi - shift_lo, split_hi, arc_hi - arc_lo, np.minimum(doctor_hi - doctor_lo, UNBOUNDED),
-                           [UNBOUNDED], excess[supply], -excess[demand]]).astype(np.int64)
+    caps = np.concatenate([[extras], shift_hi - shift_lo, split_hi, arc_hi - arc_lo,
+                           np.minimum(doctor_hi - doctor_lo, UNBOUNDED), [UNBOUNDED], excess[supply],
+                           -excess[demand]]).astype(np.int64)
     flow = max_flow.SimpleMaxFlow()
     flow.add_arcs_with_capacity(tails, heads, caps)
     if flow.solve(SS, TT) != flow.OPTIMAL:

@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 from solver_util import QUIET
 
 from solver.builder import build_model
-from solver.fairness import held_targets, hold_levels
+from solver.fairness import extras_points, held_targets, hold_levels, place_need
 from solver.fairness_bound import FlowRelaxation, Held, least_sum, nearest_miss
 
 FAR = 3600.0
@@ -221,3 +221,92 @@ def test_the_bound_is_never_above_the_optimum(demand, shares, least, pins, alone
 
     if optimum is not None:
         assert sum(bounds.values()) <= optimum
+
+
+def _held(sc):
+    """A model of ``sc`` with every place filled and the levels of its optimal roster held (the
+    places level first), and that roster's largest deviations; None when no such roster is proven."""
+    ctx = build_model(sc)
+    for v in ctx.short.values():
+        ctx.model.add(v == 0)
+    first = cp_model.CpSolver()
+    first.parameters.num_workers = 1
+    first.parameters.max_time_in_seconds = 20
+    if first.solve(ctx.model) != cp_model.OPTIMAL:
+        return None
+    levels = {p: first.value(pm.level) for p, pm in ctx.pools.items()}
+    largest = {p: first.value(pm.largest) for p, pm in ctx.pools.items()}
+    for p, pm in ctx.pools.items():
+        ctx.model.add(pm.level == levels[p])
+    return ctx, levels, largest
+
+
+def _least(ctx, expr, *constraints) -> int | None:
+    """CP-SAT's proven least ``expr`` with ``constraints`` added to a copy of the model."""
+    model = ctx.model.clone()
+    for c in constraints:
+        model.add(c)
+    model.minimize(expr)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    return round(solver.objective_value) if solver.solve(model) == cp_model.OPTIMAL else None
+
+
+def _an_employed_doctor_under_target():
+    """Two days of one place each (up to three doctors), three fastleger who must each take one
+    (the pool's least), and an employed doctor with share 2: the fastleger need one extra doctor,
+    and each extra doctor beyond costs more (6 points) than it would bring the employed doctor
+    towards their target, so the best roster has that one and leaves them under target."""
+    return scenario("2026-12-01", "2026-12-02", [template("dag", "08:00", "16:00", demand_min=1, demand_max=3)],
+                    [doctor("a"), doctor("b"), doctor("c"), doctor("e", share=2.0, role="annen")],
+                    rules={"weights": {**QUIET, "max_deviation": 1000, "surplus": 6000, "participation": 10000},
+                           "fairness": {"min_shifts": {"fastleger": 1}}})
+
+
+def _fairness_level(ctx):
+    return next(expr for expr, names in zip(ctx.levels, ctx.level_names) if "max_deviation" in names)
+
+
+def test_the_bound_follows_the_extra_doctors_a_smaller_sum_needs():
+    """With the extra doctors capped at the fewest the fastleger need, the flow bounds the largest
+    deviations summed as CP-SAT proves them, above its bound with extra doctors free; the next
+    count of extra doctors is where it reaches that bound."""
+    ctx, levels, largest = _held(_an_employed_doctor_under_target())
+    relaxation = FlowRelaxation(ctx, held_targets(ctx, levels), True, sum(largest.values()))
+    floor, _ = least_sum(relaxation.feasible, list(ctx.pools), largest, time.perf_counter() + FAR)
+    need = place_need(ctx)
+    total = cp_model.LinearExpr.sum([pm.largest for pm in ctx.pools.values()])
+    extras = cp_model.LinearExpr.sum(list(ctx.extra.values()))
+    missing = cp_model.LinearExpr.sum(list(ctx.missing.values()))
+    assert need is not None and need.fewest_extras == 1
+
+    points = extras_points(relaxation, need, list(ctx.pools), largest, floor, time.perf_counter() + FAR)
+
+    assert points == [(1, _least(ctx, total, extras <= 1, missing == 0)), (2, floor)]
+    assert points[0][1] > floor + 300
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.integers(0, 2), min_size=3, max_size=3), st.sampled_from([1.5, 2.0, 3.0]), st.integers(0, 1),
+       st.sampled_from([3000, 6000, 9000]), st.sampled_from([2000, 10000]), st.integers(2, 3),
+       st.sampled_from(["2026-12-02", "2026-12-03"]))
+def test_the_extras_cuts_keep_every_roster(least, share, pool_least, surplus, participation, most, end):
+    """Months like the one above with the doctors' own least shifts, the pool's least (a shift
+    missing priced, at times below an extra doctor, so the best roster may leave a doctor short),
+    the employed doctor's share and the price of an extra doctor drawn: the fairness level's optimum with the levels held is the same
+    with the flow's cuts in as without them."""
+    sc = scenario("2026-12-01", end, [template("dag", "08:00", "16:00", demand_min=1, demand_max=most)],
+                  [*(doctor(name, min_shifts=k) for name, k in zip("abc", least)), doctor("e", share=share, role="annen")],
+                  rules={"weights": {**QUIET, "max_deviation": 1000, "surplus": surplus, "participation": participation},
+                         "fairness": {"min_shifts": {"fastleger": pool_least}}})
+    held = _held(sc)
+    if held is None:
+        return
+    ctx, levels, largest = held
+    level = _fairness_level(ctx)
+    without = _least(ctx, level)
+
+    hold_levels(ctx, levels, largest, True, time.perf_counter() + FAR)
+
+    assert _least(ctx, level) == without
