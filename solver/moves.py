@@ -425,16 +425,20 @@ def _stopped(deadline: float, stop: threading.Event | None) -> bool:
 
 
 def _descend(search: Search, rng: random.Random, deadline: float, stop: threading.Event | None) -> int:
-    """Each round the best move of one of the doctors furthest from target; moves made."""
+    """Each round the best move of one of the doctors furthest from target in their pool (each
+    pool's largest deviation counts on its own: ranked over all pools, the fastleger a heavy month
+    holds far over target filled the ranks, and the descent rested before it reached an ALIS under
+    target); moves made."""
     score, state = search.score, search.state
+    pools = [[x.doctor for x in xs if x.doctor in score.pool_of] for xs in search.ctx.fairness_plan.pools.values()]
     resting: dict[str, int] = {}
     moves = rounds = idle = 0
     while not _stopped(deadline, stop) and idle <= IDLE:
         rounds += 1
         signed = score.signed()
         short = [d for d in score.least if score.short(d, len(state.work.given[d])) > 0 and resting.get(d, 0) < rounds]
-        ranked = short or sorted((d for d in signed if resting.get(d, 0) < rounds and d not in search.frozen),
-                                 key=lambda d: -abs(signed[d]))[:3]
+        ranked = short or [d for members in pools for d in sorted(
+            (d for d in members if resting.get(d, 0) < rounds and d not in search.frozen), key=lambda d: -abs(signed[d]))[:3]]
         if not ranked:
             break
         d = rng.choice(ranked)

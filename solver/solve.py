@@ -423,7 +423,7 @@ def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, filled
     if fairness and search.line_moves > 0 and final.value(expr) > 0:
         before = final
         final = _line_moves(ctx, final, expr, time.perf_counter() + search.line_moves * (until - time.perf_counter()),
-                            seed, canceller)
+                            until, seed, canceller)
         if final is not before:
             progress.record(final.value(ctx.objective) / OBJ_SCALE, sum(final.value(v) for v in ctx.short.values()),
                             0.0, final.value(expr) / OBJ_SCALE)
@@ -444,13 +444,15 @@ def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, filled
     return final, bound
 
 
-def _line_moves(ctx: ModelContext, best: cp_model.CpSolver, expr: cp_model.LinearExprT, until: float, seed: int,
-                canceller: _Canceller) -> cp_model.CpSolver:
-    """The roster improved by local search on whole doctor lines (solver.moves), read back through
-    one solve with every assignment fixed, so it comes out of the model as usual; the roster it
-    started from when the level is no better that way (or the model refuses it)."""
+def _line_moves(ctx: ModelContext, best: cp_model.CpSolver, expr: cp_model.LinearExprT, moves_until: float,
+                until: float, seed: int, canceller: _Canceller) -> cp_model.CpSolver:
+    """The roster improved by local search on whole doctor lines (solver.moves) until
+    ``moves_until``, read back through one solve with every assignment fixed, so it comes out of
+    the model as usual; the roster it started from when the level is no better that way (or the
+    model refuses it). The read may take the level's time up to ``until``: held to
+    ``moves_until``, a descent that ran to it had all its moves thrown away."""
     pairs = {pair for pair, v in ctx.x.items() if best.boolean_value(v)}
-    better, _ = improve_lines(ctx, pairs, deadline=until, seed=seed, stop=canceller.stop)
+    better, _ = improve_lines(ctx, pairs, deadline=moves_until, seed=seed, stop=canceller.stop)
     if better == pairs:
         return best
     fixed = _reread(ctx, best, better, seed, canceller, until)

@@ -3,6 +3,7 @@ shift, the moves share the burden evenly and keep every hard rule; an even roste
 
 from __future__ import annotations
 
+import importlib
 import random
 import threading
 import time
@@ -10,14 +11,15 @@ import time
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
-from factories import doctor, scenario, template
+from factories import doctor, scenario, station, template
 from roster.check import unexpected_violations
 from roster.metrics import doctor_metrics, pool_metrics
 from roster.models import Assignment, Roster
 from solver.builder import build_model
 from roster.targets import Member
-from solver.moves import TRIES_PER_PAIR, _anneal, _Group, _search_from, improve_lines
+from solver.moves import TRIES_PER_PAIR, _anneal, _descend, _Group, _search_from, improve_lines
 
 DAYS = [f"2026-12-{d:02d}" for d in range(1, 9)]
 
@@ -139,3 +141,62 @@ def test_a_move_is_judged_as_a_recount_of_the_whole_group_would(rows, data):
     expected = group._figures((recount - group._targets(group.curve.level(float(recount[group.sharing].sum()))))
                               / group.norm)
     assert group.judge(change) == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+def test_the_descent_reaches_each_pools_furthest_doctor():
+    """Thirty fastleger with share 0.25, each pinned to a night, are far over target (and ten
+    with share 2 and no shift far under) where no move can help; two ALIS with a level of their
+    own hold six and four day shifts. Ranked over all pools, the fastleger filled every rank the
+    descent tried, and it rested (no move) before it reached the ALIS; ranked per pool, it hands
+    an ALIS day over and evens them out."""
+    days = [f"2026-12-{d:02d}" for d in range(1, 11)]
+    nights = [(st_, day) for st_ in ("BLV", "ASA", "FAN") for day in days]
+    sc = scenario(days[0], days[-1],
+                  [*(template(f"natt-{s}", "23:00", "08:00", station=s) for s in ("BLV", "ASA", "FAN")),
+                   template("dag", "08:00", "16:00", station="LOD")],
+                  [*(doctor(f"f{i}", share=0.25, stations=["BLV", "ASA", "FAN"]) for i in range(30)),
+                   *(doctor(f"g{i}", share=2.0, stations=["BLV", "ASA", "FAN"]) for i in range(10)),
+                   doctor("a0", role="ALIS", stations=["LOD"]), doctor("a1", role="ALIS", stations=["LOD"])],
+                  stations=[station(s) for s in ("BLV", "ASA", "FAN", "LOD")],
+                  pins=[{"doctor": f"f{i}", "date": day, "template": f"natt-{s}"} for i, (s, day) in enumerate(nights)],
+                  rules={**ONE_POINT_AN_HOUR, "fairness": {"own_level": ["ALIS"]}})
+    ctx = build_model(sc)
+    dated = sorted(d for d in ctx.index.by_key if d.startswith("dag/"))
+    start = {(f"f{i}", f"natt-{s}/{day}") for i, (s, day) in enumerate(nights)}
+    start |= {("a0" if k < 6 else "a1", key) for k, key in enumerate(dated)}
+    search = _search_from(ctx, start)
+    alis = [x.doctor for x in ctx.fairness_plan.pools["ALIS"]]
+    assert max(abs(search.score.signed()[d]) for d in alis) > 0
+
+    moves = _descend(search, random.Random(0), time.perf_counter() + 60.0, None)
+
+    assert moves >= 1 and max(abs(search.score.signed()[d]) for d in alis) < 1e-9
+    assert unexpected_violations(sc, _roster(sc, search.state.pairs())) == []
+
+
+def test_line_moves_that_run_to_their_deadline_are_read_back(monkeypatch):
+    """The line moves use their time to the end; the read of their roster then takes the level's
+    time after it. Held to the moves' own deadline, the read found no time left and the roster
+    they had evened out was thrown away."""
+    solve_module = importlib.import_module("solver.solve")
+    sc = _eight_days()
+    ctx = build_model(sc)
+    ctx.model.minimize(next(e for e, names in zip(ctx.levels, ctx.level_names) if "max_deviation" in names))
+    lopsided = {(d, f"dag/{day}") for d, day in zip(["d0", "d1"] * 4, DAYS)}
+    even = {(d, f"dag/{day}") for d, day in zip(["d0", "d1", "d2", "d3"] * 2, DAYS)}
+    canceller = solve_module._Canceller(None)
+    code, start = solve_module._fixed_pass(ctx, 10.0, 0, canceller, lopsided)
+    assert code == cp_model.OPTIMAL
+    ctx.read_seconds = 0.5
+
+    def moves_to_the_end(ctx, pairs, *, deadline, seed, stop):
+        time.sleep(max(0.0, deadline - time.perf_counter()))
+        return even, 8
+
+    monkeypatch.setattr(solve_module, "improve_lines", moves_to_the_end)
+    now = time.perf_counter()
+    level = next(e for e, names in zip(ctx.levels, ctx.level_names) if "max_deviation" in names)
+    final = solve_module._line_moves(ctx, start, level, now + 0.3, now + 30.0, 0, canceller)
+
+    assert {pair for pair, v in ctx.x.items() if final.boolean_value(v)} == even
+    assert final.value(level) < start.value(level)
