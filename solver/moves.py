@@ -23,6 +23,7 @@ import math
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -259,6 +260,15 @@ class Search:
                        if shortest_run(d, rules) > 1 or days_off(d, rules) > 1
                        or (nights and any("natt" in {c.value for c in s.categories} for s, _ in ctx.by_doctor[d.id]))}
         self.movable = [d for d, items in ctx.by_doctor.items() if items and d not in self.frozen]
+        movable = set(self.movable)
+        self.pools = [members for xs in ctx.fairness_plan.pools.values()
+                      if (members := [x.doctor for x in xs if x.doctor in score.pool_of and x.doctor in movable])] or [[]]
+
+    def furthest(self, signed: dict[str, float], k: int, allowed: Callable[[str], bool]) -> list[str]:
+        """The ``k`` movable doctors furthest from target in each pool, of those ``allowed``: each
+        pool's largest deviation counts on its own, and ranked over all pools the fastleger a heavy
+        month holds far over target (where no move helps) took every rank."""
+        return [d for members in self.pools for d in sorted(filter(allowed, members), key=lambda d: -abs(signed[d]))[:k]]
 
     def feasible(self, move: Move) -> bool:
         """Every hard rule the state checks holds after the move (the state is left as it was)."""
@@ -425,20 +435,17 @@ def _stopped(deadline: float, stop: threading.Event | None) -> bool:
 
 
 def _descend(search: Search, rng: random.Random, deadline: float, stop: threading.Event | None) -> int:
-    """Each round the best move of one of the doctors furthest from target in their pool (each
-    pool's largest deviation counts on its own: ranked over all pools, the fastleger a heavy month
-    holds far over target filled the ranks, and the descent rested before it reached an ALIS under
-    target); moves made."""
+    """Each round the best move of one of the doctors furthest from target in their pool
+    (``Search.furthest``: ranked over all pools, the descent rested before it reached an ALIS
+    under target); moves made."""
     score, state = search.score, search.state
-    pools = [[x.doctor for x in xs if x.doctor in score.pool_of] for xs in search.ctx.fairness_plan.pools.values()]
     resting: dict[str, int] = {}
     moves = rounds = idle = 0
     while not _stopped(deadline, stop) and idle <= IDLE:
         rounds += 1
         signed = score.signed()
         short = [d for d in score.least if score.short(d, len(state.work.given[d])) > 0 and resting.get(d, 0) < rounds]
-        ranked = short or [d for members in pools for d in sorted(
-            (d for d in members if resting.get(d, 0) < rounds and d not in search.frozen), key=lambda d: -abs(signed[d]))[:3]]
+        ranked = short or search.furthest(signed, 3, lambda d: resting.get(d, 0) < rounds)
         if not ranked:
             break
         d = rng.choice(ranked)
@@ -471,7 +478,6 @@ def _anneal(search: Search, rng: random.Random, until: float, stop: threading.Ev
     best_cost, best = score.cost(), None
     moves = tries = 0
     focus: list[str] = []
-    movable = set(search.movable)
     temperature = hot
     while True:
         if tries % 256 == 0:
@@ -480,7 +486,7 @@ def _anneal(search: Search, rng: random.Random, until: float, stop: threading.Ev
             done = min(1.0, max((time.perf_counter() - started) / (until - started), tries / most))
             temperature = hot * (cold / hot) ** done
             signed = score.signed()
-            focus = sorted((d for d in signed if d in movable), key=lambda d: -abs(signed[d]))[:FOCUS]
+            focus = search.furthest(signed, -(-FOCUS // len(search.pools)), lambda d: True)
         tries += 1
         move = search.random_move(rng, focus)
         if move is None:
