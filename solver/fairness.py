@@ -22,6 +22,7 @@ from solver.coverage import most_doctors
 from solver.fairness_bound import Case, FlowRelaxation, Held, least_sum, nearest_miss
 
 SHARE_SCALE = 100  # shares × 100 in the model (0.01 of a share)
+FAIRNESS_TERM = "max_deviation"  # the term of the pools' largest deviations
 CAPPED_LEVELS = 2.0  # a capacity below this many expected levels may hold the target back: modelled as a min
 BALANCED_CATEGORIES = (BurdenCategory.NIGHT, BurdenCategory.WEEKEND, BurdenCategory.HOLIDAY)
 assert POINTS_SCALE == OBJ_SCALE, "deviations are priced per point"
@@ -266,15 +267,24 @@ def held_targets(ctx: ModelContext, levels: dict[str, int]) -> dict[str, Held]:
     return held
 
 
+@dataclass(frozen=True)
+class LevelBounds:
+    """What ``hold_levels`` proved: each level group's least Σ largest (points per share × 100)
+    and the fairness level's least value (model units) with the extra doctors priced."""
+
+    groups: dict[str, int]
+    level: int
+
+
 def hold_levels(ctx: ModelContext, levels: dict[str, int], largest: dict[str, int], filled: bool,
-                deadline: float) -> dict[str, int]:
+                deadline: float) -> LevelBounds:
     """Hold each pool's level where a roster put it, and with it the targets, so that bounds on
     the deviations mean something: every member's deviation is at least the distance from their
     target to the nearest burden they can reach at all (a sum of points of shifts they may work),
     and each level group's largest deviations, summed, at least what the flow relaxation
     (``solver.fairness_bound``) proves by ``deadline`` from the roster's ``largest``. The LP sees
     neither. The split of the burden between the pools stays as the search left it. ``filled``:
-    every place is held filled. Returns the level groups' bounds (points per share × 100)."""
+    every place is held filled.""" 
     for name, pm in ctx.pools.items():
         ctx.model.add(pm.level == levels[name])
     held = held_targets(ctx, levels)
@@ -298,16 +308,41 @@ def hold_levels(ctx: ModelContext, levels: dict[str, int], largest: dict[str, in
             ctx.model.add(ctx.pools[p].largest >= own[p])
         ctx.model.add(cp_model.LinearExpr.sum([ctx.pools[p].largest for p in names]) >= bounds[group])
     need = place_need(ctx) if filled else None
-    if need is not None:
-        add_extras_cuts(ctx, relaxation, need, largest, bounds, deadline)
-    return bounds
+    if need is None:
+        return LevelBounds(bounds, ctx.weight(FAIRNESS_TERM) * sum(bounds.values()))
+    points = add_extras_cuts(ctx, relaxation, need, largest, bounds, deadline)
+    return LevelBounds(bounds, level_bound(ctx, bounds, need, points))
+
+
+def level_bound(ctx: ModelContext, bounds: dict[str, int], need: PlaceNeed, points: dict[str, list[tuple[int, int]]]) -> int:
+    """The fairness level's least value (model units): the groups' least sums priced, with at
+    least K0 extra doctors and the extras cuts' hulls where no needer is short, or one needer short
+    (a shift missing costs more than the extra doctor it saves). CP-SAT's LP combines the same
+    cuts, but on a loaded machine it had not within the level's time and the reported bound fell
+    to the deviations' alone (10 of 31 points)."""
+    deviations = ctx.weight(FAIRNESS_TERM) * sum(bounds.values())
+    extra, short = OBJ_SCALE * ctx.weight("surplus"), OBJ_SCALE * ctx.weight("participation") if ctx.missing else None
+    if extra <= 0 or (short is not None and short < extra):
+        return deviations
+    fewest = need.fewest_extras
+    last = max((p[-1][0] for p in points.values()), default=fewest)
+    none_short = min(
+        ctx.weight(FAIRNESS_TERM) * sum(max(bounds[g], _hull_at(points.get(g, []), k)) for g in bounds) + extra * k
+        for k in range(fewest, last + 1))
+    return none_short if short is None else min(none_short, deviations + extra * max(0, fewest - 1) + short)
+
+
+def _hull_at(points: list[tuple[int, int]], k: int) -> int:
+    """The least integer at K = ``k`` above every segment of the points' lower convex hull."""
+    return max((-(-((kb - ka) * da - (da - db) * (k - ka)) // (kb - ka)) for (ka, da), (kb, db) in _lower_hull(points)),
+               default=0)
 
 
 EXTRA_STEPS = 8  # the most counts of extra doctors the flow is asked about, from the fewest
 
 
 def add_extras_cuts(ctx: ModelContext, relaxation: FlowRelaxation, need: PlaceNeed, largest: dict[str, int],
-                    bounds: dict[str, int], deadline: float) -> None:
+                    bounds: dict[str, int], deadline: float) -> dict[str, list[tuple[int, int]]]:
     """Valid cuts where the pools' least sum falls as extra doctors are added: in the Bergen month
     the employed doctors find places up to their shares only as extra doctors on lone shifts,
     which the bound took free while the roster pays for each (``surplus``).
@@ -315,8 +350,9 @@ def add_extras_cuts(ctx: ModelContext, relaxation: FlowRelaxation, need: PlaceNe
     The lower convex hull of ``extras_points`` bounds a level group's sum at K extra doctors and
     M shifts missing through K + (K1 − K0 + 1)·M: a shift missing lets a roster go one extra
     doctor below K0, and from K1 on the hull is at most the uncapped bound, which holds for
-    every roster.
+    every roster. Returns each group's points where they gave cuts.
     """
+    out = {}
     for group, names in ctx.fairness_plan.groups.items():
         if group not in bounds:
             continue
@@ -324,11 +360,13 @@ def add_extras_cuts(ctx: ModelContext, relaxation: FlowRelaxation, need: PlaceNe
         points = extras_points(relaxation, need, names, largest, bounds[group], deadline)
         if len(points) < 2:
             continue
+        out[group] = points
         total = cp_model.LinearExpr.sum([ctx.pools[p].largest for p in names])
         shifted = need.extras(ctx) + (points[-1][0] - points[0][0] + 1) * need.missing(ctx)
         for (ka, da), (kb, db) in _lower_hull(points):
             # total ≥ da − (da − db)/(kb − ka) · (shifted − ka), in integers
             ctx.model.add((kb - ka) * total + (da - db) * shifted >= (kb - ka) * da + (da - db) * ka)
+    return out
 
 
 def extras_points(relaxation: FlowRelaxation, need: PlaceNeed, names: list[str], largest: dict[str, int], floor: int,

@@ -25,7 +25,7 @@ from solver.budget import Budget, HandOver, cp_sat_lag
 from solver.builder import OutOfTime, build_model
 from solver.collector import collector_paused, model_spared
 from solver.context import OBJ_SCALE, Baseline, ModelContext, held_at_hint, hint_all, roster_pairs
-from solver.fairness import hold_levels
+from solver.fairness import FAIRNESS_TERM, hold_levels
 from solver.lines import line_by_line
 from solver.lns import improve, objective_of
 from solver.moves import improve_lines
@@ -43,7 +43,6 @@ NEAR_SHARE = 0.5  # a re-plan's share of the time with only the dates near the c
 RECHECK_SHARE = 0.1  # of the neighbourhood search's time, kept for reading its roster back
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 LEVEL_SHARES = (0.3, 0.6)  # of the time left when a level starts, for each level but the last (it gets the rest)
-FAIRNESS_TERM = "max_deviation"  # the level with this term gets the line moves
 # Kept back from the searches for the unfilled places' reasons (a check per place), which stop at
 # the caller's limit: this share of it, at most this many seconds. The Bergen month's take well
 # under a second; Curtois 20's hundreds of soft-cover places took ~9 s.
@@ -434,7 +433,7 @@ def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, filled
         relaxed = hold_levels(ctx, {name: final.value(pm.level) for name, pm in ctx.pools.items()},
                               {name: final.value(pm.largest) for name, pm in ctx.pools.items()}, filled,
                               time.perf_counter() + min(RELAXATION_LIMIT, RELAXATION_SHARE * (until - time.perf_counter())))
-        bound = ctx.weight(FAIRNESS_TERM) * sum(relaxed.values())  # the level's other terms are never below 0
+        bound = relaxed.level
     _warm_start(ctx, final)
     result, solver = _level_solve(ctx, until - time.perf_counter(), workers, seed, search, progress, canceller)
     if result in FOUND and solver.value(expr) <= value:

@@ -90,7 +90,7 @@ def _bound_and_optimum(sc) -> tuple[dict[str, int], int | None]:
     largest = {p: first.value(pm.largest) for p, pm in ctx.pools.items()}
     assert FlowRelaxation(ctx, held_targets(ctx, levels), True, sum(largest.values())).feasible(largest), \
         "the relaxation refuses a roster"
-    bounds = hold_levels(ctx, levels, largest, True, time.perf_counter() + FAR)
+    bounds = hold_levels(ctx, levels, largest, True, time.perf_counter() + FAR).groups
     ctx.model.minimize(cp_model.LinearExpr.sum([pm.largest for pm in ctx.pools.values()]))
     held = cp_model.CpSolver()
     held.parameters.num_workers = 1
@@ -287,6 +287,21 @@ def test_the_bound_follows_the_extra_doctors_a_smaller_sum_needs():
     assert points[0][1] > floor + 300
 
 
+def test_the_levels_bound_prices_the_extra_doctors_without_cp_sat():
+    """The fairness level's bound from the relaxation alone, on the month above: the largest
+    deviations at the fewest extra doctors plus that doctor's price, far above the deviations'
+    bound alone, and never above the level's optimum."""
+    ctx, levels, largest = _held(_an_employed_doctor_under_target())
+    level = _fairness_level(ctx)
+    optimum = _least(ctx, level)
+
+    bounds = hold_levels(ctx, levels, largest, True, time.perf_counter() + FAR)
+
+    deviations = 1000 * sum(bounds.groups.values())
+    assert bounds.level == min(1000 * 800 + 6000 * 100 * 1, deviations + 6000 * 100 * 2) <= optimum
+    assert bounds.level > deviations + 6000 * 100
+
+
 @settings(max_examples=20, deadline=None)
 @given(st.lists(st.integers(0, 2), min_size=3, max_size=3), st.sampled_from([1.5, 2.0, 3.0]), st.integers(0, 1),
        st.sampled_from([3000, 6000, 9000]), st.sampled_from([2000, 10000]), st.integers(2, 3),
@@ -294,8 +309,9 @@ def test_the_bound_follows_the_extra_doctors_a_smaller_sum_needs():
 def test_the_extras_cuts_keep_every_roster(least, share, pool_least, surplus, participation, most, end):
     """Months like the one above with the doctors' own least shifts, the pool's least (a shift
     missing priced, at times below an extra doctor, so the best roster may leave a doctor short),
-    the employed doctor's share and the price of an extra doctor drawn: the fairness level's optimum with the levels held is the same
-    with the flow's cuts in as without them."""
+    the employed doctor's share and the price of an extra doctor drawn: the fairness level's
+    optimum with the levels held is the same with the flow's cuts in as without them, and the
+    level's bound from the relaxation (the extra doctors priced) is never above it."""
     sc = scenario("2026-12-01", end, [template("dag", "08:00", "16:00", demand_min=1, demand_max=most)],
                   [*(doctor(name, min_shifts=k) for name, k in zip("abc", least)), doctor("e", share=share, role="annen")],
                   rules={"weights": {**QUIET, "max_deviation": 1000, "surplus": surplus, "participation": participation},
@@ -307,6 +323,7 @@ def test_the_extras_cuts_keep_every_roster(least, share, pool_least, surplus, pa
     level = _fairness_level(ctx)
     without = _least(ctx, level)
 
-    hold_levels(ctx, levels, largest, True, time.perf_counter() + FAR)
+    bounds = hold_levels(ctx, levels, largest, True, time.perf_counter() + FAR)
 
     assert _least(ctx, level) == without
+    assert bounds.level <= without
