@@ -181,7 +181,8 @@ def test_line_moves_that_run_to_their_deadline_are_read_back(monkeypatch):
     solve_module = importlib.import_module("solver.solve")
     sc = _eight_days()
     ctx = build_model(sc)
-    ctx.model.minimize(next(e for e, names in zip(ctx.levels, ctx.level_names) if "max_deviation" in names))
+    level = next(e for e, names in zip(ctx.levels, ctx.level_names) if "max_deviation" in names)
+    ctx.model.minimize(level)
     lopsided = {(d, f"dag/{day}") for d, day in zip(["d0", "d1"] * 4, DAYS)}
     even = {(d, f"dag/{day}") for d, day in zip(["d0", "d1", "d2", "d3"] * 2, DAYS)}
     canceller = solve_module._Canceller(None)
@@ -195,7 +196,6 @@ def test_line_moves_that_run_to_their_deadline_are_read_back(monkeypatch):
 
     monkeypatch.setattr(solve_module, "improve_lines", moves_to_the_end)
     now = time.perf_counter()
-    level = next(e for e, names in zip(ctx.levels, ctx.level_names) if "max_deviation" in names)
     final = solve_module._line_moves(ctx, start, level, now + 0.3, now + 30.0, 0, canceller)
 
     assert {pair for pair, v in ctx.x.items() if final.boolean_value(v)} == even
