@@ -284,7 +284,7 @@ def hold_levels(ctx: ModelContext, levels: dict[str, int], largest: dict[str, in
     and each level group's largest deviations, summed, at least what the flow relaxation
     (``solver.fairness_bound``) proves by ``deadline`` from the roster's ``largest``. The LP sees
     neither. The split of the burden between the pools stays as the search left it. ``filled``:
-    every place is held filled.""" 
+    every place is held filled. Returns what it proved (``LevelBounds``)."""
     for name, pm in ctx.pools.items():
         ctx.model.add(pm.level == levels[name])
     held = held_targets(ctx, levels)
@@ -308,21 +308,21 @@ def hold_levels(ctx: ModelContext, levels: dict[str, int], largest: dict[str, in
             ctx.model.add(ctx.pools[p].largest >= own[p])
         ctx.model.add(cp_model.LinearExpr.sum([ctx.pools[p].largest for p in names]) >= bounds[group])
     need = place_need(ctx) if filled else None
-    if need is None:
-        return LevelBounds(bounds, ctx.weight(FAIRNESS_TERM) * sum(bounds.values()))
-    points = add_extras_cuts(ctx, relaxation, need, largest, bounds, deadline)
+    points = add_extras_cuts(ctx, relaxation, need, largest, bounds, deadline) if need is not None else {}
     return LevelBounds(bounds, level_bound(ctx, bounds, need, points))
 
 
-def level_bound(ctx: ModelContext, bounds: dict[str, int], need: PlaceNeed, points: dict[str, list[tuple[int, int]]]) -> int:
+def level_bound(ctx: ModelContext, bounds: dict[str, int], need: PlaceNeed | None,
+                points: dict[str, list[tuple[int, int]]]) -> int:
     """The fairness level's least value (model units): the groups' least sums priced, with at
     least K0 extra doctors and the extras cuts' hulls where no needer is short, or one needer short
-    (a shift missing costs more than the extra doctor it saves). CP-SAT's LP combines the same
-    cuts, but on a loaded machine it had not within the level's time and the reported bound fell
-    to the deviations' alone (10 of 31 points)."""
+    (a shift missing costs more than the extra doctor it saves); the sums alone where the places
+    are not counted (``need`` None). CP-SAT's LP combines the same cuts, but on a loaded machine
+    it had not within the level's time and the reported bound fell to the deviations' alone (10
+    of 31 points)."""
     deviations = ctx.weight(FAIRNESS_TERM) * sum(bounds.values())
     extra, short = OBJ_SCALE * ctx.weight("surplus"), OBJ_SCALE * ctx.weight("participation") if ctx.missing else None
-    if extra <= 0 or (short is not None and short < extra):
+    if need is None or extra <= 0 or (short is not None and short < extra):
         return deviations
     fewest = need.fewest_extras
     last = max((p[-1][0] for p in points.values()), default=fewest)

@@ -261,8 +261,9 @@ class Search:
                        or (nights and any("natt" in {c.value for c in s.categories} for s, _ in ctx.by_doctor[d.id]))}
         self.movable = [d for d, items in ctx.by_doctor.items() if items and d not in self.frozen]
         movable = set(self.movable)
-        self.pools = [members for xs in ctx.fairness_plan.pools.values()
-                      if (members := [x.doctor for x in xs if x.doctor in score.pool_of and x.doctor in movable])] or [[]]
+        members = ([x.doctor for x in xs if x.doctor in score.pool_of and x.doctor in movable]
+                   for xs in ctx.fairness_plan.pools.values())
+        self.pools = [m for m in members if m]
 
     def furthest(self, signed: dict[str, float], k: int, allowed: Callable[[str], bool]) -> list[str]:
         """The ``k`` movable doctors furthest from target in each pool, of those ``allowed``: each
@@ -486,7 +487,7 @@ def _anneal(search: Search, rng: random.Random, until: float, stop: threading.Ev
             done = min(1.0, max((time.perf_counter() - started) / (until - started), tries / most))
             temperature = hot * (cold / hot) ** done
             signed = score.signed()
-            focus = search.furthest(signed, -(-FOCUS // len(search.pools)), lambda d: True)
+            focus = search.furthest(signed, -(-FOCUS // max(1, len(search.pools))), lambda d: True)
         tries += 1
         move = search.random_move(rng, focus)
         if move is None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ortools.sat.python.cp_model import LinearExprT
+
 from roster.check import unexpected_violations
 from roster.models import Roster, Scenario, SolveStatus
 from solver import solve
+from solver.context import ModelContext
+from solver.fairness import FAIRNESS_TERM
 
 FEASIBLE = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 # Only the rule under test and wishes steer the choice; fairness, balance and spacing stay out.
@@ -22,6 +26,11 @@ def run(scenario: Scenario, strict: bool = False, **kw: Any) -> Roster:
     else:
         assert roster.assignments == []
     return roster
+
+
+def fairness_level(ctx: ModelContext) -> LinearExprT:
+    """The objective level that holds the pools' largest deviations (``solver.objective.LEVELS``)."""
+    return next(expr for expr, names in zip(ctx.levels, ctx.level_names) if FAIRNESS_TERM in names)
 
 
 def on(roster: Roster, shift: str) -> set[str]:

@@ -11,7 +11,7 @@ from factories import doctor, scenario, station, template
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
-from solver_util import QUIET
+from solver_util import QUIET, fairness_level
 
 from solver.builder import build_model
 from solver.fairness import extras_points, held_targets, hold_levels, place_need
@@ -75,29 +75,48 @@ def test_a_sum_past_what_is_known_is_not_ruled_out():
     assert nearest_miss(bits | 1 << 1400, 2100, 13 * 10**4) == 1 * 10**4
 
 
-def _bound_and_optimum(sc) -> tuple[dict[str, int], int | None]:
-    """(the relaxation's bounds with the levels of a first roster held, CP-SAT's proven least sum
-    of the pools' largest deviations with the same levels and cuts; None when it proves none),
-    having checked that the relaxation admits that first roster."""
+def _held(sc):
+    """A model of ``sc`` with every place filled and the levels of its optimal roster held (the
+    places level first), and that roster's largest deviations; None when no such roster is proven."""
     ctx = build_model(sc)
     for v in ctx.short.values():
         ctx.model.add(v == 0)
     first = cp_model.CpSolver()
     first.parameters.num_workers = 1
+    first.parameters.max_time_in_seconds = 20
     if first.solve(ctx.model) != cp_model.OPTIMAL:
-        return {}, None
+        return None
     levels = {p: first.value(pm.level) for p, pm in ctx.pools.items()}
     largest = {p: first.value(pm.largest) for p, pm in ctx.pools.items()}
+    for p, pm in ctx.pools.items():
+        ctx.model.add(pm.level == levels[p])
+    return ctx, levels, largest
+
+
+def _least(ctx, expr, *constraints) -> int | None:
+    """CP-SAT's proven least ``expr`` with ``constraints`` added to a copy of the model."""
+    model = ctx.model.clone()
+    for c in constraints:
+        model.add(c)
+    model.minimize(expr)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    return round(solver.objective_value) if solver.solve(model) == cp_model.OPTIMAL else None
+
+
+def _bound_and_optimum(sc) -> tuple[dict[str, int], int | None]:
+    """(the relaxation's bounds with the levels of a first roster held, CP-SAT's proven least sum
+    of the pools' largest deviations with the same levels and cuts; None when it proves none),
+    having checked that the relaxation admits that first roster."""
+    held = _held(sc)
+    if held is None:
+        return {}, None
+    ctx, levels, largest = held
     assert FlowRelaxation(ctx, held_targets(ctx, levels), True, sum(largest.values())).feasible(largest), \
         "the relaxation refuses a roster"
     bounds = hold_levels(ctx, levels, largest, True, time.perf_counter() + FAR).groups
-    ctx.model.minimize(cp_model.LinearExpr.sum([pm.largest for pm in ctx.pools.values()]))
-    held = cp_model.CpSolver()
-    held.parameters.num_workers = 1
-    held.parameters.max_time_in_seconds = 20
-    if held.solve(ctx.model) != cp_model.OPTIMAL:
-        return bounds, None
-    return bounds, round(held.objective_value)
+    return bounds, _least(ctx, cp_model.LinearExpr.sum([pm.largest for pm in ctx.pools.values()]))
 
 
 def test_the_bound_sees_that_a_heavy_place_goes_whole_to_someone():
@@ -223,36 +242,6 @@ def test_the_bound_is_never_above_the_optimum(demand, shares, least, pins, alone
         assert sum(bounds.values()) <= optimum
 
 
-def _held(sc):
-    """A model of ``sc`` with every place filled and the levels of its optimal roster held (the
-    places level first), and that roster's largest deviations; None when no such roster is proven."""
-    ctx = build_model(sc)
-    for v in ctx.short.values():
-        ctx.model.add(v == 0)
-    first = cp_model.CpSolver()
-    first.parameters.num_workers = 1
-    first.parameters.max_time_in_seconds = 20
-    if first.solve(ctx.model) != cp_model.OPTIMAL:
-        return None
-    levels = {p: first.value(pm.level) for p, pm in ctx.pools.items()}
-    largest = {p: first.value(pm.largest) for p, pm in ctx.pools.items()}
-    for p, pm in ctx.pools.items():
-        ctx.model.add(pm.level == levels[p])
-    return ctx, levels, largest
-
-
-def _least(ctx, expr, *constraints) -> int | None:
-    """CP-SAT's proven least ``expr`` with ``constraints`` added to a copy of the model."""
-    model = ctx.model.clone()
-    for c in constraints:
-        model.add(c)
-    model.minimize(expr)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 20
-    return round(solver.objective_value) if solver.solve(model) == cp_model.OPTIMAL else None
-
-
 def _an_employed_doctor_under_target():
     """Two days of one place each (up to three doctors), three fastleger who must each take one
     (the pool's least), and an employed doctor with share 2: the fastleger need one extra doctor,
@@ -262,10 +251,6 @@ def _an_employed_doctor_under_target():
                     [doctor("a"), doctor("b"), doctor("c"), doctor("e", share=2.0, role="annen")],
                     rules={"weights": {**QUIET, "max_deviation": 1000, "surplus": 6000, "participation": 10000},
                            "fairness": {"min_shifts": {"fastleger": 1}}})
-
-
-def _fairness_level(ctx):
-    return next(expr for expr, names in zip(ctx.levels, ctx.level_names) if "max_deviation" in names)
 
 
 def test_the_bound_follows_the_extra_doctors_a_smaller_sum_needs():
@@ -292,7 +277,7 @@ def test_the_levels_bound_prices_the_extra_doctors_without_cp_sat():
     deviations at the fewest extra doctors plus that doctor's price, far above the deviations'
     bound alone, and never above the level's optimum."""
     ctx, levels, largest = _held(_an_employed_doctor_under_target())
-    level = _fairness_level(ctx)
+    level = fairness_level(ctx)
     optimum = _least(ctx, level)
 
     bounds = hold_levels(ctx, levels, largest, True, time.perf_counter() + FAR)
@@ -320,7 +305,7 @@ def test_the_extras_cuts_keep_every_roster(least, share, pool_least, surplus, pa
     if held is None:
         return
     ctx, levels, largest = held
-    level = _fairness_level(ctx)
+    level = fairness_level(ctx)
     without = _least(ctx, level)
 
     bounds = hold_levels(ctx, levels, largest, True, time.perf_counter() + FAR)
