@@ -315,7 +315,7 @@ class Search:
         want = self.score.least.get(d, 0) > len(mine)
         if signed.get(d, 0.0) > 0 and not want:
             return self._give(d, mine, signed)
-        return self._take(d, mine, signed)
+        return self._take(d, mine, signed) + (self._chain(d) if want else [])
 
     def _give(self, d: str, mine: list[ShiftInstance], signed: dict[str, float]) -> list[Move]:
         out = []
@@ -345,6 +345,28 @@ class Search:
             if len(on) < most_doctors(self.ctx, s):
                 out.append(Move((), ((d, s),)))
             out += [Move(((d, t), (o, s)), ((d, s),)) for t in spare for o in on]
+        return out
+
+    def _at_least(self, d: str) -> bool:
+        return len(self.state.work.given[d]) <= self.score.least.get(d, 0)
+
+    def _chain(self, d: str) -> list[Move]:
+        """A doctor short of their least takes a place from a holder at their own least, who takes
+        one over from a doctor above theirs (or joins a shift with room). Where every place the
+        doctor may take is held by doctors with one shift each (most of the Bergen month's), no
+        single move lets them in: each one leaves its holder short instead."""
+        out = []
+        for s, _ in self.ctx.by_doctor[d]:
+            if d in self.state.on[s.key]:
+                continue
+            for o in filter(self._at_least, self.state.on[s.key]):
+                for t, _ in self.ctx.by_doctor[o]:
+                    on = self.state.on[t.key]
+                    if o in on or t.key == s.key:
+                        continue
+                    out += [Move(((o, s), (p, t)), ((d, s), (o, t))) for p in on if p != d and not self._at_least(p)]
+                    if len(on) < most_doctors(self.ctx, t):
+                        out.append(Move(((o, s),), ((d, s), (o, t))))
         return out
 
     def random_move(self, rng: random.Random, focus: list[str]) -> Move | None:

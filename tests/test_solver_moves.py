@@ -201,3 +201,27 @@ def test_line_moves_that_run_to_their_deadline_are_read_back(monkeypatch):
 
     assert {pair for pair, v in ctx.x.items() if final.boolean_value(v)} == even
     assert final.value(level) < start.value(level)
+
+
+def test_a_doctor_without_a_shift_gets_in_through_a_holder_at_their_least():
+    """n may only work at station A, whose two days o0 and o1 hold, one shift each (every
+    fastlege's least); p holds both days at B. n taking a day from o0 leaves o0 short instead, p
+    handing a day to o0 only moves the largest deviation from p to o0: no single move lowers the
+    cost. The chain (n takes o0's day, o0 takes one of p's) lets n in with nobody short and
+    everyone at target."""
+    days = DAYS[:2]
+    sc = scenario(days[0], days[-1],
+                  [template("dagA", "08:00", "16:00", station="A"), template("dagB", "08:00", "16:00", station="B")],
+                  [doctor("n", stations=["A"]), doctor("o0", stations=["A", "B"]), doctor("o1", stations=["A", "B"]),
+                   doctor("p", stations=["B"])],
+                  stations=[station("A"), station("B")], rules=ONE_POINT_AN_HOUR)
+    ctx = build_model(sc)
+    search = _search_from(ctx, {("o0", f"dagA/{days[0]}"), ("o1", f"dagA/{days[1]}"),
+                                ("p", f"dagB/{days[0]}"), ("p", f"dagB/{days[1]}")})
+    assert search.score.counts()[0] == 1  # n short of one shift
+
+    moves = _descend(search, random.Random(0), time.perf_counter() + 60.0, None)
+
+    assert moves == 1 and search.score.counts()[0] == 0
+    assert max(abs(v) for v in search.score.signed().values()) < 1e-9
+    assert unexpected_violations(sc, _roster(sc, search.state.pairs())) == []
