@@ -1,7 +1,8 @@
 """Local search on whole doctor lines, once a roster exists (issue 13): move a shift from a doctor
 over target to one under it, swap two doctors' shifts, take an extra doctor off a shift or put one
 on where over-staffing is allowed, or have an extra doctor leave that place to take over another
-doctor's (one extra fewer, and a doctor over target relieved, in one move).
+doctor's (one extra fewer, and a doctor over target relieved, in one move); a doctor short of
+their least gets in through a chain (``Search._chain``).
 
 CP-SAT's own search improves a roster's largest deviation slowly: it is one doctor's figure, flat
 under almost every change. Here a move is kept when it lowers the fairness level's cost
