@@ -2,7 +2,7 @@
 over target to one under it, swap two doctors' shifts, take an extra doctor off a shift or put one
 on where over-staffing is allowed, or have an extra doctor leave that place to take over another
 doctor's (one extra fewer, and a doctor over target relieved, in one move); a doctor short of
-their least gets in through a chain (``Search._chain``).
+their least gets in through a chain (``Search.chains``).
 
 CP-SAT's own search improves a roster's largest deviation slowly: it is one doctor's figure, flat
 under almost every change. Here a move is kept when it lowers the fairness level's cost
@@ -46,6 +46,7 @@ COOLING = 1000.0  # the temperature falls by this factor over the annealing
 FOCUS, FOCUS_SHARE = 12, 0.5  # half the moves start at one of the 12 doctors furthest from target
 POWER = 8  # the annealing's smooth stand-in for a pool's largest deviation: Σ |e|^8, to the 1/8
 TRIES_PER_PAIR = 20  # the annealing cools over this many tries per (doctor, shift) pair at most
+CHAIN_MOVES = 5000  # chains tried per look at a doctor short of their least (~4 000 for a Bergen fastlege)
 
 
 @dataclass(frozen=True)
@@ -316,7 +317,7 @@ class Search:
         want = self.score.least.get(d, 0) > len(mine)
         if signed.get(d, 0.0) > 0 and not want:
             return self._give(d, mine, signed)
-        return self._take(d, mine, signed) + (self._chain(d) if want else [])
+        return self._take(d, mine, signed)
 
     def _give(self, d: str, mine: list[ShiftInstance], signed: dict[str, float]) -> list[Move]:
         out = []
@@ -351,23 +352,27 @@ class Search:
     def _at_least(self, d: str) -> bool:
         return len(self.state.work.given[d]) <= self.score.least.get(d, 0)
 
-    def _chain(self, d: str) -> list[Move]:
+    def chains(self, d: str, rng: random.Random) -> list[Move]:
         """A doctor short of their least takes a place from a holder at their own least, who takes
         one over from a doctor above theirs (or joins a shift with room). Where every place the
         doctor may take is held by doctors with one shift each (most of the Bergen month's), no
-        single move lets them in: each one leaves its holder short instead."""
-        out = []
-        for s, _ in self.ctx.by_doctor[d]:
-            if d in self.state.on[s.key]:
-                continue
-            for o in filter(self._at_least, self.state.on[s.key]):
+        single move lets them in: each one leaves its holder short instead. The doctor's places in
+        random order, up to ``CHAIN_MOVES`` (a long period has hundreds of places per doctor)."""
+        st = self.state
+        places = [s for s, _ in self.ctx.by_doctor[d] if d not in st.on[s.key]]
+        rng.shuffle(places)
+        out: list[Move] = []
+        for s in places:
+            for o in filter(self._at_least, st.on[s.key]):
                 for t, _ in self.ctx.by_doctor[o]:
-                    on = self.state.on[t.key]
+                    on = st.on[t.key]
                     if o in on or t.key == s.key:
                         continue
                     out += [Move(((o, s), (p, t)), ((d, s), (o, t))) for p in on if p != d and not self._at_least(p)]
                     if len(on) < most_doctors(self.ctx, t):
                         out.append(Move(((o, s),), ((d, s), (o, t))))
+            if len(out) >= CHAIN_MOVES:
+                break
         return out
 
     def random_move(self, rng: random.Random, focus: list[str]) -> Move | None:
@@ -474,6 +479,8 @@ def _descend(search: Search, rng: random.Random, deadline: float, stop: threadin
             break
         d = rng.choice(ranked)
         found = search.best(search.around(d, signed))
+        if found is None and d in short:
+            found = search.best(search.chains(d, rng))
         if found is None:
             resting[d] = rounds + TABU
             idle += 1
