@@ -20,6 +20,7 @@ from roster.metrics import doctor_metrics, pool_metrics
 from roster.models import Assignment, Roster
 from solver.builder import build_model
 from roster.targets import Member
+import solver.moves as moves_module
 from solver.moves import TRIES_PER_PAIR, _anneal, _descend, _Group, _search_from, improve_lines
 
 DAYS = [f"2026-12-{d:02d}" for d in range(1, 9)]
@@ -203,12 +204,9 @@ def test_line_moves_that_run_to_their_deadline_are_read_back(monkeypatch):
     assert final.value(level) < start.value(level)
 
 
-def test_a_doctor_without_a_shift_gets_in_through_a_holder_at_their_least():
+def _one_short_at_a():
     """n may only work at station A, whose two days o0 and o1 hold, one shift each (every
-    fastlege's least); p holds both days at B. n taking a day from o0 leaves o0 short instead, p
-    handing a day to o0 only moves the largest deviation from p to o0: no single move lowers the
-    cost. The chain (n takes o0's day, o0 takes one of p's) lets n in with nobody short and
-    everyone at target."""
+    fastlege's least); p holds both days at B."""
     days = DAYS[:2]
     sc = scenario(days[0], days[-1],
                   [template("dagA", "08:00", "16:00", station="A"), template("dagB", "08:00", "16:00", station="B")],
@@ -219,9 +217,28 @@ def test_a_doctor_without_a_shift_gets_in_through_a_holder_at_their_least():
     search = _search_from(ctx, {("o0", f"dagA/{days[0]}"), ("o1", f"dagA/{days[1]}"),
                                 ("p", f"dagB/{days[0]}"), ("p", f"dagB/{days[1]}")})
     assert search.score.counts()[0] == 1  # n short of one shift
+    return sc, search
+
+
+def test_a_doctor_without_a_shift_gets_in_through_a_holder_at_their_least():
+    """n taking a day from o0 leaves o0 short instead, p handing a day to o0 only moves the
+    largest deviation from p to o0: no single move lowers the cost. The chain (n takes o0's day,
+    o0 takes one of p's) lets n in with nobody short and everyone at target."""
+    sc, search = _one_short_at_a()
 
     moves = _descend(search, random.Random(0), time.perf_counter() + 60.0, None)
 
     assert moves == 1 and search.score.counts()[0] == 0
     assert max(abs(v) for v in search.score.signed().values()) < 1e-9
     assert unexpected_violations(sc, _roster(sc, search.state.pairs())) == []
+
+
+def test_the_chains_per_look_are_capped(monkeypatch):
+    """A long period gives a doctor hundreds of places and the chains grow with the square of
+    that: a look stops at CHAIN_MOVES, after the place it has begun (here n's two days at A give
+    two chains each, o0's or o1's day at A and one of p's two days at B)."""
+    _, search = _one_short_at_a()
+    assert len(search.chains("n", random.Random(0))) == 4
+    monkeypatch.setattr(moves_module, "CHAIN_MOVES", 1)
+    capped = search.chains("n", random.Random(0))
+    assert len(capped) == 2 and len({m.on[0][1].key for m in capped}) == 1
