@@ -34,6 +34,10 @@ def queued_run(app) -> str:
 
 
 def test_open_progress_streams_do_not_starve_the_doctors_pages(settings):
+    """Sixty streams of a run that never ends, more than the server's worker threads: a stream
+    that held a thread would leave the doctor's page waiting for one until the client's 60-s
+    timeout. The bound of 10 s is that failure's, not a speed target (a loaded CI machine took
+    2.1 s for the first page)."""
     app = create_app(settings.model_copy(update={"sse_poll_seconds": 0.5}))
     token = published_link(app)
     run_id = queued_run(app)
@@ -62,7 +66,7 @@ def test_open_progress_streams_do_not_starve_the_doctors_pages(settings):
             assert httpx.get(f"{url}/lege/{token}", timeout=60).status_code == 200
             seconds.append(time.monotonic() - started)
         stop.set()
-    assert max(seconds) < 2, seconds
+    assert max(seconds) < 10, seconds
 
 
 def test_the_doctors_feed_parses_no_roster_and_the_page_at_most_one_scenario(client, settings, monkeypatch):
