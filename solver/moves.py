@@ -47,6 +47,7 @@ FOCUS, FOCUS_SHARE = 12, 0.5  # half the moves start at one of the 12 doctors fu
 POWER = 8  # the annealing's smooth stand-in for a pool's largest deviation: Σ |e|^8, to the 1/8
 TRIES_PER_PAIR = 20  # the annealing cools over this many tries per (doctor, shift) pair at most
 CHAIN_MOVES = 5000  # chains tried per look at a doctor short of their least (~4 000 for a Bergen fastlege)
+REPORT_EVERY = 1.0  # seconds between reports of a better cost to the caller at most
 
 
 @dataclass(frozen=True)
@@ -433,19 +434,42 @@ class Search:
 
 
 def improve_lines(ctx: ModelContext, pairs: set[tuple[str, str]], *, deadline: float, seed: int,
-                  stop: threading.Event | None = None) -> tuple[set[tuple[str, str]], int]:
+                  stop: threading.Event | None = None, on_improve: Callable[[float], None] | None = None,
+                  ) -> tuple[set[tuple[str, str]], int]:
     """(the best assignment pairs found, moves made) from a roster's pairs: simulated annealing on
     random moves around the doctors furthest from target (the energy of ``Score.delta``), then descent with
-    each doctor's best move (``Search.around``) until none improves or the deadline passes."""
+    each doctor's best move (``Search.around``) until none improves or the deadline passes.
+    ``on_improve`` hears the fairness level's better costs as they come (``_Reporter``)."""
     search = _search_from(ctx, pairs)
     if not search.movable:  # every doctor under a rule one move can break, or no doctor with a shift to take
         return pairs, 0
     rng = random.Random(seed)
+    reporter = _Reporter(on_improve, search.score.cost())
     anneal_until = time.perf_counter() + ANNEAL_SHARE * max(0.0, deadline - time.perf_counter())
-    best, moves, _ = _anneal(search, rng, anneal_until, stop)
+    best, moves, _ = _anneal(search, rng, anneal_until, stop, reporter)
     if best is not None:
         search = _search_from(ctx, best)
-    return search.state.pairs() if _descend(search, rng, deadline, stop) or best is None else best, moves
+    return search.state.pairs() if _descend(search, rng, deadline, stop, reporter) or best is None else best, moves
+
+
+class _Reporter:
+    """Tells the caller of a better cost at most every ``REPORT_EVERY`` seconds: the search may run
+    for minutes of a long solve, and a manager watching the progress page should see it move, not
+    a page frozen until the roster is read back (the cost is the search's own, which the model's
+    read of the roster rounds by a few units)."""
+
+    def __init__(self, on_improve: Callable[[float], None] | None, cost: tuple[float, float]):
+        self.on_improve = on_improve
+        self.reported = cost
+        self.last = time.perf_counter()
+
+    def due(self) -> bool:
+        return self.on_improve is not None and time.perf_counter() - self.last >= REPORT_EVERY
+
+    def offer(self, cost: tuple[float, float]) -> None:
+        if self.on_improve is not None and cost[0] < self.reported[0]:
+            self.reported, self.last = cost, time.perf_counter()
+            self.on_improve(cost[0])
 
 
 def _search_from(ctx: ModelContext, pairs: set[tuple[str, str]]) -> Search:
@@ -463,7 +487,8 @@ def _stopped(deadline: float, stop: threading.Event | None) -> bool:
     return time.perf_counter() >= deadline or (stop is not None and stop.is_set())
 
 
-def _descend(search: Search, rng: random.Random, deadline: float, stop: threading.Event | None) -> int:
+def _descend(search: Search, rng: random.Random, deadline: float, stop: threading.Event | None,
+             reporter: _Reporter | None = None) -> int:
     """Each round the best move of one of the doctors furthest from target in their pool
     (``Search.furthest``: ranked over all pools, the descent rested before it reached an ALIS
     under target); moves made."""
@@ -487,11 +512,13 @@ def _descend(search: Search, rng: random.Random, deadline: float, stop: threadin
             continue
         score.apply(found[0])
         moves, idle = moves + 1, 0
+        if reporter is not None and reporter.due():
+            reporter.offer(score.cost())
     return moves
 
 
 def _anneal(search: Search, rng: random.Random, until: float, stop: threading.Event | None,
-            ) -> tuple[set[tuple[str, str]] | None, int, int]:
+            reporter: _Reporter | None = None) -> tuple[set[tuple[str, str]] | None, int, int]:
     """Simulated annealing on the energy of ``Score.delta``, the temperature falling geometrically from one
     that accepts a typical worsening move half the time, with the time or (whichever is further
     along) the tries, at most ``TRIES_PER_PAIR`` per pair: a tiny scenario has cooled in a
@@ -533,6 +560,8 @@ def _anneal(search: Search, rng: random.Random, until: float, stop: threading.Ev
             cost = score.cost()
             if cost < best_cost:
                 best_cost, best = cost, search.state.pairs()
+                if reporter is not None and reporter.due():
+                    reporter.offer(cost)
     return best, moves, tries
 
 

@@ -422,7 +422,7 @@ def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, filled
     if fairness and search.line_moves > 0 and final.value(expr) > 0:
         before = final
         final = _line_moves(ctx, final, expr, time.perf_counter() + search.line_moves * (until - time.perf_counter()),
-                            until, seed, canceller)
+                            until, seed, canceller, progress)
         if final is not before:
             progress.record(final.value(ctx.objective) / OBJ_SCALE, sum(final.value(v) for v in ctx.short.values()),
                             0.0, final.value(expr) / OBJ_SCALE)
@@ -444,14 +444,20 @@ def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, filled
 
 
 def _line_moves(ctx: ModelContext, best: cp_model.CpSolver, expr: cp_model.LinearExprT, moves_until: float,
-                until: float, seed: int, canceller: _Canceller) -> cp_model.CpSolver:
+                until: float, seed: int, canceller: _Canceller, progress: Progress) -> cp_model.CpSolver:
     """The roster improved by local search on whole doctor lines (solver.moves) until
     ``moves_until``, read back through one solve with every assignment fixed, so it comes out of
     the model as usual; the roster it started from when the level is no better that way (or the
     model refuses it). The read may take the level's time up to ``until``: held to
-    ``moves_until``, a descent that ran to it had all its moves thrown away."""
+    ``moves_until``, a descent that ran to it had all its moves thrown away. The search's better
+    levels are reported as they come, without a bound (the level's comes after it)."""
     pairs = {pair for pair, v in ctx.x.items() if best.boolean_value(v)}
-    better, _ = improve_lines(ctx, pairs, deadline=moves_until, seed=seed, stop=canceller.stop)
+    open_slots = sum(best.value(v) for v in ctx.short.values())
+
+    def report(level: float) -> None:
+        progress.record(progress.objective or 0.0, open_slots, 0.0, level)
+
+    better, _ = improve_lines(ctx, pairs, deadline=moves_until, seed=seed, stop=canceller.stop, on_improve=report)
     if better == pairs:
         return best
     fixed = _reread(ctx, best, better, seed, canceller, until)

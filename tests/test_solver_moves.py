@@ -67,6 +67,19 @@ def test_line_moves_leave_an_even_roster_even():
     assert unexpected_violations(sc, after) == []
 
 
+def test_the_caller_hears_each_better_cost_down_to_the_roster_returned(monkeypatch):
+    monkeypatch.setattr(moves_module, "REPORT_EVERY", 0.0)
+    sc = _eight_days()
+    ctx = build_model(sc)
+    start = {(d, f"dag/{day}") for d, day in zip(["d0", "d1"] * 4, DAYS)}
+    heard: list[float] = []
+    pairs, _ = improve_lines(ctx, start, deadline=time.perf_counter() + 1.0, seed=0, on_improve=heard.append)
+    assert heard, "a lopsided roster improves, and the caller is told"
+    assert heard == sorted(heard, reverse=True) and len(set(heard)) == len(heard)
+    assert heard[0] < _search_from(ctx, start).score.cost()[0]
+    assert heard[-1] == _search_from(ctx, pairs).score.cost()[0]
+
+
 def test_the_annealing_cools_within_its_tries_per_pair_however_far_the_deadline():
     """A tiny roster is annealed in a fraction of a second, not for the whole time it is given
     (which made every small solve take seconds); the guard stops a run that ignores the cap."""
@@ -192,16 +205,20 @@ def test_line_moves_that_run_to_their_deadline_are_read_back(monkeypatch):
     assert code == cp_model.OPTIMAL
     ctx.read_seconds = 0.5
 
-    def moves_to_the_end(ctx, pairs, *, deadline, seed, stop):
+    def moves_to_the_end(ctx, pairs, *, deadline, seed, stop, on_improve):
+        on_improve(4.0)
         time.sleep(max(0.0, deadline - time.perf_counter()))
         return even, 8
 
     monkeypatch.setattr(solve_module, "improve_lines", moves_to_the_end)
     now = time.perf_counter()
-    final = solve_module._line_moves(ctx, start, level, now + 0.3, now + 30.0, 0, canceller)
+    events = []
+    progress = solve_module.Progress(ctx, events.append, None, now)
+    final = solve_module._line_moves(ctx, start, level, now + 0.3, now + 30.0, 0, canceller, progress)
 
     assert {pair for pair, v in ctx.x.items() if final.boolean_value(v)} == even
     assert final.value(level) < start.value(level)
+    assert [(e.level_objective, e.open_slots) for e in events] == [(4.0, 0)]  # the search's progress, as it came
 
 
 def _one_short_at_a():
