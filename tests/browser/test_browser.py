@@ -33,7 +33,7 @@ def server(tmp_path) -> Iterator[str]:
     from api.security import hash_password
 
     settings = Settings(data_dir=tmp_path, managers=f"leder:{hash_password(PASSWORD)}", bootstrap_manager=False,
-                        replan_time_limit=8)
+                        replan_time_limit=20)
     with live(create_app(settings)) as url:
         yield url
 
