@@ -4,6 +4,8 @@ workbooks each with the exact Norwegian message (sheet!cell: what was expected).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
 import zipfile
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import openpyxl
 import pytest
 
 from roster.excel import read_scenario_workbook, write_template
+from roster.excel.template import build_template
 from roster.excel import reader as reader_module
 from roster.excel.schema import SETTINGS, TABLES
 from roster.models import Rules, Scenario
@@ -42,9 +45,21 @@ def small() -> Scenario:
     )
 
 
+@functools.cache
+def _small_template() -> bytes:
+    """The template of ``small()``, written once per test process (~0.7 s a write, and most of
+    the tables below edit this one workbook)."""
+    out = io.BytesIO()
+    build_template(small()).save(out)
+    return out.getvalue()
+
+
 def edited(tmp_path: Path, edits: dict[tuple[str, str], object], scenario: Scenario | None = None) -> Path:
     path = tmp_path / "scenario.xlsx"
-    write_template(path, scenario or small())
+    if scenario is None:
+        path.write_bytes(_small_template())
+    else:
+        write_template(path, scenario)
     wb = openpyxl.load_workbook(path)
     for (sheet, cell), value in edits.items():
         wb[sheet][cell].value = value
