@@ -68,7 +68,7 @@ def test_bergen_month_solves_from_the_cli_with_no_open_slot_and_a_clean_check(tm
     """--strict: exit 0 proves a complete legal roster exists and is found within the limit."""
     out = tmp_path / "ut"
     result = CliRunner().invoke(app, ["solve", str(SCENARIO_PATH), "-o", str(out), "--strict",
-                                      "--time-limit", "20", "--workers", "2"])
+                                      "--time-limit", "15", "--workers", "2"])
     assert result.exit_code == EXIT_OK, result.output
     s = load_scenario(SCENARIO_PATH)
     roster = load_roster(s, out / "roster.json")
@@ -98,7 +98,7 @@ def test_january_with_december_carried_in_solves_strictly_and_checks_clean(tmp_p
 
     out = tmp_path / "ut"
     result = CliRunner().invoke(app, ["solve", str(JANUARY_PATH), "-o", str(out), "--strict",
-                                      "--time-limit", "30", "--workers", "2"])
+                                      "--time-limit", "15", "--workers", "2"])
     assert result.exit_code == EXIT_OK, result.output
     january = load_scenario(JANUARY_PATH)
     roster = load_roster(january, out / "roster.json")
