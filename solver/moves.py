@@ -444,7 +444,7 @@ def improve_lines(ctx: ModelContext, pairs: set[tuple[str, str]], *, deadline: f
     if not search.movable:  # every doctor under a rule one move can break, or no doctor with a shift to take
         return pairs, 0
     rng = random.Random(seed)
-    reporter = _Reporter(on_improve, search.score.cost())
+    reporter = _Reporter(on_improve, search.score.cost()[0])
     anneal_until = time.perf_counter() + ANNEAL_SHARE * max(0.0, deadline - time.perf_counter())
     best, moves, _ = _anneal(search, rng, anneal_until, stop, reporter)
     if best is not None:
@@ -458,7 +458,7 @@ class _Reporter:
     a page frozen until the roster is read back (the cost is the search's own, which the model's
     read of the roster rounds by a few units)."""
 
-    def __init__(self, on_improve: Callable[[float], None] | None, cost: tuple[float, float]):
+    def __init__(self, on_improve: Callable[[float], None] | None, cost: float):
         self.on_improve = on_improve
         self.reported = cost
         self.last = time.perf_counter()
@@ -466,10 +466,10 @@ class _Reporter:
     def due(self) -> bool:
         return self.on_improve is not None and time.perf_counter() - self.last >= REPORT_EVERY
 
-    def offer(self, cost: tuple[float, float]) -> None:
-        if self.on_improve is not None and cost[0] < self.reported[0]:
+    def offer(self, cost: float) -> None:
+        if self.on_improve is not None and cost < self.reported:
             self.reported, self.last = cost, time.perf_counter()
-            self.on_improve(cost[0])
+            self.on_improve(cost)
 
 
 def _search_from(ctx: ModelContext, pairs: set[tuple[str, str]]) -> Search:
@@ -513,7 +513,7 @@ def _descend(search: Search, rng: random.Random, deadline: float, stop: threadin
         score.apply(found[0])
         moves, idle = moves + 1, 0
         if reporter is not None and reporter.due():
-            reporter.offer(score.cost())
+            reporter.offer(score.cost()[0])
     return moves
 
 
@@ -561,7 +561,7 @@ def _anneal(search: Search, rng: random.Random, until: float, stop: threading.Ev
             if cost < best_cost:
                 best_cost, best = cost, search.state.pairs()
                 if reporter is not None and reporter.due():
-                    reporter.offer(cost)
+                    reporter.offer(cost[0])
     return best, moves, tries
 
 
