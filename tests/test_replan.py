@@ -144,6 +144,30 @@ def test_leaving_and_pins_are_applied() -> None:
     assert scenario.absences == [] and scenario.pins == []  # the original is untouched
 
 
+def test_a_pinned_doctor_who_falls_ill_loses_the_pin_and_the_shift_is_filled() -> None:
+    pins = [{"doctor": "anna", "template": "natt", "date": "2026-12-09"},
+            {"doctor": "bjorn", "template": "natt", "date": "2026-12-10"}]
+    scenario = _week(pins=pins)
+    published = _published(scenario)
+    changes = _sick("anna", "2026-12-09", "2026-12-08T12:00")
+
+    changed = apply_changes(scenario, changes)
+    assert [(p.doctor, p.date.day) for p in changed.pins] == [("bjorn", 10)]  # anna's pin went with her night
+    result = replan(scenario, published, changes, time_limit=5, workers=1)
+
+    assert result.roster.stats.status.value in ("optimal", "feasible")
+    assert unexpected_violations(result.scenario, result.roster) == [] and not result.roster.open_slots
+    night = {(a.doctor, a.date.day) for a in result.roster.assignments if a.template == "natt"}
+    assert ("anna", 9) not in night and any(day == 9 for _, day in night) and ("bjorn", 10) in night
+
+
+def test_a_pin_impossible_before_the_change_is_still_refused() -> None:
+    scenario = _week(pins=[{"doctor": "anna", "template": "natt", "date": "2026-12-09"}],
+                     absences=[{"doctor": "anna", "start": "2026-12-09", "end": "2026-12-09"}])
+    changed = apply_changes(scenario, _sick("anna", "2026-12-09", "2026-12-08T12:00"))
+    assert [(p.doctor, p.date.day) for p in changed.pins] == [("anna", 9)]
+
+
 def test_now_without_timezone_is_oslo_time() -> None:
     assert _sick("anna", "2026-12-08", "2026-12-07T12:00").moment().tzinfo == OSLO
 
