@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from roster.calendar import OSLO
+from roster.calendar import OSLO, ShiftIndex
 from roster.changes import Changes, apply_changes, changes_from_data, load_changes
 from roster.check import unexpected_violations
 from roster.models import Roster, Scenario
@@ -159,6 +159,29 @@ def test_a_pinned_doctor_who_falls_ill_loses_the_pin_and_the_shift_is_filled() -
     assert unexpected_violations(result.scenario, result.roster) == [] and not result.roster.open_slots
     night = {(a.doctor, a.date.day) for a in result.roster.assignments if a.template == "natt"}
     assert ("anna", 9) not in night and any(day == 9 for _, day in night) and ("bjorn", 10) in night
+
+
+def test_sick_leave_relieves_the_shifts_it_takes_from_an_agreed_minimum() -> None:
+    scenario = _week()
+    scenario = scenario.model_copy(update={"doctors": [
+        d.model_copy(update={"min_shifts": 3, "min_hours": 24.0}) if d.id == "anna" else d for d in scenario.doctors]})
+    published = _published(scenario)
+    mine = sorted((a for a in published.assignments if a.doctor == "anna"), key=lambda a: a.date)
+    assert len(mine) >= 3
+    sick = mine[-1]
+    changes = _sick("anna", sick.date.isoformat(), f"{mine[0].date.isoformat()}T00:00")
+
+    result = replan(scenario, published, changes, time_limit=5, workers=1)
+
+    anna = next(d for d in result.scenario.doctors if d.id == "anna")
+    assert (anna.min_shifts, anna.min_hours) == (2, 24.0 - _hours(result.scenario, sick))
+    assert unexpected_violations(result.scenario, result.roster) == [] and not result.roster.open_slots
+    assert sick in result.forced
+    assert {a for a in result.roster.assignments if a.doctor == "anna"} == set(mine[:-1])  # nothing to make up
+
+
+def _hours(scenario: Scenario, a) -> float:
+    return {s.key: s.hours for s in ShiftIndex(scenario).shifts}[a.shift]
 
 
 def test_a_pin_impossible_before_the_change_is_still_refused() -> None:
