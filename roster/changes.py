@@ -150,6 +150,6 @@ def _pins_kept(scenario: Scenario, changed: Scenario, changes: Changes) -> list[
         if p.doctor not in away or s is None:
             return True
         d = doctors[p.doctor]
-        return after.reason(d, s) is None or before.reason(d, s) is not None
+        return after.may_work(d, s) or not before.may_work(d, s)
 
     return [p for p in scenario.pins if still_possible(p)]

@@ -106,22 +106,22 @@ def replan(
         return s is not None and d is not None and eligibility.may_work(d, s)
 
     keep = [a for a in published.assignments if still_allowed(a)]
-    changed = _relieved(changed, [a for a in published.assignments if not still_allowed(a)], shifts)
+    kept = set(keep)
+    lost = [a for a in published.assignments if a not in kept]
+    changed = _relieved(changed, lost, shifts)
     baseline = Baseline(
         assignments=frozenset(roster_pairs(published)),
         now=changes.moment(now),
         involved=changes.involved(),
     )
     hint = published.model_copy(update={"assignments": keep})
-    kept = set(keep)
-    near = _near(changed, changes, [a for a in published.assignments if a not in kept])
+    near = _near(changed, changes, lost)
     roster = solve(changed, time_limit=time_limit, workers=workers, seed=seed, on_progress=on_progress, stop=stop,
                    hint=hint, baseline=replace(baseline, free=near))
     if not roster.assignments:  # no roster found: nothing to compare
         return ReplanResult(changed, roster, [], [], [])
     before, after = set(published.assignments), set(roster.assignments)
     removed = sorted(before - after, key=_order)
-    kept = set(keep)
     return ReplanResult(
         scenario=changed,
         roster=roster,
