@@ -261,8 +261,11 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
 
 def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int,
                    canceller: _Canceller) -> tuple[int, cp_model.CpSolver]:
-    """The caller's roster as it stands, with every other variable at its best: assignments fixed
-    to the hint, so presolve removes them and this takes well under a second on the Bergen month.
+    """The caller's roster as it stands, the other variables as CP-SAT first sets them (the
+    optimisation that follows improves them): assignments fixed to the hint, so presolve removes
+    them and this takes well under a second on the Bergen month. Setting those variables to their
+    best took the whole of this phase's share instead (1.5–1.6 s of a 10-s re-plan, 2 cores), and
+    re-plans repaired the roster ~0.9 s later with the same changes (benchmarks/README.md).
 
     A re-plan's hint (the published roster minus what became impossible) is usually feasible
     with open slots; the feasibility pass, guided but not bound by the hint, wanders off it, and
@@ -270,7 +273,7 @@ def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int,
     night re-planned in 10 s left 5 needless changes). Infeasible (a hard rule now broken): the
     usual first pass runs instead.
     """
-    return _fixed_pass(ctx, limit, seed, canceller, roster_pairs(hint))
+    return _fixed_pass(ctx, limit, seed, canceller, roster_pairs(hint), first=True)
 
 
 def _one_worker(limit: float, seed: int, canceller: _Canceller) -> cp_model.CpSolver:
@@ -395,7 +398,7 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
         last = k == len(ctx.levels) - 1
         share = 1.0 if last else LEVEL_SHARES[min(k, len(LEVEL_SHARES) - 1)]
         until = time.perf_counter() + share * max(0.0, deadline - time.perf_counter())
-        ctx.model.minimize(expr)
+        minimise(ctx.model, expr)
         if k > 0:  # the same roster, its auxiliary variables at their best for this level
             final = _reread(ctx, final, {pair for pair, v in ctx.x.items() if final.boolean_value(v)}, seed, canceller,
                             until)
@@ -407,7 +410,7 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
         levels.append(LevelStats(terms=[TERM_NAMES[t] for t in names], objective=value / OBJ_SCALE,
                                  bound=min(bound, value) / OBJ_SCALE, gap=gap(value / OBJ_SCALE, min(bound, value) / OBJ_SCALE)))
         ctx.model.add(expr <= value)
-    ctx.model.minimize(ctx.objective)
+    minimise(ctx.model, ctx.objective)
     proved = len(levels) == len(ctx.levels) and all(lv.bound >= lv.objective for lv in levels)
     return (cp_model.OPTIMAL if proved else cp_model.FEASIBLE), final, levels
 
@@ -612,7 +615,7 @@ def _phases(ctx: ModelContext, budget: Budget, workers: int, seed: int, search: 
     if near:
         # near the change first: most of the model is held, so the repair comes in seconds
         if by_levels:
-            ctx.model.minimize(ctx.levels[0])
+            minimise(ctx.model, ctx.levels[0])
         if going():
             with budget.phase("near the change", budget.share(NEAR_SHARE)) as seconds:
                 code, final, optimised = _optimise(ctx, seconds, workers, seed, search, progress,
