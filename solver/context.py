@@ -310,13 +310,18 @@ class ModelContext:
         self.model.proto.solution_hint.values.extend([int(pair in chosen) for pair in self.x])
         return None if self.held else hinted
 
+    def lost_shifts(self, baseline: Baseline) -> set[str]:
+        """The shifts of a published doctor who may no longer work them (no variable): what a
+        re-plan is about."""
+        return {k for d, k in baseline.assignments if (d, k) not in self.x}
+
     def hold_far(self, baseline: Baseline) -> None:
         """Hold every assignment on a date outside ``baseline.free`` at its published value, in
         place (variable domains, kept in ``held`` until ``release``). A shift that lost a
         published doctor is never held: it is what the re-plan is about."""
         assert baseline.free is not None
         published = baseline.assignments
-        lost = {k for d, k in published if (d, k) not in self.x}
+        lost = self.lost_shifts(baseline)
         for s in self.shifts:
             if s.date in baseline.free or s.key in lost:
                 continue

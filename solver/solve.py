@@ -259,8 +259,8 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
             minimise(model, ctx.objective)
 
 
-def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int,
-                   canceller: _Canceller) -> tuple[int, cp_model.CpSolver]:
+def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int, canceller: _Canceller,
+                   baseline: Baseline | None = None) -> tuple[int, cp_model.CpSolver]:
     """The caller's roster as it stands, the other variables as CP-SAT first sets them (the
     optimisation that follows improves them): assignments fixed to the hint, so presolve removes
     them and this takes well under a second on the Bergen month. Setting those variables to their
@@ -270,10 +270,22 @@ def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int,
     A re-plan's hint (the published roster minus what became impossible) is usually feasible
     with open slots; the feasibility pass, guided but not bound by the hint, wanders off it, and
     the optimisation then spends its time walking back (measured on the Bergen month: a sick
-    night re-planned in 10 s left 5 needless changes). Infeasible (a hard rule now broken): the
-    usual first pass runs instead.
+    night re-planned in 10 s left 5 needless changes).
+
+    A re-plan's hint may break a hard rule on a shift that lost a doctor: the doctor left there
+    may not work alone, or not without a more senior colleague. The hint is then read again with
+    those shifts left empty (open slots, which the re-plan fills next; a doctor put back costs no
+    change): refused at once, the usual first pass took ~3 s to the same repair. Infeasible
+    still (a hard rule broken elsewhere): the usual first pass runs instead.
     """
-    return _fixed_pass(ctx, limit, seed, canceller, roster_pairs(hint), first=True)
+    started = time.perf_counter()
+    pairs = roster_pairs(hint)
+    code, solver = _fixed_pass(ctx, limit, seed, canceller, pairs, first=True)
+    lost = ctx.lost_shifts(baseline) if baseline is not None else set()
+    emptied = [(d, k) for d, k in pairs if k not in lost]
+    if code == cp_model.INFEASIBLE and len(emptied) < len(pairs) and not canceller.cancelled:
+        code, solver = _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, emptied, first=True)
+    return code, solver
 
 
 def _one_worker(limit: float, seed: int, canceller: _Canceller) -> cp_model.CpSolver:
@@ -510,13 +522,14 @@ def _time_to_read(ctx: ModelContext, until: float) -> bool:
 
 
 def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budget, workers: int, seed: int,
-           canceller: _Canceller, progress: Progress) -> tuple[int, cp_model.CpSolver | None]:
+           canceller: _Canceller, progress: Progress, baseline: Baseline | None = None,
+           ) -> tuple[int, cp_model.CpSolver | None]:
     """The first roster (from the hint, else a first pass without the LP), recorded and set as the
     optimisation's warm start: (status, its solver)."""
     code, first = cp_model.UNKNOWN, None
     if hint is not None and budget.left() > 0:
         with budget.phase("hint", budget.share(HINT_SHARE)) as seconds:
-            code, first = _hinted_roster(ctx, hint, seconds, seed, canceller)
+            code, first = _hinted_roster(ctx, hint, seconds, seed, canceller, baseline)
     if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled and budget.left() > 0:
         share = LINES_PHASE_SHARE if search.first_lines else FIRST_PHASE_SHARE
         with budget.phase("first roster", budget.share(share)) as seconds:
@@ -604,7 +617,7 @@ def _phases(ctx: ModelContext, budget: Budget, workers: int, seed: int, search: 
     near = baseline is not None and baseline.free is not None
     if near:
         ctx.hold_far(baseline)
-    code, final = _start(ctx, hint, search, budget, workers, seed, canceller, progress)
+    code, final = _start(ctx, hint, search, budget, workers, seed, canceller, progress, baseline)
     optimised = False
     by_levels = search.lexicographic and bool(ctx.levels)
 

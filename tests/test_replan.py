@@ -12,7 +12,7 @@ from api.cli import app
 from roster.calendar import OSLO, ShiftIndex
 from roster.changes import Changes, apply_changes, changes_from_data, load_changes
 from roster.check import unexpected_violations
-from roster.models import Roster, Scenario
+from roster.models import Assignment, Roster, Scenario
 from roster.scenario_io import InputError, dump_scenario, load_roster, load_scenario
 from solver import solve
 from solver.replan import format_diff, replan
@@ -178,6 +178,33 @@ def test_sick_leave_relieves_the_shifts_it_takes_from_an_agreed_minimum() -> Non
     assert unexpected_violations(result.scenario, result.roster) == [] and not result.roster.open_slots
     assert sick in result.forced
     assert {a for a in result.roster.assignments if a.doctor == "anna"} == set(mine[:-1])  # nothing to make up
+
+
+def test_a_doctor_left_where_they_may_not_work_alone_is_repaired_from_the_published_roster() -> None:
+    """The sick qualified doctor leaves an unqualified colleague alone on the night: the published
+    roster as it stands breaks `alene`, so the hint is read again with that night emptied (the
+    from-scratch first pass is not needed) and one qualified doctor joins the one left there."""
+    sc = f.scenario(
+        "2026-12-08", "2026-12-10",
+        [f.template("natt", "23:00", "08:00", demand_min=2, demand_max=2, min_qualified=1),
+         f.template("bakvakt", "23:00", "08:00", station="BAK", label="bakvakt", duty="bakvakt")],
+        [*(f.doctor(x) for x in ("q1", "q2", "q3")), *(f.doctor(x, qualified=False) for x in ("u1", "u2", "u3")),
+         *(f.doctor(x, role="spesialist", can_bakvakt=True, stations=["BAK"]) for x in ("s1", "s2"))],
+        stations=[f.station("BLV", name="Bergen legevakt"), f.station("BAK", "fjernvakt", "Bakvakt")],
+    )
+    nights = {"2026-12-08": ("q2", "u2", "s1"), "2026-12-09": ("q1", "u1", "s2"), "2026-12-10": ("q3", "u3", "s1")}
+    published = Roster(scenario=sc.name, period=sc.period, assignments=[
+        Assignment(doctor=d, template="bakvakt" if d.startswith("s") else "natt", date=day)
+        for day, doctors in nights.items() for d in doctors])
+    assert unexpected_violations(sc, published) == []
+
+    result = replan(sc, published, _sick("q1", "2026-12-09", "2026-12-08T12:00"), time_limit=5, workers=1)
+
+    assert unexpected_violations(result.scenario, result.roster) == []
+    assert not result.roster.open_slots
+    assert [a.doctor for a in result.removed] == ["q1"] and len(result.added) == 1
+    assert result.added[0].doctor in ("q2", "q3") and str(result.added[0].date) == "2026-12-09"
+    assert "first roster" not in [p.name for p in result.roster.stats.phases]
 
 
 def _hours(scenario: Scenario, a) -> float:
