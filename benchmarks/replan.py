@@ -7,6 +7,10 @@ Then each change below is re-planned with ``solver.replan.replan``; the progress
 time from the call to the first roster with no more open places than the published one (the
 repair), the number of changes in the final roster, and the independent checker's verdict. The
 issue's target: a repaired roster the checker accepts within 5 s. Medians over the seeds.
+
+The published month differs run to run (CP-SAT on several workers), and so does who falls ill;
+to compare two versions of the re-plan on the same months, give both runs ``--published DIR``:
+the first writes each seed's published roster there, the next reads it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import ortools
 
@@ -64,14 +69,28 @@ def _changes(case: Case, published, scenario) -> tuple[str, Changes]:
     return doctor, changes_from_data(data)
 
 
-def run(seed: int, publish_time: float, time_limit: float, workers: int | None) -> list[Result]:
+def published_month(scenario, seed: int, publish_time: float, workers: int | None, keep: Path | None):
+    """The seed's published roster: solved, or read from ``keep`` where an earlier run wrote it."""
+    from roster.scenario_io import load_roster
+    from solver import solve
+
+    path = keep / f"published_seed{seed}.json" if keep is not None else None
+    if path is not None and path.exists():
+        return load_roster(scenario, path)
+    published = solve(scenario, time_limit=publish_time, workers=workers, seed=seed)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(published.model_dump_json(), encoding="utf-8")
+    return published
+
+
+def run(seed: int, publish_time: float, time_limit: float, workers: int | None, keep: Path | None) -> list[Result]:
     from examples.bergen.generate import build_bergen_scenario
     from roster.check import unexpected_violations
-    from solver import solve
     from solver.replan import replan
 
     scenario = build_bergen_scenario(seed=seed)
-    published = solve(scenario, time_limit=publish_time, workers=workers, seed=seed)
+    published = published_month(scenario, seed, publish_time, workers, keep)
     open_before = sum(o.missing for o in published.open_slots)
     out = []
     for case in CASES:
@@ -89,20 +108,22 @@ def run(seed: int, publish_time: float, time_limit: float, workers: int | None) 
     return out
 
 
-def run_seeds(description: str, run_seed: Callable[[int, float, float, int | None], list], argv: list[str] | None,
-              seeds: tuple[int, ...] = (0, 1, 2)) -> list:
+def run_seeds(description: str, run_seed: Callable[[int, float, float, int | None, Path | None], list],
+              argv: list[str] | None, seeds: tuple[int, ...] = (0, 1, 2)) -> list:
     """The re-plan benchmarks' arguments, machine line and loop over seeds: every seed's results."""
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--seeds", type=int, nargs="+", default=list(seeds))
     ap.add_argument("--publish-time", type=float, default=60.0)
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=None, help="default: the core count")
+    ap.add_argument("--published", type=Path, default=None,
+                    help="folder for the published rosters: read when there, else solved and written")
     args = ap.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, OR-Tools {ortools.__version__}, Python {sys.version.split()[0]}, "
           f"re-plan limit {args.time_limit:.0f} s, workers {args.workers or os.cpu_count()}", flush=True)
     results = []
     for seed in args.seeds:
-        results += run_seed(seed, args.publish_time, args.time_limit, args.workers)
+        results += run_seed(seed, args.publish_time, args.time_limit, args.workers, args.published)
         print(f"  seed {seed} done", flush=True)
     return results
 

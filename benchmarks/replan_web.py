@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from benchmarks.replan import CASES, _changes, run_seeds
+from benchmarks.replan import CASES, _changes, published_month, run_seeds
 
 
 def _job(app, base_id: int, changes, open_before: int, time_limit: float) -> tuple[float | None, float, int]:  # noqa: ANN001
@@ -50,16 +50,15 @@ def _assignments(session, row):  # noqa: ANN001, ANN202
     return load_roster(row).assignments
 
 
-def run(seed: int, publish_time: float, time_limit: float, workers: int | None) -> list[tuple]:
+def run(seed: int, publish_time: float, time_limit: float, workers: int | None, keep: Path | None) -> list[tuple]:
     from api.config import Settings
     from api.main import create_app
     from api.services import rosters, scenarios
     from examples.bergen.generate import build_bergen_scenario
-    from solver import solve
     from solver.replan import replan
 
     scenario = build_bergen_scenario(seed=seed)
-    published = solve(scenario, time_limit=publish_time, workers=workers, seed=seed)
+    published = published_month(scenario, seed, publish_time, workers, keep)
     open_before = sum(o.missing for o in published.open_slots)
     out = []
     with tempfile.TemporaryDirectory() as tmp:
