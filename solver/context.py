@@ -55,9 +55,6 @@ class Baseline:
     soon_factor: int = 3
     uninvolved_factor: int = 2
 
-    def factor(self, doctor_id: str, shift: ShiftInstance) -> int:
-        return self.shift_factor(shift) * self.doctor_factor(doctor_id)
-
     def shift_factor(self, shift: ShiftInstance) -> int:
         soon = utc(self.now) <= utc(shift.start) < utc(self.now) + dt.timedelta(hours=self.soon_hours)
         return self.soon_factor if soon else 1

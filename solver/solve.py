@@ -264,8 +264,9 @@ def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int, can
     """The caller's roster as it stands, the other variables as CP-SAT first sets them (the
     optimisation that follows improves them): assignments fixed to the hint, so presolve removes
     them and this takes well under a second on the Bergen month. Setting those variables to their
-    best took the whole of this phase's share instead (1.5–1.6 s of a 10-s re-plan, 2 cores), and
-    re-plans repaired the roster ~0.9 s later with the same changes (benchmarks/README.md).
+    best took the whole of this phase's share instead (1.5–1.6 s of a 10-s re-plan, 2 cores) and
+    at times ended it with no roster at all: 5 of 9 re-plans of three published months found none
+    in 10 s, against 0 of 9 now (benchmarks/README.md, section 4).
 
     A re-plan's hint (the published roster minus what became impossible) is usually feasible
     with open slots; the feasibility pass, guided but not bound by the hint, wanders off it, and
