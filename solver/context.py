@@ -148,6 +148,10 @@ class ModelContext:
         return fairness_plan(self.scenario, self.index, {d: [s for s, _ in items] for d, items in self.by_doctor.items()})
 
     @cached_property
+    def assignment_indices(self) -> frozenset[int]:
+        return frozenset(v.index for v in self.x.values())
+
+    @cached_property
     def qualified(self) -> dict[str, bool]:
         return {d.id: self.eligibility.qualified(d.id) for d in self.scenario.doctors}
 

@@ -13,7 +13,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -43,6 +43,7 @@ NEAR_SHARE = 0.5  # a re-plan's share of the time with only the dates near the c
 RECHECK_SHARE = 0.1  # of the neighbourhood search's time, kept for reading its roster back
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 LEVEL_SHARES = (0.3, 0.6)  # of the time left when a level starts, for each level but the last (it gets the rest)
+LAST_READ_RESERVE = 1.5  # × the slowest read so far (at most half the levels' time): kept for the last level's read
 # Kept back from the searches for the unfilled places' reasons (a check per place), which stop at
 # the caller's limit: this share of it, at most this many seconds. The Bergen month's take well
 # under a second; Curtois 20's hundreds of soft-cover places took ~9 s.
@@ -405,12 +406,16 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
     (status: optimal only when every level is, the solver of the final roster, each level's
     figures)."""
     levels: list[LevelStats] = []
+    # the last level's read sets the last terms' variables to their best: without it the roster's
+    # figures are those of its first read (a re-plan at 10 s reported a sum of deviations of
+    # 12.5 M points for a roster whose own is ~4 300), so the levels before it leave it the time
+    reserve = min(LAST_READ_RESERVE * ctx.read_seconds, 0.5 * max(0.0, deadline - time.perf_counter()))
     for k, (expr, names) in enumerate(zip(ctx.levels, ctx.level_names)):
         if canceller.cancelled:
             break
         last = k == len(ctx.levels) - 1
         share = 1.0 if last else LEVEL_SHARES[min(k, len(LEVEL_SHARES) - 1)]
-        until = time.perf_counter() + share * max(0.0, deadline - time.perf_counter())
+        until = time.perf_counter() + share * max(0.0, deadline - time.perf_counter() - (0.0 if last else reserve))
         minimise(ctx.model, expr)
         if k > 0:  # the same roster, its auxiliary variables at their best for this level
             final = _reread(ctx, final, {pair for pair, v in ctx.x.items() if final.boolean_value(v)}, seed, canceller,
@@ -488,17 +493,23 @@ def _reread(ctx: ModelContext, best: cp_model.CpSolver, pairs: set[tuple[str, st
     a read would not end by ``until`` (``ModelContext.read_seconds``)."""
     if not _time_to_read(ctx, until):
         return best
-    code, fixed = _fixed_pass(ctx, min(REREAD_LIMIT, until - time.perf_counter()), seed, canceller, pairs)
+    code, fixed = _fixed_pass(ctx, min(REREAD_LIMIT, until - time.perf_counter()), seed, canceller, pairs,
+                              start=best.response_proto.solution)
     return fixed if code in FOUND else best
 
 
 def _fixed_pass(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller,
-                pairs: Collection[tuple[str, str]] | None = None, first: bool = False) -> tuple[int, cp_model.CpSolver]:
+                pairs: Collection[tuple[str, str]] | None = None, first: bool = False,
+                start: Sequence[int] | None = None) -> tuple[int, cp_model.CpSolver]:
     """A read of a roster through the model: the assignments of ``pairs`` (None: of the hint
     already set) held (``held_at_hint``; infeasible when the model refuses them) and the other
     variables optimised, or with ``first`` taken as CP-SAT first sets them (at 2 950 doctors × 3
     months proving those values the best took 36 s, the first 25 s, with the same objective). Its
-    wall time is kept as what a read costs (``ModelContext.read_seconds``)."""
+    wall time is kept as what a read costs (``ModelContext.read_seconds``).
+
+    ``start``: a solution (every variable's value) whose values for the variables other than the
+    assignments are CP-SAT's hint, so the read starts from a roster: the last level's read of a
+    re-plan (spacing, sums of deviations) found none in 2.4 s from scratch on the Bergen month."""
     started = time.perf_counter()
     booleans = None if pairs is None else ctx.hint_pairs(pairs)
     solver = _one_worker(limit - (time.perf_counter() - started), seed, canceller)
@@ -510,7 +521,18 @@ def _fixed_pass(ctx: ModelContext, limit: float, seed: int, canceller: _Cancelle
         solver.parameters.cut_level = 0
     try:
         with held_at_hint(ctx.model, booleans) as held:
-            return (solver.solve(ctx.model) if held else cp_model.INFEASIBLE), solver
+            if not held:
+                return cp_model.INFEASIBLE, solver
+            if start is None:
+                return solver.solve(ctx.model), solver
+            assignments = ctx.assignment_indices
+            others = [i for i in range(len(start)) if i not in assignments]
+            ctx.model.proto.solution_hint.vars.extend(others)
+            ctx.model.proto.solution_hint.values.extend([start[i] for i in others])
+            try:
+                return solver.solve(ctx.model), solver
+            finally:
+                ctx.model.clear_hints()  # so held_at_hint gives the caller's hint back
     finally:
         ctx.read_seconds = max(ctx.read_seconds, time.perf_counter() - started)
 

@@ -112,3 +112,20 @@ def test_a_read_of_a_roster_against_a_held_assignment_is_infeasible():
         ctx.release()
         assert list(ctx.model.proto.variables[ctx.x[taken].index].domain) == [0, 1]
         assert ctx.hint_pairs(pairs) is not None
+
+
+def test_a_read_from_a_solution_reaches_the_same_best_values_and_gives_the_hint_back():
+    """The last level's read starts from the roster's own values (``start``): the same optimum as
+    a read from scratch, and the caller's hint is as it was after it."""
+    ctx = build_model(_week())
+    with solve_module._Canceller(None) as canceller:
+        pairs = _first_roster_pairs(ctx, canceller)
+        code, plain = solve_module._fixed_pass(ctx, 10.0, 0, canceller, pairs)
+        assert code == cp_model.OPTIMAL
+        ctx.hint_pairs(pairs)
+        hint = list(ctx.model.proto.solution_hint.vars), list(ctx.model.proto.solution_hint.values)
+        code, started = solve_module._fixed_pass(ctx, 10.0, 0, canceller, start=plain.response_proto.solution)
+        assert code == cp_model.OPTIMAL
+        assert started.objective_value == plain.objective_value
+        assert {pair for pair, v in ctx.x.items() if started.boolean_value(v)} == pairs
+        assert (list(ctx.model.proto.solution_hint.vars), list(ctx.model.proto.solution_hint.values)) == hint
