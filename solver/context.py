@@ -358,13 +358,13 @@ class ModelContext:
         by_shift: dict[str, set[str]] = {}
         for d, key in baseline.assignments:
             by_shift.setdefault(key, set()).add(d)
+        lost = self.lost_shifts(baseline)
         for s in self.shifts:
             published = by_shift.get(s.key, set())
             held = utc(s.start) < now
-            lost = any((d, s.key) not in self.x for d in published)
             shift_cost = baseline.shift_factor(s) * OBJ_SCALE
             for d, v in self.by_shift[s.key]:
-                if held and (d in published or not lost):
+                if held and (d in published or s.key not in lost):
                     frozen[int(d in published)].append(v.index)
                     continue
                 cost = shift_cost * doctor_factor[d]

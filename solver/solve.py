@@ -283,11 +283,13 @@ def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int, can
     started = time.perf_counter()
     pairs = roster_pairs(hint)
     code, solver = _fixed_pass(ctx, limit, seed, canceller, pairs, first=True)
-    lost = ctx.lost_shifts(baseline) if baseline is not None else set()
+    if code != cp_model.INFEASIBLE or baseline is None or canceller.cancelled:
+        return code, solver
+    lost = ctx.lost_shifts(baseline)
     emptied = [(d, k) for d, k in pairs if k not in lost]
-    if code == cp_model.INFEASIBLE and len(emptied) < len(pairs) and not canceller.cancelled:
-        code, solver = _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, emptied, first=True)
-    return code, solver
+    if len(emptied) == len(pairs):
+        return code, solver
+    return _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, emptied, first=True)
 
 
 def _one_worker(limit: float, seed: int, canceller: _Canceller) -> cp_model.CpSolver:
