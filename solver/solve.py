@@ -260,11 +260,11 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
             minimise(model, ctx.objective)
 
 
-def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int, canceller: _Canceller,
-                   baseline: Baseline | None = None) -> tuple[int, cp_model.CpSolver]:
+def _hinted_roster(ctx: ModelContext, pairs: Collection[tuple[str, str]], limit: float, seed: int, canceller: _Canceller,
+                   ) -> tuple[int, cp_model.CpSolver]:
     """The caller's roster as it stands, the other variables as CP-SAT first sets them (the
     optimisation that follows improves them): assignments fixed to the hint, so presolve removes
-    them and this takes well under a second on the Bergen month. Setting those variables to their
+    them and this takes about a second on the Bergen month. Setting those variables to their
     best took the whole of this phase's share instead (1.5–1.6 s of a 10-s re-plan, 2 cores) and
     at times ended it with no roster at all: 5 of 9 re-plans of three published months found none
     in 10 s, against 0 of 9 now (benchmarks/README.md, section 4).
@@ -273,23 +273,19 @@ def _hinted_roster(ctx: ModelContext, hint: Roster, limit: float, seed: int, can
     with open slots; the feasibility pass, guided but not bound by the hint, wanders off it, and
     the optimisation then spends its time walking back (measured on the Bergen month: a sick
     night re-planned in 10 s left 5 needless changes).
-
-    A re-plan's hint may break a hard rule on a shift that lost a doctor: the doctor left there
-    may not work alone, or not without a more senior colleague. The hint is then read again with
-    those shifts left empty (open slots, which the re-plan fills next; a doctor put back costs no
-    change): refused at once, the usual first pass took ~3 s to the same repair. Infeasible
-    still (a hard rule broken elsewhere): the usual first pass runs instead.
     """
-    started = time.perf_counter()
-    pairs = roster_pairs(hint)
-    code, solver = _fixed_pass(ctx, limit, seed, canceller, pairs, first=True)
-    if code != cp_model.INFEASIBLE or baseline is None or canceller.cancelled:
-        return code, solver
+    return _fixed_pass(ctx, limit, seed, canceller, pairs, first=True)
+
+
+def _emptied_hint(ctx: ModelContext, pairs: set[tuple[str, str]], baseline: Baseline) -> list[tuple[str, str]] | None:
+    """A re-plan's hint may break a hard rule on a shift that lost a doctor: the doctor left there
+    may not work alone, or not without a more senior colleague. Read again with those shifts left
+    empty (open slots, which the re-plan fills next; a doctor put back costs no change), it is a
+    roster: refused at once, the usual first pass took ~3 s to the same repair. None when no
+    shift lost a doctor (a hard rule is broken elsewhere: the usual first pass runs instead)."""
     lost = ctx.lost_shifts(baseline)
     emptied = [(d, k) for d, k in pairs if k not in lost]
-    if len(emptied) == len(pairs):
-        return code, solver
-    return _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, emptied, first=True)
+    return emptied if len(emptied) < len(pairs) else None
 
 
 def _one_worker(limit: float, seed: int, canceller: _Canceller) -> cp_model.CpSolver:
@@ -553,8 +549,20 @@ def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budge
     optimisation's warm start: (status, its solver)."""
     code, first = cp_model.UNKNOWN, None
     if hint is not None and budget.left() > 0:
+        pairs = roster_pairs(hint)
         with budget.phase("hint", budget.share(HINT_SHARE)) as seconds:
-            code, first = _hinted_roster(ctx, hint, seconds, seed, canceller, baseline)
+            code, first = _hinted_roster(ctx, pairs, seconds, seed, canceller)
+        emptied = None
+        if code == cp_model.INFEASIBLE and baseline is not None and not canceller.cancelled:
+            emptied = _emptied_hint(ctx, pairs, baseline)
+        if emptied is not None:
+            # it stands in for the first pass, so it has that pass's time: read in what the hint's
+            # share left (0.7–0.9 s of a 10-s re-plan where a read of the Bergen month takes
+            # 1.0–1.2 s) it ran out, and so did the first pass after it: one sick night of a
+            # published month, re-planned in a fresh process, got no roster in 4 of 6 runs (8 of 8
+            # repaired since; benchmarks/README.md, section 4)
+            with budget.phase("hint, lost shifts emptied", budget.share(FIRST_PHASE_SHARE)) as seconds:
+                code, first = _hinted_roster(ctx, emptied, seconds, seed, canceller)
     if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled and budget.left() > 0:
         share = LINES_PHASE_SHARE if search.first_lines else FIRST_PHASE_SHARE
         with budget.phase("first roster", budget.share(share)) as seconds:
