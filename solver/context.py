@@ -133,6 +133,9 @@ class ModelContext:
     # fixed, solver.solve): most of it CP-SAT's load and presolve, which it does not interrupt for its
     # time limit, so no read starts with less time than this left (30 s at 2 950 doctors × 3 months)
     read_seconds: float = 0.0
+    # a re-plan's least level-0 value (add_baseline): every place the published roster can no longer
+    # fill costs an open place or a taker's change, which CP-SAT seldom proves over a month in seconds
+    change_floor: int = 0
     _day_counts: dict[str, dict[dt.date, cp_model.LinearExprT]] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- lookups
@@ -379,9 +382,38 @@ class ModelContext:
         for value, indices in enumerate(frozen):
             if indices:
                 write_linear(self.model, indices, [1] * len(indices), value * len(indices), value * len(indices))
+        self.change_floor = self._refill_floor(baseline, by_shift, lost, doctor_factor)
         if not priced:
             return []
         return [Penalty("change", cp_model.LinearExpr.weighted_sum(priced, costs) + dropped)]
+
+    def _refill_floor(self, baseline: Baseline, by_shift: dict[str, set[str]], lost: set[str],
+                      doctor_factor: dict[str, int]) -> int:
+        """The least the open places and changes can cost: a shift whose published doctors who may
+        still work it fall short of its demand (or of its doctors who may work alone) needs, per
+        place short, an open place or a doctor added, who costs at least the cheapest candidate's
+        change. Moves elsewhere only add to it, so it bounds level 0 from below."""
+        open_place = self.weight("open_slot") * OBJ_SCALE
+        change = self.weight("change")
+        now = utc(baseline.now)
+        floor = 0
+        for s in self.shifts:
+            published = by_shift.get(s.key, set())
+            pairs = self.by_shift[s.key]
+            kept = [d for d, _ in pairs if d in published]
+            short = s.demand_min - len(kept)
+            if s.on_site and s.min_qualified > 0:
+                short = max(short, s.min_qualified - sum(self.qualified[d] for d in kept))
+            if short <= 0:
+                continue
+            held = utc(s.start) < now and s.key not in lost
+            takers = [] if held else [doctor_factor[d] for d, _ in pairs if d not in published]
+            units = [open_place] if not self.strict else []
+            if takers:
+                units.append(change * baseline.shift_factor(s) * OBJ_SCALE * min(takers))
+            if units:
+                floor += short * min(units)
+        return floor
 
 
 def roster_pairs(roster: Roster) -> set[tuple[str, str]]:

@@ -422,6 +422,8 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
         filled = bool(levels) and levels[0].objective == 0 and "open_slot" in ctx.level_names[0]
         final, bound = _level(ctx, expr, FAIRNESS_TERM in names, filled, final, until, workers, seed, search, progress,
                               canceller)
+        if "change" in names:
+            bound = max(bound, ctx.change_floor)
         value = final.value(expr)
         levels.append(LevelStats(terms=[TERM_NAMES[t] for t in names], objective=value / OBJ_SCALE,
                                  bound=min(bound, value) / OBJ_SCALE, gap=gap(value / OBJ_SCALE, min(bound, value) / OBJ_SCALE)))

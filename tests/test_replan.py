@@ -15,6 +15,8 @@ from roster.check import unexpected_violations
 from roster.models import Assignment, Roster, Scenario
 from roster.scenario_io import InputError, dump_scenario, load_roster, load_scenario
 from solver import solve
+from solver.builder import build_model
+from solver.context import OBJ_SCALE, Baseline, roster_pairs
 from solver.replan import format_diff, replan
 from tests import factories as f
 from tests.solver_util import QUIET
@@ -206,6 +208,65 @@ def test_a_doctor_left_where_they_may_not_work_alone_is_repaired_from_the_publis
     assert result.added[0].doctor in ("q2", "q3") and str(result.added[0].date) == "2026-12-09"
     phases = [p.name for p in result.roster.stats.phases]
     assert "hint, lost shifts emptied" in phases and "first roster" not in phases
+
+
+def _floor(scenario: Scenario, published: Roster, changes: Changes) -> tuple[int, int]:
+    """(the re-plan model's change floor, one change's price at the change weight), model units."""
+    changed = apply_changes(scenario, changes)
+    ctx = build_model(changed, baseline=Baseline(frozenset(roster_pairs(published)), changes.moment(None),
+                                                 changes.involved()))
+    return ctx.change_floor, changed.rules.weights.change * OBJ_SCALE
+
+
+def test_the_change_level_is_bounded_by_the_places_the_absence_empties() -> None:
+    """Anna's place on the 8th (within 48 h: ×3) can only go to Bjørn, whom the change file does
+    not name (×2): at least 6 changes' worth. Her forced loss costs nothing, and Bjørn must then
+    give up a shift too, so the repair costs more than the floor, never less."""
+    scenario, published = _chain()
+    changes = _sick("anna", "2026-12-08", "2026-12-07T12:00")
+    floor, one = _floor(scenario, published, changes)
+    assert floor == 3 * 2 * one
+
+    result = replan(scenario, published, changes, time_limit=5, workers=1)
+    level = result.roster.stats.levels[0]
+    assert level.objective * OBJ_SCALE > floor and level.bound * OBJ_SCALE >= floor
+
+
+def test_a_minimal_repair_is_proven_minimal_by_the_floor() -> None:
+    """One taker for the one place left: the floor is the repair's cost, so level 0 reports no gap."""
+    scenario = _week()
+    published = _published(scenario)
+    victim = next(a for a in published.assignments if a.date == dt.date(2026, 12, 10))
+    changes = _sick(victim.doctor, "2026-12-10", "2026-12-07T12:00")
+    floor, one = _floor(scenario, published, changes)
+    assert floor == 2 * one  # any colleague, not named in the change file, after 48 h
+
+    result = replan(scenario, published, changes, time_limit=5, workers=1)
+    level = result.roster.stats.levels[0]
+    assert result.changes == 2 and level.objective * OBJ_SCALE == floor and level.gap == 0
+
+
+def test_a_place_left_open_and_a_doctor_left_who_may_not_work_alone_count_at_their_cheapest() -> None:
+    """The night of the 9th keeps u1, who may not work alone: one doctor short (q2 or q3, not named
+    in the change file: ×2). The 10th was published a doctor short: q1, named, may take it (×1).
+    An open place priced below a ×2 change stands in for the 9th's taker."""
+    sc = f.scenario(
+        "2026-12-08", "2026-12-10",
+        [f.template("natt", "23:00", "08:00", demand_min=2, demand_max=2, min_qualified=1)],
+        [*(f.doctor(x) for x in ("q1", "q2", "q3")), *(f.doctor(x, qualified=False) for x in ("u1", "u2"))],
+    )
+    published = Roster(scenario=sc.name, period=sc.period, assignments=[
+        Assignment(doctor=d, template="natt", date=day)
+        for day, doctors in {"2026-12-08": ("q2", "u2"), "2026-12-09": ("q1", "u1"), "2026-12-10": ("q3",)}.items()
+        for d in doctors])
+    sick = _sick("q1", "2026-12-09", "2026-12-07T12:00")
+    floor, one = _floor(sc, published, sick)
+    assert floor == (2 + 1) * one
+
+    weights = sc.rules.weights.model_copy(update={"open_slot": 1500})
+    cheap_open = sc.model_copy(update={"rules": sc.rules.model_copy(update={"weights": weights})})
+    floor, one = _floor(cheap_open, published, sick)
+    assert floor == (1.5 + 1) * one
 
 
 def _hours(scenario: Scenario, a) -> float:
