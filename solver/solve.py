@@ -561,8 +561,8 @@ def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budge
             # it stands in for the first pass, so it has that pass's time: read in what the hint's
             # share left (0.7–0.9 s of a 10-s re-plan where a read of the Bergen month takes
             # 1.0–1.2 s) it ran out, and so did the first pass after it: one sick night of a
-            # published month, re-planned in a fresh process, got no roster in 4 of 6 runs (8 of 8
-            # repaired since; benchmarks/README.md, section 4)
+            # published month got no roster in 7 of 9 runs (12 of 12 repaired since;
+            # benchmarks/README.md, section 4)
             with budget.phase("hint, lost shifts emptied", budget.share(FIRST_PHASE_SHARE)) as seconds:
                 code, first = _hinted_roster(ctx, emptied, seconds, seed, canceller)
     if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled and budget.left() > 0:
