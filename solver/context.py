@@ -136,6 +136,7 @@ class ModelContext:
     # a re-plan's least level-0 value (add_baseline): every place the published roster can no longer
     # fill costs an open place or a taker's change, which CP-SAT seldom proves over a month in seconds
     change_floor: int = 0
+    unread_terms: list[str] = field(default_factory=list)  # terms whose variables no read set for the roster (solve)
     _day_counts: dict[str, dict[dt.date, cp_model.LinearExprT]] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- lookups

@@ -9,6 +9,7 @@ from ortools.sat.python import cp_model
 import roster
 from roster.candidates import open_place_reasons
 from roster.models import Assignment, LevelStats, OpenSlot, Roster, SolveStats, SolveStatus, shift_key
+from roster.terms import TERM_NAMES
 from solver.context import OBJ_SCALE, ModelContext, oslo
 from solver.objective import term_values
 
@@ -77,12 +78,15 @@ def solve_stats(ctx: ModelContext, solver: cp_model.CpSolver | None, status: Sol
         **figures,
     )
     if solver is not None and status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-        stats.objective = solver.value(ctx.objective) / OBJ_SCALE
-        if bound is None:
-            bound = solver.best_objective_bound if optimised else 0.0
-        stats.bound = bound / OBJ_SCALE
-        stats.gap = gap(stats.objective, stats.bound)
-        stats.terms = term_values(ctx, solver)
+        # terms no read set for this roster hold CP-SAT's first values: left out, and the sum with them
+        unread = {TERM_NAMES[t] for t in ctx.unread_terms}
+        stats.terms = {name: value for name, value in term_values(ctx, solver).items() if name not in unread}
+        if not unread:
+            stats.objective = solver.value(ctx.objective) / OBJ_SCALE
+            if bound is None:
+                bound = solver.best_objective_bound if optimised else 0.0
+            stats.bound = bound / OBJ_SCALE
+            stats.gap = gap(stats.objective, stats.bound)
         if levels:
             stats.levels = levels
             k = next((i for i, lv in enumerate(levels) if lv.objective > lv.bound + 1e-9), len(levels) - 1)

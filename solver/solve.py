@@ -44,6 +44,7 @@ RECHECK_SHARE = 0.1  # of the neighbourhood search's time, kept for reading its 
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 LEVEL_SHARES = (0.3, 0.6)  # of the time left when a level starts, for each level but the last (it gets the rest)
 LAST_READ_RESERVE = 1.5  # × the slowest read so far (at most half the levels' time): kept for the last level's read
+READ_MARGIN = 1.1  # × the slowest read so far: a level's time stretched to this for its read (a read needs it all)
 # Kept back from the searches for the unfilled places' reasons (a check per place), which stop at
 # the caller's limit: this share of it, at most this many seconds. The Bergen month's take well
 # under a second; Curtois 20's hundreds of soft-cover places took ~9 s.
@@ -404,7 +405,9 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
     (status: optimal only when every level is, the solver of the final roster, each level's
     figures)."""
     levels: list[LevelStats] = []
-    # the last level's read sets the last terms' variables to their best: without it the roster's
+    bounds: list[int] = []
+    unread: list[int] = []  # levels whose variables no read has set for the roster
+    # the last level's read sets every term's variables to their best: without it the roster's
     # figures are those of its first read (a re-plan at 10 s reported a sum of deviations of
     # 12.5 M points for a roster whose own is ~4 300), so the levels before it leave it the time
     reserve = min(LAST_READ_RESERVE * ctx.read_seconds, 0.5 * max(0.0, deadline - time.perf_counter()))
@@ -414,32 +417,54 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
         last = k == len(ctx.levels) - 1
         share = 1.0 if last else LEVEL_SHARES[min(k, len(LEVEL_SHARES) - 1)]
         until = time.perf_counter() + share * max(0.0, deadline - time.perf_counter() - (0.0 if last else reserve))
+        if 0 < k and not last:  # time for the read, if the reserve allows, before a share for the search
+            until = max(until, min(time.perf_counter() + READ_MARGIN * ctx.read_seconds, deadline - reserve))
         minimise(ctx.model, expr)
         if k > 0:  # the same roster, its auxiliary variables at their best for this level
+            before = final
             final = _reread(ctx, final, {pair for pair, v in ctx.x.items() if final.boolean_value(v)}, seed, canceller,
                             until)
+            if final is before:
+                unread.append(k)
         progress.start_level(k + 1, final.value(expr) / OBJ_SCALE)
         filled = bool(levels) and levels[0].objective == 0 and "open_slot" in ctx.level_names[0]
+        floor = ctx.change_floor if "change" in names else 0
         final, bound = _level(ctx, expr, FAIRNESS_TERM in names, filled, final, until, workers, seed, search, progress,
-                              canceller)
-        if "change" in names:
-            bound = max(bound, ctx.change_floor)
+                              canceller, floor)
         value = final.value(expr)
-        levels.append(LevelStats(terms=[TERM_NAMES[t] for t in names], objective=value / OBJ_SCALE,
-                                 bound=min(bound, value) / OBJ_SCALE, gap=gap(value / OBJ_SCALE, min(bound, value) / OBJ_SCALE)))
+        bounds.append(bound)
+        levels.append(_level_stats(names, value, bound))
         ctx.model.add(expr <= value)
     minimise(ctx.model, ctx.objective)
+    # each level as the final roster has it, up to the first whose read had no time: its variables
+    # hold CP-SAT's first values (a 10-s re-plan reported 20.6 M points on the fairness level for a
+    # roster whose own is ~56 000), and the levels after it were read without it held at its best
+    first_unread = min(unread, default=len(bounds))
+    ctx.unread_terms = [t for names in ctx.level_names[first_unread:len(bounds)] for t in names]
+    if ctx.unread_terms:
+        ctx.warnings.append(
+            "Tiden rakk ikke til å regne ut tallene for denne vaktplanen for "
+            f"{', '.join(TERM_NAMES[t] for t in ctx.unread_terms)}; de og målverdien vises derfor ikke. "
+            "Vaktplanen følger like fullt alle harde regler; gi beregningen mer tid for å få tallene.")
+    levels = [_level_stats(names, final.value(expr), bound)
+              for expr, names, bound in zip(ctx.levels[:first_unread], ctx.level_names, bounds)]
     proved = len(levels) == len(ctx.levels) and all(lv.bound >= lv.objective for lv in levels)
     return (cp_model.OPTIMAL if proved else cp_model.FEASIBLE), final, levels
 
 
+def _level_stats(names: list[str], value: int, bound: int) -> LevelStats:
+    return LevelStats(terms=[TERM_NAMES[t] for t in names], objective=value / OBJ_SCALE,
+                      bound=min(bound, value) / OBJ_SCALE, gap=gap(value / OBJ_SCALE, min(bound, value) / OBJ_SCALE))
+
+
 def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, filled: bool, final: cp_model.CpSolver,
            until: float, workers: int, seed: int, search: Search, progress: Progress, canceller: _Canceller,
-           ) -> tuple[cp_model.CpSolver, int]:
+           floor: int = 0) -> tuple[cp_model.CpSolver, int]:
     """One level until ``until``: (the fairness level) line moves, then each pool's level held
     with the flow relaxation's cuts (``filled``: every place is held filled); then CP-SAT, for a
-    better roster and the bound. Returns (solver of the best roster, the level's proven bound in
-    model units)."""
+    better roster and the bound. ``floor``: a bound known beforehand (a re-plan's changes); a
+    roster at it ends the level at once and leaves its time to the next. Returns (solver of the
+    best roster, the level's proven bound in model units)."""
     if fairness and search.line_moves > 0 and final.value(expr) > 0:
         before = final
         final = _line_moves(ctx, final, expr, time.perf_counter() + search.line_moves * (until - time.perf_counter()),
@@ -447,14 +472,14 @@ def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, filled
         if final is not before:
             progress.record(final.value(ctx.objective) / OBJ_SCALE, sum(final.value(v) for v in ctx.short.values()),
                             0.0, final.value(expr) / OBJ_SCALE)
-    value, bound = final.value(expr), 0
-    if value <= 0 or canceller.cancelled or not _time_to_read(ctx, until):
+    value, bound = final.value(expr), floor
+    if value <= bound or canceller.cancelled or not _time_to_read(ctx, until):
         return final, bound
     if fairness and ctx.pools:
         relaxed = hold_levels(ctx, {name: final.value(pm.level) for name, pm in ctx.pools.items()},
                               {name: final.value(pm.largest) for name, pm in ctx.pools.items()}, filled,
                               time.perf_counter() + min(RELAXATION_LIMIT, RELAXATION_SHARE * (until - time.perf_counter())))
-        bound = relaxed.level
+        bound = max(bound, relaxed.level)
     _warm_start(ctx, final)
     result, solver = _level_solve(ctx, until - time.perf_counter(), workers, seed, search, progress, canceller)
     if result in FOUND and solver.value(expr) <= value:
