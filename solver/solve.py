@@ -404,7 +404,7 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
     for the levels after it; a level already at 0 (its trivial bound) is held at once. Returns
     (status: optimal only when every level is, the solver of the final roster, each level's
     figures)."""
-    levels: list[LevelStats] = []
+    values: list[int] = []
     bounds: list[int] = []
     unread: list[int] = []  # levels whose variables no read has set for the roster
     # the last level's read sets every term's variables to their best: without it the roster's
@@ -427,13 +427,13 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
             if final is before:
                 unread.append(k)
         progress.start_level(k + 1, final.value(expr) / OBJ_SCALE)
-        filled = bool(levels) and levels[0].objective == 0 and "open_slot" in ctx.level_names[0]
+        filled = bool(values) and values[0] == 0 and "open_slot" in ctx.level_names[0]
         floor = ctx.change_floor if "change" in names else 0
         final, bound = _level(ctx, expr, FAIRNESS_TERM in names, filled, final, until, workers, seed, search, progress,
                               canceller, floor)
         value = final.value(expr)
+        values.append(value)
         bounds.append(bound)
-        levels.append(_level_stats(names, value, bound))
         ctx.model.add(expr <= value)
     minimise(ctx.model, ctx.objective)
     # each level as the final roster has it, up to the first whose read had no time: its variables
