@@ -407,7 +407,7 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
     values: list[int] = []
     bounds: list[int] = []
     unread: list[int] = []  # levels whose variables no read has set for the roster
-    # the last level's read sets every term's variables to their best: without it the roster's
+    # the last level's read sets the last terms' variables to their best: without it the roster's
     # figures are those of its first read (a re-plan at 10 s reported a sum of deviations of
     # 12.5 M points for a roster whose own is ~4 300), so the levels before it leave it the time
     reserve = min(LAST_READ_RESERVE * ctx.read_seconds, 0.5 * max(0.0, deadline - time.perf_counter()))
