@@ -6,13 +6,17 @@ the hard rules fall apart into one small problem per doctor. A whole year of suc
 reach for a search without the LP, and even with it for the whole model (Curtois & Qu instance
 20: none in 60 s either way), but one line with the LP takes about a second (benchmarks/README.md,
 section 7). Each line is the doctor's own hard rules (the same families, on a scenario holding only
-that doctor) with a cover objective: a needed place still open gains, a place already full costs.
-The lines together are then read through the whole model (solver.solve), which checks the rules
-between doctors; when a line is not found in the time given there is no roster from here.
+that doctor) with the doctor's wishes and a cover objective: a needed place still open gains, a
+place already full costs. The lines together are then read through the whole model (solver.solve),
+which checks the rules between doctors; when a line is not found in the time given there is no
+roster from here. Built one after another, the lines fill the cover in the doctors' order; sweeps
+then re-solve each line against all the others (``sweep_lines``), a neighbourhood of one whole
+staff line that the LP solves where a search over the whole model finds nothing.
 """
 
 from __future__ import annotations
 
+import random
 import time
 from collections import Counter
 from typing import Any
@@ -21,7 +25,8 @@ from ortools.sat.python import cp_model
 
 from roster.models import Scenario
 from solver.builder import build_model
-from solver.context import ModelContext
+from solver.context import OBJ_SCALE, ModelContext, set_domain
+from solver.wishes import wishes
 
 Pair = tuple[str, str]  # (doctor id, shift key)
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -29,6 +34,10 @@ FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 # kept for the lines whose first solution comes late. Curtois 22 (50 staff, a year, 400 s, two
 # workers): with the whole share most lines took all of it and the last line had too little.
 OPTIMISE_SHARE = 0.5
+# Seconds at most a line's cover is optimised for, built or swept: on Curtois 20 the lines built
+# with half their share each took 80 of 100 s and gave 25 780; sweeps of lines of 2 s each took it
+# to 9 022 in 104 s more (benchmarks/README.md, section 7).
+LINE_LIMIT = 2.0
 
 
 def one_doctor(scenario: Scenario, doctor_id: str) -> Scenario:
@@ -40,15 +49,33 @@ def one_doctor(scenario: Scenario, doctor_id: str) -> Scenario:
     return scenario.model_copy(update=update)
 
 
-def _line(ctx: ModelContext, doctor_id: str, need: Counter[str], limit: float, left: float, seed: int,
-          watch: Any, workers: int) -> set[Pair] | None:
-    """The doctor's line that keeps their hard rules and fills the most needed places, searched
-    for ``limit`` seconds; when that found none, the first line found in what is ``left``."""
-    started = time.perf_counter()
-    line = build_model(one_doctor(ctx.scenario, doctor_id), hard_only=True, index=ctx.index)
-    gain, cost = ctx.weight("open_slot"), ctx.weight("surplus")
-    line.model.minimize(cp_model.LinearExpr.weighted_sum(
-        list(line.x.values()), [-gain if need[key] > 0 else cost for _, key in line.x]))
+class LineModels:
+    """One model per doctor, built once: their own hard rules and their wishes. Its objective is
+    set for each solve from the cover the other doctors' lines give: a needed place still open
+    gains the open-slot weight, a place already full costs the over-staffing weight. Where the
+    doctors share only soft rules (the Curtois & Qu instances) that is the whole model's
+    objective seen from one line, so a better line is a better roster."""
+
+    def __init__(self, ctx: ModelContext):
+        self.ctx = ctx
+        self.demand = {s.key: s.demand_min for s in ctx.shifts}
+        self.gain, self.cost = OBJ_SCALE * ctx.weight("open_slot"), OBJ_SCALE * ctx.weight("surplus")
+        self.built: dict[str, tuple[ModelContext, cp_model.LinearExprT]] = {}
+
+    def priced(self, doctor_id: str, cover: Counter[str]) -> ModelContext:
+        """The doctor's model, its objective their line's given ``cover`` (the others' doctors per
+        shift), without hints."""
+        if doctor_id not in self.built:
+            line = build_model(one_doctor(self.ctx.scenario, doctor_id), hard_only=True, index=self.ctx.index)
+            self.built[doctor_id] = line, sum(self.ctx.weight(p.weight) * p.expr for p in wishes(line))
+        line, wished = self.built[doctor_id]
+        coeffs = [-self.gain if cover[key] < self.demand[key] else self.cost for _, key in line.x]
+        line.model.minimize(cp_model.LinearExpr.weighted_sum(list(line.x.values()), coeffs) + wished)
+        line.model.clear_hints()
+        return line
+
+
+def _solver(seed: int, workers: int, watch: Any) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     p = solver.parameters
     # Two workers found the hard lines of Curtois 22 (a year) 1.1–4× as fast as one: 3.8 against
@@ -56,11 +83,21 @@ def _line(ctx: ModelContext, doctor_id: str, need: Counter[str], limit: float, l
     p.num_workers = workers
     p.random_seed = seed
     p.linearization_level = 2  # the LP is what finds a line under a minimum of hours (module docstring)
-    p.relative_gap_limit = 0.02  # near the line's best cover is enough: the whole roster is optimised next
     watch.solver = solver
+    return solver
+
+
+def _line(models: LineModels, doctor_id: str, cover: Counter[str], limit: float, left: float, seed: int,
+          watch: Any, workers: int) -> set[Pair] | None:
+    """The doctor's line that keeps their hard rules and fills the most needed places, searched
+    for ``limit`` seconds; when that found none, the first line found in what is ``left``."""
+    started = time.perf_counter()
+    line = models.priced(doctor_id, cover)
+    solver = _solver(seed, workers, watch)
+    solver.parameters.relative_gap_limit = 0.02  # near the line's best cover is enough: the whole roster is optimised next
     for seconds, first in ((limit, False), (left, True)):
-        p.max_time_in_seconds = max(0.0, seconds - (time.perf_counter() - started))
-        p.stop_after_first_solution = first
+        solver.parameters.max_time_in_seconds = max(0.0, seconds - (time.perf_counter() - started))
+        solver.parameters.stop_after_first_solution = first
         status = solver.solve(line.model)
         if status in FOUND:
             return {pair for pair, v in line.x.items() if solver.value(v)}
@@ -69,22 +106,84 @@ def _line(ctx: ModelContext, doctor_id: str, need: Counter[str], limit: float, l
     return None
 
 
-def line_by_line(ctx: ModelContext, limit: float, seed: int, watch: Any, workers: int = 1) -> set[Pair] | None:
+def line_by_line(ctx: ModelContext, limit: float, seed: int, watch: Any, workers: int = 1,
+                 models: LineModels | None = None) -> set[Pair] | None:
     """(doctor, shift key) pairs of every doctor's line, or None when a line cannot exist, is not
     found within ``limit`` seconds, or ``watch`` (solver.solve's canceller) is cancelled. Each line
-    is optimised for half its share of the time left; one that needs longer for a first line may
-    take from the lines after it."""
+    is optimised for half its share of the time left (at most ``LINE_LIMIT``); one that needs
+    longer for a first line may take from the lines after it."""
     deadline = time.perf_counter() + limit
-    need = Counter({s.key: s.demand_min for s in ctx.shifts})
+    models = models or LineModels(ctx)
+    cover: Counter[str] = Counter()
     chosen: set[Pair] = set()
     doctors = [d for d in ctx.by_doctor if ctx.by_doctor[d]]
     for i, doctor_id in enumerate(doctors):
         left = deadline - time.perf_counter()
         if left <= 0 or watch.cancelled:
             return None
-        line = _line(ctx, doctor_id, need, OPTIMISE_SHARE * left / (len(doctors) - i), left, seed, watch, workers)
+        share = min(LINE_LIMIT, OPTIMISE_SHARE * left / (len(doctors) - i))
+        line = _line(models, doctor_id, cover, share, left, seed, watch, workers)
         if line is None:
             return None
         chosen |= line
-        need.subtract(key for _, key in line)
+        cover.update(key for _, key in line)
     return chosen
+
+
+def sweep_lines(ctx: ModelContext, chosen: set[Pair], deadline: float, seed: int, watch: Any, workers: int = 1,
+                models: LineModels | None = None) -> tuple[set[Pair], int]:
+    """The roster improved one whole line at a time: each doctor in turn (a shuffled order per
+    sweep) gets the best line against everyone else's, kept only when it is better; sweeps go on
+    until the ``deadline`` or a sweep changes nothing. The lines built one after another fill the
+    cover in the doctors' order (Curtois 20–23 ended 2.5–4.5 × the optimum); a line re-solved
+    against all the others repairs that. Returns the pairs and how many lines were changed."""
+    models = models or LineModels(ctx)
+    rng = random.Random(seed)
+    lines: dict[str, set[Pair]] = {d: set() for d in ctx.by_doctor if ctx.by_doctor[d]}
+    for pair in chosen:
+        lines[pair[0]].add(pair)
+    cover = Counter(key for _, key in chosen)
+    order = list(lines)
+    changed = 0
+    while True:
+        rng.shuffle(order)
+        before = changed
+        for doctor_id in order:
+            left = deadline - time.perf_counter()
+            if left <= 0 or watch.cancelled:
+                return set().union(*lines.values()), changed
+            mine = lines[doctor_id]
+            cover.subtract(key for _, key in mine)
+            better = _better_line(models, doctor_id, mine, cover, min(LINE_LIMIT, left), seed, watch, workers)
+            if better is not None:
+                lines[doctor_id], mine, changed = better, better, changed + 1
+            cover.update(key for _, key in mine)
+        if changed == before:
+            return set().union(*lines.values()), changed
+
+
+def _better_line(models: LineModels, doctor_id: str, mine: set[Pair], cover: Counter[str], limit: float, seed: int,
+                 watch: Any, workers: int) -> set[Pair] | None:
+    """A line better than ``mine`` against ``cover`` found within ``limit`` seconds, or None."""
+    line = models.priced(doctor_id, cover)
+    solver = _solver(seed, workers, watch)
+    proto = line.model.proto
+    domains = [proto.variables[v.index].domain for v in line.x.values()]
+    kept = [list(domain) for domain in domains]
+    for domain, pair in zip(domains, line.x):
+        set_domain(domain, int(pair in mine), int(pair in mine))
+    solver.parameters.max_time_in_seconds = limit
+    try:
+        if solver.solve(line.model) not in FOUND:  # the line as it stands, priced (its wishes' variables at best)
+            return None
+    finally:
+        for domain, values in zip(domains, kept):
+            domain.clear()
+            domain.extend(values)
+    now = round(solver.objective_value)
+    for pair, v in line.x.items():
+        line.model.add_hint(v, pair in mine)
+    solver.parameters.max_time_in_seconds = max(0.0, limit - solver.wall_time)
+    if solver.solve(line.model) not in FOUND or round(solver.objective_value) >= now:
+        return None
+    return {pair for pair, v in line.x.items() if solver.value(v)}

@@ -26,7 +26,7 @@ from solver.builder import OutOfTime, build_model
 from solver.collector import collector_paused, model_spared
 from solver.context import OBJ_SCALE, Baseline, ModelContext, held_at_hint, hint_all, roster_pairs
 from solver.fairness import FAIRNESS_TERM, hold_levels
-from solver.lines import line_by_line
+from solver.lines import line_by_line, sweep_lines
 from solver.lns import improve, objective_of
 from solver.moves import improve_lines
 from solver.objective import minimise
@@ -36,11 +36,14 @@ from solver.warmstart import greedy_assignment
 FIRST_PHASE_SHARE = 0.5  # at most this share of the time limit goes to finding a first roster
 LINES_PHASE_SHARE = 0.9  # … when it is built line by line (Search.first_lines): only the lines find one there
 LINES_SHARE = 0.9  # of that phase, at most this share goes to building the lines
+SWEEP_SHARE = 0.9  # of the time the first roster leaves, at most this share goes to sweeping its lines
 HINT_SHARE = 0.2  # at most this share goes to completing the caller's hint as it stands
 COMPLETE_FIRST_SHARE = 0.5  # of that, at most this share goes to looking for a roster with no open slot
 TRIVIAL_BOUND = 0.0  # every objective term is non-negative, so 0 bounds any roster from below
 NEAR_SHARE = 0.5  # a re-plan's share of the time with only the dates near the change free
-RECHECK_SHARE = 0.1  # of the neighbourhood search's time, kept for reading its roster back
+# Kept back from the neighbourhood search for reading its roster back: this many slowest reads so
+# far, at most this share of its time (a tenth of Curtois 20's 435 s was 43 s kept for a 1-s read)
+RECHECK_READS, RECHECK_SHARE = 3, 0.1
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 LEVEL_SHARES = (0.3, 0.6)  # of the time left when a level starts, for each level but the last (it gets the rest)
 LAST_READ_RESERVE = 1.5  # × the slowest read so far (at most half the levels' time): kept for the last level's read
@@ -376,10 +379,11 @@ def _neighbourhood_search(ctx: ModelContext, best: cp_model.CpSolver, deadline: 
     """Improve the optimisation's roster by neighbourhood search (solver.lns) until the deadline;
     the bound stays the optimisation's. The result is read back through one solve with every
     assignment fixed, so the roster and its figures come out of the model as usual: that solve
-    gets what is left of the caller's time (``RECHECK_SHARE`` of it is kept back from the search),
+    gets what is left of the caller's time (``RECHECK_READS`` reads' time is kept back from the search),
     and should it not finish, the optimisation's roster stands."""
     bound = best.best_objective_bound
-    search_until = deadline - RECHECK_SHARE * max(0.0, deadline - time.perf_counter())
+    left = max(0.0, deadline - time.perf_counter())
+    search_until = deadline - min(RECHECK_SHARE * left, RECHECK_READS * max(ctx.read_seconds, 0.1))
 
     def report(values: list[int], objective: int) -> None:
         open_slots = sum(values[v.index] for v in ctx.short.values())
@@ -562,6 +566,25 @@ def _fixed_pass(ctx: ModelContext, limit: float, seed: int, canceller: _Cancelle
         ctx.read_seconds = max(ctx.read_seconds, time.perf_counter() - started)
 
 
+def _swept(ctx: ModelContext, first: cp_model.CpSolver, limit: float, workers: int, seed: int, canceller: _Canceller,
+           progress: Progress) -> cp_model.CpSolver:
+    """The first roster with its lines swept (solver.lines.sweep_lines), read back through the
+    model and set as the next search's start when it is better; the sweep ends early enough for
+    that read (twice the slowest read so far)."""
+    started = time.perf_counter()
+    pairs = {pair for pair, v in ctx.x.items() if first.value(v)}
+    reserve = 2 * max(ctx.read_seconds, 0.1)
+    swept, changed = sweep_lines(ctx, pairs, started + limit - reserve, seed, canceller, workers)
+    if not changed:
+        return first
+    code, read = _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, swept)
+    if code not in FOUND or read.objective_value >= first.objective_value:
+        return first
+    progress.record(read.objective_value / OBJ_SCALE, sum(read.value(v) for v in ctx.short.values()), TRIVIAL_BOUND)
+    _warm_start(ctx, read)
+    return read
+
+
 def _time_to_read(ctx: ModelContext, until: float) -> bool:
     """Whether a CP-SAT pass over the whole model started now can end by ``until``: no pass is
     shorter than a read of a roster (at 2 950 doctors × 3 months one started late ran 16 s past
@@ -684,6 +707,9 @@ def _phases(ctx: ModelContext, budget: Budget, workers: int, seed: int, search: 
     def going() -> bool:
         return code != cp_model.INFEASIBLE and not canceller.cancelled and budget.left() > 0
 
+    if search.first_lines and code == cp_model.FEASIBLE and final is not None and going():
+        with budget.phase("lines swept", budget.share(SWEEP_SHARE)) as seconds:
+            final = _swept(ctx, final, seconds, workers, seed, canceller, progress)
     lns_time = 0.0 if by_levels else search.lns_share * budget.left()
     if near:
         # near the change first: most of the model is held, so the repair comes in seconds
@@ -719,7 +745,7 @@ def _phases(ctx: ModelContext, budget: Budget, workers: int, seed: int, search: 
             code, final, levels = _by_levels(ctx, budget.deadline, workers, seed, search, progress, canceller, final)
         optimised = True
     elif search.lns_share > 0 and not by_levels and code == cp_model.FEASIBLE and final is not None and going():
-        bound = final.best_objective_bound
+        bound = final.best_objective_bound if optimised else TRIVIAL_BOUND  # a read's own bound proves nothing
         with budget.phase("neighbourhood search", budget.left()):
             final = _neighbourhood_search(ctx, final, budget.deadline, workers, seed, search, progress, canceller)
     return code, final, optimised, bound, levels

@@ -3,16 +3,21 @@ minimum hours with minimum runs of work and days off included, which the greedy 
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
+import time
 from types import SimpleNamespace
+
+from ortools.sat.python import cp_model
 
 from factories import doctor, scenario, template
 from solver_util import QUIET
 
 from roster.check import unexpected_violations
-from roster.models import Assignment, Roster, Scenario
+from roster.models import Assignment, Roster, Scenario, shift_key
 from solver import Search, solve
 from solver.builder import build_model
-from solver.lines import line_by_line, one_doctor
+from solver.lines import LINE_LIMIT, line_by_line, one_doctor, sweep_lines
 from solver.warmstart import greedy_assignment
 
 
@@ -96,4 +101,69 @@ def test_each_line_is_searched_with_the_solves_workers_and_half_its_share(monkey
     assert roster.assignments and len(calls) == 3
     assert all(workers == 2 for *_, workers in calls)
     limit, left, _ = calls[0]
-    assert abs(limit - lines.OPTIMISE_SHARE * left / 3) < 1e-9
+    assert abs(limit - min(LINE_LIMIT, lines.OPTIMISE_SHARE * left / 3)) < 1e-9
+
+
+def _stacked() -> tuple[Scenario, set[tuple[str, str]]]:
+    """``_runs``' three doctors with over-staffing priced (1 a doctor) and every doctor on the same
+    six days (1–3, 6–8 December): each line keeps its own rules, but 6 of 14 days are
+    triple-staffed and 8 empty, as lines built in the doctors' order can leave the cover."""
+    rules = {"weights": {**QUIET, "surplus": 1}, "rest_hours_self_employed": 0,
+             "legal_floor_override": "test: runs and hours alone"}
+    doctors = [doctor(d, min_hours=48, min_consecutive_days=2, max_consecutive_days=4, min_days_off=2) for d in "abc"]
+    sc = scenario("2026-12-01", "2026-12-14", [template("dag", "08:00", "16:00", demand_max=3)], doctors, rules=rules)
+    days = (1, 2, 3, 6, 7, 8)
+    return sc, {(d, shift_key("dag", dt.date(2026, 12, day))) for d in "abc" for day in days}
+
+
+def _objective(sc: Scenario, pairs: set[tuple[str, str]]) -> float:
+    """The whole model's objective of these assignments: a read with all of them fixed."""
+    solve_module = importlib.import_module("solver.solve")
+    code, read = solve_module._fixed_pass(build_model(sc), 10.0, 0, _watch(), pairs)
+    assert code == cp_model.OPTIMAL
+    return read.objective_value
+
+
+def test_a_sweep_moves_whole_lines_to_the_places_still_open():
+    sc, stacked = _stacked()
+    pairs, changed = sweep_lines(build_model(sc), stacked, time.perf_counter() + 30, 0, _watch())
+    assert changed > 0 and unexpected_violations(sc, _roster(sc, pairs)) == []
+    assert len({k for _, k in pairs}) == 14  # 3 lines of at least 6 days cover all 14
+    assert _objective(sc, pairs) < _objective(sc, stacked)
+
+
+def test_a_sweep_prices_a_doctors_wishes_with_the_cover():
+    """Three days, one doctor a day. b works all three (24 hours at least), a one shift (8 hours):
+    wherever a goes is one doctor too many, so only a's wish against the 1st tells the days apart."""
+    rules = {"weights": {**QUIET, "surplus": 1}, "rest_hours_self_employed": 0,
+             "legal_floor_override": "test: hours alone"}
+    doctors = [doctor("a", min_hours=8, max_hours=8), doctor("b", min_hours=24)]
+    wishes = [{"doctor": "a", "date": "2026-12-01", "wants": False, "weight": 5}]
+    sc = scenario("2026-12-01", "2026-12-03", [template("dag", "08:00", "16:00", demand_max=2)], doctors,
+                  rules=rules, wishes=wishes)
+    first = shift_key("dag", dt.date(2026, 12, 1))
+    start = {("a", first)} | {("b", shift_key("dag", dt.date(2026, 12, day))) for day in (1, 2, 3)}
+    pairs, changed = sweep_lines(build_model(sc), start, time.perf_counter() + 30, 0, _watch())
+    assert changed == 1 and ("a", first) not in pairs and len(pairs) == 4
+    assert _objective(sc, pairs) < _objective(sc, start)
+
+
+def test_a_sweep_stops_where_no_line_can_do_better():
+    sc, stacked = _stacked()
+    once, _ = sweep_lines(build_model(sc), stacked, time.perf_counter() + 30, 0, _watch())
+    again, changed = sweep_lines(build_model(sc), once, time.perf_counter() + 30, 1, _watch())
+    assert changed == 0 and again == once
+
+
+def test_lines_first_sweeps_them_and_claims_no_bound_a_read_proves(monkeypatch):
+    """A read has every assignment fixed, so its own bound is its objective: when the search after
+    it finds nothing better, the roster's bound must not become that (a gap of 0, "optimal")."""
+    solve_module = importlib.import_module("solver.solve")
+    monkeypatch.setattr(solve_module, "_optimise", lambda ctx, limit, workers, seed, search, progress, canceller,
+                        code, final, optimised=False, hand_over_at=None: (code, final, optimised))
+    sc, _ = _stacked()
+    roster = solve(sc, time_limit=10, workers=1,
+                   search=Search(first_lines=True, complete_first=False, lns_share=0.5, lexicographic=False))
+    names = [p.name for p in roster.stats.phases]
+    assert names[:2] == ["first roster", "lines swept"] and unexpected_violations(sc, roster) == []
+    assert roster.stats.objective > 0 and roster.stats.bound == 0

@@ -115,6 +115,28 @@ def test_the_roster_of_the_neighbourhood_search_is_read_back_within_the_callers_
     assert kept is not first  # read back: the claimed roster is the model's own
 
 
+def test_the_neighbourhood_search_keeps_back_a_few_reads_not_a_tenth_of_its_time(monkeypatch):
+    """Curtois 20 kept 43 s of 435 back for a read of about a second."""
+    ctx = build_model(_fortnight())
+    first = cp_model.CpSolver()
+    first.parameters.stop_after_first_solution = True
+    first.parameters.num_workers = 1
+    assert first.solve(ctx.model) in FOUND
+    ctx.read_seconds = 0.5
+    searched_until = []
+
+    def finds_nothing(ctx, values, *, deadline, **kw):
+        searched_until.append(deadline)
+        return values, objective_of(ctx.model, values), []
+
+    monkeypatch.setattr(solve_module, "improve", finds_nothing)
+    deadline = time.perf_counter() + 100
+    with solve_module._Canceller(None) as canceller:
+        solve_module._neighbourhood_search(ctx, first, deadline, 1, 0, Search(lns_share=0.5),
+                                           solve_module.Progress(ctx, None, None, time.perf_counter()), canceller)
+    assert deadline - searched_until[0] == solve_module.RECHECK_READS * 0.5
+
+
 def test_the_near_dates_of_a_replan_surround_what_the_change_touches():
     sc = _fortnight()
     changes = changes_from_data({"pins": [{"doctor": "d0", "date": "2026-12-13", "template": "dag"}]})
