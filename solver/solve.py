@@ -36,7 +36,10 @@ from solver.warmstart import greedy_assignment
 FIRST_PHASE_SHARE = 0.5  # at most this share of the time limit goes to finding a first roster
 LINES_PHASE_SHARE = 0.9  # … when it is built line by line (Search.first_lines): only the lines find one there
 LINES_SHARE = 0.9  # of that phase, at most this share goes to building the lines
-SWEEP_SHARE = 0.9  # of the time the first roster leaves, at most this share goes to sweeping its lines
+# Of the time the first roster leaves, at most this share goes to sweeping its lines, the rest to
+# the neighbourhood search: at 0.9 the sweeps of Curtois 22 and 23 (a year) took it all and ended
+# at 3.6 and 5.1 × the optimum, at 0.5 1.73 and 3.47 × (benchmarks/README.md, section 7)
+SWEEP_SHARE = 0.5
 HINT_SHARE = 0.2  # at most this share goes to completing the caller's hint as it stands
 COMPLETE_FIRST_SHARE = 0.5  # of that, at most this share goes to looking for a roster with no open slot
 TRIVIAL_BOUND = 0.0  # every objective term is non-negative, so 0 bounds any roster from below
@@ -91,7 +94,7 @@ class Search:
     lns_round: float = 5.0  # seconds per neighbourhood
     lexicographic: bool = True  # the objective's levels one by one (solver.objective.LEVELS); False: their sum
     line_moves: float = 0.7  # of the fairness level's time, local search on doctors' lines first (solver.moves)
-    first_lines: bool = False  # the first pass's roster built line by line (solver.lines), not by the greedy
+    first_lines: bool = False  # the first roster built line by line and its lines swept (solver.lines), not the greedy
 
 
 class Progress(cp_model.CpSolverSolutionCallback):
