@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 
 from roster.models import Scenario
 from solver.builder import build_model
-from solver.context import OBJ_SCALE, ModelContext, set_domain
+from solver.context import OBJ_SCALE, ModelContext, held_at_hint
 from solver.wishes import wishes
 
 Pair = tuple[str, str]  # (doctor id, shift key)
@@ -167,23 +167,12 @@ def _better_line(models: LineModels, doctor_id: str, mine: set[Pair], cover: Cou
     """A line better than ``mine`` against ``cover`` found within ``limit`` seconds, or None."""
     line = models.priced(doctor_id, cover)
     solver = _solver(seed, workers, watch)
-    proto = line.model.proto
-    domains = [proto.variables[v.index].domain for v in line.x.values()]
-    kept = [list(domain) for domain in domains]
-    for domain, pair in zip(domains, line.x):
-        set_domain(domain, int(pair in mine), int(pair in mine))
     solver.parameters.max_time_in_seconds = limit
-    try:
-        if solver.solve(line.model) not in FOUND:  # the line as it stands, priced (its wishes' variables at best)
+    with held_at_hint(line.model, line.hint_pairs(mine)) as held:  # the line as it stands, its wishes at best
+        if not held or solver.solve(line.model) not in FOUND:
             return None
-    finally:
-        for domain, values in zip(domains, kept):
-            domain.clear()
-            domain.extend(values)
     now = round(solver.objective_value)
-    for pair, v in line.x.items():
-        line.model.add_hint(v, pair in mine)
-    solver.parameters.max_time_in_seconds = max(0.0, limit - solver.wall_time)
+    solver.parameters.max_time_in_seconds = max(0.0, limit - solver.wall_time)  # from ``mine``, hinted again
     if solver.solve(line.model) not in FOUND or round(solver.objective_value) >= now:
         return None
     return {pair for pair, v in line.x.items() if solver.value(v)}

@@ -26,7 +26,7 @@ from solver.builder import OutOfTime, build_model
 from solver.collector import collector_paused, model_spared
 from solver.context import OBJ_SCALE, Baseline, ModelContext, held_at_hint, hint_all, roster_pairs
 from solver.fairness import FAIRNESS_TERM, hold_levels
-from solver.lines import line_by_line, sweep_lines
+from solver.lines import LineModels, line_by_line, sweep_lines
 from solver.lns import improve, objective_of
 from solver.moves import improve_lines
 from solver.objective import minimise
@@ -200,7 +200,7 @@ class _Canceller:
 
 
 def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller,
-                  complete_first: bool = True, lines: bool = False, workers: int = 1,
+                  complete_first: bool = True, lines: LineModels | None = None, workers: int = 1,
                   read_limit: float = 0.0) -> tuple[int, cp_model.CpSolver]:
     """The greedy roster (solver.warmstart) with every assignment fixed and the other variables
     as CP-SAT first sets them (the optimisation that follows improves them): presolve removes
@@ -216,9 +216,10 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     up within ``COMPLETE_FIRST_SHARE`` of the limit are open slots allowed (or the fixed roster
     taken). The model is changed in place and restored: a clone costs ~300 MB at 1000 doctors.
 
-    With ``lines`` the roster to fix is built one doctor's line at a time instead (solver.lines:
-    minimum hours with minimum runs over a year, which the greedy does not build for), each line
-    searched with the solve's ``workers``; when a line is not found the search above follows.
+    With ``lines`` (the doctors' own models, solver.lines) the roster to fix is built one doctor's
+    line at a time instead (minimum hours with minimum runs over a year, which the greedy does not
+    build for), each line searched with the solve's ``workers``; when a line is not found the
+    search above follows.
 
     The read of the built roster may go on past ``limit``, to ``read_limit`` seconds from the
     start (the searches' deadline): a read cut short is lost, and nothing after it has a roster to
@@ -231,7 +232,8 @@ def _first_roster(ctx: ModelContext, limit: float, seed: int, canceller: _Cancel
     fallback: tuple[int, cp_model.CpSolver] | None = None
     chosen = None
     if not proto.solution_hint.vars:
-        chosen = line_by_line(ctx, LINES_SHARE * limit, seed, canceller, workers) if lines else greedy_assignment(ctx)
+        chosen = (greedy_assignment(ctx) if lines is None
+                  else line_by_line(ctx, LINES_SHARE * limit, seed, canceller, workers, lines))
     if chosen is not None:
         code, solver = _fixed_pass(ctx, max(limit, read_limit) - (time.perf_counter() - started), seed,
                                    canceller, chosen, first=True)
@@ -569,15 +571,15 @@ def _fixed_pass(ctx: ModelContext, limit: float, seed: int, canceller: _Cancelle
         ctx.read_seconds = max(ctx.read_seconds, time.perf_counter() - started)
 
 
-def _swept(ctx: ModelContext, first: cp_model.CpSolver, limit: float, workers: int, seed: int, canceller: _Canceller,
-           progress: Progress) -> cp_model.CpSolver:
+def _swept(ctx: ModelContext, lines: LineModels, first: cp_model.CpSolver, limit: float, workers: int, seed: int,
+           canceller: _Canceller, progress: Progress) -> cp_model.CpSolver:
     """The first roster with its lines swept (solver.lines.sweep_lines), read back through the
     model and set as the next search's start when it is better; the sweep ends early enough for
     that read (twice the slowest read so far)."""
     started = time.perf_counter()
     pairs = {pair for pair, v in ctx.x.items() if first.value(v)}
     reserve = 2 * max(ctx.read_seconds, 0.1)
-    swept, changed = sweep_lines(ctx, pairs, started + limit - reserve, seed, canceller, workers)
+    swept, changed = sweep_lines(ctx, pairs, started + limit - reserve, seed, canceller, workers, lines)
     if not changed:
         return first
     code, read = _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, swept)
@@ -597,9 +599,9 @@ def _time_to_read(ctx: ModelContext, until: float) -> bool:
 
 def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budget, workers: int, seed: int,
            canceller: _Canceller, progress: Progress, baseline: Baseline | None = None,
-           ) -> tuple[int, cp_model.CpSolver | None]:
-    """The first roster (from the hint, else a first pass without the LP), recorded and set as the
-    optimisation's warm start: (status, its solver)."""
+           lines: LineModels | None = None) -> tuple[int, cp_model.CpSolver | None]:
+    """The first roster (from the hint, else a first pass without the LP, or ``lines`` with
+    ``Search.first_lines``), recorded and set as the optimisation's warm start: (status, its solver)."""
     code, first = cp_model.UNKNOWN, None
     if hint is not None and budget.left() > 0:
         pairs = roster_pairs(hint)
@@ -619,7 +621,7 @@ def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budge
     if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled and budget.left() > 0:
         share = LINES_PHASE_SHARE if search.first_lines else FIRST_PHASE_SHARE
         with budget.phase("first roster", budget.share(share)) as seconds:
-            code, first = _first_roster(ctx, seconds, seed, canceller, search.complete_first, search.first_lines,
+            code, first = _first_roster(ctx, seconds, seed, canceller, search.complete_first, lines,
                                         workers, read_limit=budget.left())
     if first is not None and code in FOUND:
         open_slots = sum(first.value(v) for v in ctx.short.values())
@@ -703,16 +705,18 @@ def _phases(ctx: ModelContext, budget: Budget, workers: int, seed: int, search: 
     near = baseline is not None and baseline.free is not None
     if near:
         ctx.hold_far(baseline)
-    code, final = _start(ctx, hint, search, budget, workers, seed, canceller, progress, baseline)
+    lines = LineModels(ctx) if search.first_lines else None  # built as needed, kept for the sweeps
+    code, final = _start(ctx, hint, search, budget, workers, seed, canceller, progress, baseline, lines)
     optimised = False
     by_levels = search.lexicographic and bool(ctx.levels)
 
     def going() -> bool:
         return code != cp_model.INFEASIBLE and not canceller.cancelled and budget.left() > 0
 
-    if search.first_lines and code == cp_model.FEASIBLE and final is not None and going():
+    if lines is not None and code == cp_model.FEASIBLE and final is not None and going():
         with budget.phase("lines swept", budget.share(SWEEP_SHARE)) as seconds:
-            final = _swept(ctx, final, seconds, workers, seed, canceller, progress)
+            final = _swept(ctx, lines, final, seconds, workers, seed, canceller, progress)
+    lines = None  # the doctors' models, a year each on Curtois 22–24, are not held through the searches after
     lns_time = 0.0 if by_levels else search.lns_share * budget.left()
     if near:
         # near the change first: most of the model is held, so the repair comes in seconds
