@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 from roster.calendar import ShiftInstance
 from roster.workload import hours_down, hours_up, max_weekends, saturday, work_hours
 from solver.context import INT_MAX, INT_MIN, ModelContext
+from solver.rest import all_overlap
 
 
 def date_windows(ctx: ModelContext, length: int) -> list[list[dt.date]]:
@@ -163,22 +164,28 @@ def add_period_hours(ctx: ModelContext) -> None:
 
 def add_weekends(ctx: ModelContext) -> None:
     """Hard (`helger`): at most `max_weekends` worked weekends in the period, a weekend being
-    worked when a shift starts on its Saturday or Sunday (the doctor's own limit, else the rules')."""
+    worked when a shift starts on its Saturday or Sunday (the doctor's own limit, else the rules').
+    A day's shifts that all overlap count as their sum towards the flag (tighter in the LP, as in
+    ``solver.runs.on_dates``)."""
     m = ctx.model
     for doctor_id, items in ctx.by_doctor.items():
         limit = max_weekends(ctx.doctors[doctor_id], ctx.scenario.rules)
         if limit is None:
             continue
-        weekends: dict[dt.date, list[cp_model.IntVar]] = defaultdict(list)  # keyed by the Saturday
+        weekends: dict[dt.date, list[tuple[ShiftInstance, cp_model.IntVar]]] = defaultdict(list)  # by the Saturday
         for s, v in items:
             if s.date.weekday() >= 5:
-                weekends[saturday(s.date)].append(v)
+                weekends[saturday(s.date)].append((s, v))
         if len(weekends) <= limit:
             continue
         worked = []
-        for first, vs in sorted(weekends.items()):
+        for first, pairs in sorted(weekends.items()):
             w = m.new_bool_var(f"weekend[{doctor_id},{first}]")
-            for v in vs:
-                m.add_implication(v, w)
+            for day in _per_date(pairs).values():
+                if len(day) > 1 and not ctx.explain and all_overlap([s for s, _ in day]):
+                    m.add(cp_model.LinearExpr.sum([v for _, v in day]) <= w)
+                else:
+                    for _, v in day:
+                        m.add_implication(v, w)
             worked.append(w)
         ctx.add(cp_model.LinearExpr.sum(worked) <= limit, ("helger", doctor_id))

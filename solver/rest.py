@@ -267,8 +267,14 @@ def _followers_overlap(shifts: list[ShiftInstance], blocked: dict[str, set[str]]
         out[date] = {}
         for first, after in blocked.items():
             followers = [t for t in todays if t.label in after]
-            out[date][first] = bool(followers) and max(t.start_utc for t in followers) < min(t.end_utc for t in followers)
+            out[date][first] = bool(followers) and all_overlap(followers)
     return out
+
+
+def all_overlap(shifts: list[ShiftInstance]) -> bool:
+    """Whether the shifts share a moment (each overlaps every other): the overlap and rest rules
+    then let a doctor take one of them at most."""
+    return max(s.start_utc for s in shifts) < min(s.end_utc for s in shifts)
 
 
 def _forbid_after(ctx: ModelContext, firsts: list[Item], banned: list[cp_model.IntVar],
@@ -283,7 +289,7 @@ def _forbid_after(ctx: ModelContext, firsts: list[Item], banned: list[cp_model.I
     and nothing more."""
     shifts = [s for s, _ in firsts]
     if (len(firsts) > 1 and not ctx.explain and all(one_at_a_time[s.label] for s in shifts)
-            and max(s.start_utc for s in shifts) < min(s.end_utc for s in shifts)):
+            and all_overlap(shifts)):
         ctx.model.add_at_most_one([v for _, v in firsts] + banned)
         return
     for s, v in firsts:

@@ -21,17 +21,24 @@ from ortools.sat.python import cp_model
 from roster.calendar import ShiftInstance
 from roster.workload import days_off, is_night, longest_run, shortest_run
 from solver.context import Group, ModelContext
+from solver.rest import all_overlap
 
 Flag = cp_model.IntVar | int  # 0: no shift of the kind is possible that date; 1 (carried only): certain
 
 
 def on_dates(ctx: ModelContext, doctor_id: str, kind: Callable[[ShiftInstance], bool], name: str) -> list[Flag]:
-    """One flag per period date, exactly "the doctor starts a shift of the kind that date"."""
+    """One flag per period date, exactly "the doctor starts a shift of the kind that date". Where
+    the date's shifts all overlap (a doctor takes one at most) the flag is their sum: in the LP
+    the implications let two halves of shifts make half a date worked, and the run limits were
+    loose (Curtois 5, 7, 9–11 end nearer their optima with the sum: benchmarks/README.md,
+    section 1). Explain mode keeps the implications, so the group holds the run rule alone."""
     m = ctx.model
     per_date: dict[dt.date, list[cp_model.IntVar]] = {}
+    shifts: dict[dt.date, list[ShiftInstance]] = {}
     for s, v in ctx.by_doctor[doctor_id]:
         if kind(s):
             per_date.setdefault(s.date, []).append(v)
+            shifts.setdefault(s.date, []).append(s)
     out: list[Flag] = []
     for day in ctx.scenario.period.days():
         vs = per_date.get(day)
@@ -41,9 +48,12 @@ def on_dates(ctx: ModelContext, doctor_id: str, kind: Callable[[ShiftInstance], 
             out.append(vs[0])
         else:
             f = m.new_bool_var(f"{name}[{doctor_id},{day}]")
-            for v in vs:
-                m.add_implication(v, f)
-            m.add(cp_model.LinearExpr.sum(vs) >= f)
+            if not ctx.explain and all_overlap(shifts[day]):
+                m.add(cp_model.LinearExpr.sum(vs) == f)
+            else:
+                for v in vs:
+                    m.add_implication(v, f)
+                m.add(cp_model.LinearExpr.sum(vs) >= f)
             out.append(f)
     return out
 

@@ -8,7 +8,9 @@ import datetime as dt
 from factories import doctor, scenario, template
 from roster.models import Scenario, SolveStatus
 from solver.builder import build_model
+from solver.limits import add_weekends
 from solver.rest import add_successions
+from solver.runs import on_dates
 from solver_util import QUIET, on, run, shifts_of
 
 
@@ -147,6 +149,49 @@ def test_max_working_days_alone_leaves_open_slots():
 def _avoid(doc: str, *days: int) -> list[dict]:
     """A weak wish against each day, so that no shift is taken for free."""
     return [{"doctor": doc, "date": f"2026-12-{d:02d}", "wants": False, "weight": 1} for d in days]
+
+
+NO_REST = {"rest_hours_self_employed": 0, "legal_floor_override": "test: the run rules alone"}
+APART = [template("dag", "08:00", "16:00", demand_min=0, demand_max=1),
+         template("kveld", "17:00", "23:00", demand_min=0, demand_max=1)]
+
+
+def test_a_date_of_overlapping_shifts_is_worked_by_one_equality():
+    """Shifts that share a moment (dag, lang): the date's flag is their sum, one linear row
+    (tight in the LP: two halves of shifts are one whole date worked, not half of one), not an
+    implication per shift and a sum."""
+    sc = _sc(OVERLAPPING + [template("tidlig", "07:00", "15:00", demand_min=0, demand_max=1)],
+             [doctor("a", max_consecutive_days=2)], end="2026-12-03")
+    ctx = build_model(sc)
+    before = len(ctx.model.proto.constraints)
+    flags = on_dates(ctx, "a", lambda s: True, "works")
+    assert len(flags) == 3 and len(ctx.model.proto.constraints) - before == 3  # one per date, three shifts each
+
+
+def test_a_date_of_shifts_apart_is_worked_once_whatever_is_taken():
+    """Two shifts on a date that do not overlap (dag, kveld): a doctor may take both, and the date
+    counts once towards the run limit (a flag equal to their sum would forbid both)."""
+    sc = _sc(APART, [doctor("a", max_consecutive_days=2), doctor("b", share=0)], end="2026-12-03", rules=NO_REST,
+             wishes=_wants("a", "dag", 1, 2, weight=3) + _wants("a", "kveld", 1, 2, weight=3) + _wants("a", "dag", 3, weight=1))
+    assert shifts_of(run(sc), "a") == {"dag/2026-12-01", "kveld/2026-12-01", "dag/2026-12-02", "kveld/2026-12-02"}
+
+
+def test_a_weekend_with_two_shifts_apart_on_its_saturday_counts_once():
+    sc = _sc(APART, [doctor("a", max_weekends=1), doctor("b", share=0)], end="2026-12-13", rules=NO_REST,
+             wishes=_wants("a", "dag", 5, weight=3) + _wants("a", "kveld", 5, weight=3) + _wants("a", "dag", 12, 13, weight=1))
+    assert shifts_of(run(sc), "a") == {"dag/2026-12-05", "kveld/2026-12-05"}
+
+
+def test_a_weekend_with_overlapping_shifts_counts_as_worked():
+    """Its flag is at least each day's sum of shifts (one row per day: tighter in the LP than an
+    implication per shift), and still any one shift makes the weekend worked."""
+    sc = _sc(OVERLAPPING, [doctor("a", max_weekends=1), doctor("b", share=0)], end="2026-12-13",
+             wishes=_wants("a", "lang", 5, weight=3) + _wants("a", "dag", 6, weight=3) + _wants("a", "dag", 12, 13, weight=1))
+    assert shifts_of(run(sc), "a") == {"lang/2026-12-05", "dag/2026-12-06"}
+    ctx = build_model(sc)
+    before = len(ctx.model.proto.constraints)
+    add_weekends(ctx)
+    assert len(ctx.model.proto.constraints) - before == 2 * 2 + 1  # a (b has no limit): two weekends of two days, the limit
 
 
 def test_min_working_run():
