@@ -33,22 +33,21 @@ def on_dates(ctx: ModelContext, doctor_id: str, kind: Callable[[ShiftInstance], 
     loose (Curtois 5, 7, 9–11 end nearer their optima with the sum: benchmarks/README.md,
     section 1). Explain mode keeps the implications, so the group holds the run rule alone."""
     m = ctx.model
-    per_date: dict[dt.date, list[cp_model.IntVar]] = {}
-    shifts: dict[dt.date, list[ShiftInstance]] = {}
+    per_date: dict[dt.date, list[tuple[ShiftInstance, cp_model.IntVar]]] = {}
     for s, v in ctx.by_doctor[doctor_id]:
         if kind(s):
-            per_date.setdefault(s.date, []).append(v)
-            shifts.setdefault(s.date, []).append(s)
+            per_date.setdefault(s.date, []).append((s, v))
     out: list[Flag] = []
     for day in ctx.scenario.period.days():
-        vs = per_date.get(day)
+        items = per_date.get(day, [])
+        vs = [v for _, v in items]
         if not vs:
             out.append(0)
         elif len(vs) == 1:
             out.append(vs[0])
         else:
             f = m.new_bool_var(f"{name}[{doctor_id},{day}]")
-            if not ctx.explain and all_overlap(shifts[day]):
+            if not ctx.explain and all_overlap([s for s, _ in items]):
                 m.add(cp_model.LinearExpr.sum(vs) == f)
             else:
                 for v in vs:
