@@ -7,8 +7,8 @@ is recorded (``SolvePhase``: start, time given, time used) in the solve's figure
 
 CP-SAT returns late on a big model: it loads and presolves the model before it looks at its clock
 again. The searches are told to end that much early (``cp_sat_lag``, from the model's size once it
-is built), and early enough for the work after them (solver.solve: the unfilled places' reasons),
-so the solve as a whole ends by the caller's limit (``Budget.keep_back``).
+is built), and early enough for the work after them (solver.solve: the unfilled places' reasons
+and freeing the model), so the solve as a whole ends by the caller's limit (``Budget.keep_back``).
 
 A search that must hand over to a later phase (the optimisation before neighbourhood search)
 while it has no roster yet does not: with no roster the later phase has nothing to start from,
