@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -26,6 +27,7 @@ from ortools.sat.python import cp_model
 from roster.models import Scenario
 from solver.builder import build_model
 from solver.context import OBJ_SCALE, ModelContext, held_at_hint
+from solver.objective import weighted_terms
 from solver.wishes import wishes
 
 Pair = tuple[str, str]  # (doctor id, shift key)
@@ -38,6 +40,9 @@ OPTIMISE_SHARE = 0.5
 # with half their share each took 80 of 100 s and gave 25 780; sweeps of lines of 2 s each took it
 # to 9 022 in 104 s more (benchmarks/README.md, section 7).
 LINE_LIMIT = 2.0
+# The objective's terms a line's own objective prices as the whole model does (``LineModels.priced``):
+# where the objective has no other, a line so much better makes the roster so much better.
+LINE_TERMS = frozenset({"open_slot", "surplus", "wish"})
 
 
 def one_doctor(scenario: Scenario, doctor_id: str) -> Scenario:
@@ -54,13 +59,19 @@ class LineModels:
     set for each solve from the cover the other doctors' lines give: a needed place still open
     gains the open-slot weight, a place already full costs the over-staffing weight. Where the
     doctors share only soft rules (the Curtois & Qu instances) that is the whole model's
-    objective seen from one line, so a better line is a better roster."""
+    objective seen from one line, so a better line is a better roster; ``exact`` says whether the
+    whole objective is thus seen (it has no term but ``LINE_TERMS``)."""
 
     def __init__(self, ctx: ModelContext):
         self.ctx = ctx
         self.demand = {s.key: s.demand_min for s in ctx.shifts}
         self.gain, self.cost = OBJ_SCALE * ctx.weight("open_slot"), OBJ_SCALE * ctx.weight("surplus")
         self.built: dict[str, tuple[ModelContext, cp_model.LinearExprT]] = {}
+        self.exact = set(weighted_terms(ctx)) <= LINE_TERMS
+
+    def open_places(self, cover: Counter[str]) -> int:
+        """Places still open under this cover (doctors per shift)."""
+        return sum(max(0, need - cover[key]) for key, need in self.demand.items())
 
     def priced(self, doctor_id: str, cover: Counter[str]) -> ModelContext:
         """The doctor's model, its objective their line's given ``cover`` (the others' doctors per
@@ -131,12 +142,15 @@ def line_by_line(ctx: ModelContext, limit: float, seed: int, watch: Any, workers
 
 
 def sweep_lines(ctx: ModelContext, chosen: set[Pair], deadline: float, seed: int, watch: Any, workers: int = 1,
-                models: LineModels | None = None) -> tuple[set[Pair], int]:
+                models: LineModels | None = None,
+                on_better: Callable[[int, int], None] | None = None) -> tuple[set[Pair], int]:
     """The roster improved one whole line at a time: each doctor in turn (a shuffled order per
     sweep) gets the best line against everyone else's, kept only when it is better; sweeps go on
     until the ``deadline`` or a sweep changes nothing. The lines built one after another fill the
     cover in the doctors' order (Curtois 20–23 ended 2.5–4.5 × the optimum); a line re-solved
-    against all the others repairs that. Returns the pairs and how many lines were changed."""
+    against all the others repairs that. Returns the pairs and how many lines were changed.
+    ``on_better`` hears of each better line as it is kept (the sweeps of a year took minutes):
+    how much better it is in model units, and the places then open."""
     models = models or LineModels(ctx)
     rng = random.Random(seed)
     lines: dict[str, set[Pair]] = {d: set() for d in ctx.by_doctor if ctx.by_doctor[d]}
@@ -156,15 +170,19 @@ def sweep_lines(ctx: ModelContext, chosen: set[Pair], deadline: float, seed: int
             cover.subtract(key for _, key in mine)
             better = _better_line(models, doctor_id, mine, cover, min(LINE_LIMIT, left), seed, watch, workers)
             if better is not None:
-                lines[doctor_id], mine, changed = better, better, changed + 1
+                mine, gain = better
+                lines[doctor_id], changed = mine, changed + 1
             cover.update(key for _, key in mine)
+            if better is not None and on_better is not None:
+                on_better(gain, models.open_places(cover))
         if changed == before:
             return set().union(*lines.values()), changed
 
 
 def _better_line(models: LineModels, doctor_id: str, mine: set[Pair], cover: Counter[str], limit: float, seed: int,
-                 watch: Any, workers: int) -> set[Pair] | None:
-    """A line better than ``mine`` against ``cover`` found within ``limit`` seconds, or None."""
+                 watch: Any, workers: int) -> tuple[set[Pair], int] | None:
+    """A line better than ``mine`` against ``cover`` found within ``limit`` seconds and how much
+    better it is (model units), or None."""
     line = models.priced(doctor_id, cover)
     solver = _solver(seed, workers, watch)
     solver.parameters.max_time_in_seconds = limit
@@ -175,4 +193,4 @@ def _better_line(models: LineModels, doctor_id: str, mine: set[Pair], cover: Cou
     solver.parameters.max_time_in_seconds = max(0.0, limit - solver.wall_time)  # from ``mine``, hinted again
     if solver.solve(line.model) not in FOUND or round(solver.objective_value) >= now:
         return None
-    return {pair for pair, v in line.x.items() if solver.value(v)}
+    return {pair for pair, v in line.x.items() if solver.value(v)}, now - round(solver.objective_value)

@@ -580,15 +580,32 @@ def _swept(ctx: ModelContext, lines: LineModels, first: cp_model.CpSolver, limit
            canceller: _Canceller, progress: Progress) -> cp_model.CpSolver:
     """The first roster with its lines swept (solver.lines.sweep_lines), read back through the
     model and set as the next search's start when it is better; the sweep ends early enough for
-    that read (twice the slowest read so far)."""
+    that read (twice the slowest read so far).
+
+    Where a line's objective is the whole one seen from that line (``LineModels.exact``), each
+    better line is reported as it is kept: the first roster's objective less what the lines
+    gained. That is never below the swept roster's own (the first read set the variables other
+    than the assignments as CP-SAT first found them, not at their best), which its read then
+    reports; should the read not keep it, the first roster is reported again."""
     started = time.perf_counter()
     pairs = {pair for pair, v in ctx.x.items() if first.value(v)}
     reserve = 2 * max(ctx.read_seconds, 0.1)
-    swept, changed = sweep_lines(ctx, pairs, started + limit - reserve, seed, canceller, workers, lines)
+    before = objective = first.value(ctx.objective)  # not ``objective_value``: see solver.lns.objective_of
+
+    def report(gain: int, open_places: int) -> None:
+        nonlocal objective
+        objective -= gain
+        progress.record(objective / OBJ_SCALE, open_places, TRIVIAL_BOUND)
+
+    swept, changed = sweep_lines(ctx, pairs, started + limit - reserve, seed, canceller, workers, lines,
+                                 report if lines.exact else None)
     if not changed:
         return first
     code, read = _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, swept)
-    if code not in FOUND or read.objective_value >= first.objective_value:
+    if code not in FOUND or read.objective_value >= before:
+        if lines.exact:
+            progress.record(before / OBJ_SCALE, sum(first.value(v) for v in ctx.short.values()),
+                            TRIVIAL_BOUND)
         return first
     progress.record(read.objective_value / OBJ_SCALE, sum(read.value(v) for v in ctx.short.values()), TRIVIAL_BOUND)
     _warm_start(ctx, read)

@@ -17,7 +17,7 @@ from roster.check import unexpected_violations
 from roster.models import Assignment, Roster, Scenario, shift_key
 from solver import Search, solve
 from solver.builder import build_model
-from solver.lines import LINE_LIMIT, line_by_line, one_doctor, sweep_lines
+from solver.lines import LINE_LIMIT, LineModels, line_by_line, one_doctor, sweep_lines
 from solver.warmstart import greedy_assignment
 
 
@@ -167,3 +167,42 @@ def test_lines_first_sweeps_them_and_claims_no_bound_a_read_proves(monkeypatch):
     names = [p.name for p in roster.stats.phases]
     assert names[:2] == ["first roster", "lines swept"] and unexpected_violations(sc, roster) == []
     assert roster.stats.objective > 0 and roster.stats.bound == 0
+
+
+def test_a_sweep_reports_each_better_line_with_its_gain_and_the_places_then_open():
+    """What the lines gained is what the roster gained (the objective has only the terms a line
+    prices), so a sweep of a year can show its progress line by line."""
+    sc, stacked = _stacked()
+    assert LineModels(build_model(sc)).exact
+    heard = []
+    pairs, changed = sweep_lines(build_model(sc), stacked, time.perf_counter() + 30, 0, _watch(),
+                                 on_better=lambda gain, open_places: heard.append((gain, open_places)))
+    assert len(heard) == changed > 0 and all(gain > 0 for gain, _ in heard)
+    assert sum(gain for gain, _ in heard) == round(_objective(sc, stacked) - _objective(sc, pairs))
+    assert heard[-1][1] == 14 - len({k for _, k in pairs}) == 0  # 8 of the 14 days were open before
+
+
+def test_lines_do_not_see_the_whole_objective_when_it_prices_more_than_cover_and_wishes():
+    sc, _ = _stacked()
+    spaced = sc.model_copy(update={"rules": sc.rules.model_copy(update={
+        "weights": sc.rules.weights.model_copy(update={"spacing": 1})})})
+    assert not LineModels(build_model(spaced)).exact
+
+
+def test_lines_first_shows_the_sweeps_progress_line_by_line(monkeypatch):
+    """The sweeps of Curtois 20–24 ran for minutes without a word: each better line is now an
+    event, never below the roster the read then gives."""
+    solve_module = importlib.import_module("solver.solve")
+    sc, stacked = _stacked()
+    monkeypatch.setattr(solve_module, "line_by_line", lambda *args, **kwargs: set(stacked))
+    events = []
+    roster = solve(sc, time_limit=10, workers=1, on_progress=events.append,
+                   search=Search(first_lines=True, complete_first=False, lns_share=0.5, lexicographic=False))
+    swept = next(p for p in roster.stats.phases if p.name == "lines swept")
+    during = [e for e in events if swept.start <= e.elapsed <= swept.start + swept.used]
+    first = [e for e in events if e.elapsed < swept.start]
+    assert first and first[-1].open_slots == 8  # the stacked lines leave 8 days open
+    assert len(during) >= 3  # two better lines at least (the stacked days are triple-staffed), then the read
+    objectives = [e.objective for e in during]
+    assert objectives == sorted(objectives, reverse=True) and objectives[0] < first[-1].objective
+    assert during[-1].open_slots == 0 and unexpected_violations(sc, roster) == []
