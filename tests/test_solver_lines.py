@@ -206,3 +206,26 @@ def test_lines_first_shows_the_sweeps_progress_line_by_line(monkeypatch):
     objectives = [e.objective for e in during]
     assert objectives == sorted(objectives, reverse=True) and objectives[0] < first[-1].objective
     assert during[-1].open_slots == 0 and unexpected_violations(sc, roster) == []
+
+
+def test_a_swept_roster_the_read_does_not_keep_takes_the_progress_back_to_the_first(monkeypatch):
+    """The sweep's events promise a roster only its read can give: when that read fails, the
+    first roster is the one that stands, and the last event says so."""
+    solve_module = importlib.import_module("solver.solve")
+    sc, stacked = _stacked()
+    monkeypatch.setattr(solve_module, "line_by_line", lambda *args, **kwargs: set(stacked))
+    reads = solve_module._fixed_pass
+
+    def first_read_only(ctx, limit, seed, canceller, pairs=None, first=False, start=None):
+        code, solver = reads(ctx, limit, seed, canceller, pairs, first, start)
+        return (code, solver) if first else (cp_model.UNKNOWN, solver)
+
+    monkeypatch.setattr(solve_module, "_fixed_pass", first_read_only)
+    monkeypatch.setattr(solve_module, "_optimise", lambda ctx, limit, workers, seed, search, progress, canceller,
+                        code, final, optimised=False, hand_over_at=None: (code, final, optimised))
+    events = []
+    solve(sc, time_limit=10, workers=1, on_progress=events.append,
+          search=Search(first_lines=True, complete_first=False, lexicographic=False))
+    first = events[0]
+    assert first.open_slots == 8 and min(e.objective for e in events) < first.objective  # the sweep reported gains
+    assert events[-1].objective == first.objective and events[-1].open_slots == 8
