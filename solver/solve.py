@@ -484,7 +484,7 @@ def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, filled
         final = _line_moves(ctx, final, expr, time.perf_counter() + search.line_moves * (until - time.perf_counter()),
                             until, seed, canceller, progress)
         if final is not before:
-            progress.record(final.value(ctx.objective) / OBJ_SCALE, sum(final.value(v) for v in ctx.short.values()),
+            progress.record(final.value(ctx.objective) / OBJ_SCALE, _open_places(ctx, final),
                             0.0, final.value(expr) / OBJ_SCALE)
     value, bound = final.value(expr), floor
     if value <= bound or canceller.cancelled or not _time_to_read(ctx, until):
@@ -512,7 +512,7 @@ def _line_moves(ctx: ModelContext, best: cp_model.CpSolver, expr: cp_model.Linea
     ``moves_until``, a descent that ran to it had all its moves thrown away. The search's better
     levels are reported as they come, without a bound (the level's comes after it)."""
     pairs = {pair for pair, v in ctx.x.items() if best.boolean_value(v)}
-    open_slots = sum(best.value(v) for v in ctx.short.values())
+    open_slots = _open_places(ctx, best)
 
     def report(level: float) -> None:
         progress.record(progress.objective or 0.0, open_slots, 0.0, level)
@@ -604,12 +604,16 @@ def _swept(ctx: ModelContext, lines: LineModels, first: cp_model.CpSolver, limit
     code, read = _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, swept)
     if code not in FOUND or read.objective_value >= before:
         if lines.exact:
-            progress.record(before / OBJ_SCALE, sum(first.value(v) for v in ctx.short.values()),
-                            TRIVIAL_BOUND)
+            progress.record(before / OBJ_SCALE, _open_places(ctx, first), TRIVIAL_BOUND)
         return first
-    progress.record(read.objective_value / OBJ_SCALE, sum(read.value(v) for v in ctx.short.values()), TRIVIAL_BOUND)
+    progress.record(read.objective_value / OBJ_SCALE, _open_places(ctx, read), TRIVIAL_BOUND)
     _warm_start(ctx, read)
     return read
+
+
+def _open_places(ctx: ModelContext, solver: cp_model.CpSolver) -> int:
+    """Places the solver's roster leaves open, as its progress events report them."""
+    return sum(solver.value(v) for v in ctx.short.values())
 
 
 def _time_to_read(ctx: ModelContext, until: float) -> bool:
@@ -646,7 +650,7 @@ def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budge
             code, first = _first_roster(ctx, seconds, seed, canceller, search.complete_first, lines,
                                         workers, read_limit=budget.left())
     if first is not None and code in FOUND:
-        open_slots = sum(first.value(v) for v in ctx.short.values())
+        open_slots = _open_places(ctx, first)
         progress.record(first.value(ctx.objective) / OBJ_SCALE, open_slots, TRIVIAL_BOUND)
         _warm_start(ctx, first)
         code = cp_model.FEASIBLE
