@@ -197,7 +197,8 @@ SETTINGS: tuple[Setting, ...] = (
             "(også den som ligger langt foran). Tomt: ingen slik regel."),
     Setting("Grupper med eget nivå", ("rules", "fairness", "own_level"), Kind.TEXT_LIST,
             "Kommaliste over grupper som ikke deler nivå per andel med andre grupper på samme slags vakt "
-            "(vakt på stedet eller bakvakt). Tomt: en andel betyr like mye i alle grupper som deler vaktene."),
+            "(vakt på stedet eller bakvakt). Belastningen jevnes da ut bare innen gruppen: hvor mye gruppen bærer "
+            "til sammen, veies ikke mot de andre gruppene. Tomt: en andel betyr like mye i alle grupper som deler vaktene."),
     Setting("Historikk: halveringstid (perioder)", ("rules", "fairness", "history_half_life"), Kind.FLOAT,
             "Eldre perioder teller mindre: etter så mange perioder teller en periode halvt."),
     Setting("Historikk: mest tilbakebetalt per periode", ("rules", "fairness", "history_repay"), Kind.FLOAT,
