@@ -139,7 +139,7 @@ class Progress(cp_model.CpSolverSolutionCallback):
             self.level, self.level_objective = level, value
 
     def on_solution_callback(self) -> None:
-        open_slots = sum(self.value(v) for v in self.ctx.short.values())
+        open_slots = _open_places(self.ctx, self)
         if self.level:
             # a level's search may first find rosters worse there than the one it started from: not progress
             if self.level_objective is None or self.objective_value / OBJ_SCALE <= self.level_objective:
@@ -611,8 +611,9 @@ def _swept(ctx: ModelContext, lines: LineModels, first: cp_model.CpSolver, limit
     return read
 
 
-def _open_places(ctx: ModelContext, solver: cp_model.CpSolver) -> int:
-    """Places the solver's roster leaves open, as its progress events report them."""
+def _open_places(ctx: ModelContext, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback) -> int:
+    """Places the roster of a solver (or of a solution it is reporting) leaves open, as its progress
+    events report them."""
     return sum(solver.value(v) for v in ctx.short.values())
 
 
