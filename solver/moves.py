@@ -33,7 +33,7 @@ from roster.calendar import ShiftInstance
 from roster.models import shift_key
 from roster.targets import LevelCurve, Member
 from roster.workload import days_off, shortest_run
-from solver.context import ModelContext
+from solver.context import POINTS_SCALE, ModelContext
 from solver.coverage import most_doctors
 from solver.fairness import zero_sum_round
 from solver.warmstart import RosterState
@@ -470,6 +470,23 @@ class _Reporter:
         if self.on_improve is not None and cost < self.reported:
             self.reported, self.last = cost, time.perf_counter()
             self.on_improve(cost)
+
+
+def pool_levels(ctx: ModelContext, pairs: set[tuple[str, str]]) -> dict[str, int]:
+    """Each pool's level (the model's unit: points per share × 100) where the roster of these pairs
+    puts it, as the moves judge it: the hint for the read of their roster. The model's level follows
+    the roster only through its constraints, which CP-SAT meets by search: with each on-site pool
+    on a level of its own, the Bergen month's read of the moves' roster from the values of the
+    roster before them took 5–10 s or found none (2 runs of 3), and the moves' work was lost; from
+    these levels it took 1.5–1.9 s, with the shared level 0.21 s against 0.29–0.37
+    (benchmarks/README.md, section 8)."""
+    score = _search_from(ctx, pairs).score
+    out = {}
+    for name, pm in ctx.pools.items():
+        member = next((d for d in pm.target_at if d in score.pool_of), None)
+        if member is not None:
+            out[name] = round(score.pool_of[member].lvl * POINTS_SCALE)
+    return out
 
 
 def _search_from(ctx: ModelContext, pairs: set[tuple[str, str]]) -> Search:

@@ -28,7 +28,7 @@ from solver.context import OBJ_SCALE, Baseline, ModelContext, held_at_hint, hint
 from solver.fairness import FAIRNESS_TERM, hold_levels
 from solver.lines import LineModels, line_by_line, sweep_lines
 from solver.lns import improve, objective_of
-from solver.moves import improve_lines
+from solver.moves import improve_lines, pool_levels
 from solver.objective import minimise
 from solver.solution import STATUS, extract_roster, gap, solve_stats
 from solver.warmstart import greedy_assignment
@@ -520,26 +520,36 @@ def _line_moves(ctx: ModelContext, best: cp_model.CpSolver, expr: cp_model.Linea
     better, _ = improve_lines(ctx, pairs, deadline=moves_until, seed=seed, stop=canceller.stop, on_improve=report)
     if better == pairs:
         return best
-    fixed = _reread(ctx, best, better, seed, canceller, until)
+    fixed = _reread(ctx, best, better, seed, canceller, until, pool_levels(ctx, better))
     return fixed if fixed.value(expr) < best.value(expr) else best
 
 
 def _reread(ctx: ModelContext, best: cp_model.CpSolver, pairs: set[tuple[str, str]], seed: int,
-            canceller: _Canceller, until: float) -> cp_model.CpSolver:
+            canceller: _Canceller, until: float, levels: dict[str, int] | None = None) -> cp_model.CpSolver:
     """The roster of these assignment pairs through the model: every assignment fixed, the other
     variables at their best for the model's objective (presolve removes the assignments, so this
     takes a fraction of a second on the Bergen month); ``best`` when the model refuses it, or when
-    a read would not end by ``until`` (``ModelContext.read_seconds``)."""
+    a read would not end by ``until`` (``ModelContext.read_seconds``). The read starts from
+    ``best``'s values, or, for a roster whose burden moved, from its pools' ``levels`` alone
+    (``solver.moves.pool_levels``): ``best``'s targets and deviations no longer fit it, and
+    CP-SAT's repair of that hint found no values in 10 s on 2 reads of 3 of the Bergen month with
+    pools on levels of their own."""
     if not _time_to_read(ctx, until):
         return best
+    start: Sequence[int] | dict[int, int] = best.response_proto.solution
+    if levels:
+        start = {}
+        for name, value in levels.items():
+            lo, hi = ctx.pools[name].level.proto.domain[0], ctx.pools[name].level.proto.domain[-1]
+            start[ctx.pools[name].level.index] = min(max(value, lo), hi)
     code, fixed = _fixed_pass(ctx, min(REREAD_LIMIT, until - time.perf_counter()), seed, canceller, pairs,
-                              start=best.response_proto.solution)
+                              start=start)
     return fixed if code in FOUND else best
 
 
 def _fixed_pass(ctx: ModelContext, limit: float, seed: int, canceller: _Canceller,
                 pairs: Collection[tuple[str, str]] | None = None, first: bool = False,
-                start: Sequence[int] | None = None) -> tuple[int, cp_model.CpSolver]:
+                start: Sequence[int] | dict[int, int] | None = None) -> tuple[int, cp_model.CpSolver]:
     """A read of a roster through the model: the assignments of ``pairs`` (None: of the hint
     already set) held (``held_at_hint``; infeasible when the model refuses them) and the other
     variables optimised, or with ``first`` taken as CP-SAT first sets them (at 2 950 doctors × 3
@@ -548,7 +558,8 @@ def _fixed_pass(ctx: ModelContext, limit: float, seed: int, canceller: _Cancelle
 
     ``start``: a solution (every variable's value) whose values for the variables other than the
     assignments are CP-SAT's hint, so the read starts from a roster: the last level's read of a
-    re-plan (spacing, sums of deviations) found none in 2.4 s from scratch on the Bergen month."""
+    re-plan (spacing, sums of deviations) found none in 2.4 s from scratch on the Bergen month. As a
+    dict (variable index → value), only those variables are hinted besides the assignments."""
     started = time.perf_counter()
     booleans = None if pairs is None else ctx.hint_pairs(pairs)
     solver = _one_worker(limit - (time.perf_counter() - started), seed, canceller)
@@ -564,10 +575,14 @@ def _fixed_pass(ctx: ModelContext, limit: float, seed: int, canceller: _Cancelle
                 return cp_model.INFEASIBLE, solver
             if start is None:
                 return solver.solve(ctx.model), solver
-            assignments = ctx.assignment_indices
-            others = [i for i in range(len(start)) if i not in assignments]
+            if isinstance(start, dict):
+                others, values = list(start), list(start.values())
+            else:
+                assignments = ctx.assignment_indices
+                others = [i for i in range(len(start)) if i not in assignments]
+                values = [start[i] for i in others]
             ctx.model.proto.solution_hint.vars.extend(others)
-            ctx.model.proto.solution_hint.values.extend([start[i] for i in others])
+            ctx.model.proto.solution_hint.values.extend(values)
             try:
                 return solver.solve(ctx.model), solver
             finally:

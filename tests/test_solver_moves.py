@@ -19,9 +19,10 @@ from roster.check import unexpected_violations
 from roster.metrics import doctor_metrics, pool_metrics
 from roster.models import Assignment, Roster
 from solver.builder import build_model
+from solver.context import POINTS_SCALE
 from roster.targets import Member
 import solver.moves as moves_module
-from solver.moves import TRIES_PER_PAIR, _anneal, _descend, _Group, _search_from, improve_lines
+from solver.moves import TRIES_PER_PAIR, _anneal, _descend, _Group, _search_from, improve_lines, pool_levels
 
 DAYS = [f"2026-12-{d:02d}" for d in range(1, 9)]
 
@@ -219,6 +220,32 @@ def test_line_moves_that_run_to_their_deadline_are_read_back(monkeypatch):
     assert {pair for pair, v in ctx.x.items() if final.boolean_value(v)} == even
     assert final.value(level) < start.value(level)
     assert [(e.level_objective, e.open_slots) for e in events] == [(4.0, 0)]  # the search's progress, as it came
+
+
+@pytest.mark.parametrize("alis_days", [2, 6])
+def test_the_levels_hinted_for_a_moved_roster_are_where_the_model_puts_them(alis_days):
+    """The read of the moves' roster is hinted each pool's level (``pool_levels``): with the ALIS on
+    a level of their own, giving them more of the month raises their level and lowers the
+    fastleger's, and the hint follows the model's level (its unit, ±1 for rounding) both ways."""
+    sc = scenario(DAYS[0], DAYS[-1], [template("dag", "08:00", "16:00"), template("kveld", "16:00", "23:00")],
+                  [*(doctor(f"f{i}") for i in range(3)), doctor("g", share=0.5),
+                   *(doctor(f"a{i}", role="ALIS") for i in range(2))],
+                  rules={**ONE_POINT_AN_HOUR, "fairness": {"own_level": ["ALIS"]}})
+    ctx = build_model(sc)
+    fastleger = ["f0", "f1", "f2", "g"]
+    pairs = {(f"a{k % 2}" if k < alis_days else fastleger[k % 4], f"dag/{day}") for k, day in enumerate(DAYS)}
+    pairs |= {(fastleger[(k + 1) % 4], f"kveld/{day}") for k, day in enumerate(DAYS)}
+    solve_module = importlib.import_module("solver.solve")
+    code, read = solve_module._fixed_pass(ctx, 10.0, 0, solve_module._Canceller(None), pairs)
+    assert code == cp_model.OPTIMAL
+
+    hinted = pool_levels(ctx, pairs)
+
+    model = {name: read.value(pm.level) for name, pm in ctx.pools.items()}
+    assert hinted.keys() == model.keys() == {"fastleger", "ALIS"}
+    assert all(abs(hinted[p] - model[p]) <= 1 for p in model), (hinted, model)
+    alis_level = 8 * POINTS_SCALE * alis_days / 2  # 8 points a day shift, shared by two ALIS of share 1
+    assert abs(hinted["ALIS"] - alis_level) <= 1
 
 
 def _one_short_at_a():
