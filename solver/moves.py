@@ -477,7 +477,7 @@ def pool_levels(ctx: ModelContext, pairs: set[tuple[str, str]]) -> dict[str, int
     puts it, as the moves judge it: the hint for the read of their roster. The model's level follows
     the roster only through its constraints, which CP-SAT meets by search: with each on-site pool
     on a level of its own, the Bergen month's read of the moves' roster from the values of the
-    roster before them took 5–10 s or found none (2 runs of 3), and the moves' work was lost; from
+    roster before them took 5–10 s or found none (2 runs of 7), and the moves' work was lost; from
     these levels it took 1.5–1.9 s, with the shared level 0.21 s against 0.29–0.37
     (benchmarks/README.md, section 8)."""
     score = _search_from(ctx, pairs).score

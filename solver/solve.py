@@ -532,7 +532,7 @@ def _reread(ctx: ModelContext, best: cp_model.CpSolver, pairs: set[tuple[str, st
     a read would not end by ``until`` (``ModelContext.read_seconds``). The read starts from
     ``best``'s values, or, for a roster whose burden moved, from its pools' ``levels`` alone
     (``solver.moves.pool_levels``): ``best``'s targets and deviations no longer fit it, and
-    CP-SAT's repair of that hint found no values in 10 s on 2 reads of 3 of the Bergen month with
+    CP-SAT's repair of that hint found no values in 10 s on 2 runs of 7 of the Bergen month with
     pools on levels of their own."""
     if not _time_to_read(ctx, until):
         return best

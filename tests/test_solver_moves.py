@@ -225,8 +225,8 @@ def test_line_moves_that_run_to_their_deadline_are_read_back(monkeypatch):
 @pytest.mark.parametrize("alis_days", [2, 6])
 def test_the_levels_hinted_for_a_moved_roster_are_where_the_model_puts_them(alis_days):
     """The read of the moves' roster is hinted each pool's level (``pool_levels``): with the ALIS on
-    a level of their own, giving them more of the month raises their level and lowers the
-    fastleger's, and the hint follows the model's level (its unit, ±1 for rounding) both ways."""
+    a level of their own and 2 or 6 of the 8 day shifts, the hint is the model's level for both
+    pools (its unit, ±1 for rounding), the ALIS' being their day shifts' 8 points shared by two."""
     sc = scenario(DAYS[0], DAYS[-1], [template("dag", "08:00", "16:00"), template("kveld", "16:00", "23:00")],
                   [*(doctor(f"f{i}") for i in range(3)), doctor("g", share=0.5),
                    *(doctor(f"a{i}", role="ALIS") for i in range(2))],
