@@ -537,11 +537,11 @@ def _reread(ctx: ModelContext, best: cp_model.CpSolver, pairs: set[tuple[str, st
     if not _time_to_read(ctx, until):
         return best
     start: Sequence[int] | dict[int, int] = best.response_proto.solution
-    if levels:
+    if levels is not None:  # another roster than ``best``'s: none of its values but the levels hold
         start = {}
         for name, value in levels.items():
-            lo, hi = ctx.pools[name].level.proto.domain[0], ctx.pools[name].level.proto.domain[-1]
-            start[ctx.pools[name].level.index] = min(max(value, lo), hi)
+            level = ctx.pools[name].level
+            start[level.index] = min(max(value, level.proto.domain[0]), level.proto.domain[-1])
     code, fixed = _fixed_pass(ctx, min(REREAD_LIMIT, until - time.perf_counter()), seed, canceller, pairs,
                               start=start)
     return fixed if code in FOUND else best
