@@ -19,6 +19,7 @@ from api.orm import RequestRoundRow, RosterRow
 from api.routers.pages import redirect, render
 from api.services import links, notices, oncall, swaps, wishes
 from api.services import rosters as roster_service
+from api.services.published import doctor_shifts
 from api.services.wishes import ABSENCE_KINDS, RequestIn
 from roster.calendar import WEEKDAY_NAMES
 from roster.scenario_io import InputError
@@ -51,7 +52,7 @@ def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, 
     doctor = _doctor(session, token)
     if doctor is None:
         return _unknown(request)
-    name, shifts = roster_service.doctor_shifts(session, doctor)
+    name, shifts = doctor_shifts(session, doctor)
     scenario = roster_service.latest_scenario_for(session, doctor)
     upcoming = [s for s in shifts if s.shift.end > now]
     past = [s for s in shifts if s.shift.end <= now]
@@ -59,7 +60,7 @@ def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, 
     changes = notices.doctor_changes(session, doctor)
     step2 = None
     if bytt and med and scenario is not None and any(d.id == med for d in scenario.doctors):
-        _, theirs = roster_service.doctor_shifts(session, med)
+        _, theirs = doctor_shifts(session, med)
         step2 = {"shift": bytt, "colleague": scenario.doctor(med),
                  "shifts": [s for s in theirs if s.shift.start > now]}
     rounds = wishes.current_rounds(session, now)

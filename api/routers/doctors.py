@@ -13,7 +13,7 @@ from api.deps import ManagerDep, NowDep, SessionDep
 from api.orm import OutboxRow, ScenarioRow
 from api.schemas import DoctorLinkOut, DutyOut, OutboxOut
 from api.services import exports, ical, links, notices, oncall
-from api.services.rosters import doctor_shifts
+from api.services.published import doctor_shifts
 from api.services.scenarios import load
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

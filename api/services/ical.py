@@ -7,7 +7,7 @@ import datetime as dt
 
 from icalendar import Calendar, Event, Timezone
 
-from api.services.rosters import DoctorShift
+from api.services.published import DoctorShift
 from roster.calendar import OSLO
 from roster.models import DutyKind
 

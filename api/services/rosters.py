@@ -18,7 +18,7 @@ from api.orm import PublishedDoctorRow, PublishLockRow, RosterRow, ScenarioRow, 
 from api.services import published
 from api.services.audit import record
 from api.services.notices import queue_changes
-from api.services.published import DoctorShift, doctor_shifts  # noqa: F401 - the doctors' views read these here
+from api.services.published import DoctorShift
 from api.services.scenarios import load, store
 from api.services.stored import load_roster, scenario_of
 from roster.calendar import WEEKDAY_NAMES, ShiftIndex

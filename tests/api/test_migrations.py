@@ -11,7 +11,7 @@ from test_publish_concurrency import tiny
 from api.db import alembic_config, make_engine, upgrade
 from api.main import create_app
 from api.orm import RosterRow
-from api.services.rosters import doctor_shifts
+from api.services.published import doctor_shifts
 from roster.models import Assignment, Roster
 
 
