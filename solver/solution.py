@@ -68,7 +68,10 @@ def solve_stats(ctx: ModelContext, solver: cp_model.CpSolver | None, status: Sol
     alone: the only bound known then is 0 (every objective term is non-negative). `bound` (model
     units) is the optimisation's when the roster came from a later neighbourhood search. With the
     `levels` of a lexicographic solve, bound and gap are those of the first level not proven
-    optimal (else the last): the levels before it are as good as they can be."""
+    optimal (else the last): the levels before it are as good as they can be. When every level
+    listed is proven but the levels after them had no read (2 950 doctors × 3 months at 60 s: only
+    the places), there is no gap to give: the first level's 0 % said the roster was as good as it
+    could be, when its fairness had never been searched."""
     proto = ctx.model.proto
     stats = SolveStats(
         status=status,
@@ -89,6 +92,10 @@ def solve_stats(ctx: ModelContext, solver: cp_model.CpSolver | None, status: Sol
             stats.gap = gap(stats.objective, stats.bound)
         if levels:
             stats.levels = levels
-            k = next((i for i, lv in enumerate(levels) if lv.objective > lv.bound + 1e-9), len(levels) - 1)
-            stats.gap_level, stats.bound, stats.gap = k + 1, levels[k].bound, levels[k].gap
+            k = next((i for i, lv in enumerate(levels) if lv.objective > lv.bound + 1e-9), None)
+            if k is not None or len(levels) == len(ctx.levels):
+                k = len(levels) - 1 if k is None else k
+                stats.gap_level, stats.bound, stats.gap = k + 1, levels[k].bound, levels[k].gap
+            else:  # the levels listed are proven, the next had no read: its gap is unknown, not theirs
+                stats.gap_level = stats.bound = stats.gap = None
     return stats

@@ -189,5 +189,7 @@ def test_figures_no_read_has_given_are_left_out_and_said_so(monkeypatch):
     assert not unexpected_violations(sc, roster)
     stats = roster.stats
     assert stats.objective is None and len(stats.levels) == 1
+    assert stats.levels[0].gap == 0  # every place filled: the first level is proven, the later ones unknown
+    assert stats.gap is None and stats.bound is None and stats.gap_level is None
     assert set(stats.terms) <= set(stats.levels[0].terms)
     assert any(w.startswith("Tiden rakk ikke til å regne ut tallene") for w in roster.warnings)
