@@ -92,10 +92,11 @@ def solve_stats(ctx: ModelContext, solver: cp_model.CpSolver | None, status: Sol
             stats.gap = gap(stats.objective, stats.bound)
         if levels:
             stats.levels = levels
-            k = next((i for i, lv in enumerate(levels) if lv.objective > lv.bound + 1e-9), None)
-            if k is not None or len(levels) == len(ctx.levels):
-                k = len(levels) - 1 if k is None else k
-                stats.gap_level, stats.bound, stats.gap = k + 1, levels[k].bound, levels[k].gap
-            else:  # the levels listed are proven, the next had no read: its gap is unknown, not theirs
+            open_level = next((i for i, lv in enumerate(levels) if lv.objective > lv.bound + 1e-9), None)
+            if open_level is None and len(levels) < len(ctx.levels):
+                # the levels listed are proven, the next had no read: its gap is unknown, not theirs
                 stats.gap_level = stats.bound = stats.gap = None
+            else:
+                k = len(levels) - 1 if open_level is None else open_level
+                stats.gap_level, stats.bound, stats.gap = k + 1, levels[k].bound, levels[k].gap
     return stats
