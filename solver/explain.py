@@ -60,9 +60,10 @@ PREFERENCE = ("kurs", "antall-maks", "antall-type", "timer-maks", "helger", "lå
 LAW = ("overlapp", "hvile", "ukehvile", "søndagsfri", "alene", "veiledning", "bakvakt-dekning")
 PER_KIND = 3
 ABSENCE_PHRASES = {
-    AbsenceKind.HOLIDAY: "har ferie", AbsenceKind.COURSE: "er på kurs", AbsenceKind.SICK: "er syke",
+    AbsenceKind.HOLIDAY: "har ferie", AbsenceKind.COURSE: "er på kurs", AbsenceKind.SICK: "er syk",
     AbsenceKind.PARENTAL: "har permisjon", AbsenceKind.OTHER: "har annet fravær",
 }
+PLURAL = {"er syk": "er syke"}  # the reasons whose words change with the count («1 er syk», «2 er syke»)
 BLOCKS = ("fravær", "fritak", "kurs")  # groups that only hold assignments at 0
 SHIFT_GROUPS = ("bemanning", "bemanning-maks", "kompetanse", "alene")  # subject: a shift key
 WHERE = (*SHIFT_GROUPS, "bakvakt-dekning", "låst")  # groups about given shifts rather than a person
@@ -489,7 +490,7 @@ class _Words:
                     reason = "er fritatt 16–08" if code == "fritak" else "har kurs som har gått ut"
                 why.setdefault(doctor_id, reason)
             counts = Counter(why.values())
-            reasons = _join([f"{n} {reason}" for reason, n in counts.most_common()])
+            reasons = _join([f"{n} {reason if n == 1 else PLURAL.get(reason, reason)}" for reason, n in counts.most_common()])
             names = [self.name(d) for d in why]
             shifts = "vaktene" if sum(c in SHIFT_GROUPS for c in by_code) or len(parts) > 1 else "vakten"
             parts.append(f"{_leger(len(names))} som ellers kunne tatt {shifts} er borte ({reasons}: {_names(names)})")

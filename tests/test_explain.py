@@ -69,6 +69,15 @@ def test_rest_between_shifts_is_a_reason_but_never_a_fix():
     assert ex.chosen[0].group[0] == "fravær" and ex.verified is True
 
 
+@pytest.mark.parametrize("sick, said", [(1, "(1 er syk og 1 har ferie: "), (2, "(2 er syke og 1 har ferie: ")])
+def test_the_reasons_doctors_are_away_agree_with_their_count(sick, said):
+    ids = "ab"[:sick] + "c"  # the first `sick` are ill, c is on holiday: nobody is left for the night
+    away = [{"doctor": d, "start": "2026-12-01", "end": "2026-12-01", "kind": "ferie" if d == "c" else "sykdom"}
+            for d in ids]
+    summary = explain(_sc([NIGHT], [doctor(d) for d in ids], end="2026-12-01", absences=away)).conflicts[0].summary
+    assert f"{sick + 1} leger som ellers kunne tatt vakten er borte {said}" in summary, summary
+
+
 def test_competence_needs_a_qualified_doctor():
     sc = _sc([template("natt", "23:00", "08:00", min_qualified=1)],
              [doctor("alis", qualified=False, role="ALIS"), doctor("q", name="Kari"),
