@@ -13,6 +13,7 @@ from api.cli import app
 from api.cli.common import EXIT_OK
 from examples.bergen.generate import SCENARIO_PATH, build_bergen_scenario, main
 from roster.calendar import ShiftIndex
+from roster.changes import apply_changes, load_changes
 from roster.check import check_roster
 from roster.eligibility import Eligibility
 from roster.models import DutyKind
@@ -103,3 +104,14 @@ def test_january_with_december_carried_in_solves_strictly_and_checks_clean(tmp_p
     january = load_scenario(JANUARY_PATH)
     roster = load_roster(january, out / "roster.json")
     assert roster.open_slots == [] and check_roster(january, roster) == []
+
+
+def test_the_shipped_sick_day_takes_a_pinned_shift_from_every_roster():
+    """README's re-plan example promises a change whatever roster the solve found: the sick doctor
+    is pinned to a shift that day, and the sick leave takes the pin with it."""
+    scenario = load_scenario(SCENARIO_PATH)
+    changes = load_changes(SCENARIO_PATH.parent / "sick.yaml")
+    sick = {(a.doctor, a.start + dt.timedelta(days=i)) for a in changes.absences for i in range((a.end - a.start).days + 1)}
+    pinned = {(p.doctor, p.date) for p in scenario.pins} & sick
+    assert pinned
+    assert not {(p.doctor, p.date) for p in apply_changes(scenario, changes).pins} & pinned
