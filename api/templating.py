@@ -1,4 +1,4 @@
-"""Jinja2 filters for Norwegian display: Oslo times, decimal commas, percentages."""
+"""Jinja2 filters for Norwegian display: Oslo times, decimal commas, percentages, counts with their noun."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 from jinja2 import Environment
 
 from roster.calendar import OSLO, WEEKDAY_NAMES
+from roster.terms import count, open_places
 
 
 def oslo(value: dt.datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
@@ -32,4 +33,4 @@ def weekday(value: dt.date) -> str:
 
 
 def install_filters(env: Environment) -> None:
-    env.filters.update(oslo=oslo, num=num, pct=pct, weekday=weekday)
+    env.filters.update(oslo=oslo, num=num, pct=pct, weekday=weekday, counted=count, open_places=open_places)

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field, replace
 from roster.calendar import ShiftIndex, ShiftInstance
 from roster.eligibility import Eligibility
 from roster.models import Doctor, DutyKind, History, Scenario
+from roster.terms import count_shifts
 from roster.workload import Workload
 
 LEVEL_TOLERANCE = 1e-9
@@ -440,19 +441,19 @@ def why_capped(scenario: Scenario, index: ShiftIndex, doctor: Doctor, eligible: 
         if elig.static_reason(doctor, s) is None:
             for code in {b.code for b in elig.blocks(doctor, s)}:
                 counts[code] += 1
-    parts = [f"{BLOCK_WORDS.get(code, code)} ({n} vakter)" for code, n in counts.most_common(2)]
+    parts = [f"{BLOCK_WORDS.get(code, code)} ({count_shifts(n)})" for code, n in counts.most_common(2)]
     own = _own_limits(doctor)
     if own:
         parts.append(own)
     if not parts:
-        parts.append(f"kan ta {len(eligible)} vakter")
+        parts.append(f"kan ta {count_shifts(len(eligible))}")
     return "; ".join(parts)
 
 
 def _own_limits(doctor: Doctor) -> str | None:
     limits = []
     if doctor.max_shifts is not None:
-        limits.append(f"maks {doctor.max_shifts} vakter")
+        limits.append(f"maks {count_shifts(doctor.max_shifts)}")
     if doctor.max_hours is not None:
         limits.append(f"maks {doctor.max_hours:g} timer")
     limits += [f"maks {n} {label}" for label, n in doctor.max_shifts_by_label.items() if n]

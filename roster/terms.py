@@ -33,9 +33,22 @@ TERM_NAMES: dict[str, str] = {
 }
 
 
+def count(n: int, one: str, many: str) -> str:
+    """«1 vakt», «3 vakter», «0 vakter»: a count with its noun in the number Norwegian wants."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def count_doctors(n: int) -> str:
+    return count(n, "lege", "leger")
+
+
+def count_shifts(n: int) -> str:
+    return count(n, "vakt", "vakter")
+
+
 def open_places(n: int) -> str:
     """«1 ubesatt plass», «3 ubesatte plasser»."""
-    return f"{n} {OPEN_PLACE if n == 1 else OPEN_PLACES}"
+    return count(n, OPEN_PLACE, OPEN_PLACES)
 
 
 def weight_label(term: str) -> str:

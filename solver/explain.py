@@ -35,6 +35,7 @@ from roster.candidates import Pools, pinned_shifts
 from roster.eligibility import absence_interval, exemptions
 from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, Scenario
 from roster.models import Explanation as ExplanationModel
+from roster.terms import count, count_doctors, count_shifts
 from roster.workload import HOURS_SCALE, rest_hours
 from solver.builder import build_model
 from solver.collector import Model
@@ -329,14 +330,6 @@ def _num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-def _leger(n: int) -> str:
-    return "1 lege" if n == 1 else f"{n} leger"
-
-
-def _vakter(n: int) -> str:
-    return "1 vakt" if n == 1 else f"{n} vakter"
-
-
 def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
 
@@ -396,11 +389,11 @@ class _Words:
             s = self.shift(subject)
             allowed = sum(1 for d in self.sc.doctors if self.ctx.statically_allowed(d, s.template))
             if code == "bemanning":
-                return f"{self.shift_text(subject)} krever {_leger(self.bound(group))} ({allowed} kan ta vakttypen)"
+                return f"{self.shift_text(subject)} krever {count_doctors(self.bound(group))} ({allowed} kan ta vakttypen)"
             if code == "bemanning-maks":
-                return f"{self.shift_text(subject)} tar høyst {_leger(self.bound(group))}"
+                return f"{self.shift_text(subject)} tar høyst {count_doctors(self.bound(group))}"
             if code == "kompetanse":
-                return f"{self.shift_text(subject)} krever {_leger(self.bound(group))} som kan gå alene"
+                return f"{self.shift_text(subject)} krever {count_doctors(self.bound(group))} som kan gå alene"
             return f"{self.shift_text(subject)}: en lege som ikke kan gå alene må ha en kvalifisert lege med seg"
         if code == "bakvakt-dekning":
             return (f"en navngitt bakvakt hele tiden en stasjon er åpen {dt.date.fromisoformat(subject):%d.%m} "
@@ -440,23 +433,23 @@ class _Words:
             pairs = ", ".join(f"{p.first} før {p.then}" for p in r.forbidden_successions)
             return f"{d.name} kan ikke ha {pairs} dagen etter"
         if code == "netter":
-            return f"{d.name} kan ha høyst {r.max_consecutive_nights} netter på rad"
+            return f"{d.name} kan ha høyst {count(r.max_consecutive_nights, 'natt', 'netter')} på rad"
         if code == "nattblokk":
             return f"{d.name}s netter kommer i blokker på minst {r.min_consecutive_nights}"
         if code == "dager-på-rad":
-            return f"{d.name} kan ha høyst {d.max_consecutive_days or r.max_consecutive_days} arbeidsdager på rad"
+            return f"{d.name} kan ha høyst {count(d.max_consecutive_days or r.max_consecutive_days, 'arbeidsdag', 'arbeidsdager')} på rad"
         if code == "min-dager-på-rad":
             return f"{d.name} arbeider minst {d.min_consecutive_days or r.min_consecutive_days} dager på rad"
         if code == "fridager":
-            return f"{d.name} skal ha minst {d.min_days_off or r.min_days_off} fridager mellom arbeidsperioder"
+            return f"{d.name} skal ha minst {count(d.min_days_off or r.min_days_off, 'fridag', 'fridager')} mellom arbeidsperioder"
         if code == "uke-vakter":
-            return f"{d.name} kan ha høyst {r.max_shifts_per_7_days} vakter per 7 dager"
+            return f"{d.name} kan ha høyst {count_shifts(r.max_shifts_per_7_days)} per 7 dager"
         if code == "uke-timer":
             return f"{d.name} kan ha høyst {_num(r.max_hours_per_7_days or 0)} t per 7 dager"
         if code == "antall-min":
-            return f"{d.name} skal ha minst {_vakter(self.bound(group))} i perioden"
+            return f"{d.name} skal ha minst {count_shifts(self.bound(group))} i perioden"
         if code == "antall-maks":
-            return f"{d.name} kan ha høyst {_vakter(self.bound(group))} i perioden"
+            return f"{d.name} kan ha høyst {count_shifts(self.bound(group))} i perioden"
         if code == "antall-type":
             label = subject.split("/", 1)[1]
             n = self.bound(group)
@@ -466,7 +459,7 @@ class _Words:
         if code == "timer-maks":
             return f"{d.name} kan ha høyst {_num(self.bound(group) / HOURS_SCALE)} t i perioden"
         if code == "helger":
-            return f"{d.name} kan ha høyst {self.bound(group)} helger med vakt"
+            return f"{d.name} kan ha høyst {count(self.bound(group), 'helg', 'helger')} med vakt"
         raise KeyError(code)
 
     def summary(self, groups: list[Group], lifted: Collection[Group] = ()) -> str:
@@ -493,7 +486,7 @@ class _Words:
             reasons = _join([f"{n} {reason if n == 1 else PLURAL.get(reason, reason)}" for reason, n in counts.most_common()])
             names = [self.name(d) for d in why]
             shifts = "vaktene" if sum(c in SHIFT_GROUPS for c in by_code) or len(parts) > 1 else "vakten"
-            parts.append(f"{_leger(len(names))} som ellers kunne tatt {shifts} er borte ({reasons}: {_names(names)})")
+            parts.append(f"{count_doctors(len(names))} som ellers kunne tatt {shifts} er borte ({reasons}: {_names(names)})")
         for code in sorted(by_code, key=lambda c: (c not in LAW, c)):
             parts += [self.requirement(g) for g in by_code[code]]
         who = self.who(groups, lifted, named={self.doctor_of(g) for g in away})
@@ -649,7 +642,7 @@ class _Fixer:
                               f"{w.shift_text(subject)}",
                        lambda x, k=subject, v=value: _demand_change(x, k, min_qualified=v))
         if code == "bemanning-maks":
-            return Fix(group, f"Tillat {_leger(value)} på {w.shift_text(subject)}",
+            return Fix(group, f"Tillat {count_doctors(value)} på {w.shift_text(subject)}",
                        lambda x, k=subject, v=value: _demand_change(x, k, demand_max=v))
         if code == "låst":
             pin = sc.pins[int(subject)]
@@ -696,7 +689,7 @@ class _Fixer:
             return Fix(group, f"Senk min timer for {d.name} fra {_num(w.bound(group) / HOURS_SCALE)} til {_num(hours)}",
                        lambda x, d=d, h=hours: _replace_doctor(x, d.id, min_hours=h))
         if code == "helger":
-            return Fix(group, f"Tillat {value} helger med vakt for {d.name}",
+            return Fix(group, f"Tillat {count(value, 'helg', 'helger')} med vakt for {d.name}",
                        lambda x, d=d, v=value: _replace_doctor(x, d.id, max_weekends=v))
         period = (sc.period.end - sc.period.start).days + 1
         if code == "dager-på-rad":

@@ -14,6 +14,7 @@ from itertools import accumulate
 from ortools.sat.python import cp_model
 
 from roster.calendar import ShiftInstance
+from roster.terms import count_shifts
 from roster.workload import hours_down, hours_up, max_weekends, saturday, work_hours
 from solver.context import INT_MAX, INT_MIN, ModelContext
 from solver.rest import all_overlap
@@ -117,7 +118,7 @@ def add_shift_counts(ctx: ModelContext) -> None:
         vs, ones = [v for _, v in items], [1] * len(items)
         if d.min_shifts > len(items):
             ctx.mark_infeasible(
-                f"{d.name} skal ha minst {d.min_shifts} vakter, men kan bare ta {len(items)} i perioden.",
+                f"{d.name} skal ha minst {count_shifts(d.min_shifts)}, men kan bare ta {len(items)} i perioden.",
                 ("antall-min", doctor_id),
             )
         elif d.min_shifts > 0:

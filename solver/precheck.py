@@ -43,6 +43,7 @@ from roster.candidates import (
 )
 from roster.eligibility import Eligibility
 from roster.models import Scenario, shift_key
+from roster.terms import count_doctors
 from roster.workload import counts_as_work, rest_hours
 from solver.bakvakt import pilot
 
@@ -85,10 +86,6 @@ def _span(start: dt.datetime, end: dt.datetime) -> str:
     if a.date() == b.date():
         return f"{_dm(a.date())} {_hm(a)}–{_hm(b)}"
     return f"{_dm(a.date())} {_hm(a)}–{_dm(b.date())} {_hm(b)}"
-
-
-def _doctors(n: int) -> str:
-    return f"{n} lege" if n == 1 else f"{n} leger"
 
 
 def _available(n: int) -> str:
@@ -240,7 +237,7 @@ class _Precheck:
         parts = _reason_parts(temp, kinds, shift.label, shift.required_skill)
         n = len(pool.available)
         self.add("kompetanse",
-                 f"{pool.head}: {_doctors(n)} er {'tilgjengelig' if n == 1 else 'tilgjengelige'}, men ingen som kan gå alene, og de som ikke kan gå "
+                 f"{pool.head}: {count_doctors(n)} er {'tilgjengelig' if n == 1 else 'tilgjengelige'}, men ingen som kan gå alene, og de som ikke kan gå "
                  f"alene, får ikke gå vakten uten en som kan" + (f": {join(parts)}" if parts else "") + "."
                  + _who(pool, qualified_only=True),
                  shift.key, shift.date, {"krever": 1, "tilgjengelig": 0, **temp})
@@ -250,7 +247,7 @@ class _Precheck:
         have = len(pool.available_q if qualified_only else pool.available)
         temp, kinds, candidates = pool.breakdown(qualified_only, self.qualified)
         parts = _reason_parts(temp, kinds, shift.label, shift.required_skill)
-        what = _doctors(need) + (" som kan gå alene" if qualified_only else "")
+        what = count_doctors(need) + (" som kan gå alene" if qualified_only else "")
         numbers: dict[str, int | float] = {"krever": need, "tilgjengelig": have, **temp}
         text = f"{pool.head} krever {what}; "
         if candidates < need:
@@ -311,8 +308,8 @@ class _Precheck:
             why = (f"de overlapper eller har under {self._min_rest():g} t hvile mellom seg" if by_rest
                    else f"de går samtidig {_span(max(s.start for s in shifts), min(s.end for s in shifts))}")
             alone = " som kan gå alene" if only_q else ""
-            want = _doctors(need_q) + alone if only_q else (
-                _doctors(need) + (f" ({need_q} som kan gå alene)" if need_q else ""))
+            want = count_doctors(need_q) + alone if only_q else (
+                count_doctors(need) + (f" ({need_q} som kan gå alene)" if need_q else ""))
             if have == 0:
                 got = "ingen er tilgjengelig"
             elif have == 1:

@@ -18,6 +18,7 @@ from roster.calendar import OSLO, ShiftIndex, ShiftInstance
 from roster.changes import Changes, apply_changes
 from roster.eligibility import Eligibility
 from roster.models import Assignment, ProgressEvent, Roster, Scenario
+from roster.terms import count
 from roster.workload import work_hours
 from solver.context import Baseline, roster_pairs
 from solver.solve import solve
@@ -161,6 +162,6 @@ def format_diff(result: ReplanResult) -> list[str]:
         rows.append((_order(a), f"{names.get(a.doctor, a.doctor)} får {describe_shift(scenario, index, a)}"))
     lines = [text for _, text in sorted(rows, key=lambda r: r[0])]
     unforced = result.changes - len(result.forced)
-    lines.append(f"{result.changes} endring{'er' if result.changes != 1 else ''} "
+    lines.append(f"{count(result.changes, 'endring', 'endringer')} "
                  f"({len(result.forced)} tvunget av fraværet, {unforced} for å dekke opp).")
     return lines

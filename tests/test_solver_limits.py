@@ -171,3 +171,9 @@ def test_rows_and_counts_written_into_the_proto_are_what_the_api_writes():
     write_linear(direct, [0, n.index], [-2, 1], -1, INT_MAX)
     api.add(api_n >= 2 * a - 1)
     assert str(direct.proto) == str(api.proto)
+
+
+def test_a_minimum_of_one_shift_is_said_in_the_singular():
+    sc = scenario("2026-12-01", "2026-12-02", [template("dag", "08:00", "16:00")], [doctor("a", min_shifts=1), doctor("b")],
+                  absences=[{"doctor": "a", "start": "2026-12-01", "end": "2026-12-02", "kind": "ferie"}])
+    assert run(sc).warnings == ["A skal ha minst 1 vakt, men kan bare ta 0 i perioden."]

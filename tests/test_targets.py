@@ -53,7 +53,7 @@ def test_a_capped_doctor_carries_their_capacity_and_the_rest_is_shared_by_share(
     assert {d: x.target for d, x in t.items()} == fair
     assert t["c"].capped and not t["a"].capped and t["c"].capacity == 8.0
     assert t["a"].nominal == pytest.approx(40 / 3)  # the nominal share would push a and b under target
-    assert why_capped(sc, _index(sc), sc.doctors[2], _eligible(sc)["c"]) == "maks 1 vakter"
+    assert why_capped(sc, _index(sc), sc.doctors[2], _eligible(sc)["c"]) == "maks 1 vakt"
     assert _deviations(sc, fair) == {"a": 0.0, "b": 0.0, "c": 0.0}
     assert _deviations(sc, {"a": 24.0, "b": 8.0, "c": 8.0}) == {"a": 8.0, "b": -8.0, "c": 0.0}
 
@@ -268,7 +268,7 @@ def test_the_workbook_sets_the_nominal_and_the_capacity_aware_target_side_by_sid
     rows = {r[0]: dict(zip(headers, r)) for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
     assert (rows["Cato"]["Nominelt mål"], rows["Cato"]["Mål etter kapasitet"], rows["Cato"]["Mål"]) == (13.3, 8.0, 8.0)
     assert (rows["Anne"]["Nominelt mål"], rows["Anne"]["Mål etter kapasitet"]) == (13.3, 16.0)
-    assert "maks 1 vakter" in rows["Cato"]["Hvorfor målet er flyttet"]
+    assert "maks 1 vakt" in rows["Cato"]["Hvorfor målet er flyttet"]
     assert "bærer sin del" in rows["Anne"]["Hvorfor målet er flyttet"]
     assert rows["Anne"]["Avvik per andel"] == 0.0
     uneven = build_roster_workbook(sc, _capped_roster(sc, ["a", "a", "a", "b", "c"]))["Fordeling"]
@@ -286,4 +286,4 @@ def test_the_summary_shows_each_pool_and_the_moved_targets():
     pool_line = next(line for line in text.splitlines() if "fastleger" in line and "Cato" not in line)
     assert pool_line.split("│")[4].strip() == "16.0" and pool_line.split("│")[5].strip() == "0.0"  # level, largest
     cato = next(line for line in text.splitlines() if "Cato" in line)
-    assert "13.3" in cato and "8.0" in cato and "maks 1 vakter" in cato
+    assert "13.3" in cato and "8.0" in cato and "maks 1 vakt" in cato

@@ -1,18 +1,21 @@
 """One name per objective term: the solver's figures, the summary, the workbook's Sammendrag and
-the settings list all take it from ``roster.terms.TERM_NAMES``."""
+the settings list all take it from ``roster.terms.TERM_NAMES``; and one way to count a noun, for
+the command line, the explanations and the pages alike."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import openpyxl
+from jinja2 import Environment
 from factories import doctor, scenario, template
 
+from api.templating import install_filters
 from roster.excel import read_scenario_workbook, write_roster_workbook, write_template
 from roster.excel.schema import SETTINGS
 from roster.models import ObjectiveWeights
 from roster.output import render_text, terms_table
-from roster.terms import OPEN_PLACES, TERM_NAMES
+from roster.terms import OPEN_PLACES, TERM_NAMES, count, count_doctors, count_shifts, open_places
 from solver import solve
 
 WEIGHTS = [s for s in SETTINGS if s.path[:2] == ("rules", "weights")]
@@ -61,3 +64,16 @@ def test_a_workbook_with_the_earlier_weight_labels_still_reads(tmp_path: Path) -
     assert renamed == len([s for s in WEIGHTS if s.aliases])
     weights = read_scenario_workbook(path).rules.weights
     assert (weights.open_slot, weights.wish) == (7, 3)
+
+
+def test_a_count_takes_its_noun_in_the_number_norwegian_wants() -> None:
+    assert [count_shifts(n) for n in (0, 1, 2)] == ["0 vakter", "1 vakt", "2 vakter"]
+    assert [count_doctors(n) for n in (1, 3)] == ["1 lege", "3 leger"]
+    assert count(1, "helg", "helger") == "1 helg" and open_places(1) == "1 ubesatt plass"
+
+
+def test_the_pages_count_with_the_same_words() -> None:
+    env = Environment()
+    install_filters(env)
+    page = env.from_string("{{ 1|counted('vakt', 'vakter') }}, {{ 1|open_places }}; {{ 2|open_places }}").render()
+    assert page == "1 vakt, 1 ubesatt plass; 2 ubesatte plasser"

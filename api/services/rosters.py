@@ -23,7 +23,7 @@ from api.services.scenarios import load, store
 from api.services.stored import load_roster, scenario_of
 from roster.calendar import WEEKDAY_NAMES, ShiftIndex
 from roster.models import Assignment, DutyKind, Explanation, Roster, Scenario
-from roster.terms import open_places
+from roster.terms import count, count_shifts, open_places
 
 if TYPE_CHECKING:
     from roster.changes import Changes
@@ -69,7 +69,7 @@ def explanation_note(ex: Explanation) -> str:
 
 def summary(roster: Roster, violations: list, version_id: int) -> str:
     open_count = sum(o.missing for o in roster.open_slots)
-    text = f"vaktplan {version_id}: {len(roster.assignments)} vakter, {open_places(open_count)}"
+    text = f"vaktplan {version_id}: {count_shifts(len(roster.assignments))}, {open_places(open_count)}"
     if violations:
         text += f", {len(violations)} brudd på harde regler (kan ikke publiseres)"
     if roster.explanation is not None:
@@ -184,7 +184,7 @@ def store_replan(session: Session, base: RosterRow, result: ReplanResult, actor:
     scenario_row = store(session, result.scenario, REPLAN_SOURCE.format(base.id), actor)
     new = add_version(session, scenario_row.id, run_id, result.roster, unexpected(result.scenario, result.roster),
                       parent_id=base.id, origin="omplanlegging")
-    record(session, actor, "omplanlegg", f"vaktplan {new.id} fra vaktplan {base.id}: {result.changes} endringer")
+    record(session, actor, "omplanlegg", f"vaktplan {new.id} fra vaktplan {base.id}: {count(result.changes, 'endring', 'endringer')}")
     return new
 
 

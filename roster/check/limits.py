@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from roster.check.context import Context, Earlier, Shift, Violation, own_or_rule
-from roster.check.times import DAY, EPS, dmy, num, vakter
+from roster.check.times import DAY, EPS, dmy, helger, num, vakter
 
 
 def _window_violations(
@@ -117,7 +117,7 @@ def check_weekends(ctx: Context) -> list[Violation]:
         if len(saturdays) > limit:
             out.append(Violation(
                 "helger",
-                f"{d.name} har vakt {len(saturdays)} helger ({', '.join(dmy(x) for x in sorted(saturdays))}); "
+                f"{d.name} har vakt {len(saturdays)} {helger(len(saturdays))} ({', '.join(dmy(x) for x in sorted(saturdays))}); "
                 f"maks {limit}.",
                 d.id,
             ))

@@ -104,3 +104,7 @@ def leger(n: int) -> str:
 
 def vakter(n: int) -> str:
     return "vakt" if n == 1 else "vakter"
+
+
+def helger(n: int) -> str:
+    return "helg" if n == 1 else "helger"
