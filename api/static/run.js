@@ -5,9 +5,14 @@
   const id = box.dataset.run;
   const names = {queued: "i kø", running: "beregner", finished: "ferdig", cancelled: "avbrutt",
                  failed: "feilet", interrupted: "avbrutt av omstart"};
-  const num = (x, d) => x === null || x === undefined ? "–" : x.toFixed(d).replace(".", ",");
+  // as the server's num filter (api/templating.py): «41 107», «9,5»
+  const num = (x, d) => {
+    if (x === null || x === undefined) return "–";
+    const [whole, part] = x.toFixed(d).split(".");
+    return whole.replace(/\B(?=(\d{3})+$)/g, " ") + (part ? "," + part : "");
+  };
   const pct = (x) => x === null || x === undefined ? "–" : num(100 * x, 1) + " %";
-  let lastSolutions = -1;
+  let lastSolutions = Number(box.dataset.solutions);  // the rows the server already listed
   function show(run) {
     document.getElementById("status").textContent = names[run.status] || run.status;
     document.getElementById("bar").value = run.clock || run.elapsed || 0;

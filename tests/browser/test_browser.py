@@ -74,6 +74,11 @@ def test_manager_publishes_and_doctor_sees_shifts(server, browser):
     page.wait_for_selector("#result a", timeout=60_000)
     assert page.inner_text("#status") == "avbrutt"
     shot(page, "3-finished")
+    # the rows the server listed after the stop are not listed again by the live script, and both
+    # write numbers alike («41 107»)
+    assert page.locator("#history tbody tr").count() == int(page.inner_text("#solutions"))
+    scores = page.locator("#history tbody tr td:nth-child(3)").all_inner_texts()
+    assert scores and all(re.fullmatch(r"\d{1,3}( \d{3})*", s) for s in scores), scores
 
     # the roster: grid per station, fairness, publish
     roster_id = page.get_attribute("#result a", "href").rsplit("/", 1)[1]
