@@ -160,7 +160,7 @@ def merge_requests(scenario_id: int, manager: PageManagerDep, session: SessionDe
                                                                        scenario.period.end))
     new = store(session, merged, f"scenario {scenario_id} med legenes ønsker", manager)
     session.commit()
-    text = f"Nytt scenario med {added} ønsker og fravær fra legene."
+    text = f"Nytt scenario med legenes ønsker og fravær ({added})."
     if skipped:
         text += f" {len(skipped)} ble ikke tatt med: " + "; ".join(skipped[:5]) + ("…" if len(skipped) > 5 else "")
     return redirect(f"/scenarier/{new.id}", text)

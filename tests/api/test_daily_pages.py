@@ -204,7 +204,7 @@ def test_request_round_page_and_deadline_messages(client, auth):
     r = client.post("/onskerunder", data={"fra": "2026-12-01", "til": "2026-12-31", "frist": "2026-11-15T12:00"},
                     follow_redirects=False)
     page = client.get(r.headers["location"]).text
-    assert "Legene kan legge inn ønsker til 15.11.2026 kl. 12:00" in page
+    assert "Legene kan legge inn ønsker til 15.11.2026 kl. 12:00" in page and "Ønsker og fravær lagt inn: 0." in page
     client.app.state.clock = lambda: dt.datetime(2026, 11, 16, tzinfo=OSLO)
     assert "Fristen gikk ut 15.11.2026 kl. 12:00" in client.get(r.headers["location"].split("?")[0]).text
     assert set(WEEK_NAMES) >= {"eva"}
