@@ -23,6 +23,7 @@ from roster.calendar import ShiftIndex, ShiftInstance
 from roster.check import RULES, Violation, check_roster
 from roster.eligibility import Eligibility
 from roster.models import Assignment, Doctor, Roster, Scenario, shift_key
+from roster.terms import count
 
 FEW = 5  # a list of doctors is named when it is this long or shorter (issue 19: "say up to five")
 
@@ -340,7 +341,7 @@ def unfilled_text(p: Pool, taken: Collection[str], reasons: Mapping[str, Sequenc
     parts = [f"{len(groups[code])} {words.get(code) or phrase(code, p.shift.label, p.shift.required_skill)}"
              f"{_names(groups[code])}" for code in (TAKEN, *DISPLAY, FREE) if groups.get(code)]
     n = len(possible)
-    return f"{n} {'mulig lege' if n == 1 else 'mulige leger'}: {join(parts)}"
+    return f"{count(n, 'mulig lege', 'mulige leger')}: {join(parts)}"
 
 
 def place_reasons(scenario: Scenario, roster: Roster, p: Pool, taken: Collection[str], missing: int,

@@ -20,7 +20,7 @@ from roster.input_errors import InputError
 from roster.metrics import doctor_metrics
 from roster.models import Assignment, Doctor, Roster, Scenario
 from roster.models import shift_key as key_of
-from roster.terms import OPEN_PLACES
+from roster.terms import OPEN_PLACES, count
 
 
 class SwapRefused(InputError):
@@ -198,7 +198,7 @@ def format_swap(result: SwapResult) -> str:
         lines.append("Byttet er lovlig: det gir ingen nye brudd på harde regler.")
     else:
         n = len(result.new_violations)
-        lines.append(f"Byttet er ikke lovlig: det gir {n} {'nytt' if n == 1 else 'nye'} brudd på harde regler:")
+        lines.append(f"Byttet er ikke lovlig: det gir {count(n, 'nytt', 'nye')} brudd på harde regler:")
         lines += [f"  - {v.message}" for v in result.new_violations]
     if result.resolved:
         lines.append(f"Byttet retter {len(result.resolved)} brudd som fantes fra før:")
