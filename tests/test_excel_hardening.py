@@ -109,6 +109,14 @@ def test_a_formula_without_a_calculated_value_is_refused_not_read_as_the_default
     assert found[0].startswith("Leger!H2: formelen har ingen utregnet verdi")
 
 
+def test_a_required_cell_holding_a_formula_without_a_value_is_reported_once(tmp_path):
+    path = edited(tmp_path, {("Leger", "B2"): '=HYPERLINK("http://x")'})  # Navn, which must be filled in
+    found = problems(path)
+    assert [p for p in found if p.startswith("Leger!B2:")] == [
+        "Leger!B2: formelen har ingen utregnet verdi (arbeidsboken er lagret uten å regnes ut); "
+        "åpne den i Excel og lagre på nytt, eller skriv inn verdien"], found
+
+
 def test_a_formula_with_its_calculated_value_is_read(tmp_path):
     path = edited(tmp_path, {("Leger", "H2"): "=100+20"})
     member = sheet_member(path, "Leger")

@@ -494,7 +494,9 @@ def read_scenario_workbook(path: str | Path) -> Scenario:
         data, origins, problems = workbook_data(wb)
     finally:
         wb.close()
-    problems.cells[:0] = wb.uncached
+    unread = {p.split(": ", 1)[0] for p in wb.uncached}  # its "must be filled in" would say it twice
+    problems.cells[:] = wb.uncached + [p for p in problems.cells if p.split(": ", 1)[0] not in unread]
+    problems.bad |= unread
     if problems.structure:
         raise InputError(problems.structure + problems.cells, source)
     try:
