@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from roster.terms import number
+
 
 class InputError(Exception):
     """Bad input: a list of Norwegian messages, each naming where (path or cell) and what is wrong."""
@@ -92,6 +94,18 @@ def shown(value: Any) -> str:
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + f"… ({len(text)} tegn)"
 
 
+_BOUND_WORDS = {
+    "greater_than_equal": "må være minst",
+    "greater_than": "må være større enn",
+    "less_than_equal": "kan være høyst",
+    "less_than": "må være mindre enn",
+}
+
+
+def _bound(value: Any) -> str:
+    return number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
 def _message(err: dict[str, Any]) -> str:
     """Norwegian for one pydantic error; an error type without a translation gets a generic
     Norwegian text, never pydantic's English."""
@@ -102,10 +116,9 @@ def _message(err: dict[str, Any]) -> str:
         return str(ctx.get("error", GENERIC_MESSAGE))
     if kind == "enum":
         return f"ugyldig verdi «{got}»; gyldige verdier: " + str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"må være minst {ctx.get('ge', ctx.get('gt'))} (fikk {got})"
-    if kind in ("less_than_equal", "less_than"):
-        return f"kan være høyst {ctx.get('le', ctx.get('lt'))} (fikk {got})"
+    if kind in _BOUND_WORDS:
+        bound = next(ctx[key] for key in ("ge", "gt", "le", "lt") if key in ctx)
+        return f"{_BOUND_WORDS[kind]} {_bound(bound)} (fikk {got})"
     if kind == "string_too_long":
         return f"er for lang (høyst {ctx.get('max_length')} tegn, fikk {len(str(err.get('input', '')))})"
     base = _TYPE_MESSAGES.get(kind, GENERIC_MESSAGE)

@@ -51,6 +51,16 @@ def open_places(n: int) -> str:
     return count(n, OPEN_PLACE, OPEN_PLACES)
 
 
+def number(x: float, decimals: int = 2) -> str:
+    """«10 000 000», «12,5», «-3»: a number as Norwegian text writes it (a space between thousands,
+    decimal comma, no trailing zeros), so a bound in a message never reads «10000000.0»."""
+    text = f"{x:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    text = text.replace(",", " ").replace(".", ",")
+    return "0" if text == "-0" else text
+
+
 def weight_label(term: str) -> str:
     """The settings row of a term's weight (workbook template and Regler brukt)."""
     return f"Vekt: {TERM_NAMES[term]}"

@@ -35,7 +35,7 @@ from roster.candidates import Pools, pinned_shifts
 from roster.eligibility import absence_interval, exemptions
 from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, Scenario
 from roster.models import Explanation as ExplanationModel
-from roster.terms import count, count_doctors, count_shifts
+from roster.terms import count, count_doctors, count_shifts, number
 from roster.workload import HOURS_SCALE, rest_hours
 from solver.builder import build_model
 from solver.collector import Model
@@ -326,10 +326,6 @@ def _shrink_order(group: Group) -> tuple[int, str]:
 # --------------------------------------------------------------------------- Norwegian text
 
 
-def _num(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-
-
 def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
 
@@ -418,9 +414,9 @@ class _Words:
         if code == "overlapp":
             return f"{d.name} kan ikke ha to vakter samtidig"
         if code == "hvile":
-            return f"{d.name} må ha {_num(rest_hours(r, d.employment))} t hvile mellom to vakter"
+            return f"{d.name} må ha {number(rest_hours(r, d.employment))} t hvile mellom to vakter"
         if code == "ukehvile":
-            return f"{d.name} (ansatt) må ha {_num(r.weekly_rest_hours_employee)} t sammenhengende fri hver 7. dag"
+            return f"{d.name} (ansatt) må ha {number(r.weekly_rest_hours_employee)} t sammenhengende fri hver 7. dag"
         if code == "veiledning":
             return f"{d.name} kan ikke gå alene og må ha en kvalifisert bakvakt på hele vakten"
         if code == "søndagsfri":
@@ -445,7 +441,7 @@ class _Words:
         if code == "uke-vakter":
             return f"{d.name} kan ha høyst {count_shifts(r.max_shifts_per_7_days)} per 7 dager"
         if code == "uke-timer":
-            return f"{d.name} kan ha høyst {_num(r.max_hours_per_7_days or 0)} t per 7 dager"
+            return f"{d.name} kan ha høyst {number(r.max_hours_per_7_days or 0)} t per 7 dager"
         if code == "antall-min":
             return f"{d.name} skal ha minst {count_shifts(self.bound(group))} i perioden"
         if code == "antall-maks":
@@ -455,9 +451,9 @@ class _Words:
             n = self.bound(group)
             return f"{d.name} kan ha høyst {n} {label}vakt{'' if n == 1 else 'er'} i perioden"
         if code == "timer-min":
-            return f"{d.name} skal ha minst {_num(self.bound(group) / HOURS_SCALE)} t i perioden"
+            return f"{d.name} skal ha minst {number(self.bound(group) / HOURS_SCALE)} t i perioden"
         if code == "timer-maks":
-            return f"{d.name} kan ha høyst {_num(self.bound(group) / HOURS_SCALE)} t i perioden"
+            return f"{d.name} kan ha høyst {number(self.bound(group) / HOURS_SCALE)} t i perioden"
         if code == "helger":
             return f"{d.name} kan ha høyst {count(self.bound(group), 'helg', 'helger')} med vakt"
         raise KeyError(code)
@@ -682,11 +678,11 @@ class _Fixer:
                            x, d, max_shifts_by_label={**x.doctor(d).max_shifts_by_label, lab: v}))
         if code == "timer-maks":
             hours = value / HOURS_SCALE
-            return Fix(group, f"Øk maks timer for {d.name} fra {_num(w.bound(group) / HOURS_SCALE)} til {_num(hours)}",
+            return Fix(group, f"Øk maks timer for {d.name} fra {number(w.bound(group) / HOURS_SCALE)} til {number(hours)}",
                        lambda x, d=d, h=hours: _replace_doctor(x, d.id, max_hours=h))
         if code == "timer-min":
             hours = value / HOURS_SCALE
-            return Fix(group, f"Senk min timer for {d.name} fra {_num(w.bound(group) / HOURS_SCALE)} til {_num(hours)}",
+            return Fix(group, f"Senk min timer for {d.name} fra {number(w.bound(group) / HOURS_SCALE)} til {number(hours)}",
                        lambda x, d=d, h=hours: _replace_doctor(x, d.id, min_hours=h))
         if code == "helger":
             return Fix(group, f"Tillat {count(value, 'helg', 'helger')} med vakt for {d.name}",

@@ -107,7 +107,7 @@ def test_bad_input_lists_every_problem_in_norwegian_without_traceback(tmp_path):
     assert result.exit_code == EXIT_BAD_INPUT
     assert "Feil i inndata" in result.output
     assert "doctors[0].role: ugyldig verdi «kirurg»" in result.output
-    assert "doctors[1].share: må være minst 0.0 (fikk -1)" in result.output
+    assert "doctors[1].share: må være minst 0 (fikk -1)" in result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
 

@@ -52,6 +52,17 @@ def test_absurd_numbers_are_refused_with_their_path(raw, path):
     assert any(p.startswith(path) for p in problems(raw)), problems(raw)
 
 
+@pytest.mark.parametrize(("raw", "message"), [
+    (data(history=[{"doctor": "a", "points": 1e30}]), "history[0].points: kan være høyst 10 000 000 (fikk 1e+30)"),
+    (with_rules(fairness={"history_half_life": 0}), "rules.fairness.history_half_life: må være større enn 0 (fikk 0)"),
+    (with_rules(max_hours_per_7_days=-1.5), "rules.max_hours_per_7_days: må være større enn 0 (fikk -1.5)"),
+    (data(doctors=[doctor("a", share=-1), doctor("b")]), "doctors[0].share: må være minst 0 (fikk -1)"),
+])
+def test_a_bound_is_written_as_norwegian_reads_it(raw, message):
+    """A strict bound is not «minst», and a float bound reads «10 000 000», not «10000000.0»."""
+    assert message in problems(raw), problems(raw)
+
+
 def test_the_largest_allowed_numbers_are_accepted():
     s = scenario_from_data(data(
         rules={"weights": {"open_slot": MAX_WEIGHT}, "specialist_bakvakt": False},

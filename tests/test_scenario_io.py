@@ -60,7 +60,7 @@ def write(tmp_path: Path, name: str, raw: dict[str, Any]) -> Path:
             "doctors[0].role: ugyldig verdi «kirurg»; gyldige verdier: fastlege, ALIS, spesialist, LIS1, annen",
             id="unknown-role",
         ),
-        pytest.param(data(doctors=[doctor("a", share=-1)]), "doctors[0].share: må være minst 0.0 (fikk -1)",
+        pytest.param(data(doctors=[doctor("a", share=-1)]), "doctors[0].share: må være minst 0 (fikk -1)",
                      id="negative-share"),
         pytest.param(data(templates=[template("dag", "08:00", "08:00")]),
                      "templates[0]: slutt kan ikke være lik start", id="end-equals-start"),
@@ -126,7 +126,7 @@ def test_field_and_reference_problems_are_reported_together():
     )
     assert problems_of(raw) == [
         "doctors[0].role: ugyldig verdi «kirurg»; gyldige verdier: fastlege, ALIS, spesialist, LIS1, annen",
-        "doctors[1].share: må være minst 0.0 (fikk -2)",
+        "doctors[1].share: må være minst 0 (fikk -2)",
         "doctors[1].id: «a» er brukt mer enn én gang",
         "absences[0].doctor: lege «zz» finnes ikke",
         "wishes[0].template: ukjent vakttype «natt»",

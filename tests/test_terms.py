@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import openpyxl
 from jinja2 import Environment
 from factories import doctor, scenario, template
@@ -15,7 +16,7 @@ from roster.excel import read_scenario_workbook, write_roster_workbook, write_te
 from roster.excel.schema import SETTINGS
 from roster.models import ObjectiveWeights
 from roster.output import render_text, terms_table
-from roster.terms import OPEN_PLACES, TERM_NAMES, count, count_doctors, count_shifts, open_places
+from roster.terms import OPEN_PLACES, TERM_NAMES, count, count_doctors, count_shifts, number, open_places
 from solver import solve
 
 WEIGHTS = [s for s in SETTINGS if s.path[:2] == ("rules", "weights")]
@@ -77,3 +78,16 @@ def test_the_pages_count_with_the_same_words() -> None:
     install_filters(env)
     page = env.from_string("{{ 1|counted('vakt', 'vakter') }}, {{ 1|open_places }}; {{ 2|open_places }}").render()
     assert page == "1 vakt, 1 ubesatt plass; 2 ubesatte plasser"
+
+
+@pytest.mark.parametrize(("value", "decimals", "text"), [
+    (10_000_000.0, 2, "10 000 000"),
+    (12.5, 2, "12,5"),
+    (0.1234, 2, "0,12"),
+    (-3, 2, "-3"),
+    (-0.001, 2, "0"),
+    (1234.5678, 1, "1 234,6"),
+    (7, 0, "7"),
+])
+def test_number_as_norwegian_text_writes_it(value, decimals, text):
+    assert number(value, decimals) == text
