@@ -152,15 +152,20 @@ class JobManager:
             self._solve(run, scenario, stop)
 
     def _progress_writer(self, run_id: str):  # noqa: ANN202 - a ProgressEvent callback
+        listed = 0  # solutions with a history row: the page lists better rosters, not each better bound
+
         def on_progress(event: ProgressEvent) -> None:
             """Best effort: a failed progress write must not end the solve (the final roster matters)."""
+            nonlocal listed
             objective = event.objective if event.level_objective is None else event.level_objective
             figures = dict(elapsed=event.elapsed, objective=objective, bound=_finite(event.bound), gap=_finite(event.gap),
                            level=event.level, open_slots=event.open_slots, solutions=event.solutions)
             try:
                 with self.sessions.begin() as ps:
-                    ps.add(ProgressRow(run_id=run_id, **figures))
+                    if event.solutions != listed:
+                        ps.add(ProgressRow(run_id=run_id, **figures))
                     ps.execute(update(RunRow).where(RunRow.id == run_id).values(**figures))
+                listed = event.solutions
             except SQLAlchemyError:
                 log.exception("progress of solve %s not stored", run_id)
 

@@ -12,6 +12,7 @@ from web_helpers import PASSWORD, tiny_scenario_json, wait_for
 from api.main import create_app
 from api.orm import RosterRow, RunRow, ScenarioRow
 from api.services import rosters as roster_service
+from roster.models import ProgressEvent
 from tests import factories as f
 
 
@@ -131,3 +132,22 @@ def test_a_roster_breaking_a_hard_rule_cannot_be_published(client, auth):
     assert r.status_code == 409 and "bryter harde regler" in r.json()["detail"]
     rules = {v["rule"] for v in client.get(f"/api/rosters/{bad_id}", headers=auth).json()["violations"]}
     assert "bemanning" in rules
+
+
+def test_the_history_lists_each_better_roster_once_and_a_better_bound_only_on_the_run(client, auth):
+    """A better bound moves the run's figures but is no better roster: the page's table and the
+    live script list one row per roster (the live script appends a row only when the count moves)."""
+    files = {"file": ("s.json", tiny_scenario_json(), "application/json")}
+    sid = client.post("/api/scenarios", headers=auth, files=files).json()["id"]
+    jobs = client.app.state.jobs
+    with jobs.sessions.begin() as s:
+        s.add(RunRow(id="r1", scenario_id=sid, status="running", time_limit=10, created_by="test"))
+    write = jobs._progress_writer("r1")
+    for elapsed, objective, bound, solutions in [(1.0, 500, 0, 1), (1.5, 500, 100, 1), (1.6, 500, 100, 1),
+                                                 (2.0, 400, 100, 2), (3.0, 400, 390, 2)]:
+        write(ProgressEvent(elapsed=elapsed, objective=objective, bound=bound, gap=None, open_slots=0,
+                            solutions=solutions))
+    rows = client.get("/api/runs/r1/progress", headers=auth).json()
+    assert [(r["elapsed"], r["objective"], r["solutions"]) for r in rows] == [(1.0, 500, 1), (2.0, 400, 2)]
+    run = client.get("/api/runs/r1", headers=auth).json()
+    assert (run["bound"], run["solutions"]) == (390, 2)
