@@ -7,8 +7,10 @@ Per run and pool: the pool's level (points per share), the range and the largest
 share from the capacity-aware target (``roster.metrics.pool_metrics``), the Gini of points over
 target, available doctors with a share and no shift, and the ledger's largest |balance| per share
 before and after the month; per run: places left open, checker violations, doctors beyond the
-minimum (on shifts whose minimum is one doctor, and elsewhere), the reported gap and the time to
-the first roster. The reference (``benchmarks.fairness_reference``) fills every place, then
+minimum (on shifts whose minimum is one doctor, and elsewhere), the reported gap, the time to
+the first roster and what the objective's last level asks for (wishes granted and denied,
+doctors on the same rotated holiday as last year, pairs of a doctor's shifts within three days:
+the figures of ``roster.metrics``, as the report shows them). The reference (``benchmarks.fairness_reference``) fills every place, then
 minimises the largest deviations, nothing else. Each solve runs in its own process; medians over
 seeds at the end. Figures are printed with the machine's core count.
 """
@@ -58,6 +60,10 @@ class Run:
     gap: float | None  # the product's headline gap (its fairness level given the pools' levels); the reference's own
     gaps: list[float | None] = field(default_factory=list)  # the product's per level
     pools: list[PoolFigures] = field(default_factory=list)
+    wishes_granted: int = 0
+    wishes_denied: int = 0
+    holiday_repeats: int = 0  # doctors on a rotated holiday they also worked last year
+    pairs_within_3: int = 0  # a doctor's shifts less than three days apart, summed over doctors
     broken: list[str] = field(default_factory=list)  # the violations' rules and messages, to trace a rare one
 
 
@@ -72,7 +78,7 @@ def one_run(variant: str, model: str, seed: int, time_limit: float, workers: int
     from benchmarks.fairness_reference import solve_reference
     from roster.calendar import ShiftIndex
     from roster.check import unexpected_violations
-    from roster.metrics import doctor_metrics, pool_metrics
+    from roster.metrics import doctor_metrics, holiday_turns, pool_metrics
     from solver import solve
 
     scenario = _scenario(variant)
@@ -90,12 +96,16 @@ def one_run(variant: str, model: str, seed: int, time_limit: float, workers: int
         on[a.shift] = on.get(a.shift, 0) + 1
     extra = [(s.demand_min, max(0, on.get(s.key, 0) - s.demand_min)) for s in index.shifts]
     violations = unexpected_violations(scenario, roster)
+    metrics = doctor_metrics(scenario, roster, index)
     pools = [PoolFigures(p.pool, p.level, p.range, p.largest_deviation, p.gini, p.without_shift,
                          p.ledger_before, p.ledger_after, p.ledger_after_undecayed)
-             for p in pool_metrics(doctor_metrics(scenario, roster, index))]
+             for p in pool_metrics(metrics)]
     return Run(variant, model, seed, first, sum(max(0, s.demand_min - on.get(s.key, 0)) for s in index.shifts),
                len(violations), sum(n for m, n in extra if m <= 1),
-               sum(n for m, n in extra if m > 1), gap, gaps, pools, [f"{v.rule}: {v.message}" for v in violations])
+               sum(n for m, n in extra if m > 1), gap, gaps, pools,
+               sum(m.wishes_granted for m in metrics), sum(m.wishes_denied for m in metrics),
+               len({t.doctor for t in holiday_turns(scenario, roster) if t.last_year}),
+               sum(m.pairs_within_3 for m in metrics), [f"{v.rule}: {v.message}" for v in violations])
 
 
 def _fmt(x: float | None, spec: str = ".2f") -> str:
@@ -111,13 +121,17 @@ def _median(xs: list) -> float | None:
     return statistics.median(xs) if xs else None
 
 
+def _wishes(r: Run) -> str:
+    return f"{r.wishes_granted}/{r.wishes_granted + r.wishes_denied}"
+
+
 def report(runs: list[Run]) -> None:
     print(f"{'variant':<15} {'modell':<9} {'frø':>3} {'første s':>8} {'åpne':>4} {'brudd':>5} {'ekstra 1/2+':>11} "
-          f"{'gap':>8}  gap per nivå")
+          f"{'ønsker':>7} {'høytid':>6} {'<3 d':>4} {'gap':>8}  gap per nivå")
     for r in runs:
         print(f"{r.variant:<15} {r.model:<9} {r.seed:>3} {_fmt(r.first_roster, '8.2f')} {r.open_places:>4} "
-              f"{r.violations:>5} {r.extra_lone:>5}/{r.extra_other:<5} {_pct(r.gap):>8}  "
-              + " ".join(_pct(g) for g in r.gaps))
+              f"{r.violations:>5} {r.extra_lone:>5}/{r.extra_other:<5} {_wishes(r):>7} {r.holiday_repeats:>6} "
+              f"{r.pairs_within_3:>4} {_pct(r.gap):>8}  " + " ".join(_pct(g) for g in r.gaps))
         for b in r.broken:
             print(f"    brudd: {b}")
         for p in r.pools:
@@ -142,7 +156,10 @@ def report(runs: list[Run]) -> None:
             print(f"{variant:<15} {model:<9} {'(hele planen)':<13} første plan {_fmt(_median([r.first_roster for r in rs]))} s, "
                   f"åpne {_fmt(_median([r.open_places for r in rs]), '.0f')}, brudd {_fmt(_median([r.violations for r in rs]), '.0f')}, "
                   f"ekstra {_fmt(_median([r.extra_lone for r in rs]), '.0f')} der min er 1 / "
-                  f"{_fmt(_median([r.extra_other for r in rs]), '.0f')} ellers, gap {_pct(_median([r.gap for r in rs]))}")
+                  f"{_fmt(_median([r.extra_other for r in rs]), '.0f')} ellers, gap {_pct(_median([r.gap for r in rs]))}, "
+                  f"ønsker innfridd {_fmt(_median([r.wishes_granted for r in rs]), '.0f')}, samme høytid som i fjor "
+                  f"{_fmt(_median([r.holiday_repeats for r in rs]), '.0f')}, vaktpar under 3 dager "
+                  f"{_fmt(_median([r.pairs_within_3 for r in rs]), '.0f')}")
 
 
 def main(argv: list[str] | None = None) -> None:
