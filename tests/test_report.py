@@ -348,3 +348,21 @@ def test_html_renders_in_headless_chromium(views, tmp_path, chromium):
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 20_000  # a blank page compresses to a few kB; charts and tables do not
+
+
+def test_a_report_of_many_rosters_scrolls_its_wide_tables_not_the_page(views, tmp_path, chromium):
+    """Four rosters side by side make the per-group table about two windows wide on a laptop: the
+    table scrolls inside the page, which keeps its width (the text beside it stays readable)."""
+    from playwright.sync_api import sync_playwright
+
+    page_file = tmp_path / "rapport.html"
+    page_file.write_text(render_html(views * 2), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1000, "height": 800})
+        page.goto(page_file.as_uri())
+        widest = page.evaluate("Math.max(...[...document.querySelectorAll('table')].map(t => t.scrollWidth))")
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        browser.close()
+    assert widest > 1000  # the comparison really is wider than the window
+    assert page_width <= 1000
