@@ -6,7 +6,7 @@ import datetime as dt
 
 from jinja2 import Environment
 
-from roster.calendar import OSLO, WEEKDAY_NAMES
+from roster.calendar import OSLO, WEEKDAY_NAMES, month_year
 from roster.terms import count, open_places
 
 
@@ -33,4 +33,5 @@ def weekday(value: dt.date) -> str:
 
 
 def install_filters(env: Environment) -> None:
-    env.filters.update(oslo=oslo, num=num, pct=pct, weekday=weekday, counted=count, open_places=open_places)
+    env.filters.update(oslo=oslo, num=num, pct=pct, weekday=weekday, month_year=month_year, counted=count,
+                       open_places=open_places)

@@ -27,6 +27,13 @@ OSLO = ZoneInfo("Europe/Oslo")
 UTC = dt.timezone.utc
 
 WEEKDAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+MONTH_NAMES = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+               "november", "desember")
+
+
+def month_year(day: dt.date) -> str:
+    """«juni 2027»."""
+    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def local(day: dt.date, time: dt.time) -> dt.datetime:

@@ -12,6 +12,7 @@ Definitions: ``docs/metrics.md``.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +21,12 @@ import numpy as np
 
 from roster.calendar import ShiftIndex, ShiftInstance
 from roster.days import ROTATION_HOLIDAYS, rotation_holiday
-from roster.eligibility import LEGEVAKT_SHIFTS_REQUIRED, qualification
+from roster.eligibility import (
+    CLINICAL_MONTHS_REQUIRED,
+    LEGEVAKT_SHIFTS_REQUIRED,
+    MUNICIPAL_GP_YEARS_REQUIRED,
+    qualification,
+)
 from roster.models import BurdenCategory, History, Role, Roster, Scenario
 from roster.targets import FairnessPlan, Target, fairness_plan, targets, why_capped
 
@@ -350,6 +356,7 @@ class TowardsAlone:
     before: int  # done before the period (history moved forward)
     this_period: int  # on-site shifts in this roster
     qualified: bool  # may work alone already (on other grounds, or stated)
+    expected: dt.date | None = None  # the first of the month from which they may, going on as so far
 
     @property
     def after(self) -> int:
@@ -378,8 +385,43 @@ def alis_towards_alone(scenario: Scenario, doctor_id: str, on_site_shifts: int) 
     d = next((x for x in scenario.doctors if x.id == doctor_id), None)
     if d is None or d.role != Role.ALIS or d.competence.legevakt_shifts_done >= LEGEVAKT_SHIFTS_REQUIRED:
         return None
-    return TowardsAlone(d.id, d.name, d.competence.legevakt_shifts_done, on_site_shifts,
-                        qualification(d, scenario.rules).qualified)
+    qualified = qualification(d, scenario.rules).qualified
+    return TowardsAlone(d.id, d.name, d.competence.legevakt_shifts_done, on_site_shifts, qualified,
+                        None if qualified else expected_alone(scenario, doctor_id, on_site_shifts))
+
+
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """The first of the month ``months`` after ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def expected_alone(scenario: Scenario, doctor_id: str, on_site_shifts: int) -> dt.date | None:
+    """When a doctor may work legevakt alone (akuttmedisinforskriften §7) going on as so far: 30
+    months of clinical service, and 40 legevakt shifts at the pace of their history and this period
+    or, where they have begun one, a year as a municipal GP, whichever comes first. Clinical months
+    and municipal GP time are counted to the period's start and grow a month a month after it (an
+    assumption: the doctor stays in that service); earlier periods are taken to be as long as this
+    one. The first of a month, from the month after the period; None where neither route has begun
+    (no legevakt shift so far and no municipal GP time)."""
+    d = next(x for x in scenario.doctors if x.id == doctor_id)
+    c = d.competence
+    period = scenario.period
+    months = max(1, round((period.end - period.start).days / 30.44))  # this period's length in months
+    after = period.end + dt.timedelta(days=1)  # counts hold from the month after the period
+    to_go = max(0, LEGEVAKT_SHIFTS_REQUIRED - c.legevakt_shifts_done - on_site_shifts)
+    earlier = next((h for h in scenario.history if h.doctor == doctor_id), None)
+    shifts = on_site_shifts + (earlier.shifts if earlier else 0)
+    covered = months * (1 + (earlier.periods if earlier else 0))
+    routes: list[int] = []  # months after ``after`` each route needs
+    if to_go == 0 or shifts > 0:
+        routes.append(-(-to_go * covered // shifts) if to_go else 0)
+    if c.municipal_gp_years > 0:
+        routes.append(max(0, math.ceil(12 * (MUNICIPAL_GP_YEARS_REQUIRED - c.municipal_gp_years)) - months))
+    if not routes:
+        return None
+    clinical = max(0, CLINICAL_MONTHS_REQUIRED - c.clinical_months - months)
+    return _months_after(after, max(clinical, min(routes)))
 
 
 @dataclass(frozen=True)

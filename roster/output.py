@@ -18,7 +18,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
+from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, month_year, real_hours
 from roster.excel import write_roster_workbook
 from roster.explanation import explanation_text
 from roster.carry import next_period
@@ -228,17 +228,18 @@ def open_slots_table(scenario: Scenario, roster: Roster, index: ShiftIndex | Non
 
 def towards_alone_table(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> Table | None:
     """ALIS on their way to 40 legevakt shifts (akuttmedisinforskriften §7): before, this period,
-    and how many are left."""
+    how many are left, and from when they may work alone going on as so far
+    (``roster.metrics.expected_alone``)."""
     rows = sorted(towards_alone(scenario, roster, index).values(), key=lambda t: (t.to_go, t.doctor))
     if not rows:
         return None
     t = Table(title=f"ALIS mot {LEGEVAKT_SHIFTS_REQUIRED} legevakter (akuttmedisinforskriften §7)",
               title_justify="left")
-    for col in ("Lege", "Navn", "Før perioden", "Denne perioden", "Etter", "Igjen", "Kan gå alene"):
+    for col in ("Lege", "Navn", "Før perioden", "Denne perioden", "Etter", "Igjen", "Kan gå alene", "Alene fra"):
         t.add_column(col, justify="left" if col in ("Lege", "Navn") else "right")
     for r in rows:
         t.add_row(r.doctor, r.name, str(r.before), str(r.this_period), str(r.after), str(r.to_go),
-                  "ja" if r.qualified else "nei")
+                  "ja" if r.qualified else "nei", month_year(r.expected) if r.expected else "–")
     return t
 
 

@@ -16,6 +16,7 @@ from solver_util import FEASIBLE, QUIET, on, open_slots, run
 
 from roster.check import check_roster
 from roster.eligibility import birthday
+from roster.metrics import expected_alone
 from roster.models import Assignment, Roster, Rules, Scenario
 from roster.output import render_text, summary_renderables
 
@@ -273,6 +274,30 @@ def test_easter_is_rotated_like_christmas() -> None:
 # --------------------------------------------------------------------------- ALIS towards 40
 
 
+def _alis(competence: dict[str, Any], history: dict[str, Any] | None = None) -> Scenario:
+    """Kari, ALIS not qualified, in December 2026 (one month), with ``competence`` and history."""
+    return month([DAG], kari={"role": "ALIS", "competence": {"qualified": None, **competence}},
+                 history=[{"doctor": "kari", **history}] if history else [])
+
+
+@pytest.mark.parametrize(("competence", "history", "shifts", "expected"), [
+    # 40 − 28 − 1 = 11 to go at 3 shifts in 3 months (2 earlier + this one): 11 months from January
+    ({"clinical_months": 40, "legevakt_shifts_done": 28}, {"shifts": 2, "periods": 2}, 1, dt.date(2027, 12, 1)),
+    # the same pace, but 10 months of clinical service: 30 reached after 19 more (December counts one)
+    ({"clinical_months": 10, "legevakt_shifts_done": 28}, {"shifts": 2, "periods": 2}, 1, dt.date(2028, 8, 1)),
+    # half a year as a municipal GP is a year five months after December: before 40 shifts
+    ({"clinical_months": 40, "legevakt_shifts_done": 28, "municipal_gp_years": 0.5},
+     {"shifts": 2, "periods": 2}, 1, dt.date(2027, 6, 1)),
+    # 40 reached in December, clinical service long enough: from January
+    ({"clinical_months": 40, "legevakt_shifts_done": 38}, None, 2, dt.date(2027, 1, 1)),
+    # no shift so far and no municipal GP time: no pace to go by
+    ({"clinical_months": 40, "legevakt_shifts_done": 0}, None, 0, None),
+])
+def test_an_alis_is_told_from_when_they_may_work_alone_going_on_as_so_far(competence, history, shifts, expected):
+    sc = _alis(competence, history)
+    assert expected_alone(sc, "kari", shifts) == expected
+
+
 def test_the_summary_shows_how_many_shifts_an_alis_has_left_towards_forty() -> None:
     """Kari, ALIS with 37 done, works three shifts: 40 after the period, none left; Per (no ALIS)
     has no row."""
@@ -288,3 +313,11 @@ def test_the_summary_shows_how_many_shifts_an_alis_has_left_towards_forty() -> N
     assert [cell.strip() for cell in row.split("│")[3:7]] == ["37", "1", "38", "2"]
     alis_table = text.split("ALIS mot 40 legevakter")[1]
     assert "Kari Nordmann" in alis_table and " Per " not in alis_table
+    assert "Alene fra" in alis_table and row.split("│")[8].strip() == "–"  # qualified already: no date
+
+
+def test_the_summary_says_from_when_an_alis_may_work_alone() -> None:
+    sc = _alis({"clinical_months": 40, "legevakt_shifts_done": 28}, {"shifts": 2, "periods": 2})
+    text = render_text(summary_renderables(sc, roster(sc, ("kari", "dag", "2026-12-01")), []))
+    row = next(line for line in text.split("ALIS mot 40 legevakter")[1].splitlines() if "Kari Nordmann" in line)
+    assert row.split("│")[8].strip() == "desember 2027"

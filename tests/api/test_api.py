@@ -351,3 +351,22 @@ def test_a_runs_objective_bound_and_gap_are_of_one_level(client, auth):
     assert run["level"] >= 1
     assert run["bound"] <= run["objective"] + 1e-9
     assert run["gap"] == pytest.approx((run["objective"] - run["bound"]) / max(1.0, abs(run["objective"])))
+
+
+def test_an_alis_page_says_from_when_they_may_work_alone(client, auth):
+    """Anne, ALIS with 37 shifts, 40 months of clinical service and half a year as a municipal GP:
+    that year is complete five months after the period's month, so she may work alone from March
+    2027 whatever this roster gives her (a qualified doctor's page says nothing of it)."""
+    data = json.loads(tiny_scenario_json())
+    data["doctors"][0]["role"] = "ALIS"
+    data["doctors"][0]["competence"] = {"qualified": None, "clinical_months": 40, "legevakt_shifts_done": 37,
+                                        "municipal_gp_years": 0.5}
+    sid = upload(client, auth, json.dumps(data).encode()).json()["id"]
+    run = client.post(f"/api/scenarios/{sid}/runs", headers=auth, json={"time_limit": 10})
+    roster_id = wait_for(client, run.json()["id"], auth)["roster_id"]
+    client.post(f"/api/rosters/{roster_id}/publish", headers=auth)
+    links = {d["doctor"]: d for d in client.get(f"/api/scenarios/{sid}/doctors", headers=auth).json()}
+    page = client.get(links["anne"]["page"].replace("http://testserver", "")).text
+    assert "kan du gå vakt alene fra\n    <strong>mars 2027</strong>" in page
+    other = client.get(links["bjorn"]["page"].replace("http://testserver", "")).text
+    assert "gå vakt alene fra" not in other
