@@ -449,7 +449,7 @@ class _Words:
         if code == "antall-type":
             label = subject.split("/", 1)[1]
             n = self.bound(group)
-            return f"{d.name} kan ha høyst {n} {label}vakt{'' if n == 1 else 'er'} i perioden"
+            return f"{d.name} kan ha høyst {count(n, label + 'vakt', label + 'vakter')} i perioden"
         if code == "timer-min":
             return f"{d.name} skal ha minst {number(self.bound(group) / HOURS_SCALE)} t i perioden"
         if code == "timer-maks":
