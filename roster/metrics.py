@@ -11,6 +11,7 @@ Definitions: ``docs/metrics.md``.
 
 from __future__ import annotations
 
+import calendar as pycalendar
 import datetime as dt
 import math
 import statistics
@@ -402,26 +403,43 @@ def expected_alone(scenario: Scenario, doctor_id: str, on_site_shifts: int) -> d
     or, where they have begun one, a year as a municipal GP, whichever comes first. Clinical months
     and municipal GP time are counted to the period's start and grow a month a month after it (an
     assumption: the doctor stays in that service); earlier periods are taken to be as long as this
-    one. The first of a month, from the month after the period; None where neither route has begun
-    (no legevakt shift so far and no municipal GP time)."""
+    one. The first first-of-a-month on which both hold, counted from the day after the period; None
+    where neither route has begun (no legevakt shift so far and no municipal GP time)."""
     d = next(x for x in scenario.doctors if x.id == doctor_id)
     c = d.competence
-    period = scenario.period
-    months = max(1, round((period.end - period.start).days / 30.44))  # this period's length in months
-    after = period.end + dt.timedelta(days=1)  # counts hold from the month after the period
+    months = _months_long(scenario.period.start, scenario.period.end)
     to_go = max(0, LEGEVAKT_SHIFTS_REQUIRED - c.legevakt_shifts_done - on_site_shifts)
     earlier = next((h for h in scenario.history if h.doctor == doctor_id), None)
     shifts = on_site_shifts + (earlier.shifts if earlier else 0)
     covered = months * (1 + (earlier.periods if earlier else 0))
-    routes: list[int] = []  # months after ``after`` each route needs
+    routes: list[float] = []  # months after the period each route needs
     if to_go == 0 or shifts > 0:
-        routes.append(-(-to_go * covered // shifts) if to_go else 0)
+        routes.append(to_go * covered / shifts if to_go else 0.0)
     if c.municipal_gp_years > 0:
-        routes.append(max(0, math.ceil(12 * (MUNICIPAL_GP_YEARS_REQUIRED - c.municipal_gp_years)) - months))
+        routes.append(12 * (MUNICIPAL_GP_YEARS_REQUIRED - c.municipal_gp_years) - months)
     if not routes:
         return None
-    clinical = max(0, CLINICAL_MONTHS_REQUIRED - c.clinical_months - months)
-    return _months_after(after, max(clinical, min(routes)))
+    needed = max(CLINICAL_MONTHS_REQUIRED - c.clinical_months - months, min(routes), 0.0)
+    return _first_of_month_from(scenario.period.end + dt.timedelta(days=1), needed)
+
+
+def _first_of_month_from(day: dt.date, months: float) -> dt.date:
+    """The first first-of-a-month on or after ``months`` months from ``day`` (whole months by the
+    calendar, a fraction by its days)."""
+    whole = math.floor(months + 1e-9)
+    year, month = divmod(day.year * 12 + day.month - 1 + whole, 12)
+    moved = dt.date(year, month + 1, min(day.day, pycalendar.monthrange(year, month + 1)[1]))
+    moved += dt.timedelta(days=math.ceil((months - whole) * 30.44 - 1e-9))
+    return moved if moved.day == 1 else _months_after(moved, 1)
+
+
+def _months_long(start: dt.date, end: dt.date) -> float:
+    """A period's length in months: whole calendar months counted as such (December is one), any
+    other span by its days."""
+    after = end + dt.timedelta(days=1)
+    if start.day == 1 and after.day == 1:
+        return float(after.year * 12 + after.month - start.year * 12 - start.month)
+    return ((end - start).days + 1) / 30.44
 
 
 @dataclass(frozen=True)

@@ -354,9 +354,10 @@ def test_a_runs_objective_bound_and_gap_are_of_one_level(client, auth):
 
 
 def test_an_alis_page_says_from_when_they_may_work_alone(client, auth):
-    """Anne, ALIS with 37 shifts, 40 months of clinical service and half a year as a municipal GP:
-    that year is complete five months after the period's month, so she may work alone from March
-    2027 whatever this roster gives her (a qualified doctor's page says nothing of it)."""
+    """Anne, ALIS with 37 shifts, 40 months of clinical service and half a year as a municipal GP
+    when the period (24–25 October 2026) starts: that year is complete about 24 April 2027, so she
+    may work alone from May 2027 whatever this roster gives her (a qualified doctor's page says
+    nothing of it)."""
     data = json.loads(tiny_scenario_json())
     data["doctors"][0]["role"] = "ALIS"
     data["doctors"][0]["competence"] = {"qualified": None, "clinical_months": 40, "legevakt_shifts_done": 37,
@@ -367,6 +368,6 @@ def test_an_alis_page_says_from_when_they_may_work_alone(client, auth):
     client.post(f"/api/rosters/{roster_id}/publish", headers=auth)
     links = {d["doctor"]: d for d in client.get(f"/api/scenarios/{sid}/doctors", headers=auth).json()}
     page = client.get(links["anne"]["page"].replace("http://testserver", "")).text
-    assert "kan du gå vakt alene fra\n    <strong>mars 2027</strong>" in page
+    assert "kan du gå vakt alene fra\n    <strong>mai 2027</strong>" in page
     other = client.get(links["bjorn"]["page"].replace("http://testserver", "")).text
     assert "gå vakt alene fra" not in other
