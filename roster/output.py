@@ -18,7 +18,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, month_year, real_hours
+from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
 from roster.excel import write_roster_workbook
 from roster.explanation import explanation_text
 from roster.carry import next_period
@@ -235,11 +235,11 @@ def towards_alone_table(scenario: Scenario, roster: Roster, index: ShiftIndex | 
         return None
     t = Table(title=f"ALIS mot {LEGEVAKT_SHIFTS_REQUIRED} legevakter (akuttmedisinforskriften §7)",
               title_justify="left")
-    for col in ("Lege", "Navn", "Før perioden", "Denne perioden", "Etter", "Igjen", "Kan gå alene", "Alene fra"):
+    for col in ("Lege", "Navn", "Før", "Denne perioden", "Etter", "Igjen", "Kan gå alene", "Alene fra"):
         t.add_column(col, justify="left" if col in ("Lege", "Navn") else "right")
     for r in rows:
         t.add_row(r.doctor, r.name, str(r.before), str(r.this_period), str(r.after), str(r.to_go),
-                  "ja" if r.qualified else "nei", month_year(r.expected) if r.expected else "–")
+                  "ja" if r.qualified else "nei", f"{r.expected:%m.%Y}" if r.expected else "–")
     return t
 
 

@@ -320,4 +320,4 @@ def test_the_summary_says_from_when_an_alis_may_work_alone() -> None:
     sc = _alis({"clinical_months": 40, "legevakt_shifts_done": 28}, {"shifts": 2, "periods": 2})
     text = render_text(summary_renderables(sc, roster(sc, ("kari", "dag", "2026-12-01")), []))
     row = next(line for line in text.split("ALIS mot 40 legevakter")[1].splitlines() if "Kari Nordmann" in line)
-    assert row.split("│")[8].strip() == "desember 2027"
+    assert row.split("│")[8].strip() == "12.2027"
