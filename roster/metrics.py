@@ -28,7 +28,7 @@ from roster.eligibility import (
     MUNICIPAL_GP_YEARS_REQUIRED,
     qualification,
 )
-from roster.models import BurdenCategory, History, Role, Roster, Scenario
+from roster.models import BurdenCategory, Doctor, History, Role, Roster, Scenario
 from roster.targets import FairnessPlan, Target, fairness_plan, targets, why_capped
 
 OVER_TARGET_MARGIN = 0.10  # issue 4: "doctors over their target by more than 10 %"
@@ -388,7 +388,7 @@ def alis_towards_alone(scenario: Scenario, doctor_id: str, on_site_shifts: int) 
         return None
     qualified = qualification(d, scenario.rules).qualified
     return TowardsAlone(d.id, d.name, d.competence.legevakt_shifts_done, on_site_shifts, qualified,
-                        None if qualified else expected_alone(scenario, doctor_id, on_site_shifts))
+                        None if qualified else expected_alone(scenario, d, on_site_shifts))
 
 
 def _months_after(day: dt.date, months: int) -> dt.date:
@@ -397,7 +397,7 @@ def _months_after(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def expected_alone(scenario: Scenario, doctor_id: str, on_site_shifts: int) -> dt.date | None:
+def expected_alone(scenario: Scenario, doctor: Doctor, on_site_shifts: int) -> dt.date | None:
     """When a doctor may work legevakt alone (akuttmedisinforskriften §7) going on as so far: 30
     months of clinical service, and 40 legevakt shifts at the pace of their history and this period
     or, where they have begun one, a year as a municipal GP, whichever comes first. Clinical months
@@ -405,11 +405,10 @@ def expected_alone(scenario: Scenario, doctor_id: str, on_site_shifts: int) -> d
     assumption: the doctor stays in that service); earlier periods are taken to be as long as this
     one. The first first-of-a-month on which both hold, counted from the day after the period; None
     where neither route has begun (no legevakt shift so far and no municipal GP time)."""
-    d = next(x for x in scenario.doctors if x.id == doctor_id)
-    c = d.competence
+    c = doctor.competence
     months = _months_long(scenario.period.start, scenario.period.end)
     to_go = max(0, LEGEVAKT_SHIFTS_REQUIRED - c.legevakt_shifts_done - on_site_shifts)
-    earlier = next((h for h in scenario.history if h.doctor == doctor_id), None)
+    earlier = next((h for h in scenario.history if h.doctor == doctor.id), None)
     shifts = on_site_shifts + (earlier.shifts if earlier else 0)
     covered = months * (1 + (earlier.periods if earlier else 0))
     routes: list[float] = []  # months after the period each route needs

@@ -295,7 +295,7 @@ def _alis(competence: dict[str, Any], history: dict[str, Any] | None = None) -> 
 ])
 def test_an_alis_is_told_from_when_they_may_work_alone_going_on_as_so_far(competence, history, shifts, expected):
     sc = _alis(competence, history)
-    assert expected_alone(sc, "kari", shifts) == expected
+    assert expected_alone(sc, sc.doctors[0], shifts) == expected
 
 
 def test_the_summary_shows_how_many_shifts_an_alis_has_left_towards_forty() -> None:

@@ -21,7 +21,7 @@ from api.services import links, notices, oncall, swaps, wishes
 from api.services import rosters as roster_service
 from api.services.published import doctor_shifts
 from api.services.wishes import ABSENCE_KINDS, RequestIn
-from roster.calendar import MONTH_NAMES, WEEKDAY_NAMES
+from roster.calendar import WEEKDAY_NAMES, month_year
 from roster.scenario_io import InputError
 
 router = APIRouter(include_in_schema=False)
@@ -89,7 +89,7 @@ def month_calendars(shifts: list[roster_service.DoctorShift]) -> list[dict]:
     for year, month in months:
         weeks = [[(day if day.month == month else None, by_day.get(day, [])) for day in week]
                  for week in pycal.Calendar(firstweekday=0).monthdatescalendar(year, month)]
-        out.append({"title": f"{MONTH_NAMES[month - 1]} {year}", "weeks": weeks})
+        out.append({"title": month_year(dt.date(year, month, 1)), "weeks": weeks})
     return out
 
 
