@@ -8,8 +8,6 @@ removes them), hints the best roster (so the round can only keep or improve it) 
 short time. Neighbourhoods alternate between a window of dates for every doctor, a group of
 doctors for every date, and a smaller window around a shift that is short of doctors. Their size
 adapts: a round proved optimal quickly grows the next one; a round that ran out of time shrinks it.
-A group of doctors is one doctor and those who can take the most alike set of shift types: only
-they can trade shifts with each other, so a group of strangers frees lines that cannot move.
 """
 
 from __future__ import annotations
@@ -47,7 +45,6 @@ class Neighbourhoods:
         self.days = ctx.scenario.period.days()
         self.doctors = [d for d, items in ctx.by_doctor.items() if items]
         self.pairs = [(d, s.date, s.key, v.index) for d, items in ctx.by_doctor.items() for s, v in items]
-        self.templates = {d: frozenset(s.template for s, _ in items) for d, items in ctx.by_doctor.items() if items}
         self.share = 0.1
 
     def _window(self, share: float, centre: dt.date | None = None) -> tuple[dt.date, dt.date]:
@@ -67,7 +64,7 @@ class Neighbourhoods:
             a, b = self._window(self.share)
             return kind, {i for _, day, _, i in self.pairs if a <= day <= b}
         if kind == "leger":
-            group = self.alike(max(1, round(self.share * len(self.doctors))))
+            group = set(self.rng.sample(self.doctors, max(1, round(self.share * len(self.doctors)))))
             return kind, {i for d, _, _, i in self.pairs if d in group}
         if kind == "leger og dager":
             side = min(1.0, self.share ** 0.5)
@@ -77,18 +74,6 @@ class Neighbourhoods:
         centre = self.ctx.index.by_key[self.rng.choice(short)].date
         a, b = self._window(min(self.share * 2, 0.5), centre)
         return kind, {i for _, day, _, i in self.pairs if a <= day <= b}
-
-    def alike(self, size: int) -> set[str]:
-        """A random doctor and the ``size - 1`` others whose shift types overlap theirs most
-        (Jaccard), ties broken at random."""
-        first = self.rng.choice(self.doctors)
-        mine = self.templates[first]
-
-        def distance(d: str) -> tuple[bool, float, float]:
-            theirs = self.templates[d]
-            return d != first, -len(mine & theirs) / len(mine | theirs), self.rng.random()
-
-        return set(sorted(self.doctors, key=distance)[:size])
 
     def adapt(self, proved: bool) -> None:
         self.share = min(MAX_FREE, self.share * GROW) if proved else max(MIN_FREE, self.share * SHRINK)

@@ -6,7 +6,7 @@ import datetime as dt
 import importlib
 import time
 
-from factories import doctor, scenario, station, template
+from factories import doctor, scenario, template
 from ortools.sat.python import cp_model
 
 from roster.changes import changes_from_data
@@ -14,7 +14,7 @@ from roster.check import unexpected_violations
 from roster.models import Assignment
 from solver import Search, solve
 from solver.builder import build_model
-from solver.lns import Neighbourhoods, improve, objective_of
+from solver.lns import improve, objective_of
 from solver.replan import _near
 
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -50,31 +50,6 @@ def test_improve_never_worsens_and_returns_a_solution_of_the_model():
         check.add(check.get_int_var_from_proto_index(i) == v)
     solver = cp_model.CpSolver()
     assert solver.solve(check) in FOUND and round(solver.objective_value) == objective
-
-
-def test_a_group_of_doctors_is_those_who_can_take_the_same_shift_types():
-    """Four doctors work only at the central clinic, four only at Fana, two at both: a group of four
-    is one station's four, or has both two-station doctors in it (they share most with each other)."""
-    central = [doctor(f"blv{i}", stations=["BLV"]) for i in range(4)]
-    fana = [doctor(f"fan{i}", stations=["FAN"]) for i in range(4)]
-    both = [doctor(f"both{i}", stations=["BLV", "FAN"]) for i in range(2)]
-    ctx = build_model(scenario("2026-12-01", "2026-12-03",
-                               [template("dag", "08:00", "16:00", demand_max=2),
-                                template("FAN-dag", "08:00", "16:00", station="FAN", demand_max=2)],
-                               central + fana + both,
-                               stations=[station("BLV"), station("FAN", "bydelslegevakt")]))
-    groups = {"blv": {d["id"] for d in central}, "fan": {d["id"] for d in fana}}
-    seen = set()
-    for seed in range(40):
-        group = Neighbourhoods(ctx, seed).alike(4)
-        assert len(group) == 4
-        kind = next((k for k, ids in groups.items() if group == ids), None)
-        if kind is None:
-            assert {"both0", "both1"} <= group, group
-            kind = "both"
-        seen.add(kind)
-    assert seen == {"blv", "fan", "both"}  # the first doctor is drawn at random
-    assert all(len(Neighbourhoods(ctx, seed).alike(1)) == 1 for seed in range(5))
 
 
 def test_the_objective_of_a_solution_is_read_from_the_model_offset_included():
