@@ -391,12 +391,6 @@ def alis_towards_alone(scenario: Scenario, doctor_id: str, on_site_shifts: int) 
                         None if qualified else expected_alone(scenario, d, on_site_shifts))
 
 
-def _months_after(day: dt.date, months: int) -> dt.date:
-    """The first of the month ``months`` after ``day``'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def expected_alone(scenario: Scenario, doctor: Doctor, on_site_shifts: int) -> dt.date | None:
     """When a doctor may work legevakt alone (akuttmedisinforskriften §7) going on as so far: 30
     months of clinical service, and 40 legevakt shifts at the pace of their history and this period
@@ -422,14 +416,25 @@ def expected_alone(scenario: Scenario, doctor: Doctor, on_site_shifts: int) -> d
     return _first_of_month_from(scenario.period.end + dt.timedelta(days=1), needed)
 
 
+DAYS_PER_MONTH = 30.44  # a mean month (365.25 / 12), for spans that are not whole calendar months
+
+
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _first_of_month(index: int) -> dt.date:
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def _first_of_month_from(day: dt.date, months: float) -> dt.date:
     """The first first-of-a-month on or after ``months`` months from ``day`` (whole months by the
     calendar, a fraction by its days)."""
     whole = math.floor(months + 1e-9)
-    year, month = divmod(day.year * 12 + day.month - 1 + whole, 12)
-    moved = dt.date(year, month + 1, min(day.day, pycalendar.monthrange(year, month + 1)[1]))
-    moved += dt.timedelta(days=math.ceil((months - whole) * 30.44 - 1e-9))
-    return moved if moved.day == 1 else _months_after(moved, 1)
+    first = _first_of_month(_month_index(day) + whole)
+    moved = first.replace(day=min(day.day, pycalendar.monthrange(first.year, first.month)[1]))
+    moved += dt.timedelta(days=math.ceil((months - whole) * DAYS_PER_MONTH - 1e-9))
+    return moved if moved.day == 1 else _first_of_month(_month_index(moved) + 1)
 
 
 def _months_long(start: dt.date, end: dt.date) -> float:
@@ -437,8 +442,8 @@ def _months_long(start: dt.date, end: dt.date) -> float:
     other span by its days."""
     after = end + dt.timedelta(days=1)
     if start.day == 1 and after.day == 1:
-        return float(after.year * 12 + after.month - start.year * 12 - start.month)
-    return ((end - start).days + 1) / 30.44
+        return float(_month_index(after) - _month_index(start))
+    return ((end - start).days + 1) / DAYS_PER_MONTH
 
 
 @dataclass(frozen=True)
