@@ -76,14 +76,23 @@ class LineModels:
     def priced(self, doctor_id: str, cover: Counter[str]) -> ModelContext:
         """The doctor's model, its objective their line's given ``cover`` (the others' doctors per
         shift), without hints."""
-        if doctor_id not in self.built:
-            line = build_model(one_doctor(self.ctx.scenario, doctor_id), hard_only=True, index=self.ctx.index)
-            self.built[doctor_id] = line, sum(self.ctx.weight(p.weight) * p.expr for p in wishes(line))
-        line, wished = self.built[doctor_id]
-        coeffs = [-self.gain if cover[key] < self.demand[key] else self.cost for _, key in line.x]
+        return self.at_prices(doctor_id, lambda key: -self.gain if cover[key] < self.demand[key] else self.cost)
+
+    def at_prices(self, doctor_id: str, price: Callable[[str], int]) -> ModelContext:
+        """The doctor's model, its objective their wishes plus ``price(shift key)`` for each shift
+        they take, without hints."""
+        line, wished = self.line(doctor_id)
+        coeffs = [price(key) for _, key in line.x]
         line.model.minimize(cp_model.LinearExpr.weighted_sum(list(line.x.values()), coeffs) + wished)
         line.model.clear_hints()
         return line
+
+    def line(self, doctor_id: str) -> tuple[ModelContext, cp_model.LinearExprT]:
+        """The doctor's model (built on first use) and what their wishes cost in it."""
+        if doctor_id not in self.built:
+            line = build_model(one_doctor(self.ctx.scenario, doctor_id), hard_only=True, index=self.ctx.index)
+            self.built[doctor_id] = line, sum(self.ctx.weight(p.weight) * p.expr for p in wishes(line))
+        return self.built[doctor_id]
 
 
 def _solver(seed: int, workers: int, watch: Any) -> cp_model.CpSolver:

@@ -26,6 +26,7 @@ from solver.builder import OutOfTime, build_model
 from solver.collector import collector_paused, model_spared
 from solver.context import OBJ_SCALE, Baseline, ModelContext, held_at_hint, hint_all, roster_pairs
 from solver.fairness import FAIRNESS_TERM, hold_levels
+from solver.columns import price_and_dive
 from solver.lines import LineModels, line_by_line, sweep_lines
 from solver.lns import improve, objective_of
 from solver.moves import improve_lines, pool_levels
@@ -40,6 +41,10 @@ LINES_SHARE = 0.9  # of that phase, at most this share goes to building the line
 # the neighbourhood search: at 0.9 the sweeps of Curtois 22 and 23 (a year) took it all and ended
 # at 3.6 and 5.1 × the optimum, at 0.5 1.73 and 3.47 × (benchmarks/README.md, section 7)
 SWEEP_SHARE = 0.5
+# At most this share of the time goes to choosing the first roster among whole lines
+# (Search.columns); what it leaves goes to CP-SAT from that roster. Of its share, this much is
+# kept for the roster's read through the whole model.
+COLUMNS_SHARE, COLUMNS_READ_SHARE = 0.8, 0.1
 HINT_SHARE = 0.2  # at most this share goes to completing the caller's hint as it stands
 COMPLETE_FIRST_SHARE = 0.5  # of that, at most this share goes to looking for a roster with no open slot
 TRIVIAL_BOUND = 0.0  # every objective term is non-negative, so 0 bounds any roster from below
@@ -100,6 +105,7 @@ class Search:
     lexicographic: bool = True  # the objective's levels one by one (solver.objective.LEVELS); False: their sum
     line_moves: float = 0.7  # of the fairness level's time, local search on doctors' lines first (solver.moves)
     first_lines: bool = False  # the first roster built line by line and its lines swept (solver.lines), not the greedy
+    columns: bool = False  # the first roster chosen among whole lines by column generation (solver.columns)
 
 
 class Progress(cp_model.CpSolverSolutionCallback):
@@ -626,6 +632,22 @@ def _swept(ctx: ModelContext, lines: LineModels, first: cp_model.CpSolver, limit
     return read
 
 
+def _columns_roster(ctx: ModelContext, limit: float, workers: int, seed: int, canceller: _Canceller,
+                    ) -> tuple[int, cp_model.CpSolver | None]:
+    """The roster of whole lines that column generation and its dive choose (solver.columns), read
+    through the whole model, which checks the rules between doctors. Only where a line's
+    objective is the whole one seen from that line (``LineModels.exact``): otherwise the lines'
+    prices would miss terms of the roster's cost. (UNKNOWN, None) when there is no such roster."""
+    started = time.perf_counter()
+    models = LineModels(ctx)
+    if not models.exact:
+        return cp_model.UNKNOWN, None
+    outcome = price_and_dive(models, (1 - COLUMNS_READ_SHARE) * limit, seed, canceller, workers)
+    if outcome is None:
+        return cp_model.UNKNOWN, None
+    return _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, outcome.pairs)
+
+
 def _open_places(ctx: ModelContext, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback) -> int:
     """Places the roster of a solver (or of a solution it is reporting) leaves open, as its progress
     events report them."""
@@ -660,6 +682,9 @@ def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budge
             # benchmarks/README.md, section 4)
             with budget.phase("hint, lost shifts emptied", budget.share(FIRST_PHASE_SHARE)) as seconds:
                 code, first = _hinted_roster(ctx, emptied, seconds, seed, canceller)
+    if search.columns and hint is None and not canceller.cancelled and budget.left() > 0:
+        with budget.phase("lines by columns", budget.share(COLUMNS_SHARE)) as seconds:
+            code, first = _columns_roster(ctx, seconds, workers, seed, canceller)
     if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled and budget.left() > 0:
         share = LINES_PHASE_SHARE if search.first_lines else FIRST_PHASE_SHARE
         with budget.phase("first roster", budget.share(share)) as seconds:

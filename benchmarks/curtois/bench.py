@@ -43,6 +43,10 @@ SEARCHES = {
     # max_lp alone on 10 and 11, no better on 12 (benchmarks/README.md, section 1, "1–12 again")
     "max_lp+lns": dict(subsolvers=("max_lp",), first_pass=False, light_presolve=False, lns_share=0.5, lns_round=2.0,
                        lexicographic=False),
+    # the first roster chosen among whole staff lines by column generation and a dive
+    # (solver.columns), then max_lp from it
+    "columns+max_lp": dict(subsolvers=("max_lp",), first_pass=False, light_presolve=False, lexicographic=False,
+                           columns=True),
     "no_lp+lns": dict(subsolvers=("no_lp",), first_pass=False, light_presolve=False, lns_share=0.7, lns_round=2.0,
                       lexicographic=False),
     # the first roster one staff line at a time and its lines swept (solver.lines), then
@@ -61,9 +65,19 @@ LP_HORIZON = 42  # days up to which "auto" takes max_lp
 LINES_HORIZON = 182  # days from which "auto" builds the first roster line by line
 
 
+# Whole lines by column generation first (solver.columns) on instances of up to four weeks and
+# this many staff × days × shift types: on 12 (16 800) its pricing converges in half of its share;
+# on 13 (60 480, seed 0: 7 641 against max_lp's 6 624) and 14 (six weeks: 1 586 against 1 490) it
+# lost to max_lp alone (benchmarks/README.md, section 1).
+COLUMNS_HORIZON, COLUMNS_SIZE = 28, 20_000
+
+
 def auto_search(instance: Instance) -> str:
     if instance.horizon >= LINES_HORIZON:
         return "lines+lns"
+    size = len(instance.staff) * instance.horizon * len(instance.shifts)
+    if instance.horizon <= COLUMNS_HORIZON and size <= COLUMNS_SIZE:
+        return "columns+max_lp"
     return "max_lp" if instance.horizon <= LP_HORIZON else "no_lp+lns"
 
 
