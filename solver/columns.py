@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -58,6 +59,7 @@ class Master:
     its open places (the open-slot weight) and extra doctors (the over-staffing weight)."""
 
     def __init__(self, models: LineModels, doctors: list[str]):
+        self.models = models
         self.lp = pywraplp.Solver.CreateSolver("GLOP")
         self.objective = self.lp.Objective()
         self.cover = {}
@@ -101,6 +103,19 @@ class Master:
     def likeliest(self, doctor_id: str) -> tuple[float, Column]:
         """The doctor's line the LP weighs most, and its weight."""
         return max(((c.var.solution_value(), c) for c in self.columns[doctor_id]), key=lambda p: p[0])
+
+    def rounded(self) -> dict[str, Column]:
+        """A roster from the LP: each doctor's likeliest line (a fixed doctor's own)."""
+        return {d: self.fixed.get(d) or self.likeliest(d)[1] for d in self.columns}
+
+    def cost(self, choice: dict[str, Column]) -> tuple[int, int]:
+        """What a roster of these lines costs in model units (wishes, open places, extra doctors),
+        and the places it leaves open."""
+        cover = Counter(key for column in choice.values() for key in column.keys)
+        open_places = sum(max(0, need - cover[key]) for key, need in self.models.demand.items())
+        extra = sum(max(0, cover[key] - need) for key, need in self.models.demand.items())
+        wishes = sum(column.cost for column in choice.values())
+        return wishes + self.models.gain * open_places + self.models.cost * extra, open_places
 
     def fix(self, doctor_id: str, column: Column) -> None:
         for other in self.columns[doctor_id]:
@@ -155,14 +170,40 @@ class Outcome:
     columns: int  # lines in the master at the end
 
 
-def price_and_dive(models: LineModels, limit: float, seed: int, watch: Any, workers: int = 1) -> Outcome | None:
+class Incumbent:
+    """The best roster of whole lines seen so far: each of the LP's roundings (every doctor's
+    likeliest line) is one, so the search shows its progress long before the dive ends."""
+
+    def __init__(self, master: Master, on_better: Callable[[int, int], None] | None):
+        self.master, self.on_better = master, on_better
+        self.choice: dict[str, Column] = {}
+        self.value: int | None = None
+
+    def offer(self, choice: dict[str, Column]) -> None:
+        value, open_places = self.master.cost(choice)
+        if self.value is None or value < self.value:
+            self.choice, self.value = dict(choice), value
+            if self.on_better is not None:
+                self.on_better(value, open_places)
+
+
+def price_and_dive(models: LineModels, limit: float, seed: int, watch: Any, workers: int = 1,
+                   on_better: Callable[[int, int], None] | None = None) -> Outcome | None:
     """One line per doctor, chosen by column generation and a dive within ``limit`` seconds; None
-    when a doctor has no line (or the search is cancelled)."""
+    when a doctor has no line (or the search is cancelled). ``on_better`` hears of each better
+    roster of lines: its objective (model units) and the places it leaves open."""
     started = time.perf_counter()
     deadline = started + limit
     doctors = [d for d in models.ctx.by_doctor if models.ctx.by_doctor[d]]
     master = Master(models, doctors)
     pricing = Pricing(models, master, seed, workers, watch)
+    best = Incumbent(master, on_better)
+
+    def solve() -> float:
+        value = master.solve()
+        best.offer(master.rounded())
+        return value
+
     try:
         for doctor_id in doctors:  # built one by one: the builder is not shared between threads
             models.line(doctor_id)
@@ -176,13 +217,13 @@ def price_and_dive(models: LineModels, limit: float, seed: int, watch: Any, work
         pricing_until, dive_until = started + PRICING_SHARE * limit, started + DIVE_SHARE * limit
         while time.perf_counter() < pricing_until and not watch.cancelled:
             round_started = time.perf_counter()
-            values.append(master.solve())
+            values.append(solve())
             added = pricing.round(doctors, pricing_until)
             step = time.perf_counter() - round_started
             if not added or (len(values) > TAIL_ROUNDS
                              and values[-TAIL_ROUNDS - 1] - values[-1] < TAIL_GAIN * abs(values[-1])):
                 break
-        root = master.solve()
+        root = solve()
         rounds = len(values)
         while len(master.fixed) < len(doctors):
             step_started = time.perf_counter()
@@ -198,24 +239,24 @@ def price_and_dive(models: LineModels, limit: float, seed: int, watch: Any, work
                 master.fix(doctor_id, column)
             free = [d for d in doctors if d not in master.fixed]
             for _ in range(DIVE_ROUNDS):
-                master.solve()
+                solve()
                 if not free or time.perf_counter() >= dive_until or not pricing.round(free, dive_until):
                     break
             else:
-                master.solve()
+                solve()
             step = time.perf_counter() - step_started
-        chosen = _best_choice(models, master, deadline, seed, workers, watch)
-        pairs = {(d, key) for d, column in chosen.items() for key in column.keys}
+        best.offer(_best_choice(models, master, best.choice, deadline, seed, workers, watch))
+        pairs = {(d, key) for d, column in best.choice.items() for key in column.keys}
         return Outcome(pairs, root, rounds, sum(map(len, master.columns.values())))
     finally:
         pricing.close()
 
 
-def _best_choice(models: LineModels, master: Master, deadline: float, seed: int, workers: int, watch: Any,
-                 ) -> dict[str, Column]:
+def _best_choice(models: LineModels, master: Master, start: dict[str, Column], deadline: float, seed: int,
+                 workers: int, watch: Any) -> dict[str, Column]:
     """The best choice of one line per doctor among all the lines the master holds, by CP-SAT
-    from the dive's choice, until ``deadline``: the dive fixes lines one after another and
-    cannot go back on them (price-and-branch's last step)."""
+    from ``start`` (the best roster of lines so far), until ``deadline``: the dive fixes lines one
+    after another and cannot go back on them (price-and-branch's last step)."""
     model = cp_model.CpModel()
     chosen: dict[str, list[tuple[Any, Column]]] = {}
     by_key: dict[str, list[Any]] = {key: [] for key in models.demand}
@@ -224,7 +265,7 @@ def _best_choice(models: LineModels, master: Master, deadline: float, seed: int,
         chosen[doctor_id] = [(model.new_bool_var(""), c) for c in columns]
         model.add_exactly_one(v for v, _ in chosen[doctor_id])
         for v, column in chosen[doctor_id]:
-            model.add_hint(v, column is master.fixed[doctor_id])
+            model.add_hint(v, column is start[doctor_id])
             costs.append(column.cost * v)
             for key in column.keys:
                 by_key[key].append(v)
@@ -240,5 +281,5 @@ def _best_choice(models: LineModels, master: Master, deadline: float, seed: int,
     p.linearization_level = 2
     watch.solver = solver
     if watch.cancelled or solver.solve(model) not in FOUND:
-        return master.fixed
+        return start
     return {d: next(c for v, c in options if solver.value(v)) for d, options in chosen.items()}

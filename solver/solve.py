@@ -633,16 +633,19 @@ def _swept(ctx: ModelContext, lines: LineModels, first: cp_model.CpSolver, limit
 
 
 def _columns_roster(ctx: ModelContext, limit: float, workers: int, seed: int, canceller: _Canceller,
-                    ) -> tuple[int, cp_model.CpSolver | None]:
+                    progress: Progress) -> tuple[int, cp_model.CpSolver | None]:
     """The roster of whole lines that column generation and its dive choose (solver.columns), read
     through the whole model, which checks the rules between doctors. Only where a line's
     objective is the whole one seen from that line (``LineModels.exact``): otherwise the lines'
-    prices would miss terms of the roster's cost. (UNKNOWN, None) when there is no such roster."""
+    prices would miss terms of the roster's cost. Each better roster of lines is reported as it
+    is found (the whole phase takes most of a minute on Curtois 12). (UNKNOWN, None) when there is
+    no such roster."""
     started = time.perf_counter()
     models = LineModels(ctx)
     if not models.exact:
         return cp_model.UNKNOWN, None
-    outcome = price_and_dive(models, (1 - COLUMNS_READ_SHARE) * limit, seed, canceller, workers)
+    outcome = price_and_dive(models, (1 - COLUMNS_READ_SHARE) * limit, seed, canceller, workers,
+                             lambda value, open_places: progress.record(value / OBJ_SCALE, open_places, TRIVIAL_BOUND))
     if outcome is None:
         return cp_model.UNKNOWN, None
     return _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, outcome.pairs)
@@ -684,7 +687,7 @@ def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budge
                 code, first = _hinted_roster(ctx, emptied, seconds, seed, canceller)
     if search.columns and hint is None and not canceller.cancelled and budget.left() > 0:
         with budget.phase("lines by columns", budget.share(COLUMNS_SHARE)) as seconds:
-            code, first = _columns_roster(ctx, seconds, workers, seed, canceller)
+            code, first = _columns_roster(ctx, seconds, workers, seed, canceller, progress)
     if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled and budget.left() > 0:
         share = LINES_PHASE_SHARE if search.first_lines else FIRST_PHASE_SHARE
         with budget.phase("first roster", budget.share(share)) as seconds:
