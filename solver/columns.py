@@ -6,16 +6,18 @@ problem: pick one line per doctor so that the cover's open and extra places and 
 least. Its LP (the master: GLOP over the lines found so far, the cover rows priced as the model
 prices them, one convexity row per doctor) is far tighter than the compact model's, because a
 line already keeps every rule of its doctor: on Curtois & Qu instance 12 it reaches 4 042 within
-a minute against a published optimum of 4 040, where CP-SAT's own bound is 3 472 (benchmarks/README.md,
-section 1). New lines come from each doctor's own model (solver.lines), priced with the cover rows'
+a minute against a published optimum of 4 040, where CP-SAT's bound on the compact model stood at
+3 472 after a minute (benchmarks/README.md, section 1). New lines come from each doctor's own model (solver.lines), priced with the cover rows'
 duals: a line whose reduced cost is negative joins the master (Dantzig–Wolfe decomposition, as in
 the branch-and-price literature on nurse rostering; e.g. Burke & Curtois, *New approaches to
 nurse rostering benchmark instances*, EJOR 237, 2014).
 
 The LP's lines are fractional; a dive makes them whole: the doctors whose line the LP already
 holds whole are fixed to it, else the likeliest few, then the others' lines are priced again
-against the fixed ones, until every doctor has one line. The read of that roster through the
-whole model (solver.solve) checks it and hands it to CP-SAT as its start.
+against the fixed ones, until every doctor has one line. Every LP on the way is also rounded
+(each doctor's likeliest line) into a roster; the best of these starts CP-SAT's choice among all
+the lines found, which may go back on the dive's fixes. The read of the roster through the whole
+model (solver.solve) checks it and hands it to CP-SAT as its start.
 """
 
 from __future__ import annotations
@@ -33,9 +35,11 @@ from ortools.sat.python import cp_model
 
 from solver.lines import FOUND, LineModels, Pair
 
-PRICE_LIMIT = 0.5  # seconds at most for one doctor's line at given prices (most take 10–30 ms)
+# Seconds at most for one doctor's line at given prices: a round of Curtois 12's 60 lines takes
+# 0.5–0.9 s on two threads.
+PRICE_LIMIT = 0.5
 # Of the phase, at most this share goes to the master's LP before the dive: Curtois 12's LP came
-# within 0.1 % of its end in 30 of 60 s; 5 and 10 ended in 5 and 15 s.
+# within 0.3 % of its end in 30 of 60 s; on 5 and 10 the pricing and a dive together took 6 and 17 s.
 PRICING_SHARE = 0.5
 # The pricing stops when the LP gained less than this share of its value over the last rounds:
 # the tail of column generation moves the bound little and the dive needs the time.

@@ -93,6 +93,10 @@ class Search:
     finds rosters fast, as on the benchmark, it only costs time). ``light_presolve`` keeps the
     presolve to one pass (the full one took half the Bergen month's minute). ``lns_share`` gives
     the last part of the time to neighbourhood search (solver.lns), ``lns_round`` seconds each.
+    ``columns`` chooses the first roster among whole doctor lines (solver.columns) where the
+    doctors share only soft rules, then sweeps its lines as ``first_lines`` does: on Curtois & Qu
+    1–12 it took the count at the published optimum from 6 to 8–9 of 12 (benchmarks/README.md,
+    section 1).
     """
 
     subsolvers: tuple[str, ...] = ()
@@ -105,7 +109,7 @@ class Search:
     lexicographic: bool = True  # the objective's levels one by one (solver.objective.LEVELS); False: their sum
     line_moves: float = 0.7  # of the fairness level's time, local search on doctors' lines first (solver.moves)
     first_lines: bool = False  # the first roster built line by line and its lines swept (solver.lines), not the greedy
-    columns: bool = False  # the first roster chosen among whole lines by column generation (solver.columns)
+    columns: bool = False  # the first roster chosen among whole lines by column generation (solver.columns), then swept
 
 
 class Progress(cp_model.CpSolverSolutionCallback):
@@ -632,8 +636,8 @@ def _swept(ctx: ModelContext, lines: LineModels, first: cp_model.CpSolver, limit
     return read
 
 
-def _columns_roster(ctx: ModelContext, limit: float, workers: int, seed: int, canceller: _Canceller,
-                    progress: Progress) -> tuple[int, cp_model.CpSolver | None]:
+def _columns_roster(ctx: ModelContext, models: LineModels, limit: float, workers: int, seed: int,
+                    canceller: _Canceller, progress: Progress) -> tuple[int, cp_model.CpSolver | None]:
     """The roster of whole lines that column generation and its dive choose (solver.columns), read
     through the whole model, which checks the rules between doctors. Only where a line's
     objective is the whole one seen from that line (``LineModels.exact``): otherwise the lines'
@@ -641,7 +645,6 @@ def _columns_roster(ctx: ModelContext, limit: float, workers: int, seed: int, ca
     is found (the whole phase takes most of a minute on Curtois 12). (UNKNOWN, None) when there is
     no such roster."""
     started = time.perf_counter()
-    models = LineModels(ctx)
     if not models.exact:
         return cp_model.UNKNOWN, None
     outcome = price_and_dive(models, (1 - COLUMNS_READ_SHARE) * limit, seed, canceller, workers,
@@ -687,12 +690,12 @@ def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budge
                 code, first = _hinted_roster(ctx, emptied, seconds, seed, canceller)
     if search.columns and hint is None and not canceller.cancelled and budget.left() > 0:
         with budget.phase("lines by columns", budget.share(COLUMNS_SHARE)) as seconds:
-            code, first = _columns_roster(ctx, seconds, workers, seed, canceller, progress)
+            code, first = _columns_roster(ctx, lines or LineModels(ctx), seconds, workers, seed, canceller, progress)
     if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled and budget.left() > 0:
         share = LINES_PHASE_SHARE if search.first_lines else FIRST_PHASE_SHARE
         with budget.phase("first roster", budget.share(share)) as seconds:
-            code, first = _first_roster(ctx, seconds, seed, canceller, search.complete_first, lines,
-                                        workers, read_limit=budget.left())
+            code, first = _first_roster(ctx, seconds, seed, canceller, search.complete_first,
+                                        lines if search.first_lines else None, workers, read_limit=budget.left())
     if first is not None and code in FOUND:
         open_slots = _open_places(ctx, first)
         progress.record(first.value(ctx.objective) / OBJ_SCALE, open_slots, TRIVIAL_BOUND)
@@ -778,7 +781,8 @@ def _phases(ctx: ModelContext, budget: Budget, workers: int, seed: int, search: 
     near = baseline is not None and baseline.free is not None
     if near:
         ctx.hold_far(baseline)
-    lines = LineModels(ctx) if search.first_lines else None  # built as needed, kept for the sweeps
+    # built as needed, kept for the sweeps
+    lines = LineModels(ctx) if search.first_lines or search.columns else None
     code, final = _start(ctx, hint, search, budget, workers, seed, canceller, progress, baseline, lines)
     optimised = False
     by_levels = search.lexicographic and bool(ctx.levels)
