@@ -24,9 +24,9 @@ from roster.terms import OPEN_PLACES, TERM_NAMES
 from solver.budget import Budget, HandOver, cp_sat_lag
 from solver.builder import OutOfTime, build_model
 from solver.collector import collector_paused, model_spared
+from solver.columns import price_and_dive
 from solver.context import OBJ_SCALE, Baseline, ModelContext, held_at_hint, hint_all, roster_pairs
 from solver.fairness import FAIRNESS_TERM, hold_levels
-from solver.columns import price_and_dive
 from solver.lines import LineModels, line_by_line, sweep_lines
 from solver.lns import improve, objective_of
 from solver.moves import improve_lines, pool_levels
@@ -651,7 +651,10 @@ def _columns_roster(ctx: ModelContext, models: LineModels, limit: float, workers
                              lambda value, open_places: progress.record(value / OBJ_SCALE, open_places, TRIVIAL_BOUND))
     if outcome is None:
         return cp_model.UNKNOWN, None
-    return _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, outcome.pairs)
+    code, read = _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, outcome.pairs)
+    # refused by a rule between doctors (e.g. a doctor who may not work alone): no roster from
+    # here, but the model may well have one
+    return (code, read) if code in FOUND else (cp_model.UNKNOWN, None)
 
 
 def _open_places(ctx: ModelContext, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback) -> int:

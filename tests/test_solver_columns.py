@@ -153,3 +153,23 @@ def test_the_benchmark_takes_whole_lines_first_only_where_they_were_measured_to_
     """Up to four weeks and Curtois 12's size; on 13 (120 staff) and 14 (six weeks) max_lp alone
     did better."""
     assert [auto_search(load(i)) for i in (1, 12, 13, 14)] == ["columns+max_lp", "columns+max_lp", "max_lp", "max_lp"]
+
+
+def test_lines_the_whole_model_refuses_leave_the_search_to_find_a_roster(monkeypatch):
+    """A rule between doctors that no line sees may refuse the lines' roster; that proves nothing
+    about the model, so the search goes on (it was taken for "no roster exists")."""
+    solve_module = importlib.import_module("solver.solve")
+    read = solve_module._fixed_pass
+    calls = []
+
+    def refuse_first(ctx, limit, seed, canceller, pairs=None, first=False, start=None):
+        calls.append(pairs)
+        if len(calls) == 1:
+            return cp_model.INFEASIBLE, cp_model.CpSolver()
+        return read(ctx, limit, seed, canceller, pairs, first, start)
+
+    monkeypatch.setattr(solve_module, "_fixed_pass", refuse_first)
+    sc = _runs()
+    roster = solve(sc, time_limit=10, workers=1, search=Search(**SEARCHES["columns+max_lp"]))
+    assert calls and calls[0] is not None  # the lines' roster was read, and refused
+    assert roster.stats.status.value in ("optimal", "feasible") and unexpected_violations(sc, roster) == []
