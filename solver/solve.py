@@ -691,9 +691,9 @@ def _start(ctx: ModelContext, hint: Roster | None, search: Search, budget: Budge
             # benchmarks/README.md, section 4)
             with budget.phase("hint, lost shifts emptied", budget.share(FIRST_PHASE_SHARE)) as seconds:
                 code, first = _hinted_roster(ctx, emptied, seconds, seed, canceller)
-    if search.columns and hint is None and not canceller.cancelled and budget.left() > 0:
+    if search.columns and lines is not None and hint is None and not canceller.cancelled and budget.left() > 0:
         with budget.phase("lines by columns", budget.share(COLUMNS_SHARE)) as seconds:
-            code, first = _columns_roster(ctx, lines or LineModels(ctx), seconds, workers, seed, canceller, progress)
+            code, first = _columns_roster(ctx, lines, seconds, workers, seed, canceller, progress)
     if (hint is not None or search.first_pass) and code not in FOUND and not canceller.cancelled and budget.left() > 0:
         share = LINES_PHASE_SHARE if search.first_lines else FIRST_PHASE_SHARE
         with budget.phase("first roster", budget.share(share)) as seconds:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
+from types import SimpleNamespace
 from typing import Any
 
+from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExprT
 
 from roster.check import unexpected_violations
-from roster.models import Roster, Scenario, SolveStatus
+from roster.models import Assignment, Roster, Scenario, SolveStatus
 from solver import solve
+from solver.builder import build_model
 from solver.context import ModelContext
 from solver.fairness import FAIRNESS_TERM
 
@@ -55,3 +59,25 @@ def assert_infeasible_strict_and_open(scenario: Scenario, slots: set[tuple[str, 
     assert relaxed.stats.status == SolveStatus.OPTIMAL
     assert open_slots(relaxed) == slots
     return relaxed
+
+
+def roster_of(scenario: Scenario, pairs: set[tuple[str, str]]) -> Roster:
+    """The roster of (doctor, shift key) pairs, as the model's variables name them."""
+    assignments = []
+    for doctor_id, key in sorted(pairs):
+        template, day = key.rsplit("/", 1)
+        assignments.append(Assignment(doctor=doctor_id, template=template, date=day))
+    return Roster(scenario=scenario.name, period=scenario.period, assignments=assignments)
+
+
+def watch(cancelled: bool = False) -> SimpleNamespace:
+    """What solver.solve's canceller gives the line searches: the solver running, and whether to stop."""
+    return SimpleNamespace(solver=None, cancelled=cancelled)
+
+
+def read_objective(scenario: Scenario, pairs: set[tuple[str, str]]) -> float:
+    """The whole model's objective of these assignments: a read with all of them fixed."""
+    solve_module = importlib.import_module("solver.solve")
+    code, read = solve_module._fixed_pass(build_model(scenario), 10.0, 0, watch(), pairs)
+    assert code == cp_model.OPTIMAL
+    return read.objective_value

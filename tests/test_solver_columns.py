@@ -5,32 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from types import SimpleNamespace
 
 from ortools.sat.python import cp_model
 
 from factories import doctor, scenario, template
-from solver_util import QUIET
+from solver_util import QUIET, read_objective, roster_of, watch
 
 from benchmarks.curtois import best_known, load, score
 from benchmarks.curtois.adapter import assignments, to_scenario
 from benchmarks.curtois.bench import SEARCHES, auto_search
 from roster.check import unexpected_violations
-from roster.models import Assignment, Roster, Scenario, shift_key
+from roster.models import Scenario, shift_key
 from solver import Search, solve
 from solver.builder import build_model
 from solver.columns import Master, _best_choice, price_and_dive
 from solver.lines import LineModels
-
-
-def _watch(cancelled: bool = False) -> SimpleNamespace:
-    return SimpleNamespace(solver=None, cancelled=cancelled)
-
-
-def _roster(sc: Scenario, pairs: set[tuple[str, str]]) -> Roster:
-    index = build_model(sc).index.by_key
-    return Roster(scenario=sc.name, period=sc.period,
-                  assignments=[Assignment(doctor=d, template=index[k].template, date=index[k].date) for d, k in pairs])
 
 
 def _runs(min_hours: float = 48) -> Scenario:
@@ -56,32 +45,24 @@ def _optimum(sc: Scenario) -> float:
     return solver.objective_value
 
 
-def _objective(sc: Scenario, pairs: set[tuple[str, str]]) -> float:
-    """The whole model's objective of these assignments: a read with all of them fixed."""
-    solve_module = importlib.import_module("solver.solve")
-    code, read = solve_module._fixed_pass(build_model(sc), 10.0, 0, _watch(), pairs)
-    assert code == cp_model.OPTIMAL
-    return read.objective_value
-
-
 def test_the_lines_chosen_keep_every_rule_and_reach_the_optimum_of_a_small_roster():
     sc = _runs()
     models = LineModels(build_model(sc))
     assert models.exact
-    outcome = price_and_dive(models, 20.0, 0, _watch())
-    assert outcome is not None and unexpected_violations(sc, _roster(sc, outcome.pairs)) == []
+    outcome = price_and_dive(models, 20.0, 0, watch())
+    assert outcome is not None and unexpected_violations(sc, roster_of(sc, outcome.pairs)) == []
     assert {d for d, _ in outcome.pairs} == {"a", "b", "c"}
-    assert _objective(sc, outcome.pairs) == _optimum(sc)
+    assert read_objective(sc, outcome.pairs) == _optimum(sc)
     assert outcome.root <= _optimum(sc) + 1e-6  # the master's LP bounds every roster of its lines from below
 
 
 def test_no_lines_when_a_doctors_line_cannot_exist():
     """Runs of at most four 8-hour days with two days off between them hold 80 hours in two weeks."""
-    assert price_and_dive(LineModels(build_model(_runs(min_hours=88))), 10.0, 0, _watch()) is None
+    assert price_and_dive(LineModels(build_model(_runs(min_hours=88))), 10.0, 0, watch()) is None
 
 
 def test_a_cancelled_search_chooses_nothing():
-    assert price_and_dive(LineModels(build_model(_runs())), 10.0, 0, _watch(cancelled=True)) is None
+    assert price_and_dive(LineModels(build_model(_runs())), 10.0, 0, watch(cancelled=True)) is None
 
 
 def test_the_best_choice_goes_back_on_a_dive_that_stacked_two_lines():
@@ -98,7 +79,7 @@ def test_the_best_choice_goes_back_on_a_dive_that_stacked_two_lines():
         for key in (first, second):
             master.add(doctor_id, frozenset({key}), 0)
         master.fix(doctor_id, master.columns[doctor_id][0])
-    chosen = _best_choice(models, master, master.fixed, deadline=float("inf"), seed=0, workers=1, watch=_watch())
+    chosen = _best_choice(models, master, master.fixed, deadline=float("inf"), seed=0, workers=1, watch=watch())
     assert sorted(next(iter(chosen[d].keys)) for d in "ab") == sorted([first, second])
 
 

@@ -6,25 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import time
-from types import SimpleNamespace
 
 from ortools.sat.python import cp_model
 
 from factories import doctor, scenario, template
-from solver_util import QUIET
+from solver_util import QUIET, read_objective, roster_of, watch
 
 from roster.check import unexpected_violations
-from roster.models import Assignment, Roster, Scenario, shift_key
+from roster.models import Roster, Scenario, shift_key
 from solver import Search, solve
 from solver.builder import build_model
 from solver.lines import LINE_LIMIT, LineModels, line_by_line, one_doctor, sweep_lines
 from solver.warmstart import greedy_assignment
-
-
-def _roster(sc: Scenario, pairs: set[tuple[str, str]]) -> Roster:
-    index = build_model(sc).index.by_key
-    return Roster(scenario=sc.name, period=sc.period,
-                  assignments=[Assignment(doctor=d, template=index[k].template, date=index[k].date) for d, k in pairs])
 
 
 def _runs(min_hours: float = 48) -> Scenario:
@@ -35,16 +28,12 @@ def _runs(min_hours: float = 48) -> Scenario:
     return scenario("2026-12-01", "2026-12-14", [template("dag", "08:00", "16:00", demand_max=2)], doctors, rules=rules)
 
 
-def _watch() -> SimpleNamespace:
-    return SimpleNamespace(solver=None, cancelled=False)
-
-
 def test_lines_keep_minimum_runs_and_hours_where_the_greedy_breaks_them():
     sc = _runs()
-    greedy = _roster(sc, greedy_assignment(build_model(sc)))
+    greedy = roster_of(sc, greedy_assignment(build_model(sc)))
     assert {v.rule for v in unexpected_violations(sc, greedy)} & {"min-dager-på-rad", "fridager", "timer"}
-    pairs = line_by_line(build_model(sc), 10.0, 0, _watch())
-    assert pairs is not None and unexpected_violations(sc, _roster(sc, pairs)) == []
+    pairs = line_by_line(build_model(sc), 10.0, 0, watch())
+    assert pairs is not None and unexpected_violations(sc, roster_of(sc, pairs)) == []
     days = {k for _, k in pairs}
     assert len(days) == 14  # the lines share the cover out: every day has its doctor
 
@@ -52,7 +41,7 @@ def test_lines_keep_minimum_runs_and_hours_where_the_greedy_breaks_them():
 def test_no_lines_when_a_doctors_line_cannot_exist():
     """Two weeks of 8-hour days hold 112 hours at most, with runs of at most four days and two days
     off between them 80 (4 on, 2 off, 4 on, 2 off, 2 on): 88 cannot be met."""
-    assert line_by_line(build_model(_runs(min_hours=88)), 10.0, 0, _watch()) is None
+    assert line_by_line(build_model(_runs(min_hours=88)), 10.0, 0, watch()) is None
 
 
 def test_one_doctor_keeps_only_that_doctors_entries():
@@ -116,20 +105,12 @@ def _stacked() -> tuple[Scenario, set[tuple[str, str]]]:
     return sc, {(d, shift_key("dag", dt.date(2026, 12, day))) for d in "abc" for day in days}
 
 
-def _objective(sc: Scenario, pairs: set[tuple[str, str]]) -> float:
-    """The whole model's objective of these assignments: a read with all of them fixed."""
-    solve_module = importlib.import_module("solver.solve")
-    code, read = solve_module._fixed_pass(build_model(sc), 10.0, 0, _watch(), pairs)
-    assert code == cp_model.OPTIMAL
-    return read.objective_value
-
-
 def test_a_sweep_moves_whole_lines_to_the_places_still_open():
     sc, stacked = _stacked()
-    pairs, changed = sweep_lines(build_model(sc), stacked, time.perf_counter() + 30, 0, _watch())
-    assert changed > 0 and unexpected_violations(sc, _roster(sc, pairs)) == []
+    pairs, changed = sweep_lines(build_model(sc), stacked, time.perf_counter() + 30, 0, watch())
+    assert changed > 0 and unexpected_violations(sc, roster_of(sc, pairs)) == []
     assert len({k for _, k in pairs}) == 14  # 3 lines of at least 6 days cover all 14
-    assert _objective(sc, pairs) < _objective(sc, stacked)
+    assert read_objective(sc, pairs) < read_objective(sc, stacked)
 
 
 def test_a_sweep_prices_a_doctors_wishes_with_the_cover():
@@ -143,15 +124,15 @@ def test_a_sweep_prices_a_doctors_wishes_with_the_cover():
                   rules=rules, wishes=wishes)
     first = shift_key("dag", dt.date(2026, 12, 1))
     start = {("a", first)} | {("b", shift_key("dag", dt.date(2026, 12, day))) for day in (1, 2, 3)}
-    pairs, changed = sweep_lines(build_model(sc), start, time.perf_counter() + 30, 0, _watch())
+    pairs, changed = sweep_lines(build_model(sc), start, time.perf_counter() + 30, 0, watch())
     assert changed == 1 and ("a", first) not in pairs and len(pairs) == 4
-    assert _objective(sc, pairs) < _objective(sc, start)
+    assert read_objective(sc, pairs) < read_objective(sc, start)
 
 
 def test_a_sweep_stops_where_no_line_can_do_better():
     sc, stacked = _stacked()
-    once, _ = sweep_lines(build_model(sc), stacked, time.perf_counter() + 30, 0, _watch())
-    again, changed = sweep_lines(build_model(sc), once, time.perf_counter() + 30, 1, _watch())
+    once, _ = sweep_lines(build_model(sc), stacked, time.perf_counter() + 30, 0, watch())
+    again, changed = sweep_lines(build_model(sc), once, time.perf_counter() + 30, 1, watch())
     assert changed == 0 and again == once
 
 
@@ -175,10 +156,10 @@ def test_a_sweep_reports_each_better_line_with_its_gain_and_the_places_then_open
     sc, stacked = _stacked()
     assert LineModels(build_model(sc)).exact
     heard = []
-    pairs, changed = sweep_lines(build_model(sc), stacked, time.perf_counter() + 30, 0, _watch(),
+    pairs, changed = sweep_lines(build_model(sc), stacked, time.perf_counter() + 30, 0, watch(),
                                  on_better=lambda gain, open_places: heard.append((gain, open_places)))
     assert len(heard) == changed > 0 and all(gain > 0 for gain, _ in heard)
-    assert sum(gain for gain, _ in heard) == round(_objective(sc, stacked) - _objective(sc, pairs))
+    assert sum(gain for gain, _ in heard) == round(read_objective(sc, stacked) - read_objective(sc, pairs))
     assert heard[-1][1] == 14 - len({k for _, k in pairs}) == 0  # 8 of the 14 days were open before
 
 

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from factories import doctor, scenario, station, template
-from solver_util import fairness_level
+from solver_util import fairness_level, roster_of
 from roster.check import unexpected_violations
 from roster.metrics import doctor_metrics, pool_metrics
-from roster.models import Assignment, Roster
+from roster.models import Roster
 from solver.builder import build_model
 from solver.context import POINTS_SCALE
 from roster.targets import Member
@@ -37,11 +37,6 @@ def _eight_days():
                     rules=ONE_POINT_AN_HOUR)
 
 
-def _roster(sc, pairs: set[tuple[str, str]]) -> Roster:
-    return Roster(scenario=sc.name, period=sc.period, assignments=[
-        Assignment(doctor=d, template=key.split("/")[0], date=key.split("/")[1]) for d, key in sorted(pairs)])
-
-
 def _largest(sc, roster: Roster) -> float:
     return max(p.largest_deviation for p in pool_metrics(doctor_metrics(sc, roster)))
 
@@ -51,7 +46,7 @@ def _improved(owners: list[str]) -> tuple[Roster, Roster]:
     ctx = build_model(sc)
     start = {(d, f"dag/{day}") for d, day in zip(owners, DAYS)}
     pairs, _ = improve_lines(ctx, start, deadline=time.perf_counter() + 1.0, seed=0)
-    return _roster(sc, start), _roster(sc, pairs)
+    return roster_of(sc, start), roster_of(sc, pairs)
 
 
 def test_line_moves_even_out_a_lopsided_roster_within_the_rules():
@@ -121,7 +116,7 @@ def test_a_spare_doctor_leaves_the_extra_place_to_take_over_from_a_doctor_over_t
     search.score.apply(move)
     assert search.score.counts() == (0, 0)
     assert search.score.cost()[0] < before - 10_000 + 8_000  # the extra's price and more than half the deviation
-    assert unexpected_violations(sc, _roster(sc, search.state.pairs())) == []
+    assert unexpected_violations(sc, roster_of(sc, search.state.pairs())) == []
 
 
 _burden = st.floats(0, 60, allow_nan=False, allow_infinity=False)
@@ -187,7 +182,7 @@ def test_the_descent_reaches_each_pools_furthest_doctor():
     moves = _descend(search, random.Random(0), time.perf_counter() + 60.0, None)
 
     assert moves >= 1 and max(abs(search.score.signed()[d]) for d in alis) < 1e-9
-    assert unexpected_violations(sc, _roster(sc, search.state.pairs())) == []
+    assert unexpected_violations(sc, roster_of(sc, search.state.pairs())) == []
 
 
 def test_line_moves_that_run_to_their_deadline_are_read_back(monkeypatch):
@@ -274,7 +269,7 @@ def test_a_doctor_without_a_shift_gets_in_through_a_holder_at_their_least():
 
     assert moves == 1 and search.score.counts()[0] == 0
     assert max(abs(v) for v in search.score.signed().values()) < 1e-9
-    assert unexpected_violations(sc, _roster(sc, search.state.pairs())) == []
+    assert unexpected_violations(sc, roster_of(sc, search.state.pairs())) == []
 
 
 def test_the_chains_per_look_are_capped(monkeypatch):

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from factories import doctor, scenario, template
 from generated import scenarios
+from solver_util import roster_of
 from hypothesis import HealthCheck, assume, given, settings
 
 from roster.check import Violation, check_roster
-from roster.models import Assignment, Roster, Scenario
+from roster.models import Scenario
 from solver.builder import build_model
 from solver.warmstart import greedy_assignment
 
@@ -17,17 +18,9 @@ from solver.warmstart import greedy_assignment
 NOT_BUILT_FOR = {"bakvakt-dekning", "antall", "timer", "nattblokk", "min-dager-på-rad", "fridager"}
 
 
-def _roster(sc: Scenario, pairs: set[tuple[str, str]]) -> Roster:
-    assignments = []
-    for d, key in sorted(pairs):
-        tpl, day = key.rsplit("/", 1)
-        assignments.append(Assignment(doctor=d, template=tpl, date=day))
-    return Roster(scenario=sc.name, period=sc.period, assignments=assignments)
-
-
 def _broken(sc: Scenario, pairs: set[tuple[str, str]]) -> list[Violation]:
     """Violations of the rules the greedy builds for (an understaffed shift is an open slot)."""
-    return [v for v in check_roster(sc, _roster(sc, pairs))
+    return [v for v in check_roster(sc, roster_of(sc, pairs))
             if v.rule not in NOT_BUILT_FOR and not (v.rule == "bemanning" and v.missing is not None)]
 
 
