@@ -2,12 +2,13 @@
 
 A model of a year (the Curtois & Qu instances 20–24, or legevakt rosters over several months) is
 too large for one CP-SAT search to improve much in minutes, but a window of days or a group of
-doctors with everything else fixed solves to optimality in a second. Each round copies the model,
-fixes every assignment outside the neighbourhood to its value in the best roster (presolve then
-removes them), hints the best roster (so the round can only keep or improve it) and solves for a
-short time. Neighbourhoods alternate between a window of dates for every doctor, a group of
-doctors for every date, and a smaller window around a shift that is short of doctors. Their size
-adapts: a round proved optimal quickly grows the next one; a round that ran out of time shrinks it.
+doctors with everything else fixed solves to optimality in a second. Each round holds every
+assignment outside the neighbourhood at its value in the best roster, on one copy of the model kept
+for the whole search (presolve then removes them), hints the best roster (so the round can only
+keep or improve it) and solves for a short time. Neighbourhoods alternate between a window of dates
+for every doctor, a group of doctors for every date, and a smaller window around a shift that is
+short of doctors. Their size adapts: a round proved optimal quickly grows the next one; a round
+that ran out of time shrinks it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ortools.sat.python import cp_model
 from solver.context import OBJ_SCALE, ModelContext, hint_all, set_domain
 
 GROW, SHRINK = 1.25, 0.8
-MIN_FREE, MAX_FREE = 0.02, 0.5  # share of the assignment variables a neighbourhood frees
+LEAST_FREE, MAX_FREE = 0.02, 0.5  # share of the assignment variables a neighbourhood frees
 
 
 @dataclass
@@ -39,13 +40,14 @@ class Round:
 class Neighbourhoods:
     """Which assignment variables a round frees, by date and doctor."""
 
-    def __init__(self, ctx: ModelContext, seed: int):
+    def __init__(self, ctx: ModelContext, seed: int, least: float = LEAST_FREE):
         self.ctx = ctx
         self.rng = random.Random(seed)
         self.days = ctx.scenario.period.days()
         self.doctors = [d for d, items in ctx.by_doctor.items() if items]
         self.pairs = [(d, s.date, s.key, v.index) for d, items in ctx.by_doctor.items() for s, v in items]
-        self.share = 0.1
+        self.share = max(least, 0.1)
+        self.least = least
 
     def _window(self, share: float, centre: dt.date | None = None) -> tuple[dt.date, dt.date]:
         length = max(1, round(share * len(self.days)))
@@ -76,7 +78,7 @@ class Neighbourhoods:
         return kind, {i for _, day, _, i in self.pairs if a <= day <= b}
 
     def adapt(self, proved: bool) -> None:
-        self.share = min(MAX_FREE, self.share * GROW) if proved else max(MIN_FREE, self.share * SHRINK)
+        self.share = min(MAX_FREE, self.share * GROW) if proved else max(self.least, self.share * SHRINK)
 
 
 def objective_of(model: cp_model.CpModel, values: list[int]) -> int:
@@ -87,6 +89,35 @@ def objective_of(model: cp_model.CpModel, values: list[int]) -> int:
     return round(objective.offset + sum(c * values[v] for v, c in zip(objective.vars, objective.coeffs, strict=True)))
 
 
+class Pinned:
+    """One copy of the model for the whole search, every assignment held at the roster's value but
+    a round's neighbourhood. A round holds again only what the round before freed:
+    copying the model and holding all of it took 0.3–0.4 s a round on a year (Curtois 22, 139 000
+    variables), a sixth of a 2-s round (benchmarks/README.md, section 7, "Neighbourhood search on
+    one copy of the model")."""
+
+    def __init__(self, model: cp_model.CpModel, assignments: list[int], values: list[int]):
+        self.original = model.proto.variables
+        self.model = model.clone()
+        self.free: set[int] = set()
+        variables = self.model.proto.variables
+        for i in assignments:
+            set_domain(variables[i].domain, values[i], values[i])
+
+    def round(self, free: set[int], values: list[int]) -> cp_model.CpModel:
+        """The model with ``free`` free and every other assignment held at ``values``; only the
+        last round's free assignments can have moved since it."""
+        variables = self.model.proto.variables
+        for i in self.free - free:
+            set_domain(variables[i].domain, values[i], values[i])
+        for i in free - self.free:
+            variables[i].domain.clear()
+            variables[i].domain.extend(self.original[i].domain)
+        self.free = set(free)
+        hint_all(self.model, values)
+        return self.model
+
+
 def improve(
     ctx: ModelContext,
     values: list[int],
@@ -95,25 +126,23 @@ def improve(
     workers: int,
     seed: int,
     round_limit: float = 5.0,
+    least: float = LEAST_FREE,
     on_improve: Callable[[list[int], int], None] | None = None,
     stop: threading.Event | None = None,
 ) -> tuple[list[int], int, list[Round]]:
     """The best roster found by rounds of neighbourhood search from ``values`` (a complete
-    solution of ``ctx.model``) until ``deadline``, with its objective in model units."""
+    solution of ``ctx.model``) until ``deadline``, with its objective in model units. A
+    neighbourhood frees at least the share ``least`` of the assignments."""
     objective = objective_of(ctx.model, values)
-    hoods = Neighbourhoods(ctx, seed)
+    hoods = Neighbourhoods(ctx, seed, least)
     rounds: list[Round] = []
     x_vars = [i for *_, i in hoods.pairs]
+    pinned = Pinned(ctx.model, x_vars, values)
     n = 0
     while time.perf_counter() < deadline - 0.2 and not (stop is not None and stop.is_set()):
         n += 1
         kind, free = hoods.choose(values)
-        sub = ctx.model.clone()
-        proto = sub.proto
-        for i in x_vars:
-            if i not in free:
-                set_domain(proto.variables[i].domain, values[i], values[i])
-        hint_all(sub, values)
+        sub = pinned.round(free, values)
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.max_time_in_seconds = max(0.1, min(round_limit, deadline - time.perf_counter()))

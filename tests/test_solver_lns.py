@@ -14,7 +14,8 @@ from roster.check import unexpected_violations
 from roster.models import Assignment
 from solver import Search, solve
 from solver.builder import build_model
-from solver.lns import improve, objective_of
+from solver.context import set_domain
+from solver.lns import LEAST_FREE, Neighbourhoods, Pinned, improve, objective_of
 from solver.replan import _near
 
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -50,6 +51,47 @@ def test_improve_never_worsens_and_returns_a_solution_of_the_model():
         check.add(check.get_int_var_from_proto_index(i) == v)
     solver = cp_model.CpSolver()
     assert solver.solve(check) in FOUND and round(solver.objective_value) == objective
+
+
+def test_each_round_holds_everything_outside_its_neighbourhood_at_the_roster_of_that_round():
+    """One copy of the model serves every round: what the round before freed is held again, at the
+    roster's value now (which that round may have changed), and what a round frees gets the
+    model's own domain back, a narrowed one included."""
+    ctx = build_model(_fortnight())
+    assignments = [v.index for items in ctx.by_doctor.values() for _, v in items]
+    narrowed = assignments[-1]
+    set_domain(ctx.model.proto.variables[narrowed].domain, 0, 0)  # as a re-plan holds a far assignment
+    values = [0] * len(ctx.model.proto.variables)
+    original = [list(v.domain) for v in ctx.model.proto.variables]
+    pinned = Pinned(ctx.model, assignments, values)
+
+    def expect(free, values):
+        domains = pinned.model.proto.variables
+        for i in assignments:
+            assert list(domains[i].domain) == (original[i] if i in free else [values[i], values[i]])
+        assert list(pinned.model.proto.solution_hint.values) == values
+
+    first = set(assignments[:8]) | {narrowed}
+    pinned.round(first, values)
+    expect(first, values)
+    moved = list(values)
+    for i in assignments[:4]:  # the first round's roster took these
+        moved[i] = 1
+    second = set(assignments[6:12])
+    pinned.round(second, moved)
+    expect(second, moved)
+    assert [list(v.domain) for v in ctx.model.proto.variables] == original  # the model itself untouched
+
+
+def test_neighbourhoods_shrink_to_the_least_share_asked_for_and_no_further():
+    ctx = build_model(_fortnight())
+    for least in (LEAST_FREE, 0.005):
+        hoods = Neighbourhoods(ctx, 0, least)
+        for _ in range(60):  # rounds that ran out of time
+            hoods.adapt(False)
+        assert hoods.share == least
+        hoods.adapt(True)
+        assert hoods.share > least
 
 
 def test_the_objective_of_a_solution_is_read_from_the_model_offset_included():
