@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 from solver.context import OBJ_SCALE, ModelContext, hint_all, set_domain
 
 GROW, SHRINK = 1.25, 0.8
-LEAST_FREE, MAX_FREE = 0.02, 0.5  # share of the assignment variables a neighbourhood frees
+MIN_FREE, MAX_FREE = 0.02, 0.5  # share of the assignment variables a neighbourhood frees
 
 
 @dataclass
@@ -40,14 +40,13 @@ class Round:
 class Neighbourhoods:
     """Which assignment variables a round frees, by date and doctor."""
 
-    def __init__(self, ctx: ModelContext, seed: int, least: float = LEAST_FREE):
+    def __init__(self, ctx: ModelContext, seed: int):
         self.ctx = ctx
         self.rng = random.Random(seed)
         self.days = ctx.scenario.period.days()
         self.doctors = [d for d, items in ctx.by_doctor.items() if items]
         self.pairs = [(d, s.date, s.key, v.index) for d, items in ctx.by_doctor.items() for s, v in items]
-        self.share = max(least, 0.1)
-        self.least = least
+        self.share = 0.1
 
     def _window(self, share: float, centre: dt.date | None = None) -> tuple[dt.date, dt.date]:
         length = max(1, round(share * len(self.days)))
@@ -78,7 +77,7 @@ class Neighbourhoods:
         return kind, {i for _, day, _, i in self.pairs if a <= day <= b}
 
     def adapt(self, proved: bool) -> None:
-        self.share = min(MAX_FREE, self.share * GROW) if proved else max(self.least, self.share * SHRINK)
+        self.share = min(MAX_FREE, self.share * GROW) if proved else max(MIN_FREE, self.share * SHRINK)
 
 
 def objective_of(model: cp_model.CpModel, values: list[int]) -> int:
@@ -91,10 +90,10 @@ def objective_of(model: cp_model.CpModel, values: list[int]) -> int:
 
 class Pinned:
     """One copy of the model for the whole search, every assignment held at the roster's value but
-    a round's neighbourhood. A round holds again only what the round before freed:
-    copying the model and holding all of it took 0.3–0.4 s a round on a year (Curtois 22, 139 000
-    variables), a sixth of a 2-s round (benchmarks/README.md, section 7, "Neighbourhood search on
-    one copy of the model")."""
+    a round's neighbourhood. A round holds again only what the round before freed: copying the
+    model and holding all of it took 0.3–0.4 s a round on Curtois 22 (139 000 variables) and about
+    1.6 s on 23, against 2-s rounds (benchmarks/README.md, section 7, "Neighbourhood search on one
+    copy of the model")."""
 
     def __init__(self, model: cp_model.CpModel, assignments: list[int], values: list[int]):
         self.original = model.proto.variables
@@ -126,15 +125,13 @@ def improve(
     workers: int,
     seed: int,
     round_limit: float = 5.0,
-    least: float = LEAST_FREE,
     on_improve: Callable[[list[int], int], None] | None = None,
     stop: threading.Event | None = None,
 ) -> tuple[list[int], int, list[Round]]:
     """The best roster found by rounds of neighbourhood search from ``values`` (a complete
-    solution of ``ctx.model``) until ``deadline``, with its objective in model units. A
-    neighbourhood frees at least the share ``least`` of the assignments."""
+    solution of ``ctx.model``) until ``deadline``, with its objective in model units."""
     objective = objective_of(ctx.model, values)
-    hoods = Neighbourhoods(ctx, seed, least)
+    hoods = Neighbourhoods(ctx, seed)
     rounds: list[Round] = []
     x_vars = [i for *_, i in hoods.pairs]
     pinned = Pinned(ctx.model, x_vars, values)

@@ -28,7 +28,7 @@ from solver.columns import price_and_dive
 from solver.context import OBJ_SCALE, Baseline, ModelContext, held_at_hint, hint_all, roster_pairs
 from solver.fairness import FAIRNESS_TERM, hold_levels
 from solver.lines import LineModels, line_by_line, sweep_lines
-from solver.lns import LEAST_FREE, improve, objective_of
+from solver.lns import improve, objective_of
 from solver.moves import improve_lines, pool_levels
 from solver.objective import minimise
 from solver.solution import STATUS, extract_roster, gap, solve_stats
@@ -106,7 +106,6 @@ class Search:
     light_presolve: bool = True  # one presolve pass with light probing (the Bergen month's setting)
     lns_share: float = 0.0  # the last share of the time goes to neighbourhood search (solver.lns)
     lns_round: float = 5.0  # seconds per neighbourhood
-    lns_least: float = LEAST_FREE  # the least share of the assignments a neighbourhood frees
     lexicographic: bool = True  # the objective's levels one by one (solver.objective.LEVELS); False: their sum
     line_moves: float = 0.7  # of the fairness level's time, local search on doctors' lines first (solver.moves)
     first_lines: bool = False  # the first roster built line by line and its lines swept (solver.lines), not the greedy
@@ -415,8 +414,7 @@ def _neighbourhood_search(ctx: ModelContext, best: cp_model.CpSolver, deadline: 
 
     start = list(best.response_proto.solution)
     values, objective, _ = improve(ctx, start, deadline=search_until, workers=workers, seed=seed,
-                                   round_limit=search.lns_round, least=search.lns_least,
-                                   on_improve=report, stop=canceller.stop)
+                                   round_limit=search.lns_round, on_improve=report, stop=canceller.stop)
     if objective >= objective_of(ctx.model, start):
         return best
     hint_all(ctx.model, values)

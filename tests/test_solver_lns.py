@@ -15,7 +15,7 @@ from roster.models import Assignment
 from solver import Search, solve
 from solver.builder import build_model
 from solver.context import set_domain
-from solver.lns import LEAST_FREE, Neighbourhoods, Pinned, improve, objective_of
+from solver.lns import Pinned, improve, objective_of
 from solver.replan import _near
 
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -81,17 +81,6 @@ def test_each_round_holds_everything_outside_its_neighbourhood_at_the_roster_of_
     pinned.round(second, moved)
     expect(second, moved)
     assert [list(v.domain) for v in ctx.model.proto.variables] == original  # the model itself untouched
-
-
-def test_neighbourhoods_shrink_to_the_least_share_asked_for_and_no_further():
-    ctx = build_model(_fortnight())
-    for least in (LEAST_FREE, 0.005):
-        hoods = Neighbourhoods(ctx, 0, least)
-        for _ in range(60):  # rounds that ran out of time
-            hoods.adapt(False)
-        assert hoods.share == least
-        hoods.adapt(True)
-        assert hoods.share > least
 
 
 def test_the_objective_of_a_solution_is_read_from_the_model_offset_included():

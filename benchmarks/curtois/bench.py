@@ -50,11 +50,9 @@ SEARCHES = {
     "no_lp+lns": dict(subsolvers=("no_lp",), first_pass=False, light_presolve=False, lns_share=0.7, lns_round=2.0,
                       lexicographic=False),
     # the first roster one staff line at a time and its lines swept (solver.lines), then
-    # neighbourhood search: CP-SAT on the whole year found nothing better in its share on 21;
-    # rounds of 1 s freeing down to 1 % of the year: on 22 and 23 nearly every round improves and
-    # 2-s rounds of 2 % or more descended slower (benchmarks/README.md, section 7)
+    # neighbourhood search: CP-SAT on the whole year found nothing better in its share on 21
     "lines+lns": dict(subsolvers=("no_lp",), first_pass=True, first_lines=True, complete_first=False,
-                      light_presolve=False, lns_share=0.95, lns_round=1.0, lns_least=0.01, lexicographic=False),
+                      light_presolve=False, lns_share=0.95, lns_round=2.0, lexicographic=False),
     "default": dict(),
 }
 # Measured on instances 1–19 (2 cores, 60 s, seeds 0 1 2; benchmarks/README.md): CP-SAT's max_lp
