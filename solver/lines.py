@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any
 
@@ -40,6 +40,13 @@ OPTIMISE_SHARE = 0.5
 # with half their share each took 80 of 100 s and gave 25 780; sweeps of lines of 2 s each took it
 # to 9 022 in 104 s more (benchmarks/README.md, section 7).
 LINE_LIMIT = 2.0
+# A sweep after the first ends the sweeps once its last lines (``FADE_WINDOW`` of the staff, at
+# least ``FADE_LINES``) gained at less than this share of the first sweep's rate a second: the
+# neighbourhood search after them gains more. Curtois 22: the second sweep gained 34 a second
+# against the first's 395, the neighbourhood search after it 350; Curtois 20: the third 15 against
+# the first's 265, the search after it 24 (benchmarks/README.md, section 7, "Sweeps that fade").
+FADE = 0.1
+FADE_WINDOW, FADE_LINES = 0.2, 5
 # The objective's terms a line's own objective prices as the whole model does (``LineModels.priced``):
 # where the objective has no other, a line so much better makes the roster so much better.
 LINE_TERMS = frozenset({"open_slot", "surplus", "wish"})
@@ -155,7 +162,7 @@ def sweep_lines(ctx: ModelContext, chosen: set[Pair], deadline: float, seed: int
                 on_better: Callable[[int, int], None] | None = None) -> tuple[set[Pair], int]:
     """The roster improved one whole line at a time: each doctor in turn (a shuffled order per
     sweep) gets the best line against everyone else's, kept only when it is better; sweeps go on
-    until the ``deadline`` or a sweep changes nothing. The lines built one after another fill the
+    until the ``deadline``, a sweep changes nothing, or the sweeps fade (``Fading``). The lines built one after another fill the
     cover in the doctors' order (Curtois 20–23 ended 2.5–4.5 × the optimum); a line re-solved
     against all the others repairs that. Returns the pairs and how many lines were changed.
     ``on_better`` hears of each better line as it is kept (the sweeps of a year took minutes):
@@ -168,24 +175,58 @@ def sweep_lines(ctx: ModelContext, chosen: set[Pair], deadline: float, seed: int
     cover = Counter(key for _, key in chosen)
     order = list(lines)
     changed = 0
+    fading = Fading(len(order))
     while True:
         rng.shuffle(order)
         before = changed
         for doctor_id in order:
-            left = deadline - time.perf_counter()
-            if left <= 0 or watch.cancelled:
+            started = time.perf_counter()
+            left = deadline - started
+            if left <= 0 or watch.cancelled or fading.faded():
                 return set().union(*lines.values()), changed
             mine = lines[doctor_id]
             cover.subtract(key for _, key in mine)
             better = _better_line(models, doctor_id, mine, cover, min(LINE_LIMIT, left), seed, watch, workers)
+            gain = 0
             if better is not None:
                 mine, gain = better
                 lines[doctor_id], changed = mine, changed + 1
             cover.update(key for _, key in mine)
+            fading.line(time.perf_counter() - started, gain)
             if better is not None and on_better is not None:
                 on_better(gain, models.open_places(cover))
+        fading.sweep_done()
         if changed == before:
             return set().union(*lines.values()), changed
+
+
+class Fading:
+    """Whether the sweeps have faded: after the first sweep, the last lines solved gained less a
+    second than ``FADE`` of what the first sweep gained a second. A second sweep changes fewer
+    lines by less, and it takes most of a minute on a year-long roster to find that out sweep by
+    sweep; the lines solved last tell within a few."""
+
+    def __init__(self, doctors: int):
+        self.recent: deque[tuple[float, int]] = deque(maxlen=max(FADE_LINES, round(FADE_WINDOW * doctors)))
+        self.seconds = self.gained = 0.0
+        self.first_rate: float | None = None
+
+    def line(self, seconds: float, gain: int) -> None:
+        self.recent.append((seconds, gain))
+        if self.first_rate is None:
+            self.seconds += seconds
+            self.gained += gain
+
+    def sweep_done(self) -> None:
+        if self.first_rate is None:
+            self.first_rate = self.gained / max(self.seconds, 1e-9)
+            self.recent.clear()
+
+    def faded(self) -> bool:
+        if self.first_rate is None or len(self.recent) < (self.recent.maxlen or 0):
+            return False
+        seconds = sum(s for s, _ in self.recent)
+        return sum(g for _, g in self.recent) < FADE * self.first_rate * seconds
 
 
 def _better_line(models: LineModels, doctor_id: str, mine: set[Pair], cover: Counter[str], limit: float, seed: int,

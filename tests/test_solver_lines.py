@@ -16,7 +16,7 @@ from roster.check import unexpected_violations
 from roster.models import Roster, Scenario, shift_key
 from solver import Search, solve
 from solver.builder import build_model
-from solver.lines import LINE_LIMIT, LineModels, line_by_line, one_doctor, sweep_lines
+from solver.lines import FADE, LINE_LIMIT, Fading, LineModels, line_by_line, one_doctor, sweep_lines
 from solver.warmstart import greedy_assignment
 
 
@@ -134,6 +134,52 @@ def test_a_sweep_stops_where_no_line_can_do_better():
     once, _ = sweep_lines(build_model(sc), stacked, time.perf_counter() + 30, 0, watch())
     again, changed = sweep_lines(build_model(sc), once, time.perf_counter() + 30, 1, watch())
     assert changed == 0 and again == once
+
+
+def test_sweeps_fade_once_their_last_lines_gain_under_a_share_of_the_first_sweeps_rate():
+    fading = Fading(10)  # a window of 5 lines (at least FADE_LINES)
+    for _ in range(10):
+        fading.line(1.0, 0)
+    assert not fading.faded()  # nothing to compare with before the first sweep ends
+    for _ in range(10):
+        fading.line(1.0, 100)
+    fading.sweep_done()  # 1 000 in 20 s: 50 a second
+    slow = 50 * FADE * 0.9
+    for _ in range(4):
+        fading.line(1.0, slow)
+    assert not fading.faded()  # four lines are not yet the window
+    fading.line(1.0, slow)
+    assert fading.faded()
+    kept = Fading(10)
+    kept.line(2.0, 100)
+    kept.sweep_done()  # 50 a second
+    for _ in range(5):
+        kept.line(1.0, 50 * FADE * 1.1)
+    assert not kept.faded()
+
+
+def test_sweep_lines_ends_when_its_sweeps_fade(monkeypatch):
+    """Three doctors, so a window of FADE_LINES (5) line solves after the first sweep. A line
+    gains 100 in the first sweep and 1 after it: the sweeps end after 3 + 5 solves; lines that
+    keep gaining 100 keep the sweeps going to the deadline."""
+    lines_module = importlib.import_module("solver.lines")
+    sc, stacked = _stacked()
+    ctx = build_model(sc)
+
+    def sweeps(gains):
+        calls = []
+
+        def better(models, doctor_id, mine, cover, limit, seed, watch, workers):
+            calls.append(doctor_id)
+            time.sleep(0.005)
+            return mine, gains(len(calls))
+
+        monkeypatch.setattr(lines_module, "_better_line", better)
+        sweep_lines(ctx, stacked, time.perf_counter() + 0.5, 0, watch())
+        return len(calls)
+
+    assert sweeps(lambda n: 100 if n <= 3 else 1) == 8
+    assert sweeps(lambda n: 100) > 20
 
 
 def test_lines_first_sweeps_them_and_claims_no_bound_a_read_proves(monkeypatch):
