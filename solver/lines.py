@@ -42,9 +42,10 @@ OPTIMISE_SHARE = 0.5
 LINE_LIMIT = 2.0
 # A sweep after the first ends the sweeps once its last lines (``FADE_WINDOW`` of the staff, at
 # least ``FADE_LINES``) gained at less than this share of the first sweep's rate a second: the
-# neighbourhood search after them gains more. Curtois 22: the second sweep gained 34 a second
-# against the first's 395, the neighbourhood search after it 350; Curtois 20: the third 15 against
-# the first's 265, the search after it 24 (benchmarks/README.md, section 7, "Sweeps that fade").
+# neighbourhood search after them gains more. Curtois 22: the second sweep gained 34–45 a second
+# against the first's ~320, the neighbourhood search after it ~350; Curtois 20: the third 15
+# against the first's 266, the search after it 19 (benchmarks/README.md, section 7, "Sweeps that
+# fade").
 FADE = 0.1
 FADE_WINDOW, FADE_LINES = 0.2, 5
 # The objective's terms a line's own objective prices as the whole model does (``LineModels.priced``):
@@ -159,10 +160,11 @@ def line_by_line(ctx: ModelContext, limit: float, seed: int, watch: Any, workers
 
 def sweep_lines(ctx: ModelContext, chosen: set[Pair], deadline: float, seed: int, watch: Any, workers: int = 1,
                 models: LineModels | None = None,
-                on_better: Callable[[int, int], None] | None = None) -> tuple[set[Pair], int]:
+                on_better: Callable[[int, int], None] | None = None, fade: bool = False) -> tuple[set[Pair], int]:
     """The roster improved one whole line at a time: each doctor in turn (a shuffled order per
     sweep) gets the best line against everyone else's, kept only when it is better; sweeps go on
-    until the ``deadline``, a sweep changes nothing, or the sweeps fade (``Fading``). The lines built one after another fill the
+    until the ``deadline``, a sweep changes nothing, or, with ``fade``, the sweeps fade (``Fading``:
+    measured against the neighbourhood search that follows them in ``lines+lns``). The lines built one after another fill the
     cover in the doctors' order (Curtois 20–23 ended 2.5–4.5 × the optimum); a line re-solved
     against all the others repairs that. Returns the pairs and how many lines were changed.
     ``on_better`` hears of each better line as it is kept (the sweeps of a year took minutes):
@@ -182,7 +184,7 @@ def sweep_lines(ctx: ModelContext, chosen: set[Pair], deadline: float, seed: int
         for doctor_id in order:
             started = time.perf_counter()
             left = deadline - started
-            if left <= 0 or watch.cancelled or fading.faded():
+            if left <= 0 or watch.cancelled or (fade and fading.faded()):
                 return set().union(*lines.values()), changed
             mine = lines[doctor_id]
             cover.subtract(key for _, key in mine)

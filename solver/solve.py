@@ -602,10 +602,12 @@ def _fixed_pass(ctx: ModelContext, limit: float, seed: int, canceller: _Cancelle
 
 
 def _swept(ctx: ModelContext, lines: LineModels, first: cp_model.CpSolver, limit: float, workers: int, seed: int,
-           canceller: _Canceller, progress: Progress) -> cp_model.CpSolver:
+           canceller: _Canceller, progress: Progress, fade: bool) -> cp_model.CpSolver:
     """The first roster with its lines swept (solver.lines.sweep_lines), read back through the
     model and set as the next search's start when it is better; the sweep ends early enough for
-    that read (twice the slowest read so far).
+    that read (twice the slowest read so far), or once the sweeps fade when ``fade`` (a
+    neighbourhood search follows: on Curtois 12, where CP-SAT's max_lp follows, sweeps cut from
+    2.9 to 1.4 s ended at 4 975 against 4 457–4 589 before; benchmarks/README.md, section 7).
 
     Where a line's objective is the whole one seen from that line (``LineModels.exact``), each
     better line is reported as it is kept: the first roster's objective less what the lines
@@ -623,7 +625,7 @@ def _swept(ctx: ModelContext, lines: LineModels, first: cp_model.CpSolver, limit
         progress.record(objective / OBJ_SCALE, open_places, TRIVIAL_BOUND)
 
     swept, changed = sweep_lines(ctx, pairs, started + limit - reserve, seed, canceller, workers, lines,
-                                 report if lines.exact else None)
+                                 report if lines.exact else None, fade)
     if not changed:
         return first
     code, read = _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, swept)
@@ -795,7 +797,8 @@ def _phases(ctx: ModelContext, budget: Budget, workers: int, seed: int, search: 
 
     if lines is not None and code == cp_model.FEASIBLE and final is not None and going():
         with budget.phase("lines swept", budget.share(SWEEP_SHARE)) as seconds:
-            final = _swept(ctx, lines, final, seconds, workers, seed, canceller, progress)
+            final = _swept(ctx, lines, final, seconds, workers, seed, canceller, progress,
+                           fade=search.lns_share > 0 and not by_levels)
     lines = None  # the doctors' models, a year each on Curtois 22–24, are not held through the searches after
     lns_time = 0.0 if by_levels else search.lns_share * budget.left()
     if near:

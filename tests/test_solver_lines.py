@@ -161,12 +161,12 @@ def test_sweeps_fade_once_their_last_lines_gain_under_a_share_of_the_first_sweep
 def test_sweep_lines_ends_when_its_sweeps_fade(monkeypatch):
     """Three doctors, so a window of FADE_LINES (5) line solves after the first sweep. A line
     gains 100 in the first sweep and 1 after it: the sweeps end after 3 + 5 solves; lines that
-    keep gaining 100 keep the sweeps going to the deadline."""
+    keep gaining 100 keep the sweeps going to the deadline, as do sweeps told not to fade."""
     lines_module = importlib.import_module("solver.lines")
     sc, stacked = _stacked()
     ctx = build_model(sc)
 
-    def sweeps(gains):
+    def sweeps(gains, fade=True):
         calls = []
 
         def better(models, doctor_id, mine, cover, limit, seed, watch, workers):
@@ -175,11 +175,12 @@ def test_sweep_lines_ends_when_its_sweeps_fade(monkeypatch):
             return mine, gains(len(calls))
 
         monkeypatch.setattr(lines_module, "_better_line", better)
-        sweep_lines(ctx, stacked, time.perf_counter() + 0.5, 0, watch())
+        sweep_lines(ctx, stacked, time.perf_counter() + 0.5, 0, watch(), fade=fade)
         return len(calls)
 
     assert sweeps(lambda n: 100 if n <= 3 else 1) == 8
     assert sweeps(lambda n: 100) > 20
+    assert sweeps(lambda n: 100 if n <= 3 else 1, fade=False) > 20  # where CP-SAT follows, not a neighbourhood search
 
 
 def test_lines_first_sweeps_them_and_claims_no_bound_a_read_proves(monkeypatch):
@@ -256,3 +257,21 @@ def test_a_swept_roster_the_read_does_not_keep_takes_the_progress_back_to_the_fi
     first = events[0]
     assert first.open_slots == 8 and min(e.objective for e in events) < first.objective  # the sweep reported gains
     assert events[-1].objective == first.objective and events[-1].open_slots == 8
+
+
+def test_the_sweeps_fade_only_where_a_neighbourhood_search_follows(monkeypatch):
+    solve_module = importlib.import_module("solver.solve")
+    sc, stacked = _stacked()
+    monkeypatch.setattr(solve_module, "line_by_line", lambda *args, **kwargs: set(stacked))
+    told = []
+    sweep = solve_module.sweep_lines
+
+    def recording(*args, **kwargs):
+        told.append(args[-1])
+        return sweep(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "sweep_lines", recording)
+    for lns_share in (0.5, 0.0):
+        solve(sc, time_limit=5, workers=1,
+              search=Search(first_lines=True, complete_first=False, lns_share=lns_share, lexicographic=False))
+    assert told == [True, False]
