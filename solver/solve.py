@@ -606,8 +606,8 @@ def _swept(ctx: ModelContext, lines: LineModels, first: cp_model.CpSolver, limit
     """The first roster with its lines swept (solver.lines.sweep_lines), read back through the
     model and set as the next search's start when it is better; the sweep ends early enough for
     that read (twice the slowest read so far), or once the sweeps fade when ``fade`` (a
-    neighbourhood search follows: on Curtois 12, where CP-SAT's max_lp follows, sweeps cut from
-    2.9 to 1.4 s ended at 4 975 against 4 457–4 589 before; benchmarks/README.md, section 7).
+    neighbourhood search follows: on Curtois 12, where CP-SAT's max_lp follows, faded sweeps
+    ended at a median of 4 975 against 4 759 over three seeds; benchmarks/README.md, section 7).
 
     Where a line's objective is the whole one seen from that line (``LineModels.exact``), each
     better line is reported as it is kept: the first roster's objective less what the lines
