@@ -163,10 +163,10 @@ def sweep_lines(ctx: ModelContext, chosen: set[Pair], deadline: float, seed: int
                 on_better: Callable[[int, int], None] | None = None, fade: bool = False) -> tuple[set[Pair], int]:
     """The roster improved one whole line at a time: each doctor in turn (a shuffled order per
     sweep) gets the best line against everyone else's, kept only when it is better; sweeps go on
-    until the ``deadline``, a sweep changes nothing, or, with ``fade``, the sweeps fade (``Fading``:
-    measured against the neighbourhood search that follows them in ``lines+lns``). The lines built one after another fill the
-    cover in the doctors' order (Curtois 20–23 ended 2.5–4.5 × the optimum); a line re-solved
-    against all the others repairs that. Returns the pairs and how many lines were changed.
+    until the ``deadline``, a sweep changes nothing, or, with ``fade``, the sweeps fade
+    (``Fading``: measured against the neighbourhood search that follows them in ``lines+lns``).
+    The lines built one after another fill the cover in the doctors' order (Curtois 20–23 ended
+    2.5–4.5 × the optimum); a line re-solved against all the others repairs that. Returns the pairs and how many lines were changed.
     ``on_better`` hears of each better line as it is kept (the sweeps of a year took minutes):
     how much better it is in model units, and the places then open."""
     models = models or LineModels(ctx)

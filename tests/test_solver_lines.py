@@ -160,8 +160,9 @@ def test_sweeps_fade_once_their_last_lines_gain_under_a_share_of_the_first_sweep
 
 def test_sweep_lines_ends_when_its_sweeps_fade(monkeypatch):
     """Three doctors, so a window of FADE_LINES (5) line solves after the first sweep. A line
-    gains 100 in the first sweep and 1 after it: the sweeps end after 3 + 5 solves; lines that
-    keep gaining 100 keep the sweeps going to the deadline, as do sweeps told not to fade."""
+    gains a million in the first sweep and 1 after it: the sweeps end after 3 + 5 solves; lines
+    that keep gaining a million keep the sweeps going to the deadline, as do sweeps told not to
+    fade."""
     lines_module = importlib.import_module("solver.lines")
     sc, stacked = _stacked()
     ctx = build_model(sc)
@@ -178,9 +179,9 @@ def test_sweep_lines_ends_when_its_sweeps_fade(monkeypatch):
         sweep_lines(ctx, stacked, time.perf_counter() + 0.5, 0, watch(), fade=fade)
         return len(calls)
 
-    assert sweeps(lambda n: 100 if n <= 3 else 1) == 8
-    assert sweeps(lambda n: 100) > 20
-    assert sweeps(lambda n: 100 if n <= 3 else 1, fade=False) > 20  # where CP-SAT follows, not a neighbourhood search
+    assert sweeps(lambda n: 10**6 if n <= 3 else 1) == 8
+    assert sweeps(lambda n: 10**6) > 20
+    assert sweeps(lambda n: 10**6 if n <= 3 else 1, fade=False) > 20  # where CP-SAT follows, not a neighbourhood search
 
 
 def test_lines_first_sweeps_them_and_claims_no_bound_a_read_proves(monkeypatch):
