@@ -17,6 +17,7 @@ staff line that the LP solves where a search over the whole model finds nothing.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable
@@ -115,6 +116,28 @@ def _solver(seed: int, workers: int, watch: Any) -> cp_model.CpSolver:
     return solver
 
 
+class _FirstAfter(cp_model.CpSolverSolutionCallback):
+    """Ends a line's search at ``seconds`` when it has a line, else at its first line after that.
+    One search, not a second from scratch for the first line: Curtois 22's hard lines took 2 s
+    more each that way (benchmarks/README.md, section 7, "Sweeps that fade")."""
+
+    def __init__(self, solver: cp_model.CpSolver, seconds: float):
+        super().__init__()
+        self.solver = solver
+        self.found = self.late = False
+        self.timer = threading.Timer(max(0.0, seconds), self._time_up)
+
+    def _time_up(self) -> None:
+        self.late = True
+        if self.found:
+            self.solver.stop_search()
+
+    def on_solution_callback(self) -> None:
+        self.found = True
+        if self.late:
+            self.stop_search()
+
+
 def _line(models: LineModels, doctor_id: str, cover: Counter[str], limit: float, left: float, seed: int,
           watch: Any, workers: int) -> set[Pair] | None:
     """The doctor's line that keeps their hard rules and fills the most needed places, searched
@@ -123,14 +146,15 @@ def _line(models: LineModels, doctor_id: str, cover: Counter[str], limit: float,
     line = models.priced(doctor_id, cover)
     solver = _solver(seed, workers, watch)
     solver.parameters.relative_gap_limit = 0.02  # near the line's best cover is enough: the whole roster is optimised next
-    for seconds, first in ((limit, False), (left, True)):
-        solver.parameters.max_time_in_seconds = max(0.0, seconds - (time.perf_counter() - started))
-        solver.parameters.stop_after_first_solution = first
-        status = solver.solve(line.model)
-        if status in FOUND:
-            return {pair for pair, v in line.x.items() if solver.value(v)}
-        if status == cp_model.INFEASIBLE or watch.cancelled:
-            return None
+    solver.parameters.max_time_in_seconds = max(0.0, left - (time.perf_counter() - started))
+    enough = _FirstAfter(solver, limit - (time.perf_counter() - started))
+    enough.timer.start()
+    try:
+        status = solver.solve(line.model, enough)
+    finally:
+        enough.timer.cancel()
+    if status in FOUND:
+        return {pair for pair, v in line.x.items() if solver.value(v)}
     return None
 
 

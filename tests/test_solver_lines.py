@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import time
+from collections import Counter
 
 from ortools.sat.python import cp_model
 
@@ -276,3 +277,36 @@ def test_the_sweeps_fade_only_where_a_neighbourhood_search_follows(monkeypatch):
         solve(sc, time_limit=5, workers=1,
               search=Search(first_lines=True, complete_first=False, lns_share=lns_share, lexicographic=False))
     assert told == [True, False]
+
+
+def test_a_line_not_found_within_its_limit_is_the_first_found_after_it_in_the_same_search(monkeypatch):
+    """A second search from scratch for the first line cost Curtois 22's hard lines 2 s more each."""
+    lines_module = importlib.import_module("solver.lines")
+    solves = []
+    solve_once = cp_model.CpSolver.solve
+
+    def counting(self, *args, **kwargs):
+        solves.append(self.parameters.max_time_in_seconds)
+        return solve_once(self, *args, **kwargs)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", counting)
+    models = LineModels(build_model(_runs()))
+    line = lines_module._line(models, "a", Counter(), 0.0, 10.0, 0, watch(), 1)
+    assert line and sum(1 for _ in line) * 8 >= 48 and len(solves) == 1
+
+
+def test_a_line_search_with_a_line_ends_when_its_limit_is_up():
+    class Solver:
+        stopped = 0
+
+        def stop_search(self):
+            self.stopped += 1
+
+    solver = Solver()
+    lines_module = importlib.import_module("solver.lines")
+    enough = lines_module._FirstAfter(solver, 60.0)
+    enough._time_up()
+    assert solver.stopped == 0  # no line yet: the search goes on to its first
+    enough.found = True
+    enough._time_up()
+    assert solver.stopped == 1
