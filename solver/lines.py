@@ -119,7 +119,8 @@ def _solver(seed: int, workers: int, watch: Any) -> cp_model.CpSolver:
 class _FirstAfter(cp_model.CpSolverSolutionCallback):
     """Ends a line's search at ``seconds`` when it has a line, else at its first line after that.
     One search, not a second from scratch for the first line: Curtois 22's hard lines took 2 s
-    more each that way (benchmarks/README.md, section 7, "Sweeps that fade")."""
+    more each that way (benchmarks/README.md, section 7, "Sweeps that fade": "A line found in one
+    search")."""
 
     def __init__(self, solver: cp_model.CpSolver, seconds: float):
         super().__init__()
@@ -190,9 +191,10 @@ def sweep_lines(ctx: ModelContext, chosen: set[Pair], deadline: float, seed: int
     until the ``deadline``, a sweep changes nothing, or, with ``fade``, the sweeps fade
     (``Fading``: measured against the neighbourhood search that follows them in ``lines+lns``).
     The lines built one after another fill the cover in the doctors' order (Curtois 20–23 ended
-    2.5–4.5 × the optimum); a line re-solved against all the others repairs that. Returns the pairs and how many lines were changed.
-    ``on_better`` hears of each better line as it is kept (the sweeps of a year took minutes):
-    how much better it is in model units, and the places then open."""
+    2.5–4.5 × the optimum); a line re-solved against all the others repairs that. Returns the
+    pairs and how many lines were changed. ``on_better`` hears of each better line as it is kept
+    (the sweeps of a year took minutes): how much better it is in model units, and the places
+    then open."""
     models = models or LineModels(ctx)
     rng = random.Random(seed)
     lines: dict[str, set[Pair]] = {d: set() for d in ctx.by_doctor if ctx.by_doctor[d]}
