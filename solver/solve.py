@@ -625,7 +625,7 @@ def _swept(ctx: ModelContext, lines: LineModels, first: cp_model.CpSolver, limit
         progress.record(objective / OBJ_SCALE, open_places, TRIVIAL_BOUND)
 
     swept, changed = sweep_lines(ctx, pairs, started + limit - reserve, seed, canceller, workers, lines,
-                                 report if lines.exact else None, fade)
+                                 report if lines.exact else None, fade=fade)
     if not changed:
         return first
     code, read = _fixed_pass(ctx, limit - (time.perf_counter() - started), seed, canceller, swept)

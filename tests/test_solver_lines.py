@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import inspect
 import time
 from collections import Counter
 
@@ -269,7 +270,7 @@ def test_the_sweeps_fade_only_where_a_neighbourhood_search_follows(monkeypatch):
     sweep = solve_module.sweep_lines
 
     def recording(*args, **kwargs):
-        told.append(args[-1])
+        told.append(inspect.signature(sweep).bind(*args, **kwargs).arguments.get("fade", False))
         return sweep(*args, **kwargs)
 
     monkeypatch.setattr(solve_module, "sweep_lines", recording)
