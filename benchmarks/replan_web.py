@@ -39,12 +39,12 @@ def _job(app, base_id: int, changes, open_before: int, time_limit: float) -> tup
             if run.status not in ("queued", "running"):
                 wall = time.perf_counter() - started
                 new = s.scalar(select(RosterRow).where(RosterRow.run_id == run_id))
-                changed = len(set(_assignments(s, new)) ^ set(_assignments(s, base)))
+                changed = len(set(_assignments(new)) ^ set(_assignments(base)))
                 return repaired, wall, changed
         time.sleep(0.02)
 
 
-def _assignments(session, row):  # noqa: ANN001, ANN202
+def _assignments(row):  # noqa: ANN001, ANN202
     from api.services.rosters import load_roster
 
     return load_roster(row).assignments

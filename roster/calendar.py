@@ -273,10 +273,3 @@ class ShiftIndex:
     def carried(self) -> dict[str, list[ShiftInstance]]:
         """Per doctor, the shifts carried in from before the period (``carried_shifts``)."""
         return carried_shifts(self.scenario, self.calendar)
-
-    @cached_property
-    def by_station(self) -> dict[str, list[ShiftInstance]]:
-        out: dict[str, list[ShiftInstance]] = {}
-        for s in self.shifts:
-            out.setdefault(s.station, []).append(s)
-        return out

@@ -36,7 +36,6 @@ class Block:
 class Qualification:
     qualified: bool
     reason: str
-    shifts_to_go: int | None = None  # for a doctor on the way: legevakt shifts still needed
 
 
 def qualification(doctor: Doctor, rules: Rules) -> Qualification:
@@ -59,7 +58,7 @@ def qualification(doctor: Doctor, rules: Rules) -> Qualification:
     to_go = max(0, LEGEVAKT_SHIFTS_REQUIRED - c.legevakt_shifts_done)
     if to_go and c.municipal_gp_years < MUNICIPAL_GP_YEARS_REQUIRED:
         missing.append(f"{to_go} legevakter eller ett år som kommunelege")
-    return Qualification(False, "mangler " + " og ".join(missing), to_go or None)
+    return Qualification(False, "mangler " + " og ".join(missing))
 
 
 def birthday(born: dt.date, years: int) -> dt.date:
