@@ -9,17 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import quote
 
-from fastapi import FastAPI, Request, Response, status
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from api import db
+from api import db, errors
 from api.config import Settings
-from api.deps import LoginRequired
 from api.jobs import JobManager
 from api.protection import Protection
 from api.routers import (
@@ -42,7 +38,6 @@ from api.services.notices import Mailer
 from api.services.parsing import UploadParser
 from api.templating import install_filters
 from roster.calendar import OSLO
-from roster.scenario_io import InputError, validation_problems
 
 HERE = Path(__file__).parent
 
@@ -90,28 +85,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (auth, scenarios, runs, rosters, doctors, swaps, wishes, audit, pages, daily_pages, doctor_pages):
         app.include_router(module.router)
 
-    @app.exception_handler(LoginRequired)
-    async def _login(request: Request, _: LoginRequired) -> RedirectResponse:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/logg-inn?neste={quote(target)}", status_code=status.HTTP_303_SEE_OTHER)
-
-    @app.exception_handler(RequestValidationError)
-    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
-        """Norwegian, like every other refusal: the field's path and what was wrong."""
-        problems = validation_problems(exc)
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": "ugyldig forespørsel", "problems": problems},
-                                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
-        return templates.TemplateResponse(request, "bad_request.html", {"problems": problems},
-                                          status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
-
-    @app.exception_handler(InputError)
-    async def _bad_input(request: Request, exc: InputError) -> Response:
-        if not request.url.path.startswith("/api/"):
-            return templates.TemplateResponse(request, "bad_request.html", {"problems": exc.problems,
-                                              "heading": "Dataene kunne ikke leses"},
-                                              status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
-        return JSONResponse({"detail": "ugyldig scenario", "problems": exc.problems},
-                            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
-
+    errors.install(app, templates)
     return app
