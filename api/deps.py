@@ -15,6 +15,7 @@ from api.jobs import JobManager
 from api.services import auth
 
 COOKIE = "roster_session"
+LOGIN_NEEDED = "innlogging som leder kreves"
 bearer = OAuth2PasswordBearer(tokenUrl="/api/token", auto_error=False)
 
 
@@ -59,7 +60,7 @@ def _manager_name(request: Request, session: Session, token: str | None) -> str 
 def current_manager(request: Request, session: SessionDep, token: Annotated[str | None, Depends(bearer)]) -> str:
     name = _manager_name(request, session, token)
     if name is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "innlogging som leder kreves",
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, LOGIN_NEEDED,
                             headers={"WWW-Authenticate": "Bearer"})
     return name
 

@@ -52,6 +52,11 @@ def norwegian_detail(exc: HTTPException) -> object:
     return FRAMEWORK_DETAILS[exc.status_code] if framework else exc.detail
 
 
+def to_login(target: str) -> RedirectResponse:
+    """To the login page, and after it back to ``target``."""
+    return RedirectResponse(f"/logg-inn?neste={quote(target)}", status_code=status.HTTP_303_SEE_OTHER)
+
+
 def page_above(request: Request) -> str:
     """The nearest address above this one that a browser can open (``/`` at the latest)."""
     parts = request.url.path.rstrip("/").split("/")
@@ -89,8 +94,7 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _: LoginRequired) -> RedirectResponse:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/logg-inn?neste={quote(target)}", status_code=status.HTTP_303_SEE_OTHER)
+        return to_login(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
 
     @app.exception_handler(HTTPException)
     async def _refused(request: Request, exc: HTTPException) -> Response:

@@ -18,6 +18,7 @@ from api import db, errors
 from api.config import Settings
 from api.jobs import JobManager
 from api.protection import Protection
+from api.request_limits import RequestLimits
 from api.routers import (
     audit,
     auth,
@@ -33,7 +34,7 @@ from api.routers import (
 )
 from api.security import bootstrap_managers
 from api.services import published
-from api.services.auth import PasswordChecker
+from api.services.auth import PasswordChecker, manager_for_token
 from api.services.notices import Mailer
 from api.services.parsing import UploadParser
 from api.templating import install_filters
@@ -80,6 +81,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_filters(templates.env)
     app.state.templates = templates
 
+    def is_manager(token: str) -> bool:
+        with sessions() as session:
+            return manager_for_token(session, token) is not None
+
+    app.add_middleware(RequestLimits, is_manager=is_manager)  # inside Protection: its refusals get the headers too
     app.add_middleware(Protection, trusted_origins=settings.trusted_origins)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (auth, scenarios, runs, rosters, doctors, swaps, wishes, audit, pages, daily_pages, doctor_pages):
