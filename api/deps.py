@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from api.config import Settings
 from api.jobs import JobManager
+from api.orm import MAX_ID
 from api.services import auth
 
 COOKIE = "roster_session"
@@ -41,6 +42,8 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 JobsDep = Annotated[JobManager, Depends(get_jobs)]
 NowDep = Annotated[dt.datetime, Depends(get_now)]
+# A row id in an address: a number the database can hold, else the address names nothing (404).
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def client_address(request: Request) -> str:

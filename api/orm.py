@@ -12,6 +12,9 @@ from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Intege
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
+MAX_ID = 2**63 - 1  # the largest row id SQLite stores; a larger number names no row (and SQLite cannot even compare it)
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 

@@ -53,8 +53,9 @@ def open_places(n: int) -> str:
 
 def number(x: float, decimals: int = 2) -> str:
     """«10 000 000», «12,5», «-3»: a number as Norwegian text writes it (a space between thousands,
-    decimal comma, no trailing zeros), so a bound in a message never reads «10000000.0»."""
-    text = f"{x:,.{decimals}f}"
+    decimal comma, no trailing zeros), so a bound in a message never reads «10000000.0». An integer
+    stays exact (through a float, 2⁶³ − 1 read 9 223 372 036 854 775 808)."""
+    text = f"{x:,}" if isinstance(x, int) else f"{x:,.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     text = text.replace(",", " ").replace(".", ",")

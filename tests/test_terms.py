@@ -88,6 +88,7 @@ def test_the_pages_count_with_the_same_words() -> None:
     (-0.001, 2, "0"),
     (1234.5678, 1, "1 234,6"),
     (7, 0, "7"),
+    (2**63 - 1, 2, "9 223 372 036 854 775 807"),  # exact, not through a float
 ])
 def test_number_as_norwegian_text_writes_it(value, decimals, text):
     assert number(value, decimals) == text

@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
-from api.deps import NowDep, PageManagerDep, SessionDep, SettingsDep
+from api.deps import NowDep, PageManagerDep, RowId, SessionDep, SettingsDep
 from api.orm import RequestRoundRow, RosterRow, ScenarioRow, SwapRow
 from api.routers.pages import dashboard, get_or_404, redirect, render, roster_view
 from api.services import edits, notices, swaps, wishes
@@ -29,7 +29,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.post("/vaktplaner/{roster_id}/endre", response_class=HTMLResponse)
-def edit(roster_id: int, request: Request, manager: PageManagerDep, session: SessionDep, settings: SettingsDep,
+def edit(roster_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep, settings: SettingsDep,
          handling: Annotated[str, Form()], lege: Annotated[str, Form()] = "", vakttype: Annotated[str, Form()] = "",
          dato: Annotated[str, Form()] = "", erstatter: Annotated[str, Form()] = ""):
     """One hand edit, checked at once; refused with the rule and the doctor, and nothing stored."""
@@ -55,7 +55,7 @@ def edit(roster_id: int, request: Request, manager: PageManagerDep, session: Ses
 
 
 @router.post("/vaktplaner/{roster_id}/last-opp", response_class=HTMLResponse)
-async def upload_edited(roster_id: int, request: Request, manager: PageManagerDep, session: SessionDep,
+async def upload_edited(roster_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep,
                         settings: SettingsDep, fil: UploadFile):
     row = get_or_404(session, RosterRow, roster_id, f"vaktplan {roster_id}")
     try:
@@ -72,7 +72,7 @@ async def upload_edited(roster_id: int, request: Request, manager: PageManagerDe
 
 
 @router.get("/vaktplaner/{roster_id}/publiser", response_class=HTMLResponse)
-def confirm_publish(roster_id: int, request: Request, manager: PageManagerDep, session: SessionDep):
+def confirm_publish(roster_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep):
     """Ask before publishing: what doctors will see, which version it replaces, who gets a notice."""
     row = get_or_404(session, RosterRow, roster_id, f"vaktplan {roster_id}")
     if row.status != "draft" or roster_service.violations_of(row):
@@ -100,7 +100,7 @@ def swaps_page(request: Request, manager: PageManagerDep, session: SessionDep, s
 
 
 @router.post("/bytter/{swap_id}/{answer}")
-def decide_swap(swap_id: int, answer: str, request: Request, manager: PageManagerDep, session: SessionDep,
+def decide_swap(swap_id: RowId, answer: str, request: Request, manager: PageManagerDep, session: SessionDep,
                 grunn: Annotated[str, Form()] = "") -> RedirectResponse:
     swap = get_or_404(session, SwapRow, swap_id, f"bytte {swap_id}")
     try:
@@ -140,7 +140,7 @@ def open_round(request: Request, manager: PageManagerDep, session: SessionDep, n
 
 
 @router.get("/onskerunder/{round_id}", response_class=HTMLResponse)
-def round_page(round_id: int, request: Request, manager: PageManagerDep, session: SessionDep, now: NowDep):
+def round_page(round_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep, now: NowDep):
     row = get_or_404(session, RequestRoundRow, round_id, f"ønskerunde {round_id}")
     requests = wishes.for_period(session, row.period_start, row.period_end)
     scenarios = [s for s in session.scalars(select(ScenarioRow).order_by(ScenarioRow.id.desc()))
@@ -152,7 +152,7 @@ def round_page(round_id: int, request: Request, manager: PageManagerDep, session
 
 
 @router.post("/scenarier/{scenario_id}/ta-med-onsker")
-def merge_requests(scenario_id: int, manager: PageManagerDep, session: SessionDep) -> RedirectResponse:
+def merge_requests(scenario_id: RowId, manager: PageManagerDep, session: SessionDep) -> RedirectResponse:
     """A new scenario: this one with the doctors' wishes and absences for its period."""
     row = get_or_404(session, ScenarioRow, scenario_id, f"scenario {scenario_id}")
     scenario = load(row)

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from api.deps import NowDep, SessionDep, SettingsDep
+from api.deps import NowDep, RowId, SessionDep, SettingsDep
 from api.orm import RequestRoundRow, RosterRow
 from api.routers.pages import redirect, render
 from api.services import links, notices, oncall, swaps, wishes
@@ -124,7 +124,7 @@ def propose_swap(token: str, request: Request, session: SessionDep, now: NowDep,
 
 
 @router.post("/lege/{token}/bytte/{swap_id}/{svar}")
-def answer_swap(token: str, swap_id: int, svar: str, request: Request, session: SessionDep,
+def answer_swap(token: str, swap_id: RowId, svar: str, request: Request, session: SessionDep,
                 settings: SettingsDep):
     doctor = _doctor(session, token)
     if doctor is None:
@@ -149,7 +149,7 @@ def answer_swap(token: str, swap_id: int, svar: str, request: Request, session: 
 
 
 @router.post("/lege/{token}/onsker/{round_id}")
-def add_request(token: str, round_id: int, request: Request, session: SessionDep, now: NowDep,
+def add_request(token: str, round_id: RowId, request: Request, session: SessionDep, now: NowDep,
                 hva: Annotated[str, Form()], fra: Annotated[str, Form()], til: Annotated[str, Form()] = "",
                 vakttype: Annotated[str, Form()] = "", vil: Annotated[str, Form()] = "nei",
                 fravaer: Annotated[str, Form()] = "ferie", merknad: Annotated[str, Form()] = ""):
@@ -173,7 +173,7 @@ def add_request(token: str, round_id: int, request: Request, session: SessionDep
 
 
 @router.post("/lege/{token}/onsker/slett/{request_id}")
-def delete_request(token: str, request_id: int, request: Request, session: SessionDep, now: NowDep):
+def delete_request(token: str, request_id: RowId, request: Request, session: SessionDep, now: NowDep):
     doctor = _doctor(session, token)
     if doctor is None:
         return _unknown(request)

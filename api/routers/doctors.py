@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from api.deps import ManagerDep, NowDep, SessionDep
+from api.deps import ManagerDep, NowDep, RowId, SessionDep
 from api.orm import OutboxRow, ScenarioRow
 from api.schemas import DoctorLinkOut, DutyOut, OutboxOut
 from api.services import exports, ical, links, notices, oncall
@@ -27,7 +27,7 @@ def link_out(request: Request, doctor: str, name: str, token: str) -> DoctorLink
 
 
 @router.get("/api/scenarios/{scenario_id}/doctors", response_model=list[DoctorLinkOut])
-def scenario_links(scenario_id: int, request: Request, _: ManagerDep, session: SessionDep) -> list[DoctorLinkOut]:
+def scenario_links(scenario_id: RowId, request: Request, _: ManagerDep, session: SessionDep) -> list[DoctorLinkOut]:
     """Every doctor of the scenario with their personal page and calendar feed."""
     row = session.get(ScenarioRow, scenario_id)
     if row is None:
@@ -40,7 +40,7 @@ def scenario_links(scenario_id: int, request: Request, _: ManagerDep, session: S
 
 @router.get("/api/scenarios/{scenario_id}/doctors.{fmt}", response_class=Response,
             responses={200: {"content": {"text/csv": {}, XLSX: {}}, "description": "every doctor's links"}})
-def export_links(scenario_id: int, fmt: str, request: Request, _: ManagerDep, session: SessionDep) -> Response:
+def export_links(scenario_id: RowId, fmt: str, request: Request, _: ManagerDep, session: SessionDep) -> Response:
     """All doctors' personal page and calendar links in one file (``csv`` or ``xlsx``) to mail out."""
     if fmt not in ("csv", "xlsx"):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "last ned som .csv eller .xlsx")

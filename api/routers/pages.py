@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from api.deps import COOKIE, JobsDep, PageManagerDep, SessionDep, SettingsDep, client_address
+from api.deps import COOKIE, JobsDep, PageManagerDep, RowId, SessionDep, SettingsDep, client_address
 from api.jobs import QueueFull
 from api.orm import AuditRow, RosterRow, ScenarioRow, SwapRow
 from api.schemas import SolveIn
@@ -170,7 +170,7 @@ def load_bergen(manager: PageManagerDep, session: SessionDep) -> RedirectRespons
 
 
 @router.get("/scenarier/{scenario_id}", response_class=HTMLResponse)
-def scenario_page(scenario_id: int, request: Request, manager: PageManagerDep, session: SessionDep,
+def scenario_page(scenario_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep,
                   settings: SettingsDep) -> HTMLResponse:
     row = get_or_404(session, ScenarioRow, scenario_id, f"scenario {scenario_id}")
     scenario = scenario_service.load(row)
@@ -189,7 +189,7 @@ def scenario_page(scenario_id: int, request: Request, manager: PageManagerDep, s
 
 
 @router.post("/scenarier/{scenario_id}/beregn")
-def start_run(scenario_id: int, manager: PageManagerDep, session: SessionDep, settings: SettingsDep,
+def start_run(scenario_id: RowId, manager: PageManagerDep, session: SessionDep, settings: SettingsDep,
               jobs: JobsDep, tidsgrense: Annotated[str, Form()], streng: Annotated[bool, Form()] = False,
               frø: Annotated[str, Form()] = "0") -> RedirectResponse:
     get_or_404(session, ScenarioRow, scenario_id, f"scenario {scenario_id}")
@@ -266,14 +266,14 @@ def roster_view(request: Request, session: SessionDep, settings: SettingsDep, ma
 
 
 @router.get("/vaktplaner/{roster_id}", response_class=HTMLResponse)
-def roster_page(roster_id: int, request: Request, manager: PageManagerDep, session: SessionDep,
+def roster_page(roster_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep,
                 settings: SettingsDep) -> HTMLResponse:
     row = get_or_404(session, RosterRow, roster_id, f"vaktplan {roster_id}")
     return roster_view(request, session, settings, manager, row)
 
 
 @router.post("/vaktplaner/{roster_id}/omplanlegg", response_class=HTMLResponse)
-def replan(roster_id: int, request: Request, manager: PageManagerDep, session: SessionDep, settings: SettingsDep,
+def replan(roster_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep, settings: SettingsDep,
            jobs: JobsDep, form: Annotated[ReplanForm, Form()]):
     """The re-plan form: checked at once (a bad field shows the form again with a message naming it,
     and nothing is stored), then run as a background job whose page shows the progress; its roster
@@ -297,7 +297,7 @@ def replan(roster_id: int, request: Request, manager: PageManagerDep, session: S
 
 
 @router.post("/vaktplaner/{roster_id}/publiser")
-def publish(roster_id: int, request: Request, manager: PageManagerDep, session: SessionDep) -> RedirectResponse:
+def publish(roster_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep) -> RedirectResponse:
     """The confirmation page's button (``GET`` on the same address asks first)."""
     row = get_or_404(session, RosterRow, roster_id, f"vaktplan {roster_id}")
     try:

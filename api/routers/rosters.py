@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Request, Response, UploadFile, status
+from fastapi import APIRouter, Body, HTTPException, Query, Request, Response, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from api.deps import JobsDep, ManagerDep, SessionDep, SettingsDep
+from api.deps import JobsDep, ManagerDep, RowId, SessionDep, SettingsDep
 from api.jobs import QueueFull
-from api.orm import RosterRow
+from api.orm import MAX_ID, RosterRow
 from api.schemas import (
     BurdenChangeOut,
     EditIn,
@@ -63,7 +63,8 @@ def problems(exc: InputError, detail: str) -> JSONResponse:
 
 
 @router.get("", response_model=list[RosterOut])
-def list_rosters(_: ManagerDep, session: SessionDep, scenario_id: int | None = None) -> list[RosterOut]:
+def list_rosters(_: ManagerDep, session: SessionDep,
+                 scenario_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> list[RosterOut]:
     query = select(RosterRow).order_by(RosterRow.id.desc())
     if scenario_id is not None:
         query = query.where(RosterRow.scenario_id == scenario_id)
@@ -86,12 +87,12 @@ async def upload_roster(file: UploadFile, manager: ManagerDep, session: SessionD
 
 
 @router.get("/{roster_id}", response_model=RosterOut)
-def get_roster(roster_id: int, _: ManagerDep, session: SessionDep) -> RosterOut:
+def get_roster(roster_id: RowId, _: ManagerDep, session: SessionDep) -> RosterOut:
     return roster_out(get_row(session, roster_id))
 
 
 @router.get("/{roster_id}/roster.json", response_model=Roster)
-def roster_file(roster_id: int, _: ManagerDep, session: SessionDep) -> Response:
+def roster_file(roster_id: RowId, _: ManagerDep, session: SessionDep) -> Response:
     """The bare roster file, as the CLI writes it."""
     row = get_row(session, roster_id)
     return Response(row.body, media_type="application/json",
@@ -99,7 +100,7 @@ def roster_file(roster_id: int, _: ManagerDep, session: SessionDep) -> Response:
 
 
 @router.get("/{roster_id}/metrics")
-def metrics(roster_id: int, _: ManagerDep, session: SessionDep) -> list[dict]:
+def metrics(roster_id: RowId, _: ManagerDep, session: SessionDep) -> list[dict]:
     """Per-doctor fairness figures (``roster.metrics.doctor_metrics``)."""
     row = get_row(session, roster_id)
     return service.fairness(service.scenario_of(session, row), service.load_roster(row))
@@ -107,7 +108,7 @@ def metrics(roster_id: int, _: ManagerDep, session: SessionDep) -> list[dict]:
 
 @router.get("/{roster_id}/workbook", response_class=Response,
             responses={200: {"content": {XLSX: {}}, "description": "the Excel export"}})
-def workbook(roster_id: int, _: ManagerDep, session: SessionDep) -> Response:
+def workbook(roster_id: RowId, _: ManagerDep, session: SessionDep) -> Response:
     row = get_row(session, roster_id)
     data = service.workbook_bytes(service.scenario_of(session, row), service.load_roster(row), row)
     return Response(data, media_type=XLSX,
@@ -116,7 +117,7 @@ def workbook(roster_id: int, _: ManagerDep, session: SessionDep) -> Response:
 
 @router.get("/{roster_id}/report", response_class=Response,
             responses={200: {"content": {"text/html": {}}, "description": "the fairness and rule report"}})
-def report(roster_id: int, _: ManagerDep, session: SessionDep) -> Response:
+def report(roster_id: RowId, _: ManagerDep, session: SessionDep) -> Response:
     """Self-contained HTML report: fairness metrics, charts and the checker's findings."""
     row = get_row(session, roster_id)
     scenario = service.scenario_of(session, row)
@@ -131,7 +132,7 @@ def _violation_out(v: Violation) -> ViolationOut:
 
 
 @router.post("/{roster_id}/swap-check", response_model=SwapOut)
-def swap_check(roster_id: int, body: SwapIn, _: ManagerDep, session: SessionDep) -> SwapOut:
+def swap_check(roster_id: RowId, body: SwapIn, _: ManagerDep, session: SessionDep) -> SwapOut:
     """Whether a trade between two doctors breaks a hard rule (independent checker), and how it
     moves each one's burden against target. Changes nothing: a legal trade still needs a new version."""
     row = get_row(session, roster_id)
@@ -153,7 +154,7 @@ def swap_check(roster_id: int, body: SwapIn, _: ManagerDep, session: SessionDep)
 
 
 @router.post("/{roster_id}/publish", response_model=RosterOut)
-def publish(roster_id: int, request: Request, manager: ManagerDep, session: SessionDep) -> RosterOut:
+def publish(roster_id: RowId, request: Request, manager: ManagerDep, session: SessionDep) -> RosterOut:
     """Publish a draft (doctors see it, and doctors whose shifts it changes get a notice);
     refused when it breaks a hard rule or is not a draft."""
     row = get_row(session, roster_id)
@@ -169,7 +170,7 @@ def publish(roster_id: int, request: Request, manager: ManagerDep, session: Sess
 @router.post("/{roster_id}/edits", response_model=EditOut, status_code=status.HTTP_201_CREATED,
              responses={422: {"model": ProblemsOut, "description": "the edit breaks a hard rule, or names nothing known"},
                         409: {"description": "a superseded version"}})
-def edit(roster_id: int, body: EditIn, manager: ManagerDep, session: SessionDep) -> EditOut | JSONResponse:
+def edit(roster_id: RowId, body: EditIn, manager: ManagerDep, session: SessionDep) -> EditOut | JSONResponse:
     """One hand edit, checked at once by the independent checker. Editing a published version (or a
     solver's draft) makes a new draft made from it; a hand-edited draft takes further edits in place."""
     row = get_row(session, roster_id)
@@ -187,7 +188,7 @@ def edit(roster_id: int, body: EditIn, manager: ManagerDep, session: SessionDep)
 
 @router.post("/{roster_id}/workbook", response_model=RosterOut, status_code=status.HTTP_201_CREATED,
              responses={422: {"model": ProblemsOut, "description": "the workbook cannot be read"}})
-async def upload_workbook(roster_id: int, file: UploadFile, manager: ManagerDep, session: SessionDep
+async def upload_workbook(roster_id: RowId, file: UploadFile, manager: ManagerDep, session: SessionDep
                           ) -> RosterOut | JSONResponse:
     """An edited copy of this version's workbook as a new draft made from it (hard-rule breaches are
     listed with their cell and keep it from being published)."""
@@ -206,7 +207,7 @@ async def upload_workbook(roster_id: int, file: UploadFile, manager: ManagerDep,
 @router.post("/{roster_id}/replan", response_model=ReplanOut, status_code=status.HTTP_201_CREATED,
              responses={422: {"model": ProblemsOut, "description": "ugyldig endringsfil: alle feil med sti"},
                         409: {"description": "ikke den publiserte vaktplanen, eller ingen vaktplan funnet"}})
-def replan(roster_id: int, manager: ManagerDep, session: SessionDep, settings: SettingsDep,
+def replan(roster_id: RowId, manager: ManagerDep, session: SessionDep, settings: SettingsDep,
            changes: Annotated[dict[str, Any], Body(examples=[{
                "now": "2026-12-04T14:00",
                "absences": [{"doctor": "kari", "start": "2026-12-05", "end": "2026-12-05", "kind": "sykdom"}]}])],
@@ -233,7 +234,7 @@ def replan(roster_id: int, manager: ManagerDep, session: SessionDep, settings: S
 @router.post("/{roster_id}/replan/runs", response_model=RunStartedOut, status_code=status.HTTP_202_ACCEPTED,
              responses={422: {"model": ProblemsOut, "description": "ugyldig endringsfil: alle feil med sti"},
                         409: {"description": "ikke den publiserte vaktplanen"}})
-def replan_job(roster_id: int, manager: ManagerDep, session: SessionDep, settings: SettingsDep, jobs: JobsDep,
+def replan_job(roster_id: RowId, manager: ManagerDep, session: SessionDep, settings: SettingsDep, jobs: JobsDep,
                changes: Annotated[dict[str, Any], Body()]) -> RunStartedOut | JSONResponse:
     """The re-plan as a background job (``GET /api/runs/{id}`` and its event stream show the
     progress, ``POST /api/runs/{id}/cancel`` keeps the best repair so far); its roster becomes a

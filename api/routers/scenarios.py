@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request, Response, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import JobsDep, ManagerDep, SessionDep, SettingsDep
+from api.deps import JobsDep, ManagerDep, RowId, SessionDep, SettingsDep
 from api.jobs import QueueFull
 from api.orm import ScenarioRow
 from api.schemas import ProblemsOut, RunOut, ScenarioOut, SolveIn
@@ -56,12 +56,12 @@ def blank_template(_: ManagerDep) -> Response:
 
 
 @router.get("/{scenario_id}", response_model=ScenarioOut)
-def get_scenario(scenario_id: int, _: ManagerDep, session: SessionDep) -> ScenarioRow:
+def get_scenario(scenario_id: RowId, _: ManagerDep, session: SessionDep) -> ScenarioRow:
     return get_row(session, scenario_id)
 
 
 @router.get("/{scenario_id}/template", response_class=Response, responses=TEMPLATE)
-def scenario_template(scenario_id: int, _: ManagerDep, session: SessionDep, with_requests: bool = False) -> Response:
+def scenario_template(scenario_id: RowId, _: ManagerDep, session: SessionDep, with_requests: bool = False) -> Response:
     """The scenario as a workbook to edit (``roster template --from``); ``with_requests`` adds the
     doctors' wishes and absences for its period to the Ønsker and Fravær sheets."""
     scenario = service.load(get_row(session, scenario_id))
@@ -72,14 +72,14 @@ def scenario_template(scenario_id: int, _: ManagerDep, session: SessionDep, with
 
 
 @router.get("/{scenario_id}/body", response_model=Scenario)
-def get_body(scenario_id: int, _: ManagerDep, session: SessionDep) -> Scenario:
+def get_body(scenario_id: RowId, _: ManagerDep, session: SessionDep) -> Scenario:
     """The validated scenario itself (the JSON the solver sees)."""
     return service.load(get_row(session, scenario_id))
 
 
 @router.post("/{scenario_id}/runs", response_model=RunOut, status_code=status.HTTP_202_ACCEPTED,
              responses={429: {"description": "for mange beregninger venter i køen"}})
-def start_run(scenario_id: int, params: SolveIn, manager: ManagerDep, session: SessionDep,
+def start_run(scenario_id: RowId, params: SolveIn, manager: ManagerDep, session: SessionDep,
               settings: SettingsDep, jobs: JobsDep) -> RunOut:
     """Start a solve; returns at once with the run id (queued when all solve slots are busy)."""
     get_row(session, scenario_id)

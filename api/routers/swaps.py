@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
-from api.deps import ManagerDep, NowDep, SessionDep, SettingsDep
+from api.deps import ManagerDep, NowDep, RowId, SessionDep, SettingsDep
 from api.orm import SwapRow
 from api.routers.doctors import doctor_or_404
 from api.schemas import ProblemsOut, RejectIn, SwapProposalIn, SwapRequestOut
@@ -58,7 +58,7 @@ def propose(token: str, body: SwapProposalIn, session: SessionDep, now: NowDep) 
 
 
 @router.post("/api/lege/{token}/swaps/{swap_id}/{action}", response_model=SwapRequestOut, responses=REFUSED)
-def respond(token: str, swap_id: int, action: str, request: Request, session: SessionDep,
+def respond(token: str, swap_id: RowId, action: str, request: Request, session: SessionDep,
             settings: SettingsDep) -> SwapRequestOut | JSONResponse:
     """``accept`` (checked again; approved at once when the rules allow), ``decline`` or ``withdraw``."""
     doctor = doctor_or_404(session, token)
@@ -88,7 +88,7 @@ def _swap(session: SessionDep, swap_id: int) -> SwapRow:
 
 
 @router.post("/api/swaps/{swap_id}/approve", response_model=SwapRequestOut, responses=REFUSED)
-def approve(swap_id: int, request: Request, manager: ManagerDep, session: SessionDep) -> SwapRequestOut | JSONResponse:
+def approve(swap_id: RowId, request: Request, manager: ManagerDep, session: SessionDep) -> SwapRequestOut | JSONResponse:
     """A new published version with the swap (checked again against the roster published now)."""
     swap = _swap(session, swap_id)
     try:
@@ -101,7 +101,7 @@ def approve(swap_id: int, request: Request, manager: ManagerDep, session: Sessio
 
 
 @router.post("/api/swaps/{swap_id}/reject", response_model=SwapRequestOut, responses=REFUSED)
-def reject(swap_id: int, body: RejectIn, manager: ManagerDep, session: SessionDep) -> SwapRequestOut | JSONResponse:
+def reject(swap_id: RowId, body: RejectIn, manager: ManagerDep, session: SessionDep) -> SwapRequestOut | JSONResponse:
     swap = _swap(session, swap_id)
     try:
         swaps.reject(session, swap, manager, body.reason)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
 
-from api.deps import ManagerDep, NowDep, SessionDep
+from api.deps import ManagerDep, NowDep, RowId, SessionDep
 from api.orm import RequestRoundRow, ScenarioRow
 from api.routers.doctors import doctor_or_404
 from api.schemas import DoctorRequestOut, MergedOut, ProblemsOut, RequestRoundIn, RequestRoundOut
@@ -49,13 +49,13 @@ def open_round(body: RequestRoundIn, manager: ManagerDep, session: SessionDep, n
 
 
 @router.get("/api/request-rounds/{round_id}/requests", response_model=list[DoctorRequestOut])
-def round_requests(round_id: int, _: ManagerDep, session: SessionDep) -> list:
+def round_requests(round_id: RowId, _: ManagerDep, session: SessionDep) -> list:
     row = get_round(session, round_id)
     return wishes.for_period(session, row.period_start, row.period_end)
 
 
 @router.post("/api/scenarios/{scenario_id}/requests", response_model=MergedOut, status_code=status.HTTP_201_CREATED)
-def merge(scenario_id: int, manager: ManagerDep, session: SessionDep) -> MergedOut:
+def merge(scenario_id: RowId, manager: ManagerDep, session: SessionDep) -> MergedOut:
     """A new scenario: this one with the doctors' wishes and absences for its period."""
     row = session.get(ScenarioRow, scenario_id)
     if row is None:
@@ -75,7 +75,7 @@ def my_requests(token: str, session: SessionDep) -> list:
 
 @router.post("/api/lege/{token}/request-rounds/{round_id}/requests", response_model=DoctorRequestOut,
              status_code=status.HTTP_201_CREATED, responses=REFUSED)
-def add_request(token: str, round_id: int, body: wishes.RequestIn, session: SessionDep, now: NowDep):
+def add_request(token: str, round_id: RowId, body: wishes.RequestIn, session: SessionDep, now: NowDep):
     """A wish or an absence for the round's period, before its deadline."""
     doctor = doctor_or_404(session, token)
     scenario = latest_scenario_for(session, doctor)
@@ -89,7 +89,7 @@ def add_request(token: str, round_id: int, body: wishes.RequestIn, session: Sess
 
 
 @router.delete("/api/lege/{token}/requests/{request_id}", status_code=status.HTTP_204_NO_CONTENT, responses=REFUSED)
-def delete_request(token: str, request_id: int, session: SessionDep, now: NowDep):
+def delete_request(token: str, request_id: RowId, session: SessionDep, now: NowDep):
     try:
         wishes.delete(session, request_id, doctor_or_404(session, token), now)
     except InputError as exc:

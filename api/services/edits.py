@@ -18,7 +18,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-from api.orm import RosterRow, ScenarioRow
+from api.orm import MAX_ID, RosterRow, ScenarioRow
 from api.services.audit import record
 from api.services.rosters import (
     STATUS_NAMES,
@@ -36,7 +36,9 @@ from roster.excel.scan import sheet_members
 from roster.excel.roster_reader import read_roster_source
 from roster.excel.schema import normalise
 from roster.excel.writer import PER_DOCTOR_TITLE, VAKTPLAN_PREFIX, VERSION_LABEL
+from roster.input_errors import shown
 from roster.scenario_io import InputError
+from roster.terms import number
 
 WORKBOOK_REASON = "tom i arbeidsboken"
 
@@ -79,15 +81,21 @@ def is_roster_workbook(filename: str, content: bytes) -> bool:
 
 
 def workbook_version(path: Path) -> int | None:
-    """The version a workbook exported here names in Sammendrag («Versjon»), if any."""
+    """The version a workbook exported here names in Sammendrag («Versjon»), if any; InputError
+    naming the cell for a number no version can have (10²¹ overflowed the database lookup)."""
     wb = load_workbook(path, read_only=True)
     try:
         ws = find_sheet(wb, "Sammendrag")
         if ws is None:
             return None
-        for label, value, *_ in ws.iter_rows(min_col=1, max_col=2, values_only=True):
+        for row, (label, value, *_) in enumerate(ws.iter_rows(min_col=1, max_col=2, values_only=True), start=1):
             if label is not None and normalise(label) == normalise(VERSION_LABEL):
-                return int(value) if isinstance(value, (int, float)) else None
+                if not isinstance(value, (int, float)):
+                    return None
+                if not (float(value).is_integer() and 1 <= value <= MAX_ID):
+                    raise InputError([f"{ws.title}!B{row}: «{shown(value)}» er ikke et vaktplannummer "
+                                      f"(et helt tall fra 1 til {number(MAX_ID)})"])
+                return int(value)
     finally:
         wb.close()
     return None
