@@ -22,6 +22,7 @@ from api.services import rosters as roster_service
 from api.services.published import doctor_shifts
 from api.services.wishes import ABSENCE_KINDS, RequestIn
 from roster.calendar import WEEKDAY_NAMES, month_year
+from roster.models import FIRST_DAY, LAST_DAY
 from roster.scenario_io import InputError
 
 router = APIRouter(include_in_schema=False)
@@ -36,10 +37,13 @@ def _unknown(request: Request) -> HTMLResponse:
 
 
 def _day(value: str | None, now: dt.datetime) -> dt.date:
+    """The day asked for; today for anything else, a day outside the calendar's years included
+    (the day before 0001-01-01 does not exist, and the page links to it)."""
     try:
-        return dt.date.fromisoformat(value) if value else now.date()
+        day = dt.date.fromisoformat(value) if value else now.date()
     except ValueError:
         return now.date()
+    return day if FIRST_DAY <= day <= LAST_DAY else now.date()
 
 
 @router.get("/lege/{token}", name="doctor_page", response_class=HTMLResponse)

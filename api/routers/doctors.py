@@ -15,6 +15,7 @@ from api.schemas import DoctorLinkOut, DutyOut, OutboxOut
 from api.services import exports, ical, links, notices, oncall
 from api.services.published import doctor_shifts
 from api.services.scenarios import load
+from roster.models import Day
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -128,9 +129,9 @@ def doctor_feed(token: str, session: SessionDep) -> Response:
 
 
 @router.get("/api/lege/{token}/on-call", response_model=list[DutyOut])
-def on_call(token: str, session: SessionDep, now: NowDep, date: dt.date | None = None) -> list[DutyOut]:
+def on_call(token: str, session: SessionDep, now: NowDep, date: Day | None = None) -> list[DutyOut]:
     """Every station's shifts of the day (default today, Oslo time) and its night, with names and
-    phone numbers where given: who has bakvakt tonight."""
+    phone numbers where given: who has bakvakt tonight. A date outside 1900–2199 is refused (422)."""
     doctor_or_404(session, token)
     return [DutyOut(station=st.station, shift=d.shift.key, label=d.shift.label, start=d.shift.start, end=d.shift.end,
                     bakvakt=d.on_call, doctors=[{"name": n, "phone": p} for n, p in d.doctors], open_places=d.open,
