@@ -6,6 +6,7 @@ import json
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from api.orm import DoctorLinkRow, ScenarioRow, utcnow
@@ -13,15 +14,19 @@ from api.services.audit import record
 
 
 def ensure(session: Session, doctor_ids: list[str]) -> dict[str, str]:
-    """doctor id → token, creating tokens for doctors who have none yet."""
-    query = select(DoctorLinkRow).where(DoctorLinkRow.doctor_id.in_(doctor_ids))
-    rows = {r.doctor_id: r for r in session.scalars(query)}
-    for d in doctor_ids:
-        if d not in rows:
-            rows[d] = DoctorLinkRow(doctor_id=d, token=secrets.token_urlsafe(24))
-            session.add(rows[d])
-    session.flush()
-    return {d: rows[d].token for d in doctor_ids}
+    """doctor id → token, creating tokens for doctors who have none yet. Two first views of a new
+    scenario's page at once both find no links: the second one's insert skips the rows the first
+    one made (ON CONFLICT DO NOTHING, on SQLite and PostgreSQL) and both answer with those links,
+    where a plain insert failed on the unique doctor id."""
+    query = select(DoctorLinkRow.doctor_id, DoctorLinkRow.token).where(DoctorLinkRow.doctor_id.in_(doctor_ids))
+    tokens: dict[str, str] = dict(session.execute(query).all())
+    missing = [d for d in dict.fromkeys(doctor_ids) if d not in tokens]
+    if missing:
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        session.execute(insert(DoctorLinkRow).on_conflict_do_nothing(index_elements=["doctor_id"]),
+                        [{"doctor_id": d, "token": secrets.token_urlsafe(24)} for d in missing])
+        tokens.update(session.execute(query).all())
+    return {d: tokens[d] for d in doctor_ids}
 
 
 class UnknownDoctor(LookupError):
