@@ -7,7 +7,6 @@ from __future__ import annotations
 import calendar as pycal
 import datetime as dt
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -16,7 +15,7 @@ from sqlalchemy import select
 
 from api.deps import NowDep, RowId, SessionDep, SettingsDep
 from api.orm import RequestRoundRow, RosterRow
-from api.routers.pages import redirect, render
+from api.routers.pages import redirect, render, signed_text
 from api.services import links, notices, oncall, swaps, wishes
 from api.services import rosters as roster_service
 from api.services.published import doctor_shifts
@@ -48,9 +47,10 @@ def _day(value: str | None, now: dt.datetime) -> dt.date:
 
 @router.get("/lege/{token}", name="doctor_page", response_class=HTMLResponse)
 def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, dato: str | None = None,
-                bytt: str | None = None, med: str | None = None, feil: str | None = None) -> HTMLResponse:
+                bytt: str | None = None, med: str | None = None) -> HTMLResponse:
     """``dato``: the day of the on-call list; ``bytt`` and ``med``: a swap's second step (which of
-    the colleague's shifts to take back); ``feil``: why the last form was refused."""
+    the colleague's shifts to take back); ``feil`` (signed, like ``melding``): why the last form was
+    refused."""
     doctor = _doctor(session, token)
     if doctor is None:
         return _unknown(request)
@@ -67,6 +67,7 @@ def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, 
                  "shifts": [s for s in theirs if s.shift.start > now]}
     rounds = wishes.current_rounds(session, now)
     mine = wishes.of_doctor(session, doctor)
+    feil = signed_text(request, "feil")
     templates = {t.id: f"{t.label} {t.start:%H:%M}–{t.end:%H:%M}" for t in scenario.templates} if scenario else {}
     return render(request, "doctor.html", name=name or doctor, doctor=doctor, upcoming=upcoming,
                   past=list(reversed(past)), months=month_calendars(shifts), token=token, weekdays=WEEKDAY_NAMES,
@@ -99,10 +100,7 @@ def month_calendars(shifts: list[roster_service.DoctorShift]) -> list[dict]:
 
 def _back(token: str, message: str | None = None, problems: list[str] | None = None,
           anchor: str = "") -> RedirectResponse:
-    url = f"/lege/{token}"
-    if problems:
-        url += "?feil=" + quote(" ".join(problems))
-    return redirect(url + (f"#{anchor}" if anchor and not message else ""), message)
+    return redirect(f"/lege/{token}", message, " ".join(problems) if problems else None, "" if message else anchor)
 
 
 @router.post("/lege/{token}/bytte")

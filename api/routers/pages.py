@@ -41,34 +41,41 @@ RUN_STATUS = {"queued": "i kø", "running": "beregner", "finished": "ferdig", "c
 
 
 # Messages travel in the redirect's URL (POST/redirect/GET) with an HMAC, so a page shows only
-# messages this service wrote: a link with ?melding=«Ring 815 00 000 om passordet» shows nothing.
-# The key lives as long as the process; a message in a link older than a restart is not shown.
+# messages this service wrote: a link with ?melding=«Ring 815 00 000 om passordet» or
+# ?feil=«Lenken din er utløpt …» shows nothing. One signature covers both (a message cannot be
+# moved from one to the other). The key lives as long as the process; a message in a link older
+# than a restart is not shown.
 _MESSAGE_KEY = secrets.token_bytes(32)
+SIGNED = ("melding", "feil")
 
 
-def _signature(message: str) -> str:
-    return hmac.new(_MESSAGE_KEY, message.encode(), hashlib.sha256).hexdigest()[:32]
+def _signature(parts: dict[str, str]) -> str:
+    text = "\n".join(f"{name}={parts[name]}" for name in SIGNED if name in parts)
+    return hmac.new(_MESSAGE_KEY, text.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def flash_message(request: Request) -> str | None:
-    """The ``melding`` of a redirect from this service (its signature checks), else None."""
-    message, signature = request.query_params.get("melding"), request.query_params.get("sig", "")
-    if message is None or not hmac.compare_digest(signature, _signature(message)):
+def signed_text(request: Request, name: str) -> str | None:
+    """The ``melding`` or ``feil`` of a redirect from this service (its signature checks), else None."""
+    parts = {k: v for k in SIGNED if (v := request.query_params.get(k)) is not None}
+    if not parts or not hmac.compare_digest(request.query_params.get("sig", ""), _signature(parts)):
         return None
-    return message
+    return parts.get(name)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
-    context.setdefault("message", flash_message(request))
+    context.setdefault("message", signed_text(request, "melding"))
     return request.app.state.templates.TemplateResponse(
         request, template, {"run_status": RUN_STATUS, "roster_status": STATUS_NAMES, **context},
         status_code=status_code)
 
 
-def redirect(url: str, message: str | None = None) -> RedirectResponse:
-    if message:
-        url += ("&" if "?" in url else "?") + "melding=" + quote(message) + "&sig=" + _signature(message)
-    return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
+def redirect(url: str, message: str | None = None, problem: str | None = None, anchor: str = "") -> RedirectResponse:
+    """To ``url#anchor``, with ``message`` (shown as news) and ``problem`` (as an error) signed."""
+    parts = {k: v for k, v in zip(SIGNED, (message, problem), strict=True) if v}
+    if parts:
+        url += ("&" if "?" in url else "?") + "".join(f"{k}={quote(v)}&" for k, v in parts.items())
+        url += "sig=" + _signature(parts)
+    return RedirectResponse(url + (f"#{anchor}" if anchor else ""), status_code=status.HTTP_303_SEE_OTHER)
 
 
 def get_or_404(session: SessionDep, table: type[T], key: object, what: str) -> T:

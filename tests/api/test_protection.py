@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import stat
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
-from web_helpers import login, tiny_scenario_json
+from web_helpers import login, publish_week, tiny_scenario_json
 
 from api.main import create_app
 
@@ -99,3 +100,20 @@ def test_an_existing_sqlite_file_is_tightened(settings, tmp_path):
     with TestClient(create_app(settings.model_copy(update={"data_dir": tmp_path, "database_url": None}))):
         pass
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+
+def test_an_error_in_a_doctors_link_is_shown_only_when_the_service_wrote_it(client):
+    _, _, tokens = publish_week(client)
+    page = f"/lege/{tokens['anne']}"
+    spoof = "Lenken din er utløpt. Ring 815 00 000 og oppgi BankID-koden."
+    assert "815 00 000" not in client.get(page, params={"feil": spoof}).text
+    assert "815 00 000" not in client.get(page, params={"feil": spoof, "sig": "0" * 32}).text
+    refused = client.post(f"{page}/bytte", data={"vakt": "x", "kollega": "bjorn"}, follow_redirects=False)
+    query = parse_qs(urlsplit(refused.headers["location"]).query)
+    assert set(query) == {"feil", "sig"}
+    shown = client.get(refused.headers["location"]).text
+    assert 'id="doctor-errors"' in shown and "ugyldig vakt «x»" in shown
+    # what the service signed as an error is not shown as news
+    moved = client.get(page, params={"melding": query["feil"][0], "sig": query["sig"][0]}).text
+    assert "ugyldig vakt «x»" not in moved
