@@ -1,8 +1,10 @@
-"""Jinja2 filters for Norwegian display: Oslo times, decimal commas, percentages, counts with their noun."""
+"""Jinja2 filters for Norwegian display (Oslo times, decimal commas, percentages, counts with their
+noun) and for free text in addresses."""
 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from jinja2 import Environment
 
@@ -32,6 +34,12 @@ def weekday(value: dt.date) -> str:
     return WEEKDAY_NAMES[value.weekday()]
 
 
+def urlpart(value: object) -> str:
+    """Free text (a station's or doctor's id) as one part of an address: every reserved character
+    encoded, ``/`` included (Jinja's urlencode leaves it)."""
+    return quote(str(value), safe="")
+
+
 def install_filters(env: Environment) -> None:
     env.filters.update(oslo=oslo, num=num, pct=pct, weekday=weekday, month_year=month_year, counted=count,
-                       open_places=open_places)
+                       open_places=open_places, urlpart=urlpart)

@@ -68,11 +68,11 @@ def outbox(_: ManagerDep, session: SessionDep, status_: str | None = None) -> li
     return list(session.scalars(query))
 
 
-@router.post("/api/doctors/{doctor_id}/link", response_model=DoctorLinkOut,
+@router.post("/api/doctors/{doctor_id:path}/link", response_model=DoctorLinkOut,
              responses={404: {"description": "legen finnes ikke i noe scenario"}})
 def rotate(doctor_id: str, request: Request, manager: ManagerDep, session: SessionDep) -> DoctorLinkOut:
     """Give the doctor a new link; the old one stops working at once (404 for a doctor no
-    scenario has)."""
+    scenario has). The id is percent-encoded in the address, a ``/`` in it as ``%2F``."""
     try:
         token = links.rotate(session, doctor_id, manager)
     except links.UnknownDoctor as exc:

@@ -319,13 +319,15 @@ def publish(roster_id: RowId, request: Request, manager: PageManagerDep, session
     return redirect(f"/vaktplaner/{roster_id}", text)
 
 
-@router.post("/leger/{doctor_id}/ny-lenke")
-def rotate_link(doctor_id: str, manager: PageManagerDep, session: SessionDep,
+@router.post("/leger/ny-lenke")
+def rotate_link(manager: PageManagerDep, session: SessionDep, lege: Annotated[str, Form()],
                 tilbake: Annotated[str, Form()] = "/") -> RedirectResponse:
+    """The doctor's id comes as a form field, not in the address: ids are free text, and no
+    encoding of ``..`` or ``ola/x`` as a path segment survives every browser's normalising."""
     target = tilbake if tilbake.startswith("/") and not tilbake.startswith("//") else "/"
     try:
-        links.rotate(session, doctor_id, manager)
+        links.rotate(session, lege, manager)
     except links.UnknownDoctor as exc:
         return redirect(target, f"Ingen ny lenke: {exc}.")
     session.commit()
-    return redirect(target, f"Ny lenke laget for {doctor_id}; den gamle virker ikke lenger.")
+    return redirect(target, f"Ny lenke laget for {lege}; den gamle virker ikke lenger.")

@@ -74,7 +74,7 @@ def test_rotating_a_link_from_the_page(client):
     client.post("/scenarier", files={"fil": ("plan.json", tiny_scenario_json(), "application/json")})
     page = client.get("/scenarier/1").text
     old = re.search(r'href="([^"]+)" class="doctor-link" data-doctor="anne"', page).group(1)
-    r = client.post("/leger/anne/ny-lenke", data={"tilbake": "/scenarier/1"})
+    r = client.post("/leger/ny-lenke", data={"lege": "anne", "tilbake": "/scenarier/1"})
     assert "den gamle virker ikke lenger" in r.text
     new = re.search(r'href="([^"]+)" class="doctor-link" data-doctor="anne"', r.text).group(1)
     assert new != old

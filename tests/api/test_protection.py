@@ -77,7 +77,7 @@ def test_a_link_is_made_only_for_a_doctor_of_a_stored_scenario(client, auth):
     client.post("/api/scenarios", headers=auth, files={"file": ("s.json", tiny_scenario_json(), "application/json")})
     assert client.post("/api/doctors/anne/link", headers=auth).status_code == 200
     login(client)
-    page = client.post("/leger/finnes-ikke/ny-lenke", data={"tilbake": "/"})
+    page = client.post("/leger/ny-lenke", data={"lege": "finnes-ikke", "tilbake": "/"})
     assert "Ingen ny lenke: lege «finnes-ikke» finnes ikke i noe scenario." in page.text
     assert "ny-legelenke" not in [a["detail"] for a in client.get("/api/audit", headers=auth).json()
                                   if "finnes-ikke" in a["detail"]]
