@@ -22,6 +22,7 @@ from api.config import Settings
 from api.orm import RosterRow, SwapRow, utcnow
 from api.services.audit import record
 from api.services.rosters import add_version, load_roster, publish, scenario_of, unexpected
+from api.templating import num
 from roster.calendar import ShiftIndex
 from roster.check import RULES
 from roster.eligibility import Eligibility
@@ -200,9 +201,9 @@ def manager_check(session: Session, swap: SwapRow, settings: Settings) -> Manage
         _, _, result = _check(session, swap, swap.taker or "")
     except SwapRefused as exc:
         return ManagerCheck(False, exc.problems, [], "")
-    burden = [f"{b.name}: {b.points_before:.1f} → {b.points_after:.1f} poeng, avvik fra rettferdig andel "
+    burden = [f"{b.name}: {num(b.points_before)} → {num(b.points_after)} poeng, avvik fra rettferdig andel "
               f"{'–' if b.deviation_before is None else f'{100 * b.deviation_before:+.0f} %'} → "
-              f"{'–' if b.deviation_after is None else f'{100 * b.deviation_after:+.0f} %'}".replace(".", ",")
+              f"{'–' if b.deviation_after is None else f'{100 * b.deviation_after:+.0f} %'}"
               for b in result.burden]
     return ManagerCheck(result.legal, [] if result.legal else _breaches(result)[1:], burden,
                         needs_manager(result, settings) or "")
