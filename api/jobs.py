@@ -34,6 +34,7 @@ from roster.changes import Changes
 from roster.models import Explanation, ProgressEvent, Roster, Scenario, SolveStatus
 from roster.output import needs_explanation
 from roster.scenario_io import InputError
+from roster.terms import number
 
 log = logging.getLogger(__name__)
 
@@ -72,14 +73,14 @@ class JobManager:
     def submit(self, scenario_id: int, time_limit: float, seed: int, strict: bool, actor: str) -> str:
         run = RunRow(id=uuid.uuid4().hex, scenario_id=scenario_id, status="queued", time_limit=time_limit,
                      seed=seed, strict=strict, created_by=actor)
-        return self._enqueue(run, "start-beregning", f"for scenario {scenario_id}, {time_limit:g} s")
+        return self._enqueue(run, "start-beregning", f"for scenario {scenario_id}, {number(time_limit)} s")
 
     def submit_replan(self, base: RosterRow, changes: Changes, time_limit: float, actor: str) -> str:
         """Re-plan the published version ``base`` for ``changes`` (already checked against its scenario)."""
         run = RunRow(id=uuid.uuid4().hex, scenario_id=base.scenario_id, status="queued", time_limit=time_limit,
                      seed=0, strict=False, created_by=actor, kind="omplanlegging", base_roster_id=base.id,
                      changes=changes.model_dump_json(by_alias=True))
-        return self._enqueue(run, "start-omplanlegging", f"av vaktplan {base.id}, {time_limit:g} s")
+        return self._enqueue(run, "start-omplanlegging", f"av vaktplan {base.id}, {number(time_limit)} s")
 
     def _enqueue(self, run: RunRow, action: str, detail: str) -> str:
         """QueueFull when ``max_queued_runs`` are waiting already (each would hold its memory
@@ -229,7 +230,7 @@ class JobManager:
         def on_step(step: str) -> None:
             if stop.is_set():
                 raise _Stopped
-            text = f"Forklarer … {step} ({time.monotonic() - started:.0f} s av høyst {limit:g} s)"
+            text = f"Forklarer … {step} ({time.monotonic() - started:.0f} s av høyst {number(limit)} s)"
             try:
                 with self.sessions.begin() as ps:
                     ps.execute(update(RunRow).where(RunRow.id == run_id).values(message=text))

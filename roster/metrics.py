@@ -30,6 +30,7 @@ from roster.eligibility import (
 )
 from roster.models import BurdenCategory, Doctor, History, Role, Roster, Scenario
 from roster.targets import FairnessPlan, Target, fairness_plan, targets, why_capped
+from roster.terms import number
 
 OVER_TARGET_MARGIN = 0.10  # issue 4: "doctors over their target by more than 10 %"
 CLOSE_PAIR_DAYS = (3, 7)  # issue 4: pairs of shifts within 3 and within 7 days
@@ -151,11 +152,11 @@ def _why(scenario: Scenario, index: ShiftIndex, t: Target, level_up: bool) -> st
         parts.append("kan ikke ta vakt i perioden")
     elif t.capped:
         doctor = scenario.doctor(t.doctor)
-        parts.append(f"kan ta høyst {t.capacity:.1f} poeng: {why_capped(scenario, index, doctor, [])}")
+        parts.append(f"kan ta høyst {number(t.capacity, 1)} poeng: {why_capped(scenario, index, doctor, [])}")
     elif level_up:
         parts.append("bærer sin del av det andre i gruppen ikke kan ta")
     if abs(t.repay) >= 0.05:
-        parts.append(f"historikk: {abs(t.repay):.1f} poeng {'mindre' if t.repay > 0 else 'mer'}")
+        parts.append(f"historikk: {number(abs(t.repay), 1)} poeng {'mindre' if t.repay > 0 else 'mer'}")
     return "; ".join(parts)
 
 

@@ -28,6 +28,7 @@ from pydantic import (
 
 from roster.days import DayType, HolidayCalendar, rotation_holiday
 from roster.references import reference_problems
+from roster.terms import number
 
 # --------------------------------------------------------------------------- bounds
 # Every number a scenario or roster carries is finite and inside a range far beyond what a
@@ -459,7 +460,7 @@ class Rules(Model):
         """Refused below the floor unless an override (declared first, so already read) says why."""
         floor, _, source = _FLOORS[info.field_name or ""]
         if value < floor and not str(info.data.get("legal_floor_override", "")).strip():
-            raise ValueError(f"{value:g} timer er under lovens minstekrav ({source}); rett verdien, eller oppgi "
+            raise ValueError(f"{number(value)} timer er under lovens minstekrav ({source}); rett verdien, eller oppgi "
                              "et begrunnet unntak fra minstekravet")
         return value
 
@@ -471,7 +472,7 @@ class Rules(Model):
         """Norwegian notes for every rest setting accepted below its legal floor by the override."""
         if not self.legal_floor_override.strip():
             return []
-        return [f"Unntak fra lovens minstekrav: {name} {value:g} timer ({source}). Begrunnelse: "
+        return [f"Unntak fra lovens minstekrav: {name} {number(value)} timer ({source}). Begrunnelse: "
                 f"{self.legal_floor_override.strip()}" for name, value, source in self._below_floors()]
 
 

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field, replace
 from roster.calendar import ShiftIndex, ShiftInstance
 from roster.eligibility import Eligibility
 from roster.models import Doctor, DutyKind, History, Scenario
-from roster.terms import count_shifts
+from roster.terms import count_shifts, number
 from roster.workload import Workload
 
 LEVEL_TOLERANCE = 1e-9
@@ -455,6 +455,6 @@ def _own_limits(doctor: Doctor) -> str | None:
     if doctor.max_shifts is not None:
         limits.append(f"maks {count_shifts(doctor.max_shifts)}")
     if doctor.max_hours is not None:
-        limits.append(f"maks {doctor.max_hours:g} timer")
+        limits.append(f"maks {number(doctor.max_hours)} timer")
     limits += [f"maks {n} {label}" for label, n in doctor.max_shifts_by_label.items() if n]
     return ", ".join(limits) or None

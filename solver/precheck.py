@@ -43,7 +43,7 @@ from roster.candidates import (
 )
 from roster.eligibility import Eligibility
 from roster.models import Scenario, shift_key
-from roster.terms import count_doctors
+from roster.terms import count_doctors, number
 from roster.workload import counts_as_work, rest_hours
 from solver.bakvakt import pilot
 
@@ -305,7 +305,7 @@ class _Precheck:
                 continue
             shifts = sorted(shifts, key=lambda s: (s.start, s.key))
             names = join([self.head(s) for s in shifts])
-            why = (f"de overlapper eller har under {self._min_rest():g} t hvile mellom seg" if by_rest
+            why = (f"de overlapper eller har under {number(self._min_rest())} t hvile mellom seg" if by_rest
                    else f"de går samtidig {_span(max(s.start for s in shifts), min(s.end for s in shifts))}")
             alone = " som kan gå alene" if only_q else ""
             want = count_doctors(need_q) + alone if only_q else (

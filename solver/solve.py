@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 
 import roster
 from roster.models import LevelStats, ProgressEvent, Roster, Scenario, SolveStats, SolveStatus
-from roster.terms import OPEN_PLACES, TERM_NAMES
+from roster.terms import OPEN_PLACES, TERM_NAMES, number
 from solver.budget import Budget, HandOver, cp_sat_lag
 from solver.builder import OutOfTime, build_model
 from solver.collector import collector_paused, model_spared
@@ -773,7 +773,7 @@ def _out_of_time(scenario: Scenario, budget: Budget, figures: dict) -> Roster:
     elapsed = budget.elapsed()
     stats = SolveStats(status=SolveStatus.UNKNOWN, program_version=roster.__version__, wall_time=elapsed,
                        build_time=elapsed, **figures)
-    warning = (f"Tidsgrensen på {budget.limit:g} sekunder gikk ut mens modellen ble bygget, "
+    warning = (f"Tidsgrensen på {number(budget.limit)} sekunder gikk ut mens modellen ble bygget, "
                "før noen vaktplan ble søkt etter. Gi beregningen mer tid.")
     return Roster(scenario=scenario.name, period=scenario.period, stats=stats, warnings=[warning])
 

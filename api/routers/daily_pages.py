@@ -18,7 +18,9 @@ from api.services import edits, notices, swaps, wishes
 from api.services import rosters as roster_service
 from api.services.scenarios import load, read_upload, store
 from roster.calendar import OSLO
+from roster.edits import ACTIONS as EDIT_ACTIONS
 from roster.edits import Edit
+from roster.input_errors import shown
 from roster.models import shift_key
 from roster.scenario_io import InputError
 
@@ -36,6 +38,10 @@ def edit(roster_id: RowId, request: Request, manager: PageManagerDep, session: S
     row = get_or_404(session, RosterRow, roster_id, f"vaktplan {roster_id}")
     typed = {"handling": handling, "lege": lege, "vakttype": vakttype, "dato": dato, "erstatter": erstatter}
     try:
+        if handling not in EDIT_ACTIONS:  # the API's words (assign, remove, pin) are not the form's
+            choices = [f"«{text.split(' (')[0]}»" for text in EDIT_ACTIONS.values()]
+            raise InputError([f"Handling: «{shown(handling)}» er ikke et valg; velg {', '.join(choices[:-1])} "
+                              f"eller {choices[-1]}"])
         if not lege:
             raise InputError(["Lege: velg en lege"])
         try:

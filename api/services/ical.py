@@ -10,6 +10,7 @@ from icalendar import Calendar, Event, Timezone
 from api.services.published import DoctorShift
 from roster.calendar import OSLO
 from roster.models import DutyKind
+from roster.terms import number
 
 PRODID = "-//legevakt-roster//vaktplan//NO"
 
@@ -34,6 +35,6 @@ def feed(doctor_id: str, doctor_name: str, shifts: list[DoctorShift], now: dt.da
         ev.add("summary", f"{kind.capitalize()} – {item.station_name}")
         if item.address:
             ev.add("location", item.address)
-        ev.add("description", f"{s.label}, {s.hours:g} timer (vaktplan {item.roster_id})")
+        ev.add("description", f"{s.label}, {number(s.hours)} timer (vaktplan {item.roster_id})")
         cal.add_component(ev)
     return cal.to_ical()

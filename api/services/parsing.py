@@ -25,6 +25,7 @@ from typing import Any
 from api.config import Settings
 from roster.models import Scenario
 from roster.scenario_io import InputError
+from roster.terms import number
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ class UploadParser:
             raise InputError([f"filen trenger mer enn {self.memory_bytes // 2**20} MB minne å lese; "
                               "del den opp eller fjern det som ikke hører til planen"], filename)
         if kind == "time":
-            raise InputError([f"det tok mer enn {self.seconds:g} s å lese filen; del den opp eller fjern det "
+            raise InputError([f"det tok mer enn {number(self.seconds)} s å lese filen; del den opp eller fjern det "
                               "som ikke hører til planen"], filename)
         log.error("parsing upload %s failed: %s", filename, value)
         raise InputError(["filen kunne ikke leses (programfeil; se tjenestens logg)"], filename)

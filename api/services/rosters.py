@@ -81,10 +81,12 @@ def no_roster_message(roster: Roster, explanation: Explanation | None = None) ->
     """One line on why no roster was found; with an explanation (a strict run that cannot succeed)
     its Norwegian text follows on the next lines (pages show the first line in lists)."""
     from roster.explanation import explanation_text
+    from roster.models import SolveStatus
+    from roster.output import STATUS_TEXT
 
-    status = roster.stats.status.value if roster.stats else "ukjent"
+    status = STATUS_TEXT[roster.stats.status if roster.stats else SolveStatus.UNKNOWN]
     hints = "; ".join(roster.warnings)
-    text = f"ingen vaktplan funnet (status {status})" + (f": {hints}" if hints else "")
+    text = f"ingen vaktplan funnet ({status})" + (f": {hints}" if hints else "")
     if explanation is not None:
         text += "\n\n" + explanation_text(explanation)
     return text

@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.orm import ProgressRow, RosterRow, RunRow, utcnow
 from api.schemas import RunOut, SolveIn
+from roster.terms import number
 
 
 def solve_params(params: SolveIn, settings: Settings) -> tuple[float, int, bool]:
     limit = params.time_limit or settings.default_time_limit
     if limit > settings.max_time_limit:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            f"tidsgrensen kan være høyst {settings.max_time_limit:g} sekunder")
+                            f"tidsgrensen kan være høyst {number(settings.max_time_limit)} sekunder")
     return limit, params.seed, params.strict
 
 

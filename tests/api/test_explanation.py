@@ -80,7 +80,7 @@ def test_a_strict_run_without_roster_explains_why_in_its_message(client, auth):
     run = wait_for(client, run_id, auth)
     assert run["status"] == "finished" and run["solver_status"] == "infeasible" and run["roster_id"] is None
     first, _, rest = run["message"].partition("\n")
-    assert first.startswith("ingen vaktplan funnet (status infeasible)")
+    assert first.startswith("ingen vaktplan funnet (umulig: ingen vaktplan oppfyller alle harde regler)")
     assert "Ingen fullstendig vaktplan er mulig. Fant 2 konflikter mellom krav" in rest and NIGHT_FIX in rest
     login(client)
     assert NIGHT_FIX in client.get(f"/beregninger/{run_id}").text  # the run page shows it all
