@@ -197,7 +197,7 @@ class RejectIn(BaseModel):
 class RequestRoundIn(BaseModel):
     period_start: dt.date
     period_end: dt.date
-    deadline: dt.datetime = Field(description="naive: Oslo time")
+    deadline: dt.datetime = Field(description="naive: Oslo time; with an offset: that moment")
 
 
 class RequestRoundOut(BaseModel):

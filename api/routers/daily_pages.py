@@ -17,7 +17,6 @@ from api.routers.pages import dashboard, get_or_404, redirect, render, roster_vi
 from api.services import edits, notices, swaps, wishes
 from api.services import rosters as roster_service
 from api.services.scenarios import load, read_upload, store
-from roster.calendar import OSLO
 from roster.edits import ACTIONS as EDIT_ACTIONS
 from roster.edits import Edit
 from roster.input_errors import shown
@@ -133,7 +132,7 @@ def open_round(request: Request, manager: PageManagerDep, session: SessionDep, n
     try:
         try:
             start, end = dt.date.fromisoformat(fra), dt.date.fromisoformat(til)
-            deadline = dt.datetime.fromisoformat(frist).replace(tzinfo=OSLO)
+            deadline = dt.datetime.fromisoformat(frist)  # an offset in it is honoured (wishes.open_round)
         except ValueError:
             raise InputError(["Første dag, siste dag og frist må være datoer (frist med klokkeslett)"]) from None
         row = wishes.open_round(session, start, end, deadline, manager, now)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import calendar as pycal
 import datetime as dt
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -22,9 +23,12 @@ from api.services.published import doctor_shifts
 from api.services.wishes import ABSENCE_KINDS, RequestIn
 from roster.calendar import WEEKDAY_NAMES, month_year
 from roster.models import FIRST_DAY, LAST_DAY
-from roster.scenario_io import InputError
+from roster.scenario_io import InputError, validation_problems
 
 router = APIRouter(include_in_schema=False)
+# RequestIn's fields → the wish form's labels, which a refusal starts with.
+REQUEST_LABELS = {"kind": "Hva", "start": "Fra dato", "end": "Til dato", "template": "Vakttype", "wants": "Ønske",
+                  "absence_kind": "Type fravær", "note": "Merknad"}
 
 
 def _doctor(session: SessionDep, token: str) -> str | None:
@@ -114,7 +118,7 @@ def propose_swap(token: str, request: Request, session: SessionDep, now: NowDep,
     if doctor is None:
         return _unknown(request)
     if handling == "bytt" and kollega and not tilbake:
-        return redirect(f"/lege/{token}?bytt={vakt}&med={kollega}#bytte")
+        return redirect(f"/lege/{token}?" + urlencode({"bytt": vakt, "med": kollega}), anchor="bytte")
     try:
         swap = swaps.propose(session, doctor, vakt, kollega or None, tilbake or None, merknad, now)
     except InputError as exc:
@@ -165,8 +169,9 @@ def add_request(token: str, round_id: RowId, request: Request, session: SessionD
         req = RequestIn(kind=hva, start=fra, end=til or None, template=vakttype or None, wants=vil == "ja",
                         absence_kind=fravaer, note=merknad)
         wishes.add(session, round_, doctor, req, templates, now)
-    except ValidationError:
-        return _back(token, problems=["Dato: skriv en gyldig dato"], anchor="onsker")
+    except ValidationError as exc:
+        return _back(token, problems=[f"{REQUEST_LABELS.get(field, field)}: {what}" for field, _, what
+                                      in (p.partition(": ") for p in validation_problems(exc))], anchor="onsker")
     except InputError as exc:
         session.rollback()
         return _back(token, problems=exc.problems, anchor="onsker")

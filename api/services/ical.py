@@ -15,6 +15,16 @@ from roster.terms import number
 PRODID = "-//legevakt-roster//vaktplan//NO"
 
 
+def oslo_zone(shifts: list[DoctorShift]) -> Timezone:
+    """Europe/Oslo's VTIMEZONE over the days of the shifts: icalendar's default covers 1970–2038 (and
+    says so in the feed), while a period may lie anywhere in 1900–2199."""
+    days = [moment.astimezone(OSLO).date() for item in shifts for moment in (item.shift.start, item.shift.end)]
+    if not days:
+        return Timezone.from_tzid("Europe/Oslo")
+    return Timezone.from_tzid("Europe/Oslo", first_date=min(days) - dt.timedelta(days=1),
+                              last_date=max(days) + dt.timedelta(days=1))
+
+
 def feed(doctor_id: str, doctor_name: str, shifts: list[DoctorShift], now: dt.datetime | None = None) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -22,7 +32,7 @@ def feed(doctor_id: str, doctor_name: str, shifts: list[DoctorShift], now: dt.da
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"Legevakt – {doctor_name}")
     cal.add("x-wr-timezone", "Europe/Oslo")
-    cal.add_component(Timezone.from_tzid("Europe/Oslo"))
+    cal.add_component(oslo_zone(shifts))
     stamp = now or dt.datetime.now(dt.timezone.utc)
     for item in shifts:
         s = item.shift

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from api.orm import DoctorRequestRow, RequestRoundRow
 from api.services.audit import record
 from roster.calendar import OSLO
-from roster.models import Absence, AbsenceKind, Scenario, Wish
+from roster.models import FIRST_DAY, LAST_DAY, Absence, AbsenceKind, Scenario, Wish
 from roster.scenario_io import InputError
 
 ABSENCE_KINDS = {"ferie": AbsenceKind.HOLIDAY, "kurs": AbsenceKind.COURSE, "permisjon": AbsenceKind.PARENTAL,
@@ -55,12 +55,18 @@ def is_open(round_: RequestRoundRow, now: dt.datetime) -> bool:
 
 def open_round(session: Session, start: dt.date, end: dt.date, deadline: dt.datetime, actor: str,
                now: dt.datetime) -> RequestRoundRow:
-    problems = []
+    """A deadline with an offset (``…T12:00+05:00``) is that moment in Oslo time; one without is
+    Oslo time already."""
+    problems = [f"{label}: datoen må ligge mellom {FIRST_DAY:%d.%m.%Y} og {LAST_DAY:%d.%m.%Y}"
+                for label, day in (("Første dag", start), ("Siste dag", end), ("Frist", deadline.date()))
+                if not FIRST_DAY <= day <= LAST_DAY]
+    if problems:  # before any arithmetic: the day after 9999-12-31 does not exist
+        raise RequestRefused(problems)
     if end < start:
         problems.append("Siste dag: kan ikke være før første dag")
     if (end - start).days > 366:
         problems.append("Siste dag: perioden kan være høyst ett år")
-    deadline = deadline if deadline.tzinfo else deadline.replace(tzinfo=OSLO)
+    deadline = deadline.astimezone(OSLO) if deadline.tzinfo else deadline.replace(tzinfo=OSLO)
     if deadline <= now:
         problems.append("Frist: må være fram i tid")
     elif deadline.date() > start:
