@@ -49,7 +49,8 @@ class RequestLimits:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        if request.headers.get("content-type", "").lower().startswith("multipart/") and not await self._manager(request):
+        multipart = request.headers.get("content-type", "").lower().startswith("multipart/")
+        if multipart and not await self._manager(request):
             if wants_html(request):
                 response = to_login(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
             else:

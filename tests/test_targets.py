@@ -105,7 +105,8 @@ def test_the_reason_names_who_carries_what_a_capped_doctor_of_another_pool_canno
 
     sc = _five_days([doctor("a"), doctor("b", role="ALIS"), doctor("c", role="ALIS", max_shifts=1)])
     why = {m.doctor: m.why for m in doctor_metrics(sc, _capped_roster(sc, ["a", "b", "a", "b", "c"]))}
-    assert why["a"] == "bærer sin del av det andre i gruppen ikke kan ta" and why["c"].startswith("kan ta høyst 8 poeng")
+    assert why["a"] == "bærer sin del av det andre i gruppen ikke kan ta"
+    assert why["c"].startswith("kan ta høyst 8 poeng")
 
 
 # --------------------------------------------------------------------------- the ledger

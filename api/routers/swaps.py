@@ -88,7 +88,8 @@ def _swap(session: SessionDep, swap_id: int) -> SwapRow:
 
 
 @router.post("/api/swaps/{swap_id}/approve", response_model=SwapRequestOut, responses=REFUSED)
-def approve(swap_id: RowId, request: Request, manager: ManagerDep, session: SessionDep) -> SwapRequestOut | JSONResponse:
+def approve(swap_id: RowId, request: Request, manager: ManagerDep, session: SessionDep
+            ) -> SwapRequestOut | JSONResponse:
     """A new published version with the swap (checked again against the roster published now)."""
     swap = _swap(session, swap_id)
     try:

@@ -49,7 +49,8 @@ def test_an_id_no_row_can_have_is_not_found_on_every_route(client, auth, number)
     for method, path, ints in ROUTES:
         url = re.sub(r"{(\w+)(:\w+)?}", lambda m: number if m.group(1) in ints else
                      tokens["anne"] if m.group(1) == "token" else "x", path)
-        r = quiet.request(method, url, headers=auth, data={} if method != "GET" and not path.startswith("/api/") else None)
+        form = {} if method != "GET" and not path.startswith("/api/") else None
+        r = quiet.request(method, url, headers=auth, data=form)
         assert r.status_code == 404, (method, url, r.status_code, r.text[:200])
         assert f"{number} finnes ikke" in r.text, (method, url, r.text[:200])
 

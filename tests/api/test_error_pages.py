@@ -69,7 +69,8 @@ def test_a_post_to_a_page_is_refused_in_norwegian(client):
 
 
 @pytest.mark.parametrize("files", [
-    {"content": b"--zz\r\nno header\r\n\r\n{}\r\n--zz--\r\n", "headers": {"content-type": "multipart/form-data; boundary=zz"}},
+    {"content": b"--zz\r\nno header\r\n\r\n{}\r\n--zz--\r\n",
+     "headers": {"content-type": "multipart/form-data; boundary=zz"}},
     {"files": {"fil": ("a" * 5000 + ".json", b"{}", "application/json")}},
 ], ids=["header-without-name", "5000-character-name"])
 def test_a_malformed_upload_is_refused_in_norwegian(client, auth, files):

@@ -71,7 +71,8 @@ def test_the_api_rotates_exactly_the_doctor_its_encoded_address_names(settings):
 
 
 def test_a_free_text_id_in_an_address_on_a_page_is_encoded(client, auth):
-    sc = f.scenario("2026-10-24", "2026-10-24", templates=[f.template("dag", "08:00", "16:00", label="dag", station="a/b #1")],
+    sc = f.scenario("2026-10-24", "2026-10-24",
+                    templates=[f.template("dag", "08:00", "16:00", label="dag", station="a/b #1")],
                     doctors=[f.doctor("anne", stations=["a/b #1"])], stations=[f.station("a/b #1", name="Rar stasjon")],
                     name="rar stasjon")
     with client.app.state.sessions() as s:

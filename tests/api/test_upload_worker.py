@@ -70,7 +70,8 @@ def upload_heavy(client: TestClient, tmp_path, name: str = "tung.xlsx") -> httpx
 
 
 @pytest.mark.parametrize(("budget", "problem"), [
-    ({"parse_seconds": 0.5}, "det tok mer enn 0,5 s å lese filen; del den opp eller fjern det som ikke hører til planen"),
+    ({"parse_seconds": 0.5}, "det tok mer enn 0,5 s å lese filen; del den opp eller fjern det som ikke hører til "
+                             "planen"),
     ({"parse_memory_mb": 256}, "filen trenger mer enn 256 MB minne å lese; del den opp eller fjern det som ikke "
                                "hører til planen"),
 ], ids=["time", "memory"])
