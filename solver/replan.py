@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from roster.calendar import OSLO, ShiftIndex, ShiftInstance
-from roster.changes import Changes, apply_changes
+from roster.changes import Changes, apply_changes, past_pin_problems, published_problems
+from roster.input_errors import InputError
 from roster.eligibility import Eligibility
 from roster.models import Assignment, ProgressEvent, Roster, Scenario
 from roster.terms import count
@@ -94,8 +95,13 @@ def replan(
     """Repair ``published`` for ``changes`` with as few changed assignments as the rules allow.
 
     ``now`` (else the change file's ``now``, else the clock) is the moment of re-planning. Raises
-    roster.scenario_io.InputError when the change file names unknown doctors or shifts.
+    roster.input_errors.InputError when the change file names unknown doctors or shifts, pins a
+    shift that has begun, or the published roster names what the scenario does not hold.
     """
+    if problems := published_problems(scenario, published):
+        raise InputError(problems, "publisert vaktplan")
+    if problems := past_pin_problems(scenario, published, changes, changes.moment(now)):
+        raise InputError(problems)
     changed = apply_changes(scenario, changes)
     index = ShiftIndex(changed)
     eligibility = Eligibility(changed)

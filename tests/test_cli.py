@@ -97,6 +97,16 @@ def test_strict_infeasible_finds_no_roster_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+def test_an_impossible_plan_is_explained_without_strict_too(tmp_path):
+    """Open places cannot absorb a doctor's minimum of shifts that their own cap on hours forbids:
+    the solve finds no roster, and says why rather than only that."""
+    s = tiny(doctors=1)
+    s = s.model_copy(update={"doctors": [s.doctors[0].model_copy(update={"min_shifts": 2, "max_hours": 1}), *s.doctors[1:]]})
+    result = runner.invoke(app, ["solve", str(write(tmp_path, s)), "-o", str(tmp_path / "ut"), *FAST])
+    assert result.exit_code == EXIT_NO_ROSTER, result.output
+    assert "Lege 0 skal ha minst 2 vakter i perioden" in " ".join(result.output.split())
+
+
 def test_bad_input_lists_every_problem_in_norwegian_without_traceback(tmp_path):
     raw = tiny().model_dump(mode="json")
     raw["doctors"][0]["role"] = "kirurg"

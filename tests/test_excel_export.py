@@ -205,6 +205,18 @@ def test_hand_typed_vaktplan_is_read(tmp_path: Path) -> None:
     assert [(o.template, o.missing) for o in back.open_slots] == [("D", 2)]
 
 
+def test_more_open_places_on_a_shift_than_any_shift_holds_is_an_error_with_its_cell(tmp_path: Path) -> None:
+    path = hand_made(tmp_path, [
+        ["Dato", "Dag", "natt", "D"],
+        ["24.12.2026", "torsdag", "ola\nubesatt x1000", "ubesatt x60\nledig x41"],
+        ["25.12.2026", "fredag", "ubesatt x100", None],
+    ])
+    with pytest.raises(InputError) as info:
+        read_roster_workbook(scenario(), path)
+    assert info.value.problems == ["Vaktplan BLV!C2: høyst 100 ubesatte plasser på én vakt (fikk 1000)",
+                                   "Vaktplan BLV!D2: høyst 100 ubesatte plasser på én vakt (fikk 101)"]
+
+
 def test_hand_typed_per_lege_with_day_numbers(tmp_path: Path) -> None:
     s = scenario()
     path = hand_made(tmp_path, [["Navn", 24, 25, 26], ["ola", "D", "", "n"], ["Siri Spesialist", "BH", "", "BW"]],

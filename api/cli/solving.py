@@ -101,7 +101,7 @@ def solve(
 ) -> None:
     """Lag en vaktplan og skriv roster.json, roster.csv, summary.txt, history_out.json og roster.xlsx.
 
-    Blir noen plasser ubesatte (eller er planen umulig med --strict), forklarer programmet hvilke
+    Blir noen plasser ubesatte (eller er planen umulig), forklarer programmet hvilke
     krav som står mot hverandre og hva som ville løst det."""
     from roster.check import format_report, unexpected_violations
     from roster.explanation import explanation_text
@@ -117,7 +117,7 @@ def solve(
     if not has_roster(roster):
         console.print(Group(*summary_renderables(scenario, roster, [])))
         console.print("[bold red]Fant ingen vaktplan.[/] Ingen filer er skrevet.")
-        if strict and roster.stats is not None and roster.stats.status.value == "infeasible" and explain_time > 0:
+        if roster.stats is not None and roster.stats.status.value == "infeasible" and explain_time > 0:
             console.print(explanation_text(_explain_live(scenario, explain_time)), markup=False, highlight=False)
         raise typer.Exit(EXIT_NO_ROSTER)
     if needs_explanation(roster) and explain_time > 0:

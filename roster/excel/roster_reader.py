@@ -28,11 +28,11 @@ from roster.excel.writer import (
     plan_columns,
 )
 from roster.input_errors import InputError
-from roster.models import Assignment, Doctor, OpenSlot, Roster, Scenario, Station, shift_key
-from roster.terms import OLD_OPEN_MARKS, OPEN_MARK, OPEN_PLACE
+from roster.models import MAX_DEMAND, Assignment, Doctor, OpenSlot, Roster, Scenario, Station, shift_key
+from roster.terms import OLD_OPEN_MARKS, OPEN_MARK, OPEN_PLACE, OPEN_PLACES
 
 _MARKS = "|".join(re.escape(normalise(m)) for m in (OPEN_MARK, *OLD_OPEN_MARKS))
-_OPEN_RE = re.compile(rf"^(?:{_MARKS})(?:\s*[x×*]\s*(\d+))?$")
+_OPEN_RE = re.compile(rf"^(?:{_MARKS})(?:\s*[x×*]\s*(\d{{1,9}}))?$")  # more digits: no count
 _SKIP_HEADERS = {"dag", "helligdag", "ukedag"}  # weekday and holiday-name columns
 _WEEKDAYS = set(WEEKDAY_NAMES) | set(WEEKDAY_SHORT)
 
@@ -201,7 +201,9 @@ def _read_vaktplan(ws: Sheet, b: _Builder) -> None:
                     b.add(b.doctors.resolve(entry), template, day, where)
                 except CellError as err:
                     b.problems.append(f"{where}: {err}")
-            if missing:
+            if missing > MAX_DEMAND:
+                b.problems.append(f"{where}: høyst {MAX_DEMAND} {OPEN_PLACES} på én vakt (fikk {missing})")
+            elif missing:
                 b.open(template, day, missing, where)
 
 
