@@ -102,10 +102,11 @@ def _overlapping_published(row: RosterRow):  # noqa: ANN202 - a select
     )
 
 
-def _lock_publishing(session: Session) -> None:
+def lock_publishing(session: Session) -> None:
     """Publishes run one at a time: updating the one lock row takes a row lock on PostgreSQL and
     the write lock on SQLite, held until the transaction ends. What is read after it is what the
-    previous publish committed."""
+    previous publish committed, so whatever builds on the published roster (a doctor's acceptance
+    and a swap's approval) takes it before reading."""
     session.execute(update(PublishLockRow).where(PublishLockRow.id == 1)
                     .values(publishes=PublishLockRow.publishes + 1))
 
@@ -115,17 +116,30 @@ def _refuse(session: Session, reason: str) -> NoReturn:
     raise PublishRefused(reason)
 
 
+def stale_base(session: Session, row: RosterRow) -> RosterRow | None:
+    """The published version ``row`` was made from, when another has replaced it since: publishing
+    ``row`` would undo what was published after its base. None for a draft made from nothing, from
+    the version published now, or from a draft (which was never published)."""
+    base = session.get(RosterRow, row.parent_id) if row.parent_id is not None else None
+    return base if base is not None and base.status == "superseded" else None
+
+
+def _ids(ids: list[int]) -> str:
+    return ", ".join(map(str, ids))
+
+
 def publish(session: Session, row: RosterRow, actor: str) -> list[int]:
     """Publish a draft; published versions of overlapping periods become superseded, and each doctor
     whose shifts this changes gets a notice queued in the outbox. Returns the superseded ids.
 
     Every way to a published version (the publish button, an approved swap) goes through here: it
-    serialises publishes (``_lock_publishing``), refuses the loser of two racing publishes, and
+    serialises publishes (``lock_publishing``), refuses the loser of two racing publishes, and
     keeps the per-doctor index of published shifts (``api.services.published``) in the same
-    transaction. The database's partial unique index on the published period start is the last
-    line: a publish that bypassed this would fail there."""
+    transaction. A draft whose base was superseded since is refused, so nothing publishes over a
+    version it did not build on. The database's partial unique index on the published period start
+    is the last line: a publish that bypassed this would fail there."""
     seen = set(session.scalars(_overlapping_published(row).with_only_columns(RosterRow.id)))
-    _lock_publishing(session)
+    lock_publishing(session)
     session.refresh(row)
     if row.status != "draft":
         _refuse(session, f"vaktplan {row.id} er allerede {STATUS_NAMES.get(row.status, row.status)}")
@@ -134,8 +148,13 @@ def publish(session: Session, row: RosterRow, actor: str) -> list[int]:
     older = session.scalars(_overlapping_published(row)).all()
     raced = sorted({o.id for o in older} - seen)
     if raced:
-        _refuse(session, f"vaktplan {', '.join(map(str, raced))} for samme periode ble publisert samtidig; "
+        _refuse(session, f"vaktplan {_ids(raced)} for samme periode ble publisert samtidig; "
                          f"se over den før du eventuelt publiserer vaktplan {row.id}")
+    base = stale_base(session, row)
+    if base is not None:
+        _refuse(session, f"vaktplan {row.id} er laget fra vaktplan {base.id}, som er erstattet av vaktplan "
+                         f"{base.superseded_by} siden; publisering ville angre det som er publisert etter den. "
+                         f"Lag et nytt utkast fra den publiserte vaktplanen")
     for old in older:
         old.status, old.superseded_by = "superseded", row.id
     session.flush()  # the superseded ones first: the database allows one published per period
