@@ -106,7 +106,8 @@ def lock_publishing(session: Session) -> None:
     """Publishes run one at a time: updating the one lock row takes a row lock on PostgreSQL and
     the write lock on SQLite, held until the transaction ends. What is read after it is what the
     previous publish committed, so whatever builds on the published roster (a doctor's acceptance
-    and a swap's approval) takes it before reading."""
+    and a swap's approval) takes it before reading, and an edit of a hand-edited draft takes it so
+    the draft is not published halfway through the edit."""
     session.execute(update(PublishLockRow).where(PublishLockRow.id == 1)
                     .values(publishes=PublishLockRow.publishes + 1))
 

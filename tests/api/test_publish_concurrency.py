@@ -1,8 +1,9 @@
 """Publishing under real concurrent requests (a live uvicorn server, threads released together), on
 SQLite and PostgreSQL: however the requests interleave, one version per period ends up published,
 every shift is on the doctor's page and in the feed once, and a loser is refused in Norwegian. The
-same for what races a publish: swap approvals (each builds on the other's version), and doctors
-taking one open offer (one gets it)."""
+same for what races a publish: swap approvals (each builds on the other's version), doctors taking
+one open offer (one gets it), and an edit of a draft being published (it never changes the
+published roster)."""
 
 from __future__ import annotations
 
@@ -202,3 +203,37 @@ def test_an_open_offer_taken_by_several_at_once_goes_to_one(settings, auto):
             else:
                 assert row.status == "accepted" and published.id == week
                 httpx.post(f"{url}/api/lege/{tokens['aase']}/swaps/{offer['id']}/withdraw")  # so she may offer it again
+
+
+REMOVALS = [("anne", "dag/2026-11-02"), ("bjorn", "natt/2026-11-02"), ("cecilie", "dag/2026-11-03"),
+            ("dag", "natt/2026-11-03"), ("eva", "dag/2026-11-04"), ("aase", "natt/2026-11-04"),
+            ("anne", "dag/2026-11-05"), ("bjorn", "natt/2026-11-05")]
+
+
+def test_an_edit_racing_the_publish_of_its_draft_never_changes_the_published_roster(served):
+    app, url, token = served
+    publish_week_in(app)
+    for first, second in zip(REMOVALS[::2], REMOVALS[1::2]):
+        base = published_now(app).id
+        r = httpx.post(f"{url}/api/rosters/{base}/edits", json={"action": "remove", "doctor": first[0],
+                                                                "shift": first[1]}, **bearer(token))
+        draft = r.json()["roster"]
+        assert (draft["origin"], draft["status"]) == ("endring", "draft"), r.text
+        publish, edit = at_once(url, [
+            (f"/api/rosters/{draft['id']}/publish", bearer(token)),
+            (f"/api/rosters/{draft['id']}/edits", {"json": {"action": "remove", "doctor": second[0], "shift": second[1]},
+                                                   **bearer(token)})])
+        assert publish.status_code == 200, publish.text
+        published = published_now(app)
+        assert published.id == draft["id"]
+        if edit.status_code == 201:  # in the draft before it was published
+            assert edit.json()["roster"]["id"] == draft["id"]
+            assert holders(published, second[1]) == []
+        else:
+            assert edit.status_code == 409 and "ble publisert før endringen ble lagret" in edit.json()["detail"], edit.text
+            assert holders(published, second[1]) == [second[0]]
+        with app.state.sessions() as s:  # the stored roster is the one doctors see
+            indexed = {(r.doctor_id, r.shift_key) for r in s.scalars(
+                select(PublishedShiftRow).where(PublishedShiftRow.roster_id == published.id))}
+        stored = {(a["doctor"], f"{a['template']}/{a['date']}") for a in json.loads(published.body)["assignments"]}
+        assert stored == indexed
