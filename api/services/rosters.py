@@ -129,14 +129,16 @@ def _ids(ids: list[int]) -> str:
     return ", ".join(map(str, ids))
 
 
-def publish(session: Session, row: RosterRow, actor: str) -> list[int]:
+def publish(session: Session, row: RosterRow, actor: str, shown: set[int] | None = None) -> list[int]:
     """Publish a draft; published versions of overlapping periods become superseded, and each doctor
     whose shifts this changes gets a notice queued in the outbox. Returns the superseded ids.
 
     Every way to a published version (the publish button, an approved swap) goes through here: it
     serialises publishes (``lock_publishing``), refuses the loser of two racing publishes, and
     keeps the per-doctor index of published shifts (``api.services.published``) in the same
-    transaction. A draft whose base was superseded since is refused, so nothing publishes over a
+    transaction. ``shown`` holds the published versions the confirmation page said this replaces
+    (it also warned when the draft's base is outdated): anything else published now refuses.
+    Without it, a draft whose base was superseded since is refused, so nothing publishes over a
     version it did not build on. The database's partial unique index on the published period start
     is the last line: a publish that bypassed this would fail there."""
     seen = set(session.scalars(_overlapping_published(row).with_only_columns(RosterRow.id)))
@@ -147,15 +149,19 @@ def publish(session: Session, row: RosterRow, actor: str) -> list[int]:
     if violations_of(row):
         _refuse(session, f"vaktplan {row.id} bryter harde regler og kan ikke publiseres")
     older = session.scalars(_overlapping_published(row)).all()
-    raced = sorted({o.id for o in older} - seen)
+    now = {o.id for o in older}
+    raced = sorted(now - (seen if shown is None else shown))
     if raced:
         _refuse(session, f"vaktplan {_ids(raced)} for samme periode ble publisert samtidig; "
                          f"se over den før du eventuelt publiserer vaktplan {row.id}")
-    base = stale_base(session, row)
+    if shown is not None and now != shown:
+        _refuse(session, f"vaktplan {_ids(sorted(shown - now))} er ikke lenger publisert; "
+                         f"se over vaktplan {row.id} på nytt før du publiserer den")
+    base = stale_base(session, row) if shown is None else None
     if base is not None:
         _refuse(session, f"vaktplan {row.id} er laget fra vaktplan {base.id}, som er erstattet av vaktplan "
                          f"{base.superseded_by} siden; publisering ville angre det som er publisert etter den. "
-                         f"Lag et nytt utkast fra den publiserte vaktplanen")
+                         f"Lag et nytt utkast fra den publiserte vaktplanen, eller publiser fra bekreftelsessiden")
     for old in older:
         old.status, old.superseded_by = "superseded", row.id
     session.flush()  # the superseded ones first: the database allows one published per period
@@ -172,6 +178,26 @@ def publish(session: Session, row: RosterRow, actor: str) -> list[int]:
     record(session, actor, "publiser", detail)
     queue_changes(session, row, older)
     return [o.id for o in older]
+
+
+@dataclass
+class PublishPreview:
+    """What the confirmation page says before publishing a draft."""
+
+    replaced: list[RosterRow]  # the published versions it supersedes
+    uncovered: list[tuple[dt.date, dt.date]]  # their days outside the draft's period: no published roster after
+    stale_base: RosterRow | None  # the superseded version it was made from
+
+
+def publish_preview(session: Session, row: RosterRow) -> PublishPreview:
+    """A published version is superseded whole, so the days of it outside the draft's period are
+    left without a published roster; the manager should see which before saying yes."""
+    replaced = list(session.scalars(_overlapping_published(row).order_by(RosterRow.period_start)))
+    one_day = dt.timedelta(days=1)
+    uncovered = [span for old in replaced for span in ((old.period_start, row.period_start - one_day),
+                                                        (row.period_end + one_day, old.period_end))
+                 if span[0] <= span[1]]
+    return PublishPreview(replaced, sorted(uncovered), stale_base(session, row))
 
 
 STATUS_NAMES = {"draft": "utkast", "published": "publisert", "superseded": "erstattet"}
