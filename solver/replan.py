@@ -139,12 +139,15 @@ def replan(
 
 
 def describe_shift(scenario: Scenario, index: ShiftIndex, a: Assignment) -> str:
-    """«natt Bergen legevakt 05.12 23:00–08:00» (Oslo time)."""
+    """«natt Bergen legevakt 05.12 23:00–08:00» (Oslo time). A shift of an earlier version whose
+    type this scenario no longer holds (a change notice names it) is told by its type's id."""
     s = index.by_key.get(a.shift)
-    if s is None:
-        t = scenario.template(a.template)
-        return f"{t.label} {scenario.station(t.station).name} {a.date:%d.%m}"
-    return shift_text(scenario, s)
+    if s is not None:
+        return shift_text(scenario, s)
+    t = next((t for t in scenario.templates if t.id == a.template), None)
+    if t is None:
+        return f"{a.template} {a.date:%d.%m}"
+    return f"{t.label} {scenario.station(t.station).name} {a.date:%d.%m}"
 
 
 def shift_text(scenario: Scenario, s: ShiftInstance) -> str:

@@ -17,7 +17,7 @@ from roster.scenario_io import InputError, dump_scenario, load_roster, load_scen
 from solver import solve
 from solver.builder import build_model
 from solver.context import OBJ_SCALE, Baseline, roster_pairs
-from solver.replan import format_diff, replan
+from solver.replan import describe_shift, format_diff, replan
 from tests import factories as f
 from tests.solver_util import QUIET
 
@@ -309,6 +309,14 @@ def test_a_new_pin_on_a_shift_begun_before_now_is_refused_unless_published_so() 
     assert exc.value.problems[0].startswith(f"pins[0]: vakten {held.template} 07.12.2026 begynte 07.12.2026 ")
     same = changes_from_data({"now": "2026-12-08T12:00", "pins": [{**pin, "doctor": held.doctor}]})
     assert replan(scenario, published, same, time_limit=2, workers=1).roster.assignments
+
+
+def test_a_shift_of_a_type_the_scenario_no_longer_holds_is_described_by_its_id() -> None:
+    scenario = _week()
+    index = ShiftIndex(scenario)
+    gone = Assignment(doctor="anna", template="kveld", date="2026-12-08")
+    assert describe_shift(scenario, index, gone) == "kveld 08.12"
+    assert describe_shift(scenario, index, Assignment(doctor="anna", template="dag", date="2026-12-08")).startswith("dag ")
 
 
 def test_now_without_timezone_is_oslo_time() -> None:
