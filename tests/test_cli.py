@@ -233,3 +233,39 @@ def test_strict_infeasible_is_explained_and_explain_exits_by_outcome(tmp_path):
     assert explained.exit_code == EXIT_VIOLATIONS and "Senk bemanningen" in explained.output
     fine = runner.invoke(app, ["explain", str(write(tmp_path, tiny(), "ok.yaml")), "--time-limit", "10"])
     assert fine.exit_code == EXIT_OK and "En fullstendig vaktplan er mulig" in fine.output
+
+
+def test_names_with_brackets_are_printed_as_typed_by_solve_and_replan(tmp_path):
+    """Names are the manager's text, never rich markup: «[/]» once stopped the solve after the
+    search with a MarkupError, and «[vikar]» vanished from the summary."""
+    base = tiny(demand=2, doctors=1).model_dump(mode="json")  # open places, so the station is listed
+    base["name"] = "Desember [/] plan"
+    base["doctors"][0]["name"] = "Ola Hansen [vikar]"
+    base["stations"][0]["name"] = "Bergen [b]legevakt[/b] :sun:"
+    s = Scenario.model_validate(base)
+    path = write(tmp_path, s)
+    wide = {"COLUMNS": "250"}
+    result = runner.invoke(app, ["solve", str(path), "-o", str(tmp_path / "ut"), "--explain-time", "0", *FAST],
+                           env=wide)
+    assert result.exit_code == EXIT_OK, result.output
+    summary = (tmp_path / "ut" / "summary.txt").read_text(encoding="utf-8")
+    for shown in (result.output, summary):
+        assert "Vaktplan for Desember [/] plan" in shown
+        assert "Bergen [b]legevakt[/b] :sun:" in shown  # the open places' station
+    assert "Ola Hansen [vikar]" in summary
+
+    (tmp_path / "syk.yaml").write_text(
+        "now: 2026-11-30T12:00\nabsences:\n  - {doctor: d0, start: 2026-12-02, end: 2026-12-02}\n", encoding="utf-8")
+    replanned = runner.invoke(app, ["replan", str(path), "--roster", str(tmp_path / "ut" / "roster.json"),
+                                    "--change", str(tmp_path / "syk.yaml"), "-o", str(tmp_path / "ny"), *FAST],
+                              env=wide)
+    assert replanned.exit_code == EXIT_OK, replanned.output
+    assert "Vaktplan for Desember [/] plan" in replanned.output
+    assert "Ola Hansen [vikar]" in (tmp_path / "ny" / "summary.txt").read_text(encoding="utf-8")
+
+
+def test_emoji_codes_in_user_text_are_printed_as_typed(tmp_path):
+    missing = tmp_path / "plan:sun:.yaml"
+    result = runner.invoke(app, ["precheck", str(missing)], env={"COLUMNS": "250"})
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "plan:sun:.yaml" in result.output and "☀" not in result.output

@@ -26,8 +26,9 @@ EXIT_CODES_HELP = (
     "130 = avbrutt med Ctrl-C før søket startet (under søket stopper Ctrl-C søket og beholder beste plan)."
 )
 
-console = Console()
-err_console = Console(stderr=True)
+# Without emoji codes: a name such as «Kari :sun: Li» is printed as typed.
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 
 def fail_input(exc: InputError) -> NoReturn:

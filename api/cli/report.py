@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from api.cli.common import console, fail_input, load
 from api.cli.solving import solve_live
@@ -26,7 +27,7 @@ def _write(views: list, out: Path, xlsx: Path | None, title: str) -> None:
     html_path = write_html(views, out, title)
     xlsx_path = write_xlsx(views, xlsx or out.with_suffix(".xlsx"))
     console.print(text_summary(views), markup=False, highlight=False)
-    console.print(f"Skrev {html_path} og {xlsx_path}", highlight=False)
+    console.print(f"Skrev {html_path} og {xlsx_path}", markup=False, highlight=False)
 
 
 def report(
@@ -77,10 +78,10 @@ def compare(
             fail_input(exc)
     views = []
     for name, scenario in variants:
-        console.print(f"[bold]{name}[/]", highlight=False)
+        console.print(Text(name, style="bold"))
         roster = solve_live(scenario, time_limit=time_limit, workers=workers, seed=seed)
         if not roster.assignments:
             status = roster.stats.status.value if roster.stats else "ukjent"
-            console.print(f"[bold red]Ingen vaktplan for «{name}»[/] (status: {status}).", highlight=False)
+            console.print(Text.assemble((f"Ingen vaktplan for «{name}»", "bold red"), f" (status: {status})."))
         views.append(check_view(name, scenario, roster))
     _write(views, out, xlsx, "Sammenligning av regelsett")

@@ -138,7 +138,7 @@ def solve(
             written = write_outputs(scenario, roster, out)
     except OSError as exc:
         fail_input(InputError([f"kan ikke skrive resultatet: {exc.strerror or exc}"], str(out)))
-    console.print("Skrev " + ", ".join(str(p) for p in written), highlight=False)
+    console.print("Skrev " + ", ".join(str(p) for p in written), markup=False, highlight=False)
     if strict and (roster.open_slots or roster.uncovered_bakvakt):
         raise typer.Exit(EXIT_VIOLATIONS)
 
@@ -230,4 +230,4 @@ def replan(
         written += [out / "scenario.json", out / "diff.txt"]
     except OSError as exc:
         fail_input(InputError([f"kan ikke skrive resultatet: {exc.strerror or exc}"], str(out)))
-    console.print("Skrev " + ", ".join(str(p) for p in written), highlight=False)
+    console.print("Skrev " + ", ".join(str(p) for p in written), markup=False, highlight=False)

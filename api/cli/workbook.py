@@ -23,7 +23,7 @@ def template(
     scenario = load(from_) if from_ else None
     out.parent.mkdir(parents=True, exist_ok=True)
     write_template(out, scenario)
-    console.print(f"Skrev {out}", highlight=False)
+    console.print(f"Skrev {out}", markup=False, highlight=False)
 
 
 def carry(
@@ -49,4 +49,4 @@ def carry(
     carried = len(scenario.carry_in)
     console.print(f"Skrev {out}: {len(scenario.history)} leger med historikk, {carried} tidligere vakter "
                   f"(komplette fra {scenario.carry_in_from:%d.%m.%Y}), {len(scenario.holiday_ledger)} høytidsvakter."
-                  if scenario.carry_in_from else f"Skrev {out}.", highlight=False)
+                  if scenario.carry_in_from else f"Skrev {out}.", markup=False, highlight=False)
