@@ -11,6 +11,7 @@ import io
 import json
 import statistics
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from itertools import groupby
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from rich.text import Text
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
 from roster.excel import write_roster_workbook
 from roster.explanation import explanation_text
+from roster.files import write_all
 from roster.carry import next_period
 from roster.days import ROTATION_NAMES
 from roster.eligibility import LEGEVAKT_SHIFTS_REQUIRED
@@ -310,27 +312,28 @@ def render_text(renderables: list[RenderableType], width: int = 160) -> str:
     return buf.getvalue()
 
 
-def write_outputs(scenario: Scenario, roster: Roster, outdir: Path, workbook: Path | None = None) -> list[Path]:
-    """Every output file of a solve, the workbook (``roster.excel``) included; returns the paths
-    written."""
-    outdir.mkdir(parents=True, exist_ok=True)
+def result_paths(outdir: Path, workbook: Path | None = None, extra: Iterable[str] = ()) -> list[Path]:
+    """The files ``write_outputs`` writes, so a command can refuse to write over its input before
+    it solves."""
+    names = ["roster.json", "roster.csv", "summary.txt", "history_out.json"]
+    return [*(outdir / n for n in names), workbook or outdir / "roster.xlsx", *(outdir / n for n in extra)]
+
+
+def write_outputs(scenario: Scenario, roster: Roster, outdir: Path, workbook: Path | None = None,
+                  extra: Mapping[str, Callable[[Path], object]] | None = None) -> list[Path]:
+    """Every output file of a solve, the workbook (``roster.excel``) included, and ``extra``'s
+    files of the folder (name: writer), all or nothing (``roster.files.write_all``); returns the
+    paths written. Raises ``roster.files.WriteError``."""
+    extra = extra or {}
     index = ShiftIndex(scenario)
     metrics = doctor_metrics(scenario, roster, index)
-    written = []
-    path = outdir / "roster.json"
-    write_roster_json(roster, path)
-    written.append(path)
-    path = outdir / "roster.csv"
-    write_roster_csv(scenario, roster, path, index)
-    written.append(path)
-    path = outdir / "summary.txt"
-    path.write_text(render_text(summary_renderables(scenario, roster, metrics, index, per_doctor=True),
-                                width=220), encoding="utf-8")
-    written.append(path)
-    path = outdir / "history_out.json"
-    write_history_out(scenario, roster, path, index)
-    written.append(path)
-    path = workbook or outdir / "roster.xlsx"
-    write_roster_workbook(scenario, roster, path)
-    written.append(path)
-    return written
+    summary = render_text(summary_renderables(scenario, roster, metrics, index, per_doctor=True), width=220)
+    writers: list[Callable[[Path], object]] = [  # in result_paths' order
+        lambda p: write_roster_json(roster, p),
+        lambda p: write_roster_csv(scenario, roster, p, index),
+        lambda p: p.write_text(summary, encoding="utf-8"),
+        lambda p: write_history_out(scenario, roster, p, index),
+        lambda p: write_roster_workbook(scenario, roster, p),
+        *extra.values(),
+    ]
+    return write_all(dict(zip(result_paths(outdir, workbook, extra), writers, strict=True)))

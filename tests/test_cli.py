@@ -125,9 +125,29 @@ def test_bad_input_lists_every_problem_in_norwegian_without_traceback(tmp_path):
 def test_output_path_that_is_a_file_is_bad_input(tmp_path):
     taken = tmp_path / "ut"
     taken.write_text("", encoding="utf-8")
-    result = runner.invoke(app, ["solve", str(write(tmp_path, tiny())), "-o", str(taken), *FAST])
+    result = runner.invoke(app, ["solve", str(write(tmp_path, tiny())), "-o", str(taken), *FAST], env={"COLUMNS": "250"})
     assert result.exit_code == EXIT_BAD_INPUT
-    assert "kan ikke skrive resultatet" in result.output and "Traceback" not in result.output
+    assert "kan ikke lage mappen: finnes fra før og er ikke en mappe" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_result_that_cannot_be_written_leaves_the_older_result_as_it_was(tmp_path):
+    """roster.xlsx is a folder: nothing of the new result is written, the old files stay byte for
+    byte, and the message is Norwegian and names the file."""
+    path = write(tmp_path, tiny())
+    out = tmp_path / "ut"
+    assert runner.invoke(app, ["solve", str(path), "-o", str(out), *FAST]).exit_code == EXIT_OK
+    (out / "roster.xlsx").unlink()
+    (out / "roster.xlsx").mkdir()
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    result = runner.invoke(app, ["solve", str(write(tmp_path, tiny(demand=2, doctors=1), "annen.yaml")), "-o", str(out),
+                                 "--explain-time", "0", *FAST], env={"COLUMNS": "250"})
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert f"{out / 'roster.xlsx'}: 1 problem" in result.output
+    assert "kan ikke skrive filen: er en mappe; ingen filer er endret" in result.output
+    assert "Is a directory" not in result.output and "Traceback" not in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in out.iterdir()) == sorted([*before, "roster.xlsx"])  # no temporary files left
 
 
 def test_missing_scenario_file_is_bad_input(tmp_path):

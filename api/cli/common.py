@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from roster.files import WriteError
 from roster.models import Scenario
 from roster.scenario_io import InputError, load_scenario
 from roster.terms import OPEN_PLACES
@@ -40,6 +41,10 @@ def fail_input(exc: InputError) -> NoReturn:
     for problem in exc.problems:
         err_console.print(f"  - {problem}", highlight=False, markup=False)
     raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def fail_write(exc: WriteError) -> NoReturn:
+    fail_input(InputError([f"{exc.message}; ingen filer er endret"], str(exc.path)))
 
 
 def load(path: Path) -> Scenario:

@@ -20,8 +20,10 @@ from api.cli.common import (
     console,
     err_console,
     fail_input,
+    fail_write,
     load,
 )
+from roster.files import WriteError
 from roster.models import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS, Explanation, ProgressEvent, Roster, Scenario
 from roster.scenario_io import InputError, load_roster
 from roster.terms import OPEN_PLACES
@@ -136,8 +138,8 @@ def solve(
             written = write_outputs(scenario, roster, out.parent, workbook=out)
         else:
             written = write_outputs(scenario, roster, out)
-    except OSError as exc:
-        fail_input(InputError([f"kan ikke skrive resultatet: {exc.strerror or exc}"], str(out)))
+    except WriteError as exc:
+        fail_write(exc)
     console.print("Skrev " + ", ".join(str(p) for p in written), markup=False, highlight=False)
     if strict and (roster.open_slots or roster.uncovered_bakvakt):
         raise typer.Exit(EXIT_VIOLATIONS)
@@ -222,12 +224,11 @@ def replan(
     console.print("[bold]Endringer fra publisert plan:[/]")
     for text in format_diff(result):
         console.print(f"  {text}", markup=False, highlight=False)
+    # The scenario with the changes in it is the one the new roster belongs to (next re-plan).
+    extra = {"scenario.json": lambda p: dump_scenario(result.scenario, p),
+             "diff.txt": lambda p: p.write_text("\n".join(format_diff(result)) + "\n", encoding="utf-8")}
     try:
-        written = write_outputs(result.scenario, roster, out)
-        # The scenario with the changes in it is the one the new roster belongs to (next re-plan).
-        dump_scenario(result.scenario, out / "scenario.json")
-        (out / "diff.txt").write_text("\n".join(format_diff(result)) + "\n", encoding="utf-8")
-        written += [out / "scenario.json", out / "diff.txt"]
-    except OSError as exc:
-        fail_input(InputError([f"kan ikke skrive resultatet: {exc.strerror or exc}"], str(out)))
+        written = write_outputs(result.scenario, roster, out, extra=extra)
+    except WriteError as exc:
+        fail_write(exc)
     console.print("Skrev " + ", ".join(str(p) for p in written), markup=False, highlight=False)
