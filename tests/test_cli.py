@@ -289,3 +289,30 @@ def test_emoji_codes_in_user_text_are_printed_as_typed(tmp_path):
     result = runner.invoke(app, ["precheck", str(missing)], env={"COLUMNS": "250"})
     assert result.exit_code == EXIT_BAD_INPUT
     assert "plan:sun:.yaml" in result.output and "☀" not in result.output
+
+
+def test_template_to_a_folder_is_a_norwegian_error_and_missing_folders_are_made(tmp_path):
+    (tmp_path / "mappe.xlsx").mkdir()
+    result = runner.invoke(app, ["template", str(tmp_path / "mappe.xlsx")], env={"COLUMNS": "250"})
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert f"{tmp_path / 'mappe.xlsx'}: 1 problem" in result.output and "kan ikke skrive filen: er en mappe" in result.output
+    assert "Traceback" not in result.output
+    new = tmp_path / "ny" / "mappe" / "mal.xlsx"
+    assert runner.invoke(app, ["template", str(new)]).exit_code == EXIT_OK and new.is_file()
+
+
+def test_carry_writes_into_a_new_folder_and_names_a_folder_it_cannot_make(tmp_path):
+    path = write(tmp_path, tiny())
+    out = tmp_path / "ut"
+    assert runner.invoke(app, ["solve", str(path), "-o", str(out), *FAST]).exit_code == EXIT_OK
+    later = tiny().model_dump(mode="json")
+    later["period"] = {"start": "2026-12-04", "end": "2026-12-06"}
+    next_path = write(tmp_path, Scenario.model_validate(later), "neste.yaml")
+    carried = tmp_path / "neste" / "januar.yaml"
+    result = runner.invoke(app, ["carry", str(next_path), str(out / "history_out.json"), "-o", str(carried)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert carried.is_file()
+    blocked = runner.invoke(app, ["carry", str(next_path), str(out / "history_out.json"), "-o",
+                                  str(out / "roster.csv" / "januar.yaml")], env={"COLUMNS": "250"})
+    assert blocked.exit_code == EXIT_BAD_INPUT, blocked.output
+    assert "kan ikke lage mappen" in blocked.output and "Traceback" not in blocked.output

@@ -13,8 +13,9 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from api.cli.common import console, fail_input, load
+from api.cli.common import console, fail_input, fail_write, load
 from api.cli.solving import solve_live
+from roster.files import WriteError, write_all
 from roster.models import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS
 from roster.scenario_io import InputError, load_roster
 
@@ -24,10 +25,13 @@ def _write(views: list, out: Path, xlsx: Path | None, title: str) -> None:
     from roster.report.text import text_summary
     from roster.report.xlsx import write_xlsx
 
-    html_path = write_html(views, out, title)
-    xlsx_path = write_xlsx(views, xlsx or out.with_suffix(".xlsx"))
+    xlsx = xlsx or out.with_suffix(".xlsx")
+    try:
+        write_all({out: lambda p: write_html(views, p, title), xlsx: lambda p: write_xlsx(views, p)})
+    except WriteError as exc:
+        fail_write(exc)
     console.print(text_summary(views), markup=False, highlight=False)
-    console.print(f"Skrev {html_path} og {xlsx_path}", markup=False, highlight=False)
+    console.print(f"Skrev {out} og {xlsx}", markup=False, highlight=False)
 
 
 def report(

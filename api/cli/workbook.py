@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import console, fail_input, load
+from api.cli.common import console, fail_input, fail_write, load
+from roster.files import WriteError, write_all
 from roster.scenario_io import InputError
 
 
@@ -21,8 +22,10 @@ def template(
     if out.suffix.lower() != ".xlsx":
         fail_input(InputError([f"malen må ha filtypen .xlsx, ikke «{out.suffix}»"], str(out)))
     scenario = load(from_) if from_ else None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_template(out, scenario)
+    try:
+        write_all({out: lambda p: write_template(p, scenario)})
+    except WriteError as exc:
+        fail_write(exc)
     console.print(f"Skrev {out}", markup=False, highlight=False)
 
 
@@ -41,11 +44,13 @@ def carry(
         scenario = carry_into(load(scenario_path), history)
     except InputError as exc:
         fail_input(exc)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".xlsx":
-        write_template(out, scenario)
-    else:
-        dump_scenario(scenario, out)
+    try:
+        if out.suffix.lower() == ".xlsx":
+            write_all({out: lambda p: write_template(p, scenario)})
+        else:
+            write_all({out: lambda p: dump_scenario(scenario, p)})
+    except WriteError as exc:
+        fail_write(exc)
     carried = len(scenario.carry_in)
     console.print(f"Skrev {out}: {len(scenario.history)} leger med historikk, {carried} tidligere vakter "
                   f"(komplette fra {scenario.carry_in_from:%d.%m.%Y}), {len(scenario.holiday_ledger)} høytidsvakter."
