@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
 
@@ -43,6 +43,20 @@ class WriteError(Exception):
         self.path = path
         self.message = f"kan ikke {'lage mappen' if folder else 'skrive filen'}: {reason(error)}"
         super().__init__(f"{path}: {self.message}")
+
+
+def check_writable(paths: Iterable[Path]) -> None:
+    """Raise the WriteError ``write_all`` would raise for a folder in the place of a file or a file
+    in the place of a folder, so a command stops before a long solve rather than after it."""
+    for path in paths:
+        try:
+            if path.is_dir():
+                raise WriteError(path, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+            in_the_way = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        except OSError as exc:
+            raise WriteError(path, exc) from exc
+        if in_the_way is not None:
+            raise WriteError(in_the_way, FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST)), folder=True)
 
 
 def write_all(writers: Mapping[Path, Callable[[Path], object]]) -> list[Path]:

@@ -146,8 +146,30 @@ def test_a_result_that_cannot_be_written_leaves_the_older_result_as_it_was(tmp_p
     assert f"{out / 'roster.xlsx'}: 1 problem" in result.output
     assert "kan ikke skrive filen: er en mappe; ingen filer er endret" in result.output
     assert "Is a directory" not in result.output and "Traceback" not in result.output
+    assert "Løser" not in result.output  # seen before the search, not after it
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([*before, "roster.xlsx"])  # no temporary files left
+
+
+def test_a_disk_full_while_writing_the_workbook_leaves_the_older_result_as_it_was(tmp_path, monkeypatch):
+    import errno
+
+    import roster.output
+
+    path = write(tmp_path, tiny())
+    out = tmp_path / "ut"
+    assert runner.invoke(app, ["solve", str(path), "-o", str(out), *FAST]).exit_code == EXIT_OK
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def disk_full(scenario: Scenario, roster: Roster, p: Path) -> None:
+        p.write_bytes(b"PK halv")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(roster.output, "write_roster_workbook", disk_full)
+    result = runner.invoke(app, ["solve", str(write(tmp_path, tiny(demand=2, doctors=1), "annen.yaml")), "-o", str(out),
+                                 "--explain-time", "0", *FAST], env={"COLUMNS": "250"})
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert f"{out / 'roster.xlsx'}: 1 problem" in result.output and "kan ikke skrive filen: disken er full" in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # and no temporary file is left
 
 
 def test_missing_scenario_file_is_bad_input(tmp_path):
@@ -316,3 +338,55 @@ def test_carry_writes_into_a_new_folder_and_names_a_folder_it_cannot_make(tmp_pa
                                   str(out / "roster.csv" / "januar.yaml")], env={"COLUMNS": "250"})
     assert blocked.exit_code == EXIT_BAD_INPUT, blocked.output
     assert "kan ikke lage mappen" in blocked.output and "Traceback" not in blocked.output
+
+
+def test_no_command_writes_over_its_own_input(tmp_path):
+    """``roster solve plan.xlsx -o plan.xlsx`` replaced the manager's workbook with the roster."""
+    wide = {"COLUMNS": "250"}
+    plan = tmp_path / "plan.xlsx"
+    assert runner.invoke(app, ["template", str(plan), "--from", str(write(tmp_path, tiny()))]).exit_code == EXIT_OK
+    original = plan.read_bytes()
+    result = runner.invoke(app, ["solve", str(plan), "-o", str(plan), *FAST], env=wide)
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert f"er inndatafilen {plan} og skrives ikke over" in result.output and "Løser" not in result.output
+    assert plan.read_bytes() == original
+
+    out = tmp_path / "ut"
+    assert runner.invoke(app, ["solve", str(plan), "-o", str(out), *FAST]).exit_code == EXIT_OK
+    hinted = runner.invoke(app, ["solve", str(plan), "-o", str(out), "--hint", str(out / "roster.json"), *FAST], env=wide)
+    assert hinted.exit_code == EXIT_BAD_INPUT and f"er inndatafilen {out / 'roster.json'}" in hinted.output
+    assert runner.invoke(app, ["solve", str(plan), "-o", str(out), *FAST]).exit_code == EXIT_OK  # its own output: fine
+
+    (tmp_path / "syk.yaml").write_text("absences:\n  - {doctor: d0, start: 2026-12-02, end: 2026-12-02}\n",
+                                       encoding="utf-8")
+    replanned = runner.invoke(app, ["replan", str(plan), "--roster", str(out / "roster.json"), "--change",
+                                    str(tmp_path / "syk.yaml"), "--now", "2026-11-30T12:00", "-o", str(out), *FAST],
+                              env=wide)
+    assert replanned.exit_code == EXIT_BAD_INPUT and f"er inndatafilen {out / 'roster.json'}" in replanned.output
+
+    carried = runner.invoke(app, ["carry", str(plan), str(out / "history_out.json"), "-o", str(plan)], env=wide)
+    assert carried.exit_code == EXIT_BAD_INPUT and f"er inndatafilen {plan}" in carried.output
+    report = runner.invoke(app, ["report", str(out / "roster.json"), "-s", str(plan), "-o", str(tmp_path / "plan.html")],
+                           env=wide)
+    assert report.exit_code == EXIT_BAD_INPUT and f"er inndatafilen {plan}" in report.output  # the default --xlsx
+    same = runner.invoke(app, ["report", str(out / "roster.json"), "-s", str(plan), "-o", str(tmp_path / "r.xlsx")],
+                         env=wide)
+    assert same.exit_code == EXIT_BAD_INPUT and "kan ikke være samme fil" in same.output
+    assert plan.read_bytes() == original
+
+
+def test_template_replaces_an_existing_workbook_only_when_asked(tmp_path):
+    wide = {"COLUMNS": "250"}
+    plan = tmp_path / "plan.xlsx"
+    assert runner.invoke(app, ["template", str(plan), "--from", str(write(tmp_path, tiny()))]).exit_code == EXIT_OK
+    filled = plan.read_bytes()
+    result = runner.invoke(app, ["template", str(plan)], env=wide)
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert f"{plan}: 1 problem" in result.output and "finnes fra før; bruk --overskriv" in result.output
+    assert plan.read_bytes() == filled
+    itself = runner.invoke(app, ["template", str(plan), "--from", str(plan), "--overskriv"], env=wide)
+    assert itself.exit_code == EXIT_BAD_INPUT and "er inndatafilen" in itself.output
+    assert plan.read_bytes() == filled
+    assert runner.invoke(app, ["template", str(plan), "--overskriv"]).exit_code == EXIT_OK
+    assert plan.read_bytes() != filled
+    assert "--overskriv" in runner.invoke(app, ["template", "--help"], env=wide).output

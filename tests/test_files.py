@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from roster.files import WriteError, reason, write_all
+from roster.files import WriteError, check_writable, reason, write_all
 
 
 def _text(text: str):
@@ -84,3 +84,16 @@ def test_a_folder_in_the_place_of_a_file_is_named(tmp_path):
 ])
 def test_reasons_are_norwegian_or_the_errno_name(code, text):
     assert reason(OSError(code, "English text") if code else OSError("English text")) == text
+
+
+def test_check_writable_sees_a_folder_or_a_file_in_the_way_without_writing(tmp_path):
+    (tmp_path / "mappe.xlsx").mkdir()
+    (tmp_path / "fil").write_text("", encoding="utf-8")
+    with pytest.raises(WriteError) as info:
+        check_writable([tmp_path / "ok.json", tmp_path / "mappe.xlsx"])
+    assert str(info.value) == f"{tmp_path / 'mappe.xlsx'}: kan ikke skrive filen: er en mappe"
+    with pytest.raises(WriteError) as info:
+        check_writable([tmp_path / "fil" / "under" / "roster.json"])
+    assert str(info.value) == f"{tmp_path / 'fil'}: kan ikke lage mappen: finnes fra før og er ikke en mappe"
+    check_writable([tmp_path / "ny" / "mappe" / "roster.json", tmp_path / "fil"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fil", "mappe.xlsx"]

@@ -3,6 +3,8 @@ printed (in Norwegian, never a traceback)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
 
@@ -10,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from roster.files import WriteError
+from roster.files import WriteError, check_writable
 from roster.models import Scenario
 from roster.scenario_io import InputError, load_scenario
 from roster.terms import OPEN_PLACES
@@ -45,6 +47,23 @@ def fail_input(exc: InputError) -> NoReturn:
 
 def fail_write(exc: WriteError) -> NoReturn:
     fail_input(InputError([f"{exc.message}; ingen filer er endret"], str(exc.path)))
+
+
+def check_outputs(outputs: Iterable[Path], inputs: Iterable[Path | None]) -> None:
+    """Exit 2 before any work when an output would replace one of the command's own input files
+    (``roster solve plan.xlsx -o plan.xlsx`` replaced the manager's workbook with the roster), or
+    could not be written."""
+    outputs = list(outputs)
+    try:
+        check_writable(outputs)
+    except WriteError as exc:
+        fail_write(exc)
+    sources = [p for p in inputs if p is not None and p.exists()]
+    for out in outputs:
+        source = next((p for p in sources if out.exists() and os.path.samefile(out, p)), None)
+        if source is not None:
+            fail_input(InputError([f"er inndatafilen {source} og skrives ikke over; velg et annet navn for resultatet"],
+                                  str(out)))
 
 
 def load(path: Path) -> Scenario:

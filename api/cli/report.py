@@ -13,19 +13,28 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from api.cli.common import console, fail_input, fail_write, load
+from api.cli.common import check_outputs, console, fail_input, fail_write, load
 from api.cli.solving import solve_live
 from roster.files import WriteError, write_all
 from roster.models import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS
 from roster.scenario_io import InputError, load_roster
 
 
-def _write(views: list, out: Path, xlsx: Path | None, title: str) -> None:
+def _outputs(out: Path, xlsx: Path | None, inputs: list[Path]) -> Path:
+    """The spreadsheet's path, once both outputs are known to replace no input and not each other."""
+    xlsx = xlsx or out.with_suffix(".xlsx")
+    if xlsx.resolve() == out.resolve():
+        fail_input(InputError(["HTML-rapporten og regnearket kan ikke være samme fil; velg et annet navn med --xlsx"],
+                              str(out)))
+    check_outputs([out, xlsx], inputs)
+    return xlsx
+
+
+def _write(views: list, out: Path, xlsx: Path, title: str) -> None:
     from roster.report.html import write_html
     from roster.report.text import text_summary
     from roster.report.xlsx import write_xlsx
 
-    xlsx = xlsx or out.with_suffix(".xlsx")
     try:
         write_all({out: lambda p: write_html(views, p, title), xlsx: lambda p: write_xlsx(views, p)})
     except WriteError as exc:
@@ -45,6 +54,7 @@ def report(
     """Sammenlign vaktplaner for de samme legene: belastning, rettferdighet, hyppighet og regelbrudd."""
     from roster.report.build import check_view
 
+    xlsx = _outputs(out, xlsx, [*rosters, scenario_path])
     scenario = load(scenario_path)
     if labels and len(labels) != len(rosters):
         fail_input(InputError([f"--label er gitt {len(labels)} ganger, men det er {len(rosters)} vaktplaner"]))
@@ -72,6 +82,7 @@ def compare(
     from roster.report.build import check_view
     from roster.report.rulesets import apply_rule_set, load_rule_set
 
+    xlsx = _outputs(out, xlsx, [scenario_path, *rule_sets])
     base = load(scenario_path)
     variants = [] if len(rule_sets) > 1 else [("Gjeldende regler", base)]
     for path in rule_sets:

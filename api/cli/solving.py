@@ -17,6 +17,7 @@ from api.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_NO_ROSTER,
     EXIT_VIOLATIONS,
+    check_outputs,
     console,
     err_console,
     fail_input,
@@ -108,8 +109,11 @@ def solve(
     from roster.check import format_report, unexpected_violations
     from roster.explanation import explanation_text
     from roster.metrics import doctor_metrics
-    from roster.output import has_roster, needs_explanation, summary_renderables, write_outputs
+    from roster.output import has_roster, needs_explanation, result_paths, summary_renderables, write_outputs
 
+    workbook = out if out.suffix.lower() == ".xlsx" else None
+    folder = out.parent if workbook else out
+    check_outputs(result_paths(folder, workbook), [scenario_path, hint])
     scenario = load(scenario_path)
     try:
         start_from = load_roster(scenario, hint) if hint else None
@@ -134,10 +138,7 @@ def solve(
 
     console.print(Group(*summary_renderables(scenario, roster, doctor_metrics(scenario, roster))))
     try:
-        if out.suffix.lower() == ".xlsx":
-            written = write_outputs(scenario, roster, out.parent, workbook=out)
-        else:
-            written = write_outputs(scenario, roster, out)
+        written = write_outputs(scenario, roster, folder, workbook)
     except WriteError as exc:
         fail_write(exc)
     console.print("Skrev " + ", ".join(str(p) for p in written), markup=False, highlight=False)
@@ -188,11 +189,12 @@ def replan(
     from roster.changes import Changes, load_changes
     from roster.check import format_report, unexpected_violations
     from roster.metrics import doctor_metrics
-    from roster.output import has_roster, summary_renderables, write_outputs
+    from roster.output import has_roster, result_paths, summary_renderables, write_outputs
     from roster.scenario_io import dump_scenario
     from solver.replan import format_diff
     from solver.replan import replan as run_replan
 
+    check_outputs(result_paths(out, extra=("scenario.json", "diff.txt")), [scenario_path, roster_path, change_path])
     scenario = load(scenario_path)
     try:
         moment = Changes(now=now).now if now else None  # the change file's rules: a date 1900–2199, Oslo time
