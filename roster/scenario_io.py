@@ -152,20 +152,24 @@ def parse_text(text: str, suffix: str, source: str = "") -> Any:
     return data
 
 
-def read_data(p: Path) -> Any:
-    """Parsed JSON/YAML of a file (``parse_text``), refusing what is missing, too big or not text."""
+def read_data(p: Path, kinds: str = ".json eller .yaml") -> Any:
+    """Parsed JSON/YAML of a file (``parse_text``), refusing what is missing, too big or not text;
+    ``kinds`` names the file types the caller reads, for the message on any other."""
     if not p.exists():
         raise InputError([f"finner ikke filen {p}"], str(p))
     if p.stat().st_size > MAX_SCENARIO_BYTES:
         raise InputError([f"filen er større enn {MAX_SCENARIO_BYTES // 2**20} MB"], str(p))
     suffix = p.suffix.lower()
     if suffix not in (".json", ".yaml", ".yml"):
-        raise InputError([f"ukjent filtype «{suffix}»; bruk .json, .yaml eller .xlsx"], str(p))
+        raise InputError([f"ukjent filtype «{suffix}»; bruk {kinds}"], str(p))
     try:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InputError(["filen er ikke tekst i UTF-8"], str(p)) from None
     return parse_text(text, suffix, str(p))
+
+
+WITH_WORKBOOK = ".json, .yaml eller .xlsx"
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -175,7 +179,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise InputError([f"finner ikke filen {p}"], str(p))
     if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         return read_scenario_workbook(p)
-    return scenario_from_data(read_data(p), str(p))
+    return scenario_from_data(read_data(p, WITH_WORKBOOK), str(p))
 
 
 def load_roster(scenario: Scenario, path: str | Path) -> Roster:
@@ -185,7 +189,7 @@ def load_roster(scenario: Scenario, path: str | Path) -> Roster:
         raise InputError([f"finner ikke filen {p}"], str(p))
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         return read_roster_workbook(scenario, p)
-    data = read_data(p)
+    data = read_data(p, WITH_WORKBOOK)
     if not isinstance(data, dict):
         raise InputError(["(rot): ventet et objekt med scenario, periode og tildelinger"], str(p))
     try:

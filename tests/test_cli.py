@@ -390,3 +390,36 @@ def test_template_replaces_an_existing_workbook_only_when_asked(tmp_path):
     assert runner.invoke(app, ["template", str(plan), "--overskriv"]).exit_code == EXIT_OK
     assert plan.read_bytes() != filled
     assert "--overskriv" in runner.invoke(app, ["template", "--help"], env=wide).output
+
+
+def test_replan_names_the_change_file_in_its_problems_and_its_file_types(tmp_path):
+    wide = {"COLUMNS": "250"}
+    path = write(tmp_path, tiny())
+    out = tmp_path / "ut"
+    assert runner.invoke(app, ["solve", str(path), "-o", str(out), *FAST]).exit_code == EXIT_OK
+    base = ["replan", str(path), "--roster", str(out / "roster.json"), "-o", str(tmp_path / "ny"), *FAST]
+    unknown = tmp_path / "endring.yaml"
+    unknown.write_text("absences:\n  - {doctor: ola, start: 2026-12-02, end: 2026-12-02}\n", encoding="utf-8")
+    result = runner.invoke(app, [*base, "--change", str(unknown)], env=wide)
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert f"Feil i inndata {unknown}: 1 problem:" in result.output
+    assert "absences[0].doctor: lege «ola» finnes ikke" in result.output
+    past = tmp_path / "fest.yaml"
+    past.write_text("now: 2026-12-02T12:00\npins:\n  - {doctor: d2, date: 2026-12-01, template: dag}\n", encoding="utf-8")
+    result = runner.invoke(app, [*base, "--change", str(past)], env=wide)
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert f"Feil i inndata {past}: 1 problem:" in result.output and "pins[0]: vakten dag 01.12.2026 begynte" in result.output
+    stranger = json.loads((out / "roster.json").read_text(encoding="utf-8"))
+    stranger["assignments"][0]["doctor"] = "ola"
+    (tmp_path / "fremmed.json").write_text(json.dumps(stranger), encoding="utf-8")
+    result = runner.invoke(app, ["replan", str(path), "--roster", str(tmp_path / "fremmed.json"), "--change", str(past),
+                                 "-o", str(tmp_path / "ny"), *FAST], env=wide)
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert f"Feil i inndata {tmp_path / 'fremmed.json'}: 1 problem:" in result.output
+    assert "assignments[0].doctor: lege «ola» finnes ikke i scenarioet" in result.output
+    for suffix in (".txt", ".xlsx"):
+        other = unknown.with_suffix(suffix)
+        other.write_text("absences: []\n", encoding="utf-8")
+        result = runner.invoke(app, [*base, "--change", str(other)], env=wide)
+        assert result.exit_code == EXIT_BAD_INPUT
+        assert f"ukjent filtype «{suffix}»; bruk .json eller .yaml" in result.output

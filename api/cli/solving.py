@@ -186,7 +186,7 @@ def replan(
     now: Annotated[str | None, typer.Option("--now", metavar="ÅÅÅÅ-MM-DDTtt:mm", help="Tidspunktet for omplanleggingen (norsk tid); går foran endringsfilens «now», ellers brukes klokken nå")] = None,
 ) -> None:
     """Reparer en publisert vaktplan etter sykdom o.l. med færrest mulig endringer, og vis hvem som får og mister vakter."""
-    from roster.changes import Changes, load_changes
+    from roster.changes import Changes, change_problems, load_changes, past_pin_problems, published_problems
     from roster.check import format_report, unexpected_violations
     from roster.metrics import doctor_metrics
     from roster.output import has_roster, result_paths, summary_renderables, write_outputs
@@ -203,6 +203,12 @@ def replan(
     try:
         published = load_roster(scenario, roster_path)
         changes = load_changes(change_path)
+        # The re-plan checks these again, but cannot tell which file a problem is in.
+        for problems, path in ((published_problems(scenario, published), roster_path),
+                               (change_problems(scenario, changes), change_path),
+                               (past_pin_problems(scenario, published, changes, changes.moment(moment)), change_path)):
+            if problems:
+                raise InputError(problems, str(path))
         line = ProgressLine()
         with Live(line, console=console, refresh_per_second=4, transient=True):
             result = run_replan(scenario, published, changes, time_limit=time_limit, workers=workers, seed=seed,
