@@ -91,18 +91,21 @@ def replan(
     now: dt.datetime | None = None,
     on_progress: Callable[[ProgressEvent], None] | None = None,
     stop: threading.Event | None = None,
+    roster_source: str = "publisert vaktplan",
+    changes_source: str = "",
 ) -> ReplanResult:
     """Repair ``published`` for ``changes`` with as few changed assignments as the rules allow.
 
     ``now`` (else the change file's ``now``, else the clock) is the moment of re-planning. Raises
-    roster.input_errors.InputError when the change file names unknown doctors or shifts, pins a
-    shift that has begun, or the published roster names what the scenario does not hold.
+    roster.input_errors.InputError, naming ``roster_source`` or ``changes_source`` (a file, say),
+    when the change file names unknown doctors or shifts or pins a shift that has begun, or the
+    published roster names what the scenario does not hold.
     """
     if problems := published_problems(scenario, published):
-        raise InputError(problems, "publisert vaktplan")
+        raise InputError(problems, roster_source)
     if problems := past_pin_problems(scenario, published, changes, changes.moment(now)):
-        raise InputError(problems)
-    changed = apply_changes(scenario, changes)
+        raise InputError(problems, changes_source)
+    changed = apply_changes(scenario, changes, changes_source)
     index = ShiftIndex(changed)
     eligibility = Eligibility(changed)
     shifts = {s.key: s for s in index.shifts}

@@ -186,7 +186,7 @@ def replan(
     now: Annotated[str | None, typer.Option("--now", metavar="ÅÅÅÅ-MM-DDTtt:mm", help="Tidspunktet for omplanleggingen (norsk tid); går foran endringsfilens «now», ellers brukes klokken nå")] = None,
 ) -> None:
     """Reparer en publisert vaktplan etter sykdom o.l. med færrest mulig endringer, og vis hvem som får og mister vakter."""
-    from roster.changes import Changes, change_problems, load_changes, past_pin_problems, published_problems
+    from roster.changes import Changes, load_changes
     from roster.check import format_report, unexpected_violations
     from roster.metrics import doctor_metrics
     from roster.output import has_roster, result_paths, summary_renderables, write_outputs
@@ -203,16 +203,11 @@ def replan(
     try:
         published = load_roster(scenario, roster_path)
         changes = load_changes(change_path)
-        # The re-plan checks these again, but cannot tell which file a problem is in.
-        for problems, path in ((published_problems(scenario, published), roster_path),
-                               (change_problems(scenario, changes), change_path),
-                               (past_pin_problems(scenario, published, changes, changes.moment(moment)), change_path)):
-            if problems:
-                raise InputError(problems, str(path))
         line = ProgressLine()
         with Live(line, console=console, refresh_per_second=4, transient=True):
             result = run_replan(scenario, published, changes, time_limit=time_limit, workers=workers, seed=seed,
-                                now=moment, on_progress=line.update)
+                                now=moment, on_progress=line.update, roster_source=str(roster_path),
+                                changes_source=str(change_path))
     except InputError as exc:
         fail_input(exc)
     except KeyboardInterrupt:
