@@ -9,6 +9,7 @@ reported at once.
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,12 +67,15 @@ class Sheet:
     """A worksheet read by its used range: only the cells holding a value are looked at, so a
     template's 300 formatted rows or a stray format in row 1 048 576 cost nothing."""
 
-    def __init__(self, ws: Worksheet):
+    def __init__(self, ws: Worksheet, dateless: dict[str, str]):
         self.ws = ws
         self.title = ws.title
         # openpyxl's own cell store holds exactly the cells in the file; walking it avoids
         # ws.cell(), which creates every cell it is asked for
         self._cells = {key: cell for key, cell in ws._cells.items() if cell.value is not None}
+        for cell in self._cells.values():
+            if cell.data_type == "e" and cell.coordinate in dateless:  # a date cell no date fits
+                cell.value = dateless[cell.coordinate]
         self.max_row = max((r for r, _ in self._cells), default=0)
         self.max_column = max((c for _, c in self._cells), default=0)
 
@@ -132,8 +136,10 @@ def open_workbook(path: str | Path) -> Book:
         raise InputError(["filen er ikke en Excel-arbeidsbok (.xlsx); lagre den som .xlsx i Excel"], source)
     scans = check_workbook(p, source)
     try:
-        # data_only: formulas are read as the values Excel last calculated
-        wb = openpyxl.load_workbook(p, data_only=True)
+        with warnings.catch_warnings():  # what openpyxl drops or misreads (English) is judged here
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+            # data_only: formulas are read as the values Excel last calculated
+            wb = openpyxl.load_workbook(p, data_only=True)
     except MemoryError:
         raise  # a budget the caller set (the web's parsing process), not a broken file
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on malformed XML
@@ -142,7 +148,8 @@ def open_workbook(path: str | Path) -> Book:
     uncached = [f"{title}!{cell}: formelen har ingen utregnet verdi (arbeidsboken er lagret uten å regnes ut); "
                 "åpne den i Excel og lagre på nytt, eller skriv inn verdien"
                 for title, scan in scans.items() for cell in scan.uncached]
-    return Book(wb, [Sheet(ws) for ws in wb.worksheets], uncached)
+    return Book(wb, [Sheet(ws, scans[ws.title].dateless if ws.title in scans else {}) for ws in wb.worksheets],
+                uncached)
 
 
 def find_sheet(book: Book, title: str) -> Sheet | None:
