@@ -4,6 +4,7 @@ hand-typed roster) with the cell of every assignment; ``roster check`` naming ce
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from pathlib import Path
 
 import openpyxl
@@ -155,6 +156,23 @@ def test_roster_round_trip_gives_the_same_assignments_and_open_slots(exported) -
     assert sorted(back.assignments, key=str) == sorted(r.assignments, key=str)
     assert [(o.template, o.date, o.missing) for o in back.open_slots] == [
         (o.template, o.date, o.missing) for o in r.open_slots]
+
+
+def test_stations_whose_names_share_the_first_30_characters_get_short_unique_sheets_read_back(tmp_path: Path) -> None:
+    s = scenario()
+    long_names = {"BLV": "Bergen kommunale legevakt sentrum hovedstasjon",
+                  "BAK": "Bergen kommunale legevakt sentrum bakvakt"}
+    s = s.model_copy(update={"stations": [st.model_copy(update={"name": long_names[st.id]}) for st in s.stations]})
+    r = roster(s)
+    path = tmp_path / "roster.xlsx"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write_roster_workbook(s, r, path)
+    assert [str(w.message) for w in caught] == []
+    plans = [t for t in openpyxl.load_workbook(path).sheetnames if t.startswith("Vaktplan")]
+    assert plans == ["Vaktplan Bergen kommunale legev", "Vaktplan Bergen kommunale l (2)"]
+    back = read_roster_workbook(s, path)
+    assert sorted(back.assignments, key=str) == sorted(r.assignments, key=str)
 
 
 def test_per_lege_alone_round_trips(exported) -> None:

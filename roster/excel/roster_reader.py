@@ -26,6 +26,7 @@ from roster.excel.writer import (
     VAKTPLAN_PREFIX,
     WEEKDAY_SHORT,
     plan_columns,
+    vaktplan_titles,
 )
 from roster.input_errors import InputError
 from roster.models import MAX_DEMAND, Assignment, Doctor, OpenSlot, Roster, Scenario, Station, shift_key
@@ -152,6 +153,11 @@ def _template_matcher(scenario: Scenario, station: Station | None, index: ShiftI
 
 
 def _station_of_sheet(scenario: Scenario, title: str) -> Station | None:
+    """The station whose sheet the export names so, else (a sheet named by hand) the station
+    named, or whose name begins with what follows «Vaktplan»."""
+    exported = {normalise(t): station for station, t in vaktplan_titles(scenario).items()}
+    if normalise(title) in exported:
+        return scenario.station(exported[normalise(title)])
     rest = normalise(title)[len(normalise(VAKTPLAN_PREFIX)):].strip()
     for s in scenario.stations:
         if rest and (rest in (normalise(s.name), normalise(s.id)) or normalise(s.name).startswith(rest)):
