@@ -171,6 +171,8 @@ def test_import_tolerates_what_people_type(tmp_path: Path) -> None:
         ("Vakttyper", "F2"): "HVERDAG,Lørdag ; søndag, helligdag",
         ("Vakttyper", "P1"): "Kommentar",  # an extra column is ignored
         ("Vakttyper", "P2"): "ikke les meg",
+        ("Fravær", "F1"): "Merknader",  # like a column the sheet has: the manager's own, ignored too
+        ("Fravær", "F2"): "ring først",
         ("Leger", "C2"): "  FASTLEGE ",
         ("Leger", "F3"): "NEI",  # Kan gå alene
         ("Leger", "R2"): "1,0",  # decimal comma
@@ -264,6 +266,11 @@ MALFORMED = [
     ({("Bemanning per dag", "A3"): "BLV-natt", ("Bemanning per dag", "B3"): dt.datetime(2026, 12, 6),
       ("Bemanning per dag", "C3"): 1},
      ["Bemanning per dag!A3: BLV-natt 06.12.2026 er endret to ganger"]),
+    ({("Leger", "R1"): "Vakt andel"}, ["Leger!R1: ukjent kolonne «Vakt andel» (mente du «Vaktandel»?)"]),
+    ({("Leger", "C1"): "Roll"}, ["Leger!C1: ukjent kolonne «Roll» (mente du «Rolle»?)"]),
+    ({("Leger", "AZ1"): "Vaktandel", ("Leger", "AZ2"): 7},
+     ["Leger!AZ1: kolonnen «Vaktandel» står to ganger (også i kolonne R); slett den ene"]),
+    ({("Fravær", "F1"): "fra"}, ["Fravær!F1: kolonnen «Fra» står to ganger (også i kolonne B); slett den ene"]),
     # every problem at once, reading problems and model problems together, in sheet order
     ({("Leger", "C3"): "lege", ("Fravær", "A2"): "kari.x", ("Vakttyper", "E2"): "08:00",
       ("Ønsker", "B2"): "05.01.2027"},

@@ -8,6 +8,7 @@ reported at once.
 
 from __future__ import annotations
 
+import difflib
 import re
 import warnings
 import zipfile
@@ -41,11 +42,12 @@ from roster.excel.schema import (
     Table,
     normalise,
 )
-from roster.input_errors import InputError, validation_problems
+from roster.input_errors import InputError, shown, validation_problems
 from roster.models import Scenario
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 HEADER_SCAN_ROWS = 10
+HEADER_TYPO_CUTOFF = 0.75  # difflib's likeness from which an unknown header is read as a typo
 
 Path_ = tuple[Any, ...]
 
@@ -260,9 +262,37 @@ def _header_map(ws: Sheet, table: Table) -> tuple[int, dict[int, Column]]:
     return best
 
 
+def _check_headers(ws: Sheet, table: Table, header_row: int, columns: dict[int, Column],
+                   problems: Problems) -> tuple[dict[int, Column], set[tuple[str, ...]]]:
+    """The headers that would otherwise be passed over silently: a column given twice (which one
+    counts would be a guess), and an unknown header that resembles a column the sheet lacks (a typo
+    drops the whole column; other unknown headers are the manager's own notes, as the instructions
+    allow). Returns the columns without their repeats, and the fields whose header was mistyped."""
+    first: dict[tuple[str, ...], int] = {}
+    for c, column in sorted(columns.items()):
+        if column.field in first:
+            problems.structure.append(f"{ref(ws, header_row, c)}: kolonnen «{column.header}» står to ganger (også i "
+                                      f"kolonne {get_column_letter(first[column.field])}); slett den ene")
+        first.setdefault(column.field, c)
+    absent = {normalise(c.header): c for c in table.columns if c.field not in first}
+    mistyped: set[tuple[str, ...]] = set()
+    for c in range(1, ws.max_column + 1):
+        text = ws.cell(header_row, c).value
+        if c in columns or not isinstance(text, str) or is_blank(text):
+            continue
+        match = difflib.get_close_matches(normalise(text), list(absent), n=1, cutoff=HEADER_TYPO_CUTOFF)
+        if match:
+            column = absent[match[0]]
+            problems.structure.append(f"{ref(ws, header_row, c)}: ukjent kolonne «{shown(text)}» "
+                                      f"(mente du «{column.header}»?)")
+            mistyped.add(column.field)
+    return {c: column for c, column in columns.items() if first[column.field] == c}, mistyped
+
+
 def read_table(ws: Sheet, table: Table, problems: Problems) -> list[_Row]:
     header_row, columns = _header_map(ws, table)
-    present = {c.field for c in columns.values()}
+    columns, mistyped = _check_headers(ws, table, header_row, columns, problems)
+    present = {c.field for c in columns.values()} | mistyped
     for c in table.columns:
         if c.required and c.field not in present:
             problems.structure.append(f"{ws.title}!{header_row}:{header_row}: mangler kolonnen «{c.header}»")
