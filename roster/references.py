@@ -173,13 +173,19 @@ def _years_between(born: dt.date, day: dt.date) -> int:
 
 
 def _label_problems(data: dict[str, Any]) -> list[str]:
-    """Shift labels named by limits and successions that no template (nor a shift carried in from
-    before the period) carries: a typo would silently switch the rule off."""
+    """Shift labels named by limits, successions and a doctor's shift types that no template (nor a
+    shift carried in from before the period) carries: a typo would silently switch the rule off, or
+    keep the doctor from the shifts meant."""
     labels = {label for field in ("templates", "carry_in") for t in _items(data, field) if (label := _text(t.get("label")))}
     if not labels:
         return []
     problems = []
     for i, d in enumerate(_items(data, "doctors")):
+        listed = d.get("shift_labels")
+        for j, value in enumerate(listed if isinstance(listed, list) else []):
+            label = _text(value)
+            if label is not None and label not in labels:
+                problems.append(f"doctors[{i}].shift_labels[{j}]: ingen vakttype har betegnelsen «{label}»")
         by_label = d.get("max_shifts_by_label")
         for label in by_label if isinstance(by_label, dict) else {}:
             if isinstance(label, str) and label.strip() not in labels:

@@ -259,6 +259,7 @@ MALFORMED = [
     ({("Ekstra helligdager", "B2"): None}, ["Ekstra helligdager!B2: må fylles ut"]),
     ({("Leger", "U2"): "natt2"}, ["Leger!U2: ventet betegnelse=antall, f.eks. natt=2, fikk «natt2»"]),
     ({("Leger", "U2"): "helg=1"}, ["Leger!U2: ingen vakttype har betegnelsen «helg»"]),
+    ({("Leger", "P3"): "natt, dagvakt"}, ["Leger!P3: ingen vakttype har betegnelsen «dagvakt»"]),
     ({("Leger", "V2"): 50}, ["Leger!W2: maks timer kan ikke være mindre enn min timer"]),
     ({("Bemanning per dag", "A2"): "nope"}, ["Bemanning per dag!A2: ukjent vakttype «nope»"]),
     ({("Bemanning per dag", "C2"): None}, ["Bemanning per dag!C2: må fylles ut"]),
