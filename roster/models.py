@@ -372,11 +372,14 @@ class Fairness(Model):
 
     @model_validator(mode="after")
     def _known_pools(self) -> Fairness:
+        """Each problem begins with its field's path, so a workbook names the setting's cell."""
         names = set(self.pools.values()) | {r.value for r in Role if r not in self.pools}
-        unknown = sorted((set(self.min_shifts) | set(self.own_level)) - names)
-        if unknown:
-            raise ValueError(f"ukjent gruppe {', '.join(f'«{u}»' for u in unknown)}; "
-                             f"gruppene er {', '.join(sorted(names))}")
+        known = ", ".join(sorted(names))
+        problems = [f"{key}: ukjent gruppe {', '.join(f'«{u}»' for u in unknown)} (gruppene er {known})"
+                    for key, named in (("min_shifts", self.min_shifts), ("own_level", self.own_level))
+                    if (unknown := sorted(set(named) - names))]
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     def pool(self, role: Role) -> str:

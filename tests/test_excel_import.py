@@ -303,6 +303,15 @@ def test_forbidden_successions_are_read_and_refused_by_cell(tmp_path: Path) -> N
     assert problems(unknown) == [f"Periode og regler!B{row}: ingen vakttype har betegnelsen «kveld»"]
 
 
+def test_an_unknown_fairness_pool_is_refused_at_the_cell_of_its_setting(tmp_path: Path) -> None:
+    minimum, own = _setting_row("Minst vakter for tilgjengelige leger"), _setting_row("Grupper med eget nivå")
+    path = edited(tmp_path, {("Periode og regler", f"B{minimum}"): "tull=3",
+                             ("Periode og regler", f"B{own}"): "fastleger, tullegruppe"})
+    pools = "(gruppene er ALIS, ansatte, fastleger, spesialister)"
+    assert problems(path) == [f"Periode og regler!B{minimum}: ukjent gruppe «tull» {pools}",
+                              f"Periode og regler!B{own}: ukjent gruppe «tullegruppe» {pools}"]
+
+
 def test_missing_sheet_and_column_are_named(tmp_path: Path) -> None:
     path = edited(tmp_path, {("Leger", "C1"): "Stilling"})
     wb = openpyxl.load_workbook(path)

@@ -223,3 +223,10 @@ def test_labels_named_by_shift_types_limits_and_successions_must_exist():
         "doctors[0].max_shifts_by_label.natt: ingen vakttype har betegnelsen «natt»",
         "rules.forbidden_successions[0].then: ingen vakttype har betegnelsen «kvell»",
     ]
+
+
+def test_an_unknown_fairness_pool_is_reported_at_the_field_naming_it():
+    raw = data(rules={"specialist_bakvakt": False, "fairness": {"min_shifts": {"tull": 3}, "own_level": ["x", "ALIS"]}})
+    pools = "(gruppene er ALIS, ansatte, fastleger, spesialister)"
+    assert problems_of(raw) == [f"rules.fairness.min_shifts: ukjent gruppe «tull» {pools}",
+                                f"rules.fairness.own_level: ukjent gruppe «x» {pools}"]
