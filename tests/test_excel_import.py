@@ -245,6 +245,7 @@ MALFORMED = [
      ["Leger!T2: maks antall vakter kan ikke være mindre enn min antall vakter"]),
     ({("Vakttyper", "F2"): "hverdag, fredag"},
      ["Vakttyper!F2: ukjent dagtype «fredag»; gyldige verdier: hverdag, lørdag, søndag, helligdag"]),
+    ({("Vakttyper", "F2"): " , ;"}, ["Vakttyper!F2: minst én dagtype trengs"]),
     ({("Vakttyper", "J3"): "hjemmevakt"},
      ["Vakttyper!J3: ukjent vaktform «hjemmevakt»; gyldige verdier: tilstedevakt, bakvakt"]),
     ({("Kurs", "A2"): "per"}, ["Kurs!A2: lege «per» finnes ikke i arket Leger"]),

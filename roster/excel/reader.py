@@ -195,12 +195,18 @@ def parse_path(text: str) -> Path_:
     return tuple(out)
 
 
-def _in_workbook_words(message: str) -> str:
+def _noun_at(path: Path_) -> str:
+    """What one item of the list cell at a model path is called («dagtype»)."""
+    table = next((t for t in TABLES if t.key == path[0]), None)
+    field = tuple(p for p in path[2:] if isinstance(p, str))
+    return next((c.noun for c in table.columns if c.field == field), "verdi") if table else "verdi"
+
+
+def _in_workbook_words(message: str, path: Path_) -> str:
     """The model's messages as a workbook user reads them (sheets and cells, not JSON)."""
-    message = {
-        "mangler": "må fylles ut",
-        "for få elementer (minst ett)": "arket har ingen rader; minst én trengs",
-    }.get(message, message)
+    if message == "for få elementer (minst ett)":  # a whole sheet, or a list cell of separators only
+        return "arket har ingen rader; minst én trengs" if len(path) == 1 else f"minst én {_noun_at(path)} trengs"
+    message = {"mangler": "må fylles ut"}.get(message, message)
     if re.fullmatch(r"lege «.*» finnes ikke", message):
         message += f" i arket {DOCTORS.title}"
     return message
@@ -211,8 +217,9 @@ def translate(exc: ValidationError, origins: Origins) -> list[str]:
     out = []
     for problem in validation_problems(exc):
         path_text, _, message = problem.partition(": ")
-        message = _in_workbook_words(message)
-        where = origins.locate(parse_path(path_text), message)
+        path = parse_path(path_text)
+        message = _in_workbook_words(message, path)
+        where = origins.locate(path, message)
         out.append(f"{where}: {message}" if where else problem)
     return out
 
@@ -517,7 +524,7 @@ def _cross_references(data: dict[str, Any], exc: ValidationError, origins: Origi
                 continue
             if path[0] in kept:
                 path = (path[0], kept[path[0]][path[1]], *path[2:])
-            message = _in_workbook_words(message)
+            message = _in_workbook_words(message, path)
             where = origins.locate(path, message)
             out.append(f"{where}: {message}" if where else problem)
         return out
