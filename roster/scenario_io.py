@@ -40,8 +40,15 @@ def scenario_from_data(data: Any, source: str = "") -> Scenario:
     except ValidationError as exc:
         problems = validation_problems(exc)
         if not any(err["loc"] == () for err in exc.errors()):  # the scenario's own check did not run
-            problems += [p for p in reference_problems(data) if p not in problems]
+            refused = {p.split(": ", 1)[0] for p in problems}
+            problems += [p for p in reference_problems(data) if not _within(p.split(": ", 1)[0], refused)]
         raise InputError(problems, source) from None
+
+
+def _within(path: str, refused: set[str]) -> bool:
+    """Whether a path is a field already refused, or inside one: a cross-reference problem there
+    would say it again (and quote back what the field's own check refused)."""
+    return any(path == r or path.startswith((f"{r}.", f"{r}[")) for r in refused)
 
 
 # Limits on a scenario file's structure (docs/security.md): a scenario nests five levels deep and a
