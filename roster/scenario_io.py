@@ -104,9 +104,18 @@ class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
 _YamlLoader.add_constructor("tag:yaml.org,2002:int", _YamlLoader.construct_yaml_int)
 
 
+def _key_problem(key: Any) -> str:
+    """A YAML key that is not text (``~:``, ``5:``, ``no:``), said without Python's None or False."""
+    if key is None:
+        return "et felt mangler navn (nøkkelen er tom, ~ eller null)"
+    if isinstance(key, bool):
+        return "et feltnavn leses som ja/nei (yes, no, on, off …); skriv det i anførselstegn"
+    return f"feltnavnet «{shown(key)}» er ikke tekst; skriv det i anførselstegn"
+
+
 def structure_problems(data: Any) -> list[str]:
     """What no model should see: nesting deeper than any scenario, more values than any
-    legevakt has (YAML aliases can multiply a small file), keys given twice, huge integers."""
+    legevakt has (YAML aliases can multiply a small file), keys given twice or not text, huge integers."""
     problems: list[str] = []
     budget = [MAX_VALUES]
 
@@ -121,6 +130,7 @@ def structure_problems(data: Any) -> list[str]:
             problems.append(f"{json_path(path)}: tallet har {len(value.lstrip('+-'))} sifre; høyst {MAX_DIGITS} er tillatt")
         elif isinstance(value, dict):
             problems.extend(f"{json_path((*path, key))}: feltet står to ganger" for key in getattr(value, "twice", []))
+            problems.extend(f"{json_path(path)}: {_key_problem(key)}" for key in value if not isinstance(key, str))
             for key, item in value.items():
                 walk(item, (*path, key))
         elif isinstance(value, list):
@@ -170,7 +180,7 @@ def read_data(p: Path, kinds: str = ".json eller .yaml") -> Any:
     if suffix not in (".json", ".yaml", ".yml"):
         raise InputError([f"ukjent filtype «{suffix}»; bruk {kinds}"], str(p))
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # Windows editors begin UTF-8 with a byte-order mark
     except UnicodeDecodeError:
         raise InputError(["filen er ikke tekst i UTF-8"], str(p)) from None
     return parse_text(text, suffix, str(p))

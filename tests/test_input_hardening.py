@@ -186,6 +186,22 @@ def test_a_json_key_given_twice_is_refused_with_its_path(tmp_path):
     assert file_problems(tmp_path, "s.json", text) == ["doctors[0].role: feltet står to ganger"]
 
 
+@pytest.mark.parametrize(("key", "message"), [
+    ("~", "(rot): et felt mangler navn (nøkkelen er tom, ~ eller null)"),
+    ("5", "(rot): feltnavnet «5» er ikke tekst; skriv det i anførselstegn"),
+    ("no", "(rot): et feltnavn leses som ja/nei (yes, no, on, off …); skriv det i anførselstegn"),
+])
+def test_a_yaml_key_that_is_not_text_is_refused_in_norwegian(tmp_path, key, message):
+    text = f"{key}: 1\n" + yaml.safe_dump(data(), allow_unicode=True)
+    assert file_problems(tmp_path, "s.yaml", text) == [message]
+
+
+def test_a_json_file_beginning_with_a_byte_order_mark_is_read(tmp_path):
+    p = tmp_path / "s.json"
+    p.write_text(json.dumps(data()), encoding="utf-8-sig")
+    assert load_scenario(p) == scenario_from_data(data())
+
+
 def test_a_long_bad_value_is_quoted_back_shortened():
     found = problems(data(doctors=[doctor("a", role="x" * 5000), doctor("b")]))
     assert len(found) == 1 and len(found[0]) < 300 and "(5000 tegn)" in found[0]
