@@ -27,8 +27,9 @@ from pydantic import ConfigDict, Field, ValidationError
 from roster.calendar import OSLO, ShiftIndex
 from roster.eligibility import Eligibility
 from roster.input_errors import InputError, validation_problems
-from roster.models import Absence, AbsenceKind, DemandChange, Id, Model, Moment, Pin, Scenario, shift_key
+from roster.models import Absence, AbsenceKind, DemandChange, Id, Model, Moment, Pin, Roster, Scenario, shift_key
 from roster.scenario_io import read_data
+from roster.references import absence_period_problems
 
 
 class Leaving(Model):
@@ -92,6 +93,7 @@ def change_problems(scenario: Scenario, changes: Changes) -> list[str]:
             if item.date not in period:
                 problems.append(f"{field}[{i}].date: {item.date:%d.%m.%Y} er utenfor perioden "
                                 f"{period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}")
+    problems += absence_period_problems([a.model_dump() for a in changes.absences], period.start, period.end)
     templates_by_id = {t.id: t for t in scenario.templates}
     calendar = scenario.holiday_calendar()
     seen: set[tuple[str, dt.date]] = set()
@@ -106,6 +108,42 @@ def change_problems(scenario: Scenario, changes: Changes) -> list[str]:
         if leave.from_ > period.end:
             problems.append(f"leaving[{i}].from: {leave.from_:%d.%m.%Y} er etter slutten av perioden "
                             f"{period.end:%d.%m.%Y}")
+    return problems
+
+
+def published_problems(scenario: Scenario, published: Roster) -> list[str]:
+    """What a published roster names that the scenario does not hold, or holds twice: a re-plan
+    compares against it assignment by assignment, so each must be a shift of the scenario."""
+    doctors = {d.id for d in scenario.doctors}
+    shifts = ShiftIndex(scenario).by_key
+    templates = {t.id for t in scenario.templates}
+    problems, seen = [], set()
+    for i, a in enumerate(published.assignments):
+        if a.doctor not in doctors:
+            problems.append(f"assignments[{i}].doctor: lege «{a.doctor}» finnes ikke i scenarioet")
+        if a.template not in templates:
+            problems.append(f"assignments[{i}].template: ukjent vakttype «{a.template}»")
+        elif a.shift not in shifts:
+            problems.append(f"assignments[{i}].date: vakttypen «{a.template}» går ikke {a.date:%d.%m.%Y} i perioden")
+        if (a.doctor, a.shift) in seen:
+            problems.append(f"assignments[{i}]: {a.doctor} står på {a.template} {a.date:%d.%m.%Y} mer enn én gang")
+        seen.add((a.doctor, a.shift))
+    return problems
+
+
+def past_pin_problems(scenario: Scenario, published: Roster, changes: Changes, now: dt.datetime) -> list[str]:
+    """A new pin on a shift that began before the re-plan's moment: what has begun stays as
+    published, so such a pin could only make the re-plan impossible."""
+    shifts = ShiftIndex(scenario).by_key
+    held = {(a.doctor, a.shift) for a in published.assignments}
+    problems = []
+    for i, p in enumerate(changes.pins):
+        key = shift_key(p.template, p.date)
+        s = shifts.get(key)
+        if s is not None and s.start < now and (p.doctor, key) not in held:
+            problems.append(f"pins[{i}]: vakten {p.template} {p.date:%d.%m.%Y} begynte "
+                            f"{s.start.astimezone(OSLO):%d.%m.%Y %H:%M}, før omplanleggingen "
+                            f"({now.astimezone(OSLO):%d.%m.%Y %H:%M}); det som er begynt, står som publisert")
     return problems
 
 

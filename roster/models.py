@@ -86,8 +86,48 @@ def _local_clock(value: dt.time) -> dt.time:
     return value
 
 
-Id = Annotated[str, Field(min_length=1, max_length=80)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+# Characters no text may hold: C0/C1 control characters (openpyxl cannot store most of them, and a
+# terminal obeys them: ESC recolours it) and the bidirectional overrides, which make one name read
+# as another. Tabs and line breaks are allowed in free text, not in ids and names.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAK = re.compile("[\t\n\r\u2028\u2029]")
+
+
+def _char_name(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def _printable(value: object) -> object:
+    """Every string of a field (also inside lists and as dictionary keys) without control
+    characters."""
+    if isinstance(value, str):
+        if found := _CONTROL.search(value):
+            raise ValueError(f"teksten inneholder et usynlig styretegn ({_char_name(found.group())}); fjern det")
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _printable(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _printable(key)
+            _printable(item)
+    return value
+
+
+def _one_line(value: str) -> str:
+    if found := _LINE_BREAK.search(value):
+        raise ValueError(f"kan ikke inneholde linjeskift eller tabulator ({_char_name(found.group())})")
+    return value
+
+
+def _no_list_separator(value: str) -> str:
+    """Workbook cells list ids separated by commas, semicolons or lines (roster.excel.cells)."""
+    if found := re.search("[,;]", value):
+        raise ValueError(f"en id kan ikke inneholde «{found.group()}» (skiller id-er i lister)")
+    return value
+
+
+Id = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_one_line), AfterValidator(_no_list_separator)]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
 Day = Annotated[dt.date, BeforeValidator(_no_timestamp), AfterValidator(_in_calendar)]
 Moment = Annotated[dt.datetime, BeforeValidator(_no_timestamp), AfterValidator(_wall_clock)]
 Clock = Annotated[dt.time, BeforeValidator(_no_number), AfterValidator(_local_clock)]
@@ -99,6 +139,11 @@ class Model(BaseModel):
     NaN and infinity are refused everywhere."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        return _printable(value)
 
 
 # --------------------------------------------------------------------------- enums
@@ -328,11 +373,14 @@ class Fairness(Model):
 
     @model_validator(mode="after")
     def _known_pools(self) -> Fairness:
+        """Each problem begins with its field's path, so a workbook names the setting's cell."""
         names = set(self.pools.values()) | {r.value for r in Role if r not in self.pools}
-        unknown = sorted((set(self.min_shifts) | set(self.own_level)) - names)
-        if unknown:
-            raise ValueError(f"ukjent gruppe {', '.join(f'«{u}»' for u in unknown)}; "
-                             f"gruppene er {', '.join(sorted(names))}")
+        known = ", ".join(sorted(names))
+        problems = [f"{key}: ukjent gruppe {', '.join(f'«{u}»' for u in unknown)} (gruppene er {known})"
+                    for key, named in (("min_shifts", self.min_shifts), ("own_level", self.own_level))
+                    if (unknown := sorted(set(named) - names))]
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     def pool(self, role: Role) -> str:
@@ -421,7 +469,7 @@ class Rules(Model):
         3, ge=1, le=50, description="rolling 7 days; a local choice (Legeforeningen asked for 1, domain.md \"GPs' duty\")"
     )
     max_hours_per_7_days: float | None = Field(
-        48, gt=0, le=168, description="rolling 7 days, real hours; a local choice after the 48-hour week of arbeidsmiljøloven "
+        48, ge=1, le=168, description="rolling 7 days, real hours; a local choice after the 48-hour week of arbeidsmiljøloven "
         "§10-6 (domain.md sets aside ch. 10 for legevakt under SFS 2305)"
     )
     spacing_target_days: int = Field(
@@ -609,6 +657,14 @@ class Doctor(Model):
     )
     phone: str = Field("", max_length=40, description="shown to colleagues on the on-call list; empty: not shown")
     email: str = Field("", max_length=200, description="where change notices are sent; empty: none are sent")
+
+    @field_validator("name")
+    @classmethod
+    def _name_without_separator(cls, value: str) -> str:
+        """A roster workbook's cell lists its doctors' names separated by lines or semicolons."""
+        if ";" in value:
+            raise ValueError("et navn kan ikke inneholde «;» (skiller navn i vaktplanens celler)")
+        return value
 
     @field_validator("email")
     @classmethod

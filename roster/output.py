@@ -11,6 +11,7 @@ import io
 import json
 import statistics
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from itertools import groupby
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from rich.text import Text
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
 from roster.excel import write_roster_workbook
 from roster.explanation import explanation_text
+from roster.files import write_all
 from roster.carry import next_period
 from roster.days import ROTATION_NAMES
 from roster.eligibility import LEGEVAKT_SHIFTS_REQUIRED
@@ -112,7 +114,7 @@ def _fmt(x: float | None, spec: str = ".1f") -> str:
 
 
 def status_table(scenario: Scenario, roster: Roster) -> Table:
-    t = Table(title=f"Vaktplan for {scenario.name}", show_header=False, title_justify="left")
+    t = Table(title=Text(f"Vaktplan for {scenario.name}", style="table.title"), show_header=False, title_justify="left")
     t.add_column("", style="bold")
     t.add_column("")
     p = roster.period
@@ -163,7 +165,7 @@ def pool_table(metrics: list[DoctorMetrics]) -> Table:
                 "Hovedbok før", "etter"):
         t.add_column(col, justify="left" if col == "Gruppe" else "right")
     for p in pool_metrics(metrics):
-        t.add_row(p.pool, str(p.doctors), str(p.available), f"{p.level:.1f}", f"{p.largest_deviation:.1f}",
+        t.add_row(Text(p.pool), str(p.doctors), str(p.available), f"{p.level:.1f}", f"{p.largest_deviation:.1f}",
                   f"{p.range:.1f}", f"{p.gini:.3f}", str(p.without_shift), f"{p.ledger_before:.1f}",
                   f"{p.ledger_after:.1f}")
     return t
@@ -178,8 +180,8 @@ def moved_targets_table(metrics: list[DoctorMetrics], n: int = SUMMARY_MOVED_TAR
     for col in ("Navn", "Gruppe", "Andel", "Nominelt", "Etter kapasitet", "Historikk", "Mål", "Poeng", "Hvorfor"):
         t.add_column(col, justify="left" if col in ("Navn", "Gruppe", "Hvorfor") else "right")
     for m in rows:
-        t.add_row(m.name, m.pool, f"{m.share:g}", f"{m.nominal_target:.1f}", f"{m.capacity_target:.1f}",
-                  "–" if abs(m.repay) < 0.05 else f"{-m.repay:+.1f}", f"{m.target:.1f}", f"{m.points:.1f}", m.why)
+        t.add_row(Text(m.name), Text(m.pool), f"{m.share:g}", f"{m.nominal_target:.1f}", f"{m.capacity_target:.1f}",
+                  "–" if abs(m.repay) < 0.05 else f"{-m.repay:+.1f}", f"{m.target:.1f}", f"{m.points:.1f}", Text(m.why))
     return t
 
 
@@ -196,7 +198,7 @@ def role_table(metrics: list[DoctorMetrics]) -> Table:
         pts = [m.points for m in ms]
         devs = [m.relative_deviation for m in ms if m.relative_deviation is not None]
         worst = max(devs, key=abs) if devs else None
-        t.add_row(role, str(len(ms)), str(sum(m.shifts for m in ms)), f"{statistics.fmean(pts):.1f}",
+        t.add_row(Text(role), str(len(ms)), str(sum(m.shifts for m in ms)), f"{statistics.fmean(pts):.1f}",
                   f"{min(pts):.1f}", f"{max(pts):.1f}",
                   f"{statistics.fmean(m.target for m in ms):.1f}",
                   "–" if worst is None else f"{100 * worst:+.0f} %")
@@ -217,8 +219,8 @@ def open_slots_table(scenario: Scenario, roster: Roster, index: ShiftIndex | Non
         when = f"{s.start.astimezone(OSLO):%H:%M}–{s.end.astimezone(OSLO):%H:%M}" if s else ""
         station = stations.get(s.station, s.station) if s else ""
         label = s.label if s else o.template
-        t.add_row(f"{WEEKDAY_NAMES[o.date.weekday()][:3]} {o.date:%d.%m.%Y}", station, label, when,
-                  str(o.missing), o.reason)
+        t.add_row(f"{WEEKDAY_NAMES[o.date.weekday()][:3]} {o.date:%d.%m.%Y}", Text(station), Text(label), when,
+                  str(o.missing), Text(o.reason))
     for a, b in roster.uncovered_bakvakt:
         a, b = a.astimezone(OSLO), b.astimezone(OSLO)
         t.add_row(f"{a:%d.%m.%Y}", "", "bakvakt", f"{a:%d.%m %H:%M}–{b:%d.%m %H:%M}", "1",
@@ -238,7 +240,7 @@ def towards_alone_table(scenario: Scenario, roster: Roster, index: ShiftIndex | 
     for col in ("Lege", "Navn", "Før", "Denne perioden", "Etter", "Igjen", "Kan gå alene", "Alene fra"):
         t.add_column(col, justify="left" if col in ("Lege", "Navn") else "right")
     for r in rows:
-        t.add_row(r.doctor, r.name, str(r.before), str(r.this_period), str(r.after), str(r.to_go),
+        t.add_row(Text(r.doctor), Text(r.name), str(r.before), str(r.this_period), str(r.after), str(r.to_go),
                   "ja" if r.qualified else "nei", f"{r.expected:%m.%Y}" if r.expected else "–")
     return t
 
@@ -256,7 +258,7 @@ def holiday_table(scenario: Scenario, roster: Roster) -> Table | None:
         group = list(group)
         repeats = [f"{x.name} ({x.shifts})" for x in group if x.last_year]
         t.add_row(f"{ROTATION_NAMES[holiday]} {season}", str(len(group)), str(sum(x.shifts for x in group)),
-                  ", ".join(repeats) or "ingen")
+                  Text(", ".join(repeats) or "ingen"))
     return t
 
 
@@ -267,7 +269,7 @@ def doctor_table(metrics: list[DoctorMetrics]) -> Table:
     for col in cols:
         t.add_column(col, justify="left" if col in ("Lege", "Navn", "Rolle") else "right")
     for m in sorted(metrics, key=lambda m: m.doctor):
-        t.add_row(m.doctor, m.name, m.role, f"{m.share:g}", str(m.shifts), f"{m.hours:g}", str(m.nights),
+        t.add_row(Text(m.doctor), Text(m.name), Text(m.role), f"{m.share:g}", str(m.shifts), f"{m.hours:g}", str(m.nights),
                   str(m.evenings), str(m.weekends), str(m.holidays), f"{m.bakvakt_hours:g}", f"{m.points:.1f}",
                   f"{m.history_points:.1f}", f"{m.target:.1f}",
                   "–" if m.relative_deviation is None else f"{100 * m.relative_deviation:+.0f} %",
@@ -310,27 +312,28 @@ def render_text(renderables: list[RenderableType], width: int = 160) -> str:
     return buf.getvalue()
 
 
-def write_outputs(scenario: Scenario, roster: Roster, outdir: Path, workbook: Path | None = None) -> list[Path]:
-    """Every output file of a solve, the workbook (``roster.excel``) included; returns the paths
-    written."""
-    outdir.mkdir(parents=True, exist_ok=True)
+def result_paths(outdir: Path, workbook: Path | None = None, extra: Iterable[str] = ()) -> list[Path]:
+    """The files ``write_outputs`` writes, so a command can refuse to write over its input before
+    it solves."""
+    names = ["roster.json", "roster.csv", "summary.txt", "history_out.json"]
+    return [*(outdir / n for n in names), workbook or outdir / "roster.xlsx", *(outdir / n for n in extra)]
+
+
+def write_outputs(scenario: Scenario, roster: Roster, outdir: Path, workbook: Path | None = None,
+                  extra: Mapping[str, Callable[[Path], object]] | None = None) -> list[Path]:
+    """Every output file of a solve, the workbook (``roster.excel``) included, and ``extra``'s
+    files of the folder (name: writer), all or nothing (``roster.files.write_all``); returns the
+    paths written. Raises ``roster.files.WriteError``."""
+    extra = extra or {}
     index = ShiftIndex(scenario)
     metrics = doctor_metrics(scenario, roster, index)
-    written = []
-    path = outdir / "roster.json"
-    write_roster_json(roster, path)
-    written.append(path)
-    path = outdir / "roster.csv"
-    write_roster_csv(scenario, roster, path, index)
-    written.append(path)
-    path = outdir / "summary.txt"
-    path.write_text(render_text(summary_renderables(scenario, roster, metrics, index, per_doctor=True),
-                                width=220), encoding="utf-8")
-    written.append(path)
-    path = outdir / "history_out.json"
-    write_history_out(scenario, roster, path, index)
-    written.append(path)
-    path = workbook or outdir / "roster.xlsx"
-    write_roster_workbook(scenario, roster, path)
-    written.append(path)
-    return written
+    summary = render_text(summary_renderables(scenario, roster, metrics, index, per_doctor=True), width=220)
+    writers: list[Callable[[Path], object]] = [  # in result_paths' order
+        lambda p: write_roster_json(roster, p),
+        lambda p: write_roster_csv(scenario, roster, p, index),
+        lambda p: p.write_text(summary, encoding="utf-8"),
+        lambda p: write_history_out(scenario, roster, p, index),
+        lambda p: write_roster_workbook(scenario, roster, p),
+        *extra.values(),
+    ]
+    return write_all(dict(zip(result_paths(outdir, workbook, extra), writers, strict=True)))

@@ -21,6 +21,11 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+# No one is a doctor before this age (a medical degree takes six years after school); a younger
+# birth date is a mistyped year, and it would switch the age exemption (fastlegeforskriften §13) off.
+MIN_DOCTOR_AGE = 20
+
+
 def _day(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):  # a YAML timestamp; never compare it with a date
         return value.date()
@@ -39,14 +44,20 @@ def reference_problems(data: dict[str, Any]) -> list[str]:
     ids: dict[str, set[str]] = {}
     for field in ("stations", "templates", "doctors"):
         seen: set[str] = set()
+        folded: dict[str, str] = {}
         for i, item in enumerate(_items(data, field)):
             ident = _text(item.get("id"))
             if ident is None:
                 continue
             if ident in seen:
                 problems.append(f"{field}[{i}].id: «{ident}» er brukt mer enn én gang")
+            elif ident.casefold() in folded:
+                problems.append(f"{field}[{i}].id: «{ident}» skiller seg fra «{folded[ident.casefold()]}» bare i store og "
+                                "små bokstaver, så en henvisning kan ikke skilles fra den andre")
             seen.add(ident)
+            folded.setdefault(ident.casefold(), ident)
         ids[field] = seen
+    problems += _name_problems(data)
     for i, t in enumerate(_items(data, "templates")):
         station = _text(t.get("station"))
         if station is not None and station not in ids["stations"]:
@@ -75,6 +86,7 @@ def reference_problems(data: dict[str, Any]) -> list[str]:
                 problems.append(
                     f"{field}[{i}].date: {day:%d.%m.%Y} er utenfor perioden {first:%d.%m.%Y}–{last:%d.%m.%Y}"
                 )
+    problems += absence_period_problems(_items(data, "absences"), first, last)
     seen_changes: set[tuple[str, dt.date]] = set()
     for i, item in enumerate(_items(data, "demand_changes")):
         template, day = _text(item.get("template")), _day(item.get("date"))
@@ -86,6 +98,42 @@ def reference_problems(data: dict[str, Any]) -> list[str]:
     problems += _label_problems(data)
     problems += _history_problems(data)
     problems += _birth_problems(data, first)
+    return problems
+
+
+def absence_period_problems(absences: list[dict[str, Any]], first: dt.date | None, last: dt.date | None) -> list[str]:
+    """An absence wholly outside the period changes nothing, and is most often a mistyped year:
+    the doctor would silently keep the shifts they are away from."""
+    if first is None or last is None:
+        return []
+    problems = []
+    for i, item in enumerate(absences):
+        start, end = _day(item.get("start")), _day(item.get("end"))
+        if start and end and (end < first or start > last):
+            problems.append(f"absences[{i}].start: fraværet {start:%d.%m.%Y}–{end:%d.%m.%Y} ligger helt utenfor perioden "
+                            f"{first:%d.%m.%Y}–{last:%d.%m.%Y} (feil år?)")
+    return problems
+
+
+def _name_problems(data: dict[str, Any]) -> list[str]:
+    """Doctors and stations are found by name when a roster workbook is read back, and a doctor
+    sees colleagues by name: two of one name cannot be told apart. (An id given twice is reported
+    as such, not again by its name.)"""
+    problems = []
+    for field, noun in (("doctors", "lege"), ("stations", "stasjon")):
+        first: dict[str, str] = {}
+        ids: set[str | None] = set()
+        for i, item in enumerate(_items(data, field)):
+            name, ident = _text(item.get("name")), _text(item.get("id"))
+            if name is None or (ident is not None and ident in ids):
+                continue
+            ids.add(ident)
+            key = " ".join(name.split()).casefold()
+            if key in first:
+                problems.append(f"{field}[{i}].name: «{name}» er også navnet til {noun} «{first[key]}»: skill navnene "
+                                "(f.eks. med mellomnavn eller forbokstav)")
+            else:
+                first[key] = ident or name
     return problems
 
 
@@ -104,7 +152,8 @@ def _history_problems(data: dict[str, Any]) -> list[str]:
 
 
 def _birth_problems(data: dict[str, Any], first: dt.date | None) -> list[str]:
-    """A birth date after the period starts is a typo (the year, usually)."""
+    """A birth date after the period starts, or one that makes a doctor a child, is a typo (the
+    year, usually)."""
     if first is None:
         return []
     problems = []
@@ -113,17 +162,30 @@ def _birth_problems(data: dict[str, Any], first: dt.date | None) -> list[str]:
         if born is not None and born > first:
             problems.append(f"doctors[{i}].birth_date: fødselsdatoen {born:%d.%m.%Y} er etter periodens første dag "
                             f"{first:%d.%m.%Y}")
+        elif born is not None and _years_between(born, first) < MIN_DOCTOR_AGE:
+            problems.append(f"doctors[{i}].birth_date: fødselsdatoen {born:%d.%m.%Y} gir en lege under {MIN_DOCTOR_AGE} år "
+                            "når perioden begynner (feil år?)")
     return problems
 
 
+def _years_between(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 def _label_problems(data: dict[str, Any]) -> list[str]:
-    """Shift labels named by limits and successions that no template (nor a shift carried in from
-    before the period) carries: a typo would silently switch the rule off."""
+    """Shift labels named by limits, successions and a doctor's shift types that no template (nor a
+    shift carried in from before the period) carries: a typo would silently switch the rule off, or
+    keep the doctor from the shifts meant."""
     labels = {label for field in ("templates", "carry_in") for t in _items(data, field) if (label := _text(t.get("label")))}
     if not labels:
         return []
     problems = []
     for i, d in enumerate(_items(data, "doctors")):
+        listed = d.get("shift_labels")
+        for j, value in enumerate(listed if isinstance(listed, list) else []):
+            label = _text(value)
+            if label is not None and label not in labels:
+                problems.append(f"doctors[{i}].shift_labels[{j}]: ingen vakttype har betegnelsen «{label}»")
         by_label = d.get("max_shifts_by_label")
         for label in by_label if isinstance(by_label, dict) else {}:
             if isinstance(label, str) and label.strip() not in labels:

@@ -40,8 +40,15 @@ def scenario_from_data(data: Any, source: str = "") -> Scenario:
     except ValidationError as exc:
         problems = validation_problems(exc)
         if not any(err["loc"] == () for err in exc.errors()):  # the scenario's own check did not run
-            problems += [p for p in reference_problems(data) if p not in problems]
+            refused = {p.split(": ", 1)[0] for p in problems}
+            problems += [p for p in reference_problems(data) if not _within(p.split(": ", 1)[0], refused)]
         raise InputError(problems, source) from None
+
+
+def _within(path: str, refused: set[str]) -> bool:
+    """Whether a path is a field already refused, or inside one: a cross-reference problem there
+    would say it again (and quote back what the field's own check refused)."""
+    return any(path == r or path.startswith((f"{r}.", f"{r}[")) for r in refused)
 
 
 # Limits on a scenario file's structure (docs/security.md): a scenario nests five levels deep and a
@@ -97,9 +104,18 @@ class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
 _YamlLoader.add_constructor("tag:yaml.org,2002:int", _YamlLoader.construct_yaml_int)
 
 
+def _key_problem(key: Any) -> str:
+    """A YAML key that is not text (``~:``, ``5:``, ``no:``), said without Python's None or False."""
+    if key is None:
+        return "et felt mangler navn (nøkkelen er tom, ~ eller null)"
+    if isinstance(key, bool):
+        return "et feltnavn leses som ja/nei (yes, no, on, off …); skriv det i anførselstegn"
+    return f"feltnavnet «{shown(key)}» er ikke tekst; skriv det i anførselstegn"
+
+
 def structure_problems(data: Any) -> list[str]:
     """What no model should see: nesting deeper than any scenario, more values than any
-    legevakt has (YAML aliases can multiply a small file), keys given twice, huge integers."""
+    legevakt has (YAML aliases can multiply a small file), keys given twice or not text, huge integers."""
     problems: list[str] = []
     budget = [MAX_VALUES]
 
@@ -114,6 +130,7 @@ def structure_problems(data: Any) -> list[str]:
             problems.append(f"{json_path(path)}: tallet har {len(value.lstrip('+-'))} sifre; høyst {MAX_DIGITS} er tillatt")
         elif isinstance(value, dict):
             problems.extend(f"{json_path((*path, key))}: feltet står to ganger" for key in getattr(value, "twice", []))
+            problems.extend(f"{json_path(path)}: {_key_problem(key)}" for key in value if not isinstance(key, str))
             for key, item in value.items():
                 walk(item, (*path, key))
         elif isinstance(value, list):
@@ -152,20 +169,24 @@ def parse_text(text: str, suffix: str, source: str = "") -> Any:
     return data
 
 
-def read_data(p: Path) -> Any:
-    """Parsed JSON/YAML of a file (``parse_text``), refusing what is missing, too big or not text."""
+def read_data(p: Path, kinds: str = ".json eller .yaml") -> Any:
+    """Parsed JSON/YAML of a file (``parse_text``), refusing what is missing, too big or not text;
+    ``kinds`` names the file types the caller reads, for the message on any other."""
     if not p.exists():
         raise InputError([f"finner ikke filen {p}"], str(p))
     if p.stat().st_size > MAX_SCENARIO_BYTES:
         raise InputError([f"filen er større enn {MAX_SCENARIO_BYTES // 2**20} MB"], str(p))
     suffix = p.suffix.lower()
     if suffix not in (".json", ".yaml", ".yml"):
-        raise InputError([f"ukjent filtype «{suffix}»; bruk .json, .yaml eller .xlsx"], str(p))
+        raise InputError([f"ukjent filtype «{suffix}»; bruk {kinds}"], str(p))
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # Windows editors begin UTF-8 with a byte-order mark
     except UnicodeDecodeError:
         raise InputError(["filen er ikke tekst i UTF-8"], str(p)) from None
     return parse_text(text, suffix, str(p))
+
+
+WITH_WORKBOOK = ".json, .yaml eller .xlsx"
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -175,7 +196,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise InputError([f"finner ikke filen {p}"], str(p))
     if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         return read_scenario_workbook(p)
-    return scenario_from_data(read_data(p), str(p))
+    return scenario_from_data(read_data(p, WITH_WORKBOOK), str(p))
 
 
 def load_roster(scenario: Scenario, path: str | Path) -> Roster:
@@ -185,7 +206,7 @@ def load_roster(scenario: Scenario, path: str | Path) -> Roster:
         raise InputError([f"finner ikke filen {p}"], str(p))
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         return read_roster_workbook(scenario, p)
-    data = read_data(p)
+    data = read_data(p, WITH_WORKBOOK)
     if not isinstance(data, dict):
         raise InputError(["(rot): ventet et objekt med scenario, periode og tildelinger"], str(p))
     try:

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from roster.calendar import OSLO, ShiftIndex, ShiftInstance
-from roster.changes import Changes, apply_changes
+from roster.changes import Changes, apply_changes, past_pin_problems, published_problems
+from roster.input_errors import InputError
 from roster.eligibility import Eligibility
 from roster.models import Assignment, ProgressEvent, Roster, Scenario
 from roster.terms import count
@@ -90,13 +91,21 @@ def replan(
     now: dt.datetime | None = None,
     on_progress: Callable[[ProgressEvent], None] | None = None,
     stop: threading.Event | None = None,
+    roster_source: str = "publisert vaktplan",
+    changes_source: str = "",
 ) -> ReplanResult:
     """Repair ``published`` for ``changes`` with as few changed assignments as the rules allow.
 
     ``now`` (else the change file's ``now``, else the clock) is the moment of re-planning. Raises
-    roster.scenario_io.InputError when the change file names unknown doctors or shifts.
+    roster.input_errors.InputError, naming ``roster_source`` or ``changes_source`` (a file, say),
+    when the change file names unknown doctors or shifts or pins a shift that has begun, or the
+    published roster names what the scenario does not hold.
     """
-    changed = apply_changes(scenario, changes)
+    if problems := published_problems(scenario, published):
+        raise InputError(problems, roster_source)
+    if problems := past_pin_problems(scenario, published, changes, changes.moment(now)):
+        raise InputError(problems, changes_source)
+    changed = apply_changes(scenario, changes, changes_source)
     index = ShiftIndex(changed)
     eligibility = Eligibility(changed)
     shifts = {s.key: s for s in index.shifts}
@@ -133,12 +142,15 @@ def replan(
 
 
 def describe_shift(scenario: Scenario, index: ShiftIndex, a: Assignment) -> str:
-    """«natt Bergen legevakt 05.12 23:00–08:00» (Oslo time)."""
+    """«natt Bergen legevakt 05.12 23:00–08:00» (Oslo time). A shift of an earlier version whose
+    type this scenario no longer holds (a change notice names it) is told by its type's id."""
     s = index.by_key.get(a.shift)
-    if s is None:
-        t = scenario.template(a.template)
-        return f"{t.label} {scenario.station(t.station).name} {a.date:%d.%m}"
-    return shift_text(scenario, s)
+    if s is not None:
+        return shift_text(scenario, s)
+    t = next((t for t in scenario.templates if t.id == a.template), None)
+    if t is None:
+        return f"{a.template} {a.date:%d.%m}"
+    return f"{t.label} {scenario.station(t.station).name} {a.date:%d.%m}"
 
 
 def shift_text(scenario: Scenario, s: ShiftInstance) -> str:

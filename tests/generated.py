@@ -82,7 +82,8 @@ def _templates(draw: st.DrawFn, two_stations: bool) -> list[dict[str, Any]]:
     return templates
 
 
-def _doctor(draw: st.DrawFn, i: int, two_stations: bool, period_days: list[dt.date]) -> dict[str, Any]:
+def _doctor(draw: st.DrawFn, i: int, two_stations: bool, period_days: list[dt.date],
+            labels: list[str]) -> dict[str, Any]:
     """A random doctor: any limit or restriction, but no minimum (it may be unable to work at all)."""
     kw: dict[str, Any] = {
         "employment": draw(st.sampled_from(["selvstendig", "ansatt"])),
@@ -109,8 +110,7 @@ def _doctor(draw: st.DrawFn, i: int, two_stations: bool, period_days: list[dt.da
     if two_stations and draw(st.integers(0, 4)) == 0:
         kw["stations"] = [draw(st.sampled_from(["BLV", "ASA"]))]
     if draw(st.integers(0, 5)) == 0:
-        kw["shift_labels"] = draw(st.lists(st.sampled_from(["natt", "dag", "kveld", "bakvakt"]), min_size=1,
-                                           max_size=2, unique=True))
+        kw["shift_labels"] = draw(st.lists(st.sampled_from(labels), min_size=1, max_size=2, unique=True))
     if draw(st.integers(0, 4)) == 0:
         kw["courses"] = {"akuttmedisin": draw(st.sampled_from(period_days)).isoformat()}
     if draw(st.integers(0, 4)) == 0:
@@ -209,7 +209,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     if two_stations:
         stations.append(station("ASA", kind="bydelslegevakt", name="Åsane legevakt"))
     templates = _templates(draw, two_stations)
-    doctors = [_doctor(draw, i, two_stations, period_days) for i in range(draw(st.integers(3, 8)))]
+    labels = sorted({t["label"] for t in templates})  # a label no template has is refused
+    doctors = [_doctor(draw, i, two_stations, period_days, labels) for i in range(draw(st.integers(3, 8)))]
     absences = [_absence(draw, d["id"], period_days) for d in doctors if draw(st.integers(0, 3)) == 0]
     rules = _rules(draw)
     demand_changes = []

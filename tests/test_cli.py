@@ -97,6 +97,16 @@ def test_strict_infeasible_finds_no_roster_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+def test_an_impossible_plan_is_explained_without_strict_too(tmp_path):
+    """Open places cannot absorb a doctor's minimum of shifts that their own cap on hours forbids:
+    the solve finds no roster, and says why rather than only that."""
+    s = tiny(doctors=1)
+    s = s.model_copy(update={"doctors": [s.doctors[0].model_copy(update={"min_shifts": 2, "max_hours": 1}), *s.doctors[1:]]})
+    result = runner.invoke(app, ["solve", str(write(tmp_path, s)), "-o", str(tmp_path / "ut"), *FAST])
+    assert result.exit_code == EXIT_NO_ROSTER, result.output
+    assert "Lege 0 skal ha minst 2 vakter i perioden" in " ".join(result.output.split())
+
+
 def test_bad_input_lists_every_problem_in_norwegian_without_traceback(tmp_path):
     raw = tiny().model_dump(mode="json")
     raw["doctors"][0]["role"] = "kirurg"
@@ -115,9 +125,51 @@ def test_bad_input_lists_every_problem_in_norwegian_without_traceback(tmp_path):
 def test_output_path_that_is_a_file_is_bad_input(tmp_path):
     taken = tmp_path / "ut"
     taken.write_text("", encoding="utf-8")
-    result = runner.invoke(app, ["solve", str(write(tmp_path, tiny())), "-o", str(taken), *FAST])
+    result = runner.invoke(app, ["solve", str(write(tmp_path, tiny())), "-o", str(taken), *FAST], env={"COLUMNS": "250"})
     assert result.exit_code == EXIT_BAD_INPUT
-    assert "kan ikke skrive resultatet" in result.output and "Traceback" not in result.output
+    assert "kan ikke lage mappen: finnes fra før og er ikke en mappe" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_result_that_cannot_be_written_leaves_the_older_result_as_it_was(tmp_path):
+    """roster.xlsx is a folder: nothing of the new result is written, the old files stay byte for
+    byte, and the message is Norwegian and names the file."""
+    path = write(tmp_path, tiny())
+    out = tmp_path / "ut"
+    assert runner.invoke(app, ["solve", str(path), "-o", str(out), *FAST]).exit_code == EXIT_OK
+    (out / "roster.xlsx").unlink()
+    (out / "roster.xlsx").mkdir()
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    result = runner.invoke(app, ["solve", str(write(tmp_path, tiny(demand=2, doctors=1), "annen.yaml")), "-o", str(out),
+                                 "--explain-time", "0", *FAST], env={"COLUMNS": "250"})
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert f"{out / 'roster.xlsx'}: 1 problem" in result.output
+    assert "kan ikke skrive filen: er en mappe; ingen filer er endret" in result.output
+    assert "Is a directory" not in result.output and "Traceback" not in result.output
+    assert "Løser" not in result.output  # seen before the search, not after it
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_a_disk_full_while_writing_the_workbook_leaves_the_older_result_as_it_was(tmp_path, monkeypatch):
+    import errno
+
+    import roster.output
+
+    path = write(tmp_path, tiny())
+    out = tmp_path / "ut"
+    assert runner.invoke(app, ["solve", str(path), "-o", str(out), *FAST]).exit_code == EXIT_OK
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def disk_full(scenario: Scenario, roster: Roster, p: Path) -> None:
+        p.write_bytes(b"PK halv")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(roster.output, "write_roster_workbook", disk_full)
+    result = runner.invoke(app, ["solve", str(write(tmp_path, tiny(demand=2, doctors=1), "annen.yaml")), "-o", str(out),
+                                 "--explain-time", "0", *FAST], env={"COLUMNS": "250"})
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert f"{out / 'roster.xlsx'}: 1 problem" in result.output and "kan ikke skrive filen: disken er full" in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # and no temporary file is left
 
 
 def test_missing_scenario_file_is_bad_input(tmp_path):
@@ -223,3 +275,151 @@ def test_strict_infeasible_is_explained_and_explain_exits_by_outcome(tmp_path):
     assert explained.exit_code == EXIT_VIOLATIONS and "Senk bemanningen" in explained.output
     fine = runner.invoke(app, ["explain", str(write(tmp_path, tiny(), "ok.yaml")), "--time-limit", "10"])
     assert fine.exit_code == EXIT_OK and "En fullstendig vaktplan er mulig" in fine.output
+
+
+def test_names_with_brackets_are_printed_as_typed_by_solve_and_replan(tmp_path):
+    """Names are the manager's text, never rich markup: «[/]» once stopped the solve after the
+    search with a MarkupError, and «[vikar]» vanished from the summary."""
+    base = tiny(demand=2, doctors=1).model_dump(mode="json")  # open places, so the station is listed
+    base["name"] = "Desember [/] plan"
+    base["doctors"][0]["name"] = "Ola Hansen [vikar]"
+    base["stations"][0]["name"] = "Bergen [b]legevakt[/b] :sun:"
+    s = Scenario.model_validate(base)
+    path = write(tmp_path, s)
+    wide = {"COLUMNS": "250"}
+    result = runner.invoke(app, ["solve", str(path), "-o", str(tmp_path / "ut"), "--explain-time", "0", *FAST],
+                           env=wide)
+    assert result.exit_code == EXIT_OK, result.output
+    summary = (tmp_path / "ut" / "summary.txt").read_text(encoding="utf-8")
+    for shown in (result.output, summary):
+        assert "Vaktplan for Desember [/] plan" in shown
+        assert "Bergen [b]legevakt[/b] :sun:" in shown  # the open places' station
+    assert "Ola Hansen [vikar]" in summary
+
+    (tmp_path / "syk.yaml").write_text(
+        "now: 2026-11-30T12:00\nabsences:\n  - {doctor: d0, start: 2026-12-02, end: 2026-12-02}\n", encoding="utf-8")
+    replanned = runner.invoke(app, ["replan", str(path), "--roster", str(tmp_path / "ut" / "roster.json"),
+                                    "--change", str(tmp_path / "syk.yaml"), "-o", str(tmp_path / "ny"), *FAST],
+                              env=wide)
+    assert replanned.exit_code == EXIT_OK, replanned.output
+    assert "Vaktplan for Desember [/] plan" in replanned.output
+    assert "Ola Hansen [vikar]" in (tmp_path / "ny" / "summary.txt").read_text(encoding="utf-8")
+
+
+def test_emoji_codes_in_user_text_are_printed_as_typed(tmp_path):
+    missing = tmp_path / "plan:sun:.yaml"
+    result = runner.invoke(app, ["precheck", str(missing)], env={"COLUMNS": "250"})
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "plan:sun:.yaml" in result.output and "☀" not in result.output
+
+
+def test_template_to_a_folder_is_a_norwegian_error_and_missing_folders_are_made(tmp_path):
+    (tmp_path / "mappe.xlsx").mkdir()
+    result = runner.invoke(app, ["template", str(tmp_path / "mappe.xlsx")], env={"COLUMNS": "250"})
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert f"{tmp_path / 'mappe.xlsx'}: 1 problem" in result.output and "kan ikke skrive filen: er en mappe" in result.output
+    assert "Traceback" not in result.output
+    new = tmp_path / "ny" / "mappe" / "mal.xlsx"
+    assert runner.invoke(app, ["template", str(new)]).exit_code == EXIT_OK and new.is_file()
+
+
+def test_carry_writes_into_a_new_folder_and_names_a_folder_it_cannot_make(tmp_path):
+    path = write(tmp_path, tiny())
+    out = tmp_path / "ut"
+    assert runner.invoke(app, ["solve", str(path), "-o", str(out), *FAST]).exit_code == EXIT_OK
+    later = tiny().model_dump(mode="json")
+    later["period"] = {"start": "2026-12-04", "end": "2026-12-06"}
+    next_path = write(tmp_path, Scenario.model_validate(later), "neste.yaml")
+    carried = tmp_path / "neste" / "januar.yaml"
+    result = runner.invoke(app, ["carry", str(next_path), str(out / "history_out.json"), "-o", str(carried)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert carried.is_file()
+    blocked = runner.invoke(app, ["carry", str(next_path), str(out / "history_out.json"), "-o",
+                                  str(out / "roster.csv" / "januar.yaml")], env={"COLUMNS": "250"})
+    assert blocked.exit_code == EXIT_BAD_INPUT, blocked.output
+    assert "kan ikke lage mappen" in blocked.output and "Traceback" not in blocked.output
+
+
+def test_no_command_writes_over_its_own_input(tmp_path):
+    """``roster solve plan.xlsx -o plan.xlsx`` replaced the manager's workbook with the roster."""
+    wide = {"COLUMNS": "250"}
+    plan = tmp_path / "plan.xlsx"
+    assert runner.invoke(app, ["template", str(plan), "--from", str(write(tmp_path, tiny()))]).exit_code == EXIT_OK
+    original = plan.read_bytes()
+    result = runner.invoke(app, ["solve", str(plan), "-o", str(plan), *FAST], env=wide)
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert f"er inndatafilen {plan} og skrives ikke over" in result.output and "Løser" not in result.output
+    assert plan.read_bytes() == original
+
+    out = tmp_path / "ut"
+    assert runner.invoke(app, ["solve", str(plan), "-o", str(out), *FAST]).exit_code == EXIT_OK
+    hinted = runner.invoke(app, ["solve", str(plan), "-o", str(out), "--hint", str(out / "roster.json"), *FAST], env=wide)
+    assert hinted.exit_code == EXIT_BAD_INPUT and f"er inndatafilen {out / 'roster.json'}" in hinted.output
+    assert runner.invoke(app, ["solve", str(plan), "-o", str(out), *FAST]).exit_code == EXIT_OK  # its own output: fine
+
+    (tmp_path / "syk.yaml").write_text("absences:\n  - {doctor: d0, start: 2026-12-02, end: 2026-12-02}\n",
+                                       encoding="utf-8")
+    replanned = runner.invoke(app, ["replan", str(plan), "--roster", str(out / "roster.json"), "--change",
+                                    str(tmp_path / "syk.yaml"), "--now", "2026-11-30T12:00", "-o", str(out), *FAST],
+                              env=wide)
+    assert replanned.exit_code == EXIT_BAD_INPUT and f"er inndatafilen {out / 'roster.json'}" in replanned.output
+
+    carried = runner.invoke(app, ["carry", str(plan), str(out / "history_out.json"), "-o", str(plan)], env=wide)
+    assert carried.exit_code == EXIT_BAD_INPUT and f"er inndatafilen {plan}" in carried.output
+    report = runner.invoke(app, ["report", str(out / "roster.json"), "-s", str(plan), "-o", str(tmp_path / "plan.html")],
+                           env=wide)
+    assert report.exit_code == EXIT_BAD_INPUT and f"er inndatafilen {plan}" in report.output  # the default --xlsx
+    same = runner.invoke(app, ["report", str(out / "roster.json"), "-s", str(plan), "-o", str(tmp_path / "r.xlsx")],
+                         env=wide)
+    assert same.exit_code == EXIT_BAD_INPUT and "kan ikke være samme fil" in same.output
+    assert plan.read_bytes() == original
+
+
+def test_template_replaces_an_existing_workbook_only_when_asked(tmp_path):
+    wide = {"COLUMNS": "250"}
+    plan = tmp_path / "plan.xlsx"
+    assert runner.invoke(app, ["template", str(plan), "--from", str(write(tmp_path, tiny()))]).exit_code == EXIT_OK
+    filled = plan.read_bytes()
+    result = runner.invoke(app, ["template", str(plan)], env=wide)
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert f"{plan}: 1 problem" in result.output and "finnes fra før; bruk --overskriv" in result.output
+    assert plan.read_bytes() == filled
+    itself = runner.invoke(app, ["template", str(plan), "--from", str(plan), "--overskriv"], env=wide)
+    assert itself.exit_code == EXIT_BAD_INPUT and "er inndatafilen" in itself.output
+    assert plan.read_bytes() == filled
+    assert runner.invoke(app, ["template", str(plan), "--overskriv"]).exit_code == EXIT_OK
+    assert plan.read_bytes() != filled
+    assert "--overskriv" in runner.invoke(app, ["template", "--help"], env=wide).output
+
+
+def test_replan_names_the_change_file_in_its_problems_and_its_file_types(tmp_path):
+    wide = {"COLUMNS": "250"}
+    path = write(tmp_path, tiny())
+    out = tmp_path / "ut"
+    assert runner.invoke(app, ["solve", str(path), "-o", str(out), *FAST]).exit_code == EXIT_OK
+    base = ["replan", str(path), "--roster", str(out / "roster.json"), "-o", str(tmp_path / "ny"), *FAST]
+    unknown = tmp_path / "endring.yaml"
+    unknown.write_text("absences:\n  - {doctor: ola, start: 2026-12-02, end: 2026-12-02}\n", encoding="utf-8")
+    result = runner.invoke(app, [*base, "--change", str(unknown)], env=wide)
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert f"Feil i inndata {unknown}: 1 problem:" in result.output
+    assert "absences[0].doctor: lege «ola» finnes ikke" in result.output
+    past = tmp_path / "fest.yaml"
+    past.write_text("now: 2026-12-02T12:00\npins:\n  - {doctor: d2, date: 2026-12-01, template: dag}\n", encoding="utf-8")
+    result = runner.invoke(app, [*base, "--change", str(past)], env=wide)
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert f"Feil i inndata {past}: 1 problem:" in result.output and "pins[0]: vakten dag 01.12.2026 begynte" in result.output
+    stranger = json.loads((out / "roster.json").read_text(encoding="utf-8"))
+    stranger["assignments"][0]["doctor"] = "ola"
+    (tmp_path / "fremmed.json").write_text(json.dumps(stranger), encoding="utf-8")
+    result = runner.invoke(app, ["replan", str(path), "--roster", str(tmp_path / "fremmed.json"), "--change", str(past),
+                                 "-o", str(tmp_path / "ny"), *FAST], env=wide)
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert f"Feil i inndata {tmp_path / 'fremmed.json'}: 1 problem:" in result.output
+    assert "assignments[0].doctor: lege «ola» finnes ikke i scenarioet" in result.output
+    for suffix in (".txt", ".xlsx"):
+        other = unknown.with_suffix(suffix)
+        other.write_text("absences: []\n", encoding="utf-8")
+        result = runner.invoke(app, [*base, "--change", str(other)], env=wide)
+        assert result.exit_code == EXIT_BAD_INPUT
+        assert f"ukjent filtype «{suffix}»; bruk .json eller .yaml" in result.output

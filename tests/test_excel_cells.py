@@ -71,6 +71,7 @@ def test_variants_people_type(kind: Kind, typed: object, expected: object) -> No
     (Kind.TIME, "16:75", "ventet et klokkeslett (tt:mm), fikk «16:75»"),
     (Kind.DATE, "29.02.2027", "«29.02.2027» er ingen gyldig dato"),
     (Kind.INT, True, "ventet et heltall, fikk «True»"),
+    (Kind.FLOAT, "0_5", "ventet et tall, fikk «0_5»"),  # Python's float() reads 5.0
 ])
 def test_what_cannot_be_read(kind: Kind, typed: object, message: str) -> None:
     with pytest.raises(CellError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -4,6 +4,7 @@ hand-typed roster) with the cell of every assignment; ``roster check`` naming ce
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from pathlib import Path
 
 import openpyxl
@@ -157,6 +158,23 @@ def test_roster_round_trip_gives_the_same_assignments_and_open_slots(exported) -
         (o.template, o.date, o.missing) for o in r.open_slots]
 
 
+def test_stations_whose_names_share_the_first_30_characters_get_short_unique_sheets_read_back(tmp_path: Path) -> None:
+    s = scenario()
+    long_names = {"BLV": "Bergen kommunale legevakt sentrum hovedstasjon",
+                  "BAK": "Bergen kommunale legevakt sentrum bakvakt"}
+    s = s.model_copy(update={"stations": [st.model_copy(update={"name": long_names[st.id]}) for st in s.stations]})
+    r = roster(s)
+    path = tmp_path / "roster.xlsx"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write_roster_workbook(s, r, path)
+    assert [str(w.message) for w in caught] == []
+    plans = [t for t in openpyxl.load_workbook(path).sheetnames if t.startswith("Vaktplan")]
+    assert plans == ["Vaktplan Bergen kommunale legev", "Vaktplan Bergen kommunale l (2)"]
+    back = read_roster_workbook(s, path)
+    assert sorted(back.assignments, key=str) == sorted(r.assignments, key=str)
+
+
 def test_per_lege_alone_round_trips(exported) -> None:
     s, r, path = exported
     wb = openpyxl.load_workbook(path)
@@ -203,6 +221,18 @@ def test_hand_typed_vaktplan_is_read(tmp_path: Path) -> None:
     assert sorted((a.doctor, a.template, a.date.day) for a in back.assignments) == [
         ("kari", "D", 24), ("kari", "N", 25), ("ola", "D", 24), ("ola", "N", 24)]
     assert [(o.template, o.missing) for o in back.open_slots] == [("D", 2)]
+
+
+def test_more_open_places_on_a_shift_than_any_shift_holds_is_an_error_with_its_cell(tmp_path: Path) -> None:
+    path = hand_made(tmp_path, [
+        ["Dato", "Dag", "natt", "D"],
+        ["24.12.2026", "torsdag", "ola\nubesatt x1000", "ubesatt x60\nledig x41"],
+        ["25.12.2026", "fredag", "ubesatt x100", None],
+    ])
+    with pytest.raises(InputError) as info:
+        read_roster_workbook(scenario(), path)
+    assert info.value.problems == ["Vaktplan BLV!C2: høyst 100 ubesatte plasser på én vakt (fikk 1000)",
+                                   "Vaktplan BLV!D2: høyst 100 ubesatte plasser på én vakt (fikk 101)"]
 
 
 def test_hand_typed_per_lege_with_day_numbers(tmp_path: Path) -> None:

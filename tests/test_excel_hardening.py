@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -177,3 +178,33 @@ def test_a_four_digit_year_is_never_read_as_a_two_digit_one(tmp_path):
     path = edited(tmp_path, {("Leger", "E2"): "15.03.0070"})
     assert problems(path) == ["Leger!E2: datoen må ligge mellom 01.01.1900 og 31.12.2199"]
     assert parse_date("15.03.0070") == dt.date(70, 3, 15) and parse_date("15.03.26") == dt.date(2026, 3, 15)
+
+
+# --------------------------------------------------------------------------- openpyxl's English
+
+
+def test_a_number_no_date_can_hold_in_a_time_cell_is_quoted_as_typed_without_a_warning(tmp_path):
+    row = settings_row(edited(tmp_path, {}), "Fritak gjelder til")  # before openpyxl warns on the number
+    path = with_setting(tmp_path, "Fritak gjelder til", 1e308, TIME_FORMAT)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = problems(path)
+    assert found == [f"{SETTINGS_TITLE}!B{row}: ventet et klokkeslett (tt:mm), fikk «1e+308»"]
+    assert [str(w.message) for w in caught] == []
+
+
+def test_a_data_validation_excel_extends_is_read_without_a_warning(tmp_path):
+    path = edited(tmp_path, {})
+    member = sheet_member(path, "Leger")
+    extension = (b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+                 b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+                 b'<x14:dataValidations count="1" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+                 b'<x14:dataValidation type="list" allowBlank="1"><x14:formula1><xm:f>Lister!$E$1:$E$5</xm:f>'
+                 b'</x14:formula1><xm:sqref>C2:C300</xm:sqref></x14:dataValidation></x14:dataValidations></ext>'
+                 b'</extLst></worksheet>')
+    with zipfile.ZipFile(path) as z:
+        xml = z.read(member).replace(b"</worksheet>", extension)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert read_scenario_workbook(replace_member(path, member, xml)) == small()
+    assert [str(w.message) for w in caught] == []

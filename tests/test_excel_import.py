@@ -171,6 +171,8 @@ def test_import_tolerates_what_people_type(tmp_path: Path) -> None:
         ("Vakttyper", "F2"): "HVERDAG,Lørdag ; søndag, helligdag",
         ("Vakttyper", "P1"): "Kommentar",  # an extra column is ignored
         ("Vakttyper", "P2"): "ikke les meg",
+        ("Fravær", "F1"): "Merknader",  # like a column the sheet has: the manager's own, ignored too
+        ("Fravær", "F2"): "ring først",
         ("Leger", "C2"): "  FASTLEGE ",
         ("Leger", "F3"): "NEI",  # Kan gå alene
         ("Leger", "R2"): "1,0",  # decimal comma
@@ -243,6 +245,7 @@ MALFORMED = [
      ["Leger!T2: maks antall vakter kan ikke være mindre enn min antall vakter"]),
     ({("Vakttyper", "F2"): "hverdag, fredag"},
      ["Vakttyper!F2: ukjent dagtype «fredag»; gyldige verdier: hverdag, lørdag, søndag, helligdag"]),
+    ({("Vakttyper", "F2"): " , ;"}, ["Vakttyper!F2: minst én dagtype trengs"]),
     ({("Vakttyper", "J3"): "hjemmevakt"},
      ["Vakttyper!J3: ukjent vaktform «hjemmevakt»; gyldige verdier: tilstedevakt, bakvakt"]),
     ({("Kurs", "A2"): "per"}, ["Kurs!A2: lege «per» finnes ikke i arket Leger"]),
@@ -257,6 +260,7 @@ MALFORMED = [
     ({("Ekstra helligdager", "B2"): None}, ["Ekstra helligdager!B2: må fylles ut"]),
     ({("Leger", "U2"): "natt2"}, ["Leger!U2: ventet betegnelse=antall, f.eks. natt=2, fikk «natt2»"]),
     ({("Leger", "U2"): "helg=1"}, ["Leger!U2: ingen vakttype har betegnelsen «helg»"]),
+    ({("Leger", "P3"): "natt, dagvakt"}, ["Leger!P3: ingen vakttype har betegnelsen «dagvakt»"]),
     ({("Leger", "V2"): 50}, ["Leger!W2: maks timer kan ikke være mindre enn min timer"]),
     ({("Bemanning per dag", "A2"): "nope"}, ["Bemanning per dag!A2: ukjent vakttype «nope»"]),
     ({("Bemanning per dag", "C2"): None}, ["Bemanning per dag!C2: må fylles ut"]),
@@ -264,6 +268,11 @@ MALFORMED = [
     ({("Bemanning per dag", "A3"): "BLV-natt", ("Bemanning per dag", "B3"): dt.datetime(2026, 12, 6),
       ("Bemanning per dag", "C3"): 1},
      ["Bemanning per dag!A3: BLV-natt 06.12.2026 er endret to ganger"]),
+    ({("Leger", "R1"): "Vakt andel"}, ["Leger!R1: ukjent kolonne «Vakt andel» (mente du «Vaktandel»?)"]),
+    ({("Leger", "C1"): "Roll"}, ["Leger!C1: ukjent kolonne «Roll» (mente du «Rolle»?)"]),
+    ({("Leger", "AZ1"): "Vaktandel", ("Leger", "AZ2"): 7},
+     ["Leger!AZ1: kolonnen «Vaktandel» står to ganger (også i kolonne R); slett den ene"]),
+    ({("Fravær", "F1"): "fra"}, ["Fravær!F1: kolonnen «Fra» står to ganger (også i kolonne B); slett den ene"]),
     # every problem at once, reading problems and model problems together, in sheet order
     ({("Leger", "C3"): "lege", ("Fravær", "A2"): "kari.x", ("Vakttyper", "E2"): "08:00",
       ("Ønsker", "B2"): "05.01.2027"},
@@ -293,6 +302,15 @@ def test_forbidden_successions_are_read_and_refused_by_cell(tmp_path: Path) -> N
     assert problems(bad) == [f"Periode og regler!B{row}: ventet første>neste, f.eks. natt>kveld, fikk «natt-kveld»"]
     unknown = edited(tmp_path, {("Periode og regler", f"B{row}"): "natt>kveld"})
     assert problems(unknown) == [f"Periode og regler!B{row}: ingen vakttype har betegnelsen «kveld»"]
+
+
+def test_an_unknown_fairness_pool_is_refused_at_the_cell_of_its_setting(tmp_path: Path) -> None:
+    minimum, own = _setting_row("Minst vakter for tilgjengelige leger"), _setting_row("Grupper med eget nivå")
+    path = edited(tmp_path, {("Periode og regler", f"B{minimum}"): "tull=3",
+                             ("Periode og regler", f"B{own}"): "fastleger, tullegruppe"})
+    pools = "(gruppene er ALIS, ansatte, fastleger, spesialister)"
+    assert problems(path) == [f"Periode og regler!B{minimum}: ukjent gruppe «tull» {pools}",
+                              f"Periode og regler!B{own}: ukjent gruppe «tullegruppe» {pools}"]
 
 
 def test_missing_sheet_and_column_are_named(tmp_path: Path) -> None:

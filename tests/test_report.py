@@ -247,6 +247,20 @@ def test_cli_report_writes_html_xlsx_and_prints_summary(tmp_path):
     assert "Gini" in result.output and "rotasjon" in result.output
 
 
+def test_cli_report_makes_missing_folders_and_refuses_a_folder_it_cannot_make(tmp_path):
+    sc = _two_weeks()
+    scenario_path, paths = _files(tmp_path, sc, {"hand": greedy_roster(sc)})
+    out = tmp_path / "ny" / "r.html"
+    result = runner.invoke(app, ["report", *paths, "--scenario", str(scenario_path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and (tmp_path / "ny" / "r.xlsx").is_file()
+    blocked = runner.invoke(app, ["report", *paths, "--scenario", str(scenario_path), "-o",
+                                  str(tmp_path / "hand.json" / "r.html")], env={"COLUMNS": "250"})
+    assert blocked.exit_code == 2, blocked.output
+    assert f"{tmp_path / 'hand.json'}: 1 problem" in blocked.output and "kan ikke lage mappen" in blocked.output
+    assert "Traceback" not in blocked.output
+
+
 def test_cli_report_reads_roster_workbooks(tmp_path):
     from roster.excel import write_roster_workbook
 

@@ -215,10 +215,18 @@ def test_demand_changes_are_checked_with_their_paths():
     assert problems_of(sunday) == ["demand_changes[0].date: vakttypen «kveld» går ikke 06.12.2026 (søndag)"]
 
 
-def test_labels_named_by_limits_and_successions_must_exist():
-    raw = data(doctors=[doctor("a", max_shifts_by_label={"natt": 1})],
+def test_labels_named_by_shift_types_limits_and_successions_must_exist():
+    raw = data(doctors=[doctor("a", shift_labels=["dag", "nat"], max_shifts_by_label={"natt": 1})],
                rules={"forbidden_successions": [{"first": "dag", "then": "kvell"}]})
     assert problems_of(raw) == [
+        "doctors[0].shift_labels[1]: ingen vakttype har betegnelsen «nat»",
         "doctors[0].max_shifts_by_label.natt: ingen vakttype har betegnelsen «natt»",
         "rules.forbidden_successions[0].then: ingen vakttype har betegnelsen «kvell»",
     ]
+
+
+def test_an_unknown_fairness_pool_is_reported_at_the_field_naming_it():
+    raw = data(rules={"specialist_bakvakt": False, "fairness": {"min_shifts": {"tull": 3}, "own_level": ["x", "ALIS"]}})
+    pools = "(gruppene er ALIS, ansatte, fastleger, spesialister)"
+    assert problems_of(raw) == [f"rules.fairness.min_shifts: ukjent gruppe «tull» {pools}",
+                                f"rules.fairness.own_level: ukjent gruppe «x» {pools}"]

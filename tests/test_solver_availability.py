@@ -42,6 +42,7 @@ def test_pin_on_a_day_the_template_does_not_run_is_infeasible():
 
 # Each case: the preferred doctor "a" (who wishes for the shift) is barred by one rule.
 TPL = {"station": "ASA", "label": "kveld", "required_skill": None}
+HOLIDAY_DAY = template("dag", "08:00", "16:00", station="ASA", day_types=["helligdag"])  # not on DAY: a label, no shift
 CASES = {
     "stasjon": ({"stations": ["BLV"]}, {}, {}),
     "vakttype": ({"shift_labels": ["dag"]}, {}, {}),
@@ -58,7 +59,8 @@ def _case(rule: str, with_b: bool):
     doctors = [doctor("a", **a_extra)]
     if with_b:
         doctors.append(doctor("b", skills=["barn"]))
-    return scenario(DAY, DAY, [tpl], doctors, stations=STATIONS, rules=RULES, wishes=[wish("a", "kveld")], **sc_extra)
+    return scenario(DAY, DAY, [tpl, HOLIDAY_DAY], doctors, stations=STATIONS, rules=RULES, wishes=[wish("a", "kveld")],
+                    **sc_extra)
 
 
 @pytest.mark.parametrize("rule", sorted(CASES))

@@ -3,6 +3,8 @@ printed (in Norwegian, never a traceback)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
 
@@ -10,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from roster.files import WriteError, check_writable
 from roster.models import Scenario
 from roster.scenario_io import InputError, load_scenario
 from roster.terms import OPEN_PLACES
@@ -26,8 +29,9 @@ EXIT_CODES_HELP = (
     "130 = avbrutt med Ctrl-C før søket startet (under søket stopper Ctrl-C søket og beholder beste plan)."
 )
 
-console = Console()
-err_console = Console(stderr=True)
+# Without emoji codes: a name such as «Kari :sun: Li» is printed as typed.
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 
 def fail_input(exc: InputError) -> NoReturn:
@@ -39,6 +43,27 @@ def fail_input(exc: InputError) -> NoReturn:
     for problem in exc.problems:
         err_console.print(f"  - {problem}", highlight=False, markup=False)
     raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def fail_write(exc: WriteError) -> NoReturn:
+    fail_input(InputError([f"{exc.message}; ingen filer er endret"], str(exc.path)))
+
+
+def check_outputs(outputs: Iterable[Path], inputs: Iterable[Path | None]) -> None:
+    """Exit 2 before any work when an output would replace one of the command's own input files
+    (``roster solve plan.xlsx -o plan.xlsx`` replaced the manager's workbook with the roster), or
+    could not be written."""
+    outputs = list(outputs)
+    try:
+        check_writable(outputs)
+    except WriteError as exc:
+        fail_write(exc)
+    sources = [p for p in inputs if p is not None and p.exists()]
+    for out in outputs:
+        source = next((p for p in sources if out.exists() and os.path.samefile(out, p)), None)
+        if source is not None:
+            fail_input(InputError([f"er inndatafilen {source} og skrives ikke over; velg et annet navn for resultatet"],
+                                  str(out)))
 
 
 def load(path: Path) -> Scenario:

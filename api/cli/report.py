@@ -11,22 +11,36 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
-from api.cli.common import console, fail_input, load
+from api.cli.common import check_outputs, console, fail_input, fail_write, load
 from api.cli.solving import solve_live
+from roster.files import WriteError, write_all
 from roster.models import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS
 from roster.scenario_io import InputError, load_roster
 
 
-def _write(views: list, out: Path, xlsx: Path | None, title: str) -> None:
+def _outputs(out: Path, xlsx: Path | None, inputs: list[Path]) -> Path:
+    """The spreadsheet's path, once both outputs are known to replace no input and not each other."""
+    xlsx = xlsx or out.with_suffix(".xlsx")
+    if xlsx.resolve() == out.resolve():
+        fail_input(InputError(["HTML-rapporten og regnearket kan ikke være samme fil; velg et annet navn med --xlsx"],
+                              str(out)))
+    check_outputs([out, xlsx], inputs)
+    return xlsx
+
+
+def _write(views: list, out: Path, xlsx: Path, title: str) -> None:
     from roster.report.html import write_html
     from roster.report.text import text_summary
     from roster.report.xlsx import write_xlsx
 
-    html_path = write_html(views, out, title)
-    xlsx_path = write_xlsx(views, xlsx or out.with_suffix(".xlsx"))
+    try:
+        write_all({out: lambda p: write_html(views, p, title), xlsx: lambda p: write_xlsx(views, p)})
+    except WriteError as exc:
+        fail_write(exc)
     console.print(text_summary(views), markup=False, highlight=False)
-    console.print(f"Skrev {html_path} og {xlsx_path}", highlight=False)
+    console.print(f"Skrev {out} og {xlsx}", markup=False, highlight=False)
 
 
 def report(
@@ -40,6 +54,7 @@ def report(
     """Sammenlign vaktplaner for de samme legene: belastning, rettferdighet, hyppighet og regelbrudd."""
     from roster.report.build import check_view
 
+    xlsx = _outputs(out, xlsx, [*rosters, scenario_path])
     scenario = load(scenario_path)
     if labels and len(labels) != len(rosters):
         fail_input(InputError([f"--label er gitt {len(labels)} ganger, men det er {len(rosters)} vaktplaner"]))
@@ -67,6 +82,7 @@ def compare(
     from roster.report.build import check_view
     from roster.report.rulesets import apply_rule_set, load_rule_set
 
+    xlsx = _outputs(out, xlsx, [scenario_path, *rule_sets])
     base = load(scenario_path)
     variants = [] if len(rule_sets) > 1 else [("Gjeldende regler", base)]
     for path in rule_sets:
@@ -77,10 +93,10 @@ def compare(
             fail_input(exc)
     views = []
     for name, scenario in variants:
-        console.print(f"[bold]{name}[/]", highlight=False)
+        console.print(Text(name, style="bold"))
         roster = solve_live(scenario, time_limit=time_limit, workers=workers, seed=seed)
         if not roster.assignments:
             status = roster.stats.status.value if roster.stats else "ukjent"
-            console.print(f"[bold red]Ingen vaktplan for «{name}»[/] (status: {status}).", highlight=False)
+            console.print(Text.assemble((f"Ingen vaktplan for «{name}»", "bold red"), f" (status: {status})."))
         views.append(check_view(name, scenario, roster))
     _write(views, out, xlsx, "Sammenligning av regelsett")

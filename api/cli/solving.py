@@ -17,11 +17,14 @@ from api.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_NO_ROSTER,
     EXIT_VIOLATIONS,
+    check_outputs,
     console,
     err_console,
     fail_input,
+    fail_write,
     load,
 )
+from roster.files import WriteError
 from roster.models import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS, Explanation, ProgressEvent, Roster, Scenario
 from roster.scenario_io import InputError, load_roster
 from roster.terms import OPEN_PLACES
@@ -101,13 +104,16 @@ def solve(
 ) -> None:
     """Lag en vaktplan og skriv roster.json, roster.csv, summary.txt, history_out.json og roster.xlsx.
 
-    Blir noen plasser ubesatte (eller er planen umulig med --strict), forklarer programmet hvilke
+    Blir noen plasser ubesatte (eller er planen umulig), forklarer programmet hvilke
     krav som står mot hverandre og hva som ville løst det."""
     from roster.check import format_report, unexpected_violations
     from roster.explanation import explanation_text
     from roster.metrics import doctor_metrics
-    from roster.output import has_roster, needs_explanation, summary_renderables, write_outputs
+    from roster.output import has_roster, needs_explanation, result_paths, summary_renderables, write_outputs
 
+    workbook = out if out.suffix.lower() == ".xlsx" else None
+    folder = out.parent if workbook else out
+    check_outputs(result_paths(folder, workbook), [scenario_path, hint])
     scenario = load(scenario_path)
     try:
         start_from = load_roster(scenario, hint) if hint else None
@@ -117,7 +123,7 @@ def solve(
     if not has_roster(roster):
         console.print(Group(*summary_renderables(scenario, roster, [])))
         console.print("[bold red]Fant ingen vaktplan.[/] Ingen filer er skrevet.")
-        if strict and roster.stats is not None and roster.stats.status.value == "infeasible" and explain_time > 0:
+        if roster.stats is not None and roster.stats.status.value == "infeasible" and explain_time > 0:
             console.print(explanation_text(_explain_live(scenario, explain_time)), markup=False, highlight=False)
         raise typer.Exit(EXIT_NO_ROSTER)
     if needs_explanation(roster) and explain_time > 0:
@@ -132,13 +138,10 @@ def solve(
 
     console.print(Group(*summary_renderables(scenario, roster, doctor_metrics(scenario, roster))))
     try:
-        if out.suffix.lower() == ".xlsx":
-            written = write_outputs(scenario, roster, out.parent, workbook=out)
-        else:
-            written = write_outputs(scenario, roster, out)
-    except OSError as exc:
-        fail_input(InputError([f"kan ikke skrive resultatet: {exc.strerror or exc}"], str(out)))
-    console.print("Skrev " + ", ".join(str(p) for p in written), highlight=False)
+        written = write_outputs(scenario, roster, folder, workbook)
+    except WriteError as exc:
+        fail_write(exc)
+    console.print("Skrev " + ", ".join(str(p) for p in written), markup=False, highlight=False)
     if strict and (roster.open_slots or roster.uncovered_bakvakt):
         raise typer.Exit(EXIT_VIOLATIONS)
 
@@ -186,11 +189,12 @@ def replan(
     from roster.changes import Changes, load_changes
     from roster.check import format_report, unexpected_violations
     from roster.metrics import doctor_metrics
-    from roster.output import has_roster, summary_renderables, write_outputs
+    from roster.output import has_roster, result_paths, summary_renderables, write_outputs
     from roster.scenario_io import dump_scenario
     from solver.replan import format_diff
     from solver.replan import replan as run_replan
 
+    check_outputs(result_paths(out, extra=("scenario.json", "diff.txt")), [scenario_path, roster_path, change_path])
     scenario = load(scenario_path)
     try:
         moment = Changes(now=now).now if now else None  # the change file's rules: a date 1900–2199, Oslo time
@@ -202,7 +206,8 @@ def replan(
         line = ProgressLine()
         with Live(line, console=console, refresh_per_second=4, transient=True):
             result = run_replan(scenario, published, changes, time_limit=time_limit, workers=workers, seed=seed,
-                                now=moment, on_progress=line.update)
+                                now=moment, on_progress=line.update, roster_source=str(roster_path),
+                                changes_source=str(change_path))
     except InputError as exc:
         fail_input(exc)
     except KeyboardInterrupt:
@@ -222,12 +227,11 @@ def replan(
     console.print("[bold]Endringer fra publisert plan:[/]")
     for text in format_diff(result):
         console.print(f"  {text}", markup=False, highlight=False)
+    # The scenario with the changes in it is the one the new roster belongs to (next re-plan).
+    extra = {"scenario.json": lambda p: dump_scenario(result.scenario, p),
+             "diff.txt": lambda p: p.write_text("\n".join(format_diff(result)) + "\n", encoding="utf-8")}
     try:
-        written = write_outputs(result.scenario, roster, out)
-        # The scenario with the changes in it is the one the new roster belongs to (next re-plan).
-        dump_scenario(result.scenario, out / "scenario.json")
-        (out / "diff.txt").write_text("\n".join(format_diff(result)) + "\n", encoding="utf-8")
-        written += [out / "scenario.json", out / "diff.txt"]
-    except OSError as exc:
-        fail_input(InputError([f"kan ikke skrive resultatet: {exc.strerror or exc}"], str(out)))
-    console.print("Skrev " + ", ".join(str(p) for p in written), highlight=False)
+        written = write_outputs(result.scenario, roster, out, extra=extra)
+    except WriteError as exc:
+        fail_write(exc)
+    console.print("Skrev " + ", ".join(str(p) for p in written), markup=False, highlight=False)

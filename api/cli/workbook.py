@@ -7,23 +7,32 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import console, fail_input, load
+from api.cli.common import check_outputs, console, fail_input, fail_write, load
+from roster.files import WriteError, write_all
 from roster.scenario_io import InputError
 
 
 def template(
     out: Annotated[Path, typer.Argument(metavar="FIL.xlsx", help="Arbeidsboken som skal skrives (.xlsx)")],
     from_: Annotated[Path | None, typer.Option("--from", metavar="SCENARIO", help="Fyll malen ut fra et scenario (.json, .yaml eller .xlsx)")] = None,
+    overwrite: Annotated[bool, typer.Option("--overskriv", help="Erstatt filen om den finnes fra før (aldri scenarioet i --from)")] = False,
 ) -> None:
-    """Skriv Excel-malen lederen fyller ut (med --from: utfylt fra et scenario)."""
+    """Skriv Excel-malen lederen fyller ut (med --from: utfylt fra et scenario).
+
+    En arbeidsbok som finnes fra før, erstattes bare med --overskriv: den kan være en utfylt plan."""
     from roster.excel import write_template
 
     if out.suffix.lower() != ".xlsx":
         fail_input(InputError([f"malen må ha filtypen .xlsx, ikke «{out.suffix}»"], str(out)))
+    check_outputs([out], [from_])
+    if out.exists() and not overwrite:
+        fail_input(InputError(["finnes fra før; bruk --overskriv for å erstatte den"], str(out)))
     scenario = load(from_) if from_ else None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_template(out, scenario)
-    console.print(f"Skrev {out}", highlight=False)
+    try:
+        write_all({out: lambda p: write_template(p, scenario)})
+    except WriteError as exc:
+        fail_write(exc)
+    console.print(f"Skrev {out}", markup=False, highlight=False)
 
 
 def carry(
@@ -37,16 +46,19 @@ def carry(
 
     if out.suffix.lower() not in (".json", ".yaml", ".yml", ".xlsx"):
         fail_input(InputError([f"ukjent filtype «{out.suffix}»; bruk .json, .yaml eller .xlsx"], str(out)))
+    check_outputs([out], [scenario_path, history])
     try:
         scenario = carry_into(load(scenario_path), history)
     except InputError as exc:
         fail_input(exc)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".xlsx":
-        write_template(out, scenario)
-    else:
-        dump_scenario(scenario, out)
+    try:
+        if out.suffix.lower() == ".xlsx":
+            write_all({out: lambda p: write_template(p, scenario)})
+        else:
+            write_all({out: lambda p: dump_scenario(scenario, p)})
+    except WriteError as exc:
+        fail_write(exc)
     carried = len(scenario.carry_in)
     console.print(f"Skrev {out}: {len(scenario.history)} leger med historikk, {carried} tidligere vakter "
                   f"(komplette fra {scenario.carry_in_from:%d.%m.%Y}), {len(scenario.holiday_ledger)} høytidsvakter."
-                  if scenario.carry_in_from else f"Skrev {out}.", highlight=False)
+                  if scenario.carry_in_from else f"Skrev {out}.", markup=False, highlight=False)

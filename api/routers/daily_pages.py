@@ -78,17 +78,17 @@ async def upload_edited(roster_id: RowId, request: Request, manager: PageManager
 
 @router.get("/vaktplaner/{roster_id}/publiser", response_class=HTMLResponse)
 def confirm_publish(roster_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep):
-    """Ask before publishing: what doctors will see, which version it replaces, who gets a notice."""
+    """Ask before publishing: what doctors will see, which versions it replaces and which of their
+    days are left without a published roster, whether its base is outdated, who gets a notice. The
+    button posts the replaced versions shown, so a publish in between refuses it."""
     row = get_or_404(session, RosterRow, roster_id, f"vaktplan {roster_id}")
     if row.status != "draft" or roster_service.violations_of(row):
         return redirect(f"/vaktplaner/{roster_id}", f"Vaktplan {roster_id} kan ikke publiseres "
                                                     f"({roster_service.STATUS_NAMES[row.status]}).")
-    replaced = session.scalars(select(RosterRow).where(
-        RosterRow.status == "published", RosterRow.period_start <= row.period_end,
-        RosterRow.period_end >= row.period_start)).all()
+    preview = roster_service.publish_preview(session, row)
     roster = roster_service.load_roster(row)
-    notified = notices.affected(session, row, list(replaced))
-    return render(request, "publish_confirm.html", manager=manager, row=row, roster=roster, replaced=replaced,
+    notified = notices.affected(session, row, preview.replaced)
+    return render(request, "publish_confirm.html", manager=manager, row=row, roster=roster, preview=preview,
                   notified=notified, open_places=sum(o.missing for o in roster.open_slots),
                   scenario=roster_service.scenario_of(session, row))
 

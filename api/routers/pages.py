@@ -304,11 +304,15 @@ def replan(roster_id: RowId, request: Request, manager: PageManagerDep, session:
 
 
 @router.post("/vaktplaner/{roster_id}/publiser")
-def publish(roster_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep) -> RedirectResponse:
-    """The confirmation page's button (``GET`` on the same address asks first)."""
+def publish(roster_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep,
+            erstatter: Annotated[list[int], Form(default_factory=list)],
+            bekreftet: Annotated[str, Form()] = "") -> RedirectResponse:
+    """The confirmation page's button (``GET`` on the same address asks first). It posts the
+    versions the page said this replaces (``erstatter``): if others are published by the click,
+    the publish is refused, and the page's warnings stand for the manager's yes."""
     row = get_or_404(session, RosterRow, roster_id, f"vaktplan {roster_id}")
     try:
-        replaced = roster_service.publish(session, row, manager)
+        replaced = roster_service.publish(session, row, manager, set(erstatter) if bekreftet else None)
     except roster_service.PublishRefused as exc:
         return redirect(f"/vaktplaner/{roster_id}", str(exc))
     session.commit()

@@ -169,7 +169,8 @@ def publish(roster_id: RowId, request: Request, manager: ManagerDep, session: Se
 
 @router.post("/{roster_id}/edits", response_model=EditOut, status_code=status.HTTP_201_CREATED,
              responses={422: {"model": ProblemsOut, "description": "the edit breaks a hard rule, or names nothing known"},
-                        409: {"description": "a superseded version"}})
+                        409: {"description": "a superseded version, or a hand-edited draft published "
+                                              "before the edit was stored in it"}})
 def edit(roster_id: RowId, body: EditIn, manager: ManagerDep, session: SessionDep) -> EditOut | JSONResponse:
     """One hand edit, checked at once by the independent checker. Editing a published version (or a
     solver's draft) makes a new draft made from it; a hand-edited draft takes further edits in place."""

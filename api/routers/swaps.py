@@ -15,6 +15,8 @@ from roster.swap import SwapRefused
 
 router = APIRouter(tags=["bytter"])
 REFUSED = {422: {"model": ProblemsOut, "description": "refused: every reason in Norwegian"}}
+MOVED = {**REFUSED, 409: {"model": ProblemsOut, "description": "someone else moved the swap first (the offer is "
+                                                                "taken, withdrawn or decided)"}}
 
 
 def swap_out(v: swaps.SwapView) -> SwapRequestOut:
@@ -27,7 +29,8 @@ def swap_out(v: swaps.SwapView) -> SwapRequestOut:
 def refused(session: SessionDep, exc: SwapRefused) -> JSONResponse:
     session.commit()  # a swap found stale stays stale
     return JSONResponse({"detail": "byttet ble ikke gjort", "problems": exc.problems},
-                        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+                        status_code=status.HTTP_409_CONFLICT if isinstance(exc, swaps.SwapTaken)
+                        else status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
 def one(session: SessionDep, swap: SwapRow) -> SwapRequestOut:
@@ -57,7 +60,7 @@ def propose(token: str, body: SwapProposalIn, session: SessionDep, now: NowDep) 
     return one(session, swap)
 
 
-@router.post("/api/lege/{token}/swaps/{swap_id}/{action}", response_model=SwapRequestOut, responses=REFUSED)
+@router.post("/api/lege/{token}/swaps/{swap_id}/{action}", response_model=SwapRequestOut, responses=MOVED)
 def respond(token: str, swap_id: RowId, action: str, request: Request, session: SessionDep,
             settings: SettingsDep) -> SwapRequestOut | JSONResponse:
     """``accept`` (checked again; approved at once when the rules allow), ``decline`` or ``withdraw``."""
@@ -87,7 +90,7 @@ def _swap(session: SessionDep, swap_id: int) -> SwapRow:
     return swap
 
 
-@router.post("/api/swaps/{swap_id}/approve", response_model=SwapRequestOut, responses=REFUSED)
+@router.post("/api/swaps/{swap_id}/approve", response_model=SwapRequestOut, responses=MOVED)
 def approve(swap_id: RowId, request: Request, manager: ManagerDep, session: SessionDep
             ) -> SwapRequestOut | JSONResponse:
     """A new published version with the swap (checked again against the roster published now)."""
@@ -101,7 +104,7 @@ def approve(swap_id: RowId, request: Request, manager: ManagerDep, session: Sess
     return one(session, swap)
 
 
-@router.post("/api/swaps/{swap_id}/reject", response_model=SwapRequestOut, responses=REFUSED)
+@router.post("/api/swaps/{swap_id}/reject", response_model=SwapRequestOut, responses=MOVED)
 def reject(swap_id: RowId, body: RejectIn, manager: ManagerDep, session: SessionDep) -> SwapRequestOut | JSONResponse:
     swap = _swap(session, swap_id)
     try:

@@ -104,10 +104,12 @@ def _overlapping_published(row: RosterRow):  # noqa: ANN202 - a select
     )
 
 
-def _lock_publishing(session: Session) -> None:
+def lock_publishing(session: Session) -> None:
     """Publishes run one at a time: updating the one lock row takes a row lock on PostgreSQL and
     the write lock on SQLite, held until the transaction ends. What is read after it is what the
-    previous publish committed."""
+    previous publish committed, so whatever builds on the published roster (a doctor's acceptance
+    and a swap's approval) takes it before reading, and an edit of a hand-edited draft takes it so
+    the draft is not published halfway through the edit."""
     session.execute(update(PublishLockRow).where(PublishLockRow.id == 1)
                     .values(publishes=PublishLockRow.publishes + 1))
 
@@ -117,27 +119,51 @@ def _refuse(session: Session, reason: str) -> NoReturn:
     raise PublishRefused(reason)
 
 
-def publish(session: Session, row: RosterRow, actor: str) -> list[int]:
+def stale_base(session: Session, row: RosterRow) -> RosterRow | None:
+    """The published version ``row`` was made from, when another has replaced it since: publishing
+    ``row`` would undo what was published after its base. None for a draft made from nothing, from
+    the version published now, or from a draft (which was never published)."""
+    base = session.get(RosterRow, row.parent_id) if row.parent_id is not None else None
+    return base if base is not None and base.status == "superseded" else None
+
+
+def _ids(ids: list[int]) -> str:
+    return ", ".join(map(str, ids))
+
+
+def publish(session: Session, row: RosterRow, actor: str, shown: set[int] | None = None) -> list[int]:
     """Publish a draft; published versions of overlapping periods become superseded, and each doctor
     whose shifts this changes gets a notice queued in the outbox. Returns the superseded ids.
 
     Every way to a published version (the publish button, an approved swap) goes through here: it
-    serialises publishes (``_lock_publishing``), refuses the loser of two racing publishes, and
+    serialises publishes (``lock_publishing``), refuses the loser of two racing publishes, and
     keeps the per-doctor index of published shifts (``api.services.published``) in the same
-    transaction. The database's partial unique index on the published period start is the last
-    line: a publish that bypassed this would fail there."""
+    transaction. ``shown`` holds the published versions the confirmation page said this replaces
+    (it also warned when the draft's base is outdated): anything else published now refuses.
+    Without it, a draft whose base was superseded since is refused, so nothing publishes over a
+    version it did not build on. The database's partial unique index on the published period start
+    is the last line: a publish that bypassed this would fail there."""
     seen = set(session.scalars(_overlapping_published(row).with_only_columns(RosterRow.id)))
-    _lock_publishing(session)
+    lock_publishing(session)
     session.refresh(row)
     if row.status != "draft":
         _refuse(session, f"vaktplan {row.id} er allerede {STATUS_NAMES.get(row.status, row.status)}")
     if violations_of(row):
         _refuse(session, f"vaktplan {row.id} bryter harde regler og kan ikke publiseres")
     older = session.scalars(_overlapping_published(row)).all()
-    raced = sorted({o.id for o in older} - seen)
+    now = {o.id for o in older}
+    raced = sorted(now - (seen if shown is None else shown))
     if raced:
-        _refuse(session, f"vaktplan {', '.join(map(str, raced))} for samme periode ble publisert samtidig; "
+        _refuse(session, f"vaktplan {_ids(raced)} for samme periode ble publisert samtidig; "
                          f"se over den før du eventuelt publiserer vaktplan {row.id}")
+    if shown is not None and now != shown:
+        _refuse(session, f"vaktplan {_ids(sorted(shown - now))} er ikke lenger publisert; "
+                         f"se over vaktplan {row.id} på nytt før du publiserer den")
+    base = stale_base(session, row) if shown is None else None
+    if base is not None:
+        _refuse(session, f"vaktplan {row.id} er laget fra vaktplan {base.id}, som er erstattet av vaktplan "
+                         f"{base.superseded_by} siden; publisering ville angre det som er publisert etter den. "
+                         f"Lag et nytt utkast fra den publiserte vaktplanen, eller publiser fra bekreftelsessiden")
     for old in older:
         old.status, old.superseded_by = "superseded", row.id
     session.flush()  # the superseded ones first: the database allows one published per period
@@ -154,6 +180,26 @@ def publish(session: Session, row: RosterRow, actor: str) -> list[int]:
     record(session, actor, "publiser", detail)
     queue_changes(session, row, older)
     return [o.id for o in older]
+
+
+@dataclass
+class PublishPreview:
+    """What the confirmation page says before publishing a draft."""
+
+    replaced: list[RosterRow]  # the published versions it supersedes
+    uncovered: list[tuple[dt.date, dt.date]]  # their days outside the draft's period: no published roster after
+    stale_base: RosterRow | None  # the superseded version it was made from
+
+
+def publish_preview(session: Session, row: RosterRow) -> PublishPreview:
+    """A published version is superseded whole, so the days of it outside the draft's period are
+    left without a published roster; the manager should see which before saying yes."""
+    replaced = list(session.scalars(_overlapping_published(row).order_by(RosterRow.period_start)))
+    one_day = dt.timedelta(days=1)
+    uncovered = [span for old in replaced for span in ((old.period_start, row.period_start - one_day),
+                                                        (row.period_end + one_day, old.period_end))
+                 if span[0] <= span[1]]
+    return PublishPreview(replaced, sorted(uncovered), stale_base(session, row))
 
 
 STATUS_NAMES = {"draft": "utkast", "published": "publisert", "superseded": "erstattet"}

@@ -7,7 +7,10 @@ share (every per-doctor limit is one of the checker's rules; the share limit is 
 doctor from collecting shifts swap by swap), else by a manager. Approval makes a new version of the
 published roster through ``rosters.publish``, so both doctors' pages, calendars and notices follow.
 Every step is checked against the roster published *now*: a swap whose shift has moved meanwhile
-goes stale instead of being applied.
+goes stale instead of being applied. Every change of a swap's status is written only if the status
+is still the one it was checked in (``_move``), so of two requests moving one swap at once — two
+colleagues taking an open offer, an acceptance and a withdrawal, two managers — one wins and the
+other is refused.
 """
 
 from __future__ import annotations
@@ -15,13 +18,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.config import Settings
 from api.orm import RosterRow, SwapRow, utcnow
 from api.services.audit import record
-from api.services.rosters import add_version, load_roster, publish, scenario_of, unexpected
+from api.services.rosters import (
+    PublishRefused,
+    add_version,
+    load_roster,
+    lock_publishing,
+    publish,
+    scenario_of,
+    unexpected,
+)
 from api.templating import num
 from roster.calendar import ShiftIndex
 from roster.check import RULES
@@ -34,6 +45,12 @@ SWAP_STATUS = {"proposed": "venter på kollega", "accepted": "venter på godkjen
                "stale": "foreldet"}
 OPEN = ("proposed", "accepted")
 RULES_ACTOR = "reglene (automatisk)"
+TAKEN = "tilbudet er allerede tatt"
+
+
+class SwapTaken(SwapRefused):
+    """Someone else moved the swap first (a colleague took the offer, the giver withdrew it, a
+    manager decided it): a conflict, not a breach of the rules."""
 
 
 def _pct(x: float) -> str:
@@ -63,13 +80,26 @@ def _future(scenario: Scenario, key: str, now: dt.datetime) -> None:
         raise SwapRefused([f"{shift_text(scenario, index, key)} har allerede begynt"])
 
 
+def _move(session: Session, swap: SwapRow, status: str, **values: object) -> None:
+    """Give the swap ``status`` only if it still has the status it was checked in, in one UPDATE:
+    whoever moved it first wins, and this request is refused with what happened to it."""
+    checked = swap.status
+    moved = session.execute(update(SwapRow).where(SwapRow.id == swap.id, SwapRow.status == checked)
+                            .values(status=status, **values)).rowcount
+    session.refresh(swap)
+    if moved != 1:
+        raise SwapTaken([TAKEN if checked == "proposed" and swap.status in ("accepted", "approved")
+                         else f"byttet er allerede {SWAP_STATUS.get(swap.status, swap.status)}"])
+
+
 def _check(session: Session, swap: SwapRow, taker: str) -> tuple[RosterRow, Scenario, SwapResult]:
     """The swap against the roster published now; a shift no longer held makes the swap stale."""
     row, scenario = _published(session, swap.shift)
     try:
         result = check_swap(scenario, load_roster(row), swap.giver, swap.shift, taker, swap.back_shift)
     except SwapRefused as exc:
-        swap.status, swap.message = "stale", "Vaktplanen er endret siden byttet ble foreslått: " + "; ".join(exc.problems)
+        _move(session, swap, "stale",
+              message="Vaktplanen er endret siden byttet ble foreslått: " + "; ".join(exc.problems))
         raise
     return row, scenario, result
 
@@ -130,14 +160,19 @@ def _get(session: Session, swap_id: int) -> SwapRow:
 
 def accept(session: Session, swap_id: int, doctor: str, settings: Settings) -> SwapRow:
     """The colleague says yes: checked against the roster published now, then approved by the
-    rules when they may, else left for a manager. Raises SwapRefused with the breaches."""
+    rules when they may, else left for a manager. Raises SwapRefused with the breaches, SwapTaken
+    when another colleague took the offer first. The publish lock comes first, so the roster checked
+    is the one an automatic approval builds on."""
+    lock_publishing(session)
     swap = _get(session, swap_id)
+    if swap.status in ("accepted", "approved") and swap.taker != doctor:
+        raise SwapTaken([TAKEN])
     if swap.status != "proposed" or doctor == swap.giver or (swap.taker is not None and swap.taker != doctor):
         raise SwapRefused(["dette tilbudet kan du ikke ta imot"])
     _, _, result = _check(session, swap, doctor)
     if not result.legal:
         raise SwapRefused(_breaches(result))
-    swap.taker, swap.status, swap.accepted_at = doctor, "accepted", utcnow()
+    _move(session, swap, "accepted", taker=doctor, accepted_at=utcnow())
     record(session, f"lege {doctor}", "godta-bytte", f"bytte {swap.id}")
     reason = needs_manager(result, settings)
     if reason is None:
@@ -151,29 +186,36 @@ def answer(session: Session, swap_id: int, doctor: str, action: str) -> SwapRow:
     """The named colleague declines, or the giver withdraws."""
     swap = _get(session, swap_id)
     if action == "decline" and swap.status == "proposed" and swap.taker == doctor:
-        swap.status = "declined"
+        _move(session, swap, "declined", decided_at=utcnow())
     elif action == "withdraw" and swap.status in OPEN and swap.giver == doctor:
-        swap.status = "withdrawn"
+        _move(session, swap, "withdrawn", decided_at=utcnow())
     else:
         raise SwapRefused(["det kan du ikke gjøre med dette byttet nå"])
-    swap.decided_at = utcnow()
     record(session, f"lege {doctor}", "avslå-bytte" if action == "decline" else "trekk-bytte", f"bytte {swap.id}")
     return swap
 
 
 def approve(session: Session, swap: SwapRow, actor: str) -> RosterRow:
-    """A new version of the published roster with the swap, published at once."""
+    """A new version of the published roster with the swap, published at once. The publish lock is
+    taken before the published roster is read, so of two approvals at once the second builds on the
+    first's version instead of publishing over it. A refused publish rolls everything back: the
+    swap still waits, and never says approved without its change in the published roster."""
+    lock_publishing(session)
+    session.refresh(swap)
     if swap.status != "accepted" or swap.taker is None:
         raise SwapRefused([f"byttet er {SWAP_STATUS[swap.status]}"])
     row, scenario, result = _check(session, swap, swap.taker)
     if not result.legal:
         raise SwapRefused(_breaches(result))
+    _move(session, swap, "approved", decided_at=utcnow(), decided_by=actor)
     roster = result.roster.model_copy(update={"stats": None})
     new = add_version(session, row.scenario_id, None, roster, unexpected(scenario, roster), parent_id=row.id,
                       origin="bytte")
-    publish(session, new, actor)
-    swap.status, swap.decided_at, swap.decided_by, swap.result_roster_id = "approved", utcnow(), actor, new.id
-    swap.message = f"Vaktplan {new.id} er publisert med byttet."
+    try:
+        publish(session, new, actor)
+    except PublishRefused as exc:
+        raise SwapRefused([str(exc)]) from None
+    swap.result_roster_id, swap.message = new.id, f"Vaktplan {new.id} er publisert med byttet."
     record(session, actor, "godkjenn-bytte", f"bytte {swap.id}: vaktplan {new.id}")
     return new
 
@@ -181,8 +223,8 @@ def approve(session: Session, swap: SwapRow, actor: str) -> RosterRow:
 def reject(session: Session, swap: SwapRow, actor: str, reason: str) -> None:
     if swap.status not in OPEN:
         raise SwapRefused([f"byttet er {SWAP_STATUS[swap.status]}"])
-    swap.status, swap.decided_at, swap.decided_by = "rejected", utcnow(), actor
-    swap.message = reason.strip() or "Avslått av leder."
+    _move(session, swap, "rejected", decided_at=utcnow(), decided_by=actor,
+          message=reason.strip() or "Avslått av leder.")
     record(session, actor, "avslå-bytte", f"bytte {swap.id}")
 
 

@@ -179,10 +179,12 @@ def parse_float(value: Any) -> float:
     if m := re.fullmatch(r"(\d+)/(\d+)", text):  # "1/7", as the law states the on-call factor
         if int(m.group(2)):
             return int(m.group(1)) / int(m.group(2))
-    try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        raise CellError(f"ventet et tall, fikk «{_text(value)}»") from None
+    if "_" not in text:  # Python's float() reads "0_5" as 5.0
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            pass
+    raise CellError(f"ventet et tall, fikk «{_text(value)}»")
 
 
 def parse_enum(value: Any, enum: type[Enum], noun: str) -> str:

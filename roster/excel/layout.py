@@ -41,8 +41,11 @@ def printable(ws: Worksheet, title_rows: str | None = None, landscape: bool = Tr
         ws.print_title_rows = title_rows
 
 
+SHEET_TITLE_MAX = 31  # characters in a sheet name, Excel's limit
+
+
 def safe_title(text: str) -> str:
     """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
     for ch in "[]:*?/\\":
         text = text.replace(ch, " ")
-    return " ".join(text.split())[:31]
+    return " ".join(text.split())[:SHEET_TITLE_MAX]

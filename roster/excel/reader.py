@@ -8,7 +8,9 @@ reported at once.
 
 from __future__ import annotations
 
+import difflib
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,11 +42,12 @@ from roster.excel.schema import (
     Table,
     normalise,
 )
-from roster.input_errors import InputError, validation_problems
+from roster.input_errors import InputError, shown, validation_problems
 from roster.models import Scenario
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 HEADER_SCAN_ROWS = 10
+HEADER_TYPO_CUTOFF = 0.75  # difflib's likeness from which an unknown header is read as a typo
 
 Path_ = tuple[Any, ...]
 
@@ -66,12 +69,15 @@ class Sheet:
     """A worksheet read by its used range: only the cells holding a value are looked at, so a
     template's 300 formatted rows or a stray format in row 1 048 576 cost nothing."""
 
-    def __init__(self, ws: Worksheet):
+    def __init__(self, ws: Worksheet, dateless: dict[str, str]):
         self.ws = ws
         self.title = ws.title
         # openpyxl's own cell store holds exactly the cells in the file; walking it avoids
         # ws.cell(), which creates every cell it is asked for
         self._cells = {key: cell for key, cell in ws._cells.items() if cell.value is not None}
+        for cell in self._cells.values():
+            if cell.data_type == "e" and cell.coordinate in dateless:  # a date cell no date fits
+                cell.value = dateless[cell.coordinate]
         self.max_row = max((r for r, _ in self._cells), default=0)
         self.max_column = max((c for _, c in self._cells), default=0)
 
@@ -132,8 +138,10 @@ def open_workbook(path: str | Path) -> Book:
         raise InputError(["filen er ikke en Excel-arbeidsbok (.xlsx); lagre den som .xlsx i Excel"], source)
     scans = check_workbook(p, source)
     try:
-        # data_only: formulas are read as the values Excel last calculated
-        wb = openpyxl.load_workbook(p, data_only=True)
+        with warnings.catch_warnings():  # what openpyxl drops or misreads (English) is judged here
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+            # data_only: formulas are read as the values Excel last calculated
+            wb = openpyxl.load_workbook(p, data_only=True)
     except MemoryError:
         raise  # a budget the caller set (the web's parsing process), not a broken file
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on malformed XML
@@ -142,7 +150,8 @@ def open_workbook(path: str | Path) -> Book:
     uncached = [f"{title}!{cell}: formelen har ingen utregnet verdi (arbeidsboken er lagret uten å regnes ut); "
                 "åpne den i Excel og lagre på nytt, eller skriv inn verdien"
                 for title, scan in scans.items() for cell in scan.uncached]
-    return Book(wb, [Sheet(ws) for ws in wb.worksheets], uncached)
+    return Book(wb, [Sheet(ws, scans[ws.title].dateless if ws.title in scans else {}) for ws in wb.worksheets],
+                uncached)
 
 
 def find_sheet(book: Book, title: str) -> Sheet | None:
@@ -186,12 +195,18 @@ def parse_path(text: str) -> Path_:
     return tuple(out)
 
 
-def _in_workbook_words(message: str) -> str:
+def _noun_at(path: Path_) -> str:
+    """What one item of the list cell at a model path is called («dagtype»)."""
+    table = next((t for t in TABLES if t.key == path[0]), None)
+    field = tuple(p for p in path[2:] if isinstance(p, str))
+    return next((c.noun for c in table.columns if c.field == field), "verdi") if table else "verdi"
+
+
+def _in_workbook_words(message: str, path: Path_) -> str:
     """The model's messages as a workbook user reads them (sheets and cells, not JSON)."""
-    message = {
-        "mangler": "må fylles ut",
-        "for få elementer (minst ett)": "arket har ingen rader; minst én trengs",
-    }.get(message, message)
+    if message == "for få elementer (minst ett)":  # a whole sheet, or a list cell of separators only
+        return "arket har ingen rader; minst én trengs" if len(path) == 1 else f"minst én {_noun_at(path)} trengs"
+    message = {"mangler": "må fylles ut"}.get(message, message)
     if re.fullmatch(r"lege «.*» finnes ikke", message):
         message += f" i arket {DOCTORS.title}"
     return message
@@ -202,8 +217,9 @@ def translate(exc: ValidationError, origins: Origins) -> list[str]:
     out = []
     for problem in validation_problems(exc):
         path_text, _, message = problem.partition(": ")
-        message = _in_workbook_words(message)
-        where = origins.locate(parse_path(path_text), message)
+        path = parse_path(path_text)
+        message = _in_workbook_words(message, path)
+        where = origins.locate(path, message)
         out.append(f"{where}: {message}" if where else problem)
     return out
 
@@ -253,9 +269,37 @@ def _header_map(ws: Sheet, table: Table) -> tuple[int, dict[int, Column]]:
     return best
 
 
+def _check_headers(ws: Sheet, table: Table, header_row: int, columns: dict[int, Column],
+                   problems: Problems) -> tuple[dict[int, Column], set[tuple[str, ...]]]:
+    """The headers that would otherwise be passed over silently: a column given twice (which one
+    counts would be a guess), and an unknown header that resembles a column the sheet lacks (a typo
+    drops the whole column; other unknown headers are the manager's own notes, as the instructions
+    allow). Returns the columns without their repeats, and the fields whose header was mistyped."""
+    first: dict[tuple[str, ...], int] = {}
+    for c, column in sorted(columns.items()):
+        if column.field in first:
+            problems.structure.append(f"{ref(ws, header_row, c)}: kolonnen «{column.header}» står to ganger (også i "
+                                      f"kolonne {get_column_letter(first[column.field])}); slett den ene")
+        first.setdefault(column.field, c)
+    absent = {normalise(c.header): c for c in table.columns if c.field not in first}
+    mistyped: set[tuple[str, ...]] = set()
+    for c in range(1, ws.max_column + 1):
+        text = ws.cell(header_row, c).value
+        if c in columns or not isinstance(text, str) or is_blank(text):
+            continue
+        match = difflib.get_close_matches(normalise(text), list(absent), n=1, cutoff=HEADER_TYPO_CUTOFF)
+        if match:
+            column = absent[match[0]]
+            problems.structure.append(f"{ref(ws, header_row, c)}: ukjent kolonne «{shown(text)}» "
+                                      f"(mente du «{column.header}»?)")
+            mistyped.add(column.field)
+    return {c: column for c, column in columns.items() if first[column.field] == c}, mistyped
+
+
 def read_table(ws: Sheet, table: Table, problems: Problems) -> list[_Row]:
     header_row, columns = _header_map(ws, table)
-    present = {c.field for c in columns.values()}
+    columns, mistyped = _check_headers(ws, table, header_row, columns, problems)
+    present = {c.field for c in columns.values()} | mistyped
     for c in table.columns:
         if c.required and c.field not in present:
             problems.structure.append(f"{ws.title}!{header_row}:{header_row}: mangler kolonnen «{c.header}»")
@@ -480,7 +524,7 @@ def _cross_references(data: dict[str, Any], exc: ValidationError, origins: Origi
                 continue
             if path[0] in kept:
                 path = (path[0], kept[path[0]][path[1]], *path[2:])
-            message = _in_workbook_words(message)
+            message = _in_workbook_words(message, path)
             where = origins.locate(path, message)
             out.append(f"{where}: {message}" if where else problem)
         return out

@@ -26,13 +26,14 @@ from roster.excel.writer import (
     VAKTPLAN_PREFIX,
     WEEKDAY_SHORT,
     plan_columns,
+    vaktplan_titles,
 )
 from roster.input_errors import InputError
-from roster.models import Assignment, Doctor, OpenSlot, Roster, Scenario, Station, shift_key
-from roster.terms import OLD_OPEN_MARKS, OPEN_MARK, OPEN_PLACE
+from roster.models import MAX_DEMAND, Assignment, Doctor, OpenSlot, Roster, Scenario, Station, shift_key
+from roster.terms import OLD_OPEN_MARKS, OPEN_MARK, OPEN_PLACE, OPEN_PLACES
 
 _MARKS = "|".join(re.escape(normalise(m)) for m in (OPEN_MARK, *OLD_OPEN_MARKS))
-_OPEN_RE = re.compile(rf"^(?:{_MARKS})(?:\s*[x×*]\s*(\d+))?$")
+_OPEN_RE = re.compile(rf"^(?:{_MARKS})(?:\s*[x×*]\s*(\d{{1,9}}))?$")  # more digits: no count
 _SKIP_HEADERS = {"dag", "helligdag", "ukedag"}  # weekday and holiday-name columns
 _WEEKDAYS = set(WEEKDAY_NAMES) | set(WEEKDAY_SHORT)
 
@@ -152,6 +153,11 @@ def _template_matcher(scenario: Scenario, station: Station | None, index: ShiftI
 
 
 def _station_of_sheet(scenario: Scenario, title: str) -> Station | None:
+    """The station whose sheet the export names so, else (a sheet named by hand) the station
+    named, or whose name begins with what follows «Vaktplan»."""
+    exported = {normalise(t): station for station, t in vaktplan_titles(scenario).items()}
+    if normalise(title) in exported:
+        return scenario.station(exported[normalise(title)])
     rest = normalise(title)[len(normalise(VAKTPLAN_PREFIX)):].strip()
     for s in scenario.stations:
         if rest and (rest in (normalise(s.name), normalise(s.id)) or normalise(s.name).startswith(rest)):
@@ -201,7 +207,9 @@ def _read_vaktplan(ws: Sheet, b: _Builder) -> None:
                     b.add(b.doctors.resolve(entry), template, day, where)
                 except CellError as err:
                     b.problems.append(f"{where}: {err}")
-            if missing:
+            if missing > MAX_DEMAND:
+                b.problems.append(f"{where}: høyst {MAX_DEMAND} {OPEN_PLACES} på én vakt (fikk {missing})")
+            elif missing:
                 b.open(template, day, missing, where)
 
 

@@ -10,6 +10,7 @@ calculated (openpyxl reads those as empty cells, which would silently mean "use 
 
 from __future__ import annotations
 
+import math
 import posixpath
 import re
 import zipfile
@@ -24,6 +25,7 @@ from roster.excel.schema import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_SHEETS
 from roster.input_errors import InputError
 
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+DATE_SERIALS = (-693593, 2958466)  # 01.01.0001 up to 01.01.10000: the serials a date can hold
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -36,6 +38,9 @@ class SheetScan:
     max_row: int = 0
     max_column: int = 0
     uncached: list[str] = field(default_factory=list)  # "A1" refs
+    # numbers no date can hold, as typed ("A1" → "1E+308"): openpyxl turns one in a date-formatted
+    # cell into the error #VALUE!, and the message should quote what the manager typed
+    dateless: dict[str, str] = field(default_factory=dict)
 
 
 def _local(tag: str) -> str:
@@ -75,6 +80,14 @@ class _Counter:
                               + "slett tomme, formaterte rader og kolonner eller del den opp"])
 
 
+def _beyond_dates(text: str) -> bool:
+    try:
+        number = float(text)
+    except ValueError:
+        return False
+    return not (math.isfinite(number) and DATE_SERIALS[0] <= number < DATE_SERIALS[1])
+
+
 def _scan_cell(elem: ElementTree.Element, scan: SheetScan, row: int, column: int) -> None:
     children = {_local(child.tag): child for child in elem}
     value = children.get("v")
@@ -84,6 +97,8 @@ def _scan_cell(elem: ElementTree.Element, scan: SheetScan, row: int, column: int
     has_value = bool(text) or "is" in children
     if not has_value:
         return
+    if elem.get("t", "n") == "n" and text and _beyond_dates(text):
+        scan.dateless[elem.get("r") or f"{get_column_letter(column)}{row}"] = text
     if row > MAX_ROWS:
         raise InputError([f"{scan.title}!{elem.get('r', '')}: arket har en verdi i rad {row:,}; høyst ".replace(",", " ")
                           + f"{MAX_ROWS:,} rader leses (slett innholdet lenger ned)".replace(",", " ")])

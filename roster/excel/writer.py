@@ -20,7 +20,17 @@ from roster import __version__
 from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
 from roster.days import HolidayCalendar
 from roster.excel.cells import cell_text, set_text, text_only, write_value
-from roster.excel.layout import BOLD, CENTER, GRID, TITLE_FONT, WRAP, header_row, printable, safe_title
+from roster.excel.layout import (
+    BOLD,
+    CENTER,
+    GRID,
+    SHEET_TITLE_MAX,
+    TITLE_FONT,
+    WRAP,
+    header_row,
+    printable,
+    safe_title,
+)
 from roster.carry import carried_out, ledger_out
 from roster.excel.schema import CARRY_IN, HISTORY, HOLIDAY_LEDGER, SETTINGS
 from roster.excel.schema import Table as SheetTable
@@ -67,8 +77,21 @@ def station_colours(scenario: Scenario) -> dict[str, tuple[str, str]]:
     return {s.id: STATION_COLOURS[i % len(STATION_COLOURS)] for i, s in enumerate(scenario.stations)}
 
 
-def vaktplan_title(station: Station) -> str:
-    return safe_title(VAKTPLAN_PREFIX + station.name)
+def vaktplan_titles(scenario: Scenario) -> dict[str, str]:
+    """Station id → the name of its Vaktplan sheet. Excel allows 31 characters and compares names
+    ignoring case, so two long station names can cut to one sheet name: the later gets a number.
+    The reader computes the same names to find each sheet's station."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for station in scenario.stations:
+        full = title = safe_title(VAKTPLAN_PREFIX + station.name)
+        n = 1
+        while title.casefold() in taken:
+            n += 1
+            title = full[:SHEET_TITLE_MAX - len(f" ({n})")].rstrip() + f" ({n})"
+        taken.add(title.casefold())
+        out[station.id] = title
+    return out
 
 
 def column_header(template: ShiftTemplate) -> str:
@@ -114,9 +137,9 @@ def _fill(colour: str) -> PatternFill:
 # --------------------------------------------------------------------------- Vaktplan
 
 
-def _vaktplan(wb: Workbook, scenario: Scenario, roster: Roster, index: ShiftIndex, station: Station,
+def _vaktplan(wb: Workbook, scenario: Scenario, roster: Roster, index: ShiftIndex, station: Station, title: str,
               colours: tuple[str, str]) -> None:
-    ws = wb.create_sheet(vaktplan_title(station))
+    ws = wb.create_sheet(title)
     ws.sheet_properties.tabColor = colours[0]
     columns = plan_columns(scenario, station, index)
     names = {d.id: d.name for d in scenario.doctors}
@@ -455,9 +478,10 @@ def build_roster_workbook(scenario: Scenario, roster: Roster, edition: Edition |
     wb = Workbook()
     wb.remove(wb.active)
     colours = station_colours(scenario)
+    titles = vaktplan_titles(scenario)
     for station in scenario.stations:
         if station_templates(scenario, station):
-            _vaktplan(wb, scenario, roster, index, station, colours[station.id])
+            _vaktplan(wb, scenario, roster, index, station, titles[station.id], colours[station.id])
     _per_doctor(wb, scenario, roster, index, metrics)
     _fairness(wb, scenario, metrics)
     _missing(wb, scenario, roster, index)

@@ -103,6 +103,20 @@ def _edited_workbook(client, auth, rid, day: str, name: str) -> bytes:
     return out.getvalue()
 
 
+def test_a_draft_of_a_superseded_version_is_not_published_over_the_newer_one(client, auth):
+    _, rid, _ = publish_week(client)
+    late = _edit(client, auth, rid, action="assign", doctor="eva", shift="dag/2026-11-03",
+                 replaces="cecilie").json()["roster"]["id"]
+    newer = _edit(client, auth, rid, action="remove", doctor="anne", shift="dag/2026-11-05").json()["roster"]["id"]
+    assert client.post(f"/api/rosters/{newer}/publish", headers=auth).status_code == 200
+    r = client.post(f"/api/rosters/{late}/publish", headers=auth)
+    assert r.status_code == 409 and r.json()["detail"].startswith(
+        f"vaktplan {late} er laget fra vaktplan {rid}, som er erstattet av vaktplan {newer} siden; "
+        "publisering ville angre det som er publisert etter den.")
+    assert client.get(f"/api/rosters/{late}", headers=auth).json()["status"] == "draft"
+    assert client.get(f"/api/rosters/{newer}", headers=auth).json()["status"] == "published"
+
+
 def test_edited_workbook_comes_back_as_a_draft_of_its_version(client, auth):
     _, rid, _ = publish_week(client)
     wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/rosters/{rid}/workbook", headers=auth).content))

@@ -12,12 +12,39 @@ import openpyxl
 from test_api import solved
 from web_helpers import WEEK_NAMES, holder, login, publish_week
 
+from api.services import rosters as roster_service
+from api.services.scenarios import store
 from roster.calendar import OSLO
+from roster.models import Assignment, Roster
+from tests import factories as f
 
 
 def _section(page: str, marker: str) -> str:
     start = page.index(marker)
     return page[start:page.index("</section>", start)]
+
+
+def _confirmed(page: str) -> dict[str, str | list[str]]:
+    """What the confirmation page's button posts: its hidden fields."""
+    form = page[page.index('id="publish-confirm"'):page.index("</form>", page.index('id="publish-confirm"'))]
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)
+    return {"bekreftet": dict(fields)["bekreftet"], "erstatter": [v for k, v in fields if k == "erstatter"]}
+
+
+def _version(client, start: str, end: str, published: bool = False) -> int:
+    """A version of its own scenario for the days from ``start`` to ``end``: Anne and Bjørn take the
+    day shift in turn."""
+    sc = f.scenario(start, end, templates=[f.template("dag", "08:00", "16:00", label="dag")],
+                    doctors=[f.doctor("anne", name="Anne Aas"), f.doctor("bjorn", name="Bjørn Berg")],
+                    stations=[f.station("BLV", name="Bergen legevakt")], name=f"fra {start}")
+    roster = Roster(scenario=sc.name, period=sc.period, assignments=[
+        Assignment(doctor=("anne", "bjorn")[i % 2], template="dag", date=day) for i, day in enumerate(sc.period.days())])
+    with client.app.state.sessions() as s:
+        row = roster_service.add_version(s, store(s, sc, "test", "leder").id, None, roster, [])
+        if published:
+            roster_service.publish(s, row, "leder")
+        s.commit()
+        return row.id
 
 
 def test_roster_filters_by_station_doctor_and_week(client, auth):
@@ -99,11 +126,73 @@ def test_publishing_asks_first_and_names_who_is_told(client, auth):
     confirm = client.get(f"/vaktplaner/{draft}/publiser").text
     assert f"Publisere vaktplan {draft}?" in confirm and f"vaktplan {rid}</a>" in confirm
     assert "2 leger får varsel om endrede vakter: Cecilie Dahl, Eva Fos" in confirm
+    assert 'id="warnings"' not in confirm  # the same period, made from the version published now
+    assert _confirmed(confirm) == {"bekreftet": "ja", "erstatter": [str(rid)]}
     assert client.get(f"/api/rosters/{draft}", headers=auth).json()["status"] == "draft"  # asking changes nothing
-    done = client.post(f"/vaktplaner/{draft}/publiser").text
+    done = client.post(f"/vaktplaner/{draft}/publiser", data=_confirmed(confirm)).text
     assert "er publisert" in done
     r = client.get(f"/vaktplaner/{rid}/publiser", follow_redirects=False)  # superseded: nothing to confirm
     assert r.status_code == 303
+
+
+def test_publishing_names_the_days_left_without_a_published_roster(client, auth):
+    login(client)
+    old = _version(client, "2026-11-02", "2026-11-15", published=True)
+    draft = _version(client, "2026-11-04", "2026-11-08")
+    confirm = client.get(f"/vaktplaner/{draft}/publiser").text
+    uncovered = _section(confirm, 'id="uncovered"')
+    assert "02.11.2026–03.11.2026 får ingen publisert vaktplan" in uncovered
+    assert "09.11.2026–15.11.2026 får ingen publisert vaktplan" in uncovered
+    assert "legene får ikke varsel om dem" in uncovered and "Ingen leger får endret vakter" not in confirm
+    assert f"vaktplan {old}</a>" in confirm and 'id="stale-base"' not in confirm
+    one_day = _version(client, "2026-11-03", "2026-11-15")
+    assert "02.11.2026 får ingen publisert vaktplan" in client.get(f"/vaktplaner/{one_day}/publiser").text
+    done = client.post(f"/vaktplaner/{draft}/publiser", data=_confirmed(confirm)).text
+    assert f"Vaktplan {draft} er publisert. Den erstatter {old}." in done
+    assert client.get(f"/api/rosters/{old}", headers=auth).json()["status"] == "superseded"
+
+
+def test_publishing_a_draft_of_a_superseded_version_warns_that_later_changes_are_undone(client, auth):
+    _, rid, _ = publish_week(client)
+    login(client)
+
+    def edit(**body) -> int:
+        return client.post(f"/api/rosters/{rid}/edits", headers=auth, json=body).json()["roster"]["id"]
+
+    late = edit(action="assign", doctor="eva", shift="dag/2026-11-03", replaces="cecilie")
+    newer = edit(action="remove", doctor="anne", shift="dag/2026-11-05")
+    assert client.post(f"/api/rosters/{newer}/publish", headers=auth).status_code == 200
+    assert client.post(f"/api/rosters/{late}/publish", headers=auth).status_code == 409  # without the warning
+    confirm = client.get(f"/vaktplaner/{late}/publiser").text
+    warning = " ".join(_section(confirm, 'id="stale-base"').split())
+    assert f'Utkastet er laget fra <a href="/vaktplaner/{rid}">vaktplan {rid}</a>' in warning
+    assert f'erstattet av <a href="/vaktplaner/{newer}">vaktplan {newer}</a>' in warning and "blir angret" in warning
+    assert 'id="uncovered"' not in confirm
+    done = client.post(f"/vaktplaner/{late}/publiser", data=_confirmed(confirm)).text  # the manager saw it
+    assert f"Vaktplan {late} er publisert. Den erstatter {newer}." in done
+    assert holder(client, auth, late, "dag/2026-11-05") == ["anne"]  # the later removal is undone, as warned
+
+
+def test_publishing_is_refused_when_what_is_published_changed_after_the_confirmation(client, auth):
+    _, rid, _ = publish_week(client)
+    login(client)
+    drafts = [client.post(f"/api/rosters/{rid}/edits", headers=auth, json={
+        "action": "remove", "doctor": doctor, "shift": shift}).json()["roster"]["id"]
+        for doctor, shift in (("anne", "dag/2026-11-05"), ("eva", "dag/2026-11-04"))]
+    confirm = client.get(f"/vaktplaner/{drafts[0]}/publiser").text
+    assert client.post(f"/api/rosters/{drafts[1]}/publish", headers=auth).status_code == 200
+    page = client.post(f"/vaktplaner/{drafts[0]}/publiser", data=_confirmed(confirm)).text
+    assert (f"vaktplan {drafts[1]} for samme periode ble publisert samtidig; se over den før du eventuelt "
+            f"publiserer vaktplan {drafts[0]}") in page
+    assert client.get(f"/api/rosters/{drafts[0]}", headers=auth).json()["status"] == "draft"
+    # a version shown as replaced, superseded meanwhile by one outside the draft's period
+    shown = _version(client, "2026-12-07", "2026-12-13", published=True)
+    draft = _version(client, "2026-12-12", "2026-12-20")
+    confirm = client.get(f"/vaktplaner/{draft}/publiser").text
+    _version(client, "2026-12-01", "2026-12-10", published=True)
+    page = client.post(f"/vaktplaner/{draft}/publiser", data=_confirmed(confirm)).text
+    assert f"vaktplan {shown} er ikke lenger publisert; se over vaktplan {draft} på nytt" in page
+    assert client.get(f"/api/rosters/{draft}", headers=auth).json()["status"] == "draft"
 
 
 def test_edited_workbook_uploaded_on_the_overview_finds_its_version(client, auth):
