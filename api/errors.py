@@ -22,8 +22,8 @@ from starlette.routing import Match
 from api.deps import LoginRequired
 from api.routers.pages import redirect
 from api.services.replan_form import LABELS
-from roster.scenario_io import InputError, validation_problems
 from roster.input_errors import shown
+from roster.scenario_io import InputError, validation_problems
 
 # The framework's own refusals carry English details: these replace them.
 FRAMEWORK_DETAILS = {
@@ -52,8 +52,9 @@ def norwegian_detail(exc: HTTPException) -> object:
     return FRAMEWORK_DETAILS[exc.status_code] if framework else exc.detail
 
 
-def to_login(target: str) -> RedirectResponse:
-    """To the login page, and after it back to ``target``."""
+def to_login(request: Request) -> RedirectResponse:
+    """To the login page, and after it back to the address asked for."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/logg-inn?neste={quote(target)}", status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -94,7 +95,7 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _: LoginRequired) -> RedirectResponse:
-        return to_login(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        return to_login(request)
 
     @app.exception_handler(HTTPException)
     async def _refused(request: Request, exc: HTTPException) -> Response:
@@ -111,9 +112,9 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
         that is no id (``/scenarier/abc``, a number past the database's) names nothing: 404."""
         for err in exc.errors():
             if err["loc"][0] == "path":
-                name = err["loc"][-1]
-                return await _refused(request, HTTPException(status.HTTP_404_NOT_FOUND, f"{ID_NAMES.get(name, name)} "
-                                                                       f"{shown(err['input'])} finnes ikke"))
+                what = ID_NAMES.get(err["loc"][-1], err["loc"][-1])
+                missing = HTTPException(status.HTTP_404_NOT_FOUND, f"{what} {shown(err['input'])} finnes ikke")
+                return await _refused(request, missing)
         problems = validation_problems(exc)
         if not wants_html(request):
             return JSONResponse({"detail": "ugyldig forespørsel", "problems": problems},

@@ -39,10 +39,9 @@ class TooLarge(HTTPException):
 class RequestLimits:
     """ASGI middleware; ``is_manager(token)`` looks a session or bearer token up (blocking)."""
 
-    def __init__(self, app: ASGIApp, is_manager: Callable[[str], bool], max_bytes: int = MAX_BODY_BYTES):
+    def __init__(self, app: ASGIApp, is_manager: Callable[[str], bool]):
         self.app = app
         self.is_manager = is_manager
-        self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,7 +51,7 @@ class RequestLimits:
         multipart = request.headers.get("content-type", "").lower().startswith("multipart/")
         if multipart and not await self._manager(request):
             if wants_html(request):
-                response = to_login(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+                response = to_login(request)
             else:
                 response = JSONResponse({"detail": LOGIN_NEEDED}, status.HTTP_401_UNAUTHORIZED,
                                         headers={"WWW-Authenticate": "Bearer"})
@@ -66,12 +65,12 @@ class RequestLimits:
 
         async def limited() -> Message:
             nonlocal received
-            if declared > self.max_bytes:
+            if declared > MAX_BODY_BYTES:
                 raise TooLarge()
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > MAX_BODY_BYTES:
                     raise TooLarge()
             return message
 
