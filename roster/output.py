@@ -28,7 +28,7 @@ from roster.days import ROTATION_NAMES
 from roster.eligibility import LEGEVAKT_SHIFTS_REQUIRED
 from roster.metrics import DoctorMetrics, doctor_metrics, holiday_turns, moved, pool_metrics, towards_alone
 from roster.models import Roster, Scenario, SolveStatus, shift_key
-from roster.terms import OPEN_MARK, OPEN_PLACES
+from roster.terms import OPEN_MARK, OPEN_PLACES, decimal, number
 
 CSV_HEADER = ["dato", "ukedag", "stasjon", "vakt", "start", "slutt", "timer", "lege_id", "lege"]
 OPEN_SLOT_NAME = OPEN_MARK  # the CSV's doctor column for each missing doctor
@@ -74,7 +74,7 @@ def csv_rows(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None
         start, end = s.start.astimezone(OSLO), s.end.astimezone(OSLO)
         rows.append((s.start, s.template, name, [
             s.date.isoformat(), WEEKDAY_NAMES[s.date.weekday()], stations.get(s.station, s.station), s.label,
-            start.strftime("%Y-%m-%d %H:%M"), end.strftime("%Y-%m-%d %H:%M"), f"{s.hours:g}", doctor_id, name,
+            start.strftime("%Y-%m-%d %H:%M"), end.strftime("%Y-%m-%d %H:%M"), number(s.hours), doctor_id, name,
         ]))
     rows.sort(key=lambda r: r[:3])
     return [r[3] for r in rows]
@@ -109,10 +109,6 @@ def write_history_out(scenario: Scenario, roster: Roster, path: Path, index: Shi
 # --------------------------------------------------------------------------- tables
 
 
-def _fmt(x: float | None, spec: str = ".1f") -> str:
-    return "–" if x is None else format(x, spec)
-
-
 def status_table(scenario: Scenario, roster: Roster) -> Table:
     t = Table(title=Text(f"Vaktplan for {scenario.name}", style="table.title"), show_header=False, title_justify="left")
     t.add_column("", style="bold")
@@ -122,22 +118,22 @@ def status_table(scenario: Scenario, roster: Roster) -> Table:
     st = roster.stats
     if st is not None:
         t.add_row("Status", STATUS_TEXT.get(st.status, st.status.value))
-        t.add_row("Målverdi", _fmt(st.objective, ".0f"))
+        t.add_row("Målverdi", decimal(st.objective, 0))
         of_level = ""
         level = st.judged_level
         if level is not None:  # a lexicographic solve: bound and gap are those of one level
             of_level = f" (nivå {st.gap_level}: {', '.join(level.terms)})"
-            t.add_row(f"Verdi på nivå {st.gap_level}", _fmt(level.objective, ".0f"))
-        t.add_row("Nedre grense" + of_level, _fmt(st.bound, ".0f"))
-        t.add_row("Gap" + of_level, "–" if st.gap is None else f"{100 * st.gap:.2f} %")
-        t.add_row("Tid", f"{st.wall_time:.1f} s (første løsning {_fmt(st.first_feasible_time)} s)")
-        t.add_row("Innstillinger", f"tidsgrense {st.time_limit:g} s, {st.workers} tråd{'er' if st.workers != 1 else ''}, frø {st.seed}"
+            t.add_row(f"Verdi på nivå {st.gap_level}", decimal(level.objective, 0))
+        t.add_row("Nedre grense" + of_level, decimal(st.bound, 0))
+        t.add_row("Gap" + of_level, "–" if st.gap is None else f"{decimal(100 * st.gap, 2)} %")
+        t.add_row("Tid", f"{decimal(st.wall_time)} s (første løsning {decimal(st.first_feasible_time)} s)")
+        t.add_row("Innstillinger", f"tidsgrense {number(st.time_limit)} s, {st.workers} tråd{'er' if st.workers != 1 else ''}, frø {st.seed}"
                   + (", streng" if st.strict else ""))
     t.add_row("Vakter tildelt", str(len(roster.assignments)))
     missing = sum(o.missing for o in roster.open_slots)
     t.add_row(OPEN_PLACES.capitalize(), Text(str(missing), style="bold red" if missing else "green"))
     hours = uncovered_bakvakt_hours(roster)
-    t.add_row("Timer uten bakvakt", Text(f"{hours:g}", style="bold red" if hours else "green"))
+    t.add_row("Timer uten bakvakt", Text(number(hours), style="bold red" if hours else "green"))
     return t
 
 
@@ -165,9 +161,9 @@ def pool_table(metrics: list[DoctorMetrics]) -> Table:
                 "Hovedbok før", "etter"):
         t.add_column(col, justify="left" if col == "Gruppe" else "right")
     for p in pool_metrics(metrics):
-        t.add_row(Text(p.pool), str(p.doctors), str(p.available), f"{p.level:.1f}", f"{p.largest_deviation:.1f}",
-                  f"{p.range:.1f}", f"{p.gini:.3f}", str(p.without_shift), f"{p.ledger_before:.1f}",
-                  f"{p.ledger_after:.1f}")
+        t.add_row(Text(p.pool), str(p.doctors), str(p.available), decimal(p.level), decimal(p.largest_deviation),
+                  decimal(p.range), decimal(p.gini, 3), str(p.without_shift), decimal(p.ledger_before),
+                  decimal(p.ledger_after))
     return t
 
 
@@ -180,8 +176,9 @@ def moved_targets_table(metrics: list[DoctorMetrics], n: int = SUMMARY_MOVED_TAR
     for col in ("Navn", "Gruppe", "Andel", "Nominelt", "Etter kapasitet", "Historikk", "Mål", "Poeng", "Hvorfor"):
         t.add_column(col, justify="left" if col in ("Navn", "Gruppe", "Hvorfor") else "right")
     for m in rows:
-        t.add_row(Text(m.name), Text(m.pool), f"{m.share:g}", f"{m.nominal_target:.1f}", f"{m.capacity_target:.1f}",
-                  "–" if abs(m.repay) < 0.05 else f"{-m.repay:+.1f}", f"{m.target:.1f}", f"{m.points:.1f}", Text(m.why))
+        t.add_row(Text(m.name), Text(m.pool), number(m.share), decimal(m.nominal_target), decimal(m.capacity_target),
+                  "–" if abs(m.repay) < 0.05 else decimal(-m.repay, signed=True), decimal(m.target), decimal(m.points),
+                  Text(m.why))
     return t
 
 
@@ -198,9 +195,9 @@ def role_table(metrics: list[DoctorMetrics]) -> Table:
         pts = [m.points for m in ms]
         devs = [m.relative_deviation for m in ms if m.relative_deviation is not None]
         worst = max(devs, key=abs) if devs else None
-        t.add_row(Text(role), str(len(ms)), str(sum(m.shifts for m in ms)), f"{statistics.fmean(pts):.1f}",
-                  f"{min(pts):.1f}", f"{max(pts):.1f}",
-                  f"{statistics.fmean(m.target for m in ms):.1f}",
+        t.add_row(Text(role), str(len(ms)), str(sum(m.shifts for m in ms)), decimal(statistics.fmean(pts)),
+                  decimal(min(pts)), decimal(max(pts)),
+                  decimal(statistics.fmean(m.target for m in ms)),
                   "–" if worst is None else f"{100 * worst:+.0f} %")
     return t
 
@@ -269,9 +266,9 @@ def doctor_table(metrics: list[DoctorMetrics]) -> Table:
     for col in cols:
         t.add_column(col, justify="left" if col in ("Lege", "Navn", "Rolle") else "right")
     for m in sorted(metrics, key=lambda m: m.doctor):
-        t.add_row(Text(m.doctor), Text(m.name), Text(m.role), f"{m.share:g}", str(m.shifts), f"{m.hours:g}", str(m.nights),
-                  str(m.evenings), str(m.weekends), str(m.holidays), f"{m.bakvakt_hours:g}", f"{m.points:.1f}",
-                  f"{m.history_points:.1f}", f"{m.target:.1f}",
+        t.add_row(Text(m.doctor), Text(m.name), Text(m.role), number(m.share), str(m.shifts), number(m.hours), str(m.nights),
+                  str(m.evenings), str(m.weekends), str(m.holidays), number(m.bakvakt_hours), decimal(m.points),
+                  decimal(m.history_points), decimal(m.target),
                   "–" if m.relative_deviation is None else f"{100 * m.relative_deviation:+.0f} %",
                   f"{m.wishes_granted}/{m.wishes_denied}")
     return t

@@ -51,6 +51,14 @@ def open_places(n: int) -> str:
     return count(n, OPEN_PLACE, OPEN_PLACES)
 
 
+def decimal(x: float | None, decimals: int = 1, signed: bool = False) -> str:
+    """«12,50», «+3,0»: a figure with a fixed number of decimals (so a column's figures line up) and
+    a decimal comma, or – when there is none."""
+    if x is None:
+        return "–"
+    return f"{x:{'+' if signed else ''}.{decimals}f}".replace(".", ",")
+
+
 def number(x: float, decimals: int = 2) -> str:
     """«10 000 000», «12,5», «-3»: a number as Norwegian text writes it (a space between thousands,
     decimal comma, no trailing zeros), so a bound in a message never reads «10000000.0». An integer

@@ -285,6 +285,6 @@ def test_the_summary_shows_each_pool_and_the_moved_targets():
     roster = _capped_roster(sc, ["a", "b", "a", "b", "c"])
     text = render_text(summary_renderables(sc, roster, doctor_metrics(sc, roster)))
     pool_line = next(line for line in text.splitlines() if "fastleger" in line and "Cato" not in line)
-    assert pool_line.split("│")[4].strip() == "16.0" and pool_line.split("│")[5].strip() == "0.0"  # level, largest
+    assert pool_line.split("│")[4].strip() == "16,0" and pool_line.split("│")[5].strip() == "0,0"  # level, largest
     cato = next(line for line in text.splitlines() if "Cato" in line)
-    assert "13.3" in cato and "8.0" in cato and "maks 1 vakt" in cato
+    assert "13,3" in cato and "8,0" in cato and "maks 1 vakt" in cato

@@ -16,7 +16,7 @@ from roster.excel import read_scenario_workbook, write_roster_workbook, write_te
 from roster.excel.schema import SETTINGS
 from roster.models import ObjectiveWeights
 from roster.output import render_text, terms_table
-from roster.terms import OPEN_PLACES, TERM_NAMES, count, count_doctors, count_shifts, number, open_places
+from roster.terms import OPEN_PLACES, TERM_NAMES, count, count_doctors, count_shifts, decimal, number, open_places
 from solver import solve
 
 WEIGHTS = [s for s in SETTINGS if s.path[:2] == ("rules", "weights")]
@@ -92,3 +92,33 @@ def test_the_pages_count_with_the_same_words() -> None:
 ])
 def test_number_as_norwegian_text_writes_it(value, decimals, text):
     assert number(value, decimals) == text
+
+
+@pytest.mark.parametrize("value, decimals, signed, text", [
+    (12.5, 2, False, "12,50"),
+    (0.9, 1, False, "0,9"),
+    (3, 1, True, "+3,0"),
+    (-0.25, 2, True, "-0,25"),
+    (None, 1, False, "–"),
+])
+def test_a_figure_in_a_column_keeps_its_decimals_with_a_comma(value, decimals, signed, text):
+    assert decimal(value, decimals, signed) == text
+
+
+def test_the_summary_and_the_csv_write_decimal_commas(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from roster.models import Assignment, Roster, SolveStats, SolveStatus
+    from roster.output import status_table, write_roster_csv
+
+    s = scenario("2026-12-01", "2026-12-01", [template("kveld", "16:00", "23:30")], [doctor("a")])
+    roster = Roster(scenario=s.name, period=s.period,
+                    assignments=[Assignment(doctor="a", template="kveld", date=s.period.start)],
+                    stats=SolveStats(status=SolveStatus.FEASIBLE, wall_time=12.25, gap=0.009, objective=10, bound=9))
+    console = Console(width=200, record=True)
+    console.print(status_table(s, roster))
+    text = console.export_text()
+    assert "0,90 %" in text and "12,2 s" in text and "0.90" not in text
+    path = tmp_path / "roster.csv"
+    write_roster_csv(s, roster, path)
+    assert '"7,5"' in path.read_text(encoding="utf-8-sig")

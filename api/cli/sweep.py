@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_VIOLATIONS, console, err_console, fail_input
 from roster.metrics import EVERYONE
-from roster.report.pages import num
+from roster.terms import decimal
 from roster.scenario_io import InputError
 from roster.sweep.results import ERRORS, RESULTS, TABLE, ResultStore, RunResult
 from roster.sweep.spec import Run, load_sweep
@@ -25,11 +25,11 @@ from roster.terms import open_places
 
 def _result_line(run: Run, r: RunResult) -> str:
     if not r.has_roster:
-        return f"[red]✗[/] {escape(run.label)}: ingen vaktplan ({r.status}), {num(r.wall_time, 1)} s"
-    gap = "–" if r.gap is None else f"{num(100 * r.gap, 1)} %"
+        return f"[red]✗[/] {escape(run.label)}: ingen vaktplan ({r.status}), {decimal(r.wall_time, 1)} s"
+    gap = "–" if r.gap is None else f"{decimal(100 * r.gap, 1)} %"
     broken = f", [bold red]{r.violations} regelbrudd[/]" if r.violations else ""
-    return (f"[green]✓[/] {escape(run.label)}: {open_places(r.open_places or 0)}, spenn {num(r.group(EVERYONE, 'spread'))}, "
-            f"gap {gap}, {num(r.wall_time, 1)} s{broken}")
+    return (f"[green]✓[/] {escape(run.label)}: {open_places(r.open_places or 0)}, spenn {decimal(r.group(EVERYONE, 'spread'), 2)}, "
+            f"gap {gap}, {decimal(r.wall_time, 1)} s{broken}")
 
 
 class _Shown:

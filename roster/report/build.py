@@ -27,7 +27,7 @@ from roster.metrics import (
     pool_metrics,
 )
 from roster.models import Roster, Scenario
-from roster.terms import OPEN_PLACES, open_places
+from roster.terms import OPEN_PLACES, decimal, open_places
 
 LOWER, HIGHER = "lavere", "høyere"  # which way a row is better
 
@@ -107,7 +107,7 @@ class Row:
         return "bedre" if (value < first) == (self.better == LOWER) else "dårligere"
 
     def fmt(self, value: float | None) -> str:
-        return "–" if value is None else f"{value:.{self.decimals}f}".replace(".", ",")
+        return decimal(value, self.decimals)
 
     def delta(self, i: int) -> str:
         first, value = self.values[0], self.values[i]

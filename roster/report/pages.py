@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from roster.terms import decimal
+
 pages = Environment(
     loader=PackageLoader("roster.report", "templates"),
     autoescape=select_autoescape(["html", "j2"]),
@@ -13,9 +15,4 @@ pages = Environment(
 )
 
 
-def num(value: float | None, decimals: int = 2) -> str:
-    """A number as a Norwegian reader writes it (decimal comma), or – when there is none."""
-    return "–" if value is None else f"{value:.{decimals}f}".replace(".", ",")
-
-
-pages.filters["num"] = num
+pages.filters["num"] = lambda value, decimals=2: decimal(value, decimals)

@@ -27,7 +27,7 @@ from roster.check import unexpected_violations
 from roster.metrics import doctor_metrics, groups
 from roster.models import Model, Roster, Scenario
 from roster.output import csv_safe, has_roster, uncovered_bakvakt_hours
-from roster.report.pages import num
+from roster.terms import decimal
 from roster.sweep.spec import Run
 
 RESULTS = "results.jsonl"
@@ -100,7 +100,7 @@ def _slug(text: str) -> str:
 
 def _number(value: float | None, decimals: int) -> str:
     """Decimal comma: the table is for a spreadsheet in Norwegian (like roster.csv's ';' and BOM)."""
-    return "" if value is None else num(value, decimals)
+    return "" if value is None else decimal(value, decimals)
 
 
 class ResultStore:
