@@ -40,16 +40,15 @@ class DoctorChange:
 def _changes(scenario: Scenario, before: list[Roster], after: Roster, row: RosterRow,
              doctor: str | None = None) -> dict[str, DoctorChange]:
     """Per doctor (or only ``doctor``): assignments in ``after`` not in ``before`` and the reverse,
-    within ``after``'s period, as shift texts in time order."""
+    as shift texts in time order. A shift of ``before`` outside ``after``'s period is lost too: the
+    versions ``after`` supersedes are no longer published anywhere, so those days leave the
+    doctor's page and calendar with it."""
     from solver.replan import describe_shift
 
-    period = after.period
+    def of_doctor(rosters: list[Roster]) -> set[Assignment]:
+        return {a for r in rosters for a in r.assignments if doctor is None or a.doctor == doctor}
 
-    def within(rosters: list[Roster]) -> set[Assignment]:
-        return {a for r in rosters for a in r.assignments
-                if a.date in period and (doctor is None or a.doctor == doctor)}
-
-    old, new = within(before), within([after])
+    old, new = of_doctor(before), of_doctor([after])
     index = ShiftIndex(scenario)
     out: dict[str, DoctorChange] = {}
     for a in sorted(old ^ new, key=lambda a: (a.date, a.template)):

@@ -143,13 +143,18 @@ def test_publishing_names_the_days_left_without_a_published_roster(client, auth)
     uncovered = _section(confirm, 'id="uncovered"')
     assert "02.11.2026–03.11.2026 får ingen publisert vaktplan" in uncovered
     assert "09.11.2026–15.11.2026 får ingen publisert vaktplan" in uncovered
-    assert "legene får ikke varsel om dem" in uncovered and "Ingen leger får endret vakter" not in confirm
+    assert "legene som har vakter der, får varsel" in uncovered
+    # the two share the draft's days as before; each loses the shifts on the days outside them
+    assert "2 leger får varsel om endrede vakter: Anne Aas, Bjørn Berg" in confirm
     assert f"vaktplan {old}</a>" in confirm and 'id="stale-base"' not in confirm
     one_day = _version(client, "2026-11-03", "2026-11-15")
     assert "02.11.2026 får ingen publisert vaktplan" in client.get(f"/vaktplaner/{one_day}/publiser").text
     done = client.post(f"/vaktplaner/{draft}/publiser", data=_confirmed(confirm)).text
     assert f"Vaktplan {draft} er publisert. Den erstatter {old}." in done
     assert client.get(f"/api/rosters/{old}", headers=auth).json()["status"] == "superseded"
+    notices = {o["doctor_id"]: o["body"] for o in client.get("/api/outbox", headers=auth).json()}
+    assert "− Ikke lenger: dag Bergen legevakt 02.11" in notices["anne"]
+    assert "− Ikke lenger: dag Bergen legevakt 03.11" in notices["bjorn"] and "04.11" not in notices["bjorn"]
 
 
 def test_publishing_a_draft_of_a_superseded_version_warns_that_later_changes_are_undone(client, auth):
