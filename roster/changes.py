@@ -28,8 +28,8 @@ from roster.calendar import OSLO, ShiftIndex
 from roster.eligibility import Eligibility
 from roster.input_errors import InputError, validation_problems
 from roster.models import Absence, AbsenceKind, DemandChange, Id, Model, Moment, Pin, Roster, Scenario, shift_key
-from roster.scenario_io import read_data
 from roster.references import absence_period_problems
+from roster.scenario_io import read_data
 
 
 class Leaving(Model):
@@ -111,11 +111,12 @@ def change_problems(scenario: Scenario, changes: Changes) -> list[str]:
     return problems
 
 
-def published_problems(scenario: Scenario, published: Roster) -> list[str]:
-    """What a published roster names that the scenario does not hold, or holds twice: a re-plan
-    compares against it assignment by assignment, so each must be a shift of the scenario."""
+def published_problems(scenario: Scenario, index: ShiftIndex, published: Roster) -> list[str]:
+    """What a published roster names that the scenario (``index`` its shifts) does not hold, or
+    holds twice: a re-plan compares against it assignment by assignment, so each must be a shift
+    of the scenario."""
     doctors = {d.id for d in scenario.doctors}
-    shifts = ShiftIndex(scenario).by_key
+    shifts = index.by_key
     templates = {t.id for t in scenario.templates}
     problems, seen = [], set()
     for i, a in enumerate(published.assignments):
@@ -131,10 +132,10 @@ def published_problems(scenario: Scenario, published: Roster) -> list[str]:
     return problems
 
 
-def past_pin_problems(scenario: Scenario, published: Roster, changes: Changes, now: dt.datetime) -> list[str]:
-    """A new pin on a shift that began before the re-plan's moment: what has begun stays as
-    published, so such a pin could only make the re-plan impossible."""
-    shifts = ShiftIndex(scenario).by_key
+def past_pin_problems(index: ShiftIndex, published: Roster, changes: Changes, now: dt.datetime) -> list[str]:
+    """A new pin on a shift (of ``index``) that began before the re-plan's moment: what has begun
+    stays as published, so such a pin could only make the re-plan impossible."""
+    shifts = index.by_key
     held = {(a.doctor, a.shift) for a in published.assignments}
     problems = []
     for i, p in enumerate(changes.pins):

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 
 from roster.calendar import OSLO, ShiftIndex, ShiftInstance
 from roster.changes import Changes, apply_changes, past_pin_problems, published_problems
-from roster.input_errors import InputError
 from roster.eligibility import Eligibility
+from roster.input_errors import InputError
 from roster.models import Assignment, ProgressEvent, Roster, Scenario
 from roster.terms import count
 from roster.workload import work_hours
@@ -101,9 +101,10 @@ def replan(
     when the change file names unknown doctors or shifts or pins a shift that has begun, or the
     published roster names what the scenario does not hold.
     """
-    if problems := published_problems(scenario, published):
+    published_index = ShiftIndex(scenario)
+    if problems := published_problems(scenario, published_index, published):
         raise InputError(problems, roster_source)
-    if problems := past_pin_problems(scenario, published, changes, changes.moment(now)):
+    if problems := past_pin_problems(published_index, published, changes, changes.moment(now)):
         raise InputError(problems, changes_source)
     changed = apply_changes(scenario, changes, changes_source)
     index = ShiftIndex(changed)

@@ -16,11 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_VIOLATIONS, console, err_console, fail_input
 from roster.metrics import EVERYONE
-from roster.terms import decimal
 from roster.scenario_io import InputError
 from roster.sweep.results import ERRORS, RESULTS, TABLE, ResultStore, RunResult
 from roster.sweep.spec import Run, load_sweep
-from roster.terms import open_places
+from roster.terms import decimal, open_places
 
 
 def _result_line(run: Run, r: RunResult) -> str:
