@@ -53,9 +53,12 @@ MAX_TIME_LIMIT = 7 * 24 * 3600.0  # seconds of search
 OSLO_ZONE = ZoneInfo("Europe/Oslo")
 
 
+OUTSIDE_CALENDAR = f"datoen må ligge mellom {FIRST_DAY:%d.%m.%Y} og {LAST_DAY:%d.%m.%Y}"  # every date's refusal
+
+
 def _in_calendar(day: dt.date) -> dt.date:
     if not FIRST_DAY <= (day.date() if isinstance(day, dt.datetime) else day) <= LAST_DAY:
-        raise ValueError(f"datoen må ligge mellom {FIRST_DAY:%d.%m.%Y} og {LAST_DAY:%d.%m.%Y}")
+        raise ValueError(OUTSIDE_CALENDAR)
     return day
 
 

@@ -18,7 +18,7 @@ from roster.calendar import OSLO, ShiftIndex, ShiftInstance
 from roster.check import Violation, check_roster
 from roster.input_errors import InputError
 from roster.metrics import doctor_metrics
-from roster.models import FIRST_DAY, LAST_DAY, Assignment, Doctor, Roster, Scenario
+from roster.models import FIRST_DAY, LAST_DAY, OUTSIDE_CALENDAR, Assignment, Doctor, Roster, Scenario
 from roster.models import shift_key as key_of
 from roster.terms import OPEN_PLACES, count
 
@@ -108,8 +108,7 @@ def parse_shift(ref: str) -> str:
     if not sep or not template or date is None:
         raise SwapRefused([f"ugyldig vakt «{ref}»: skriv vakttype/dato, for eksempel BLV-natt/2026-12-24"])
     if not FIRST_DAY <= date <= LAST_DAY:
-        raise SwapRefused([f"ugyldig vakt «{ref}»: datoen må ligge mellom {FIRST_DAY:%d.%m.%Y} og "
-                           f"{LAST_DAY:%d.%m.%Y}"])
+        raise SwapRefused([f"ugyldig vakt «{ref}»: {OUTSIDE_CALENDAR}"])
     return key_of(template, date)
 
 

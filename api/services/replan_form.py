@@ -13,7 +13,16 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from roster.changes import Changes, Leaving, change_problems
-from roster.models import FIRST_DAY, LAST_DAY, MAX_DEMAND, Absence, AbsenceKind, DemandChange, Scenario
+from roster.models import (
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_DEMAND,
+    OUTSIDE_CALENDAR,
+    Absence,
+    AbsenceKind,
+    DemandChange,
+    Scenario,
+)
 from roster.input_errors import InputError, shown
 
 KINDS = {"sykdom": "Sykdom", "ferie": "Ferie", "annet": "Annet fravær", "slutter": "Slutter"}
@@ -66,7 +75,7 @@ class _Problems:
             self.add(field, f"«{shown(value)}» er ikke en dato (f.eks. 2026-12-08)")
             return None
         if not FIRST_DAY <= day <= LAST_DAY:
-            self.add(field, f"datoen må ligge mellom {FIRST_DAY:%d.%m.%Y} og {LAST_DAY:%d.%m.%Y}")
+            self.add(field, OUTSIDE_CALENDAR)
             return None
         return day
 

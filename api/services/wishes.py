@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from api.orm import DoctorRequestRow, RequestRoundRow
 from api.services.audit import record
 from roster.calendar import OSLO
-from roster.models import FIRST_DAY, LAST_DAY, Absence, AbsenceKind, Scenario, Wish
+from roster.models import FIRST_DAY, LAST_DAY, OUTSIDE_CALENDAR, Absence, AbsenceKind, Scenario, Wish
 from roster.scenario_io import InputError
 
 ABSENCE_KINDS = {"ferie": AbsenceKind.HOLIDAY, "kurs": AbsenceKind.COURSE, "permisjon": AbsenceKind.PARENTAL,
@@ -57,7 +57,7 @@ def open_round(session: Session, start: dt.date, end: dt.date, deadline: dt.date
                now: dt.datetime) -> RequestRoundRow:
     """A deadline with an offset (``…T12:00+05:00``) is that moment in Oslo time; one without is
     Oslo time already."""
-    problems = [f"{label}: datoen må ligge mellom {FIRST_DAY:%d.%m.%Y} og {LAST_DAY:%d.%m.%Y}"
+    problems = [f"{label}: {OUTSIDE_CALENDAR}"
                 for label, day in (("Første dag", start), ("Siste dag", end), ("Frist", deadline.date()))
                 if not FIRST_DAY <= day <= LAST_DAY]
     if problems:  # before any arithmetic: the day after 9999-12-31 does not exist
