@@ -175,6 +175,17 @@ def test_stations_whose_names_share_the_first_30_characters_get_short_unique_she
     assert sorted(back.assignments, key=str) == sorted(r.assignments, key=str)
 
 
+def test_a_vaktplan_sheet_renamed_by_hand_is_matched_by_its_title_in_a1(exported, tmp_path: Path) -> None:
+    s, r, path = exported
+    wb = openpyxl.load_workbook(path)
+    wb["Vaktplan Bergen legevakt"].title = "Vaktplan sentrum"
+    del wb["Per lege"]
+    renamed = tmp_path / "renamed.xlsx"
+    wb.save(renamed)
+    back = read_roster_workbook(s, renamed)
+    assert sorted(back.assignments, key=str) == sorted(r.assignments, key=str)
+
+
 def test_per_lege_alone_round_trips(exported) -> None:
     s, r, path = exported
     wb = openpyxl.load_workbook(path)

@@ -171,7 +171,9 @@ def _read_vaktplan(ws: Sheet, b: _Builder) -> None:
     if header is None:
         b.problems.append(f"{ws.title}: fant ingen overskriftsrad med «{DATE_HEADER}» i kolonne A")
         return
-    keys = _template_matcher(b.scenario, _station_of_sheet(b.scenario, ws.title), b.index)
+    # A sheet renamed by hand still carries the export's title, «Vaktplan <station>», in A1.
+    station = _station_of_sheet(b.scenario, ws.title) or _station_of_sheet(b.scenario, str(ws.cell(1, 1).value or ""))
+    keys = _template_matcher(b.scenario, station, b.index)
     columns: dict[int, list[str]] = {}
     for c in range(2, ws.max_column + 1):
         text = ws.cell(header, c).value
