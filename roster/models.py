@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Annotated
+from functools import cache
+from typing import Annotated, Any, Union, get_args, get_origin
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -137,11 +138,48 @@ Clock = Annotated[dt.time, BeforeValidator(_no_number), AfterValidator(_local_cl
 Instant = Annotated[dt.datetime, AfterValidator(_in_calendar)]
 
 
+def _is_number(annotation: Any) -> bool:
+    """``int``/``float``, also optional or annotated."""
+    if annotation in (int, float):
+        return True
+    if get_origin(annotation) in (Annotated, Union) or type(annotation).__name__ == "UnionType":
+        return any(_is_number(a) for a in get_args(annotation))
+    return False
+
+
+@cache
+def _number_fields(model: type[BaseModel]) -> dict[str, bool]:
+    """Field name → whether it is a mapping to numbers (else a number) for every numeric field."""
+    out = {}
+    for name, info in model.model_fields.items():
+        if _is_number(info.annotation):
+            out[name] = False
+        elif get_origin(info.annotation) is dict and _is_number(get_args(info.annotation)[1]):
+            out[name] = True
+    return out
+
+
+def _no_digit_separator(value: object) -> None:
+    """Pydantic reads the text "0_5" as the number 5 (Python's digit grouping); in a scenario it is
+    a typo for 0,5 or 0.5."""
+    if isinstance(value, str) and "_" in value:
+        raise ValueError(f"«{value}» er ikke et tall; skriv tallet uten «_» (desimaltegn: punktum)")
+
+
 class Model(BaseModel):
     """Strict base: unknown keys are errors, so a typo in a scenario file is reported, not ignored;
     NaN and infinity are refused everywhere."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_digit_groups(cls, value: object, info: ValidationInfo) -> object:
+        mapping = _number_fields(cls).get(info.field_name)
+        if mapping is not None:
+            for item in (value.values() if mapping and isinstance(value, dict) else (value,)):
+                _no_digit_separator(item)
+        return value
 
     @field_validator("*", mode="after")
     @classmethod

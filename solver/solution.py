@@ -39,8 +39,9 @@ def extract_roster(ctx: ModelContext, solver: cp_model.CpSolver | None, stats: S
     for (doctor_id, key), v in ctx.x.items():
         if solver.boolean_value(v):
             on_shift[key].add(doctor_id)
-    for s in ctx.shifts:
-        out.assignments.extend(Assignment(doctor=d, template=s.template, date=s.date) for d in sorted(on_shift[s.key]))
+    for s in ctx.shifts:  # ids and dates of the validated scenario: not validated again
+        out.assignments.extend(Assignment.model_construct(doctor=d, template=s.template, date=s.date)
+                               for d in sorted(on_shift[s.key]))
         missing = s.demand_min - len(on_shift[s.key])
         if missing > 0:
             out.open_slots.append(OpenSlot(template=s.template, date=s.date, missing=missing))

@@ -304,3 +304,19 @@ def test_hours_per_seven_days_below_one_hour_are_refused():
     assert problems(with_rules(**outside_pilot, max_hours_per_7_days=0.0001)) == [
         "rules.max_hours_per_7_days: må være minst 1 (fikk 0.0001)"]
     assert scenario_from_data(with_rules(**outside_pilot, max_hours_per_7_days=1)).rules.max_hours_per_7_days == 1
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (data(doctors=[doctor("a", share="0_5"), doctor("b")]), "doctors[0].share: «0_5» er ikke et tall"),
+    (data(doctors=[doctor("a", max_shifts_by_label={"natt": "1_0"}), doctor("b")]),
+     "doctors[0].max_shifts_by_label: «1_0» er ikke et tall"),
+    (with_rules(rest_hours_employee="1_1"), "rules.rest_hours_employee: «1_1» er ikke et tall"),
+])
+def test_a_number_written_as_text_with_an_underscore_is_refused_not_read_as_digits_grouped(raw, message):
+    """Pydantic reads the text "0_5" as 5; meant was 0.5."""
+    found = problems(raw)
+    assert any(p.startswith(message) for p in found), found
+
+
+def test_a_number_written_as_text_is_still_read():
+    assert scenario_from_data(data(doctors=[doctor("a", share="0.5"), doctor("b")])).doctors[0].share == 0.5
