@@ -262,7 +262,7 @@ def holiday_table(scenario: Scenario, roster: Roster) -> Table | None:
 def doctor_table(metrics: list[DoctorMetrics]) -> Table:
     t = Table(title="Per lege", title_justify="left")
     cols = ("Lege", "Navn", "Rolle", "Andel", "Vakter", "Timer", "Netter", "Kvelder", "Helg", "Helligdag",
-            "Bakvakt t", "Poeng", "Historikk", "Mål", "Avvik", "Ønsker oppfylt/ikke")
+            "Bakvakt t", "Poeng", "Historikk", "Mål", "Avvik", "Ønsker innfridd/ikke")
     for col in cols:
         t.add_column(col, justify="left" if col in ("Lege", "Navn", "Rolle") else "right")
     for m in sorted(metrics, key=lambda m: m.doctor):

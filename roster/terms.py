@@ -53,10 +53,10 @@ def open_places(n: int) -> str:
 
 def decimal(x: float | None, decimals: int = 1, signed: bool = False) -> str:
     """«12,50», «+3,0»: a figure with a fixed number of decimals (so a column's figures line up) and
-    a decimal comma, or – when there is none."""
+    a decimal comma, or – when there is none; a figure that rounds to zero has no minus sign."""
     if x is None:
         return "–"
-    return f"{x:{'+' if signed else ''}.{decimals}f}".replace(".", ",")
+    return f"{round(x, decimals) + 0.0:{'+' if signed else ''}.{decimals}f}".replace(".", ",")
 
 
 def number(x: float, decimals: int = 2) -> str:

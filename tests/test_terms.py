@@ -122,3 +122,7 @@ def test_the_summary_and_the_csv_write_decimal_commas(tmp_path: Path) -> None:
     path = tmp_path / "roster.csv"
     write_roster_csv(s, roster, path)
     assert '"7,5"' in path.read_text(encoding="utf-8-sig")
+
+
+def test_a_figure_that_rounds_to_zero_has_no_minus_sign():
+    assert decimal(-0.04, 1) == "0,0" and decimal(-0.0, 2) == "0,00" and decimal(-0.06, 1) == "-0,1"

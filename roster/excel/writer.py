@@ -286,7 +286,7 @@ def _table(ws: Worksheet, row: int, headers: list[str], widths: list[int], rows:
 FAIRNESS_HEADERS = ["Lege", "Rolle", "Gruppe", "Vaktandel", "Vakter", "Timer", "Netter", "Kvelder", "Helg", "Helligdag",
                     "Bakvakt timer", "Poeng", "Historikk poeng", "Nominelt mål", "Mål etter kapasitet",
                     "Historikk (trekkes fra)", "Mål", "Avvik", "Avvik per andel", "Hovedbok før", "Hovedbok etter",
-                    "Hvorfor målet er flyttet", "Ønsker oppfylt", "Ønsker ikke oppfylt"]
+                    "Hvorfor målet er flyttet", "Ønsker innfridd", "Ønsker ikke innfridd"]
 DEVIATION_COLUMN = FAIRNESS_HEADERS.index("Avvik") + 1
 
 
