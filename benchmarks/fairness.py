@@ -40,7 +40,7 @@ class PoolFigures:
     level: float
     range: float
     largest: float
-    gini: float
+    gini: float | None
     without_shift: int
     ledger_before: float
     ledger_after: float
@@ -136,7 +136,7 @@ def report(runs: list[Run]) -> None:
             print(f"    brudd: {b}")
         for p in r.pools:
             print(f"    {p.pool:<13} nivå {p.level:6.2f}  spenn {p.range:6.2f}  største {p.largest:6.2f}  "
-                  f"Gini {p.gini:.3f}  uten vakt {p.without_shift:>3}  hovedbok {p.ledger_before:5.1f} → "
+                  f"Gini {_fmt(p.gini, '.3f')}  uten vakt {p.without_shift:>3}  hovedbok {p.ledger_before:5.1f} → "
                   f"{p.ledger_after:5.1f} (uten avskrivning {p.ledger_after_undecayed:5.1f})")
     print("\nMedianer over frø (poeng per andel):")
     print(f"{'variant':<15} {'modell':<9} {'gruppe':<13} {'nivå':>6} {'spenn':>6} {'største':>7} {'Gini':>6} "

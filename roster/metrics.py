@@ -211,19 +211,21 @@ def doctor_metrics(scenario: Scenario, roster: Roster, index: ShiftIndex | None 
     return out
 
 
-def gini(values: Iterable[float]) -> float:
-    """Gini coefficient: mean absolute difference over all ordered pairs / (2 · mean); 0 = equal."""
+def gini(values: Iterable[float]) -> float | None:
+    """Gini coefficient: mean absolute difference over all ordered pairs / (2 · mean); 0 = equal.
+    None when nobody carries anything (0/0): an empty roster is not a perfectly even one."""
     x = np.asarray(list(values), dtype=float)
     if x.size == 0 or x.mean() == 0:
-        return 0.0
+        return None
     return float(np.abs(x[:, None] - x[None, :]).mean() / (2 * x.mean()))
 
 
-def jain(values: Iterable[float]) -> float:
-    """Jain's fairness index (Σx)² / (n · Σx²) (Jain, Chiu & Hawe 1984): 1 = equal, 1/n = one has all."""
+def jain(values: Iterable[float]) -> float | None:
+    """Jain's fairness index (Σx)² / (n · Σx²) (Jain, Chiu & Hawe 1984): 1 = equal, 1/n = one has all;
+    None when nobody carries anything (0/0)."""
     x = np.asarray(list(values), dtype=float)
     if x.size == 0 or not (x**2).sum():
-        return 1.0
+        return None
     return float(x.sum() ** 2 / (x.size * (x**2).sum()))
 
 
@@ -280,7 +282,7 @@ class PoolMetrics:
     min_deviation: float
     max_deviation: float
     largest_deviation: float  # max |deviation per share|
-    gini: float  # of points / target over the members with a target
+    gini: float | None  # of points / target over the members with a target; None when they carry nothing
     without_shift: int  # available members with a share above 0 and no shift
     ledger_before: float
     ledger_after: float  # older periods weighed less (what history_out carries)

@@ -161,6 +161,11 @@ def test_gini_and_jain_extremes():
     assert jain([0, 0, 0, 4]) == pytest.approx(0.25)  # 1 / n
 
 
+def test_gini_and_jain_of_nothing_carried_are_undefined_not_perfectly_even():
+    assert gini([0, 0, 0]) is None and jain([0, 0, 0]) is None
+    assert gini([]) is None and jain([]) is None
+
+
 def test_over_target_needs_more_than_ten_percent():
     sc = _week()
     # a Mon, Wed = 14 of 17.5 (−20 %: under, not counted); b Tue, Thu, Fri = 21 (+20 %: counted)

@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 from factories import doctor, scenario, template
 from api.cli import app
 from roster.greedy import NO_ONE_FREE, greedy_roster
-from roster.models import Assignment, Roster
-from roster.report.build import HIGHER, LOWER, Row, check_view, summary_rows
+from roster.models import Assignment, OpenSlot, Roster, SolveStats, SolveStatus
+from roster.report.build import HIGHER, LOWER, Row, check_view, summary_rows, unlike
+from roster.report.pages import pages
 from roster.report.html import render_html
 from roster.report.rulesets import RuleSet, apply_rule_set, load_rule_set
 from roster.report.text import text_summary
@@ -130,6 +131,58 @@ def test_summary_rows_side_by_side(views):
     assert rows["Ubesatte plasser"].values == [0, 0]
 
 
+def test_unfilled_places_and_hours_without_bakvakt_are_the_checker_s_declared_or_not(views):
+    """A hand-made roster that leaves a place empty without saying so does not look better than one
+    that says so; neither roster of ``views`` declares the bakvakt hours nobody can take."""
+    rows = {r.name: r for r in summary_rows(views)}
+    assert rows["Timer uten bakvakt"].values == [224.0, 224.0]  # 16:00–08:00 on 14 days, no bakvakt
+    sc = scenario(START, START, [template("kveld", "16:00", "23:00")], [doctor("a")])
+    silent = Roster(scenario=sc.name, period=sc.period)
+    declared = Roster(scenario=sc.name, period=sc.period, open_slots=[OpenSlot(template="kveld", date=START, missing=1)])
+    rows = {r.name: r for r in summary_rows([check_view("Stille", sc, silent), check_view("Meldt", sc, declared)])}
+    assert rows["Ubesatte plasser"].values == [1, 1] and rows["Ubesatte plasser"].verdict(1) == ""
+    assert rows["Regelbrudd"].values == [1, 0]
+
+
+def test_a_rule_set_without_a_roster_gets_no_figures_but_a_note(views, tmp_path):
+    sc = views[1].scenario
+    none = Roster(scenario=sc.name, period=sc.period,
+                  stats=SolveStats(status=SolveStatus.INFEASIBLE, seed=0, workers=1, time_limit=5))
+    compared = [views[1], check_view("Strengere", sc, none)]
+    rows = summary_rows(compared)
+    assert all(r.values[1] is None and r.verdict(1) == "" for r in rows)
+    assert "«Strengere» har ingen vaktplan (løseren fant ingen, status: infeasible); tallene står som –." in unlike(compared)
+    html = render_html(compared)
+    assert "ingen vaktplan" in html.split("<h2>Sammendrag")[0]
+    assert "Gini" in text_summary(compared)
+    write_xlsx(compared, tmp_path / "r.xlsx")
+
+
+def test_an_empty_hand_made_roster_is_not_the_fairest():
+    """Nobody carrying anything is no even share: Gini and Jain are undefined, the places unfilled."""
+    sc = _two_weeks()
+    rows = {r.name: r for r in summary_rows([check_view("Rotasjon", sc, _rotation(sc)),
+                                             check_view("Tom", sc, Roster(scenario=sc.name, period=sc.period))])}
+    assert rows["Gini"].values[1] is None and rows["Jain"].values[1] is None
+    assert rows["Ubesatte plasser"].values == [0, 28] and rows["Ubesatte plasser"].verdict(1) == "dårligere"
+
+
+def test_different_burden_weights_are_noted():
+    sc = _two_weeks()
+    heavy = sc.model_copy(update={"rules": sc.rules.model_copy(update={
+        "burden": sc.rules.burden.model_copy(update={"weekday_night": 3.0})})})
+    notes = unlike([check_view("Nå", sc, _rotation(sc)), check_view("Tunge netter", heavy, _rotation(heavy))])
+    assert any(n.startswith("Belastningsvektene er ulike") for n in notes)
+    assert not unlike([check_view("Nå", sc, _rotation(sc)), check_view("Igjen", sc, _rotation(sc))])
+
+
+def test_only_the_cells_that_differ_from_the_first_roster_are_marked():
+    row = Row("Tildelte vakter", "", [14, 14, 0], None)
+    html = pages.get_template("_rows.html.j2").module.rows_table([row], ["A", "B", "C"])
+    cells = re.findall(r'<td class="([^"]*)">(\d+)', str(html))
+    assert [(c.strip(), v) for c, v in cells] == [("", "14"), ("", "14"), ("differs", "0")]
+
+
 # ----------------------------------------------------------------------------- outputs
 
 
@@ -170,6 +223,9 @@ def test_xlsx_has_the_tables_and_marks_differences(views, tmp_path):
     gini_row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "Gini")
     assert gini_row[2].fill.fgColor.rgb.endswith("D4EFDF")  # better: green
     assert wb["Leger"].max_row == 1 + 2 * 6
+    leger = wb["Leger"]
+    column = [c.value for c in leger[1]].index("Avvik fra mål")
+    assert {row[column].number_format for row in leger.iter_rows(min_row=2)} == {"0.0 %"}  # as in the HTML
 
 
 def test_text_summary_marks_better_and_worse(views):

@@ -225,6 +225,18 @@ def test_the_report_takes_medians_over_seeds_and_scenarios_per_rule_set(tmp_path
     assert "Per scenario (median over frø)" in html and "To leger på dag" in html
 
 
+def test_a_median_count_halfway_between_two_runs_keeps_its_half(tmp_path):
+    """Two seeds with 0 and 1 unfilled places: the median 0,5 is neither shown as 0 nor taken for
+    the other rule set's 0."""
+    sweep = load_sweep(write_sweep(tmp_path, seeds=2))
+    places = {"Gjeldende regler": [0, 0, 0, 0], "To leger på dag": [0, 1, 0, 1]}
+    done = [(run, _result(run, 0.3, open_places=places[run.rule_set].pop(0))) for run in sweep.runs]
+    row = next(r for r in sweep_report(sweep, done).summary if r.name == "Ubesatte plasser")
+    assert row.values == [0, 0.5]
+    assert [row.fmt(v) for v in row.values] == ["0,0", "0,5"]
+    assert row.verdict(1) == "dårligere"
+
+
 def test_the_report_shows_every_group_the_metrics_report(tmp_path):
     sweep = load_sweep(write_sweep(tmp_path, seeds=1))
     columns = [[_result(run, 0.4)] for run in sweep.runs[:2]]

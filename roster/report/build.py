@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from roster.calendar import ShiftIndex, real_hours
+from roster.calendar import ShiftIndex
 from roster.check import RULES, Violation, check_roster, unexpected_violations
 from roster.metrics import (
     DoctorMetrics,
@@ -26,7 +26,7 @@ from roster.metrics import (
     moved,
     pool_metrics,
 )
-from roster.models import Roster, Scenario
+from roster.models import Roster, Scenario, SolveStatus
 from roster.terms import OPEN_PLACES, decimal, open_places
 
 LOWER, HIGHER = "lavere", "høyere"  # which way a row is better
@@ -53,16 +53,28 @@ class RosterView:
         return sum(t.shifts for t in self.holidays if t.last_year)
 
     @property
+    def found(self) -> bool:
+        """Whether there is a roster to measure: a rule set the solver found none for would read as
+        the fairest roster of all (nobody carries anything), so it gets no figures."""
+        stats = self.roster.stats
+        return bool(self.roster.assignments) or stats is None or stats.status in (SolveStatus.OPTIMAL,
+                                                                                   SolveStatus.FEASIBLE)
+
+    @property
     def everyone(self) -> GroupMetrics:
         return self.groups[0]
 
     @property
     def open_slots(self) -> int:
-        return sum(o.missing for o in self.roster.open_slots)
+        """Places the scenario asks for that nobody fills, by the checker: a hand-made roster that
+        leaves a place empty without saying so must not look better than one that says so."""
+        return sum(v.missing or 0 for v in self.violations if v.rule == "bemanning")
 
     @property
     def uncovered_bakvakt_hours(self) -> float:
-        return sum(real_hours(s, e) for s, e in self.roster.uncovered_bakvakt)
+        """Hours a station is open without a named bakvakt, by the checker (declared or not)."""
+        return sum((v.end - v.start).total_seconds() / 3600 for v in self.violations
+                   if v.rule == "bakvakt-dekning" and v.start is not None and v.end is not None)
 
     def violation_counts(self) -> list[tuple[str, str, int]]:
         """(rule code, Norwegian rule name, count) of the undeclared breaks, most frequent first."""
@@ -96,6 +108,11 @@ class Row:
     def differs(self) -> bool:
         present = [v for v in self.values if v is not None]
         return any(self.matters(present[0], v) for v in present[1:])
+
+    def differs_at(self, i: int) -> bool:
+        """Whether roster ``i``'s value differs from the first roster's by enough to colour."""
+        first, value = self.values[0], self.values[i]
+        return i > 0 and first is not None and value is not None and self.matters(first, value)
 
     def verdict(self, i: int) -> str:
         """'bedre', 'dårligere' or '' for roster ``i`` against the first roster."""
@@ -131,21 +148,19 @@ TARGET_ROWS = 25  # doctors whose targets the report explains, furthest from the
 
 
 def check_view(label: str, scenario: Scenario, roster: Roster) -> RosterView:
-    """Measure and check one roster against its scenario (the independent checker is the judge)."""
+    """Measure and check one roster against its scenario (the independent checker is the judge).
+    Without a roster (``RosterView.found``) nothing is measured."""
     index = ShiftIndex(scenario)
-    metrics = doctor_metrics(scenario, roster, index)
-    return RosterView(
-        label=label,
-        scenario=scenario,
-        roster=roster,
-        metrics=metrics,
-        groups=groups(scenario, metrics),
-        violations=check_roster(scenario, roster),
-        unexpected=unexpected_violations(scenario, roster),
-        index=index,
-        pools=pool_metrics(metrics),
-        holidays=holiday_turns(scenario, roster),
-    )
+    view = RosterView(label=label, scenario=scenario, roster=roster, metrics=[], groups=[], violations=[],
+                      unexpected=[], index=index)
+    if view.found:
+        view.metrics = doctor_metrics(scenario, roster, index)
+        view.groups = groups(scenario, view.metrics)
+        view.pools = pool_metrics(view.metrics)
+        view.violations = check_roster(scenario, roster)
+        view.unexpected = unexpected_violations(scenario, roster)
+        view.holidays = holiday_turns(scenario, roster)
+    return view
 
 
 def _total(view: RosterView, f: Callable[[DoctorMetrics], float]) -> float:
@@ -161,7 +176,7 @@ def summary_rows(views: list[RosterView]) -> list[Row]:
 
     def row(name: str, definition: str, f: Callable[[RosterView], float | None], better: str | None,
             decimals: int = 0, material: float = 0.0) -> Row:
-        return Row(name, definition, [f(v) for v in views], better, decimals, material)
+        return Row(name, definition, [f(v) if v.found else None for v in views], better, decimals, material)
 
     def grp(attr: str) -> Callable[[RosterView], float | None]:
         return lambda v: getattr(v.everyone, attr)
@@ -172,8 +187,10 @@ def summary_rows(views: list[RosterView]) -> list[Row]:
 
     return [
         row("Tildelte vakter", "antall lege-vakter i vaktplanen", lambda v: len(v.roster.assignments), None),
-        row(OPEN_PLACES.capitalize(), f"{OPEN_PLACES} som vaktplanen selv melder", lambda v: v.open_slots, LOWER),
-        row("Timer uten bakvakt", "timer med åpen stasjon og ingen navngitt bakvakt (mål: 0)", lambda v: v.uncovered_bakvakt_hours, LOWER, 1),
+        row(OPEN_PLACES.capitalize(), "plasser scenarioet krever som ingen lege fyller, meldt i vaktplanen eller ikke "
+            "(uavhengig kontroll)", lambda v: v.open_slots, LOWER),
+        row("Timer uten bakvakt", "timer med åpen stasjon og ingen navngitt bakvakt, meldt i vaktplanen eller ikke "
+            "(uavhengig kontroll; mål: 0)", lambda v: v.uncovered_bakvakt_hours, LOWER, 1),
         row("Regelbrudd", "brudd på harde regler som vaktplanen ikke selv melder (uavhengig kontroll)", lambda v: len(v.unexpected), LOWER),
         row("Leger med vakt", "leger med minst én vakt", lambda v: sum(1 for m in v.metrics if m.shifts), HIGHER),
         row("Laveste belastning", "minste belastning i forhold til mål (1,00 = rettferdig andel)", grp("min"), HIGHER, 2,
@@ -232,14 +249,20 @@ def _history_by_doctor(view: RosterView) -> dict[str, float]:
 
 
 def unlike(views: list[RosterView]) -> list[str]:
-    """Norwegian notes on how the rosters differ in staffing (assignments, unfilled places, the
-    doctors) or in carried-over history; empty when they compare like for like."""
+    """Norwegian notes on the rosters that are missing, and on how the others differ in staffing
+    (assignments, unfilled places, the doctors), carried-over history or burden weights; empty when
+    they compare like for like."""
     if len(views) < 2:
         return []
     notes = []
-    staffing = [(len(v.roster.assignments), v.open_slots) for v in views]
+    for v in views:
+        if not v.found:
+            status = v.roster.stats.status.value if v.roster.stats else "ukjent"
+            notes.append(f"«{v.label}» har ingen vaktplan (løseren fant ingen, status: {status}); tallene står som –.")
+    found = [v for v in views if v.found]
+    staffing = [(len(v.roster.assignments), v.open_slots) for v in found]
     if len(set(staffing)) > 1:
-        parts = [f"«{v.label}» har {a} vakter og {open_places(o)}" for v, (a, o) in zip(views, staffing)]
+        parts = [f"«{v.label}» har {a} vakter og {open_places(o)}" for v, (a, o) in zip(found, staffing)]
         notes.append("Vaktplanene er ikke like bemannet: " + ", ".join(parts) + ". Flere vakter gir mer "
                      "belastning å fordele, så sammenlign belastningen med det i mente.")
     doctors = [frozenset(d.id for d in v.scenario.doctors) for v in views]
@@ -252,4 +275,7 @@ def unlike(views: list[RosterView]) -> list[str]:
                  for v, h in zip(views, histories)]
         notes.append("Historikken er ulik: " + ", ".join(parts) + ". Målene tar med historikken (hovedboken); "
                      "poeng denne perioden gjør ikke det.")
+    if any(v.scenario.rules.burden != views[0].scenario.rules.burden for v in views[1:]):
+        notes.append("Belastningsvektene er ulike, og hver vaktplan måles med sine egne: poeng, nivå og hovedbok "
+                     "kan ikke sammenlignes direkte mellom dem, belastning i forhold til mål kan.")
     return notes

@@ -73,8 +73,12 @@ def _median(values: list[float | None]) -> float | None:
 
 
 def _figure_row(figure: Figure, columns: list[list[RunResult]]) -> Row:
+    """A count's median over an even number of runs can fall halfway (0,5 unfilled places): shown
+    with its decimal, it is neither rounded away nor taken for the same as 0."""
     values = [_median([figure.value(r) for r in column if r.has_roster]) for column in columns]
-    return Row(figure.name, figure.definition + " (median)", values, figure.better, figure.decimals, figure.material)
+    halfway = figure.decimals == 0 and any(v is not None and v != int(v) for v in values)
+    return Row(figure.name, figure.definition + " (median)", values, figure.better, 1 if halfway else figure.decimals,
+               figure.material)
 
 
 def count_rows(columns: list[list[RunResult]], planned: list[int]) -> list[Row]:

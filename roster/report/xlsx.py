@@ -36,6 +36,8 @@ POOL_COLUMNS = {
     "ledger_before": "Hovedbok før (største per andel)", "ledger_after": "Hovedbok etter",
     "ledger_after_undecayed": "Hovedbok etter uten avskrivning",
 }
+PERCENT_COLUMNS = {DOCTOR_COLUMNS["relative_deviation"]}  # a fraction, shown as the HTML and roster workbook show it
+PERCENT, DECIMALS = "0.0 %", "0.000"
 GROUP_COLUMNS = {
     "group": "Gruppe", "doctors": "Leger", "min": "Min", "median": "Median", "max": "Maks",
     "spread": "Spenn", "std": "Standardavvik", "cv": "Variasjonskoeffisient", "gini": "Gini",
@@ -86,6 +88,9 @@ def write_xlsx(views: list[RosterView], path: str | Path) -> Path:
             for i, column in enumerate(frame.columns, start=1):
                 width = max([len(str(column))] + [len(str(x)) for x in frame[column].head(200)])
                 ws.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
+                shown = PERCENT if column in PERCENT_COLUMNS else DECIMALS if frame[column].dtype.kind == "f" else None
+                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i) if shown else ():
+                    cell.number_format = shown  # the value keeps every digit; the cell shows a few
         summary = writer.sheets["Sammendrag"]
         for r, row in enumerate(rows, start=2):
             for i in range(1, len(views)):
