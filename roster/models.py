@@ -774,7 +774,8 @@ class DemandChange(Model):
     template: Id
     date: Day
     demand_min: int = Field(ge=0, le=MAX_DEMAND)
-    demand_max: int | None = Field(None, ge=0, le=MAX_DEMAND, description="empty: the template's, or demand_min if that is more")
+    demand_max: int | None = Field(None, ge=0, le=MAX_DEMAND, description="empty: the template's, or demand_min if "
+                                   "that is more; 0 when demand_min is 0 (the shift is closed that day)")
     min_qualified: int | None = Field(
         None, ge=0, le=MAX_DEMAND, description="empty: the template's, or demand_min if that is less"
     )
@@ -788,8 +789,12 @@ class DemandChange(Model):
         return self
 
     def staffing(self, template: ShiftTemplate) -> tuple[int, int, int]:
-        """(demand_min, demand_max, min_qualified) of the shift on this date."""
-        high = self.demand_max if self.demand_max is not None else max(template.demand_max, self.demand_min)
+        """(demand_min, demand_max, min_qualified) of the shift on this date. A minimum of 0 with no
+        maximum closes the shift: the manager who writes 0 for a district station means it is shut."""
+        if self.demand_max is not None:
+            high = self.demand_max
+        else:
+            high = max(template.demand_max, self.demand_min) if self.demand_min else 0
         qualified = self.min_qualified if self.min_qualified is not None else min(template.min_qualified, self.demand_min)
         return self.demand_min, high, qualified
 

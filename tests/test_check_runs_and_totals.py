@@ -97,6 +97,9 @@ def test_demand_change_sets_the_dates_staffing():
                   demand_changes=[{"template": "dag", "date": "2026-12-02", "demand_min": 0, "demand_max": 0}])
     [v] = _staffing(closed, roster(closed, *_days("kari", "dag", 1, 2)))
     assert v.shift == "dag/2026-12-02" and "maks 0" in v.message
+    shut = closed.model_copy(update={"demand_changes": [closed.demand_changes[0].model_copy(update={"demand_max": None})]})
+    [v] = _staffing(shut, roster(shut, *_days("kari", "dag", 1, 2)))  # 0 with no maximum closes it too
+    assert v.shift == "dag/2026-12-02" and "maks 0" in v.message
     # a closed day is not an open station: no bakvakt wanted then (with a rota that misses the days)
     rota = closed.model_copy(update={"templates": [*closed.templates, closed.templates[0].model_copy(
         update={"id": "bak", "label": "bakvakt", "duty": "bakvakt", "start": dt.time(16), "end": dt.time(8),

@@ -27,6 +27,15 @@ def test_demand_shortfall_is_infeasible_strict_and_one_open_slot_by_default():
     assert r.open_slots[0].reason == "1 mulig lege: 1 er satt på vakten (A)"
 
 
+def test_a_shift_changed_to_no_doctors_is_closed_even_for_a_doctor_who_wishes_it():
+    """«0 = stengt»: a demand change to 0 with no maximum shuts the shift, not merely makes it optional."""
+    sc = scenario(DAY, DAY, [template("dag", "08:00", "16:00")], [doctor("a")], rules=RULES, wishes=[wish("a")],
+                  demand_changes=[{"template": "dag", "date": DAY, "demand_min": 0}])
+    assert run(sc).assignments == []
+    optional = sc.model_copy(update={"demand_changes": [sc.demand_changes[0].model_copy(update={"demand_max": 1})]})
+    assert on(run(optional), f"dag/{DAY}") == {"a"}
+
+
 def test_min_qualified_keeps_the_unqualified_doctor_off_a_full_shift():
     tpl = template("dag", "08:00", "16:00", demand_min=2, demand_max=2, min_qualified=2)
     sc = scenario(DAY, DAY, [tpl], [doctor("q1"), doctor("q2"), doctor("u", qualified=False)],

@@ -171,11 +171,17 @@ def _night_hours(start: dt.datetime, end: dt.datetime, scenario: Scenario) -> fl
 
 def _staffing(template: ShiftTemplate, change: DemandChange | None) -> tuple[int, int, int]:
     """A demand change sets demand_min; an empty maximum is the template's or, if that is less,
-    demand_min; an empty min_qualified is the template's or, if that is more, demand_min."""
+    demand_min, and 0 with a minimum of 0 (the shift is closed); an empty min_qualified is the
+    template's or, if that is more, demand_min."""
     if change is None:
         return template.demand_min, template.demand_max, template.min_qualified
     low = change.demand_min
-    high = max(template.demand_max, low) if change.demand_max is None else change.demand_max
+    if change.demand_max is not None:
+        high = change.demand_max
+    elif low == 0:
+        high = 0
+    else:
+        high = max(template.demand_max, low)
     qualified = min(template.min_qualified, low) if change.min_qualified is None else change.min_qualified
     return low, high, qualified
 

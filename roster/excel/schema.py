@@ -470,7 +470,7 @@ DEMAND_CHANGES = Table(
         C("Dato", ("date",), Kind.DATE, "Startdagen for vakten.", "31.12.2026", required=True, width=12),
         C("Min leger", ("demand_min",), Kind.INT, "Så mange leger trengs denne dagen (0 = stengt).", "3",
           required=True, width=10),
-        C("Maks leger", ("demand_max",), Kind.INT, "Tom: som vakttypen, eller min leger om det er flere.", "3",
+        C("Maks leger", ("demand_max",), Kind.INT, "Tom: som vakttypen, eller min leger om det er flere; 0 når min leger er 0 (stengt).", "3",
           width=10),
         C("Min vaktkompetente", ("min_qualified",), Kind.INT, "Tom: som vakttypen (høyst min leger).", "", width=12),
     ),
