@@ -76,6 +76,7 @@ class ShiftInstance:
     points: float
     night_hours: float
     categories: frozenset[BurdenCategory]
+    night: bool  # for the night rules: by its hours, or natt in counts_as; never hidden by counts_as
 
     @property
     def on_site(self) -> bool:
@@ -218,7 +219,8 @@ def expand(scenario: Scenario, calendar: HolidayCalendar | None = None) -> list[
                     required_skill=tpl.required_skill,
                     points=points,
                     night_hours=night_h,
-                    categories=_categories(tpl, day, start, end, night_h, evening_h, scenario.rules, cal),
+                    categories=(categories := _categories(tpl, day, start, end, night_h, evening_h, scenario.rules, cal)),
+                    night=BurdenCategory.NIGHT in categories or night_h >= scenario.rules.night_category_min_hours,
                 )
             )
     out.sort(key=lambda s: (s.start, s.template))
@@ -241,7 +243,7 @@ def _carried_instance(i: int, c: CarriedShift, clock: BurdenClock, rules: Rules)
         start=start, end=end, start_utc=start.astimezone(UTC), end_utc=end.astimezone(UTC),
         hours=real_hours(start, end), day_type=clock.calendar.day_type(start.date()), duty=c.duty,
         on_call_can_attend=False, demand_min=0, demand_max=0, min_qualified=0, required_skill=None,
-        points=points, night_hours=night_h, categories=frozenset({BurdenCategory.NIGHT} if night else ()),
+        points=points, night_hours=night_h, categories=frozenset({BurdenCategory.NIGHT} if night else ()), night=night,
     )
 
 

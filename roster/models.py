@@ -596,7 +596,8 @@ class ShiftTemplate(Model):
     )
     required_skill: str | None = None
     counts_as: list[BurdenCategory] | None = Field(
-        None, description="burden categories; derived from the hours when not given"
+        None, description="burden categories; derived from the hours when not given. A real night stays a night "
+                          "for the night rules whatever this says"
     )
     active_from: Day | None = None
     active_to: Day | None = None

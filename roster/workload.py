@@ -16,7 +16,7 @@ import math
 
 from roster.calendar import ShiftInstance, carried_shifts, local
 from roster.days import HolidayCalendar
-from roster.models import BurdenCategory, Doctor, DutyKind, Employment, Rules, Scenario
+from roster.models import Doctor, DutyKind, Employment, Rules, Scenario
 
 HOURS_SCALE = 1000  # hours × 1000 in hour limits (integer coefficients, exact for quarter hours)
 
@@ -115,8 +115,10 @@ def practice_eves(scenario: Scenario, calendar: HolidayCalendar) -> dict[str, se
 
 
 def is_night(shift: ShiftInstance) -> bool:
-    """A night shift for `netter` and `nattblokk`: one with the burden category natt."""
-    return BurdenCategory.NIGHT in shift.categories
+    """A night shift for the night rules (`netter`, `nattblokk`, the practice and supervision eves):
+    by its hours, or natt in ``counts_as``. Burden categories given by hand price a shift; they
+    must not make a real night pass for a day shift before a GP's practice day."""
+    return shift.night
 
 
 def saturday(day: dt.date) -> dt.date:

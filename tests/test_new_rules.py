@@ -122,6 +122,19 @@ def test_praksisdag_solver_gives_the_night_to_someone_without_practice_next_day(
               "natt/2026-12-01") == {"kari"}
 
 
+def test_a_night_priced_as_something_else_is_still_a_night_for_the_night_rules() -> None:
+    """``counts_as`` sets a shift's burden categories; a 23–08 night given only «helg» stays a night
+    before a practice day, for the checker and the solver."""
+    priced = template("natt", "23:00", "08:00", label="natt", counts_as=["helg"])
+    sc = month([priced], PRACTICE)
+    assert rules_of(sc, roster(sc, ("kari", "natt", "2026-12-01"))) == {"praksisdag"}
+    short = {"start": "2026-12-01", "end": "2026-12-02"}
+    assert ("natt/2026-12-01", 1) in open_slots(run(month([priced], PRACTICE, away="2026-12-01", **short)))
+    evening = template("kveld", "16:00", "23:00", label="kveld", counts_as=["natt"])  # priced as a night: one
+    sc = month([evening], PRACTICE)
+    assert rules_of(sc, roster(sc, ("kari", "kveld", "2026-12-01"))) == {"praksisdag"}
+
+
 # --------------------------------------------------------------------------- fritak by age
 
 

@@ -190,10 +190,9 @@ def _make_shift(scenario: Scenario, template: ShiftTemplate, day: dt.date, stati
                 change: DemandChange | None) -> Shift:
     start = instant(day, template.start)
     end = instant(day + DAY if template.end < template.start else day, template.end)
-    if template.counts_as is not None:
-        night = BurdenCategory.NIGHT in template.counts_as
-    else:
-        night = _night_hours(start, end, scenario) >= scenario.rules.night_category_min_hours - EPS
+    # a night by its hours whatever counts_as says (it prices a shift), or by counts_as
+    night = (_night_hours(start, end, scenario) >= scenario.rules.night_category_min_hours - EPS
+             or BurdenCategory.NIGHT in (template.counts_as or ()))
     label = template.label[:1].upper() + template.label[1:]
     text = f"{label} {station_name} {dmy(day)} {hm(start)}–{hm(end)}"
     return Shift(shift_key(template.id, day), template, day, start, end, text, night, *_staffing(template, change))
