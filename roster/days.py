@@ -29,10 +29,12 @@ class HolidayCalendar:
     from 15:00, arbeidsmiljøloven §10-10).
     """
 
-    def __init__(self, first: dt.date, last: dt.date, extra: dict[dt.date, str] | None = None):
+    def __init__(self, first: dt.date, last: dt.date, extra: dict[dt.date, str] | None = None,
+                 extra_rest: set[dt.date] | None = None):
         years = range(first.year - 1, last.year + 2)
         self._public = holidays.Norway(years=years, language="no", include_sundays=False)
         self._extra = dict(extra or {})
+        self._extra_rest = set(extra_rest or ())  # local days the manager counts as helgedager in law
         self._eves: dict[dt.date, str] = {}
         for year in years:
             self._eves[dt.date(year, 12, 24)] = "Julaften"
@@ -67,7 +69,17 @@ class HolidayCalendar:
         return DayType.WEEKDAY
 
     def is_sunday_type(self, day: dt.date) -> bool:
+        """Priced as a Sunday (burden): Sundays and every holiday, local ones included."""
         return day.weekday() == 6 or self.is_holiday(day)
+
+    def is_sunday_rest(self, day: dt.date) -> bool:
+        """A Sunday or helgedag in arbeidsmiljøloven §10-10 (`søndagsfri`): Sundays, the public
+        holidays and the local days marked ``sunday_rest``; julaften is a weekday in law."""
+        return day.weekday() == 6 or day in self._public or day in self._extra_rest
+
+    def early_eve(self, day: dt.date) -> bool:
+        """Christmas, Easter or Pentecost eve: §10-10's protected hours begin at 15:00 (not New Year's Eve)."""
+        return self._eves.get(day) in ("Julaften", "Påskeaften", "Pinseaften")
 
 
 # --------------------------------------------------------------------------- the holiday rotation

@@ -530,6 +530,9 @@ class Rules(Model):
     sunday_type_start: Clock = Field(
         dt.time(18, 0), description="arbeidsmiljøloven §10-10: from 18:00 the day before"
     )
+    sunday_type_end: Clock = Field(
+        dt.time(22, 0), description="arbeidsmiljøloven §10-10 (1): until 22:00 the day before the next working day"
+    )
     heavy_eve_start: Clock = Field(
         dt.time(15, 0), description="arbeidsmiljøloven §10-10: 15:00 on Christmas/Easter/Pentecost eve"
     )
@@ -888,10 +891,14 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 
 class ExtraHoliday(Model):
-    """A local day treated as a public holiday (julaften, nyttårsaften …)."""
+    """A local day treated as a public holiday (julaften, nyttårsaften …): its opening hours, day
+    type and burden. It is no helgedag in law unless ``sunday_rest`` says so."""
 
     date: Day
     name: str = Field(min_length=1)
+    sunday_rest: bool = Field(
+        False, description="counts as a Sunday or holiday for søndagsfri (arbeidsmiljøloven §10-10); the law's "
+        "helgedager are Sundays and the public holidays, so julaften and nyttårsaften do not")
 
 
 # --------------------------------------------------------------------------- scenario
@@ -1003,7 +1010,8 @@ class Scenario(Model):
 
     def holiday_calendar(self) -> HolidayCalendar:
         """The period's day types, with the scenario's local holidays."""
-        return HolidayCalendar(self.period.start, self.period.end, {h.date: h.name for h in self.extra_holidays})
+        return HolidayCalendar(self.period.start, self.period.end, {h.date: h.name for h in self.extra_holidays},
+                               {h.date for h in self.extra_holidays if h.sunday_rest})
 
     # lookups used everywhere; cheap enough to rebuild on demand
     def doctor(self, doctor_id: str) -> Doctor:

@@ -83,10 +83,25 @@ def sunday_rule_binds(doctor: Doctor, rules: Rules) -> bool:
     return rules.sunday_off_after_sunday_work and doctor.employment == Employment.EMPLOYEE
 
 
-def sunday_type_dates(calendar: HolidayCalendar, first: dt.date, last: dt.date) -> list[dt.date]:
-    """Sundays and holidays (public or local) from ``first`` to ``last``, in order (`søndagsfri`)."""
-    n = (last - first).days + 1
-    return [day for day in (first + dt.timedelta(days=i) for i in range(n)) if calendar.is_sunday_type(day)]
+class SundayWork:
+    """Which Sunday or helgedag a work shift works (`søndagsfri`, arbeidsmiljøloven §10-10): the
+    first whose protected hours it overlaps, from ``sunday_type_start`` the day before (15:00 on
+    Christmas, Easter and Pentecost eve) to ``sunday_type_end`` on the day. So a Saturday night
+    23–08 works the Sunday and a Sunday night from 23:00 none; one shift works at most one date."""
+
+    def __init__(self, calendar: HolidayCalendar, rules: Rules, first: dt.date, last: dt.date):
+        n = (last - first).days + 1
+        self.dates = [d for d in (first + dt.timedelta(days=i) for i in range(n)) if calendar.is_sunday_rest(d)]
+        eve = dt.timedelta(days=1)
+        self._starts = [local(d - eve, rules.heavy_eve_start if calendar.early_eve(d - eve) else rules.sunday_type_start)
+                        .astimezone(dt.timezone.utc) for d in self.dates]
+        self._ends = [local(d, rules.sunday_type_end).astimezone(dt.timezone.utc) for d in self.dates]
+
+    def date_of(self, shift: ShiftInstance) -> dt.date | None:
+        i = bisect.bisect_right(self._ends, shift.start_utc)  # the first window still open when the shift starts
+        if i < len(self.dates) and self._starts[i] < shift.end_utc:
+            return self.dates[i]
+        return None
 
 
 def supervision_eves(scenario: Scenario) -> dict[str, set[dt.date]]:
@@ -167,8 +182,7 @@ class Workload:
         days = [self.first_week + dt.timedelta(days=i) for i in range((period.end - self.first_week).days - 5)]
         self.weeks = [(local(d, dt.time(0)).astimezone(dt.timezone.utc),
                        local(d + dt.timedelta(days=7), dt.time(0)).astimezone(dt.timezone.utc)) for d in days]
-        self.sundays = sunday_type_dates(self.calendar, period.start - dt.timedelta(days=8),
-                                         period.end + dt.timedelta(days=8))
+        self.sundays = SundayWork(self.calendar, r, period.start - dt.timedelta(days=8), period.end + dt.timedelta(days=8))
         self.supervision_eves = supervision_eves(scenario)
         self.practice_eves = practice_eves(scenario, self.calendar)
 
@@ -291,15 +305,17 @@ class Workload:
         return True
 
     def _sunday_off(self, doc: Doctor, mine: list[ShiftInstance], shift: ShiftInstance) -> bool:
-        """`søndagsfri`: an employee who works a Sunday or holiday (a work shift starts that date)
-        has the next one off (solver.sundays)."""
+        """`søndagsfri`: an employee who works a Sunday or holiday (``SundayWork``) has the next
+        one off (solver.sundays)."""
         if not sunday_rule_binds(doc, self.rules) or not counts_as_work(self.rules, shift):
             return True
-        i = bisect.bisect_left(self.sundays, shift.date)
-        if i == len(self.sundays) or self.sundays[i] != shift.date:
+        day = self.sundays.date_of(shift)
+        if day is None:
             return True
-        neighbours = {self.sundays[j] for j in (i - 1, i + 1) if 0 <= j < len(self.sundays)}
-        return not any(t.date in neighbours and counts_as_work(self.rules, t) for t in mine)
+        dates = self.sundays.dates
+        i = dates.index(day)
+        neighbours = {dates[j] for j in (i - 1, i + 1) if 0 <= j < len(dates)}
+        return not any(counts_as_work(self.rules, t) and self.sundays.date_of(t) in neighbours for t in mine)
 
     def _no_night_before(self, doc: Doctor, shift: ShiftInstance) -> bool:
         """`veiledningsdag` and `praksisdag`: no night before a supervision day, no on-site night

@@ -6,7 +6,7 @@ import datetime as dt
 
 from ortools.sat.python import cp_model
 
-from roster.workload import counts_as_work, sunday_rule_binds, sunday_type_dates
+from roster.workload import SundayWork, counts_as_work, sunday_rule_binds
 from solver.context import ModelContext
 
 Worked = cp_model.IntVar | int
@@ -23,33 +23,31 @@ def _worked(ctx: ModelContext, doctor_id: str, day: dt.date, vs: list[cp_model.I
 
 
 def add_sunday_off(ctx: ModelContext) -> None:
-    """Hard (`søndagsfri`): an employee who works a Sunday or holiday (a work shift starts that
-    date) has the next Sunday or holiday off (arbeidsmiljøloven §10-10, domain.md "Working-time
-    law"; `sunday_off_after_sunday_work`, off only where an agreement allows). Holidays are the
-    public ones and the scenario's local ones; a Sunday or holiday worked just before the period
-    (a carried shift) frees the period's first one."""
+    """Hard (`søndagsfri`): an employee who works a Sunday or holiday (its protected hours:
+    ``roster.workload.SundayWork``) has the next Sunday or holiday off (arbeidsmiljøloven §10-10,
+    domain.md "Working-time law"; `sunday_off_after_sunday_work`, off only where an agreement
+    allows). Holidays are the public ones and the local ones marked ``sunday_rest``; a Sunday or
+    holiday worked just before the period (a carried shift) frees the period's first one."""
     rules = ctx.scenario.rules
     period = ctx.scenario.period
-    calendar = ctx.index.calendar
-    sundays = sunday_type_dates(calendar, period.start, period.end)
-    earlier = sunday_type_dates(calendar, period.start - dt.timedelta(days=8), period.start - dt.timedelta(days=1))
-    if not sundays:
+    # from 8 days back (the Sunday before the period) to the day after it (a night on its last Saturday)
+    work = SundayWork(ctx.index.calendar, rules, period.start - dt.timedelta(days=8), period.end + dt.timedelta(days=1))
+    if not work.dates:
         return
-    is_sunday = set(sundays)
     for doctor_id, items in ctx.by_doctor.items():
         if not sunday_rule_binds(ctx.doctors[doctor_id], rules):
             continue
         per_day: dict[dt.date, list[cp_model.IntVar]] = {}
         for s, v in items:
-            if counts_as_work(rules, s) and s.date in is_sunday:
-                per_day.setdefault(s.date, []).append(v)
+            if counts_as_work(rules, s) and (day := work.date_of(s)) is not None:
+                per_day.setdefault(day, []).append(v)
         if not per_day:
             continue
         group = ("søndagsfri", doctor_id)
-        worked = {day: _worked(ctx, doctor_id, day, vs) for day, vs in per_day.items()}
-        for a, b in zip(sundays, sundays[1:]):
-            if a in worked and b in worked:
+        worked: dict[dt.date, Worked] = {day: _worked(ctx, doctor_id, day, vs) for day, vs in per_day.items()}
+        for c in ctx.index.carried.get(doctor_id, ()):
+            if counts_as_work(rules, c) and (day := work.date_of(c)) is not None:
+                worked[day] = 1
+        for a, b in zip(work.dates, work.dates[1:]):
+            if a in worked and b in worked and not (isinstance(worked[a], int) and isinstance(worked[b], int)):
                 ctx.add(worked[a] + worked[b] <= 1, group)
-        carried = {c.date for c in ctx.index.carried.get(doctor_id, ()) if counts_as_work(rules, c)}
-        if earlier and earlier[-1] in carried and sundays[0] in worked:
-            ctx.add(worked[sundays[0]] == 0, group)

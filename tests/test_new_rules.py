@@ -60,11 +60,38 @@ def test_sondagsfri_an_employee_has_the_next_sunday_off() -> None:
 
 
 def test_sondagsfri_holidays_count_and_the_next_one_may_be_the_next_day() -> None:
-    """Christmas Eve as a local holiday, Christmas Day and Boxing Day are three Sunday-type days
-    in a row: 24.12 worked frees 25.12, not 26.12."""
-    sc = month([DAG], EMPLOYEE, extra_holidays=[{"date": "2026-12-24", "name": "Julaften"}])
-    assert rules_of(sc, roster(sc, ("kari", "dag", "2026-12-24"), ("kari", "dag", "2026-12-25"))) == {"søndagsfri"}
-    assert rules_of(sc, roster(sc, ("kari", "dag", "2026-12-24"), ("kari", "dag", "2026-12-26"))) == set()
+    """Christmas Day, Boxing Day and Sunday 27.12 are three Sunday-type days in a row: 25.12 worked
+    frees 26.12, not 27.12."""
+    sc = month([DAG], EMPLOYEE)
+    assert rules_of(sc, roster(sc, ("kari", "dag", "2026-12-25"), ("kari", "dag", "2026-12-26"))) == {"søndagsfri"}
+    assert rules_of(sc, roster(sc, ("kari", "dag", "2026-12-25"), ("kari", "dag", "2026-12-27"))) == set()
+
+
+def test_sondagsfri_counts_the_protected_hours_not_the_date_a_shift_starts() -> None:
+    """aml §10-10: a Saturday night 23–08 is Sunday work; a Sunday night from 23:00 is not (the
+    Sunday's hours end at 22:00); an evening to 23:00 on a Saturday is (from 18:00)."""
+    sc = month([KVELD, NATT], EMPLOYEE)
+    saturday_nights = roster(sc, ("kari", "natt", "2026-12-05"), ("kari", "natt", "2026-12-12"))
+    assert rules_of(sc, saturday_nights) == {"søndagsfri"}
+    assert rules_of(sc, roster(sc, ("kari", "natt", "2026-12-06"), ("kari", "kveld", "2026-12-12"))) == set()
+    assert rules_of(sc, roster(sc, ("kari", "kveld", "2026-12-05"), ("kari", "natt", "2026-12-12"))) == {"søndagsfri"}
+    pinned = month([NATT], EMPLOYEE, away="2026-12-12", start="2026-12-05", end="2026-12-12",
+                   pins=[{"doctor": "kari", "date": "2026-12-05", "template": "natt"}])
+    assert ("natt/2026-12-12", 1) in open_slots(run(pinned))  # Per is away: Kari may not take it
+
+
+def test_sondagsfri_julaften_is_a_weekday_in_law_but_its_afternoon_is_christmas() -> None:
+    """A local holiday sets opening hours and burden, not the law's helgedager, unless marked
+    ``sunday_rest``; from 15:00 on Christmas Eve the hours belong to Christmas Day."""
+    eve = [{"date": "2026-12-24", "name": "Julaften"}]
+    short = template("kort", "08:00", "14:00", label="dag")
+    sc = month([DAG, KVELD, short], EMPLOYEE, extra_holidays=eve)
+    assert rules_of(sc, roster(sc, ("kari", "dag", "2026-12-20"), ("kari", "dag", "2026-12-25"))) == {"søndagsfri"}
+    assert rules_of(sc, roster(sc, ("kari", "kveld", "2026-12-24"), ("kari", "dag", "2026-12-26"))) == {"søndagsfri"}
+    assert rules_of(sc, roster(sc, ("kari", "kort", "2026-12-24"), ("kari", "dag", "2026-12-26"))) == set()
+    marked = month([DAG], EMPLOYEE, extra_holidays=[{**eve[0], "sunday_rest": True}])
+    assert rules_of(marked, roster(marked, ("kari", "dag", "2026-12-20"), ("kari", "dag", "2026-12-25"))) == set()
+    assert rules_of(marked, roster(marked, ("kari", "dag", "2026-12-24"), ("kari", "dag", "2026-12-25"))) == {"søndagsfri"}
 
 
 def test_sondagsfri_solver_leaves_the_next_sunday_to_someone_else() -> None:

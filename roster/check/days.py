@@ -21,10 +21,17 @@ class DayTypes:
         years = range(scenario.period.start.year - 1, scenario.period.end.year + 2)
         public = holidays.Norway(years=years, include_sundays=False)
         self.holidays = set(public) | {h.date for h in scenario.extra_holidays}
+        # helgedager in law (arbeidsmiljøloven §10-10): the public holidays, and a local day only when marked so
+        self.helgedager = set(public) | {h.date for h in scenario.extra_holidays if h.sunday_rest}
+        # 15:00 on Christmas, Easter and Pentecost eve: 24 December, and the days before Easter
+        # Sunday (the one public holiday on a Sunday in March or April) and Whit Sunday (49 days later)
+        easter = [day for day in public if day.weekday() == 6 and day.month in (3, 4)]
+        self.early_eves = {dt.date(y, 12, 24) for y in years} | {
+            day - dt.timedelta(days=d) for day in easter for d in (1, -48)}
 
-    def sunday_type(self, day: dt.date) -> bool:
-        """A Sunday or a holiday (public or local): `søndagsfri`."""
-        return day.weekday() == 6 or day in self.holidays
+    def sunday_rest(self, day: dt.date) -> bool:
+        """A Sunday or helgedag: `søndagsfri`."""
+        return day.weekday() == 6 or day in self.helgedager
 
     def __call__(self, day: dt.date) -> DayType:
         if day in self.holidays:

@@ -162,6 +162,9 @@ SETTINGS: tuple[Setting, ...] = (
             "likevel (fastlegeforskriften §13: 60 år)."),
     Setting("Søndagstid fra (dagen før)", ("rules", "sunday_type_start"), Kind.TIME,
             "Helgetid begynner dagen før søn- og helligdag (arbeidsmiljøloven §10-10: 18:00)."),
+    Setting("Søndagstid til", ("rules", "sunday_type_end"), Kind.TIME,
+            "Helgetid slutter på søn- og helligdagen (arbeidsmiljøloven §10-10: 22:00); vakt i helgetiden er "
+            "søndagsarbeid."),
     Setting("Høytidsaften fra", ("rules", "heavy_eve_start"), Kind.TIME,
             "Julaften, nyttårsaften, påske- og pinseaften fra dette klokkeslettet (15:00)."),
     Setting("Nattetimer for å telle som natt", ("rules", "night_category_min_hours"), Kind.FLOAT,
@@ -459,6 +462,9 @@ EXTRA_HOLIDAYS = Table(
         C("Dato", ("date",), Kind.DATE, "En lokal fridag som regnes som helligdag.", "24.12.2026", required=True,
           width=12),
         C("Navn", ("name",), Kind.TEXT, "Navnet som vises i vaktplanen.", "Julaften", required=True, width=20),
+        C("Helgedag i loven", ("sunday_rest",), Kind.BOOL,
+          "ja: regnes som søn-/helgedag for fri etter søndagsarbeid (arbeidsmiljøloven §10-10). Julaften og "
+          "nyttårsaften er ikke helgedager i loven. Tom: nei.", "nei", width=12),
     ),
     "Valgfritt: lokale dager som skal regnes som helligdag (offentlige helligdager er med fra før).",
 )
