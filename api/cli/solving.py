@@ -99,7 +99,7 @@ def solve(
     workers: Annotated[int | None, typer.Option("--workers", metavar="ANTALL", min=1, max=MAX_WORKERS, help="Antall tråder (standard: alle kjerner)")] = None,
     seed: Annotated[int, typer.Option("--seed", metavar="TALL", min=0, max=MAX_SEED, help="Frø for søket (samme frø, samme vaktplan med 1 tråd)")] = 0,
     strict: Annotated[bool, typer.Option("--strict", help=f"Ingen {OPEN_PLACES} eller timer uten bakvakt tillatt")] = False,
-    hint: Annotated[Path | None, typer.Option("--hint", metavar="VAKTPLAN", help="Start søket fra en tidligere vaktplan (roster.json eller .xlsx), f.eks. ved ny planlegging etter sykefravær")] = None,
+    hint: Annotated[Path | None, typer.Option("--hint", metavar="VAKTPLAN", help="Start søket fra en tidligere vaktplan for samme periode (roster.json eller .xlsx), f.eks. ved ny planlegging etter sykefravær")] = None,
     explain_time: Annotated[float, typer.Option("--explain-time", metavar="SEKUNDER", min=0, max=MAX_TIME_LIMIT, help=f"Sekunder til å forklare {OPEN_PLACES} eller en umulig plan (0: ikke forklar)")] = 60.0,
 ) -> None:
     """Lag en vaktplan og skriv roster.json, roster.csv, summary.txt, history_out.json og roster.xlsx.
