@@ -320,9 +320,18 @@ def test_cli_compare_with_one_rule_set_compares_against_current_rules(tmp_path):
 def test_cli_report_label_count_must_match(tmp_path):
     sc = _two_weeks()
     scenario_path, paths = _files(tmp_path, sc, {"a": _rotation(sc), "b": _rotation(sc)})
-    result = runner.invoke(app, ["report", *paths, "--scenario", str(scenario_path), "--label", "bare én"])
+    out = tmp_path / "ny" / "r.html"
+    wide = {"COLUMNS": "250"}
+    result = runner.invoke(app, ["report", *paths, "--scenario", str(scenario_path), "--label", "bare én", "-o", str(out)],
+                           env=wide)
     assert result.exit_code == 2
-    assert "--label er gitt 1 ganger" in result.output
+    assert ("Feil i kommandolinjen: --label er gitt 1 gang, men det er 2 vaktplaner; gi én --label per vaktplan, "
+            "eller ingen.") in result.output
+    assert "Se «roster report --help» for hjelp." in result.output and "Feil i inndata" not in result.output
+    twice = runner.invoke(app, ["report", paths[0], "--scenario", str(scenario_path), "--label", "A", "--label", "B",
+                                "-o", str(out)], env=wide)
+    assert twice.exit_code == 2 and "--label er gitt 2 ganger, men det er 1 vaktplan;" in twice.output
+    assert not out.parent.exists()  # refused before any folder was made
 
 
 def test_cli_compare_bad_rule_set_exits_2(tmp_path):

@@ -14,10 +14,12 @@ import typer
 from rich.text import Text
 
 from api.cli.common import check_outputs, console, fail_input, fail_write, load
+from api.cli.frame import CommandLineError
 from api.cli.solving import solve_live
 from roster.files import WriteError, write_all
 from roster.models import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS
 from roster.scenario_io import InputError, load_roster
+from roster.terms import count
 
 
 def _outputs(out: Path, xlsx: Path | None, inputs: list[Path]) -> Path:
@@ -44,6 +46,7 @@ def _write(views: list, out: Path, xlsx: Path, title: str) -> None:
 
 
 def report(
+    ctx: typer.Context,
     rosters: Annotated[list[Path], typer.Argument(metavar="VAKTPLAN...", help="Vaktplaner: roster.json eller .xlsx (to eller flere for å sammenligne)")],
     scenario_path: Annotated[Path, typer.Option("--scenario", "-s", metavar="SCENARIO", help="Scenario: .json, .yaml eller .xlsx")],
     out: Annotated[Path, typer.Option("-o", "--out", metavar="FIL", help="HTML-rapporten")] = Path("rapport.html"),
@@ -54,10 +57,12 @@ def report(
     """Sammenlign vaktplaner for de samme legene: belastning, rettferdighet, hyppighet og regelbrudd."""
     from roster.report.build import check_view
 
+    if labels and len(labels) != len(rosters):
+        raise CommandLineError(f"--label er gitt {count(len(labels), 'gang', 'ganger')}, men det er "
+                               f"{count(len(rosters), 'vaktplan', 'vaktplaner')}; gi én --label per vaktplan, "
+                               "eller ingen", ctx)
     xlsx = _outputs(out, xlsx, [*rosters, scenario_path])
     scenario = load(scenario_path)
-    if labels and len(labels) != len(rosters):
-        fail_input(InputError([f"--label er gitt {len(labels)} ganger, men det er {len(rosters)} vaktplaner"]))
     names = labels or [p.stem if p.stem != "roster" else p.parent.name or p.stem for p in rosters]
     views = []
     for name, path in zip(names, rosters):
