@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from roster.carry import carried_fields
 from roster.excel import read_roster_workbook, read_scenario_workbook
 from roster.input_errors import InputError, json_path, shown, validation_problems
-from roster.models import Roster, Scenario
+from roster.models import Assignment, Period, Roster, Scenario
 from roster.references import reference_problems
 
 MAX_SCENARIO_BYTES = 20 * 1024 * 1024
@@ -200,7 +200,13 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def load_roster(scenario: Scenario, path: str | Path) -> Roster:
-    """A roster from roster.json (as written by ``roster solve``) or from a roster workbook."""
+    """A roster from roster.json (as written by ``roster solve``) or from a roster workbook.
+
+    A roster.json of another period, or one none of whose assignments is a doctor of the scenario
+    on one of its shifts, is refused (``foreign_roster_problems``): measured against this scenario
+    it read as an empty, perfectly fair roster. Some unknown doctors or shifts are the checker's
+    findings («Ukjent lege eller vakt») and are kept. A workbook is read cell by cell against the
+    scenario, and refuses dates outside the period itself."""
     p = Path(path)
     if not p.exists():
         raise InputError([f"finner ikke filen {p}"], str(p))
@@ -210,9 +216,49 @@ def load_roster(scenario: Scenario, path: str | Path) -> Roster:
     if not isinstance(data, dict):
         raise InputError(["(rot): ventet et objekt med scenario, periode og tildelinger"], str(p))
     try:
-        return Roster.model_validate(data)
+        roster = Roster.model_validate(data)
     except ValidationError as exc:
         raise InputError(validation_problems(exc), str(p)) from None
+    if problems := foreign_roster_problems(scenario, roster):
+        raise InputError(problems, str(p))
+    return roster
+
+
+def _days(period: Period) -> str:
+    return f"{period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}"
+
+
+def foreign_roster_problems(scenario: Scenario, roster: Roster) -> list[str]:
+    """Why ``roster`` belongs to another scenario: another period, or not one assignment that is a
+    scenario doctor on a shift the scenario runs (a renamed scenario of the same period is kept)."""
+    made_for = (f" (den er laget for «{shown(roster.scenario)}», ikke «{shown(scenario.name)}»)"
+                if roster.scenario != scenario.name else "")
+    if roster.period != scenario.period:
+        return [f"period: vaktplanen gjelder {_days(roster.period)}, scenarioet {_days(scenario.period)}; "
+                f"vaktplanen hører til en annen periode{made_for}"]
+    if not roster.assignments:
+        return []
+    doctors = {d.id for d in scenario.doctors}
+    templates = {t.id: t for t in scenario.templates}
+    calendar = scenario.holiday_calendar()
+
+    def unknown(a: Assignment) -> str | None:
+        template = templates.get(a.template)
+        if a.doctor not in doctors:
+            return f"lege «{shown(a.doctor)}» finnes ikke i scenarioet"
+        if template is None:
+            return f"ukjent vakttype «{shown(a.template)}»"
+        if a.date not in scenario.period or not template.runs_on(a.date, calendar.day_type(a.date)):
+            return f"vakttypen «{shown(a.template)}» går ikke {a.date:%d.%m.%Y}"
+        return None
+
+    first = unknown(roster.assignments[0])
+    if first is None or any(unknown(a) is None for a in roster.assignments[1:]):
+        return []
+    n = len(roster.assignments)
+    none = "vaktplanens eneste tildeling passer ikke" if n == 1 else f"ingen av vaktplanens {n} tildelinger passer"
+    return [f"assignments: {none} til scenarioet (assignments[0]: {first}); "
+            f"vaktplanen hører til et annet scenario{made_for}"]
 
 
 def carry_into(scenario: Scenario, history_out: str | Path) -> Scenario:

@@ -208,6 +208,32 @@ def test_check_of_a_good_roster_exits_0(tmp_path):
     assert "Ingen brudd på harde regler." in result.output
 
 
+def test_check_report_and_hint_refuse_a_roster_of_another_period_but_check_lists_unknown_doctors(tmp_path):
+    s = tiny()
+    plan = str(write(tmp_path, s))
+    week_before = s.period.model_copy(update={"start": dt.date(2026, 11, 24), "end": dt.date(2026, 11, 26)})
+    other = tmp_path / "november.json"
+    other.write_text(Roster(scenario="november", period=week_before, assignments=[
+        Assignment(doctor="d0", template="dag", date=dt.date(2026, 11, 24))]).model_dump_json(), encoding="utf-8")
+    wide = {"COLUMNS": "250"}
+    for args in (["check", plan, str(other)], ["report", str(other), "--scenario", plan, "-o", str(tmp_path / "r.html")],
+                 ["solve", plan, "-o", str(tmp_path / "ut"), "--hint", str(other), *FAST]):
+        result = runner.invoke(app, args, env=wide)
+        assert result.exit_code == EXIT_BAD_INPUT, (args[0], result.output)
+        assert f"{other}: 1 problem" in result.output, args[0]
+        assert "period: vaktplanen gjelder 24.11.2026–26.11.2026, scenarioet 01.12.2026–03.12.2026" in result.output
+    assert not (tmp_path / "r.html").exists() and not (tmp_path / "ut").exists()
+    # Of the period, with one doctor the scenario does not have: the checker's finding, exit 1.
+    partly = tmp_path / "roster.json"
+    partly.write_text(Roster(scenario=s.name, period=s.period, assignments=[
+        Assignment(doctor="d0", template="dag", date=dt.date(2026, 12, 1)),
+        Assignment(doctor="borte", template="dag", date=dt.date(2026, 12, 2)),
+    ]).model_dump_json(), encoding="utf-8")
+    checked = runner.invoke(app, ["check", plan, str(partly)], env=wide)
+    assert checked.exit_code == EXIT_VIOLATIONS, checked.output
+    assert "(ukjent-vakt)" in checked.output and "Ukjent lege «borte»" in checked.output
+
+
 def test_solve_refuses_to_write_a_roster_the_checker_rejects(tmp_path, monkeypatch):
     """Solver and checker disagreeing is a bug: nothing is published, exit 1."""
     import solver

@@ -4,8 +4,10 @@ what it allows, and the CLI calls an unfilled place by the product's term."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -137,4 +139,21 @@ def test_the_progress_line_names_the_level_its_bound_and_gap_belong_to():
     with console.capture() as captured:
         console.print(line)
     text = captured.get()
-    assert "nivå 2: 32 290  grense 24 350  gap 24.60 %" in text and "hele målet 41 530" in text
+    assert "nivå 2: 32 290  grense 24 350  gap 24,60 %" in text and "hele målet 41 530" in text
+
+
+def _shown(line: ProgressLine) -> str:
+    console = Console(width=200)
+    with console.capture() as captured:
+        console.print(line)
+    return captured.get()
+
+
+def test_the_progress_line_writes_decimal_commas_like_the_summary_beside_it():
+    line = ProgressLine()
+    line.started = time.monotonic() - 0.3
+    assert re.search(r"Løser … +\d+,\d s  \(venter på første vaktplan\)", _shown(line))
+    line.update(ProgressEvent(elapsed=0.3, objective=12_345.6, bound=11_933, gap=0.0334, open_slots=0, solutions=3))
+    text = _shown(line)
+    assert re.search(r"Løser … +\d+,\d s  mål 12 346  grense 11 933  gap 3,34 %", text), text
+    assert not re.search(r"\d\.\d", text), text

@@ -376,9 +376,75 @@ def test_cli_compare_with_one_rule_set_compares_against_current_rules(tmp_path):
 def test_cli_report_label_count_must_match(tmp_path):
     sc = _two_weeks()
     scenario_path, paths = _files(tmp_path, sc, {"a": _rotation(sc), "b": _rotation(sc)})
-    result = runner.invoke(app, ["report", *paths, "--scenario", str(scenario_path), "--label", "bare én"])
+    out = tmp_path / "ny" / "r.html"
+    wide = {"COLUMNS": "250"}
+    result = runner.invoke(app, ["report", *paths, "--scenario", str(scenario_path), "--label", "bare én", "-o", str(out)],
+                           env=wide)
     assert result.exit_code == 2
-    assert "--label er gitt 1 ganger" in result.output
+    assert ("Feil i kommandolinjen: --label er gitt 1 gang, men det er 2 vaktplaner; gi én --label per vaktplan, "
+            "eller ingen.") in result.output
+    assert "Se «roster report --help» for hjelp." in result.output and "Feil i inndata" not in result.output
+    twice = runner.invoke(app, ["report", paths[0], "--scenario", str(scenario_path), "--label", "A", "--label", "B",
+                                "-o", str(out)], env=wide)
+    assert twice.exit_code == 2 and "--label er gitt 2 ganger, men det er 1 vaktplan;" in twice.output
+    assert not out.parent.exists()  # refused before any folder was made
+
+
+def _header(book, rosters):
+    """The names over the rosters' columns of the workbook's Sammendrag."""
+    return [c.value for c in next(openpyxl.load_workbook(book)["Sammendrag"].iter_rows())][1:1 + rosters]
+
+
+def test_cli_report_tells_rosters_of_one_default_name_apart(tmp_path):
+    from roster.excel import write_roster_workbook
+
+    sc = _two_weeks()
+    scenario_path, _ = _files(tmp_path, sc, {})
+    for folder, r in (("d1", greedy_roster(sc)), ("d2", _rotation(sc))):
+        (tmp_path / folder / "solved").mkdir(parents=True)
+        (tmp_path / folder / "solved" / "roster.json").write_text(r.model_dump_json(), encoding="utf-8")
+    (tmp_path / "plan.json").write_text(_rotation(sc).model_dump_json(), encoding="utf-8")
+    write_roster_workbook(sc, _rotation(sc), tmp_path / "plan.xlsx")
+    cases = {
+        ("d1/solved/roster.json", "d2/solved/roster.json"): ["d1/solved", "d2/solved"],  # both were «solved»
+        ("plan.json", "plan.xlsx", "d1/solved/roster.json"): ["plan.json", "plan.xlsx", "solved"],
+        ("plan.json", "plan.json"): ["plan", "plan (2)"],  # one file twice
+    }
+    for i, (rosters, names) in enumerate(cases.items()):
+        out = tmp_path / f"r{i}.html"
+        result = runner.invoke(app, ["report", *(str(tmp_path / r) for r in rosters), "--scenario", str(scenario_path),
+                                     "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert _header(out.with_suffix(".xlsx"), len(names)) == names
+
+
+def test_cli_report_refuses_a_label_given_twice(tmp_path):
+    sc = _two_weeks()
+    scenario_path, paths = _files(tmp_path, sc, {"a": _rotation(sc), "b": greedy_roster(sc), "c": _rotation(sc)})
+    out = tmp_path / "r.html"
+    for labels, message in ((["X", "Y", "X"], "--label «X» er gitt mer enn én gang; gi hver vaktplan sitt eget navn."),
+                            (["X", "X ", " "], "--label kan ikke være tom.")):
+        result = runner.invoke(app, ["report", *paths, "--scenario", str(scenario_path), "-o", str(out),
+                                     *(a for label in labels for a in ("--label", label))], env={"COLUMNS": "250"})
+        assert result.exit_code == 2, result.output
+        assert f"Feil i kommandolinjen: {message}" in result.output
+    assert not out.exists()
+
+
+def test_cli_compare_numbers_rule_sets_of_one_name(tmp_path):
+    sc = scenario(START, START + dt.timedelta(days=2), [template("kveld", "16:00", "23:00")], [doctor("a"), doctor("b")])
+    scenario_path, _ = _files(tmp_path, sc, {})
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text("name: Gjeldende regler\n", encoding="utf-8")
+    out = tmp_path / "s.html"
+    result = runner.invoke(app, ["compare", str(scenario_path), "-r", str(tmp_path / "a.yaml"), "-r", str(tmp_path / "b.yaml"),
+                                 "-o", str(out), "--time-limit", "0.5", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert _header(tmp_path / "s.xlsx", 2) == ["Gjeldende regler", "Gjeldende regler (2)"]
+    alone = runner.invoke(app, ["compare", str(scenario_path), "-r", str(tmp_path / "a.yaml"), "-o", str(out),
+                                "--time-limit", "0.5", "--workers", "1"])
+    assert alone.exit_code == 0, alone.output  # against the current rules, which have that name too
+    assert _header(tmp_path / "s.xlsx", 2) == ["Gjeldende regler", "Gjeldende regler (2)"]
 
 
 def test_cli_compare_bad_rule_set_exits_2(tmp_path):

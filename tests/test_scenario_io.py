@@ -196,6 +196,40 @@ def test_roster_json_is_read_back_and_bad_roster_reports_paths(tmp_path):
     assert info.value.problems == ["assignments[0].date: ventet en dato (ÅÅÅÅ-MM-DD) (fikk «1. desember»)"]
 
 
+def test_a_roster_json_of_another_period_or_scenario_is_refused(tmp_path):
+    """Measured against the wrong scenario, such a roster read as an empty, perfectly fair one."""
+    s = scenario_from_data(data())
+    day = dt.date(2026, 12, 1)
+    p = tmp_path / "vaktplan.json"
+
+    def refused(r: Roster) -> list[str]:
+        p.write_text(r.model_dump_json(), encoding="utf-8")
+        with pytest.raises(InputError) as info:
+            load_roster(s, p)
+        assert info.value.source == str(p)
+        return info.value.problems
+
+    earlier = s.period.model_copy(update={"start": dt.date(2026, 11, 24), "end": dt.date(2026, 11, 26)})
+    assert refused(Roster(scenario="test", period=earlier)) == [
+        "period: vaktplanen gjelder 24.11.2026–26.11.2026, scenarioet 01.12.2026–03.12.2026; "
+        "vaktplanen hører til en annen periode"]
+    foreign = [Assignment(doctor="x", template="dag", date=day), Assignment(doctor="a", template="natt", date=day)]
+    assert refused(Roster(scenario="Bergen", period=s.period, assignments=foreign)) == [
+        "assignments: ingen av vaktplanens 2 tildelinger passer til scenarioet (assignments[0]: lege «x» finnes "
+        "ikke i scenarioet); vaktplanen hører til et annet scenario (den er laget for «Bergen», ikke «test»)"]
+    # One assignment of the scenario's own: the rest are the checker's findings, not a refusal.
+    mixed = Roster(scenario="test", period=s.period, assignments=[*foreign, Assignment(doctor="b", template="dag", date=day)])
+    p.write_text(mixed.model_dump_json(), encoding="utf-8")
+    assert load_roster(s, p) == mixed
+    # A renamed scenario of the same period, and an empty roster of the period, are read as they are.
+    renamed = mixed.model_copy(update={"scenario": "nytt navn"})
+    p.write_text(renamed.model_dump_json(), encoding="utf-8")
+    assert load_roster(s, p) == renamed
+    empty = Roster(scenario="test", period=s.period)
+    p.write_text(empty.model_dump_json(), encoding="utf-8")
+    assert load_roster(s, p) == empty
+
+
 def test_demand_changes_are_checked_with_their_paths():
     weekdays = template("kveld", "16:00", "23:00", day_types=["hverdag"])
     raw = data(templates=[template("dag", "08:00", "16:00"), weekdays], demand_changes=[

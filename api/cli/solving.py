@@ -27,7 +27,7 @@ from api.cli.common import (
 from roster.files import WriteError
 from roster.models import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS, Explanation, ProgressEvent, Roster, Scenario
 from roster.scenario_io import InputError, load_roster
-from roster.terms import OPEN_PLACES
+from roster.terms import OPEN_PLACES, decimal, number
 
 
 class ProgressLine:
@@ -42,21 +42,27 @@ class ProgressLine:
         self.latest = event
 
     def __rich__(self) -> Text:
-        elapsed = time.monotonic() - self.started
+        elapsed = _seconds(time.monotonic() - self.started)
         event = self.latest
         if event is None:
-            return Text(f"Løser … {elapsed:5.1f} s  (venter på første vaktplan)", style="cyan")
-        gap = "–" if event.gap is None else f"{100 * event.gap:.2f} %"
+            return Text(f"Løser … {elapsed}  (venter på første vaktplan)", style="cyan")
+        gap = "–" if event.gap is None else f"{decimal(100 * event.gap, 2)} %"
         if event.level_objective is None:
-            judged = f"mål {event.objective:,.0f}  grense {event.bound:,.0f}  gap {gap}"
+            judged = f"mål {number(event.objective, 0)}  grense {number(event.bound, 0)}  gap {gap}"
         else:  # a lexicographic solve: bound and gap are the level's, so is the value beside them
-            judged = (f"nivå {event.level}: {event.level_objective:,.0f}  grense {event.bound:,.0f}  gap {gap}  "
-                      f"(hele målet {event.objective:,.0f})")
+            judged = (f"nivå {event.level}: {number(event.level_objective, 0)}  grense {number(event.bound, 0)}  "
+                      f"gap {gap}  (hele målet {number(event.objective, 0)})")
         return Text(
-            f"Løser … {elapsed:5.1f} s  {judged}  {OPEN_PLACES} {event.open_slots}  "
-            f"løsninger {event.solutions}".replace(",", " "),
+            f"Løser … {elapsed}  {judged}  {OPEN_PLACES} {number(event.open_slots)}  "
+            f"løsninger {number(event.solutions)}",
             style="bold red" if event.open_slots else "cyan",
         )
+
+
+def _seconds(elapsed: float) -> str:
+    """«  0,3 s», « 12,5 s»: the clock of a live line, with a decimal comma like the summary beside
+    it, and padded so the line does not jump as it ticks."""
+    return f"{decimal(elapsed):>5} s"
 
 
 def solve_live(scenario: Scenario, **options: object) -> Roster:
@@ -86,7 +92,7 @@ def _explain_live(scenario: Scenario, time_limit: float) -> Explanation:
     step = Text("Forklarer …", style="cyan")
 
     def show(message: str) -> None:
-        step.plain = f"Forklarer … {time.monotonic() - started:5.1f} s  {message}"
+        step.plain = f"Forklarer … {_seconds(time.monotonic() - started)}  {message}"
 
     with Live(step, console=console, refresh_per_second=4, transient=True):
         return explain(scenario, time_limit=time_limit, on_step=show).to_model()
@@ -99,7 +105,7 @@ def solve(
     workers: Annotated[int | None, typer.Option("--workers", metavar="ANTALL", min=1, max=MAX_WORKERS, help="Antall tråder (standard: alle kjerner)")] = None,
     seed: Annotated[int, typer.Option("--seed", metavar="TALL", min=0, max=MAX_SEED, help="Frø for søket (samme frø, samme vaktplan med 1 tråd)")] = 0,
     strict: Annotated[bool, typer.Option("--strict", help=f"Ingen {OPEN_PLACES} eller timer uten bakvakt tillatt")] = False,
-    hint: Annotated[Path | None, typer.Option("--hint", metavar="VAKTPLAN", help="Start søket fra en tidligere vaktplan (roster.json eller .xlsx), f.eks. ved ny planlegging etter sykefravær")] = None,
+    hint: Annotated[Path | None, typer.Option("--hint", metavar="VAKTPLAN", help="Start søket fra en tidligere vaktplan for samme periode (roster.json eller .xlsx), f.eks. ved ny planlegging etter sykefravær")] = None,
     explain_time: Annotated[float, typer.Option("--explain-time", metavar="SEKUNDER", min=0, max=MAX_TIME_LIMIT, help=f"Sekunder til å forklare {OPEN_PLACES} eller en umulig plan (0: ikke forklar)")] = 60.0,
 ) -> None:
     """Lag en vaktplan og skriv roster.json, roster.csv, summary.txt, history_out.json og roster.xlsx.
