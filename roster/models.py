@@ -539,6 +539,10 @@ class Rules(Model):
     night_category_min_hours: float = Field(
         3, gt=0, le=24, description="a shift counts as a night with this many night hours (a local choice)"
     )
+    doctor_around_the_clock: bool = Field(
+        True, description="akuttmedisinforskriften §6c (a doctor available around the clock): name the hours no "
+        "shift with a doctor covers; off where the scenario plans only part of the legevakt's hours"
+    )
     lis1_temporary_rule: bool = Field(
         False, description="KS temporary rule 2021–2024 (LIS1 without bakvakt); off by default"
     )

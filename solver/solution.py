@@ -7,6 +7,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 import roster
+from roster.around_the_clock import around_the_clock_notice
 from roster.candidates import open_place_reasons
 from roster.models import Assignment, LevelStats, OpenSlot, Roster, SolveStats, SolveStatus, shift_key
 from roster.terms import TERM_NAMES
@@ -32,7 +33,8 @@ def extract_roster(ctx: ModelContext, solver: cp_model.CpSolver | None, stats: S
     unfilled places' reasons stop at ``deadline`` (``time.perf_counter``; see
     ``open_place_reasons``)."""
     sc = ctx.scenario
-    out = Roster(scenario=sc.name, period=sc.period, stats=stats, warnings=list(ctx.warnings))
+    notice = around_the_clock_notice(ctx.index)
+    out = Roster(scenario=sc.name, period=sc.period, stats=stats, warnings=[*ctx.warnings, *([notice] if notice else [])])
     if solver is None or stats.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         return out
     on_shift: dict[str, set[str]] = {s.key: set() for s in ctx.shifts}

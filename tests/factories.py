@@ -38,9 +38,10 @@ def scenario(
     rules: dict[str, Any] | None = None,
     **kw: Any,
 ) -> Scenario:
-    """A validated scenario; rules default to none of the optional limits getting in the way, and
-    to the pilot's specialist bakvakt exactly when the scenario has an on-call shift type."""
-    base_rules = {"max_shifts_per_7_days": None, "max_hours_per_7_days": None,
+    """A validated scenario; rules default to none of the optional limits getting in the way, no
+    notice of the hours a tiny scenario leaves without a doctor (§6c), and to the pilot's specialist
+    bakvakt exactly when the scenario has an on-call shift type."""
+    base_rules = {"max_shifts_per_7_days": None, "max_hours_per_7_days": None, "doctor_around_the_clock": False,
                   "specialist_bakvakt": any(t.get("duty") == "bakvakt" for t in templates)}
     base_rules.update(rules or {})
     return Scenario.model_validate({

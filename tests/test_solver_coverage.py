@@ -2,6 +2,10 @@
 
 from factories import doctor, scenario, station, template
 from solver_util import QUIET, assert_infeasible_strict_and_open, on, run
+from typer.testing import CliRunner
+
+from api.cli import app
+from roster.scenario_io import dump_scenario
 
 DAY = "2026-12-01"
 RULES = {"weights": QUIET}
@@ -86,3 +90,28 @@ def test_templates_run_only_on_their_day_types_and_holiday_templates_on_17_may()
     sc = scenario("2026-05-16", "2026-05-18", tpls, [doctor("a"), doctor("b")])
     r = run(sc)
     assert {a.shift for a in r.assignments} == {"fest/2026-05-17", "hverdag/2026-05-18"}
+
+
+
+def test_the_hours_no_shift_with_a_doctor_covers_are_named_on_the_roster_and_in_the_precheck(tmp_path):
+    """akuttmedisinforskriften §6c: a doctor available around the clock. Two days of 08–16 leave
+    two stretches without one (its first small hours are last period's); a notice, not a
+    refusal, and off where agreed."""
+    def days(*templates, around=True):
+        return scenario(DAY, "2026-12-02", list(templates), [doctor("a"), doctor("b")],
+                        rules={**RULES, "doctor_around_the_clock": around})
+
+    def notices(sc):
+        return [w for w in run(sc).warnings if "§6c" in w]
+
+    dag = template("dag", "08:00", "16:00")
+    sc = days(dag)
+    r = run(sc)
+    [notice] = [w for w in r.warnings if "§6c" in w]
+    assert notice.startswith("Ingen vakt med lege dekker 2 tidsrom (01.12 16:00–02.12 08:00, 02.12 16:00–03.12 00:00):")
+    assert len(r.assignments) == 2  # the roster is made all the same
+    path = tmp_path / "s.yaml"
+    dump_scenario(sc, path)
+    assert "Merk: Ingen vakt med lege dekker 2 tidsrom" in CliRunner().invoke(app, ["precheck", str(path)]).output
+    assert notices(days(dag, template("kveld", "16:00", "23:00"), template("natt", "23:00", "08:00"))) == []
+    assert notices(days(dag, around=False)) == []

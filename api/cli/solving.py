@@ -175,8 +175,15 @@ def precheck(
     from solver.precheck import format_findings
     from solver.precheck import precheck as run_precheck
 
-    findings = run_precheck(load(scenario_path))
+    from roster.around_the_clock import around_the_clock_notice
+    from roster.calendar import ShiftIndex
+
+    scenario = load(scenario_path)
+    index = ShiftIndex(scenario)
+    findings = run_precheck(scenario, index)
     console.print(format_findings(findings), markup=False, highlight=False)
+    if notice := around_the_clock_notice(index):
+        console.print(f"Merk: {notice}", markup=False, highlight=False)
     if findings:
         raise typer.Exit(EXIT_VIOLATIONS)
 

@@ -109,7 +109,7 @@ def to_scenario(instance: Instance) -> Scenario:
     rules = {
         "legal_floor_override": "Curtois & Qu-benchmark, ikke en legevakt: hviletiden ligger i instansens regler",
         "rest_hours_self_employed": 0, "rest_hours_employee": 0, "specialist_bakvakt": False,
-        "weekly_rest_hours_employee": 0, "max_shifts_per_7_days": None,
+        "weekly_rest_hours_employee": 0, "max_shifts_per_7_days": None, "doctor_around_the_clock": False,
         "max_hours_per_7_days": None, "max_consecutive_nights": horizon,
         "forbidden_successions": [{"first": t.id, "then": b} for t in instance.shifts.values() for b in sorted(t.blocked)],
         "weights": {**quiet, "open_slot": under, "surplus": over, "wish": 1},

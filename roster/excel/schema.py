@@ -169,6 +169,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Julaften, nyttårsaften, påske- og pinseaften fra dette klokkeslettet (15:00)."),
     Setting("Nattetimer for å telle som natt", ("rules", "night_category_min_hours"), Kind.FLOAT,
             "En vakt med minst så mange nattetimer teller som nattevakt."),
+    Setting("Lege tilgjengelig hele døgnet", ("rules", "doctor_around_the_clock"), Kind.BOOL,
+            "ja: timer ingen vakt med lege dekker, nevnes på vaktplanen og i forhåndskontrollen "
+            "(akuttmedisinforskriften §6c); nei der andre dekker dem etter avtale."),
     Setting("LIS1 uten bakvakt (midlertidig regel)", ("rules", "lis1_temporary_rule"), Kind.BOOL,
             "KS' midlertidige regel 2021–2024; normalt nei."),
     Setting("Min netter i en blokk", ("rules", "min_consecutive_nights"), Kind.INT,
