@@ -437,6 +437,27 @@ class Succession(Model):
 
 # Legal floors of the rest settings (domain.md "Working-time law", "GPs' duty"): a setting below
 # them is refused with its source, never run.
+# domain.md "Competence": every legevakt doctor needs valid courses in emergency medicine and in
+# handling violence and abuse; spelled as examples/bergen spells them.
+REQUIRED_COURSES = ("akuttmedisin", "vold og overgrep")
+
+
+def course_key(name: str) -> str:
+    """Course names match as a manager reads them: «Vold og  Overgrep» is «vold og overgrep»."""
+    return " ".join(name.split()).casefold()
+
+
+def _no_course_separator(value: str) -> str:
+    """The workbook lists the required courses in one cell, separated by commas or semicolons."""
+    if found := re.search("[,;]", value):
+        raise ValueError(f"et kursnavn kan ikke inneholde «{found.group()}» (skiller kursene i en liste)")
+    return value
+
+
+CourseName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line),
+                       AfterValidator(_no_course_separator)]
+
+
 REST_FLOOR_EMPLOYEE = 8.0  # arbeidsmiljøloven §10-8 (1): 11 h, by agreement no lower than 8 h
 WEEKLY_REST_FLOOR_EMPLOYEE = 28.0  # arbeidsmiljøloven §10-8 (2): 35 h, by agreement no lower than 28 h
 REST_FLOOR_SELF_EMPLOYED = 8.0  # SFS 2305 pkt 7.4: at least 8 h off between two work periods
@@ -546,9 +567,28 @@ class Rules(Model):
     lis1_temporary_rule: bool = Field(
         False, description="KS temporary rule 2021–2024 (LIS1 without bakvakt); off by default"
     )
+    required_courses: list[CourseName] = Field(
+        default_factory=lambda: list(REQUIRED_COURSES), max_length=50,
+        description="domain.md \"Competence\": courses every legevakt doctor must hold (names compared without "
+        "regard to case and spacing); a doctor with no record of one is kept off duty like one whose course has "
+        "expired; empty: no course is required",
+    )
     burden: BurdenWeights = Field(default_factory=BurdenWeights)
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
     fairness: Fairness = Field(default_factory=Fairness)
+
+    @field_validator("required_courses")
+    @classmethod
+    def _courses_once(cls, value: list[str]) -> list[str]:
+        """Two names that match the same course would require it twice."""
+        seen: dict[str, str] = {}
+        for name in value:
+            key = course_key(name)
+            if key in seen:
+                also = f" (også som «{seen[key]}»)" if seen[key] != name else ""
+                raise ValueError(f"kurset «{name}» står to ganger{also}")
+            seen[key] = name
+        return value
 
     @field_validator("rest_hours_self_employed", "rest_hours_employee", "weekly_rest_hours_employee")
     @classmethod

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from roster.models import Scenario
+from roster.models import LAST_DAY, REQUIRED_COURSES, Scenario
 
 ALL_DAYS = ["hverdag", "lørdag", "søndag", "helligdag"]
+# Every doctor holds the courses the law requires, valid as long as the calendar runs, so a tiny
+# scenario tests its own rule; ``doctor(courses=…)`` adds, replaces or (with None) removes them one
+# by one.
+COURSES = {course: LAST_DAY.isoformat() for course in REQUIRED_COURSES}
 
 
 def station(id: str = "BLV", kind: str = "legevakt", name: str | None = None) -> dict[str, Any]:
@@ -23,8 +27,9 @@ def template(id: str, start: str, end: str, station: str = "BLV", **kw: Any) -> 
 
 
 def doctor(id: str, qualified: bool = True, **kw: Any) -> dict[str, Any]:
+    courses = {name: expiry for name, expiry in {**COURSES, **kw.pop("courses", {})}.items() if expiry is not None}
     d = {"id": id, "name": kw.pop("name", id.capitalize()), "role": kw.pop("role", "fastlege"),
-         "competence": {"qualified": qualified}}
+         "competence": {"qualified": qualified}, "courses": courses}
     d.update(kw)
     return d
 

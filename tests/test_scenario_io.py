@@ -72,6 +72,13 @@ def write(tmp_path: Path, name: str, raw: dict[str, Any]) -> Path:
                      "doctors[2].id: «a» er brukt mer enn én gang", id="duplicate-id"),
         pytest.param(data(doctors=[doctor("a", shar=1.0)]), "doctors[0].shar: ukjent felt (skrivefeil?)",
                      id="unknown-key"),
+        pytest.param(data(rules={"specialist_bakvakt": False, "required_courses": "akuttmedisin"}),
+                     "rules.required_courses: ventet en liste (fikk «akuttmedisin»)", id="required-courses-text"),
+        pytest.param(data(rules={"specialist_bakvakt": False, "required_courses": ["akuttmedisin", " "]}),
+                     "rules.required_courses[1]: kan ikke være tom (fikk «»)", id="required-course-empty"),
+        pytest.param(data(rules={"specialist_bakvakt": False, "required_courses": ["akuttmedisin", "Akuttmedisin"]}),
+                     "rules.required_courses: kurset «Akuttmedisin» står to ganger (også som «akuttmedisin»)",
+                     id="required-course-twice"),
     ],
 )
 def test_bad_scenario_file_gives_one_norwegian_problem_with_its_path(tmp_path, suffix, raw, expected):
