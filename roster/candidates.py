@@ -32,15 +32,16 @@ STATION, LABEL, ON_CALL, SKILL = "stasjon", "vakttype", "bakvakt-evne", "ferdigh
 PERMANENT = (STATION, LABEL, ON_CALL, SKILL)
 # … competence (a place that needs a doctor who may work alone; the bakvakt always does) …
 UNQUALIFIED = "kan ikke gå alene"
-# … what changes by date (the model's dated reasons, and pins in the scenario) …
-COURSE, ABSENCE, EXEMPTION, PINNED = "kurs", "fravær", "fritak", "låst"
+# … what changes by date (the model's dated reasons, and pins in the scenario; rule `kurs` is a
+# course that expired, or a required one with no record, which the manager registers) …
+COURSE, NO_COURSE, ABSENCE, EXEMPTION, PINNED = "kurs", "mangler kurs", "fravær", "fritak", "låst"
 # … and, on a solved roster, what one more shift would break (the checker's rules).
 BUSY, REST, LIMIT, SUPERVISION = "overlapp", "hvile", "grense", "veiledning"
 #: A doctor's reasons are listed, and the first one chosen, in this order (``Eligibility.reason``'s,
 #: and competence before what changes by date, as the pre-solve checks count).
-ORDER = (*PERMANENT, UNQUALIFIED, COURSE, ABSENCE, EXEMPTION, PINNED, BUSY, REST, LIMIT, SUPERVISION)
+ORDER = (*PERMANENT, UNQUALIFIED, NO_COURSE, COURSE, ABSENCE, EXEMPTION, PINNED, BUSY, REST, LIMIT, SUPERVISION)
 #: Groups of doctors are shown in this order: what changes by date first, as the pre-solve checks.
-DISPLAY = (ABSENCE, EXEMPTION, COURSE, PINNED, BUSY, REST, LIMIT, SUPERVISION, UNQUALIFIED, *PERMANENT)
+DISPLAY = (ABSENCE, EXEMPTION, COURSE, NO_COURSE, PINNED, BUSY, REST, LIMIT, SUPERVISION, UNQUALIFIED, *PERMANENT)
 
 # Prefixes of the sentences ``Eligibility.static_reason`` returns; tests/test_candidates.py covers
 # each one, so a reworded reason fails a test instead of landing in no group.
@@ -77,6 +78,7 @@ def static_code(reason: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Obstacle:
     """One reason a doctor cannot take a shift; ``detail`` is the absence's kind («ferie»), the
+    required courses the doctor has no record of («akuttmedisin» og «vold og overgrep»), the
     limit reached («netter på rad») or the sentence of a permanent reason."""
 
     code: str
@@ -178,11 +180,18 @@ class Pools:
         if static:
             return static
         out: list[Obstacle] = []
+        missing: list[str] = []  # one reason, as registering them is one change to the doctor's record
         for b in self.elig.blocks(doctor, shift):
             if (b.code, b.subject) in self.lifted:
                 continue
-            kind = self.elig.scenario.absences[int(b.subject.split("@")[0])].kind.value if b.code == ABSENCE else ""
-            out.append(Obstacle(b.code, kind or b.message))
+            if b.code == ABSENCE:
+                out.append(Obstacle(ABSENCE, self.elig.scenario.absences[int(b.subject.split("@")[0])].kind.value))
+            elif b.code == COURSE and (course := b.subject.split("/", 1)[1]) in self.elig.missing[doctor.id]:
+                missing.append(f"«{course}»")
+            else:
+                out.append(Obstacle(b.code, b.message))
+        if missing:  # Eligibility.blocks gives them first
+            out.insert(0, Obstacle(NO_COURSE, join(missing)))
         if any(p.key != shift.key and p.overlaps(shift.start, shift.end) for p in self.pins.get(doctor.id, ())):
             out.append(Obstacle(PINNED))
         return tuple(out)
@@ -209,6 +218,7 @@ def phrase(code: str, label: str, skill: str | None) -> str:
         ABSENCE: "har fravær",
         EXEMPTION: "har nattfritak",
         COURSE: "har kurs som har gått ut",
+        NO_COURSE: "mangler påkrevd kurs",
         PINNED: "er låst til en annen vakt samtidig",
         BUSY: "har en annen vakt samtidig",
         REST: "trenger hvile",
@@ -237,6 +247,8 @@ def _near_label(o: Obstacle) -> str:
     """What one change would lift, in a few words after a name."""
     if o.code == ABSENCE:
         return _ABSENCE_WORDS.get(o.detail, o.detail)
+    if o.code == NO_COURSE:
+        return f"mangler {o.detail}"
     return {UNQUALIFIED: "kan ikke gå alene", COURSE: "kurset har gått ut", EXEMPTION: "nattfritak",
             PINNED: "låst til en annen vakt"}.get(o.code, o.detail or o.code)
 
@@ -307,16 +319,16 @@ def _identity(v: Violation) -> tuple:
 
 
 def _names(doctors: list[tuple[Doctor, Obstacle | None]]) -> str:
-    """« (A og B)», with the absence's kind or the limit « (A og B: ferie, C: sykdom)», up to
-    ``FEW`` doctors; over that the kinds counted « (75 ferie, 1 kurs)»."""
+    """« (A og B)», with the absence's kind, the missing course or the limit « (A og B: ferie, C:
+    sykdom)», up to ``FEW`` doctors; over that the kinds counted « (75 ferie, 1 kurs)»."""
     def detail(o: Obstacle | None) -> str:
-        return o.detail if o is not None and o.code in (ABSENCE, LIMIT) else ""
+        return o.detail if o is not None and o.code in (ABSENCE, NO_COURSE, LIMIT) else ""
 
     if len(doctors) > FEW:
         return counted(Counter(detail(o) for _, o in doctors if detail(o)))
     groups: dict[str, list[str]] = {}
     for d, o in doctors:
-        groups.setdefault(_near_label(o) if detail(o) else "", []).append(d.name)
+        groups.setdefault(_near_label(o) if o is not None and o.code == ABSENCE else detail(o), []).append(d.name)
     return " (" + ", ".join(f"{join(names)}: {label}" if label else join(names)
                             for label, names in groups.items()) + ")"
 

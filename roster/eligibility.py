@@ -12,7 +12,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from roster.calendar import OSLO, ShiftInstance, local
-from roster.models import Absence, Doctor, DutyKind, Exemption, ExemptionReason, Role, Rules, Scenario, ShiftTemplate
+from roster.models import (
+    Absence,
+    Doctor,
+    DutyKind,
+    Exemption,
+    ExemptionReason,
+    Role,
+    Rules,
+    Scenario,
+    ShiftTemplate,
+    course_key,
+)
 
 CLINICAL_MONTHS_REQUIRED = 30  # §7: 30 months of clinical service after authorisation
 LEGEVAKT_SHIFTS_REQUIRED = 40  # §7: ... and 40 legevakt shifts, or
@@ -22,8 +33,8 @@ MUNICIPAL_GP_YEARS_REQUIRED = 1.0  # §7: ... one year as a municipal GP
 @dataclass(frozen=True)
 class Block:
     """A dated reason a doctor cannot take a shift: ``code`` is the hard rule (kurs, fravær,
-    fritak), ``subject`` names the one course (``doctor/course``: renewing it lifts every shift
-    it blocks), or the absence (``index@shift``, index in the scenario) or exemption
+    fritak), ``subject`` names the one course (``doctor/course``: renewing or registering it lifts
+    every shift it blocks), or the absence (``index@shift``, index in the scenario) or exemption
     (``doctor/index@shift``) and the one shift it keeps the doctor off: asking a doctor to work
     one shift of a holiday lifts that and nothing else."""
 
@@ -79,6 +90,13 @@ def exemptions(doctor: Doctor, rules: Rules) -> list[Exemption]:
     return out
 
 
+def missing_courses(doctor: Doctor, rules: Rules) -> list[str]:
+    """`kurs`: the required courses the doctor has no record of, as the rules spell them; such a
+    course blocks every shift, as one that expired before the period would."""
+    held = {course_key(c) for c in doctor.courses}
+    return [c for c in rules.required_courses if course_key(c) not in held]
+
+
 def lapsed(expiry: dt.date, shift: ShiftInstance) -> bool:
     """`kurs`: a course that expires before the date the shift ends (Oslo time) is not valid for it."""
     return expiry < shift.end.astimezone(OSLO).date()
@@ -101,6 +119,7 @@ class Eligibility:
         self.rules = scenario.rules
         self.quals = {d.id: qualification(d, scenario.rules) for d in scenario.doctors}
         self.exempt = {d.id: exemptions(d, scenario.rules) for d in scenario.doctors}
+        self.missing = {d.id: missing_courses(d, scenario.rules) for d in scenario.doctors}
         self.absences: dict[str, list[tuple[dt.datetime, dt.datetime, str, int]]] = {}
         for i, a in enumerate(scenario.absences):
             s, e = absence_interval(a)
@@ -157,7 +176,8 @@ class Eligibility:
     def blocks(self, doctor: Doctor, shift: ShiftInstance) -> list[Block]:
         """The dated reasons the doctor cannot take the shift (course, absence, exemption), each
         with what would lift it, in the order ``reason`` reports them."""
-        out: list[Block] = []
+        out = [Block("kurs", f"{doctor.id}/{course}", f"mangler kurset «{course}»")
+               for course in self.missing[doctor.id]]
         for course, expiry in doctor.courses.items():
             if lapsed(expiry, shift):
                 out.append(Block("kurs", f"{doctor.id}/{course}", f"kurset «{course}» gikk ut {expiry:%d.%m.%Y}"))

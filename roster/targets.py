@@ -53,7 +53,7 @@ from roster.workload import Workload
 
 LEVEL_TOLERANCE = 1e-9
 ENOUGH_SHARES = 4.0  # capacity is only followed this far above the pool's expected level: beyond it, it never caps
-BLOCK_WORDS = {"fravær": "fravær", "fritak": "fritatt 16–08", "kurs": "kurs utløpt"}
+BLOCK_WORDS = {"fravær": "fravær", "fritak": "fritatt 16–08", "kurs": "uten gyldig kurs"}  # expired or missing
 
 
 def pool_of(doctor: Doctor, scenario: Scenario) -> str:

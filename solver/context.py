@@ -270,7 +270,9 @@ class ModelContext:
         for d in self.scenario.doctors:
             keys: set[str] = set()
             cut = min(d.courses.values(), default=None)  # the first expiry blocks every shift after it
-            if cut is not None and cut <= last:
+            if elig.missing[d.id]:  # no record of a required course: every shift
+                keys.update(s.key for s in shifts)
+            elif cut is not None and cut <= last:
                 keys.update(s.key for s in shifts if lapsed(cut, s))
             for a, b in elig.away(d, first, last + one_day):
                 keys.update(s.key for s in meeting(utc(a), utc(b)))

@@ -408,6 +408,8 @@ class _Words:
             return f"{self.name(doctor_id)} er fritatt for vakt 16–08 ({e.reason.value})"
         if code == "kurs":
             doctor_id, course = subject.split("/", 1)
+            if course in self.ctx.eligibility.missing[doctor_id]:
+                return f"{self.name(doctor_id)} mangler kurset «{course}»"
             expiry = self.doctors[doctor_id].courses[course]
             return f"{self.name(doctor_id)}: kurset «{course}» gikk ut {_dmy(expiry)}"
         d = self.doctors[subject.split("/", 1)[0]]
@@ -475,8 +477,12 @@ class _Words:
                 doctor_id = self.doctor_of((code, subject))
                 if code == "fravær":
                     reason = ABSENCE_PHRASES[self.absence(int(subject.split("@")[0])).kind]
+                elif code == "fritak":
+                    reason = "er fritatt 16–08"
+                elif subject.split("/", 1)[1] in self.ctx.eligibility.missing[doctor_id]:
+                    reason = "mangler påkrevd kurs"
                 else:
-                    reason = "er fritatt 16–08" if code == "fritak" else "har kurs som har gått ut"
+                    reason = "har kurs som har gått ut"
                 why.setdefault(doctor_id, reason)
             counts = Counter(why.values())
             reasons = _join([f"{n} {reason if n == 1 else PLURAL.get(reason, reason)}" for reason, n in counts.most_common()])
@@ -662,7 +668,9 @@ class _Fixer:
             doctor_id, course = subject.split("/", 1)
             renewed = sc.period.end + dt.timedelta(days=366)
             d = w.doctors[doctor_id]
-            return Fix(group, f"Forny kurset «{course}» for {d.name} (gikk ut {_dmy(d.courses[course])})",
+            text = (f"Registrer kurset «{course}» for {d.name} (mangler)" if course in w.ctx.eligibility.missing[d.id]
+                    else f"Forny kurset «{course}» for {d.name} (gikk ut {_dmy(d.courses[course])})")
+            return Fix(group, text,
                        lambda x, d=d.id, c=course: _replace_doctor(x, d, courses={**x.doctor(d).courses, c: renewed}))
         d = w.doctors[subject.split("/", 1)[0]]
         if code == "antall-maks":

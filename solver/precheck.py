@@ -29,6 +29,7 @@ from roster.candidates import (
     COURSE,
     EXEMPTION,
     LABEL,
+    NO_COURSE,
     ON_CALL,
     PINNED,
     SKILL,
@@ -53,8 +54,11 @@ KINDS = ("låst", "kompetanse", "bemanning", "samtidighet", "bakvakt-dekning")
 # Reason codes (roster.candidates). Temporary reasons make an otherwise suitable doctor unavailable
 # on one date; static reasons mean the doctor never takes this kind of shift (another rota, no
 # skill …) or, on a place that needs one, may not work alone.
-TEMPORARY = (ABSENCE, EXEMPTION, COURSE, PINNED)
+TEMPORARY = (ABSENCE, EXEMPTION, COURSE, NO_COURSE, PINNED)
 STATIC = (STATION, LABEL, ON_CALL, UNQUALIFIED, SKILL)
+# Reasons whose details are counted after them: «3 har fravær (2 ferie, 1 sykdom)», «1 mangler
+# påkrevd kurs («vold og overgrep»)».
+DETAILED = (ABSENCE, NO_COURSE)
 
 
 @dataclass(frozen=True)
@@ -94,9 +98,9 @@ def _available(n: int) -> str:
     return f"bare {n} er tilgjengelig" if n == 1 else f"bare {n} er tilgjengelige"
 
 
-def _reason_parts(counts: Counter[str], absence_kinds: Counter[str], label: str, skill: str | None) -> list[str]:
+def _reason_parts(counts: Counter[str], details: dict[str, Counter[str]], label: str, skill: str | None) -> list[str]:
     """"3 har fravær (ferie), 2 har nattfritak …" in a fixed order: what changes by date first."""
-    return [f"{counts[code]} {phrase(code, label, skill)}" + (counted(absence_kinds) if code == ABSENCE else "")
+    return [f"{counts[code]} {phrase(code, label, skill)}" + counted(details.get(code, Counter()))
             for code in (*TEMPORARY, *STATIC) if counts.get(code)]
 
 
@@ -119,22 +123,23 @@ class _Pool:
     available: set[str] = field(default_factory=set)
     available_q: set[str] = field(default_factory=set)
     codes: dict[str, str] = field(default_factory=dict)  # doctor -> reason code (unavailable only)
-    absence_kind: dict[str, str] = field(default_factory=dict)
+    detail: dict[str, str] = field(default_factory=dict)  # doctor -> detail of a ``DETAILED`` reason
 
-    def breakdown(self, qualified_only: bool, qualified: dict[str, bool]) -> tuple[Counter[str], Counter[str], int]:
-        """(temporary reason counts, absence kinds, candidates) among doctors who would otherwise
-        take the shift; only the qualified ones when ``qualified_only``."""
+    def breakdown(self, qualified_only: bool,
+                  qualified: dict[str, bool]) -> tuple[Counter[str], dict[str, Counter[str]], int]:
+        """(temporary reason counts, their details by reason, candidates) among doctors who would
+        otherwise take the shift; only the qualified ones when ``qualified_only``."""
         temp: Counter[str] = Counter()
-        kinds: Counter[str] = Counter()
+        details: dict[str, Counter[str]] = {}
         candidates = len(self.available_q if qualified_only else self.available)
         for doc, code in self.codes.items():
             if code in STATIC or (qualified_only and not qualified[doc]):
                 continue
             candidates += 1
             temp[code] += 1
-            if code == ABSENCE:
-                kinds[self.absence_kind[doc]] += 1
-        return temp, kinds, candidates
+            if code in DETAILED:
+                details.setdefault(code, Counter())[self.detail[doc]] += 1
+        return temp, details, candidates
 
     def static(self, qualified_only: bool, qualified: dict[str, bool]) -> Counter[str]:
         """Counts of the permanent reasons (and, for qualified places, of who cannot work alone)."""
@@ -174,8 +179,8 @@ class _Precheck:
                 continue
             first = c.obstacles[0]
             out.codes[c.doctor.id] = first.code
-            if first.code == ABSENCE:
-                out.absence_kind[c.doctor.id] = first.detail
+            if first.code in DETAILED:
+                out.detail[c.doctor.id] = first.detail
         return out
 
     def need_qualified(self, shift: ShiftInstance) -> int:
@@ -233,8 +238,8 @@ class _Precheck:
         """Doctors are free, but none may work alone, and the shift asks for nobody who may (rule
         ``alene``: an unqualified doctor never works without a qualified colleague)."""
         shift = pool.shift
-        temp, kinds, _ = pool.breakdown(True, self.qualified)
-        parts = _reason_parts(temp, kinds, shift.label, shift.required_skill)
+        temp, details, _ = pool.breakdown(True, self.qualified)
+        parts = _reason_parts(temp, details, shift.label, shift.required_skill)
         n = len(pool.available)
         self.add("kompetanse",
                  f"{pool.head}: {count_doctors(n)} er {'tilgjengelig' if n == 1 else 'tilgjengelige'}, men ingen som kan gå alene, og de som ikke kan gå "
@@ -245,15 +250,15 @@ class _Precheck:
     def shortage(self, pool: _Pool, need: int, qualified_only: bool) -> None:
         shift = pool.shift
         have = len(pool.available_q if qualified_only else pool.available)
-        temp, kinds, candidates = pool.breakdown(qualified_only, self.qualified)
-        parts = _reason_parts(temp, kinds, shift.label, shift.required_skill)
+        temp, details, candidates = pool.breakdown(qualified_only, self.qualified)
+        parts = _reason_parts(temp, details, shift.label, shift.required_skill)
         what = count_doctors(need) + (" som kan gå alene" if qualified_only else "")
         numbers: dict[str, int | float] = {"krever": need, "tilgjengelig": have, **temp}
         text = f"{pool.head} krever {what}; "
         if candidates < need:
             static = pool.static(qualified_only, self.qualified)
             numbers.update({f"ikke {k}": v for k, v in static.items()})
-            sparts = _reason_parts(static, Counter(), shift.label, shift.required_skill)
+            sparts = _reason_parts(static, {}, shift.label, shift.required_skill)
             whole = ("ingen" if candidates == 0 else f"bare {candidates}") + \
                 f" av de {len(self.scenario.doctors)} legene kan ta denne vakten"
             if parts:
@@ -402,14 +407,14 @@ class _Precheck:
                          f"bakvaktvakt som dekker tiden.", None, day, numbers)
                 continue
             temp: Counter[str] = Counter()
-            kinds: Counter[str] = Counter()
+            details: dict[str, Counter[str]] = {}
             for doc in {d for s in covering for d, c in self.pools[s.key].codes.items() if c not in STATIC}:
                 s = next(s for s in covering if self.pools[s.key].codes.get(doc) not in (None, *STATIC))
                 code = self.pools[s.key].codes[doc]
                 temp[code] += 1
-                if code == ABSENCE:
-                    kinds[self.pools[s.key].absence_kind[doc]] += 1
-            parts = _reason_parts(temp, kinds, covering[0].label, None)
+                if code in DETAILED:
+                    details.setdefault(code, Counter())[self.pools[s.key].detail[doc]] += 1
+            parts = _reason_parts(temp, details, covering[0].label, None)
             numbers.update(temp)
             self.add("bakvakt-dekning",
                      f"Ingen lege kan være bakvakt {_span(a, b)} mens {where} er åpen"

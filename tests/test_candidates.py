@@ -31,7 +31,7 @@ def two_on_the_evening(o: dict[str, Any], templates: Sequence[dict[str, Any]] = 
     """An evening for two: Anne pinned to it, and Ola, whom the case may keep away (and Siri for
     the bakvakt, when there is one)."""
     tpl = kw.pop("tpl", evening())
-    doctors = [doctor("a", name="Anne"), {**doctor("o", name="Ola"), **o}]
+    doctors = [doctor("a", name="Anne"), doctor("o", name="Ola", **o)]
     doctors += [SPECIALIST] if ON_CALL in templates else []
     return scenario(DAY, DAY, [tpl, *templates], doctors,
                     stations=STATIONS, rules={"weights": QUIET},
@@ -56,6 +56,9 @@ CASES = {
     "kurs": ("1 har kurs som har gått ut (Ola)",
              two_on_the_evening({"courses": {"akuttmedisin": "2026-11-30"}}),
              two_on_the_evening({"courses": {"akuttmedisin": "2026-12-31"}})),
+    "mangler kurs": ("1 mangler påkrevd kurs (Ola: «vold og overgrep»)",
+                     two_on_the_evening({"courses": {"vold og overgrep": None}}),
+                     two_on_the_evening({"courses": {"vold og overgrep": None, " Vold og  OVERGREP": "2026-12-31"}})),
     "kan ikke gå alene": ("1 kan ikke gå alene (Ola)",
                           two_on_the_evening({"competence": {"qualified": False}}, tpl=evening(min_qualified=2)),
                           two_on_the_evening({}, tpl=evening(min_qualified=2))),

@@ -143,6 +143,16 @@ def test_expired_course_fix_is_a_renewal():
     assert r.stats.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 
 
+def test_a_missing_required_course_is_named_and_its_fix_registers_it():
+    sc = _sc([NIGHT], [doctor("a", name="Anne", courses={"vold og overgrep": None})], end="2026-12-01")
+    ex = explain(sc)
+    assert _groups(ex) == {("bemanning", "natt/2026-12-01"), ("kurs", "a/vold og overgrep")}
+    assert "Anne mangler kurset «vold og overgrep»" in [r.text for r in ex.conflicts[0].requirements]
+    assert ex.chosen[0].text == "Registrer kurset «vold og overgrep» for Anne (mangler)"
+    r = run(_fixed(sc, ex), strict=True)
+    assert r.stats.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
 def test_two_independent_clashes_are_both_found_and_fixed_together():
     sc = _sc([NIGHT, template("asa", "16:00", "23:00", station="ASA")],
              [doctor("a", name="Anne"), doctor("b", name="Bjørn", stations=["ASA"])], end="2026-12-01",

@@ -123,6 +123,17 @@ def test_exact_time_absence_and_expired_course() -> None:
     ]
 
 
+def test_a_doctor_without_the_required_courses_is_named_with_them() -> None:
+    day = template("dag", "08:00", "16:00", label="dag")
+    s = make([day], [doctor("a", courses={"akuttmedisin": None, "vold og overgrep": None}),
+                     doctor("b", courses={"vold og overgrep": None})])
+    assert messages(s) == [
+        ("Dag 01.12 Bergen legevakt krever 1 lege; ingen er tilgjengelig: 2 mangler påkrevd kurs "
+         "(1 «akuttmedisin» og «vold og overgrep», 1 «vold og overgrep»). A (mangler «akuttmedisin» og "
+         "«vold og overgrep») og B (mangler «vold og overgrep») kunne tatt den om én ting var annerledes."),
+    ]
+
+
 # --------------------------------------------------------------------------- shifts no one can combine
 
 
@@ -230,6 +241,7 @@ def test_every_eligibility_reason_has_a_code() -> None:
               template("FAN-kveld", "16:00", "23:00", station="FAN", label="kveld")],
              [doctor("stasjon", stations=["ASA"]), doctor("vakttype", shift_labels=["kveld"]),
               doctor("ferdighet"), doctor("kurs", skills=["barn"], courses={"x": "2026-11-01"}),
+              doctor("mangler", skills=["barn"], courses={"akuttmedisin": None}),
               doctor("fravær", skills=["barn"]), doctor("fritak", exemptions=[{"reason": "amming"}]),
               doctor("ukval", qualified=False, can_bakvakt=True), doctor("ikkebak")],
              absences=[away("fravær")])

@@ -5,6 +5,7 @@ import pytest
 
 from factories import doctor, scenario, station, template
 from roster.models import SolveStatus
+from solver.precheck import precheck
 from solver_util import QUIET, assert_infeasible_strict_and_open, on, run
 
 DAY = "2026-12-01"
@@ -48,6 +49,7 @@ CASES = {
     "vakttype": ({"shift_labels": ["dag"]}, {}, {}),
     "ferdighet": ({}, {"required_skill": "barn"}, {}),
     "kurs": ({"courses": {"akuttmedisin": "2026-11-30"}}, {}, {}),
+    "kurs mangler": ({"courses": {"vold og overgrep": None}}, {}, {}),
     "fravær": ({}, {}, {"absences": [{"doctor": "a", "start": f"{DAY}T15:00:00", "end": f"{DAY}T17:00:00"}]}),
     "fritak": ({"exemptions": [{"reason": "over 60"}]}, {}, {}),
 }
@@ -71,6 +73,15 @@ def test_ineligible_doctor_does_not_get_the_shift_even_when_wishing(rule):
 @pytest.mark.parametrize("rule", sorted(CASES))
 def test_only_an_ineligible_doctor_leaves_an_open_slot(rule):
     assert_infeasible_strict_and_open(_case(rule, with_b=False), {(f"kveld/{DAY}", 1)})
+
+
+def test_without_required_courses_a_doctor_without_courses_works():
+    """A manager who lists no required course gets the rule as it was: only listed courses count."""
+    tpl = template("kveld", "16:00", "23:00")
+    doctors = [doctor("a", courses={"akuttmedisin": None, "vold og overgrep": None})]
+    sc = scenario(DAY, DAY, [tpl], doctors, rules={**RULES, "required_courses": []})
+    assert on(run(sc), f"kveld/{DAY}") == {"a"}
+    assert precheck(sc) == []
 
 
 def test_open_slot_reason_counts_absent_and_exempt_doctors():

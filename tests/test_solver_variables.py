@@ -44,6 +44,7 @@ def _dst_scenario() -> Scenario:
         doctor("c", exemptions=[{"reason": "over 60"}]),
         doctor("d"),
         doctor("e", courses={"akuttmedisin": "2027-03-30"}),  # the night of the last day ends after it
+        doctor("f", courses={"vold og overgrep": None}),  # no record of a required course: every shift
     ]
     absences = [
         {"doctor": "d", "start": "2027-03-28", "end": "2027-03-28"},
