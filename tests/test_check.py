@@ -351,6 +351,19 @@ def test_kurs_expired_before_a_night_ends():
     assert only(sc, roster(sc, ("per", "natt", "2026-12-03"), ("kari", "natt", "2026-12-02"))) == []
 
 
+def test_kurs_a_required_course_with_no_record():
+    lacking = doctor("kari", name="Kari Nordmann", courses={"vold og overgrep": None})
+    spelled = doctor("per", courses={"vold og overgrep": None, "VOLD OG  overgrep ": "2027-01-01"})
+    sc = make([DAY], [lacking, spelled])
+    hand_made = roster(sc, ("kari", "dag", "2026-12-01"), ("per", "dag", "2026-12-02"))
+    v = one(sc, hand_made, "kurs")
+    assert (v.doctor, v.shift) == ("kari", "dag/2026-12-01")
+    assert v.message == ("Kari Nordmann mangler kurset «vold og overgrep», som kreves på Dag Bergen legevakt "
+                         "01.12.2026 08:00–16:00.")
+    unrequired = make([DAY], [lacking, spelled], rules={"required_courses": []})
+    assert only(unrequired, roster(unrequired, ("kari", "dag", "2026-12-01"))) == []
+
+
 def test_fravær_whole_days_cover_the_night_that_reaches_into_them():
     sc = make([DAY, NIGHT], [KARI], absences=[{"doctor": "kari", "start": "2026-12-04", "end": "2026-12-04",
                                                 "kind": "ferie"}])

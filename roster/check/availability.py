@@ -51,9 +51,22 @@ def check_skill(ctx: Context) -> list[Violation]:
 
 
 def check_courses(ctx: Context) -> list[Violation]:
-    """kurs: every course is valid on the date the shift ends (expiry ≥ that date)."""
+    """kurs: the doctor holds every required course (names compared without regard to case and
+    spacing), and every course is valid on the date the shift ends (expiry ≥ that date)."""
+    def folded(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    lacking: dict[str, list[str]] = {}  # doctor → the required courses they have no record of
     out = []
     for d, s in ctx.assignments():
+        if d.id not in lacking:
+            held = {folded(c) for c in d.courses}
+            lacking[d.id] = [c for c in ctx.scenario.rules.required_courses if folded(c) not in held]
+        for course in lacking[d.id]:
+            out.append(Violation(
+                "kurs", f"{d.name} mangler kurset «{course}», som kreves på {s.text}.",
+                d.id, s.key, s.start, s.end,
+            ))
         ends = s.end.astimezone(OSLO).date()
         for course, expiry in d.courses.items():
             if expiry < ends:
