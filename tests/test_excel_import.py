@@ -313,6 +313,25 @@ def test_an_unknown_fairness_pool_is_refused_at_the_cell_of_its_setting(tmp_path
                               f"Periode og regler!B{own}: ukjent gruppe «tullegruppe» {pools}"]
 
 
+@pytest.mark.parametrize("required", [["akuttmedisin", "vold og overgrep", "Barneakutt"], []])
+def test_required_courses_are_written_and_read_back(tmp_path: Path, required: list[str]) -> None:
+    scenario = small()
+    scenario.rules.required_courses = required
+    path = tmp_path / "kurs.xlsx"
+    write_template(path, scenario)
+    cell = openpyxl.load_workbook(path)["Periode og regler"][f"B{_setting_row('Påkrevde kurs')}"].value
+    assert cell == (", ".join(required) or "ingen")  # empty would mean the default
+    assert read_scenario_workbook(path).rules.required_courses == required
+
+
+def test_required_courses_default_when_empty_and_refused_by_cell(tmp_path: Path) -> None:
+    row = _setting_row("Påkrevde kurs")
+    blank = edited(tmp_path, {("Periode og regler", f"B{row}"): None})
+    assert read_scenario_workbook(blank).rules.required_courses == ["akuttmedisin", "vold og overgrep"]
+    twice = edited(tmp_path, {("Periode og regler", f"B{row}"): "akuttmedisin; Vold og overgrep\nAkuttmedisin"})
+    assert problems(twice) == [f"Periode og regler!B{row}: kurset «Akuttmedisin» står to ganger (også som «akuttmedisin»)"]
+
+
 def test_missing_sheet_and_column_are_named(tmp_path: Path) -> None:
     path = edited(tmp_path, {("Leger", "C1"): "Stilling"})
     wb = openpyxl.load_workbook(path)

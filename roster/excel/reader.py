@@ -377,7 +377,7 @@ def _settings(wb: Book, data: dict[str, Any], origins: Origins, problems: Proble
         if is_blank(value.value):
             continue
         if setting.nullable and none_word(value.value):
-            _set(data, setting.path, None)
+            _set(data, setting.path, setting.off)
             continue
         try:
             _set(data, setting.path, parse_cell(setting.kind, value.value, enum=setting.enum, noun=setting.label.lower(),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from roster.models import (
     AbsenceKind,
@@ -120,11 +121,16 @@ class Setting:
     path: tuple[str, ...]  # from the scenario root
     kind: Kind
     help: str
-    nullable: bool = False
+    nullable: bool = False  # «ingen» switches it off (``off``)
     required: bool = False
     example: str = ""  # for the instructions; other settings show their default there
     aliases: tuple[str, ...] = ()  # earlier labels, still read from older workbooks
     enum: type[Enum] | None = None  # Kind.ENUM: the allowed values
+
+    @property
+    def off(self) -> Any:
+        """The value «ingen» stands for: no item of a list (an empty cell gives the default), else None."""
+        return [] if self.kind == Kind.TEXT_LIST else None
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -174,6 +180,10 @@ SETTINGS: tuple[Setting, ...] = (
             "(akuttmedisinforskriften §6c); nei der andre dekker dem etter avtale."),
     Setting("LIS1 uten bakvakt (midlertidig regel)", ("rules", "lis1_temporary_rule"), Kind.BOOL,
             "KS' midlertidige regel 2021–2024; normalt nei."),
+    Setting("Påkrevde kurs", ("rules", "required_courses"), Kind.TEXT_LIST,
+            "Kommaliste over kurs hver lege må ha gyldig i arket Kurs (store og små bokstaver og mellomrom teller "
+            "ikke). En lege som mangler et av dem, får ingen vakt, som ved utløpt kurs. «ingen»: ingen kurs kreves.",
+            nullable=True),
     Setting("Min netter i en blokk", ("rules", "min_consecutive_nights"), Kind.INT,
             "Netter kommer i blokker på minst så mange (1 = ingen regel); ved periodens start og slutt kan en blokk være kortere."),
     Setting("Maks arbeidsdager på rad", ("rules", "max_consecutive_days"), Kind.INT,
@@ -373,11 +383,13 @@ COURSES = Table(
     "Kurs", "courses",
     (
         C("Lege", ("doctor",), Kind.DOCTOR, "ID fra arket Leger.", "kari.n", noun="lege", required=True),
-        C("Kurs", ("name",), Kind.TEXT, "Kursets navn.", "Akuttmedisinkurs", required=True, width=22),
+        C("Kurs", ("name",), Kind.TEXT, "Kursets navn, skrevet som i «Påkrevde kurs» i Periode og regler.",
+          "akuttmedisin", required=True, width=22),
         C("Gyldig til", ("expires",), Kind.DATE, "Utløpsdato; utløpt kurs stenger for vakt.", "31.12.2027",
           required=True, width=12),
     ),
-    "Påkrevde kurs (akuttmedisin, vold og trusler) med utløpsdato, én rad per lege og kurs.",
+    "Kurs med utløpsdato, én rad per lege og kurs. Hver lege må ha kursene i «Påkrevde kurs» (Periode og regler; "
+    "standard akuttmedisin og vold og overgrep); et kurs som mangler eller har gått ut, stenger for vakt.",
 )
 
 EXEMPTIONS = Table(

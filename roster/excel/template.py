@@ -144,7 +144,7 @@ def _settings_sheet(wb: Workbook, scenario: Scenario | None, lists: _Lists) -> N
             ws.cell(r, 1).font = BOLD
         value = cell_text(setting.kind, _get(data, setting.path))
         cell = ws.cell(r, 2)
-        if value is None and setting.nullable and scenario is not None:
+        if value == setting.off and setting.nullable and scenario is not None:
             set_text(cell, "ingen")
         else:
             write_value(cell, value)

@@ -421,7 +421,7 @@ def _summary(wb: Workbook, scenario: Scenario, roster: Roster, edition: Edition)
         value = data
         for part in setting.path:
             value = value[part]
-        if value is None:
+        if value is None or (setting.nullable and value == setting.off):
             set_text(ws.cell(row, 2), "ingen")
         else:
             write_value(ws.cell(row, 2), cell_text(setting.kind, value))
