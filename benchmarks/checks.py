@@ -22,7 +22,7 @@ from typing import Any
 from examples.bergen.generate import build_bergen_scenario
 from roster.calendar import ShiftIndex
 from roster.check import check_roster, unexpected_violations
-from roster.models import Assignment, Roster, Scenario
+from roster.models import REQUIRED_COURSES, Assignment, Roster, Scenario
 from solver.precheck import precheck
 
 STATIONS = ("BLV", "ASA", "FAN", "LOD")
@@ -31,7 +31,8 @@ ALL_DAYS = ["hverdag", "lørdag", "søndag", "helligdag"]
 
 def busy_month(seed: int = 1) -> tuple[Scenario, Roster]:
     """Four stations with day, evening and night shifts and a bakvakt, 300 doctors (80 % may work
-    alone, every tenth exempt from nights, every seventh away five days), 1000 random assignments."""
+    alone, each with the required courses, every tenth exempt from nights, every seventh away five
+    days), 1000 random assignments."""
     rng = random.Random(seed)
 
     def template(tid: str, start: str, end: str, station: str, duty: str = "tilstedevakt") -> dict[str, Any]:
@@ -43,6 +44,7 @@ def busy_month(seed: int = 1) -> tuple[Scenario, Roster]:
     templates.append(template("bak", "08:00", "07:30", "BLV", duty="bakvakt"))
     doctors = [{"id": f"d{i}", "name": f"Lege {i}", "role": "fastlege",
                 "competence": {"qualified": rng.random() < 0.8},
+                "courses": dict.fromkeys(REQUIRED_COURSES, "2028-01-01"),
                 "employment": rng.choice(["ansatt", "selvstendig"]), "can_bakvakt": i < 30,
                 "exemptions": [{"reason": "over 60"}] if i % 10 == 0 else []} for i in range(300)]
     sc = Scenario.model_validate({

@@ -16,9 +16,9 @@ Every rule of the benchmark lands on a constraint family the legevakt rosters us
 | shift on/off requests | wishes for/against that template on that date |
 
 What legevakt adds and the benchmark lacks is switched off: rest hours 0, no weekly windows, no
-bakvakt (no on-call template), no burden categories (``counts_as`` empty), and fairness,
-spacing and station preference weigh 0. With `open_slot` = the under weight, `surplus` = the over
-weight and `wish` = 1, the model's objective is the benchmark's objective.
+required courses, no bakvakt (no on-call template), no burden categories (``counts_as`` empty), and
+fairness, spacing and station preference weigh 0. With `open_slot` = the under weight, `surplus` =
+the over weight and `wish` = 1, the model's objective is the benchmark's objective.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def to_scenario(instance: Instance) -> Scenario:
              "category_balance": 0, "spacing": 0, "preferred_station": 0}
     rules = {
         "legal_floor_override": "Curtois & Qu-benchmark, ikke en legevakt: hviletiden ligger i instansens regler",
-        "rest_hours_self_employed": 0, "rest_hours_employee": 0, "specialist_bakvakt": False,
+        "rest_hours_self_employed": 0, "rest_hours_employee": 0, "specialist_bakvakt": False, "required_courses": [],
         "weekly_rest_hours_employee": 0, "max_shifts_per_7_days": None, "doctor_around_the_clock": False,
         "max_hours_per_7_days": None, "max_consecutive_nights": horizon,
         "forbidden_successions": [{"first": t.id, "then": b} for t in instance.shifts.values() for b in sorted(t.blocked)],
