@@ -101,6 +101,7 @@ class SwapOut(BaseModel):
     legal: bool
     description: str
     new_violations: list[ViolationOut]
+    worsened: list[ViolationOut] = Field(description="breaches the roster had, further past their limit after")
     resolved: list[ViolationOut]
     burden: list[BurdenChangeOut]
 

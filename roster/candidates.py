@@ -294,11 +294,12 @@ def qualified_place(shift: ShiftInstance, on_shift: Collection[str], qualified: 
 
 
 def _after_one_more(scenario: Scenario, roster: Roster, shift: ShiftInstance, doctors: list[str],
-                    before: set[tuple], on_call: Collection[str]) -> dict[str, list[Obstacle]]:
+                    before: Mapping[tuple, Violation], on_call: Collection[str]) -> dict[str, list[Obstacle]]:
     """What the checker finds the shift would break for each of ``doctors`` on top of their shifts
-    in the roster. One check adds them all: the rules asked about (``ROSTER_RULES``) each look at
-    one doctor's own shifts (and ``veiledning`` at who is on call, keys in ``on_call``), so the
-    doctors do not affect one another, and the roster checked needs nothing else."""
+    in the roster: a new breach, or one of the roster's (``before``, by place) made worse. One
+    check adds them all: the rules asked about (``ROSTER_RULES``) each look at one doctor's own
+    shifts (and ``veiledning`` at who is on call, keys in ``on_call``), so the doctors do not
+    affect one another, and the roster checked needs nothing else."""
     if not doctors:
         return {}
     wanted = set(doctors)
@@ -307,15 +308,12 @@ def _after_one_more(scenario: Scenario, roster: Roster, shift: ShiftInstance, do
     added = roster.model_copy(update={"assignments": [*mine, *extra], "open_slots": []})
     out: dict[str, list[Obstacle]] = defaultdict(list)
     for v in check_roster(scenario, added):
-        if v.doctor in wanted and v.rule in ROSTER_RULES and _identity(v) not in before:
+        earlier = before.get(v.place)
+        if v.doctor in wanted and v.rule in ROSTER_RULES and (earlier is None or v.worse_than(earlier)):
             o = Obstacle(ROSTER_RULES[v.rule], RULES[v.rule].lower())
             if o not in out[v.doctor]:
                 out[v.doctor].append(o)
     return out
-
-
-def _identity(v: Violation) -> tuple:
-    return (v.rule, v.doctor, v.shift, v.start, v.end)
 
 
 def _names(doctors: list[tuple[Doctor, Obstacle | None]]) -> str:
@@ -357,7 +355,7 @@ def unfilled_text(p: Pool, taken: Collection[str], reasons: Mapping[str, Sequenc
 
 
 def place_reasons(scenario: Scenario, roster: Roster, p: Pool, taken: Collection[str], missing: int,
-                  before: set[tuple], on_call: Collection[str]) -> dict[str, tuple[Obstacle, ...]]:
+                  before: Mapping[tuple, Violation], on_call: Collection[str]) -> dict[str, tuple[Obstacle, ...]]:
     """Each doctor's reasons for not filling an unfilled place of ``p.shift``: the pool's (with
     competence when every unfilled place needs a doctor who may work alone), and for a doctor
     with none of those, what the checker finds one more shift would break."""
@@ -399,7 +397,7 @@ def open_place_reasons(scenario: Scenario, roster: Roster, index: ShiftIndex | N
     on_shift: dict[str, set[str]] = defaultdict(set)
     for a in roster.assignments:
         on_shift[a.shift].add(a.doctor)
-    before = {_identity(v) for v in timed(check_roster, scenario, roster)} if roster.open_slots and in_time() else set()
+    before = {v.place: v for v in timed(check_roster, scenario, roster)} if roster.open_slots and in_time() else {}
     pools = Pools(elig)
     on_call = {s.key for s in index.shifts if not s.on_site}
     out = {}

@@ -1,6 +1,7 @@
 """Hand edits to a roster: a manager puts a doctor on a shift (perhaps in place of another), takes
 one off, or pins one so later re-plans keep it. Each edit is judged by the independent checker at
-once: an edit that adds a hard-rule violation is refused with the rule and the doctor.
+once: an edit that adds a hard-rule violation, or makes one the roster had worse (a doctor already
+over a limit given one more shift), is refused with the rule and the doctor.
 
 A shift left short by an edit is an unfilled place, declared like the solver declares one (and
 shown as prominently); ``declare_holes`` derives those declarations from the checker, which is also
@@ -13,10 +14,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from roster.calendar import ShiftIndex
-from roster.check import RULES, Violation, check_roster, unexpected_violations
+from roster.check import Violation, check_roster, unexpected_violations
 from roster.models import Assignment, OpenSlot, Pin, Roster, Scenario
 from roster.scenario_io import InputError
-from roster.swap import find_doctor, parse_shift, shift_text, violation_difference
+from roster.swap import breach_lines, find_doctor, parse_shift, shift_text, violation_difference
 
 ACTIONS = {"assign": "Sett inn lege på vakten", "remove": "Fjern lege fra vakten",
            "pin": "Lås lege på vakten (beholdes når vaktplanen planlegges om)"}
@@ -60,10 +61,6 @@ def declare_holes(scenario: Scenario, roster: Roster, reason: str = REMOVED_REAS
                                      "uncovered_bakvakt": gaps})
 
 
-def _refusals(violations: list[Violation]) -> list[str]:
-    return [f"{RULES.get(v.rule, v.rule)}: {v.message}" for v in violations]
-
-
 def apply_edit(scenario: Scenario, roster: Roster, edit: Edit) -> EditResult:
     """The roster after the edit, checked. Raises EditRefused naming every problem."""
     if edit.action not in ACTIONS:
@@ -101,8 +98,7 @@ def apply_edit(scenario: Scenario, roster: Roster, edit: Edit) -> EditResult:
             pins.append(Pin(doctor=doctor.id, template=template, date=date))
     after_scenario = scenario if pins == scenario.pins else scenario.model_copy(update={"pins": pins})
     after = declare_holes(after_scenario, roster.model_copy(update={"assignments": assignments}))
-    new, resolved, _ = violation_difference(unexpected_violations(scenario, roster),
-                                            unexpected_violations(after_scenario, after))
-    if new:
-        raise EditRefused([f"{description} bryter harde regler:", *_refusals(new)])
-    return EditResult(after_scenario, after, description, resolved)
+    diff = violation_difference(unexpected_violations(scenario, roster), unexpected_violations(after_scenario, after))
+    if diff.new or diff.worsened:
+        raise EditRefused([f"{description} bryter harde regler:", *breach_lines(diff.new, diff.worsened)])
+    return EditResult(after_scenario, after, description, diff.resolved)

@@ -4,18 +4,19 @@ doctor's burden against target?
 Doctors trade shifts all the time (A gives shift X to B, and perhaps B gives Y back). The answer
 must be immediate and trustworthy, so it comes from the independent checker
 (``roster.check.check_roster``) run before and after the trade: only violations the trade *causes*
-count against it, so an already imperfect roster (open slots, an earlier breach) does not make
-every trade look illegal. Burden figures come from ``roster.metrics.doctor_metrics``.
+or makes *worse* count against it, so an already imperfect roster (open slots, an earlier breach)
+does not make every trade look illegal, while a doctor already over a limit cannot be given more.
+Burden figures come from ``roster.metrics.doctor_metrics``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 
 from roster.calendar import OSLO, ShiftIndex, ShiftInstance
-from roster.check import Violation, check_roster
+from roster.check import RULES, Violation, check_roster
 from roster.input_errors import InputError
 from roster.metrics import doctor_metrics
 from roster.models import FIRST_DAY, LAST_DAY, OUTSIDE_CALENDAR, Assignment, Doctor, Roster, Scenario
@@ -49,36 +50,46 @@ class SwapResult:
     description: str  # "Kari Olsen gir Natt Bergen legevakt 24.12.2026 23:00–08:00 til Per Hansen"
     roster: Roster  # the roster after the trade
     new_violations: list[Violation]  # caused by the trade: what makes it illegal
+    worsened: list[Violation]  # present before and further past their limit after: illegal too
     resolved: list[Violation]  # present before, gone after
-    unchanged: list[Violation]  # present before and after (the trade neither causes nor fixes them)
+    unchanged: list[Violation]  # present before and after, no worse (the trade neither causes nor fixes them)
     burden: list[BurdenChange]  # giver first, then taker
 
 
-def _identity(v: Violation) -> tuple[object, ...]:
-    """Where a violation is, not its wording: a breach whose figures change (52 h instead of 50 h
-    in one week) is the same breach, so only breaches in new places count against a trade."""
-    return (v.rule, v.doctor, v.shift, v.start, v.end)
+@dataclass(frozen=True)
+class Difference:
+    """Two check results of one roster, before and after a change, matched breach by breach
+    (``Violation.place``, as multisets)."""
+
+    new: list[Violation]  # in no place the roster had a breach before
+    worsened: list[Violation]  # a breach of before, further past its limit (2 shifts over a maximum become 3)
+    resolved: list[Violation]  # the breaches of before that are gone
+    unchanged: list[Violation]  # a breach of before, no further past its limit
 
 
-def violation_difference(before: list[Violation],
-                         after: list[Violation]) -> tuple[list[Violation], list[Violation], list[Violation]]:
-    """(new, resolved, unchanged), matched as multisets by where each violation is, not its wording."""
-    left = Counter(_identity(v) for v in before)
-    new, unchanged = [], []
+def violation_difference(before: list[Violation], after: list[Violation]) -> Difference:
+    """What a change does to a roster's breaches. A breach whose figures merely move is the same
+    breach, but one that grows counts against the change like a new one: a doctor with 2 shifts
+    against a maximum of 1 cannot be given a third because the roster broke the limit already."""
+    earlier: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for i, v in enumerate(before):
+        earlier[v.place].append(i)
+    new, worsened, unchanged, matched = [], [], [], set()
     for v in after:
-        if left[_identity(v)] > 0:
-            left[_identity(v)] -= 1
-            unchanged.append(v)
-        else:
+        if not earlier[v.place]:
             new.append(v)
-    right = Counter(_identity(v) for v in after)
-    resolved = []
-    for v in before:
-        if right[_identity(v)] > 0:
-            right[_identity(v)] -= 1
-        else:
-            resolved.append(v)
-    return new, resolved, unchanged
+            continue
+        i = earlier[v.place].pop(0)
+        matched.add(i)
+        (worsened if v.worse_than(before[i]) else unchanged).append(v)
+    return Difference(new, worsened, [v for i, v in enumerate(before) if i not in matched], unchanged)
+
+
+def breach_lines(new: list[Violation], worsened: list[Violation]) -> list[str]:
+    """«Regel: melding» for each breach a change causes, and «Regel (verre enn før): melding» for
+    each it makes worse: the reasons a trade or an edit is refused."""
+    return [*(f"{RULES.get(v.rule, v.rule)}: {v.message}" for v in new),
+            *(f"{RULES.get(v.rule, v.rule)} (verre enn før): {v.message}" for v in worsened)]
 
 
 def find_doctor(scenario: Scenario, ref: str) -> Doctor:
@@ -164,7 +175,7 @@ def check_swap(scenario: Scenario, roster: Roster, giver: str, shift_key: str, t
         assignments.append(Assignment(doctor=a.id, template=back.template, date=back.date))
     after = roster.model_copy(update={"assignments": assignments})
 
-    new, resolved, unchanged = violation_difference(check_roster(scenario, roster), check_roster(scenario, after))
+    diff = violation_difference(check_roster(scenario, roster), check_roster(scenario, after))
     ids = (a.id, b.id)
     metrics_before = {m.doctor: m for m in doctor_metrics(scenario, roster, index) if m.doctor in ids}
     metrics_after = {m.doctor: m for m in doctor_metrics(scenario, after, index) if m.doctor in ids}
@@ -182,7 +193,8 @@ def check_swap(scenario: Scenario, roster: Roster, giver: str, shift_key: str, t
     description = f"{a.name} gir {shift_text(scenario, index, x)} til {b.name}"
     if y is not None:
         description += f" og får {shift_text(scenario, index, y)} tilbake"
-    return SwapResult(not new, description, after, new, resolved, unchanged, burden)
+    return SwapResult(not (diff.new or diff.worsened), description, after, diff.new, diff.worsened, diff.resolved,
+                      diff.unchanged, burden)
 
 
 def _num(x: float, decimals: int = 1) -> str:
@@ -197,16 +209,21 @@ def format_swap(result: SwapResult) -> str:
     """Plain Norwegian text for the CLI (and anyone else who shows a swap check)."""
     lines = [f"Bytte: {result.description}."]
     if result.legal:
-        lines.append("Byttet er lovlig: det gir ingen nye brudd på harde regler.")
-    else:
+        lines.append("Byttet er lovlig: det gir ingen nye brudd på harde regler og gjør ingen brudd verre.")
+    if result.new_violations:
         n = len(result.new_violations)
         lines.append(f"Byttet er ikke lovlig: det gir {count(n, 'nytt', 'nye')} brudd på harde regler:")
         lines += [f"  - {v.message}" for v in result.new_violations]
+    if result.worsened:
+        lead = "Det" if result.new_violations else "Byttet er ikke lovlig: det"
+        lines.append(f"{lead} gjør {len(result.worsened)} brudd som fantes fra før, verre:")
+        lines += [f"  - {v.message}" for v in result.worsened]
     if result.resolved:
         lines.append(f"Byttet retter {len(result.resolved)} brudd som fantes fra før:")
         lines += [f"  - {v.message}" for v in result.resolved]
     if result.unchanged:
-        lines.append(f"Vaktplanen har {len(result.unchanged)} brudd eller {OPEN_PLACES} fra før som byttet ikke endrer.")
+        lines.append(f"Vaktplanen har {len(result.unchanged)} brudd eller {OPEN_PLACES} fra før som byttet verken "
+                     "retter eller gjør verre.")
     lines.append("Belastning (poeng; målet er rettferdig andel av historikk og denne perioden):")
     for c in result.burden:
         lines.append(

@@ -13,12 +13,21 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+from collections.abc import Iterable
+from fractions import Fraction
 
 from roster.calendar import ShiftInstance, carried_shifts, local
 from roster.days import HolidayCalendar
 from roster.models import Doctor, DutyKind, Employment, Rules, Scenario
 
-HOURS_SCALE = 1000  # hours × 1000 in hour limits (integer coefficients, exact for quarter hours)
+#: Most integer units per hour of the hour limits (``HourUnits``): whole minutes with an on-call
+#: factor of 1/7 need 420; more would only make CP-SAT's coefficients large.
+MOST_UNITS_PER_HOUR = 100_000
+#: Units per hour when the counted hours have no common denominator up to that (fractions of a
+#: second in a clock time, an on-call factor typed as 0.142857): each shift's hours are then rounded.
+ROUNDED_UNITS_PER_HOUR = 1000
+#: The checker's tolerance on hour limits (``roster.check.times.EPS``), so both accept the same sums.
+HOURS_TOLERANCE = 1e-9
 
 
 # --------------------------------------------------------------------------- parameters
@@ -40,14 +49,51 @@ def work_hours(rules: Rules, shift: ShiftInstance) -> float:
     return shift.hours if shift.on_site else shift.hours * rules.burden.on_call_factor
 
 
-def hours_up(hours: float) -> int:
-    """Hours toward a limit in ``HOURS_SCALE`` units, rounded up: never looser than the real limit."""
-    return math.ceil(hours * HOURS_SCALE - 1e-6)
+def _fraction(factor: float) -> Fraction | None:
+    """The on-call factor as the fraction it stands for (1/7, not the float 0.142857142857…), or
+    None when no fraction with a denominator up to ``MOST_UNITS_PER_HOUR`` is that float."""
+    q = Fraction(factor).limit_denominator(MOST_UNITS_PER_HOUR)
+    return q if float(q) == factor else None
 
 
-def hours_down(hours: float) -> int:
-    """Hours toward a minimum (or a limit itself) in ``HOURS_SCALE`` units, rounded down."""
-    return math.floor(hours * HOURS_SCALE + 1e-6)
+def _duration(shift: ShiftInstance) -> Fraction:
+    """A shift's real hours, exactly."""
+    return Fraction((shift.end_utc - shift.start_utc) // dt.timedelta(microseconds=1), 3_600_000_000)
+
+
+class HourUnits:
+    """The hours of the hour limits (`uke-timer`, `timer`: real hours, on-call ones by
+    `on_call_factor`) as the integers the CP-SAT model and ``Workload`` add up.
+
+    A unit is 1/``per_hour`` hour, ``per_hour`` being the least common denominator of the shifts'
+    counted hours (7 for whole-hour shifts and a factor of 1/7, 420 for whole minutes), so every
+    shift is a whole number of units, a sum is exact, and a limit holds here exactly when it holds
+    in the checker: 7 on-call shifts of 16 h at 1/7 are 16 h, not 7 × 2.286 h (each rounded up to a
+    thousandth, which left a needless open place under a maximum of 16 h). Hours without such a
+    denominator up to ``MOST_UNITS_PER_HOUR`` are counted in thousandths, each shift rounded up
+    toward a maximum and down toward a minimum: never looser than the checker."""
+
+    def __init__(self, rules: Rules, shifts: Iterable[ShiftInstance]):
+        shifts = list(shifts)
+        factor = _fraction(rules.burden.on_call_factor)
+        exact = {} if factor is None else {s.key: _duration(s) * (1 if s.on_site else factor) for s in shifts}
+        per_hour = math.lcm(*{h.denominator for h in exact.values()})
+        if factor is not None and per_hour <= MOST_UNITS_PER_HOUR:
+            self.per_hour = per_hour
+            self.up = self.down = {key: int(h * per_hour) for key, h in exact.items()}
+        else:
+            self.per_hour = ROUNDED_UNITS_PER_HOUR
+            scaled = {s.key: work_hours(rules, s) * self.per_hour for s in shifts}
+            self.up = {key: math.ceil(x - 1e-6) for key, x in scaled.items()}  # units toward a maximum
+            self.down = {key: math.floor(x + 1e-6) for key, x in scaled.items()}  # units toward a minimum
+
+    def at_most(self, hours: float) -> int:
+        """A maximum in units: the largest sum whose hours the checker accepts."""
+        return math.floor((hours + HOURS_TOLERANCE) * self.per_hour)
+
+    def at_least(self, hours: float) -> int:
+        """A minimum in units: the smallest sum whose hours the checker accepts."""
+        return math.ceil((hours - HOURS_TOLERANCE) * self.per_hour)
 
 
 def longest_run(doctor: Doctor, rules: Rules) -> int | None:
@@ -160,7 +206,7 @@ class Workload:
     """The shifts each doctor has so far in a roster being built, and the per-doctor hard rules on
     one more: overlap and rest, shifts and hours per 7 days, period totals, labels, weekends,
     nights and working dates in a row, forbidden successions and weekly rest. Hours are the
-    model's integers (``HOURS_SCALE``), so what fits here fits the model. Minimum runs of nights,
+    model's integers (``HourUnits``), so what fits here fits the model. Minimum runs of nights,
     work or days off are left out: they bind a whole run, not one more shift."""
 
     def __init__(self, scenario: Scenario, shifts: list[ShiftInstance]):
@@ -171,9 +217,8 @@ class Workload:
         self.calendar = scenario.holiday_calendar()
         self.before = carried_shifts(scenario, self.calendar)  # shifts carried in from before the period
         carried = [c for cs in self.before.values() for c in cs]
-        self.hours_up = {s.key: hours_up(work_hours(r, s)) for s in [*shifts, *carried]}
-        self.hours_down = {s.key: hours_down(work_hours(r, s)) for s in shifts}
-        self.week_hours = None if r.max_hours_per_7_days is None else hours_down(r.max_hours_per_7_days)
+        self.units = HourUnits(r, [*shifts, *carried])
+        self.week_hours = None if r.max_hours_per_7_days is None else self.units.at_most(r.max_hours_per_7_days)
         self.rest = {d.id: dt.timedelta(hours=rest_hours(r, d.employment)) for d in scenario.doctors}
         self.successions = {(p.first, p.then) for p in r.forbidden_successions}
         period = scenario.period
@@ -193,12 +238,12 @@ class Workload:
         self.given[doctor_id].remove(shift)
 
     def below_minimum(self, doctor_id: str, without: ShiftInstance | None = None) -> bool:
-        """Under `min_shifts` or `min_hours` (hours rounded down, as the model counts them)."""
+        """Under `min_shifts` or `min_hours` (hours as the model counts them)."""
         doc = self.doctors[doctor_id]
         mine = [t for t in self.given[doctor_id] if t is not without]
         if len(mine) < doc.min_shifts:
             return True
-        return doc.min_hours > 0 and sum(self.hours_down[t.key] for t in mine) < hours_up(doc.min_hours)
+        return doc.min_hours > 0 and sum(self.units.down[t.key] for t in mine) < self.units.at_least(doc.min_hours)
 
     def fits(self, doctor_id: str, shift: ShiftInstance) -> bool:
         """Whether the doctor may take the shift on top of what they have (eligibility aside)."""
@@ -239,13 +284,13 @@ class Workload:
         week_hours = self.week_hours if hours else None
         if cap is None and week_hours is None:
             return True
-        near = [((t.date - shift.date).days, self.hours_up[t.key]) for t in self.near(doctor_id)
+        near = [((t.date - shift.date).days, self.units.up[t.key]) for t in self.near(doctor_id)
                 if abs((t.date - shift.date).days) < 7]
         for first in range(-6, 1):
             inside = [h for gap, h in near if first <= gap <= first + 6]
             if cap is not None and len(inside) >= cap:
                 return False
-            if week_hours is not None and sum(inside) + self.hours_up[shift.key] > week_hours:
+            if week_hours is not None and sum(inside) + self.units.up[shift.key] > week_hours:
                 return False
         return True
 
@@ -256,7 +301,8 @@ class Workload:
     def _under_max_hours(self, doc: Doctor, mine: list[ShiftInstance], shift: ShiftInstance) -> bool:
         if doc.max_hours is None:
             return True
-        return sum(self.hours_up[t.key] for t in mine) + self.hours_up[shift.key] <= hours_down(doc.max_hours)
+        up = self.units.up
+        return sum(up[t.key] for t in mine) + up[shift.key] <= self.units.at_most(doc.max_hours)
 
     def _within_weekends(self, doc: Doctor, mine: list[ShiftInstance], shift: ShiftInstance) -> bool:
         limit = max_weekends(doc, self.rules)

@@ -21,6 +21,7 @@ from roster.calendar import OSLO, UTC, ShiftIndex, ShiftInstance
 from roster.eligibility import Eligibility, lapsed
 from roster.models import Doctor, Roster, Scenario, ShiftTemplate
 from roster.targets import FairnessPlan, fairness_plan
+from roster.workload import HourUnits
 from solver.collector import Model
 from solver.timeline import Cover
 
@@ -162,6 +163,12 @@ class ModelContext:
     @property
     def shifts(self) -> list[ShiftInstance]:
         return self.index.shifts
+
+    @cached_property
+    def hour_units(self) -> HourUnits:
+        """The integer hours of the hour limits, over the period's shifts and those carried in
+        (the same as ``roster.workload.Workload``'s)."""
+        return HourUnits(self.scenario.rules, [*self.shifts, *(c for cs in self.index.carried.values() for c in cs)])
 
     @cached_property
     def cover(self) -> Cover:

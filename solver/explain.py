@@ -36,7 +36,7 @@ from roster.eligibility import absence_interval, exemptions
 from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, Scenario
 from roster.models import Explanation as ExplanationModel
 from roster.terms import count, count_doctors, count_shifts, number
-from roster.workload import HOURS_SCALE, rest_hours
+from roster.workload import rest_hours
 from solver.builder import build_model
 from solver.collector import Model
 from solver.context import (
@@ -453,9 +453,9 @@ class _Words:
             n = self.bound(group)
             return f"{d.name} kan ha høyst {count(n, label + 'vakt', label + 'vakter')} i perioden"
         if code == "timer-min":
-            return f"{d.name} skal ha minst {number(self.bound(group) / HOURS_SCALE)} t i perioden"
+            return f"{d.name} skal ha minst {number(self.bound(group) / self.ctx.hour_units.per_hour)} t i perioden"
         if code == "timer-maks":
-            return f"{d.name} kan ha høyst {number(self.bound(group) / HOURS_SCALE)} t i perioden"
+            return f"{d.name} kan ha høyst {number(self.bound(group) / self.ctx.hour_units.per_hour)} t i perioden"
         if code == "helger":
             return f"{d.name} kan ha høyst {count(self.bound(group), 'helg', 'helger')} med vakt"
         raise KeyError(code)
@@ -684,13 +684,14 @@ class _Fixer:
             return Fix(group, f"Øk maks {label}vakter for {d.name} fra {w.bound(group)} til {value}",
                        lambda x, d=d.id, lab=label, v=value: _replace_doctor(
                            x, d, max_shifts_by_label={**x.doctor(d).max_shifts_by_label, lab: v}))
+        per_hour = self.ctx.hour_units.per_hour
         if code == "timer-maks":
-            hours = value / HOURS_SCALE
-            return Fix(group, f"Øk maks timer for {d.name} fra {number(w.bound(group) / HOURS_SCALE)} til {number(hours)}",
+            hours = value / per_hour
+            return Fix(group, f"Øk maks timer for {d.name} fra {number(w.bound(group) / per_hour)} til {number(hours)}",
                        lambda x, d=d, h=hours: _replace_doctor(x, d.id, max_hours=h))
         if code == "timer-min":
-            hours = value / HOURS_SCALE
-            return Fix(group, f"Senk min timer for {d.name} fra {number(w.bound(group) / HOURS_SCALE)} til {number(hours)}",
+            hours = value / per_hour
+            return Fix(group, f"Senk min timer for {d.name} fra {number(w.bound(group) / per_hour)} til {number(hours)}",
                        lambda x, d=d, h=hours: _replace_doctor(x, d.id, min_hours=h))
         if code == "helger":
             return Fix(group, f"Tillat {count(value, 'helg', 'helger')} med vakt for {d.name}",

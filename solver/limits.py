@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 
 from roster.calendar import ShiftInstance
 from roster.terms import count_shifts
-from roster.workload import hours_down, hours_up, max_weekends, saturday, work_hours
+from roster.workload import max_weekends, saturday
 from solver.context import INT_MAX, INT_MIN, ModelContext
 from solver.rest import all_overlap
 
@@ -83,14 +83,14 @@ def add_shifts_per_7_days(ctx: ModelContext) -> None:
 def add_hours_per_7_days(ctx: ModelContext) -> None:
     """Hard (`uke-timer`): at most `max_hours_per_7_days` (48) real hours in any 7 consecutive
     dates, the hours carried in from before the period included; on-call hours count by
-    `burden.on_call_factor` (at least 1/7, arbeidsmiljøloven §10-4(3)). Coefficients are rounded up, so the integer model never exceeds the real limit.
-    A window where even the heaviest `max_shifts_per_7_days` shifts fit is implied by
-    `uke-vakter` and left out."""
+    `burden.on_call_factor` (at least 1/7, arbeidsmiljøloven §10-4(3)), in the exact integer
+    units of ``roster.workload.HourUnits``. A window where even the heaviest
+    `max_shifts_per_7_days` shifts fit is implied by `uke-vakter` and left out."""
     r = ctx.scenario.rules
     if r.max_hours_per_7_days is None:
         return
-    cap = hours_down(r.max_hours_per_7_days)
-    weight = {s.key: hours_up(work_hours(r, s)) for s in ctx.shifts}
+    cap = ctx.hour_units.at_most(r.max_hours_per_7_days)
+    weight = ctx.hour_units.up
     windows = date_windows(ctx, 7)
     for doctor_id, items in ctx.by_doctor.items():
         by_date = _per_date(items)
@@ -104,7 +104,7 @@ def add_hours_per_7_days(ctx: ModelContext) -> None:
                 ctx.add(expr <= cap, ("uke-timer", doctor_id))
         for window, carried in carried_windows(ctx, doctor_id, 7):
             terms = [(weight[s.key], v) for d in window for s, v in by_date.get(d, ())]
-            spent = sum(hours_up(work_hours(r, c)) for c in carried)
+            spent = sum(weight[c.key] for c in carried)
             if terms and spent + sum(w for w, _ in terms) > cap:
                 expr = cp_model.LinearExpr.weighted_sum([v for _, v in terms], [w for w, _ in terms])
                 ctx.add(expr <= max(0, cap - spent), ("uke-timer", doctor_id))
@@ -145,22 +145,23 @@ def add_label_counts(ctx: ModelContext) -> None:
 
 def add_period_hours(ctx: ModelContext) -> None:
     """Hard (`timer`): each doctor's hours in the period within min_hours .. max_hours (agreed
-    hours; on-call by `on_call_factor`). The maximum rounds coefficients up and the minimum down,
-    so the integer model is never looser than the real limits. A doctor's row holds every shift
-    they may take (a year: thousands of terms), so the hours are worked out once per shift."""
-    hours = {s.key: work_hours(ctx.scenario.rules, s) for s in ctx.shifts}
-    up = {key: hours_up(h) for key, h in hours.items()}
-    down = {key: hours_down(h) for key, h in hours.items()}
+    hours; on-call by `on_call_factor`), in the exact integer units of
+    ``roster.workload.HourUnits``: a limit the checker accepts is one the model accepts. A
+    doctor's row holds every shift they may take (a year: thousands of terms), so the units are
+    worked out once per shift."""
+    units = ctx.hour_units
     for doctor_id, items in ctx.by_doctor.items():
         d = ctx.doctors[doctor_id]
         if d.min_hours <= 0 and d.max_hours is None:
             continue
         keys = [s.key for s, _ in items]
         vs = [v for _, v in items]
-        if d.max_hours is not None and sum(hours[k] for k in keys) > d.max_hours + 1e-9:
-            ctx.add_row(vs, [up[k] for k in keys], INT_MIN, hours_down(d.max_hours), ("timer-maks", doctor_id))
+        if d.max_hours is not None:
+            up, most = [units.up[k] for k in keys], units.at_most(d.max_hours)
+            if sum(up) > most:
+                ctx.add_row(vs, up, INT_MIN, most, ("timer-maks", doctor_id))
         if d.min_hours > 0:
-            ctx.add_row(vs, [down[k] for k in keys], hours_up(d.min_hours), INT_MAX, ("timer-min", doctor_id))
+            ctx.add_row(vs, [units.down[k] for k in keys], units.at_least(d.min_hours), INT_MAX, ("timer-min", doctor_id))
 
 
 def add_weekends(ctx: ModelContext) -> None:

@@ -103,6 +103,20 @@ def test_a_doctor_the_search_did_not_reach_is_said_to_be_free() -> None:
         EVENING: "2 mulige leger: 1 er satt på vakten (Anne) og 1 kunne tatt plassen uten å bryte noen regel (Ola)"}
 
 
+def test_a_doctor_already_over_a_limit_is_said_to_have_reached_it() -> None:
+    """A published roster from before Ola's limit was lowered gives him 2 shifts against a maximum
+    of 1: a third would make that breach worse, so he could not take the open place."""
+    days = ["2026-12-01", "2026-12-02", "2026-12-03"]
+    s = scenario(days[0], days[-1], [evening()], [doctor("a", name="Anne"), doctor("o", name="Ola", max_shifts=1)])
+    roster = Roster(scenario=s.name, period=s.period,
+                    assignments=[*(Assignment(doctor="a", template="kveld", date=d) for d in days),
+                                 *(Assignment(doctor="o", template="kveld", date=d) for d in days[:2])],
+                    open_slots=[OpenSlot(template="kveld", date=days[2], missing=1)])
+    assert open_place_reasons(s, roster) == {
+        "kveld/2026-12-03": "2 mulige leger: 1 er satt på vakten (Anne) og 1 har nådd en grense "
+                            "(Ola: antall vakter i perioden)"}
+
+
 def three_open_evenings() -> tuple[Scenario, Roster]:
     """Three evenings with Anne on each and one place open, which Ola could take."""
     days = ["2026-12-01", "2026-12-02", "2026-12-03"]

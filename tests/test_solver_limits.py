@@ -1,10 +1,12 @@
-"""Counting limits: netter, uke-vakter, uke-timer (DST-aware), antall."""
+"""Counting limits: netter, uke-vakter, uke-timer (DST-aware), antall, timer."""
 
 import datetime as dt
 
-from factories import doctor, scenario, template
+import pytest
+from factories import ALL_DAYS, doctor, scenario, station, template
+from roster.check import check_roster
 from roster.models import SolveStatus
-from solver_util import QUIET, assert_infeasible_strict_and_open, run, shifts_of
+from solver_util import QUIET, assert_infeasible_strict_and_open, roster_of, run, shifts_of
 
 
 def wishes_for(doc: str, tpl: str, start: str, n: int) -> list[dict]:
@@ -97,6 +99,47 @@ def test_on_call_hours_count_by_the_on_call_factor():
     sc = scenario("2026-12-01", "2026-12-03", tpls, [doctor("s", can_bakvakt=True, role="spesialist")],
                   rules={"max_hours_per_7_days": 8, "weights": QUIET})
     assert len(run(sc).assignments) == 3
+
+
+ON_CALL_WEEK = {f"bakvakt/2026-12-{d:02d}" for d in range(7, 14)}
+
+
+def _on_call_week(end: str, limit: dict) -> dict:
+    """Seven on-call shifts 16:00–``end`` (16 h to 08:00) from Monday to Sunday, which only Spes
+    may take, each over an evening at the clinic that needs it (Spes may take those too, so the
+    limit has a row); ``limit`` is Spes's ``max_hours`` or the rules' ``max_hours_per_7_days``."""
+    every_day = {"day_types": ALL_DAYS}
+    templates = [template("kveld", "16:00", "23:00", label="kveld", **every_day),
+                 template("bakvakt", "16:00", end, station="BAK", duty="bakvakt", label="bakvakt", **every_day)]
+    doctors = [doctor(x) for x in "abcd"] + [doctor("spes", role="spesialist", can_bakvakt=True,
+                                                    **limit.get("doctor", {}))]
+    return scenario("2026-12-07", "2026-12-13", templates, doctors,
+                    stations=[station("BLV"), station("BAK", "fjernvakt")],
+                    rules={"max_consecutive_nights": 7, "weights": QUIET, **limit.get("rules", {})})
+
+
+LIMITS = {"timer": {"doctor": {"max_hours": 16}}, "uke-timer": {"rules": {"max_hours_per_7_days": 16}}}
+
+
+@pytest.mark.parametrize("rule", sorted(LIMITS))
+def test_seven_on_call_shifts_of_16_hours_at_one_seventh_fill_a_16_hour_limit(rule: str) -> None:
+    """7 × 16 h / 7 is exactly 16 h: each shift rounded up to 2.286 h made 16.002 h and left a
+    bakvakt open although the checker accepts Spes on all seven."""
+    sc = _on_call_week("08:00", LIMITS[rule])
+    r = run(sc)
+    assert r.open_slots == [] and r.uncovered_bakvakt == [] and shifts_of(r, "spes") == ON_CALL_WEEK
+    assert check_roster(sc, r) == []
+
+
+@pytest.mark.parametrize("rule", sorted(LIMITS))
+def test_one_minute_more_on_call_is_over_the_limit_for_the_model_and_the_checker(rule: str) -> None:
+    """Seven on-call shifts of 16 h 1 min count 16 h 1 min: Spes takes six."""
+    sc = _on_call_week("08:01", LIMITS[rule])
+    r = run(sc)
+    assert len(shifts_of(r, "spes")) == 6 and sum(o.missing for o in r.open_slots) == 1
+    evenings = {(a.doctor, a.shift) for a in r.assignments if a.doctor != "spes"}
+    all_seven = roster_of(sc, evenings | {("spes", key) for key in ON_CALL_WEEK})
+    assert [v.rule for v in check_roster(sc, all_seven)] == [rule]
 
 
 def test_min_shifts_gives_the_doctor_shifts_others_wished_for():

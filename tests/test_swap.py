@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import doctor, scenario, station, template
+from factories import ALL_DAYS, doctor, scenario, station, template
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -63,7 +63,7 @@ def test_a_pure_burden_move_with_numbers() -> None:
         ("anna", "dag/2026-12-01"), ("per", "kveld/2026-12-01"), ("per", "dag/2026-12-02"),
         ("anna", "kveld/2026-12-02")}
     text = format_swap(result)
-    assert "Byttet er lovlig: det gir ingen nye brudd på harde regler." in text
+    assert "Byttet er lovlig: det gir ingen nye brudd på harde regler og gjør ingen brudd verre." in text
     assert ("Anna: 2 → 2 vakter, 16,0 → 15,0 poeng i perioden; med historikk 16,0 → 15,0 mot mål 15,0, "
             "avvik +7 % → +0 %") in text
 
@@ -87,7 +87,8 @@ def test_existing_breaches_do_not_make_a_swap_illegal() -> None:
     assert result.legal
     # Kari's absence and the empty evening of 02.12 (no bakvakt rota, so no bakvakt rule)
     assert rules_of(result.unchanged) == {"fravær", "bemanning"}
-    assert "Vaktplanen har 2 brudd eller ubesatte plasser fra før som byttet ikke endrer." in format_swap(result)
+    assert ("Vaktplanen har 2 brudd eller ubesatte plasser fra før som byttet verken retter eller gjør verre."
+            in format_swap(result))
 
 
 def test_a_swap_can_resolve_a_breach() -> None:
@@ -95,6 +96,58 @@ def test_a_swap_can_resolve_a_breach() -> None:
     r = roster_of(s, ("anna", "dag/2026-12-01"), ("anna", "kveld/2026-12-01"), ("per", "dag/2026-12-02"))
     result = check_swap(s, r, "anna", "kveld/2026-12-01", "per")
     assert result.legal and rules_of(result.resolved) == {"hvile"}
+
+
+# --------------------------------------------------------------------------- a breach the roster has already
+
+EVENINGS = [f"kveld/2026-12-{d:02d}" for d in range(7, 14)]  # Monday 07.12 to Sunday 13.12
+
+
+def evenings(doctors: list[dict[str, Any]], **rules: Any) -> Scenario:
+    """An evening (16–23) every day of one week, one doctor each: no rest or run rule in the way."""
+    return scenario(EVENINGS[0][-10:], EVENINGS[-1][-10:],
+                    [template("kveld", "16:00", "23:00", label="kveld", day_types=ALL_DAYS)],
+                    doctors, stations=[station("BLV", name="Bergen legevakt")], rules=rules)
+
+
+def over_max_shifts() -> tuple[Scenario, Roster]:
+    """Per may have 1 shift but holds 2 (a published roster from before the limit was lowered)."""
+    s = evenings([doctor("anna"), doctor("per", max_shifts=1), doctor("kari")])
+    return s, roster_of(s, ("per", EVENINGS[0]), ("per", EVENINGS[1]), ("anna", EVENINGS[2]), ("anna", EVENINGS[3]),
+                        ("kari", EVENINGS[4]), ("kari", EVENINGS[5]), ("kari", EVENINGS[6]))
+
+
+def test_a_swap_that_worsens_a_breach_is_illegal() -> None:
+    s, r = over_max_shifts()
+    result = check_swap(s, r, "anna", EVENINGS[3], "per")
+    assert not result.legal and result.new_violations == [] and result.unchanged == []
+    assert [(v.rule, v.doctor, v.message) for v in result.worsened] == [
+        ("antall", "per", "Per har 3 vakter i perioden; maks 1.")]
+    text = format_swap(result)
+    assert "Byttet er ikke lovlig: det gjør 1 brudd som fantes fra før, verre:\n  - Per har 3 vakter" in text
+    assert "lovlig: det gir ingen nye brudd" not in text
+
+
+def test_a_swap_that_leaves_a_breach_as_it_was_or_eases_it_is_legal() -> None:
+    s, r = over_max_shifts()
+    even = check_swap(s, r, "anna", EVENINGS[3], "per", EVENINGS[1])  # Per still holds 2
+    assert even.legal and even.worsened == [] and rules_of(even.unchanged) == {"antall"}
+    text = format_swap(even)
+    assert "Byttet er lovlig: det gir ingen nye brudd på harde regler og gjør ingen brudd verre." in text
+    assert "Vaktplanen har 1 brudd eller ubesatte plasser fra før som byttet verken retter eller gjør verre." in text
+    three = roster_of(s, *((a.doctor, a.shift) for a in r.assignments if a.shift != EVENINGS[2]), ("per", EVENINGS[2]))
+    eased = check_swap(s, three, "per", EVENINGS[2], "anna")  # 3 → 2: still over, but less
+    assert eased.legal and [v.message for v in eased.unchanged] == ["Per har 2 vakter i perioden; maks 1."]
+    assert rules_of(check_swap(s, r, "per", EVENINGS[1], "anna").resolved) == {"antall"}
+
+
+def test_a_shift_added_inside_a_7_day_window_over_its_limit_worsens_it() -> None:
+    """The window's breach keeps its first and last shift, so only its figure says it grew."""
+    s = evenings([doctor("anna"), doctor("per")], max_shifts_per_7_days=2)
+    r = roster_of(s, ("per", EVENINGS[0]), ("anna", EVENINGS[1]), ("per", EVENINGS[2]), ("per", EVENINGS[3]))
+    result = check_swap(s, r, "anna", EVENINGS[1], "per")
+    assert not result.legal and result.new_violations == []
+    assert [v.message for v in result.worsened] == ["Per: 4 vakter 07.12.2026–13.12.2026; maks 2."]
 
 
 # --------------------------------------------------------------------------- illegal

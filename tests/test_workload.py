@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from factories import doctor, scenario, template
+from factories import doctor, scenario, station, template
 
 from roster.calendar import ShiftIndex
-from roster.workload import Workload, rest_hours
+from roster.workload import HourUnits, Workload, rest_hours
 
 TEMPLATES = [template("dag", "08:00", "16:00", label="dag"), template("kveld", "16:00", "23:00", label="kveld"),
              template("natt", "23:00", "08:00", label="natt")]
@@ -111,3 +111,34 @@ def test_below_minimum_by_shifts_and_hours() -> None:
     work.add("a", index.by_key["kveld/2026-12-02"])
     assert not work.below_minimum("a")
     assert work.below_minimum("a", without=index.by_key["kveld/2026-12-02"])
+
+
+ON_CALL = [template("bak", "16:00", "08:00", station="BAK", duty="bakvakt", label="bakvakt"),
+           template("bak-kort", "16:00", "23:30", station="BAK", duty="bakvakt", label="bakvakt")]
+
+
+def _units(factor: float) -> tuple[HourUnits, ShiftIndex]:
+    sc = scenario("2026-12-01", "2026-12-01", [*TEMPLATES, *ON_CALL],
+                  [doctor("a", role="spesialist", can_bakvakt=True)],
+                  stations=[station("BLV"), station("BAK", "fjernvakt")], rules={"burden": {"on_call_factor": factor}})
+    index = ShiftIndex(sc)
+    return HourUnits(sc.rules, index.shifts), index
+
+
+def test_hour_units_count_exactly_with_a_common_denominator() -> None:
+    """On-site hours in full, on-call ones at 1/7: 16 h is 16/7 h and 7 h 30 min is 15/14 h, so a
+    unit is 1/14 h and a limit is met exactly as the checker counts it."""
+    units, _ = _units(1 / 7)
+    assert units.per_hour == 14
+    assert units.up == units.down == {"dag/2026-12-01": 112, "kveld/2026-12-01": 98, "natt/2026-12-01": 126,
+                                      "bak/2026-12-01": 32, "bak-kort/2026-12-01": 15}
+    assert (units.at_most(16), units.at_least(16), units.at_most(16 - 1 / 60)) == (224, 224, 223)
+
+
+def test_hour_units_without_a_small_denominator_round_toward_the_safe_side() -> None:
+    """A factor typed as 0.142857 is no fraction with a small denominator: thousandths of an
+    hour, each shift rounded up toward a maximum and down toward a minimum."""
+    units, _ = _units(0.142857)
+    assert units.per_hour == 1000
+    assert (units.up["bak/2026-12-01"], units.down["bak/2026-12-01"]) == (2286, 2285)  # 2.285712 h
+    assert units.up["dag/2026-12-01"] == units.down["dag/2026-12-01"] == 8000

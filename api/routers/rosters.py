@@ -145,6 +145,7 @@ def swap_check(roster_id: RowId, body: SwapIn, _: ManagerDep, session: SessionDe
         legal=result.legal,
         description=result.description,
         new_violations=[_violation_out(v) for v in result.new_violations],
+        worsened=[_violation_out(v) for v in result.worsened],
         resolved=[_violation_out(v) for v in result.resolved],
         burden=[BurdenChangeOut(doctor=b.doctor, name=b.name, points_before=b.points_before,
                                 points_after=b.points_after, target=b.target,

@@ -35,10 +35,9 @@ from api.services.rosters import (
 )
 from api.templating import num
 from roster.calendar import ShiftIndex
-from roster.check import RULES
 from roster.eligibility import Eligibility
 from roster.models import Scenario
-from roster.swap import SwapRefused, SwapResult, check_swap, find_doctor, parse_shift, shift_text
+from roster.swap import SwapRefused, SwapResult, breach_lines, check_swap, find_doctor, parse_shift, shift_text
 
 SWAP_STATUS = {"proposed": "venter på kollega", "accepted": "venter på godkjenning", "approved": "godkjent",
                "declined": "avslått av kollega", "rejected": "avslått av leder", "withdrawn": "trukket tilbake",
@@ -105,7 +104,7 @@ def _check(session: Session, swap: SwapRow, taker: str) -> tuple[RosterRow, Scen
 
 
 def _breaches(result: SwapResult) -> list[str]:
-    return ["Byttet bryter harde regler:", *(f"{RULES.get(v.rule, v.rule)}: {v.message}" for v in result.new_violations)]
+    return ["Byttet bryter harde regler:", *breach_lines(result.new_violations, result.worsened)]
 
 
 def needs_manager(result: SwapResult, settings: Settings) -> str | None:

@@ -43,7 +43,7 @@ def check_supervision(ctx: Context) -> list[Violation]:
                 "veiledning",
                 f"{doctor.name} kan ikke gå alene, men mangler {kind} i {num(hours)} t "
                 f"({', '.join(span(s, e) for s, e in gaps)}) på {shift.text}.",
-                doctor.id, shift.key, shift.start, shift.end,
+                doctor.id, shift.key, shift.start, shift.end, excess=hours,
             ))
     return out
 

@@ -67,7 +67,11 @@ RULE_ORDER = {code: i for i, code in enumerate(RULES)}
 class Violation:
     """One broken hard rule. ``start``/``end`` place it on the timeline (for sorting and for the
     bakvakt gaps); ``missing`` is the shortfall of an understaffed shift, matched against the
-    roster's declared open slots."""
+    roster's declared open slots. ``excess`` is how far the rule's figure is past its limit, over
+    a maximum positive and under a minimum negative (3 shifts against a maximum of 1: 2), for the
+    rules whose breach stays in its place while the figure moves (a period's count or hours, a
+    7-day window, a shift's staff): a change there can make a breach worse without making a new
+    one."""
 
     rule: str
     message: str
@@ -76,6 +80,20 @@ class Violation:
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     missing: int | None = None
+    excess: float | None = None
+
+    @property
+    def place(self) -> tuple[object, ...]:
+        """Where the breach is and on which side of its limit: two check results of one roster
+        before and after a change hold the same breach when its place is the same, whatever its
+        figures (``worse_than`` compares those)."""
+        side = None if self.excess is None else self.excess > 0
+        return (self.rule, self.doctor, self.shift, self.start, self.end, side)
+
+    def worse_than(self, earlier: Violation) -> bool:
+        """The same breach further past its limit than ``earlier`` (3 shifts against a maximum of
+        1 where there were 2)."""
+        return self.excess is not None and earlier.excess is not None and abs(self.excess) > abs(earlier.excess) + EPS
 
 
 @dataclass(frozen=True, eq=False)

@@ -40,13 +40,13 @@ def check_staffing(ctx: Context) -> list[Violation]:
             out.append(Violation(
                 "bemanning",
                 f"{shift.text} har {n} {leger(n)}; krever minst {shift.demand_min} ({missing} mangler).",
-                None, key, shift.start, shift.end, missing,
+                None, key, shift.start, shift.end, missing, excess=-missing,
             ))
         elif n > most:
             why = "" if most == shift.demand_max else " (overbemanning er ikke tillatt på denne vakten, se Overbemanning)"
             out.append(Violation(
                 "bemanning", f"{shift.text} har {n} {leger(n)}; maks {most}{why}.",
-                None, key, shift.start, shift.end,
+                None, key, shift.start, shift.end, excess=n - most,
             ))
     return out
 
@@ -67,7 +67,7 @@ def check_competence(ctx: Context) -> list[Violation]:
                 f"{shift.text} har {qualified} {leger(qualified)} som kan gå alene"
                 + (f" og {missing} ubesatt" if missing else "")
                 + f"; krever {shift.min_qualified}.",
-                None, key, shift.start, shift.end,
+                None, key, shift.start, shift.end, excess=qualified + missing - shift.min_qualified,
             ))
     return out
 

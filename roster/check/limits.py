@@ -34,7 +34,7 @@ def _window_violations(
                 out.append(Violation(
                     rule,
                     f"{ctx.name(doc)}: {num(value)} {unit} {dmy(first)}–{dmy(last)}; maks {num(limit)}.",
-                    doc, inside[-1].key, inside[0].start, inside[-1].end,
+                    doc, inside[-1].key, inside[0].start, inside[-1].end, excess=value - limit,
                 ))
     return out
 
@@ -74,9 +74,11 @@ def check_count(ctx: Context) -> list[Violation]:
     for d in ctx.scenario.doctors:
         n = len(ctx.by_doctor.get(d.id, ()))
         if n < d.min_shifts:
-            out.append(Violation("antall", f"{d.name} har {n} {vakter(n)} i perioden; minst {d.min_shifts}.", d.id))
+            out.append(Violation("antall", f"{d.name} har {n} {vakter(n)} i perioden; minst {d.min_shifts}.", d.id,
+                                 excess=n - d.min_shifts))
         elif d.max_shifts is not None and n > d.max_shifts:
-            out.append(Violation("antall", f"{d.name} har {n} {vakter(n)} i perioden; maks {d.max_shifts}.", d.id))
+            out.append(Violation("antall", f"{d.name} har {n} {vakter(n)} i perioden; maks {d.max_shifts}.", d.id,
+                                 excess=n - d.max_shifts))
     return out
 
 
@@ -89,6 +91,7 @@ def check_label_counts(ctx: Context) -> list[Violation]:
             if labels[label] > limit:
                 out.append(Violation(
                     "antall-type", f"{d.name} har {labels[label]} {label}vakter i perioden; maks {limit}.", d.id,
+                    excess=labels[label] - limit,
                 ))
     return out
 
@@ -100,9 +103,11 @@ def check_period_hours(ctx: Context) -> list[Violation]:
     for d in ctx.scenario.doctors:
         hours = sum(s.hours * (1 if s.on_site else factor) for s in ctx.by_doctor.get(d.id, ()))
         if hours < d.min_hours - EPS:
-            out.append(Violation("timer", f"{d.name} har {num(hours)} t i perioden; minst {num(d.min_hours)}.", d.id))
+            out.append(Violation("timer", f"{d.name} har {num(hours)} t i perioden; minst {num(d.min_hours)}.", d.id,
+                                 excess=hours - d.min_hours))
         elif d.max_hours is not None and hours > d.max_hours + EPS:
-            out.append(Violation("timer", f"{d.name} har {num(hours)} t i perioden; maks {num(d.max_hours)}.", d.id))
+            out.append(Violation("timer", f"{d.name} har {num(hours)} t i perioden; maks {num(d.max_hours)}.", d.id,
+                                 excess=hours - d.max_hours))
     return out
 
 
@@ -119,6 +124,6 @@ def check_weekends(ctx: Context) -> list[Violation]:
                 "helger",
                 f"{d.name} har vakt {len(saturdays)} {helger(len(saturdays))} ({', '.join(dmy(x) for x in sorted(saturdays))}); "
                 f"maks {limit}.",
-                d.id,
+                d.id, excess=len(saturdays) - limit,
             ))
     return out

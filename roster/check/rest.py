@@ -99,7 +99,7 @@ def check_weekly_rest(ctx: Context) -> list[Violation]:
                     "ukehvile",
                     f"{d.name}: lengste sammenhengende hvile {dmy(first)}–{dmy(first + 6 * DAY)} er "
                     f"{num(longest)} t; krever {num(need)} t.",
-                    doc, None, w_start, w_end,
+                    doc, None, w_start, w_end, excess=longest - need,
                 ))
     return out
 

@@ -115,6 +115,43 @@ def test_hand_edit_form_refuses_with_the_rule_and_stores_nothing(client, auth):
     assert "Cecilie Dahl mister dag Bergen legevakt 03.11 08:00–16:00" in diff and "2 endringer." in diff
 
 
+def _over_max_shifts(client) -> int:
+    """A version in which Per may have 1 shift but holds 2 (made before his limit was lowered)."""
+    sc = f.scenario("2026-12-07", "2026-12-10",
+                    templates=[f.template("kveld", "16:00", "23:00", label="kveld", day_types=f.ALL_DAYS)],
+                    doctors=[f.doctor("anne", name="Anne Aas"), f.doctor("per", name="Per Berg", max_shifts=1)],
+                    stations=[f.station("BLV", name="Bergen legevakt")], name="over grensen")
+    holders = ("per", "per", "anne", "anne")
+    roster = Roster(scenario=sc.name, period=sc.period, assignments=[
+        Assignment(doctor=d, template="kveld", date=day) for d, day in zip(holders, sc.period.days())])
+    with client.app.state.sessions() as s:
+        row = roster_service.add_version(s, store(s, sc, "test", "leder").id, None, roster, [])
+        s.commit()
+        return row.id
+
+
+def test_a_swap_or_edit_that_worsens_a_breach_is_refused_and_one_that_leaves_it_is_not(client, auth):
+    rid = _over_max_shifts(client)
+    worse = client.post(f"/api/rosters/{rid}/swap-check", headers=auth,
+                        json={"giver": "anne", "shift": "kveld/2026-12-10", "taker": "per"}).json()
+    assert worse["legal"] is False and worse["new_violations"] == []
+    assert [(v["rule"], v["message"]) for v in worse["worsened"]] == [
+        ("antall", "Per Berg har 3 vakter i perioden; maks 1.")]
+    even = client.post(f"/api/rosters/{rid}/swap-check", headers=auth,
+                       json={"giver": "anne", "shift": "kveld/2026-12-10", "taker": "per",
+                             "back_shift": "kveld/2026-12-08"}).json()
+    assert even["legal"] is True and even["worsened"] == [] and even["new_violations"] == []
+    login(client)
+    r = client.post(f"/vaktplaner/{rid}/endre", data={"handling": "assign", "lege": "per", "vakttype": "kveld",
+                                                     "dato": "2026-12-10", "erstatter": "anne"})
+    assert r.status_code == 422
+    errors = _section(r.text, 'id="endre"')
+    assert "Antall vakter i perioden (verre enn før): Per Berg har 3 vakter i perioden; maks 1." in errors
+    r = client.post(f"/vaktplaner/{rid}/endre", data={"handling": "assign", "lege": "anne", "vakttype": "kveld",
+                                                     "dato": "2026-12-08", "erstatter": "per"}, follow_redirects=False)
+    assert r.status_code == 303
+
+
 def test_publishing_asks_first_and_names_who_is_told(client, auth):
     _, rid, _ = publish_week(client)
     login(client)

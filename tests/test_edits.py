@@ -1,0 +1,42 @@
+"""Hand edits (roster.edits): an edit is judged by what it does to the roster's breaches, so one
+that makes an existing breach worse is refused like one that makes a new breach."""
+
+from __future__ import annotations
+
+import pytest
+from factories import ALL_DAYS, doctor, scenario, station, template
+
+from roster.edits import Edit, EditRefused, apply_edit
+from roster.models import Assignment, Roster, Scenario
+
+EVENINGS = [f"kveld/2026-12-{d:02d}" for d in range(7, 11)]
+
+
+def over_max_shifts() -> tuple[Scenario, Roster]:
+    """Four evenings, one doctor each; Per may have 1 shift but holds 2 (a published roster from
+    before the limit was lowered)."""
+    s = scenario("2026-12-07", "2026-12-10", [template("kveld", "16:00", "23:00", label="kveld", day_types=ALL_DAYS)],
+                 [doctor("anna"), doctor("per", max_shifts=1), doctor("kari")],
+                 stations=[station("BLV", name="Bergen legevakt")])
+    holders = ["per", "per", "anna", "anna"]
+    return s, Roster(scenario=s.name, period=s.period, assignments=[
+        Assignment(doctor=d, template="kveld", date=key.split("/")[1]) for d, key in zip(holders, EVENINGS)])
+
+
+def test_an_edit_that_worsens_a_breach_is_refused() -> None:
+    s, r = over_max_shifts()
+    with pytest.raises(EditRefused) as info:
+        apply_edit(s, r, Edit("assign", "per", EVENINGS[3], replaces="anna"))
+    assert info.value.problems == [
+        "Per satt inn på Kveld Bergen legevakt 10.12.2026 16:00–23:00 i stedet for Anna bryter harde regler:",
+        "Antall vakter i perioden (verre enn før): Per har 3 vakter i perioden; maks 1.",
+    ]
+
+
+def test_an_edit_that_leaves_a_breach_as_it_was_or_mends_it_is_made() -> None:
+    s, r = over_max_shifts()
+    other = apply_edit(s, r, Edit("assign", "kari", EVENINGS[3], replaces="anna"))
+    assert ("kari", EVENINGS[3]) in {(a.doctor, a.shift) for a in other.roster.assignments}
+    assert other.resolved == []
+    mended = apply_edit(s, r, Edit("assign", "anna", EVENINGS[1], replaces="per"))
+    assert [v.rule for v in mended.resolved] == ["antall"]
