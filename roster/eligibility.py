@@ -72,6 +72,14 @@ def qualification(doctor: Doctor, rules: Rules) -> Qualification:
     return Qualification(False, "mangler " + " og ".join(missing))
 
 
+def specialist(doctor: Doctor) -> bool:
+    """A specialist the pilot's bakvakt may be (`bakvakt-dekning`; domain.md "The pilot": "a
+    specialist on call"): the role `spesialist` (the specialists on the bakvakt rota), or a
+    specialist in general practice in any role. Whether they may be bakvakt at all is
+    `bakvakt-evne`'s question."""
+    return doctor.role == Role.SPECIALIST or doctor.competence.specialist_general_practice
+
+
 def birthday(born: dt.date, years: int) -> dt.date:
     """The day a person born on ``born`` turns ``years`` (29 February: 1 March in other years)."""
     try:

@@ -10,15 +10,17 @@ from solver.context import OBJ_SCALE, ModelContext, Penalty, oslo
 
 
 def add_bakvakt_coverage(ctx: ModelContext) -> None:
-    """Hard (`bakvakt-dekning`): whenever a station is open a named doctor is on call (the pilot:
-    the legevakt doctor always has a specialist to consult, domain.md "The pilot").
+    """Hard (`bakvakt-dekning`): whenever a station is open a specialist is on call (the pilot:
+    the legevakt doctor always has a specialist to consult, domain.md "The pilot"; who is one:
+    ``roster.eligibility.specialist``).
 
-    A gap is allowed only where an on-call shift running then is an open slot (slack priced per
-    hour by `uncovered_bakvakt_hour`, target 0) or no on-call shift runs at all; never in strict
-    mode, where an open hour that no on-call shift covers makes the model infeasible (with a
-    message naming the hours: the templates leave them out) — when the scenario has a bakvakt
-    rota at all. Off with `specialist_bakvakt` (a municipality outside the pilot); on, the scenario
-    must have an on-call shift type (``Scenario`` refuses it otherwise).
+    A gap is allowed only where a place on an on-call shift running then is not held by a
+    specialist (an open slot, or a doctor who is none: slack priced per hour by
+    `uncovered_bakvakt_hour`, target 0) or no on-call shift runs at all; never in strict mode,
+    where an open hour that no on-call shift covers makes the model infeasible (with a message
+    naming the hours: the templates leave them out) — when the scenario has a bakvakt rota at all.
+    Off with `specialist_bakvakt` (a municipality outside the pilot); on, the scenario must have an
+    on-call shift type (``Scenario`` refuses it otherwise).
     """
     if not pilot(ctx.scenario):
         return
@@ -30,15 +32,16 @@ def add_bakvakt_coverage(ctx: ModelContext) -> None:
         if not cover.on_call[i]:
             uncoverable.append((a, b))
             continue
-        staffed = cover.staffed(i)
-        shorts = [ctx.short[s.key] for s in cover.on_call[i] if s.key in ctx.short]
-        if ctx.strict or not shorts:
-            ctx.add(staffed >= 1, ("bakvakt-dekning", oslo(a).date().isoformat()))
+        specialists = sum(cover.on_call_vars(i, specialist=True))
+        excuses = [ctx.short[s.key] for s in cover.on_call[i] if s.key in ctx.short]
+        excuses += cover.on_call_vars(i, specialist=False)
+        if ctx.strict or not excuses:
+            ctx.add(specialists >= 1, ("bakvakt-dekning", oslo(a).date().isoformat()))
             continue
         gap = ctx.model.new_bool_var(f"uncovered[{a:%Y%m%d%H%M}]")
         ctx.uncovered[i] = gap
-        ctx.model.add(staffed + gap >= 1)
-        ctx.model.add(gap <= sum(shorts))
+        ctx.model.add(specialists + gap >= 1)
+        ctx.model.add(gap <= sum(excuses))
     if ctx.strict:  # open hours no on-call shift covers: no complete roster exists
         for day, spans in _by_date(uncoverable).items():
             times = ", ".join(f"{oslo(a):%H:%M}–{oslo(b):%H:%M}" for a, b in spans)
@@ -48,7 +51,7 @@ def add_bakvakt_coverage(ctx: ModelContext) -> None:
 
 def uncovered_hours(ctx: ModelContext) -> list[Penalty]:
     """Soft (`uncovered_bakvakt_hour`): each hour `add_bakvakt_coverage` leaves without a named
-    bakvakt costs, by the real length of its segment."""
+    specialist on call costs, by the real length of its segment."""
     if not ctx.uncovered:
         return []
     segments = ctx.cover.segments
@@ -57,8 +60,8 @@ def uncovered_hours(ctx: ModelContext) -> list[Penalty]:
 
 
 def pilot(scenario: Scenario) -> bool:
-    """Whether the pilot's rule holds (`specialist_bakvakt`): a named bakvakt at every open hour.
-    The scenario then has an on-call shift type (``Scenario`` refuses one without)."""
+    """Whether the pilot's rule holds (`specialist_bakvakt`): a named specialist on call at every
+    open hour. The scenario then has an on-call shift type (``Scenario`` refuses one without)."""
     return scenario.rules.specialist_bakvakt
 
 

@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 from ortools.util.python import sorted_interval_list
 
 from roster.calendar import OSLO, UTC, ShiftIndex, ShiftInstance
-from roster.eligibility import Eligibility, lapsed
+from roster.eligibility import Eligibility, lapsed, specialist
 from roster.models import Doctor, Roster, Scenario, ShiftTemplate
 from roster.targets import FairnessPlan, fairness_plan
 from roster.workload import HourUnits
@@ -160,6 +160,11 @@ class ModelContext:
     def qualified(self) -> dict[str, bool]:
         return {d.id: self.eligibility.qualified(d.id) for d in self.scenario.doctors}
 
+    @cached_property
+    def specialists(self) -> frozenset[str]:
+        """The doctors the pilot's bakvakt may be (``roster.eligibility.specialist``)."""
+        return frozenset(d.id for d in self.scenario.doctors if specialist(d))
+
     @property
     def shifts(self) -> list[ShiftInstance]:
         return self.index.shifts
@@ -173,7 +178,7 @@ class ModelContext:
     @cached_property
     def cover(self) -> Cover:
         """The bakvakt timeline, built once the variables exist."""
-        return Cover(self.model, self.shifts, self.by_shift)
+        return Cover(self.model, self.shifts, self.by_shift, self.specialists)
 
     def day_counts(self, doctor_id: str) -> dict[dt.date, cp_model.LinearExprT]:
         """Shifts a doctor starts on each date: the variable itself, or one integer variable per

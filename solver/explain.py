@@ -392,8 +392,8 @@ class _Words:
                 return f"{self.shift_text(subject)} krever {count_doctors(self.bound(group))} som kan gå alene"
             return f"{self.shift_text(subject)}: en lege som ikke kan gå alene må ha en kvalifisert lege med seg"
         if code == "bakvakt-dekning":
-            return (f"en navngitt bakvakt hele tiden en stasjon er åpen {dt.date.fromisoformat(subject):%d.%m} "
-                    "(pilotens krav)")
+            return (f"en navngitt spesialist på bakvakt hele tiden en stasjon er åpen "
+                    f"{dt.date.fromisoformat(subject):%d.%m} (pilotens krav)")
         if code == "låst":
             pin = self.sc.pins[int(subject)]
             key = f"{pin.template}/{pin.date.isoformat()}"

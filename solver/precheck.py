@@ -42,7 +42,7 @@ from roster.candidates import (
     phrase,
     pinned_shifts,
 )
-from roster.eligibility import Eligibility
+from roster.eligibility import Eligibility, specialist
 from roster.models import Scenario, shift_key
 from roster.terms import count_doctors, number
 from roster.workload import counts_as_work, rest_hours
@@ -158,6 +158,7 @@ class _Precheck:
         self.index = index
         self.elig = Eligibility(scenario)
         self.qualified = {d.id: self.elig.qualified(d.id) for d in scenario.doctors}
+        self.specialists = {d.id for d in scenario.doctors if specialist(d)}
         self.names = {d.id: d.name for d in scenario.doctors}
         self.station_names = {s.id: s.name for s in scenario.stations}
         self.pins = pinned_shifts(scenario, index)
@@ -371,7 +372,8 @@ class _Precheck:
 
     def check_bakvakt(self) -> None:
         """The pilot rule: every minute a station is open, an on-call shift runs with at least one
-        doctor who could take it. Segments are merged into intervals for the message."""
+        specialist who could take it (``roster.eligibility.specialist``). Segments are merged into
+        intervals for the message."""
         if not pilot(self.scenario):
             return  # outside the pilot: the rule does not apply (docs/hard-rules.md)
         open_shifts = [s for s in self.index.shifts if s.on_site and s.demand_min > 0]
@@ -386,10 +388,11 @@ class _Precheck:
             covering = [s for s in on_call if s.start <= a and b <= s.end]
             if not covering:
                 kind = "ingen vakt"
-            elif any(self.pools[s.key].available for s in covering) or all(s.key in reported_empty for s in covering):
+            elif (any(self.pools[s.key].available & self.specialists for s in covering)
+                  or all(s.key in reported_empty for s in covering)):
                 continue
             else:
-                kind = "ingen lege"
+                kind = "ingen spesialist"
             if gaps and gaps[-1][0] == kind and gaps[-1][2] == a:
                 _, start, _, seen_stations, seen_covering = gaps[-1]
                 seen_covering += [s for s in covering if s not in seen_covering]
@@ -408,7 +411,8 @@ class _Precheck:
                 continue
             temp: Counter[str] = Counter()
             details: dict[str, Counter[str]] = {}
-            for doc in {d for s in covering for d, c in self.pools[s.key].codes.items() if c not in STATIC}:
+            for doc in {d for s in covering for d, c in self.pools[s.key].codes.items()
+                        if c not in STATIC and d in self.specialists}:
                 s = next(s for s in covering if self.pools[s.key].codes.get(doc) not in (None, *STATIC))
                 code = self.pools[s.key].codes[doc]
                 temp[code] += 1
@@ -416,9 +420,14 @@ class _Precheck:
                     details.setdefault(code, Counter())[self.pools[s.key].detail[doc]] += 1
             parts = _reason_parts(temp, details, covering[0].label, None)
             numbers.update(temp)
+            others = len(set().union(*(self.pools[s.key].available for s in covering)))
+            if others:
+                parts.append(f"{others} kan ta bakvakten, men er ikke "
+                             + ("spesialist" if others == 1 else "spesialister"))
+                numbers["ikke spesialist"] = others
             self.add("bakvakt-dekning",
-                     f"Ingen lege kan være bakvakt {_span(a, b)} mens {where} er åpen"
-                     + (f": {join(parts)}" if parts else ": ingen lege kan ta bakvaktvaktene") + ".",
+                     f"Ingen spesialist kan være bakvakt {_span(a, b)} mens {where} er åpen"
+                     + (f": {join(parts)}" if parts else ": ingen spesialist kan ta bakvaktvaktene") + ".",
                      covering[0].key, day, numbers, tuple(s.key for s in covering))
 
     # ----------------------------------------------------------------------- results

@@ -49,12 +49,12 @@ def extract_roster(ctx: ModelContext, solver: cp_model.CpSolver | None, stats: S
             out.open_slots.append(OpenSlot(template=s.template, date=s.date, missing=missing))
     reasons = open_place_reasons(ctx.scenario, out, ctx.index, ctx.eligibility, deadline)
     out.open_slots = [o.model_copy(update={"reason": reasons[shift_key(o.template, o.date)]}) for o in out.open_slots]
-    if not sc.rules.specialist_bakvakt:  # hours without a named bakvakt are the pilot's measure
+    if not sc.rules.specialist_bakvakt:  # hours without a named specialist on call are the pilot's measure
         return out
     cover = ctx.cover
     gaps: list[tuple] = []
     for i, (a, b) in enumerate(cover.segments):
-        if not cover.open[i] or any(on_shift[s.key] for s in cover.on_call[i]):
+        if not cover.open[i] or any(on_shift[s.key] & cover.specialists for s in cover.on_call[i]):
             continue
         if gaps and gaps[-1][1] == a:
             gaps[-1] = (gaps[-1][0], b)

@@ -19,12 +19,15 @@ def build_segments(shifts: list[ShiftInstance]) -> list[tuple[dt.datetime, dt.da
 
 
 class Cover:
-    """Per segment: the on-call shifts running, and lazily a boolean "a named bakvakt is here"."""
+    """Per segment: the on-call shifts running, and lazily a boolean "a named bakvakt is here".
+    The pilot counts only the ``specialists`` on call (``on_call_vars``); supervision any
+    qualified bakvakt (``flag``)."""
 
     def __init__(self, model: cp_model.CpModel, shifts: list[ShiftInstance],
-                 by_shift: dict[str, list[tuple[str, cp_model.IntVar]]]):
+                 by_shift: dict[str, list[tuple[str, cp_model.IntVar]]], specialists: frozenset[str]):
         self.model = model
         self.by_shift = by_shift
+        self.specialists = specialists
         self.segments = build_segments(shifts)
         self.starts = [a for a, _ in self.segments]
         n = len(self.segments)
@@ -43,8 +46,9 @@ class Cover:
         lo = bisect.bisect_left(self.starts, shift.start_utc)
         return range(lo, bisect.bisect_left(self.starts, shift.end_utc, lo))
 
-    def staffed(self, seg: int) -> cp_model.LinearExprT:
-        return sum(v for s in self.on_call[seg] for _, v in self.by_shift[s.key])
+    def on_call_vars(self, seg: int, specialist: bool) -> list[cp_model.IntVar]:
+        """Assignments to the on-call shifts of a segment, of specialists or of the other doctors."""
+        return [v for s in self.on_call[seg] for d, v in self.by_shift[s.key] if (d in self.specialists) == specialist]
 
     def flag(self, seg: int, attend: bool) -> cp_model.IntVar | int:
         """1 only if some doctor is on an on-call shift in the segment (that can come in, if asked)."""

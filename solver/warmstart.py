@@ -8,7 +8,8 @@ Failing that it is the search's guide, so the model still decides and nothing sl
 Pins go first. Each shift in time order then gets the qualified doctors furthest below their fair
 share who break none of their own rules (``roster.workload.Workload.fits``: overlap, rest, shifts
 and hours per 7 days, period totals, label and weekend limits, nights and working dates in a row,
-forbidden successions, weekly rest) until its demand and competence mix are met. Doctors still under their minimum then take shifts
+forbidden successions, weekly rest) until its demand and competence mix are met, an on-call shift
+taking the pilot's specialists first. Doctors still under their minimum then take shifts
 over from doctors above theirs, or an open or spare place. Left to the model: minimum runs of
 nights, work or days off, and supervision for anyone other than a doctor placed here.
 """
@@ -20,6 +21,7 @@ from collections import defaultdict
 from roster.calendar import ShiftInstance
 from roster.models import Supervision, shift_key
 from roster.workload import Workload
+from solver.bakvakt import pilot
 from solver.context import ModelContext
 from solver.coverage import most_doctors
 
@@ -38,6 +40,7 @@ class RosterState:
         self.pinned: set[Pair] = set()
         self.load: dict[str, float] = defaultdict(float)
         self.on_call = [s for s in ctx.shifts if not s.on_site]
+        self.pilot = pilot(ctx.scenario)
 
     # ------------------------------------------------------------- state
 
@@ -111,6 +114,8 @@ class _Greedy(RosterState):
             on = self.on[s.key]
             candidates = sorted((d for d, _ in ctx.by_shift[s.key] if ctx.qualified[d] and d not in on),
                                 key=lambda d: self.ratio(d, s))
+            if self.pilot and not s.on_site:  # the pilot's bakvakt is a specialist (solver.bakvakt)
+                candidates.sort(key=lambda d: d not in ctx.specialists)
             for d in candidates:
                 short_of_qualified = s.on_site and sum(ctx.qualified[o] for o in on) < s.min_qualified
                 if len(on) >= most_doctors(ctx, s) or (len(on) >= s.demand_min and not short_of_qualified):

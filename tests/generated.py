@@ -7,8 +7,9 @@ days off, weekends), night blocks, a forbidden succession, a per-date demand cha
 often over a daylight-saving change or a holiday, with shifts carried in from the week before,
 supervision days, practice days and fastleger old enough for the age exemption. Whatever the random doctors may or may not do,
 a complete roster exists: reserve doctors (qualified, self-employed, bakvakt, every skill, no
-limits) are added, one per place of a *block* — a shift, or two nights on consecutive dates when
-nights come in blocks of two — so that each reserve doctor works one block and breaks no rule.
+limits; specialists on the on-call shifts, for the pilot) are added, one per place of a *block* —
+a shift, or two nights on consecutive dates when nights come in blocks of two — so that each
+reserve doctor works one block and breaks no rule.
 The rules drawn are kept consistent with that (a night block of two needs two nights in a row to
 be allowed), every open hour has an on-call shift, and pins and minimums are taken from that
 planted roster: the solver must reach the checker on every scenario, in strict mode too.
@@ -241,6 +242,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             if draw(st.integers(0, 5)) == 0:  # a minimum the block meets
                 kw["min_shifts"] = len(shifts)
                 kw["min_hours"] = 1
+            if not shifts[0].on_site:  # the pilot's bakvakt (rule bakvakt-dekning)
+                kw["role"] = "spesialist"
             doctors.append(doctor(did, name=f"Lege {len(doctors)}", can_bakvakt=True, skills=["barn"], **kw))
             planted += [(did, s) for s in shifts]
     pins = []

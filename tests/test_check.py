@@ -255,12 +255,13 @@ def _open_evening() -> dict:
 def test_bakvakt_dekning_on_the_real_timeline():
     early = bak("tidlig", "16:00", "20:00")
     late = bak("sen", "20:00", "23:00")
-    sc = make([_open_evening(), early, late], [KARI, SPES, doctor("sven", can_bakvakt=True)], end="2026-12-01")
+    sven = doctor("sven", role="spesialist", can_bakvakt=True)
+    sc = make([_open_evening(), early, late], [KARI, SPES, sven], end="2026-12-01")
     r = roster(sc, ("kari", "kveld", "2026-12-01"), ("spes", "tidlig", "2026-12-01"))
     v = one(sc, r, "bakvakt-dekning")
     assert (v.doctor, v.shift) == (None, None)
     assert v.start == dt.datetime(2026, 12, 1, 19, tzinfo=dt.timezone.utc)  # 20:00 Oslo
-    assert "Ingen bakvakt 01.12.2026 20:00–23:00 (3 t) mens Bergen legevakt er åpen" in v.message
+    assert "Ingen spesialist på bakvakt 01.12.2026 20:00–23:00 (3 t) mens Bergen legevakt er åpen" in v.message
     both = roster(sc, ("kari", "kveld", "2026-12-01"), ("spes", "tidlig", "2026-12-01"), ("sven", "sen", "2026-12-01"))
     assert check_roster(sc, both) == []
 
@@ -299,6 +300,24 @@ def test_bakvakt_gap_with_an_unfilled_optional_on_call_shift_is_not_excused():
                uncovered=[("2026-12-01T20:00", "2026-12-01T23:00")])
     v = unexpected_violations(sc, r)
     assert [x.rule for x in v] == ["bakvakt-dekning"] and "ikke forklart" in v[0].message
+
+
+def test_bakvakt_dekning_counts_only_a_specialist_on_call():
+    """A fastlege qualified by months and shifts may be bakvakt (bakvakt-evne), but the pilot's
+    bakvakt is a specialist: by role, or in general practice. Their hours are a gap, excused when
+    declared (a place of the rota no specialist holds, as an open slot)."""
+    gp = doctor("lege", name="Lege", can_bakvakt=True, competence={"clinical_months": 30, "legevakt_shifts_done": 40})
+    gp_specialist = doctor("allmenn", can_bakvakt=True, competence={"specialist_general_practice": True})
+    sc = make([_open_evening(), bak("bak", "16:00", "23:00")], [KARI, gp, gp_specialist, SPES], end="2026-12-01")
+    evening = ("kari", "kveld", "2026-12-01")
+    v = one(sc, roster(sc, evening, ("lege", "bak", "2026-12-01")), "bakvakt-dekning")
+    assert v.message == "Ingen spesialist på bakvakt 01.12.2026 16:00–23:00 (7 t) mens Bergen legevakt er åpen."
+    declared = roster(sc, evening, ("lege", "bak", "2026-12-01"),
+                      uncovered=[("2026-12-01T16:00", "2026-12-01T23:00")])
+    assert unexpected_violations(sc, declared) == []
+    for specialist in ("spes", "allmenn"):
+        both = roster(sc, evening, ("lege", "bak", "2026-12-01"), (specialist, "bak", "2026-12-01"))
+        assert check_roster(sc, both) == []
 
 
 def test_bakvakt_evne():

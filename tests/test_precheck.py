@@ -192,9 +192,25 @@ def test_on_call_shift_without_a_possible_doctor() -> None:
     s = make([day, bakvakt("08:00", "16:00", demand_min=0)], [doctor("a"), SPECIALIST],
              on_call=False, absences=[away("spes", "kurs")])
     [finding] = precheck(s)
-    assert finding.message == ("Ingen lege kan være bakvakt 01.12 08:00–16:00 mens Bergen legevakt er åpen: "
+    assert finding.message == ("Ingen spesialist kan være bakvakt 01.12 08:00–16:00 mens Bergen legevakt er åpen: "
                                "1 har fravær (kurs).")
     assert finding.shift == "bak/2026-12-01"
+
+
+GP_ON_CALL = doctor("lege", name="Lege", can_bakvakt=True,
+                    competence={"clinical_months": 30, "legevakt_shifts_done": 40})
+
+
+def test_on_call_shift_that_only_doctors_who_are_no_specialists_can_take() -> None:
+    """The fastlege may be bakvakt, but the pilot wants a specialist, and the only one is away."""
+    day = template("dag", "08:00", "16:00", label="dag", min_qualified=1)
+    s = make([day, bakvakt("08:00", "16:00")], [doctor("a"), GP_ON_CALL, SPECIALIST], on_call=False,
+             absences=[away("spes")])
+    [finding] = precheck(s)
+    assert finding.message == ("Ingen spesialist kan være bakvakt 01.12 08:00–16:00 mens Bergen legevakt er åpen: "
+                               "1 har fravær (ferie) og 1 kan ta bakvakten, men er ikke spesialist.")
+    assert (finding.kind, finding.shift, finding.numbers) == ("bakvakt-dekning", "bak/2026-12-01",
+                                                              {"timer": 8.0, "fravær": 1, "ikke spesialist": 1})
 
 
 def test_an_empty_on_call_shift_with_demand_is_reported_once() -> None:
@@ -270,12 +286,15 @@ def soundness_case(case: str) -> Scenario:
         return make([day, template("kveld", "18:00", "23:00", label="kveld", min_qualified=0)], [doctor("a")])
     if case == "bakvakt-dekning":  # a bakvakt rota that leaves the day shift's hours without a bakvakt
         return make([day, bakvakt("16:00", "08:00")], [doctor("a"), SPECIALIST], on_call=False)
+    if case == "bakvakt-spesialist":  # a bakvakt only a doctor who is no specialist can take
+        return make([day, bakvakt("08:00", "16:00")], [doctor("a"), GP_ON_CALL], on_call=False)
     assert case == "låst"
     return make([day], [doctor("a"), doctor("b")], absences=[away("a")],
                 pins=[{"doctor": "a", "date": DAY, "template": "dag"}])
 
 
-@pytest.mark.parametrize("case", ["kompetanse", "alene", "bemanning", "samtidighet", "hvile", "bakvakt-dekning", "låst"])
+@pytest.mark.parametrize("case", ["kompetanse", "alene", "bemanning", "samtidighet", "hvile", "bakvakt-dekning",
+                                  "bakvakt-spesialist", "låst"])
 def test_a_finding_means_no_full_roster(case: str) -> None:
     """The checks are necessary conditions: when one fails, the strict solver finds no roster that the
     checker passes in full."""

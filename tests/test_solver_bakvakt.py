@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from factories import doctor, scenario, station, template
 from roster.calendar import OSLO
 from roster.models import SolveStatus
@@ -96,3 +97,34 @@ def test_strict_mode_refuses_open_hours_no_on_call_shift_covers():
     assert strict.warnings == ["Ingen bakvaktvakt går 01.12.2026 10:00–16:00 mens en stasjon er åpen."]
     relaxed = run(sc)
     assert relaxed.uncovered_bakvakt == [(oslo(10), oslo(16))]
+
+
+# A fastlege qualified by months and shifts (akuttmedisinforskriften §7) who may be bakvakt, but is
+# no specialist: the pilot's bakvakt must be one (domain.md "The pilot").
+GP_ON_CALL = doctor("lege", can_bakvakt=True, competence={"clinical_months": 30, "legevakt_shifts_done": 40})
+EVENING_WITH_BAKVAKT = [template("kveld", "16:00", "23:00"),
+                        template("bv", "16:00", "23:00", station="BAK", duty="bakvakt")]
+
+
+def test_a_bakvakt_who_is_no_specialist_leaves_the_pilot_hours_uncovered():
+    """Only the fastlege can take the bakvakt: they take it (a qualified bakvakt still serves
+    supervision), and the evening is reported without a specialist; strict mode has no roster."""
+    sc = scenario(DAY, DAY, EVENING_WITH_BAKVAKT, [doctor("a"), GP_ON_CALL], stations=STATIONS, rules=RULES)
+    assert run(sc, strict=True).stats.status == SolveStatus.INFEASIBLE
+    r = run(sc)
+    assert (on(r, f"kveld/{DAY}"), on(r, f"bv/{DAY}"), r.open_slots) == ({"a"}, {"lege"}, [])
+    assert r.uncovered_bakvakt == [(oslo(16), oslo(23))]
+    assert r.stats.terms["timer uten bakvakt"] == 7 * 100_000
+
+
+@pytest.mark.parametrize("specialist", [
+    doctor("s", role="spesialist", can_bakvakt=True),
+    doctor("s", can_bakvakt=True, competence={"specialist_general_practice": True}),
+], ids=["spesialist", "allmennspesialist"])
+def test_the_pilot_takes_a_specialist_over_a_doctor_who_wants_the_bakvakt(specialist):
+    """The fastlege wishes for the bakvakt and the specialist (by role, or a fastlege who is a
+    specialist in general practice) wishes against it: the specialist takes it all the same."""
+    sc = scenario(DAY, DAY, EVENING_WITH_BAKVAKT, [doctor("a"), GP_ON_CALL, specialist], stations=STATIONS,
+                  rules=RULES, wishes=[wish("lege", "bv"), wish("s", "bv", wants=False)])
+    r = run(sc, strict=True)
+    assert (on(r, f"bv/{DAY}"), r.uncovered_bakvakt) == ({"s"}, [])

@@ -3,7 +3,7 @@ independent checker: pins, minimum shifts and every per-doctor and per-shift lim
 
 from __future__ import annotations
 
-from factories import doctor, scenario, template
+from factories import doctor, scenario, station, template
 from generated import scenarios
 from solver_util import roster_of
 from hypothesis import HealthCheck, assume, given, settings
@@ -76,3 +76,16 @@ def test_first_roster_looks_past_a_greedy_open_slot_and_restores_the_model():
     assert solver.boolean_value(ctx.x[("b", "dag/2026-12-01")])
     assert (list(proto.objective.vars), list(proto.objective.coeffs),
             [list(proto.variables[v.index].domain) for v in ctx.short.values()]) == built
+
+
+def test_greedy_puts_the_pilots_specialist_on_the_bakvakt_before_a_less_burdened_gp():
+    """The specialist already has the day (pinned), the fastlege nothing: by burden alone the
+    fastlege would take the evening's bakvakt, but the pilot wants a specialist on call."""
+    gp = doctor("lege", can_bakvakt=True, competence={"clinical_months": 30, "legevakt_shifts_done": 40})
+    sc = scenario("2026-12-01", "2026-12-01",
+                  [template("dag", "08:00", "16:00"), template("kveld", "16:00", "23:00"),
+                   template("bv", "16:00", "23:00", station="BAK", duty="bakvakt")],
+                  [doctor("a"), gp, doctor("s", role="spesialist", can_bakvakt=True)],
+                  stations=[station("BLV"), station("BAK", "fjernvakt")],
+                  pins=[{"doctor": "s", "date": "2026-12-01", "template": "dag"}])
+    assert ("s", "bv/2026-12-01") in greedy_assignment(build_model(sc))

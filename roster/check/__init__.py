@@ -18,7 +18,7 @@ import datetime as dt
 from collections import defaultdict
 
 from roster.check import availability, bakvakt, coverage, limits, protected_days, rest, runs, sundays
-from roster.check.bakvakt import gap_violation
+from roster.check.bakvakt import gap_violation, non_specialists_on_call
 from roster.check.context import RULE_ORDER, RULES, Context, Violation
 from roster.check.times import UTC, as_utc, intersect, subtract, union
 from roster.models import Roster, Scenario
@@ -56,8 +56,8 @@ def check_roster(scenario: Scenario, roster: Roster) -> list[Violation]:
 def unexpected_violations(scenario: Scenario, roster: Roster) -> list[Violation]:
     """What makes the roster illegal to publish: all violations except the understaffing the roster
     declares in ``open_slots`` (same shift, same count) and the bakvakt gaps it declares in
-    ``uncovered_bakvakt`` where an on-call shift running then is a declared open slot or no on-call
-    shift runs at all."""
+    ``uncovered_bakvakt`` where an on-call shift running then is a declared open slot or has a
+    doctor who is no specialist, or no on-call shift runs at all."""
     ctx = Context(scenario, roster)
     declared_slots = {(o.template, o.date): o.missing for o in roster.open_slots}
     declared_gaps = union([g for g in ((as_utc(s), as_utc(e)) for s, e in roster.uncovered_bakvakt) if g[0] < g[1]])
@@ -66,6 +66,7 @@ def unexpected_violations(scenario: Scenario, roster: Roster) -> list[Violation]
         (s.start, s.end) for s in on_call if (s.template.id, s.date) in declared_slots
     ])
     any_on_call = union([(s.start, s.end) for s in on_call])
+    others_on_call = non_specialists_on_call(ctx)
     out = []
     for v in _check(ctx):
         if v.rule == "bemanning" and v.missing is not None and v.shift is not None:
@@ -74,7 +75,7 @@ def unexpected_violations(scenario: Scenario, roster: Roster) -> list[Violation]
                 continue
         if v.rule == "bakvakt-dekning" and v.start is not None and v.end is not None:
             gap = [(v.start, v.end)]
-            explained = intersect(gap, union(open_on_call + subtract(gap, any_on_call)))
+            explained = intersect(gap, union(open_on_call + others_on_call + subtract(gap, any_on_call)))
             rest = subtract(gap, intersect(explained, declared_gaps))
             undeclared = intersect(rest, explained)
             unexplained = subtract(rest, explained)

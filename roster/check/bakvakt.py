@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 
+from roster.check.competence import is_specialist
 from roster.check.context import Context, Shift, Violation
 from roster.check.times import Interval, hours_between, num, span, subtract, union
 from roster.models import Supervision
@@ -48,29 +49,37 @@ def check_supervision(ctx: Context) -> list[Violation]:
     return out
 
 
+def _open(ctx: Context) -> list[Shift]:
+    """On-site shifts that open their station: demand_min > 0."""
+    return [s for s in ctx.shifts.values() if s.on_site and s.demand_min > 0]
+
+
+def non_specialists_on_call(ctx: Context) -> list[Interval]:
+    """Times a doctor who is no specialist is on an on-call shift: a place of the bakvakt rota not
+    held by a specialist, which can explain a declared gap as an open slot does."""
+    return union([(s.start, s.end) for s, d in _on_call_staff(ctx) if not is_specialist(ctx.doctors[d])])
+
+
 def _bakvakt_gaps(ctx: Context) -> list[Interval]:
-    """Times an on-site shift with demand_min > 0 runs and no doctor is on an on-call shift."""
-    open_ = union([(s.start, s.end) for s in ctx.shifts.values() if s.on_site and s.demand_min > 0])
-    covered = union([(s.start, s.end) for s, _ in _on_call_staff(ctx)])
+    """Times a station is open and no specialist is on an on-call shift."""
+    open_ = union([(s.start, s.end) for s in _open(ctx)])
+    covered = union([(s.start, s.end) for s, d in _on_call_staff(ctx) if is_specialist(ctx.doctors[d])])
     return subtract(open_, covered)
 
 
 def gap_violation(ctx: Context, gap: Interval, note: str = "") -> Violation:
     s, e = gap
-    stations = sorted({
-        sh.template.station for sh in ctx.shifts.values()
-        if sh.on_site and sh.demand_min > 0 and sh.start < e and s < sh.end
-    })
+    stations = sorted({sh.template.station for sh in _open(ctx) if sh.start < e and s < sh.end})
     names = ", ".join(next((st.name for st in ctx.scenario.stations if st.id == sid), sid) for sid in stations)
     return Violation(
         "bakvakt-dekning",
-        f"Ingen bakvakt {span(s, e)} ({num(hours_between(s, e))} t) mens {names} er åpen{note}.",
+        f"Ingen spesialist på bakvakt {span(s, e)} ({num(hours_between(s, e))} t) mens {names} er åpen{note}.",
         None, None, s, e,
     )
 
 
 def check_bakvakt_coverage(ctx: Context) -> list[Violation]:
-    """bakvakt-dekning: a doctor on call at every minute any station is open (the pilot rule),
+    """bakvakt-dekning: a specialist on call at every minute any station is open (the pilot rule),
     while specialist_bakvakt is on (the scenario then has an on-call template)."""
     if not ctx.rules.specialist_bakvakt:
         return []

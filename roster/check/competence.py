@@ -4,7 +4,7 @@ disagreement instead of fooling both."""
 
 from __future__ import annotations
 
-from roster.models import Doctor, Rules
+from roster.models import Doctor, Role, Rules
 
 # §7: 30 months of clinical service after authorisation and either 40 legevakt shifts or one year
 # as a municipal GP (shared/domain.md, "Competence").
@@ -22,3 +22,9 @@ def may_work_alone(doctor: Doctor, rules: Rules) -> bool:
     if c.specialist_general_practice or (rules.lis1_temporary_rule and c.lis1_completed):
         return True
     return c.clinical_months >= MONTHS and (c.legevakt_shifts_done >= SHIFTS or c.municipal_gp_years >= GP_YEARS)
+
+
+def is_specialist(doctor: Doctor) -> bool:
+    """A specialist for the pilot's bakvakt (domain.md "The pilot": "a specialist on call"): role
+    `spesialist`, or a specialist in general practice in any role."""
+    return doctor.role == Role.SPECIALIST or doctor.competence.specialist_general_practice
