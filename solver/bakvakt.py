@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ortools.sat.python import cp_model
+
 from roster.models import Scenario, Supervision
 from solver.context import OBJ_SCALE, ModelContext, Penalty, oslo
 
@@ -12,41 +14,59 @@ from solver.context import OBJ_SCALE, ModelContext, Penalty, oslo
 def add_bakvakt_coverage(ctx: ModelContext) -> None:
     """Hard (`bakvakt-dekning`): whenever a station is open a specialist is on call (the pilot:
     the legevakt doctor always has a specialist to consult, domain.md "The pilot"; who is one:
-    ``roster.eligibility.specialist``).
+    ``roster.eligibility.specialist``). A station is open while an on-site shift with demand_min
+    > 0 runs, or while a doctor works an optional one (demand_min 0): each such assignment then
+    needs the specialist, so an optional shift no specialist covers stays empty or costs its hours.
 
     A gap is allowed only where a place on an on-call shift running then is not held by a
     specialist (an open slot, or a doctor who is none: slack priced per hour by
     `uncovered_bakvakt_hour`, target 0) or no on-call shift runs at all; never in strict mode,
     where an open hour that no on-call shift covers makes the model infeasible (with a message
-    naming the hours: the templates leave them out) — when the scenario has a bakvakt rota at all.
-    Off with `specialist_bakvakt` (a municipality outside the pilot); on, the scenario must have an
-    on-call shift type (``Scenario`` refuses it otherwise).
+    naming the hours: the templates leave them out) or keeps the optional shifts then empty — when
+    the scenario has a bakvakt rota at all. Off with `specialist_bakvakt` (a municipality outside
+    the pilot); on, the scenario must have an on-call shift type (``Scenario`` refuses it otherwise).
     """
     if not pilot(ctx.scenario):
         return
     cover = ctx.cover
     uncoverable = []
     for i, (a, b) in enumerate(cover.segments):
-        if not cover.open[i]:
+        needs = [1] if cover.open[i] else cover.optional_vars(i)  # a specialist on call whenever one is 1
+        if not needs:
             continue
+        group = ("bakvakt-dekning", oslo(a).date().isoformat())
         if not cover.on_call[i]:
-            uncoverable.append((a, b))
+            if cover.open[i]:
+                uncoverable.append((a, b))
+            elif ctx.strict:
+                ctx.add(sum(needs) <= 0, group)
+            else:
+                gap = _gap(ctx, i, a)
+                for need in needs:
+                    ctx.model.add(gap >= need)
             continue
         specialists = sum(cover.on_call_vars(i, specialist=True))
         excuses = [ctx.short[s.key] for s in cover.on_call[i] if s.key in ctx.short]
         excuses += cover.on_call_vars(i, specialist=False)
         if ctx.strict or not excuses:
-            ctx.add(specialists >= 1, ("bakvakt-dekning", oslo(a).date().isoformat()))
+            for need in needs:
+                ctx.add(specialists >= need, group)
             continue
-        gap = ctx.model.new_bool_var(f"uncovered[{a:%Y%m%d%H%M}]")
-        ctx.uncovered[i] = gap
-        ctx.model.add(specialists + gap >= 1)
+        gap = _gap(ctx, i, a)
         ctx.model.add(gap <= sum(excuses))
+        for need in needs:
+            ctx.model.add(specialists + gap >= need)
     if ctx.strict:  # open hours no on-call shift covers: no complete roster exists
         for day, spans in _by_date(uncoverable).items():
             times = ", ".join(f"{oslo(a):%H:%M}–{oslo(b):%H:%M}" for a, b in spans)
             ctx.mark_infeasible(f"Ingen bakvaktvakt går {day:%d.%m.%Y} {times} mens en stasjon er åpen.",
                                 ("bakvakt-dekning", day.isoformat()))
+
+
+def _gap(ctx: ModelContext, seg: int, start: dt.datetime) -> cp_model.IntVar:
+    """The segment's slack "no specialist on call", priced by `uncovered_hours`."""
+    ctx.uncovered[seg] = ctx.model.new_bool_var(f"uncovered[{start:%Y%m%d%H%M}]")
+    return ctx.uncovered[seg]
 
 
 def uncovered_hours(ctx: ModelContext) -> list[Penalty]:

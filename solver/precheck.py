@@ -372,8 +372,9 @@ class _Precheck:
 
     def check_bakvakt(self) -> None:
         """The pilot rule: every minute a station is open, an on-call shift runs with at least one
-        specialist who could take it (``roster.eligibility.specialist``). Segments are merged into
-        intervals for the message."""
+        specialist who could take it (``roster.eligibility.specialist``; an optional shift opens a
+        station only when staffed, so it proves nothing here). Segments are merged into intervals
+        for the message."""
         if not pilot(self.scenario):
             return  # outside the pilot: the rule does not apply (docs/hard-rules.md)
         open_shifts = [s for s in self.index.shifts if s.on_site and s.demand_min > 0]

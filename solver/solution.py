@@ -54,7 +54,8 @@ def extract_roster(ctx: ModelContext, solver: cp_model.CpSolver | None, stats: S
     cover = ctx.cover
     gaps: list[tuple] = []
     for i, (a, b) in enumerate(cover.segments):
-        if not cover.open[i] or any(on_shift[s.key] & cover.specialists for s in cover.on_call[i]):
+        is_open = cover.open[i] or any(on_shift[s.key] for s in cover.optional[i])
+        if not is_open or any(on_shift[s.key] & cover.specialists for s in cover.on_call[i]):
             continue
         if gaps and gaps[-1][1] == a:
             gaps[-1] = (gaps[-1][0], b)

@@ -19,9 +19,13 @@ def build_segments(shifts: list[ShiftInstance]) -> list[tuple[dt.datetime, dt.da
 
 
 class Cover:
-    """Per segment: the on-call shifts running, and lazily a boolean "a named bakvakt is here".
-    The pilot counts only the ``specialists`` on call (``on_call_vars``); supervision any
-    qualified bakvakt (``flag``)."""
+    """Per segment: whether a station is open, the on-call shifts running, and lazily a boolean
+    "a named bakvakt is here".
+
+    A station is open while an on-site shift with demand_min > 0 runs (``open``) or while a doctor
+    works an optional on-site shift, demand_min 0 (``optional``: open only when staffed). The pilot
+    counts only the ``specialists`` on call (``specialists_on_call``); supervision any qualified
+    bakvakt (``flag``)."""
 
     def __init__(self, model: cp_model.CpModel, shifts: list[ShiftInstance],
                  by_shift: dict[str, list[tuple[str, cp_model.IntVar]]], specialists: frozenset[str]):
@@ -32,13 +36,16 @@ class Cover:
         self.starts = [a for a, _ in self.segments]
         n = len(self.segments)
         self.on_call: list[list[ShiftInstance]] = [[] for _ in range(n)]
-        self.open: list[bool] = [False] * n  # an on-site shift with demand_min > 0 runs
+        self.open: list[bool] = [False] * n
+        self.optional: list[list[ShiftInstance]] = [[] for _ in range(n)]
         for s in shifts:
             for i in self.range(s):
-                if s.on_site:
-                    self.open[i] = self.open[i] or s.demand_min > 0
-                else:
+                if not s.on_site:
                     self.on_call[i].append(s)
+                elif s.demand_min > 0:
+                    self.open[i] = True
+                else:
+                    self.optional[i].append(s)
         self._flags: dict[tuple[int, bool], cp_model.IntVar | int] = {}
 
     def range(self, shift: ShiftInstance) -> range:
@@ -49,6 +56,10 @@ class Cover:
     def on_call_vars(self, seg: int, specialist: bool) -> list[cp_model.IntVar]:
         """Assignments to the on-call shifts of a segment, of specialists or of the other doctors."""
         return [v for s in self.on_call[seg] for d, v in self.by_shift[s.key] if (d in self.specialists) == specialist]
+
+    def optional_vars(self, seg: int) -> list[cp_model.IntVar]:
+        """Assignments to the optional on-site shifts of a segment: each one opens the station."""
+        return [v for s in self.optional[seg] for _, v in self.by_shift[s.key]]
 
     def flag(self, seg: int, attend: bool) -> cp_model.IntVar | int:
         """1 only if some doctor is on an on-call shift in the segment (that can come in, if asked)."""

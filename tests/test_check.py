@@ -1,6 +1,7 @@
 """The independent checker: for every rule code a roster that breaks it and a near-identical one that
 does not. Scenarios are tiny; templates default to demand_min 0 so that only the rule under test
-can fire (a station with demand_min 0 is not "open" for the bakvakt rule)."""
+can fire (a station with demand_min 0 is "open" for the bakvakt rule only while a doctor works
+there: the tests of other rules with on-call shifts switch the pilot off, ``NO_PILOT``)."""
 
 from __future__ import annotations
 
@@ -68,6 +69,7 @@ def one(sc: Scenario, r: Roster, rule: str) -> Violation:
     return found[0]
 
 
+NO_PILOT = {"specialist_bakvakt": False}  # bakvakt-dekning is not the rule under test
 KARI = doctor("kari", name="Kari Nordmann")
 OLA = doctor("ola", name="Ola Lege", qualified=False, role="ALIS")
 SPES = doctor("spes", name="Sara Spesialist", role="spesialist", can_bakvakt=True)
@@ -213,7 +215,7 @@ def test_alene_never_alone_at_a_district_station():
 def test_veiledning_needs_a_qualified_bakvakt_at_every_minute():
     kv = tpl("kveld", "16:00", "23:00")
     short, long = bak("kort", "08:00", "20:00"), bak("lang", "16:00", "08:00")
-    sc = make([kv, short, long], [KARI, OLA, SPES], end="2026-12-01")
+    sc = make([kv, short, long], [KARI, OLA, SPES], end="2026-12-01", rules=NO_PILOT)
     r = roster(sc, ("ola", "kveld", "2026-12-01"), ("kari", "kveld", "2026-12-01"), ("spes", "kort", "2026-12-01"))
     v = one(sc, r, "veiledning")
     assert (v.doctor, v.shift) == ("ola", "kveld/2026-12-01")
@@ -226,7 +228,7 @@ def test_veiledning_bakvakt_must_be_qualified_and_another_doctor():
     kv = tpl("kveld", "16:00", "23:00")
     b = bak("bak", "16:00", "23:00")
     ida = doctor("ida", name="Ida", qualified=False, can_bakvakt=True)
-    sc = make([kv, b], [KARI, OLA, ida], end="2026-12-01")
+    sc = make([kv, b], [KARI, OLA, ida], end="2026-12-01", rules=NO_PILOT)
     found = check_roster(sc, roster(sc, ("ola", "kveld", "2026-12-01"), ("kari", "kveld", "2026-12-01"),
                                     ("ida", "bak", "2026-12-01")))
     assert sorted(v.rule for v in found) == ["bakvakt-evne", "veiledning"]
@@ -318,6 +320,18 @@ def test_bakvakt_dekning_counts_only_a_specialist_on_call():
     for specialist in ("spes", "allmenn"):
         both = roster(sc, evening, ("lege", "bak", "2026-12-01"), (specialist, "bak", "2026-12-01"))
         assert check_roster(sc, both) == []
+
+
+def test_a_staffed_optional_shift_opens_its_station_for_bakvakt_dekning():
+    """Åsane's extra shift (demand_min 0) needs a specialist on call while a doctor works it, and
+    none while it is empty."""
+    extra = tpl("asa", "10:00", "16:00", station="ASA")
+    sc = make([extra, bak("bak", "10:00", "16:00")], [KARI, SPES], end="2026-12-01")
+    v = one(sc, roster(sc, ("kari", "asa", "2026-12-01")), "bakvakt-dekning")
+    assert v.message == "Ingen spesialist på bakvakt 01.12.2026 10:00–16:00 (6 t) mens Åsane legevakt er åpen."
+    assert [x.rule for x in unexpected_violations(sc, roster(sc, ("kari", "asa", "2026-12-01")))] == ["bakvakt-dekning"]
+    assert check_roster(sc, roster(sc, ("kari", "asa", "2026-12-01"), ("spes", "bak", "2026-12-01"))) == []
+    assert check_roster(sc, roster(sc)) == []
 
 
 def test_bakvakt_evne():
@@ -422,7 +436,7 @@ def test_fritak_with_dates_covers_the_morning_after_the_last_day():
 
 
 def test_overlapp_on_site_and_on_call():
-    sc = make([DAY, bak("bak", "12:00", "20:00"), bak("sen", "16:00", "20:00")], [SPES])
+    sc = make([DAY, bak("bak", "12:00", "20:00"), bak("sen", "16:00", "20:00")], [SPES], rules=NO_PILOT)
     v = one(sc, roster(sc, ("spes", "dag", "2026-12-01"), ("spes", "bak", "2026-12-01")), "overlapp")
     assert (v.doctor, v.shift) == ("spes", "bak/2026-12-01") and "(4 t)" in v.message
     assert only(sc, roster(sc, ("spes", "dag", "2026-12-01"), ("spes", "sen", "2026-12-01"))) == []
@@ -467,8 +481,8 @@ def test_hvile_across_the_october_change_is_real_hours():
 
 def test_hvile_on_call_counts_as_work_when_the_rule_says_so():
     early_bak = bak("bak", "00:00", "08:00")
-    sc_rest = make([early_bak, DAY], [SPES])
-    sc_work = make([early_bak, DAY], [SPES], rules={"on_call_counts_as_rest": False})
+    sc_rest = make([early_bak, DAY], [SPES], rules=NO_PILOT)
+    sc_work = make([early_bak, DAY], [SPES], rules={**NO_PILOT, "on_call_counts_as_rest": False})
     plan = (("spes", "bak", "2026-12-01"), ("spes", "dag", "2026-12-01"))
     assert only(sc_rest, roster(sc_rest, *plan)) == []
     assert "bare 0 t hvile" in one(sc_work, roster(sc_work, *plan), "hvile").message
@@ -525,7 +539,7 @@ def test_uke_vakter_short_period_is_one_window():
 
 
 def test_uke_timer_on_call_hours_weighted():
-    sc = make([DAY, NIGHT, bak("bak", "16:00", "08:00")], [SPES], rules={"max_hours_per_7_days": 20})
+    sc = make([DAY, NIGHT, bak("bak", "16:00", "08:00")], [SPES], rules={**NO_PILOT, "max_hours_per_7_days": 20})
     v = one(sc, roster(sc, ("spes", "dag", "2026-12-01"), ("spes", "dag", "2026-12-02"),
                        ("spes", "natt", "2026-12-04")), "uke-timer")
     assert (v.doctor, v.shift) == ("spes", "natt/2026-12-04") and "25 t 01.12.2026–07.12.2026; maks 20" in v.message

@@ -128,3 +128,46 @@ def test_the_pilot_takes_a_specialist_over_a_doctor_who_wants_the_bakvakt(specia
                   rules=RULES, wishes=[wish("lege", "bv"), wish("s", "bv", wants=False)])
     r = run(sc, strict=True)
     assert (on(r, f"bv/{DAY}"), r.uncovered_bakvakt) == ({"s"}, [])
+
+
+OPTIONAL_ASANE = template("asa", "10:00", "16:00", station="ASA", demand_min=0, demand_max=1)
+ASANE_STATIONS = [*STATIONS, station("ASA", "bydelslegevakt")]
+
+
+def test_a_staffed_optional_shift_needs_a_specialist_on_call_an_empty_one_none():
+    """Åsane's extra shift (demand_min 0) opens the station only when a doctor works it: with the
+    doctor's wish it is staffed and the specialist takes the optional bakvakt against their own
+    wish; without the wish it stays empty and so does the bakvakt."""
+    tpls = [OPTIONAL_ASANE, template("bv", "10:00", "16:00", station="BAK", duty="bakvakt", demand_min=0)]
+    doctors = [doctor("a"), SPECIALIST]
+    staffed = scenario(DAY, DAY, tpls, doctors, stations=ASANE_STATIONS, rules=RULES,
+                       wishes=[wish("a", "asa"), wish("s", "bv", wants=False, weight=1)])
+    r = run(staffed, strict=True)
+    assert (on(r, f"asa/{DAY}"), on(r, f"bv/{DAY}")) == ({"a"}, {"s"})
+    empty = scenario(DAY, DAY, tpls, doctors, stations=ASANE_STATIONS, rules=RULES,
+                     wishes=[wish("s", "bv", wants=False, weight=1)])
+    r = run(empty, strict=True)
+    assert (on(r, f"asa/{DAY}"), on(r, f"bv/{DAY}"), r.uncovered_bakvakt) == (set(), set(), [])
+
+
+def test_a_doctor_pinned_to_an_optional_shift_no_bakvakt_covers_is_reported():
+    """No on-call shift runs while Åsane's extra shift does: strict mode keeps the shift empty (here
+    pinned: no roster); by default the pinned doctor works it and the hours are reported."""
+    tpls = [OPTIONAL_ASANE, template("bv", "16:00", "23:00", station="BAK", duty="bakvakt", demand_min=0)]
+    sc = scenario(DAY, DAY, tpls, [doctor("a"), SPECIALIST], stations=ASANE_STATIONS, rules=RULES,
+                  pins=[{"doctor": "a", "date": DAY, "template": "asa"}])
+    assert run(sc, strict=True).stats.status == SolveStatus.INFEASIBLE
+    r = run(sc)
+    assert on(r, f"asa/{DAY}") == {"a"}
+    assert r.uncovered_bakvakt == [(oslo(10), oslo(16))]
+    assert r.stats.terms["timer uten bakvakt"] == 6 * 100_000
+
+
+def test_the_wish_for_an_optional_shift_no_bakvakt_covers_does_not_outweigh_its_hours():
+    """By default too, an optional shift is left empty rather than staffed without a specialist on
+    call: its hours would count as hours without bakvakt."""
+    tpls = [OPTIONAL_ASANE, template("bv", "16:00", "23:00", station="BAK", duty="bakvakt", demand_min=0)]
+    sc = scenario(DAY, DAY, tpls, [doctor("a"), SPECIALIST], stations=ASANE_STATIONS, rules=RULES,
+                  wishes=[wish("a", "asa")])
+    r = run(sc)
+    assert (on(r, f"asa/{DAY}"), r.uncovered_bakvakt) == (set(), [])

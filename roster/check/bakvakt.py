@@ -50,8 +50,8 @@ def check_supervision(ctx: Context) -> list[Violation]:
 
 
 def _open(ctx: Context) -> list[Shift]:
-    """On-site shifts that open their station: demand_min > 0."""
-    return [s for s in ctx.shifts.values() if s.on_site and s.demand_min > 0]
+    """On-site shifts that open their station: demand_min > 0, or a doctor on them."""
+    return [s for s in ctx.shifts.values() if s.on_site and (s.demand_min > 0 or ctx.staff.get(s.key))]
 
 
 def non_specialists_on_call(ctx: Context) -> list[Interval]:
