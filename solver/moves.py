@@ -12,10 +12,10 @@ squared deviations per share, which leads the search towards the largest deviati
 those of ``roster.targets`` (each pool's level follows what its members carry).
 
 Every move keeps the hard rules ``solver.warmstart.RosterState`` checks (each doctor's own rules
-through ``roster.workload``, the competence mix, nobody unqualified alone, supervision, pins,
-minimum shifts and hours); doctors under a minimum-run rule, which one move can break, are left
-alone. The roster is read back through the model (solver.solve), so a move the model refuses
-costs the search, never the roster.
+through ``roster.workload``, the competence mix, nobody unqualified alone, supervision, the
+pilot's specialist on call, pins, minimum shifts and hours); doctors under a minimum-run rule,
+which one move can break, are left alone. The roster is read back through the model
+(solver.solve), so a move the model refuses costs the search, never the roster.
 """
 
 from __future__ import annotations
@@ -281,6 +281,8 @@ class Search:
             return False
         if any(d in self.frozen or (d, s.key) not in x or d in st.on[s.key] for d, s in move.on):
             return False
+        touched = {s.key: s for _, s in move.off + move.on}
+        before = {key: list(st.on[key]) for key in touched}
         done: list[tuple[bool, str, ShiftInstance]] = []
         try:
             for d, s in move.off:
@@ -293,7 +295,8 @@ class Search:
                 done.append((True, d, s))
             if any(st.work.below_minimum(d) for d, _ in move.off):
                 return False
-            return all(self._staffed(s) for s in {s.key: s for _, s in move.off + move.on}.values())
+            return all(self._staffed(s) and st.keeps_pilot(s, before[s.key], st.on[s.key])
+                       for s in touched.values())
         finally:
             for added, d, s in reversed(done):
                 (st.unassign if added else st.assign)(d, s)

@@ -17,6 +17,7 @@ nights, work or days off, and supervision for anyone other than a doctor placed 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from roster.calendar import ShiftInstance
 from roster.models import Supervision, shift_key
@@ -71,15 +72,33 @@ class RosterState:
         unqualified = [d for d in doctors if not qualified[d]]
         if unqualified and n_qualified == 0:
             return False
-        return all(self._supervised(s, self.ctx.doctors[d].supervision == Supervision.ON_SITE) for d in unqualified)
+        return all(self._covered(s, self.ctx.doctors[d].supervision == Supervision.ON_SITE) for d in unqualified)
 
-    def _supervised(self, s: ShiftInstance, attend: bool) -> bool:
-        """Staffed on-call shifts (that can come in, if asked) cover the shift's whole time."""
+    def keeps_pilot(self, s: ShiftInstance, before: Collection[str], after: Collection[str]) -> bool:
+        """The pilot (solver.bakvakt) no worse on the shift going from the doctors ``before`` to
+        ``after``, the on-call shifts as they are now: an on-call shift that had a specialist keeps
+        one, and one that had other doctors (who excuse a gap) keeps a doctor; an optional on-site
+        shift a doctor opens has a specialist on call for its whole time. Stricter than the model,
+        never looser: moved rosters are read back with the levels before held, so one new hour
+        without a specialist would lose every move."""
+        if not self.pilot:
+            return True
+        if not s.on_site:
+            return self._specialist_in(after) or not self._specialist_in(before) and (bool(after) or not before)
+        return s.demand_min > 0 or bool(before) or not after or self._covered(s, False, specialists=True)
+
+    def _specialist_in(self, doctors: Collection[str]) -> bool:
+        return any(d in self.ctx.specialists for d in doctors)
+
+    def _covered(self, s: ShiftInstance, attend: bool, specialists: bool = False) -> bool:
+        """Staffed on-call shifts (that can come in, if asked; with a specialist on, if asked)
+        cover the shift's whole time."""
         covered_to = s.start_utc
         for t in self.on_call:  # in start order
             if t.start_utc > covered_to:
                 break
-            if self.on[t.key] and (t.on_call_can_attend or not attend):
+            staffed = self._specialist_in(self.on[t.key]) if specialists else self.on[t.key]
+            if staffed and (t.on_call_can_attend or not attend):
                 covered_to = max(covered_to, t.end_utc)
             if covered_to >= s.end_utc:
                 return True
@@ -134,14 +153,17 @@ class _Greedy(RosterState):
                     on = self.on[s.key]
                     if d in on or not self.work.fits(d, s):
                         continue
-                    if len(on) < most_doctors(ctx, s) and self.shift_allows(s, [*on, d]):
+                    joined = [*on, d]
+                    if (len(on) < most_doctors(ctx, s) and self.shift_allows(s, joined)
+                            and self.keeps_pilot(s, on, joined)):
                         rank = (0 if len(on) < s.demand_min else 2, 0.0)
                         if best is None or rank < best[0]:
                             best = (rank, s, None)
                     for o in on:
                         if (o, s.key) in self.pinned or self.work.below_minimum(o, without=s):
                             continue
-                        if self.shift_allows(s, [*(x for x in on if x != o), d]):
+                        after = [*(x for x in on if x != o), d]
+                        if self.shift_allows(s, after) and self.keeps_pilot(s, on, after):
                             rank = (1, -self.ratio(o, s))
                             if best is None or rank < best[0]:
                                 best = (rank, s, o)

@@ -22,7 +22,7 @@ from solver.builder import build_model
 from solver.context import POINTS_SCALE
 from roster.targets import Member
 import solver.moves as moves_module
-from solver.moves import TRIES_PER_PAIR, _anneal, _descend, _Group, _search_from, improve_lines, pool_levels
+from solver.moves import TRIES_PER_PAIR, Move, _anneal, _descend, _Group, _search_from, improve_lines, pool_levels
 
 DAYS = [f"2026-12-{d:02d}" for d in range(1, 9)]
 
@@ -281,3 +281,29 @@ def test_the_chains_per_look_are_capped(monkeypatch):
     monkeypatch.setattr(moves_module, "CHAIN_MOVES", 1)
     capped = search.chains("n", random.Random(0))
     assert len(capped) == 2 and len({m.on[0][1].key for m in capped}) == 1
+
+
+def test_moves_keep_the_pilots_specialist_on_call():
+    """A move may not hand the bakvakt from the specialist to a fastlege who is none, nor open
+    Åsane's optional shift while no specialist is on call then; with one on call it may."""
+    gp = doctor("lege", can_bakvakt=True, competence={"clinical_months": 30, "legevakt_shifts_done": 40})
+    day = DAYS[0]
+    sc = scenario(day, day,
+                  [template("kveld", "16:00", "23:00"),
+                   template("asa", "10:00", "16:00", station="ASA", demand_min=0, demand_max=1),
+                   template("bv", "16:00", "23:00", station="BAK", duty="bakvakt"),
+                   template("bv-dag", "10:00", "16:00", station="BAK", duty="bakvakt", demand_min=0)],
+                  [doctor("a"), gp, doctor("s", role="spesialist", can_bakvakt=True),
+                   doctor("t", role="spesialist", can_bakvakt=True)],
+                  stations=[station("BLV"), station("ASA", "bydelslegevakt"), station("BAK", "fjernvakt")])
+    ctx = build_model(sc)
+
+    def on(doctor_id: str, template_id: str) -> tuple:
+        return ((doctor_id, ctx.index.by_key[f"{template_id}/{day}"]),)
+
+    evening = {("a", f"kveld/{day}"), ("s", f"bv/{day}")}
+    search = _search_from(ctx, evening)
+    assert not search.feasible(Move(on("s", "bv"), on("lege", "bv")))
+    assert search.feasible(Move(on("s", "bv"), on("t", "bv")))
+    assert not search.feasible(Move((), on("lege", "asa")))
+    assert _search_from(ctx, evening | {("t", f"bv-dag/{day}")}).feasible(Move((), on("lege", "asa")))
