@@ -1189,7 +1189,8 @@ class Roster(Model):
     assignments: list[Assignment] = Field(default_factory=list)
     open_slots: list[OpenSlot] = Field(default_factory=list)
     uncovered_bakvakt: list[tuple[Instant, Instant]] = Field(
-        default_factory=list, description="intervals with a station open and no named bakvakt"
+        default_factory=list,
+        description="intervals with a station open and no named specialist on call (the pilot's measure)",
     )
     stats: SolveStats | None = None
     warnings: list[str] = Field(default_factory=list, description="Norwegian notes for the manager")

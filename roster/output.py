@@ -221,7 +221,7 @@ def open_slots_table(scenario: Scenario, roster: Roster, index: ShiftIndex | Non
     for a, b in roster.uncovered_bakvakt:
         a, b = a.astimezone(OSLO), b.astimezone(OSLO)
         t.add_row(f"{a:%d.%m.%Y}", "", "bakvakt", f"{a:%d.%m %H:%M}–{b:%d.%m %H:%M}", "1",
-                  "ingen navngitt bakvakt")
+                  "ingen navngitt spesialist på bakvakt")
     return t
 
 

@@ -225,7 +225,8 @@ SETTINGS: tuple[Setting, ...] = (
     *(Setting(weight_label(term), ("rules", "weights", term), Kind.INT, help, aliases=aliases)
       for term, aliases, help in (
           ("open_slot", ("Vekt: ubesatt plass", "Vekt: ledig plass"), "Straff per ubesatt plass."),
-          ("uncovered_bakvakt_hour", ("Vekt: time uten bakvakt",), "Straff per time uten navngitt bakvakt."),
+          ("uncovered_bakvakt_hour", ("Vekt: time uten bakvakt",),
+           "Straff per time uten navngitt spesialist på bakvakt."),
           ("participation", (), "Straff per vakt en tilgjengelig lege mangler av gruppens minste antall."),
           ("max_deviation", ("Vekt: største avvik fra rettferdig andel", "Vekt: største overskridelse av andel (prosent)"),
            "Straff per poeng per andel i hver gruppes største avvik fra målet."),

@@ -340,13 +340,13 @@ def _missing(wb: Workbook, scenario: Scenario, roster: Roster, index: ShiftIndex
             for c in range(1, 8):
                 ws.cell(r, c).fill = _fill("FFC7CE")
     row += 2
-    ws.cell(row, 1, "Timer uten navngitt bakvakt").font = TITLE_FONT
+    ws.cell(row, 1, "Timer uten navngitt spesialist på bakvakt").font = TITLE_FONT
     gaps = [[a.astimezone(OSLO).replace(tzinfo=None), b.astimezone(OSLO).replace(tzinfo=None),
              round(real_hours(a, b), 2)] for a, b in roster.uncovered_bakvakt]
     if gaps:
         _table(ws, row + 1, ["Fra", "Til", "Timer"], [17, 17, 9], gaps)
     else:
-        ws.cell(row + 1, 1, "Ingen: bakvakt er dekket hele tiden.")
+        ws.cell(row + 1, 1, "Ingen: en navngitt spesialist er på bakvakt hele tiden.")
     explanation = roster.explanation
     if explanation is not None:
         row += 2 + max(1, len(gaps))
@@ -371,7 +371,7 @@ def _summary(wb: Workbook, scenario: Scenario, roster: Roster, edition: Edition)
         ("Vaktplanens status", edition.status),
         ("Tildelte vakter", len(roster.assignments)),
         (OPEN_PLACES.capitalize(), sum(o.missing for o in roster.open_slots)),
-        ("Timer uten navngitt bakvakt", round(uncovered, 2)),
+        ("Timer uten navngitt spesialist på bakvakt", round(uncovered, 2)),
         ("Neste periode: «Tidligere vakter komplette fra»", carried_out(scenario, roster)[0]),
     ]
     if stats is not None:

@@ -189,8 +189,8 @@ def summary_rows(views: list[RosterView]) -> list[Row]:
         row("Tildelte vakter", "antall lege-vakter i vaktplanen", lambda v: len(v.roster.assignments), None),
         row(OPEN_PLACES.capitalize(), "plasser scenarioet krever som ingen lege fyller, meldt i vaktplanen eller ikke "
             "(uavhengig kontroll)", lambda v: v.open_slots, LOWER),
-        row("Timer uten bakvakt", "timer med åpen stasjon og ingen navngitt bakvakt, meldt i vaktplanen eller ikke "
-            "(uavhengig kontroll; mål: 0)", lambda v: v.uncovered_bakvakt_hours, LOWER, 1),
+        row("Timer uten bakvakt", "timer med åpen stasjon og ingen navngitt spesialist på bakvakt, meldt i vaktplanen "
+            "eller ikke (uavhengig kontroll; mål: 0)", lambda v: v.uncovered_bakvakt_hours, LOWER, 1),
         row("Regelbrudd", "brudd på harde regler som vaktplanen ikke selv melder (uavhengig kontroll)", lambda v: len(v.unexpected), LOWER),
         row("Leger med vakt", "leger med minst én vakt", lambda v: sum(1 for m in v.metrics if m.shifts), HIGHER),
         row("Laveste belastning", "minste belastning i forhold til mål (1,00 = rettferdig andel)", grp("min"), HIGHER, 2,

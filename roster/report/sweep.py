@@ -49,8 +49,8 @@ def _percent(r: RunResult) -> float | None:
 
 FIGURES = (
     Figure(OPEN_PLACES.capitalize(), f"{OPEN_PLACES} som vaktplanen selv melder", lambda r: r.open_places, LOWER),
-    Figure("Timer uten bakvakt", "timer med åpen stasjon og ingen navngitt bakvakt", lambda r: r.uncovered_bakvakt_hours,
-           LOWER, 1),
+    Figure("Timer uten bakvakt", "timer med åpen stasjon og ingen navngitt spesialist på bakvakt",
+           lambda r: r.uncovered_bakvakt_hours, LOWER, 1),
     Figure("Spenn", "høyeste − laveste belastning i forhold til mål, alle leger (1,00 = rettferdig andel)",
            _group(EVERYONE, "spread"), LOWER, 2, MATERIAL["spread"]),
     Figure("Gini", "Gini-koeffisient av belastning, alle leger (0 = helt jevnt)", _group(EVERYONE, "gini"), LOWER, 3,
