@@ -435,8 +435,6 @@ class Succession(Model):
     then: str = Field(min_length=1)
 
 
-# Legal floors of the rest settings (domain.md "Working-time law", "GPs' duty"): a setting below
-# them is refused with its source, never run.
 # domain.md "Competence": every legevakt doctor needs valid courses in emergency medicine and in
 # handling violence and abuse; spelled as examples/bergen spells them.
 REQUIRED_COURSES = ("akuttmedisin", "vold og overgrep")
@@ -458,6 +456,8 @@ CourseName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(
                        AfterValidator(_no_course_separator)]
 
 
+# Legal floors of the rest settings (domain.md "Working-time law", "GPs' duty"): a setting below
+# them is refused with its source, never run.
 REST_FLOOR_EMPLOYEE = 8.0  # arbeidsmiljøloven §10-8 (1): 11 h, by agreement no lower than 8 h
 WEEKLY_REST_FLOOR_EMPLOYEE = 28.0  # arbeidsmiljøloven §10-8 (2): 35 h, by agreement no lower than 28 h
 REST_FLOOR_SELF_EMPLOYED = 8.0  # SFS 2305 pkt 7.4: at least 8 h off between two work periods

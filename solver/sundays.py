@@ -45,9 +45,9 @@ def add_sunday_off(ctx: ModelContext) -> None:
             continue
         group = ("søndagsfri", doctor_id)
         worked: dict[dt.date, Worked] = {day: _worked(ctx, doctor_id, day, vs) for day, vs in per_day.items()}
-        for c in ctx.index.carried.get(doctor_id, ()):
-            if counts_as_work(rules, c) and (day := work.date_of(c)) is not None:
-                worked[day] = 1
+        carried = {day for c in ctx.index.carried.get(doctor_id, ())
+                   if counts_as_work(rules, c) and (day := work.date_of(c)) is not None}
+        worked.update(dict.fromkeys(carried, 1))  # worked before the period, whatever the period does
         for a, b in zip(work.dates, work.dates[1:]):
-            if a in worked and b in worked and not (isinstance(worked[a], int) and isinstance(worked[b], int)):
+            if a in worked and b in worked and not {a, b} <= carried:  # two carried: last period's business
                 ctx.add(worked[a] + worked[b] <= 1, group)

@@ -89,8 +89,9 @@ def write_xlsx(views: list[RosterView], path: str | Path) -> Path:
                 width = max([len(str(column))] + [len(str(x)) for x in frame[column].head(200)])
                 ws.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
                 shown = PERCENT if column in PERCENT_COLUMNS else DECIMALS if frame[column].dtype.kind == "f" else None
-                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i) if shown else ():
-                    cell.number_format = shown  # the value keeps every digit; the cell shows a few
+                if shown:  # the value keeps every digit; the cell shows a few
+                    for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                        cell.number_format = shown
         summary = writer.sheets["Sammendrag"]
         for r, row in enumerate(rows, start=2):
             for i in range(1, len(views)):
