@@ -77,9 +77,15 @@ SHOWN_CHARS = 60  # of a bad value quoted back in a message
 
 
 def json_path(loc: tuple[Any, ...]) -> str:
+    """``doctors[0].courses["akutt, medisin"]`` for a mapping's key that fails (pydantic puts
+    ``[key]`` after the key), so a key is told from a field."""
     out = ""
-    for part in loc:
-        if isinstance(part, int):
+    for part, after in zip(loc, (*loc[1:], None)):
+        if part == "[key]":
+            continue
+        if after == "[key]":
+            out += f'["{part}"]'
+        elif isinstance(part, int):
             out += f"[{part}]"
         elif str(part).startswith(("function-after", "function-before", "union[")):
             continue

@@ -708,7 +708,7 @@ class Doctor(Model):
     name: Name
     role: Role
     competence: Competence = Field(default_factory=Competence)
-    courses: dict[str, Day] = Field(
+    courses: dict[CourseName, Day] = Field(
         default_factory=dict,
         description="course name → expiry date; an expired course blocks duty (domain.md)",
     )
@@ -746,6 +746,19 @@ class Doctor(Model):
     )
     phone: str = Field("", max_length=40, description="shown to colleagues on the on-call list; empty: not shown")
     email: str = Field("", max_length=200, description="where change notices are sent; empty: none are sent")
+
+    @field_validator("courses")
+    @classmethod
+    def _courses_once(cls, value: dict[str, dt.date]) -> dict[str, dt.date]:
+        """Two entries of one course (names match as ``course_key`` folds them) would leave which
+        expiry date counts to the order they were read in."""
+        seen: dict[str, str] = {}
+        for name in value:
+            key = course_key(name)
+            if key in seen:
+                raise ValueError(f"kurset «{name}» står to ganger (også som «{seen[key]}»)")
+            seen[key] = name
+        return value
 
     @field_validator("name")
     @classmethod

@@ -79,6 +79,13 @@ def write(tmp_path: Path, name: str, raw: dict[str, Any]) -> Path:
         pytest.param(data(rules={"specialist_bakvakt": False, "required_courses": ["akuttmedisin", "Akuttmedisin"]}),
                      "rules.required_courses: kurset «Akuttmedisin» står to ganger (også som «akuttmedisin»)",
                      id="required-course-twice"),
+        pytest.param(data(doctors=[doctor("a", courses={"Traumekurs": "2027-01-01", "traume kurs": "2026-01-01",
+                                                              "traumeKURS": "2026-01-01"})]),
+                     "doctors[0].courses: kurset «traumeKURS» står to ganger (også som «Traumekurs»)",
+                     id="doctor-course-twice"),
+        pytest.param(data(doctors=[doctor("a", courses={"akutt, medisin": "2027-01-01"})]),
+                     'doctors[0].courses["akutt, medisin"]: et kursnavn kan ikke inneholde «,» (skiller kursene i en liste)',
+                     id="doctor-course-separator"),
     ],
 )
 def test_bad_scenario_file_gives_one_norwegian_problem_with_its_path(tmp_path, suffix, raw, expected):

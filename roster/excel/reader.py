@@ -21,7 +21,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from roster.excel.cells import CellError, is_blank, none_word, parse_cell
 from roster.excel.scan import SheetScan, scan_workbook
@@ -43,7 +43,7 @@ from roster.excel.schema import (
     normalise,
 )
 from roster.input_errors import InputError, shown, validation_problems
-from roster.models import Scenario
+from roster.models import CourseName, Scenario, course_key
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 HEADER_SCAN_ROWS = 10
@@ -454,6 +454,9 @@ def _doctor_of(row: _Row, index: dict[str, int], problems: Problems) -> int | No
     return index[doctor]
 
 
+_COURSE_NAME = TypeAdapter(CourseName)  # a name is a mapping's key in the model: checked here to name its cell
+
+
 def _attach_courses(rows: list[_Row], doctors: list[dict[str, Any]], index: dict[str, int],
                     origins: Origins, problems: Problems) -> None:
     for row in rows:
@@ -464,9 +467,16 @@ def _attach_courses(rows: list[_Row], doctors: list[dict[str, Any]], index: dict
                 problems.at(row.cells[(col,)], "må fylles ut")
         if i is None or name is None or expires is None:
             continue
+        try:
+            name = _COURSE_NAME.validate_python(name)
+        except ValidationError as exc:
+            problems.at(row.cells[("name",)], validation_problems(exc)[0].partition(": ")[2])
+            continue
         courses = doctors[i].setdefault("courses", {})
-        if name in courses:
-            problems.at(row.cells[("name",)], f"kurset «{name}» står to ganger for samme lege")
+        same = next((c for c in courses if course_key(c) == course_key(name)), None)
+        if same is not None:
+            also = f" (også som «{same}»)" if same != name else ""
+            problems.at(row.cells[("name",)], f"kurset «{name}» står to ganger for samme lege{also}")
             continue
         courses[name] = expires
         origins.cells[(DOCTORS.key, i, "courses", name)] = row.cells[("expires",)]
