@@ -74,14 +74,22 @@ def violation_difference(before: list[Violation], after: list[Violation]) -> Dif
     earlier: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i, v in enumerate(before):
         earlier[v.place].append(i)
-    new, worsened, unchanged, matched = [], [], [], set()
+    pairs: list[tuple[Violation, int | None]] = []
     for v in after:
-        if not earlier[v.place]:
+        pairs.append((v, earlier[v.place].pop(0) if earlier[v.place] else None))
+    matched = {i for _, i in pairs if i is not None}
+    for k, (v, i) in enumerate(pairs):  # a run that grew or shrank: its place moved with its ends
+        if i is None:
+            j = next((j for j, b in enumerate(before) if j not in matched and v.same_run(b)), None)
+            if j is not None:
+                matched.add(j)
+                pairs[k] = (v, j)
+    new, worsened, unchanged = [], [], []
+    for v, i in pairs:
+        if i is None:
             new.append(v)
-            continue
-        i = earlier[v.place].pop(0)
-        matched.add(i)
-        (worsened if v.worse_than(before[i]) else unchanged).append(v)
+        else:
+            (worsened if v.worse_than(before[i]) else unchanged).append(v)
     return Difference(new, worsened, [v for i, v in enumerate(before) if i not in matched], unchanged)
 
 

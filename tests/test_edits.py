@@ -40,3 +40,39 @@ def test_an_edit_that_leaves_a_breach_as_it_was_or_mends_it_is_made() -> None:
     assert other.resolved == []
     mended = apply_edit(s, r, Edit("assign", "anna", EVENINGS[1], replaces="per"))
     assert [v.rule for v in mended.resolved] == ["antall"]
+
+
+NIGHTS = [f"natt/2026-12-{d:02d}" for d in range(7, 14)]
+
+
+def short_night_run(holders: list[str], **rules: object) -> tuple[Scenario, Roster]:
+    """A week of nights, one doctor each, nights in blocks of at least three."""
+    s = scenario("2026-12-07", "2026-12-13", [template("natt", "23:00", "08:00", label="natt", day_types=ALL_DAYS)],
+                 [doctor("anna"), doctor("per"), doctor("kari")], stations=[station("BLV", name="Bergen legevakt")],
+                 rules={"min_consecutive_nights": 3, **rules})
+    return s, Roster(scenario=s.name, period=s.period, assignments=[
+        Assignment(doctor=d, template="natt", date=key.split("/")[1]) for d, key in zip(holders, NIGHTS)])
+
+
+def test_an_edit_that_lengthens_a_too_short_run_is_made() -> None:
+    """Per's lone night (a block of 1 of at least 3) grows to 2: the same breach, less short; its
+    dates moved, which made it look like a new one."""
+    s, r = short_night_run(["anna", "anna", "per", "kari", "anna", "anna", "anna"])
+    longer = apply_edit(s, r, Edit("assign", "per", NIGHTS[3], replaces="kari"))
+    assert ("per", NIGHTS[3]) in {(a.doctor, a.shift) for a in longer.roster.assignments}
+    assert [v.doctor for v in longer.resolved] == ["kari"]
+    with pytest.raises(EditRefused) as info:  # a second short block is a new breach
+        apply_edit(s, r, Edit("assign", "per", NIGHTS[4], replaces="anna"))
+    assert info.value.problems[1:] == ["Netter i blokk: Per: 1 natt(er) 11.12.2026–11.12.2026; netter kommer i blokker på minst 3."]
+
+
+def test_an_edit_that_shortens_a_too_short_run_or_lengthens_a_too_long_one_is_refused() -> None:
+    s, r = short_night_run(["anna", "anna", "per", "per", "anna", "kari", "kari"])
+    with pytest.raises(EditRefused) as info:  # Anna's lone night grows, Per's block of 2 shrinks
+        apply_edit(s, r, Edit("assign", "anna", NIGHTS[3], replaces="per"))
+    assert [p.split(":")[0] for p in info.value.problems[1:]] == ["Netter i blokk (verre enn før)"]
+    s, r = short_night_run(["kari", "per", "per", "per", "anna", "anna", "kari"], max_consecutive_nights=2,
+                           min_consecutive_nights=1)
+    with pytest.raises(EditRefused) as info:
+        apply_edit(s, r, Edit("assign", "per", NIGHTS[4], replaces="anna"))
+    assert [p.split(":")[0] for p in info.value.problems[1:]] == ["Netter på rad (verre enn før)"]

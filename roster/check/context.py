@@ -71,7 +71,9 @@ class Violation:
     a maximum positive and under a minimum negative (3 shifts against a maximum of 1: 2), for the
     rules whose breach stays in its place while the figure moves (a period's count or hours, a
     7-day window, a shift's staff): a change there can make a breach worse without making a new
-    one."""
+    one. ``run``: the breach is a run of dates (nights, working days, days off) whose ends move
+    when a shift next to it is added or taken: a run after a change that overlaps one before is the
+    same breach, however far its ends moved."""
 
     rule: str
     message: str
@@ -81,6 +83,7 @@ class Violation:
     end: dt.datetime | None = None
     missing: int | None = None
     excess: float | None = None
+    run: bool = False
 
     @property
     def place(self) -> tuple[object, ...]:
@@ -89,6 +92,12 @@ class Violation:
         figures (``worse_than`` compares those)."""
         side = None if self.excess is None else self.excess > 0
         return (self.rule, self.doctor, self.shift, self.start, self.end, side)
+
+    def same_run(self, earlier: Violation) -> bool:
+        """``earlier``'s run after a change: one doctor's runs of one rule overlap only when one
+        grew or shrank into the other."""
+        return (self.run and earlier.run and self.rule == earlier.rule and self.doctor == earlier.doctor
+                and self.place[-1] == earlier.place[-1] and self.start < earlier.end and earlier.start < self.end)
 
     def worse_than(self, earlier: Violation) -> bool:
         """The same breach further past its limit than ``earlier`` (3 shifts against a maximum of

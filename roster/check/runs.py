@@ -75,7 +75,7 @@ def check_nights(ctx: Context) -> list[Violation]:
                     "netter",
                     f"{ctx.name(doc)}: nattevakt {len(run)} netter på rad {dmy(first.date)}–{dmy(day)}; "
                     f"maks {limit}.",
-                    doc, extra.key, first.start, s.end,
+                    doc, extra.key, first.start, s.end, excess=len(run) - limit, run=True,
                 ))
     return out
 
@@ -96,6 +96,7 @@ def check_night_blocks(ctx: Context) -> list[Violation]:
                     f"{d.name}: {_run_length(first, last)} natt(er) {dmy(first)}–{dmy(last)}; "
                     f"netter kommer i blokker på minst {need}.",
                     d.id, None, instant(first, dt.time(0)), instant(last + DAY, dt.time(0)),
+                    excess=_run_length(first, last) - need, run=True,
                 ))
     return out
 
@@ -121,6 +122,7 @@ def check_work_runs(ctx: Context) -> list[Violation]:
                     out.append(Violation(
                         "dager-på-rad", f"{d.name}: vakt {n} dager på rad {dmy(first)}–{dmy(last)}; maks {longest}.",
                         d.id, None, instant(first, dt.time(0)), instant(last + DAY, dt.time(0)),
+                        excess=n - longest, run=True,
                     ))
         for on, code, need in ((True, "min-dager-på-rad", shortest), (False, "fridager", rest)):
             if need <= 1:
@@ -139,4 +141,5 @@ def _minimum_violation(name: str, doctor: str, code: str, first: dt.date, last: 
         text = f"{name}: bare {n} fridag(er) {dmy(first)}–{dmy(last)} mellom vakter; minst {need}."
     else:
         text = f"{name}: bare {n} dag(er) på rad med vakt {dmy(first)}–{dmy(last)}; minst {need}."
-    return Violation(code, text, doctor, None, instant(first, dt.time(0)), instant(last + DAY, dt.time(0)))
+    return Violation(code, text, doctor, None, instant(first, dt.time(0)), instant(last + DAY, dt.time(0)),
+                     excess=n - need, run=True)
