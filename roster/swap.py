@@ -38,9 +38,8 @@ class BurdenChange:
     shifts_after: int
     points_before: float
     points_after: float
-    history_points: float
-    target: float  # fair share of history + this period (roster.targets)
-    deviation_before: float | None  # (history + points − target) / target; None without a target
+    target: float  # this period's fair share, moved by the ledger's repayment (roster.targets)
+    deviation_before: float | None  # (points − target) / target; None without a target
     deviation_after: float | None
 
 
@@ -192,7 +191,7 @@ def check_swap(scenario: Scenario, roster: Roster, giver: str, shift_key: str, t
             doctor=d, name=metrics_before[d].name,
             shifts_before=metrics_before[d].shifts, shifts_after=metrics_after[d].shifts,
             points_before=metrics_before[d].points, points_after=metrics_after[d].points,
-            history_points=metrics_before[d].history_points, target=metrics_before[d].target,
+            target=metrics_before[d].target,
             deviation_before=metrics_before[d].relative_deviation,
             deviation_after=metrics_after[d].relative_deviation,
         )
@@ -232,12 +231,12 @@ def format_swap(result: SwapResult) -> str:
     if result.unchanged:
         lines.append(f"Vaktplanen har {len(result.unchanged)} brudd eller {OPEN_PLACES} fra før som byttet verken "
                      "retter eller gjør verre.")
-    lines.append("Belastning (poeng; målet er rettferdig andel av historikk og denne perioden):")
+    lines.append("Belastning i perioden (poeng; målet er legens rettferdige andel av perioden, flyttet etter "
+                 "historikken):")
     for c in result.burden:
         lines.append(
             f"  - {c.name}: {c.shifts_before} → {c.shifts_after} vakter, {_num(c.points_before)} → "
-            f"{_num(c.points_after)} poeng i perioden; med historikk {_num(c.history_points + c.points_before)} → "
-            f"{_num(c.history_points + c.points_after)} mot mål {_num(c.target)}, avvik {_pct(c.deviation_before)} → "
+            f"{_num(c.points_after)} poeng mot mål {_num(c.target)}, avvik {_pct(c.deviation_before)} → "
             f"{_pct(c.deviation_after)}"
         )
     return "\n".join(lines)
