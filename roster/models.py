@@ -224,9 +224,9 @@ class Employment(str, Enum):
 
 
 class Supervision(str, Enum):
-    """What kind of bakvakt a doctor who may not work alone needs (akuttmedisinforskriften §7)."""
+    """What kind of bakvakt a doctor who may not work alone needs (akuttmedisinforskriften §7):
+    never none, so there is no such value."""
 
-    NONE = "ingen"
     PHONE = "telefon"
     ON_SITE = "tilstede"
 

@@ -368,3 +368,18 @@ def test_vaktplan_and_per_lege_that_disagree_are_reported(exported) -> None:
         f"Per lege!F{ola}: Ola Hansen på N 27.12.2026 står ikke i Vaktplan-arkene",
         "Vaktplan-arkene og arket «Per lege» viser ulike vakter: rett opp, eller slett det arket som ikke gjelder",
     ]
+
+
+def test_summary_gap_is_a_percent_number_and_rules_without_a_value_are_not_ingen(tmp_path: Path) -> None:
+    """A gap of 17 significant digits was stored as text (Excel keeps 15), so its percent format
+    did nothing; a setting with no value that «ingen» cannot be typed into (Tidligere vakter
+    komplette fra) read «ingen»."""
+    s = scenario()
+    r = roster(s)
+    r = r.model_copy(update={"stats": r.stats.model_copy(update={"gap": 0.0028089887640449437})})
+    write_roster_workbook(s, r, tmp_path / "r.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Sammendrag"]
+    cells = {row[0].value: row[1] for row in ws.iter_rows() if row[0].value}
+    assert cells["Gap"].value == pytest.approx(0.002809) and cells["Gap"].number_format == "0.00 %"
+    assert cells["Tidligere vakter komplette fra"].value == "–"
+    assert cells["Maks vakter per 7 dager"].value == "ingen"  # switched off in this scenario: it can be typed

@@ -250,6 +250,7 @@ MALFORMED = [
      ["Vakttyper!J3: ukjent vaktform «hjemmevakt»; gyldige verdier: tilstedevakt, bakvakt"]),
     ({("Kurs", "A2"): "per"}, ["Kurs!A2: lege «per» finnes ikke i arket Leger"]),
     ({("Kurs", "C2"): None}, ["Kurs!C2: må fylles ut"]),
+    ({("Leger", "M2"): "ingen"}, ["Leger!M2: ukjent veiledning «ingen»; gyldige verdier: telefon, tilstede"]),
     ({("Kurs", "B3"): "AKUTTMEDISINkurs"},
      ["Kurs!B4: kurset «Akuttmedisinkurs» står to ganger for samme lege (også som «AKUTTMEDISINkurs»)"]),
     ({("Kurs", "B2"): "akutt, medisin"}, ["Kurs!B2: et kursnavn kan ikke inneholde «,» (skiller kursene i en liste)"]),
@@ -376,3 +377,34 @@ def test_workbook_file_too_large_is_refused(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setattr(reader_module, "MAX_FILE_BYTES", 1024)
     [message] = problems(path)
     assert message.startswith("filen er ") and "MB; grensen er" in message
+
+
+def test_least_shifts_switched_off_by_ingen_and_written_back_so(tmp_path: Path) -> None:
+    """The help said an empty cell means no such rule; an empty cell is the default, «ingen» is none."""
+    row = _setting_row("Minst vakter for tilgjengelige leger")
+    assert read_scenario_workbook(edited(tmp_path, {("Periode og regler", f"B{row}"): None})).rules.fairness.min_shifts \
+        == {"fastleger": 1, "ALIS": 1}
+    off = read_scenario_workbook(edited(tmp_path, {("Periode og regler", f"B{row}"): "ingen"}))
+    assert off.rules.fairness.min_shifts == {}
+    path = tmp_path / "av.xlsx"
+    write_template(path, off)
+    assert openpyxl.load_workbook(path)["Periode og regler"][f"B{row}"].value == "ingen"
+    assert read_scenario_workbook(path).rules.fairness.min_shifts == {}
+
+
+def test_instructions_show_defaults_as_they_are_typed(tmp_path: Path) -> None:
+    """Not as Python (``{<Role.FASTLEGE: 'fastlege'>: …}``), and no «ingen» where it is refused."""
+    wb = openpyxl.load_workbook(io.BytesIO(_small_template()))
+    rows = list(wb["Instruksjoner"].iter_rows(values_only=True))
+    first = next(i for i, row in enumerate(rows) if row[0] == "Innstilling") + 1
+    shown = {row[0]: row[2] for row in rows[first:first + len(SETTINGS)]}  # the settings, not the sheets' columns
+    assert shown["Fordelingsgrupper"].startswith("fastlege=fastleger, ")
+    assert shown["Minst vakter for tilgjengelige leger"] == "fastleger=1, ALIS=1"
+    assert shown["Tidligere vakter komplette fra"] is None
+    assert shown["Maks vakter per 7 dager"] == 3 and shown["Maks helger"] == "ingen"  # off by default
+
+
+def test_every_setting_and_column_is_explained() -> None:
+    """The Instruksjoner sheet promises every sheet and column explained (docs/excel.md)."""
+    assert [s.label for s in SETTINGS if not s.help.strip()] == []
+    assert [(t.title, c.header) for t in TABLES for c in t.columns if not c.help.strip()] == []

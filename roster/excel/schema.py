@@ -129,8 +129,9 @@ class Setting:
 
     @property
     def off(self) -> Any:
-        """The value «ingen» stands for: no item of a list (an empty cell gives the default), else None."""
-        return [] if self.kind == Kind.TEXT_LIST else None
+        """The value «ingen» stands for: no item of a list or of pairs (an empty cell gives the
+        default), else None."""
+        return [] if self.kind == Kind.TEXT_LIST else {} if self.kind == Kind.POOL_COUNTS else None
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -210,7 +211,8 @@ SETTINGS: tuple[Setting, ...] = (
             "her, er en gruppe for seg. Vaktandeler sammenlignes innen en gruppe."),
     Setting("Minst vakter for tilgjengelige leger", ("rules", "fairness", "min_shifts"), Kind.POOL_COUNTS,
             "gruppe=antall: hver lege i gruppen som kan ta vakt og har andel over 0, får minst så mange vakter "
-            "(også den som ligger langt foran). Tomt: ingen slik regel."),
+            "(også den som ligger langt foran). Tomt: standard (fastleger=1, ALIS=1); «ingen» slår regelen av, "
+            "gruppe=0 for én gruppe.", nullable=True),
     Setting("Grupper med eget nivå", ("rules", "fairness", "own_level"), Kind.TEXT_LIST,
             "Kommaliste over grupper som ikke deler nivå per andel med andre grupper på samme slags vakt "
             "(vakt på stedet eller bakvakt). Belastningen jevnes da ut bare innen gruppen: hvor mye gruppen bærer "
@@ -230,11 +232,17 @@ SETTINGS: tuple[Setting, ...] = (
           ("participation", (), "Straff per vakt en tilgjengelig lege mangler av gruppens minste antall."),
           ("max_deviation", ("Vekt: største avvik fra rettferdig andel", "Vekt: største overskridelse av andel (prosent)"),
            "Straff per poeng per andel i hver gruppes største avvik fra målet."),
-          ("sum_deviation", ("Vekt: sum avvik fra rettferdig andel", "Vekt: sum avvik fra andel (poeng)"), ""),
-          ("category_balance", ("Vekt: balanse kveld/natt/helg",), ""),
-          ("spacing", ("Vekt: avstand mellom vakter",), ""),
-          ("wish", ("Vekt: ønsker",), ""),
-          ("preferred_station", ("Vekt: foretrukket stasjon",), ""),
+          ("sum_deviation", ("Vekt: sum avvik fra rettferdig andel", "Vekt: sum avvik fra andel (poeng)"),
+           "Straff per poeng i summen av alle legers avvik fra målet: jevner ut også under gruppens største avvik."),
+          ("category_balance", ("Vekt: balanse kveld/natt/helg",),
+           "Straff per vakt en lege har for mye eller for lite av netter, helger og helligdager hver for seg, "
+           "etter andel innen gruppen."),
+          ("spacing", ("Vekt: avstand mellom vakter",),
+           "Straff for vakter tett i tett: i hvert vindu på «Ønsket avstand mellom vakter (dager)» dager koster "
+           "legens vakt nummer to 1 og hver vakt etter den 2 til."),
+          ("wish", ("Vekt: ønsker",), "Ganges med ønskets egen vekt (1–10, arket Ønsker) for hvert ønske som ikke innfris."),
+          ("preferred_station", ("Vekt: foretrukket stasjon",),
+           "Straff per vakt utenfor legens foretrukne stasjoner (kolonnen i Leger); den svakeste, avgjør bare likt."),
           ("change", ("Vekt: endring ved omplanlegging",),
            "Straff per vakt flyttet fra publisert plan (roster replan); ×3 innen 48 timer, ×2 for andre leger."),
           ("surplus", ("Vekt: lege utover behovet",),

@@ -142,9 +142,10 @@ def _settings_sheet(wb: Workbook, scenario: Scenario | None, lists: _Lists) -> N
         set_text(ws.cell(r, 1), setting.label)
         if setting.required:
             ws.cell(r, 1).font = BOLD
-        value = cell_text(setting.kind, _get(data, setting.path))
+        raw = _get(data, setting.path)
+        value = cell_text(setting.kind, raw)
         cell = ws.cell(r, 2)
-        if value == setting.off and setting.nullable and scenario is not None:
+        if raw == setting.off and setting.nullable and scenario is not None:
             set_text(cell, "ingen")
         else:
             write_value(cell, value)
@@ -193,7 +194,10 @@ def _instructions_sheet(wb: Workbook) -> None:
             set_text(ws.cell(r, 3), setting.example)
         else:
             default = _get(defaults, setting.path)
-            write_value(ws.cell(r, 3), default if default is not None else "ingen")
+            if setting.nullable and default == setting.off:
+                set_text(ws.cell(r, 3), "ingen")
+            else:  # a setting without a default is left blank: «ingen» would be refused there
+                write_value(ws.cell(r, 3), cell_text(setting.kind, default))
             ws.cell(r, 3).alignment = Alignment(horizontal="left")
         ws.cell(r, 4, "ja" if setting.required else "")
     for table in TABLES:

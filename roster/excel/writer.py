@@ -379,7 +379,7 @@ def _summary(wb: Workbook, scenario: Scenario, roster: Roster, edition: Edition)
             ("Status", STATUS_TEXT.get(stats.status.value, stats.status.value)),
             ("Målfunksjon", stats.objective),
             ("Nedre grense", stats.bound),
-            ("Gap", stats.gap if stats.gap is not None else "–"),
+            ("Gap", round(stats.gap, 6) if stats.gap is not None else "–"),  # a number Excel holds, not 17 digits of text
             ("Løsetid (s)", round(stats.wall_time, 2)),
             ("Første gyldige plan etter (s)", round(stats.first_feasible_time, 2)
              if stats.first_feasible_time is not None else "–"),
@@ -421,8 +421,10 @@ def _summary(wb: Workbook, scenario: Scenario, roster: Roster, edition: Edition)
         value = data
         for part in setting.path:
             value = value[part]
-        if value is None or (setting.nullable and value == setting.off):
+        if setting.nullable and value == setting.off:
             set_text(ws.cell(row, 2), "ingen")
+        elif value is None:
+            set_text(ws.cell(row, 2), "–")
         else:
             write_value(ws.cell(row, 2), cell_text(setting.kind, value))
         ws.cell(row, 2).alignment = Alignment(horizontal="left")
