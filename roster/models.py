@@ -2,8 +2,8 @@
 
 Pure pydantic v2: no OR-Tools, HTTP or Excel layout here. Enum *values* are the Norwegian words the
 managers use (they appear in workbooks and JSON files); member names are English for the code.
-Every rule default cites ``shared/domain.md`` (the project's domain reference) via the docs in
-``Rules``.
+Every rule default in ``Rules`` names its source (a law, a regulation, an agreement) or says it is
+a local choice (docs/hard-rules.md lists them).
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ class BurdenCategory(str, Enum):
 
 
 class Employment(str, Enum):
-    """Which rest rule binds the doctor (domain.md: SFS 2305 vs arbeidsmiljøloven ch. 10)."""
+    """Which rest rule binds the doctor (SFS 2305 pkt 7.4 for self-employed GPs, arbeidsmiljøloven kap. 10 for employees)."""
 
     SELF_EMPLOYED = "selvstendig"  # SFS 2305 pkt 7.4
     EMPLOYEE = "ansatt"  # arbeidsmiljøloven §10-8
@@ -232,7 +232,7 @@ class Supervision(str, Enum):
 
 
 class ExemptionReason(str, Enum):
-    """Grounds for refusing 16:00–08:00 duty (fastlegeforskriften §13; domain.md). The age limit is
+    """Grounds for refusing 16:00–08:00 duty (fastlegeforskriften §13; Legeforeningen). The age limit is
     ``Rules.exemption_age``, not part of the word: «over 60» and «over 55» in older files mean the
     same ground."""
 
@@ -301,8 +301,8 @@ class Period(Model):
 class BurdenWeights(Model):
     """Burden points per hour by when the hour falls.
 
-    Defaults from domain.md ("Holidays and burden": ratio of an older bakvakt pay scale
-    150/200/230 NOK per hour). Weekday day hours are not named there; assumed 1.0 like evenings.
+    Defaults assumed from the ratio of an older bakvakt pay scale, 150/200/230 NOK per hour for
+    weekday/weekend/holiday. Weekday day hours are not named there; assumed 1.0 like evenings.
     """
 
     weekday_day: float = Field(1.0, ge=0, le=MAX_BURDEN)
@@ -355,7 +355,7 @@ class ObjectiveWeights(Model):
     holiday_repeat: int = Field(
         50, ge=0, le=MAX_WEIGHT,
         description="per shift on Christmas, New Year or Easter for a doctor who worked the same holiday the "
-        "year before (domain.md \"Holidays and burden\": common local practice alternates them; a local choice)",
+        "year before (no national rule; common local practice alternates them: a local choice)",
     )
     spacing: int = Field(5, ge=0, le=MAX_WEIGHT)
     wish: int = Field(2, ge=0, le=MAX_WEIGHT)
@@ -379,7 +379,7 @@ class Fairness(Model):
     """How the burden is shared (issue 13; docs/metrics.md "Targets").
 
     Doctors are balanced within a *pool*, by default one per role: the fastleger share their duty
-    (fastlegeforskriften §13: an even spread, adjusted by vaktandel; domain.md "GPs' duty"), the
+    (fastlegeforskriften §13 and SFS 2305: an even spread, adjusted by vaktandel), the
     ALIS, the employed doctors and the specialists on the bakvakt rota each theirs: each pool's
     worst-treated doctor counts on its own, and the history ledger runs per pool. Pools on the same
     duty share one level per share (a share of 3 carries three times a share of 1 in any role)
@@ -435,8 +435,8 @@ class Succession(Model):
     then: str = Field(min_length=1)
 
 
-# domain.md "Competence": every legevakt doctor needs valid courses in emergency medicine and in
-# handling violence and abuse; spelled as examples/bergen spells them.
+# akuttmedisinforskriften §7 (Helsedirektoratet): every legevakt doctor needs valid courses in
+# emergency medicine and in handling violence and abuse; spelled as examples/bergen spells them.
 REQUIRED_COURSES = ("akuttmedisin", "vold og overgrep")
 
 
@@ -456,7 +456,7 @@ CourseName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(
                        AfterValidator(_no_course_separator)]
 
 
-# Legal floors of the rest settings (domain.md "Working-time law", "GPs' duty"): a setting below
+# Legal floors of the rest settings (arbeidsmiljøloven §10-8, SFS 2305 pkt 7.4): a setting below
 # them is refused with its source, never run.
 REST_FLOOR_EMPLOYEE = 8.0  # arbeidsmiljøloven §10-8 (1): 11 h, by agreement no lower than 8 h
 WEEKLY_REST_FLOOR_EMPLOYEE = 28.0  # arbeidsmiljøloven §10-8 (2): 35 h, by agreement no lower than 28 h
@@ -472,7 +472,7 @@ _FLOORS = {  # field → (floor, Norwegian name, source)
 
 
 class Rules(Model):
-    """Tunable rules. Every default cites its source in domain.md or says it is a local choice; a
+    """Tunable rules. Every default names its source or says it is a local choice; a
     municipality changes them here, never in code. Rest below the legal floors is refused."""
 
     legal_floor_override: str = Field(
@@ -495,18 +495,18 @@ class Rules(Model):
     )
     sunday_off_after_sunday_work: bool = Field(
         True, description="arbeidsmiljøloven §10-10: an employee who worked a Sunday or holiday has the next one "
-        "off (domain.md \"Working-time law\"); off only where an agreement allows it"
+        "off (Arbeidstilsynet); off only where an agreement allows it"
     )
     no_night_before_practice_day: bool = Field(
-        True, description="domain.md \"GPs' duty\" (assumption after SFS 2305 pkt 7.4): no on-site night before a "
+        True, description="an assumption after SFS 2305 pkt 7.4 (more than the least rest preferred): no on-site night before a "
         "GP's practice day, where practice days are given; a manager may switch it off"
     )
     specialist_bakvakt: bool = Field(
-        True, description="the pilot (HOD press release, domain.md \"The pilot\"): a specialist on call at every "
+        True, description="the pilot (HOD's press release on the legevakt pilot): a specialist on call at every "
         "minute a station is open; needs an on-call shift type; off only outside the pilot"
     )
     max_consecutive_nights: int = Field(
-        3, ge=1, le=MAX_PERIOD_DAYS, description="a local choice (domain.md names no limit); assumed for the Bergen rota"
+        3, ge=1, le=MAX_PERIOD_DAYS, description="a local choice (no law names a limit); assumed for the Bergen rota"
     )
     min_consecutive_nights: int = Field(
         1, ge=1, le=MAX_PERIOD_DAYS, description="nights come in blocks of at least this many (1: no rule, a local choice); a block at the period's edge may be shorter"
@@ -528,18 +528,18 @@ class Rules(Model):
         default_factory=list, description="label pairs that may not follow on consecutive dates (none: a local choice)"
     )
     max_shifts_per_7_days: int | None = Field(
-        3, ge=1, le=50, description="rolling 7 days; a local choice (Legeforeningen asked for 1, domain.md \"GPs' duty\")"
+        3, ge=1, le=50, description="rolling 7 days; a local choice (Legeforeningen asked for 1 a week)"
     )
     max_hours_per_7_days: float | None = Field(
         48, ge=1, le=168, description="rolling 7 days, real hours; a local choice after the 48-hour week of arbeidsmiljøloven "
-        "§10-6 (domain.md sets aside ch. 10 for legevakt under SFS 2305)"
+        "§10-6 (SFS 2305 §3.2 sets aside kap. 10 for legevakt under the agreement)"
     )
     spacing_target_days: int = Field(
         4, ge=0, le=MAX_PERIOD_DAYS, description="soft: shifts closer than this many days are penalised (a local choice)"
     )
-    night_start: Clock = Field(dt.time(23, 0), description="domain.md \"Bergen\": natt 23–08 (assumed)")
-    night_end: Clock = Field(dt.time(8, 0), description="domain.md \"Bergen\": natt 23–08 (assumed)")
-    evening_start: Clock = Field(dt.time(16, 0), description="domain.md \"Bergen\": kveld 16–23 (assumed)")
+    night_start: Clock = Field(dt.time(23, 0), description="natt 23–08 at Bergen legevakt (assumed; hours not confirmed)")
+    night_end: Clock = Field(dt.time(8, 0), description="natt 23–08 at Bergen legevakt (assumed; hours not confirmed)")
+    evening_start: Clock = Field(dt.time(16, 0), description="kveld 16–23 at Bergen legevakt (assumed; hours not confirmed)")
     exemption_start: Clock = Field(
         dt.time(16, 0), description="fastlegeforskriften §13: exemption covers 16:00–08:00"
     )
@@ -569,7 +569,7 @@ class Rules(Model):
     )
     required_courses: list[CourseName] = Field(
         default_factory=lambda: list(REQUIRED_COURSES), max_length=50,
-        description="domain.md \"Competence\": courses every legevakt doctor must hold (names compared without "
+        description="akuttmedisinforskriften §7: courses every legevakt doctor must hold (names compared without "
         "regard to case and spacing); a doctor with no record of one is kept off duty like one whose course has "
         "expired; empty: no course is required",
     )
@@ -710,7 +710,7 @@ class Doctor(Model):
     competence: Competence = Field(default_factory=Competence)
     courses: dict[CourseName, Day] = Field(
         default_factory=dict,
-        description="course name → expiry date; an expired course blocks duty (domain.md)",
+        description="course name → expiry date; an expired course blocks duty (akuttmedisinforskriften §7)",
     )
     employment: Employment = Employment.SELF_EMPLOYED
     birth_date: Day | None = None
