@@ -30,7 +30,7 @@ from roster.eligibility import (
 )
 from roster.models import BurdenCategory, Doctor, History, Role, Roster, Scenario
 from roster.targets import FairnessPlan, Target, fairness_plan, targets, why_capped
-from roster.terms import number
+from roster.terms import count, number
 
 OVER_TARGET_MARGIN = 0.10  # issue 4: "doctors over their target by more than 10 %"
 CLOSE_PAIR_DAYS = (3, 7)  # issue 4: pairs of shifts within 3 and within 7 days
@@ -314,6 +314,49 @@ def pool_metrics(metrics: list[DoctorMetrics]) -> list[PoolMetrics]:
                                         for m in ms), default=0.0),
         ))
     return out
+
+
+COARSE_WITHIN = 3.0  # points per share: issue 13's yardstick for a pool's largest deviation
+
+
+@dataclass(frozen=True)
+class CoarseShifts:
+    """A pool's shifts that each put their doctor past ``COARSE_WITHIN`` of their fair share on
+    their own."""
+
+    pool: str
+    by_template: dict[str, int]  # template → such shifts in the roster, most first
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_template.values())
+
+
+def coarse_shifts(roster: Roster, metrics: list[DoctorMetrics], index: ShiftIndex) -> list[CoarseShifts]:
+    """Per pool, the roster's shifts whose points alone are more than ``COARSE_WITHIN`` points per
+    share above both their doctor's target and what the period asks of them (``ledger_due``: the
+    fair share, or the floor's one shift): whoever of that share takes one ends that far over, so
+    such a pool's largest deviation is the size of its shifts, not the roster's doing (on the Bergen month a 13-hour district weekend
+    day is 17.3 points against a share-1 fastlege's 9.6; benchmarks/README.md section 8, "What the
+    fastleger's 7.7 is made of")."""
+    by_doctor = {m.doctor: m for m in metrics}
+    counts: dict[str, dict[str, int]] = {}
+    for a in roster.assignments:
+        m, s = by_doctor.get(a.doctor), index.by_key.get(a.shift)
+        if m is None or s is None or m.share <= 0:
+            continue
+        if s.points - max(m.target, m.ledger_due) > COARSE_WITHIN * m.share:
+            pool = counts.setdefault(m.pool, {})
+            pool[s.template] = pool.get(s.template, 0) + 1
+    return [CoarseShifts(p, dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))) for p, c in counts.items()]
+
+
+def coarse_note(c: CoarseShifts) -> str:
+    """Norwegian: what the manager can do about a pool's coarse shifts."""
+    kinds = ", ".join(f"{t} {n}" for t, n in c.by_template.items())
+    return (f"{c.pool}: {count(c.total, 'vakt', 'vakter')} gir alene legen mer enn {number(COARSE_WITHIN)} poeng per "
+            f"andel over legens mål ({kinds}). Det jevnes ikke ut innen perioden (hovedboken "
+            "jevner det ut over tid); del vakttypen i kortere vakter, eller la leger med større vaktandel ta den.")
 
 
 def moved(metrics: list[DoctorMetrics], n: int) -> list[DoctorMetrics]:

@@ -26,7 +26,8 @@ from roster.files import write_all
 from roster.carry import next_period
 from roster.days import ROTATION_NAMES
 from roster.eligibility import LEGEVAKT_SHIFTS_REQUIRED
-from roster.metrics import DoctorMetrics, doctor_metrics, holiday_turns, moved, pool_metrics, towards_alone
+from roster.metrics import (DoctorMetrics, coarse_note, coarse_shifts, doctor_metrics, holiday_turns, moved,
+                            pool_metrics, towards_alone)
 from roster.models import Roster, Scenario, SolveStatus, shift_key
 from roster.terms import OPEN_MARK, OPEN_PLACES, decimal, number
 
@@ -283,6 +284,9 @@ def summary_renderables(scenario: Scenario, roster: Roster, metrics: list[Doctor
     if metrics:
         out.append(role_table(metrics))
         out.append(pool_table(metrics))
+        coarse = coarse_shifts(roster, metrics, index or ShiftIndex(scenario))
+        if coarse:
+            out.append(Text("Vakter for store for legens andel:\n" + "\n".join(f"  - {coarse_note(c)}" for c in coarse)))
         moved_table = moved_targets_table(metrics)
         if moved_table is not None:
             out.append(moved_table)

@@ -6,7 +6,7 @@ import pytest
 
 from factories import doctor, scenario, station, template
 from roster.metrics import doctor_metrics, gini, group_metrics, groups, history_out, jain, longest_run
-from roster.models import Assignment, History, Roster
+from roster.models import Assignment, History, Roster, Scenario
 
 MON = dt.date(2026, 11, 2)  # Monday; Mon–Fri 2–6 November 2026 has no holidays
 
@@ -205,3 +205,45 @@ def test_history_out_adds_period_to_history():
     assert out["a"] == History(doctor="a", shifts=5, hours=35, nights=0, weekends=0, holidays=0, points=31, periods=2,
                                burden_balance=3.5, legevakt_shifts_done=3)
     assert out["b"].points == pytest.approx(14) and out["b"].periods == 1
+
+
+def _coarse_roster(holders: dict[str, str]) -> tuple[Scenario, Roster]:
+    s = scenario("2026-12-07", "2026-12-08",
+                 [template("kveld", "16:00", "23:00"), template("lang", "09:00", "08:00", active_to="2026-12-07")],
+                 [doctor("a"), doctor("b"), doctor("c"), doctor("d", share=3.0)])
+    r = Roster(scenario=s.name, period=s.period, assignments=[
+        Assignment(doctor=d, template=key.split("/")[0], date=key.split("/")[1]) for key, d in holders.items()])
+    return s, r
+
+
+def _coarse(holders: dict[str, str]) -> list[tuple[str, dict[str, int]]]:
+    from roster.calendar import ShiftIndex
+    from roster.metrics import coarse_shifts
+    s, r = _coarse_roster(holders)
+    index = ShiftIndex(s)
+    return [(c.pool, c.by_template) for c in coarse_shifts(r, doctor_metrics(s, r, index), index)]
+
+
+def test_a_shift_too_big_for_its_doctors_share_is_named() -> None:
+    """The 23-h shift (27.5 points) in a period of about 7 points per share: on a share-1 doctor
+    (target 7) it alone is 20.5 points over; on the share-3 doctor (target 20.5) 7, under 3 points
+    per share."""
+    assert _coarse({"lang/2026-12-07": "a", "kveld/2026-12-07": "b", "kveld/2026-12-08": "c"}) == [
+        ("fastleger", {"lang": 1})]
+    assert _coarse({"lang/2026-12-07": "d", "kveld/2026-12-07": "a", "kveld/2026-12-08": "b"}) == []
+
+
+
+def test_the_summary_and_the_report_name_shifts_too_big_for_the_share() -> None:
+    from roster.output import render_text, summary_renderables
+    from roster.report.build import check_view
+    from roster.report.html import render_html
+    s, r = _coarse_roster({"lang/2026-12-07": "a", "kveld/2026-12-07": "b", "kveld/2026-12-08": "c"})
+    note = ("fastleger: 1 vakt gir alene legen mer enn 3 poeng per andel over legens mål (lang 1). Det jevnes ikke "
+            "ut innen perioden (hovedboken jevner det ut over tid); del vakttypen i kortere vakter, eller la leger "
+            "med større vaktandel ta den.")
+    text = " ".join(render_text(summary_renderables(s, r, doctor_metrics(s, r))).split())
+    assert "Vakter for store for legens andel: - " + note in text
+    assert note in " ".join(render_html([check_view("A", s, r)]).split())
+    fine = _coarse_roster({"lang/2026-12-07": "d", "kveld/2026-12-07": "a", "kveld/2026-12-08": "b"})
+    assert "for store" not in render_text(summary_renderables(*fine, doctor_metrics(*fine)))

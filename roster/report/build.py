@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from roster.calendar import ShiftIndex
 from roster.check import RULES, Violation, check_roster, unexpected_violations
 from roster.metrics import (
+    CoarseShifts,
     DoctorMetrics,
     GroupMetrics,
     HolidayTurn,
     PoolMetrics,
+    coarse_shifts,
     doctor_metrics,
     groups,
     holiday_turns,
@@ -46,6 +48,7 @@ class RosterView:
     index: ShiftIndex = field(repr=False)
     pools: list[PoolMetrics] = field(default_factory=list)
     holidays: list[HolidayTurn] = field(default_factory=list)  # Christmas, New Year, Easter in the roster
+    coarse: list[CoarseShifts] = field(default_factory=list)  # per pool, shifts too big for their doctor's share
 
     @property
     def repeated_holidays(self) -> int:
@@ -160,6 +163,7 @@ def check_view(label: str, scenario: Scenario, roster: Roster) -> RosterView:
         view.violations = check_roster(scenario, roster)
         view.unexpected = unexpected_violations(scenario, roster)
         view.holidays = holiday_turns(scenario, roster)
+        view.coarse = coarse_shifts(roster, view.metrics, index)
     return view
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from roster.calendar import OSLO
+from roster.metrics import coarse_note
 from roster.report import charts
 from roster.report.build import (
     GROUP_STATS,
@@ -33,6 +34,7 @@ def render_html(views: list[RosterView], title: str = "Sammenligning av vaktplan
         group_differs=group_differs,
         most_loaded=most_loaded,
         moved_targets=moved_targets,
+        coarse_note=coarse_note,
         rows=summary_rows(views),
         groups=group_rows(views),
         max_listed=MAX_LISTED_VIOLATIONS,
