@@ -14,7 +14,7 @@ from sqlalchemy import select
 from api.deps import NowDep, PageManagerDep, RowId, SessionDep, SettingsDep
 from api.orm import RequestRoundRow, RosterRow, ScenarioRow, SwapRow
 from api.routers.pages import dashboard, get_or_404, redirect, render, roster_view
-from api.services import edits, notices, swaps, wishes
+from api.services import carry, edits, notices, swaps, wishes
 from api.services import rosters as roster_service
 from api.services.scenarios import load, read_upload, store
 from roster.edits import ACTIONS as EDIT_ACTIONS
@@ -154,6 +154,20 @@ def round_page(round_id: RowId, request: Request, manager: PageManagerDep, sessi
     return render(request, "round.html", manager=manager, round=row, open=wishes.is_open(row, now),
                   deadline=wishes.deadline_text(row), requests=requests, names=names, scenarios=scenarios,
                   describe=lambda q: wishes.describe(q, {}))
+
+
+@router.post("/scenarier/{scenario_id}/for-inn")
+def carry_previous(scenario_id: RowId, manager: PageManagerDep, session: SessionDep) -> RedirectResponse:
+    """A new scenario: this one with the period before carried in from its published roster."""
+    row = get_or_404(session, ScenarioRow, scenario_id, f"scenario {scenario_id}")
+    try:
+        carried = carry.carry(session, row, manager)
+    except InputError as exc:
+        session.rollback()
+        return redirect(f"/scenarier/{scenario_id}", "Forrige periode ble ikke ført inn: " + "; ".join(exc.problems),
+                        anchor="forrige")
+    session.commit()
+    return redirect(f"/scenarier/{carried.row.id}", carried.message(), anchor="forrige")
 
 
 @router.post("/scenarier/{scenario_id}/ta-med-onsker")

@@ -19,7 +19,7 @@ from api.deps import COOKIE, JobsDep, PageManagerDep, RowId, SessionDep, Setting
 from api.jobs import QueueFull
 from api.orm import AuditRow, RosterRow, ScenarioRow, SwapRow
 from api.schemas import SolveIn
-from api.services import auth, edits, links, notices, replan_form, wishes
+from api.services import auth, carry, edits, links, notices, replan_form, wishes
 from api.services import rosters as roster_service
 from api.services import runs as run_service
 from api.services import scenarios as scenario_service
@@ -192,7 +192,8 @@ def scenario_page(scenario_id: RowId, request: Request, manager: PageManagerDep,
                   default_limit=settings.default_time_limit, max_limit=settings.max_time_limit,
                   requests=wishes.for_period(session, scenario.period.start, scenario.period.end),
                   names={d.id: d.name for d in scenario.doctors}, describe=lambda q: wishes.describe(q, templates),
-                  has_round=bool(wishes.rounds(session)))
+                  has_round=bool(wishes.rounds(session)), previous=carry.previous(session, scenario),
+                  day_before=carry.day_before(scenario))
 
 
 @router.post("/scenarier/{scenario_id}/beregn")

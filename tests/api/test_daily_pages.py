@@ -9,11 +9,13 @@ import io
 import re
 
 import openpyxl
+from sqlalchemy import func, select
 from test_api import solved
 from web_helpers import WEEK_NAMES, holder, login, publish_week
 
 from api.services import rosters as roster_service
-from api.services.scenarios import store
+from api.orm import ScenarioRow
+from api.services.scenarios import load, store
 from roster.calendar import OSLO
 from roster.models import Assignment, Roster
 from tests import factories as f
@@ -339,3 +341,52 @@ def test_request_round_page_and_deadline_messages(client, auth):
     client.app.state.clock = lambda: dt.datetime(2026, 11, 16, tzinfo=OSLO)
     assert "Fristen gikk ut 15.11.2026 kl. 12:00" in client.get(r.headers["location"].split("?")[0]).text
     assert set(WEEK_NAMES) >= {"eva"}
+
+
+def _week_after(client, start: str, end: str) -> int:
+    """A scenario for the days after ``_version``'s: Anne stays, Bjørn has left, Cato is new."""
+    sc = f.scenario(start, end, templates=[f.template("dag", "08:00", "16:00", label="dag")],
+                    doctors=[f.doctor("anne", name="Anne Aas"), f.doctor("cato", name="Cato Carlsen")],
+                    stations=[f.station("BLV", name="Bergen legevakt")], name=f"neste fra {start}")
+    with client.app.state.sessions() as s:
+        row = store(s, sc, "test", "leder")
+        s.commit()
+        return row.id
+
+
+def test_the_period_before_is_carried_from_its_published_roster(client, auth):
+    rid = _version(client, "2026-11-30", "2026-12-06", published=True)  # Anne: 30.11, 02.12, 04.12, 06.12
+    sid = _week_after(client, "2026-12-07", "2026-12-13")
+    login(client)
+    page = client.get(f"/scenarier/{sid}").text
+    assert f"Vaktplan {rid} (30.11.2026–06.12.2026) er publisert for tiden før" in page
+    answer = client.post(f"/scenarier/{sid}/for-inn", follow_redirects=False)
+    new_id = int(re.search(r"/scenarier/(\d+)\?", answer.headers["location"]).group(1))
+    assert new_id != sid
+    page = client.get(answer.headers["location"]).text
+    assert (f"Nytt scenario med vaktplan {rid} ført inn: historikk for 1 lege, 4 tidligere vakter fra 30.11.2026 "
+            f"og 0 høytidsvakter. 1 lege i vaktplan {rid} er ikke med i scenarioet og er ikke tatt med.") in page
+    assert "Scenarioet har vaktene fra 30.11.2026 og historikk for 1 lege ført inn." in page
+    with client.app.state.sessions() as s:
+        carried = load(s.get(ScenarioRow, new_id))
+        original = load(s.get(ScenarioRow, sid))
+    assert original.carry_in == [] and original.history == []  # the uploaded scenario is left as it was
+    assert carried.carry_in_from == dt.date(2026, 11, 30)
+    assert sorted((c.doctor, c.start.date()) for c in carried.carry_in) == [
+        ("anne", dt.date(2026, 11, 30)), ("anne", dt.date(2026, 12, 2)), ("anne", dt.date(2026, 12, 4)),
+        ("anne", dt.date(2026, 12, 6))]
+    assert [(h.doctor, h.shifts) for h in carried.history] == [("anne", 4)]  # Bjørn has left, Cato is new
+
+
+def test_carrying_is_refused_without_a_published_roster_ending_the_day_before(client, auth):
+    _version(client, "2026-11-30", "2026-12-06", published=True)
+    gap = _week_after(client, "2026-12-08", "2026-12-14")
+    overlap = _week_after(client, "2026-12-05", "2026-12-11")
+    login(client)
+    assert "Ingen publisert vaktplan har 07.12.2026, dagen før perioden" in client.get(f"/scenarier/{gap}").text
+    page = client.post(f"/scenarier/{gap}/for-inn").text
+    assert "Forrige periode ble ikke ført inn: ingen publisert vaktplan har 07.12.2026, dagen før perioden" in page
+    page = client.post(f"/scenarier/{overlap}/for-inn").text
+    assert "går til 06.12.2026, inn i denne perioden; bare en vaktplan som slutter 04.12.2026 kan føres inn" in page
+    with client.app.state.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(ScenarioRow)) == 3  # nothing stored

@@ -1,0 +1,81 @@
+"""Last period carried into a scenario on the web: the published roster that ends the day before
+the scenario's period hands on the burden history, the shifts of its last days and the holiday
+ledger (``roster.carry.next_period``), as ``roster carry`` does with a ``history_out.json``, so the
+rules that look back (rest, nights in a row, the 7-day limits, søndagsfri) see across the first of
+the month. The published roster is the final one: re-plans and swaps after publishing are in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.orm import RosterRow, ScenarioRow
+from api.services.audit import record
+from api.services.scenarios import load, store
+from api.services.stored import load_roster, scenario_of
+from roster.carry import next_period
+from roster.models import Scenario
+from roster.scenario_io import InputError, validation_problems
+from roster.terms import count
+
+
+def day_before(scenario: Scenario) -> dt.date:
+    return scenario.period.start - dt.timedelta(days=1)
+
+
+def previous(session: Session, scenario: Scenario) -> RosterRow | None:
+    """The published version whose period holds the day before the scenario's."""
+    day = day_before(scenario)
+    return session.scalars(select(RosterRow).where(RosterRow.status == "published", RosterRow.period_start <= day,
+                                                   RosterRow.period_end >= day).order_by(RosterRow.id.desc())).first()
+
+
+@dataclass(frozen=True)
+class Carried:
+    row: ScenarioRow  # the new scenario
+    source: RosterRow  # the published version carried from
+    history: int  # doctors with a history
+    shifts: int  # earlier shifts carried, from ``since``
+    since: dt.date
+    ledger: int  # holiday shifts in the ledger
+    left_out: int  # doctors of the published roster who are not in the scenario
+
+    def message(self) -> str:
+        text = (f"Nytt scenario med vaktplan {self.source.id} ført inn: historikk for "
+                f"{count(self.history, 'lege', 'leger')}, {count(self.shifts, 'tidligere vakt', 'tidligere vakter')} "
+                f"fra {self.since:%d.%m.%Y} og {count(self.ledger, 'høytidsvakt', 'høytidsvakter')}.")
+        if self.left_out:
+            text += (f" {count(self.left_out, 'lege', 'leger')} i vaktplan {self.source.id} er ikke med i scenarioet "
+                     "og er ikke tatt med.")
+        return text
+
+
+def carry(session: Session, row: ScenarioRow, actor: str) -> Carried:
+    """A new scenario: ``row``'s with the period before carried in from its published roster; what
+    ``row`` carried before is replaced. Doctors who are not in the scenario (they left) are left out."""
+    scenario = load(row)
+    day = day_before(scenario)
+    source = previous(session, scenario)
+    if source is None:
+        raise InputError([f"ingen publisert vaktplan har {day:%d.%m.%Y}, dagen før perioden; publiser den først, "
+                          "eller før inn historikken fra en arbeidsbok eller med «roster carry»"], f"scenario {row.id}")
+    if source.period_end != day:
+        raise InputError([f"den publiserte vaktplan {source.id} går til {source.period_end:%d.%m.%Y}, inn i denne "
+                          f"perioden; bare en vaktplan som slutter {day:%d.%m.%Y} kan føres inn"], f"scenario {row.id}")
+    fields = next_period(scenario_of(session, source), load_roster(source))
+    known = {d.id for d in scenario.doctors}
+    before = {h["doctor"] for h in fields["history"]}
+    for key in ("history", "carry_in", "holiday_ledger"):
+        fields[key] = [x for x in fields[key] if x["doctor"] in known]
+    try:
+        merged = Scenario.model_validate({**scenario.model_dump(mode="json"), **fields})
+    except ValidationError as exc:
+        raise InputError(validation_problems(exc), f"vaktplan {source.id} ført inn i scenario {row.id}") from None
+    new = store(session, merged, f"scenario {row.id} med vaktplan {source.id} ført inn", actor)
+    record(session, actor, "før-inn", f"scenario {new.id}: vaktplan {source.id} ført inn i scenario {row.id}")
+    return Carried(new, source, len(merged.history), len(merged.carry_in), dt.date.fromisoformat(fields["carry_in_from"]),
+                   len(merged.holiday_ledger), len(before - known))
