@@ -9,7 +9,7 @@ from api.deps import JobsDep, ManagerDep, RowId, SessionDep, SettingsDep
 from api.jobs import QueueFull
 from api.orm import ScenarioRow
 from api.schemas import ProblemsOut, RunOut, ScenarioOut, SolveIn
-from api.services import exports, wishes
+from api.services import carry, exports, wishes
 from api.services import scenarios as service
 from api.services.runs import run_out, solve_params
 from roster.models import Scenario
@@ -75,6 +75,17 @@ def scenario_template(scenario_id: RowId, _: ManagerDep, session: SessionDep, wi
 def get_body(scenario_id: RowId, _: ManagerDep, session: SessionDep) -> Scenario:
     """The validated scenario itself (the JSON the solver sees)."""
     return service.load(get_row(session, scenario_id))
+
+
+@router.post("/{scenario_id}/carry", response_model=ScenarioOut, status_code=status.HTTP_201_CREATED,
+             responses={422: {"model": ProblemsOut, "description": "ingen publisert vaktplan slutter dagen før perioden"}})
+def carry_previous(scenario_id: RowId, manager: ManagerDep, session: SessionDep) -> ScenarioRow:
+    """A new scenario version with the period before carried in from the published roster that ends
+    the day before its period (history, the last days' shifts, the holiday ledger): ``roster carry``
+    on the web (``api.services.carry``)."""
+    carried = carry.carry(session, get_row(session, scenario_id), manager)
+    session.commit()
+    return carried.row
 
 
 @router.post("/{scenario_id}/runs", response_model=RunOut, status_code=status.HTTP_202_ACCEPTED,

@@ -390,3 +390,17 @@ def test_carrying_is_refused_without_a_published_roster_ending_the_day_before(cl
     assert "går til 06.12.2026, inn i denne perioden; bare en vaktplan som slutter 04.12.2026 kan føres inn" in page
     with client.app.state.sessions() as s:
         assert s.scalar(select(func.count()).select_from(ScenarioRow)) == 3  # nothing stored
+
+
+def test_the_api_carries_the_period_before_too(client, auth):
+    _version(client, "2026-11-30", "2026-12-06", published=True)
+    sid = _week_after(client, "2026-12-07", "2026-12-13")
+    gap = _week_after(client, "2026-12-08", "2026-12-14")
+    answer = client.post(f"/api/scenarios/{sid}/carry", headers=auth)
+    assert answer.status_code == 201
+    with client.app.state.sessions() as s:
+        carried = load(s.get(ScenarioRow, answer.json()["id"]))
+    assert carried.carry_in_from == dt.date(2026, 11, 30) and {c.doctor for c in carried.carry_in} == {"anne"}
+    refused = client.post(f"/api/scenarios/{gap}/carry", headers=auth)
+    assert refused.status_code == 422 and refused.json()["problems"][0].startswith(
+        "ingen publisert vaktplan har 07.12.2026, dagen før perioden")
