@@ -101,8 +101,8 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
     async def _refused(request: Request, exc: HTTPException) -> Response:
         if not wants_html(request):
             return JSONResponse({"detail": norwegian_detail(exc)}, status_code=exc.status_code, headers=exc.headers)
-        if exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED and request.method in ("GET", "HEAD"):
-            return redirect(page_above(request), NOT_SENT)
+        if exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED and request.method == "GET":
+            return redirect(page_above(request), NOT_SENT)  # not HEAD: its redirects would ask with HEAD again
         detail = norwegian_detail(exc)
         return page(request, exc.status_code, detail if isinstance(detail, str) else "; ".join(map(str, detail)))
 

@@ -49,7 +49,7 @@ def _day(value: str | None, now: dt.datetime) -> dt.date:
     return day if FIRST_DAY <= day <= LAST_DAY else now.date()
 
 
-@router.get("/lege/{token}", name="doctor_page", response_class=HTMLResponse)
+@router.api_route("/lege/{token}", methods=["GET", "HEAD"], name="doctor_page", response_class=HTMLResponse)
 def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, dato: str | None = None,
                 bytt: str | None = None, med: str | None = None) -> HTMLResponse:
     """``dato``: the day of the on-call list; ``bytt`` and ``med``: a swap's second step (which of

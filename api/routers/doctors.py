@@ -4,6 +4,8 @@ doctor's shifts as JSON and as an iCalendar feed, who is on call, what the last 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel
@@ -14,6 +16,7 @@ from api.orm import OutboxRow, ScenarioRow
 from api.schemas import DoctorLinkOut, DutyOut, OutboxOut
 from api.services import exports, ical, links, notices, oncall
 from api.services.published import doctor_shifts
+from api.services.published import revisions as published_revisions
 from api.services.scenarios import load
 from roster.models import Day
 
@@ -118,14 +121,37 @@ def doctor_json(token: str, session: SessionDep) -> DoctorShiftsOut:
                  roster_id=s.roster_id) for s in shifts])
 
 
-@router.get("/lege/{token}/kalender.ics", name="doctor_feed", response_class=Response,
-            responses={200: {"content": {"text/calendar": {}}}})
-def doctor_feed(token: str, session: SessionDep) -> Response:
-    """iCalendar feed to subscribe to (Europe/Oslo times)."""
+@router.api_route("/lege/{token}/kalender.ics", methods=["GET", "HEAD"], name="doctor_feed", response_class=Response,
+                  responses={200: {"content": {"text/calendar": {}}}, 304: {"description": "unchanged since the client's copy"}})
+def doctor_feed(token: str, request: Request, session: SessionDep) -> Response:
+    """iCalendar feed to subscribe to (Europe/Oslo times). Clients that poll may ask with the ETag
+    or the date they have (304 when nothing was published since); HEAD answers like GET (some
+    clients probe a subscription with it). Private: no shared cache keeps it, no search engine lists it."""
     doctor = doctor_or_404(session, token)
     name, shifts = doctor_shifts(session, doctor)
-    return Response(ical.feed(doctor, name or doctor, shifts), media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": 'inline; filename="legevakt.ics"'})
+    revisions = published_revisions(session, {s.roster_id for s in shifts})
+    body = ical.feed(token, name, shifts, revisions)
+    headers = {"ETag": f'"{hashlib.sha256(body).hexdigest()[:32]}"', "Cache-Control": "private, no-cache",
+               "X-Robots-Tag": "noindex", "Content-Disposition": 'inline; filename="legevakt.ics"'}
+    newest = max((r.published_at for r in revisions.values()), default=None)
+    if newest is not None:
+        headers["Last-Modified"] = format_datetime(newest.replace(microsecond=0), usegmt=True)
+    if _unchanged(request, headers["ETag"], newest):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+def _unchanged(request: Request, etag: str, newest: dt.datetime | None) -> bool:
+    """RFC 9110 §13.1: If-None-Match decides when given; else If-Modified-Since (to the second)."""
+    if (match := request.headers.get("if-none-match")) is not None:
+        return match.strip() == "*" or etag in (tag.strip().removeprefix("W/") for tag in match.split(","))
+    since = request.headers.get("if-modified-since")
+    if since is None or newest is None:
+        return False
+    try:
+        return newest.replace(microsecond=0) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
 
 
 @router.get("/api/lege/{token}/on-call", response_model=list[DutyOut])

@@ -1,48 +1,95 @@
-"""A doctor's iCalendar feed: Europe/Oslo times with a VTIMEZONE, a stable UID per shift so a
-calendar app updates rather than duplicates events when the roster is republished."""
+"""A doctor's iCalendar feed, as subscribed calendars read it (RFC 5545, RFC 7986).
+
+- Europe/Oslo times with the yearly VTIMEZONE (one STANDARD, one DAYLIGHT, each an RRULE): the
+  only shape Outlook reads whole; a zone built from dated transitions shifted summer events by an
+  hour there (iCalcreator issue 86). The EU rule holds in Norway from 1996; a feed reaching before
+  that gets the dated transitions instead.
+- A UID per shift that stays while the link does, so a client updates rather than duplicates an
+  event when the roster is republished, yet names nobody (RFC 7986 §5.3): a digest of the link's
+  secret token and the shift.
+- SEQUENCE, DTSTAMP and LAST-MODIFIED from the publication the shift belongs to: a client keeps an
+  event whose UID it has unless SEQUENCE rises (Google is reported to ignore a re-timed event
+  otherwise), and a body that changes only when a publication does can carry an ETag.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vText
 
-from api.services.published import DoctorShift
+from api.services.published import DoctorShift, Revision
 from roster.calendar import OSLO
 from roster.models import DutyKind
 from roster.terms import number
 
 PRODID = "-//legevakt-roster//vaktplan//NO"
+REFRESH = dt.timedelta(hours=1)  # a hint: Outlook and Apple honour it, Google polls on its own schedule
+EU_RULE_FROM = dt.date(1996, 1, 1)  # Norway's summer time ends on the last Sunday of October from 1996
+
+
+def uid(token: str, shift_key: str) -> str:
+    return hashlib.sha256(f"{token}/{shift_key}".encode()).hexdigest()[:32] + "@legevakt-roster"
+
+
+def _yearly_oslo() -> Timezone:
+    tz = Timezone()
+    tz.add("tzid", "Europe/Oslo")
+    for part, name, start, month, before, after in (
+            (TimezoneDaylight(), "CEST", dt.datetime(1970, 3, 29, 2, 0), 3, 1, 2),
+            (TimezoneStandard(), "CET", dt.datetime(1970, 10, 25, 3, 0), 10, 2, 1)):
+        part.add("tzname", name)
+        part.add("dtstart", start)
+        part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        part.add("tzoffsetfrom", dt.timedelta(hours=before))
+        part.add("tzoffsetto", dt.timedelta(hours=after))
+        tz.add_component(part)
+    return tz
 
 
 def oslo_zone(shifts: list[DoctorShift]) -> Timezone:
-    """Europe/Oslo's VTIMEZONE over the days of the shifts: icalendar's default covers 1970–2038 (and
-    says so in the feed), while a period may lie anywhere in 1900–2199."""
+    """Europe/Oslo's VTIMEZONE: the yearly rule, or for a feed reaching before 1996 (a period may lie
+    anywhere in 1900–2199) the dated transitions over its days."""
     days = [moment.astimezone(OSLO).date() for item in shifts for moment in (item.shift.start, item.shift.end)]
-    if not days:
-        return Timezone.from_tzid("Europe/Oslo")
+    if not days or min(days) >= EU_RULE_FROM:
+        return _yearly_oslo()
     return Timezone.from_tzid("Europe/Oslo", first_date=min(days) - dt.timedelta(days=1),
                               last_date=max(days) + dt.timedelta(days=1))
 
 
-def feed(doctor_id: str, doctor_name: str, shifts: list[DoctorShift], now: dt.datetime | None = None) -> bytes:
+def summary(item: DoctorShift) -> str:
+    """«Natt – Bergen legevakt», «KAD natt – …» (only the first letter raised), «Bakvakt barn –
+    Bakvakt spesialist»: an on-call shift by its own label, marked as bakvakt."""
+    label = item.shift.label
+    if item.shift.duty == DutyKind.ON_CALL and not label.casefold().startswith("bakvakt"):
+        label = f"bakvakt {label}"
+    return f"{label[:1].upper()}{label[1:]} – {item.station_name}"
+
+
+def feed(token: str, doctor_name: str | None, shifts: list[DoctorShift], revisions: dict[int, Revision]) -> bytes:
+    """The feed of the doctor whose link holds ``token``; ``revisions`` by roster id."""
+    name = f"Legevakt – {doctor_name}" if doctor_name else "Legevakt – mine vakter"
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"Legevakt – {doctor_name}")
+    cal.add("name", name)
+    cal.add("x-wr-calname", vText(name))  # an X-property is TEXT: its commas and semicolons escaped too
     cal.add("x-wr-timezone", "Europe/Oslo")
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
     cal.add_component(oslo_zone(shifts))
-    stamp = now or dt.datetime.now(dt.timezone.utc)
     for item in shifts:
-        s = item.shift
+        s, revision = item.shift, revisions[item.roster_id]
         ev = Event()
-        ev.add("uid", f"{doctor_id}/{s.key}@legevakt-roster")
-        ev.add("dtstamp", stamp)
+        ev.add("uid", uid(token, s.key))
+        ev.add("dtstamp", revision.published_at)
+        ev.add("last-modified", revision.published_at)
+        ev.add("sequence", revision.sequence)
         ev.add("dtstart", s.start.astimezone(OSLO))
         ev.add("dtend", s.end.astimezone(OSLO))
-        kind = "bakvakt" if s.duty == DutyKind.ON_CALL else s.label
-        ev.add("summary", f"{kind.capitalize()} – {item.station_name}")
+        ev.add("summary", summary(item))
         if item.address:
             ev.add("location", item.address)
         ev.add("description", f"{s.label}, {number(s.hours)} timer (vaktplan {item.roster_id})")

@@ -8,6 +8,7 @@ is a single query by doctor.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -46,6 +47,25 @@ class DoctorShift:
     station_name: str
     address: str
     roster_id: int
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The publication a shift belongs to: how many publications there had been by then (a feed's
+    SEQUENCE, rising with every publication), and when (its DTSTAMP and LAST-MODIFIED)."""
+
+    sequence: int
+    published_at: dt.datetime  # UTC
+
+
+def revisions(session: Session, roster_ids: set[int]) -> dict[int, Revision]:
+    """Per published version of ``roster_ids``: counted in the order of publication, not of ids (a
+    draft made earlier may be published later)."""
+    times = sorted(_utc(t) for t in session.scalars(select(RosterRow.published_at)
+                                                      .where(RosterRow.published_at.is_not(None))))
+    rows = session.execute(select(RosterRow.id, RosterRow.published_at).where(RosterRow.id.in_(roster_ids),
+                                                                              RosterRow.published_at.is_not(None)))
+    return {rid: Revision(bisect.bisect_right(times, _utc(at)), _utc(at)) for rid, at in rows}
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
