@@ -13,8 +13,11 @@
   };
   const pct = (x) => x === null || x === undefined ? "–" : num(100 * x, 1) + " %";
   let lastSolutions = Number(box.dataset.solutions);  // the rows the server already listed
+  // The status line is a live region: it is written only when it changes, so it is not announced twice a second.
+  const status = document.getElementById("status");
   function show(run) {
-    document.getElementById("status").textContent = names[run.status] || run.status;
+    const text = names[run.status] || run.status;
+    if (status.textContent !== text) status.textContent = text;
     document.getElementById("bar").value = run.clock || run.elapsed || 0;
     document.getElementById("elapsed").textContent = num(run.clock || run.elapsed, 1);
     document.getElementById("gap").textContent = pct(run.gap);
@@ -36,11 +39,28 @@
   function done(run) {
     show(run);
     const cancel = document.getElementById("cancel");
-    if (cancel) cancel.remove();
+    // focus was on «Stopp …» (or nowhere): it goes to the result, not back to the top of the page
+    const lost = !document.activeElement || document.activeElement === document.body ||
+      (cancel && cancel.contains(document.activeElement));
+    let target = document.getElementById("status-line");
+    let detail = "";
     if (run.roster_id) {
       const text = run.kind === "omplanlegging" ? "Se endringene" : "Se vaktplanen";
-      document.getElementById("result").innerHTML = '<a class="button" href="/vaktplaner/' + run.roster_id + '">' + text + "</a>";
+      const link = document.createElement("a");
+      link.className = "button";
+      link.href = "/vaktplaner/" + run.roster_id;
+      link.textContent = text;
+      document.getElementById("result").replaceChildren(link);
+      target = link;
+      const open = run.open_slots === null || run.open_slots === undefined ? null : run.open_slots;
+      detail = (open === null ? "" : " – " + (open === 0 ? "ingen" : num(open, 0)) + " ubesatte plasser") +
+        ". Lenken «" + text + "» står under.";
+    } else if (run.message) {
+      detail = " – " + run.message.split("\n")[0];
     }
+    if (lost) target.focus();
+    if (cancel) cancel.remove();
+    document.getElementById("status-detail").textContent = detail;
     document.getElementById("bar").value = document.getElementById("bar").max;
   }
   if (!["queued", "running"].includes(box.dataset.status)) return;

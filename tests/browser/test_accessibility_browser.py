@@ -50,3 +50,35 @@ def test_the_doctor_picker_is_named_and_says_what_it_chose(week, browser):
     assert page.url == before and "Tilbudet er sendt" not in page.content()
     box.fill("")  # every name back, the choice kept
     assert select.input_value() == "cecilie" and page.locator("#swap-kollega option").count() > 5
+
+
+def test_the_run_page_announces_its_end_and_keeps_focus(week, browser):
+    """Focus on «Stopp …» when the run ends moves to the result link (the button is removed);
+    the status line is the live region and says how it ended; the progress bar is named."""
+    from browser_helpers import DESKTOP
+
+    url, rid, _ = week
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(url + "/logg-inn")
+    page.fill("input[name=brukernavn]", "leder")
+    page.fill("input[name=passord]", PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(url + "/")
+    page.goto(f"{url}/vaktplaner/{rid}")
+    page.select_option("#replan-lege", "dag")
+    page.fill("#replan-form input[name=fra]", "2026-11-03")
+    page.fill("#replan-form input[name=naa]", "2026-11-01T12:00")
+    page.get_by_role("button", name="Planlegg om").click()
+    page.wait_for_url(lambda u: "/beregninger/" in u)
+    assert page.get_by_role("progressbar", name="Tid brukt av tidsgrensen").count() == 1
+    assert page.locator('[role="status"]').count() == 1 and page.locator("#status-line #status").count() == 1
+    assert page.locator("#run dl.figures[aria-live], #run [aria-live] dl").count() == 0
+    running = page.locator("#cancel button").count() == 1
+    if running:
+        page.focus("#cancel button")
+    page.wait_for_selector("#result a", timeout=60_000)
+    if running:  # the run ended under the page's eyes (it nearly always does: 4 s)
+        assert page.evaluate("() => document.activeElement.textContent") == "Se endringene"
+        wait_until(lambda: "ubesatte plasser" in page.inner_text("#status-line"), 5)
+        assert page.locator("#cancel").count() == 0
+    assert "ferdig" in page.inner_text("#status-line")
