@@ -139,7 +139,8 @@ def open_round(request: Request, manager: PageManagerDep, session: SessionDep, n
     except InputError as exc:
         session.rollback()
         return dashboard(request, session, manager, round_problems=exc.problems,
-                         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+                         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+                         round_form={"fra": fra, "til": til, "frist": frist})
     session.commit()
     return redirect(f"/onskerunder/{row.id}", f"Legene kan nå legge inn ønsker til {wishes.deadline_text(row)}.")
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from api.deps import NowDep, RowId, SessionDep, SettingsDep
 from api.orm import RequestRoundRow, RosterRow
-from api.routers.pages import redirect, render, signed_text
+from api.routers.pages import invalid_fields, redirect, render, signed_text
 from api.services import links, notices, oncall, swaps, wishes
 from api.services import rosters as roster_service
 from api.services.published import doctor_shifts
@@ -29,6 +29,13 @@ router = APIRouter(include_in_schema=False)
 # RequestIn's fields → the wish form's labels, which a refusal starts with.
 REQUEST_LABELS = {"kind": "Hva", "start": "Fra dato", "end": "Til dato", "template": "Vakttype", "wants": "Ønske",
                   "absence_kind": "Type fravær", "note": "Merknad"}
+# A refusal's label → the wish form's fields it marks aria-invalid («Dato: må være i perioden …»: both dates).
+WISH_FIELDS = {"Hva": "hva", "Fra dato": "fra", "Til dato": "til", "Dato": "fra til", "Vakttype": "vakttype",
+               "Ønske": "vil", "Type fravær": "fravaer", "Merknad": "merknad"}
+# What a refused form sends back in the redirect's query, so the form shows it again: the section
+# it belongs to (``skjema``), and the fields as entered (``runde`` names the wish round's form).
+KEPT = {"bytte": ("vakt", "handling", "kollega", "merknad", "bytt", "med", "tilbake"),
+        "onsker": ("runde", "hva", "fra", "til", "vil", "vakttype", "fravaer", "merknad")}
 
 
 def _doctor(session: SessionDep, token: str) -> str | None:
@@ -72,6 +79,15 @@ def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, 
     rounds = wishes.current_rounds(session, now)
     mine = wishes.of_doctor(session, doctor)
     feil = signed_text(request, "feil")
+    # A refusal is shown in the section of its form, with what was entered; the values are shown
+    # only beside an error this service signed, so a crafted link cannot fill in a form on its own.
+    section = request.query_params.get("skjema") if feil else None
+    section = section if section in KEPT else None
+    kept = {k: request.query_params.get(k, "") for k in KEPT[section]} if section else {}
+    invalid = {name for names in invalid_fields([feil], WISH_FIELDS) for name in names.split()} \
+        if section == "onsker" else set()
+    if "til" in invalid and not kept.get("til"):
+        invalid.discard("til")
     templates = {t.id: f"{t.label} {t.start:%H:%M}–{t.end:%H:%M}" for t in scenario.templates} if scenario else {}
     return render(request, "doctor.html", name=name or doctor, doctor=doctor, upcoming=upcoming,
                   past=list(reversed(past)), months=month_calendars(shifts), token=token, weekdays=WEEKDAY_NAMES,
@@ -84,7 +100,8 @@ def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, 
                   rounds=[(r, wishes.is_open(r, now), wishes.deadline_text(r), [q for q in mine if q.round_id == r.id])
                           for r in rounds],
                   describe=lambda q: wishes.describe(q, templates), templates=templates,
-                  absence_kinds=list(ABSENCE_KINDS), problems=[feil] if feil else None,
+                  absence_kinds=list(ABSENCE_KINDS), problems=[feil] if feil else None, error_section=section,
+                  kept=kept, invalid=invalid,
                   towards_alone=roster_service.towards_alone(session, doctor, scenario, shifts))
 
 
@@ -103,8 +120,15 @@ def month_calendars(shifts: list[roster_service.DoctorShift]) -> list[dict]:
 
 
 def _back(token: str, message: str | None = None, problems: list[str] | None = None,
-          anchor: str = "") -> RedirectResponse:
-    return redirect(f"/lege/{token}", message, " ".join(problems) if problems else None, "" if message else anchor)
+          anchor: str = "", kept: dict[str, str] | None = None) -> RedirectResponse:
+    """Back to the doctor's page: with ``message`` at the top, or with ``problems`` in the section
+    ``anchor`` (the fragment lands on the message there: ``#bytte-feil``, ``#onsker-feil``) and the
+    form's values ``kept`` in the query."""
+    url = f"/lege/{token}"
+    if problems and anchor and not message:
+        url += "?" + urlencode({"skjema": anchor, **{k: v for k, v in (kept or {}).items() if v}})
+        anchor += "-feil"
+    return redirect(url, message, " ".join(problems) if problems else None, "" if message else anchor)
 
 
 @router.post("/lege/{token}/bytte")
@@ -123,7 +147,9 @@ def propose_swap(token: str, request: Request, session: SessionDep, now: NowDep,
         swap = swaps.propose(session, doctor, vakt, kollega or None, tilbake or None, merknad, now)
     except InputError as exc:
         session.rollback()
-        return _back(token, problems=exc.problems, anchor="bytte")
+        kept = {"bytt": vakt, "med": kollega, "tilbake": tilbake} if handling == "bytt" and kollega and tilbake else \
+            {"vakt": vakt, "handling": handling, "kollega": kollega}
+        return _back(token, problems=exc.problems, anchor="bytte", kept={**kept, "merknad": merknad})
     session.commit()
     who = "en kollega" if swap.taker is None else "kollegaen"
     return _back(token, f"Tilbudet er sendt. Vakten er din til {who} har takket ja og byttet er godkjent.")
@@ -169,12 +195,13 @@ def add_request(token: str, round_id: RowId, request: Request, session: SessionD
         req = RequestIn(kind=hva, start=fra, end=til or None, template=vakttype or None, wants=vil == "ja",
                         absence_kind=fravaer, note=merknad)
         wishes.add(session, round_, doctor, req, templates, now)
-    except ValidationError as exc:
-        return _back(token, problems=[f"{REQUEST_LABELS.get(field, field)}: {what}" for field, _, what
-                                      in (p.partition(": ") for p in validation_problems(exc))], anchor="onsker")
-    except InputError as exc:
+    except (ValidationError, InputError) as exc:
         session.rollback()
-        return _back(token, problems=exc.problems, anchor="onsker")
+        problems = [f"{REQUEST_LABELS.get(field, field)}: {what}" for field, _, what in (
+            p.partition(": ") for p in validation_problems(exc))] if isinstance(exc, ValidationError) else exc.problems
+        kept = {"runde": str(round_id), "hva": hva, "fra": fra, "til": til, "vil": vil, "vakttype": vakttype,
+                "fravaer": fravaer, "merknad": merknad}
+        return _back(token, problems=problems, anchor="onsker", kept=kept)
     session.commit()
     return _back(token, "Ønsket er lagret. Du kan endre det til fristen går ut.")
 

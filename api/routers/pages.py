@@ -78,6 +78,18 @@ def redirect(url: str, message: str | None = None, problem: str | None = None, a
     return RedirectResponse(url + (f"#{anchor}" if anchor else ""), status_code=status.HTTP_303_SEE_OTHER)
 
 
+def invalid_fields(problems: list[str] | None, labels: dict[str, str]) -> set[str]:
+    """The form fields (``labels``: a field's label → its name) that a refusal names: a message
+    starts with the field's label and a colon («Til dato: kan ikke være før fra dato»); several
+    messages may be joined into one with spaces. The page marks them aria-invalid."""
+    found = set()
+    for text in problems or []:
+        for label, name in labels.items():
+            if text.startswith(f"{label}:") or f" {label}:" in text:
+                found.add(name)
+    return found
+
+
 def get_or_404(session: SessionDep, table: type[T], key: object, what: str) -> T:
     row = session.get(table, key)
     if row is None:
@@ -90,7 +102,7 @@ def get_or_404(session: SessionDep, table: type[T], key: object, what: str) -> T
 
 @router.get("/logg-inn", response_class=HTMLResponse)
 def login_page(request: Request, neste: str = "/") -> HTMLResponse:
-    return render(request, "login.html", next=neste, error=None)
+    return render(request, "login.html", next=neste, error=None, username="")
 
 
 @router.post("/logg-inn", response_class=HTMLResponse)
@@ -102,7 +114,7 @@ async def login(request: Request, brukernavn: Annotated[str, Form()], passord: A
         token = await auth.login(state.sessions, state.passwords, settings, brukernavn, passord,
                                  client_address(request))
     except auth.LoginRefused as exc:
-        return render(request, "login.html", exc.status, next=neste, error=str(exc))
+        return render(request, "login.html", exc.status, next=neste, error=str(exc), username=brukernavn)
     target = neste if neste.startswith("/") and not neste.startswith("//") else "/"
     response = redirect(target)
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax",
@@ -123,15 +135,20 @@ def logout(request: Request, session: SessionDep) -> RedirectResponse:
 
 # --------------------------------------------------------------------------- manager pages
 
+ROUND_LABELS = {"Første dag": "fra", "Siste dag": "til", "Frist": "frist"}
+EDIT_LABELS = {"Handling": "handling", "Lege": "lege", "Vakttype": "vakttype", "Dato": "dato", "I stedet for": "erstatter"}
+
 
 def dashboard(request: Request, session: SessionDep, manager: str, problems: list[str] | None = None,
-              source: str = "", status_code: int = 200, round_problems: list[str] | None = None) -> HTMLResponse:
+              source: str = "", status_code: int = 200, round_problems: list[str] | None = None,
+              round_form: dict[str, str] | None = None) -> HTMLResponse:
     published = session.scalars(select(RosterRow).where(RosterRow.status == "published")
                                 .order_by(RosterRow.period_start)).all()
     audit = session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(12)).all()
     now = request.app.state.clock()
     return render(request, "index.html", status_code, manager=manager, scenarios=scenario_service.listing(session),
                   published=published, audit=audit, problems=problems, source=source, round_problems=round_problems,
+                  round_form=round_form or {}, round_invalid=invalid_fields(round_problems, ROUND_LABELS),
                   rounds=[(r, wishes.is_open(r, now), wishes.deadline_text(r)) for r in wishes.rounds(session)[:6]],
                   waiting=session.scalar(select(func.count()).select_from(SwapRow).where(SwapRow.status == "accepted")),
                   outbox=notices.outbox_counts(session), mail=request.app.state.mailer.configured)
@@ -263,6 +280,8 @@ def roster_view(request: Request, session: SessionDep, settings: SettingsDep, ma
                   fairness=roster_service.fairness(scenario, roster, index),
                   violations=roster_service.violations_of(row), diff=roster_service.version_diff(session, row),
                   fixes_shown=FIXES_SHOWN, form=form or ReplanForm(), replan_problems=replan_problems,
+                  replan_invalid=invalid_fields(replan_problems, {v: k for k, v in replan_form.LABELS.items()}),
+                  edit_invalid=invalid_fields(edit_problems, EDIT_LABELS),
                   kinds=replan_form.KINDS, labels=replan_form.LABELS, replan_limit=settings.replan_time_limit,
                   stations={s.id: s.name for s in scenario.stations}, templates={t.id: t for t in scenario.templates},
                   doctors=roster_service.sorted_doctors(scenario), weeks=roster_service.weeks(scenario), only=only,

@@ -111,9 +111,10 @@ def test_an_error_in_a_doctors_link_is_shown_only_when_the_service_wrote_it(clie
     assert "815 00 000" not in client.get(page, params={"feil": spoof, "sig": "0" * 32}).text
     refused = client.post(f"{page}/bytte", data={"vakt": "x", "kollega": "bjorn"}, follow_redirects=False)
     query = parse_qs(urlsplit(refused.headers["location"]).query)
-    assert set(query) == {"feil", "sig"}
+    # signed: the error; carried back unsigned to fill the form in again: its section and fields
+    assert set(query) == {"feil", "sig", "skjema", "vakt", "handling", "kollega"}
     shown = client.get(refused.headers["location"]).text
-    assert 'id="doctor-errors"' in shown and "ugyldig vakt «x»" in shown
+    assert 'id="bytte-feil"' in shown and "ugyldig vakt «x»" in shown
     # what the service signed as an error is not shown as news
     moved = client.get(page, params={"melding": query["feil"][0], "sig": query["sig"][0]}).text
     assert "ugyldig vakt «x»" not in moved

@@ -82,3 +82,36 @@ def test_the_run_page_announces_its_end_and_keeps_focus(week, browser):
         wait_until(lambda: "ubesatte plasser" in page.inner_text("#status-line"), 5)
         assert page.locator("#cancel").count() == 0
     assert "ferdig" in page.inner_text("#status-line")
+
+
+def test_a_refused_wish_lands_on_its_message_with_the_form_kept(week, browser):
+    """On a phone the page opens at the message, which has focus, above the form as it was sent."""
+    url, _, tokens = week
+    page = browser.new_page(**PHONE)  # the manager opens the round on the overview
+    page.goto(f"{url}/logg-inn")
+    page.fill("input[name=brukernavn]", "leder")
+    page.fill("input[name=passord]", PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.goto(f"{url}/")
+    page.fill("#round-form input[name=fra]", "2026-12-01")
+    page.fill("#round-form input[name=til]", "2026-12-31")
+    page.fill("#round-form input[name=frist]", "2026-11-15T12:00")
+    page.get_by_role("button", name="Åpne ønskerunde").click()
+    page.wait_for_selector("text=Legene kan nå legge inn ønsker")
+    doctor = browser.new_page(**PHONE)
+    doctor.goto(f"{url}/lege/{tokens['anne']}")
+    form = doctor.locator("form.request-form")
+    form.locator("select[name=hva]").select_option("fravær")
+    form.locator("input[name=fra]").fill("2026-12-10")
+    form.locator("input[name=til]").fill("2026-12-05")
+    form.locator("input[name=merknad]").fill("Kurs i Oslo")
+    form.get_by_role("button", name="Lagre").click()
+    doctor.wait_for_url(lambda u: u.endswith("#onsker-feil"))
+    assert doctor.evaluate("() => document.activeElement.id") == "onsker-feil"
+    box = doctor.locator("#onsker-feil").bounding_box()
+    assert -2 <= box["y"] < PHONE["viewport"]["height"] - box["height"]  # in view
+    assert doctor.locator("#onsker #onsker-feil").count() == 1
+    assert form.locator("input[name=til]").input_value() == "2026-12-05"
+    assert form.locator("input[name=merknad]").input_value() == "Kurs i Oslo"
+    assert doctor.get_by_role("textbox", name="Merknad (valgfritt)").count() == 1
+    assert form.locator("input[name=til]").get_attribute("aria-invalid") == "true"
