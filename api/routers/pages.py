@@ -136,7 +136,8 @@ def logout(request: Request, session: SessionDep) -> RedirectResponse:
 # --------------------------------------------------------------------------- manager pages
 
 ROUND_LABELS = {"Første dag": "fra", "Siste dag": "til", "Frist": "frist"}
-EDIT_LABELS = {"Handling": "handling", "Lege": "lege", "Vakttype": "vakttype", "Dato": "dato", "I stedet for": "erstatter"}
+EDIT_LABELS = {"Handling": "handling", "Lege": "lege", "Vakttype": "vakttype", "Dato": "dato",
+               "I stedet for": "erstatter"}
 
 
 def dashboard(request: Request, session: SessionDep, manager: str, problems: list[str] | None = None,

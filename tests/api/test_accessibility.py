@@ -141,7 +141,8 @@ def problems_of(url: str, html: str) -> list[str]:
         named = t["caption"] or a.get("aria-label", "").strip() or (
             a.get("aria-labelledby") and all(page.text_of(r) for r in a["aria-labelledby"].split()))
         if not named:
-            out.append(f"{url}: table {i + 1} (id={a.get('id')!r}, class={a.get('class')!r}) has no caption or aria-label")
+            out.append(f"{url}: table {i + 1} (id={a.get('id')!r}, class={a.get('class')!r}) "
+                       "has no caption or aria-label")
     if len(page.titles) != 1 or not page.titles[0].strip():
         out.append(f"{url}: {len(page.titles)} titles")
     if "#" in page.hrefs:
