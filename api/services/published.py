@@ -69,8 +69,9 @@ def revisions(session: Session, roster_ids: set[int]) -> dict[int, Revision]:
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; the index stores UTC."""
-    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment
+    """In UTC: SQLite hands back naive datetimes (stored as UTC), PostgreSQL aware ones in the
+    session's time zone (an HTTP date and a feed's stamps need UTC itself)."""
+    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment.astimezone(dt.timezone.utc)
 
 
 def index_version(session: Session, roster_id: int, scenario: Scenario, roster: Roster) -> None:
