@@ -221,8 +221,9 @@ def delete_request(token: str, request_id: RowId, request: Request, session: Ses
 
 @router.get("/lege/{token}/vaktplan", response_class=HTMLResponse)
 def full_roster(token: str, request: Request, session: SessionDep, now: NowDep, stasjon: str = "", uke: str = "",
-                periode: int | None = None) -> HTMLResponse:
-    """The whole published roster, read-only: the one for today's period unless ``periode`` names one."""
+                periode: int | None = None, mine: str = "") -> HTMLResponse:
+    """The whole published roster, read-only: the one for today's period unless ``periode`` names one;
+    ``mine`` narrows it to the doctor's own days (on a phone the whole month is five wide tables)."""
     doctor = _doctor(session, token)
     if doctor is None:
         return _unknown(request)
@@ -234,8 +235,8 @@ def full_roster(token: str, request: Request, session: SessionDep, now: NowDep, 
     if row is None:
         return render(request, "doctor_roster.html", token=token, row=None, published=[])
     scenario, roster = roster_service.scenario_of(session, row), roster_service.load_roster(row)
-    only = roster_service.GridFilter(stasjon, "", uke)
+    only = roster_service.GridFilter(stasjon, doctor if mine else "", uke)
     me = next((d.name for d in scenario.doctors if d.id == doctor), "")
-    return render(request, "doctor_roster.html", token=token, row=row, scenario=scenario, published=published,
+    return render(request, "doctor_roster.html", token=token, row=row, scenario=scenario, published=published, doctor=doctor,
                   grids=roster_service.grids(scenario, roster, None, only), only=only,
                   weeks=roster_service.weeks(scenario), highlight=me)

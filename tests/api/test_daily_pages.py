@@ -327,6 +327,11 @@ def test_doctor_sees_the_whole_roster_read_only(client, auth):
     assert 'method="post"' not in page and "Rettferdighet" not in page
     assert 'id="st-BLV"' not in client.get(f"/lege/{tokens['sp1']}/vaktplan?stasjon=BAK").text
     assert client.get("/lege/ukjent/vaktplan").status_code == 404
+    mine = client.get(f"/lege/{tokens['eva']}/vaktplan?mine=ja").text  # Eva works 04.11 and 07.11 on site
+    rows = re.findall(r"<tr class=\"[^\"]*\"><th[^>]*>([^<]*)", _section(mine, 'id="st-BLV"'))
+    assert rows == ["ons 04.11", "lør 07.11"] and 'id="st-BAK"' not in mine
+    assert 'name="mine" value="ja" checked' in mine
+    assert 'id="st-BAK"' in client.get(f"/lege/{tokens['eva']}/vaktplan").text  # unticked: everyone's
 
 
 def test_request_round_page_and_deadline_messages(client, auth):
