@@ -177,6 +177,18 @@ class DoctorLinkRow(Base):
     rotated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class RetiredLinkRow(Base):
+    """A doctor's link replaced by a new one, by its token's digest (the token itself is not kept):
+    for a while its calendar feed answers with a notice instead of the shifts, so a subscribed
+    calendar drops them rather than keeping a frozen copy (api.services.links.RETIRED_FEED_DAYS)."""
+
+    __tablename__ = "retired_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    doctor_id: Mapped[str] = mapped_column(String(80))
+    retired_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class SessionRow(Base):
     __tablename__ = "manager_sessions"
 

@@ -123,17 +123,24 @@ def doctor_json(token: str, session: SessionDep) -> DoctorShiftsOut:
 
 @router.get("/lege/{token}/kalender.ics", name="doctor_feed", response_class=Response,
             responses={200: {"content": {"text/calendar": {}}}, 304: {"description": "unchanged since the client's copy"}})
-def doctor_feed(token: str, request: Request, session: SessionDep) -> Response:
+def doctor_feed(token: str, request: Request, session: SessionDep, now: NowDep) -> Response:
     """iCalendar feed to subscribe to (Europe/Oslo times). Clients that poll may ask with the ETag
     or the date they have (304 when nothing was published since); HEAD answers like GET (some
-    clients probe a subscription with it). Private: no shared cache keeps it, no search engine lists it."""
-    doctor = doctor_or_404(session, token)
-    name, shifts = doctor_shifts(session, doctor)
-    revisions = published_revisions(session, {s.roster_id for s in shifts})
-    body = ical.feed(token, name, shifts, revisions)
+    clients probe a subscription with it). Private: no shared cache keeps it, no search engine lists
+    it. A link a manager replaced answers for a while with a notice and no shifts."""
+    doctor = links.doctor_for(session, token)
+    if doctor is None:
+        replaced = links.retired(session, token, now.astimezone(dt.timezone.utc))
+        if replaced is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "ukjent eller utløpt lenke")
+        body, newest = ical.retired_feed(token, replaced, now.date()), None
+    else:
+        name, shifts = doctor_shifts(session, doctor)
+        revisions = published_revisions(session, {s.roster_id for s in shifts})
+        body = ical.feed(token, name, shifts, revisions)
+        newest = max((r.published_at for r in revisions.values()), default=None)
     headers = {"ETag": f'"{hashlib.sha256(body).hexdigest()[:32]}"', "Cache-Control": "private, no-cache",
                "X-Robots-Tag": "noindex", "Content-Disposition": 'inline; filename="legevakt.ics"'}
-    newest = max((r.published_at for r in revisions.values()), default=None)
     if newest is not None:
         headers["Last-Modified"] = format_datetime(newest.replace(microsecond=0), usegmt=True)
     if _unchanged(request, headers["ETag"], newest):

@@ -67,9 +67,7 @@ def summary(item: DoctorShift) -> str:
     return f"{label[:1].upper()}{label[1:]} – {item.station_name}"
 
 
-def feed(token: str, doctor_name: str | None, shifts: list[DoctorShift], revisions: dict[int, Revision]) -> bytes:
-    """The feed of the doctor whose link holds ``token``; ``revisions`` by roster id."""
-    name = f"Legevakt – {doctor_name}" if doctor_name else "Legevakt – mine vakter"
+def _calendar(name: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -79,6 +77,12 @@ def feed(token: str, doctor_name: str | None, shifts: list[DoctorShift], revisio
     cal.add("x-wr-timezone", "Europe/Oslo")
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
+    return cal
+
+
+def feed(token: str, doctor_name: str | None, shifts: list[DoctorShift], revisions: dict[int, Revision]) -> bytes:
+    """The feed of the doctor whose link holds ``token``; ``revisions`` by roster id."""
+    cal = _calendar(f"Legevakt – {doctor_name}" if doctor_name else "Legevakt – mine vakter")
     cal.add_component(oslo_zone(shifts))
     for item in shifts:
         s, revision = item.shift, revisions[item.roster_id]
@@ -94,4 +98,21 @@ def feed(token: str, doctor_name: str | None, shifts: list[DoctorShift], revisio
             ev.add("location", item.address)
         ev.add("description", f"{s.label}, {number(s.hours)} timer (vaktplan {item.roster_id})")
         cal.add_component(ev)
+    return cal.to_ical()
+
+
+def retired_feed(token: str, retired_at: dt.datetime, today: dt.date) -> bytes:
+    """The feed of a link a manager has replaced: no shifts (a subscribed calendar drops those it
+    had) and one all-day note today saying where to find the new link; it names nobody."""
+    cal = _calendar("Legevakt – lenken er byttet")
+    ev = Event()
+    ev.add("uid", uid(token, "lenken-er-byttet"))
+    ev.add("dtstamp", retired_at)
+    ev.add("dtstart", today)
+    ev.add("dtend", today + dt.timedelta(days=1))
+    ev.add("summary", "Kalenderlenken er byttet – abonner på nytt")
+    ev.add("description", "Legevakten har laget en ny personlig lenke til deg; denne kalenderen får ingen vakter "
+                          "lenger. Abonner på kalenderen fra den nye lenken, og slett denne.")
+    ev.add("transp", "TRANSPARENT")
+    cal.add_component(ev)
     return cal.to_ical()

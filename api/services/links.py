@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from api.orm import DoctorLinkRow, ScenarioRow, utcnow
+from api.orm import DoctorLinkRow, RetiredLinkRow, ScenarioRow, utcnow
 from api.services.audit import record
+
+RETIRED_FEED_DAYS = 90  # a rotated link's feed says so this long; subscribed calendars poll within a day
 
 
 def ensure(session: Session, doctor_ids: list[str]) -> dict[str, str]:
@@ -41,19 +45,36 @@ def _in_a_scenario(session: Session, doctor_id: str) -> bool:
 
 
 def rotate(session: Session, doctor_id: str, actor: str) -> str:
-    """A new token; the old link stops working at once. Only for a doctor of a stored scenario
-    (UnknownDoctor otherwise): a link is a door, and a door to nobody is only a door."""
+    """A new token; the old link stops working at once (its calendar feed says so for
+    ``RETIRED_FEED_DAYS``, then is gone). Only for a doctor of a stored scenario (UnknownDoctor
+    otherwise): a link is a door, and a door to nobody is only a door."""
     row = session.get(DoctorLinkRow, doctor_id)
     if row is None and not _in_a_scenario(session, doctor_id):
         raise UnknownDoctor(f"lege «{doctor_id[:80]}» finnes ikke i noe scenario")
     token = secrets.token_urlsafe(24)
+    now = utcnow()
+    session.execute(delete(RetiredLinkRow).where(RetiredLinkRow.retired_at < now - dt.timedelta(days=RETIRED_FEED_DAYS)))
     if row is None:
         session.add(DoctorLinkRow(doctor_id=doctor_id, token=token))
     else:
-        row.token, row.rotated_at = token, utcnow()
+        session.add(RetiredLinkRow(token_hash=_digest(row.token), doctor_id=doctor_id, retired_at=now))
+        row.token, row.rotated_at = token, now
     record(session, actor, "ny-legelenke", f"lege {doctor_id}")
     session.flush()
     return token
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def retired(session: Session, token: str, now: dt.datetime) -> dt.datetime | None:
+    """When the link with ``token`` was replaced, if that was within ``RETIRED_FEED_DAYS``."""
+    at = session.scalar(select(RetiredLinkRow.retired_at).where(RetiredLinkRow.token_hash == _digest(token)))
+    if at is None:
+        return None
+    at = at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)  # SQLite hands back naive UTC
+    return at if now - at <= dt.timedelta(days=RETIRED_FEED_DAYS) else None
 
 
 def doctor_for(session: Session, token: str) -> str | None:

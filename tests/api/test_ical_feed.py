@@ -97,3 +97,19 @@ def test_titles_keep_the_labels_as_written_and_the_name_is_escaped(client, auth)
     assert on_call["SUMMARY"] == "Bakvakt barn – Bergen legevakt"
     on_call = _event(client.get(_publish(client, label="bakvakt kirurgi", duty="bakvakt")).content)
     assert on_call["SUMMARY"] == "Bakvakt kirurgi – Bergen legevakt"
+
+
+def test_a_replaced_links_feed_drops_the_shifts_and_says_so_for_90_days(client, auth):
+    old = _publish(client)
+    assert _event(client.get(old).content)["SUMMARY"] == "KAD natt – Bergen legevakt"
+    assert client.post("/api/doctors/anne/link", headers=auth).status_code == 200
+    answer = client.get(old)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/calendar")
+    note = _event(answer.content)  # the only event: the shift is gone from a subscribed calendar
+    assert note["SUMMARY"] == "Kalenderlenken er byttet – abonner på nytt"
+    assert note["DTSTART"].dt == client.app.state.clock().date() and "anne" not in answer.text.lower()
+    assert client.get(old.removesuffix("/kalender.ics")).status_code == 404  # the page itself is gone
+    later = client.app.state.clock() + dt.timedelta(days=91)
+    client.app.state.clock = lambda: later
+    assert client.get(old).status_code == 404
+    assert client.get("/lege/aldri-gitt/kalender.ics").status_code == 404
