@@ -20,6 +20,7 @@ from api.jobs import QueueFull
 from api.orm import AuditRow, RosterRow, ScenarioRow, SwapRow
 from api.schemas import SolveIn
 from api.services import auth, carry, edits, links, notices, replan_form, wishes
+from api.services import published as published_index
 from api.services import rosters as roster_service
 from api.services import runs as run_service
 from api.services import scenarios as scenario_service
@@ -211,6 +212,7 @@ def scenario_page(scenario_id: RowId, request: Request, manager: PageManagerDep,
                   requests=wishes.for_period(session, scenario.period.start, scenario.period.end),
                   names={d.id: d.name for d in scenario.doctors}, describe=lambda q: wishes.describe(q, templates),
                   has_round=bool(wishes.rounds(session)), previous=carry.previous(session, scenario),
+                  renamed=published_index.other_names(session, {d.id: d.name for d in scenario.doctors}),
                   day_before=carry.day_before(scenario))
 
 

@@ -111,6 +111,21 @@ def doctor_shifts(session: Session, doctor_id: str) -> tuple[str | None, list[Do
     return name, out
 
 
+def other_names(session: Session, doctors: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(id, published name, name here) for each doctor whose id a published version gives another
+    name: a link and a subscribed calendar follow the id, so a departed doctor's id given to a new
+    one sends the new doctor's shifts to the old doctor's calendar."""
+    rows = session.execute(select(PublishedDoctorRow.doctor_id, PublishedDoctorRow.name)
+                           .where(PublishedDoctorRow.doctor_id.in_(list(doctors)))
+                           .order_by(PublishedDoctorRow.roster_id)).all()
+    latest = dict(rows)  # the newest published version's name last
+    return [(d, latest[d], doctors[d]) for d in doctors if d in latest and _folded(latest[d]) != _folded(doctors[d])]
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 def backfill(session: Session) -> int:
     """Index published versions the index does not know (published before it existed); the
     number indexed. Run at start-up."""

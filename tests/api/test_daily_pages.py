@@ -409,3 +409,18 @@ def test_the_api_carries_the_period_before_too(client, auth):
     refused = client.post(f"/api/scenarios/{gap}/carry", headers=auth)
     assert refused.status_code == 422 and refused.json()["problems"][0].startswith(
         "ingen publisert vaktplan har 07.12.2026, dagen før perioden")
+
+
+def test_the_scenario_page_warns_when_a_published_doctors_id_has_another_name_here(client, auth):
+    _version(client, "2026-11-30", "2026-12-06", published=True)  # Anne Aas and Bjørn Berg
+    same = _week_after(client, "2026-12-07", "2026-12-13")  # Anne Aas again, and a new id
+    sc = f.scenario("2026-12-14", "2026-12-20", templates=[f.template("dag", "08:00", "16:00", label="dag")],
+                    doctors=[f.doctor("anne", name="ANNE  aas"), f.doctor("bjorn", name="Berit Bø")],
+                    stations=[f.station("BLV", name="Bergen legevakt")], name="id gitt videre")
+    with client.app.state.sessions() as s:
+        reused = store(s, sc, "test", "leder").id
+        s.commit()
+    login(client)
+    assert 'id="renamed"' not in client.get(f"/scenarier/{same}").text
+    page = client.get(f"/scenarier/{reused}").text
+    assert "bjorn: «Bjørn Berg» i publisert vaktplan, «Berit Bø» her" in page and "anne:" not in page
