@@ -107,6 +107,19 @@ def _breaches(result: SwapResult) -> list[str]:
     return ["Byttet bryter harde regler:", *breach_lines(result.new_violations, result.worsened)]
 
 
+def _breaches_for(result: SwapResult, viewer: str, scenario: Scenario) -> list[str]:
+    """The breaches as a doctor may read them: their own in full, a colleague's only as «cannot
+    take it». A colleague's breach names grounds that are theirs alone (pregnancy, sick leave,
+    age: health data a colleague has no need to know); the manager's swap page shows them all."""
+    mine = [v for v in result.new_violations if v.doctor in (viewer, None)]
+    worse = [v for v in result.worsened if v.doctor in (viewer, None)]
+    others = dict.fromkeys(v.doctor for v in (*result.new_violations, *result.worsened) if v.doctor not in (viewer, None))
+    names = {d.id: d.name for d in scenario.doctors}
+    return ["Byttet bryter harde regler:", *breach_lines(mine, worse),
+            *(f"{names.get(d, d)} kan ikke ta vakten etter reglene som gjelder for hen (legevakten ser hvorfor)"
+              for d in others)]
+
+
 def needs_manager(result: SwapResult, settings: Settings) -> str | None:
     """Why a legal swap waits for a manager, or None when the rules may approve it."""
     if not settings.swap_auto_approve:
@@ -141,7 +154,7 @@ def propose(session: Session, giver: str, shift: str, taker: str | None, back_sh
     if other is not None:
         result = check_swap(scenario, load_roster(row), me.id, key, other.id, back)
         if not result.legal:
-            raise SwapRefused(_breaches(result))
+            raise SwapRefused(_breaches_for(result, me.id, scenario))
     swap = SwapRow(roster_id=row.id, giver=me.id, shift=key, taker=other.id if other else None, back_shift=back,
                    status="proposed", note=note[:300], message="")
     session.add(swap)
@@ -168,9 +181,9 @@ def accept(session: Session, swap_id: int, doctor: str, settings: Settings) -> S
         raise SwapTaken([TAKEN])
     if swap.status != "proposed" or doctor == swap.giver or (swap.taker is not None and swap.taker != doctor):
         raise SwapRefused(["dette tilbudet kan du ikke ta imot"])
-    _, _, result = _check(session, swap, doctor)
+    _, scenario, result = _check(session, swap, doctor)
     if not result.legal:
-        raise SwapRefused(_breaches(result))
+        raise SwapRefused(_breaches_for(result, doctor, scenario))
     _move(session, swap, "accepted", taker=doctor, accepted_at=utcnow())
     record(session, f"lege {doctor}", "godta-bytte", f"bytte {swap.id}")
     reason = needs_manager(result, settings)
