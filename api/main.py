@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from api import db, errors
+from api import access_log, db, errors
 from api.config import Settings
 from api.jobs import JobManager
 from api.protection import Protection
@@ -45,6 +45,7 @@ HERE = Path(__file__).parent
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    access_log.install()
     if not settings.data_dir.exists():  # a new data folder is the service's alone (0700)
         settings.data_dir.mkdir(parents=True)
         settings.data_dir.chmod(0o700)
