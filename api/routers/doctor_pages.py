@@ -12,13 +12,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
-from sqlalchemy import select
 
 from api.deps import NowDep, RowId, SessionDep, SettingsDep
-from api.orm import RequestRoundRow, RosterRow
+from api.orm import RequestRoundRow
 from api.routers.pages import invalid_fields, redirect, render, signed_text
 from api.services import links, notices, oncall, swaps, wishes
 from api.services import rosters as roster_service
+from api.services import published as published_index
 from api.services.published import doctor_shifts
 from api.services.wishes import ABSENCE_KINDS, RequestIn
 from roster.calendar import WEEKDAY_NAMES, month_year
@@ -66,6 +66,7 @@ def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, 
     if doctor is None:
         return _unknown(request)
     name, shifts = doctor_shifts(session, doctor)
+    mine_versions = published_index.versions_of(session, doctor)
     scenario = roster_service.latest_scenario_for(session, doctor)
     upcoming = [s for s in shifts if s.shift.end > now]
     past = [s for s in shifts if s.shift.end <= now]
@@ -93,7 +94,8 @@ def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, 
                   past=list(reversed(past)), months=month_calendars(shifts), token=token, weekdays=WEEKDAY_NAMES,
                   feed=str(request.url_for("doctor_feed", token=token)), changes=changes,
                   new_keys={k for c in changes for k in c.gained_keys}, day=day, now=now,
-                  on_duty=oncall.on_duty(session, day, now), prev_day=day - dt.timedelta(days=1),
+                  on_duty=oncall.on_duty(session, day, now) if published_index.covers(mine_versions, day) else [],
+                  prev_day=day - dt.timedelta(days=1),
                   next_day=day + dt.timedelta(days=1),
                   swaps=swaps.for_doctor(session, doctor, scenario), step2=step2,
                   colleagues=[d for d in roster_service.sorted_doctors(scenario) if d.id != doctor] if scenario else [],
@@ -227,8 +229,7 @@ def full_roster(token: str, request: Request, session: SessionDep, now: NowDep, 
     doctor = _doctor(session, token)
     if doctor is None:
         return _unknown(request)
-    published = session.scalars(select(RosterRow).where(RosterRow.status == "published")
-                                .order_by(RosterRow.period_start)).all()
+    published = published_index.versions_of(session, doctor)  # the periods the doctor is part of
     row = next((r for r in published if r.id == periode), None) or next(
         (r for r in published if r.period_start <= now.date() <= r.period_end), None) or next(
         (r for r in published if r.period_start > now.date()), published[-1] if published else None)

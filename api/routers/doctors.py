@@ -15,6 +15,7 @@ from api.deps import ManagerDep, NowDep, RowId, SessionDep
 from api.orm import OutboxRow, ScenarioRow
 from api.schemas import DoctorLinkOut, DutyOut, OutboxOut
 from api.services import exports, ical, links, notices, oncall
+from api.services import published as published_index
 from api.services.published import doctor_shifts
 from api.services.published import revisions as published_revisions
 from api.services.scenarios import load
@@ -168,11 +169,14 @@ def _unchanged(request: Request, etag: str, newest: dt.datetime | None) -> bool:
 def on_call(token: str, session: SessionDep, now: NowDep, date: Day | None = None) -> list[DutyOut]:
     """Every station's shifts of the day (default today, Oslo time) and its night, with names and
     phone numbers where given: who has bakvakt tonight. A date outside 1900–2199 is refused (422)."""
-    doctor_or_404(session, token)
+    doctor = doctor_or_404(session, token)
+    day = date or now.date()
+    if not published_index.covers(published_index.versions_of(session, doctor), day):
+        return []  # colleagues' names and phones only for the periods the doctor works in
     return [DutyOut(station=st.station, shift=d.shift.key, label=d.shift.label, start=d.shift.start, end=d.shift.end,
                     bakvakt=d.on_call, doctors=[{"name": n, "phone": p} for n, p in d.doctors], open_places=d.open,
                     running=d.running)
-            for st in oncall.on_duty(session, date or now.date(), now) for d in st.duties]
+            for st in oncall.on_duty(session, day, now) for d in st.duties]
 
 
 class ChangeOut(BaseModel):

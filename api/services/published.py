@@ -111,6 +111,19 @@ def doctor_shifts(session: Session, doctor_id: str) -> tuple[str | None, list[Do
     return name, out
 
 
+def versions_of(session: Session, doctor_id: str) -> list[RosterRow]:
+    """The published versions whose scenario has the doctor, by period: what their link may show
+    of colleagues (the whole roster, who is on call and their phone numbers). A link outlives the
+    doctor's part in the rota; it must not outlive what it was given for."""
+    return list(session.scalars(select(RosterRow).join(PublishedDoctorRow, PublishedDoctorRow.roster_id == RosterRow.id)
+                                .where(PublishedDoctorRow.doctor_id == doctor_id, RosterRow.status == "published")
+                                .order_by(RosterRow.period_start)))
+
+
+def covers(versions: list[RosterRow], day: dt.date) -> bool:
+    return any(v.period_start <= day <= v.period_end for v in versions)
+
+
 def other_names(session: Session, doctors: dict[str, str]) -> list[tuple[str, str, str]]:
     """(id, published name, name here) for each doctor whose id a published version gives another
     name: a link and a subscribed calendar follow the id, so a departed doctor's id given to a new

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from test_api import solved
 from web_helpers import WEEK_NAMES, holder, login, publish_week
 
+from api.services import links
 from api.services import rosters as roster_service
 from api.orm import ScenarioRow
 from api.services.scenarios import load, store
@@ -424,3 +425,20 @@ def test_the_scenario_page_warns_when_a_published_doctors_id_has_another_name_he
     assert 'id="renamed"' not in client.get(f"/scenarier/{same}").text
     page = client.get(f"/scenarier/{reused}").text
     assert "bjorn: «Bjørn Berg» i publisert vaktplan, «Berit Bø» her" in page and "anne:" not in page
+
+
+def test_a_link_shows_colleagues_only_for_the_periods_its_doctor_works_in(client, auth):
+    """A link outlives the doctor's part in the rota; the whole roster and who is on call (names and
+    phone numbers) are shown only for published periods whose scenario has the doctor."""
+    _version(client, "2026-11-30", "2026-12-06", published=True)  # Anne and Bjørn
+    _week_after(client, "2026-12-07", "2026-12-13")  # Cato is in a stored scenario, in no published one
+    with client.app.state.sessions() as s:
+        tokens = links.ensure(s, ["anne", "cato"])
+        s.commit()
+    assert [d["station"] for d in client.get(f"/api/lege/{tokens['anne']}/on-call?date=2026-12-01").json()]
+    assert client.get(f"/api/lege/{tokens['anne']}/on-call?date=2027-03-01").json() == []
+    assert client.get(f"/api/lege/{tokens['cato']}/on-call?date=2026-12-01").json() == []
+    assert "Anne Aas" in client.get(f"/lege/{tokens['anne']}/vaktplan").text
+    page = client.get(f"/lege/{tokens['cato']}/vaktplan").text
+    assert "Anne Aas" not in page and "Ingen publisert vaktplan har deg med ennå." in page
+    assert "Anne Aas" not in client.get(f"/lege/{tokens['cato']}?dato=2026-12-01").text
