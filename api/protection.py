@@ -87,6 +87,8 @@ class Protection:
                          (b"cross-origin-opener-policy", b"same-origin")]
                 if https:
                     extra.append((b"strict-transport-security", b"max-age=31536000"))
+                if not path.startswith("/static/"):  # pages, exports and API answers hold personal data:
+                    extra.append((b"cache-control", b"no-store"))  # no copy on a shared PC's disk or a proxy
                 headers += [(k, v) for k, v in extra if k not in present]
                 message = {**message, "headers": headers}
             await send(message)

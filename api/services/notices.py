@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+import ssl
 import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -195,7 +196,7 @@ class Mailer:
         msg.set_content(row.body)
         with smtplib.SMTP(st.smtp_host, st.smtp_port, timeout=30) as smtp:
             if st.smtp_starttls:
-                smtp.starttls()
+                smtp.starttls(context=ssl.create_default_context())  # the server's certificate checked
             if st.smtp_user:
                 smtp.login(st.smtp_user, st.smtp_password or "")
             smtp.send_message(msg)

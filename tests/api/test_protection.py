@@ -52,6 +52,9 @@ def test_pages_carry_the_security_headers(client):
     assert client.get("/lege/ukjent").headers["referrer-policy"] == "no-referrer"
     assert "cdn.jsdelivr.net" in client.get("/docs").headers["content-security-policy"]
     assert "strict-transport-security" not in r.headers
+    # personal data is not kept in a browser's or a proxy's cache; the style sheet may be
+    assert r.headers["cache-control"] == "no-store" and client.get("/lege/ukjent").headers["cache-control"] == "no-store"
+    assert "cache-control" not in client.get("/static/style.css").headers
 
 
 def test_hsts_over_https(settings):
