@@ -127,8 +127,9 @@ def needs_manager(result: SwapResult, settings: Settings) -> str | None:
     for b in result.burden:
         if b.points_after > b.points_before and b.deviation_after is not None \
                 and b.deviation_after > settings.swap_max_deviation:
-            return (f"{b.name} ville komme {_pct(b.deviation_after)} over sin rettferdige andel (historikk medregnet); "
-                    f"over {_pct(settings.swap_max_deviation)} godkjenner leder byttet.")
+            # said to both doctors: whose share and by how much is on the manager's page alone
+            return (f"Byttet gir en av dere mer enn {_pct(settings.swap_max_deviation)} over rettferdig andel; "
+                    "da godkjenner leder byttet.")
     return None
 
 

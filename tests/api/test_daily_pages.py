@@ -279,7 +279,7 @@ def test_swaps_page_lets_a_manager_approve(client, auth):
     client.post(f"/api/lege/{tokens['anne']}/swaps/{swap['id']}/accept")
     page = client.get("/bytter").text
     waiting = _section(page, 'id="waiting"')
-    assert "Venter på godkjenning (1)" in waiting and "Anne Aas ville komme 29 % over" in waiting
+    assert "Venter på godkjenning (1)" in waiting and "mer enn 15 % over rettferdig andel" in waiting
     assert "Anne Aas: 26,6 → 34,6 poeng, avvik fra rettferdig andel -1 % → +29 %" in waiting
     r = client.post(f"/bytter/{swap['id']}/godkjenn", follow_redirects=False)
     assert r.status_code == 303 and "er publisert" in client.get(r.headers["location"]).text

@@ -113,5 +113,5 @@ def test_a_refused_wish_lands_on_its_message_with_the_form_kept(week, browser):
     assert doctor.locator("#onsker #onsker-feil").count() == 1
     assert form.locator("input[name=til]").input_value() == "2026-12-05"
     assert form.locator("input[name=merknad]").input_value() == "Kurs i Oslo"
-    assert doctor.get_by_role("textbox", name="Merknad (valgfritt)").count() == 1
+    assert doctor.get_by_role("textbox", name="Merknad (valgfritt; ikke skriv helseopplysninger)").count() == 1
     assert form.locator("input[name=til]").get_attribute("aria-invalid") == "true"
