@@ -104,7 +104,8 @@ def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, 
                   describe=lambda q: wishes.describe(q, templates), templates=templates,
                   absence_kinds=list(ABSENCE_KINDS), problems=[feil] if feil else None, error_section=section,
                   kept=kept, invalid=invalid,
-                  towards_alone=roster_service.towards_alone(session, doctor, scenario, shifts))
+                  towards_alone=roster_service.towards_alone(session, doctor, scenario, shifts),
+                  own=roster_service.own_record(scenario, doctor))
 
 
 def month_calendars(shifts: list[roster_service.DoctorShift]) -> list[dict]:

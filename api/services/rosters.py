@@ -22,7 +22,7 @@ from api.services.published import DoctorShift
 from api.services.scenarios import load, store
 from api.services.stored import load_roster, scenario_of
 from roster.calendar import WEEKDAY_NAMES, ShiftIndex
-from roster.models import Assignment, DutyKind, Explanation, Roster, Scenario
+from roster.models import Absence, Assignment, Doctor, DutyKind, Explanation, History, Roster, Scenario, Wish
 from roster.terms import count, count_shifts, open_places
 
 if TYPE_CHECKING:
@@ -389,6 +389,26 @@ def latest_scenario_for(session: Session, doctor_id: str) -> Scenario | None:
         if any(d.id == doctor_id for d in scenario.doctors):
             return scenario
     return None
+
+
+@dataclass(frozen=True)
+class OwnRecord:
+    """What the newest scenario holding the doctor registers about them (GDPR art. 15: a doctor
+    may see it from their own link): their row, and the absences, wishes and history that are theirs."""
+
+    scenario: str
+    doctor: Doctor
+    absences: list[Absence]
+    wishes: list[Wish]
+    history: History | None
+
+
+def own_record(scenario: Scenario | None, doctor_id: str) -> OwnRecord | None:
+    if scenario is None or (me := next((d for d in scenario.doctors if d.id == doctor_id), None)) is None:
+        return None
+    return OwnRecord(scenario.name, me, [a for a in scenario.absences if a.doctor == doctor_id],
+                     [w for w in scenario.wishes if w.doctor == doctor_id],
+                     next((h for h in scenario.history if h.doctor == doctor_id), None))
 
 
 def _newest_published_for(session: Session, doctor_id: str) -> RosterRow | None:

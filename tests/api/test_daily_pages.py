@@ -442,3 +442,24 @@ def test_a_link_shows_colleagues_only_for_the_periods_its_doctor_works_in(client
     page = client.get(f"/lege/{tokens['cato']}/vaktplan").text
     assert "Anne Aas" not in page and "Ingen publisert vaktplan har deg med ennå." in page
     assert "Anne Aas" not in client.get(f"/lege/{tokens['cato']}?dato=2026-12-01").text
+
+
+def test_a_doctor_sees_what_is_registered_about_them(client, auth):
+    """GDPR art. 15 from the doctor's own link: their row, absences and history, nobody else's."""
+    sc = f.scenario("2026-12-07", "2026-12-13", templates=[f.template("dag", "08:00", "16:00", label="dag")],
+                    doctors=[f.doctor("anne", name="Anne Aas", phone="55 00 11 22", birth_date="1970-05-04",
+                                      exemptions=[{"reason": "amming", "start": "2026-12-01", "end": "2027-03-31"}]),
+                             f.doctor("bjorn", name="Bjørn Berg", exemptions=[{"reason": "graviditet"}])],
+                    stations=[f.station("BLV", name="Bergen legevakt")], name="desember",
+                    absences=[{"doctor": "anne", "start": "2026-12-08", "end": "2026-12-09", "kind": "kurs"},
+                              {"doctor": "bjorn", "start": "2026-12-10", "end": "2026-12-11", "kind": "sykdom"}])
+    with client.app.state.sessions() as s:
+        store(s, sc, "test", "leder")
+        tokens = links.ensure(s, ["anne"])
+        s.commit()
+    page = _section(client.get(f"/lege/{tokens['anne']}").text, 'id="opplysninger"')
+    assert "04.05.1970" in page and "55 00 11 22" in page and "amming (01.12.2026–31.03.2027)" in page
+    assert "kurs 08.12.2026–09.12.2026" in page
+    assert "graviditet" not in page and "sykdom" not in page and "Bjørn" not in page
+    record = client.get(f"/api/lege/{tokens['anne']}/opplysninger").json()
+    assert record["doctor"]["id"] == "anne" and [a["kind"] for a in record["absences"]] == ["kurs"]
