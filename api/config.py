@@ -61,7 +61,8 @@ class Settings(BaseSettings):
     )
     swap_max_deviation: float = Field(
         0.15, ge=0,
-        description="a swap that leaves a doctor more than this over their fair share (the period's target, moved by the ledger) waits for a manager",
+        description="a swap that leaves a doctor more than this over their fair share (the period's target, "
+        "moved by the ledger) waits for a manager",
     )
     smtp_host: str | None = Field(None, description="SMTP server for change notices; none: notices stay queued")
     smtp_port: int = Field(25, ge=1, le=65535)

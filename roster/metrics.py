@@ -336,9 +336,9 @@ def coarse_shifts(roster: Roster, metrics: list[DoctorMetrics], index: ShiftInde
     """Per pool, the roster's shifts whose points alone are more than ``COARSE_WITHIN`` points per
     share above both their doctor's target and what the period asks of them (``ledger_due``: the
     fair share, or the floor's one shift): whoever of that share takes one ends that far over, so
-    such a pool's largest deviation is the size of its shifts, not the roster's doing (on the Bergen month a 13-hour district weekend
-    day is 17.3 points against a share-1 fastlege's 9.6; benchmarks/README.md section 8, "What the
-    fastleger's 7.7 is made of")."""
+    such a pool's largest deviation is the size of its shifts, not the roster's doing (on the
+    Bergen month a 13-hour district weekend day is 17.3 points against a share-1 fastlege's 9.6;
+    benchmarks/README.md section 8, "What the fastleger's 7.7 is made of")."""
     by_doctor = {m.doctor: m for m in metrics}
     counts: dict[str, dict[str, int]] = {}
     for a in roster.assignments:

@@ -217,7 +217,8 @@ class BurdenCategory(str, Enum):
 
 
 class Employment(str, Enum):
-    """Which rest rule binds the doctor (SFS 2305 pkt 7.4 for self-employed GPs, arbeidsmiljøloven kap. 10 for employees)."""
+    """Which rest rule binds the doctor (SFS 2305 pkt 7.4 for self-employed GPs, arbeidsmiljøloven
+    kap. 10 for employees)."""
 
     SELF_EMPLOYED = "selvstendig"  # SFS 2305 pkt 7.4
     EMPLOYEE = "ansatt"  # arbeidsmiljøloven §10-8
@@ -498,8 +499,8 @@ class Rules(Model):
         "off (Arbeidstilsynet); off only where an agreement allows it"
     )
     no_night_before_practice_day: bool = Field(
-        True, description="an assumption after SFS 2305 pkt 7.4 (more than the least rest preferred): no on-site night before a "
-        "GP's practice day, where practice days are given; a manager may switch it off"
+        True, description="an assumption after SFS 2305 pkt 7.4 (more than the least rest preferred): no on-site "
+        "night before a GP's practice day, where practice days are given; a manager may switch it off"
     )
     specialist_bakvakt: bool = Field(
         True, description="the pilot (HOD's press release on the legevakt pilot): a specialist on call at every "
@@ -537,9 +538,9 @@ class Rules(Model):
     spacing_target_days: int = Field(
         4, ge=0, le=MAX_PERIOD_DAYS, description="soft: shifts closer than this many days are penalised (a local choice)"
     )
-    night_start: Clock = Field(dt.time(23, 0), description="natt 23–08 at Bergen legevakt (assumed; hours not confirmed)")
-    night_end: Clock = Field(dt.time(8, 0), description="natt 23–08 at Bergen legevakt (assumed; hours not confirmed)")
-    evening_start: Clock = Field(dt.time(16, 0), description="kveld 16–23 at Bergen legevakt (assumed; hours not confirmed)")
+    night_start: Clock = Field(dt.time(23, 0), description="natt 23–08 at Bergen legevakt (assumed, not confirmed)")
+    night_end: Clock = Field(dt.time(8, 0), description="natt 23–08 at Bergen legevakt (assumed, not confirmed)")
+    evening_start: Clock = Field(dt.time(16, 0), description="kveld 16–23 at Bergen legevakt (assumed, not confirmed)")
     exemption_start: Clock = Field(
         dt.time(16, 0), description="fastlegeforskriften §13: exemption covers 16:00–08:00"
     )

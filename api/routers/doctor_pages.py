@@ -239,6 +239,7 @@ def full_roster(token: str, request: Request, session: SessionDep, now: NowDep, 
     scenario, roster = roster_service.scenario_of(session, row), roster_service.load_roster(row)
     only = roster_service.GridFilter(stasjon, doctor if mine else "", uke)
     me = next((d.name for d in scenario.doctors if d.id == doctor), "")
-    return render(request, "doctor_roster.html", token=token, row=row, scenario=scenario, published=published, doctor=doctor,
+    return render(request, "doctor_roster.html", token=token, row=row, scenario=scenario, published=published,
+                  doctor=doctor,
                   grids=roster_service.grids(scenario, roster, None, only), only=only,
                   weeks=roster_service.weeks(scenario), highlight=me)

@@ -71,7 +71,8 @@ def notice_text(name: str, change: DoctorChange) -> str:
     lines = [f"Hei {name},", "", f"Vaktplan {change.roster_id} er publisert og endrer vaktene dine:"]
     lines += [f"  + Ny vakt: {t}" for t in change.gained]
     lines += [f"  − Ikke lenger: {t}" for t in change.lost]
-    lines += ["", "Kalenderen du abonnerer på, henter endringen selv, men kan bruke noen timer. Vaktene står også på din personlige side.",
+    lines += ["", "Kalenderen du abonnerer på, henter endringen selv, men kan bruke noen timer. "
+              "Vaktene står også på din personlige side.",
               "", "Hilsen legevakten"]
     return "\n".join(lines)
 

@@ -240,7 +240,8 @@ SETTINGS: tuple[Setting, ...] = (
           ("spacing", ("Vekt: avstand mellom vakter",),
            "Straff for vakter tett i tett: i hvert vindu på «Ønsket avstand mellom vakter (dager)» dager koster "
            "legens vakt nummer to 1 og hver vakt etter den 2 til."),
-          ("wish", ("Vekt: ønsker",), "Ganges med ønskets egen vekt (1–10, arket Ønsker) for hvert ønske som ikke innfris."),
+          ("wish", ("Vekt: ønsker",),
+           "Ganges med ønskets egen vekt (1–10, arket Ønsker) for hvert ønske som ikke innfris."),
           ("preferred_station", ("Vekt: foretrukket stasjon",),
            "Straff per vakt utenfor legens foretrukne stasjoner (kolonnen i Leger); den svakeste, avgjør bare likt."),
           ("change", ("Vekt: endring ved omplanlegging",),
