@@ -15,6 +15,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True}
+PASSWORD = "nettleser-test-passord"  # the manager «leder» of ``service``
 
 
 def free_port() -> int:
@@ -41,6 +42,25 @@ def live(app) -> Iterator[str]:  # noqa: ANN001 - a FastAPI app
     finally:
         srv.should_exit = True
         thread.join(timeout=30)
+
+
+def service(data_dir: Path, **settings):  # noqa: ANN003, ANN201 - Settings fields; a FastAPI app
+    """The web app on its own data folder, with the manager «leder» (``PASSWORD``) and no other."""
+    from api.config import Settings
+    from api.main import create_app
+    from api.security import hash_password
+
+    return create_app(Settings(data_dir=data_dir, managers=f"leder:{hash_password(PASSWORD)}",
+                               bootstrap_manager=False, **settings))
+
+
+def log_in(page, url: str) -> None:  # noqa: ANN001 - a Playwright page
+    """As the manager, from the login page to the overview."""
+    page.goto(url + "/logg-inn")
+    page.fill("input[name=brukernavn]", "leder")
+    page.fill("input[name=passord]", PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(url + "/")
 
 
 def shot(page, name: str, full: bool = False) -> None:  # noqa: ANN001 - a Playwright page

@@ -4,23 +4,16 @@ search did and never sends the form on Enter; the run page announces its end and
 from __future__ import annotations
 
 import pytest
-from browser_helpers import PHONE, live, wait_until
+from browser_helpers import DESKTOP, PHONE, live, log_in, service, wait_until
 
 from tests.api.web_helpers import publish_week_in
-
-PASSWORD = "nettleser-test-passord"
 
 pytestmark = pytest.mark.slow  # without Chromium: skipped, or failed in CI (the chromium fixture)
 
 
 @pytest.fixture
 def week(tmp_path):
-    from api.config import Settings
-    from api.main import create_app
-    from api.security import hash_password
-
-    app = create_app(Settings(data_dir=tmp_path, managers=f"leder:{hash_password(PASSWORD)}", bootstrap_manager=False,
-                              solver_workers=1, replan_time_limit=4))
+    app = service(tmp_path, solver_workers=1, replan_time_limit=4)
     _, rid, tokens = publish_week_in(app)
     with live(app) as url:
         yield url, rid, tokens
@@ -55,15 +48,9 @@ def test_the_doctor_picker_is_named_and_says_what_it_chose(week, browser):
 def test_the_run_page_announces_its_end_and_keeps_focus(week, browser):
     """Focus on «Stopp …» when the run ends moves to the result link (the button is removed);
     the status line is the live region and says how it ended; the progress bar is named."""
-    from browser_helpers import DESKTOP
-
     url, rid, _ = week
     page = browser.new_page(viewport=DESKTOP)
-    page.goto(url + "/logg-inn")
-    page.fill("input[name=brukernavn]", "leder")
-    page.fill("input[name=passord]", PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_url(url + "/")
+    log_in(page, url)
     page.goto(f"{url}/vaktplaner/{rid}")
     page.select_option("#replan-lege", "dag")
     page.fill("#replan-form input[name=fra]", "2026-11-03")
@@ -88,11 +75,7 @@ def test_a_refused_wish_lands_on_its_message_with_the_form_kept(week, browser):
     """On a phone the page opens at the message, which has focus, above the form as it was sent."""
     url, _, tokens = week
     page = browser.new_page(**PHONE)  # the manager opens the round on the overview
-    page.goto(f"{url}/logg-inn")
-    page.fill("input[name=brukernavn]", "leder")
-    page.fill("input[name=passord]", PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.goto(f"{url}/")
+    log_in(page, url)
     page.fill("#round-form input[name=fra]", "2026-12-01")
     page.fill("#round-form input[name=til]", "2026-12-31")
     page.fill("#round-form input[name=frist]", "2026-11-15T12:00")

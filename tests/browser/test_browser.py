@@ -18,9 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_helpers import ARTIFACTS, live, shot, wait_until
+from browser_helpers import ARTIFACTS, PASSWORD, live, service, shot, wait_until
 
-PASSWORD = "nettleser-test-passord"
 SOLVE_SECONDS = int(os.environ.get("ROSTER_BROWSER_SOLVE_SECONDS", "180"))  # an upper bound: the test stops early
 
 pytestmark = pytest.mark.slow
@@ -28,13 +27,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def server(tmp_path) -> Iterator[str]:
-    from api.config import Settings
-    from api.main import create_app
-    from api.security import hash_password
-
-    settings = Settings(data_dir=tmp_path, managers=f"leder:{hash_password(PASSWORD)}", bootstrap_manager=False,
-                        replan_time_limit=20)
-    with live(create_app(settings)) as url:
+    with live(service(tmp_path, replan_time_limit=20)) as url:
         yield url
 
 

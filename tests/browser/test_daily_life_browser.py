@@ -10,11 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_helpers import DESKTOP, PHONE, live, shot
+from browser_helpers import DESKTOP, PHONE, live, log_in, service, shot
 
 from tests.api.web_helpers import publish_week_in
-
-PASSWORD = "nettleser-test-passord"
 
 pytestmark = pytest.mark.slow  # without Chromium: skipped, or failed in CI (the chromium fixture)
 
@@ -24,14 +22,10 @@ def week(tmp_path):
     """A live server with the week published, a wish round open and the clock before the week."""
     import datetime as dt
 
-    from api.config import Settings
-    from api.main import create_app
-    from api.security import hash_password
     from api.services import wishes
     from roster.calendar import OSLO
 
-    app = create_app(Settings(data_dir=tmp_path, managers=f"leder:{hash_password(PASSWORD)}", bootstrap_manager=False,
-                              solver_workers=1, replan_time_limit=4))
+    app = service(tmp_path, solver_workers=1, replan_time_limit=4)
     _, rid, tokens = publish_week_in(app)
     with app.state.sessions() as s:
         wishes.open_round(s, dt.date(2026, 12, 1), dt.date(2026, 12, 31), dt.datetime(2026, 11, 15, 12, tzinfo=OSLO),
@@ -41,18 +35,10 @@ def week(tmp_path):
         yield url, rid, tokens
 
 
-def _login(page, url: str) -> None:
-    page.goto(url + "/logg-inn")
-    page.fill("input[name=brukernavn]", "leder")
-    page.fill("input[name=passord]", PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_url(url + "/")
-
-
 def test_manager_and_doctors_in_daily_life(week, browser):
     url, rid, tokens = week
     page = browser.new_page(viewport=DESKTOP)
-    _login(page, url)
+    log_in(page, url)
 
     # filter: the bakvakt station only, one column for the weekday and weekend day bakvakt
     page.goto(f"{url}/vaktplaner/{rid}")
@@ -162,7 +148,7 @@ def test_edited_workbook_upload_and_comparison_report(week, browser, tmp_path):
 
     url, rid, _ = week
     page = browser.new_page(viewport=DESKTOP)
-    _login(page, url)
+    log_in(page, url)
     wb = openpyxl.load_workbook(io.BytesIO(page.request.get(f"{url}/api/rosters/{rid}/workbook").body()))
     del wb["Per lege"]
     ws = wb["Vaktplan Bergen legevakt"]
