@@ -22,8 +22,8 @@ from roster.models import (
     Rules,
     Scenario,
     ShiftTemplate,
-    course_key,
 )
+from roster.terms import name_key
 
 CLINICAL_MONTHS_REQUIRED = 30  # §7: 30 months of clinical service after authorisation
 LEGEVAKT_SHIFTS_REQUIRED = 40  # §7: ... and 40 legevakt shifts, or
@@ -101,8 +101,8 @@ def exemptions(doctor: Doctor, rules: Rules) -> list[Exemption]:
 def missing_courses(doctor: Doctor, rules: Rules) -> list[str]:
     """`kurs`: the required courses the doctor has no record of, as the rules spell them; such a
     course blocks every shift, as one that expired before the period would."""
-    held = {course_key(c) for c in doctor.courses}
-    return [c for c in rules.required_courses if course_key(c) not in held]
+    held = {name_key(c) for c in doctor.courses}
+    return [c for c in rules.required_courses if name_key(c) not in held]
 
 
 def lapsed(expiry: dt.date, shift: ShiftInstance) -> bool:

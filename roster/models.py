@@ -29,7 +29,7 @@ from pydantic import (
 
 from roster.days import DayType, HolidayCalendar, rotation_holiday
 from roster.references import reference_problems
-from roster.terms import number
+from roster.terms import name_key, number
 
 # --------------------------------------------------------------------------- bounds
 # Every number a scenario or roster carries is finite and inside a range far beyond what a
@@ -441,11 +441,6 @@ class Succession(Model):
 REQUIRED_COURSES = ("akuttmedisin", "vold og overgrep")
 
 
-def course_key(name: str) -> str:
-    """Course names match as a manager reads them: «Vold og  Overgrep» is «vold og overgrep»."""
-    return " ".join(name.split()).casefold()
-
-
 def _no_course_separator(value: str) -> str:
     """The workbook lists the required courses in one cell, separated by commas or semicolons."""
     if found := re.search("[,;]", value):
@@ -584,7 +579,7 @@ class Rules(Model):
         """Two names that match the same course would require it twice."""
         seen: dict[str, str] = {}
         for name in value:
-            key = course_key(name)
+            key = name_key(name)
             if key in seen:
                 also = f" (også som «{seen[key]}»)" if seen[key] != name else ""
                 raise ValueError(f"kurset «{name}» står to ganger{also}")
@@ -751,11 +746,11 @@ class Doctor(Model):
     @field_validator("courses")
     @classmethod
     def _courses_once(cls, value: dict[str, dt.date]) -> dict[str, dt.date]:
-        """Two entries of one course (names match as ``course_key`` folds them) would leave which
+        """Two entries of one course (names match as ``name_key`` folds them) would leave which
         expiry date counts to the order they were read in."""
         seen: dict[str, str] = {}
         for name in value:
-            key = course_key(name)
+            key = name_key(name)
             if key in seen:
                 raise ValueError(f"kurset «{name}» står to ganger (også som «{seen[key]}»)")
             seen[key] = name

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from roster.terms import name_key
+
 
 def _items(data: dict[str, Any], field: str) -> list[dict[str, Any]]:
     value = data.get(field)
@@ -128,7 +130,7 @@ def _name_problems(data: dict[str, Any]) -> list[str]:
             if name is None or (ident is not None and ident in ids):
                 continue
             ids.add(ident)
-            key = " ".join(name.split()).casefold()
+            key = name_key(name)
             if key in first:
                 problems.append(f"{field}[{i}].name: «{name}» er også navnet til {noun} «{first[key]}»: skill navnene "
                                 "(f.eks. med mellomnavn eller forbokstav)")

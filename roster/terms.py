@@ -73,3 +73,9 @@ def number(x: float, decimals: int = 2) -> str:
 def weight_label(term: str) -> str:
     """The settings row of a term's weight (workbook template and Regler brukt)."""
     return f"Vekt: {TERM_NAMES[term]}"
+
+
+def name_key(name: str) -> str:
+    """Names (of courses, of doctors) match as a manager reads them: «Vold og  Overgrep» is «vold
+    og overgrep», «ANNE  aas» is «Anne Aas»."""
+    return " ".join(name.split()).casefold()

@@ -21,6 +21,7 @@ from api.services.stored import load_roster, scenario_of
 from roster.calendar import OSLO, ShiftIndex
 from roster.models import DutyKind, Roster, Scenario
 from roster.scenario_io import InputError
+from roster.terms import name_key
 
 log = logging.getLogger(__name__)
 
@@ -132,11 +133,7 @@ def other_names(session: Session, doctors: dict[str, str]) -> list[tuple[str, st
                            .where(PublishedDoctorRow.doctor_id.in_(list(doctors)))
                            .order_by(PublishedDoctorRow.roster_id)).all()
     latest = dict(rows)  # the newest published version's name last
-    return [(d, latest[d], doctors[d]) for d in doctors if d in latest and _folded(latest[d]) != _folded(doctors[d])]
-
-
-def _folded(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    return [(d, latest[d], doctors[d]) for d in doctors if d in latest and name_key(latest[d]) != name_key(doctors[d])]
 
 
 def backfill(session: Session) -> int:

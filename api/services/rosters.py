@@ -14,11 +14,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.orm import PublishedDoctorRow, PublishLockRow, RosterRow, ScenarioRow, utcnow
+from api.orm import PublishLockRow, RosterRow, ScenarioRow, utcnow
 from api.services import published
 from api.services.audit import record
 from api.services.notices import queue_changes
-from api.services.published import DoctorShift
+from api.services.published import DoctorShift, versions_of
 from api.services.scenarios import load, store
 from api.services.stored import load_roster, scenario_of
 from roster.calendar import WEEKDAY_NAMES, ShiftIndex
@@ -412,10 +412,9 @@ def own_record(scenario: Scenario | None, doctor_id: str) -> OwnRecord | None:
 
 
 def _newest_published_for(session: Session, doctor_id: str) -> RosterRow | None:
-    """The newest published roster the doctor belongs to, from the per-doctor index."""
-    return session.scalar(select(RosterRow).join(PublishedDoctorRow, PublishedDoctorRow.roster_id == RosterRow.id)
-                          .where(PublishedDoctorRow.doctor_id == doctor_id, RosterRow.status == "published")
-                          .order_by(RosterRow.period_start.desc()).limit(1))
+    """The newest published roster the doctor belongs to (by period), from the per-doctor index."""
+    versions = versions_of(session, doctor_id)
+    return versions[-1] if versions else None
 
 
 def towards_alone(session: Session, doctor_id: str, scenario: Scenario | None,

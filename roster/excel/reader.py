@@ -43,7 +43,8 @@ from roster.excel.schema import (
     normalise,
 )
 from roster.input_errors import InputError, shown, validation_problems
-from roster.models import CourseName, Scenario, course_key
+from roster.models import CourseName, Scenario
+from roster.terms import name_key
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 HEADER_SCAN_ROWS = 10
@@ -473,7 +474,7 @@ def _attach_courses(rows: list[_Row], doctors: list[dict[str, Any]], index: dict
             problems.at(row.cells[("name",)], validation_problems(exc)[0].partition(": ")[2])
             continue
         courses = doctors[i].setdefault("courses", {})
-        same = next((c for c in courses if course_key(c) == course_key(name)), None)
+        same = next((c for c in courses if name_key(c) == name_key(name)), None)
         if same is not None:
             also = f" (også som «{same}»)" if same != name else ""
             problems.at(row.cells[("name",)], f"kurset «{name}» står to ganger for samme lege{also}")
