@@ -270,11 +270,16 @@ def carry_into(scenario: Scenario, history_out: str | Path) -> Scenario:
         fields = carried_fields(data)
     except ValueError as exc:
         raise InputError([f"(rot): {exc}"], str(p)) from None
-    merged = {**scenario.model_dump(mode="json"), **fields}
+    return with_carried(scenario, fields, str(p))
+
+
+def with_carried(scenario: Scenario, fields: dict[str, Any], source: str) -> Scenario:
+    """``scenario`` with the carried fields (``roster.carry.next_period``'s) in place of its own;
+    InputError naming ``source`` when they do not fit it."""
     try:
-        return Scenario.model_validate(merged)
+        return Scenario.model_validate({**scenario.model_dump(mode="json"), **fields})
     except ValidationError as exc:
-        raise InputError(validation_problems(exc), str(p)) from None
+        raise InputError(validation_problems(exc), source) from None
 
 
 def dump_scenario(scenario: Scenario, path: str | Path) -> None:

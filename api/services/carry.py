@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +18,7 @@ from api.services.scenarios import load, store
 from api.services.stored import load_roster, scenario_of
 from roster.carry import next_period
 from roster.models import Scenario
-from roster.scenario_io import InputError, validation_problems
+from roster.scenario_io import InputError, with_carried
 from roster.terms import count
 
 
@@ -71,10 +70,7 @@ def carry(session: Session, row: ScenarioRow, actor: str) -> Carried:
     before = {h["doctor"] for h in fields["history"]}
     for key in ("history", "carry_in", "holiday_ledger"):
         fields[key] = [x for x in fields[key] if x["doctor"] in known]
-    try:
-        merged = Scenario.model_validate({**scenario.model_dump(mode="json"), **fields})
-    except ValidationError as exc:
-        raise InputError(validation_problems(exc), f"vaktplan {source.id} ført inn i scenario {row.id}") from None
+    merged = with_carried(scenario, fields, f"vaktplan {source.id} ført inn i scenario {row.id}")
     new = store(session, merged, f"scenario {row.id} med vaktplan {source.id} ført inn", actor)
     record(session, actor, "før-inn", f"scenario {new.id}: vaktplan {source.id} ført inn i scenario {row.id}")
     return Carried(new, source, len(merged.history), len(merged.carry_in), dt.date.fromisoformat(fields["carry_in_from"]),
