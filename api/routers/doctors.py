@@ -19,7 +19,7 @@ from api.services import published as published_index
 from api.services.published import doctor_shifts
 from api.services.published import revisions as published_revisions
 from api.services.scenarios import load
-from roster.models import Absence, Day, Doctor, History, Wish
+from roster.models import Day
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -165,23 +165,12 @@ def _unchanged(request: Request, etag: str, newest: dt.datetime | None) -> bool:
         return False
 
 
-class OwnRecordOut(BaseModel):
-    scenario: str
-    doctor: Doctor
-    absences: list[Absence]
-    wishes: list[Wish]
-    history: History | None
-
-
-@router.get("/api/lege/{token}/opplysninger", response_model=OwnRecordOut | None)
-def own_record(token: str, session: SessionDep) -> OwnRecordOut | None:
+@router.get("/api/lege/{token}/opplysninger", response_model=rosters.OwnRecord | None)
+def own_record(token: str, session: SessionDep) -> rosters.OwnRecord | None:
     """What the newest scenario holding the doctor registers about them (GDPR art. 15); null when
     no stored scenario has the doctor."""
     doctor = doctor_or_404(session, token)
-    record = rosters.own_record(rosters.latest_scenario_for(session, doctor), doctor)
-    return None if record is None else OwnRecordOut(scenario=record.scenario, doctor=record.doctor,
-                                                      absences=record.absences, wishes=record.wishes,
-                                                      history=record.history)
+    return rosters.own_record(rosters.latest_scenario_for(session, doctor), doctor)
 
 
 @router.get("/api/lege/{token}/on-call", response_model=list[DutyOut])
