@@ -58,9 +58,9 @@ def _day(value: str | None, now: dt.datetime) -> dt.date:
 
 @router.api_route("/lege/{token}", methods=["GET", "HEAD"], name="doctor_page", response_class=HTMLResponse)
 def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, dato: str | None = None,
-                bytt: str | None = None, med: str | None = None) -> HTMLResponse:
-    """``dato``: the day of the on-call list; ``bytt`` and ``med``: a swap's second step (which of
-    the colleague's shifts to take back); ``feil`` (signed, like ``melding``): why the last form was
+                bytt: str | None = None, med: str | None = None, merknad: str = "") -> HTMLResponse:
+    """``dato``: the day of the on-call list; ``bytt``, ``med`` and ``merknad``: a swap's second step
+    (which of the colleague's shifts to take back, and the message written in the first); ``feil`` (signed, like ``melding``): why the last form was
     refused."""
     doctor = _doctor(session, token)
     if doctor is None:
@@ -75,7 +75,7 @@ def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, 
     step2 = None
     if bytt and med and scenario is not None and any(d.id == med for d in scenario.doctors):
         _, theirs = doctor_shifts(session, med)
-        step2 = {"shift": bytt, "colleague": scenario.doctor(med),
+        step2 = {"shift": bytt, "colleague": scenario.doctor(med), "note": merknad[:300],
                  "shifts": [s for s in theirs if s.shift.start > now]}
     rounds = wishes.current_rounds(session, now)
     mine = wishes.of_doctor(session, doctor)
@@ -145,7 +145,8 @@ def propose_swap(token: str, request: Request, session: SessionDep, now: NowDep,
     if doctor is None:
         return _unknown(request)
     if handling == "bytt" and kollega and not tilbake:
-        return redirect(f"/lege/{token}?" + urlencode({"bytt": vakt, "med": kollega}), anchor="bytte")
+        step2 = {"bytt": vakt, "med": kollega, **({"merknad": merknad} if merknad else {})}
+        return redirect(f"/lege/{token}?" + urlencode(step2), anchor="bytte")
     try:
         swap = swaps.propose(session, doctor, vakt, kollega or None, tilbake or None, merknad, now)
     except InputError as exc:

@@ -302,17 +302,20 @@ def test_doctor_page_on_call_swaps_changes_and_wishes(client, auth):
     r = client.post(f"{eva}/onsker/1", data={"hva": "ønske", "fra": "2026-12-24", "vil": "nei", "vakttype": "natt"},
                     follow_redirects=False)
     assert r.status_code == 303 and "ønsker ikke vakt 24.12.2026 (natt 23:00–08:00)" in client.get(eva).text
-    # a swap in two steps: the colleague's shifts come second
-    r = client.post(f"{eva}/bytte", data={"vakt": "dag/2026-11-04", "handling": "bytt", "kollega": "cecilie"},
-                    follow_redirects=False)
-    step2 = client.get(r.headers["location"]).text
-    assert 'id="swap-step2"' in step2 and 'value="dag/2026-11-03"' in step2 and 'value="dag/2026-11-06"' in step2
+    # a swap in two steps: the colleague's shifts come second, the message written first kept
     r = client.post(f"{eva}/bytte", data={"vakt": "dag/2026-11-04", "handling": "bytt", "kollega": "cecilie",
-                                          "tilbake": "dag/2026-11-06"}, follow_redirects=False)
+                                          "merknad": "Bryllup & fest"}, follow_redirects=False)
+    step2 = _section(client.get(r.headers["location"]).text, 'id="swap-step2"')
+    assert 'value="dag/2026-11-03"' in step2 and 'value="dag/2026-11-06"' in step2
+    assert 'name="merknad" maxlength="300" value="Bryllup &amp; fest"' in step2
+    r = client.post(f"{eva}/bytte", data={"vakt": "dag/2026-11-04", "handling": "bytt", "kollega": "cecilie",
+                                          "tilbake": "dag/2026-11-06", "merknad": "Bryllup & fest"},
+                    follow_redirects=False)
     assert "Tilbudet er sendt" in client.get(r.headers["location"]).text
     cecilie = f"/lege/{tokens['cecilie']}"
     swap_id = client.get(f"/api/lege/{tokens['cecilie']}/swaps").json()["to_me"][0]["id"]
     assert f'action="{cecilie}/bytte/{swap_id}/ja"' in client.get(cecilie).text
+    assert "«Bryllup &amp; fest»" in client.get(cecilie).text
     r = client.post(f"{cecilie}/bytte/{swap_id}/ja", follow_redirects=False)
     assert "Byttet er godkjent" in client.get(r.headers["location"]).text
     page = client.get(eva).text
