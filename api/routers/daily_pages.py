@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from api.deps import NowDep, PageManagerDep, RowId, SessionDep, SettingsDep
 from api.orm import RequestRoundRow, RosterRow, ScenarioRow, SwapRow
-from api.routers.pages import dashboard, get_or_404, redirect, render, roster_view
+from api.routers.pages import dashboard, get_or_404, redirect, refused, render, roster_view
 from api.services import carry, edits, notices, swaps, wishes
 from api.services import rosters as roster_service
 from api.services.scenarios import load, read_upload, store
@@ -165,8 +165,8 @@ def carry_previous(scenario_id: RowId, manager: PageManagerDep, session: Session
         carried = carry.carry(session, row, manager)
     except InputError as exc:
         session.rollback()
-        return redirect(f"/scenarier/{scenario_id}", "Forrige periode ble ikke ført inn: " + "; ".join(exc.problems),
-                        anchor="forrige")
+        return refused(f"/scenarier/{scenario_id}", "forrige",
+                       "Forrige periode ble ikke ført inn: " + "; ".join(exc.problems))
     session.commit()
     return redirect(f"/scenarier/{carried.row.id}", carried.message(), anchor="forrige")
 

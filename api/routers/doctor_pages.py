@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from api.deps import NowDep, RowId, SessionDep, SettingsDep
 from api.orm import RequestRoundRow
-from api.routers.pages import invalid_fields, redirect, render, signed_text
+from api.routers.pages import invalid_fields, redirect, refusal_section, refused, render
 from api.services import links, notices, oncall, swaps, wishes
 from api.services import rosters as roster_service
 from api.services import published as published_index
@@ -79,12 +79,7 @@ def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, 
                  "shifts": [s for s in theirs if s.shift.start > now]}
     rounds = wishes.current_rounds(session, now)
     mine = wishes.of_doctor(session, doctor)
-    feil = signed_text(request, "feil")
-    # A refusal is shown in the section of its form, with what was entered; the values are shown
-    # only beside an error this service signed, so a crafted link cannot fill in a form on its own.
-    section = request.query_params.get("skjema") if feil else None
-    section = section if section in KEPT else None
-    kept = {k: request.query_params.get(k, "") for k in KEPT[section]} if section else {}
+    feil, section, kept = refusal_section(request, KEPT)
     invalid = {name for names in invalid_fields([feil], WISH_FIELDS) for name in names.split()} \
         if section == "onsker" else set()
     if "til" in invalid and not kept.get("til"):
@@ -127,11 +122,9 @@ def _back(token: str, message: str | None = None, problems: list[str] | None = N
     """Back to the doctor's page: with ``message`` at the top, or with ``problems`` in the section
     ``anchor`` (the fragment lands on the message there: ``#bytte-feil``, ``#onsker-feil``) and the
     form's values ``kept`` in the query."""
-    url = f"/lege/{token}"
     if problems and anchor and not message:
-        url += "?" + urlencode({"skjema": anchor, **{k: v for k, v in (kept or {}).items() if v}})
-        anchor += "-feil"
-    return redirect(url, message, " ".join(problems) if problems else None, "" if message else anchor)
+        return refused(f"/lege/{token}", anchor, " ".join(problems), kept)
+    return redirect(f"/lege/{token}", message, " ".join(problems) if problems else None, "" if message else anchor)
 
 
 @router.post("/lege/{token}/bytte")

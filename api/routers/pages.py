@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import secrets
 from typing import Annotated, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
@@ -77,6 +77,24 @@ def redirect(url: str, message: str | None = None, problem: str | None = None, a
         url += ("&" if "?" in url else "?") + "".join(f"{k}={quote(v)}&" for k, v in parts.items())
         url += "sig=" + _signature(parts)
     return RedirectResponse(url + (f"#{anchor}" if anchor else ""), status_code=status.HTTP_303_SEE_OTHER)
+
+
+def refused(url: str, section: str, problem: str, kept: dict[str, str] | None = None) -> RedirectResponse:
+    """Back to ``url`` with ``problem`` shown in the refused form's own section (``skjema``; the
+    fragment lands on its message, ``#<section>-feil``) and the form's values ``kept`` in the query;
+    a page shows the values only beside a signed problem, so a crafted link cannot fill in a form."""
+    url += ("&" if "?" in url else "?") + urlencode({"skjema": section, **{k: v for k, v in (kept or {}).items() if v}})
+    return redirect(url, None, problem, f"{section}-feil")
+
+
+def refusal_section(request: Request, sections: dict[str, tuple[str, ...]]) -> tuple[str | None, str | None, dict]:
+    """The signed problem of a refused form, the section (of ``sections``: section → kept fields)
+    it belongs to, and the values entered there."""
+    problem = signed_text(request, "feil")
+    section = request.query_params.get("skjema") if problem else None
+    section = section if section in sections else None
+    kept = {k: request.query_params.get(k, "") for k in sections[section]} if section else {}
+    return problem, section, kept
 
 
 def invalid_fields(problems: list[str] | None, labels: dict[str, str]) -> set[str]:
@@ -195,6 +213,10 @@ def load_bergen(manager: PageManagerDep, session: SessionDep) -> RedirectRespons
     return redirect(f"/scenarier/{row.id}", "Bergen-eksempelet er lastet inn.")
 
 
+# The scenario page's forms that show their own refusal, and the values each keeps.
+SCENARIO_FORMS = {"beregn": ("tidsgrense", "streng"), "forrige": ()}
+
+
 @router.get("/scenarier/{scenario_id}", response_class=HTMLResponse)
 def scenario_page(scenario_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep,
                   settings: SettingsDep) -> HTMLResponse:
@@ -206,7 +228,9 @@ def scenario_page(scenario_id: RowId, request: Request, manager: PageManagerDep,
                               .order_by(RosterRow.id.desc())).all()
     quals = {d.id: qualification(d, scenario.rules) for d in scenario.doctors}
     templates = {t.id: t.label for t in scenario.templates}
-    return render(request, "scenario.html", manager=manager, row=row, scenario=scenario, tokens=tokens,
+    problem, section, kept = refusal_section(request, SCENARIO_FORMS)
+    return render(request, "scenario.html", problems=[problem] if problem else None, error_section=section,
+                  kept=kept, limit_invalid=bool(problem and "Tidsgrense:" in problem), manager=manager, row=row, scenario=scenario, tokens=tokens,
                   runs=run_service.listing(session, scenario_id), rosters=rosters, quals=quals,
                   default_limit=settings.default_time_limit, max_limit=settings.max_time_limit,
                   requests=wishes.for_period(session, scenario.period.start, scenario.period.end),
@@ -226,12 +250,15 @@ def start_run(scenario_id: RowId, manager: PageManagerDep, session: SessionDep, 
         run_id = jobs.submit(scenario_id, *params, actor=manager)
     except ValidationError as exc:
         labels = {"time_limit": "Tidsgrense", "seed": "Frø"}
-        return redirect(f"/scenarier/{scenario_id}", "Beregningen ble ikke startet: " + "; ".join(
+        problem = "Beregningen ble ikke startet: " + "; ".join(
             f"{labels.get(p.split(': ', 1)[0], p.split(': ', 1)[0])}: {p.split(': ', 1)[1]}"
-            for p in validation_problems(exc)))
+            for p in validation_problems(exc))
     except (QueueFull, HTTPException) as exc:
-        return redirect(f"/scenarier/{scenario_id}", f"Beregningen ble ikke startet: {getattr(exc, 'detail', exc)}")
-    return redirect(f"/beregninger/{run_id}")
+        problem = f"Beregningen ble ikke startet: {getattr(exc, 'detail', exc)}"
+    else:
+        return redirect(f"/beregninger/{run_id}")
+    return refused(f"/scenarier/{scenario_id}", "beregn", problem,
+                   {"tidsgrense": tidsgrense, "streng": "true" if streng else ""})
 
 
 @router.get("/beregninger/{run_id}", response_class=HTMLResponse)

@@ -394,7 +394,8 @@ def test_carrying_is_refused_without_a_published_roster_ending_the_day_before(cl
     login(client)
     assert "Ingen publisert vaktplan har 07.12.2026, dagen før perioden" in client.get(f"/scenarier/{gap}").text
     page = client.post(f"/scenarier/{gap}/for-inn").text
-    assert "Forrige periode ble ikke ført inn: ingen publisert vaktplan har 07.12.2026, dagen før perioden" in page
+    refusal = page[page.index('id="forrige-feil"'):page.index("</div>", page.index('id="forrige-feil"'))]
+    assert "Forrige periode ble ikke ført inn: ingen publisert vaktplan har 07.12.2026, dagen før perioden" in refusal
     page = client.post(f"/scenarier/{overlap}/for-inn").text
     assert "går til 06.12.2026, inn i denne perioden; bare en vaktplan som slutter 04.12.2026 kan føres inn" in page
     with client.app.state.sessions() as s:

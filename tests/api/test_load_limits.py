@@ -111,7 +111,9 @@ def test_the_solve_queue_is_capped_with_a_norwegian_refusal(settings):
                                       "eller avbryt en")
         login(client)
         page = client.post(f"/scenarier/{sid}/beregn", data={"tidsgrense": "1"}, follow_redirects=False)
-        assert page.status_code == 303 and page.headers["location"].startswith(f"/scenarier/{sid}?melding=")
+        assert page.status_code == 303 and page.headers["location"].startswith(f"/scenarier/{sid}?skjema=beregn&")
+        refusal = client.get(page.headers["location"]).text
+        assert 'id="beregn-feil"' in refusal and "2 beregninger venter allerede i køen (høyst 2)" in refusal
         with app.state.sessions() as s:
             assert s.query(RunRow).count() == 2
 
@@ -141,8 +143,15 @@ def test_the_largest_seed_is_accepted(client, auth):
 def test_a_bad_solve_form_is_explained_on_the_page(client):
     login(client)
     sid = client.post("/scenarier/bergen", follow_redirects=False).headers["location"].split("/")[2].split("?")[0]
-    r = client.post(f"/scenarier/{sid}/beregn", data={"tidsgrense": "nan", "frø": str(2**40)}, follow_redirects=True)
-    assert r.status_code == 200
-    assert "Beregningen ble ikke startet" in r.text and "Tidsgrense: " in r.text and "Frø: kan være høyst" in r.text
+    r = client.post(f"/scenarier/{sid}/beregn", data={"tidsgrense": "nan", "frø": str(2**40), "streng": "true"},
+                    follow_redirects=False)
+    assert r.headers["location"].endswith("#beregn-feil")
+    page = client.get(r.headers["location"]).text
+    assert page.count("Beregningen ble ikke startet") == 1
+    solve_card = page[page.index("<h2>Lag vaktplan</h2>"):page.index('id="solve-form"')]
+    assert 'role="alert" id="beregn-feil"' in solve_card and "Tidsgrense: " in solve_card
+    assert "Frø: kan være høyst" in solve_card and "<title>Feil: " in page
+    assert 'value="nan" required aria-invalid="true" aria-describedby="beregn-feil"' in page
+    assert 'name="streng" value="true" checked' in page
     with client.app.state.sessions() as s:
         assert s.get(ScenarioRow, int(sid)) is not None and s.query(RunRow).count() == 0
