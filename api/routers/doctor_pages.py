@@ -60,8 +60,8 @@ def _day(value: str | None, now: dt.datetime) -> dt.date:
 def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, dato: str | None = None,
                 bytt: str | None = None, med: str | None = None, merknad: str = "") -> HTMLResponse:
     """``dato``: the day of the on-call list; ``bytt``, ``med`` and ``merknad``: a swap's second step
-    (which of the colleague's shifts to take back, and the message written in the first); ``feil`` (signed, like ``melding``): why the last form was
-    refused."""
+    (which of the colleague's shifts to take back, and the message written in the first); ``feil``
+    (signed, like ``melding``): why the last form was refused."""
     doctor = _doctor(session, token)
     if doctor is None:
         return _unknown(request)

@@ -230,7 +230,8 @@ def scenario_page(scenario_id: RowId, request: Request, manager: PageManagerDep,
     templates = {t.id: t.label for t in scenario.templates}
     problem, section, kept = refusal_section(request, SCENARIO_FORMS)
     return render(request, "scenario.html", problems=[problem] if problem else None, error_section=section,
-                  kept=kept, limit_invalid=bool(problem and "Tidsgrense:" in problem), manager=manager, row=row, scenario=scenario, tokens=tokens,
+                  kept=kept, limit_invalid=bool(problem and "Tidsgrense:" in problem), manager=manager, row=row,
+                  scenario=scenario, tokens=tokens,
                   runs=run_service.listing(session, scenario_id), rosters=rosters, quals=quals,
                   default_limit=settings.default_time_limit, max_limit=settings.max_time_limit,
                   requests=wishes.for_period(session, scenario.period.start, scenario.period.end),
