@@ -136,15 +136,6 @@ def assigned_shifts(scenario: Scenario, roster: Roster, index: ShiftIndex) -> di
     return {d: sorted(ss, key=lambda s: (s.start, s.template)) for d, ss in mine.items()}
 
 
-def roster_targets(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None,
-                   plan: FairnessPlan | None = None) -> dict[str, Target]:
-    """Every doctor's targets for this roster (``roster.targets``: the pools' burden is the roster's)."""
-    index = index or ShiftIndex(scenario)
-    plan = plan or fairness_plan(scenario, index)
-    mine = assigned_shifts(scenario, roster, index)
-    return targets(plan, {d: sum(s.points for s in ss) for d, ss in mine.items()})
-
-
 def _why(scenario: Scenario, index: ShiftIndex, t: Target, level_up: bool) -> str:
     """Why the capacity-aware target differs from the nominal one, in Norwegian."""
     parts = []
