@@ -42,7 +42,6 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from roster.calendar import ShiftIndex, ShiftInstance
@@ -153,11 +152,6 @@ class Member:
     @property
     def available(self) -> bool:
         return self.capacity > 0
-
-    @property
-    def normaliser(self) -> float:
-        """What a deviation is divided by to compare doctors: the share (1 for a share of 0)."""
-        return self.share if self.share > 0 else 1.0
 
 
 @dataclass(frozen=True)
@@ -421,14 +415,6 @@ def targets(plan: FairnessPlan, burden: dict[str, float]) -> dict[str, Target]:
             out[m.doctor] = Target(m.doctor, m.pool, m.share, nominal, base, m.repay, target, m.capacity,
                                    m.available and m.capacity < level * m.share - LEVEL_TOLERANCE, m.balance, m.floor)
     return out
-
-
-def roster_burden(shifts: Iterable[tuple[str, ShiftInstance]]) -> dict[str, float]:
-    """Points per doctor of (doctor, shift) pairs."""
-    out: Counter[str] = Counter()
-    for d, s in shifts:
-        out[d] += s.points
-    return dict(out)
 
 
 def why_capped(scenario: Scenario, index: ShiftIndex, doctor: Doctor, eligible: list[ShiftInstance],
