@@ -33,7 +33,7 @@ from ortools.sat.python import cp_model
 from roster.calendar import OSLO, ShiftInstance
 from roster.candidates import Pools, pinned_shifts
 from roster.eligibility import absence_interval, exemptions
-from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, Scenario
+from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, Scenario, Supervision
 from roster.models import Explanation as ExplanationModel
 from roster.terms import count, count_doctors, count_shifts, number
 from roster.workload import rest_hours
@@ -419,8 +419,9 @@ class _Words:
             return f"{d.name} må ha {number(rest_hours(r, d.employment))} t hvile mellom to vakter"
         if code == "ukehvile":
             return f"{d.name} (ansatt) må ha {number(r.weekly_rest_hours_employee)} t sammenhengende fri hver 7. dag"
-        if code == "veiledning":
-            return f"{d.name} kan ikke gå alene og må ha en kvalifisert bakvakt på hele vakten"
+        if code == "veiledning":  # «som kan møte»: the checker's words for supervision on site
+            who = "kvalifisert bakvakt som kan møte," if d.supervision == Supervision.ON_SITE else "kvalifisert bakvakt"
+            return f"{d.name} kan ikke gå alene og må ha en {who} på hele vakten"
         if code == "søndagsfri":
             return f"{d.name} (ansatt) skal ha fri søn- eller helligdagen etter en søn- eller helligdag med vakt"
         if code == "veiledningsdag":

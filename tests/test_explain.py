@@ -240,3 +240,16 @@ def test_an_exemption_by_age_is_lifted_for_the_two_nights_asked_and_no_more():
     assert anne.waives_age_exemption and all(e.reason.value == "over aldersgrensen" for e in anne.exemptions)
     r = run(fixed, strict=True)
     assert not r.open_slots and {a.date.day for a in r.assignments if a.doctor == "a"} == {1, 5}
+
+
+def test_on_site_supervision_names_a_bakvakt_who_can_come_in():
+    # the specialist on call may not come in, and Anne (ALIS) needs on-site supervision: the clash
+    # is about a bakvakt who can attend, not about a bakvakt at all
+    sc = _sc([template("dag", "08:00", "16:00", demand_max=2, min_qualified=1),
+              template("bak", "08:00", "16:00", duty="bakvakt", label="bakvakt", on_call_can_attend=False)],
+             [doctor("a", name="Anne", qualified=False, role="ALIS", supervision="tilstede"), doctor("b"),
+              doctor("s", can_bakvakt=True, role="spesialist", shift_labels=["bakvakt"])],
+             end="2026-12-01", pins=[{"doctor": "a", "date": "2026-12-01", "template": "dag"}])
+    ex = explain(sc)
+    assert _groups(ex) == {("låst", "0"), ("veiledning", "a")}
+    assert "Anne kan ikke gå alene og må ha en kvalifisert bakvakt som kan møte, på hele vakten" in ex.conflicts[0].summary
