@@ -43,7 +43,7 @@ from roster.candidates import (
     pinned_shifts,
 )
 from roster.eligibility import Eligibility, specialist
-from roster.models import Scenario, shift_key
+from roster.models import Doctor, Scenario, Supervision, shift_key
 from roster.terms import count_doctors, number
 from roster.workload import counts_as_work, rest_hours
 from solver.bakvakt import pilot
@@ -108,6 +108,21 @@ def _who(pool: _Pool, qualified_only: bool) -> str:
     """« Bare Kari Nordmann kan ta den; …» when few doctors can (``Pool.who``), else nothing."""
     who = pool.pool.who(qualified_only)
     return f" {who[:1].upper()}{who[1:]}." if who else ""
+
+
+def _uncovered(start: dt.datetime, end: dt.datetime,
+               cover: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The parts of [start, end) that no interval of ``cover`` covers."""
+    gaps, at = [], start
+    for a, b in sorted(cover):
+        if a > at:
+            gaps.append((at, min(a, end)))
+        at = max(at, b)
+        if at >= end:
+            break
+    if at < end:
+        gaps.append((at, end))
+    return [(a, b) for a, b in gaps if a < b]
 
 
 # --------------------------------------------------------------------------- per shift
@@ -209,6 +224,8 @@ class _Precheck:
             if reason is not None:
                 self.add("låst", f"Låst vakt: {name} er låst til {self.head(shift)}, men kan ikke ta den: {reason}.",
                          key, p.date, {})
+            elif shift.on_site and not self.qualified[p.doctor]:
+                self.unsupervised_pin(self.scenario.doctor(p.doctor), shift)
         for doc, shifts in self.pins.items():
             shifts = sorted(shifts, key=lambda s: s.start)
             for i, a in enumerate(shifts):
@@ -216,6 +233,23 @@ class _Precheck:
                     if b.start < a.end:
                         self.add("låst", f"Låst vakt: {self.names[doc]} er låst til både {self.head(a)} og "
                                          f"{self.head(b)}, som overlapper.", a.key, a.date, {}, (a.key, b.key))
+
+    def unsupervised_pin(self, doctor: Doctor, shift: ShiftInstance) -> None:
+        """A pinned doctor who may not work alone needs a qualified bakvakt (one who can come in,
+        for supervision ``tilstede``) at every minute of the shift (rule ``veiledning``): a minute
+        no such on-call shift covers, or none a qualified doctor is free for, cannot be kept."""
+        attend = doctor.supervision == Supervision.ON_SITE
+        fitting = [s for s in self.index.shifts if not s.on_site and (s.on_call_can_attend or not attend)]
+        staffed = [s for s in fitting if self.pools[s.key].available_q - {doctor.id}]
+        who = "kvalifisert bakvakt som kan møte," if attend else "kvalifisert bakvakt"
+        for shifts, missing in ((fitting, f"ingen bakvaktvakt{' som kan møte,' if attend else ''} dekker"),
+                                (staffed, "ingen kvalifisert lege kan ta bakvakten")):
+            gaps = _uncovered(shift.start, shift.end, [(s.start, s.end) for s in shifts])
+            if gaps:
+                self.add("låst", f"Låst vakt: {doctor.name} er låst til {self.head(shift)}, men kan ikke gå alene og må "
+                                 f"ha en {who} på hele vakten; {missing} {join([_span(a, b) for a, b in gaps])}.",
+                         shift.key, shift.date, {"timer": round(sum((b - a).total_seconds() for a, b in gaps) / 3600, 2)})
+                return
 
     # ----------------------------------------------------------------------- per shift
 

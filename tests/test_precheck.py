@@ -237,6 +237,24 @@ def test_pin_on_a_day_the_shift_does_not_run() -> None:
     assert messages(s) == ["Låst vakt: A er låst til Dag 05.12 Bergen legevakt, men den vakttypen går ikke den dagen."]
 
 
+@pytest.mark.parametrize("attend, said", [
+    (False, "ingen bakvaktvakt som kan møte, dekker 01.12 08:00–16:00"),
+    (True, "ingen kvalifisert lege kan ta bakvakten 01.12 08:00–16:00"),
+])
+def test_pin_on_a_doctor_no_bakvakt_can_supervise(attend: bool, said: str) -> None:
+    # Anne may not work alone and needs a bakvakt who can come in; the day's bakvakt either cannot
+    # come in, or its only specialist is away: the pin cannot be kept (rule veiledning)
+    day = template("dag", "08:00", "16:00", label="dag", demand_max=2, min_qualified=1)
+    anne = doctor("a", name="Anne", qualified=False, role="ALIS", supervision="tilstede")
+    s = make([day, bakvakt("08:00", "16:00", "bak-dag", on_call_can_attend=attend)], [anne, doctor("b"), SPECIALIST],
+             on_call=False, absences=[away("spes")] if attend else [],
+             pins=[{"doctor": "a", "date": DAY, "template": "dag"}])
+    pin = [m for m in messages(s) if m.startswith("Låst vakt")]
+    assert pin == [f"Låst vakt: Anne er låst til Dag 01.12 Bergen legevakt, men kan ikke gå alene og må ha en "
+                   f"kvalifisert bakvakt som kan møte, på hele vakten; {said}."]
+    assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
+
+
 def test_a_doctor_pinned_elsewhere_is_not_available() -> None:
     fana = template("FAN-dag", "08:00", "16:00", station="FAN", label="dag", min_qualified=1)
     asane = template("ASA-dag", "08:00", "16:00", station="ASA", label="dag", min_qualified=1)
