@@ -490,6 +490,10 @@ def format_findings(findings: list[Finding]) -> str:
     """Plain Norwegian text for the CLI: one line per finding."""
     if not findings:
         return "Forhåndskontrollen fant ingen krav som åpenbart ikke kan oppfylles."
-    head = (f"Forhåndskontrollen fant {len(findings)} krav som ikke kan oppfylles "
-            f"(disse vaktene får ubesatte plasser eller må løses ved å endre fravær, fritak eller krav):")
+    what = []  # an impossible pin makes the model infeasible: no roster at all, not open places
+    if any(f.kind != "låst" for f in findings):
+        what.append("disse vaktene får ubesatte plasser eller må løses ved å endre fravær, fritak eller krav")
+    if any(f.kind == "låst" for f in findings):
+        what.append("en låst vakt som ikke kan holdes, gir ingen vaktplan i det hele tatt før den fjernes eller endres")
+    head = f"Forhåndskontrollen fant {len(findings)} krav som ikke kan oppfylles ({'; '.join(what)}):"
     return "\n".join([head, *(f"  - {f.message}" for f in findings)])

@@ -255,6 +255,16 @@ def test_pin_on_a_doctor_no_bakvakt_can_supervise(attend: bool, said: str) -> No
     assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
 
 
+def test_a_pin_that_cannot_be_kept_is_said_to_leave_no_roster() -> None:
+    # unlike a shift short of doctors, an impossible pin gives no roster at all, not open places
+    weekday = template("dag", "08:00", "16:00", label="dag", min_qualified=1, day_types=["hverdag"])
+    s = make([weekday], [doctor("a")], end="2026-12-05", pins=[{"doctor": "a", "date": "2026-12-05", "template": "dag"}])
+    head = format_findings(precheck(s)).splitlines()[0]
+    assert head == ("Forhåndskontrollen fant 1 krav som ikke kan oppfylles (en låst vakt som ikke kan holdes, gir ingen "
+                    "vaktplan i det hele tatt før den fjernes eller endres):")
+    assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
+
+
 def test_a_doctor_pinned_elsewhere_is_not_available() -> None:
     fana = template("FAN-dag", "08:00", "16:00", station="FAN", label="dag", min_qualified=1)
     asane = template("ASA-dag", "08:00", "16:00", station="ASA", label="dag", min_qualified=1)
