@@ -228,11 +228,18 @@ class _Precheck:
                 self.unsupervised_pin(self.scenario.doctor(p.doctor), shift)
         for doc, shifts in self.pins.items():
             shifts = sorted(shifts, key=lambda s: s.start)
+            rest = rest_hours(self.scenario.rules, self.scenario.doctor(doc).employment)
             for i, a in enumerate(shifts):
                 for b in shifts[i + 1:]:
-                    if b.start < a.end:
-                        self.add("låst", f"Låst vakt: {self.names[doc]} er låst til både {self.head(a)} og "
-                                         f"{self.head(b)}, som overlapper.", a.key, a.date, {}, (a.key, b.key))
+                    gap = (b.start - a.end).total_seconds() / 3600
+                    if gap < 0:
+                        why = "som overlapper"
+                    elif gap < rest and counts_as_work(self.scenario.rules, a) and counts_as_work(self.scenario.rules, b):
+                        why = f"som har bare {number(gap)} t hvile mellom seg (krever {number(rest)} t)"
+                    else:
+                        continue
+                    self.add("låst", f"Låst vakt: {self.names[doc]} er låst til både {self.head(a)} og "
+                                     f"{self.head(b)}, {why}.", a.key, a.date, {}, (a.key, b.key))
 
     def unsupervised_pin(self, doctor: Doctor, shift: ShiftInstance) -> None:
         """A pinned doctor who may not work alone needs a qualified bakvakt (one who can come in,

@@ -265,6 +265,17 @@ def test_a_pin_that_cannot_be_kept_is_said_to_leave_no_roster() -> None:
     assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
 
 
+def test_two_pins_of_one_doctor_without_the_rest_between_them() -> None:
+    # an employee pinned to the day and the night after it: 7 h between them, the law asks 11 h
+    day = template("dag", "08:00", "16:00", label="dag", min_qualified=1)
+    night = template("natt", "23:00", "08:00", label="natt", min_qualified=1)
+    s = make([day, night], [doctor("a", name="Anne", employment="ansatt"), doctor("b"), doctor("c")],
+             pins=[{"doctor": "a", "date": DAY, "template": "dag"}, {"doctor": "a", "date": DAY, "template": "natt"}])
+    assert messages(s) == ["Låst vakt: Anne er låst til både Dag 01.12 Bergen legevakt og Natt 01.12 Bergen legevakt, "
+                           "som har bare 7 t hvile mellom seg (krever 11 t)."]
+    assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
+
+
 def test_a_doctor_pinned_elsewhere_is_not_available() -> None:
     fana = template("FAN-dag", "08:00", "16:00", station="FAN", label="dag", min_qualified=1)
     asane = template("ASA-dag", "08:00", "16:00", station="ASA", label="dag", min_qualified=1)
