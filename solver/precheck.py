@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+import numpy as np
 from ortools.graph.python import max_flow
 
 from roster.calendar import OSLO, ShiftIndex, ShiftInstance
@@ -49,7 +50,7 @@ from roster.workload import counts_as_work, rest_hours
 from solver.bakvakt import pilot
 
 #: Finding kinds, in report order (the codes follow docs/hard-rules.md where one rule is at stake).
-KINDS = ("låst", "kompetanse", "bemanning", "samtidighet", "bakvakt-dekning")
+KINDS = ("låst", "kompetanse", "bemanning", "samtidighet", "uke-vakter", "antall", "bakvakt-dekning")
 
 # Reason codes (roster.candidates). Temporary reasons make an otherwise suitable doctor unavailable
 # on one date; static reasons mean the doctor never takes this kind of shift (another rota, no
@@ -369,11 +370,11 @@ class _Precheck:
                      {"krever": need, "krever som kan gå alene": need_q, "tilgjengelig": have},
                      tuple(s.key for s in shifts))
 
-    def _deficient(self, clique: list[ShiftInstance]) -> tuple[list[ShiftInstance], int, int, int, bool] | None:
-        """The smallest set of the clique's shifts whose demand exceeds the doctors who could take
-        them: (shifts, demand, qualified demand, distinct doctors, only qualified slots at stake)."""
-        groups: list[tuple[ShiftInstance, bool, int]] = []  # (shift, qualified slot?, demand)
-        for s in clique:
+    def _slot_groups(self, shifts: list[ShiftInstance]) -> list[tuple[ShiftInstance, bool, int]]:
+        """(shift, qualified places?, how many) of each shift's demand, capped to what the shift
+        alone can get, so that a shortage of one shift is not reported again with others."""
+        groups = []
+        for s in shifts:
             pool = self.pools[s.key]
             d = min(s.demand_min, len(pool.available))
             q = min(self.need_qualified(s), len(pool.available_q), d)
@@ -381,6 +382,12 @@ class _Precheck:
                 groups.append((s, True, q))
             if d - q:
                 groups.append((s, False, d - q))
+        return groups
+
+    def _deficient(self, clique: list[ShiftInstance]) -> tuple[list[ShiftInstance], int, int, int, bool] | None:
+        """The smallest set of the clique's shifts whose demand exceeds the doctors who could take
+        them: (shifts, demand, qualified demand, distinct doctors, only qualified slots at stake)."""
+        groups = self._slot_groups(clique)
         total = sum(g[2] for g in groups)
         if total == 0:
             return None
@@ -408,6 +415,105 @@ class _Precheck:
         need_q = sum(g[2] for g in chosen if g[1])
         have = sum(count for j, (_, count) in enumerate(sigs) if first_sig + j in side)
         return shifts, need, need_q, have, need == need_q
+
+    # ----------------------------------------------------------------------- doctors' counts
+
+    def windows(self) -> list[tuple[dt.date, dt.date, bool]]:
+        """(first, last date, weekly?): the 7-day windows of rule ``uke-vakter`` (one window when
+        the period is shorter), and the period itself when a doctor has a ``max_shifts`` (a weekly
+        window of a short period holds it already)."""
+        r, p = self.scenario.rules, self.scenario.period
+        days = (p.end - p.start).days + 1
+        out = []
+        if r.max_shifts_per_7_days is not None:
+            out += [(p.start + dt.timedelta(i), min(p.end, p.start + dt.timedelta(i + 6)), True)
+                    for i in range(max(1, days - 6))]
+        if (days > 7 or not out) and any(d.max_shifts is not None for d in self.scenario.doctors):
+            out.append((p.start, p.end, False))
+        return out
+
+    def check_capacity(self) -> None:
+        """Each window's shifts against what the doctors free for them may take in it: at most
+        ``max_shifts_per_7_days`` in 7 days (rule ``uke-vakter``) and their own ``max_shifts`` in
+        the period (rule ``antall``). A week with four specialists for fourteen bakvakts passes
+        every check of one shift or one instant, and the full model needs minutes to prove it."""
+        weekly = self.scenario.rules.max_shifts_per_7_days
+        found: dict[frozenset[str], tuple[tuple[list[ShiftInstance], int, int, int, int, bool], bool]] = {}
+        for first, last, is_week in self.windows():
+            caps = {d.id: min(x for x in (weekly if is_week else None, d.max_shifts) if x is not None)
+                    for d in self.scenario.doctors if is_week or d.max_shifts is not None}
+            short = self._short_of_capacity([s for s in self.index.shifts if first <= s.date <= last], caps,
+                                            weekly if is_week else None)
+            if short is not None:
+                found.setdefault(frozenset(s.key for s in short[0]), (short, is_week))
+        kept: list[frozenset[str]] = []  # windows overlap: of findings sharing shifts, the largest shortfall
+        for key, ((shifts, need, need_q, have, capacity, own), is_week) in sorted(
+                found.items(), key=lambda f: (f[1][0][4] - f[1][0][1], -len(f[0]))):
+            if any(key & other for other in kept):
+                continue
+            kept.append(key)
+            shifts = sorted(shifts, key=lambda s: (s.start, s.key))
+            where = join([f"{n} på {name}" for name, n in
+                          Counter(self.station_names.get(s.station, s.station) for s in shifts).items()])
+            want = count_doctors(need) + (" som kan gå alene" if need == need_q else
+                                          f" ({need_q} som kan gå alene)" if need_q else "")
+            limit = (f"ingen lege kan ta flere enn {weekly} vakter på 7 dager" + (" eller flere enn sitt eget maks antall"
+                                                                               if own else "")
+                     if is_week else "ingen lege kan ta flere enn sitt eget maks antall vakter i perioden")
+            self.add("uke-vakter" if is_week else "antall",
+                     f"Vaktene {_dm(shifts[0].date)}–{_dm(shifts[-1].date)} ({where}) krever til sammen {want}, og "
+                     f"{limit}; bare {count_doctors(have)} kan ta dem, og de kan til sammen ta høyst {capacity}.",
+                     shifts[0].key, shifts[0].date,
+                     {"krever": need, "krever som kan gå alene": need_q, "tilgjengelig": have, "kapasitet": capacity},
+                     tuple(s.key for s in shifts))
+
+    def _short_of_capacity(self, shifts: list[ShiftInstance], caps: dict[str, int], weekly: int | None,
+                           ) -> tuple[list[ShiftInstance], int, int, int, int, bool] | None:
+        """The smallest set of the shifts whose places exceed what their doctors may take, each
+        doctor at most one place per shift and ``caps`` shifts in all (a max-flow; overlaps and
+        rest are left out, so a shortfall is a proof): (shifts, demand, qualified demand, doctors,
+        the most they may take, whether a doctor's own limit is below ``weekly`` among them)."""
+        groups = self._slot_groups(shifts)
+        total = sum(g[2] for g in groups)
+        signatures: Counter[tuple[frozenset[str], bool, int]] = Counter()
+        for doc in set().union(*(self.pools[s.key].available for s in shifts)):
+            mine = frozenset(s.key for s in shifts if doc in self.pools[s.key].available)
+            signatures[(mine, self.qualified[doc], min(caps.get(doc, len(mine)), len(mine)))] += 1
+        if total == 0 or all(cap == len(mine) for mine, _, cap in signatures):
+            return None  # no limit binds: each shift alone is staffable (check_shifts), so all are
+        sigs = list(signatures.items())
+        first_sig = 2 + len(groups)
+        tails, heads, capacities = [], [], []
+        pair: dict[tuple[str, int], int] = {}  # (shift, signature) → node: one place per doctor and shift
+
+        def arc(tail: int, head: int, capacity: int) -> None:
+            tails.append(tail)
+            heads.append(head)
+            capacities.append(capacity)
+
+        for j, ((mine, _, cap), n) in enumerate(sigs):
+            arc(first_sig + j, 1, n * cap)
+        for i, (s, qual_slot, demand) in enumerate(groups):
+            arc(0, 2 + i, demand)
+            for j, ((mine, qualified, _), n) in enumerate(sigs):
+                if s.key in mine and (qualified or not qual_slot):
+                    if (s.key, j) not in pair:
+                        pair[(s.key, j)] = first_sig + len(sigs) + len(pair)
+                        arc(pair[(s.key, j)], first_sig + j, n)
+                    arc(2 + i, pair[(s.key, j)], n)
+        flow = max_flow.SimpleMaxFlow()
+        flow.add_arcs_with_capacity(np.array(tails), np.array(heads), np.array(capacities))
+        flow.solve(0, 1)
+        if flow.optimal_flow() >= total:
+            return None
+        side = set(flow.get_source_side_min_cut())
+        chosen = [g for i, g in enumerate(groups) if 2 + i in side]
+        in_side = [(key, n) for j, (key, n) in enumerate(sigs) if first_sig + j in side]
+        own = weekly is not None and any(caps.get(d, weekly) < weekly
+                                         for d in set().union(*(self.pools[g[0].key].available for g in chosen)))
+        return (list({g[0].key: g[0] for g in chosen}.values()), sum(g[2] for g in chosen),
+                sum(g[2] for g in chosen if g[1]), sum(n for _, n in in_side), sum(n * cap for (_, _, cap), n in in_side),
+                own)
 
     # ----------------------------------------------------------------------- bakvakt
 
@@ -487,6 +593,7 @@ def precheck(scenario: Scenario, index: ShiftIndex | None = None) -> list[Findin
     check.check_pins()
     check.check_shifts()
     check.check_clashes()
+    check.check_capacity()
     check.check_bakvakt()
     order = {k: i for i, k in enumerate(KINDS)}
     far = dt.date.max

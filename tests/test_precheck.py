@@ -221,6 +221,48 @@ def test_an_empty_on_call_shift_with_demand_is_reported_once() -> None:
                            "Spes (sykdom) kunne tatt den om én ting var annerledes."]
 
 
+# --------------------------------------------------------------------------- doctors' counts
+
+
+def test_a_week_with_too_few_doctors_for_the_weekly_limit() -> None:
+    # seven day shifts, two doctors, at most three shifts each in 7 days: every shift alone and
+    # every instant can be staffed, the week cannot
+    day = template("dag", "08:00", "16:00", label="dag")
+    s = make([day], [doctor("a"), doctor("b"), doctor("c", stations=["FAN"])], on_call=False, end="2026-12-07",
+             rules={"max_shifts_per_7_days": 3})
+    [finding] = precheck(s)
+    assert finding.message == ("Vaktene 01.12–07.12 (7 på Bergen legevakt) krever til sammen 7 leger som kan gå alene, "
+                               "og ingen lege kan ta flere enn 3 vakter på 7 dager; bare 2 leger kan ta dem, og de kan "
+                               "til sammen ta høyst 6.")
+    assert (finding.kind, finding.numbers["kapasitet"], len(finding.shifts)) == ("uke-vakter", 6, 7)
+    assert solve(s, time_limit=5.0, workers=1, strict=True).stats.status.value == "infeasible"
+
+
+def test_doctors_own_limits_over_the_period() -> None:
+    # eight nights; Anne may take 3, Bjørn 4 in the period, and nobody else works here
+    night = template("natt", "23:00", "08:00", label="natt")
+    s = make([night], [doctor("a", name="Anne", max_shifts=3), doctor("b", name="Bjørn", max_shifts=4)],
+             on_call=False, end="2026-12-08")
+    [finding] = precheck(s)
+    assert finding.message == ("Vaktene 01.12–08.12 (8 på Bergen legevakt) krever til sammen 8 leger som kan gå alene, "
+                               "og ingen lege kan ta flere enn sitt eget maks antall vakter i perioden; bare 2 leger kan "
+                               "ta dem, og de kan til sammen ta høyst 7.")
+    assert solve(s, time_limit=5.0, workers=1, strict=True).stats.status.value == "infeasible"
+
+
+def test_doctors_own_limits_over_a_short_period_without_a_weekly_limit() -> None:
+    night = template("natt", "23:00", "08:00", label="natt")
+    s = make([night], [doctor("a", max_shifts=1), doctor("b", max_shifts=1)], on_call=False, end="2026-12-03")
+    assert [f.kind for f in precheck(s)] == ["antall"]
+
+
+def test_limits_that_leave_enough_find_nothing() -> None:
+    day = template("dag", "08:00", "16:00", label="dag")
+    s = make([day], [doctor("a"), doctor("b"), doctor("c", max_shifts=1)], on_call=False, end="2026-12-07",
+             rules={"max_shifts_per_7_days": 3})
+    assert precheck(s) == []
+
+
 # --------------------------------------------------------------------------- pins
 
 
