@@ -285,9 +285,10 @@ class _Tester:
         a neighbouring clash would veto every fix."""
         out = set(clash)
         for g in clash:
-            if g[0] in WHERE:
-                for r in self.uses.get(g, ()):
-                    out |= {h for h in self.touching[r] if h[0] not in WHERE}
+            for r in self.uses.get(g, ()):
+                # a doctor's own rule (a minimum of shifts) is kept to their absences on every shift
+                # it counts, not only those in the clash: one shift asked of a holiday is not enough
+                out |= {h for h in self.touching[r] if h[0] not in WHERE and (g[0] in WHERE or h[0] in BLOCKS)}
         return out
 
     def core(self, solver: cp_model.CpSolver, enforced: set[Group]) -> set[Group] | None:

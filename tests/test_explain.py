@@ -253,3 +253,22 @@ def test_on_site_supervision_names_a_bakvakt_who_can_come_in():
     ex = explain(sc)
     assert _groups(ex) == {("låst", "0"), ("veiledning", "a")}
     assert "Anne kan ikke gå alene og må ha en kvalifisert bakvakt som kan møte, på hele vakten" in ex.conflicts[0].summary
+
+
+FANA = {"id": "FAN", "name": "Fana legevakt", "kind": "bydelslegevakt"}
+NIGHTS_AND_FANA = [template("natt", "23:00", "08:00", label="natt", demand_max=2),
+                   template("fan", "16:00", "23:00", station="FAN", label="kveld")]
+
+
+def test_a_minimum_over_a_holiday_is_lowered_to_what_the_doctor_can_take():
+    # Anne is away all three days and must take 2 shifts: asking her for one shift is not enough,
+    # and her minimum must go to 0 (her other blocked shifts count, not only the clash's)
+    sc = _sc(NIGHTS_AND_FANA, [doctor("a", name="Anne", min_shifts=2), doctor("b"), doctor("c"), doctor("d")],
+             end="2026-12-03", stations=[{"id": "BLV", "name": "Bergen legevakt", "kind": "legevakt"}, FANA],
+             absences=[{"doctor": "a", "start": "2026-12-01", "end": "2026-12-03", "kind": "ferie"}])
+    ex = explain(sc)
+    assert [f.text for c in ex.conflicts for f in c.fixes] == ["Senk min antall vakter for Anne fra 2 til 0"]
+    assert ex.verified is True
+    r = run(_fixed(sc, ex), strict=True)
+    assert r.stats.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE) and not r.open_slots
+
