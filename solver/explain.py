@@ -447,6 +447,10 @@ class _Words:
         if code == "uke-timer":
             return f"{d.name} kan ha høyst {number(r.max_hours_per_7_days or 0)} t per 7 dager"
         if code == "antall-min":
+            if group not in self.ctx.bounds:  # fewer shifts to take than the minimum (``mark_infeasible``)
+                n = len(self.ctx.by_doctor.get(d.id, ()))
+                return (f"{d.name} skal ha minst {count_shifts(d.min_shifts)} i perioden, men kan "
+                        + (f"bare ta {n}" if n else "ikke ta noen"))
             return f"{d.name} skal ha minst {count_shifts(self.bound(group))} i perioden"
         if code == "antall-maks":
             return f"{d.name} kan ha høyst {count_shifts(self.bound(group))} i perioden"
@@ -679,6 +683,10 @@ class _Fixer:
             return Fix(group, f"Øk maks antall vakter for {d.name} fra {w.bound(group)} til {value}",
                        lambda x, d=d, v=value: _replace_doctor(x, d.id, max_shifts=v))
         if code == "antall-min":
+            if value is None:  # no row: the doctor can take fewer shifts than the minimum at all
+                return Fix(group, f"Senk min antall vakter for {d.name} fra {d.min_shifts} til "
+                                  f"{len(self.ctx.by_doctor.get(d.id, ()))}",
+                           lambda x, d=d, v=len(self.ctx.by_doctor.get(d.id, ())): _replace_doctor(x, d.id, min_shifts=v))
             return Fix(group, f"Senk min antall vakter for {d.name} fra {w.bound(group)} til {value}",
                        lambda x, d=d, v=value: _replace_doctor(x, d.id, min_shifts=v))
         if code == "antall-type":

@@ -272,3 +272,14 @@ def test_a_minimum_over_a_holiday_is_lowered_to_what_the_doctor_can_take():
     r = run(_fixed(sc, ex), strict=True)
     assert r.stats.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE) and not r.open_slots
 
+
+def test_a_minimum_for_a_doctor_who_can_take_no_shift_at_all():
+    # Anne works only nights at Fana, which has none: no variable, a contradiction of the input
+    sc = _sc(NIGHTS_AND_FANA, [doctor("a", name="Anne", min_shifts=2, stations=["FAN"], shift_labels=["natt"]),
+                               doctor("b"), doctor("c"), doctor("d")],
+             end="2026-12-03", stations=[{"id": "BLV", "name": "Bergen legevakt", "kind": "legevakt"}, FANA])
+    ex = explain(sc)
+    assert _groups(ex) == {("antall-min", "a")}
+    assert ex.conflicts[0].summary == "Anne skal ha minst 2 vakter i perioden, men kan ikke ta noen."
+    assert [f.text for f in ex.conflicts[0].fixes] == ["Senk min antall vakter for Anne fra 2 til 0"]
+    assert ex.verified is True
