@@ -45,18 +45,23 @@ from roster.candidates import (
 )
 from roster.eligibility import Eligibility, specialist
 from roster.models import Doctor, Scenario, Supervision, shift_key
-from roster.terms import count_doctors, number
+from roster.terms import count_doctors, count_shifts, number
 from roster.workload import counts_as_work, rest_hours
 from solver.bakvakt import pilot
 
 #: Finding kinds, in report order (the codes follow docs/hard-rules.md where one rule is at stake).
-KINDS = ("låst", "kompetanse", "bemanning", "samtidighet", "uke-vakter", "antall", "bakvakt-dekning")
+KINDS = ("låst", "antall-min", "kompetanse", "bemanning", "samtidighet", "uke-vakter", "antall", "bakvakt-dekning")
+# Kinds whose finding leaves no roster at all (the model is infeasible), not open places.
+NO_ROSTER = ("låst", "antall-min")
 
 # Reason codes (roster.candidates). Temporary reasons make an otherwise suitable doctor unavailable
 # on one date; static reasons mean the doctor never takes this kind of shift (another rota, no
 # skill …) or, on a place that needs one, may not work alone.
 TEMPORARY = (ABSENCE, EXEMPTION, COURSE, NO_COURSE, PINNED)
 STATIC = (STATION, LABEL, ON_CALL, UNQUALIFIED, SKILL)
+# What keeps a doctor off a shift, as the subject of «hindrer 6 av de 6 vaktene legen ellers kunne tatt».
+BLOCKED = {ABSENCE: "fravær", EXEMPTION: "nattfritak", COURSE: "kurs som har gått ut", NO_COURSE: "manglende kurs",
+           PINNED: "en låst vakt samtidig"}
 # Reasons whose details are counted after them: «3 har fravær (2 ferie, 1 sykdom)», «1 mangler
 # påkrevd kurs («vold og overgrep»)».
 DETAILED = (ABSENCE, NO_COURSE)
@@ -418,6 +423,23 @@ class _Precheck:
 
     # ----------------------------------------------------------------------- doctors' counts
 
+    def check_minimums(self) -> None:
+        """A doctor who must take ``min_shifts`` but is free for fewer shifts in all (rule
+        ``antall``): then the model has no roster at all, open places or not."""
+        for d in self.scenario.doctors:
+            free = sum(d.id in p.available for p in self.pools.values())
+            if free >= d.min_shifts:
+                continue
+            away = Counter(p.codes[d.id] for p in self.pools.values() if p.codes.get(d.id) in TEMPORARY)
+            text = f"{d.name} skal ha minst {count_shifts(d.min_shifts)} i perioden, men "
+            if away:
+                text += (f"kan bare ta {free}: " + join([f"{BLOCKED[code]} hindrer {n}" for code, n in away.items()])
+                         + f" av de {free + away.total()} vaktene legen ellers kunne tatt")
+            else:
+                text += f"kan bare ta {free} (stasjon, vakttype, ferdighet eller bakvakt)" if free else \
+                    "ingen vakt i perioden passer legen (stasjon, vakttype, ferdighet eller bakvakt)"
+            self.add("antall-min", text + ".", None, None, {"krever": d.min_shifts, "tilgjengelig": free, **away})
+
     def windows(self) -> list[tuple[dt.date, dt.date, bool]]:
         """(first, last date, weekly?): the 7-day windows of rule ``uke-vakter`` (one window when
         the period is shorter), and the period itself when a doctor has a ``max_shifts`` (a weekly
@@ -594,6 +616,7 @@ def precheck(scenario: Scenario, index: ShiftIndex | None = None) -> list[Findin
     check.check_shifts()
     check.check_clashes()
     check.check_capacity()
+    check.check_minimums()
     check.check_bakvakt()
     order = {k: i for i, k in enumerate(KINDS)}
     far = dt.date.max
@@ -604,10 +627,12 @@ def format_findings(findings: list[Finding]) -> str:
     """Plain Norwegian text for the CLI: one line per finding."""
     if not findings:
         return "Forhåndskontrollen fant ingen krav som åpenbart ikke kan oppfylles."
-    what = []  # an impossible pin makes the model infeasible: no roster at all, not open places
-    if any(f.kind != "låst" for f in findings):
+    what = []
+    if any(f.kind not in NO_ROSTER for f in findings):
         what.append("disse vaktene får ubesatte plasser eller må løses ved å endre fravær, fritak eller krav")
     if any(f.kind == "låst" for f in findings):
         what.append("en låst vakt som ikke kan holdes, gir ingen vaktplan i det hele tatt før den fjernes eller endres")
+    if any(f.kind == "antall-min" for f in findings):
+        what.append("et minste antall vakter legen ikke kan nå, gir ingen vaktplan i det hele tatt før det senkes")
     head = f"Forhåndskontrollen fant {len(findings)} krav som ikke kan oppfylles ({'; '.join(what)}):"
     return "\n".join([head, *(f"  - {f.message}" for f in findings)])

@@ -256,6 +256,25 @@ def test_doctors_own_limits_over_a_short_period_without_a_weekly_limit() -> None
     assert [f.kind for f in precheck(s)] == ["antall"]
 
 
+def test_a_minimum_of_shifts_over_a_holiday_leaves_no_roster() -> None:
+    night = template("natt", "23:00", "08:00", label="natt")
+    s = make([night], [doctor("a", name="Anne", min_shifts=2), doctor("b")], on_call=False, end="2026-12-03",
+             absences=[away("a", end="2026-12-03")])
+    assert format_findings(precheck(s)).splitlines() == [
+        "Forhåndskontrollen fant 1 krav som ikke kan oppfylles (et minste antall vakter legen ikke kan nå, gir ingen "
+        "vaktplan i det hele tatt før det senkes):",
+        "  - Anne skal ha minst 2 vakter i perioden, men kan bare ta 0: fravær hindrer 3 av de 3 vaktene legen ellers "
+        "kunne tatt."]
+    assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
+
+
+def test_a_minimum_of_shifts_for_a_doctor_no_shift_fits() -> None:
+    night = template("natt", "23:00", "08:00", label="natt")
+    s = make([night], [doctor("a", name="Anne", min_shifts=1, stations=["FAN"]), doctor("b")], on_call=False)
+    assert messages(s) == ["Anne skal ha minst 1 vakt i perioden, men ingen vakt i perioden passer legen (stasjon, "
+                           "vakttype, ferdighet eller bakvakt)."]
+
+
 def test_limits_that_leave_enough_find_nothing() -> None:
     day = template("dag", "08:00", "16:00", label="dag")
     s = make([day], [doctor("a"), doctor("b"), doctor("c", max_shifts=1)], on_call=False, end="2026-12-07",
