@@ -460,41 +460,76 @@ class _Precheck:
         the period (rule ``antall``). A week with four specialists for fourteen bakvakts passes
         every check of one shift or one instant, and the full model needs minutes to prove it."""
         weekly = self.scenario.rules.max_shifts_per_7_days
-        found: dict[frozenset[str], tuple[tuple[list[ShiftInstance], int, int, int, int, bool], bool]] = {}
+        found: dict[frozenset[str], tuple[list[tuple[ShiftInstance, bool, int]], dict[str, int], bool]] = {}
         for first, last, is_week in self.windows():
             caps = {d.id: min(x for x in (weekly if is_week else None, d.max_shifts) if x is not None)
                     for d in self.scenario.doctors if is_week or d.max_shifts is not None}
-            short = self._short_of_capacity([s for s in self.index.shifts if first <= s.date <= last], caps,
-                                            weekly if is_week else None)
+            short = self._short_of_capacity([s for s in self.index.shifts if first <= s.date <= last], caps)
             if short is not None:
-                found.setdefault(frozenset(s.key for s in short[0]), (short, is_week))
+                found.setdefault(frozenset(g[0].key for g in short), (short, caps, is_week))
         kept: list[frozenset[str]] = []  # windows overlap: of findings sharing shifts, the largest shortfall
-        for key, ((shifts, need, need_q, have, capacity, own), is_week) in sorted(
-                found.items(), key=lambda f: (f[1][0][4] - f[1][0][1], -len(f[0]))):
-            if any(key & other for other in kept):
-                continue
-            kept.append(key)
-            shifts = sorted(shifts, key=lambda s: (s.start, s.key))
-            where = join([f"{n} på {name}" for name, n in
-                          Counter(self.station_names.get(s.station, s.station) for s in shifts).items()])
-            want = count_doctors(need) + (" som kan gå alene" if need == need_q else
-                                          f" ({need_q} som kan gå alene)" if need_q else "")
-            limit = (f"ingen lege kan ta flere enn {weekly} vakter på 7 dager" + (" eller flere enn sitt eget maks antall"
-                                                                               if own else "")
-                     if is_week else "ingen lege kan ta flere enn sitt eget maks antall vakter i perioden")
-            self.add("uke-vakter" if is_week else "antall",
-                     f"Vaktene {_dm(shifts[0].date)}–{_dm(shifts[-1].date)} ({where}) krever til sammen {want}, og "
-                     f"{limit}; bare {count_doctors(have)} kan ta dem, og de kan til sammen ta høyst {capacity}.",
-                     shifts[0].key, shifts[0].date,
-                     {"krever": need, "krever som kan gå alene": need_q, "tilgjengelig": have, "kapasitet": capacity},
-                     tuple(s.key for s in shifts))
+        for key, (groups, caps, is_week) in sorted(found.items(), key=lambda f: (-self._shortfall(*f[1][:2]), -len(f[0]))):
+            if not any(key & other for other in kept):
+                kept.append(key)
+                self.capacity_finding(groups, caps, weekly if is_week else None)
 
-    def _short_of_capacity(self, shifts: list[ShiftInstance], caps: dict[str, int], weekly: int | None,
-                           ) -> tuple[list[ShiftInstance], int, int, int, int, bool] | None:
-        """The smallest set of the shifts whose places exceed what their doctors may take, each
-        doctor at most one place per shift and ``caps`` shifts in all (a max-flow; overlaps and
-        rest are left out, so a shortfall is a proof): (shifts, demand, qualified demand, doctors,
-        the most they may take, whether a doctor's own limit is below ``weekly`` among them)."""
+    def _most(self, groups: list[tuple[ShiftInstance, bool, int]], caps: dict[str, int],
+              qualified_only: bool) -> tuple[set[str], int]:
+        """The doctors free for the groups' shifts (only those who may work alone) and the most
+        places they can fill there: one per shift, at most their limit."""
+        keys = {g[0].key for g in groups}
+        doctors = {d for k in keys for d in self.pools[k].available if self.qualified[d] or not qualified_only}
+        return doctors, sum(min(caps.get(d, len(keys)), sum(d in self.pools[k].available for k in keys))
+                            for d in doctors)
+
+    def _shortfall(self, groups: list[tuple[ShiftInstance, bool, int]], caps: dict[str, int]) -> int:
+        return max(sum(g[2] for g in groups) - self._most(groups, caps, False)[1],
+                   sum(g[2] for g in groups if g[1]) - self._most(groups, caps, True)[1])
+
+    def capacity_finding(self, groups: list[tuple[ShiftInstance, bool, int]], caps: dict[str, int],
+                         weekly: int | None) -> None:
+        """«Vaktene 07.12–13.12 (14 på Bakvakt spesialist) krever til sammen 14 leger, og …»: the
+        doctors' limit, who can take the shifts and how many, and why the others cannot."""
+        need, need_q = sum(g[2] for g in groups), sum(g[2] for g in groups if g[1])
+        doctors, most = self._most(groups, caps, False)
+        doctors_q, most_q = self._most(groups, caps, True)
+        alone = need_q > most_q and (need <= most or need_q == need)
+        have, can = (len(doctors_q), most_q) if alone else (len(doctors), most)
+        shifts = sorted({g[0].key: g[0] for g in groups}.values(), key=lambda s: (s.start, s.key))
+        where = join([f"{n} på {name}" for name, n in
+                      Counter(self.station_names.get(s.station, s.station) for s in shifts).items()])
+        want = count_doctors(need_q if alone else need) + (" som kan gå alene" if alone or need == need_q else
+                                                           f" ({need_q} som kan gå alene)" if need_q else "")
+        own = weekly is not None and any(caps[d] < weekly for d in doctors)
+        limit = (f"ingen lege kan ta flere enn {weekly} vakter på 7 dager" + (" eller flere enn sitt eget maks antall"
+                                                                           if own else "")
+                 if weekly is not None else "ingen lege kan ta flere enn sitt eget maks antall vakter i perioden")
+        text = f"Vaktene {_dm(shifts[0].date)}–{_dm(shifts[-1].date)} ({where}) krever til sammen {want}, og {limit}; "
+        if alone or need > most:
+            text += (f"bare {count_doctors(have)}{' som kan gå alene' if alone else ''} kan ta dem, og de kan til sammen "
+                     f"ta høyst {can}")
+        else:  # the flow's proof needs the mix of places: no one sum shows it
+            text += f"de {have} legene som kan ta dem, rekker ikke over alle plassene"
+        temp: Counter[str] = Counter()  # why the others who would take them cannot: each doctor's first reason
+        details: dict[str, Counter[str]] = {}
+        for doc in {d for s in shifts for d, c in self.pools[s.key].codes.items() if c in TEMPORARY} - doctors:
+            code = next(c for s in shifts if (c := self.pools[s.key].codes.get(doc)) in TEMPORARY)
+            temp[code] += 1
+            if code in DETAILED:
+                details.setdefault(code, Counter())[next(self.pools[s.key].detail[doc] for s in shifts
+                                                         if self.pools[s.key].codes.get(doc) == code)] += 1
+        parts = _reason_parts(temp, details, shifts[0].label, None)
+        others = f"; av de andre som ellers kunne tatt dem: {join(parts)}" if parts else ""
+        self.add("uke-vakter" if weekly is not None else "antall", text + others + ".",
+                 shifts[0].key, shifts[0].date,
+                 {"krever": need_q if alone else need, "tilgjengelig": have, "kapasitet": can, **temp},
+                 tuple(s.key for s in shifts))
+
+    def _short_of_capacity(self, shifts: list[ShiftInstance],
+                           caps: dict[str, int]) -> list[tuple[ShiftInstance, bool, int]] | None:
+        """The places (``_slot_groups``) of the smallest set of the shifts whose demand exceeds
+        what their doctors may take, each doctor at most one place per shift and ``caps`` shifts
+        in all (a max-flow; overlaps and rest are left out, so a shortfall is a proof)."""
         groups = self._slot_groups(shifts)
         total = sum(g[2] for g in groups)
         signatures: Counter[tuple[frozenset[str], bool, int]] = Counter()
@@ -529,13 +564,7 @@ class _Precheck:
         if flow.optimal_flow() >= total:
             return None
         side = set(flow.get_source_side_min_cut())
-        chosen = [g for i, g in enumerate(groups) if 2 + i in side]
-        in_side = [(key, n) for j, (key, n) in enumerate(sigs) if first_sig + j in side]
-        own = weekly is not None and any(caps.get(d, weekly) < weekly
-                                         for d in set().union(*(self.pools[g[0].key].available for g in chosen)))
-        return (list({g[0].key: g[0] for g in chosen}.values()), sum(g[2] for g in chosen),
-                sum(g[2] for g in chosen if g[1]), sum(n for _, n in in_side), sum(n * cap for (_, _, cap), n in in_side),
-                own)
+        return [g for i, g in enumerate(groups) if 2 + i in side]
 
     # ----------------------------------------------------------------------- bakvakt
 

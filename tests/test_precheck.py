@@ -228,12 +228,13 @@ def test_a_week_with_too_few_doctors_for_the_weekly_limit() -> None:
     # seven day shifts, two doctors, at most three shifts each in 7 days: every shift alone and
     # every instant can be staffed, the week cannot
     day = template("dag", "08:00", "16:00", label="dag")
-    s = make([day], [doctor("a"), doctor("b"), doctor("c", stations=["FAN"])], on_call=False, end="2026-12-07",
-             rules={"max_shifts_per_7_days": 3})
+    s = make([day], [doctor("a"), doctor("b"), doctor("c", stations=["FAN"]), doctor("d")], on_call=False,
+             end="2026-12-07", rules={"max_shifts_per_7_days": 3}, absences=[away("d", end="2026-12-07")])
     [finding] = precheck(s)
     assert finding.message == ("Vaktene 01.12–07.12 (7 på Bergen legevakt) krever til sammen 7 leger som kan gå alene, "
-                               "og ingen lege kan ta flere enn 3 vakter på 7 dager; bare 2 leger kan ta dem, og de kan "
-                               "til sammen ta høyst 6.")
+                               "og ingen lege kan ta flere enn 3 vakter på 7 dager; bare 2 leger som kan gå alene kan "
+                               "ta dem, og de kan til sammen ta høyst 6; av de andre som ellers kunne tatt dem: 1 har "
+                               "fravær (ferie).")
     assert (finding.kind, finding.numbers["kapasitet"], len(finding.shifts)) == ("uke-vakter", 6, 7)
     assert solve(s, time_limit=5.0, workers=1, strict=True).stats.status.value == "infeasible"
 
@@ -245,8 +246,8 @@ def test_doctors_own_limits_over_the_period() -> None:
              on_call=False, end="2026-12-08")
     [finding] = precheck(s)
     assert finding.message == ("Vaktene 01.12–08.12 (8 på Bergen legevakt) krever til sammen 8 leger som kan gå alene, "
-                               "og ingen lege kan ta flere enn sitt eget maks antall vakter i perioden; bare 2 leger kan "
-                               "ta dem, og de kan til sammen ta høyst 7.")
+                               "og ingen lege kan ta flere enn sitt eget maks antall vakter i perioden; bare 2 leger som "
+                               "kan gå alene kan ta dem, og de kan til sammen ta høyst 7.")
     assert solve(s, time_limit=5.0, workers=1, strict=True).stats.status.value == "infeasible"
 
 
