@@ -285,10 +285,12 @@ class _Tester:
         a neighbouring clash would veto every fix."""
         out = set(clash)
         for g in clash:
+            # a doctor's own rule (a minimum of shifts, a limit of hours) is kept to their absences
+            # and pins on every shift it counts, not only the clash's: one shift asked of a holiday
+            # is not enough for a minimum of two, nor one more hour for two pinned shifts
+            own = g[0] not in WHERE
             for r in self.uses.get(g, ()):
-                # a doctor's own rule (a minimum of shifts) is kept to their absences on every shift
-                # it counts, not only those in the clash: one shift asked of a holiday is not enough
-                out |= {h for h in self.touching[r] if h[0] not in WHERE and (g[0] in WHERE or h[0] in BLOCKS)}
+                out |= {h for h in self.touching[r] if (h[0] in (*BLOCKS, "låst") if own else h[0] not in WHERE)}
         return out
 
     def core(self, solver: cp_model.CpSolver, enforced: set[Group]) -> set[Group] | None:

@@ -283,3 +283,13 @@ def test_a_minimum_for_a_doctor_who_can_take_no_shift_at_all():
     assert ex.conflicts[0].summary == "Anne skal ha minst 2 vakter i perioden, men kan ikke ta noen."
     assert [f.text for f in ex.conflicts[0].fixes] == ["Senk min antall vakter for Anne fra 2 til 0"]
     assert ex.verified is True
+
+
+def test_a_limit_of_hours_is_raised_enough_for_every_pinned_shift():
+    # Anne is pinned to a 9-h night and an 8-h day and may work 8 h: one hour more is not enough
+    sc = _sc([NIGHT, DAY], [doctor("a", name="Anne", max_hours=8), doctor("b"), doctor("c")], end="2026-12-03",
+             pins=[{"doctor": "a", "date": "2026-12-01", "template": "natt"},
+                   {"doctor": "a", "date": "2026-12-03", "template": "dag"}])
+    ex = explain(sc)
+    assert ex.conflicts[0].fixes[0].text == "Øk maks timer for Anne fra 8 til 17"
+    assert len(ex.conflicts) == 1 and ex.verified is True
