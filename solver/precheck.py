@@ -46,7 +46,7 @@ from roster.candidates import (
 from roster.eligibility import Eligibility, specialist
 from roster.models import Doctor, Scenario, Supervision, shift_key
 from roster.terms import count_doctors, count_shifts, number
-from roster.workload import counts_as_work, rest_hours
+from roster.workload import counts_as_work, rest_hours, work_hours
 from solver.bakvakt import pilot
 
 #: Finding kinds, in report order (the codes follow docs/hard-rules.md where one rule is at stake).
@@ -246,6 +246,33 @@ class _Precheck:
                         continue
                     self.add("låst", f"Låst vakt: {self.names[doc]} er låst til både {self.head(a)} og "
                                      f"{self.head(b)}, {why}.", a.key, a.date, {}, (a.key, b.key))
+            self.pins_over_limits(self.scenario.doctor(doc), shifts)
+
+    def pins_over_limits(self, doctor: Doctor, pinned: list[ShiftInstance]) -> None:
+        """More pinned shifts, or hours, than the doctor's own limits or the shifts per 7 days
+        allow (rules ``antall``, ``antall-type``, ``timer``, ``uke-vakter``)."""
+        r = self.scenario.rules
+        over: list[tuple[str, list[ShiftInstance]]] = []
+        if doctor.max_shifts is not None and len(pinned) > doctor.max_shifts:
+            over.append((f"{count_shifts(len(pinned))}, men kan ha høyst {doctor.max_shifts} i perioden", pinned))
+        for label, most in doctor.max_shifts_by_label.items():
+            mine = [s for s in pinned if s.label == label]
+            if len(mine) > most > 0:
+                over.append((f"{len(mine)} {label}vakter, men kan ha høyst {most} i perioden", mine))
+        hours = sum(work_hours(r, s) for s in pinned)
+        if doctor.max_hours is not None and hours > doctor.max_hours + 1e-9:
+            over.append((f"vakter på til sammen {number(hours)} t, men kan ha høyst {number(doctor.max_hours)} t i "
+                         f"perioden", pinned))
+        if r.max_shifts_per_7_days is not None:
+            for a in pinned:
+                week = [s for s in pinned if a.date <= s.date <= a.date + dt.timedelta(days=6)]
+                if len(week) > r.max_shifts_per_7_days:
+                    over.append((f"{count_shifts(len(week))} {_dm(week[0].date)}–{_dm(week[-1].date)}, men kan ha "
+                                 f"høyst {r.max_shifts_per_7_days} per 7 dager", week))
+                    break
+        for text, shifts in over:
+            self.add("låst", f"Låst vakt: {doctor.name} er låst til {text}.", shifts[0].key, shifts[0].date, {},
+                     tuple(s.key for s in shifts))
 
     def unsupervised_pin(self, doctor: Doctor, shift: ShiftInstance) -> None:
         """A pinned doctor who may not work alone needs a qualified bakvakt (one who can come in,

@@ -338,6 +338,32 @@ def test_two_pins_of_one_doctor_without_the_rest_between_them() -> None:
     assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
 
 
+@pytest.mark.parametrize("limits, said", [
+    ({"max_shifts": 1}, "Låst vakt: Anne er låst til 2 vakter, men kan ha høyst 1 i perioden."),
+    ({"max_hours": 8}, "Låst vakt: Anne er låst til vakter på til sammen 17 t, men kan ha høyst 8 t i perioden."),
+    ({"max_shifts_by_label": {"natt": 1}},
+     "Låst vakt: Anne er låst til 2 nattvakter, men kan ha høyst 1 i perioden."),
+])
+def test_pins_beyond_a_doctors_own_limits(limits: dict[str, Any], said: str) -> None:
+    night = template("natt", "23:00", "08:00", label="natt")
+    day = template("dag", "08:00", "16:00", label="dag")
+    pins = [{"doctor": "a", "date": DAY, "template": "natt"},
+            {"doctor": "a", "date": "2026-12-03", "template": "natt" if "max_shifts_by_label" in limits else "dag"}]
+    s = make([night, day], [doctor("a", name="Anne", **limits), doctor("b"), doctor("c")], on_call=False,
+             end="2026-12-03", pins=pins)
+    assert messages(s) == [said]
+    assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
+
+
+def test_pins_beyond_the_shifts_per_7_days() -> None:
+    night = template("natt", "23:00", "08:00", label="natt")
+    pins = [{"doctor": "a", "date": f"2026-12-0{d}", "template": "natt"} for d in (1, 3, 5)]
+    s = make([night], [doctor("a", name="Anne"), doctor("b"), doctor("c")], on_call=False, end="2026-12-05", pins=pins,
+             rules={"max_shifts_per_7_days": 2})
+    assert messages(s) == ["Låst vakt: Anne er låst til 3 vakter 01.12–05.12, men kan ha høyst 2 per 7 dager."]
+    assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
+
+
 def test_a_doctor_pinned_elsewhere_is_not_available() -> None:
     fana = template("FAN-dag", "08:00", "16:00", station="FAN", label="dag", min_qualified=1)
     asane = template("ASA-dag", "08:00", "16:00", station="ASA", label="dag", min_qualified=1)
