@@ -723,7 +723,8 @@ class _Fixer:
                        lambda x, d=d.id: x.model_copy(update={
                            "supervision_days": [v for v in x.supervision_days if v.doctor != d]}))
         if code == "praksisdag":
-            return Fix(group, f"La {d.name} ta nattevakt før en praksisdag (fri fra praksis dagen etter)",
+            return Fix(group, f"La {d.name} ta nattevakter før praksisdagene sine i perioden "
+                              f"(fri fra praksis dagen etter)",
                        lambda x, d=d: _replace_doctor(x, d.id, practice_days=[]))
         rule = {"netter": "netter på rad", "nattblokk": "netter i blokk", "uke-vakter": "vakter per 7 dager",
                 "uke-timer": "timer per 7 dager", "rekkefølge": "vakttyper som ikke kan følge hverandre"}[code]

@@ -293,3 +293,14 @@ def test_a_limit_of_hours_is_raised_enough_for_every_pinned_shift():
     ex = explain(sc)
     assert ex.conflicts[0].fixes[0].text == "Øk maks timer for Anne fra 8 til 17"
     assert len(ex.conflicts) == 1 and ex.verified is True
+
+
+def test_a_practice_day_fix_says_what_it_changes_every_night_before_one():
+    # Anne is the only doctor for two weeknights, each before one of her practice days: the fix
+    # lifts the rule for her whole period (its edit clears her practice days), not one night
+    sc = _sc([NIGHT], [doctor("a", name="Anne", practice_days=["onsdag", "torsdag"])], end="2026-12-02",
+             rules={"no_night_before_practice_day": True})
+    ex = explain(sc)
+    fix = next(f for c in ex.conflicts for f in c.fixes if f.group == ("praksisdag", "a"))
+    assert fix.text == "La Anne ta nattevakter før praksisdagene sine i perioden (fri fra praksis dagen etter)"
+    assert fix.edit(sc).doctor("a").practice_days == []
