@@ -35,7 +35,7 @@ from roster.candidates import Pools, pinned_shifts
 from roster.eligibility import absence_interval, exemptions
 from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, Scenario, Supervision
 from roster.models import Explanation as ExplanationModel
-from roster.terms import count, count_doctors, count_shifts, number
+from roster.terms import count, count_doctors, count_shifts, genitive, number
 from roster.workload import rest_hours
 from solver.builder import build_model
 from solver.collector import Model
@@ -437,7 +437,7 @@ class _Words:
         if code == "netter":
             return f"{d.name} kan ha høyst {count(r.max_consecutive_nights, 'natt', 'netter')} på rad"
         if code == "nattblokk":
-            return f"{d.name}s netter kommer i blokker på minst {r.min_consecutive_nights}"
+            return f"{genitive(d.name)} netter kommer i blokker på minst {r.min_consecutive_nights}"
         if code == "dager-på-rad":
             return f"{d.name} kan ha høyst {count(d.max_consecutive_days or r.max_consecutive_days, 'arbeidsdag', 'arbeidsdager')} på rad"
         if code == "min-dager-på-rad":
@@ -719,7 +719,7 @@ class _Fixer:
             return Fix(group, f"Gjør unntak fra kravet om fridager mellom arbeidsperioder for {d.name}",
                        lambda x, d=d: _replace_doctor(x, d.id, min_days_off=1))
         if code == "veiledningsdag":
-            return Fix(group, f"Flytt {d.name}s veiledningsdager bort fra nattevaktene",
+            return Fix(group, f"Flytt {genitive(d.name)} veiledningsdager bort fra nattevaktene",
                        lambda x, d=d.id: x.model_copy(update={
                            "supervision_days": [v for v in x.supervision_days if v.doctor != d]}))
         if code == "praksisdag":

@@ -304,3 +304,13 @@ def test_a_practice_day_fix_says_what_it_changes_every_night_before_one():
     fix = next(f for c in ex.conflicts for f in c.fixes if f.group == ("praksisdag", "a"))
     assert fix.text == "La Anne ta nattevakter før praksisdagene sine i perioden (fri fra praksis dagen etter)"
     assert fix.edit(sc).doctor("a").practice_days == []
+
+
+def test_a_name_ending_in_s_takes_an_apostrophe_in_the_genitive():
+    # Lars works nights only in blocks of two, and the night of the 3rd stands alone between two
+    # closed nights: «Lars' netter», not «Larss netter»
+    closed = [{"template": "natt", "date": f"2026-12-0{d}", "demand_min": 0} for d in (2, 4)]
+    sc = _sc([NIGHT], [doctor("l", name="Lars")], end="2026-12-04", rules={"min_consecutive_nights": 2},
+             demand_changes=closed)
+    ex = explain(sc)
+    assert "Lars' netter kommer i blokker på minst 2" in ex.conflicts[0].summary
