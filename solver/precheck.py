@@ -502,12 +502,14 @@ class _Precheck:
 
     def _most(self, groups: list[tuple[ShiftInstance, bool, int]], caps: dict[str, int],
               qualified_only: bool) -> tuple[set[str], int]:
-        """The doctors free for the groups' shifts (only those who may work alone) and the most
-        places they can fill there: one per shift, at most their limit."""
+        """The doctors who could fill one of the places (only those who may work alone) and the
+        most places they can fill: one per shift, at most their limit. A doctor who may not work
+        alone counts only for a shift whose other places are among them."""
+        others = {g[0].key for g in groups if not g[1]}
         keys = {g[0].key for g in groups}
-        doctors = {d for k in keys for d in self.pools[k].available if self.qualified[d] or not qualified_only}
-        return doctors, sum(min(caps.get(d, len(keys)), sum(d in self.pools[k].available for k in keys))
-                            for d in doctors)
+        fills: Counter[str] = Counter(d for k in keys for d in self.pools[k].available
+                                      if self.qualified[d] or (k in others and not qualified_only))
+        return set(fills), sum(min(caps.get(d, n), n) for d, n in fills.items())
 
     def _shortfall(self, groups: list[tuple[ShiftInstance, bool, int]], caps: dict[str, int]) -> int:
         return max(sum(g[2] for g in groups) - self._most(groups, caps, False)[1],

@@ -239,6 +239,25 @@ def test_a_week_with_too_few_doctors_for_the_weekly_limit() -> None:
     assert solve(s, time_limit=5.0, workers=1, strict=True).stats.status.value == "infeasible"
 
 
+def test_doctors_who_may_not_work_alone_count_only_for_places_they_can_fill() -> None:
+    # Fana's two places and the central clinic's qualified place need Kari or Per, one shift each;
+    # Ola and Siv (not alone, central clinic only) can fill only the central clinic's other place
+    central = template("dag", "08:00", "16:00", label="dag", demand_min=2, demand_max=2, min_qualified=1)
+    fana = template("FAN-dag", "08:00", "16:00", station="FAN", label="dag", demand_min=2, demand_max=2,
+                    min_qualified=1)
+    closed = [{"template": "dag", "date": "2026-12-02", "demand_min": 0},
+              {"template": "FAN-dag", "date": DAY, "demand_min": 0}]
+    not_alone = {"qualified": False, "stations": ["BLV"]}
+    s = make([central, fana], [doctor("k", name="Kari", max_shifts=1), doctor("p", name="Per", max_shifts=1),
+                               doctor("o", **not_alone), doctor("s", **not_alone)],
+             on_call=False, end="2026-12-02", demand_changes=closed)
+    assert messages(s) == [
+        "Vaktene 01.12–02.12 (1 på Bergen legevakt og 1 på Fana legevakt) krever til sammen 3 leger "
+        "(2 som kan gå alene), og ingen lege kan ta flere enn sitt eget maks antall vakter i perioden; bare 2 leger "
+        "kan ta dem, og de kan til sammen ta høyst 2."]
+    assert solve(s, time_limit=5.0, workers=1, strict=True).stats.status.value == "infeasible"
+
+
 def test_doctors_own_limits_over_the_period() -> None:
     # eight nights; Anne may take 3, Bjørn 4 in the period, and nobody else works here
     night = template("natt", "23:00", "08:00", label="natt")
