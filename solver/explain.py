@@ -37,7 +37,7 @@ from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, 
 from roster.models import Explanation as ExplanationModel
 from roster.terms import count, count_doctors, count_shifts, genitive, number
 from roster.workload import rest_hours
-from solver.builder import build_model
+from solver.builder import OutOfTime, build_model
 from solver.collector import Model
 from solver.context import (
     INT_MAX,
@@ -749,7 +749,10 @@ def explain(scenario: Scenario, *, time_limit: float = 120.0, max_conflicts: int
     say = on_step or (lambda _: None)
     out = Explanation(status="konflikter")
     say("Bygger modellen …")
-    ctx = build_model(scenario, explain=True)
+    try:
+        ctx = build_model(scenario, explain=True, deadline=deadline)
+    except OutOfTime:  # the limit was spent building the model: nothing proved
+        return replace(out, status="ukjent", complete=False, seconds=time.perf_counter() - started)
     tester = _Tester(ctx, seed)
     words = _Words(ctx)
     fixer = _Fixer(tester, words, deadline)
@@ -802,7 +805,10 @@ def _verify(scenario: Scenario, chosen: list[Fix], seed: int, deadline: float) -
     for fix in chosen:
         if fix.edit is not None:
             changed = fix.edit(changed)
-    ctx = build_model(changed, explain=True)
+    try:
+        ctx = build_model(changed, explain=True, deadline=deadline)
+    except OutOfTime:
+        return None
     kept = {fix.group for fix in chosen if fix.edit is None}
     code, _ = _Tester(ctx, seed).solve_all(set(ctx.groups) - kept, max(1.0, deadline - time.perf_counter()))
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -314,3 +314,11 @@ def test_a_name_ending_in_s_takes_an_apostrophe_in_the_genitive():
              demand_changes=closed)
     ex = explain(sc)
     assert "Lars' netter kommer i blokker på minst 2" in ex.conflicts[0].summary
+
+
+def test_the_time_limit_holds_while_the_model_is_built():
+    # a limit spent before the model is built proves nothing: «ukjent», at once
+    sc = _sc([NIGHT], [doctor("a")], end="2026-12-01",
+             absences=[{"doctor": "a", "start": "2026-12-01", "end": "2026-12-01"}])
+    ex = explain(sc, time_limit=0)
+    assert (ex.status, ex.complete, ex.conflicts) == ("ukjent", False, [])
