@@ -6,7 +6,7 @@ the run's final status, so a crash never leaves a half-written roster. A re-plan
 ``omplanlegging``) repairs a published version (``solver.replan``) the same way: progress rows, a
 stop that keeps the best roster so far, and the changed scenario and the draft stored with the end.
 
-When the roster has open slots, or a strict run finds that no roster exists, the run goes on to
+When the roster has open slots, or a run finds that no roster exists, the run goes on to
 explain why (``solver.explain``, at most ``explain_time_limit`` seconds) while still ``running``,
 with its current step as the run's message ("Forklarer … "). The explanation is stored inside the
 roster (``Roster.explanation``); without a roster it follows the run's message.
@@ -201,7 +201,7 @@ class JobManager:
         found = roster.stats is not None and roster.stats.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
         infeasible = roster.stats is not None and roster.stats.status == SolveStatus.INFEASIBLE
         explanation, note = None, ""
-        if (found and needs_explanation(roster)) or (strict and infeasible):
+        if (found and needs_explanation(roster)) or infeasible:  # no roster, strict or not: say why
             explanation, note = self._explain(run_id, scenario, seed, stop)
         if found and explanation is not None:
             roster = roster.model_copy(update={"explanation": explanation})

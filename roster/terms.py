@@ -46,6 +46,11 @@ def count_shifts(n: int) -> str:
     return count(n, "vakt", "vakter")
 
 
+def genitive(name: str) -> str:
+    """«Karis», «Lars'»: a name ending in s, x or z takes an apostrophe, not another s."""
+    return name + ("'" if name[-1:].casefold() in ("s", "x", "z") else "s")
+
+
 def open_places(n: int) -> str:
     """«1 ubesatt plass», «3 ubesatte plasser»."""
     return count(n, OPEN_PLACE, OPEN_PLACES)

@@ -33,11 +33,11 @@ from ortools.sat.python import cp_model
 from roster.calendar import OSLO, ShiftInstance
 from roster.candidates import Pools, pinned_shifts
 from roster.eligibility import absence_interval, exemptions
-from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, Scenario
+from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, Scenario, Supervision
 from roster.models import Explanation as ExplanationModel
-from roster.terms import count, count_doctors, count_shifts, number
+from roster.terms import count, count_doctors, count_shifts, genitive, number
 from roster.workload import rest_hours
-from solver.builder import build_model
+from solver.builder import OutOfTime, build_model
 from solver.collector import Model
 from solver.context import (
     INT_MAX,
@@ -285,9 +285,12 @@ class _Tester:
         a neighbouring clash would veto every fix."""
         out = set(clash)
         for g in clash:
-            if g[0] in WHERE:
-                for r in self.uses.get(g, ()):
-                    out |= {h for h in self.touching[r] if h[0] not in WHERE}
+            # a doctor's own rule (a minimum of shifts, a limit of hours) is kept to their absences
+            # and pins on every shift it counts, not only the clash's: one shift asked of a holiday
+            # is not enough for a minimum of two, nor one more hour for two pinned shifts
+            own = g[0] not in WHERE
+            for r in self.uses.get(g, ()):
+                out |= {h for h in self.touching[r] if (h[0] in (*BLOCKS, "låst") if own else h[0] not in WHERE)}
         return out
 
     def core(self, solver: cp_model.CpSolver, enforced: set[Group]) -> set[Group] | None:
@@ -419,8 +422,9 @@ class _Words:
             return f"{d.name} må ha {number(rest_hours(r, d.employment))} t hvile mellom to vakter"
         if code == "ukehvile":
             return f"{d.name} (ansatt) må ha {number(r.weekly_rest_hours_employee)} t sammenhengende fri hver 7. dag"
-        if code == "veiledning":
-            return f"{d.name} kan ikke gå alene og må ha en kvalifisert bakvakt på hele vakten"
+        if code == "veiledning":  # «som kan møte»: the checker's words for supervision on site
+            who = "kvalifisert bakvakt som kan møte," if d.supervision == Supervision.ON_SITE else "kvalifisert bakvakt"
+            return f"{d.name} kan ikke gå alene og må ha en {who} på hele vakten"
         if code == "søndagsfri":
             return f"{d.name} (ansatt) skal ha fri søn- eller helligdagen etter en søn- eller helligdag med vakt"
         if code == "veiledningsdag":
@@ -433,7 +437,7 @@ class _Words:
         if code == "netter":
             return f"{d.name} kan ha høyst {count(r.max_consecutive_nights, 'natt', 'netter')} på rad"
         if code == "nattblokk":
-            return f"{d.name}s netter kommer i blokker på minst {r.min_consecutive_nights}"
+            return f"{genitive(d.name)} netter kommer i blokker på minst {r.min_consecutive_nights}"
         if code == "dager-på-rad":
             return f"{d.name} kan ha høyst {count(d.max_consecutive_days or r.max_consecutive_days, 'arbeidsdag', 'arbeidsdager')} på rad"
         if code == "min-dager-på-rad":
@@ -445,6 +449,10 @@ class _Words:
         if code == "uke-timer":
             return f"{d.name} kan ha høyst {number(r.max_hours_per_7_days or 0)} t per 7 dager"
         if code == "antall-min":
+            if group not in self.ctx.bounds:  # fewer shifts to take than the minimum (``mark_infeasible``)
+                n = len(self.ctx.by_doctor.get(d.id, ()))
+                return (f"{d.name} skal ha minst {count_shifts(d.min_shifts)} i perioden, men kan "
+                        + (f"bare ta {n}" if n else "ikke ta noen"))
             return f"{d.name} skal ha minst {count_shifts(self.bound(group))} i perioden"
         if code == "antall-maks":
             return f"{d.name} kan ha høyst {count_shifts(self.bound(group))} i perioden"
@@ -677,6 +685,10 @@ class _Fixer:
             return Fix(group, f"Øk maks antall vakter for {d.name} fra {w.bound(group)} til {value}",
                        lambda x, d=d, v=value: _replace_doctor(x, d.id, max_shifts=v))
         if code == "antall-min":
+            if value is None:  # no row: the doctor can take fewer shifts than the minimum at all
+                return Fix(group, f"Senk min antall vakter for {d.name} fra {d.min_shifts} til "
+                                  f"{len(self.ctx.by_doctor.get(d.id, ()))}",
+                           lambda x, d=d, v=len(self.ctx.by_doctor.get(d.id, ())): _replace_doctor(x, d.id, min_shifts=v))
             return Fix(group, f"Senk min antall vakter for {d.name} fra {w.bound(group)} til {value}",
                        lambda x, d=d, v=value: _replace_doctor(x, d.id, min_shifts=v))
         if code == "antall-type":
@@ -707,11 +719,12 @@ class _Fixer:
             return Fix(group, f"Gjør unntak fra kravet om fridager mellom arbeidsperioder for {d.name}",
                        lambda x, d=d: _replace_doctor(x, d.id, min_days_off=1))
         if code == "veiledningsdag":
-            return Fix(group, f"Flytt {d.name}s veiledningsdager bort fra nattevaktene",
+            return Fix(group, f"Flytt {genitive(d.name)} veiledningsdager bort fra nattevaktene",
                        lambda x, d=d.id: x.model_copy(update={
                            "supervision_days": [v for v in x.supervision_days if v.doctor != d]}))
         if code == "praksisdag":
-            return Fix(group, f"La {d.name} ta nattevakt før en praksisdag (fri fra praksis dagen etter)",
+            return Fix(group, f"La {d.name} ta nattevakter før praksisdagene sine i perioden "
+                              f"(fri fra praksis dagen etter)",
                        lambda x, d=d: _replace_doctor(x, d.id, practice_days=[]))
         rule = {"netter": "netter på rad", "nattblokk": "netter i blokk", "uke-vakter": "vakter per 7 dager",
                 "uke-timer": "timer per 7 dager", "rekkefølge": "vakttyper som ikke kan følge hverandre"}[code]
@@ -736,7 +749,10 @@ def explain(scenario: Scenario, *, time_limit: float = 120.0, max_conflicts: int
     say = on_step or (lambda _: None)
     out = Explanation(status="konflikter")
     say("Bygger modellen …")
-    ctx = build_model(scenario, explain=True)
+    try:
+        ctx = build_model(scenario, explain=True, deadline=deadline)
+    except OutOfTime:  # the limit was spent building the model: nothing proved
+        return replace(out, status="ukjent", complete=False, seconds=time.perf_counter() - started)
     tester = _Tester(ctx, seed)
     words = _Words(ctx)
     fixer = _Fixer(tester, words, deadline)
@@ -789,7 +805,10 @@ def _verify(scenario: Scenario, chosen: list[Fix], seed: int, deadline: float) -
     for fix in chosen:
         if fix.edit is not None:
             changed = fix.edit(changed)
-    ctx = build_model(changed, explain=True)
+    try:
+        ctx = build_model(changed, explain=True, deadline=deadline)
+    except OutOfTime:
+        return None
     kept = {fix.group for fix in chosen if fix.edit is None}
     code, _ = _Tester(ctx, seed).solve_all(set(ctx.groups) - kept, max(1.0, deadline - time.perf_counter()))
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+import numpy as np
 from ortools.graph.python import max_flow
 
 from roster.calendar import OSLO, ShiftIndex, ShiftInstance
@@ -43,19 +44,24 @@ from roster.candidates import (
     pinned_shifts,
 )
 from roster.eligibility import Eligibility, specialist
-from roster.models import Scenario, shift_key
-from roster.terms import count_doctors, number
-from roster.workload import counts_as_work, rest_hours
+from roster.models import Doctor, Scenario, Supervision, shift_key
+from roster.terms import count_doctors, count_shifts, number
+from roster.workload import counts_as_work, rest_hours, work_hours
 from solver.bakvakt import pilot
 
 #: Finding kinds, in report order (the codes follow docs/hard-rules.md where one rule is at stake).
-KINDS = ("låst", "kompetanse", "bemanning", "samtidighet", "bakvakt-dekning")
+KINDS = ("låst", "antall-min", "kompetanse", "bemanning", "samtidighet", "uke-vakter", "antall", "bakvakt-dekning")
+# Kinds whose finding leaves no roster at all (the model is infeasible), not open places.
+NO_ROSTER = ("låst", "antall-min")
 
 # Reason codes (roster.candidates). Temporary reasons make an otherwise suitable doctor unavailable
 # on one date; static reasons mean the doctor never takes this kind of shift (another rota, no
 # skill …) or, on a place that needs one, may not work alone.
 TEMPORARY = (ABSENCE, EXEMPTION, COURSE, NO_COURSE, PINNED)
 STATIC = (STATION, LABEL, ON_CALL, UNQUALIFIED, SKILL)
+# What keeps a doctor off a shift, as the subject of «hindrer 6 av de 6 vaktene legen ellers kunne tatt».
+BLOCKED = {ABSENCE: "fravær", EXEMPTION: "nattfritak", COURSE: "kurs som har gått ut", NO_COURSE: "manglende kurs",
+           PINNED: "en låst vakt samtidig"}
 # Reasons whose details are counted after them: «3 har fravær (2 ferie, 1 sykdom)», «1 mangler
 # påkrevd kurs («vold og overgrep»)».
 DETAILED = (ABSENCE, NO_COURSE)
@@ -108,6 +114,21 @@ def _who(pool: _Pool, qualified_only: bool) -> str:
     """« Bare Kari Nordmann kan ta den; …» when few doctors can (``Pool.who``), else nothing."""
     who = pool.pool.who(qualified_only)
     return f" {who[:1].upper()}{who[1:]}." if who else ""
+
+
+def _uncovered(start: dt.datetime, end: dt.datetime,
+               cover: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The parts of [start, end) that no interval of ``cover`` covers."""
+    gaps, at = [], start
+    for a, b in sorted(cover):
+        if a > at:
+            gaps.append((at, min(a, end)))
+        at = max(at, b)
+        if at >= end:
+            break
+    if at < end:
+        gaps.append((at, end))
+    return [(a, b) for a, b in gaps if a < b]
 
 
 # --------------------------------------------------------------------------- per shift
@@ -209,13 +230,66 @@ class _Precheck:
             if reason is not None:
                 self.add("låst", f"Låst vakt: {name} er låst til {self.head(shift)}, men kan ikke ta den: {reason}.",
                          key, p.date, {})
+            elif shift.on_site and not self.qualified[p.doctor]:
+                self.unsupervised_pin(self.scenario.doctor(p.doctor), shift)
         for doc, shifts in self.pins.items():
             shifts = sorted(shifts, key=lambda s: s.start)
+            rest = rest_hours(self.scenario.rules, self.scenario.doctor(doc).employment)
             for i, a in enumerate(shifts):
                 for b in shifts[i + 1:]:
-                    if b.start < a.end:
-                        self.add("låst", f"Låst vakt: {self.names[doc]} er låst til både {self.head(a)} og "
-                                         f"{self.head(b)}, som overlapper.", a.key, a.date, {}, (a.key, b.key))
+                    gap = (b.start - a.end).total_seconds() / 3600
+                    if gap < 0:
+                        why = "som overlapper"
+                    elif gap < rest and counts_as_work(self.scenario.rules, a) and counts_as_work(self.scenario.rules, b):
+                        why = f"som har bare {number(gap)} t hvile mellom seg (krever {number(rest)} t)"
+                    else:
+                        continue
+                    self.add("låst", f"Låst vakt: {self.names[doc]} er låst til både {self.head(a)} og "
+                                     f"{self.head(b)}, {why}.", a.key, a.date, {}, (a.key, b.key))
+            self.pins_over_limits(self.scenario.doctor(doc), shifts)
+
+    def pins_over_limits(self, doctor: Doctor, pinned: list[ShiftInstance]) -> None:
+        """More pinned shifts, or hours, than the doctor's own limits or the shifts per 7 days
+        allow (rules ``antall``, ``antall-type``, ``timer``, ``uke-vakter``)."""
+        r = self.scenario.rules
+        over: list[tuple[str, list[ShiftInstance]]] = []
+        if doctor.max_shifts is not None and len(pinned) > doctor.max_shifts:
+            over.append((f"{count_shifts(len(pinned))}, men kan ha høyst {doctor.max_shifts} i perioden", pinned))
+        for label, most in doctor.max_shifts_by_label.items():
+            mine = [s for s in pinned if s.label == label]
+            if len(mine) > most > 0:
+                over.append((f"{len(mine)} {label}vakter, men kan ha høyst {most} i perioden", mine))
+        hours = sum(work_hours(r, s) for s in pinned)
+        if doctor.max_hours is not None and hours > doctor.max_hours + 1e-9:
+            over.append((f"vakter på til sammen {number(hours)} t, men kan ha høyst {number(doctor.max_hours)} t i "
+                         f"perioden", pinned))
+        if r.max_shifts_per_7_days is not None:
+            for a in pinned:
+                week = [s for s in pinned if a.date <= s.date <= a.date + dt.timedelta(days=6)]
+                if len(week) > r.max_shifts_per_7_days:
+                    over.append((f"{count_shifts(len(week))} {_dm(week[0].date)}–{_dm(week[-1].date)}, men kan ha "
+                                 f"høyst {r.max_shifts_per_7_days} per 7 dager", week))
+                    break
+        for text, shifts in over:
+            self.add("låst", f"Låst vakt: {doctor.name} er låst til {text}.", shifts[0].key, shifts[0].date, {},
+                     tuple(s.key for s in shifts))
+
+    def unsupervised_pin(self, doctor: Doctor, shift: ShiftInstance) -> None:
+        """A pinned doctor who may not work alone needs a qualified bakvakt (one who can come in,
+        for supervision ``tilstede``) at every minute of the shift (rule ``veiledning``): a minute
+        no such on-call shift covers, or none a qualified doctor is free for, cannot be kept."""
+        attend = doctor.supervision == Supervision.ON_SITE
+        fitting = [s for s in self.index.shifts if not s.on_site and (s.on_call_can_attend or not attend)]
+        staffed = [s for s in fitting if self.pools[s.key].available_q - {doctor.id}]
+        who = "kvalifisert bakvakt som kan møte," if attend else "kvalifisert bakvakt"
+        for shifts, missing in ((fitting, f"ingen bakvaktvakt{' som kan møte,' if attend else ''} dekker"),
+                                (staffed, "ingen kvalifisert lege kan ta bakvakten")):
+            gaps = _uncovered(shift.start, shift.end, [(s.start, s.end) for s in shifts])
+            if gaps:
+                self.add("låst", f"Låst vakt: {doctor.name} er låst til {self.head(shift)}, men kan ikke gå alene og må "
+                                 f"ha en {who} på hele vakten; {missing} {join([_span(a, b) for a, b in gaps])}.",
+                         shift.key, shift.date, {"timer": round(sum((b - a).total_seconds() for a, b in gaps) / 3600, 2)})
+                return
 
     # ----------------------------------------------------------------------- per shift
 
@@ -328,11 +402,11 @@ class _Precheck:
                      {"krever": need, "krever som kan gå alene": need_q, "tilgjengelig": have},
                      tuple(s.key for s in shifts))
 
-    def _deficient(self, clique: list[ShiftInstance]) -> tuple[list[ShiftInstance], int, int, int, bool] | None:
-        """The smallest set of the clique's shifts whose demand exceeds the doctors who could take
-        them: (shifts, demand, qualified demand, distinct doctors, only qualified slots at stake)."""
-        groups: list[tuple[ShiftInstance, bool, int]] = []  # (shift, qualified slot?, demand)
-        for s in clique:
+    def _slot_groups(self, shifts: list[ShiftInstance]) -> list[tuple[ShiftInstance, bool, int]]:
+        """(shift, qualified places?, how many) of each shift's demand, capped to what the shift
+        alone can get, so that a shortage of one shift is not reported again with others."""
+        groups = []
+        for s in shifts:
             pool = self.pools[s.key]
             d = min(s.demand_min, len(pool.available))
             q = min(self.need_qualified(s), len(pool.available_q), d)
@@ -340,6 +414,12 @@ class _Precheck:
                 groups.append((s, True, q))
             if d - q:
                 groups.append((s, False, d - q))
+        return groups
+
+    def _deficient(self, clique: list[ShiftInstance]) -> tuple[list[ShiftInstance], int, int, int, bool] | None:
+        """The smallest set of the clique's shifts whose demand exceeds the doctors who could take
+        them: (shifts, demand, qualified demand, distinct doctors, only qualified slots at stake)."""
+        groups = self._slot_groups(clique)
         total = sum(g[2] for g in groups)
         if total == 0:
             return None
@@ -367,6 +447,153 @@ class _Precheck:
         need_q = sum(g[2] for g in chosen if g[1])
         have = sum(count for j, (_, count) in enumerate(sigs) if first_sig + j in side)
         return shifts, need, need_q, have, need == need_q
+
+    # ----------------------------------------------------------------------- doctors' counts
+
+    def check_minimums(self) -> None:
+        """A doctor who must take ``min_shifts`` but is free for fewer shifts in all (rule
+        ``antall``): then the model has no roster at all, open places or not."""
+        for d in self.scenario.doctors:
+            free = sum(d.id in p.available for p in self.pools.values())
+            if free >= d.min_shifts:
+                continue
+            away = Counter(p.codes[d.id] for p in self.pools.values() if p.codes.get(d.id) in TEMPORARY)
+            text = f"{d.name} skal ha minst {count_shifts(d.min_shifts)} i perioden, men "
+            if away:
+                text += (f"kan bare ta {free}: " + join([f"{BLOCKED[code]} hindrer {n}" for code, n in away.items()])
+                         + f" av de {free + away.total()} vaktene legen ellers kunne tatt")
+            else:
+                text += f"kan bare ta {free} (stasjon, vakttype, ferdighet eller bakvakt)" if free else \
+                    "ingen vakt i perioden passer legen (stasjon, vakttype, ferdighet eller bakvakt)"
+            self.add("antall-min", text + ".", None, None, {"krever": d.min_shifts, "tilgjengelig": free, **away})
+
+    def windows(self) -> list[tuple[dt.date, dt.date, bool]]:
+        """(first, last date, weekly?): the 7-day windows of rule ``uke-vakter`` (one window when
+        the period is shorter), and the period itself when a doctor has a ``max_shifts`` (a weekly
+        window of a short period holds it already)."""
+        r, p = self.scenario.rules, self.scenario.period
+        days = (p.end - p.start).days + 1
+        out = []
+        if r.max_shifts_per_7_days is not None:
+            out += [(p.start + dt.timedelta(i), min(p.end, p.start + dt.timedelta(i + 6)), True)
+                    for i in range(max(1, days - 6))]
+        if (days > 7 or not out) and any(d.max_shifts is not None for d in self.scenario.doctors):
+            out.append((p.start, p.end, False))
+        return out
+
+    def check_capacity(self) -> None:
+        """Each window's shifts against what the doctors free for them may take in it: at most
+        ``max_shifts_per_7_days`` in 7 days (rule ``uke-vakter``) and their own ``max_shifts`` in
+        the period (rule ``antall``). A week with four specialists for fourteen bakvakts passes
+        every check of one shift or one instant, and the full model needs minutes to prove it."""
+        weekly = self.scenario.rules.max_shifts_per_7_days
+        found: dict[frozenset[str], tuple[list[tuple[ShiftInstance, bool, int]], dict[str, int], bool]] = {}
+        for first, last, is_week in self.windows():
+            caps = {d.id: min(x for x in (weekly if is_week else None, d.max_shifts) if x is not None)
+                    for d in self.scenario.doctors if is_week or d.max_shifts is not None}
+            short = self._short_of_capacity([s for s in self.index.shifts if first <= s.date <= last], caps)
+            if short is not None:
+                found.setdefault(frozenset(g[0].key for g in short), (short, caps, is_week))
+        kept: list[frozenset[str]] = []  # windows overlap: of findings sharing shifts, the largest shortfall
+        for key, (groups, caps, is_week) in sorted(found.items(), key=lambda f: (-self._shortfall(*f[1][:2]), -len(f[0]))):
+            if not any(key & other for other in kept):
+                kept.append(key)
+                self.capacity_finding(groups, caps, weekly if is_week else None)
+
+    def _most(self, groups: list[tuple[ShiftInstance, bool, int]], caps: dict[str, int],
+              qualified_only: bool) -> tuple[set[str], int]:
+        """The doctors who could fill one of the places (only those who may work alone) and the
+        most places they can fill: one per shift, at most their limit. A doctor who may not work
+        alone counts only for a shift whose other places are among them."""
+        others = {g[0].key for g in groups if not g[1]}
+        keys = {g[0].key for g in groups}
+        fills: Counter[str] = Counter(d for k in keys for d in self.pools[k].available
+                                      if self.qualified[d] or (k in others and not qualified_only))
+        return set(fills), sum(min(caps.get(d, n), n) for d, n in fills.items())
+
+    def _shortfall(self, groups: list[tuple[ShiftInstance, bool, int]], caps: dict[str, int]) -> int:
+        return max(sum(g[2] for g in groups) - self._most(groups, caps, False)[1],
+                   sum(g[2] for g in groups if g[1]) - self._most(groups, caps, True)[1])
+
+    def capacity_finding(self, groups: list[tuple[ShiftInstance, bool, int]], caps: dict[str, int],
+                         weekly: int | None) -> None:
+        """«Vaktene 07.12–13.12 (14 på Bakvakt spesialist) krever til sammen 14 leger, og …»: the
+        doctors' limit, who can take the shifts and how many, and why the others cannot."""
+        need, need_q = sum(g[2] for g in groups), sum(g[2] for g in groups if g[1])
+        doctors, most = self._most(groups, caps, False)
+        doctors_q, most_q = self._most(groups, caps, True)
+        alone = need_q > most_q and (need <= most or need_q == need)
+        have, can = (len(doctors_q), most_q) if alone else (len(doctors), most)
+        shifts = sorted({g[0].key: g[0] for g in groups}.values(), key=lambda s: (s.start, s.key))
+        where = join([f"{n} på {name}" for name, n in
+                      Counter(self.station_names.get(s.station, s.station) for s in shifts).items()])
+        want = count_doctors(need_q if alone else need) + (" som kan gå alene" if alone or need == need_q else
+                                                           f" ({need_q} som kan gå alene)" if need_q else "")
+        own = weekly is not None and any(caps[d] < weekly for d in doctors)
+        limit = (f"ingen lege kan ta flere enn {weekly} vakter på 7 dager" + (" eller flere enn sitt eget maks antall"
+                                                                           if own else "")
+                 if weekly is not None else "ingen lege kan ta flere enn sitt eget maks antall vakter i perioden")
+        text = f"Vaktene {_dm(shifts[0].date)}–{_dm(shifts[-1].date)} ({where}) krever til sammen {want}, og {limit}; "
+        if alone or need > most:
+            text += (f"bare {count_doctors(have)}{' som kan gå alene' if alone else ''} kan ta dem, og de kan til sammen "
+                     f"ta høyst {can}")
+        else:  # the flow's proof needs the mix of places: no one sum shows it
+            text += f"de {have} legene som kan ta dem, rekker ikke over alle plassene"
+        temp: Counter[str] = Counter()  # why the others who would take them cannot: each doctor's first reason
+        details: dict[str, Counter[str]] = {}
+        for doc in {d for s in shifts for d, c in self.pools[s.key].codes.items() if c in TEMPORARY} - doctors:
+            code = next(c for s in shifts if (c := self.pools[s.key].codes.get(doc)) in TEMPORARY)
+            temp[code] += 1
+            if code in DETAILED:
+                details.setdefault(code, Counter())[next(self.pools[s.key].detail[doc] for s in shifts
+                                                         if self.pools[s.key].codes.get(doc) == code)] += 1
+        parts = _reason_parts(temp, details, shifts[0].label, None)
+        others = f"; av de andre som ellers kunne tatt dem: {join(parts)}" if parts else ""
+        self.add("uke-vakter" if weekly is not None else "antall", text + others + ".",
+                 shifts[0].key, shifts[0].date,
+                 {"krever": need_q if alone else need, "tilgjengelig": have, "kapasitet": can, **temp},
+                 tuple(s.key for s in shifts))
+
+    def _short_of_capacity(self, shifts: list[ShiftInstance],
+                           caps: dict[str, int]) -> list[tuple[ShiftInstance, bool, int]] | None:
+        """The places (``_slot_groups``) of the smallest set of the shifts whose demand exceeds
+        what their doctors may take, each doctor at most one place per shift and ``caps`` shifts
+        in all (a max-flow; overlaps and rest are left out, so a shortfall is a proof)."""
+        groups = self._slot_groups(shifts)
+        total = sum(g[2] for g in groups)
+        signatures: Counter[tuple[frozenset[str], bool, int]] = Counter()
+        for doc in set().union(*(self.pools[s.key].available for s in shifts)):
+            mine = frozenset(s.key for s in shifts if doc in self.pools[s.key].available)
+            signatures[(mine, self.qualified[doc], min(caps.get(doc, len(mine)), len(mine)))] += 1
+        if total == 0 or all(cap == len(mine) for mine, _, cap in signatures):
+            return None  # no limit binds: each shift alone is staffable (check_shifts), so all are
+        sigs = list(signatures.items())
+        first_sig = 2 + len(groups)
+        tails, heads, capacities = [], [], []
+        pair: dict[tuple[str, int], int] = {}  # (shift, signature) → node: one place per doctor and shift
+
+        def arc(tail: int, head: int, capacity: int) -> None:
+            tails.append(tail)
+            heads.append(head)
+            capacities.append(capacity)
+
+        for j, ((mine, _, cap), n) in enumerate(sigs):
+            arc(first_sig + j, 1, n * cap)
+        for i, (s, qual_slot, demand) in enumerate(groups):
+            arc(0, 2 + i, demand)
+            for j, ((mine, qualified, _), n) in enumerate(sigs):
+                if s.key in mine and (qualified or not qual_slot):
+                    if (s.key, j) not in pair:
+                        pair[(s.key, j)] = first_sig + len(sigs) + len(pair)
+                        arc(pair[(s.key, j)], first_sig + j, n)
+                    arc(2 + i, pair[(s.key, j)], n)
+        flow = max_flow.SimpleMaxFlow()
+        flow.add_arcs_with_capacity(np.array(tails), np.array(heads), np.array(capacities))
+        flow.solve(0, 1)
+        if flow.optimal_flow() >= total:
+            return None
+        side = set(flow.get_source_side_min_cut())
+        return [g for i, g in enumerate(groups) if 2 + i in side]
 
     # ----------------------------------------------------------------------- bakvakt
 
@@ -446,6 +673,8 @@ def precheck(scenario: Scenario, index: ShiftIndex | None = None) -> list[Findin
     check.check_pins()
     check.check_shifts()
     check.check_clashes()
+    check.check_capacity()
+    check.check_minimums()
     check.check_bakvakt()
     order = {k: i for i, k in enumerate(KINDS)}
     far = dt.date.max
@@ -456,6 +685,12 @@ def format_findings(findings: list[Finding]) -> str:
     """Plain Norwegian text for the CLI: one line per finding."""
     if not findings:
         return "Forhåndskontrollen fant ingen krav som åpenbart ikke kan oppfylles."
-    head = (f"Forhåndskontrollen fant {len(findings)} krav som ikke kan oppfylles "
-            f"(disse vaktene får ubesatte plasser eller må løses ved å endre fravær, fritak eller krav):")
+    what = []
+    if any(f.kind not in NO_ROSTER for f in findings):
+        what.append("disse vaktene får ubesatte plasser eller må løses ved å endre fravær, fritak eller krav")
+    if any(f.kind == "låst" for f in findings):
+        what.append("en låst vakt som ikke kan holdes, gir ingen vaktplan i det hele tatt før den fjernes eller endres")
+    if any(f.kind == "antall-min" for f in findings):
+        what.append("et minste antall vakter legen ikke kan nå, gir ingen vaktplan i det hele tatt før det senkes")
+    head = f"Forhåndskontrollen fant {len(findings)} krav som ikke kan oppfylles ({'; '.join(what)}):"
     return "\n".join([head, *(f"  - {f.message}" for f in findings)])

@@ -240,3 +240,85 @@ def test_an_exemption_by_age_is_lifted_for_the_two_nights_asked_and_no_more():
     assert anne.waives_age_exemption and all(e.reason.value == "over aldersgrensen" for e in anne.exemptions)
     r = run(fixed, strict=True)
     assert not r.open_slots and {a.date.day for a in r.assignments if a.doctor == "a"} == {1, 5}
+
+
+def test_on_site_supervision_names_a_bakvakt_who_can_come_in():
+    # the specialist on call may not come in, and Anne (ALIS) needs on-site supervision: the clash
+    # is about a bakvakt who can attend, not about a bakvakt at all
+    sc = _sc([template("dag", "08:00", "16:00", demand_max=2, min_qualified=1),
+              template("bak", "08:00", "16:00", duty="bakvakt", label="bakvakt", on_call_can_attend=False)],
+             [doctor("a", name="Anne", qualified=False, role="ALIS", supervision="tilstede"), doctor("b"),
+              doctor("s", can_bakvakt=True, role="spesialist", shift_labels=["bakvakt"])],
+             end="2026-12-01", pins=[{"doctor": "a", "date": "2026-12-01", "template": "dag"}])
+    ex = explain(sc)
+    assert _groups(ex) == {("låst", "0"), ("veiledning", "a")}
+    assert "Anne kan ikke gå alene og må ha en kvalifisert bakvakt som kan møte, på hele vakten" in ex.conflicts[0].summary
+
+
+FANA = {"id": "FAN", "name": "Fana legevakt", "kind": "bydelslegevakt"}
+NIGHTS_AND_FANA = [template("natt", "23:00", "08:00", label="natt", demand_max=2),
+                   template("fan", "16:00", "23:00", station="FAN", label="kveld")]
+
+
+def test_a_minimum_over_a_holiday_is_lowered_to_what_the_doctor_can_take():
+    # Anne is away all three days and must take 2 shifts: asking her for one shift is not enough,
+    # and her minimum must go to 0 (her other blocked shifts count, not only the clash's)
+    sc = _sc(NIGHTS_AND_FANA, [doctor("a", name="Anne", min_shifts=2), doctor("b"), doctor("c"), doctor("d")],
+             end="2026-12-03", stations=[{"id": "BLV", "name": "Bergen legevakt", "kind": "legevakt"}, FANA],
+             absences=[{"doctor": "a", "start": "2026-12-01", "end": "2026-12-03", "kind": "ferie"}])
+    ex = explain(sc)
+    assert [f.text for c in ex.conflicts for f in c.fixes] == ["Senk min antall vakter for Anne fra 2 til 0"]
+    assert ex.verified is True
+    r = run(_fixed(sc, ex), strict=True)
+    assert r.stats.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE) and not r.open_slots
+
+
+def test_a_minimum_for_a_doctor_who_can_take_no_shift_at_all():
+    # Anne works only nights at Fana, which has none: no variable, a contradiction of the input
+    sc = _sc(NIGHTS_AND_FANA, [doctor("a", name="Anne", min_shifts=2, stations=["FAN"], shift_labels=["natt"]),
+                               doctor("b"), doctor("c"), doctor("d")],
+             end="2026-12-03", stations=[{"id": "BLV", "name": "Bergen legevakt", "kind": "legevakt"}, FANA])
+    ex = explain(sc)
+    assert _groups(ex) == {("antall-min", "a")}
+    assert ex.conflicts[0].summary == "Anne skal ha minst 2 vakter i perioden, men kan ikke ta noen."
+    assert [f.text for f in ex.conflicts[0].fixes] == ["Senk min antall vakter for Anne fra 2 til 0"]
+    assert ex.verified is True
+
+
+def test_a_limit_of_hours_is_raised_enough_for_every_pinned_shift():
+    # Anne is pinned to a 9-h night and an 8-h day and may work 8 h: one hour more is not enough
+    sc = _sc([NIGHT, DAY], [doctor("a", name="Anne", max_hours=8), doctor("b"), doctor("c")], end="2026-12-03",
+             pins=[{"doctor": "a", "date": "2026-12-01", "template": "natt"},
+                   {"doctor": "a", "date": "2026-12-03", "template": "dag"}])
+    ex = explain(sc)
+    assert ex.conflicts[0].fixes[0].text == "Øk maks timer for Anne fra 8 til 17"
+    assert len(ex.conflicts) == 1 and ex.verified is True
+
+
+def test_a_practice_day_fix_says_what_it_changes_every_night_before_one():
+    # Anne is the only doctor for two weeknights, each before one of her practice days: the fix
+    # lifts the rule for her whole period (its edit clears her practice days), not one night
+    sc = _sc([NIGHT], [doctor("a", name="Anne", practice_days=["onsdag", "torsdag"])], end="2026-12-02",
+             rules={"no_night_before_practice_day": True})
+    ex = explain(sc)
+    fix = next(f for c in ex.conflicts for f in c.fixes if f.group == ("praksisdag", "a"))
+    assert fix.text == "La Anne ta nattevakter før praksisdagene sine i perioden (fri fra praksis dagen etter)"
+    assert fix.edit(sc).doctor("a").practice_days == []
+
+
+def test_a_name_ending_in_s_takes_an_apostrophe_in_the_genitive():
+    # Lars works nights only in blocks of two, and the night of the 3rd stands alone between two
+    # closed nights: «Lars' netter», not «Larss netter»
+    closed = [{"template": "natt", "date": f"2026-12-0{d}", "demand_min": 0} for d in (2, 4)]
+    sc = _sc([NIGHT], [doctor("l", name="Lars")], end="2026-12-04", rules={"min_consecutive_nights": 2},
+             demand_changes=closed)
+    ex = explain(sc)
+    assert "Lars' netter kommer i blokker på minst 2" in ex.conflicts[0].summary
+
+
+def test_the_time_limit_holds_while_the_model_is_built():
+    # a limit spent before the model is built proves nothing: «ukjent», at once
+    sc = _sc([NIGHT], [doctor("a")], end="2026-12-01",
+             absences=[{"doctor": "a", "start": "2026-12-01", "end": "2026-12-01"}])
+    ex = explain(sc, time_limit=0)
+    assert (ex.status, ex.complete, ex.conflicts) == ("ukjent", False, [])

@@ -221,6 +221,87 @@ def test_an_empty_on_call_shift_with_demand_is_reported_once() -> None:
                            "Spes (sykdom) kunne tatt den om én ting var annerledes."]
 
 
+# --------------------------------------------------------------------------- doctors' counts
+
+
+def test_a_week_with_too_few_doctors_for_the_weekly_limit() -> None:
+    # seven day shifts, two doctors, at most three shifts each in 7 days: every shift alone and
+    # every instant can be staffed, the week cannot
+    day = template("dag", "08:00", "16:00", label="dag")
+    s = make([day], [doctor("a"), doctor("b"), doctor("c", stations=["FAN"]), doctor("d")], on_call=False,
+             end="2026-12-07", rules={"max_shifts_per_7_days": 3}, absences=[away("d", end="2026-12-07")])
+    [finding] = precheck(s)
+    assert finding.message == ("Vaktene 01.12–07.12 (7 på Bergen legevakt) krever til sammen 7 leger som kan gå alene, "
+                               "og ingen lege kan ta flere enn 3 vakter på 7 dager; bare 2 leger som kan gå alene kan "
+                               "ta dem, og de kan til sammen ta høyst 6; av de andre som ellers kunne tatt dem: 1 har "
+                               "fravær (ferie).")
+    assert (finding.kind, finding.numbers["kapasitet"], len(finding.shifts)) == ("uke-vakter", 6, 7)
+    assert solve(s, time_limit=5.0, workers=1, strict=True).stats.status.value == "infeasible"
+
+
+def test_doctors_who_may_not_work_alone_count_only_for_places_they_can_fill() -> None:
+    # Fana's two places and the central clinic's qualified place need Kari or Per, one shift each;
+    # Ola and Siv (not alone, central clinic only) can fill only the central clinic's other place
+    central = template("dag", "08:00", "16:00", label="dag", demand_min=2, demand_max=2, min_qualified=1)
+    fana = template("FAN-dag", "08:00", "16:00", station="FAN", label="dag", demand_min=2, demand_max=2,
+                    min_qualified=1)
+    closed = [{"template": "dag", "date": "2026-12-02", "demand_min": 0},
+              {"template": "FAN-dag", "date": DAY, "demand_min": 0}]
+    not_alone = {"qualified": False, "stations": ["BLV"]}
+    s = make([central, fana], [doctor("k", name="Kari", max_shifts=1), doctor("p", name="Per", max_shifts=1),
+                               doctor("o", **not_alone), doctor("s", **not_alone)],
+             on_call=False, end="2026-12-02", demand_changes=closed)
+    assert messages(s) == [
+        "Vaktene 01.12–02.12 (1 på Bergen legevakt og 1 på Fana legevakt) krever til sammen 3 leger "
+        "(2 som kan gå alene), og ingen lege kan ta flere enn sitt eget maks antall vakter i perioden; bare 2 leger "
+        "kan ta dem, og de kan til sammen ta høyst 2."]
+    assert solve(s, time_limit=5.0, workers=1, strict=True).stats.status.value == "infeasible"
+
+
+def test_doctors_own_limits_over_the_period() -> None:
+    # eight nights; Anne may take 3, Bjørn 4 in the period, and nobody else works here
+    night = template("natt", "23:00", "08:00", label="natt")
+    s = make([night], [doctor("a", name="Anne", max_shifts=3), doctor("b", name="Bjørn", max_shifts=4)],
+             on_call=False, end="2026-12-08")
+    [finding] = precheck(s)
+    assert finding.message == ("Vaktene 01.12–08.12 (8 på Bergen legevakt) krever til sammen 8 leger som kan gå alene, "
+                               "og ingen lege kan ta flere enn sitt eget maks antall vakter i perioden; bare 2 leger som "
+                               "kan gå alene kan ta dem, og de kan til sammen ta høyst 7.")
+    assert solve(s, time_limit=5.0, workers=1, strict=True).stats.status.value == "infeasible"
+
+
+def test_doctors_own_limits_over_a_short_period_without_a_weekly_limit() -> None:
+    night = template("natt", "23:00", "08:00", label="natt")
+    s = make([night], [doctor("a", max_shifts=1), doctor("b", max_shifts=1)], on_call=False, end="2026-12-03")
+    assert [f.kind for f in precheck(s)] == ["antall"]
+
+
+def test_a_minimum_of_shifts_over_a_holiday_leaves_no_roster() -> None:
+    night = template("natt", "23:00", "08:00", label="natt")
+    s = make([night], [doctor("a", name="Anne", min_shifts=2), doctor("b")], on_call=False, end="2026-12-03",
+             absences=[away("a", end="2026-12-03")])
+    assert format_findings(precheck(s)).splitlines() == [
+        "Forhåndskontrollen fant 1 krav som ikke kan oppfylles (et minste antall vakter legen ikke kan nå, gir ingen "
+        "vaktplan i det hele tatt før det senkes):",
+        "  - Anne skal ha minst 2 vakter i perioden, men kan bare ta 0: fravær hindrer 3 av de 3 vaktene legen ellers "
+        "kunne tatt."]
+    assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
+
+
+def test_a_minimum_of_shifts_for_a_doctor_no_shift_fits() -> None:
+    night = template("natt", "23:00", "08:00", label="natt")
+    s = make([night], [doctor("a", name="Anne", min_shifts=1, stations=["FAN"]), doctor("b")], on_call=False)
+    assert messages(s) == ["Anne skal ha minst 1 vakt i perioden, men ingen vakt i perioden passer legen (stasjon, "
+                           "vakttype, ferdighet eller bakvakt)."]
+
+
+def test_limits_that_leave_enough_find_nothing() -> None:
+    day = template("dag", "08:00", "16:00", label="dag")
+    s = make([day], [doctor("a"), doctor("b"), doctor("c", max_shifts=1)], on_call=False, end="2026-12-07",
+             rules={"max_shifts_per_7_days": 3})
+    assert precheck(s) == []
+
+
 # --------------------------------------------------------------------------- pins
 
 
@@ -235,6 +316,71 @@ def test_pin_on_a_day_the_shift_does_not_run() -> None:
     weekday = template("dag", "08:00", "16:00", label="dag", min_qualified=1, day_types=["hverdag"])
     s = make([weekday], [doctor("a")], end="2026-12-05", pins=[{"doctor": "a", "date": "2026-12-05", "template": "dag"}])
     assert messages(s) == ["Låst vakt: A er låst til Dag 05.12 Bergen legevakt, men den vakttypen går ikke den dagen."]
+
+
+@pytest.mark.parametrize("attend, said", [
+    (False, "ingen bakvaktvakt som kan møte, dekker 01.12 08:00–16:00"),
+    (True, "ingen kvalifisert lege kan ta bakvakten 01.12 08:00–16:00"),
+])
+def test_pin_on_a_doctor_no_bakvakt_can_supervise(attend: bool, said: str) -> None:
+    # Anne may not work alone and needs a bakvakt who can come in; the day's bakvakt either cannot
+    # come in, or its only specialist is away: the pin cannot be kept (rule veiledning)
+    day = template("dag", "08:00", "16:00", label="dag", demand_max=2, min_qualified=1)
+    anne = doctor("a", name="Anne", qualified=False, role="ALIS", supervision="tilstede")
+    s = make([day, bakvakt("08:00", "16:00", "bak-dag", on_call_can_attend=attend)], [anne, doctor("b"), SPECIALIST],
+             on_call=False, absences=[away("spes")] if attend else [],
+             pins=[{"doctor": "a", "date": DAY, "template": "dag"}])
+    pin = [m for m in messages(s) if m.startswith("Låst vakt")]
+    assert pin == [f"Låst vakt: Anne er låst til Dag 01.12 Bergen legevakt, men kan ikke gå alene og må ha en "
+                   f"kvalifisert bakvakt som kan møte, på hele vakten; {said}."]
+    assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
+
+
+def test_a_pin_that_cannot_be_kept_is_said_to_leave_no_roster() -> None:
+    # unlike a shift short of doctors, an impossible pin gives no roster at all, not open places
+    weekday = template("dag", "08:00", "16:00", label="dag", min_qualified=1, day_types=["hverdag"])
+    s = make([weekday], [doctor("a")], end="2026-12-05", pins=[{"doctor": "a", "date": "2026-12-05", "template": "dag"}])
+    head = format_findings(precheck(s)).splitlines()[0]
+    assert head == ("Forhåndskontrollen fant 1 krav som ikke kan oppfylles (en låst vakt som ikke kan holdes, gir ingen "
+                    "vaktplan i det hele tatt før den fjernes eller endres):")
+    assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
+
+
+def test_two_pins_of_one_doctor_without_the_rest_between_them() -> None:
+    # an employee pinned to the day and the night after it: 7 h between them, the law asks 11 h
+    day = template("dag", "08:00", "16:00", label="dag", min_qualified=1)
+    night = template("natt", "23:00", "08:00", label="natt", min_qualified=1)
+    s = make([day, night], [doctor("a", name="Anne", employment="ansatt"), doctor("b"), doctor("c")],
+             pins=[{"doctor": "a", "date": DAY, "template": "dag"}, {"doctor": "a", "date": DAY, "template": "natt"}])
+    assert messages(s) == ["Låst vakt: Anne er låst til både Dag 01.12 Bergen legevakt og Natt 01.12 Bergen legevakt, "
+                           "som har bare 7 t hvile mellom seg (krever 11 t)."]
+    assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
+
+
+@pytest.mark.parametrize("limits, said", [
+    ({"max_shifts": 1}, "Låst vakt: Anne er låst til 2 vakter, men kan ha høyst 1 i perioden."),
+    ({"max_hours": 8}, "Låst vakt: Anne er låst til vakter på til sammen 17 t, men kan ha høyst 8 t i perioden."),
+    ({"max_shifts_by_label": {"natt": 1}},
+     "Låst vakt: Anne er låst til 2 nattvakter, men kan ha høyst 1 i perioden."),
+])
+def test_pins_beyond_a_doctors_own_limits(limits: dict[str, Any], said: str) -> None:
+    night = template("natt", "23:00", "08:00", label="natt")
+    day = template("dag", "08:00", "16:00", label="dag")
+    pins = [{"doctor": "a", "date": DAY, "template": "natt"},
+            {"doctor": "a", "date": "2026-12-03", "template": "natt" if "max_shifts_by_label" in limits else "dag"}]
+    s = make([night, day], [doctor("a", name="Anne", **limits), doctor("b"), doctor("c")], on_call=False,
+             end="2026-12-03", pins=pins)
+    assert messages(s) == [said]
+    assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
+
+
+def test_pins_beyond_the_shifts_per_7_days() -> None:
+    night = template("natt", "23:00", "08:00", label="natt")
+    pins = [{"doctor": "a", "date": f"2026-12-0{d}", "template": "natt"} for d in (1, 3, 5)]
+    s = make([night], [doctor("a", name="Anne"), doctor("b"), doctor("c")], on_call=False, end="2026-12-05", pins=pins,
+             rules={"max_shifts_per_7_days": 2})
+    assert messages(s) == ["Låst vakt: Anne er låst til 3 vakter 01.12–05.12, men kan ha høyst 2 per 7 dager."]
+    assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
 
 
 def test_a_doctor_pinned_elsewhere_is_not_available() -> None:

@@ -88,6 +88,23 @@ def test_a_strict_run_without_roster_explains_why_in_its_message(client, auth):
     assert first in listing and NIGHT_FIX not in listing  # the list of runs only its first line
 
 
+def test_a_run_without_strict_that_finds_no_roster_explains_why_too(client, auth):
+    """Anne pinned to the day and the night of 24.10 has 7 h between them and needs 8: no roster
+    in either mode, and the manager who did not ask for strict mode needs the reason as much."""
+    sc = f.scenario("2026-10-24", "2026-10-25",
+                    templates=[f.template("dag", "08:00", "16:00", label="dag"),
+                               f.template("natt", "23:00", "08:00", label="natt")],
+                    doctors=[f.doctor("anne", name="Anne Aas"), f.doctor("bjorn", name="Bjørn Berg")],
+                    stations=[f.station("BLV", name="Bergen legevakt")],
+                    pins=[{"doctor": "anne", "date": "2026-10-24", "template": "dag"},
+                          {"doctor": "anne", "date": "2026-10-24", "template": "natt"}])
+    run = wait_for(client, start(client, auth, sc.model_dump_json().encode(), 5), auth)
+    assert run["status"] == "finished" and run["solver_status"] == "infeasible" and run["roster_id"] is None
+    first, _, rest = run["message"].partition("\n")
+    assert first.startswith("ingen vaktplan funnet (umulig: ingen vaktplan oppfyller alle harde regler)")
+    assert "Anne Aas må ha 8 t hvile mellom to vakter" in rest and "Fjern den låste vakten" in rest
+
+
 def _slow_explain(release: threading.Event):
     """The real explanation, but waiting (and reporting steps) until the test releases it."""
     real = solver.explain.explain
