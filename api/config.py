@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from roster.models import MAX_WORKERS
+from roster.terms import number
 
 
 class Settings(BaseSettings):
@@ -77,3 +78,31 @@ class Settings(BaseSettings):
 
     def managers_path(self) -> Path:
         return self.managers_file or self.data_dir / "managers.json"
+
+
+class StartupError(Exception):
+    """Why the service cannot start, in Norwegian for the operator: ``roster serve`` prints it
+    without a traceback and exits."""
+
+
+_PROBLEMS = {"int_parsing": "må være et heltall", "float_parsing": "må være et tall",
+             "bool_parsing": "må være true eller false"}
+_BOUNDS = {"greater_than_equal": ("ge", "må være minst"), "greater_than": ("gt", "må være større enn"),
+           "less_than_equal": ("le", "kan være høyst")}
+
+
+def env_settings(**given: object) -> Settings:
+    """Settings from the environment (and ``given``, e.g. the data folder of ``--data``); a bad
+    value is a StartupError naming its variable, not pydantic's English traceback."""
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        raise StartupError("; ".join(_problem(error) for error in exc.errors())) from None
+
+
+def _problem(error: dict) -> str:
+    field = str(error["loc"][0]) if error["loc"] else ""
+    variable = "DATABASE_URL" if field == "database_url" else f"ROSTER_{field.upper()}"
+    bound = _BOUNDS.get(error["type"])
+    reason = f"{bound[1]} {number(error['ctx'][bound[0]])}" if bound else _PROBLEMS.get(error["type"], "ugyldig verdi")
+    return f"{variable}={error.get('input')!s}: {reason}"

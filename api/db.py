@@ -7,8 +7,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from api.config import StartupError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -54,9 +58,17 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision on the engine's own connection."""
+    """Bring the schema to the newest revision on the engine's own connection. A database a newer
+    version of the service has upgraded is refused by name (Alembic's own words are «Can't locate
+    revision»): this version would misread its tables."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        script = ScriptDirectory.from_config(cfg)
+        if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+            raise StartupError(f"databasen er oppgradert av en nyere versjon av tjenesten (skjema {current}; denne "
+                               f"versjonen kjenner skjemaene til og med {script.get_current_head()}); start den nyere "
+                               "versjonen, eller gjenopprett sikkerhetskopien fra før oppgraderingen")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

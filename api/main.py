@@ -13,9 +13,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from api import access_log, db, errors
-from api.config import Settings
+from api.config import Settings, StartupError, env_settings
 from api.jobs import JobManager
 from api.protection import Protection
 from api.request_limits import RequestLimits
@@ -44,13 +46,9 @@ HERE = Path(__file__).parent
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+    settings = settings or env_settings()
     access_log.install()
-    if not settings.data_dir.exists():  # a new data folder is the service's alone (0700)
-        settings.data_dir.mkdir(parents=True)
-        settings.data_dir.chmod(0o700)
-    engine = db.make_engine(settings.db_url())
-    db.upgrade(engine)
+    engine = _database(settings)
     sessions = db.session_factory(engine)
     with sessions() as session:
         published.backfill(session)  # versions published before the per-doctor index existed
@@ -94,3 +92,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     errors.install(app, templates)
     return app
+
+
+def _database(settings: Settings) -> Engine:
+    """The data folder, the engine and the schema brought up to date; a folder that cannot be made,
+    a database that cannot be opened or reached (a wrong URL or password, a full disk) is a
+    StartupError naming where it is configured, not a traceback."""
+    where = "DATABASE_URL" if settings.database_url else f"datamappen {settings.data_dir}, ROSTER_DATA_DIR eller --data"
+    try:
+        if not settings.data_dir.exists():  # a new data folder is the service's alone (0700)
+            settings.data_dir.mkdir(parents=True)
+            settings.data_dir.chmod(0o700)
+        engine = db.make_engine(settings.db_url())
+        db.upgrade(engine)
+    except (OSError, ImportError, SQLAlchemyError) as exc:  # ImportError: a URL's driver is not installed
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StartupError(f"databasen kan ikke åpnes ({where}): {reason}") from exc
+    return engine

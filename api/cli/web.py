@@ -6,11 +6,12 @@ Heavy imports (uvicorn, the app) happen inside the commands so ``roster --help``
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 from api.cli.common import EXIT_BAD_INPUT
+from api.config import Settings, StartupError, env_settings
 
 
 def serve(
@@ -21,13 +22,29 @@ def serve(
     """Start nettjenesten (ledersider, legesider, kalenderstrøm og API på /docs)."""
     import uvicorn
 
-    from api.config import Settings
     from api.main import create_app
 
-    settings = Settings(data_dir=data_dir) if data_dir else Settings()
-    app = create_app(settings)
+    settings = _settings(data_dir)
+    try:
+        app = create_app(settings)
+    except StartupError as exc:
+        _refuse(exc)
     typer.echo(f"Vaktplan-tjenesten: http://{host}:{port}/  (database: {settings.db_url().split('@')[-1]})")
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    """The environment's settings, the data folder of ``--data`` first; a bad value exits 2 with
+    the variable it came from."""
+    try:
+        return env_settings(data_dir=data_dir) if data_dir else env_settings()
+    except StartupError as exc:
+        _refuse(exc)
+
+
+def _refuse(exc: Exception) -> NoReturn:
+    typer.echo(f"Tjenesten kan ikke starte: {exc}", err=True)  # one line, however narrow the terminal
+    raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def _ask_password() -> str:
@@ -46,7 +63,6 @@ def add_manager(
     password: Annotated[str | None, typer.Option(metavar="PASSORD", help="spørres om når det ikke er gitt")] = None,
 ) -> None:
     """Legg til eller bytt passord for en leder (lagres som scrypt-hash i lederfilen)."""
-    from api.config import Settings
     from api.security import write_manager
 
     if password is None:
@@ -54,6 +70,6 @@ def add_manager(
     if len(password) < 10:
         typer.echo("Passordet må ha minst 10 tegn.", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    settings = Settings(data_dir=data_dir) if data_dir else Settings()
+    settings = _settings(data_dir)
     write_manager(settings.managers_path(), name, password)
     typer.echo(f"Lederen «{name}» er lagret i {settings.managers_path()}.")
