@@ -7,6 +7,7 @@ tests build as many independent apps as they like.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -48,7 +49,7 @@ HERE = Path(__file__).parent
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or env_settings()
     access_log.install()
-    engine = _database(settings)
+    engine, release = _database(settings)
     sessions = db.session_factory(engine)
     with sessions() as session:
         published.backfill(session)  # versions published before the per-doctor index existed
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         jobs.shutdown()
         mailer.stop()
         app.state.passwords.shutdown()
+        release()
         engine.dispose()
 
     app = FastAPI(title="Legevakt vaktplan", version="0.1.0", lifespan=lifespan,
@@ -94,18 +96,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _database(settings: Settings) -> Engine:
-    """The data folder, the engine and the schema brought up to date; a folder that cannot be made,
-    a database that cannot be opened or reached (a wrong URL or password, a full disk) is a
-    StartupError naming where it is configured, not a traceback."""
+def _database(settings: Settings) -> tuple[Engine, Callable[[], None]]:
+    """The data folder, the engine, this process's claim to the database (``db.claim``; the
+    release is returned) and the schema brought up to date. A folder that cannot be made, a
+    database that cannot be opened or reached (a wrong URL or password, a full disk) or that
+    another process serves is a StartupError naming where it is configured, not a traceback."""
     where = "DATABASE_URL" if settings.database_url else f"datamappen {settings.data_dir}, ROSTER_DATA_DIR eller --data"
     try:
         if not settings.data_dir.exists():  # a new data folder is the service's alone (0700)
             settings.data_dir.mkdir(parents=True)
             settings.data_dir.chmod(0o700)
         engine = db.make_engine(settings.db_url())
-        db.upgrade(engine)
+        release = db.claim(engine)  # before the upgrade: never migrate under a running service
+        try:
+            db.upgrade(engine)
+        except BaseException:
+            release()
+            raise
+    except StartupError as exc:  # another process serves it, or a newer version upgraded it
+        raise StartupError(f"{exc} ({where})") from None
     except (OSError, ImportError, SQLAlchemyError) as exc:  # ImportError: a URL's driver is not installed
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise StartupError(f"databasen kan ikke åpnes ({where}): {reason}") from exc
-    return engine
+    return engine, release

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+import uuid
+from collections.abc import Iterator
+
 import pytest
-from sqlalchemy import text
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, make_url, select, text
 from typer.testing import CliRunner
 
 from api.cli import app as cli
 from api.cli.common import EXIT_BAD_INPUT
-from api.config import StartupError
+from api.config import Settings, StartupError
 from api.main import create_app
+from api.db import make_engine
+from api.orm import RunRow
 
 runner = CliRunner()
 
@@ -48,3 +58,65 @@ def test_a_database_a_newer_version_upgraded_is_refused_untouched(settings):
     app.state.engine.dispose()
     with pytest.raises(StartupError, match="oppgradert av en nyere versjon .*skjema 0099_from_the_future"):
         create_app(settings)
+
+
+OTHER_PROCESS = textwrap.dedent("""
+    import datetime as dt, sys, time
+    from api.config import Settings
+    from api.main import create_app
+    from api.orm import RunRow, ScenarioRow
+    app = create_app(Settings(data_dir=sys.argv[1], database_url=sys.argv[2] or None, bootstrap_manager=False))
+    with app.state.sessions.begin() as s:
+        day = dt.date(2026, 12, 1)
+        s.add(ScenarioRow(id=1, name="x", period_start=day, period_end=day, body="{}", created_by="leder"))
+        s.flush()
+        s.add(RunRow(id="a" * 32, scenario_id=1, status="running", time_limit=5, created_by="leder"))
+    print("klar", flush=True)
+    time.sleep(120)
+""")
+
+
+def status_of_the_run(settings) -> str:
+    engine = make_engine(settings.db_url())
+    with engine.connect() as conn:
+        status = conn.scalar(select(RunRow.status))
+    engine.dispose()
+    return status
+
+
+@pytest.fixture
+def unclaimed(settings) -> Iterator[Settings]:
+    """A database no app of this test process has claimed: the claim is the process's until its
+    apps shut down, and other tests leave apps they never started. SQLite: this test's folder;
+    PostgreSQL: a schema of its own (the advisory lock is the schema's)."""
+    if not settings.database_url:
+        yield settings
+        return
+    schema = f"startup_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(settings.database_url)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(settings.database_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield settings.model_copy(update={"database_url": url.render_as_string(hide_password=False)})
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def test_a_second_process_on_the_database_is_refused_and_leaves_the_first_ones_runs_alone(unclaimed):
+    """A second start used to mark every queued and running run «interrupted», the other process's
+    too: its queued runs then never ran and its running one could no longer be stopped."""
+    settings = unclaimed
+    other = subprocess.Popen([sys.executable, "-c", OTHER_PROCESS, str(settings.data_dir), settings.database_url or ""],
+                             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        assert other.stdout.readline().strip() == "klar"
+        with pytest.raises(StartupError, match="brukes allerede av en annen prosess"):
+            create_app(settings)
+        assert status_of_the_run(settings) == "running"
+    finally:
+        other.kill()
+        other.wait()
+        other.stdout.close()
+    with TestClient(create_app(settings)):  # a killed process frees the database at once
+        assert status_of_the_run(settings) == "interrupted"
