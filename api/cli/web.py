@@ -10,8 +10,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from api.cli.common import EXIT_BAD_INPUT
+from api.cli.common import EXIT_BAD_INPUT, check_outputs, fail_input, fail_write
 from api.config import Settings, StartupError, env_settings
+from roster.scenario_io import InputError
 
 
 def serve(
@@ -73,3 +74,41 @@ def add_manager(
     settings = _settings(data_dir)
     write_manager(settings.managers_path(), name, password)
     typer.echo(f"Lederen «{name}» er lagret i {settings.managers_path()}.")
+
+
+def backup(
+    target: Annotated[Path, typer.Argument(metavar="FIL", help="sikkerhetskopien som skrives, f.eks. vaktplan-2026-12-07.sqlite")],
+    data_dir: Annotated[Path | None, typer.Option("--data", metavar="MAPPE", help="mappe for SQLite-filen")] = None,
+) -> None:
+    """Ta sikkerhetskopi av SQLite-databasen, også mens tjenesten kjører (PostgreSQL: pg_dump)."""
+    import errno
+    import os
+    import sqlite3
+    from contextlib import closing
+
+    from api.db import sqlite_file
+    from roster.files import WriteError, write_all
+
+    settings = _settings(data_dir)
+    url = settings.db_url()
+    database = sqlite_file(url) if url.startswith("sqlite") else None
+    if database is None or not database.is_file():
+        fail_input(InputError(["ingen SQLite-fil å kopiere; en PostgreSQL-database kopieres med pg_dump (docs/web.md)"]
+                              if database is None else ["finnes ikke"], str(database or "DATABASE_URL")))
+    check_outputs([target], [database])
+
+    def copy(path: Path) -> None:
+        """SQLite's online backup: one consistent state with what is still in the WAL file, which a
+        copy of the database file alone misses while the service runs."""
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # it holds the same sick leave
+        try:
+            with closing(sqlite3.connect(database)) as source, closing(sqlite3.connect(path)) as copied:
+                source.backup(copied)
+        except sqlite3.Error as exc:  # a full disk is SQLITE_FULL here, not an OSError
+            raise OSError(errno.ENOSPC if exc.sqlite_errorcode == sqlite3.SQLITE_FULL else errno.EIO, str(exc)) from exc
+
+    try:
+        write_all({target: copy})
+    except WriteError as exc:
+        fail_write(exc)
+    typer.echo(f"Sikkerhetskopien er skrevet til {target}. Ta også vare på lederfilen {settings.managers_path()}.")
