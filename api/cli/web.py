@@ -5,6 +5,7 @@ Heavy imports (uvicorn, the app) happen inside the commands so ``roster --help``
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -31,7 +32,22 @@ def serve(
     except StartupError as exc:
         _refuse(exc)
     typer.echo(f"Vaktplan-tjenesten: http://{host}:{port}/  (database: {settings.db_url().split('@')[-1]})")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_config=log_config())
+
+
+def log_config() -> dict:
+    """uvicorn's logging with the time (local, with its UTC offset) on every line, and the service's
+    own loggers (``api.*``: a failed solve's traceback, the mailer, a refused upload) on the same
+    handler: without one they fell to Python's last resort, which prints no time and no level
+    (an operator's «grep ERROR» missed a failed solve) and drops everything below WARNING."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    for formatter in config["formatters"].values():
+        formatter["fmt"] = "%(asctime)s " + formatter["fmt"]
+        formatter["datefmt"] = "%Y-%m-%dT%H:%M:%S%z"
+    config["loggers"]["api"] = {"handlers": ["default"], "level": "INFO"}
+    return config
 
 
 def _settings(data_dir: Path | None) -> Settings:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import logging
+import logging.config
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -13,9 +17,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, select, text
 from typer.testing import CliRunner
+from web_helpers import tiny_scenario_json, wait_for
 
 from api.cli import app as cli
 from api.cli.common import EXIT_BAD_INPUT
+from api.cli.web import log_config
 from api.config import Settings, StartupError
 from api.main import create_app
 from api.db import make_engine
@@ -120,3 +126,31 @@ def test_a_second_process_on_the_database_is_refused_and_leaves_the_first_ones_r
         other.stdout.close()
     with TestClient(create_app(settings)):  # a killed process frees the database at once
         assert status_of_the_run(settings) == "interrupted"
+
+
+@pytest.fixture
+def service_logging() -> Iterator[io.StringIO]:
+    """``roster serve``'s logging, its lines into a string; the loggers as they were afterwards."""
+    names = ("api", "uvicorn", "uvicorn.error", "uvicorn.access")
+    saved = {name: (lg.handlers[:], lg.level, lg.propagate) for name in names for lg in [logging.getLogger(name)]}
+    config, lines = log_config(), io.StringIO()
+    config["handlers"]["default"]["stream"] = lines
+    logging.config.dictConfig(config)
+    yield lines
+    for name, (handlers, level, propagate) in saved.items():
+        logger = logging.getLogger(name)
+        logger.handlers[:], logger.level, logger.propagate = handlers, level, propagate
+
+
+def test_a_failed_solve_leaves_a_log_line_with_time_level_and_run(client, auth, monkeypatch, service_logging):
+    def crash(*_, **__):
+        raise RuntimeError("programfeil")
+
+    monkeypatch.setattr("solver.solve", crash)
+    sid = client.post("/api/scenarios", headers=auth,
+                      files={"file": ("s.json", tiny_scenario_json(), "application/json")}).json()["id"]
+    run = wait_for(client, client.post(f"/api/scenarios/{sid}/runs", headers=auth, json={}).json()["id"], auth)
+    assert run["status"] == "failed"
+    first = service_logging.getvalue().splitlines()[0]
+    assert re.fullmatch(rf"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{{4}} ERROR: +solve {run['id']} failed", first), first
+    assert "RuntimeError: programfeil" in service_logging.getvalue()
