@@ -53,12 +53,15 @@ class QueueFull(Exception):
 class JobManager:
     """Owns the worker pool and the stop events of live runs; one per app (no module state)."""
 
+    RETRY_SECONDS = 10.0
+
     def __init__(self, settings: Settings, sessions: sessionmaker[Session]):
         self.settings = settings
         self.sessions = sessions
         self.pool = ThreadPoolExecutor(max_workers=settings.max_concurrent_solves, thread_name_prefix="solve")
         self._stops: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
+        self._closing = threading.Event()
 
     def mark_interrupted(self) -> int:
         """At start-up: runs that were queued or running when the server stopped can never finish."""
@@ -112,6 +115,7 @@ class JobManager:
         return True
 
     def shutdown(self) -> None:
+        self._closing.set()
         with self._lock:
             for stop in self._stops.values():
                 stop.set()
@@ -124,6 +128,10 @@ class JobManager:
             self._execute(run_id)
         except InputError as exc:  # a scenario stored before today's checks, changes that do not apply
             self._fail(run_id, "; ".join(exc.problems)[:2000])
+        except SQLAlchemyError:  # a full disk, a lost database: not a bug in the solve
+            log.exception("solve %s failed: the database refused a write", run_id)
+            self._fail(run_id, "beregningen feilet: databasen tok ikke imot resultatet (full disk eller tapt "
+                               "forbindelse?); se tjenestens logg")
         except Exception:  # a crashed solve must end as "failed", never stay "running"
             log.exception("solve %s failed", run_id)  # the traceback is for the operator, not the page
             self._fail(run_id, "beregningen feilet på grunn av en programfeil; se tjenestens logg")
@@ -132,10 +140,23 @@ class JobManager:
                 self._stops.pop(run_id, None)
 
     def _fail(self, run_id: str, message: str) -> None:
-        with self.sessions.begin() as s:
-            run = s.get(RunRow, run_id)
-            if run is not None:
-                run.status, run.finished_at, run.message = "failed", utcnow(), message
+        """Mark the run failed, again every ``RETRY_SECONDS`` while the database refuses (a full
+        disk) until it takes it or the service stops: a run left «running» showed a solve that no
+        longer ran, with a stop button that stopped nothing, until the next restart."""
+        retrying = False
+        while True:
+            try:
+                with self.sessions.begin() as s:
+                    run = s.get(RunRow, run_id)
+                    if run is not None:
+                        run.status, run.finished_at, run.message = "failed", utcnow(), message
+                return
+            except SQLAlchemyError:
+                if not retrying:  # once: the log may be on the full disk too
+                    log.exception("solve %s not marked failed; trying again every %s s", run_id, self.RETRY_SECONDS)
+                retrying = True
+            if self._closing.wait(self.RETRY_SECONDS):
+                return
 
     def _execute(self, run_id: str) -> None:
         with self._lock:

@@ -3,12 +3,15 @@ one-transaction rule for storing a roster."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from web_helpers import PASSWORD, tiny_scenario_json, wait_for
 
+from api import jobs
 from api.main import create_app
 from api.orm import RosterRow, RunRow, ScenarioRow
 from api.services import rosters as roster_service
@@ -111,6 +114,34 @@ def test_a_crash_while_storing_leaves_no_half_written_roster(client, auth, monke
     with client.app.state.sessions() as s:
         assert s.scalars(select(RosterRow)).all() == []
         assert s.get(ScenarioRow, sid) is not None
+
+
+def test_a_database_refusing_writes_ends_the_run_failed_once_it_takes_them_again(client, auth, monkeypatch):
+    """A full disk: the roster cannot be stored, and marking the run failed is refused too. That
+    second refusal used to leave the run «running» until the next restart, its stop button
+    stopping nothing; now the mark is tried again until the database takes it."""
+    full = OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+    refusals: list[int] = []
+    real_now = jobs.utcnow
+
+    def store_refused(*_, **__):
+        refusals.extend([1, 1])  # the next two tries to mark the run failed are refused too
+        raise full
+
+    def now():
+        if refusals:
+            refusals.pop()
+            raise full
+        return real_now()
+
+    monkeypatch.setattr(roster_service, "add_version", store_refused)
+    monkeypatch.setattr(jobs, "utcnow", now)
+    monkeypatch.setattr(client.app.state.jobs, "RETRY_SECONDS", 0.05)
+    sid = client.post("/api/scenarios", headers=auth,
+                      files={"file": ("s.json", tiny_scenario_json(), "application/json")}).json()["id"]
+    run = wait_for(client, client.post(f"/api/scenarios/{sid}/runs", headers=auth, json={}).json()["id"], auth, 15)
+    assert run["status"] == "failed" and refusals == []
+    assert run["message"].startswith("beregningen feilet: databasen tok ikke imot resultatet")
 
 
 def test_a_roster_breaking_a_hard_rule_cannot_be_published(client, auth):
