@@ -95,9 +95,13 @@ def env_settings(**given: object) -> Settings:
     """Settings from the environment (and ``given``, e.g. the data folder of ``--data``); a bad
     value is a StartupError naming its variable, not pydantic's English traceback."""
     try:
-        return Settings(**given)
+        settings = Settings(**given)
     except ValidationError as exc:
         raise StartupError("; ".join(_problem(error) for error in exc.errors())) from None
+    if settings.default_time_limit > settings.max_time_limit:  # every solve without its own limit was refused
+        raise StartupError(f"ROSTER_DEFAULT_TIME_LIMIT={settings.default_time_limit:g}: kan være høyst "
+                           f"ROSTER_MAX_TIME_LIMIT ({settings.max_time_limit:g})")
+    return settings
 
 
 def _problem(error: dict) -> str:

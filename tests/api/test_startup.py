@@ -35,6 +35,7 @@ runner = CliRunner()
     ("ROSTER_MAX_CONCURRENT_SOLVES", "-1", "må være minst 1"),
     ("ROSTER_SOLVER_WORKERS", "0", "må være minst 1"),
     ("ROSTER_SECURE_COOKIES", "kanskje", "må være true eller false"),
+    ("ROSTER_DEFAULT_TIME_LIMIT", "5000", "kan være høyst ROSTER_MAX_TIME_LIMIT (3600)"),
 ])
 def test_a_bad_setting_is_named_and_nothing_starts(tmp_path, monkeypatch, variable, value, reason):
     monkeypatch.setenv(variable, value)
