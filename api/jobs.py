@@ -50,6 +50,10 @@ class QueueFull(Exception):
     """Norwegian reason a solve is not queued: enough are waiting already."""
 
 
+class NotRestartable(Exception):
+    """Norwegian reason a run is not started again."""
+
+
 class JobManager:
     """Owns the worker pool and the stop events of live runs; one per app (no module state)."""
 
@@ -84,6 +88,23 @@ class JobManager:
                      seed=0, strict=False, created_by=actor, kind="omplanlegging", base_roster_id=base.id,
                      changes=changes.model_dump_json(by_alias=True))
         return self._enqueue(run, "start-omplanlegging", f"av vaktplan {base.id}, {number(time_limit)} s")
+
+    def restart(self, run_id: str, actor: str) -> str:
+        """A run a restart of the service interrupted, queued again as a new run with its own
+        settings, so a manager need not retype a re-plan's form after a night's reboot: a solve of
+        its scenario, or a re-plan with its change file while its base is still the published
+        version. NotRestartable otherwise; QueueFull like any new run."""
+        with self.sessions() as s:
+            run = s.get(RunRow, run_id)
+            if run is None or run.status != "interrupted":
+                raise NotRestartable("bare en beregning som ble avbrutt av en omstart, kan startes på nytt")
+            if run.kind != "omplanlegging":
+                return self.submit(run.scenario_id, run.time_limit, run.seed, run.strict, actor)
+            base = s.get_one(RosterRow, run.base_roster_id)
+            if base.status != "published":
+                raise NotRestartable(f"vaktplan {base.id} er ikke lenger den publiserte; planlegg om fra "
+                                     "vaktplanen som er publisert nå")
+            return self.submit_replan(base, Changes.model_validate_json(run.changes or "{}"), run.time_limit, actor)
 
     def _enqueue(self, run: RunRow, action: str, detail: str) -> str:
         """QueueFull when ``max_queued_runs`` are waiting already (each would hold its memory

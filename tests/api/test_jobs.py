@@ -3,18 +3,20 @@ one-transaction rule for storing a roster."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import time
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from web_helpers import PASSWORD, tiny_scenario_json, wait_for
+from web_helpers import BEFORE_THE_WEEK, PASSWORD, WEEK_START, login, publish_week, tiny_scenario_json, wait_for
 
 from api import jobs
 from api.main import create_app
 from api.orm import RosterRow, RunRow, ScenarioRow
 from api.services import rosters as roster_service
+from roster.changes import Changes
 from roster.models import ProgressEvent
 from tests import factories as f
 
@@ -95,6 +97,34 @@ def test_restart_marks_running_jobs_interrupted_and_keeps_finished_rosters(setti
             assert run["status"] == "interrupted" and "startet på nytt" in run["message"]
         assert restarted.get(f"/api/runs/{done['id']}", headers=headers).json()["status"] == "finished"
         assert restarted.get(f"/api/rosters/{done['roster_id']}", headers=headers).status_code == 200
+
+
+def test_an_interrupted_run_starts_again_from_its_page_with_its_own_settings(client, auth):
+    """After a restart a manager had to find the scenario again, or retype a re-plan's form."""
+    _, base, _ = publish_week(client)
+    sid = client.post("/api/scenarios", headers=auth,
+                      files={"file": ("s.json", tiny_scenario_json(), "application/json")}).json()["id"]
+    sick = Changes(now=dt.datetime(*BEFORE_THE_WEEK), absences=[{"doctor": "anne", "start": WEEK_START, "end": WEEK_START}])
+    with client.app.state.sessions.begin() as s:
+        s.add(RunRow(id="c" * 32, scenario_id=sid, status="interrupted", time_limit=3, seed=7, created_by="leder"))
+        s.add(RunRow(id="d" * 32, scenario_id=s.get_one(RosterRow, base).scenario_id, status="interrupted",
+                     time_limit=3, created_by="leder", kind="omplanlegging", base_roster_id=base,
+                     changes=sick.model_dump_json(by_alias=True)))
+    login(client)
+    assert "Start på nytt med de samme innstillingene" in client.get(f"/beregninger/{'c' * 32}").text
+    again = {}
+    for old in ("c" * 32, "d" * 32):
+        r = client.post(f"/beregninger/{old}/start-igjen", follow_redirects=False)
+        assert r.status_code == 303
+        again[old] = wait_for(client, r.headers["location"].rsplit("/", 1)[1], auth)
+    assert (again["c" * 32]["status"], again["c" * 32]["time_limit"], again["c" * 32]["seed"]) == ("finished", 3, 7)
+    replanned = again["d" * 32]
+    assert replanned["kind"] == "omplanlegging" and replanned["base_roster_id"] == base
+    draft = client.get(f"/api/rosters/{replanned['roster_id']}", headers=auth).json()
+    assert draft["parent_id"] == base and not any(a["doctor"] == "anne" and a["date"] == WEEK_START
+                                                     for a in draft["roster"]["assignments"])
+    refused = client.post(f"/beregninger/{replanned['id']}/start-igjen")  # only an interrupted run
+    assert "Beregningen ble ikke startet på nytt: bare en beregning som ble avbrutt" in refused.text
 
 
 def test_a_crash_while_storing_leaves_no_half_written_roster(client, auth, monkeypatch):
