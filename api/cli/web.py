@@ -16,6 +16,12 @@ from api.config import Settings, StartupError, env_settings
 from roster.scenario_io import InputError
 
 
+# A stop waits this long for open requests, then closes them. Without a limit uvicorn waited for every
+# connection, and a manager's run page holds its progress stream until the run ends: a stop took
+# the run's whole time limit (up to an hour), since the solves are told to stop only afterwards.
+GRACE_SECONDS = 5
+
+
 def serve(
     host: Annotated[str, typer.Option(metavar="ADRESSE", help="adresse å lytte på")] = "127.0.0.1",
     port: Annotated[int, typer.Option(metavar="PORT", help="port")] = 8000,
@@ -32,7 +38,7 @@ def serve(
     except StartupError as exc:
         _refuse(exc)
     typer.echo(f"Vaktplan-tjenesten: http://{host}:{port}/  (database: {settings.db_url().split('@')[-1]})")
-    uvicorn.run(app, host=host, port=port, log_config=log_config())
+    uvicorn.run(app, host=host, port=port, log_config=log_config(), timeout_graceful_shutdown=GRACE_SECONDS)
 
 
 def log_config() -> dict:

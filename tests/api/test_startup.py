@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import logging.config
 import os
 import re
+import socket
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -17,15 +21,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, select, text
 from typer.testing import CliRunner
-from web_helpers import tiny_scenario_json, wait_for
+from conftest import MANAGER_HASH
+from web_helpers import PASSWORD, tiny_scenario_json, wait_for
 
 from api.cli import app as cli
 from api.cli.common import EXIT_BAD_INPUT
-from api.cli.web import log_config
+from api.cli.web import GRACE_SECONDS, log_config
 from api.config import Settings, StartupError
 from api.main import create_app
 from api.db import make_engine
-from api.orm import RunRow
+from api.orm import RunRow, ScenarioRow
 
 runner = CliRunner()
 
@@ -155,3 +160,40 @@ def test_a_failed_solve_leaves_a_log_line_with_time_level_and_run(client, auth, 
     first = service_logging.getvalue().splitlines()[0]
     assert re.fullmatch(rf"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{{4}} ERROR: +solve {run['id']} failed", first), first
     assert "RuntimeError: programfeil" in service_logging.getvalue()
+
+
+def test_a_stop_does_not_wait_for_the_run_pages_open_progress_streams(tmp_path, monkeypatch):
+    """uvicorn waited for every open connection before the app's shutdown told the solves to stop,
+    and a run page's progress stream stays open until its run ends: a stop took the run's time limit."""
+    import httpx
+    import uvicorn
+
+    started: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(app=app, **options))
+    monkeypatch.setenv("ROSTER_MANAGERS", f"leder:{MANAGER_HASH}")
+    assert runner.invoke(cli, ["serve", "--data", str(tmp_path), "--port", "0"]).exit_code == 0
+    app = started.pop("app")
+    with app.state.sessions.begin() as s:  # a run that runs for as long as the stream lasts
+        day = dt.date(2026, 12, 1)
+        s.add(ScenarioRow(id=1, name="x", period_start=day, period_end=day, body="{}", created_by="leder"))
+        s.flush()
+        s.add(RunRow(id="a" * 32, scenario_id=1, status="running", time_limit=3600, created_by="leder"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        started["port"] = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, **{**started, "log_config": None, "log_level": "warning"}))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{started['port']}"
+    while not server.started:
+        time.sleep(0.05)
+    token = httpx.post(f"{base}/api/token", data={"username": "leder", "password": PASSWORD}).json()["access_token"]
+    with httpx.stream("GET", f"{base}/api/runs/{'a' * 32}/events", headers={"Authorization": f"Bearer {token}"},
+                      timeout=60) as stream:
+        lines = stream.iter_lines()  # held: a dropped iterator closes the stream
+        assert next(lines) == "event: progress" and '"status":"running"' in next(lines)
+        stopped = time.monotonic()
+        server.should_exit = True
+        thread.join(20)
+        server.force_exit = True  # without the limit: end the test's server anyway
+    assert not thread.is_alive() and time.monotonic() - stopped < GRACE_SECONDS + 5
