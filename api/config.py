@@ -42,11 +42,11 @@ class Settings(BaseSettings):
         60.0, ge=0,
         description="seconds to explain open slots (or a strict run without roster) after a solve; 0: never",
     )
-    session_hours: float = Field(12.0, gt=0, description="how long a manager login lasts")
+    session_hours: float = Field(12.0, gt=0, le=8784, description="how long a manager login lasts (at most a year)")
     secure_cookies: bool = Field(False, description="Secure session cookie even when the request looks like plain HTTP")
     login_max_failures_per_user: int = Field(10, ge=1, description="failed logins of one name within the window")
     login_max_failures_per_address: int = Field(30, ge=1, description="failed logins from one address within the window")
-    login_window_minutes: float = Field(15.0, gt=0)
+    login_window_minutes: float = Field(15.0, gt=0, le=1440, description="at most a day: failures are kept a day")
     login_hash_workers: int = Field(2, ge=1, description="password hashes computed at once")
     trusted_origins: str = Field("", description="extra origins allowed to post forms (comma-separated), e.g. behind a proxy")
     sse_poll_seconds: float = Field(0.5, gt=0)

@@ -41,6 +41,8 @@ runner = CliRunner()
     ("ROSTER_SOLVER_WORKERS", "0", "må være minst 1"),
     ("ROSTER_SECURE_COOKIES", "kanskje", "må være true eller false"),
     ("ROSTER_DEFAULT_TIME_LIMIT", "5000", "kan være høyst ROSTER_MAX_TIME_LIMIT (3600)"),
+    ("ROSTER_SESSION_HOURS", "1e9", "kan være høyst 8 784"),  # every login was a 500 (a date past year 9999)
+    ("ROSTER_LOGIN_WINDOW_MINUTES", "1e12", "kan være høyst 1 440"),
 ])
 def test_a_bad_setting_is_named_and_nothing_starts(tmp_path, monkeypatch, variable, value, reason):
     monkeypatch.setenv(variable, value)
