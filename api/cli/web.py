@@ -94,7 +94,11 @@ def add_manager(
         typer.echo("Passordet må ha minst 10 tegn.", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     settings = _settings(data_dir)
-    write_manager(settings.managers_path(), name, password)
+    try:
+        write_manager(settings.managers_path(), name, password)
+    except StartupError as exc:
+        typer.echo(f"{exc}.", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     typer.echo(f"Lederen «{name}» er lagret i {settings.managers_path()}.")
 
 

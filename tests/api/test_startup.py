@@ -28,11 +28,18 @@ from api.cli import app as cli
 from api.cli.common import EXIT_BAD_INPUT
 from api.cli.web import GRACE_SECONDS, log_config
 from api.config import Settings, StartupError
-from api.main import create_app
 from api.db import make_engine
+from api.main import create_app
 from api.orm import RunRow, ScenarioRow
+from api.security import read_managers_file
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def never_serve(monkeypatch):
+    """A start these tests expect refused fails the test instead of serving until killed."""
+    monkeypatch.setattr("uvicorn.run", lambda *_, **__: pytest.fail("the service started"))
 
 
 @pytest.mark.parametrize(("variable", "value", "reason"), [
@@ -199,3 +206,26 @@ def test_a_stop_does_not_wait_for_the_run_pages_open_progress_streams(tmp_path, 
         thread.join(20)
         server.force_exit = True  # without the limit: end the test's server anyway
     assert not thread.is_alive() and time.monotonic() - stopped < GRACE_SECONDS + 5
+
+
+def test_an_unreadable_managers_file_is_named_and_add_manager_can_mend_an_account(tmp_path):
+    managers = tmp_path / "managers.json"
+    managers.write_text('{"leder": "scrypt$1$2"', encoding="utf-8")  # a hand edit lost the brace
+    for args in (["serve"], ["add-manager", "kari", "--password", "riktig-hest-1"]):
+        result = runner.invoke(cli, [*args, "--data", str(tmp_path)])
+        assert result.exit_code == EXIT_BAD_INPUT and "Traceback" not in result.output
+        assert f"lederfilen {managers} kan ikke leses" in result.output
+    managers.write_text('{"leder": "hemmelig-passord"}', encoding="utf-8")  # a password where the hash goes
+    result = runner.invoke(cli, ["serve", "--data", str(tmp_path)])
+    assert result.exit_code == EXIT_BAD_INPUT and "hemmelig" not in result.output
+    assert "lederen «leder» har ikke en scrypt-hash" in result.output
+    assert runner.invoke(cli, ["add-manager", "leder", "--password", "riktig-hest-1", "--data", str(tmp_path)]).exit_code == 0
+    assert read_managers_file(managers)["leder"].startswith("scrypt$")
+
+
+def test_an_account_in_the_environment_without_a_hash_is_named(tmp_path, monkeypatch):
+    """«kari» alone, or «kari:passord», was skipped or kept without a word: every login of kari failed."""
+    monkeypatch.setenv("ROSTER_MANAGERS", f"leder:{MANAGER_HASH},kari:hemmelig-passord")
+    result = runner.invoke(cli, ["serve", "--data", str(tmp_path)])
+    assert result.exit_code == EXIT_BAD_INPUT and "hemmelig" not in result.output
+    assert "ROSTER_MANAGERS: lederen «kari» har ikke en scrypt-hash" in result.output
