@@ -107,7 +107,8 @@ def _lock(engine: Engine) -> Callable[[], None]:
             raise StartupError(IN_USE) from None
         return lambda: os.close(handle)
     conn = engine.connect()
-    if not conn.scalar(text("SELECT pg_try_advisory_lock(hashtext('legevakt-roster ' || current_schema()))")):
+    schema_lock = "SELECT pg_try_advisory_lock(hashtext('legevakt-roster ' || coalesce(current_schema(), '')))"
+    if not conn.scalar(text(schema_lock)):
         conn.close()
         raise StartupError(IN_USE)
     conn.commit()  # the lock is the session's; no transaction stays open for months
