@@ -1,4 +1,5 @@
-"""``roster serve`` and ``roster add-manager``: the web service's commands (registered in api/cli/__init__.py).
+"""``roster serve``, ``roster add-manager`` and ``roster backup``: the web service's commands
+(registered in api/cli/__init__.py).
 
 Heavy imports (uvicorn, the app) happen inside the commands so ``roster --help`` stays fast.
 """
@@ -123,7 +124,7 @@ def backup(
                               if database is None else ["finnes ikke"], str(database or "DATABASE_URL")))
     check_outputs([target], [database])
 
-    def copy(path: Path) -> None:
+    def snapshot(path: Path) -> None:
         """SQLite's online backup: one consistent state with what is still in the WAL file, which a
         copy of the database file alone misses while the service runs."""
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # it holds the same sick leave
@@ -134,7 +135,7 @@ def backup(
             raise OSError(errno.ENOSPC if exc.sqlite_errorcode == sqlite3.SQLITE_FULL else errno.EIO, str(exc)) from exc
 
     try:
-        write_all({target: copy})
+        write_all({target: snapshot})
     except WriteError as exc:
         fail_write(exc)
     typer.echo(f"Sikkerhetskopien er skrevet til {target}. Ta også vare på lederfilen {settings.managers_path()}.")
