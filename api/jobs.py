@@ -107,13 +107,18 @@ class JobManager:
             return self.submit_replan(base, Changes.model_validate_json(run.changes or "{}"), run.time_limit, actor)
 
     def _enqueue(self, run: RunRow, action: str, detail: str) -> str:
-        """QueueFull when ``max_queued_runs`` are waiting already (each would hold its memory
-        later, and a hundred queued runs only delay the one that matters)."""
+        """QueueFull when every worker is busy and ``max_queued_runs`` are waiting already (each
+        would hold its memory later, and a hundred queued runs only delay the one that matters).
+        A run a free worker takes at once never waits: with the queue set to 0 every solve was
+        refused, on an idle service too."""
         with self._lock, self.sessions.begin() as s:
-            waiting = s.scalar(select(func.count()).select_from(RunRow).where(RunRow.status == "queued")) or 0
-            if waiting >= self.settings.max_queued_runs:
-                raise QueueFull(f"{waiting} beregninger venter allerede i køen (høyst {self.settings.max_queued_runs}); "
-                                "vent til noen er ferdige, eller avbryt en")
+            active = dict(s.execute(select(RunRow.status, func.count()).where(RunRow.status.in_(ACTIVE))
+                                    .group_by(RunRow.status)).all())
+            waiting, limit = active.get("queued", 0), self.settings.max_queued_runs
+            if waiting >= limit and sum(active.values()) >= self.settings.max_concurrent_solves:
+                full = (f"{waiting} beregninger venter allerede i køen (høyst {limit})" if limit
+                        else "alle beregningsplassene er i bruk, og ingen beregning kan vente i kø")
+                raise QueueFull(f"{full}; vent til noen er ferdige, eller avbryt en")
             s.add(run)
             record(s, run.created_by, action, f"kjøring {run.id} {detail}")
             self._stops[run.id] = threading.Event()

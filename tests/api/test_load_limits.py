@@ -11,7 +11,7 @@ import uuid
 import httpx
 import pytest
 from test_upload_worker import published_link
-from web_helpers import PASSWORD, login, tiny_scenario_json
+from web_helpers import PASSWORD, login, tiny_scenario_json, wait_for
 
 from api.main import create_app
 from api.orm import RunRow, ScenarioRow
@@ -114,6 +114,24 @@ def test_the_solve_queue_is_capped_with_a_norwegian_refusal(settings):
         assert page.status_code == 303 and page.headers["location"].startswith(f"/scenarier/{sid}?melding=")
         with app.state.sessions() as s:
             assert s.query(RunRow).count() == 2
+
+
+def test_without_a_queue_a_free_worker_still_takes_a_solve(settings):
+    """ROSTER_MAX_QUEUED_RUNS=0 refused every solve, on an idle service too («0 beregninger venter
+    allerede i køen (høyst 0)»): a run a free worker takes at once never waits."""
+    from fastapi.testclient import TestClient
+
+    app = create_app(settings.model_copy(update={"max_queued_runs": 0}))
+    with TestClient(app) as client:
+        auth = {"Authorization": "Bearer " + client.post(
+            "/api/token", data={"username": "leder", "password": PASSWORD}).json()["access_token"]}
+        sid = client.post("/api/scenarios", headers=auth,
+                          files={"file": ("liten.json", tiny_scenario_json(), "application/json")}).json()["id"]
+        r = client.post(f"/api/scenarios/{sid}/runs", headers=auth, json={"time_limit": 1})
+        assert r.status_code == 202 and wait_for(client, r.json()["id"], auth)["status"] == "finished"
+        queued_run(app)  # now the one worker has a run
+        r = client.post(f"/api/scenarios/{sid}/runs", headers=auth, json={"time_limit": 1})
+        assert r.status_code == 429 and r.json()["detail"].startswith("alle beregningsplassene er i bruk")
 
 
 @pytest.mark.parametrize(("body", "path"), [
