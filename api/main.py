@@ -41,6 +41,7 @@ from api.services.auth import PasswordChecker, manager_for_token
 from api.services.notices import Mailer
 from api.services.parsing import UploadParser
 from api.templating import install_filters
+from roster.files import reason
 from roster.calendar import OSLO
 
 HERE = Path(__file__).parent
@@ -115,7 +116,9 @@ def _database(settings: Settings) -> tuple[Engine, Callable[[], None]]:
             raise
     except StartupError as exc:  # another process serves it, or a newer version upgraded it
         raise StartupError(f"{exc} ({where})") from None
-    except (OSError, ImportError, SQLAlchemyError) as exc:  # ImportError: a URL's driver is not installed
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise StartupError(f"databasen kan ikke åpnes ({where}): {reason}") from exc
+    except OSError as exc:  # the operating system's words are English: the common causes in Norwegian
+        raise StartupError(f"databasen kan ikke åpnes ({where}): {exc.filename}: {reason(exc)}") from exc
+    except (ImportError, SQLAlchemyError) as exc:  # ImportError: a URL's driver is not installed
+        said = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StartupError(f"databasen kan ikke åpnes ({where}): {said}") from exc
     return engine, release

@@ -68,7 +68,7 @@ def test_an_unreachable_database_is_named(settings):
 
 def test_a_data_folder_that_is_a_file_is_named(settings, tmp_path):
     (tmp_path / "fil").touch()
-    with pytest.raises(StartupError, match=r"datamappen .*fil, ROSTER_DATA_DIR eller --data\): .*Not a directory"):
+    with pytest.raises(StartupError, match=r"datamappen .*fil, ROSTER_DATA_DIR eller --data\): .*: en del av stien er en fil, ikke en mappe"):
         create_app(settings.model_copy(update={"data_dir": tmp_path / "fil", "database_url": None}))
 
 
