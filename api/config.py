@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from roster.models import MAX_WORKERS
+from roster.terms import number
 
 
 class Settings(BaseSettings):
@@ -41,11 +42,11 @@ class Settings(BaseSettings):
         60.0, ge=0,
         description="seconds to explain open slots (or a strict run without roster) after a solve; 0: never",
     )
-    session_hours: float = Field(12.0, gt=0, description="how long a manager login lasts")
+    session_hours: float = Field(12.0, gt=0, le=8784, description="how long a manager login lasts (at most a year)")
     secure_cookies: bool = Field(False, description="Secure session cookie even when the request looks like plain HTTP")
     login_max_failures_per_user: int = Field(10, ge=1, description="failed logins of one name within the window")
     login_max_failures_per_address: int = Field(30, ge=1, description="failed logins from one address within the window")
-    login_window_minutes: float = Field(15.0, gt=0)
+    login_window_minutes: float = Field(15.0, gt=0, le=1440, description="at most a day: failures are kept a day")
     login_hash_workers: int = Field(2, ge=1, description="password hashes computed at once")
     trusted_origins: str = Field("", description="extra origins allowed to post forms (comma-separated), e.g. behind a proxy")
     sse_poll_seconds: float = Field(0.5, gt=0)
@@ -77,3 +78,35 @@ class Settings(BaseSettings):
 
     def managers_path(self) -> Path:
         return self.managers_file or self.data_dir / "managers.json"
+
+
+class StartupError(Exception):
+    """Why the service cannot start, in Norwegian for the operator: ``roster serve`` prints it
+    without a traceback and exits."""
+
+
+_PROBLEMS = {"int_parsing": "må være et heltall", "float_parsing": "må være et tall",
+             "bool_parsing": "må være true eller false"}
+_BOUNDS = {"greater_than_equal": ("ge", "må være minst"), "greater_than": ("gt", "må være større enn"),
+           "less_than_equal": ("le", "kan være høyst")}
+
+
+def env_settings(**given: object) -> Settings:
+    """Settings from the environment (and ``given``, e.g. the data folder of ``--data``); a bad
+    value is a StartupError naming its variable, not pydantic's English traceback."""
+    try:
+        settings = Settings(**given)
+    except ValidationError as exc:
+        raise StartupError("; ".join(_problem(error) for error in exc.errors())) from None
+    if settings.default_time_limit > settings.max_time_limit:  # every solve without its own limit was refused
+        raise StartupError(f"ROSTER_DEFAULT_TIME_LIMIT={settings.default_time_limit:g}: kan være høyst "
+                           f"ROSTER_MAX_TIME_LIMIT ({settings.max_time_limit:g})")
+    return settings
+
+
+def _problem(error: dict) -> str:
+    field = str(error["loc"][0]) if error["loc"] else ""
+    variable = "DATABASE_URL" if field == "database_url" else f"ROSTER_{field.upper()}"
+    bound = _BOUNDS.get(error["type"])
+    reason = f"{bound[1]} {number(error['ctx'][bound[0]])}" if bound else _PROBLEMS.get(error["type"], "ugyldig verdi")
+    return f"{variable}={error.get('input')!s}: {reason}"

@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.config import StartupError
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None in memory or for a ``file:`` URI."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def private_sqlite_file(url: str) -> None:
     """The SQLite file (it holds sick leave) readable by the service's user only: created 0600,
     and an existing file (with its WAL and shared-memory files, which SQLite creates with the
     database file's mode) tightened to 0600."""
-    database = make_url(url).database
-    if not database or database == ":memory:" or database.startswith("file:"):
+    path = sqlite_file(url)
+    if path is None:
         return
-    path = Path(database)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -46,6 +60,66 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+IN_USE = ("databasen brukes allerede av en annen prosess med vaktplan-tjenesten (startet to ganger, eller med "
+          "flere arbeidsprosesser); tjenesten kjører i én prosess per database: stopp den andre først")
+
+_claims: dict[str, list] = {}  # the database's URL: [its unclaim, the apps of this process holding it]
+_claims_lock = threading.Lock()
+
+
+def claim(engine: Engine) -> Callable[[], None]:
+    """This process's claim to the database, until the returned release; StartupError when another
+    process holds it. Two service processes on one database each took the other's live runs for a
+    dead process's (start-up marks them interrupted: the queued ones never ran, the running ones
+    could not be stopped), and a cancel reached only the process running the solve. The claim is
+    a lock the operating system or PostgreSQL drops when its process dies, so a killed service
+    restarts at once. The apps of one process (tests build many) share it."""
+    key = engine.url.render_as_string(hide_password=True)
+    with _claims_lock:
+        held = _claims.get(key)
+        if held is None:
+            held = _claims[key] = [_lock(engine), 0]
+        held[1] += 1
+
+    def release() -> None:
+        with _claims_lock:
+            held[1] -= 1
+            if held[1] == 0:
+                del _claims[key]
+                held[0]()
+
+    return release
+
+
+def _lock(engine: Engine) -> Callable[[], None]:
+    """SQLite: ``flock`` on a file beside the database file (SQLite's own locks are ``fcntl``
+    locks, which ``flock`` leaves alone); PostgreSQL: an advisory lock of the schema, held by a
+    connection kept out of the pool. Returns what frees it."""
+    if engine.dialect.name == "sqlite":
+        path = sqlite_file(engine.url.render_as_string())
+        if path is None:
+            return lambda: None
+        handle = os.open(path.with_name(path.name + ".lock"), os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(handle)
+            raise StartupError(IN_USE) from None
+        return lambda: os.close(handle)
+    conn = engine.connect()
+    schema_lock = "SELECT pg_try_advisory_lock(hashtext('legevakt-roster ' || coalesce(current_schema(), '')))"
+    if not conn.scalar(text(schema_lock)):
+        conn.close()
+        raise StartupError(IN_USE)
+    conn.commit()  # the lock is the session's; no transaction stays open for months
+
+    def unlock() -> None:
+        conn.invalidate()  # closes the session itself, and with it the lock
+        conn.close()
+
+    return unlock
+
+
 def alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -54,9 +128,17 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision on the engine's own connection."""
+    """Bring the schema to the newest revision on the engine's own connection. A database a newer
+    version of the service has upgraded is refused by name (Alembic's own words are «Can't locate
+    revision»): this version would misread its tables."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        script = ScriptDirectory.from_config(cfg)
+        if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+            raise StartupError(f"databasen er oppgradert av en nyere versjon av tjenesten (skjema {current}; denne "
+                               f"versjonen kjenner skjemaene til og med {script.get_current_head()}); start den nyere "
+                               "versjonen, eller gjenopprett sikkerhetskopien fra før oppgraderingen")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

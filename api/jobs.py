@@ -50,8 +50,14 @@ class QueueFull(Exception):
     """Norwegian reason a solve is not queued: enough are waiting already."""
 
 
+class NotRestartable(Exception):
+    """Norwegian reason a run is not started again."""
+
+
 class JobManager:
     """Owns the worker pool and the stop events of live runs; one per app (no module state)."""
+
+    RETRY_SECONDS = 10.0
 
     def __init__(self, settings: Settings, sessions: sessionmaker[Session]):
         self.settings = settings
@@ -59,6 +65,7 @@ class JobManager:
         self.pool = ThreadPoolExecutor(max_workers=settings.max_concurrent_solves, thread_name_prefix="solve")
         self._stops: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
+        self._closing = threading.Event()
 
     def mark_interrupted(self) -> int:
         """At start-up: runs that were queued or running when the server stopped can never finish."""
@@ -82,14 +89,36 @@ class JobManager:
                      changes=changes.model_dump_json(by_alias=True))
         return self._enqueue(run, "start-omplanlegging", f"av vaktplan {base.id}, {number(time_limit)} s")
 
+    def restart(self, run_id: str, actor: str) -> str:
+        """A run a restart of the service interrupted, queued again as a new run with its own
+        settings, so a manager need not retype a re-plan's form after a night's reboot: a solve of
+        its scenario, or a re-plan with its change file while its base is still the published
+        version. NotRestartable otherwise; QueueFull like any new run."""
+        with self.sessions() as s:
+            run = s.get(RunRow, run_id)
+            if run is None or run.status != "interrupted":
+                raise NotRestartable("bare en beregning som ble avbrutt av en omstart, kan startes på nytt")
+            if run.kind != "omplanlegging":
+                return self.submit(run.scenario_id, run.time_limit, run.seed, run.strict, actor)
+            base = s.get_one(RosterRow, run.base_roster_id)
+            if base.status != "published":
+                raise NotRestartable(f"vaktplan {base.id} er ikke lenger den publiserte; planlegg om fra "
+                                     "vaktplanen som er publisert nå")
+            return self.submit_replan(base, Changes.model_validate_json(run.changes or "{}"), run.time_limit, actor)
+
     def _enqueue(self, run: RunRow, action: str, detail: str) -> str:
-        """QueueFull when ``max_queued_runs`` are waiting already (each would hold its memory
-        later, and a hundred queued runs only delay the one that matters)."""
+        """QueueFull when every worker is busy and ``max_queued_runs`` are waiting already (each
+        would hold its memory later, and a hundred queued runs only delay the one that matters).
+        A run a free worker takes at once never waits: with the queue set to 0 every solve was
+        refused, on an idle service too."""
         with self._lock, self.sessions.begin() as s:
-            waiting = s.scalar(select(func.count()).select_from(RunRow).where(RunRow.status == "queued")) or 0
-            if waiting >= self.settings.max_queued_runs:
-                raise QueueFull(f"{waiting} beregninger venter allerede i køen (høyst {self.settings.max_queued_runs}); "
-                                "vent til noen er ferdige, eller avbryt en")
+            active = dict(s.execute(select(RunRow.status, func.count()).where(RunRow.status.in_(ACTIVE))
+                                    .group_by(RunRow.status)).all())
+            waiting, limit = active.get("queued", 0), self.settings.max_queued_runs
+            if waiting >= limit and sum(active.values()) >= self.settings.max_concurrent_solves:
+                full = (f"{waiting} beregninger venter allerede i køen (høyst {limit})" if limit
+                        else "alle beregningsplassene er i bruk, og ingen beregning kan vente i kø")
+                raise QueueFull(f"{full}; vent til noen er ferdige, eller avbryt en")
             s.add(run)
             record(s, run.created_by, action, f"kjøring {run.id} {detail}")
             self._stops[run.id] = threading.Event()
@@ -112,6 +141,7 @@ class JobManager:
         return True
 
     def shutdown(self) -> None:
+        self._closing.set()
         with self._lock:
             for stop in self._stops.values():
                 stop.set()
@@ -124,6 +154,10 @@ class JobManager:
             self._execute(run_id)
         except InputError as exc:  # a scenario stored before today's checks, changes that do not apply
             self._fail(run_id, "; ".join(exc.problems)[:2000])
+        except SQLAlchemyError:  # a full disk, a lost database: not a bug in the solve
+            log.exception("solve %s failed: the database refused a write", run_id)
+            self._fail(run_id, "beregningen feilet: databasen tok ikke imot resultatet (full disk eller tapt "
+                               "forbindelse?); se tjenestens logg")
         except Exception:  # a crashed solve must end as "failed", never stay "running"
             log.exception("solve %s failed", run_id)  # the traceback is for the operator, not the page
             self._fail(run_id, "beregningen feilet på grunn av en programfeil; se tjenestens logg")
@@ -132,10 +166,23 @@ class JobManager:
                 self._stops.pop(run_id, None)
 
     def _fail(self, run_id: str, message: str) -> None:
-        with self.sessions.begin() as s:
-            run = s.get(RunRow, run_id)
-            if run is not None:
-                run.status, run.finished_at, run.message = "failed", utcnow(), message
+        """Mark the run failed, again every ``RETRY_SECONDS`` while the database refuses (a full
+        disk) until it takes it or the service stops: a run left «running» showed a solve that no
+        longer ran, with a stop button that stopped nothing, until the next restart."""
+        retrying = False
+        while True:
+            try:
+                with self.sessions.begin() as s:
+                    run = s.get(RunRow, run_id)
+                    if run is not None:
+                        run.status, run.finished_at, run.message = "failed", utcnow(), message
+                return
+            except SQLAlchemyError:
+                if not retrying:  # once: the log may be on the full disk too
+                    log.exception("solve %s not marked failed; trying again every %s s", run_id, self.RETRY_SECONDS)
+                retrying = True
+            if self._closing.wait(self.RETRY_SECONDS):
+                return
 
     def _execute(self, run_id: str) -> None:
         with self._lock:

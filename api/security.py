@@ -9,7 +9,7 @@ import json
 import secrets
 from pathlib import Path
 
-from api.config import Settings
+from api.config import Settings, StartupError
 
 _N, _R, _P = 2**14, 8, 1
 
@@ -45,15 +45,39 @@ def new_token() -> str:
 
 
 def read_managers_file(path: Path) -> dict[str, str]:
+    """The file's accounts, each with a usable hash (``_checked``)."""
+    return {name: _checked(name, hashed, str(path)) for name, hashed in _file_accounts(path).items()}
+
+
+def _file_accounts(path: Path) -> dict[str, str]:
+    """StartupError naming the file when it cannot be read: a hand edit that lost a brace stopped
+    the start, and ``roster add-manager`` itself, with a JSON traceback."""
     if not path.exists():
         return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {str(k): str(v) for k, v in data.items()}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise StartupError(f"lederfilen {path} kan ikke leses ({exc}); rett den, eller slett den og legg "
+                           "lederne inn på nytt med «roster add-manager»") from None
+    if not isinstance(data, dict):
+        raise StartupError(f"lederfilen {path} skal være et JSON-objekt med navn og hash")
+    return {str(name): str(hashed) for name, hashed in data.items()}
+
+
+def _checked(name: str, hashed: str, where: str) -> str:
+    """A hash ``verify_password`` can use: anything else made every login of that account fail
+    without a word, a password written in its place included (so the value is never shown)."""
+    parts = hashed.split("$")
+    if len(parts) != 6 or parts[0] != "scrypt" or not all(part.isdigit() for part in parts[1:4]):
+        raise StartupError(f"{where}: lederen «{name}» har ikke en scrypt-hash (scrypt$…); lag kontoen med "
+                           "«roster add-manager», som skriver lederfilen")
+    return hashed
 
 
 def write_manager(path: Path, name: str, password: str) -> None:
-    """Add or replace one account in the managers file (used by ``roster add-manager``)."""
-    accounts = read_managers_file(path)
+    """Add or replace one account in the managers file (used by ``roster add-manager``, also to
+    replace an account whose hash is unusable)."""
+    accounts = _file_accounts(path)
     accounts[name] = hash_password(password)
     if not path.parent.exists():  # the data folder, made here before the service first starts
         path.parent.mkdir(parents=True)
@@ -67,8 +91,7 @@ def load_managers(settings: Settings) -> dict[str, str]:
     accounts = read_managers_file(settings.managers_path())
     for item in filter(None, (x.strip() for x in settings.managers.split(","))):
         name, _, hashed = item.partition(":")
-        if name and hashed:
-            accounts[name] = hashed
+        accounts[name] = _checked(name, hashed, "ROSTER_MANAGERS")
     return accounts
 
 

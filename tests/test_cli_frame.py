@@ -23,7 +23,7 @@ from roster.terms import OPEN_PLACES
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner(env={"COLUMNS": "200"})  # wide enough that no help line wraps
 COMMANDS = ["solve", "explain", "check", "template", "precheck", "swap-check", "replan", "report", "compare",
-            "serve", "add-manager"]
+            "serve", "add-manager", "backup"]
 
 # Every English word of the frame, from typer.rich_utils, typer.core, typer._click (core, exceptions,
 # formatting, decorators, termui) and Typer's type column.

@@ -17,7 +17,7 @@ from api.cli.frame import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, NorwegianCommand,
 from api.cli.report import compare, report
 from api.cli.solving import explain, precheck, replan, solve
 from api.cli.sweep import sweep
-from api.cli.web import add_manager, serve
+from api.cli.web import add_manager, backup, serve
 from api.cli.workbook import carry, template
 
 app = typer.Typer(
@@ -35,5 +35,6 @@ for name, command in (
     ("solve", solve), ("explain", explain), ("check", check), ("template", template),
     ("carry", carry), ("precheck", precheck), ("swap-check", swap_check), ("replan", replan), ("report", report),
     ("compare", compare), ("sweep", sweep), ("serve", serve), ("add-manager", add_manager),
+    ("backup", backup),
 ):
     app.command(name, cls=NorwegianCommand)(command)

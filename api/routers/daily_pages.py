@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from api.deps import NowDep, PageManagerDep, RowId, SessionDep, SettingsDep
 from api.orm import RequestRoundRow, RosterRow, ScenarioRow, SwapRow
@@ -149,8 +150,10 @@ def open_round(request: Request, manager: PageManagerDep, session: SessionDep, n
 def round_page(round_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep, now: NowDep):
     row = get_or_404(session, RequestRoundRow, round_id, f"ønskerunde {round_id}")
     requests = wishes.for_period(session, row.period_start, row.period_end)
-    scenarios = [s for s in session.scalars(select(ScenarioRow).order_by(ScenarioRow.id.desc()))
-                 if s.period_start <= row.period_end and s.period_end >= row.period_start]
+    scenarios = session.scalars(select(ScenarioRow).options(defer(ScenarioRow.body))  # only the newest one's is read
+                                .where(ScenarioRow.period_start <= row.period_end,
+                                       ScenarioRow.period_end >= row.period_start)
+                                .order_by(ScenarioRow.id.desc())).all()
     names = {d.id: d.name for d in load(scenarios[0]).doctors} if scenarios else {}
     return render(request, "round.html", manager=manager, round=row, open=wishes.is_open(row, now),
                   deadline=wishes.deadline_text(row), requests=requests, names=names, scenarios=scenarios,

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from api.deps import COOKIE, JobsDep, PageManagerDep, RowId, SessionDep, SettingsDep, client_address
-from api.jobs import QueueFull
+from api.jobs import NotRestartable, QueueFull
 from api.orm import AuditRow, RosterRow, ScenarioRow, SwapRow
 from api.schemas import SolveIn
 from api.services import auth, carry, edits, links, notices, replan_form, wishes
@@ -276,6 +276,15 @@ def cancel_run(run_id: str, manager: PageManagerDep, session: SessionDep, jobs: 
     ok = jobs.cancel(run_id, manager)
     return redirect(f"/beregninger/{run_id}", "Beregningen stoppes; beste vaktplan så langt beholdes."
                     if ok else "Beregningen var allerede ferdig.")
+
+
+@router.post("/beregninger/{run_id}/start-igjen")
+def restart_run(run_id: str, manager: PageManagerDep, session: SessionDep, jobs: JobsDep) -> RedirectResponse:
+    run_service.run_out(session, run_id)
+    try:
+        return redirect(f"/beregninger/{jobs.restart(run_id, manager)}")
+    except (NotRestartable, QueueFull) as exc:
+        return redirect(f"/beregninger/{run_id}", f"Beregningen ble ikke startet på nytt: {exc}.")
 
 
 def quality(stats) -> str:  # noqa: ANN001 - roster.models.SolveStats

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi import UploadFile
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from api.orm import ScenarioRow
 from api.services.audit import record
@@ -91,4 +91,8 @@ def stored_before_checks(what: str, exc: ValidationError) -> InputError:
 
 
 def listing(session: Session) -> list[ScenarioRow]:
-    return list(session.scalars(select(ScenarioRow).order_by(ScenarioRow.id.desc())))
+    """Every scenario without its body: the overview and ``GET /api/scenarios`` show names and
+    dates, and each re-plan stores a whole scenario (about 300 KB for the Bergen month), so with a
+    year's 400 of them every view of the overview read 120 MB."""
+    return list(session.scalars(select(ScenarioRow).options(defer(ScenarioRow.body, raiseload=True))
+                                .order_by(ScenarioRow.id.desc())))

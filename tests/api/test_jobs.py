@@ -3,15 +3,20 @@ one-transaction rule for storing a roster."""
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
 import time
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from web_helpers import PASSWORD, tiny_scenario_json, wait_for
+from sqlalchemy.exc import OperationalError
+from web_helpers import BEFORE_THE_WEEK, PASSWORD, WEEK_START, login, publish_week, tiny_scenario_json, wait_for
 
+from api import jobs
 from api.main import create_app
 from api.orm import RosterRow, RunRow, ScenarioRow
 from api.services import rosters as roster_service
+from roster.changes import Changes
 from roster.models import ProgressEvent
 from tests import factories as f
 
@@ -94,6 +99,34 @@ def test_restart_marks_running_jobs_interrupted_and_keeps_finished_rosters(setti
         assert restarted.get(f"/api/rosters/{done['roster_id']}", headers=headers).status_code == 200
 
 
+def test_an_interrupted_run_starts_again_from_its_page_with_its_own_settings(client, auth):
+    """After a restart a manager had to find the scenario again, or retype a re-plan's form."""
+    _, base, _ = publish_week(client)
+    sid = client.post("/api/scenarios", headers=auth,
+                      files={"file": ("s.json", tiny_scenario_json(), "application/json")}).json()["id"]
+    sick = Changes(now=dt.datetime(*BEFORE_THE_WEEK), absences=[{"doctor": "anne", "start": WEEK_START, "end": WEEK_START}])
+    with client.app.state.sessions.begin() as s:
+        s.add(RunRow(id="c" * 32, scenario_id=sid, status="interrupted", time_limit=3, seed=7, created_by="leder"))
+        s.add(RunRow(id="d" * 32, scenario_id=s.get_one(RosterRow, base).scenario_id, status="interrupted",
+                     time_limit=3, created_by="leder", kind="omplanlegging", base_roster_id=base,
+                     changes=sick.model_dump_json(by_alias=True)))
+    login(client)
+    assert "Start på nytt med de samme innstillingene" in client.get(f"/beregninger/{'c' * 32}").text
+    again = {}
+    for old in ("c" * 32, "d" * 32):
+        r = client.post(f"/beregninger/{old}/start-igjen", follow_redirects=False)
+        assert r.status_code == 303
+        again[old] = wait_for(client, r.headers["location"].rsplit("/", 1)[1], auth)
+    assert (again["c" * 32]["status"], again["c" * 32]["time_limit"], again["c" * 32]["seed"]) == ("finished", 3, 7)
+    replanned = again["d" * 32]
+    assert replanned["kind"] == "omplanlegging" and replanned["base_roster_id"] == base
+    draft = client.get(f"/api/rosters/{replanned['roster_id']}", headers=auth).json()
+    assert draft["parent_id"] == base and not any(a["doctor"] == "anne" and a["date"] == WEEK_START
+                                                     for a in draft["roster"]["assignments"])
+    refused = client.post(f"/beregninger/{replanned['id']}/start-igjen")  # only an interrupted run
+    assert "Beregningen ble ikke startet på nytt: bare en beregning som ble avbrutt" in refused.text
+
+
 def test_a_crash_while_storing_leaves_no_half_written_roster(client, auth, monkeypatch):
     real = roster_service.add_version
 
@@ -111,6 +144,34 @@ def test_a_crash_while_storing_leaves_no_half_written_roster(client, auth, monke
     with client.app.state.sessions() as s:
         assert s.scalars(select(RosterRow)).all() == []
         assert s.get(ScenarioRow, sid) is not None
+
+
+def test_a_database_refusing_writes_ends_the_run_failed_once_it_takes_them_again(client, auth, monkeypatch):
+    """A full disk: the roster cannot be stored, and marking the run failed is refused too. That
+    second refusal used to leave the run «running» until the next restart, its stop button
+    stopping nothing; now the mark is tried again until the database takes it."""
+    full = OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+    refusals: list[int] = []
+    real_now = jobs.utcnow
+
+    def store_refused(*_, **__):
+        refusals.extend([1, 1])  # the next two tries to mark the run failed are refused too
+        raise full
+
+    def now():
+        if refusals:
+            refusals.pop()
+            raise full
+        return real_now()
+
+    monkeypatch.setattr(roster_service, "add_version", store_refused)
+    monkeypatch.setattr(jobs, "utcnow", now)
+    monkeypatch.setattr(client.app.state.jobs, "RETRY_SECONDS", 0.05)
+    sid = client.post("/api/scenarios", headers=auth,
+                      files={"file": ("s.json", tiny_scenario_json(), "application/json")}).json()["id"]
+    run = wait_for(client, client.post(f"/api/scenarios/{sid}/runs", headers=auth, json={}).json()["id"], auth, 15)
+    assert run["status"] == "failed" and refusals == []
+    assert run["message"].startswith("beregningen feilet: databasen tok ikke imot resultatet")
 
 
 def test_a_roster_breaking_a_hard_rule_cannot_be_published(client, auth):

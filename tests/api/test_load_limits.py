@@ -4,17 +4,19 @@ Norwegian instead of failing with a 500."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 import uuid
 
 import httpx
 import pytest
+from sqlalchemy import event
 from test_upload_worker import published_link
-from web_helpers import PASSWORD, login, tiny_scenario_json
+from web_helpers import PASSWORD, login, tiny_scenario_json, wait_for
 
 from api.main import create_app
-from api.orm import RunRow, ScenarioRow
+from api.orm import RequestRoundRow, RunRow, ScenarioRow
 from api.services.scenarios import store
 from roster.models import MAX_SEED, Roster, Scenario
 from tests.browser.browser_helpers import live
@@ -116,6 +118,50 @@ def test_the_solve_queue_is_capped_with_a_norwegian_refusal(settings):
         assert 'id="beregn-feil"' in refusal and "2 beregninger venter allerede i køen (høyst 2)" in refusal
         with app.state.sessions() as s:
             assert s.query(RunRow).count() == 2
+
+
+def test_the_overview_reads_no_scenario_bodies_and_a_round_one(client, auth):
+    """A year's re-plans store hundreds of whole scenarios; the overview and the scenario list
+    read every body (401 Bergen months: 120 MB a view on PostgreSQL) to show names and dates, and
+    a round of wishes every body to find those of its period."""
+    for name in ("a", "b"):
+        client.post("/api/scenarios", headers=auth, files={"file": ("s.json", tiny_scenario_json(name), "application/json")})
+    with client.app.state.sessions.begin() as s:
+        s.add(RequestRoundRow(id=1, period_start=dt.date(2026, 10, 24), period_end=dt.date(2026, 10, 25),
+                              deadline=dt.datetime(2026, 10, 1, tzinfo=dt.timezone.utc), created_by="leder"))
+    statements: list[str] = []
+    engine = client.app.state.engine
+    listen = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        login(client)
+        assert "<td><a href=\"/scenarier/" in client.get("/").text
+        assert [s["name"] for s in client.get("/api/scenarios", headers=auth).json()] == ["b", "a"]
+        overview = len(statements)
+        round_page = client.get("/onskerunder/1").text
+        assert ">b</a>" in round_page and ">a</a>" in round_page
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert not [s for s in statements[:overview] if "scenarios.body" in s]
+    assert len([s for s in statements[overview:] if "scenarios.body" in s]) == 1  # the newest one's doctors
+
+
+def test_without_a_queue_a_free_worker_still_takes_a_solve(settings):
+    """ROSTER_MAX_QUEUED_RUNS=0 refused every solve, on an idle service too («0 beregninger venter
+    allerede i køen (høyst 0)»): a run a free worker takes at once never waits."""
+    from fastapi.testclient import TestClient
+
+    app = create_app(settings.model_copy(update={"max_queued_runs": 0}))
+    with TestClient(app) as client:
+        auth = {"Authorization": "Bearer " + client.post(
+            "/api/token", data={"username": "leder", "password": PASSWORD}).json()["access_token"]}
+        sid = client.post("/api/scenarios", headers=auth,
+                          files={"file": ("liten.json", tiny_scenario_json(), "application/json")}).json()["id"]
+        r = client.post(f"/api/scenarios/{sid}/runs", headers=auth, json={"time_limit": 1})
+        assert r.status_code == 202 and wait_for(client, r.json()["id"], auth)["status"] == "finished"
+        queued_run(app)  # now the one worker has a run
+        r = client.post(f"/api/scenarios/{sid}/runs", headers=auth, json={"time_limit": 1})
+        assert r.status_code == 429 and r.json()["detail"].startswith("alle beregningsplassene er i bruk")
 
 
 @pytest.mark.parametrize(("body", "path"), [
