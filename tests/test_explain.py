@@ -5,10 +5,11 @@ chosen fixes gives a scenario the real solver staffs completely (checked by the 
 from __future__ import annotations
 
 import pytest
+from ortools.sat.python import cp_model
 
 from factories import doctor, scenario, template
 from roster.models import SolveStatus
-from solver.explain import explain
+from solver.explain import FIRST_TRY, explain
 from solver_util import run
 
 NIGHT = template("natt", "23:00", "08:00")
@@ -322,3 +323,23 @@ def test_the_time_limit_holds_while_the_model_is_built():
              absences=[{"doctor": "a", "start": "2026-12-01", "end": "2026-12-01"}])
     ex = explain(sc, time_limit=0)
     assert (ex.status, ex.complete, ex.conflicts) == ("ukjent", False, [])
+
+
+@pytest.mark.parametrize(("limit", "answered"), [(100, True), (5, False)])
+def test_an_unanswered_try_at_the_whole_model_is_retried_with_the_next_seed_and_twice_the_time(
+        monkeypatch, limit, answered):
+    # the time to a roster is heavy-tailed in the seed: one unlucky try must not spend the limit,
+    # and a retry never runs past it
+    tries = []
+
+    class FirstTryUnlucky(cp_model.CpSolver):
+        def solve(self, model, *args, **kwargs):
+            tries.append((self.parameters.random_seed, self.parameters.max_time_in_seconds))
+            return cp_model.UNKNOWN if len(tries) == 1 else super().solve(model, *args, **kwargs)
+
+    monkeypatch.setattr(cp_model, "CpSolver", FirstTryUnlucky)
+    ex = explain(_sc([NIGHT], [doctor("a"), doctor("b")]), time_limit=limit)
+    if answered:
+        assert ex.status == "mulig" and tries == [(0, FIRST_TRY), (1, 2 * FIRST_TRY)]
+    else:
+        assert ex.status == "ukjent" and len(tries) == 1 and tries[0][1] <= limit
