@@ -88,6 +88,17 @@ def test_open_slots_are_listed_prominently_and_exported(tmp_path):
     assert names.count(OPEN_SLOT_NAME) == 3
 
 
+def test_a_check_of_declared_open_places_says_publishable_only_without_strict(tmp_path):
+    s = tiny(demand=2, doctors=1)
+    out = tmp_path / "ut"
+    assert runner.invoke(app, ["solve", str(write(tmp_path, s)), "-o", str(out), *FAST]).exit_code == EXIT_OK
+    args = ["check", str(tmp_path / "scenario.yaml"), str(out / "roster.json")]
+    lenient, strict = runner.invoke(app, args), runner.invoke(app, [*args, "--strict"])
+    assert lenient.exit_code == EXIT_OK and "den kan publiseres" in " ".join(lenient.output.split())
+    assert strict.exit_code == EXIT_VIOLATIONS and "den kan publiseres" not in " ".join(strict.output.split())
+    assert "med --strict er også de brudd" in " ".join(strict.output.split())
+
+
 def test_strict_infeasible_finds_no_roster_and_writes_nothing(tmp_path):
     s = tiny(demand=2, doctors=1)
     out = tmp_path / "ut"

@@ -35,8 +35,9 @@ def check(
         every, unexpected = source.annotate(every), source.annotate(unexpected)
     console.print(format_report(every), markup=False, highlight=False)
     if every and not unexpected:
-        console.print(f"Alle bruddene er oppgitt i vaktplanen som {OPEN_PLACES} eller timer uten bakvakt: "
-                      "den kan publiseres, men hullene må fylles.")
+        verdict = ("med --strict er også de brudd" if strict
+                   else "den kan publiseres, men hullene må fylles")
+        console.print(f"Alle bruddene er oppgitt i vaktplanen som {OPEN_PLACES} eller timer uten bakvakt: {verdict}.")
     elif unexpected and len(unexpected) != len(every):
         console.print("\nAv disse er ikke oppgitt i vaktplanen:", highlight=False)
         console.print(format_report(unexpected), markup=False, highlight=False)
