@@ -11,12 +11,14 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from roster.models import MAX_WORKERS
+from roster.models import MAX_TIME_LIMIT, MAX_WORKERS
 from roster.terms import number
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ROSTER_", extra="ignore", populate_by_name=True)
+    # allow_inf_nan: «inf» or «nan» in a time or a share passed every bound written as «gt=0»
+    # (ROSTER_SSE_POLL_SECONDS=inf held every progress page open for ever)
+    model_config = SettingsConfigDict(env_prefix="ROSTER_", extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     data_dir: Path = Field(Path("roster-data"), description="SQLite file and managers file live here")
     database_url: str | None = Field(
@@ -34,12 +36,12 @@ class Settings(BaseSettings):
         description="with no manager configured, create 'leder' with a random password printed once",
     )
     max_concurrent_solves: int = Field(1, ge=1, description="solves beyond this wait in a queue")
-    max_queued_runs: int = Field(10, ge=0, description="solves waiting in the queue; more are refused")
+    max_queued_runs: int = Field(10, ge=0, le=10_000, description="solves waiting in the queue; more are refused")
     solver_workers: int | None = Field(None, ge=1, le=MAX_WORKERS, description="CP-SAT workers per solve; None: all cores")
     default_time_limit: float = Field(60.0, gt=0)
-    max_time_limit: float = Field(3600.0, gt=0)
+    max_time_limit: float = Field(3600.0, gt=0, le=MAX_TIME_LIMIT)
     explain_time_limit: float = Field(
-        60.0, ge=0,
+        60.0, ge=0, le=MAX_TIME_LIMIT,
         description="seconds to explain open slots (or a strict run without roster) after a solve; 0: never",
     )
     session_hours: float = Field(12.0, gt=0, le=8784, description="how long a manager login lasts (at most a year)")
@@ -49,19 +51,19 @@ class Settings(BaseSettings):
     login_window_minutes: float = Field(15.0, gt=0, le=1440, description="at most a day: failures are kept a day")
     login_hash_workers: int = Field(2, ge=1, description="password hashes computed at once")
     trusted_origins: str = Field("", description="extra origins allowed to post forms (comma-separated), e.g. behind a proxy")
-    sse_poll_seconds: float = Field(0.5, gt=0)
-    parse_seconds: float = Field(60.0, gt=0, description="an upload taking longer to parse is refused")
+    sse_poll_seconds: float = Field(0.5, gt=0, le=60)
+    parse_seconds: float = Field(60.0, gt=0, le=3600, description="an upload taking longer to parse is refused")
     parse_memory_mb: int = Field(1024, ge=256, description="address space of the process parsing one upload")
     parse_workers: int = Field(2, ge=1, description="uploads parsed at once; more wait")
     replan_time_limit: float = Field(
-        10.0, gt=0,
+        10.0, gt=0, le=MAX_TIME_LIMIT,
         description="seconds a re-plan searches; the repair itself comes after ~3 s on the Bergen month (benchmarks/replan.py)",
     )
     swap_auto_approve: bool = Field(
         True, description="approve a legal swap without a manager when it keeps every doctor within swap_max_deviation",
     )
     swap_max_deviation: float = Field(
-        0.15, ge=0,
+        0.15, ge=0, le=100,
         description="a swap that leaves a doctor more than this over their fair share (the period's target, "
         "moved by the ledger) waits for a manager",
     )
@@ -71,7 +73,7 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = Field(None, description="only with smtp_user; never has a default")
     mail_from: str = Field("legevakt-vaktplan@localhost", description="sender of change notices")
-    smtp_poll_seconds: float = Field(10.0, gt=0, description="how often the outbox is looked at besides after a publish")
+    smtp_poll_seconds: float = Field(10.0, gt=0, le=86_400, description="how often the outbox is looked at besides after a publish")
 
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'roster.sqlite').resolve()}"
@@ -86,7 +88,7 @@ class StartupError(Exception):
 
 
 _PROBLEMS = {"int_parsing": "må være et heltall", "float_parsing": "må være et tall",
-             "bool_parsing": "må være true eller false"}
+             "finite_number": "må være et endelig tall", "bool_parsing": "må være true eller false"}
 _BOUNDS = {"greater_than_equal": ("ge", "må være minst"), "greater_than": ("gt", "må være større enn"),
            "less_than_equal": ("le", "kan være høyst")}
 

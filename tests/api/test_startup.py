@@ -50,6 +50,13 @@ def never_serve(monkeypatch):
     ("ROSTER_DEFAULT_TIME_LIMIT", "5000", "kan være høyst ROSTER_MAX_TIME_LIMIT (3600)"),
     ("ROSTER_SESSION_HOURS", "1e9", "kan være høyst 8 784"),  # every login was a 500 (a date past year 9999)
     ("ROSTER_LOGIN_WINDOW_MINUTES", "1e12", "kan være høyst 1 440"),
+    ("ROSTER_SSE_POLL_SECONDS", "inf", "må være et endelig tall"),  # every progress page held open for ever
+    ("ROSTER_SESSION_HOURS", "nan", "må være et endelig tall"),
+    ("ROSTER_MAX_TIME_LIMIT", "inf", "må være et endelig tall"),
+    ("ROSTER_MAX_TIME_LIMIT", "1e308", "kan være høyst 604 800"),
+    ("ROSTER_REPLAN_TIME_LIMIT", "1e308", "kan være høyst 604 800"),
+    ("ROSTER_SWAP_MAX_DEVIATION", "inf", "må være et endelig tall"),
+    ("ROSTER_MAX_QUEUED_RUNS", "99999999999999999999", "kan være høyst 10 000"),
 ])
 def test_a_bad_setting_is_named_and_nothing_starts(tmp_path, monkeypatch, variable, value, reason):
     monkeypatch.setenv(variable, value)
