@@ -8,6 +8,8 @@ from urllib.parse import quote
 
 from jinja2 import Environment
 
+from api.orm import as_utc
+
 from roster.calendar import OSLO, WEEKDAY_NAMES, month_year
 from roster.terms import count, open_places
 
@@ -15,9 +17,7 @@ from roster.terms import count, open_places
 def oslo(value: dt.datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
     if value is None:
         return "–"
-    if value.tzinfo is None:  # SQLite hands back naive UTC
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(OSLO).strftime(fmt)
+    return as_utc(value).astimezone(OSLO).strftime(fmt)
 
 
 def num(value: float | None, digits: int = 1) -> str:

@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings
-from api.orm import LoginFailureRow, SessionRow, utcnow
+from api.orm import LoginFailureRow, SessionRow, as_utc, utcnow
 from api.security import hash_password, new_token, token_digest, verify_password
 from api.services.audit import record
 
@@ -63,8 +63,7 @@ def _wait_minutes(session: Session, name: str, address: str, settings: Settings)
         count, oldest = session.execute(select(func.count(), func.min(LoginFailureRow.at))
                                         .where(column == value, LoginFailureRow.at >= since)).one()
         if count >= limit:
-            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=dt.timezone.utc)
-            return max(1, int((oldest + window - utcnow()).total_seconds() // 60) + 1)
+            return max(1, int((as_utc(oldest) + window - utcnow()).total_seconds() // 60) + 1)
     return None
 
 
@@ -108,8 +107,7 @@ def manager_for_token(session: Session, token: str) -> str | None:
     row = session.get(SessionRow, token_digest(token))
     if row is None:
         return None
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.timezone.utc)
-    return row.manager if expires > utcnow() else None
+    return row.manager if as_utc(row.expires_at) > utcnow() else None
 
 
 def logout(session: Session, token: str) -> None:

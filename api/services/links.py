@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from api.orm import DoctorLinkRow, RetiredLinkRow, ScenarioRow, utcnow
+from api.orm import DoctorLinkRow, RetiredLinkRow, ScenarioRow, as_utc, utcnow
 from api.services.audit import record
 
 RETIRED_FEED_DAYS = 90  # a rotated link's feed says so this long; subscribed calendars poll within a day
@@ -73,7 +73,7 @@ def retired(session: Session, token: str, now: dt.datetime) -> dt.datetime | Non
     at = session.scalar(select(RetiredLinkRow.retired_at).where(RetiredLinkRow.token_hash == _digest(token)))
     if at is None:
         return None
-    at = at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)  # SQLite hands back naive UTC
+    at = as_utc(at)
     return at if now - at <= dt.timedelta(days=RETIRED_FEED_DAYS) else None
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
-from api.orm import PublishedDoctorRow, PublishedShiftRow, RosterRow
+from api.orm import PublishedDoctorRow, PublishedShiftRow, RosterRow, as_utc
 from api.services.stored import load_roster, scenario_of
 from roster.calendar import OSLO, ShiftIndex
 from roster.models import DutyKind, Roster, Scenario
@@ -62,17 +62,11 @@ class Revision:
 def revisions(session: Session, roster_ids: set[int]) -> dict[int, Revision]:
     """Per published version of ``roster_ids``: counted in the order of publication, not of ids (a
     draft made earlier may be published later)."""
-    times = sorted(_utc(t) for t in session.scalars(select(RosterRow.published_at)
+    times = sorted(as_utc(t) for t in session.scalars(select(RosterRow.published_at)
                                                       .where(RosterRow.published_at.is_not(None))))
     rows = session.execute(select(RosterRow.id, RosterRow.published_at).where(RosterRow.id.in_(roster_ids),
                                                                               RosterRow.published_at.is_not(None)))
-    return {rid: Revision(bisect.bisect_right(times, _utc(at)), _utc(at)) for rid, at in rows}
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """In UTC: SQLite hands back naive datetimes (stored as UTC), PostgreSQL aware ones in the
-    session's time zone (an HTTP date and a feed's stamps need UTC itself)."""
-    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment.astimezone(dt.timezone.utc)
+    return {rid: Revision(bisect.bisect_right(times, as_utc(at)), as_utc(at)) for rid, at in rows}
 
 
 def index_version(session: Session, roster_id: int, scenario: Scenario, roster: Roster) -> None:
@@ -105,8 +99,8 @@ def doctor_shifts(session: Session, doctor_id: str) -> tuple[str | None, list[Do
     rows = session.scalars(select(PublishedShiftRow).where(PublishedShiftRow.doctor_id == doctor_id)
                            .order_by(PublishedShiftRow.start, PublishedShiftRow.id))
     out = [DoctorShift(PublishedShift(key=r.shift_key, template=r.template, station=r.station, label=r.label,
-                                      date=r.date, start=_utc(r.start).astimezone(OSLO),
-                                      end=_utc(r.end).astimezone(OSLO), hours=r.hours, duty=DutyKind(r.duty)),
+                                      date=r.date, start=as_utc(r.start).astimezone(OSLO),
+                                      end=as_utc(r.end).astimezone(OSLO), hours=r.hours, duty=DutyKind(r.duty)),
                        r.station_name, r.address, r.roster_id)
            for r in rows]
     return name, out

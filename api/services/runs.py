@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import HTTPException, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.orm import ProgressRow, RosterRow, RunRow, utcnow
+from api.orm import ProgressRow, RosterRow, RunRow, as_utc, utcnow
 from api.schemas import RunOut, SolveIn
 from roster.terms import number
 
@@ -30,10 +28,7 @@ def run_out(session: Session, run_id: str) -> RunOut:
     out = RunOut.model_validate(run)
     out.roster_id = session.scalar(select(RosterRow.id).where(RosterRow.run_id == run_id))
     if run.started_at is not None:
-        started = run.started_at if run.started_at.tzinfo else run.started_at.replace(tzinfo=dt.timezone.utc)
-        ended = run.finished_at or utcnow()
-        ended = ended if ended.tzinfo else ended.replace(tzinfo=dt.timezone.utc)
-        out.clock = round((ended - started).total_seconds(), 1)
+        out.clock = round((as_utc(run.finished_at or utcnow()) - as_utc(run.started_at)).total_seconds(), 1)
     return out
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.orm import DoctorRequestRow, RequestRoundRow
+from api.orm import DoctorRequestRow, RequestRoundRow, as_utc
 from api.services.audit import record
 from roster.calendar import OSLO
 from roster.models import FIRST_DAY, LAST_DAY, OUTSIDE_CALENDAR, Absence, AbsenceKind, Scenario, Wish
@@ -42,7 +42,7 @@ class RequestIn(BaseModel):
 
 
 def _oslo(moment: dt.datetime) -> dt.datetime:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(OSLO)
+    return as_utc(moment).astimezone(OSLO)
 
 
 def deadline_text(round_: RequestRoundRow) -> str:
