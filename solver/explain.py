@@ -698,10 +698,10 @@ class _Fixer:
                        lambda x, d=d, v=value: _replace_doctor(x, d.id, max_shifts=v))
         if code == "antall-min":
             if value is None:  # no row: the doctor can take fewer shifts than the minimum at all
-                return Fix(group, f"Senk min antall vakter for {d.name} fra {d.min_shifts} til "
-                                  f"{len(self.ctx.by_doctor.get(d.id, ()))}",
-                           lambda x, d=d, v=len(self.ctx.by_doctor.get(d.id, ())): _replace_doctor(x, d.id, min_shifts=v))
-            return Fix(group, f"Senk min antall vakter for {d.name} fra {w.bound(group)} til {value}",
+                start, value = d.min_shifts, len(self.ctx.by_doctor.get(d.id, ()))
+            else:
+                start = w.bound(group)
+            return Fix(group, f"Senk min antall vakter for {d.name} fra {start} til {value}",
                        lambda x, d=d, v=value: _replace_doctor(x, d.id, min_shifts=v))
         if code == "antall-type":
             label = subject.split("/", 1)[1]
