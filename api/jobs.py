@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import time
 import uuid
@@ -54,6 +55,20 @@ class NotRestartable(Exception):
     """Norwegian reason a run is not started again."""
 
 
+FORM_TOKEN = re.compile(r"[0-9a-f]{32}")  # api.templating.form_token
+
+
+def form_submission(form: str, token: str) -> str | None:
+    """A page form's submission: the form and the one-time token its page was shown with. None (a
+    run like any other) for a form without a token, e.g. one from a page opened before an upgrade."""
+    return f"{form}:{token}" if FORM_TOKEN.fullmatch(token) else None
+
+
+def restart_of(run_id: str) -> str:
+    """The submission of an interrupted run's restart: one restart per run, whoever presses."""
+    return f"start-igjen:{run_id}"
+
+
 class JobManager:
     """Owns the worker pool and the stop events of live runs; one per app (no module state)."""
 
@@ -77,41 +92,52 @@ class JobManager:
             )
             return result.rowcount or 0
 
-    def submit(self, scenario_id: int, time_limit: float, seed: int, strict: bool, actor: str) -> str:
+    def submit(self, scenario_id: int, time_limit: float, seed: int, strict: bool, actor: str,
+               submission: str | None = None) -> str:
         run = RunRow(id=uuid.uuid4().hex, scenario_id=scenario_id, status="queued", time_limit=time_limit,
-                     seed=seed, strict=strict, created_by=actor)
+                     seed=seed, strict=strict, created_by=actor, submission=submission)
         return self._enqueue(run, "start-beregning", f"for scenario {scenario_id}, {number(time_limit)} s")
 
-    def submit_replan(self, base: RosterRow, changes: Changes, time_limit: float, actor: str) -> str:
+    def submit_replan(self, base: RosterRow, changes: Changes, time_limit: float, actor: str,
+                      submission: str | None = None) -> str:
         """Re-plan the published version ``base`` for ``changes`` (already checked against its scenario)."""
         run = RunRow(id=uuid.uuid4().hex, scenario_id=base.scenario_id, status="queued", time_limit=time_limit,
                      seed=0, strict=False, created_by=actor, kind="omplanlegging", base_roster_id=base.id,
-                     changes=changes.model_dump_json(by_alias=True))
+                     changes=changes.model_dump_json(by_alias=True), submission=submission)
         return self._enqueue(run, "start-omplanlegging", f"av vaktplan {base.id}, {number(time_limit)} s")
 
     def restart(self, run_id: str, actor: str) -> str:
         """A run a restart of the service interrupted, queued again as a new run with its own
         settings, so a manager need not retype a re-plan's form after a night's reboot: a solve of
         its scenario, or a re-plan with its change file while its base is still the published
-        version. NotRestartable otherwise; QueueFull like any new run."""
+        version; at most once (a second press, or one in another tab, finds the first restart).
+        NotRestartable otherwise; QueueFull like any new run."""
+        submission = restart_of(run_id)
         with self.sessions() as s:
             run = s.get(RunRow, run_id)
             if run is None or run.status != "interrupted":
                 raise NotRestartable("bare en beregning som ble avbrutt av en omstart, kan startes på nytt")
             if run.kind != "omplanlegging":
-                return self.submit(run.scenario_id, run.time_limit, run.seed, run.strict, actor)
+                return self.submit(run.scenario_id, run.time_limit, run.seed, run.strict, actor, submission)
             base = s.get_one(RosterRow, run.base_roster_id)
             if base.status != "published":
                 raise NotRestartable(f"vaktplan {base.id} er ikke lenger den publiserte; planlegg om fra "
                                      "vaktplanen som er publisert nå")
-            return self.submit_replan(base, Changes.model_validate_json(run.changes or "{}"), run.time_limit, actor)
+            return self.submit_replan(base, Changes.model_validate_json(run.changes or "{}"), run.time_limit, actor,
+                                      submission)
 
     def _enqueue(self, run: RunRow, action: str, detail: str) -> str:
         """QueueFull when every worker is busy and ``max_queued_runs`` are waiting already (each
         would hold its memory later, and a hundred queued runs only delay the one that matters).
         A run a free worker takes at once never waits: with the queue set to 0 every solve was
-        refused, on an idle service too."""
+        refused, on an idle service too. A run whose submission is stored already is that run: the
+        same button pressed again (found before the queue is counted, so a double click on a full
+        queue still leads to the run it started)."""
         with self._lock, self.sessions.begin() as s:
+            if run.submission is not None:
+                started = s.scalar(select(RunRow.id).where(RunRow.submission == run.submission))
+                if started is not None:
+                    return started
             active = dict(s.execute(select(RunRow.status, func.count()).where(RunRow.status.in_(ACTIVE))
                                     .group_by(RunRow.status)).all())
             waiting, limit = active.get("queued", 0), self.settings.max_queued_runs

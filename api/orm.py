@@ -69,6 +69,9 @@ class RunRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # what asked for the run (a form shown once, the restart of an interrupted run): a second press
+    # of the same button finds this run instead of starting another (``JobManager._enqueue``)
+    submission: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True, unique=True)
 
 
 class ProgressRow(Base):

@@ -1,9 +1,10 @@
 """Jinja2 filters for Norwegian display (Oslo times, decimal commas, percentages, counts with their
-noun) and for free text in addresses."""
+noun) and for free text in addresses; a form's one-time token."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from urllib.parse import quote
 
 from jinja2 import Environment
@@ -43,3 +44,10 @@ def urlpart(value: object) -> str:
 def install_filters(env: Environment) -> None:
     env.filters.update(oslo=oslo, num=num, pct=pct, weekday=weekday, month_year=month_year, counted=count,
                        open_places=open_places, urlpart=urlpart)
+    env.globals["form_token"] = form_token
+
+
+def form_token() -> str:
+    """A token new each time a form is shown, so the service can tell a second press of its button
+    (the same token) from a new request (``api.jobs.form_submission``)."""
+    return uuid.uuid4().hex

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from api.deps import COOKIE, JobsDep, PageManagerDep, RowId, SessionDep, SettingsDep, client_address
-from api.jobs import NotRestartable, QueueFull
-from api.orm import AuditRow, RosterRow, ScenarioRow, SwapRow
+from api.jobs import NotRestartable, QueueFull, form_submission, restart_of
+from api.orm import AuditRow, RosterRow, RunRow, ScenarioRow, SwapRow
 from api.schemas import SolveIn
 from api.services import auth, carry, edits, links, notices, replan_form, wishes
 from api.services import published as published_index
@@ -244,11 +244,12 @@ def scenario_page(scenario_id: RowId, request: Request, manager: PageManagerDep,
 @router.post("/scenarier/{scenario_id}/beregn")
 def start_run(scenario_id: RowId, manager: PageManagerDep, session: SessionDep, settings: SettingsDep,
               jobs: JobsDep, tidsgrense: Annotated[str, Form()], streng: Annotated[bool, Form()] = False,
-              frø: Annotated[str, Form()] = "0") -> RedirectResponse:
+              frø: Annotated[str, Form()] = "0", innsending: Annotated[str, Form()] = "") -> RedirectResponse:
     get_or_404(session, ScenarioRow, scenario_id, f"scenario {scenario_id}")
     try:
         params = run_service.solve_params(SolveIn(time_limit=tidsgrense, seed=frø, strict=streng), settings)
-        run_id = jobs.submit(scenario_id, *params, actor=manager)
+        run_id = jobs.submit(scenario_id, *params, actor=manager,
+                             submission=form_submission(f"beregn:{scenario_id}", innsending))
     except ValidationError as exc:
         labels = {"time_limit": "Tidsgrense", "seed": "Frø"}
         problem = "Beregningen ble ikke startet: " + "; ".join(
@@ -267,7 +268,8 @@ def run_page(run_id: str, request: Request, manager: PageManagerDep, session: Se
     run = run_service.run_out(session, run_id)
     scenario = session.get_one(ScenarioRow, run.scenario_id)
     return render(request, "run.html", manager=manager, run=run, scenario=scenario,
-                  progress=run_service.progress(session, run_id))
+                  progress=run_service.progress(session, run_id),
+                  restarted=session.scalar(select(RunRow.id).where(RunRow.submission == restart_of(run_id))))
 
 
 @router.post("/beregninger/{run_id}/avbryt")
@@ -356,7 +358,8 @@ def replan(roster_id: RowId, request: Request, manager: PageManagerDep, session:
         return roster_view(request, session, settings, manager, row, status.HTTP_422_UNPROCESSABLE_CONTENT, form,
                            problems)
     try:
-        run_id = jobs.submit_replan(row, changes, settings.replan_time_limit, manager)
+        run_id = jobs.submit_replan(row, changes, settings.replan_time_limit, manager,
+                                    form_submission(f"omplanlegg:{row.id}", form.innsending))
     except QueueFull as exc:
         return roster_view(request, session, settings, manager, row, status.HTTP_429_TOO_MANY_REQUESTS, form,
                            [str(exc)])

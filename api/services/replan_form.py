@@ -55,6 +55,7 @@ class ReplanForm(BaseModel):
     dato: str = ""
     min_leger: str = ""
     maks_leger: str = ""
+    innsending: str = ""  # the page's one-time token (api.jobs.form_submission)
 
 
 class _Problems:
