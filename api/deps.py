@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path, Request, status
+from fastapi import Depends, Header, HTTPException, Path, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
@@ -44,6 +44,10 @@ JobsDep = Annotated[JobManager, Depends(get_jobs)]
 NowDep = Annotated[dt.datetime, Depends(get_now)]
 # A row id in an address: a number the database can hold, else the address names nothing (404).
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+# a client's name for one request to start a run, so a retry after a lost answer finds that run
+# (the Idempotency-Key header of the IETF httpapi draft; ``api.jobs.api_submission``)
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=64,
+                                              pattern=r"^[A-Za-z0-9._:-]+$")]
 
 
 def client_address(request: Request) -> str:

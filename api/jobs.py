@@ -14,6 +14,7 @@ roster (``Roster.explanation``); without a roster it follows the run's message.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import re
@@ -62,6 +63,15 @@ def form_submission(form: str, token: str) -> str | None:
     """A page form's submission: the form and the one-time token its page was shown with. None (a
     run like any other) for a form without a token, e.g. one from a page opened before an upgrade."""
     return f"{form}:{token}" if FORM_TOKEN.fullmatch(token) else None
+
+
+def api_submission(manager: str, target: str, key: str | None) -> str | None:
+    """An API request's submission: its Idempotency-Key, the manager's own (another manager's
+    same key is another request) and for one scenario or roster (``target``). Hashed, so a key
+    of any allowed length fits the column and is not stored as sent."""
+    if key is None:
+        return None
+    return "api:" + hashlib.sha256(f"{manager}\0{target}\0{key}".encode()).hexdigest()
 
 
 def restart_of(run_id: str) -> str:

@@ -9,8 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from api.deps import JobsDep, ManagerDep, RowId, SessionDep, SettingsDep
-from api.jobs import QueueFull
+from api.deps import IdempotencyKey, JobsDep, ManagerDep, RowId, SessionDep, SettingsDep
+from api.jobs import QueueFull, api_submission
 from api.orm import MAX_ID, RosterRow
 from api.schemas import (
     BurdenChangeOut,
@@ -237,10 +237,11 @@ def replan(roster_id: RowId, manager: ManagerDep, session: SessionDep, settings:
              responses={422: {"model": ProblemsOut, "description": "ugyldig endringsfil: alle feil med sti"},
                         409: {"description": "ikke den publiserte vaktplanen"}})
 def replan_job(roster_id: RowId, manager: ManagerDep, session: SessionDep, settings: SettingsDep, jobs: JobsDep,
-               changes: Annotated[dict[str, Any], Body()]) -> RunStartedOut | JSONResponse:
+               changes: Annotated[dict[str, Any], Body()], key: IdempotencyKey = None) -> RunStartedOut | JSONResponse:
     """The re-plan as a background job (``GET /api/runs/{id}`` and its event stream show the
     progress, ``POST /api/runs/{id}/cancel`` keeps the best repair so far); its roster becomes a
-    draft made from this version."""
+    draft made from this version. Sent again with the same Idempotency-Key, the run the first
+    request started."""
     row = get_row(session, roster_id)
     if row.status != "published":
         raise HTTPException(status.HTTP_409_CONFLICT, f"vaktplan {row.id} er {service.STATUS_NAMES[row.status]}; "
@@ -251,6 +252,7 @@ def replan_job(roster_id: RowId, manager: ManagerDep, session: SessionDep, setti
     except InputError as exc:
         return problems(exc, "ugyldig endringsfil")
     try:
-        return RunStartedOut(run_id=jobs.submit_replan(row, parsed, settings.replan_time_limit, manager))
+        return RunStartedOut(run_id=jobs.submit_replan(row, parsed, settings.replan_time_limit, manager,
+                                                       api_submission(manager, f"vaktplan {row.id}", key)))
     except QueueFull as exc:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(exc)) from None

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request, Response, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import JobsDep, ManagerDep, RowId, SessionDep, SettingsDep
-from api.jobs import QueueFull
+from api.deps import IdempotencyKey, JobsDep, ManagerDep, RowId, SessionDep, SettingsDep
+from api.jobs import QueueFull, api_submission
 from api.orm import ScenarioRow
 from api.schemas import ProblemsOut, RunOut, ScenarioOut, SolveIn
 from api.services import carry, exports, wishes
@@ -91,11 +91,13 @@ def carry_previous(scenario_id: RowId, manager: ManagerDep, session: SessionDep)
 @router.post("/{scenario_id}/runs", response_model=RunOut, status_code=status.HTTP_202_ACCEPTED,
              responses={429: {"description": "for mange beregninger venter i køen"}})
 def start_run(scenario_id: RowId, params: SolveIn, manager: ManagerDep, session: SessionDep,
-              settings: SettingsDep, jobs: JobsDep) -> RunOut:
-    """Start a solve; returns at once with the run id (queued when all solve slots are busy)."""
+              settings: SettingsDep, jobs: JobsDep, key: IdempotencyKey = None) -> RunOut:
+    """Start a solve; returns at once with the run id (queued when all solve slots are busy). Sent
+    again with the same Idempotency-Key, it returns the run the first request started."""
     get_row(session, scenario_id)
     try:
-        run_id = jobs.submit(scenario_id, *solve_params(params, settings), actor=manager)
+        run_id = jobs.submit(scenario_id, *solve_params(params, settings), actor=manager,
+                             submission=api_submission(manager, f"scenario {scenario_id}", key))
     except QueueFull as exc:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(exc)) from None
     return run_out(session, run_id)

@@ -137,3 +137,41 @@ def test_the_database_refuses_a_second_run_for_one_submission(client, auth):
         s.add(RunRow(id="a" * 32, scenario_id=sid, status="queued", time_limit=2, created_by="leder",
                      submission="beregn:1:" + "0" * 32))
     assert runs_of(client.app) == ["f" * 32]
+
+
+def test_an_api_retry_with_its_idempotency_key_finds_the_run_it_started(client, auth):
+    sids = [client.post("/api/scenarios", headers=auth,
+                        files={"file": ("s.json", tiny_scenario_json(f"liten {i}"), "application/json")}).json()["id"]
+            for i in range(2)]
+    keyed = {**auth, "Idempotency-Key": "maanedsplan-2026-10:1"}
+    first, retry = (client.post(f"/api/scenarios/{sids[0]}/runs", headers=keyed, json={"time_limit": 2})
+                    for _ in range(2))
+    assert first.status_code == retry.status_code == 202 and first.json()["id"] == retry.json()["id"]
+    other = client.post(f"/api/scenarios/{sids[1]}/runs", headers=keyed, json={"time_limit": 2}).json()["id"]
+    unkeyed = {client.post(f"/api/scenarios/{sids[0]}/runs", headers=auth, json={"time_limit": 2}).json()["id"]
+               for _ in range(2)}
+    assert len({first.json()["id"], other, *unkeyed}) == 4 and len(runs_of(client.app)) == 4
+    for run_id in runs_of(client.app):
+        assert wait_for(client, run_id, auth)["status"] == "finished"
+
+
+@pytest.mark.parametrize(("key", "problem"), [("", "kan ikke være tom"), ("x" * 65, "er for lang (høyst 64 tegn"),
+                                              ("nøkkel".encode(), "ugyldig tekst"), ("a b", "ugyldig tekst (fikk «a b»)")])
+def test_a_malformed_idempotency_key_is_refused_in_norwegian_and_starts_nothing(client, auth, key, problem):
+    sid = client.post("/api/scenarios", headers=auth,
+                      files={"file": ("s.json", tiny_scenario_json(), "application/json")}).json()["id"]
+    r = client.post(f"/api/scenarios/{sid}/runs", headers={**auth, "Idempotency-Key": key}, json={"time_limit": 2})
+    assert r.status_code == 422, r.text
+    assert [p for p in r.json()["problems"] if p.startswith(f"header.Idempotency-Key: {problem}")], r.json()
+    assert runs_of(client.app) == []
+
+
+def test_an_api_replan_retried_with_its_key_starts_one_replan(client, auth):
+    rid, raw = _published(client, auth)
+    change = {"now": NOW, "absences": [{"doctor": _holder(raw, f"dag/{SICK_DAY}"), "start": SICK_DAY, "end": SICK_DAY}]}
+    keyed = {**auth, "Idempotency-Key": "sykmelding-anne"}
+    ids = {client.post(f"/api/rosters/{rid}/replan/runs", headers=keyed, json=change).json()["run_id"]
+           for _ in range(2)}
+    assert len(ids) == 1 and wait_for(client, ids.pop(), auth)["kind"] == "omplanlegging"
+    with client.app.state.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(RunRow).where(RunRow.kind == "omplanlegging")) == 1
