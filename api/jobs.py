@@ -67,8 +67,10 @@ def form_submission(form: str, token: str) -> str | None:
 
 def api_submission(manager: str, target: str, key: str | None) -> str | None:
     """An API request's submission: its Idempotency-Key, the manager's own (another manager's
-    same key is another request) and for one scenario or roster (``target``). Hashed, so a key
-    of any allowed length fits the column and is not stored as sent."""
+    same key is another request), with what the request asks (``target``: the scenario or roster
+    and the settings or changes), so a key sent again with other settings starts what they ask
+    rather than handing back a run of the first. Hashed, so it fits the column and a key is not
+    stored as sent."""
     if key is None:
         return None
     return "api:" + hashlib.sha256(f"{manager}\0{target}\0{key}".encode()).hexdigest()

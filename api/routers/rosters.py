@@ -253,6 +253,6 @@ def replan_job(roster_id: RowId, manager: ManagerDep, session: SessionDep, setti
         return problems(exc, "ugyldig endringsfil")
     try:
         return RunStartedOut(run_id=jobs.submit_replan(row, parsed, settings.replan_time_limit, manager,
-                                                       api_submission(manager, f"vaktplan {row.id}", key)))
+                                                       api_submission(manager, f"vaktplan {row.id} {parsed.model_dump_json()}", key)))
     except QueueFull as exc:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(exc)) from None

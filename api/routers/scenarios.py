@@ -96,8 +96,9 @@ def start_run(scenario_id: RowId, params: SolveIn, manager: ManagerDep, session:
     again with the same Idempotency-Key, it returns the run the first request started."""
     get_row(session, scenario_id)
     try:
-        run_id = jobs.submit(scenario_id, *solve_params(params, settings), actor=manager,
-                             submission=api_submission(manager, f"scenario {scenario_id}", key))
+        solve = solve_params(params, settings)
+        run_id = jobs.submit(scenario_id, *solve, actor=manager,
+                             submission=api_submission(manager, f"scenario {scenario_id} {solve}", key))
     except QueueFull as exc:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(exc)) from None
     return run_out(session, run_id)

@@ -1,10 +1,13 @@
-"""Fixtures: an app per test on SQLite and, when ``TEST_POSTGRES_URL`` is set, on PostgreSQL too."""
+"""Fixtures: an app per test on SQLite and, when ``TEST_POSTGRES_URL`` is set, on PostgreSQL too;
+the same served by uvicorn for requests that must really run at once."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, text
@@ -14,6 +17,7 @@ from api.config import Settings
 from api.main import create_app
 from api.orm import Base
 from api.security import hash_password
+from tests.browser.browser_helpers import live
 
 MANAGER_HASH = hash_password(PASSWORD)
 
@@ -77,3 +81,18 @@ def token(client: TestClient) -> str:
 @pytest.fixture
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[tuple]:
+    """The app on a live server: (app, address, the manager's bearer token)."""
+    app = create_app(settings)
+    with live(app) as url:
+        token = httpx.post(f"{url}/api/token", data={"username": "leder", "password": PASSWORD}).json()["access_token"]
+        yield app, url, token
+
+
+@pytest.fixture
+def served(settings: Settings) -> Iterator[tuple]:
+    with serving(settings) as running:
+        yield running

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from test_api import _holder
-from test_publish_concurrency import served  # noqa: F401 - the live server fixture
 from test_replan_api import SICK_DAY, _published
 from web_helpers import PASSWORD, login, tiny_scenario_json, wait_for
 
@@ -55,7 +54,7 @@ def pressed_at_once(url: str, cookies: httpx.Cookies, path: str, data: dict, tim
     return {a.headers["location"] for a in answers}
 
 
-def test_start_pressed_twice_starts_one_run_and_a_form_shown_anew_another(served):  # noqa: F811
+def test_start_pressed_twice_starts_one_run_and_a_form_shown_anew_another(served):
     app, url, token = served
     bearer = {"Authorization": f"Bearer {token}"}
     sid = httpx.post(f"{url}/api/scenarios", headers=bearer,
@@ -148,9 +147,11 @@ def test_an_api_retry_with_its_idempotency_key_finds_the_run_it_started(client, 
                     for _ in range(2))
     assert first.status_code == retry.status_code == 202 and first.json()["id"] == retry.json()["id"]
     other = client.post(f"/api/scenarios/{sids[1]}/runs", headers=keyed, json={"time_limit": 2}).json()["id"]
+    seeded = client.post(f"/api/scenarios/{sids[0]}/runs", headers=keyed, json={"time_limit": 2, "seed": 1}).json()
+    assert seeded["seed"] == 1  # the same key asking for other settings gets what it asks
     unkeyed = {client.post(f"/api/scenarios/{sids[0]}/runs", headers=auth, json={"time_limit": 2}).json()["id"]
                for _ in range(2)}
-    assert len({first.json()["id"], other, *unkeyed}) == 4 and len(runs_of(client.app)) == 4
+    assert len({first.json()["id"], other, seeded["id"], *unkeyed}) == 5 and len(runs_of(client.app)) == 5
     for run_id in runs_of(client.app):
         assert wait_for(client, run_id, auth)["status"] == "finished"
 

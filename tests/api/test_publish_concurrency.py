@@ -11,22 +11,20 @@ import datetime as dt
 import json
 import threading
 from collections import Counter
-from contextlib import contextmanager
 
 import httpx
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
-from web_helpers import PASSWORD, publish_week_in
+from conftest import serving
+from web_helpers import publish_week_in
 
-from api.main import create_app
 from api.orm import PublishedShiftRow, RosterRow, SwapRow
 from api.services import links
 from api.services.rosters import add_version
 from api.services.scenarios import store
 from roster.models import Assignment, Roster
 from tests import factories as f
-from tests.browser.browser_helpers import live
 
 ROUNDS = 4
 RACERS = 4
@@ -84,20 +82,6 @@ def bearer(token: str) -> dict:
 
 def race(url: str, token: str, roster_ids: list[int]) -> list[httpx.Response]:
     return at_once(url, [(f"/api/rosters/{i}/publish", bearer(token)) for i in roster_ids])
-
-
-@contextmanager
-def serving(settings):
-    app = create_app(settings)
-    with live(app) as url:
-        token = httpx.post(f"{url}/api/token", data={"username": "leder", "password": PASSWORD}).json()["access_token"]
-        yield app, url, token
-
-
-@pytest.fixture
-def served(settings):
-    with serving(settings) as running:
-        yield running
 
 
 def assert_one_published_and_every_shift_once(app, url: str) -> None:
