@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +14,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import StartupError
@@ -65,20 +68,29 @@ IN_USE = ("databasen brukes allerede av en annen prosess med vaktplan-tjenesten 
 
 _claims: dict[str, list] = {}  # the database's URL: [its unclaim, the apps of this process holding it]
 _claims_lock = threading.Lock()
+CHECK_SECONDS = 15.0  # how often a PostgreSQL claim is checked (``_AdvisoryLock.held``)
+log = logging.getLogger(__name__)
 
 
-def claim(engine: Engine) -> Callable[[], None]:
+def stop_process() -> None:
+    """What a service does when another process has taken its database: stop as Ctrl-C does
+    (runs keep their best roster; the other process has marked them interrupted already)."""
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def claim(engine: Engine, on_lost: Callable[[], None] = stop_process) -> Callable[[], None]:
     """This process's claim to the database, until the returned release; StartupError when another
     process holds it. Two service processes on one database each took the other's live runs for a
     dead process's (start-up marks them interrupted: the queued ones never ran, the running ones
     could not be stopped), and a cancel reached only the process running the solve. The claim is
     a lock the operating system or PostgreSQL drops when its process dies, so a killed service
-    restarts at once. The apps of one process (tests build many) share it."""
+    restarts at once. The apps of one process (tests build many) share it. On PostgreSQL it is
+    checked every ``CHECK_SECONDS``, and ``on_lost`` called once another process holds it."""
     key = engine.url.render_as_string(hide_password=True)
     with _claims_lock:
         held = _claims.get(key)
         if held is None:
-            held = _claims[key] = [_lock(engine), 0]
+            held = _claims[key] = [_lock(engine, on_lost), 0]
         held[1] += 1
 
     def release() -> None:
@@ -91,10 +103,10 @@ def claim(engine: Engine) -> Callable[[], None]:
     return release
 
 
-def _lock(engine: Engine) -> Callable[[], None]:
+def _lock(engine: Engine, on_lost: Callable[[], None]) -> Callable[[], None]:
     """SQLite: ``flock`` on a file beside the database file (SQLite's own locks are ``fcntl``
     locks, which ``flock`` leaves alone); PostgreSQL: an advisory lock of the schema, held by a
-    connection kept out of the pool. Returns what frees it."""
+    connection kept out of the pool and watched. Returns what frees it."""
     if engine.dialect.name == "sqlite":
         path = sqlite_file(engine.url.render_as_string())
         if path is None:
@@ -106,18 +118,79 @@ def _lock(engine: Engine) -> Callable[[], None]:
             os.close(handle)
             raise StartupError(IN_USE) from None
         return lambda: os.close(handle)
-    conn = engine.connect()
-    schema_lock = "SELECT pg_try_advisory_lock(hashtext('legevakt-roster ' || coalesce(current_schema(), '')))"
-    if not conn.scalar(text(schema_lock)):
-        conn.close()
-        raise StartupError(IN_USE)
-    conn.commit()  # the lock is the session's; no transaction stays open for months
+    lock = _AdvisoryLock(engine)
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(CHECK_SECONDS):
+            if not lock.held():
+                log.error("another process has taken the database since its server restarted; stopping")
+                on_lost()
+                return
+
+    threading.Thread(target=watch, name="claim-watch", daemon=True).start()
 
     def unlock() -> None:
-        conn.invalidate()  # closes the session itself, and with it the lock
-        conn.close()
+        stop.set()
+        lock.release()
 
     return unlock
+
+
+class _AdvisoryLock:
+    """The PostgreSQL claim. A restart of the server ends the lock's connection and with it the
+    lock, and nothing told the service: a second service started after it ran beside the first
+    unrefused. ``held`` takes the lock again on a new connection."""
+
+    SQL = "SELECT pg_try_advisory_lock(hashtext('legevakt-roster ' || coalesce(current_schema(), '')))"
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._mutex = threading.Lock()  # the watch and the release never use the connection at once
+        self._released = False
+        self.conn: Connection | None = self._take()
+        if self.conn is None:
+            raise StartupError(IN_USE)
+
+    def _take(self) -> Connection | None:
+        conn = self.engine.connect()
+        if not conn.scalar(text(self.SQL)):
+            conn.close()
+            return None
+        conn.commit()  # the lock is the session's; no transaction stays open for months
+        return conn
+
+    def held(self) -> bool:
+        """False once another process holds the claim. While the server cannot be reached no
+        other process can take it either, so it stays this one's until the server answers."""
+        with self._mutex:
+            if self._released:
+                return True
+            if self.conn is not None:
+                try:
+                    self.conn.exec_driver_sql("SELECT 1")
+                    self.conn.commit()
+                    return True
+                except SQLAlchemyError:
+                    self._drop()
+            try:
+                self.conn = self._take()
+            except SQLAlchemyError:
+                return True
+            if self.conn is not None:
+                log.warning("the database claim was lost (a restart of its server?) and is taken again")
+            return self.conn is not None
+
+    def release(self) -> None:
+        with self._mutex:
+            self._released = True
+            self._drop()
+
+    def _drop(self) -> None:
+        if self.conn is not None:
+            self.conn.invalidate()  # closes the session itself, and with it the lock
+            self.conn.close()
+            self.conn = None
 
 
 def alembic_config(url: str) -> Config:

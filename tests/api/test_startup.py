@@ -28,6 +28,7 @@ from api.cli import app as cli
 from api.cli.common import EXIT_BAD_INPUT
 from api.cli.web import GRACE_SECONDS, log_config
 from api.config import Settings, StartupError
+from api import db
 from api.db import make_engine
 from api.main import create_app
 from api.orm import RunRow, ScenarioRow
@@ -148,6 +149,68 @@ def test_a_second_process_on_the_database_is_refused_and_leaves_the_first_ones_r
         other.stdout.close()
     with TestClient(create_app(settings)):  # a killed process frees the database at once
         assert status_of_the_run(settings) == "interrupted"
+
+
+def terminate(lock: db._AdvisoryLock) -> None:
+    """What a restart of the PostgreSQL server does to the claim: its connection ends, and the lock with it."""
+    pid = lock.conn.scalar(text("SELECT pg_backend_pid()"))
+    lock.conn.commit()
+    admin = create_engine(lock.engine.url)
+    with admin.begin() as conn:
+        assert conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
+
+
+@pytest.fixture
+def postgres_only(unclaimed) -> Settings:
+    if not unclaimed.database_url:
+        pytest.skip("the advisory lock is PostgreSQL's; SQLite's flock goes only with the process")
+    return unclaimed
+
+
+def test_a_claim_lost_with_its_servers_connection_is_taken_again_and_refuses_a_second_process(postgres_only):
+    """After a restart of the PostgreSQL server a second service started unrefused beside the first."""
+    engine, other = make_engine(postgres_only.db_url()), make_engine(postgres_only.db_url())
+    lock = db._AdvisoryLock(engine)
+    terminate(lock)
+    assert lock.held()
+    with pytest.raises(StartupError, match="brukes allerede av en annen prosess"):
+        db._AdvisoryLock(other)
+    assert lock.held()  # a live claim stays as it is
+    lock.release()
+    db._AdvisoryLock(other).release()  # released: free for the next
+    engine.dispose()
+    other.dispose()
+
+
+def test_a_claim_another_process_took_meanwhile_is_reported_lost(postgres_only):
+    engine, other = make_engine(postgres_only.db_url()), make_engine(postgres_only.db_url())
+    lock = db._AdvisoryLock(engine)
+    terminate(lock)
+    thief = db._AdvisoryLock(other)  # started while this one had no connection
+    assert not lock.held()
+    thief.release()
+    lock.release()
+    engine.dispose()
+    other.dispose()
+
+
+def test_a_service_whose_claim_is_lost_is_told_once(postgres_only, monkeypatch):
+    monkeypatch.setattr(db, "CHECK_SECONDS", 0.05)
+    answers = [True, False]
+    monkeypatch.setattr(db._AdvisoryLock, "held", lambda self: answers.pop(0) if answers else False)
+    told: list[float] = []
+    engine = make_engine(postgres_only.db_url())
+    release = db.claim(engine, on_lost=lambda: told.append(time.monotonic()))
+    try:
+        deadline = time.monotonic() + 5
+        while not told and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)  # six more periods: the watch has stopped after telling
+        assert len(told) == 1 and answers == []
+    finally:
+        release()
+        engine.dispose()
 
 
 @pytest.fixture
