@@ -106,7 +106,10 @@ class SwapOut(BaseModel):
     burden: list[BurdenChangeOut]
 
 
-class RosterOut(BaseModel):
+class RosterSummaryOut(BaseModel):
+    """A version as listed: what tells versions apart, without the shifts (a listing of sixty
+    versions with their shifts was 1.3 MB; ``GET /api/rosters/{id}`` has them)."""
+
     id: int
     scenario_id: int
     run_id: str | None
@@ -120,6 +123,9 @@ class RosterOut(BaseModel):
     parent_id: int | None = Field(None, description="the version this one was made from")
     origin: str = Field("beregning", description="beregning, omplanlegging, endring, opplasting or bytte")
     violations: list[ViolationOut]
+
+
+class RosterOut(RosterSummaryOut):
     roster: Roster
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, HTTPException, Query, Request, Response, Up
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from api.deps import IdempotencyKey, JobsDep, ManagerDep, RowId, SessionDep, SettingsDep
 from api.jobs import QueueFull, api_submission
@@ -19,6 +20,7 @@ from api.schemas import (
     ProblemsOut,
     ReplanOut,
     RosterOut,
+    RosterSummaryOut,
     RunStartedOut,
     SwapIn,
     SwapOut,
@@ -48,27 +50,32 @@ def get_row(session: SessionDep, roster_id: int) -> RosterRow:
     return row
 
 
-def roster_out(row: RosterRow) -> RosterOut:
-    return RosterOut(
+def roster_summary(row: RosterRow) -> RosterSummaryOut:
+    return RosterSummaryOut(
         id=row.id, scenario_id=row.scenario_id, run_id=row.run_id, status=row.status,
         period_start=row.period_start, period_end=row.period_end, created_at=row.created_at,
         published_at=row.published_at, published_by=row.published_by, superseded_by=row.superseded_by,
         parent_id=row.parent_id, origin=row.origin,
-        violations=[ViolationOut(**v) for v in service.violations_of(row)], roster=service.load_roster(row),
+        violations=[ViolationOut(**v) for v in service.violations_of(row)],
     )
+
+
+def roster_out(row: RosterRow) -> RosterOut:
+    return RosterOut(**roster_summary(row).model_dump(), roster=service.load_roster(row))
 
 
 def problems(exc: InputError, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail, "problems": exc.problems}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
-@router.get("", response_model=list[RosterOut])
+@router.get("", response_model=list[RosterSummaryOut])
 def list_rosters(_: ManagerDep, session: SessionDep,
-                 scenario_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> list[RosterOut]:
-    query = select(RosterRow).order_by(RosterRow.id.desc())
+                 scenario_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> list[RosterSummaryOut]:
+    """Every version, newest first, without its shifts (``GET /api/rosters/{id}`` has them)."""
+    query = select(RosterRow).options(defer(RosterRow.body)).order_by(RosterRow.id.desc())
     if scenario_id is not None:
         query = query.where(RosterRow.scenario_id == scenario_id)
-    return [roster_out(r) for r in session.scalars(query)]
+    return [roster_summary(r) for r in session.scalars(query)]
 
 
 @router.post("", response_model=RosterOut, status_code=status.HTTP_201_CREATED,
