@@ -56,7 +56,7 @@ def test_absurd_numbers_are_refused_with_their_path(raw, path):
     (data(history=[{"doctor": "a", "points": 1e30}]), "history[0].points: kan være høyst 10 000 000 (fikk 1e+30)"),
     (with_rules(fairness={"history_half_life": 0}), "rules.fairness.history_half_life: må være større enn 0 (fikk 0)"),
     (with_rules(night_category_min_hours=-1.5), "rules.night_category_min_hours: må være større enn 0 (fikk -1.5)"),
-    (data(doctors=[doctor("a", share=-1), doctor("b")]), "doctors[0].share: må være minst 0 (fikk -1)"),
+    (data(doctors=[doctor("a", share=-1), doctor("b")]), "doctors[0].share: må være minst 0 (fikk -1) – gjelder «A» (id a)"),
 ])
 def test_a_bound_is_written_as_norwegian_reads_it(raw, message):
     """A strict bound is not «minst», and a float bound reads «10 000 000», not «10000000.0»."""
@@ -109,7 +109,7 @@ def test_dates_outside_any_plausible_calendar_are_refused(start):
 
 def test_a_birth_date_after_the_period_starts_is_refused():
     found = problems(data(doctors=[doctor("a", birth_date="2030-01-01"), doctor("b")]))
-    assert found == ["doctors[0].birth_date: fødselsdatoen 01.01.2030 er etter periodens første dag 01.12.2026"]
+    assert found == ["doctors[0].birth_date: fødselsdatoen 01.01.2030 er etter periodens første dag 01.12.2026 – gjelder «A» (id a)"]
     assert scenario_from_data(data(doctors=[doctor("a", birth_date="1970-01-01"), doctor("b")]))
 
 
@@ -209,7 +209,7 @@ def test_a_long_bad_value_is_quoted_back_shortened():
 
 def test_a_date_given_as_a_number_is_not_read_as_seconds_since_1970():
     found = problems(data(doctors=[doctor("a", birth_date=86400), doctor("b")]))
-    assert found == ['doctors[0].birth_date: ventet en dato som tekst, f.eks. "2026-12-01" (fikk tallet 86400)']
+    assert found == ['doctors[0].birth_date: ventet en dato som tekst, f.eks. "2026-12-01" (fikk tallet 86400) – gjelder «A» (id a)']
 
 
 @pytest.mark.parametrize("option", [["--seed", str(2**31)], ["--seed", "-5"], ["--workers", "100000"],
@@ -250,12 +250,12 @@ def test_a_replan_moment_in_the_year_1_exits_2_without_a_traceback(tmp_path):
                                         ("Per\u001b[31mRød", "U+001B"), ("Anne\u202eessaH", "U+202E")])
 def test_a_control_character_in_a_name_is_refused_with_its_path(name, code):
     found = problems(data(doctors=[doctor("a"), doctor("b", name=name)]))
-    assert found == [f"doctors[1].name: teksten inneholder et usynlig styretegn ({code}); fjern det"]
+    assert found == [f"doctors[1].name: teksten inneholder et usynlig styretegn ({code}); fjern det – gjelder id b"]
 
 
 def test_a_control_character_inside_a_list_is_refused_and_a_line_break_in_a_note_is_not():
     found = problems(data(doctors=[doctor("a", shift_labels=["na\u001bt"]), doctor("b")]))
-    assert found == ["doctors[0].shift_labels: teksten inneholder et usynlig styretegn (U+001B); fjern det"]
+    assert found == ["doctors[0].shift_labels: teksten inneholder et usynlig styretegn (U+001B); fjern det – gjelder «A» (id a)"]
     note = scenario_from_data(data(absences=[{"doctor": "a", "start": "2026-12-01", "end": "2026-12-01",
                                               "note": "ringte inn\nkommer tilbake\tmandag"}]))
     assert note.absences[0].note == "ringte inn\nkommer tilbake\tmandag"
@@ -263,23 +263,23 @@ def test_a_control_character_inside_a_list_is_refused_and_a_line_break_in_a_note
 
 def test_names_and_ids_are_one_line_and_free_of_the_workbooks_separators():
     found = problems(data(doctors=[doctor("a", name="Per\nHansen"), doctor("b", name="Ola; Nordmann"), doctor("c,d")]))
-    assert found == ["doctors[0].name: kan ikke inneholde linjeskift eller tabulator (U+000A)",
-                     "doctors[1].name: et navn kan ikke inneholde «;» (skiller navn i vaktplanens celler)",
-                     "doctors[2].id: en id kan ikke inneholde «,» (skiller id-er i lister)"]
+    assert found == ["doctors[0].name: kan ikke inneholde linjeskift eller tabulator (U+000A) – gjelder id a",
+                     "doctors[1].name: et navn kan ikke inneholde «;» (skiller navn i vaktplanens celler) – gjelder id b",
+                     "doctors[2].id: en id kan ikke inneholde «,» (skiller id-er i lister) – gjelder «C,d»"]
     assert scenario_from_data(data(doctors=[doctor("a", name="Ola Nordmann-Hansen (vikar)"), doctor("b")]))
 
 
 def test_two_doctors_of_one_name_are_refused_however_it_is_spaced_or_cased():
     found = problems(data(doctors=[doctor("a", name="Kari Nordmann"), doctor("b", name="kari  NORDMANN")]))
     assert found == ["doctors[1].name: «kari  NORDMANN» er også navnet til lege «a»: skill navnene "
-                     "(f.eks. med mellomnavn eller forbokstav)"]
+                     "(f.eks. med mellomnavn eller forbokstav) – gjelder id b"]
     assert scenario_from_data(data(doctors=[doctor("a", name="Kari Nordmann"), doctor("b", name="Kari B. Nordmann")]))
 
 
 def test_ids_that_differ_only_in_case_are_refused():
     found = problems(data(doctors=[doctor("fl001", name="A"), doctor("FL001", name="B")]))
     assert found == ["doctors[1].id: «FL001» skiller seg fra «fl001» bare i store og små bokstaver, "
-                     "så en henvisning kan ikke skilles fra den andre"]
+                     "så en henvisning kan ikke skilles fra den andre – gjelder «B»"]
 
 
 def test_an_absence_wholly_outside_the_period_is_refused_and_one_reaching_into_it_is_not():
@@ -294,7 +294,7 @@ def test_an_absence_wholly_outside_the_period_is_refused_and_one_reaching_into_i
 def test_a_birth_date_that_makes_a_child_is_refused_and_one_of_twenty_is_accepted():
     found = problems(data(doctors=[doctor("a", birth_date="2021-06-01"), doctor("b")]))
     assert found == ["doctors[0].birth_date: fødselsdatoen 01.06.2021 gir en lege under 20 år når perioden begynner "
-                     "(feil år?)"]
+                     "(feil år?) – gjelder «A» (id a)"]
     assert scenario_from_data(data(doctors=[doctor("a", birth_date="2006-12-01"), doctor("b")]))
     assert problems(data(doctors=[doctor("a", birth_date="2006-12-02"), doctor("b")]))
 

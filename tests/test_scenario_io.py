@@ -57,10 +57,10 @@ def write(tmp_path: Path, name: str, raw: dict[str, Any]) -> Path:
     [
         pytest.param(
             data(doctors=[doctor("a", role="kirurg")]),
-            "doctors[0].role: ugyldig verdi «kirurg»; gyldige verdier: fastlege, ALIS, spesialist, LIS1, annen",
+            "doctors[0].role: ugyldig verdi «kirurg»; gyldige verdier: fastlege, ALIS, spesialist, LIS1, annen – gjelder «A» (id a)",
             id="unknown-role",
         ),
-        pytest.param(data(doctors=[doctor("a", share=-1)]), "doctors[0].share: må være minst 0 (fikk -1)",
+        pytest.param(data(doctors=[doctor("a", share=-1)]), "doctors[0].share: må være minst 0 (fikk -1) – gjelder «A» (id a)",
                      id="negative-share"),
         pytest.param(data(templates=[template("dag", "08:00", "08:00")]),
                      "templates[0]: slutt kan ikke være lik start", id="end-equals-start"),
@@ -69,8 +69,8 @@ def write(tmp_path: Path, name: str, raw: dict[str, Any]) -> Path:
         pytest.param(data(absences=[{"doctor": "zz", "start": "2026-12-01", "end": "2026-12-02"}]),
                      "absences[0].doctor: lege «zz» finnes ikke", id="absence-unknown-doctor"),
         pytest.param(data(doctors=[doctor("a"), doctor("b"), doctor("a")]),
-                     "doctors[2].id: «a» er brukt mer enn én gang", id="duplicate-id"),
-        pytest.param(data(doctors=[doctor("a", shar=1.0)]), "doctors[0].shar: ukjent felt (skrivefeil?)",
+                     "doctors[2].id: «a» er brukt mer enn én gang – gjelder «A»", id="duplicate-id"),
+        pytest.param(data(doctors=[doctor("a", shar=1.0)]), "doctors[0].shar: ukjent felt (skrivefeil?) – gjelder «A» (id a)",
                      id="unknown-key"),
         pytest.param(data(rules={"specialist_bakvakt": False, "required_courses": "akuttmedisin"}),
                      "rules.required_courses: ventet en liste (fikk «akuttmedisin»)", id="required-courses-text"),
@@ -81,10 +81,10 @@ def write(tmp_path: Path, name: str, raw: dict[str, Any]) -> Path:
                      id="required-course-twice"),
         pytest.param(data(doctors=[doctor("a", courses={"Traumekurs": "2027-01-01", "traume kurs": "2026-01-01",
                                                               "traumeKURS": "2026-01-01"})]),
-                     "doctors[0].courses: kurset «traumeKURS» står to ganger (også som «Traumekurs»)",
+                     "doctors[0].courses: kurset «traumeKURS» står to ganger (også som «Traumekurs») – gjelder «A» (id a)",
                      id="doctor-course-twice"),
         pytest.param(data(doctors=[doctor("a", courses={"akutt, medisin": "2027-01-01"})]),
-                     'doctors[0].courses["akutt, medisin"]: et kursnavn kan ikke inneholde «,» (skiller kursene i en liste)',
+                     'doctors[0].courses["akutt, medisin"]: et kursnavn kan ikke inneholde «,» (skiller kursene i en liste) – gjelder «A» (id a)',
                      id="doctor-course-separator"),
     ],
 )
@@ -139,9 +139,9 @@ def test_field_and_reference_problems_are_reported_together():
         wishes=[{"doctor": "a", "date": "2027-01-05", "template": "natt"}],
     )
     assert problems_of(raw) == [
-        "doctors[0].role: ugyldig verdi «kirurg»; gyldige verdier: fastlege, ALIS, spesialist, LIS1, annen",
-        "doctors[1].share: må være minst 0 (fikk -2)",
-        "doctors[1].id: «a» er brukt mer enn én gang",
+        "doctors[0].role: ugyldig verdi «kirurg»; gyldige verdier: fastlege, ALIS, spesialist, LIS1, annen – gjelder «A» (id a)",
+        "doctors[1].share: må være minst 0 (fikk -2) – gjelder «A» (id a)",
+        "doctors[1].id: «a» er brukt mer enn én gang – gjelder «A»",
         "absences[0].doctor: lege «zz» finnes ikke",
         "wishes[0].template: ukjent vakttype «natt»",
         "wishes[0].date: 05.01.2027 er utenfor perioden 01.12.2026–03.12.2026",
@@ -160,8 +160,9 @@ def test_several_reference_problems_at_once_when_all_fields_are_valid():
         "doctors[0].stations[1]: ukjent stasjon «YY»",
         "pins[0].doctor: lege «q» finnes ikke",
     ]
-    assert problems_of(raw) == expected
-    # the lenient twin used while fields are invalid says exactly the same
+    assert problems_of(raw) == [expected[0] + " – gjelder «A»", expected[1], expected[2] + " – gjelder «A» (id a)",
+                                expected[3]]
+    # the lenient twin used while fields are invalid says the same (the loader adds whose they are)
     assert reference_problems(raw) == expected
 
 
@@ -267,8 +268,8 @@ def test_labels_named_by_shift_types_limits_and_successions_must_exist():
     raw = data(doctors=[doctor("a", shift_labels=["dag", "nat"], max_shifts_by_label={"natt": 1})],
                rules={"forbidden_successions": [{"first": "dag", "then": "kvell"}]})
     assert problems_of(raw) == [
-        "doctors[0].shift_labels[1]: ingen vakttype har betegnelsen «nat»",
-        "doctors[0].max_shifts_by_label.natt: ingen vakttype har betegnelsen «natt»",
+        "doctors[0].shift_labels[1]: ingen vakttype har betegnelsen «nat» – gjelder «A» (id a)",
+        "doctors[0].max_shifts_by_label.natt: ingen vakttype har betegnelsen «natt» – gjelder «A» (id a)",
         "rules.forbidden_successions[0].then: ingen vakttype har betegnelsen «kvell»",
     ]
 
@@ -278,3 +279,16 @@ def test_an_unknown_fairness_pool_is_reported_at_the_field_naming_it():
     pools = "(gruppene er ALIS, ansatte, fastleger, spesialister)"
     assert problems_of(raw) == [f"rules.fairness.min_shifts: ukjent gruppe «tull» {pools}",
                                 f"rules.fairness.own_level: ukjent gruppe «x» {pools}"]
+
+
+def test_a_doctors_problem_says_whose_it_is_without_quoting_the_field_refused():
+    """``doctors[240].share`` alone sent a manager counting down a file of 295 doctors."""
+    raw = data(doctors=[doctor("a", name="Kari Nordmann", share=-1), doctor("b", name="Ola\x1bNordmann"),
+                        doctor("c", name="Per Hansen", role="kirurg"), "ikke en lege"])
+    assert problems_of(raw) == [
+        "doctors[0].share: må være minst 0 (fikk -1) – gjelder «Kari Nordmann» (id a)",
+        "doctors[1].name: teksten inneholder et usynlig styretegn (U+001B); fjern det – gjelder id b",
+        "doctors[2].role: ugyldig verdi «kirurg»; gyldige verdier: fastlege, ALIS, spesialist, LIS1, annen"
+        " – gjelder «Per Hansen» (id c)",
+        "doctors[3]: ventet et objekt (nøkkel: verdi) (fikk «ikke en lege»)",
+    ]
