@@ -151,11 +151,19 @@ def test_a_rule_set_without_a_roster_gets_no_figures_but_a_note(views, tmp_path)
     compared = [views[1], check_view("Strengere", sc, none)]
     rows = summary_rows(compared)
     assert all(r.values[1] is None and r.verdict(1) == "" for r in rows)
-    assert "«Strengere» har ingen vaktplan (løseren fant ingen, status: infeasible); tallene står som –." in unlike(compared)
+    assert "«Strengere» har ingen vaktplan (løseren fant ingen, status: umulig); tallene står som –." in unlike(compared)
     html = render_html(compared)
     assert "ingen vaktplan" in html.split("<h2>Sammendrag")[0]
     assert "Gini" in text_summary(compared)
     write_xlsx(compared, tmp_path / "r.xlsx")
+
+
+def test_the_solver_s_status_is_shown_in_norwegian(views):
+    sc = views[0].scenario
+    solved = _rotation(sc).model_copy(update={"stats": SolveStats(status=SolveStatus.FEASIBLE, seed=0, workers=1,
+                                                                      time_limit=5)})
+    html = render_html([views[0], check_view("Løst", sc, solved)])
+    assert "optimering (gyldig)" in html and "feasible" not in html
 
 
 def test_an_empty_hand_made_roster_is_not_the_fairest():

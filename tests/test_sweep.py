@@ -185,6 +185,19 @@ def test_a_label_never_becomes_a_formula_in_the_table(tmp_path):
         "'=HYPERLINK(\"http://angriper.example\")", "'@SUM(1+1)", "'-maskin")
 
 
+def test_the_solver_s_status_is_norwegian_in_the_table_and_the_report(tmp_path):
+    """The status is stored as the solver's code, and shown in the evaluator's words: «umulig»,
+    not «infeasible», in results.csv and in the table per run."""
+    sweep = load_sweep(write_sweep(tmp_path, seeds=1))
+    store = ResultStore(tmp_path / "ut", sweep.runs)
+    for run, spread in zip(sweep.runs, (0.3, None)):
+        store.add(run, _result(run, spread), "{}")
+    with (tmp_path / "ut" / TABLE).open(encoding="utf-8-sig") as f:
+        assert [row["status"] for row in csv.DictReader(f, delimiter=";")] == ["gyldig", "umulig"]
+    html = write_html(sweep_report(sweep, store.current()), tmp_path / "rapport.html").read_text(encoding="utf-8")
+    assert '<td class="name">umulig</td>' in html and "infeasible" not in html
+
+
 # --------------------------------------------------------------------------- the comparison
 
 

@@ -19,12 +19,12 @@ from roster.metrics import EVERYONE
 from roster.scenario_io import InputError
 from roster.sweep.results import ERRORS, RESULTS, TABLE, ResultStore, RunResult
 from roster.sweep.spec import Run, load_sweep
-from roster.terms import decimal, open_places
+from roster.terms import decimal, open_places, status_word
 
 
 def _result_line(run: Run, r: RunResult) -> str:
     if not r.has_roster:
-        return f"[red]✗[/] {escape(run.label)}: ingen vaktplan ({r.status}), {decimal(r.wall_time, 1)} s"
+        return f"[red]✗[/] {escape(run.label)}: ingen vaktplan ({status_word(r.status)}), {decimal(r.wall_time, 1)} s"
     gap = "–" if r.gap is None else f"{decimal(100 * r.gap, 1)} %"
     broken = f", [bold red]{r.violations} regelbrudd[/]" if r.violations else ""
     return (f"[green]✓[/] {escape(run.label)}: {open_places(r.open_places or 0)}, spenn {decimal(r.group(EVERYONE, 'spread'), 2)}, "

@@ -86,7 +86,7 @@ def count_rows(columns: list[list[RunResult]], planned: list[int]) -> list[Row]:
     return [
         Row("Kjøringer", "ferdige kjøringer", [float(len(c)) for c in columns], None),
         Row("Planlagt", "kjøringer i sveipet", [float(n) for n in planned], None),
-        Row("Uten vaktplan", "kjøringer der løseren ikke fant noen vaktplan (infeasible eller tiden ute)",
+        Row("Uten vaktplan", "kjøringer der løseren ikke fant noen vaktplan (umulig eller tiden ute)",
             [float(sum(not r.has_roster for r in c)) for c in columns], LOWER),
         Row("Med regelbrudd", "kjøringer der den uavhengige kontrollen fant brudd vaktplanen ikke melder (programfeil)",
             [float(sum(bool(r.violations) for r in c)) for c in columns], LOWER),

@@ -27,7 +27,7 @@ from roster.check import unexpected_violations
 from roster.metrics import doctor_metrics, groups
 from roster.models import Model, Roster, Scenario
 from roster.output import csv_safe, has_roster, uncovered_bakvakt_hours
-from roster.terms import decimal
+from roster.terms import decimal, status_word
 from roster.sweep.spec import Run
 
 RESULTS = "results.jsonl"
@@ -167,7 +167,7 @@ class ResultStore:
         header += [f"{word} {g}" for g in group_names for _field, word in GROUP_COLUMNS]  # a word first: no formula
         rows = []
         for run, r in done:
-            row = [csv_safe(run.scenario), csv_safe(run.rule_set), str(run.seed), r.status, str(r.assignments),
+            row = [csv_safe(run.scenario), csv_safe(run.rule_set), str(run.seed), status_word(r.status), str(r.assignments),
                    _number(r.open_places, 0), _number(r.uncovered_bakvakt_hours, 1), _number(r.violations, 0),
                    _number(r.wishes_granted, 0), _number(r.wishes_denied, 0), _number(r.objective, 0),
                    _number(r.bound, 0), _number(None if r.gap is None else 100 * r.gap, 2),
