@@ -236,6 +236,18 @@ def test_xlsx_has_the_tables_and_marks_differences(views, tmp_path):
     assert {row[column].number_format for row in leger.iter_rows(min_row=2)} == {"0.0 %"}  # as in the HTML
 
 
+def test_xlsx_shows_each_figure_with_the_decimals_of_the_html(views, tmp_path):
+    """A count reads «7», not «7,000», and the spread «0,35» as in the HTML; the cell keeps every digit."""
+    wb = openpyxl.load_workbook(write_xlsx(views, tmp_path / "r.xlsx"))
+    shown = {r[0].value: (r[1].number_format, r[1].value) for r in wb["Sammendrag"].iter_rows(min_row=2)}
+    assert shown["Tildelte vakter"][0] == "0" and shown["Timer uten bakvakt"][0] == "0.0"
+    assert shown["Spenn"][0] == "0.00" and shown["Gini"][0] == "0.000"
+    assert shown["Spenn"][1] == pytest.approx(views[0].everyone.spread)
+    grupper = wb["Grupper"]
+    formats = {c.value: grupper.cell(2, c.column).number_format for c in grupper[1]}
+    assert (formats["Leger"], formats["Spenn"], formats["Gini"]) == ("0", "0.00", "0.000")
+
+
 def test_text_summary_marks_better_and_worse(views):
     text = text_summary(views)
     gini_line = next(line for line in text.splitlines() if line.startswith("Gini"))
