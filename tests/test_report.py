@@ -248,6 +248,19 @@ def test_xlsx_shows_each_figure_with_the_decimals_of_the_html(views, tmp_path):
     assert (formats["Leger"], formats["Spenn"], formats["Gini"]) == ("0", "0.00", "0.000")
 
 
+def test_charts_write_numbers_with_a_decimal_comma_and_count_whole_doctors(views):
+    """The axes read as the tables do («1,25», not «1.25»), and a count axis has no «0.25 leger»."""
+    from roster.report import charts
+
+    def ticks(svg: str) -> list[str]:
+        return re.findall(r"<text[^>]*>([-−\d.,]+)</text>", svg)
+
+    burden = ticks(charts.burden_chart(views))
+    assert any("," in t for t in burden) and not any("." in t for t in burden)
+    for svg in (charts.nights_chart(views), charts.weekends_chart(views), charts.frequency_chart(views)):
+        assert ticks(svg) and all(t.lstrip("−-").isdigit() for t in ticks(svg))
+
+
 def test_text_summary_marks_better_and_worse(views):
     text = text_summary(views)
     gini_line = next(line for line in text.splitlines() if line.startswith("Gini"))
