@@ -198,6 +198,19 @@ def test_the_solver_s_status_is_norwegian_in_the_table_and_the_report(tmp_path):
     assert '<td class="name">umulig</td>' in html and "infeasible" not in html
 
 
+def test_the_objective_is_never_called_mål_beside_the_targets(tmp_path):
+    """«Mål» is a doctor's target everywhere in the report («Over mål»); the solver's objective
+    value is «målverdi», as in the solve summary."""
+    sweep = load_sweep(write_sweep(tmp_path, seeds=1))
+    store = ResultStore(tmp_path / "ut", sweep.runs)
+    store.add(sweep.runs[0], _result(sweep.runs[0], 0.3), "{}")
+    with (tmp_path / "ut" / TABLE).open(encoding="utf-8-sig") as f:
+        header = next(csv.reader(f, delimiter=";"))
+    assert "målverdi" in header and "nedre grense" in header and "mål" not in header
+    gap = next(r for r in sweep_report(sweep, store.current()).summary if r.name == "Gap %")
+    assert gap.definition.startswith("(målverdi − løserens nedre grense) / målverdi")
+
+
 # --------------------------------------------------------------------------- the comparison
 
 

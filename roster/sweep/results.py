@@ -162,7 +162,7 @@ class ResultStore:
         done = self.current()
         group_names = list(dict.fromkeys(g for _run, r in done for g in r.groups))
         header = ["scenario", "regelsett", "frø", "status", "tildelte vakter", "ubesatte plasser",
-                  "timer uten bakvakt", "regelbrudd", "ønsker innfridd", "ønsker ikke innfridd", "mål", "grense",
+                  "timer uten bakvakt", "regelbrudd", "ønsker innfridd", "ønsker ikke innfridd", "målverdi", "nedre grense",
                   "gap %", "tid s", "byggetid s", "første vaktplan s", "tråder", "maskin", "vaktplan"]
         header += [f"{word} {g}" for g in group_names for _field, word in GROUP_COLUMNS]  # a word first: no formula
         rows = []
