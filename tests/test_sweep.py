@@ -278,6 +278,15 @@ def test_an_unfinished_sweep_says_so(tmp_path):
     assert "7 av 8 kjøringer mangler" in text_summary(report)
 
 
+def test_an_output_folder_that_is_a_file_is_refused_in_norwegian(tmp_path):
+    taken = tmp_path / "ut"
+    taken.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["sweep", str(write_sweep(tmp_path)), "-o", str(taken)])
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "kan ikke bruke mappen: finnes fra før og er ikke en mappe" in result.output
+    assert "File exists" not in result.output
+
+
 def test_a_bad_sweep_file_exits_with_bad_input(tmp_path):
     result = runner.invoke(app, ["sweep", str(write_sweep(tmp_path, seeds=0)), "-o", str(tmp_path / "ut")])
     assert result.exit_code == EXIT_BAD_INPUT

@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from api.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_VIOLATIONS, console, err_console, fail_input
+from roster.files import reason
 from roster.metrics import EVERYONE
 from roster.scenario_io import InputError
 from roster.sweep.results import ERRORS, RESULTS, TABLE, ResultStore, RunResult
@@ -68,7 +69,7 @@ def sweep(
     except InputError as exc:
         fail_input(exc)
     except OSError as exc:
-        fail_input(InputError([f"kan ikke bruke mappen: {exc.strerror or exc}"], str(out)))
+        fail_input(InputError([f"kan ikke bruke mappen: {reason(exc)}"], str(out)))
     try:
         from api.sweep import SweepSetupError, run_sweep
     except ModuleNotFoundError as exc:
