@@ -163,7 +163,7 @@ def run_sweep(sweep: Sweep, store: ResultStore, progress: Progress, *, workers: 
                 progress.failed(run, message)
             else:
                 progress.finished(run, store.add(run, solved.result, solved.roster_json))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, OSError):  # stopped, or a result that could not be stored: no solve goes on
         if dispatcher is not None:
             dispatcher.cancel()
         raise

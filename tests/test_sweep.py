@@ -287,6 +287,25 @@ def test_an_output_folder_that_is_a_file_is_refused_in_norwegian(tmp_path):
     assert "File exists" not in result.output
 
 
+def test_a_result_that_cannot_be_written_stops_the_sweep_in_norwegian(tmp_path, monkeypatch):
+    """A write failing midway (the disk full, a file where rosters/ should be) is no traceback: it
+    names the file and the reason, and says the stored runs are kept."""
+    import api.sweep
+
+    def stores_one(grid, store, progress, **kw):
+        store.add(grid.runs[0], _result(grid.runs[0], 0.3), "{}")
+
+    out = tmp_path / "ut"
+    out.mkdir()
+    (out / "rosters").write_text("", encoding="utf-8")
+    monkeypatch.setattr(api.sweep, "run_sweep", stores_one)
+    result = runner.invoke(app, ["sweep", str(write_sweep(tmp_path)), "-o", str(out)])
+    said = " ".join(result.output.split())  # the console wraps long lines
+    assert result.exit_code == EXIT_BAD_INPUT and isinstance(result.exception, SystemExit)
+    assert "kan ikke skrive resultatene: finnes fra før og er ikke en mappe; 0 av 8 kjøringer er lagret" in said
+    assert "rosters" in said
+
+
 def test_a_bad_sweep_file_exits_with_bad_input(tmp_path):
     result = runner.invoke(app, ["sweep", str(write_sweep(tmp_path, seeds=0)), "-o", str(tmp_path / "ut")])
     assert result.exit_code == EXIT_BAD_INPUT

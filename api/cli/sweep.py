@@ -8,7 +8,7 @@ inside the command, so the other commands neither need it nor wait for it to loa
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.markup import escape
@@ -53,6 +53,13 @@ class _Shown:
         self.bar.advance(self.task)
 
 
+def _unwritable(exc: OSError, out: Path, saved: int, total: int) -> NoReturn:
+    """A result that could not be written (the disk full, a file in the way) stops the sweep with
+    the file and the reason in Norwegian; the runs already in results.jsonl stay done."""
+    fail_input(InputError([f"kan ikke skrive resultatene: {reason(exc)}; {saved} av {total} kjøringer er lagret "
+                           f"i {out}, kjør samme kommando igjen for å fortsette"], str(exc.filename or out)))
+
+
 def sweep(
     sweep_path: Annotated[Path, typer.Argument(metavar="SWEEP", help="Sveipefil (.yaml eller .json): scenarioer, regelsett, frø")],
     out: Annotated[Path, typer.Option("-o", "--out", metavar="MAPPE", help="Mappe for resultatene; kjøres kommandoen igjen med samme mappe, hoppes ferdige kjøringer over")],
@@ -92,9 +99,14 @@ def sweep(
     except SweepSetupError as exc:
         err_console.print(f"[bold red]Kan ikke kjøre sveipet:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    except OSError as exc:
+        _unwritable(exc, out, len(store.current()), len(grid.runs))
 
     report = sweep_report(grid, store.current())
-    html = write_html(report, out / "report.html")
+    try:
+        html = write_html(report, out / "report.html")
+    except OSError as exc:
+        _unwritable(exc, out, len(store.current()), len(grid.runs))
     console.print(text_summary(report), markup=False, highlight=False)
     console.print(f"Skrev {out / RESULTS}, {out / TABLE} og {html}", highlight=False, markup=False)
     broken = sum(bool(r.violations) for _run, r in report.done)
