@@ -112,6 +112,13 @@ def test_a_bad_sweep_file_names_every_problem_in_norwegian(tmp_path):
     assert err.value.source == str(path)
 
 
+def test_a_rule_set_that_is_neither_a_file_nor_a_rule_set_is_named_once_by_its_place(tmp_path):
+    with pytest.raises(InputError) as caught:
+        load_sweep(write_sweep(tmp_path, rule_sets=[{"name": "Gjeldende regler"}, 42]))
+    assert caught.value.problems == ["rule_sets[1]: ventet filnavnet til et regelsett, eller et regelsett med name, "
+                                     "rules og templates (fikk «42»)"]
+
+
 def test_the_bergen_example_sweep_is_three_rule_sets_times_three_seeds():
     sweep = load_sweep(Path(__file__).parents[1] / "examples" / "bergen" / "sweep.yaml")
     assert len(sweep.runs) == 9 and len(sweep.rule_sets) == 3
