@@ -261,6 +261,20 @@ def test_charts_write_numbers_with_a_decimal_comma_and_count_whole_doctors(views
         assert ticks(svg) and all(t.lstrip("−-").isdigit() for t in ticks(svg))
 
 
+def test_the_frequency_chart_shows_each_rule_set_s_spacing_target(views):
+    """roster compare of a rule set that moves spacing_target_days: the chart showed only the
+    first roster's target, as if it held for both."""
+    from roster.report import charts
+
+    sc = views[1].scenario
+    seven = check_view("Sju", sc.model_copy(update={"rules": sc.rules.model_copy(update={"spacing_target_days": 7})}),
+                       views[1].roster)
+    assert sc.rules.spacing_target_days != 7
+    svg = charts.frequency_chart([views[1], seven])
+    assert f"mål for Rotasjon: minst {sc.rules.spacing_target_days} dager" in svg and "mål for Sju: minst 7 dager" in svg
+    assert "mål: minst" in charts.frequency_chart(views) and "mål for" not in charts.frequency_chart(views)
+
+
 def test_text_summary_marks_better_and_worse(views):
     text = text_summary(views)
     gini_line = next(line for line in text.splitlines() if line.startswith("Gini"))

@@ -110,9 +110,14 @@ def frequency_chart(views: list[RosterView]) -> str:
         c = Counter(min(g, top) for g in gs)
         xs = [k + (i - (len(views) - 1) / 2) * width for k in range(top + 1)]
         ax.bar(xs, [c.get(k, 0) for k in range(top + 1)], width=width, color=colour(i), label=v.label)
-    target = views[0].scenario.rules.spacing_target_days
-    # named in the legend, not written beside the line, where the legend could cover it
-    ax.axvline(target - 0.5, color="black", linestyle="--", linewidth=0.8, label=f"mål: minst {target} dager")
+    # named in the legend, not written beside the line, where the legend could cover it; rule sets
+    # that differ in the target (roster compare) get a line each, in their own colour
+    targets = [v.scenario.rules.spacing_target_days for v in views]
+    distinct = len(set(targets)) > 1
+    for i, (v, target) in enumerate(zip(views, targets)):
+        if distinct or i == 0:
+            ax.axvline(target - 0.5, color=colour(i) if distinct else "black", linestyle="--", linewidth=0.8,
+                       label=f"mål for {v.label}: minst {target} dager" if distinct else f"mål: minst {target} dager")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("dager mellom to vakter for samme lege")
     ax.set_ylabel("antall vaktpar")
