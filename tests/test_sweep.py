@@ -181,6 +181,27 @@ def test_results_are_kept_run_by_run_and_a_line_cut_short_is_solved_again(tmp_pa
     assert "," in rows[0]["gini alle"] and rows[0]["vaktplan"] == stored.roster_file
 
 
+def test_a_run_s_roster_is_kept_with_the_scenario_its_rule_set_made(tmp_path):
+    """docs/sweep.md sends the evaluator to roster report with a run's roster: measured against
+    the scenario file as it was, a run of a rule set that closes the day shift read as three
+    unfilled places; against the cell's scenario it reads as the sweep measured it."""
+    from roster.report.build import check_view
+    from roster.scenario_io import load_scenario
+
+    closed = {"name": "Dag stengt", "templates": [{"id": "dag", "enabled": False}]}
+    sweep = load_sweep(write_sweep(tmp_path, seeds=1, rule_sets=[{"name": "Gjeldende regler"}, closed]))
+    run = next(r for r in sweep.runs if r.rule_set == "Dag stengt" and r.scenario == "okt")
+    variant = sweep.variant(run.scenario, run.rule_set)
+    roster = Roster.model_validate_json(solve_run(variant, run, Settings(5, 1, False)).roster_json)
+    result = measure(run, variant, roster, "maskin")
+    ResultStore(tmp_path / "ut", sweep.runs).add(run, result, roster.model_dump_json(), variant)
+
+    kept = load_scenario(tmp_path / "ut" / "scenarios" / "okt_Dag-stengt.json")
+    assert kept == variant
+    assert check_view("kjøring", kept, roster).open_slots == result.open_places == 0
+    assert check_view("kjøring", sweep.bases["okt"], roster).open_slots == 3  # what the docs' advice gave
+
+
 def test_a_label_never_becomes_a_formula_in_the_table(tmp_path):
     run = Run("=HYPERLINK(\"http://angriper.example\")", "@SUM(1+1)", 0, "k" * 24)
     store = ResultStore(tmp_path, [run])

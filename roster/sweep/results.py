@@ -34,6 +34,7 @@ RESULTS = "results.jsonl"
 TABLE = "results.csv"
 ERRORS = "errors.jsonl"
 ROSTERS = "rosters"
+SCENARIOS = "scenarios"  # each cell's scenario, the rule set applied: what its rosters are measured against
 GROUP_COLUMNS = (("spread", "spenn"), ("gini", "gini"))  # per group in the table per run
 
 
@@ -130,20 +131,29 @@ class ResultStore:
         kept on disk but left out)."""
         return [(run, self.results[run.key]) for run in self.runs if run.key in self.results]
 
-    def add(self, run: Run, result: RunResult, roster_json: str) -> RunResult:
-        """Keep the roster, then append the result: the line in results.jsonl is what makes the
-        run count as done, so it is written last and synced before returning."""
-        name = f"{ROSTERS}/{_slug(run.scenario)}_{_slug(run.rule_set)}_frø{run.seed}_{run.key[:8]}.json"
-        roster_path = self.folder / name
-        roster_path.parent.mkdir(exist_ok=True)
-        partial = roster_path.with_suffix(".part")
-        partial.write_text(roster_json, encoding="utf-8")
-        os.replace(partial, roster_path)
+    def add(self, run: Run, result: RunResult, roster_json: str, scenario: Scenario | None = None) -> RunResult:
+        """Keep the roster and the cell's scenario, then append the result: the line in
+        results.jsonl is what makes the run count as done, so it is written last and synced before
+        returning."""
+        cell = f"{_slug(run.scenario)}_{_slug(run.rule_set)}"
+        if scenario is not None:  # written each time: an edited rule set changes the cell's scenario
+            # roster report measures a run's roster against this; against the scenario file as it
+            # was, a rule set that moves shifts or weights reads as unfilled places and rule breaks
+            self._replace(f"{SCENARIOS}/{cell}.json", scenario.model_dump_json(indent=1))
+        name = f"{ROSTERS}/{cell}_frø{run.seed}_{run.key[:8]}.json"
+        self._replace(name, roster_json)
         result = result.model_copy(update={"roster_file": name})
         self._append(RESULTS, result.model_dump_json())
         self.results[result.key] = result
         self.write_table()
         return result
+
+    def _replace(self, name: str, text: str) -> None:
+        path = self.folder / name
+        path.parent.mkdir(exist_ok=True)
+        partial = path.with_suffix(".part")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
 
     def add_failure(self, run: Run, message: str) -> None:
         record = {"key": run.key, "scenario": run.scenario, "rule_set": run.rule_set, "seed": run.seed,
