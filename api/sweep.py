@@ -162,8 +162,9 @@ def run_sweep(sweep: Sweep, store: ResultStore, progress: Progress, *, workers: 
                 failed.append(run)
                 progress.failed(run, message)
             else:
-                progress.finished(run, store.add(run, solved.result, solved.roster_json))
-    except KeyboardInterrupt:
+                variant = sweep.variant(run.scenario, run.rule_set)
+                progress.finished(run, store.add(run, solved.result, solved.roster_json, variant))
+    except (KeyboardInterrupt, OSError):  # stopped, or a result that could not be stored: no solve goes on
         if dispatcher is not None:
             dispatcher.cancel()
         raise

@@ -137,7 +137,9 @@ def assigned_shifts(scenario: Scenario, roster: Roster, index: ShiftIndex) -> di
 
 
 def _why(scenario: Scenario, index: ShiftIndex, t: Target, level_up: bool) -> str:
-    """Why the capacity-aware target differs from the nominal one, in Norwegian."""
+    """Why the target differs from the nominal one, in Norwegian. The floor is named both where it
+    sets the doctor's own target and where the others' floors lower the level: without it, the
+    reader's «etter kapasitet − historikk» does not add up to the target shown beside it."""
     parts = []
     if t.capacity == 0:
         parts.append("kan ikke ta vakt i perioden")
@@ -146,8 +148,12 @@ def _why(scenario: Scenario, index: ShiftIndex, t: Target, level_up: bool) -> st
         parts.append(f"kan ta høyst {number(t.capacity, 1)} poeng: {why_capped(scenario, index, doctor, [])}")
     elif level_up:
         parts.append("bærer sin del av det andre i gruppen ikke kan ta")
+    elif t.base < t.nominal - 0.05:
+        parts.append("bærer mindre fordi andre i gruppen må ta sitt minste antall vakter")
     if abs(t.repay) >= 0.05:
         parts.append(f"historikk: {number(abs(t.repay), 1)} poeng {'mindre' if t.repay > 0 else 'mer'}")
+    if t.capacity > 0 and t.floor > t.base - t.repay + 0.05:
+        parts.append(f"minst {number(t.floor, 1)} poeng: de letteste vaktene legen skal ta uansett (minste antall vakter)")
     return "; ".join(parts)
 
 

@@ -33,6 +33,16 @@ TERM_NAMES: dict[str, str] = {
 }
 
 
+# The solver's status (``SolveStatus``' value, also a sweep result's ``status``) in one Norwegian
+# word, for tables and notes; the summary's longer sentences are ``roster.output.STATUS_TEXT``.
+STATUS_WORDS = {"optimal": "optimal", "feasible": "gyldig", "infeasible": "umulig", "unknown": "ukjent",
+                "model_invalid": "modellfeil"}
+
+
+def status_word(status: str) -> str:
+    return STATUS_WORDS.get(status, status)
+
+
 def count(n: int, one: str, many: str) -> str:
     """«1 vakt», «3 vakter», «0 vakter»: a count with its noun in the number Norwegian wants."""
     return f"{n} {one if n == 1 else many}"

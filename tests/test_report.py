@@ -151,11 +151,19 @@ def test_a_rule_set_without_a_roster_gets_no_figures_but_a_note(views, tmp_path)
     compared = [views[1], check_view("Strengere", sc, none)]
     rows = summary_rows(compared)
     assert all(r.values[1] is None and r.verdict(1) == "" for r in rows)
-    assert "«Strengere» har ingen vaktplan (løseren fant ingen, status: infeasible); tallene står som –." in unlike(compared)
+    assert "«Strengere» har ingen vaktplan (løseren fant ingen, status: umulig); tallene står som –." in unlike(compared)
     html = render_html(compared)
     assert "ingen vaktplan" in html.split("<h2>Sammendrag")[0]
     assert "Gini" in text_summary(compared)
     write_xlsx(compared, tmp_path / "r.xlsx")
+
+
+def test_the_solver_s_status_is_shown_in_norwegian(views):
+    sc = views[0].scenario
+    solved = _rotation(sc).model_copy(update={"stats": SolveStats(status=SolveStatus.FEASIBLE, seed=0, workers=1,
+                                                                      time_limit=5)})
+    html = render_html([views[0], check_view("Løst", sc, solved)])
+    assert "optimering (gyldig)" in html and "feasible" not in html
 
 
 def test_an_empty_hand_made_roster_is_not_the_fairest():
@@ -226,6 +234,45 @@ def test_xlsx_has_the_tables_and_marks_differences(views, tmp_path):
     leger = wb["Leger"]
     column = [c.value for c in leger[1]].index("Avvik fra mål")
     assert {row[column].number_format for row in leger.iter_rows(min_row=2)} == {"0.0 %"}  # as in the HTML
+
+
+def test_xlsx_shows_each_figure_with_the_decimals_of_the_html(views, tmp_path):
+    """A count reads «7», not «7,000», and the spread «0,35» as in the HTML; the cell keeps every digit."""
+    wb = openpyxl.load_workbook(write_xlsx(views, tmp_path / "r.xlsx"))
+    shown = {r[0].value: (r[1].number_format, r[1].value) for r in wb["Sammendrag"].iter_rows(min_row=2)}
+    assert shown["Tildelte vakter"][0] == "0" and shown["Timer uten bakvakt"][0] == "0.0"
+    assert shown["Spenn"][0] == "0.00" and shown["Gini"][0] == "0.000"
+    assert shown["Spenn"][1] == pytest.approx(views[0].everyone.spread)
+    grupper = wb["Grupper"]
+    formats = {c.value: grupper.cell(2, c.column).number_format for c in grupper[1]}
+    assert (formats["Leger"], formats["Spenn"], formats["Gini"]) == ("0", "0.00", "0.000")
+
+
+def test_charts_write_numbers_with_a_decimal_comma_and_count_whole_doctors(views):
+    """The axes read as the tables do («1,25», not «1.25»), and a count axis has no «0.25 leger»."""
+    from roster.report import charts
+
+    def ticks(svg: str) -> list[str]:
+        return re.findall(r"<text[^>]*>([-−\d.,]+)</text>", svg)
+
+    burden = ticks(charts.burden_chart(views))
+    assert any("," in t for t in burden) and not any("." in t for t in burden)
+    for svg in (charts.nights_chart(views), charts.weekends_chart(views), charts.frequency_chart(views)):
+        assert ticks(svg) and all(t.lstrip("−-").isdigit() for t in ticks(svg))
+
+
+def test_the_frequency_chart_shows_each_rule_set_s_spacing_target(views):
+    """roster compare of a rule set that moves spacing_target_days: the chart showed only the
+    first roster's target, as if it held for both."""
+    from roster.report import charts
+
+    sc = views[1].scenario
+    seven = check_view("Sju", sc.model_copy(update={"rules": sc.rules.model_copy(update={"spacing_target_days": 7})}),
+                       views[1].roster)
+    assert sc.rules.spacing_target_days != 7
+    svg = charts.frequency_chart([views[1], seven])
+    assert f"mål for Rotasjon: minst {sc.rules.spacing_target_days} dager" in svg and "mål for Sju: minst 7 dager" in svg
+    assert "mål: minst" in charts.frequency_chart(views) and "mål for" not in charts.frequency_chart(views)
 
 
 def test_text_summary_marks_better_and_worse(views):

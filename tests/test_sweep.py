@@ -112,6 +112,13 @@ def test_a_bad_sweep_file_names_every_problem_in_norwegian(tmp_path):
     assert err.value.source == str(path)
 
 
+def test_a_rule_set_that_is_neither_a_file_nor_a_rule_set_is_named_once_by_its_place(tmp_path):
+    with pytest.raises(InputError) as caught:
+        load_sweep(write_sweep(tmp_path, rule_sets=[{"name": "Gjeldende regler"}, 42]))
+    assert caught.value.problems == ["rule_sets[1]: ventet filnavnet til et regelsett, eller et regelsett med name, "
+                                     "rules og templates (fikk «42»)"]
+
+
 def test_the_bergen_example_sweep_is_three_rule_sets_times_three_seeds():
     sweep = load_sweep(Path(__file__).parents[1] / "examples" / "bergen" / "sweep.yaml")
     assert len(sweep.runs) == 9 and len(sweep.rule_sets) == 3
@@ -174,6 +181,27 @@ def test_results_are_kept_run_by_run_and_a_line_cut_short_is_solved_again(tmp_pa
     assert "," in rows[0]["gini alle"] and rows[0]["vaktplan"] == stored.roster_file
 
 
+def test_a_run_s_roster_is_kept_with_the_scenario_its_rule_set_made(tmp_path):
+    """docs/sweep.md sends the evaluator to roster report with a run's roster: measured against
+    the scenario file as it was, a run of a rule set that closes the day shift read as three
+    unfilled places; against the cell's scenario it reads as the sweep measured it."""
+    from roster.report.build import check_view
+    from roster.scenario_io import load_scenario
+
+    closed = {"name": "Dag stengt", "templates": [{"id": "dag", "enabled": False}]}
+    sweep = load_sweep(write_sweep(tmp_path, seeds=1, rule_sets=[{"name": "Gjeldende regler"}, closed]))
+    run = next(r for r in sweep.runs if r.rule_set == "Dag stengt" and r.scenario == "okt")
+    variant = sweep.variant(run.scenario, run.rule_set)
+    roster = Roster.model_validate_json(solve_run(variant, run, Settings(5, 1, False)).roster_json)
+    result = measure(run, variant, roster, "maskin")
+    ResultStore(tmp_path / "ut", sweep.runs).add(run, result, roster.model_dump_json(), variant)
+
+    kept = load_scenario(tmp_path / "ut" / "scenarios" / "okt_Dag-stengt.json")
+    assert kept == variant
+    assert check_view("kjøring", kept, roster).open_slots == result.open_places == 0
+    assert check_view("kjøring", sweep.bases["okt"], roster).open_slots == 3  # what the docs' advice gave
+
+
 def test_a_label_never_becomes_a_formula_in_the_table(tmp_path):
     run = Run("=HYPERLINK(\"http://angriper.example\")", "@SUM(1+1)", 0, "k" * 24)
     store = ResultStore(tmp_path, [run])
@@ -183,6 +211,32 @@ def test_a_label_never_becomes_a_formula_in_the_table(tmp_path):
         row = next(csv.DictReader(f, delimiter=";"))
     assert (row["scenario"], row["regelsett"], row["maskin"]) == (
         "'=HYPERLINK(\"http://angriper.example\")", "'@SUM(1+1)", "'-maskin")
+
+
+def test_the_solver_s_status_is_norwegian_in_the_table_and_the_report(tmp_path):
+    """The status is stored as the solver's code, and shown in the evaluator's words: «umulig»,
+    not «infeasible», in results.csv and in the table per run."""
+    sweep = load_sweep(write_sweep(tmp_path, seeds=1))
+    store = ResultStore(tmp_path / "ut", sweep.runs)
+    for run, spread in zip(sweep.runs, (0.3, None)):
+        store.add(run, _result(run, spread), "{}")
+    with (tmp_path / "ut" / TABLE).open(encoding="utf-8-sig") as f:
+        assert [row["status"] for row in csv.DictReader(f, delimiter=";")] == ["gyldig", "umulig"]
+    html = write_html(sweep_report(sweep, store.current()), tmp_path / "rapport.html").read_text(encoding="utf-8")
+    assert '<td class="name">umulig</td>' in html and "infeasible" not in html
+
+
+def test_the_objective_is_never_called_mål_beside_the_targets(tmp_path):
+    """«Mål» is a doctor's target everywhere in the report («Over mål»); the solver's objective
+    value is «målverdi», as in the solve summary."""
+    sweep = load_sweep(write_sweep(tmp_path, seeds=1))
+    store = ResultStore(tmp_path / "ut", sweep.runs)
+    store.add(sweep.runs[0], _result(sweep.runs[0], 0.3), "{}")
+    with (tmp_path / "ut" / TABLE).open(encoding="utf-8-sig") as f:
+        header = next(csv.reader(f, delimiter=";"))
+    assert "målverdi" in header and "nedre grense" in header and "mål" not in header
+    gap = next(r for r in sweep_report(sweep, store.current()).summary if r.name == "Gap %")
+    assert gap.definition.startswith("(målverdi − løserens nedre grense) / målverdi")
 
 
 # --------------------------------------------------------------------------- the comparison
@@ -250,6 +304,34 @@ def test_an_unfinished_sweep_says_so(tmp_path):
     report = sweep_report(sweep, [(sweep.runs[0], _result(sweep.runs[0], 0.3))])
     assert report.missing == 7
     assert "7 av 8 kjøringer mangler" in text_summary(report)
+
+
+def test_an_output_folder_that_is_a_file_is_refused_in_norwegian(tmp_path):
+    taken = tmp_path / "ut"
+    taken.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["sweep", str(write_sweep(tmp_path)), "-o", str(taken)])
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "kan ikke bruke mappen: finnes fra før og er ikke en mappe" in result.output
+    assert "File exists" not in result.output
+
+
+def test_a_result_that_cannot_be_written_stops_the_sweep_in_norwegian(tmp_path, monkeypatch):
+    """A write failing midway (the disk full, a file where rosters/ should be) is no traceback: it
+    names the file and the reason, and says the stored runs are kept."""
+    import api.sweep
+
+    def stores_one(grid, store, progress, **kw):
+        store.add(grid.runs[0], _result(grid.runs[0], 0.3), "{}")
+
+    out = tmp_path / "ut"
+    out.mkdir()
+    (out / "rosters").write_text("", encoding="utf-8")
+    monkeypatch.setattr(api.sweep, "run_sweep", stores_one)
+    result = runner.invoke(app, ["sweep", str(write_sweep(tmp_path)), "-o", str(out)])
+    said = " ".join(result.output.split())  # the console wraps long lines
+    assert result.exit_code == EXIT_BAD_INPUT and isinstance(result.exception, SystemExit)
+    assert "kan ikke skrive resultatene: finnes fra før og er ikke en mappe; 0 av 8 kjøringer er lagret" in said
+    assert "rosters" in said
 
 
 def test_a_bad_sweep_file_exits_with_bad_input(tmp_path):

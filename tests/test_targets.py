@@ -109,6 +109,20 @@ def test_the_reason_names_who_carries_what_a_capped_doctor_of_another_pool_canno
     assert why["c"].startswith("kan ta høyst 8 poeng")
 
 
+def test_the_reason_names_the_floor_that_sets_a_target_and_lowers_the_others_level():
+    """Five 8-point days, shares 1, 1 and 0.1: Cato's nominal share is 1.9 points, but taking part
+    costs one shift (8), so Anne and Bjørn carry 16 each instead of 19.0. Without the floor in the
+    reason, «etter kapasitet − historikk» (0.8 and 16) would not read as the targets (8 and 16)."""
+    from roster.metrics import doctor_metrics
+
+    sc = _five_days([doctor("a"), doctor("b"), doctor("c", share=0.1)])
+    metrics = {m.doctor: m for m in doctor_metrics(sc, _capped_roster(sc, ["a", "b", "a", "b", "c"]))}
+    assert metrics["c"].target == pytest.approx(8.0) and metrics["a"].target == pytest.approx(16.0)
+    assert metrics["c"].nominal_target == pytest.approx(40 / 2.1 * 0.1)
+    assert "minst 8 poeng: de letteste vaktene legen skal ta uansett" in metrics["c"].why
+    assert metrics["a"].why == "bærer mindre fordi andre i gruppen må ta sitt minste antall vakter"
+
+
 # --------------------------------------------------------------------------- the ledger
 
 

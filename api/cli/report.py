@@ -20,7 +20,7 @@ from api.cli.solving import solve_live
 from roster.files import WriteError, write_all
 from roster.models import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS
 from roster.scenario_io import InputError, load_roster
-from roster.terms import count
+from roster.terms import count, status_word
 
 
 def _outputs(out: Path, xlsx: Path | None, inputs: list[Path]) -> Path:
@@ -168,7 +168,7 @@ def compare(
         console.print(Text(name, style="bold"))
         roster = solve_live(scenario, time_limit=time_limit, workers=workers, seed=seed)
         if not roster.assignments:
-            status = roster.stats.status.value if roster.stats else "ukjent"
+            status = status_word(roster.stats.status.value) if roster.stats else "ukjent"
             console.print(Text.assemble((f"Ingen vaktplan for «{name}»", "bold red"), f" (status: {status})."))
         views.append(check_view(name, scenario, roster))
     _write(views, out, xlsx, "Sammenligning av regelsett")

@@ -8,23 +8,24 @@ inside the command, so the other commands neither need it nor wait for it to loa
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from api.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_VIOLATIONS, console, err_console, fail_input
+from roster.files import reason
 from roster.metrics import EVERYONE
 from roster.scenario_io import InputError
 from roster.sweep.results import ERRORS, RESULTS, TABLE, ResultStore, RunResult
 from roster.sweep.spec import Run, load_sweep
-from roster.terms import decimal, open_places
+from roster.terms import decimal, open_places, status_word
 
 
 def _result_line(run: Run, r: RunResult) -> str:
     if not r.has_roster:
-        return f"[red]✗[/] {escape(run.label)}: ingen vaktplan ({r.status}), {decimal(r.wall_time, 1)} s"
+        return f"[red]✗[/] {escape(run.label)}: ingen vaktplan ({status_word(r.status)}), {decimal(r.wall_time, 1)} s"
     gap = "–" if r.gap is None else f"{decimal(100 * r.gap, 1)} %"
     broken = f", [bold red]{r.violations} regelbrudd[/]" if r.violations else ""
     return (f"[green]✓[/] {escape(run.label)}: {open_places(r.open_places or 0)}, spenn {decimal(r.group(EVERYONE, 'spread'), 2)}, "
@@ -52,6 +53,13 @@ class _Shown:
         self.bar.advance(self.task)
 
 
+def _unwritable(exc: OSError, out: Path, saved: int, total: int) -> NoReturn:
+    """A result that could not be written (the disk full, a file in the way) stops the sweep with
+    the file and the reason in Norwegian; the runs already in results.jsonl stay done."""
+    fail_input(InputError([f"kan ikke skrive resultatene: {reason(exc)}; {saved} av {total} kjøringer er lagret "
+                           f"i {out}, kjør samme kommando igjen for å fortsette"], str(exc.filename or out)))
+
+
 def sweep(
     sweep_path: Annotated[Path, typer.Argument(metavar="SWEEP", help="Sveipefil (.yaml eller .json): scenarioer, regelsett, frø")],
     out: Annotated[Path, typer.Option("-o", "--out", metavar="MAPPE", help="Mappe for resultatene; kjøres kommandoen igjen med samme mappe, hoppes ferdige kjøringer over")],
@@ -68,7 +76,7 @@ def sweep(
     except InputError as exc:
         fail_input(exc)
     except OSError as exc:
-        fail_input(InputError([f"kan ikke bruke mappen: {exc.strerror or exc}"], str(out)))
+        fail_input(InputError([f"kan ikke bruke mappen: {reason(exc)}"], str(out)))
     try:
         from api.sweep import SweepSetupError, run_sweep
     except ModuleNotFoundError as exc:
@@ -91,9 +99,14 @@ def sweep(
     except SweepSetupError as exc:
         err_console.print(f"[bold red]Kan ikke kjøre sveipet:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    except OSError as exc:
+        _unwritable(exc, out, len(store.current()), len(grid.runs))
 
     report = sweep_report(grid, store.current())
-    html = write_html(report, out / "report.html")
+    try:
+        html = write_html(report, out / "report.html")
+    except OSError as exc:
+        _unwritable(exc, out, len(store.current()), len(grid.runs))
     console.print(text_summary(report), markup=False, highlight=False)
     console.print(f"Skrev {out / RESULTS}, {out / TABLE} og {html}", highlight=False, markup=False)
     broken = sum(bool(r.violations) for _run, r in report.done)

@@ -297,7 +297,9 @@ def _fairness(wb: Workbook, scenario: Scenario, metrics: dict) -> None:
     ws.cell(1, 1, "Fordeling av vaktbelastning").font = TITLE_FONT
     ws.cell(2, 1, "Nominelt mål = vaktandelens del av gruppens belastning. Mål etter kapasitet: den som ikke kan ta "
                   "sin del (fravær, fritak, grenser), får det den kan; resten deles på de andre etter andel. "
-                  "Mål = mål etter kapasitet − historikk. Avvik = (poeng − mål) / mål; avvik per andel i poeng. "
+                  "Mål = mål etter kapasitet − historikk, aldri under de letteste vaktene legen skal ta uansett "
+                  "(minste antall vakter; det andre må ta slik, senker nivået for resten av gruppen). "
+                  "Avvik = (poeng − mål) / mål; avvik per andel i poeng. "
                   "Hovedbok: poeng foran (+) eller bak (−) rettferdig andel over tid.")
     rows = []
     for d in scenario.doctors:

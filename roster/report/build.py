@@ -29,7 +29,7 @@ from roster.metrics import (
     pool_metrics,
 )
 from roster.models import Roster, Scenario, SolveStatus
-from roster.terms import OPEN_PLACES, decimal, open_places
+from roster.terms import OPEN_PLACES, decimal, open_places, status_word
 
 LOWER, HIGHER = "lavere", "høyere"  # which way a row is better
 
@@ -261,7 +261,7 @@ def unlike(views: list[RosterView]) -> list[str]:
     notes = []
     for v in views:
         if not v.found:
-            status = v.roster.stats.status.value if v.roster.stats else "ukjent"
+            status = status_word(v.roster.stats.status.value) if v.roster.stats else "ukjent"
             notes.append(f"«{v.label}» har ingen vaktplan (løseren fant ingen, status: {status}); tallene står som –.")
     found = [v for v in views if v.found]
     staffing = [(len(v.roster.assignments), v.open_slots) for v in found]

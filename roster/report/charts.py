@@ -15,9 +15,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from roster.metrics import OVER_TARGET_MARGIN  # noqa: E402
 from roster.report.build import RosterView  # noqa: E402
+from roster.terms import number  # noqa: E402
 
 COLOURS = ("#c0392b", "#1f6fb2", "#2e8b57", "#8e44ad", "#d68910", "#566573")
 # Text stays text in the SVG (small, searchable); a fixed salt keeps ids stable between runs.
@@ -42,6 +44,9 @@ def _svg(fig: Figure) -> str:
     return text[text.index("<svg"):]  # drop the XML prolog and doctype: the SVG sits inside HTML
 
 
+NORWEGIAN = FuncFormatter(lambda value, _position: number(value, 2))  # «1,25» as in the tables, not «1.25»
+
+
 def colour(i: int) -> str:
     return COLOURS[i % len(COLOURS)]
 
@@ -61,6 +66,7 @@ def burden_chart(views: list[RosterView]) -> str:
         ax.set_xlabel("leger, sortert etter belastning")
         ax.set_xlim(0, max(len(values), 1))
     axes[0].set_ylabel("belastning / mål")
+    axes[0].yaxis.set_major_formatter(NORWEGIAN)
     return _svg(fig)
 
 
@@ -76,10 +82,11 @@ def _count_bars(views: list[RosterView], values_of, xlabel: str, title: str) -> 
         xs = [k + (i - (len(views) - 1) / 2) * width for k in range(top + 1)]
         ax.bar(xs, [c.get(k, 0) for k in range(top + 1)], width=width, color=colour(i), label=v.label)
     ax.set_xticks(range(top + 1))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # doctors come whole: no «1.75 leger»
     ax.set_xlabel(xlabel)
     ax.set_ylabel("antall leger")
     ax.set_title(title)
-    ax.legend(frameon=False)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))  # beside the bars, never over them
     return _svg(fig)
 
 
@@ -103,11 +110,17 @@ def frequency_chart(views: list[RosterView]) -> str:
         c = Counter(min(g, top) for g in gs)
         xs = [k + (i - (len(views) - 1) / 2) * width for k in range(top + 1)]
         ax.bar(xs, [c.get(k, 0) for k in range(top + 1)], width=width, color=colour(i), label=v.label)
-    target = views[0].scenario.rules.spacing_target_days
-    ax.axvline(target - 0.5, color="black", linestyle="--", linewidth=0.8)
-    ax.text(target - 0.4, ax.get_ylim()[1] * 0.92, f"mål: minst {target} dager", fontsize=8)
+    # named in the legend, not written beside the line, where the legend could cover it; rule sets
+    # that differ in the target (roster compare) get a line each, in their own colour
+    targets = [v.scenario.rules.spacing_target_days for v in views]
+    distinct = len(set(targets)) > 1
+    for i, (v, target) in enumerate(zip(views, targets)):
+        if distinct or i == 0:
+            ax.axvline(target - 0.5, color=colour(i) if distinct else "black", linestyle="--", linewidth=0.8,
+                       label=f"mål for {v.label}: minst {target} dager" if distinct else f"mål: minst {target} dager")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("dager mellom to vakter for samme lege")
     ax.set_ylabel("antall vaktpar")
     ax.set_title("Vakthyppighet")
-    ax.legend(frameon=False, loc="upper right")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
     return _svg(fig)

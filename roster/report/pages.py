@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from roster.terms import decimal
+from roster.terms import decimal, status_word
 
 pages = Environment(
     loader=PackageLoader("roster.report", "templates"),
@@ -16,3 +16,4 @@ pages = Environment(
 
 
 pages.filters["num"] = lambda value, decimals=2: decimal(value, decimals)
+pages.filters["status"] = status_word

@@ -60,7 +60,7 @@ FIGURES = (
     Figure("Over mål (> 10 %)", "leger med belastning mer enn 10 % over målet", _group(EVERYONE, "over_target"), LOWER),
     Figure("Ønsker innfridd", "ønsker og ikke-ønsker som vaktplanen følger", lambda r: r.wishes_granted, HIGHER),
     Figure("Ønsker ikke innfridd", "ønsker og ikke-ønsker som vaktplanen bryter", lambda r: r.wishes_denied, LOWER),
-    Figure("Gap %", "(mål − løserens grense) / mål ved slutt", _percent, LOWER, 1, 1.0),
+    Figure("Gap %", "(målverdi − løserens nedre grense) / målverdi ved slutt", _percent, LOWER, 1, 1.0),
     Figure("Første vaktplan (s)", "sekunder til løseren fant en vaktplan", lambda r: r.first_feasible_time, LOWER, 1, 1.0),
     Figure("Tid (s)", "sekunder for hele løsningen, modellbygging medregnet", lambda r: r.wall_time, LOWER, 1, 1.0),
 )
@@ -86,7 +86,7 @@ def count_rows(columns: list[list[RunResult]], planned: list[int]) -> list[Row]:
     return [
         Row("Kjøringer", "ferdige kjøringer", [float(len(c)) for c in columns], None),
         Row("Planlagt", "kjøringer i sveipet", [float(n) for n in planned], None),
-        Row("Uten vaktplan", "kjøringer der løseren ikke fant noen vaktplan (infeasible eller tiden ute)",
+        Row("Uten vaktplan", "kjøringer der løseren ikke fant noen vaktplan (umulig eller tiden ute)",
             [float(sum(not r.has_roster for r in c)) for c in columns], LOWER),
         Row("Med regelbrudd", "kjøringer der den uavhengige kontrollen fant brudd vaktplanen ikke melder (programfeil)",
             [float(sum(bool(r.violations) for r in c)) for c in columns], LOWER),

@@ -10,7 +10,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from roster.excel.cells import text_only
-from roster.report.build import RosterView, group_rows, summary_rows
+from roster.report.build import GROUP_STATS, RosterView, group_rows, summary_rows
 
 BETTER = PatternFill("solid", fgColor="D4EFDF")
 WORSE = PatternFill("solid", fgColor="F5B7B1")
@@ -43,6 +43,14 @@ GROUP_COLUMNS = {
     "spread": "Spenn", "std": "Standardavvik", "cv": "Variasjonskoeffisient", "gini": "Gini",
     "jain": "Jain", "over_target": "Over mål (> 10 %)",
 }
+
+
+def _shown(decimals: int) -> str:
+    """The cell format of a figure the HTML and the terminal show with ``decimals`` decimals."""
+    return "0." + "0" * decimals if decimals else "0"
+
+
+GROUP_FORMATS = {GROUP_COLUMNS[key]: _shown(d) for key, _name, d in GROUP_STATS}  # as the HTML's group table
 
 
 def _frames(views: list[RosterView]) -> dict[str, pd.DataFrame]:
@@ -88,12 +96,15 @@ def write_xlsx(views: list[RosterView], path: str | Path) -> Path:
             for i, column in enumerate(frame.columns, start=1):
                 width = max([len(str(column))] + [len(str(x)) for x in frame[column].head(200)])
                 ws.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
-                shown = PERCENT if column in PERCENT_COLUMNS else DECIMALS if frame[column].dtype.kind == "f" else None
+                shown = (GROUP_FORMATS.get(column) if sheet == "Grupper" else None) or (
+                    PERCENT if column in PERCENT_COLUMNS else DECIMALS if frame[column].dtype.kind == "f" else None)
                 if shown:  # the value keeps every digit; the cell shows a few
                     for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
                         cell.number_format = shown
         summary = writer.sheets["Sammendrag"]
         for r, row in enumerate(rows, start=2):
+            for i in range(len(views)):  # each row as the HTML shows it: «7», not «7,000» tildelte vakter
+                summary.cell(row=r, column=2 + i).number_format = _shown(row.decimals)
             for i in range(1, len(views)):
                 verdict = row.verdict(i)
                 if verdict:

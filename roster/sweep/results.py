@@ -27,13 +27,14 @@ from roster.check import unexpected_violations
 from roster.metrics import doctor_metrics, groups
 from roster.models import Model, Roster, Scenario
 from roster.output import csv_safe, has_roster, uncovered_bakvakt_hours
-from roster.terms import decimal
+from roster.terms import decimal, status_word
 from roster.sweep.spec import Run
 
 RESULTS = "results.jsonl"
 TABLE = "results.csv"
 ERRORS = "errors.jsonl"
 ROSTERS = "rosters"
+SCENARIOS = "scenarios"  # each cell's scenario, the rule set applied: what its rosters are measured against
 GROUP_COLUMNS = (("spread", "spenn"), ("gini", "gini"))  # per group in the table per run
 
 
@@ -130,20 +131,29 @@ class ResultStore:
         kept on disk but left out)."""
         return [(run, self.results[run.key]) for run in self.runs if run.key in self.results]
 
-    def add(self, run: Run, result: RunResult, roster_json: str) -> RunResult:
-        """Keep the roster, then append the result: the line in results.jsonl is what makes the
-        run count as done, so it is written last and synced before returning."""
-        name = f"{ROSTERS}/{_slug(run.scenario)}_{_slug(run.rule_set)}_frø{run.seed}_{run.key[:8]}.json"
-        roster_path = self.folder / name
-        roster_path.parent.mkdir(exist_ok=True)
-        partial = roster_path.with_suffix(".part")
-        partial.write_text(roster_json, encoding="utf-8")
-        os.replace(partial, roster_path)
+    def add(self, run: Run, result: RunResult, roster_json: str, scenario: Scenario | None = None) -> RunResult:
+        """Keep the roster and the cell's scenario, then append the result: the line in
+        results.jsonl is what makes the run count as done, so it is written last and synced before
+        returning."""
+        cell = f"{_slug(run.scenario)}_{_slug(run.rule_set)}"
+        if scenario is not None:  # written each time: an edited rule set changes the cell's scenario
+            # roster report measures a run's roster against this; against the scenario file as it
+            # was, a rule set that moves shifts or weights reads as unfilled places and rule breaks
+            self._replace(f"{SCENARIOS}/{cell}.json", scenario.model_dump_json(indent=1))
+        name = f"{ROSTERS}/{cell}_frø{run.seed}_{run.key[:8]}.json"
+        self._replace(name, roster_json)
         result = result.model_copy(update={"roster_file": name})
         self._append(RESULTS, result.model_dump_json())
         self.results[result.key] = result
         self.write_table()
         return result
+
+    def _replace(self, name: str, text: str) -> None:
+        path = self.folder / name
+        path.parent.mkdir(exist_ok=True)
+        partial = path.with_suffix(".part")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
 
     def add_failure(self, run: Run, message: str) -> None:
         record = {"key": run.key, "scenario": run.scenario, "rule_set": run.rule_set, "seed": run.seed,
@@ -162,12 +172,12 @@ class ResultStore:
         done = self.current()
         group_names = list(dict.fromkeys(g for _run, r in done for g in r.groups))
         header = ["scenario", "regelsett", "frø", "status", "tildelte vakter", "ubesatte plasser",
-                  "timer uten bakvakt", "regelbrudd", "ønsker innfridd", "ønsker ikke innfridd", "mål", "grense",
+                  "timer uten bakvakt", "regelbrudd", "ønsker innfridd", "ønsker ikke innfridd", "målverdi", "nedre grense",
                   "gap %", "tid s", "byggetid s", "første vaktplan s", "tråder", "maskin", "vaktplan"]
         header += [f"{word} {g}" for g in group_names for _field, word in GROUP_COLUMNS]  # a word first: no formula
         rows = []
         for run, r in done:
-            row = [csv_safe(run.scenario), csv_safe(run.rule_set), str(run.seed), r.status, str(r.assignments),
+            row = [csv_safe(run.scenario), csv_safe(run.rule_set), str(run.seed), status_word(r.status), str(r.assignments),
                    _number(r.open_places, 0), _number(r.uncovered_bakvakt_hours, 1), _number(r.violations, 0),
                    _number(r.wishes_granted, 0), _number(r.wishes_denied, 0), _number(r.objective, 0),
                    _number(r.bound, 0), _number(None if r.gap is None else 100 * r.gap, 2),

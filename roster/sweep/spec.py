@@ -26,11 +26,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, PlainValidator, ValidationError, field_validator
 
-from roster.input_errors import InputError, validation_problems
+from roster.input_errors import InputError, shown, validation_problems
 from roster.models import Model, Scenario
 from roster.report.rulesets import RuleSet, apply_rule_set, load_rule_set
 from roster.scenario_io import load_scenario, read_data
@@ -38,10 +38,22 @@ from roster.scenario_io import load_scenario, read_data
 CURRENT_RULES = "Gjeldende regler"  # the rule set used when the file names none, as in roster compare
 
 
+def _rule_set_entry(value: Any) -> str | dict[str, Any]:
+    """A rule-set file's name or a rule set written out. Anything else gets one message; as a
+    union it got one per kind it is not, under pydantic's names for them
+    («rule_sets[0].constrained-str», «rule_sets[0].dict[constrained-str,any]»)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return value
+    raise ValueError(f"ventet filnavnet til et regelsett, eller et regelsett med name, rules og templates "
+                     f"(fikk «{shown(value)}»)")
+
+
 class SweepFile(Model):
     name: str | None = Field(None, min_length=1)
     scenarios: list[str] = Field(min_length=1)
-    rule_sets: list[str | dict[str, Any]] = Field(default_factory=list)
+    rule_sets: list[Annotated[str | dict[str, Any], PlainValidator(_rule_set_entry)]] = Field(default_factory=list)
     seeds: list[int] = Field([0], min_length=1)
     time_limit: float = Field(60.0, gt=0)
     threads: int = Field(1, ge=1)
