@@ -17,8 +17,10 @@ from api.services.audit import record
 from api.services.scenarios import load, store
 from api.services.stored import load_roster, scenario_of
 from roster.carry import next_period
-from roster.models import Scenario
+from roster.check import Violation, unexpected_violations
+from roster.models import Roster, Scenario
 from roster.scenario_io import InputError, with_carried
+from roster.swap import violation_difference
 from roster.terms import count
 
 
@@ -31,6 +33,40 @@ def previous(session: Session, scenario: Scenario) -> RosterRow | None:
     day = day_before(scenario)
     return session.scalars(select(RosterRow).where(RosterRow.status == "published", RosterRow.period_start <= day,
                                                    RosterRow.period_end >= day).order_by(RosterRow.id.desc())).first()
+
+
+def following(session: Session, scenario: Scenario) -> RosterRow | None:
+    """The published version whose period starts the day after the scenario's."""
+    day = scenario.period.end + dt.timedelta(days=1)
+    return session.scalars(select(RosterRow).where(RosterRow.status == "published", RosterRow.period_start == day)
+                           .order_by(RosterRow.id.desc())).first()
+
+
+def carried_into(scenario: Scenario, before: Scenario, roster: Roster, source: str) -> Scenario:
+    """``scenario`` with ``roster`` (of ``before``'s period) carried in, its doctors only."""
+    fields = next_period(before, roster)
+    known = {d.id for d in scenario.doctors}
+    for key in ("history", "carry_in", "holiday_ledger"):
+        fields[key] = [x for x in fields[key] if x["doctor"] in known]
+    return with_carried(scenario, fields, source)
+
+
+def breaks_following(session: Session, scenario: Scenario, roster: Roster, replaced: Roster | None
+                     ) -> tuple[RosterRow | None, list[Violation]]:
+    """What ``roster`` breaks in the published roster of the period right after it, beyond what
+    ``replaced`` (the version it replaces; None: that period's scenario as stored) broke there. The
+    next month was planned on this one's last days, so a swap, edit or re-plan there after it was
+    published must not break its rest, nights in a row or 7-day limits across the first."""
+    nxt = following(session, scenario)
+    if nxt is None:
+        return None, []
+    later, later_roster = scenario_of(session, nxt), load_roster(nxt)
+    source = f"vaktplan {nxt.id}"
+    before = unexpected_violations(later if replaced is None else carried_into(later, scenario, replaced, source),
+                                   later_roster)
+    after = unexpected_violations(carried_into(later, scenario, roster, source), later_roster)
+    difference = violation_difference(before, after)
+    return nxt, difference.new + difference.worsened
 
 
 @dataclass(frozen=True)
@@ -65,13 +101,10 @@ def carry(session: Session, row: ScenarioRow, actor: str) -> Carried:
     if source.period_end != day:
         raise InputError([f"den publiserte vaktplan {source.id} går til {source.period_end:%d.%m.%Y}, inn i denne "
                           f"perioden; bare en vaktplan som slutter {day:%d.%m.%Y} kan føres inn"], f"scenario {row.id}")
-    fields = next_period(scenario_of(session, source), load_roster(source))
-    known = {d.id for d in scenario.doctors}
-    before = {h["doctor"] for h in fields["history"]}
-    for key in ("history", "carry_in", "holiday_ledger"):
-        fields[key] = [x for x in fields[key] if x["doctor"] in known]
-    merged = with_carried(scenario, fields, f"vaktplan {source.id} ført inn i scenario {row.id}")
+    previous_scenario, previous_roster = scenario_of(session, source), load_roster(source)
+    before = {d.id for d in previous_scenario.doctors}
+    merged = carried_into(scenario, previous_scenario, previous_roster, f"vaktplan {source.id} ført inn i scenario {row.id}")
     new = store(session, merged, f"scenario {row.id} med vaktplan {source.id} ført inn", actor)
     record(session, actor, "før-inn", f"scenario {new.id}: vaktplan {source.id} ført inn i scenario {row.id}")
-    return Carried(new, source, len(merged.history), len(merged.carry_in), dt.date.fromisoformat(fields["carry_in_from"]),
-                   len(merged.holiday_ledger), len(before - known))
+    return Carried(new, source, len(merged.history), len(merged.carry_in), merged.carry_in_from,
+                   len(merged.holiday_ledger), len(before - {d.id for d in scenario.doctors}))

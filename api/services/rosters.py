@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from api.orm import PublishLockRow, RosterRow, ScenarioRow, utcnow
 from api.services import published
 from api.services.audit import record
+from api.services.carry import breaks_following
 from api.services.notices import queue_changes
 from api.services.published import DoctorShift, versions_of
 from api.services.scenarios import load, store
@@ -164,6 +165,13 @@ def publish(session: Session, row: RosterRow, actor: str, shown: set[int] | None
         _refuse(session, f"vaktplan {row.id} er laget fra vaktplan {base.id}, som er erstattet av vaktplan "
                          f"{base.superseded_by} siden; publisering ville angre det som er publisert etter den. "
                          f"Lag et nytt utkast fra den publiserte vaktplanen, eller publiser fra bekreftelsessiden")
+    last = next((o for o in older if o.period_start <= row.period_end <= o.period_end), None)
+    after, breaches = breaks_following(session, scenario_of(session, row), load_roster(row),
+                                       load_roster(last) if last is not None else None)
+    if breaches:
+        _refuse(session, f"vaktplan {row.id} bryter harde regler i vaktplan {after.id} "
+                         f"({after.period_start:%d.%m.%Y}–{after.period_end:%d.%m.%Y}), som er publisert for "
+                         f"perioden etter: " + " ".join(v.message for v in breaches))
     for old in older:
         old.status, old.superseded_by = "superseded", row.id
     session.flush()  # the superseded ones first: the database allows one published per period
