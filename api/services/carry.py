@@ -51,6 +51,12 @@ def carried_into(scenario: Scenario, before: Scenario, roster: Roster, source: s
     return with_carried(scenario, fields, source)
 
 
+def _new_breaches(roster: Roster, before: Scenario, after: Scenario) -> list[Violation]:
+    """The hard-rule breaches of ``roster`` under ``after`` that it does not have under ``before``."""
+    difference = violation_difference(unexpected_violations(before, roster), unexpected_violations(after, roster))
+    return difference.new + difference.worsened
+
+
 def breaks_following(session: Session, scenario: Scenario, roster: Roster, replaced: Roster | None
                      ) -> tuple[RosterRow | None, list[Violation]]:
     """What ``roster`` breaks in the published roster of the period right after it, beyond what
@@ -60,13 +66,21 @@ def breaks_following(session: Session, scenario: Scenario, roster: Roster, repla
     nxt = following(session, scenario)
     if nxt is None:
         return None, []
-    later, later_roster = scenario_of(session, nxt), load_roster(nxt)
+    later = scenario_of(session, nxt)
     source = f"vaktplan {nxt.id}"
-    before = unexpected_violations(later if replaced is None else carried_into(later, scenario, replaced, source),
-                                   later_roster)
-    after = unexpected_violations(carried_into(later, scenario, roster, source), later_roster)
-    difference = violation_difference(before, after)
-    return nxt, difference.new + difference.worsened
+    base = later if replaced is None else carried_into(later, scenario, replaced, source)
+    return nxt, _new_breaches(load_roster(nxt), base, carried_into(later, scenario, roster, source))
+
+
+def breaks_preceding(session: Session, scenario: Scenario, roster: Roster) -> tuple[RosterRow | None, list[Violation]]:
+    """What ``roster`` breaks against the published roster of the period right before it, beyond
+    what it breaks under its own scenario: one carried before that month's last swaps, edits or
+    re-plans (or not at all) lets the rules that look back miss what was really worked."""
+    source = previous(session, scenario)
+    if source is None or source.period_end != day_before(scenario):
+        return None, []
+    real = carried_into(scenario, scenario_of(session, source), load_roster(source), f"vaktplan {source.id}")
+    return source, _new_breaches(roster, scenario, real)
 
 
 @dataclass(frozen=True)

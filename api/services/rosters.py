@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from api.orm import PublishLockRow, RosterRow, ScenarioRow, utcnow
 from api.services import published
 from api.services.audit import record
-from api.services.carry import breaks_following
+from api.services.carry import breaks_following, breaks_preceding
 from api.services.notices import queue_changes
 from api.services.published import DoctorShift, versions_of
 from api.services.scenarios import load, store
@@ -165,9 +165,15 @@ def publish(session: Session, row: RosterRow, actor: str, shown: set[int] | None
         _refuse(session, f"vaktplan {row.id} er laget fra vaktplan {base.id}, som er erstattet av vaktplan "
                          f"{base.superseded_by} siden; publisering ville angre det som er publisert etter den. "
                          f"Lag et nytt utkast fra den publiserte vaktplanen, eller publiser fra bekreftelsessiden")
+    scenario, roster = scenario_of(session, row), load_roster(row)
+    before, breaches = breaks_preceding(session, scenario, roster)
+    if breaches:
+        _refuse(session, f"vaktplan {row.id} bryter harde regler mot vaktplan {before.id} "
+                         f"({before.period_start:%d.%m.%Y}–{before.period_end:%d.%m.%Y}), som er publisert for "
+                         f"perioden før: " + " ".join(v.message for v in breaches) + " Før vaktplan "
+                         f"{before.id} inn i scenarioet på nytt og beregn vaktplanen på nytt.")
     last = next((o for o in older if o.period_start <= row.period_end <= o.period_end), None)
-    after, breaches = breaks_following(session, scenario_of(session, row), load_roster(row),
-                                       load_roster(last) if last is not None else None)
+    after, breaches = breaks_following(session, scenario, roster, load_roster(last) if last is not None else None)
     if breaches:
         _refuse(session, f"vaktplan {row.id} bryter harde regler i vaktplan {after.id} "
                          f"({after.period_start:%d.%m.%Y}–{after.period_end:%d.%m.%Y}), som er publisert for "
@@ -181,7 +187,7 @@ def publish(session: Session, row: RosterRow, actor: str, shown: set[int] | None
     except IntegrityError:
         _refuse(session, "en annen vaktplan for perioden ble publisert samtidig; last siden på nytt")
     published.unindex_versions(session, [o.id for o in older])
-    published.index_version(session, row.id, scenario_of(session, row), load_roster(row))
+    published.index_version(session, row.id, scenario, roster)
     detail = f"vaktplan {row.id} ({row.period_start:%d.%m.%Y}–{row.period_end:%d.%m.%Y})"
     if older:
         detail += " erstatter " + ", ".join(str(o.id) for o in older)

@@ -86,3 +86,35 @@ def test_a_change_that_leaves_the_next_month_legal_is_published(client, auth):
         done = client.post(f"/api/swaps/{done['id']}/approve", headers=auth).json()
     assert done["status"] == "approved", done
     assert holder(client, auth, done["result_roster_id"], "natt/2026-12-31") == ["cato"]
+
+
+def test_a_month_carried_before_the_last_swap_is_not_published_against_what_was_really_worked(client, auth):
+    client.app.state.clock = lambda: dt.datetime(2026, 12, 1, 12, tzinfo=OSLO)
+    december, january = _month("2026-12-30", "2026-12-31"), _month("2027-01-01", "2027-01-02")
+    with client.app.state.sessions() as s:
+        _published(s, store(s, december, "des.json", "leder").id, december, [
+            ("cato", "dag", "2026-12-30"), ("anne", "natt", "2026-12-30"),
+            ("cato", "dag", "2026-12-31"), ("bjorn", "natt", "2026-12-31")])
+        carried = carry.carry(s, store(s, january, "jan.json", "leder"), "leder").row.id  # Bjørn has the last night
+        tokens = links.ensure(s, list(DOCTORS))
+        s.commit()
+    r = client.post(f"/api/lege/{tokens['cato']}/swaps", json={"shift": "dag/2026-12-31", "taker": "bjorn",
+                                                               "back_shift": "natt/2026-12-31"})
+    done = client.post(f"/api/lege/{tokens['bjorn']}/swaps/{r.json()['id']}/accept").json()
+    if done["status"] == "accepted":
+        done = client.post(f"/api/swaps/{done['id']}/approve", headers=auth).json()
+    assert done["status"] == "approved"  # Cato works the night of 31.12 now
+    roster = Roster(scenario=january.name, period=january.period, assignments=[
+        Assignment(doctor=d, template=t, date=dt.date.fromisoformat(day)) for d, t, day in [
+            ("cato", "dag", "2027-01-01"), ("bjorn", "natt", "2027-01-01"),
+            ("anne", "dag", "2027-01-02"), ("cato", "natt", "2027-01-02")]])
+    with client.app.state.sessions() as s:
+        draft = roster_service.add_version(s, carried, None, roster, []).id  # legal under the old carry
+        s.commit()
+    refused = client.post(f"/api/rosters/{draft}/publish", headers=auth)
+    assert refused.status_code == 409
+    detail = refused.json()["detail"]
+    assert detail.startswith(f"vaktplan {draft} bryter harde regler mot vaktplan {done['result_roster_id']} "
+                             "(30.12.2026–31.12.2026), som er publisert for perioden før: Cato Carlsen: ")
+    assert detail.endswith(f"Før vaktplan {done['result_roster_id']} inn i scenarioet på nytt og beregn "
+                           "vaktplanen på nytt.")
