@@ -267,9 +267,9 @@ def carry_into(scenario: Scenario, history_out: str | Path) -> Scenario:
     p = Path(history_out)
     data = read_data(p)
     try:
-        fields = carried_fields(data)
+        fields = carried_fields(data, scenario.period.start)
     except ValueError as exc:
-        raise InputError([f"(rot): {exc}"], str(p)) from None
+        raise InputError([str(exc)], str(p)) from None
     return with_carried(scenario, fields, str(p))
 
 

@@ -167,6 +167,28 @@ def test_roster_carry_reads_the_older_list_and_refuses_strange_files(tmp_path: P
     assert result.exit_code == EXIT_BAD_INPUT and "carry_in[0].start" in result.output
 
 
+def test_roster_carry_puts_history_out_only_into_the_period_right_after(december, tmp_path: Path) -> None:
+    """December's file in February would claim a January without shifts; in December itself its
+    shifts fall inside the period: both are refused in one sentence naming the period that fits."""
+    dec, dec_roster = december
+    write_history_out(dec, dec_roster, tmp_path / "history_out.json")
+    assert json.loads((tmp_path / "history_out.json").read_text())["period_end"] == "2026-12-31"
+    out = tmp_path / "ut.json"
+    for start, end in (("2027-02-01", "2027-02-28"), ("2026-12-01", "2026-12-31")):
+        dump_scenario(_month(start, end), tmp_path / "neste.yaml")
+        result = runner.invoke(app, ["carry", str(tmp_path / "neste.yaml"), str(tmp_path / "history_out.json"),
+                                     "-o", str(out)])
+        assert result.exit_code == EXIT_BAD_INPUT and "1 problem:" in result.output
+        assert ("period_end: filen er fra perioden som slutter 31.12.2026 og kan bare føres inn i perioden som "
+                f"begynner 01.01.2027; dette scenarioet begynner {dt.date.fromisoformat(start):%d.%m.%Y}"
+                ) in " ".join(result.output.split())
+    dump_scenario(_month("2027-01-01", "2027-01-31"), tmp_path / "januar.yaml")
+    result = runner.invoke(app, ["carry", str(tmp_path / "januar.yaml"), str(tmp_path / "history_out.json"),
+                                 "-o", str(out)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert load_scenario(out).carry_in_from == dt.date(2026, 12, 25)
+
+
 def test_the_workbook_carries_the_same_and_reads_it_back(december, tmp_path: Path) -> None:
     """The roster workbook's «… ut» sheets have the template's columns; a template filled from the
     carried scenario reads back to the same scenario."""
