@@ -70,6 +70,22 @@ def next_period(scenario: Scenario, roster: Roster, index: ShiftIndex | None = N
     }
 
 
+def of_doctors(fields: dict[str, Any], scenario: Scenario) -> tuple[dict[str, Any], list[str]]:
+    """The carried fields of the scenario's own doctors, and the ids left out: a doctor who left
+    between the months (or whose id changed) is no error in the next month's scenario, but is told."""
+    known = {d.id for d in scenario.doctors}
+
+    def gone(x: Any) -> bool:
+        return isinstance(x, dict) and isinstance(x.get("doctor"), str) and x["doctor"] not in known
+
+    out, left = dict(fields), set()
+    for key in ("history", "carry_in", "holiday_ledger"):
+        if isinstance(fields.get(key), list):
+            left.update(x["doctor"] for x in fields[key] if gone(x))
+            out[key] = [x for x in fields[key] if not gone(x)]
+    return out, sorted(left)
+
+
 def carried_fields(data: Any, start: dt.date) -> dict[str, Any]:
     """The carried fields of a ``history_out.json`` for a period that begins ``start``; a bare list
     (written before the shifts and the ledger were carried) is the history alone. A file that says

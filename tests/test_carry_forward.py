@@ -189,6 +189,24 @@ def test_roster_carry_puts_history_out_only_into_the_period_right_after(december
     assert load_scenario(out).carry_in_from == dt.date(2026, 12, 25)
 
 
+def test_roster_carry_leaves_out_a_doctor_who_left_and_says_so(december, tmp_path: Path) -> None:
+    """As the web service's carry does: a departure between the months is no error in the file."""
+    dec, dec_roster = december
+    write_history_out(dec, dec_roster, tmp_path / "history_out.json")
+    january = _month("2027-01-01", "2027-01-31").model_dump(mode="json")
+    january["doctors"] = [d for d in january["doctors"] if d["id"] != "lege-hvile"]
+    dump_scenario(Scenario.model_validate(january), tmp_path / "januar.yaml")
+    out = tmp_path / "ut.json"
+    result = runner.invoke(app, ["carry", str(tmp_path / "januar.yaml"), str(tmp_path / "history_out.json"),
+                                 "-o", str(out)], env={"COLUMNS": "250"})
+    assert result.exit_code == EXIT_OK, result.output
+    assert (f"1 lege i {tmp_path / 'history_out.json'} er ikke med i scenarioet og er ikke tatt med: lege-hvile."
+            in result.output)
+    carried = load_scenario(out)
+    assert "lege-hvile" not in {h.doctor for h in carried.history} | {c.doctor for c in carried.carry_in}
+    assert {c.doctor for c in carried.carry_in} == {f"lege-{rule}" for rule in PLAN} - {"lege-hvile"}
+
+
 def test_the_workbook_carries_the_same_and_reads_it_back(december, tmp_path: Path) -> None:
     """The roster workbook's «… ut» sheets have the template's columns; a template filled from the
     carried scenario reads back to the same scenario."""

@@ -10,6 +10,7 @@ import typer
 from api.cli.common import check_outputs, console, fail_input, fail_write, load
 from roster.files import WriteError, write_all
 from roster.scenario_io import InputError
+from roster.terms import count
 
 
 def template(
@@ -48,7 +49,7 @@ def carry(
         fail_input(InputError([f"ukjent filtype «{out.suffix}»; bruk .json, .yaml eller .xlsx"], str(out)))
     check_outputs([out], [scenario_path, history])
     try:
-        scenario = carry_into(load(scenario_path), history)
+        scenario, left = carry_into(load(scenario_path), history)
     except InputError as exc:
         fail_input(exc)
     try:
@@ -62,3 +63,6 @@ def carry(
     console.print(f"Skrev {out}: {len(scenario.history)} leger med historikk, {carried} tidligere vakter "
                   f"(komplette fra {scenario.carry_in_from:%d.%m.%Y}), {len(scenario.holiday_ledger)} høytidsvakter."
                   if scenario.carry_in_from else f"Skrev {out}.", markup=False, highlight=False)
+    if left:
+        console.print(f"{count(len(left), 'lege', 'leger')} i {history} er ikke med i scenarioet og er ikke tatt med: "
+                      f"{', '.join(left)}.", markup=False, highlight=False)

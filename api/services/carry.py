@@ -16,7 +16,7 @@ from api.orm import RosterRow, ScenarioRow
 from api.services.audit import record
 from api.services.scenarios import load, store
 from api.services.stored import load_roster, scenario_of
-from roster.carry import next_period
+from roster.carry import next_period, of_doctors
 from roster.check import Violation, unexpected_violations
 from roster.models import Roster, Scenario
 from roster.scenario_io import InputError, with_carried
@@ -44,11 +44,7 @@ def following(session: Session, scenario: Scenario) -> RosterRow | None:
 
 def carried_into(scenario: Scenario, before: Scenario, roster: Roster, source: str) -> Scenario:
     """``scenario`` with ``roster`` (of ``before``'s period) carried in, its doctors only."""
-    fields = next_period(before, roster)
-    known = {d.id for d in scenario.doctors}
-    for key in ("history", "carry_in", "holiday_ledger"):
-        fields[key] = [x for x in fields[key] if x["doctor"] in known]
-    return with_carried(scenario, fields, source)
+    return with_carried(scenario, of_doctors(next_period(before, roster), scenario)[0], source)
 
 
 def _new_breaches(roster: Roster, before: Scenario, after: Scenario) -> list[Violation]:
