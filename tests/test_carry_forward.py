@@ -207,6 +207,33 @@ def test_roster_carry_leaves_out_a_doctor_who_left_and_says_so(december, tmp_pat
     assert {c.doctor for c in carried.carry_in} == {f"lege-{rule}" for rule in PLAN} - {"lege-hvile"}
 
 
+def test_roster_carry_from_the_final_roster_sees_a_hand_edit_made_after_the_solve(december, tmp_path: Path) -> None:
+    """history_out.json is the solve's; after a swap the roster as worked is what January must see."""
+    dec, dec_roster = december
+    write_history_out(dec, dec_roster, tmp_path / "history_out.json")
+    swapped = dec_roster.model_copy(update={"assignments": [
+        a.model_copy(update={"doctor": "lege-søndagsfri" if a.doctor == "lege-hvile" else "lege-hvile"})
+        if a.doctor in ("lege-hvile", "lege-søndagsfri") else a for a in dec_roster.assignments]})
+    (tmp_path / "roster.json").write_text(swapped.model_dump_json(), encoding="utf-8")
+    dump_scenario(dec, tmp_path / "desember.yaml")
+    dump_scenario(_month("2027-01-01", "2027-01-31"), tmp_path / "januar.yaml")
+    out = tmp_path / "ut.json"
+    result = runner.invoke(app, ["carry", str(tmp_path / "januar.yaml"), str(tmp_path / "roster.json"),
+                                 "--forrige", str(tmp_path / "desember.yaml"), "-o", str(out)])
+    assert result.exit_code == EXIT_OK, result.output
+    carried = load_scenario(out)
+    expected = Scenario.model_validate({**_month("2027-01-01", "2027-01-31").model_dump(mode="json"),
+                                        **next_period(dec, swapped)})
+    assert carried == expected
+    assert {c.doctor for c in carried.carry_in if c.start == dt.datetime(2026, 12, 31, 23, 0)} == {
+        "lege-søndagsfri", "lege-netter", "lege-rekkefølge"}  # not lege-hvile, as history_out.json says
+    dump_scenario(_month("2027-02-01", "2027-02-28"), tmp_path / "februar.yaml")
+    result = runner.invoke(app, ["carry", str(tmp_path / "februar.yaml"), str(tmp_path / "roster.json"),
+                                 "--forrige", str(tmp_path / "desember.yaml"), "-o", str(out)])
+    assert result.exit_code == EXIT_BAD_INPUT and "kan bare føres inn i perioden som begynner 01.01.2027" in (
+        " ".join(result.output.split()))
+
+
 def test_the_workbook_carries_the_same_and_reads_it_back(december, tmp_path: Path) -> None:
     """The roster workbook's «… ut» sheets have the template's columns; a template filled from the
     carried scenario reads back to the same scenario."""
