@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from api.cli.common import check_outputs, console, fail_input, fail_write, load
+from roster.candidates import join
 from roster.files import WriteError, write_all
 from roster.scenario_io import InputError
 from roster.terms import count
@@ -69,4 +70,4 @@ def carry(
                   if scenario.carry_in_from else f"Skrev {out}.", markup=False, highlight=False)
     if left:
         console.print(f"{count(len(left), 'lege', 'leger')} i {history} er ikke med i scenarioet og er ikke tatt med: "
-                      f"{', '.join(left)}.", markup=False, highlight=False)
+                      f"{join(left)}.", markup=False, highlight=False)

@@ -16,6 +16,7 @@ from api.orm import RosterRow, ScenarioRow
 from api.services.audit import record
 from api.services.scenarios import load, store
 from api.services.stored import load_roster, scenario_of
+from roster.candidates import join
 from roster.carry import next_period, of_doctors
 from roster.check import Violation, unexpected_violations
 from roster.models import Roster, Scenario
@@ -87,16 +88,22 @@ class Carried:
     shifts: int  # earlier shifts carried, from ``since``
     since: dt.date
     ledger: int  # holiday shifts in the ledger
-    left_out: int  # doctors of the published roster who are not in the scenario
+    left_out: list[str]  # names of the published roster's doctors who are not in the scenario
 
     def message(self) -> str:
         text = (f"Nytt scenario med vaktplan {self.source.id} ført inn: historikk for "
                 f"{count(self.history, 'lege', 'leger')}, {count(self.shifts, 'tidligere vakt', 'tidligere vakter')} "
                 f"fra {self.since:%d.%m.%Y} og {count(self.ledger, 'høytidsvakt', 'høytidsvakter')}.")
         if self.left_out:
-            text += (f" {count(self.left_out, 'lege', 'leger')} i vaktplan {self.source.id} er ikke med i scenarioet "
-                     "og er ikke tatt med.")
+            text += (f" {count(len(self.left_out), 'lege', 'leger')} i vaktplan {self.source.id} er ikke med i "
+                     f"scenarioet og er ikke tatt med: {join(self.left_out)}.")
         return text
+
+
+def _left_out(before: Scenario, scenario: Scenario) -> list[str]:
+    """The names of ``before``'s doctors that ``scenario`` has not (they left, or their id changed)."""
+    known = {d.id for d in scenario.doctors}
+    return [d.name for d in before.doctors if d.id not in known]
 
 
 def carry(session: Session, row: ScenarioRow, actor: str) -> Carried:
@@ -112,9 +119,8 @@ def carry(session: Session, row: ScenarioRow, actor: str) -> Carried:
         raise InputError([f"den publiserte vaktplan {source.id} går til {source.period_end:%d.%m.%Y}, inn i denne "
                           f"perioden; bare en vaktplan som slutter {day:%d.%m.%Y} kan føres inn"], f"scenario {row.id}")
     previous_scenario, previous_roster = scenario_of(session, source), load_roster(source)
-    before = {d.id for d in previous_scenario.doctors}
     merged = carried_into(scenario, previous_scenario, previous_roster, f"vaktplan {source.id} ført inn i scenario {row.id}")
     new = store(session, merged, f"scenario {row.id} med vaktplan {source.id} ført inn", actor)
     record(session, actor, "før-inn", f"scenario {new.id}: vaktplan {source.id} ført inn i scenario {row.id}")
     return Carried(new, source, len(merged.history), len(merged.carry_in), merged.carry_in_from,
-                   len(merged.holiday_ledger), len(before - {d.id for d in scenario.doctors}))
+                   len(merged.holiday_ledger), _left_out(previous_scenario, scenario))
