@@ -69,15 +69,23 @@ def breaks_following(session: Session, scenario: Scenario, roster: Roster, repla
     return nxt, _new_breaches(load_roster(nxt), base, carried_into(later, scenario, roster, source))
 
 
+def as_worked(session: Session, scenario: Scenario) -> Scenario:
+    """``scenario`` with the published roster of the month before carried in as it is now (swaps,
+    edits and re-plans after the scenario was carried included); as it is when none ends the day before."""
+    source = previous(session, scenario)
+    if source is None or source.period_end != day_before(scenario):
+        return scenario
+    return carried_into(scenario, scenario_of(session, source), load_roster(source), f"vaktplan {source.id}")
+
+
 def breaks_preceding(session: Session, scenario: Scenario, roster: Roster) -> tuple[RosterRow | None, list[Violation]]:
     """What ``roster`` breaks against the published roster of the period right before it, beyond
     what it breaks under its own scenario: one carried before that month's last swaps, edits or
     re-plans (or not at all) lets the rules that look back miss what was really worked."""
-    source = previous(session, scenario)
-    if source is None or source.period_end != day_before(scenario):
+    real = as_worked(session, scenario)
+    if real is scenario:
         return None, []
-    real = carried_into(scenario, scenario_of(session, source), load_roster(source), f"vaktplan {source.id}")
-    return source, _new_breaches(roster, scenario, real)
+    return previous(session, scenario), _new_breaches(roster, scenario, real)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.orm import RosterRow, SwapRow, utcnow
 from api.services.audit import record
-from api.services.carry import breaks_following
+from api.services.carry import as_worked, breaks_following
 from api.services.rosters import (
     PublishRefused,
     add_version,
@@ -94,10 +94,11 @@ def _move(session: Session, swap: SwapRow, status: str, **values: object) -> Non
 
 def check_across(session: Session, row: RosterRow, scenario: Scenario, giver: str, shift: str, taker: str,
                  back_shift: str | None) -> SwapResult:
-    """``check_swap`` on the version ``row``, and against the next period's published roster too: a
-    trade on the last days must not break that month's rest or limits across the first."""
+    """``check_swap`` on the version ``row`` with the month before as it was really worked, and
+    against the next month's published roster too: a trade on the first or last days must not break
+    the rest or limits that look across the first of the month."""
     roster = load_roster(row)
-    result = check_swap(scenario, roster, giver, shift, taker, back_shift)
+    result = check_swap(as_worked(session, scenario), roster, giver, shift, taker, back_shift)
     if not result.legal:
         return result
     _, breaches = breaks_following(session, scenario, result.roster, roster)

@@ -9,6 +9,7 @@ from web_helpers import holder
 
 from api.services import carry, links
 from api.services import rosters as roster_service
+from api.orm import RosterRow
 from api.services.scenarios import store
 from roster.calendar import OSLO
 from roster.models import Assignment, Roster
@@ -118,3 +119,19 @@ def test_a_month_carried_before_the_last_swap_is_not_published_against_what_was_
                              "(30.12.2026–31.12.2026), som er publisert for perioden før: Cato Carlsen: ")
     assert detail.endswith(f"Før vaktplan {done['result_roster_id']} inn i scenarioet på nytt og beregn "
                            "vaktplanen på nytt.")
+
+
+def test_a_swap_on_the_first_day_sees_the_month_before_as_it_was_really_worked(client, auth):
+    dec, jan, tokens = _two_months(client)
+    december = _month("2026-12-30", "2026-12-31")
+    with client.app.state.sessions() as s:  # after January was carried: Cato takes Bjørn's night of 31.12
+        _published(s, s.get(RosterRow, dec).scenario_id, december, [
+            ("cato", "dag", "2026-12-30"), ("anne", "natt", "2026-12-30"),
+            ("bjorn", "dag", "2026-12-31"), ("cato", "natt", "2026-12-31")])
+        s.commit()
+    # January's scenario still says Bjørn worked that night; Cato would start at 08:00 after it
+    r = client.post(f"/api/lege/{tokens['anne']}/swaps", json={"shift": "dag/2027-01-01", "taker": "cato"})
+    assert r.status_code == 422 and r.json()["problems"] == [
+        "Byttet bryter harde regler:",
+        "Cato Carlsen kan ikke ta vakten etter reglene som gjelder for hen (legevakten ser hvorfor)"]
+    assert holder(client, auth, jan, "dag/2027-01-01") == ["anne"]
