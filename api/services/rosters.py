@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from api.orm import PublishLockRow, RosterRow, ScenarioRow, utcnow
 from api.services import published
 from api.services.audit import record
-from api.services.carry import breaks_following, breaks_preceding
+from api.services.carry import as_worked, breaks_following, breaks_preceding
 from api.services.notices import queue_changes
 from api.services.published import DoctorShift, versions_of
 from api.services.scenarios import load, store
@@ -235,7 +235,8 @@ def replan_version(session: Session, row: RosterRow, changes: Changes, actor: st
     if row.status != "published":
         raise PublishRefused(f"vaktplan {row.id} er {STATUS_NAMES.get(row.status, row.status)}; "
                              "bare den publiserte vaktplanen kan planlegges om")
-    result = replan(scenario_of(session, row), load_roster(row), changes, time_limit=time_limit, workers=workers)
+    result = replan(as_worked(session, scenario_of(session, row)), load_roster(row), changes, time_limit=time_limit,
+                    workers=workers)
     if not result.roster.assignments:
         raise PublishRefused(no_roster_message(result.roster))
     return store_replan(session, row, result, actor, None), result

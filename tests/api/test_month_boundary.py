@@ -135,3 +135,22 @@ def test_a_swap_on_the_first_day_sees_the_month_before_as_it_was_really_worked(c
         "Byttet bryter harde regler:",
         "Cato Carlsen kan ikke ta vakten etter reglene som gjelder for hen (legevakten ser hvorfor)"]
     assert holder(client, auth, jan, "dag/2027-01-01") == ["anne"]
+
+
+def test_a_replan_of_the_first_days_sees_the_month_before_as_it_was_really_worked(client, auth):
+    dec, jan, _ = _two_months(client)
+    december = _month("2026-12-30", "2026-12-31")
+    with client.app.state.sessions() as s:  # after January was carried: Cato takes Bjørn's night of 31.12
+        _published(s, s.get(RosterRow, dec).scenario_id, december, [
+            ("cato", "dag", "2026-12-30"), ("anne", "natt", "2026-12-30"),
+            ("bjorn", "dag", "2026-12-31"), ("cato", "natt", "2026-12-31")])
+        s.commit()
+    # Anne falls ill on 1.1: Cato cannot take her day shift, his night ends 08:00 that morning,
+    # though January's scenario still says the night was Bjørn's
+    r = client.post(f"/api/rosters/{jan}/replan", headers=auth, json={
+        "now": "2026-12-20T12:00", "absences": [{"doctor": "anne", "start": "2027-01-01", "end": "2027-01-01",
+                                                 "kind": "sykdom"}]})
+    assert r.status_code == 201, r.text
+    new = r.json()["roster"]["id"]
+    assert "cato" not in holder(client, auth, new, "dag/2027-01-01")
+    assert client.post(f"/api/rosters/{new}/publish", headers=auth).status_code == 200
