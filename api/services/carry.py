@@ -17,7 +17,7 @@ from api.services.audit import record
 from api.services.scenarios import load, store
 from api.services.stored import load_roster, scenario_of
 from roster.candidates import join
-from roster.carry import next_period, of_doctors
+from roster.carry import CARRIED_FIELDS, next_period, of_doctors
 from roster.check import Violation, unexpected_violations
 from roster.models import Roster, Scenario
 from roster.scenario_io import InputError, with_carried
@@ -76,6 +76,17 @@ def as_worked(session: Session, scenario: Scenario) -> Scenario:
     if source is None or source.period_end != day_before(scenario):
         return scenario
     return carried_into(scenario, scenario_of(session, source), load_roster(source), f"vaktplan {source.id}")
+
+
+def carries_previous(session: Session, scenario: Scenario) -> bool | None:
+    """Whether what the scenario carries is the month before as published now; None when it carries
+    nothing or no published roster ends the day before (the page says so otherwise)."""
+    if scenario.carry_in_from is None:
+        return None
+    real = as_worked(session, scenario)
+    if real is scenario:
+        return None
+    return all(getattr(real, key) == getattr(scenario, key) for key in CARRIED_FIELDS)
 
 
 def breaks_preceding(session: Session, scenario: Scenario, roster: Roster) -> tuple[RosterRow | None, list[Violation]]:

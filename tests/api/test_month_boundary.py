@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from web_helpers import holder
+from web_helpers import holder, login
 
 from api.services import carry, links
 from api.services import rosters as roster_service
@@ -154,3 +154,22 @@ def test_a_replan_of_the_first_days_sees_the_month_before_as_it_was_really_worke
     new = r.json()["roster"]["id"]
     assert "cato" not in holder(client, auth, new, "dag/2027-01-01")
     assert client.post(f"/api/rosters/{new}/publish", headers=auth).status_code == 200
+
+
+def test_the_scenario_page_says_when_the_month_before_changed_after_it_was_carried(client, auth):
+    dec, jan, _ = _two_months(client)
+    with client.app.state.sessions() as s:
+        carried = s.get(RosterRow, jan).scenario_id
+    login(client)
+    page = client.get(f"/scenarier/{carried}").text
+    assert f"Det er vaktplan {dec} slik den er publisert nå." in page and 'id="forrige-endret"' not in page
+    december = _month("2026-12-30", "2026-12-31")
+    with client.app.state.sessions() as s:
+        changed = _published(s, s.get(RosterRow, dec).scenario_id, december, [
+            ("cato", "dag", "2026-12-30"), ("anne", "natt", "2026-12-30"),
+            ("bjorn", "dag", "2026-12-31"), ("cato", "natt", "2026-12-31")])
+        s.commit()
+    page = client.get(f"/scenarier/{carried}").text
+    assert (f"Det som er ført inn, er ikke vaktplan {changed} slik den er publisert nå: den er endret etter at den "
+            "ble ført inn") in page
+    assert f"Lag nytt scenario med vaktplan {changed} ført inn" in page
