@@ -31,6 +31,7 @@ from api.config import Settings
 from api.orm import ProgressRow, RosterRow, RunRow, ScenarioRow, utcnow
 from api.services import rosters as roster_service
 from api.services.audit import record
+from api.services.carry import as_worked
 from api.services.scenarios import load
 from roster.changes import Changes
 from roster.models import Explanation, ProgressEvent, Roster, Scenario, SolveStatus
@@ -231,6 +232,8 @@ class JobManager:
                 return
             run.status, run.started_at = "running", utcnow()
             scenario = load(s.get_one(ScenarioRow, run.scenario_id))
+            if run.kind == "omplanlegging":  # a published month: the one before as worked now, not as carried
+                scenario = as_worked(s, scenario)
             s.expunge(run)  # read after the transaction: plain values from here on
         if run.kind == "omplanlegging":
             self._replan(run, scenario, stop)

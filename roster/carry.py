@@ -4,7 +4,8 @@ last days (so the rules that look back see across the first of the month) and th
 
 The file holds these under the names of the scenario's own fields (``history``, ``carry_in_from``,
 ``carry_in``, ``holiday_ledger``), so ``roster carry`` — or a manager by hand — puts them into
-next period's scenario unchanged; the workbook has the same as «… ut» sheets to paste.
+next period's scenario unchanged; the workbook has the same as «… ut» sheets to paste. The file
+also names the last day of its period (``period_end``), so it is refused in any period but the next.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from roster.workload import is_night, lookback_days
 
 LEDGER_YEARS_KEPT = 5  # the rotation reads last year; the report shows a few more
 CARRIED_FIELDS = ("history", "carry_in_from", "carry_in", "holiday_ledger")
+PERIOD_END = "period_end"  # beside them in history_out.json: the last day of the period it comes from
 
 
 def carried_out(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> tuple[dt.date, list[CarriedShift]]:
@@ -68,13 +70,42 @@ def next_period(scenario: Scenario, roster: Roster, index: ShiftIndex | None = N
     }
 
 
-def carried_fields(data: Any) -> dict[str, Any]:
-    """The carried fields of a ``history_out.json``; a bare list (written before the shifts and the
-    ledger were carried) is the history alone."""
+def of_doctors(fields: dict[str, Any], scenario: Scenario) -> tuple[dict[str, Any], list[str]]:
+    """The carried fields of the scenario's own doctors, and the ids left out: a doctor who left
+    between the months (or whose id changed) is no error in the next month's scenario, but is told."""
+    known = {d.id for d in scenario.doctors}
+
+    def gone(x: Any) -> bool:
+        return isinstance(x, dict) and isinstance(x.get("doctor"), str) and x["doctor"] not in known
+
+    out, left = dict(fields), set()
+    for key in ("history", "carry_in", "holiday_ledger"):
+        if isinstance(fields.get(key), list):
+            left.update(x["doctor"] for x in fields[key] if gone(x))
+            out[key] = [x for x in fields[key] if not gone(x)]
+    return out, sorted(left)
+
+
+def carried_fields(data: Any, start: dt.date) -> dict[str, Any]:
+    """The carried fields of a ``history_out.json`` for a period that begins ``start``; a bare list
+    (written before the shifts and the ledger were carried) is the history alone. A file that says
+    which period it comes from (``period_end``) fits only the period right after it: in another, its
+    last days' shifts would stand for a month it never saw, or fall inside the period."""
     if isinstance(data, list):
         return {"history": data}
-    if not isinstance(data, dict) or not set(data) <= set(CARRIED_FIELDS):
-        unknown = sorted(set(data) - set(CARRIED_FIELDS)) if isinstance(data, dict) else []
-        raise ValueError("ukjente felt: " + ", ".join(unknown) if unknown else
-                         "ventet et objekt med history, carry_in_from, carry_in og holiday_ledger")
-    return dict(data)
+    if not isinstance(data, dict) or not set(data) <= {*CARRIED_FIELDS, PERIOD_END}:
+        unknown = sorted(set(data) - {*CARRIED_FIELDS, PERIOD_END}) if isinstance(data, dict) else []
+        raise ValueError("(rot): " + ("ukjente felt: " + ", ".join(unknown) if unknown else
+                                      "ventet et objekt med history, carry_in_from, carry_in og holiday_ledger"))
+    fields = dict(data)
+    end = fields.pop(PERIOD_END, None)
+    if end is not None:
+        try:
+            end = dt.date.fromisoformat(end)
+        except (TypeError, ValueError):
+            raise ValueError(f"{PERIOD_END}: ventet en dato (ÅÅÅÅ-MM-DD), fikk «{end}»") from None
+        if end + dt.timedelta(days=1) != start:
+            raise ValueError(f"{PERIOD_END}: filen er fra perioden som slutter {end:%d.%m.%Y} og kan bare føres inn "
+                             f"i perioden som begynner {end + dt.timedelta(days=1):%d.%m.%Y}; dette scenarioet "
+                             f"begynner {start:%d.%m.%Y}")
+    return fields

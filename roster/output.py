@@ -23,7 +23,7 @@ from roster.calendar import OSLO, WEEKDAY_NAMES, ShiftIndex, real_hours
 from roster.excel import write_roster_workbook
 from roster.explanation import explanation_text
 from roster.files import write_all
-from roster.carry import next_period
+from roster.carry import PERIOD_END, next_period
 from roster.days import ROTATION_NAMES
 from roster.eligibility import LEGEVAKT_SHIFTS_REQUIRED
 from roster.metrics import (DoctorMetrics, coarse_note, coarse_shifts, doctor_metrics, holiday_turns, moved,
@@ -102,8 +102,8 @@ def write_roster_json(roster: Roster, path: Path) -> None:
 
 def write_history_out(scenario: Scenario, roster: Roster, path: Path, index: ShiftIndex | None = None) -> None:
     """What the next period carries in (``roster.carry``): history, the last days' shifts, the
-    holiday ledger."""
-    data = next_period(scenario, roster, index)
+    holiday ledger; and the period's last day, so it goes only into the period right after."""
+    data = {PERIOD_END: scenario.period.end.isoformat(), **next_period(scenario, roster, index)}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 

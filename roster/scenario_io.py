@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from roster.carry import carried_fields
+from roster.carry import PERIOD_END, carried_fields, next_period, of_doctors
 from roster.excel import read_roster_workbook, read_scenario_workbook
 from roster.input_errors import InputError, json_path, shown, validation_problems
 from roster.models import Assignment, Period, Roster, Scenario
@@ -283,16 +283,23 @@ def foreign_roster_problems(scenario: Scenario, roster: Roster) -> list[str]:
             f"vaktplanen hører til et annet scenario{made_for}"]
 
 
-def carry_into(scenario: Scenario, history_out: str | Path) -> Scenario:
+def carry_into(scenario: Scenario, history_out: str | Path, previous: Scenario | None = None
+               ) -> tuple[Scenario, list[str]]:
     """Next period's scenario with what a solve wrote to ``history_out.json`` carried in: its
-    history, the shifts of the last days and the holiday ledger replace the scenario's own."""
+    history, the shifts of the last days and the holiday ledger replace the scenario's own. Also
+    the ids of the doctors the file has and the scenario has not, who are left out. With
+    ``previous`` the file is that period's final roster instead (roster.json or a roster workbook):
+    swaps and hand edits made after the solve are in it, not in the solve's history_out.json."""
     p = Path(history_out)
-    data = read_data(p)
+    if previous is None:
+        data = read_data(p)
+    else:
+        data = {PERIOD_END: previous.period.end.isoformat(), **next_period(previous, load_roster(previous, p))}
     try:
-        fields = carried_fields(data)
+        fields, left = of_doctors(carried_fields(data, scenario.period.start), scenario)
     except ValueError as exc:
-        raise InputError([f"(rot): {exc}"], str(p)) from None
-    return with_carried(scenario, fields, str(p))
+        raise InputError([str(exc)], str(p)) from None
+    return with_carried(scenario, fields, str(p)), left
 
 
 def with_carried(scenario: Scenario, fields: dict[str, Any], source: str) -> Scenario:

@@ -215,7 +215,8 @@ class _Precheck:
     # ----------------------------------------------------------------------- pins
 
     def check_pins(self) -> None:
-        """A pin the doctor cannot work, or two pins of one doctor at the same time."""
+        """A pin the doctor cannot work, or two pins of one doctor at the same time or too close,
+        also a pin too close after a shift the doctor worked just before the period (carried in)."""
         for p in self.scenario.pins:
             name = self.names[p.doctor]
             key = shift_key(p.template, p.date)
@@ -232,20 +233,26 @@ class _Precheck:
                          key, p.date, {})
             elif shift.on_site and not self.qualified[p.doctor]:
                 self.unsupervised_pin(self.scenario.doctor(p.doctor), shift)
+        carried = self.index.carried
         for doc, shifts in self.pins.items():
             shifts = sorted(shifts, key=lambda s: s.start)
+            before = carried.get(doc, [])
             rest = rest_hours(self.scenario.rules, self.scenario.doctor(doc).employment)
-            for i, a in enumerate(shifts):
-                for b in shifts[i + 1:]:
-                    gap = (b.start - a.end).total_seconds() / 3600
+            for i, a in enumerate([*before, *shifts]):
+                for b in shifts[max(0, i + 1 - len(before)):]:
+                    gap = (b.start_utc - a.end_utc).total_seconds() / 3600
                     if gap < 0:
                         why = "som overlapper"
                     elif gap < rest and counts_as_work(self.scenario.rules, a) and counts_as_work(self.scenario.rules, b):
                         why = f"som har bare {number(gap)} t hvile mellom seg (krever {number(rest)} t)"
                     else:
                         continue
-                    self.add("låst", f"Låst vakt: {self.names[doc]} er låst til både {self.head(a)} og "
-                                     f"{self.head(b)}, {why}.", a.key, a.date, {}, (a.key, b.key))
+                    if i < len(before):
+                        self.add("låst", f"Låst vakt: {self.names[doc]} er låst til {self.head(b)}, men hadde "
+                                         f"{self.head(a)} i forrige periode, {why}.", b.key, b.date, {}, (b.key,))
+                    else:
+                        self.add("låst", f"Låst vakt: {self.names[doc]} er låst til både {self.head(a)} og "
+                                         f"{self.head(b)}, {why}.", a.key, a.date, {}, (a.key, b.key))
             self.pins_over_limits(self.scenario.doctor(doc), shifts)
 
     def pins_over_limits(self, doctor: Doctor, pinned: list[ShiftInstance]) -> None:

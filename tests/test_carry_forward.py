@@ -167,6 +167,73 @@ def test_roster_carry_reads_the_older_list_and_refuses_strange_files(tmp_path: P
     assert result.exit_code == EXIT_BAD_INPUT and "carry_in[0].start" in result.output
 
 
+def test_roster_carry_puts_history_out_only_into_the_period_right_after(december, tmp_path: Path) -> None:
+    """December's file in February would claim a January without shifts; in December itself its
+    shifts fall inside the period: both are refused in one sentence naming the period that fits."""
+    dec, dec_roster = december
+    write_history_out(dec, dec_roster, tmp_path / "history_out.json")
+    assert json.loads((tmp_path / "history_out.json").read_text())["period_end"] == "2026-12-31"
+    out = tmp_path / "ut.json"
+    for start, end in (("2027-02-01", "2027-02-28"), ("2026-12-01", "2026-12-31")):
+        dump_scenario(_month(start, end), tmp_path / "neste.yaml")
+        result = runner.invoke(app, ["carry", str(tmp_path / "neste.yaml"), str(tmp_path / "history_out.json"),
+                                     "-o", str(out)])
+        assert result.exit_code == EXIT_BAD_INPUT and "1 problem:" in result.output
+        assert ("period_end: filen er fra perioden som slutter 31.12.2026 og kan bare føres inn i perioden som "
+                f"begynner 01.01.2027; dette scenarioet begynner {dt.date.fromisoformat(start):%d.%m.%Y}"
+                ) in " ".join(result.output.split())
+    dump_scenario(_month("2027-01-01", "2027-01-31"), tmp_path / "januar.yaml")
+    result = runner.invoke(app, ["carry", str(tmp_path / "januar.yaml"), str(tmp_path / "history_out.json"),
+                                 "-o", str(out)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert load_scenario(out).carry_in_from == dt.date(2026, 12, 25)
+
+
+def test_roster_carry_leaves_out_a_doctor_who_left_and_says_so(december, tmp_path: Path) -> None:
+    """As the web service's carry does: a departure between the months is no error in the file."""
+    dec, dec_roster = december
+    write_history_out(dec, dec_roster, tmp_path / "history_out.json")
+    january = _month("2027-01-01", "2027-01-31").model_dump(mode="json")
+    january["doctors"] = [d for d in january["doctors"] if d["id"] != "lege-hvile"]
+    dump_scenario(Scenario.model_validate(january), tmp_path / "januar.yaml")
+    out = tmp_path / "ut.json"
+    result = runner.invoke(app, ["carry", str(tmp_path / "januar.yaml"), str(tmp_path / "history_out.json"),
+                                 "-o", str(out)], env={"COLUMNS": "250"})
+    assert result.exit_code == EXIT_OK, result.output
+    assert (f"1 lege i {tmp_path / 'history_out.json'} er ikke med i scenarioet og er ikke tatt med: lege-hvile."
+            in result.output)
+    carried = load_scenario(out)
+    assert "lege-hvile" not in {h.doctor for h in carried.history} | {c.doctor for c in carried.carry_in}
+    assert {c.doctor for c in carried.carry_in} == {f"lege-{rule}" for rule in PLAN} - {"lege-hvile"}
+
+
+def test_roster_carry_from_the_final_roster_sees_a_hand_edit_made_after_the_solve(december, tmp_path: Path) -> None:
+    """history_out.json is the solve's; after a swap the roster as worked is what January must see."""
+    dec, dec_roster = december
+    write_history_out(dec, dec_roster, tmp_path / "history_out.json")
+    swapped = dec_roster.model_copy(update={"assignments": [
+        a.model_copy(update={"doctor": "lege-søndagsfri" if a.doctor == "lege-hvile" else "lege-hvile"})
+        if a.doctor in ("lege-hvile", "lege-søndagsfri") else a for a in dec_roster.assignments]})
+    (tmp_path / "roster.json").write_text(swapped.model_dump_json(), encoding="utf-8")
+    dump_scenario(dec, tmp_path / "desember.yaml")
+    dump_scenario(_month("2027-01-01", "2027-01-31"), tmp_path / "januar.yaml")
+    out = tmp_path / "ut.json"
+    result = runner.invoke(app, ["carry", str(tmp_path / "januar.yaml"), str(tmp_path / "roster.json"),
+                                 "--forrige", str(tmp_path / "desember.yaml"), "-o", str(out)])
+    assert result.exit_code == EXIT_OK, result.output
+    carried = load_scenario(out)
+    expected = Scenario.model_validate({**_month("2027-01-01", "2027-01-31").model_dump(mode="json"),
+                                        **next_period(dec, swapped)})
+    assert carried == expected
+    assert {c.doctor for c in carried.carry_in if c.start == dt.datetime(2026, 12, 31, 23, 0)} == {
+        "lege-søndagsfri", "lege-netter", "lege-rekkefølge"}  # not lege-hvile, as history_out.json says
+    dump_scenario(_month("2027-02-01", "2027-02-28"), tmp_path / "februar.yaml")
+    result = runner.invoke(app, ["carry", str(tmp_path / "februar.yaml"), str(tmp_path / "roster.json"),
+                                 "--forrige", str(tmp_path / "desember.yaml"), "-o", str(out)])
+    assert result.exit_code == EXIT_BAD_INPUT and "kan bare føres inn i perioden som begynner 01.01.2027" in (
+        " ".join(result.output.split()))
+
+
 def test_the_workbook_carries_the_same_and_reads_it_back(december, tmp_path: Path) -> None:
     """The roster workbook's «… ut» sheets have the template's columns; a template filled from the
     carried scenario reads back to the same scenario."""

@@ -357,6 +357,19 @@ def test_two_pins_of_one_doctor_without_the_rest_between_them() -> None:
     assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
 
 
+def test_a_pin_without_rest_after_a_shift_carried_in_from_last_month() -> None:
+    # Anne worked the night of 30.11 in last month's roster (carried in); the day shift pinned for
+    # 01.12 starts as the night ends, which the month alone cannot show
+    day = template("dag", "08:00", "16:00", label="dag", min_qualified=1)
+    s = make([day], [doctor("a", name="Anne", employment="ansatt"), doctor("b")],
+             pins=[{"doctor": "a", "date": DAY, "template": "dag"}], carry_in_from="2026-11-24",
+             carry_in=[{"doctor": "a", "start": "2026-11-30T23:00", "end": "2026-12-01T08:00", "label": "natt",
+                        "station": "BLV"}])
+    assert messages(s) == ["Låst vakt: Anne er låst til Dag 01.12 Bergen legevakt, men hadde Natt 30.11 Bergen "
+                           "legevakt i forrige periode, som har bare 0 t hvile mellom seg (krever 11 t)."]
+    assert solve(s, time_limit=5.0, workers=1).stats.status.value == "infeasible"
+
+
 @pytest.mark.parametrize("limits, said", [
     ({"max_shifts": 1}, "Låst vakt: Anne er låst til 2 vakter, men kan ha høyst 1 i perioden."),
     ({"max_hours": 8}, "Låst vakt: Anne er låst til vakter på til sammen 17 t, men kan ha høyst 8 t i perioden."),

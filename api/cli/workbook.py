@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 
 from api.cli.common import check_outputs, console, fail_input, fail_write, load
+from roster.candidates import join
 from roster.files import WriteError, write_all
 from roster.scenario_io import InputError
+from roster.terms import count
 
 
 def template(
@@ -37,18 +39,22 @@ def template(
 
 def carry(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Neste periodes scenario: .json, .yaml eller .xlsx")],
-    history: Annotated[Path, typer.Argument(metavar="HISTORIKK", help="history_out.json fra forrige periodes løsning")],
+    history: Annotated[Path, typer.Argument(metavar="HISTORIKK", help="history_out.json fra forrige periodes løsning, eller med --forrige den endelige vaktplanen (roster.json eller .xlsx)")],
     out: Annotated[Path, typer.Option("-o", "--out", metavar="FIL", help="Scenarioet med historikken ført inn: .json, .yaml eller .xlsx")],
+    previous: Annotated[Path | None, typer.Option("--forrige", metavar="SCENARIO", help="Forrige periodes scenario (etter en omplanlegging: scenario.json derfra); da er HISTORIKK vaktplanen slik den ble gått, med bytter og endringer for hånd")] = None,
 ) -> None:
-    """Før historikk, vaktene fra de siste dagene og høytidsvaktene fra forrige periode inn i neste periodes scenario."""
+    """Før historikk, vaktene fra de siste dagene og høytidsvaktene fra forrige periode inn i neste periodes scenario.
+
+    Er forrige vaktplan endret etter beregningen (bytter, endringer for hånd), gjelder ikke history_out.json lenger:
+    før da inn den endelige vaktplanen med --forrige."""
     from roster.excel import write_template
     from roster.scenario_io import carry_into, dump_scenario
 
     if out.suffix.lower() not in (".json", ".yaml", ".yml", ".xlsx"):
         fail_input(InputError([f"ukjent filtype «{out.suffix}»; bruk .json, .yaml eller .xlsx"], str(out)))
-    check_outputs([out], [scenario_path, history])
+    check_outputs([out], [scenario_path, history, previous])
     try:
-        scenario = carry_into(load(scenario_path), history)
+        scenario, left = carry_into(load(scenario_path), history, load(previous) if previous else None)
     except InputError as exc:
         fail_input(exc)
     try:
@@ -62,3 +68,6 @@ def carry(
     console.print(f"Skrev {out}: {len(scenario.history)} leger med historikk, {carried} tidligere vakter "
                   f"(komplette fra {scenario.carry_in_from:%d.%m.%Y}), {len(scenario.holiday_ledger)} høytidsvakter."
                   if scenario.carry_in_from else f"Skrev {out}.", markup=False, highlight=False)
+    if left:
+        console.print(f"{count(len(left), 'lege', 'leger')} i {history} er ikke med i scenarioet og er ikke tatt med: "
+                      f"{join(left)}.", markup=False, highlight=False)

@@ -237,6 +237,7 @@ def scenario_page(scenario_id: RowId, request: Request, manager: PageManagerDep,
                   requests=wishes.for_period(session, scenario.period.start, scenario.period.end),
                   names={d.id: d.name for d in scenario.doctors}, describe=lambda q: wishes.describe(q, templates),
                   has_round=bool(wishes.rounds(session)), previous=carry.previous(session, scenario),
+                  carried_now=carry.carries_previous(session, scenario),
                   renamed=published_index.other_names(session, {d.id: d.name for d in scenario.doctors}),
                   day_before=carry.day_before(scenario))
 

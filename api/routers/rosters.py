@@ -29,12 +29,13 @@ from api.schemas import (
 from api.services import edits
 from api.services import rosters as service
 from api.services.scenarios import read_upload
+from api.services.swaps import check_across
 from roster.changes import apply_changes, changes_from_data
 from roster.check import Violation
 from roster.edits import Edit
 from roster.models import Roster
 from roster.scenario_io import InputError
-from roster.swap import SwapRefused, check_swap
+from roster.swap import SwapRefused
 
 router = APIRouter(prefix="/api/rosters", tags=["vaktplaner"])
 
@@ -144,8 +145,8 @@ def swap_check(roster_id: RowId, body: SwapIn, _: ManagerDep, session: SessionDe
     moves each one's burden against target. Changes nothing: a legal trade still needs a new version."""
     row = get_row(session, roster_id)
     try:
-        result = check_swap(service.scenario_of(session, row), service.load_roster(row),
-                            body.giver, body.shift, body.taker, body.back_shift)
+        result = check_across(session, row, service.scenario_of(session, row), body.giver, body.shift, body.taker,
+                              body.back_shift)
     except SwapRefused as exc:
         raise HTTPException(422, exc.problems) from None
     return SwapOut(

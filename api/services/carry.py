@@ -16,9 +16,12 @@ from api.orm import RosterRow, ScenarioRow
 from api.services.audit import record
 from api.services.scenarios import load, store
 from api.services.stored import load_roster, scenario_of
-from roster.carry import next_period
-from roster.models import Scenario
+from roster.candidates import join
+from roster.carry import CARRIED_FIELDS, next_period, of_doctors
+from roster.check import Violation, unexpected_violations
+from roster.models import Roster, Scenario
 from roster.scenario_io import InputError, with_carried
+from roster.swap import violation_difference
 from roster.terms import count
 
 
@@ -33,6 +36,69 @@ def previous(session: Session, scenario: Scenario) -> RosterRow | None:
                                                    RosterRow.period_end >= day).order_by(RosterRow.id.desc())).first()
 
 
+def following(session: Session, scenario: Scenario) -> RosterRow | None:
+    """The published version whose period starts the day after the scenario's."""
+    day = scenario.period.end + dt.timedelta(days=1)
+    return session.scalars(select(RosterRow).where(RosterRow.status == "published", RosterRow.period_start == day)
+                           .order_by(RosterRow.id.desc())).first()
+
+
+def carried_into(scenario: Scenario, before: Scenario, roster: Roster, source: str) -> Scenario:
+    """``scenario`` with ``roster`` (of ``before``'s period) carried in, its doctors only."""
+    return with_carried(scenario, of_doctors(next_period(before, roster), scenario)[0], source)
+
+
+def _new_breaches(roster: Roster, before: Scenario, after: Scenario) -> list[Violation]:
+    """The hard-rule breaches of ``roster`` under ``after`` that it does not have under ``before``."""
+    difference = violation_difference(unexpected_violations(before, roster), unexpected_violations(after, roster))
+    return difference.new + difference.worsened
+
+
+def breaks_following(session: Session, scenario: Scenario, roster: Roster, replaced: Roster | None
+                     ) -> tuple[RosterRow | None, list[Violation]]:
+    """What ``roster`` breaks in the published roster of the period right after it, beyond what
+    ``replaced`` (the version it replaces; None: that period's scenario as stored) broke there. The
+    next month was planned on this one's last days, so a swap, edit or re-plan there after it was
+    published must not break its rest, nights in a row or 7-day limits across the first."""
+    nxt = following(session, scenario)
+    if nxt is None:
+        return None, []
+    later = scenario_of(session, nxt)
+    source = f"vaktplan {nxt.id}"
+    base = later if replaced is None else carried_into(later, scenario, replaced, source)
+    return nxt, _new_breaches(load_roster(nxt), base, carried_into(later, scenario, roster, source))
+
+
+def as_worked(session: Session, scenario: Scenario) -> Scenario:
+    """``scenario`` with the published roster of the month before carried in as it is now (swaps,
+    edits and re-plans after the scenario was carried included); as it is when none ends the day before."""
+    source = previous(session, scenario)
+    if source is None or source.period_end != day_before(scenario):
+        return scenario
+    return carried_into(scenario, scenario_of(session, source), load_roster(source), f"vaktplan {source.id}")
+
+
+def carries_previous(session: Session, scenario: Scenario) -> bool | None:
+    """Whether what the scenario carries is the month before as published now; None when it carries
+    nothing or no published roster ends the day before (the page says so otherwise)."""
+    if scenario.carry_in_from is None:
+        return None
+    real = as_worked(session, scenario)
+    if real is scenario:
+        return None
+    return all(getattr(real, key) == getattr(scenario, key) for key in CARRIED_FIELDS)
+
+
+def breaks_preceding(session: Session, scenario: Scenario, roster: Roster) -> tuple[RosterRow | None, list[Violation]]:
+    """What ``roster`` breaks against the published roster of the period right before it, beyond
+    what it breaks under its own scenario: one carried before that month's last swaps, edits or
+    re-plans (or not at all) lets the rules that look back miss what was really worked."""
+    real = as_worked(session, scenario)
+    if real is scenario:
+        return None, []
+    return previous(session, scenario), _new_breaches(roster, scenario, real)
+
+
 @dataclass(frozen=True)
 class Carried:
     row: ScenarioRow  # the new scenario
@@ -41,16 +107,22 @@ class Carried:
     shifts: int  # earlier shifts carried, from ``since``
     since: dt.date
     ledger: int  # holiday shifts in the ledger
-    left_out: int  # doctors of the published roster who are not in the scenario
+    left_out: list[str]  # names of the published roster's doctors who are not in the scenario
 
     def message(self) -> str:
         text = (f"Nytt scenario med vaktplan {self.source.id} ført inn: historikk for "
                 f"{count(self.history, 'lege', 'leger')}, {count(self.shifts, 'tidligere vakt', 'tidligere vakter')} "
                 f"fra {self.since:%d.%m.%Y} og {count(self.ledger, 'høytidsvakt', 'høytidsvakter')}.")
         if self.left_out:
-            text += (f" {count(self.left_out, 'lege', 'leger')} i vaktplan {self.source.id} er ikke med i scenarioet "
-                     "og er ikke tatt med.")
+            text += (f" {count(len(self.left_out), 'lege', 'leger')} i vaktplan {self.source.id} er ikke med i "
+                     f"scenarioet og er ikke tatt med: {join(self.left_out)}.")
         return text
+
+
+def _left_out(before: Scenario, scenario: Scenario) -> list[str]:
+    """The names of ``before``'s doctors that ``scenario`` has not (they left, or their id changed)."""
+    known = {d.id for d in scenario.doctors}
+    return [d.name for d in before.doctors if d.id not in known]
 
 
 def carry(session: Session, row: ScenarioRow, actor: str) -> Carried:
@@ -65,13 +137,9 @@ def carry(session: Session, row: ScenarioRow, actor: str) -> Carried:
     if source.period_end != day:
         raise InputError([f"den publiserte vaktplan {source.id} går til {source.period_end:%d.%m.%Y}, inn i denne "
                           f"perioden; bare en vaktplan som slutter {day:%d.%m.%Y} kan føres inn"], f"scenario {row.id}")
-    fields = next_period(scenario_of(session, source), load_roster(source))
-    known = {d.id for d in scenario.doctors}
-    before = {h["doctor"] for h in fields["history"]}
-    for key in ("history", "carry_in", "holiday_ledger"):
-        fields[key] = [x for x in fields[key] if x["doctor"] in known]
-    merged = with_carried(scenario, fields, f"vaktplan {source.id} ført inn i scenario {row.id}")
+    previous_scenario, previous_roster = scenario_of(session, source), load_roster(source)
+    merged = carried_into(scenario, previous_scenario, previous_roster, f"vaktplan {source.id} ført inn i scenario {row.id}")
     new = store(session, merged, f"scenario {row.id} med vaktplan {source.id} ført inn", actor)
     record(session, actor, "før-inn", f"scenario {new.id}: vaktplan {source.id} ført inn i scenario {row.id}")
-    return Carried(new, source, len(merged.history), len(merged.carry_in), dt.date.fromisoformat(fields["carry_in_from"]),
-                   len(merged.holiday_ledger), len(before - known))
+    return Carried(new, source, len(merged.history), len(merged.carry_in), merged.carry_in_from,
+                   len(merged.holiday_ledger), _left_out(previous_scenario, scenario))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from api.orm import PublishLockRow, RosterRow, ScenarioRow, utcnow
 from api.services import published
 from api.services.audit import record
+from api.services.carry import as_worked, breaks_following, breaks_preceding
 from api.services.notices import queue_changes
 from api.services.published import DoctorShift, versions_of
 from api.services.scenarios import load, store
@@ -164,6 +165,19 @@ def publish(session: Session, row: RosterRow, actor: str, shown: set[int] | None
         _refuse(session, f"vaktplan {row.id} er laget fra vaktplan {base.id}, som er erstattet av vaktplan "
                          f"{base.superseded_by} siden; publisering ville angre det som er publisert etter den. "
                          f"Lag et nytt utkast fra den publiserte vaktplanen, eller publiser fra bekreftelsessiden")
+    scenario, roster = scenario_of(session, row), load_roster(row)
+    before, breaches = breaks_preceding(session, scenario, roster)
+    if breaches:
+        _refuse(session, f"vaktplan {row.id} bryter harde regler mot vaktplan {before.id} "
+                         f"({before.period_start:%d.%m.%Y}–{before.period_end:%d.%m.%Y}), som er publisert for "
+                         f"perioden før: " + " ".join(v.message for v in breaches) + " Før vaktplan "
+                         f"{before.id} inn i scenarioet på nytt og beregn vaktplanen på nytt.")
+    last = next((o for o in older if o.period_start <= row.period_end <= o.period_end), None)
+    after, breaches = breaks_following(session, scenario, roster, load_roster(last) if last is not None else None)
+    if breaches:
+        _refuse(session, f"vaktplan {row.id} bryter harde regler i vaktplan {after.id} "
+                         f"({after.period_start:%d.%m.%Y}–{after.period_end:%d.%m.%Y}), som er publisert for "
+                         f"perioden etter: " + " ".join(v.message for v in breaches))
     for old in older:
         old.status, old.superseded_by = "superseded", row.id
     session.flush()  # the superseded ones first: the database allows one published per period
@@ -173,7 +187,7 @@ def publish(session: Session, row: RosterRow, actor: str, shown: set[int] | None
     except IntegrityError:
         _refuse(session, "en annen vaktplan for perioden ble publisert samtidig; last siden på nytt")
     published.unindex_versions(session, [o.id for o in older])
-    published.index_version(session, row.id, scenario_of(session, row), load_roster(row))
+    published.index_version(session, row.id, scenario, roster)
     detail = f"vaktplan {row.id} ({row.period_start:%d.%m.%Y}–{row.period_end:%d.%m.%Y})"
     if older:
         detail += " erstatter " + ", ".join(str(o.id) for o in older)
@@ -221,7 +235,8 @@ def replan_version(session: Session, row: RosterRow, changes: Changes, actor: st
     if row.status != "published":
         raise PublishRefused(f"vaktplan {row.id} er {STATUS_NAMES.get(row.status, row.status)}; "
                              "bare den publiserte vaktplanen kan planlegges om")
-    result = replan(scenario_of(session, row), load_roster(row), changes, time_limit=time_limit, workers=workers)
+    result = replan(as_worked(session, scenario_of(session, row)), load_roster(row), changes, time_limit=time_limit,
+                    workers=workers)
     if not result.roster.assignments:
         raise PublishRefused(no_roster_message(result.roster))
     return store_replan(session, row, result, actor, None), result

@@ -16,7 +16,7 @@ other is refused.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.orm import RosterRow, SwapRow, utcnow
 from api.services.audit import record
+from api.services.carry import as_worked, breaks_following
 from api.services.rosters import (
     PublishRefused,
     add_version,
@@ -91,11 +92,24 @@ def _move(session: Session, swap: SwapRow, status: str, **values: object) -> Non
                          else f"byttet er allerede {SWAP_STATUS.get(swap.status, swap.status)}"])
 
 
+def check_across(session: Session, row: RosterRow, scenario: Scenario, giver: str, shift: str, taker: str,
+                 back_shift: str | None) -> SwapResult:
+    """``check_swap`` on the version ``row`` with the month before as it was really worked, and
+    against the next month's published roster too: a trade on the first or last days must not break
+    the rest or limits that look across the first of the month."""
+    roster = load_roster(row)
+    result = check_swap(as_worked(session, scenario), roster, giver, shift, taker, back_shift)
+    if not result.legal:
+        return result
+    _, breaches = breaks_following(session, scenario, result.roster, roster)
+    return replace(result, legal=False, new_violations=breaches) if breaches else result
+
+
 def _check(session: Session, swap: SwapRow, taker: str) -> tuple[RosterRow, Scenario, SwapResult]:
     """The swap against the roster published now; a shift no longer held makes the swap stale."""
     row, scenario = _published(session, swap.shift)
     try:
-        result = check_swap(scenario, load_roster(row), swap.giver, swap.shift, taker, swap.back_shift)
+        result = check_across(session, row, scenario, swap.giver, swap.shift, taker, swap.back_shift)
     except SwapRefused as exc:
         _move(session, swap, "stale",
               message="Vaktplanen er endret siden byttet ble foreslått: " + "; ".join(exc.problems))
@@ -153,7 +167,7 @@ def propose(session: Session, giver: str, shift: str, taker: str | None, back_sh
                                                SwapRow.status.in_(OPEN))):
         raise SwapRefused(["du har allerede tilbudt denne vakten; trekk tilbudet først"])
     if other is not None:
-        result = check_swap(scenario, load_roster(row), me.id, key, other.id, back)
+        result = check_across(session, row, scenario, me.id, key, other.id, back)
         if not result.legal:
             raise SwapRefused(_breaches_for(result, me.id, scenario))
     swap = SwapRow(roster_id=row.id, giver=me.id, shift=key, taker=other.id if other else None, back_shift=back,

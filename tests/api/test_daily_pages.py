@@ -374,7 +374,8 @@ def test_the_period_before_is_carried_from_its_published_roster(client, auth):
     assert new_id != sid
     page = client.get(answer.headers["location"]).text
     assert (f"Nytt scenario med vaktplan {rid} ført inn: historikk for 1 lege, 4 tidligere vakter fra 30.11.2026 "
-            f"og 0 høytidsvakter. 1 lege i vaktplan {rid} er ikke med i scenarioet og er ikke tatt med.") in page
+            f"og 0 høytidsvakter. 1 lege i vaktplan {rid} er ikke med i scenarioet og er ikke tatt med: "
+            "Bjørn Berg.") in page
     assert "Scenarioet har vaktene fra 30.11.2026 og historikk for 1 lege ført inn." in page
     with client.app.state.sessions() as s:
         carried = load(s.get(ScenarioRow, new_id))
