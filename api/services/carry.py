@@ -17,7 +17,7 @@ from api.services.audit import record
 from api.services.scenarios import load, store
 from api.services.stored import load_roster, scenario_of
 from roster.candidates import join
-from roster.carry import CARRIED_FIELDS, next_period, of_doctors
+from roster.carry import CARRIED_FIELDS, carried_out, next_period, of_doctors
 from roster.check import Violation, unexpected_violations
 from roster.models import Roster, Scenario
 from roster.scenario_io import InputError, with_carried
@@ -43,9 +43,18 @@ def following(session: Session, scenario: Scenario) -> RosterRow | None:
                            .order_by(RosterRow.id.desc())).first()
 
 
-def carried_into(scenario: Scenario, before: Scenario, roster: Roster, source: str) -> Scenario:
-    """``scenario`` with ``roster`` (of ``before``'s period) carried in, its doctors only."""
-    return with_carried(scenario, of_doctors(next_period(before, roster), scenario)[0], source)
+def carried_into(scenario: Scenario, before: Scenario, roster: Roster, source: str, rules_only: bool = False
+                 ) -> Scenario:
+    """``scenario`` with ``roster`` (of ``before``'s period) carried in, its doctors only.
+    ``rules_only``: the last days' shifts alone, all the hard rules look back at; the history and
+    the holiday ledger are fairness, and cost a fairness plan of the month before (0.5 s on Bergen,
+    for every swap checked)."""
+    if rules_only:
+        since, shifts = carried_out(before, roster)
+        fields = {"carry_in_from": since.isoformat(), "carry_in": [c.model_dump(mode="json") for c in shifts]}
+    else:
+        fields = next_period(before, roster)
+    return with_carried(scenario, of_doctors(fields, scenario)[0], source)
 
 
 def _new_breaches(roster: Roster, before: Scenario, after: Scenario) -> list[Violation]:
@@ -65,17 +74,19 @@ def breaks_following(session: Session, scenario: Scenario, roster: Roster, repla
         return None, []
     later = scenario_of(session, nxt)
     source = f"vaktplan {nxt.id}"
-    base = later if replaced is None else carried_into(later, scenario, replaced, source)
-    return nxt, _new_breaches(load_roster(nxt), base, carried_into(later, scenario, roster, source))
+    base = later if replaced is None else carried_into(later, scenario, replaced, source, rules_only=True)
+    return nxt, _new_breaches(load_roster(nxt), base, carried_into(later, scenario, roster, source, rules_only=True))
 
 
-def as_worked(session: Session, scenario: Scenario) -> Scenario:
+def as_worked(session: Session, scenario: Scenario, rules_only: bool = False) -> Scenario:
     """``scenario`` with the published roster of the month before carried in as it is now (swaps,
-    edits and re-plans after the scenario was carried included); as it is when none ends the day before."""
+    edits and re-plans after the scenario was carried included); as it is when none ends the day
+    before. ``rules_only``: as ``carried_into``'s."""
     source = previous(session, scenario)
     if source is None or source.period_end != day_before(scenario):
         return scenario
-    return carried_into(scenario, scenario_of(session, source), load_roster(source), f"vaktplan {source.id}")
+    return carried_into(scenario, scenario_of(session, source), load_roster(source), f"vaktplan {source.id}",
+                        rules_only)
 
 
 def carries_previous(session: Session, scenario: Scenario) -> bool | None:
@@ -93,7 +104,7 @@ def breaks_preceding(session: Session, scenario: Scenario, roster: Roster) -> tu
     """What ``roster`` breaks against the published roster of the period right before it, beyond
     what it breaks under its own scenario: one carried before that month's last swaps, edits or
     re-plans (or not at all) lets the rules that look back miss what was really worked."""
-    real = as_worked(session, scenario)
+    real = as_worked(session, scenario, rules_only=True)
     if real is scenario:
         return None, []
     return previous(session, scenario), _new_breaches(roster, scenario, real)

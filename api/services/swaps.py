@@ -98,7 +98,7 @@ def check_across(session: Session, row: RosterRow, scenario: Scenario, giver: st
     against the next month's published roster too: a trade on the first or last days must not break
     the rest or limits that look across the first of the month."""
     roster = load_roster(row)
-    result = check_swap(as_worked(session, scenario), roster, giver, shift, taker, back_shift)
+    result = check_swap(as_worked(session, scenario, rules_only=True), roster, giver, shift, taker, back_shift)
     if not result.legal:
         return result
     _, breaches = breaks_following(session, scenario, result.roster, roster)
