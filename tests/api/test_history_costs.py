@@ -1,0 +1,53 @@
+"""Views that read a year of history: each reads only what it shows. The tests count the reads of
+whole scenarios (0.1 s each on the Bergen month), so an expensive path that comes back fails here
+on a week's data; the timings themselves are in the audit's report, not in tests."""
+
+from __future__ import annotations
+
+from web_helpers import publish_week
+
+from api.services import notices, swaps
+
+
+def _counting(monkeypatch, module, name: str) -> list:
+    calls = []
+    real = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *a, **k: calls.append(a) or real(*a, **k))
+    return calls
+
+
+def _edit_and_publish(client, auth, rid: int, **edit) -> int:
+    r = client.post(f"/api/rosters/{rid}/edits", headers=auth, json=edit)
+    assert r.status_code == 201, r.text
+    new = r.json()["roster"]["id"]
+    assert client.post(f"/api/rosters/{new}/publish", headers=auth).status_code == 200
+    return new
+
+
+def test_a_doctors_changes_read_only_the_versions_that_changed_their_shifts(client, auth, monkeypatch):
+    _, rid, tokens = publish_week(client)
+    new = _edit_and_publish(client, auth, rid, action="assign", doctor="eva", shift="dag/2026-11-03",
+                            replaces="cecilie")
+    reads = _counting(monkeypatch, notices, "scenario_of")
+    assert client.get(f"/api/lege/{tokens['anne']}/changes").json() == []
+    assert reads == []  # the new version left Anne's shifts alone: neither roster nor scenario read whole
+    assert client.get(f"/api/lege/{tokens['eva']}/changes").json() == [
+        {"roster_id": new, "gained": ["dag Bergen legevakt 03.11 08:00–16:00"], "lost": []}]
+    assert client.get(f"/api/lege/{tokens['cecilie']}/changes").json() == [
+        {"roster_id": new, "gained": [], "lost": ["dag Bergen legevakt 03.11 08:00–16:00"]}]
+    assert len(reads) == 2
+
+
+def test_swaps_on_several_versions_of_one_scenario_read_it_once(client, auth, monkeypatch):
+    _, rid, tokens = publish_week(client)
+    first = client.post(f"/api/lege/{tokens['anne']}/swaps", json={"shift": "dag/2026-11-02"})
+    assert first.status_code == 201, first.text
+    _edit_and_publish(client, auth, rid, action="assign", doctor="eva", shift="dag/2026-11-03", replaces="cecilie")
+    second = client.post(f"/api/lege/{tokens['eva']}/swaps", json={"shift": "dag/2026-11-03"})
+    assert second.status_code == 201, second.text
+    assert first.json()["id"] != second.json()["id"]
+    reads = _counting(monkeypatch, swaps, "ShiftIndex")  # built once per scenario read
+    recent = client.get("/api/swaps", headers=auth).json()["recent"]
+    assert [(s["giver"], s["shift_text"]) for s in recent] == [
+        ("eva", "Dag Bergen legevakt 03.11.2026 08:00–16:00"), ("anne", "Dag Bergen legevakt 02.11.2026 08:00–16:00")]
+    assert len(reads) == 1
