@@ -51,3 +51,32 @@ def test_swaps_on_several_versions_of_one_scenario_read_it_once(client, auth, mo
     assert [(s["giver"], s["shift_text"]) for s in recent] == [
         ("eva", "Dag Bergen legevakt 03.11.2026 08:00–16:00"), ("anne", "Dag Bergen legevakt 02.11.2026 08:00–16:00")]
     assert len(reads) == 1
+
+
+def test_the_swaps_page_prepares_each_published_version_once(client, auth, monkeypatch):
+    import roster.swap
+    from web_helpers import login
+
+    from api.orm import SwapRow
+
+    client.app.state.settings.swap_auto_approve = False  # every accepted swap waits for a manager
+    _, rid, tokens = publish_week(client)
+    waiting = []
+    for giver, shift, taker in (("cecilie", "dag/2026-11-03", "anne"), ("eva", "dag/2026-11-04", "bjorn")):
+        swap = client.post(f"/api/lege/{tokens[giver]}/swaps", json={"shift": shift, "taker": taker}).json()
+        assert "id" in swap, swap
+        r = client.post(f"/api/lege/{tokens[taker]}/swaps/{swap['id']}/accept")
+        assert r.json()["status"] == "accepted", r.text
+        waiting.append(swap["id"])
+    with client.app.state.sessions() as s:  # each checked alone, as before
+        alone = [swaps.manager_check(s, s.get(SwapRow, i), client.app.state.settings) for i in waiting]
+    plans = _counting(monkeypatch, roster.swap, "fairness_plan")
+    shared: swaps.Checkers = {}
+    with client.app.state.sessions() as s:
+        together = [swaps.manager_check(s, s.get(SwapRow, i), client.app.state.settings, shared) for i in waiting]
+    assert together == alone and all(c.legal and c.burden for c in together)
+    assert len(plans) == 1 and list(shared) == [rid]
+    login(client)
+    page = client.get("/bytter")
+    assert page.status_code == 200 and all(line in page.text for c in alone for line in c.burden)
+    assert len(plans) == 2  # the page: one plan for both swaps
