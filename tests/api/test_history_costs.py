@@ -80,3 +80,26 @@ def test_the_swaps_page_prepares_each_published_version_once(client, auth, monke
     page = client.get("/bytter")
     assert page.status_code == 200 and all(line in page.text for c in alone for line in c.burden)
     assert len(plans) == 2  # the page: one plan for both swaps
+
+
+def test_the_overview_and_scenario_page_list_versions_without_reading_them(client, auth):
+    """Each swap and edit is a version of the month: a year of them is megabytes of bodies."""
+    from sqlalchemy import event
+    from web_helpers import login
+
+    sid, rid, _ = publish_week(client)
+    new = _edit_and_publish(client, auth, rid, action="assign", doctor="eva", shift="dag/2026-11-03",
+                            replaces="cecilie")
+    login(client)
+    statements = []
+    engine = client.app.state.engine
+    listen = lambda *a: statements.append(a[2])  # noqa: E731 - (conn, cursor, statement, …)
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        overview, scenario = client.get("/"), client.get(f"/scenarier/{sid}")
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert f'href="/vaktplaner/{new}"' in overview.text and f'href="/vaktplaner/{rid}"' not in overview.text
+    assert f'href="/vaktplaner/{new}"' in scenario.text and f'href="/vaktplaner/{rid}"' in scenario.text
+    lists = [s for s in statements if "roster_versions.scenario_id = " in s or "BY roster_versions.period_start" in s]
+    assert len(lists) == 2 and not [s for s in lists if "roster_versions.body" in s]
