@@ -103,3 +103,20 @@ def test_the_overview_and_scenario_page_list_versions_without_reading_them(clien
     assert f'href="/vaktplaner/{new}"' in scenario.text and f'href="/vaktplaner/{rid}"' in scenario.text
     lists = [s for s in statements if "roster_versions.scenario_id = " in s or "BY roster_versions.period_start" in s]
     assert len(lists) == 2 and not [s for s in lists if "roster_versions.body" in s]
+
+
+def test_the_roster_page_reads_its_scenario_once_for_the_grid_and_the_diff(client, auth, monkeypatch):
+    from web_helpers import login
+
+    from api.services import rosters
+
+    _, rid, _ = publish_week(client)
+    new = _edit_and_publish(client, auth, rid, action="assign", doctor="eva", shift="dag/2026-11-03",
+                            replaces="cecilie")
+    login(client)
+    reads = _counting(monkeypatch, rosters, "scenario_of")
+    page = client.get(f"/vaktplaner/{new}")
+    assert page.status_code == 200 and f"Endringer mot vaktplan {rid}" in page.text
+    assert "Eva Fos får dag Bergen legevakt 03.11 08:00–16:00" in page.text
+    assert "Cecilie Dahl mister dag Bergen legevakt 03.11 08:00–16:00" in page.text
+    assert len(reads) == 1
