@@ -363,15 +363,17 @@ def moved(metrics: list[DoctorMetrics], n: int) -> list[DoctorMetrics]:
     return sorted(shifted, key=lambda m: (-abs(m.target - m.nominal_target), m.name))[:n]
 
 
-def history_out(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None) -> list[History]:
+def history_out(scenario: Scenario, roster: Roster, index: ShiftIndex | None = None,
+                metrics: list[DoctorMetrics] | None = None) -> list[History]:
     """History to carry into the next period: this period's figures added to what came in, the
     ledger after the period (``burden_balance``) and the legevakt shifts done moved forward by this
-    period's on-site shifts (akuttmedisinforskriften §7)."""
+    period's on-site shifts (akuttmedisinforskriften §7). ``metrics``: the roster's
+    ``doctor_metrics`` when the caller has them (the workbook): each costs a fairness plan."""
     index = index or ShiftIndex(scenario)
     previous = {h.doctor: h for h in scenario.history}
     done = legevakt_shifts_after(scenario, roster, index)
     out = []
-    for m in doctor_metrics(scenario, roster, index):
+    for m in metrics if metrics is not None else doctor_metrics(scenario, roster, index):
         h = previous.get(m.doctor) or History(doctor=m.doctor)
         out.append(
             History(

@@ -14,14 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from roster.calendar import OSLO, ShiftIndex, ShiftInstance
 from roster.check import RULES, Violation, check_roster
 from roster.input_errors import InputError
-from roster.metrics import doctor_metrics
+from roster.metrics import DoctorMetrics, doctor_metrics
 from roster.models import FIRST_DAY, LAST_DAY, OUTSIDE_CALENDAR, Assignment, Doctor, Roster, Scenario
 from roster.models import shift_key as key_of
-from roster.targets import fairness_plan
+from roster.targets import FairnessPlan, fairness_plan
 from roster.terms import OPEN_PLACES, count
 
 
@@ -149,61 +150,86 @@ def _take(assignments: list[Assignment], doctor: str, key: str) -> Assignment | 
     return None
 
 
+class SwapChecker:
+    """Trades on one roster. What every trade is measured against — the roster's own violations,
+    the scenario's fairness plan (0.4 s on Bergen) and the burden before — is computed once, so a
+    page of waiting swaps on one version pays for it once, not once a swap."""
+
+    def __init__(self, scenario: Scenario, roster: Roster):
+        self.scenario, self.roster = scenario, roster
+        self.index = ShiftIndex(scenario)
+
+    @cached_property
+    def violations(self) -> list[Violation]:
+        return check_roster(self.scenario, self.roster)
+
+    @cached_property
+    def plan(self) -> FairnessPlan:
+        return fairness_plan(self.scenario, self.index)  # the scenario's targets: the same before and after
+
+    @cached_property
+    def metrics(self) -> dict[str, DoctorMetrics]:
+        return {m.doctor: m for m in doctor_metrics(self.scenario, self.roster, self.index, self.plan)}
+
+    def check(self, giver: str, shift_key: str, taker: str, back_shift_key: str | None = None) -> SwapResult:
+        """As ``check_swap``."""
+        scenario, roster, index = self.scenario, self.roster, self.index
+        a, b = find_doctor(scenario, giver), find_doctor(scenario, taker)
+        if a.id == b.id:
+            raise SwapRefused([f"{a.name} kan ikke bytte vakt med seg selv"])
+        x = parse_shift(shift_key)
+        y = parse_shift(back_shift_key) if back_shift_key else None
+        if x == y:
+            raise SwapRefused([f"vakten tilbake er den samme som vakten som gis bort ({x})"])
+        problems = []
+        assignments = list(roster.assignments)
+        given = _take(assignments, a.id, x)
+        if given is None:
+            problems.append(f"{a.name} har ikke vakten {shift_text(scenario, index, x)}")
+        back = None
+        if y is not None:
+            back = _take(assignments, b.id, y)
+            if back is None:
+                problems.append(f"{b.name} har ikke vakten {shift_text(scenario, index, y)}")
+        if any(s.doctor == b.id and s.shift == x for s in assignments):
+            problems.append(f"{b.name} har allerede vakten {shift_text(scenario, index, x)}")
+        if back is not None and any(s.doctor == a.id and s.shift == y for s in assignments):
+            problems.append(f"{a.name} har allerede vakten {shift_text(scenario, index, y)}")
+        if given is None or problems:
+            raise SwapRefused(problems)
+        assignments.append(Assignment(doctor=b.id, template=given.template, date=given.date))
+        if back is not None:
+            assignments.append(Assignment(doctor=a.id, template=back.template, date=back.date))
+        after = roster.model_copy(update={"assignments": assignments})
+
+        diff = violation_difference(self.violations, check_roster(scenario, after))
+        ids = (a.id, b.id)
+        metrics_before = self.metrics
+        metrics_after = {m.doctor: m for m in doctor_metrics(scenario, after, index, self.plan) if m.doctor in ids}
+        burden = [
+            BurdenChange(
+                doctor=d, name=metrics_before[d].name,
+                shifts_before=metrics_before[d].shifts, shifts_after=metrics_after[d].shifts,
+                points_before=metrics_before[d].points, points_after=metrics_after[d].points,
+                target=metrics_before[d].target,
+                deviation_before=metrics_before[d].relative_deviation,
+                deviation_after=metrics_after[d].relative_deviation,
+            )
+            for d in ids
+        ]
+        description = f"{a.name} gir {shift_text(scenario, index, x)} til {b.name}"
+        if y is not None:
+            description += f" og får {shift_text(scenario, index, y)} tilbake"
+        return SwapResult(not (diff.new or diff.worsened), description, after, diff.new, diff.worsened,
+                          diff.resolved, diff.unchanged, burden)
+
+
 def check_swap(scenario: Scenario, roster: Roster, giver: str, shift_key: str, taker: str,
                back_shift_key: str | None = None) -> SwapResult:
     """Check that ``giver`` hands ``shift_key`` to ``taker`` (and ``taker`` hands ``back_shift_key``
     to ``giver``). Doctors by id or name; shifts as keys. Raises ``SwapRefused`` (Norwegian) when
     the trade cannot be made at all."""
-    a, b = find_doctor(scenario, giver), find_doctor(scenario, taker)
-    if a.id == b.id:
-        raise SwapRefused([f"{a.name} kan ikke bytte vakt med seg selv"])
-    x = parse_shift(shift_key)
-    y = parse_shift(back_shift_key) if back_shift_key else None
-    if x == y:
-        raise SwapRefused([f"vakten tilbake er den samme som vakten som gis bort ({x})"])
-    index = ShiftIndex(scenario)
-    problems = []
-    assignments = list(roster.assignments)
-    given = _take(assignments, a.id, x)
-    if given is None:
-        problems.append(f"{a.name} har ikke vakten {shift_text(scenario, index, x)}")
-    back = None
-    if y is not None:
-        back = _take(assignments, b.id, y)
-        if back is None:
-            problems.append(f"{b.name} har ikke vakten {shift_text(scenario, index, y)}")
-    if any(s.doctor == b.id and s.shift == x for s in assignments):
-        problems.append(f"{b.name} har allerede vakten {shift_text(scenario, index, x)}")
-    if back is not None and any(s.doctor == a.id and s.shift == y for s in assignments):
-        problems.append(f"{a.name} har allerede vakten {shift_text(scenario, index, y)}")
-    if given is None or problems:
-        raise SwapRefused(problems)
-    assignments.append(Assignment(doctor=b.id, template=given.template, date=given.date))
-    if back is not None:
-        assignments.append(Assignment(doctor=a.id, template=back.template, date=back.date))
-    after = roster.model_copy(update={"assignments": assignments})
-
-    diff = violation_difference(check_roster(scenario, roster), check_roster(scenario, after))
-    ids = (a.id, b.id)
-    plan = fairness_plan(scenario, index)  # the scenario's targets: the same before and after (0.4 s on Bergen)
-    metrics_before = {m.doctor: m for m in doctor_metrics(scenario, roster, index, plan) if m.doctor in ids}
-    metrics_after = {m.doctor: m for m in doctor_metrics(scenario, after, index, plan) if m.doctor in ids}
-    burden = [
-        BurdenChange(
-            doctor=d, name=metrics_before[d].name,
-            shifts_before=metrics_before[d].shifts, shifts_after=metrics_after[d].shifts,
-            points_before=metrics_before[d].points, points_after=metrics_after[d].points,
-            target=metrics_before[d].target,
-            deviation_before=metrics_before[d].relative_deviation,
-            deviation_after=metrics_after[d].relative_deviation,
-        )
-        for d in ids
-    ]
-    description = f"{a.name} gir {shift_text(scenario, index, x)} til {b.name}"
-    if y is not None:
-        description += f" og får {shift_text(scenario, index, y)} tilbake"
-    return SwapResult(not (diff.new or diff.worsened), description, after, diff.new, diff.worsened, diff.resolved,
-                      diff.unchanged, burden)
+    return SwapChecker(scenario, roster).check(giver, shift_key, taker, back_shift_key)
 
 
 def _num(x: float, decimals: int = 1) -> str:

@@ -100,7 +100,8 @@ def confirm_publish(roster_id: RowId, request: Request, manager: PageManagerDep,
 @router.get("/bytter", response_class=HTMLResponse)
 def swaps_page(request: Request, manager: PageManagerDep, session: SessionDep, settings: SettingsDep):
     found = swaps.for_manager(session)
-    checks = {v.id: swaps.manager_check(session, v.row, settings) for v in found["waiting"]}
+    checkers: swaps.Checkers = {}
+    checks = {v.id: swaps.manager_check(session, v.row, settings, checkers) for v in found["waiting"]}
     return render(request, "swaps.html", manager=manager, waiting=found["waiting"], recent=found["recent"],
                   checks=checks, settings=settings)
 

@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from api.deps import COOKIE, JobsDep, PageManagerDep, RowId, SessionDep, SettingsDep, client_address
 from api.jobs import NotRestartable, QueueFull, form_submission, restart_of
@@ -162,8 +163,8 @@ EDIT_LABELS = {"Handling": "handling", "Lege": "lege", "Vakttype": "vakttype", "
 def dashboard(request: Request, session: SessionDep, manager: str, problems: list[str] | None = None,
               source: str = "", status_code: int = 200, round_problems: list[str] | None = None,
               round_form: dict[str, str] | None = None) -> HTMLResponse:
-    published = session.scalars(select(RosterRow).where(RosterRow.status == "published")
-                                .order_by(RosterRow.period_start)).all()
+    published = session.scalars(select(RosterRow).options(defer(RosterRow.body))  # listed, not read
+                                .where(RosterRow.status == "published").order_by(RosterRow.period_start)).all()
     audit = session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(12)).all()
     now = request.app.state.clock()
     return render(request, "index.html", status_code, manager=manager, scenarios=scenario_service.listing(session),
@@ -224,8 +225,9 @@ def scenario_page(scenario_id: RowId, request: Request, manager: PageManagerDep,
     scenario = scenario_service.load(row)
     tokens = links.ensure(session, [d.id for d in scenario.doctors])
     session.commit()
-    rosters = session.scalars(select(RosterRow).where(RosterRow.scenario_id == scenario_id)
-                              .order_by(RosterRow.id.desc())).all()
+    # every version of the month (each swap and edit is one) is listed, none read
+    rosters = session.scalars(select(RosterRow).options(defer(RosterRow.body))
+                              .where(RosterRow.scenario_id == scenario_id).order_by(RosterRow.id.desc())).all()
     quals = {d.id: qualification(d, scenario.rules) for d in scenario.doctors}
     templates = {t.id: t.label for t in scenario.templates}
     problem, section, kept = refusal_section(request, SCENARIO_FORMS)
@@ -321,7 +323,8 @@ def roster_view(request: Request, session: SessionDep, settings: SettingsDep, ma
     return render(request, "roster.html", status_code, **extra, manager=manager, row=row, scenario=scenario,
                   roster=roster, grids=roster_service.grids(scenario, roster, index, only),
                   fairness=roster_service.fairness(scenario, roster, index),
-                  violations=roster_service.violations_of(row), diff=roster_service.version_diff(session, row),
+                  violations=roster_service.violations_of(row),
+                  diff=roster_service.version_diff(session, row, scenario, roster, index),
                   fixes_shown=FIXES_SHOWN, form=form or ReplanForm(), replan_problems=replan_problems,
                   replan_invalid=invalid_fields(replan_problems, {v: k for k, v in replan_form.LABELS.items()}),
                   edit_invalid=invalid_fields(edit_problems, EDIT_LABELS),

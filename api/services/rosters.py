@@ -261,14 +261,15 @@ class VersionDiff:
     summary: str
 
 
-def assignment_diff(scenario: Scenario, before: Roster, after: Roster) -> ReplanResult:
+def assignment_diff(scenario: Scenario, before: Roster, after: Roster, index: ShiftIndex | None = None
+                    ) -> ReplanResult:
     """Assignments added and removed between two rosters of one period, in the re-plan's terms;
     a removed one is *forced* when the doctor may no longer work the shift in ``scenario``."""
     from roster.eligibility import Eligibility
     from solver.replan import ReplanResult
 
     old, new = set(before.assignments), set(after.assignments)
-    shifts = ShiftIndex(scenario).by_key
+    shifts = (index or ShiftIndex(scenario)).by_key
     doctors = {d.id: d for d in scenario.doctors}
     eligibility = Eligibility(scenario)
 
@@ -284,15 +285,17 @@ def assignment_diff(scenario: Scenario, before: Roster, after: Roster) -> Replan
                         forced=[a for a in removed if not allowed(a)])
 
 
-def version_diff(session: Session, row: RosterRow) -> VersionDiff | None:
-    """The diff of a version against its parent (None without one), recomputed from the two stored
-    rosters: a re-plan's as ``solver.replan`` words it (forced losses say why), other edits plainly."""
+def version_diff(session: Session, row: RosterRow, scenario: Scenario, roster: Roster,
+                 index: ShiftIndex) -> VersionDiff | None:
+    """The diff of a version (``roster``, of ``scenario``, its scenario) against its parent (None
+    without one), recomputed from the two stored rosters: a re-plan's as ``solver.replan`` words it
+    (forced losses say why), other edits plainly. The roster page has the version read already."""
     from solver.replan import format_diff
 
     base = session.get(RosterRow, row.parent_id) if row.parent_id is not None else None
     if base is None:
         return None
-    result = assignment_diff(scenario_of(session, row), load_roster(base), load_roster(row))
+    result = assignment_diff(scenario, load_roster(base), roster, index)
     lines = format_diff(result)
     n = result.changes
     summary = lines[-1] if row.origin == "omplanlegging" else f"{n} endring{'er' if n != 1 else ''}."

@@ -433,10 +433,11 @@ def _summary(wb: Workbook, scenario: Scenario, roster: Roster, edition: Edition)
     printable(ws, landscape=False)
 
 
-def _history(wb: Workbook, scenario: Scenario, roster: Roster, index: ShiftIndex) -> None:
+def _history(wb: Workbook, scenario: Scenario, roster: Roster, index: ShiftIndex, metrics: dict) -> None:
     """The «… ut» sheets: the same columns as the template's Historikk, Tidligere vakter and
     Høytidsvakter sheets, so each can be pasted into next month's (``roster.carry``)."""
-    rows = [[getattr(h, c.field[0]) for c in HISTORY.columns] for h in history_out(scenario, roster, index)]
+    history = history_out(scenario, roster, index, list(metrics.values()))
+    rows = [[getattr(h, c.field[0]) for c in HISTORY.columns] for h in history]
     for row in rows:
         row[2] = round(row[2], 2)
         row[6] = round(row[6], 2)
@@ -490,7 +491,7 @@ def build_roster_workbook(scenario: Scenario, roster: Roster, edition: Edition |
     _fairness(wb, scenario, metrics)
     _missing(wb, scenario, roster, index)
     _summary(wb, scenario, roster, edition)
-    _history(wb, scenario, roster, index)
+    _history(wb, scenario, roster, index, metrics)
     _print_headers(wb, scenario, edition)
     return text_only(wb)
 
