@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import ConfigDict, Field, ValidationError
 
 from roster.calendar import OSLO, ShiftIndex
-from roster.eligibility import Eligibility
+from roster.eligibility import Eligibility, absence_interval
 from roster.input_errors import InputError, validation_problems
 from roster.models import Absence, AbsenceKind, DemandChange, Id, Model, Moment, Pin, Roster, Scenario, shift_key
 from roster.references import absence_period_problems
@@ -148,10 +148,11 @@ def past_pin_problems(index: ShiftIndex, published: Roster, changes: Changes, no
     return problems
 
 
-def apply_changes(scenario: Scenario, changes: Changes, source: str = "") -> Scenario:
+def apply_changes(scenario: Scenario, changes: Changes, source: str = "", now: dt.datetime | None = None) -> Scenario:
     """The scenario with the change file's absences, departures, pins and demand changes added (a
-    departure is an absence to the end of the period). Raises InputError for references the
-    scenario lacks, or a demand change for a shift that does not run that date."""
+    departure is an absence to the end of the period), each absence cut to begin at ``now`` when
+    given. Raises InputError for references the scenario lacks, or a demand change for a shift
+    that does not run that date."""
     problems = change_problems(scenario, changes)
     if problems:
         raise InputError(problems, source)
@@ -160,15 +161,31 @@ def apply_changes(scenario: Scenario, changes: Changes, source: str = "") -> Sce
                 kind=AbsenceKind.OTHER, note="slutter")
         for x in changes.leaving
     ]
+    added = [*changes.absences, *leaving]
+    if now is not None:
+        added = [a for a in (_from(a, now) for a in added) if a is not None]
     replaced = {(c.template, c.date) for c in changes.demand_changes}
     changed = scenario.model_copy(update={
-        "absences": [*scenario.absences, *changes.absences, *leaving],
+        "absences": [*scenario.absences, *added],
         "demand_changes": [
             *(c for c in scenario.demand_changes if (c.template, c.date) not in replaced),
             *changes.demand_changes,
         ],
     })
     return changed.model_copy(update={"pins": [*_pins_kept(scenario, changed, changes), *changes.pins]})
+
+
+def _from(absence: Absence, now: dt.datetime) -> Absence | None:
+    """The part of ``absence`` from ``now`` on (None if it has ended). What ended before the
+    re-plan was worked as published: an absence reaching back (sick since yesterday, typed at
+    06:00) took yesterday's finished shifts from their doctor and gave them to a colleague."""
+    start, end = absence_interval(absence)
+    if end <= now:
+        return None
+    if start >= now:
+        return absence
+    return absence.model_copy(update={"start": now.astimezone(OSLO).replace(tzinfo=None),
+                                      "end": end.astimezone(OSLO).replace(tzinfo=None)})
 
 
 def _pins_kept(scenario: Scenario, changed: Scenario, changes: Changes) -> list[Pin]:

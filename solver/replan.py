@@ -106,7 +106,7 @@ def replan(
         raise InputError(problems, roster_source)
     if problems := past_pin_problems(published_index, published, changes, changes.moment(now)):
         raise InputError(problems, changes_source)
-    changed = apply_changes(scenario, changes, changes_source)
+    changed = apply_changes(scenario, changes, changes_source, changes.moment(now))
     index = ShiftIndex(changed)
     eligibility = Eligibility(changed)
     shifts = {s.key: s for s in index.shifts}

@@ -126,6 +126,18 @@ def test_started_shifts_stay_even_when_moving_them_would_be_cheaper() -> None:
     assert result.changes == 0  # Anna had no shift on the 10th
 
 
+def test_an_absence_reaching_back_before_now_leaves_the_finished_shifts_as_worked() -> None:
+    scenario, published = _chain()
+    # at 06:00 on the 9th Anna is sick since the 8th: her day shift of the 8th (08–16) was worked
+    changes = changes_from_data({"now": "2026-12-09T06:00", "absences": [
+        {"doctor": "anna", "start": "2026-12-08", "end": "2026-12-10", "kind": "sykdom"}]})
+    result = replan(scenario, published, changes, time_limit=5, workers=1)
+    assert unexpected_violations(result.scenario, result.roster) == []
+    new = {a.date.day: a.doctor for a in result.roster.assignments}
+    assert new[8] == "anna" and result.changes == 0
+    assert result.scenario.absences[-1].start == dt.datetime(2026, 12, 9, 6, 0)
+
+
 def test_diff_is_norwegian_lines_in_time_order() -> None:
     scenario, published = _chain()
     result = replan(scenario, published, _sick("anna", "2026-12-08", "2026-12-07T12:00"), time_limit=5, workers=1)

@@ -78,7 +78,8 @@ async def upload_edited(roster_id: RowId, request: Request, manager: PageManager
 
 
 @router.get("/vaktplaner/{roster_id}/publiser", response_class=HTMLResponse)
-def confirm_publish(roster_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep):
+def confirm_publish(roster_id: RowId, request: Request, manager: PageManagerDep, session: SessionDep,
+                    settings: SettingsDep, now: NowDep):
     """Ask before publishing: what doctors will see, which versions it replaces and which of their
     days are left without a published roster, whether its base is outdated, who gets a notice. The
     button posts the replaced versions shown, so a publish in between refuses it."""
@@ -88,9 +89,9 @@ def confirm_publish(roster_id: RowId, request: Request, manager: PageManagerDep,
                                                     f"({roster_service.STATUS_NAMES[row.status]}).")
     preview = roster_service.publish_preview(session, row)
     roster = roster_service.load_roster(row)
-    notified = notices.affected(session, row, preview.replaced)
+    notified = notices.affected(session, row, preview.replaced, now)
     return render(request, "publish_confirm.html", manager=manager, row=row, roster=roster, preview=preview,
-                  notified=notified, open_places=sum(o.missing for o in roster.open_slots),
+                  notified=notified, mails=bool(settings.smtp_host), open_places=sum(o.missing for o in roster.open_slots),
                   scenario=roster_service.scenario_of(session, row))
 
 

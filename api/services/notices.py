@@ -97,14 +97,43 @@ def queue_changes(session: Session, row: RosterRow, older: list[RosterRow]) -> i
     return len(changes)
 
 
-def affected(session: Session, row: RosterRow, older: list[RosterRow]) -> list[str]:
-    """Names of the doctors publishing ``row`` would send a notice (for the confirmation page)."""
+SOON = dt.timedelta(hours=48)  # a change this close is told by phone: mail and calendars may come too late
+
+
+@dataclass
+class Affected:
+    """A doctor whose shifts publishing a version changes, as the confirmation page lists them."""
+
+    name: str
+    email: str
+    phone: str
+    soon: list[str]  # «+ dag Bergen legevakt 12.12 08:00–16:00»: changed shifts under way or within ``SOON``
+
+
+def affected(session: Session, row: RosterRow, older: list[RosterRow], now: dt.datetime) -> list[Affected]:
+    """The doctors publishing ``row`` would send a notice, by name (for the confirmation page),
+    with what changes for them before ``now`` + ``SOON``: at 06:00 the doctor given the 08:00 shift
+    must be phoned, and the page must say who has no e-mail address to be told by."""
+    from solver.replan import shift_text
+
     if not older:
         return []
     scenario = scenario_of(session, row)
-    names = {d.id: d.name for d in scenario.doctors}
-    changed = _changes(scenario, [load_roster(o) for o in older], load_roster(row), row)
-    return sorted(names.get(d, d) for d in changed)
+    doctors = {d.id: d for d in scenario.doctors}
+    old, new = [load_roster(o) for o in older], load_roster(row)
+    before, after = {a for r in old for a in r.assignments}, set(new.assignments)
+    shifts = ShiftIndex(scenario).by_key
+    soon: dict[str, list[str]] = {}
+    for a in sorted(before ^ after, key=lambda a: (a.date, a.template)):
+        s = shifts.get(a.shift)
+        if s is not None and s.end > now and s.start < now + SOON:
+            soon.setdefault(a.doctor, []).append(f"{'+' if a in after else '−'} {shift_text(scenario, s)}")
+    out = []
+    for doctor_id in _changes(scenario, old, new, row):
+        d = doctors.get(doctor_id)
+        out.append(Affected(d.name if d else doctor_id, d.email if d else "", d.phone if d else "",
+                            soon.get(doctor_id, [])))
+    return sorted(out, key=lambda x: x.name)
 
 
 def _shifts_of(row: RosterRow, doctor_id: str) -> set[tuple[str, str]]:

@@ -243,9 +243,16 @@ def replan_version(session: Session, row: RosterRow, changes: Changes, actor: st
 
 
 def store_replan(session: Session, base: RosterRow, result: ReplanResult, actor: str, run_id: str | None) -> RosterRow:
-    """The changed scenario and the repaired roster as a new scenario and a draft made from ``base``."""
+    """The changed scenario and the repaired roster as a new scenario and a draft made from ``base``.
+    The re-plan sees only its own month: what it breaks in the next month's published roster (the
+    last night given to a doctor on the 1st at 08:00) is among the draft's violations, so its page
+    says so at once instead of offering a publish that is refused."""
     scenario_row = store(session, result.scenario, REPLAN_SOURCE.format(base.id), actor)
-    new = add_version(session, scenario_row.id, run_id, result.roster, unexpected(result.scenario, result.roster),
+    violations = unexpected(result.scenario, result.roster)
+    after, breaches = breaks_following(session, result.scenario, result.roster, load_roster(base))
+    violations += [{"rule": v.rule, "message": f"I vaktplan {after.id}, publisert for perioden etter: {v.message}",
+                    "doctor": v.doctor, "shift": v.shift} for v in breaches]
+    new = add_version(session, scenario_row.id, run_id, result.roster, violations,
                       parent_id=base.id, origin="omplanlegging")
     record(session, actor, "omplanlegg", f"vaktplan {new.id} fra vaktplan {base.id}: {count(result.changes, 'endring', 'endringer')}")
     return new

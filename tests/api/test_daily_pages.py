@@ -165,7 +165,7 @@ def test_publishing_asks_first_and_names_who_is_told(client, auth):
     assert f'action="/vaktplaner/{draft}/publiser"' not in page  # no one-click publishing on the roster page
     confirm = client.get(f"/vaktplaner/{draft}/publiser").text
     assert f"Publisere vaktplan {draft}?" in confirm and f"vaktplan {rid}</a>" in confirm
-    assert "2 leger får varsel om endrede vakter: Cecilie Dahl, Eva Fos" in confirm
+    assert "2 leger får endrede vakter: Cecilie Dahl, Eva Fos" in confirm
     assert 'id="warnings"' not in confirm  # the same period, made from the version published now
     assert _confirmed(confirm) == {"bekreftet": "ja", "erstatter": [str(rid)]}
     assert client.get(f"/api/rosters/{draft}", headers=auth).json()["status"] == "draft"  # asking changes nothing
@@ -173,6 +173,31 @@ def test_publishing_asks_first_and_names_who_is_told(client, auth):
     assert "er publisert" in done
     r = client.get(f"/vaktplaner/{rid}/publiser", follow_redirects=False)  # superseded: nothing to confirm
     assert r.status_code == 303
+
+
+def test_publishing_at_dawn_names_whom_to_phone_and_who_gets_no_mail(client, auth):
+    """At 06:00 the doctor given the 08:00 shift must be phoned: the page said every changed doctor
+    «får varsel», though no mail is sent without an e-mail server or an address."""
+    _, rid, _ = publish_week(client)
+    login(client)
+    client.app.state.clock = lambda: dt.datetime(2026, 11, 3, 6, 0, tzinfo=OSLO)
+    draft = client.post(f"/api/rosters/{rid}/edits", headers=auth, json={
+        "action": "assign", "doctor": "sp1", "shift": "bak-natt/2026-11-04", "replaces": "sp2"}).json()["roster"]["id"]
+    confirm = client.get(f"/vaktplaner/{draft}/publiser").text
+    assert "2 leger får endrede vakter: Siri Spes, Tor Bak." in confirm
+    assert "Ingen av dem får varsel på e-post: tjenesten har ingen e-postserver" in confirm
+    call = _section(confirm, 'id="call-now"')
+    assert '<li>Siri Spes <a href="tel:55112233" class="phone">55 11 22 33</a>: ' \
+           "+ bakvakt Bakvakt spesialist 04.11 16:00–08:00</li>" in call
+    assert "<li>Tor Bak (ikke noe telefonnummer registrert): − bakvakt Bakvakt spesialist 04.11 16:00–08:00</li>" in call
+    client.app.state.clock = lambda: dt.datetime(2026, 11, 1, 6, 0, tzinfo=OSLO)  # three days before: no call
+    assert 'id="call-now"' not in client.get(f"/vaktplaner/{draft}/publiser").text
+    client.app.state.settings = client.app.state.settings.model_copy(update={"smtp_host": "smtp.example.no"})
+    confirm = client.get(f"/vaktplaner/{draft}/publiser").text
+    assert "Ingen av dem har e-postadresse, så ingen får varsel på e-post." in confirm
+    draft = client.post(f"/api/rosters/{rid}/edits", headers=auth, json={
+        "action": "assign", "doctor": "eva", "shift": "dag/2026-11-03", "replaces": "cecilie"}).json()["roster"]["id"]
+    assert "Alle får varsel på e-post." in client.get(f"/vaktplaner/{draft}/publiser").text
 
 
 def test_publishing_names_the_days_left_without_a_published_roster(client, auth):
@@ -185,7 +210,7 @@ def test_publishing_names_the_days_left_without_a_published_roster(client, auth)
     assert "09.11.2026–15.11.2026 får ingen publisert vaktplan" in uncovered
     assert "legene som har vakter der, får varsel" in uncovered
     # the two share the draft's days as before; each loses the shifts on the days outside them
-    assert "2 leger får varsel om endrede vakter: Anne Aas, Bjørn Berg" in confirm
+    assert "2 leger får endrede vakter: Anne Aas, Bjørn Berg" in confirm
     assert f"vaktplan {old}</a>" in confirm and 'id="stale-base"' not in confirm
     one_day = _version(client, "2026-11-03", "2026-11-15")
     assert "02.11.2026 får ingen publisert vaktplan" in client.get(f"/vaktplaner/{one_day}/publiser").text

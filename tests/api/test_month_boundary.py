@@ -89,6 +89,20 @@ def test_a_change_that_leaves_the_next_month_legal_is_published(client, auth):
     assert holder(client, auth, done["result_roster_id"], "natt/2026-12-31") == ["cato"]
 
 
+def test_a_replan_of_the_last_night_that_breaks_the_next_month_says_so_on_the_draft(client, auth):
+    """Bjørn falls ill on the 31st; only Anne may take his night within December, but she has the
+    08:00 shift on 1.1. The draft showed no problem and offered «Publiser …», which was refused."""
+    dec, _, _ = _two_months(client)
+    r = client.post(f"/api/rosters/{dec}/replan", headers=auth, json={
+        "now": "2026-12-31T06:00", "absences": [{"doctor": "bjorn", "start": "2026-12-31", "end": "2026-12-31"}]})
+    assert "Anne Aas får natt Bergen legevakt 31.12 23:00–08:00" in r.json()["diff"]
+    draft = r.json()["roster"]["id"]
+    login(client)
+    page = client.get(f"/vaktplaner/{draft}").text
+    assert 'id="violations"' in page and 'id="publish"' not in page
+    assert "I vaktplan 2, publisert for perioden etter: Anne Aas: bare 0 t hvile mellom Natt" in page
+
+
 def test_a_month_carried_before_the_last_swap_is_not_published_against_what_was_really_worked(client, auth):
     client.app.state.clock = lambda: dt.datetime(2026, 12, 1, 12, tzinfo=OSLO)
     december, january = _month("2026-12-30", "2026-12-31"), _month("2027-01-01", "2027-01-02")

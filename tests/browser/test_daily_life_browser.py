@@ -118,7 +118,17 @@ def test_manager_and_doctors_in_daily_life(week, browser):
     assert download.value.suggested_filename == "lenker-1.csv"
     assert f"/lege/{tokens['eva']}" in Path(download.value.path()).read_text(encoding="utf-8-sig")
 
-    # the manager re-plans the newest version for a sick day and watches the job
+    # the manager re-plans the newest version for a sick day and watches the job; on a phone the
+    # form lies below the edit form, so the first screen leads to it
+    phone = browser.new_page(**PHONE)
+    phone.context.add_cookies(page.context.cookies())
+    phone.goto(f"{url}/vaktplaner/{published + 1}")
+    link = phone.get_by_role("link", name="Planlegg om etter fravær …")
+    assert link.bounding_box()["y"] + link.bounding_box()["height"] <= PHONE["viewport"]["height"]
+    link.click()
+    phone.locator("#replan-form select[name=lege]").wait_for()
+    assert 0 <= phone.locator("#omplanlegg h2").bounding_box()["y"] < PHONE["viewport"]["height"]
+    phone.close()
     page.goto(f"{url}/vaktplaner/{published + 1}")
     assert page.inner_text("#roster-status") == "publisert"
     page.select_option("#replan-lege", "dag")
