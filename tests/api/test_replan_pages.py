@@ -181,3 +181,22 @@ def test_form_problems_name_the_field(form, expected):
     with pytest.raises(InputError) as exc:
         changes_from_form(_scenario(), ReplanForm(**form))
     assert exc.value.problems == expected
+
+
+def test_a_draft_whose_base_was_replaced_says_so_before_it_is_published(client, auth):
+    """Two managers re-plan one sick call: the second draft's page looked as ready to publish as the
+    first's, though publishing it would undo the first."""
+    rid, raw = _published(client, auth)
+    sick = _holder(raw, f"dag/{SICK_DAY}")
+    change = {"now": NOW, "absences": [{"doctor": sick, "start": SICK_DAY, "end": SICK_DAY, "kind": "sykdom"}]}
+    first, second = (client.post(f"/api/rosters/{rid}/replan", headers=auth, json=change).json()["roster"]["id"]
+                     for _ in range(2))
+    login(client)
+    assert 'id="base-replaced"' not in client.get(f"/vaktplaner/{second}").text  # the base is still published
+    assert client.post(f"/api/rosters/{first}/publish", headers=auth).status_code == 200
+    page = " ".join(client.get(f"/vaktplaner/{second}").text.split())
+    warning = page[page.index('id="base-replaced"'):]
+    assert (f'Utkastet er laget fra vaktplan {rid}, som er erstattet av <a href="/vaktplaner/{first}">vaktplan '
+            f"{first}</a> siden.") in warning
+    assert f"Planlegg om fra vaktplan {first} i stedet." in warning
+    assert 'id="base-replaced"' not in client.get(f"/vaktplaner/{first}").text
