@@ -119,22 +119,29 @@ def _lock(engine: Engine, on_lost: Callable[[], None]) -> Callable[[], None]:
             raise StartupError(IN_USE) from None
         return lambda: os.close(handle)
     lock = _AdvisoryLock(engine)
-    stop = threading.Event()
-
-    def watch() -> None:
-        while not stop.wait(CHECK_SECONDS):
-            if not lock.held():
-                log.error("another process has taken the database since its server restarted; stopping")
-                on_lost()
-                return
-
-    threading.Thread(target=watch, name="claim-watch", daemon=True).start()
+    stop = _watched(lock, on_lost)
 
     def unlock() -> None:
         stop.set()
         lock.release()
 
     return unlock
+
+
+def _watched(lock: _AdvisoryLock, on_lost: Callable[[], None], every: float = CHECK_SECONDS) -> threading.Event:
+    """Checks ``lock`` every ``every`` seconds until the returned event is set, and calls
+    ``on_lost`` once (then stops) when another process holds it."""
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(every):
+            if not lock.held():
+                log.error("another process has taken the database since its server restarted; stopping")
+                on_lost()
+                return
+
+    threading.Thread(target=watch, name="claim-watch", daemon=True).start()
+    return stop
 
 
 class _AdvisoryLock:

@@ -195,22 +195,26 @@ def test_a_claim_another_process_took_meanwhile_is_reported_lost(postgres_only):
     other.dispose()
 
 
-def test_a_service_whose_claim_is_lost_is_told_once(postgres_only, monkeypatch):
-    monkeypatch.setattr(db, "CHECK_SECONDS", 0.05)
-    answers = [True, False]
-    monkeypatch.setattr(db._AdvisoryLock, "held", lambda self: answers.pop(0) if answers else False)
-    told: list[float] = []
-    engine = make_engine(postgres_only.db_url())
-    release = db.claim(engine, on_lost=lambda: told.append(time.monotonic()))
+def test_a_service_whose_claim_is_lost_is_told_once():
+    """The watch of one lock (not the class: other apps' claims in the process have their own,
+    whose ``on_lost`` stops the process)."""
+
+    class Lost:
+        answers = [True, False]
+
+        def held(self) -> bool:
+            return self.answers.pop(0) if self.answers else False
+
+    lock, told = Lost(), []
+    stop = db._watched(lock, on_lost=lambda: told.append(time.monotonic()), every=0.05)
     try:
         deadline = time.monotonic() + 5
         while not told and time.monotonic() < deadline:
             time.sleep(0.01)
         time.sleep(0.3)  # six more periods: the watch has stopped after telling
-        assert len(told) == 1 and answers == []
+        assert len(told) == 1 and lock.answers == []
     finally:
-        release()
-        engine.dispose()
+        stop.set()
 
 
 @pytest.fixture
