@@ -51,6 +51,32 @@ def _two_months(client) -> tuple[int, int, dict[str, str]]:
     return dec, jan, tokens
 
 
+def _cato_on_the_last_night_after_the_carry(client) -> tuple[int, dict[str, str]]:
+    """``_two_months``, then December published again with Cato on the night of 31.12 where
+    January's scenario, carried before, still has Bjørn: (January's version, tokens)."""
+    dec, jan, tokens = _two_months(client)
+    december = _month("2026-12-30", "2026-12-31")
+    with client.app.state.sessions() as s:
+        _published(s, s.get(RosterRow, dec).scenario_id, december, [
+            ("cato", "dag", "2026-12-30"), ("anne", "natt", "2026-12-30"),
+            ("bjorn", "dag", "2026-12-31"), ("cato", "natt", "2026-12-31")])
+        s.commit()
+    return jan, tokens
+
+
+def _cato_takes_the_last_night(client, auth, tokens: dict[str, str]) -> dict:
+    """Cato's day of 31.12 traded for Bjørn's night, approved (by a manager when over the share
+    limit); the swap as the API returns it."""
+    r = client.post(f"/api/lege/{tokens['cato']}/swaps", json={"shift": "dag/2026-12-31", "taker": "bjorn",
+                                                               "back_shift": "natt/2026-12-31"})
+    assert r.status_code == 201, r.text
+    done = client.post(f"/api/lege/{tokens['bjorn']}/swaps/{r.json()['id']}/accept").json()
+    if done["status"] == "accepted":
+        done = client.post(f"/api/swaps/{done['id']}/approve", headers=auth).json()
+    assert done["status"] == "approved", done
+    return done
+
+
 def test_a_swap_on_the_last_night_is_checked_against_the_next_months_published_roster(client, auth):
     dec, jan, tokens = _two_months(client)
     # within December the trade is fine; but Anne would end the 31.12 night at 08:00 on 1.1, when
@@ -78,14 +104,8 @@ def test_a_swap_on_the_last_night_is_checked_against_the_next_months_published_r
 
 
 def test_a_change_that_leaves_the_next_month_legal_is_published(client, auth):
-    dec, _, tokens = _two_months(client)
-    r = client.post(f"/api/lege/{tokens['cato']}/swaps", json={"shift": "dag/2026-12-31", "taker": "bjorn",
-                                                               "back_shift": "natt/2026-12-31"})
-    assert r.status_code == 201, r.text
-    done = client.post(f"/api/lege/{tokens['bjorn']}/swaps/{r.json()['id']}/accept").json()
-    if done["status"] == "accepted":  # over the share limit: a manager approves
-        done = client.post(f"/api/swaps/{done['id']}/approve", headers=auth).json()
-    assert done["status"] == "approved", done
+    _, _, tokens = _two_months(client)
+    done = _cato_takes_the_last_night(client, auth, tokens)
     assert holder(client, auth, done["result_roster_id"], "natt/2026-12-31") == ["cato"]
 
 
@@ -113,12 +133,7 @@ def test_a_month_carried_before_the_last_swap_is_not_published_against_what_was_
         carried = carry.carry(s, store(s, january, "jan.json", "leder"), "leder").row.id  # Bjørn has the last night
         tokens = links.ensure(s, list(DOCTORS))
         s.commit()
-    r = client.post(f"/api/lege/{tokens['cato']}/swaps", json={"shift": "dag/2026-12-31", "taker": "bjorn",
-                                                               "back_shift": "natt/2026-12-31"})
-    done = client.post(f"/api/lege/{tokens['bjorn']}/swaps/{r.json()['id']}/accept").json()
-    if done["status"] == "accepted":
-        done = client.post(f"/api/swaps/{done['id']}/approve", headers=auth).json()
-    assert done["status"] == "approved"  # Cato works the night of 31.12 now
+    done = _cato_takes_the_last_night(client, auth, tokens)  # Cato works the night of 31.12 now
     roster = Roster(scenario=january.name, period=january.period, assignments=[
         Assignment(doctor=d, template=t, date=dt.date.fromisoformat(day)) for d, t, day in [
             ("cato", "dag", "2027-01-01"), ("bjorn", "natt", "2027-01-01"),
@@ -136,13 +151,7 @@ def test_a_month_carried_before_the_last_swap_is_not_published_against_what_was_
 
 
 def test_a_swap_on_the_first_day_sees_the_month_before_as_it_was_really_worked(client, auth):
-    dec, jan, tokens = _two_months(client)
-    december = _month("2026-12-30", "2026-12-31")
-    with client.app.state.sessions() as s:  # after January was carried: Cato takes Bjørn's night of 31.12
-        _published(s, s.get(RosterRow, dec).scenario_id, december, [
-            ("cato", "dag", "2026-12-30"), ("anne", "natt", "2026-12-30"),
-            ("bjorn", "dag", "2026-12-31"), ("cato", "natt", "2026-12-31")])
-        s.commit()
+    jan, tokens = _cato_on_the_last_night_after_the_carry(client)
     # January's scenario still says Bjørn worked that night; Cato would start at 08:00 after it
     r = client.post(f"/api/lege/{tokens['anne']}/swaps", json={"shift": "dag/2027-01-01", "taker": "cato"})
     assert r.status_code == 422 and r.json()["problems"] == [
@@ -152,13 +161,7 @@ def test_a_swap_on_the_first_day_sees_the_month_before_as_it_was_really_worked(c
 
 
 def test_a_replan_of_the_first_days_sees_the_month_before_as_it_was_really_worked(client, auth):
-    dec, jan, _ = _two_months(client)
-    december = _month("2026-12-30", "2026-12-31")
-    with client.app.state.sessions() as s:  # after January was carried: Cato takes Bjørn's night of 31.12
-        _published(s, s.get(RosterRow, dec).scenario_id, december, [
-            ("cato", "dag", "2026-12-30"), ("anne", "natt", "2026-12-30"),
-            ("bjorn", "dag", "2026-12-31"), ("cato", "natt", "2026-12-31")])
-        s.commit()
+    jan, _ = _cato_on_the_last_night_after_the_carry(client)
     # Anne falls ill on 1.1: Cato cannot take her day shift, his night ends 08:00 that morning,
     # though January's scenario still says the night was Bjørn's
     r = client.post(f"/api/rosters/{jan}/replan", headers=auth, json={
