@@ -40,7 +40,7 @@ class DoctorChange:
 
 
 def _changes(scenario: Scenario, before: list[Roster], after: Roster, row: RosterRow,
-             doctor: str | None = None) -> dict[str, DoctorChange]:
+             doctor: str | None = None, index: ShiftIndex | None = None) -> dict[str, DoctorChange]:
     """Per doctor (or only ``doctor``): assignments in ``after`` not in ``before`` and the reverse,
     as shift texts in time order. A shift of ``before`` outside ``after``'s period is lost too: the
     versions ``after`` supersedes are no longer published anywhere, so those days leave the
@@ -51,7 +51,7 @@ def _changes(scenario: Scenario, before: list[Roster], after: Roster, row: Roste
         return {a for r in rosters for a in r.assignments if doctor is None or a.doctor == doctor}
 
     old, new = of_doctor(before), of_doctor([after])
-    index = ShiftIndex(scenario)
+    index = index or ShiftIndex(scenario)
     out: dict[str, DoctorChange] = {}
     for a in sorted(old ^ new, key=lambda a: (a.date, a.template)):
         change = out.setdefault(a.doctor, DoctorChange(row.id, row.published_at))
@@ -122,14 +122,15 @@ def affected(session: Session, row: RosterRow, older: list[RosterRow], now: dt.d
     doctors = {d.id: d for d in scenario.doctors}
     old, new = [load_roster(o) for o in older], load_roster(row)
     before, after = {a for r in old for a in r.assignments}, set(new.assignments)
-    shifts = ShiftIndex(scenario).by_key
+    index = ShiftIndex(scenario)
+    shifts = index.by_key
     soon: dict[str, list[str]] = {}
     for a in sorted(before ^ after, key=lambda a: (a.date, a.template)):
         s = shifts.get(a.shift)
         if s is not None and s.end > now and s.start < now + SOON:
             soon.setdefault(a.doctor, []).append(f"{'+' if a in after else '−'} {shift_text(scenario, s)}")
     out = []
-    for doctor_id in _changes(scenario, old, new, row):
+    for doctor_id in _changes(scenario, old, new, row, index=index):
         d = doctors.get(doctor_id)
         out.append(Affected(d.name if d else doctor_id, d.email if d else "", d.phone if d else "",
                             soon.get(doctor_id, [])))
