@@ -335,18 +335,9 @@ def roster_view(request: Request, session: SessionDep, settings: SettingsDep, ma
                   edit_problems=edit_problems, edit_form=edit_form or {"handling": "assign"},
                   edit_actions=EDIT_ACTIONS, origin_names=ORIGIN_NAMES, rule_names=RULES,
                   quality=quality(roster.stats) if roster.stats else "",
-                  replaced_base=_replaced_base(session, row),
+                  # two managers re-planning one sick call: the second draft would undo the first
+                  replaced_base=roster_service.stale_base(session, row) if row.status == "draft" else None,
                   printed=request.app.state.clock().strftime("%d.%m.%Y %H:%M"))
-
-
-def _replaced_base(session: SessionDep, row: RosterRow) -> RosterRow | None:
-    """The published version a draft was made from, when another has replaced it since: two
-    managers re-planning one sick call each get a draft, and the second's page looked as ready
-    to publish as the first's (publishing it would undo the first, e.g. put the sick doctor back)."""
-    if row.status != "draft" or row.parent_id is None:
-        return None
-    base = session.get(RosterRow, row.parent_id)
-    return base if base is not None and base.status == "superseded" else None
 
 
 @router.get("/vaktplaner/{roster_id}", response_class=HTMLResponse)
