@@ -3,7 +3,8 @@
 An edit to a published version (or to a solver's draft) makes a new draft made from it; further
 edits to that hand-edited draft change it in place, so its diff against its parent collects them
 all until it is published; such an edit holds the publish lock, so it either lands before the draft
-is published or is refused after. A workbook exported here and edited in Excel comes back as a
+is published or, arriving after, goes into a new draft made from it like any edit of a published
+version (whichever request the database serves first, never into the published roster). A workbook exported here and edited in Excel comes back as a
 draft made from the version it names (Sammendrag's «Versjon»); both are checked like any roster and
 published through ``rosters.publish``.
 """
@@ -17,7 +18,6 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from api.orm import MAX_ID, RosterRow, ScenarioRow
@@ -48,28 +48,22 @@ WORKBOOK_REASON = "tom i arbeidsboken"
 
 def edit_version(session: Session, row: RosterRow, edit: Edit, actor: str) -> tuple[RosterRow, str]:
     """Apply one checked edit (``roster.edits``); returns the version holding it and its description.
-    Raises EditRefused (nothing is stored) or PublishRefused for a superseded version, or for a
-    hand-edited draft published before the edit could be stored in it."""
+    Raises EditRefused (nothing is stored) or PublishRefused for a superseded version."""
+    if row.status == "draft" and row.origin == "endring":  # no publish until this edit is in it
+        lock_publishing(session)
+        session.refresh(row)  # a publish that came first shows here, and the edit goes to a new draft
     if row.status == "superseded":
         raise PublishRefused(f"vaktplan {row.id} er erstattet av vaktplan {row.superseded_by}; endre den nyeste")
     in_place = row.status == "draft" and row.origin == "endring"
-    if in_place:  # the draft as stored now, and no publish until this edit is in it (or refused)
-        lock_publishing(session)
-        session.refresh(row)
     result = apply_edit(scenario_of(session, row), load_roster(row), edit)
     scenario_id = row.scenario_id
     if edit.action == "pin" and result.scenario.pins != scenario_of(session, row).pins:
         scenario_id = store(session, result.scenario, f"låst vakt i vaktplan {row.id}", actor).id
     violations = unexpected(result.scenario, result.roster)
     if in_place:
-        stored = session.execute(update(RosterRow).where(RosterRow.id == row.id, RosterRow.status == "draft").values(
-            body=result.roster.model_dump_json(), scenario_id=scenario_id,
-            violations=json.dumps(violations, ensure_ascii=False))).rowcount
-        if stored != 1:
-            session.rollback()
-            raise PublishRefused(f"vaktplan {row.id} ble publisert før endringen ble lagret; send endringen på nytt, "
-                                 "så lagres den i et nytt utkast")
-        session.refresh(row)
+        row.body = result.roster.model_dump_json()
+        row.scenario_id = scenario_id
+        row.violations = json.dumps(violations, ensure_ascii=False)
         target = row
     else:
         target = add_version(session, scenario_id, None, result.roster, violations, parent_id=row.id, origin="endring")

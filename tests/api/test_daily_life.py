@@ -12,7 +12,11 @@ import openpyxl
 import pytest
 from web_helpers import WEEK_NAMES, holder, publish_week, wait_for, week_scenario
 
+from api.orm import RosterRow
+from api.services import edits
+from api.services.rosters import load_roster
 from roster.calendar import OSLO
+from roster.edits import Edit
 from roster.models import Period
 
 
@@ -46,6 +50,21 @@ def test_hand_edit_makes_a_draft_and_further_edits_collect_in_it(client, auth):
     assert client.post(f"/api/rosters/{draft['id']}/publish", headers=auth).status_code == 200
     assert client.get(f"/api/rosters/{rid}", headers=auth).json()["status"] == "superseded"
     assert [a["action"] for a in client.get("/api/audit", headers=auth).json()].count("endre-vaktplan") == 2
+
+
+def test_an_edit_that_read_its_draft_before_a_publish_goes_to_a_new_draft_made_from_it(client, auth):
+    _, rid, _ = publish_week(client)
+    draft = _edit(client, auth, rid, action="remove", doctor="anne", shift="dag/2026-11-08").json()["roster"]["id"]
+    with client.app.state.sessions() as s:
+        seen = s.get(RosterRow, draft)  # the edit's request read the draft ...
+        assert seen.status == "draft"
+        assert client.post(f"/api/rosters/{draft}/publish", headers=auth).status_code == 200  # ... then it was published
+        target, _ = edits.edit_version(s, seen, Edit("remove", "cecilie", "dag/2026-11-03", None), "leder")
+        s.commit()
+        assert (target.id != draft, target.parent_id, target.status) == (True, draft, "draft")
+        assert "cecilie" not in [a.doctor for a in load_roster(target).assignments if a.date == dt.date(2026, 11, 3)]
+    assert client.get(f"/api/rosters/{draft}", headers=auth).json()["status"] == "published"
+    assert holder(client, auth, draft, "dag/2026-11-03") == ["cecilie"]  # the published roster never changed
 
 
 def test_hand_edit_that_breaks_a_rule_is_refused_with_the_rule_and_the_doctor(client, auth):
