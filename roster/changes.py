@@ -19,6 +19,7 @@ its key, so the published roster still refers to it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -148,22 +149,20 @@ def past_pin_problems(index: ShiftIndex, published: Roster, changes: Changes, no
     return problems
 
 
-def apply_changes(scenario: Scenario, changes: Changes, source: str = "", now: dt.datetime | None = None) -> Scenario:
+def apply_changes(scenario: Scenario, changes: Changes, source: str = "", now: dt.datetime | None = None,
+                  on_duty_until: Mapping[str, dt.datetime] | None = None) -> Scenario:
     """The scenario with the change file's absences, departures, pins and demand changes added (a
     departure is an absence to the end of the period), each absence cut to begin at ``now`` when
-    given. Raises InputError for references the scenario lacks, or a demand change for a shift
-    that does not run that date."""
+    given, or at the end of the shift its doctor is on at ``now`` (``on_duty_until``: a shift
+    under way stays as published). Raises InputError for references the scenario lacks, or a
+    demand change for a shift that does not run that date."""
     problems = change_problems(scenario, changes)
     if problems:
         raise InputError(problems, source)
-    leaving = [
-        Absence(doctor=x.doctor, start=max(x.from_, scenario.period.start), end=scenario.period.end,
-                kind=AbsenceKind.OTHER, note="slutter")
-        for x in changes.leaving
-    ]
-    added = [*changes.absences, *leaving]
+    added = reported_absences(scenario, changes)
     if now is not None:
-        added = [a for a in (_from(a, now) for a in added) if a is not None]
+        since = on_duty_until or {}
+        added = [a for a in (_from(a, max(now, since.get(a.doctor, now))) for a in added) if a is not None]
     replaced = {(c.template, c.date) for c in changes.demand_changes}
     changed = scenario.model_copy(update={
         "absences": [*scenario.absences, *added],
@@ -175,10 +174,21 @@ def apply_changes(scenario: Scenario, changes: Changes, source: str = "", now: d
     return changed.model_copy(update={"pins": [*_pins_kept(scenario, changed, changes), *changes.pins]})
 
 
+def reported_absences(scenario: Scenario, changes: Changes) -> list[Absence]:
+    """The change file's absences and its departures as absences to the end of the period, uncut."""
+    leaving = [
+        Absence(doctor=x.doctor, start=max(x.from_, scenario.period.start), end=scenario.period.end,
+                kind=AbsenceKind.OTHER, note="slutter")
+        for x in changes.leaving
+    ]
+    return [*changes.absences, *leaving]
+
+
 def _from(absence: Absence, now: dt.datetime) -> Absence | None:
-    """The part of ``absence`` from ``now`` on (None if it has ended). What ended before the
-    re-plan was worked as published: an absence reaching back (sick since yesterday, typed at
-    06:00) took yesterday's finished shifts from their doctor and gave them to a colleague."""
+    """The part of ``absence`` from ``now`` on (None if it has ended). What began before the
+    re-plan is worked as published: an absence reaching back (sick since yesterday, typed at
+    06:00) took yesterday's finished shifts from their doctor and gave them to a colleague, and a
+    night under way at 06:00 went whole, 23:00–08:00, to a colleague who was not there."""
     start, end = absence_interval(absence)
     if end <= now:
         return None

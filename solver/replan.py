@@ -3,8 +3,9 @@
 The published roster is both the warm start (so the first roster is found in a moment) and the
 baseline of the objective (solver.context.Baseline): open slots still come first, then the number
 of changed assignments — weighted up within 48 hours and for doctors the change file does not
-name — and only then fairness. Shifts that started before ``now`` stay as published; in the first,
-near re-plan so do the shifts far from the change.
+name — and only then fairness. Shifts that started before ``now`` stay as published (one under way
+keeps its doctor even when the change reports them away: the absence counts from its end); in the
+first, near re-plan so do the shifts far from the change.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from roster.calendar import OSLO, ShiftIndex, ShiftInstance
-from roster.changes import Changes, apply_changes, past_pin_problems, published_problems
-from roster.eligibility import Eligibility
+from roster.changes import Changes, apply_changes, past_pin_problems, published_problems, reported_absences
+from roster.eligibility import Eligibility, absence_interval
 from roster.input_errors import InputError
 from roster.models import Assignment, ProgressEvent, Roster, Scenario
 from roster.terms import count
@@ -37,6 +38,9 @@ class ReplanResult:
     added: list[Assignment]  # in the new roster, not in the published one
     removed: list[Assignment]  # in the published roster, not in the new one
     forced: list[Assignment]  # of ``removed``: the doctor may no longer work the shift
+    # published shifts under way at the re-plan whose doctor the change reports away: they stay, and
+    # the absence counts from their end (a shift cannot be handed over halfway)
+    under_way: list[Assignment] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -76,6 +80,29 @@ def _relieved(scenario: Scenario, lost: list[Assignment], shifts: dict[str, Shif
     return scenario.model_copy(update={"doctors": doctors})
 
 
+def _under_way(scenario: Scenario, index: ShiftIndex, published: Roster, changes: Changes,
+               now: dt.datetime) -> dict[Assignment, ShiftInstance]:
+    """The published shifts under way at ``now`` whose doctor the change reports away before they
+    end: they stay with their doctor, who is away from the shift's end."""
+    away: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for absence in reported_absences(scenario, changes):
+        away.setdefault(absence.doctor, []).append(absence_interval(absence))
+    running = {}
+    for a in published.assignments:
+        s = index.by_key.get(a.shift)
+        if a.doctor in away and s is not None and s.start < now < s.end \
+                and any(start < s.end and now < end for start, end in away[a.doctor]):
+            running[a] = s
+    return running
+
+
+def _under_way_note(scenario: Scenario, a: Assignment, s: ShiftInstance) -> str:
+    name = next((d.name for d in scenario.doctors if d.id == a.doctor), a.doctor)
+    return (f"{name} har {shift_text(scenario, s)}, som var begynt ved omplanleggingen: vakten står som publisert, "
+            f"og fraværet regnes fra {s.end.astimezone(OSLO):%d.%m %H:%M}; skaff avløsning for resten av vakten "
+            "om legen ikke kan fullføre den")
+
+
 def _order(a: Assignment) -> tuple[dt.date, str, str]:
     return a.date, a.template, a.doctor
 
@@ -106,7 +133,11 @@ def replan(
         raise InputError(problems, roster_source)
     if problems := past_pin_problems(published_index, published, changes, changes.moment(now)):
         raise InputError(problems, changes_source)
-    changed = apply_changes(scenario, changes, changes_source, changes.moment(now))
+    under_way = _under_way(scenario, published_index, published, changes, changes.moment(now))
+    on_duty_until: dict[str, dt.datetime] = {}
+    for a, s in under_way.items():
+        on_duty_until[a.doctor] = max(s.end, on_duty_until.get(a.doctor, s.end))
+    changed = apply_changes(scenario, changes, changes_source, changes.moment(now), on_duty_until)
     index = ShiftIndex(changed)
     eligibility = Eligibility(changed)
     shifts = {s.key: s for s in index.shifts}
@@ -131,6 +162,9 @@ def replan(
                    hint=hint, baseline=replace(baseline, free=near))
     if not roster.assignments:  # no roster found: nothing to compare
         return ReplanResult(changed, roster, [], [], [])
+    if under_way:  # the manager's to settle by phone: the roster cannot hand a shift over halfway
+        notes = [_under_way_note(changed, a, under_way[a]) for a in sorted(under_way, key=_order)]
+        roster = roster.model_copy(update={"warnings": [*roster.warnings, *notes]})
     before, after = set(published.assignments), set(roster.assignments)
     removed = sorted(before - after, key=_order)
     return ReplanResult(
@@ -139,6 +173,7 @@ def replan(
         added=sorted(after - before, key=_order),
         removed=removed,
         forced=[a for a in removed if a not in kept],
+        under_way=sorted(under_way, key=_order),
     )
 
 

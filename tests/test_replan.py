@@ -138,6 +138,31 @@ def test_an_absence_reaching_back_before_now_leaves_the_finished_shifts_as_worke
     assert result.scenario.absences[-1].start == dt.datetime(2026, 12, 9, 6, 0)
 
 
+def test_a_shift_under_way_stays_with_its_doctor_who_is_away_from_its_end() -> None:
+    scenario = _week()
+    published = _published(scenario)
+    night = next(a for a in published.assignments if (a.template, a.date) == ("natt", dt.date(2026, 12, 8)))
+    # 06:00 on the 9th: the doctor on the night (23:00–08:00) is sick today and tomorrow
+    changes = changes_from_data({"now": "2026-12-09T06:00", "absences": [
+        {"doctor": night.doctor, "start": "2026-12-09", "end": "2026-12-10", "kind": "sykdom"}]})
+    result = replan(scenario, published, changes, time_limit=5, workers=1)
+    assert unexpected_violations(result.scenario, result.roster) == []
+    assert night in result.roster.assignments and night not in result.removed
+    assert not any(a.shift == night.shift for a in result.added)  # no colleague is sent a night begun at 23:00
+    assert result.under_way == [night]
+    assert result.scenario.absences[-1].start == dt.datetime(2026, 12, 9, 8, 0)
+    assert not any(a.doctor == night.doctor and a.date in (dt.date(2026, 12, 9), dt.date(2026, 12, 10))
+                   for a in result.roster.assignments)
+    name = night.doctor.capitalize()
+    assert result.roster.warnings[-1] == (
+        f"{name} har natt BLV 08.12 23:00–08:00, som var begynt ved omplanleggingen: vakten står som publisert, "
+        "og fraværet regnes fra 09.12 08:00; skaff avløsning for resten av vakten om legen ikke kan fullføre den")
+    # sick only from the 10th: the night of the 8th is not touched, and nothing is said of it
+    later = replan(scenario, published, _sick(night.doctor, "2026-12-10", "2026-12-09T06:00"), time_limit=5, workers=1)
+    assert later.under_way == [] and night in later.roster.assignments
+    assert not any("som var begynt" in w for w in later.roster.warnings)
+
+
 def test_diff_is_norwegian_lines_in_time_order() -> None:
     scenario, published = _chain()
     result = replan(scenario, published, _sick("anna", "2026-12-08", "2026-12-07T12:00"), time_limit=5, workers=1)
