@@ -88,6 +88,8 @@ def test_the_pages_count_with_the_same_words() -> None:
     (-0.001, 2, "0"),
     (1234.5678, 1, "1 234,6"),
     (7, 0, "7"),
+    (0.125, 2, "0,13"),
+    (float("inf"), 1, "inf"),
     (2**63 - 1, 2, "9 223 372 036 854 775 807"),  # exact, not through a float
 ])
 def test_number_as_norwegian_text_writes_it(value, decimals, text):
@@ -100,6 +102,10 @@ def test_number_as_norwegian_text_writes_it(value, decimals, text):
     (3, 1, True, "+3,0"),
     (-0.25, 2, True, "-0,25"),
     (None, 1, False, "–"),
+    (3.25, 1, False, "3,3"),  # a half rounds away from zero, as Excel's number format shows the cell
+    (-3.25, 1, True, "-3,3"),
+    (2.675, 2, False, "2,68"),  # the number as written, not its binary 2.67499…
+    (-0.04, 1, True, "+0,0"),  # rounds to zero: no minus sign
 ])
 def test_a_figure_in_a_column_keeps_its_decimals_with_a_comma(value, decimals, signed, text):
     assert decimal(value, decimals, signed) == text
@@ -118,7 +124,7 @@ def test_the_summary_and_the_csv_write_decimal_commas(tmp_path: Path) -> None:
     console = Console(width=200, record=True)
     console.print(status_table(s, roster))
     text = console.export_text()
-    assert "0,90 %" in text and "12,2 s" in text and "0.90" not in text
+    assert "0,90 %" in text and "12,3 s" in text and "0.90" not in text
     path = tmp_path / "roster.csv"
     write_roster_csv(s, roster, path)
     assert '"7,5"' in path.read_text(encoding="utf-8-sig")
