@@ -12,6 +12,7 @@
     return whole.replace(/\B(?=(\d{3})+$)/g, " ") + (part ? "," + part : "");
   };
   const pct = (x) => x === null || x === undefined ? "–" : num(100 * x, 1) + " %";
+  const gapLabels = JSON.parse(box.dataset.gapLabels);  // by level: what the figure is about (pages.GAP_LABELS)
   let lastSolutions = Number(box.dataset.solutions);  // the rows the server already listed
   // The status line is a live region: it is written only when it changes, so it is not announced twice a second.
   const status = document.getElementById("status");
@@ -21,6 +22,7 @@
     document.getElementById("bar").value = run.clock || run.elapsed || 0;
     document.getElementById("elapsed").textContent = num(run.clock || run.elapsed, 1);
     document.getElementById("gap").textContent = pct(run.gap);
+    document.getElementById("gap-label").textContent = gapLabels[run.level] || gapLabels[0];
     document.getElementById("objective").textContent = num(run.objective, 0);
     document.getElementById("bound").textContent = num(run.bound, 0);
     document.getElementById("level").textContent = run.level;

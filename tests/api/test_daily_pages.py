@@ -5,17 +5,20 @@ whole roster for doctors; manager pages in plain words."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import json
 import re
 
 import openpyxl
+import pytest
 from sqlalchemy import func, select
 from test_api import solved
 from web_helpers import WEEK_NAMES, holder, login, publish_week
 
 from api.services import links
 from api.services import rosters as roster_service
-from api.orm import ScenarioRow
+from api.orm import RunRow, ScenarioRow
 from api.services.scenarios import load, store
 from roster.calendar import OSLO
 from roster.models import Assignment, Roster
@@ -295,6 +298,21 @@ def test_manager_pages_keep_solver_words_in_the_details(client, auth):
     assert "Hvor god er vaktplanen?" in details and "nedre grense" in details
     run_page = client.get(f"/beregninger/{run['id']}").text
     assert "Kan bli bedre med inntil" in run_page and ">Gap<" not in run_page and ">Mål (lavere er bedre)<" not in run_page
+
+
+@pytest.mark.parametrize("level, label", [(0, "Kan bli bedre med inntil"), (1, "Kan bli bedre med inntil"),
+                                          (2, "Fordelingen kan bli bedre med inntil"),
+                                          (3, "Ønsker og resten kan bli bedre med inntil")])
+def test_the_run_pages_gap_says_which_level_it_is_about(client, auth, level, label):
+    _, run = solved(client, auth)
+    with client.app.state.sessions() as s:
+        s.get(RunRow, run["id"]).level = level
+        s.commit()
+    login(client)
+    page = client.get(f"/beregninger/{run['id']}").text
+    assert f'<dt id="gap-label">{label}</dt>' in page
+    labels = json.loads(html.unescape(re.search(r'data-gap-labels="([^"]*)"', page).group(1)))
+    assert labels[str(level)] == label  # run.js writes the same when the level changes live
 
 
 def test_swaps_page_lets_a_manager_approve(client, auth):
