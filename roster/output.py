@@ -123,7 +123,8 @@ def status_table(scenario: Scenario, roster: Roster) -> Table:
         of_level = ""
         level = st.judged_level
         if level is not None:  # a lexicographic solve: bound and gap are those of one level
-            of_level = f" (nivå {st.gap_level}: {', '.join(level.terms)})"
+            of_level = f" (nivå {st.gap_level})"
+            t.add_row(f"Nivå {st.gap_level} måler", ", ".join(level.terms))
             t.add_row(f"Verdi på nivå {st.gap_level}", decimal(level.objective, 0))
         t.add_row("Nedre grense" + of_level, decimal(st.bound, 0))
         t.add_row("Gap" + of_level, "–" if st.gap is None else f"{decimal(100 * st.gap, 2)} %")
@@ -153,34 +154,58 @@ def terms_table(roster: Roster) -> Table | None:
 SUMMARY_MOVED_TARGETS = 10  # doctors whose capacity-aware target the summary explains
 
 
-def pool_table(metrics: list[DoctorMetrics]) -> Table:
-    """Per fairness pool (roster.metrics.pool_metrics): the level per share, the largest deviation
-    and the range per share from the capacity-aware target, who is left without a shift, and the
-    ledger's largest |balance| per share before and after the period."""
-    t = Table(title="Fordeling per gruppe (poeng per andel, mot mål etter kapasitet)", title_justify="left")
-    for col in ("Gruppe", "Leger", "Kan ta vakt", "Nivå", "Største avvik", "Spenn", "Gini", "Uten vakt",
-                "Hovedbok før", "etter"):
-        t.add_column(col, justify="left" if col == "Gruppe" else "right")
-    for p in pool_metrics(metrics):
-        t.add_row(Text(p.pool), str(p.doctors), str(p.available), decimal(p.level), decimal(p.largest_deviation),
-                  decimal(p.range), decimal(p.gini, 3), str(p.without_shift), decimal(p.ledger_before),
-                  decimal(p.ledger_after))
+def _figures_table(title: str, first: str, columns: Iterable[str], first_width: int) -> Table:
+    """A table of a name column and figures that reads in an 80-column terminal: the figures never
+    wrap (rich cut «+105 %» to «+10…» before), their headers wrap at spaces, and the name column
+    keeps its longest entry («spesialister» was cut to «spesiali…»)."""
+    t = Table(title=title, title_justify="left", min_width=len(title))
+    t.add_column(first, min_width=first_width, no_wrap=True)
+    for col in columns:
+        t.add_column(col, justify="right", no_wrap=" " not in col)
     return t
 
 
-def moved_targets_table(metrics: list[DoctorMetrics], n: int = SUMMARY_MOVED_TARGETS) -> Table | None:
-    """The doctors whose target moved most from the nominal share, the two side by side with why."""
+def pool_table(metrics: list[DoctorMetrics]) -> Group:
+    """Per fairness pool (roster.metrics.pool_metrics): the level per share, the largest deviation
+    and the range per share from the capacity-aware target, who is left without a shift, and the
+    ledger's largest |balance| per share before and after the period (its own table: ten columns
+    do not fit 80)."""
+    pools = pool_metrics(metrics)
+    width = max(len(p.pool) for p in pools)
+    t = _figures_table("Fordeling per gruppe (poeng per andel, mot mål etter kapasitet)", "Gruppe",
+                       ("Leger", "Kan ta vakt", "Nivå", "Største avvik", "Spenn", "Gini", "Uten vakt"), width)
+    ledger = _figures_table("Hovedbok per gruppe (største avvik, poeng per andel)", "Gruppe",
+                            ("før perioden", "etter"), width)
+    for p in pools:
+        t.add_row(Text(p.pool), str(p.doctors), str(p.available), decimal(p.level), decimal(p.largest_deviation),
+                  decimal(p.range), decimal(p.gini, 3), str(p.without_shift))
+        ledger.add_row(Text(p.pool), decimal(p.ledger_before), decimal(p.ledger_after))
+    return Group(t, ledger)
+
+
+def bullets(title: str, items: Iterable[str], style: str = "") -> Group:
+    """A heading and a list whose items wrap under their own first letter, not under the dash."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for item in items:
+        grid.add_row(" -", Text(item, style=style))
+    return Group(Text(title, style=style), grid)
+
+
+def moved_targets_text(metrics: list[DoctorMetrics], n: int = SUMMARY_MOVED_TARGETS) -> Group | None:
+    """The doctors whose target moved most from the nominal share, each a paragraph with the
+    steps and why: as a table's last column the reasons were one word a line at 80 columns."""
     rows = moved(metrics, n)
     if not rows:
         return None
-    t = Table(title="Mål flyttet fra nominell andel (kapasitet og historikk)", title_justify="left")
-    for col in ("Navn", "Gruppe", "Andel", "Nominelt", "Etter kapasitet", "Historikk", "Mål", "Poeng", "Hvorfor"):
-        t.add_column(col, justify="left" if col in ("Navn", "Gruppe", "Hvorfor") else "right")
+    items = []
     for m in rows:
-        t.add_row(Text(m.name), Text(m.pool), number(m.share), decimal(m.nominal_target), decimal(m.capacity_target),
-                  "–" if abs(m.repay) < 0.05 else decimal(-m.repay, signed=True), decimal(m.target), decimal(m.points),
-                  Text(m.why))
-    return t
+        history = "" if abs(m.repay) < 0.05 else f", historikk {decimal(-m.repay, signed=True)}"
+        items.append(f"{m.name} ({m.pool}, andel {number(m.share)}): nominelt {decimal(m.nominal_target)}, etter "
+                     f"kapasitet {decimal(m.capacity_target)}{history}, mål {decimal(m.target)}; fikk "
+                     f"{decimal(m.points)}. {m.why[:1].upper()}{m.why[1:]}.")
+    return bullets("Mål flyttet fra nominell andel (kapasitet og historikk), poeng:", items)
 
 
 def role_table(metrics: list[DoctorMetrics]) -> Table:
@@ -189,9 +214,9 @@ def role_table(metrics: list[DoctorMetrics]) -> Table:
     by_role: dict[str, list[DoctorMetrics]] = defaultdict(list)
     for m in metrics:
         by_role[m.role].append(m)
-    t = Table(title="Belastning per rolle (poeng denne perioden)", title_justify="left")
-    for col in ("Rolle", "Leger", "Vakter", "Poeng snitt", "min", "maks", "Mål snitt", "Største avvik"):
-        t.add_column(col, justify="left" if col == "Rolle" else "right")
+    t = _figures_table("Belastning per rolle (poeng denne perioden)", "Rolle",
+                       ("Leger", "Vakter", "Poeng snitt", "min", "maks", "Mål snitt", "Største avvik"),
+                       max(map(len, by_role)))
     for role, ms in sorted(by_role.items()):
         pts = [m.points for m in ms]
         devs = [m.relative_deviation for m in ms if m.relative_deviation is not None]
@@ -207,22 +232,24 @@ def open_slots_table(scenario: Scenario, roster: Roster, index: ShiftIndex | Non
     if not roster.open_slots and not roster.uncovered_bakvakt:
         return None
     index = index or ShiftIndex(scenario)
+    # the shift in one column and the reason beside it: as six columns, the reason had a few letters
+    # a line at 80 columns
     t = Table(title=f"{OPEN_PLACES.upper()} – må fylles før vaktplanen publiseres", title_justify="left",
               title_style="bold red", border_style="red")
-    for col in ("Dato", "Stasjon", "Vakt", "Tid", "Mangler", "Hvorfor"):
-        t.add_column(col)
+    t.add_column("Vakt", ratio=2)
+    t.add_column("Mangler", justify="right", no_wrap=True)
+    t.add_column("Hvorfor", ratio=3)
     stations = {s.id: s.name for s in scenario.stations}
     for o in sorted(roster.open_slots, key=lambda o: (o.date, o.template)):
         s = index.by_key.get(shift_key(o.template, o.date))
-        when = f"{s.start.astimezone(OSLO):%H:%M}–{s.end.astimezone(OSLO):%H:%M}" if s else ""
-        station = stations.get(s.station, s.station) if s else ""
+        when = f" {s.start.astimezone(OSLO):%H:%M}–{s.end.astimezone(OSLO):%H:%M}" if s else ""
+        station = f" {stations.get(s.station, s.station)}" if s else ""
         label = s.label if s else o.template
-        t.add_row(f"{WEEKDAY_NAMES[o.date.weekday()][:3]} {o.date:%d.%m.%Y}", Text(station), Text(label), when,
+        t.add_row(Text(f"{WEEKDAY_NAMES[o.date.weekday()][:3]} {o.date:%d.%m.%Y} {label}{station}{when}"),
                   str(o.missing), Text(o.reason))
     for a, b in roster.uncovered_bakvakt:
         a, b = a.astimezone(OSLO), b.astimezone(OSLO)
-        t.add_row(f"{a:%d.%m.%Y}", "", "bakvakt", f"{a:%d.%m %H:%M}–{b:%d.%m %H:%M}", "1",
-                  "ingen navngitt spesialist på bakvakt")
+        t.add_row(f"bakvakt {a:%d.%m %H:%M}–{b:%d.%m %H:%M}", "1", "ingen navngitt spesialist på bakvakt")
     return t
 
 
@@ -286,10 +313,10 @@ def summary_renderables(scenario: Scenario, roster: Roster, metrics: list[Doctor
         out.append(pool_table(metrics))
         coarse = coarse_shifts(roster, metrics, index or ShiftIndex(scenario))
         if coarse:
-            out.append(Text("Vakter for store for legens andel:\n" + "\n".join(f"  - {coarse_note(c)}" for c in coarse)))
-        moved_table = moved_targets_table(metrics)
-        if moved_table is not None:
-            out.append(moved_table)
+            out.append(bullets("Vakter for store for legens andel:", map(coarse_note, coarse)))
+        moved_text = moved_targets_text(metrics)
+        if moved_text is not None:
+            out.append(moved_text)
     slots = open_slots_table(scenario, roster, index)
     if slots is not None:
         out.append(slots)
@@ -297,7 +324,7 @@ def summary_renderables(scenario: Scenario, roster: Roster, metrics: list[Doctor
         if table is not None and roster.assignments:
             out.append(table)
     if roster.warnings:
-        out.append(Text("Merknader:\n" + "\n".join(f"  - {w}" for w in roster.warnings), style="yellow"))
+        out.append(bullets("Merknader:", roster.warnings, style="yellow"))
     if roster.explanation is not None:
         out.append(Text("Hvorfor ikke alle vakter kan fylles:\n" + explanation_text(roster.explanation),
                         style="bold red" if roster.explanation.clashes else ""))

@@ -5,6 +5,7 @@ unlike rosters, its ranking of the most loaded and its colouring of only what ma
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from factories import doctor, scenario, template
 from roster.excel import read_roster_workbook, read_scenario_workbook, write_roster_workbook, write_template
 from roster.excel.writer import Edition, build_roster_workbook
-from roster.metrics import doctor_metrics
+from roster.metrics import doctor_metrics, moved
 from roster.models import Assignment, History, OpenSlot, Roster
 from roster.output import csv_rows
 from roster.report import html as report_html
@@ -204,3 +205,29 @@ def test_report_time_is_oslo_time(monkeypatch):
     sc = _week()
     html = report_html.render_html([check_view("A", sc, _uneven(sc))])
     assert re.search(r"Laget 01\.07\.2026 12:00 \(norsk tid\)", html)  # CEST is UTC+2
+
+
+def test_the_terminal_summary_reads_at_80_columns():
+    """A default terminal (or output redirected to a file) is 80 columns: no name, header or figure
+    cut to «…», and each moved target's reason whole (a table's last column had a word a line)."""
+    from rich.console import Console, Group
+
+    from roster.output import summary_renderables
+    from roster.scenario_io import load_roster, load_scenario
+
+    root = Path(__file__).resolve().parents[1] / "examples" / "bergen"
+    s = load_scenario(root / "scenario.yaml")
+    r = load_roster(s, root / "december_roster.json")
+    r = r.model_copy(update={"warnings": ["Anne Aas har natt Bergen legevakt 05.12 23:00–08:00, som var begynt"]})
+    metrics = doctor_metrics(s, r)
+    console = Console(width=80, record=True, file=open(os.devnull, "w"))
+    console.print(Group(*summary_renderables(s, r, metrics)))
+    text = console.export_text()
+    assert "…" not in text
+    assert max(map(len, text.splitlines())) <= 80
+    for pool in ("fastleger", "spesialister", "Største", "Hovedbok per gruppe (største avvik, poeng per andel)"):
+        assert pool in text
+    flat = " ".join(text.split())
+    shown = moved(metrics, 3)
+    assert shown and all(m.why[1:] in flat for m in shown)
+    assert "- Anne Aas har natt Bergen legevakt 05.12 23:00–08:00, som var begynt" in flat
