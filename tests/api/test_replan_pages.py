@@ -200,3 +200,16 @@ def test_a_draft_whose_base_was_replaced_says_so_before_it_is_published(client, 
             f"{first}</a> siden.") in warning
     assert f"Planlegg om fra vaktplan {first} i stedet." in warning
     assert 'id="base-replaced"' not in client.get(f"/vaktplaner/{first}").text
+
+
+def test_a_night_under_way_stays_with_its_sick_doctor_and_the_draft_says_so(client, auth):
+    rid, raw = _published(client, auth)
+    sick = _holder(raw, "natt/2026-10-24")  # 23:00–08:00 over the DST change; sick at 06:00
+    login(client)
+    new_id, page = replanned(client, auth, rid, {"lege": sick, "hva": "sykdom", "fra": SICK_DAY, "til": "",
+                                                 "naa": "2026-10-25T06:00"})
+    assert (f"{NAMES[sick]} har natt Bergen legevakt 24.10 23:00–08:00, som var begynt ved omplanleggingen: "
+            "vakten står som publisert, og fraværet regnes fra 25.10 08:00") in page
+    new = client.get(f"/api/rosters/{new_id}", headers=auth).json()
+    assert _holder(new["roster"], "natt/2026-10-24") == sick  # no colleague is sent a night begun at 23:00
+    assert not any("natt Bergen legevakt 24.10" in line for line in diff_lines(page))
