@@ -12,7 +12,7 @@ from jinja2 import Environment
 from api.orm import as_utc
 
 from roster.calendar import OSLO, WEEKDAY_NAMES, month_year
-from roster.terms import count, open_places
+from roster.terms import count, open_places, rounded
 
 
 def oslo(value: dt.datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
@@ -24,7 +24,7 @@ def oslo(value: dt.datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
 def num(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
-    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
+    return f"{rounded(value, digits):,.{digits}f}".replace(",", " ").replace(".", ",")
 
 
 def pct(value: float | None, digits: int = 1) -> str:

@@ -69,13 +69,14 @@ def open_places(n: int) -> str:
     return count(n, OPEN_PLACE, OPEN_PLACES)
 
 
-def _rounded(x: float, decimals: int) -> Decimal | float:
+def rounded(x: float, decimals: int) -> Decimal | float:
     """``x`` rounded as Excel shows it: the number as written (2.675, not its binary 2.67499…), a
-    half away from zero. Python's half-to-even printed 3,25 as «3,2» in the terminal and the HTML
-    beside «3,3» in the workbook's cell of the same figure."""
+    half away from zero, and no minus sign on what rounds to zero. Python's half-to-even printed
+    3,25 as «3,2» in the terminal and the HTML beside «3,3» in the workbook's cell of the figure."""
     if not math.isfinite(x):
         return x
-    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    out = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return abs(out) if out == 0 else out
 
 
 def decimal(x: float | None, decimals: int = 1, signed: bool = False) -> str:
@@ -83,17 +84,14 @@ def decimal(x: float | None, decimals: int = 1, signed: bool = False) -> str:
     a decimal comma, or – when there is none; a figure that rounds to zero has no minus sign."""
     if x is None:
         return "–"
-    rounded = _rounded(x, decimals)
-    if rounded == 0:
-        rounded = abs(rounded)
-    return f"{rounded:{'+' if signed else ''}.{decimals}f}".replace(".", ",")
+    return f"{rounded(x, decimals):{'+' if signed else ''}.{decimals}f}".replace(".", ",")
 
 
 def number(x: float, decimals: int = 2) -> str:
     """«10 000 000», «12,5», «-3»: a number as Norwegian text writes it (a space between thousands,
     decimal comma, no trailing zeros), so a bound in a message never reads «10000000.0». An integer
     stays exact (through a float, 2⁶³ − 1 read 9 223 372 036 854 775 808)."""
-    text = f"{x:,}" if isinstance(x, int) else f"{_rounded(x, decimals):,.{decimals}f}"
+    text = f"{x:,}" if isinstance(x, int) else f"{rounded(x, decimals):,.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     text = text.replace(",", " ").replace(".", ",")

@@ -80,6 +80,13 @@ def test_the_pages_count_with_the_same_words() -> None:
     assert page == "1 vakt, 1 ubesatt plass; 2 ubesatte plasser"
 
 
+def test_the_pages_round_a_figure_as_the_terminal_and_the_workbook() -> None:
+    env = Environment()
+    install_filters(env)
+    page = env.from_string("{{ 3.25|num }} {{ -0.04|num }} {{ 1234.5|num(0) }} {{ 0.03125|pct(1) }}").render()
+    assert page == f"{decimal(3.25)} 0,0 1 235 3,1 %" == "3,3 0,0 1 235 3,1 %"
+
+
 @pytest.mark.parametrize(("value", "decimals", "text"), [
     (10_000_000.0, 2, "10 000 000"),
     (12.5, 2, "12,5"),

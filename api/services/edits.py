@@ -4,9 +4,10 @@ An edit to a published version (or to a solver's draft) makes a new draft made f
 edits to that hand-edited draft change it in place, so its diff against its parent collects them
 all until it is published; such an edit holds the publish lock, so it either lands before the draft
 is published or, arriving after, goes into a new draft made from it like any edit of a published
-version (whichever request the database serves first, never into the published roster). A workbook exported here and edited in Excel comes back as a
-draft made from the version it names (Sammendrag's «Versjon»); both are checked like any roster and
-published through ``rosters.publish``.
+version (whichever request the database serves first, never into the published roster). A workbook
+exported here and edited in Excel comes back as a draft made from the version it names
+(Sammendrag's «Versjon»); both are checked like any roster and published through
+``rosters.publish``.
 """
 
 from __future__ import annotations
