@@ -49,12 +49,19 @@ def carried_into(scenario: Scenario, before: Scenario, roster: Roster, source: s
     ``rules_only``: the last days' shifts alone, all the hard rules look back at; the history and
     the holiday ledger are fairness, and cost a fairness plan of the month before (0.5 s on Bergen,
     for every swap checked)."""
+    return _carried(scenario, before, roster, source, rules_only)[0]
+
+
+def _carried(scenario: Scenario, before: Scenario, roster: Roster, source: str, rules_only: bool
+             ) -> tuple[Scenario, list[str]]:
+    """``carried_into``'s scenario, and the ids of the doctors whose carried data it leaves out."""
     if rules_only:
         since, shifts = carried_out(before, roster)
         fields = {"carry_in_from": since.isoformat(), "carry_in": [c.model_dump(mode="json") for c in shifts]}
     else:
         fields = next_period(before, roster)
-    return with_carried(scenario, of_doctors(fields, scenario)[0], source)
+    kept, left = of_doctors(fields, scenario)
+    return with_carried(scenario, kept, source), left
 
 
 def _new_breaches(roster: Roster, before: Scenario, after: Scenario) -> list[Violation]:
@@ -118,7 +125,7 @@ class Carried:
     shifts: int  # earlier shifts carried, from ``since``
     since: dt.date
     ledger: int  # holiday shifts in the ledger
-    left_out: list[str]  # names of the published roster's doctors who are not in the scenario
+    left_out: list[str]  # names of the published roster's doctors whose carried data the scenario leaves out
 
     def message(self) -> str:
         text = (f"Nytt scenario med vaktplan {self.source.id} ført inn: historikk for "
@@ -128,12 +135,6 @@ class Carried:
             text += (f" {count(len(self.left_out), 'lege', 'leger')} i vaktplan {self.source.id} er ikke med i "
                      f"scenarioet og er ikke tatt med: {join(self.left_out)}.")
         return text
-
-
-def _left_out(before: Scenario, scenario: Scenario) -> list[str]:
-    """The names of ``before``'s doctors that ``scenario`` has not (they left, or their id changed)."""
-    known = {d.id for d in scenario.doctors}
-    return [d.name for d in before.doctors if d.id not in known]
 
 
 def carry(session: Session, row: ScenarioRow, actor: str) -> Carried:
@@ -149,8 +150,10 @@ def carry(session: Session, row: ScenarioRow, actor: str) -> Carried:
         raise InputError([f"den publiserte vaktplan {source.id} går til {source.period_end:%d.%m.%Y}, inn i denne "
                           f"perioden; bare en vaktplan som slutter {day:%d.%m.%Y} kan føres inn"], f"scenario {row.id}")
     previous_scenario, previous_roster = scenario_of(session, source), load_roster(source)
-    merged = carried_into(scenario, previous_scenario, previous_roster, f"vaktplan {source.id} ført inn i scenario {row.id}")
+    merged, left = _carried(scenario, previous_scenario, previous_roster,
+                            f"vaktplan {source.id} ført inn i scenario {row.id}", rules_only=False)
+    names = {d.id: d.name for d in previous_scenario.doctors}
     new = store(session, merged, f"scenario {row.id} med vaktplan {source.id} ført inn", actor)
     record(session, actor, "før-inn", f"scenario {new.id}: vaktplan {source.id} ført inn i scenario {row.id}")
     return Carried(new, source, len(merged.history), len(merged.carry_in), merged.carry_in_from,
-                   len(merged.holiday_ledger), _left_out(previous_scenario, scenario))
+                   len(merged.holiday_ledger), [names.get(d, d) for d in left])
