@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import re
 import threading
 import time
 import uuid
@@ -33,6 +32,7 @@ from api.services import rosters as roster_service
 from api.services.audit import record
 from api.services.carry import as_worked
 from api.services.scenarios import load
+from api.templating import FORM_TOKEN
 from roster.changes import Changes
 from roster.models import Explanation, ProgressEvent, Roster, Scenario, SolveStatus
 from roster.output import needs_explanation
@@ -55,9 +55,6 @@ class QueueFull(Exception):
 
 class NotRestartable(Exception):
     """Norwegian reason a run is not started again."""
-
-
-FORM_TOKEN = re.compile(r"[0-9a-f]{32}")  # api.templating.form_token
 
 
 def form_submission(form: str, token: str) -> str | None:

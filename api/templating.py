@@ -4,6 +4,7 @@ noun) and for free text in addresses; a form's one-time token."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from urllib.parse import quote
 
@@ -45,6 +46,9 @@ def install_filters(env: Environment) -> None:
     env.filters.update(oslo=oslo, num=num, pct=pct, weekday=weekday, month_year=month_year, counted=count,
                        open_places=open_places, urlpart=urlpart)
     env.globals["form_token"] = form_token
+
+
+FORM_TOKEN = re.compile(r"[0-9a-f]{32}")  # what form_token writes: anything else is no token
 
 
 def form_token() -> str:
