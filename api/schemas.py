@@ -157,9 +157,10 @@ class ReplanOut(BaseModel):
 
 class EditIn(BaseModel):
     """A hand edit: ``assign`` puts ``doctor`` on ``shift`` (in place of ``replaces``, if given),
-    ``remove`` takes them off, ``pin`` puts them on and keeps them there in later re-plans."""
+    ``remove`` takes them off, ``pin`` puts them on and keeps them there in later re-plans,
+    ``volunteer`` pins a doctor who said yes to a shift their exemption from 16–08 lets them refuse."""
 
-    action: Literal["assign", "remove", "pin"]
+    action: Literal["assign", "remove", "pin", "volunteer"]
     doctor: str = Field(description="id or full name")
     shift: str = Field(description="<template>/<YYYY-MM-DD>")
     replaces: str | None = None

@@ -20,7 +20,9 @@ from roster.scenario_io import InputError
 from roster.swap import breach_lines, find_doctor, parse_shift, shift_text, violation_difference
 
 ACTIONS = {"assign": "Sett inn lege på vakten", "remove": "Fjern lege fra vakten",
-           "pin": "Lås lege på vakten (beholdes når vaktplanen planlegges om)"}
+           "pin": "Lås lege på vakten (beholdes når vaktplanen planlegges om)",
+           "volunteer": "Lås lege på vakten frivillig (legen har sagt ja selv om fritaket gir rett til å nekte)"}
+PINNING = ("pin", "volunteer")
 REMOVED_REASON = "fjernet for hånd"
 
 
@@ -30,7 +32,7 @@ class EditRefused(InputError):
 
 @dataclass(frozen=True)
 class Edit:
-    action: str  # assign, remove or pin
+    action: str  # assign, remove, pin, or volunteer (a pin that lifts the doctor's exemption for this shift)
     doctor: str  # id or full name
     shift: str  # template/date (the date may also be dd.mm.yyyy)
     replaces: str | None = None  # assign: the doctor taken off the shift in the same edit
@@ -82,7 +84,9 @@ def apply_edit(scenario: Scenario, roster: Roster, edit: Edit) -> EditResult:
         assignments = [a for a in assignments if not (a.doctor == doctor.id and a.shift == key)]
         description = f"{doctor.name} fjernet fra {what}"
     else:
-        description = f"{doctor.name} {'låst på' if edit.action == 'pin' else 'satt inn på'} {what}"
+        description = f"{doctor.name} {'låst på' if edit.action in PINNING else 'satt inn på'} {what}"
+        if edit.action == "volunteer":
+            description += " (frivillig, tross fritak)"
         if edit.action == "assign" and doctor.id in on_shift:
             raise EditRefused([f"{doctor.name} har allerede vakten {what}"])
         if edit.replaces:
@@ -93,9 +97,11 @@ def apply_edit(scenario: Scenario, roster: Roster, edit: Edit) -> EditResult:
             description += f" i stedet for {other.name}"
         if doctor.id not in on_shift or edit.replaces:
             assignments.append(Assignment(doctor=doctor.id, template=template, date=date))
-        if edit.action == "pin" and not any(p.doctor == doctor.id and p.template == template and p.date == date
-                                            for p in pins):
-            pins.append(Pin(doctor=doctor.id, template=template, date=date))
+        if edit.action in PINNING:
+            pin = Pin(doctor=doctor.id, template=template, date=date, voluntary=edit.action == "volunteer")
+            same = [p for p in pins if (p.doctor, p.template, p.date) == (doctor.id, template, date)]
+            if not same or (pin.voluntary and not same[0].voluntary):  # a yes is kept once given
+                pins = [p for p in pins if p not in same] + [pin]
     after_scenario = scenario if pins == scenario.pins else scenario.model_copy(update={"pins": pins})
     after = declare_holes(after_scenario, roster.model_copy(update={"assignments": assignments}))
     diff = violation_difference(unexpected_violations(scenario, roster), unexpected_violations(after_scenario, after))

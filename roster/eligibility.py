@@ -22,6 +22,7 @@ from roster.models import (
     Rules,
     Scenario,
     ShiftTemplate,
+    shift_key,
 )
 from roster.terms import name_key
 
@@ -128,6 +129,7 @@ class Eligibility:
         self.quals = {d.id: qualification(d, scenario.rules) for d in scenario.doctors}
         self.exempt = {d.id: exemptions(d, scenario.rules) for d in scenario.doctors}
         self.missing = {d.id: missing_courses(d, scenario.rules) for d in scenario.doctors}
+        self.volunteered = {(p.doctor, shift_key(p.template, p.date)) for p in scenario.pins if p.voluntary}
         self.absences: dict[str, list[tuple[dt.datetime, dt.datetime, str, int]]] = {}
         for i, a in enumerate(scenario.absences):
             s, e = absence_interval(a)
@@ -141,10 +143,15 @@ class Eligibility:
         ``exemption_end``; fastlegeforskriften §13)."""
         return local(day, self.rules.exemption_start), local(day + dt.timedelta(days=1), self.rules.exemption_end)
 
-    def away(self, doctor: Doctor, first: dt.date, last: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
-        """Every interval no shift of the doctor may overlap, for shifts of the dates ``first`` ..
-        ``last``: absences and the windows of exempt days (from the day before ``first``)."""
-        out = [(s, e) for s, e, _, _ in self.absences.get(doctor.id, ())]
+    def absent(self, doctor: Doctor) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The intervals no shift of the doctor may overlap: their absences."""
+        return [(s, e) for s, e, _, _ in self.absences.get(doctor.id, ())]
+
+    def exempt_windows(self, doctor: Doctor, first: dt.date, last: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The windows of the doctor's exempt days a shift of the dates ``first`` .. ``last`` may
+        overlap (from the day before ``first``); a shift the doctor volunteered for is not kept
+        off by them (``volunteered``)."""
+        out = []
         exempt = self.exempt[doctor.id]
         if exempt:
             for i in range((last - first).days + 2):
@@ -192,7 +199,7 @@ class Eligibility:
         for s, e, kind, i in self.absences.get(doctor.id, ()):
             if shift.overlaps(s, e):
                 out.append(Block("fravær", f"{i}@{shift.key}", f"fravær ({kind})"))
-        for i in self.exemptions_touched(doctor, shift):
+        for i in [] if (doctor.id, shift.key) in self.volunteered else self.exemptions_touched(doctor, shift):
             out.append(Block("fritak", f"{doctor.id}/{i}@{shift.key}",
                              f"fritatt for vakt 16–08 ({self.exempt[doctor.id][i].reason.value})"))
         return out

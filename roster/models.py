@@ -862,6 +862,10 @@ class Pin(Model):
     doctor: Id
     date: Day
     template: Id
+    voluntary: bool = Field(
+        False, description="the doctor has said yes to this shift although an exemption from 16–08 duty lets them "
+        "refuse it (fastlegeforskriften §13 gives a right to refuse, not a ban): the exemption does not keep them "
+        "off this one shift")
 
 
 class History(Model):

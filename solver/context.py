@@ -286,8 +286,10 @@ class ModelContext:
                 keys.update(s.key for s in shifts)
             elif cut is not None and cut <= last:
                 keys.update(s.key for s in shifts if lapsed(cut, s))
-            for a, b in elig.away(d, first, last + one_day):
+            for a, b in elig.absent(d):
                 keys.update(s.key for s in meeting(utc(a), utc(b)))
+            for a, b in elig.exempt_windows(d, first, last + one_day):
+                keys.update(s.key for s in meeting(utc(a), utc(b)) if (d.id, s.key) not in elig.volunteered)
             if keys:
                 blocked[d.id] = keys
 

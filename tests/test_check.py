@@ -432,6 +432,17 @@ def test_fritak_with_dates_covers_the_morning_after_the_last_day():
                            ("kari", "tidlig", "2026-12-02"))) == []
 
 
+def test_fritak_is_lifted_for_the_one_shift_a_voluntary_pin_names():
+    kari = doctor("kari", name="Kari Nordmann", exemptions=[{"reason": "graviditet"}])
+    yes = {"doctor": "kari", "template": "natt", "date": "2026-12-02", "voluntary": True}
+    sc = make([NIGHT], [kari], pins=[yes])
+    assert only(sc, roster(sc, ("kari", "natt", "2026-12-02"))) == []  # she said yes to this night
+    assert one(sc, roster(sc, ("kari", "natt", "2026-12-02"), ("kari", "natt", "2026-12-05")),
+               "fritak").shift == "natt/2026-12-05"  # and to no other
+    plain = make([NIGHT], [kari], pins=[{**yes, "voluntary": False}])
+    assert one(plain, roster(plain, ("kari", "natt", "2026-12-02")), "fritak").shift == "natt/2026-12-02"
+
+
 # --------------------------------------------------------------------------- time rules
 
 

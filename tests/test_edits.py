@@ -76,3 +76,24 @@ def test_an_edit_that_shortens_a_too_short_run_or_lengthens_a_too_long_one_is_re
     with pytest.raises(EditRefused) as info:
         apply_edit(s, r, Edit("assign", "per", NIGHTS[4], replaces="anna"))
     assert [p.split(":")[0] for p in info.value.problems[1:]] == ["Netter på rad (verre enn før)"]
+
+
+def test_a_doctor_exempt_from_nights_is_pinned_only_as_a_volunteer() -> None:
+    """explain suggests asking an exempt doctor (fastlegeforskriften §13 is a right to refuse); a
+    yes is recorded as a voluntary pin, and a plain pin or assignment is still refused."""
+    sc = scenario("2026-12-01", "2026-12-03", [template("natt", "23:00", "08:00")],
+                  [doctor("kari", name="Kari Nordmann", exemptions=[{"reason": "over 60"}]), doctor("ola")])
+    before = Roster(scenario=sc.name, period=sc.period,
+                    assignments=[Assignment(doctor="ola", template="natt", date=sc.period.start)])
+    for action in ("assign", "pin"):
+        with pytest.raises(EditRefused) as refused:
+            apply_edit(sc, before, Edit(action, "kari", "natt/2026-12-01", "ola"))
+        assert any("fritatt" in p for p in refused.value.problems)
+    done = apply_edit(sc, before, Edit("volunteer", "kari", "natt/2026-12-01", "ola"))
+    assert done.description == ("Kari Nordmann låst på Natt BLV 01.12.2026 23:00–08:00 (frivillig, tross "
+                                "fritak) i stedet for Ola")
+    assert [(p.doctor, p.voluntary) for p in done.scenario.pins] == [("kari", True)]
+    assert [a.doctor for a in done.roster.assignments] == ["kari"]
+    # a later plain pin of the same shift keeps the yes
+    again = apply_edit(done.scenario, done.roster, Edit("pin", "kari", "natt/2026-12-01"))
+    assert [(p.doctor, p.voluntary) for p in again.scenario.pins] == [("kari", True)]

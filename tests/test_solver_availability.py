@@ -33,6 +33,20 @@ def test_pin_on_an_absent_doctor_is_infeasible_with_a_norwegian_warning(strict):
     assert r.warnings == ["Låst vakt dag 01.12.2026 kan ikke gis til A: fravær (sykdom)."]
 
 
+@pytest.mark.parametrize("voluntary", [True, False])
+def test_an_exempt_doctor_takes_the_one_night_she_volunteered_for(voluntary):
+    nights = scenario("2026-12-01", "2026-12-03", [template("natt", "23:00", "08:00")],
+                      [doctor("a", exemptions=[{"reason": "graviditet"}]), doctor("b"), doctor("c")], rules=RULES,
+                      pins=[{"doctor": "a", "date": "2026-12-02", "template": "natt", "voluntary": voluntary}])
+    r = run(nights)
+    if voluntary:  # the checker (in run) accepts her on the 2nd; the exemption still holds on the others
+        assert r.stats.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+        assert on(r, "natt/2026-12-02") == {"a"} and "a" not in on(r, "natt/2026-12-01") | on(r, "natt/2026-12-03")
+    else:
+        assert r.stats.status == SolveStatus.INFEASIBLE
+        assert r.warnings == ["Låst vakt natt 02.12.2026 kan ikke gis til A: fritatt for vakt 16–08 (graviditet)."]
+
+
 def test_pin_on_a_day_the_template_does_not_run_is_infeasible():
     sc = scenario("2026-12-05", "2026-12-05", [template("dag", "08:00", "16:00", day_types=["hverdag"])],
                   [doctor("a")], pins=[{"doctor": "a", "date": "2026-12-05", "template": "dag"}])

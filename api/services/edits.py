@@ -56,9 +56,10 @@ def edit_version(session: Session, row: RosterRow, edit: Edit, actor: str) -> tu
     if row.status == "superseded":
         raise PublishRefused(f"vaktplan {row.id} er erstattet av vaktplan {row.superseded_by}; endre den nyeste")
     in_place = row.status == "draft" and row.origin == "endring"
-    result = apply_edit(scenario_of(session, row), load_roster(row), edit)
+    scenario = scenario_of(session, row)
+    result = apply_edit(scenario, load_roster(row), edit)
     scenario_id = row.scenario_id
-    if edit.action == "pin" and result.scenario.pins != scenario_of(session, row).pins:
+    if result.scenario.pins != scenario.pins:
         scenario_id = store(session, result.scenario, f"låst vakt i vaktplan {row.id}", actor).id
     violations = unexpected(result.scenario, result.roster)
     if in_place:

@@ -124,11 +124,13 @@ def _exemption_reason(d: Doctor, day: dt.date, rules: Rules) -> str | None:
 def check_exemption(ctx: Context) -> list[Violation]:
     """fritak: on an exempt day D no shift overlaps exemption_start on D to exemption_end on D+1
     (fastlegeforskriften §13): a day an explicit exemption covers, or, for a fastlege over
-    exemption_age who has not waived it, every day from the birthday on."""
+    exemption_age who has not waived it, every day from the birthday on. A pin marked voluntary
+    is the doctor's yes to that one shift (§13 is a right to refuse)."""
     r = ctx.rules
+    said_yes = {(p.doctor, shift_key(p.template, p.date)) for p in ctx.scenario.pins if p.voluntary}
     out = []
     for d, s in ctx.assignments():
-        if not d.exemptions and d.birth_date is None:
+        if (not d.exemptions and d.birth_date is None) or (d.id, s.key) in said_yes:
             continue
         day = s.start.astimezone(OSLO).date() - DAY
         last = s.end.astimezone(OSLO).date()

@@ -455,6 +455,8 @@ PINS = Table(
         C("Lege", ("doctor",), Kind.DOCTOR, "ID fra arket Leger.", "kari.n", noun="lege", required=True),
         C("Dato", ("date",), Kind.DATE, "Startdagen for vakten.", "01.12.2026", required=True, width=12),
         C("Vakttype", ("template",), Kind.TEMPLATE, "ID fra Vakttyper.", "BLV-kveld", noun="vakttype", required=True),
+        C("Frivillig", ("voluntary",), Kind.BOOL, "ja: legen har sagt ja til vakten selv om et fritak for 16–08 gir "
+          "rett til å nekte (standard nei).", "nei", width=10),
     ),
     "Vakter som allerede er avtalt og skal stå.",
 )

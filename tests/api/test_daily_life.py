@@ -92,7 +92,7 @@ def test_pin_is_kept_in_the_scenario(client, auth):
     new = r.json()["roster"]
     assert new["scenario_id"] != sid
     pins = client.get(f"/api/scenarios/{new['scenario_id']}/body", headers=auth).json()["pins"]
-    assert pins == [{"doctor": "dag", "date": "2026-11-04", "template": "natt"}]
+    assert pins == [{"doctor": "dag", "date": "2026-11-04", "template": "natt", "voluntary": False}]
     # taking a pinned doctor off again breaks the pin rule
     r = _edit(client, auth, new["id"], action="remove", doctor="dag", shift="natt/2026-11-04")
     assert r.status_code == 422 and any(p.startswith("Låste vakter: ") for p in r.json()["problems"])
