@@ -5,6 +5,7 @@ same doctors: the pre-solve checks (``solver.precheck``), the explanation of a c
 (``solver.explain``) and the reason on an unfilled place (``solver.solution``). All three render
 from one ``Pool`` per shift, built from the facts the model itself uses: ``Eligibility`` (the
 model's variable set: station, label, skill, bakvakt ability, course, absence, exemption), the
+nights kept free before a practice or supervision day (fixed by date like an absence), the
 doctor's qualification (rules ``kompetanse`` and ``alene``: a place that needs a doctor who may
 work alone) and the pins. On a solved roster, what keeps a free doctor off an unfilled place is
 what the independent checker finds one more shift would break for that doctor (overlap, rest, a
@@ -24,6 +25,7 @@ from roster.check import RULES, Violation, check_roster
 from roster.eligibility import Eligibility
 from roster.models import Assignment, Doctor, Roster, Scenario, shift_key
 from roster.terms import count
+from roster.workload import is_night, practice_eves, supervision_eves
 
 FEW = 5  # a list of doctors is named when it is this long or shorter (issue 19: "say up to five")
 
@@ -35,13 +37,15 @@ UNQUALIFIED = "kan ikke gå alene"
 # … what changes by date (the model's dated reasons, and pins in the scenario; rule `kurs` is a
 # course that expired, or a required one with no record, which the manager registers) …
 COURSE, NO_COURSE, ABSENCE, EXEMPTION, PINNED = "kurs", "mangler kurs", "fravær", "fritak", "låst"
+# (rules `praksisdag` and `veiledningsdag`: no night before the doctor's practice or supervision day)
+PRACTICE_EVE, SUPERVISION_EVE = "praksisdag", "veiledningsdag"
 # … and, on a solved roster, what one more shift would break (the checker's rules).
 BUSY, REST, LIMIT, SUPERVISION = "overlapp", "hvile", "grense", "veiledning"
 #: A doctor's reasons are listed, and the first one chosen, in this order (``Eligibility.reason``'s,
 #: and competence before what changes by date, as the pre-solve checks count).
-ORDER = (*PERMANENT, UNQUALIFIED, NO_COURSE, COURSE, ABSENCE, EXEMPTION, PINNED, BUSY, REST, LIMIT, SUPERVISION)
+ORDER = (*PERMANENT, UNQUALIFIED, NO_COURSE, COURSE, ABSENCE, EXEMPTION, PRACTICE_EVE, SUPERVISION_EVE, PINNED, BUSY, REST, LIMIT, SUPERVISION)
 #: Groups of doctors are shown in this order: what changes by date first, as the pre-solve checks.
-DISPLAY = (ABSENCE, EXEMPTION, COURSE, NO_COURSE, PINNED, BUSY, REST, LIMIT, SUPERVISION, UNQUALIFIED, *PERMANENT)
+DISPLAY = (ABSENCE, EXEMPTION, PRACTICE_EVE, SUPERVISION_EVE, COURSE, NO_COURSE, PINNED, BUSY, REST, LIMIT, SUPERVISION, UNQUALIFIED, *PERMANENT)
 
 # Prefixes of the sentences ``Eligibility.static_reason`` returns; tests/test_candidates.py covers
 # each one, so a reworded reason fails a test instead of landing in no group.
@@ -59,7 +63,8 @@ _STATIC_PREFIXES = (
 #: pool's own reason, and eligibility is settled before the checker is asked.
 ROSTER_RULES = {
     "overlapp": BUSY,
-    "hvile": REST, "ukehvile": REST, "søndagsfri": REST, "veiledningsdag": REST, "praksisdag": REST,
+    "hvile": REST, "ukehvile": REST, "søndagsfri": REST,
+    "veiledningsdag": SUPERVISION_EVE, "praksisdag": PRACTICE_EVE,
     "rekkefølge": LIMIT, "netter": LIMIT, "nattblokk": LIMIT, "dager-på-rad": LIMIT,
     "min-dager-på-rad": LIMIT, "fridager": LIMIT, "uke-vakter": LIMIT, "uke-timer": LIMIT,
     "antall": LIMIT, "antall-type": LIMIT, "timer": LIMIT, "helger": LIMIT,
@@ -161,6 +166,9 @@ class Pools:
         self.elig = elig
         self.pins = pins or {}
         self.lifted = lifted
+        scenario = elig.scenario
+        self.eves = {PRACTICE_EVE: practice_eves(scenario, scenario.holiday_calendar()),
+                     SUPERVISION_EVE: supervision_eves(scenario)}
         self._static: dict[tuple[str, str], tuple[Obstacle, ...]] = {}
 
     def __call__(self, shift: ShiftInstance) -> Pool:
@@ -192,6 +200,11 @@ class Pools:
                 out.append(Obstacle(b.code, b.message))
         if missing:  # Eligibility.blocks gives them first
             out.insert(0, Obstacle(NO_COURSE, join(missing)))
+        if is_night(shift):  # the solver's group per doctor (solver.protected_days) lifts the rule
+            for code, eves in self.eves.items():
+                if (shift.date in eves.get(doctor.id, ()) and (code, doctor.id) not in self.lifted
+                        and (code == SUPERVISION_EVE or shift.on_site)):
+                    out.append(Obstacle(code))
         if any(p.key != shift.key and p.overlaps(shift.start, shift.end) for p in self.pins.get(doctor.id, ())):
             out.append(Obstacle(PINNED))
         return tuple(out)
@@ -217,6 +230,8 @@ def phrase(code: str, label: str, skill: str | None) -> str:
     return {
         ABSENCE: "har fravær",
         EXEMPTION: "har nattfritak",
+        PRACTICE_EVE: "har praksisdag dagen etter",
+        SUPERVISION_EVE: "har veiledningsdag dagen etter",
         COURSE: "har kurs som har gått ut",
         NO_COURSE: "mangler påkrevd kurs",
         PINNED: "er låst til en annen vakt samtidig",
@@ -250,6 +265,7 @@ def _near_label(o: Obstacle) -> str:
     if o.code == NO_COURSE:
         return f"mangler {o.detail}"
     return {UNQUALIFIED: "kan ikke gå alene", COURSE: "kurset har gått ut", EXEMPTION: "nattfritak",
+            PRACTICE_EVE: "praksisdag dagen etter", SUPERVISION_EVE: "veiledningsdag dagen etter",
             PINNED: "låst til en annen vakt"}.get(o.code, o.detail or o.code)
 
 

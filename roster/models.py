@@ -618,9 +618,13 @@ class Station(Model):
     address: str = Field("", max_length=300)
 
 
+#: A 24 h duty (a rural døgnvakt 08–08) typed as one row is the likeliest cause, so the message says how.
+SAME_START_END = "slutt kan ikke være lik start; et døgn legges inn som to vakttyper, f.eks. 08:00–20:00 og 20:00–08:00"
+
+
 class ShiftTemplate(Model):
     """A recurring shift. ``end < start`` means the shift crosses midnight; ``end == start`` is
-    refused as ambiguous (zero or 24 hours); a 24 h duty is two templates."""
+    refused as ambiguous (zero or 24 hours), and the message says a 24 h duty is two templates."""
 
     id: Id
     station: Id
@@ -648,7 +652,7 @@ class ShiftTemplate(Model):
     @model_validator(mode="after")
     def _consistent(self) -> ShiftTemplate:
         if self.start == self.end:
-            raise ValueError("slutt kan ikke være lik start")
+            raise ValueError(SAME_START_END)
         if self.demand_max < self.demand_min:
             raise ValueError("maks antall leger kan ikke være mindre enn min antall")
         if self.duty == DutyKind.ON_SITE and self.min_qualified > self.demand_min:

@@ -45,8 +45,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from roster.calendar import ShiftIndex, ShiftInstance
-from roster.eligibility import Eligibility
-from roster.models import Doctor, DutyKind, History, Scenario
+from roster.eligibility import Eligibility, qualification
+from roster.models import Doctor, DutyKind, History, Overstaffing, Rules, Scenario
 from roster.terms import count_shifts, number
 from roster.workload import Workload
 
@@ -109,6 +109,20 @@ def eligible_shifts(scenario: Scenario, index: ShiftIndex, eligibility: Eligibil
             if not elig.blocks(d, s):
                 out[d.id].append(s)
     return out
+
+
+def room_beside_qualified(shift: ShiftInstance, rules: Rules) -> bool:
+    """Whether a doctor who may not work alone can ever take a place on the shift: on site, beside
+    the qualified doctors it needs (at least one: rule `alene`), within the most doctors the
+    over-staffing policy allows (docs/hard-rules.md `bemanning`). The model's variables keep such
+    pairs (an explanation may lift a limit), but a single-doctor station's ALIS has no capacity
+    there: counted as capacity, it was given a full share they could never take."""
+    if not shift.on_site:
+        return True
+    policy = rules.fairness.overstaffing
+    most = shift.demand_max if policy == Overstaffing.ANY or (policy == Overstaffing.LONE and shift.demand_min <= 1) \
+        else min(shift.demand_min, shift.demand_max)
+    return most > max(shift.min_qualified, 1)
 
 
 def capacity(work: Workload, eligible: list[ShiftInstance], doctor_id: str, enough: float = math.inf) -> float:
@@ -250,6 +264,9 @@ def fairness_plan(scenario: Scenario, index: ShiftIndex | None = None,
     (the solver) has them already; otherwise from ``roster.eligibility``."""
     index = index or ShiftIndex(scenario)
     eligible = eligible if eligible is not None else eligible_shifts(scenario, index)
+    unqualified = {d.id for d in scenario.doctors if not qualification(d, scenario.rules).qualified}
+    eligible = {d: [s for s in mine if room_beside_qualified(s, scenario.rules)] if d in unqualified else mine
+                for d, mine in eligible.items()}
     rules = scenario.rules.fairness
     grouped: dict[str, list[Doctor]] = {}
     for d in scenario.doctors:

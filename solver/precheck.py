@@ -33,8 +33,10 @@ from roster.candidates import (
     NO_COURSE,
     ON_CALL,
     PINNED,
+    PRACTICE_EVE,
     SKILL,
     STATION,
+    SUPERVISION_EVE,
     UNQUALIFIED,
     Pool,
     Pools,
@@ -57,10 +59,11 @@ NO_ROSTER = ("låst", "antall-min")
 # Reason codes (roster.candidates). Temporary reasons make an otherwise suitable doctor unavailable
 # on one date; static reasons mean the doctor never takes this kind of shift (another rota, no
 # skill …) or, on a place that needs one, may not work alone.
-TEMPORARY = (ABSENCE, EXEMPTION, COURSE, NO_COURSE, PINNED)
+TEMPORARY = (ABSENCE, EXEMPTION, PRACTICE_EVE, SUPERVISION_EVE, COURSE, NO_COURSE, PINNED)
 STATIC = (STATION, LABEL, ON_CALL, UNQUALIFIED, SKILL)
 # What keeps a doctor off a shift, as the subject of «hindrer 6 av de 6 vaktene legen ellers kunne tatt».
-BLOCKED = {ABSENCE: "fravær", EXEMPTION: "nattfritak", COURSE: "kurs som har gått ut", NO_COURSE: "manglende kurs",
+BLOCKED = {ABSENCE: "fravær", EXEMPTION: "nattfritak", PRACTICE_EVE: "praksisdag dagen etter",
+           SUPERVISION_EVE: "veiledningsdag dagen etter", COURSE: "kurs som har gått ut", NO_COURSE: "manglende kurs",
            PINNED: "en låst vakt samtidig"}
 # Reasons whose details are counted after them: «3 har fravær (2 ferie, 1 sykdom)», «1 mangler
 # påkrevd kurs («vold og overgrep»)».

@@ -69,6 +69,10 @@ CASES = {
     "hvile": ("1 trenger hvile (Ola)",
               two_on_the_evening({}, [template("dag", "07:00", "15:00")], pinned_ola("dag")),
               two_on_the_evening({}, [template("dag", "00:00", "08:00")], pinned_ola("dag"))),  # 8 h: enough
+    # a night before Ola's practice day: said to «need rest» (trenger hvile) before it had a reason of its own
+    "praksisdag": ("1 har praksisdag dagen etter (Ola)",
+                   two_on_the_evening({"practice_days": ["onsdag"]}, tpl=template("kveld", "23:00", "08:00", demand_min=2, demand_max=2)),
+                   two_on_the_evening({"practice_days": ["torsdag"]}, tpl=template("kveld", "23:00", "08:00", demand_min=2, demand_max=2))),
     "grense": ("1 har nådd en grense (Ola: antall vakter i perioden)",
                two_on_the_evening({"max_shifts": 0}), two_on_the_evening({"max_shifts": 1})),
     "veiledning": ("1 har ingen bakvakt som kan veilede dem (Ola)",

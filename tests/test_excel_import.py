@@ -220,7 +220,8 @@ ROLES = "fastlege, ALIS, spesialist, LIS1, annen"
 MALFORMED = [
     ({("Leger", "C3"): "lege"}, [f"Leger!C3: ukjent rolle «lege»; gyldige verdier: {ROLES}"]),
     ({("Fravær", "A2"): "kari.x"}, ["Fravær!A2: lege «kari.x» finnes ikke i arket Leger"]),
-    ({("Vakttyper", "E2"): "08:00"}, ["Vakttyper!E2: slutt kan ikke være lik start"]),
+    ({("Vakttyper", "E2"): "08:00"}, ["Vakttyper!E2: slutt kan ikke være lik start; et døgn legges inn som to vakttyper, "
+      "f.eks. 08:00–20:00 og 20:00–08:00"]),
     ({("Fravær", "C2"): dt.datetime(2026, 12, 1)}, ["Fravær!C2: fraværet slutter før det begynner"]),
     ({("Ønsker", "B2"): "05.01.2027"}, ["Ønsker!B2: 05.01.2027 er utenfor perioden 01.12.2026–07.12.2026"]),
     ({("Låste vakter", "B2"): dt.datetime(2026, 11, 30)},
@@ -282,7 +283,8 @@ MALFORMED = [
     ({("Leger", "C3"): "lege", ("Fravær", "A2"): "kari.x", ("Vakttyper", "E2"): "08:00",
       ("Ønsker", "B2"): "05.01.2027"},
      [f"Leger!C3: ukjent rolle «lege»; gyldige verdier: {ROLES}",
-      "Vakttyper!E2: slutt kan ikke være lik start",
+      "Vakttyper!E2: slutt kan ikke være lik start; et døgn legges inn som to vakttyper, "
+      "f.eks. 08:00–20:00 og 20:00–08:00",
       "Fravær!A2: lege «kari.x» finnes ikke i arket Leger",
       "Ønsker!B2: 05.01.2027 er utenfor perioden 01.12.2026–07.12.2026"]),
 ]

@@ -413,13 +413,15 @@ def test_a_doctor_pinned_elsewhere_is_not_available() -> None:
 def test_every_eligibility_reason_has_a_code() -> None:
     """A reworded reason in roster.eligibility must fail here, not fall into "other"."""
     s = make([template("dag", "08:00", "16:00", label="dag", required_skill="barn"),
-              template("FAN-kveld", "16:00", "23:00", station="FAN", label="kveld")],
+              template("FAN-kveld", "16:00", "23:00", station="FAN", label="kveld"),
+              template("natt", "23:00", "08:00", label="natt", day_types=["hverdag"])],
              [doctor("stasjon", stations=["ASA"]), doctor("vakttype", shift_labels=["kveld"]),
               doctor("ferdighet"), doctor("kurs", skills=["barn"], courses={"x": "2026-11-01"}),
               doctor("mangler", skills=["barn"], courses={"akuttmedisin": None}),
               doctor("fravær", skills=["barn"]), doctor("fritak", exemptions=[{"reason": "amming"}]),
-              doctor("ukval", qualified=False, can_bakvakt=True), doctor("ikkebak")],
-             absences=[away("fravær")])
+              doctor("ukval", qualified=False, can_bakvakt=True), doctor("ikkebak"),
+              doctor("praksis", practice_days=["onsdag"]), doctor("veiledes")],
+             absences=[away("fravær")], supervision_days=[{"doctor": "veiledes", "date": "2026-12-02"}])
     index, pool_of = ShiftIndex(s), Pools(Eligibility(s))
     codes = {o.code for d in s.doctors for shift in index.shifts for o in pool_of.obstacles(d, shift)}
     assert codes == set(TEMPORARY + STATIC) - {"låst"}
@@ -528,3 +530,16 @@ def test_clash_counts_all_doctors_and_those_who_may_work_alone() -> None:
         ("Dag 01.12 Fana legevakt og Dag 01.12 Bergen legevakt krever til sammen 4 leger (2 som kan gå alene), og "
         "ingen lege kan ta to av dem fordi de går samtidig 01.12 08:00–16:00; bare 3 ulike leger er tilgjengelige."),
     ]
+
+
+def test_nights_before_practice_and_supervision_days_keep_doctors_off() -> None:
+    """A GP's practice day and an ALIS's supervision day the next morning are fixed by date, like
+    an absence: a rural night every GP practises after was found open only by the solve, each
+    doctor said to «need rest» (rules `praksisdag` and `veiledningsdag`)."""
+    s = make([NIGHT], [doctor("a", name="Anne", practice_days=["onsdag"]), doctor("b", name="Berit"),
+                       doctor("c", name="Cato", practice_days=["mandag"])],
+             supervision_days=[{"doctor": "b", "date": "2026-12-02"}])
+    assert messages(s) == [
+        "Natt 01.12 Bergen legevakt krever 2 leger som kan gå alene; bare 1 er tilgjengelig: 1 har praksisdag "
+        "dagen etter og 1 har veiledningsdag dagen etter. Bare Cato kan ta den; Anne (praksisdag dagen etter) og "
+        "Berit (veiledningsdag dagen etter) kunne tatt den om én ting var annerledes."]

@@ -63,7 +63,8 @@ def write(tmp_path: Path, name: str, raw: dict[str, Any]) -> Path:
         pytest.param(data(doctors=[doctor("a", share=-1)]), "doctors[0].share: må være minst 0 (fikk -1) – gjelder «A» (id a)",
                      id="negative-share"),
         pytest.param(data(templates=[template("dag", "08:00", "08:00")]),
-                     "templates[0]: slutt kan ikke være lik start", id="end-equals-start"),
+                     "templates[0]: slutt kan ikke være lik start; et døgn legges inn som to vakttyper, "
+                     "f.eks. 08:00–20:00 og 20:00–08:00", id="end-equals-start"),
         pytest.param(data(wishes=[{"doctor": "a", "date": "2027-01-05"}]),
                      "wishes[0].date: 05.01.2027 er utenfor perioden 01.12.2026–03.12.2026", id="wish-outside"),
         pytest.param(data(absences=[{"doctor": "zz", "start": "2026-12-01", "end": "2026-12-02"}]),

@@ -85,6 +85,20 @@ def test_an_exempt_doctor_is_capped_by_the_shifts_outside_16_to_08():
     assert off["a"].per_share(fair_level + per_evening) == pytest.approx(per_evening)
 
 
+def test_a_doctor_who_may_not_work_alone_has_no_share_of_a_one_doctor_station():
+    """Five days × 8 points at a station for one doctor: the ALIS who may not work alone can never
+    take a place (rule `alene`), so a and b carry 20 each; the ALIS was given 40 / 3 and left
+    «without a shift». Where a second doctor may join (demand_max 2), the ALIS can take part."""
+    doctors = [doctor("a"), doctor("b"), doctor("c", qualified=False, role="ALIS")]
+    sc = _five_days(doctors)
+    even = {"a": 20.0, "b": 20.0}
+    assert _targets(sc, even) == {"a": 20.0, "b": 20.0, "c": 0.0}
+    assert _deviations(sc, even) == {"a": 0.0, "b": 0.0, "c": 0.0}
+    two = scenario("2026-12-01", "2026-12-05", [template("dag", "08:00", "16:00", demand_max=2)], doctors,
+                   rules=EVERY_HOUR_ONE_POINT)
+    assert fairness_plan(two).members()["c"].capacity > 0
+
+
 def test_pools_on_the_same_duty_share_one_level_unless_a_pool_has_its_own():
     """A fastlege, an ALIS and an ALIS capped at one shift (8 points), 40 points in all. Sharing a
     level, the fastlege and the free ALIS should carry 16 each: 24 and 8 is 8 off either way.

@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from roster.models import (
+    SAME_START_END,
     AbsenceKind,
     BurdenCategory,
     DayType,
@@ -314,7 +315,7 @@ TEMPLATES = Table(
     "Én rad per vakt som går igjen. Et døgn er to eller tre vakttyper (dag, kveld, natt).",
     required=True,
     row_errors={
-        "slutt kan ikke være lik start": "end",
+        SAME_START_END: "end",
         "maks antall leger kan ikke være mindre enn min antall": "demand_max",
         "antall som kan gå alene kan ikke være større enn min antall leger": "min_qualified",
         "gyldig til kan ikke være før gyldig fra": "active_to",
