@@ -43,9 +43,11 @@ PRACTICE_EVE, SUPERVISION_EVE = "praksisdag", "veiledningsdag"
 BUSY, REST, LIMIT, SUPERVISION = "overlapp", "hvile", "grense", "veiledning"
 #: A doctor's reasons are listed, and the first one chosen, in this order (``Eligibility.reason``'s,
 #: and competence before what changes by date, as the pre-solve checks count).
-ORDER = (*PERMANENT, UNQUALIFIED, NO_COURSE, COURSE, ABSENCE, EXEMPTION, PRACTICE_EVE, SUPERVISION_EVE, PINNED, BUSY, REST, LIMIT, SUPERVISION)
+ORDER = (*PERMANENT, UNQUALIFIED, NO_COURSE, COURSE, ABSENCE, EXEMPTION, PRACTICE_EVE, SUPERVISION_EVE, PINNED,
+         BUSY, REST, LIMIT, SUPERVISION)
 #: Groups of doctors are shown in this order: what changes by date first, as the pre-solve checks.
-DISPLAY = (ABSENCE, EXEMPTION, PRACTICE_EVE, SUPERVISION_EVE, COURSE, NO_COURSE, PINNED, BUSY, REST, LIMIT, SUPERVISION, UNQUALIFIED, *PERMANENT)
+DISPLAY = (ABSENCE, EXEMPTION, PRACTICE_EVE, SUPERVISION_EVE, COURSE, NO_COURSE, PINNED, BUSY, REST, LIMIT, SUPERVISION,
+           UNQUALIFIED, *PERMANENT)
 
 # Prefixes of the sentences ``Eligibility.static_reason`` returns; tests/test_candidates.py covers
 # each one, so a reworded reason fails a test instead of landing in no group.
