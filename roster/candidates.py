@@ -301,14 +301,14 @@ TAKEN, FREE = "satt på vakten", "ledig"  # the two groups an unfilled place add
 
 
 def qualified_place(shift: ShiftInstance, on_shift: Collection[str], qualified: Mapping[str, bool],
-                    missing: int) -> bool:
+                    missing: int, alone_with_bakvakt: bool = False) -> bool:
     """Whether every unfilled place of an on-site shift needs a doctor who may work alone: the
     shift still lacks that many qualified doctors (``kompetanse``), or none is on it, so a doctor
-    who may not work alone would be alone (``alene``)."""
+    who may not work alone would be alone (``alene``, unless the rules let the bakvakt be enough)."""
     if not shift.on_site:
         return False
     have = sum(qualified[d] for d in on_shift)
-    return have == 0 or shift.min_qualified - have >= missing
+    return (have == 0 and not alone_with_bakvakt) or shift.min_qualified - have >= missing
 
 
 def _after_one_more(scenario: Scenario, roster: Roster, shift: ShiftInstance, doctors: list[str],
@@ -378,7 +378,7 @@ def place_reasons(scenario: Scenario, roster: Roster, p: Pool, taken: Collection
     competence when every unfilled place needs a doctor who may work alone), and for a doctor
     with none of those, what the checker finds one more shift would break."""
     qualified = {c.doctor.id: c.qualified for c in p.candidates}
-    alone = qualified_place(p.shift, taken, qualified, missing)
+    alone = qualified_place(p.shift, taken, qualified, missing, scenario.rules.alone_with_bakvakt)
     out = {c.doctor.id: p.why(c, alone) for c in p.candidates if c.doctor.id not in taken}
     free = [d for d, why in out.items() if not why]
     for d, found in _after_one_more(scenario, roster, p.shift, free, before, on_call).items():

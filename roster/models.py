@@ -563,6 +563,11 @@ class Rules(Model):
     lis1_temporary_rule: bool = Field(
         False, description="KS temporary rule 2021–2024 (LIS1 without bakvakt); off by default"
     )
+    alone_with_bakvakt: bool = Field(
+        False, description="a doctor who may not work alone may still be the only doctor on an on-site shift, "
+        "with the qualified bakvakt akuttmedisinforskriften §7 asks for (rule veiledning) as at a one-doctor rural "
+        "legevakt; off: never without a qualified colleague on the shift (rule alene, Bergen's practice)"
+    )
     required_courses: list[CourseName] = Field(
         default_factory=lambda: list(REQUIRED_COURSES), max_length=50,
         description="akuttmedisinforskriften §7: courses every legevakt doctor must hold (names compared without "

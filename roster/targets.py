@@ -117,7 +117,7 @@ def room_beside_qualified(shift: ShiftInstance, rules: Rules) -> bool:
     over-staffing policy allows (docs/hard-rules.md `bemanning`). The model's variables keep such
     pairs (an explanation may lift a limit), but a single-doctor station's ALIS has no capacity
     there: counted as capacity, it was given a full share they could never take."""
-    if not shift.on_site:
+    if not shift.on_site or rules.alone_with_bakvakt:
         return True
     policy = rules.fairness.overstaffing
     most = shift.demand_max if policy == Overstaffing.ANY or (policy == Overstaffing.LONE and shift.demand_min <= 1) \

@@ -47,7 +47,10 @@ def add_min_qualified(ctx: ModelContext) -> None:
 
 def add_not_alone(ctx: ModelContext) -> None:
     """Hard (`alene`): a doctor who may not work alone is on site only with a qualified colleague
-    on the same shift, so never alone at a district station (domain.md, assumption under §7)."""
+    on the same shift, so never alone at a district station (domain.md, assumption under §7);
+    not where the rules let the bakvakt §7 asks for be enough (``alone_with_bakvakt``)."""
+    if ctx.scenario.rules.alone_with_bakvakt:
+        return
     m = ctx.model
     for s in ctx.shifts:
         if not s.on_site:

@@ -131,10 +131,11 @@ class FlowRelaxation:
         tails, heads, weights, pinned = [], [], [], []
         split: list[tuple[int, int, int]] = []  # (shift index, its node for those who may not work alone, places)
         by_points: dict[str, dict[int, list[int]]] = {d: {} for d in self.doctors}
+        beside = 0 if ctx.scenario.rules.alone_with_bakvakt else 1  # a qualified colleague on the shift (`alene`)
         for i, s in enumerate(shifts):
             tail = 4 + i
             if s.on_site and any(not ctx.qualified[d] for d, _ in ctx.by_shift[s.key]):
-                places = max(0, most[i] - max(1, s.min_qualified if minimums_hold[i] else 0))
+                places = max(0, most[i] - max(beside, s.min_qualified if minimums_hold[i] else 0))
                 split.append((i, nodes, places))
                 nodes += 1
             for d, _ in ctx.by_shift[s.key]:

@@ -210,10 +210,11 @@ class _Precheck:
 
     def need_qualified(self, shift: ShiftInstance) -> int:
         """Qualified doctors a full on-site shift needs: ``min_qualified``, and at least one
-        whenever anyone works it (rule ``alene``: no unqualified doctor works alone)."""
+        whenever anyone works it (rule ``alene``: no unqualified doctor works alone, unless the
+        rules let the bakvakt be enough)."""
         if not shift.on_site or shift.demand_min == 0:
             return 0
-        return max(shift.min_qualified, 1)
+        return shift.min_qualified if self.scenario.rules.alone_with_bakvakt else max(shift.min_qualified, 1)
 
     # ----------------------------------------------------------------------- pins
 

@@ -70,7 +70,7 @@ class RosterState:
         if n_qualified + max(0, s.demand_min - len(doctors)) < s.min_qualified:
             return False
         unqualified = [d for d in doctors if not qualified[d]]
-        if unqualified and n_qualified == 0:
+        if unqualified and n_qualified == 0 and not self.ctx.scenario.rules.alone_with_bakvakt:
             return False
         return all(self._covered(s, self.ctx.doctors[d].supervision == Supervision.ON_SITE) for d in unqualified)
 

@@ -212,6 +212,16 @@ def test_alene_never_alone_at_a_district_station():
                                    ("spes", "bak", "2026-12-01"))) == []
 
 
+def test_alene_is_off_where_the_rules_let_the_bakvakt_be_enough():
+    kv = tpl("kveld", "16:00", "23:00", station="ASA", demand_max=2, min_qualified=0)
+    b = bak("bak", "16:00", "23:00")
+    rural = make([kv, b], [KARI, OLA, SPES], end="2026-12-01", rules={**NO_PILOT, "alone_with_bakvakt": True})
+    alone = roster(rural, ("ola", "kveld", "2026-12-01"), ("spes", "bak", "2026-12-01"))
+    assert check_roster(rural, alone) == []
+    # the bakvakt §7 asks for still holds: without it, veiledning (not alene) is broken
+    assert [v.rule for v in check_roster(rural, roster(rural, ("ola", "kveld", "2026-12-01")))] == ["veiledning"]
+
+
 def test_veiledning_needs_a_qualified_bakvakt_at_every_minute():
     kv = tpl("kveld", "16:00", "23:00")
     short, long = bak("kort", "08:00", "20:00"), bak("lang", "16:00", "08:00")

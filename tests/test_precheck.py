@@ -111,6 +111,13 @@ def test_nobody_may_work_alone_although_doctors_are_free() -> None:
     ]
 
 
+def test_a_doctor_who_may_not_work_alone_is_enough_where_the_bakvakt_is() -> None:
+    evening = template("FAN-kveld", "16:00", "23:00", station="FAN", label="kveld", min_qualified=0)
+    s = make([evening], [doctor("a"), doctor("b", qualified=False)], rules={"alone_with_bakvakt": True},
+             absences=[away("a", start="2026-11-30", end="2026-12-02")])
+    assert not any("kan gå alene" in text for text, *_ in messages(s))
+
+
 def test_exact_time_absence_and_expired_course() -> None:
     day = template("dag", "08:00", "16:00", label="dag", min_qualified=1)
     s = make([day], [doctor("a", courses={"akuttmedisin": "2026-11-30"}), doctor("b")],

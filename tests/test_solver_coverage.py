@@ -75,6 +75,21 @@ def test_unqualified_doctor_alone_is_an_open_slot():
     assert_infeasible_strict_and_open(sc, {(f"dag/{DAY}", 1)})
 
 
+def test_unqualified_doctor_alone_with_a_bakvakt_where_the_rules_allow_it():
+    """A one-doctor rural station: the ALIS takes the evening alone with the specialist on call
+    (akuttmedisinforskriften §7), and only with one."""
+    tpls = [template("kveld", "16:00", "23:00", min_qualified=0),
+            template("bv", "16:00", "23:00", station="BAK", duty="bakvakt", demand_min=0)]
+    doctors = [doctor("u", qualified=False), doctor("s", role="spesialist", can_bakvakt=True, stations=["BAK"])]
+    rural = {**RULES, "alone_with_bakvakt": True, "specialist_bakvakt": False}
+    sc = scenario(DAY, DAY, tpls, doctors, stations=[station(), station("BAK", "fjernvakt")], rules=rural)
+    r = run(sc, strict=True)
+    assert on(r, f"kveld/{DAY}") == {"u"} and on(r, f"bv/{DAY}") == {"s"}
+    bergen = scenario(DAY, DAY, tpls, doctors, stations=[station(), station("BAK", "fjernvakt")],
+                      rules={**rural, "alone_with_bakvakt": False})
+    assert_infeasible_strict_and_open(bergen, {(f"kveld/{DAY}", 1)})
+
+
 def test_unqualified_doctor_joins_a_qualified_colleague():
     tpls = [template("dag", "08:00", "16:00", demand_min=1, demand_max=2),
             template("bv", "08:00", "16:00", station="BAK", duty="bakvakt", demand_min=0)]

@@ -97,6 +97,8 @@ def test_a_doctor_who_may_not_work_alone_has_no_share_of_a_one_doctor_station():
     two = scenario("2026-12-01", "2026-12-05", [template("dag", "08:00", "16:00", demand_max=2)], doctors,
                    rules=EVERY_HOUR_ONE_POINT)
     assert fairness_plan(two).members()["c"].capacity > 0
+    rural = sc.model_copy(update={"rules": sc.rules.model_copy(update={"alone_with_bakvakt": True})})
+    assert fairness_plan(rural).members()["c"].capacity > 0  # alone with the bakvakt §7 asks for
 
 
 def test_pools_on_the_same_duty_share_one_level_unless_a_pool_has_its_own():

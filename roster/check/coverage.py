@@ -73,7 +73,10 @@ def check_competence(ctx: Context) -> list[Violation]:
 
 
 def check_alone(ctx: Context) -> list[Violation]:
-    """alene: a doctor who is not qualified works on site only beside a qualified doctor."""
+    """alene: a doctor who is not qualified works on site only beside a qualified doctor, unless
+    the rules let the qualified bakvakt (rule veiledning) be enough (``alone_with_bakvakt``)."""
+    if ctx.rules.alone_with_bakvakt:
+        return []
     out = []
     for doctor, shift in ctx.assignments():
         if not shift.on_site or ctx.qualified[doctor.id]:

@@ -182,6 +182,10 @@ SETTINGS: tuple[Setting, ...] = (
             "(akuttmedisinforskriften §6c); nei der andre dekker dem etter avtale."),
     Setting("LIS1 uten bakvakt (midlertidig regel)", ("rules", "lis1_temporary_rule"), Kind.BOOL,
             "KS' midlertidige regel 2021–2024; normalt nei."),
+    Setting("Lege som ikke kan gå alene, kan være eneste lege med bakvakt", ("rules", "alone_with_bakvakt"),
+            Kind.BOOL, "ja: en lege som ikke er vaktkompetent kan være alene på en tilstedevakt når en kvalifisert "
+            "bakvakt dekker hele vakten (akuttmedisinforskriften §7), som på en liten legevakt med én lege; nei "
+            "(standard): alltid sammen med en som kan gå alene."),
     Setting("Påkrevde kurs", ("rules", "required_courses"), Kind.TEXT_LIST,
             "Kommaliste over kurs hver lege må ha gyldig i arket Kurs (store og små bokstaver og mellomrom teller "
             "ikke). En lege som mangler et av dem, får ingen vakt, som ved utløpt kurs. «ingen»: ingen kurs kreves.",
