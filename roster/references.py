@@ -45,20 +45,20 @@ def reference_problems(data: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     ids: dict[str, set[str]] = {}
     for field in ("stations", "templates", "doctors"):
-        seen: set[str] = set()
+        seen: dict[str, int] = {}  # id → the first item that has it
         folded: dict[str, str] = {}
         for i, item in enumerate(_items(data, field)):
             ident = _text(item.get("id"))
             if ident is None:
                 continue
-            if ident in seen:
-                problems.append(f"{field}[{i}].id: «{ident}» er brukt mer enn én gang")
+            if ident in seen:  # both named: the first may be the row to fix
+                problems.append(f"{field}[{i}].id: «{ident}» er brukt mer enn én gang (også i {field}[{seen[ident]}])")
             elif ident.casefold() in folded:
                 problems.append(f"{field}[{i}].id: «{ident}» skiller seg fra «{folded[ident.casefold()]}» bare i store og "
                                 "små bokstaver, så en henvisning kan ikke skilles fra den andre")
-            seen.add(ident)
+            seen.setdefault(ident, i)
             folded.setdefault(ident.casefold(), ident)
-        ids[field] = seen
+        ids[field] = set(seen)
     problems += _name_problems(data)
     for i, t in enumerate(_items(data, "templates")):
         station = _text(t.get("station"))

@@ -235,7 +235,7 @@ MALFORMED = [
     ({("Periode og regler", "A40"): "Maks kvelder", ("Periode og regler", "B40"): 2},
      ["Periode og regler!A40: ukjent innstilling «Maks kvelder»"]),
     ({("Leger", "A4"): "kari.n", ("Leger", "B4"): "Kari Kopi", ("Leger", "C4"): "fastlege"},
-     ["Leger!A4: «kari.n» er brukt mer enn én gang"]),
+     ["Leger!A4: «kari.n» er brukt mer enn én gang (også i Leger!A2)"]),
     ({("Vakttyper", "B2"): "XYZ"}, ["Vakttyper!B2: ukjent stasjon «XYZ»"]),
     ({("Leger", "O3"): "BLV, ÅSANE"}, ["Leger!O3: ukjent stasjon «ÅSANE»"]),
     ({("Ønsker", "C2"): "nope"}, ["Ønsker!C2: ukjent vakttype «nope»"]),

@@ -70,7 +70,7 @@ def write(tmp_path: Path, name: str, raw: dict[str, Any]) -> Path:
         pytest.param(data(absences=[{"doctor": "zz", "start": "2026-12-01", "end": "2026-12-02"}]),
                      "absences[0].doctor: lege «zz» finnes ikke", id="absence-unknown-doctor"),
         pytest.param(data(doctors=[doctor("a"), doctor("b"), doctor("a")]),
-                     "doctors[2].id: «a» er brukt mer enn én gang – gjelder «A»", id="duplicate-id"),
+                     "doctors[2].id: «a» er brukt mer enn én gang (også i doctors[0]) – gjelder «A»", id="duplicate-id"),
         pytest.param(data(doctors=[doctor("a", shar=1.0)]), "doctors[0].shar: ukjent felt (skrivefeil?) – gjelder «A» (id a)",
                      id="unknown-key"),
         pytest.param(data(rules={"specialist_bakvakt": False, "required_courses": "akuttmedisin"}),
@@ -142,7 +142,7 @@ def test_field_and_reference_problems_are_reported_together():
     assert problems_of(raw) == [
         "doctors[0].role: ugyldig verdi «kirurg»; gyldige verdier: fastlege, ALIS, spesialist, LIS1, annen – gjelder «A» (id a)",
         "doctors[1].share: må være minst 0 (fikk -2) – gjelder «A» (id a)",
-        "doctors[1].id: «a» er brukt mer enn én gang – gjelder «A»",
+        "doctors[1].id: «a» er brukt mer enn én gang (også i doctors[0]) – gjelder «A»",
         "absences[0].doctor: lege «zz» finnes ikke",
         "wishes[0].template: ukjent vakttype «natt»",
         "wishes[0].date: 05.01.2027 er utenfor perioden 01.12.2026–03.12.2026",
@@ -156,7 +156,7 @@ def test_several_reference_problems_at_once_when_all_fields_are_valid():
         pins=[{"doctor": "q", "date": "2026-12-02", "template": "dag"}],
     )
     expected = [
-        "doctors[1].id: «a» er brukt mer enn én gang",
+        "doctors[1].id: «a» er brukt mer enn én gang (også i doctors[0])",
         "templates[0].station: ukjent stasjon «XX»",
         "doctors[0].stations[1]: ukjent stasjon «YY»",
         "pins[0].doctor: lege «q» finnes ikke",

@@ -213,13 +213,22 @@ def _in_workbook_words(message: str, path: Path_) -> str:
     return message
 
 
+_ITEM_IN_MESSAGE = re.compile(r"\b(stations|templates|doctors)\[(\d+)\]")  # «… (også i doctors[3])»
+
+
+def _cells_named(message: str, origins: Origins) -> str:
+    """A message naming another row by its JSON path (the first of two equal ids) names its cell."""
+    return _ITEM_IN_MESSAGE.sub(lambda m: origins.locate((m.group(1), int(m.group(2)), "id"), "") or m.group(0),
+                                message)
+
+
 def translate(exc: ValidationError, origins: Origins) -> list[str]:
     """Pydantic's problems with their JSON paths replaced by the cells they came from."""
     out = []
     for problem in validation_problems(exc):
         path_text, _, message = problem.partition(": ")
         path = parse_path(path_text)
-        message = _in_workbook_words(message, path)
+        message = _cells_named(_in_workbook_words(message, path), origins)
         where = origins.locate(path, message)
         out.append(f"{where}: {message}" if where else problem)
     return out
@@ -535,7 +544,7 @@ def _cross_references(data: dict[str, Any], exc: ValidationError, origins: Origi
                 continue
             if path[0] in kept:
                 path = (path[0], kept[path[0]][path[1]], *path[2:])
-            message = _in_workbook_words(message, path)
+            message = _cells_named(_in_workbook_words(message, path), origins)
             where = origins.locate(path, message)
             out.append(f"{where}: {message}" if where else problem)
         return out
