@@ -38,6 +38,6 @@ def test_an_edit_with_an_action_the_form_does_not_offer_names_the_forms_choices(
     r = client.post(f"/vaktplaner/{roster_id}/endre",
                     data={"handling": "tull", "lege": "anne", "vakttype": "dag", "dato": "2026-11-03"})
     assert r.status_code == 422
-    assert ("Handling: «tull» er ikke et valg; velg «Sett inn lege på vakten», «Fjern lege fra vakten» eller "
-            "«Lås lege på vakten»") in r.text
+    assert ("Handling: «tull» er ikke et valg; velg «Sett inn lege på vakten», «Fjern lege fra vakten», "
+            "«Lås lege på vakten» eller «Lås lege på vakten frivillig»") in r.text
     assert "bruk assign" not in r.text
