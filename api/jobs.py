@@ -169,8 +169,9 @@ class JobManager:
             run = s.get(RunRow, run_id, with_for_update=True)
             if run is None or run.status not in ACTIVE:
                 return False
-            if run.status == "queued":
-                run.status, run.finished_at, run.message = "cancelled", utcnow(), "avbrutt før start"
+            if run.status == "queued":  # only if no worker has taken it since (SQLite has no row lock)
+                s.execute(update(RunRow).where(RunRow.id == run_id, RunRow.status == "queued")
+                          .values(status="cancelled", finished_at=utcnow(), message="avbrutt før start"))
             record(s, actor, "avbryt-beregning", f"kjøring {run_id}")
         if stop is not None:
             stop.set()
@@ -224,10 +225,13 @@ class JobManager:
         with self._lock:
             stop = self._stops.get(run_id) or threading.Event()
         with self.sessions.begin() as s:
-            run = s.get(RunRow, run_id)
-            if run is None or run.status != "queued":
+            # taken only while still queued, in one statement: a cancel read between a read and a write
+            # of the worker was overwritten, and a run said «avbrutt før start» ran after all
+            taken = s.execute(update(RunRow).where(RunRow.id == run_id, RunRow.status == "queued")
+                              .values(status="running", started_at=utcnow())).rowcount
+            if taken != 1:
                 return
-            run.status, run.started_at = "running", utcnow()
+            run = s.get_one(RunRow, run_id)
             scenario = load(s.get_one(ScenarioRow, run.scenario_id))
             if run.kind == "omplanlegging":  # a published month: the one before as worked now, not as carried
                 scenario = as_worked(s, scenario)

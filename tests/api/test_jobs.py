@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 import time
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 from web_helpers import BEFORE_THE_WEEK, PASSWORD, WEEK_START, login, publish_week, tiny_scenario_json, wait_for
 
@@ -33,12 +34,19 @@ def medium_scenario_json() -> bytes:
     return sc.model_dump_json().encode()
 
 
-def start(client, auth, content: bytes, limit: float) -> str:
+def upload(client, auth, content: bytes) -> int:
     files = {"file": ("s.json", content, "application/json")}
-    sid = client.post("/api/scenarios", headers=auth, files=files).json()["id"]
-    r = client.post(f"/api/scenarios/{sid}/runs", headers=auth, json={"time_limit": limit})
+    return client.post("/api/scenarios", headers=auth, files=files).json()["id"]
+
+
+def run(client, auth, scenario_id: int, limit: float) -> str:
+    r = client.post(f"/api/scenarios/{scenario_id}/runs", headers=auth, json={"time_limit": limit})
     assert r.status_code == 202
     return r.json()["id"]
+
+
+def start(client, auth, content: bytes, limit: float) -> str:
+    return run(client, auth, upload(client, auth, content), limit)
 
 
 def wait_until(client, run_id, auth, condition, timeout=30.0) -> dict:
@@ -52,10 +60,11 @@ def wait_until(client, run_id, auth, condition, timeout=30.0) -> dict:
 
 
 def test_start_returns_at_once_and_extra_runs_queue(client, auth):
-    t0 = time.monotonic()
-    busy = start(client, auth, medium_scenario_json(), 30)
-    waiting = start(client, auth, tiny_scenario_json(), 5)
-    assert time.monotonic() - t0 < 5  # the request does not wait for the solver
+    scenarios = upload(client, auth, medium_scenario_json()), upload(client, auth, tiny_scenario_json())
+    t0 = time.monotonic()  # the starts only: a loaded machine took 6–8 s for the uploads (each parsed in a child)
+    busy = run(client, auth, scenarios[0], 30)
+    waiting = run(client, auth, scenarios[1], 5)
+    assert time.monotonic() - t0 < 5  # the request does not wait for the solver (30 s)
     wait_until(client, busy, auth, lambda r: r["status"] == "running")
     assert client.get(f"/api/runs/{waiting}", headers=auth).json()["status"] == "queued"
     # a queued run is cancelled without ever starting
@@ -65,6 +74,41 @@ def test_start_returns_at_once_and_extra_runs_queue(client, auth):
     final = wait_for(client, busy, auth)
     assert client.get(f"/api/runs/{waiting}", headers=auth).json()["started_at"] is None
     assert final["status"] == "cancelled"
+
+
+def test_a_run_cancelled_as_a_worker_takes_it_never_starts(client, auth):
+    """The cancel lands right after the worker's first read of the queued run. The worker used to
+    write «running» over it: the run said «avbrutt før start» and then ran. Now either the cancel
+    finds the run queued and it never starts, or it waits for the worker and stops a running run."""
+    scenario = upload(client, auth, tiny_scenario_json())
+    app, said, landed, fired = client.app, [], threading.Event(), []
+
+    def cancel() -> None:
+        with app.state.sessions() as s:
+            run_id = s.scalar(select(RunRow.id))
+        app.state.jobs.cancel(run_id, "leder")
+        with app.state.sessions() as s:
+            said.append(s.get_one(RunRow, run_id).message)
+        landed.set()
+
+    def after(conn, cursor, statement, *_) -> None:  # noqa: ANN001
+        if threading.current_thread().name.startswith("solve") and RunRow.__tablename__ in statement \
+                and not fired:
+            fired.append(statement)
+            threading.Thread(target=cancel).start()
+            landed.wait(2)  # the cancel lands now, or waits for the worker's transaction
+
+    event.listen(app.state.engine, "after_cursor_execute", after)
+    try:
+        final = wait_for(client, run(client, auth, scenario, 5), auth)
+    finally:
+        event.remove(app.state.engine, "after_cursor_execute", after)
+    assert landed.wait(30) and fired
+    if said == ["avbrutt før start"]:  # the cancel found it queued: it never starts
+        assert (final["status"], final["started_at"], final["roster_id"]) == ("cancelled", None, None), final
+    else:  # the worker had taken it: the cancel of a running run (the small solve may end first)
+        assert final["started_at"] is not None and final["status"] in ("cancelled", "finished"), final
+        assert final["message"] != "avbrutt før start", final
 
 
 def test_cancel_keeps_the_best_roster_so_far(client, auth):

@@ -158,6 +158,15 @@ def terminate(lock: db._AdvisoryLock) -> None:
     admin = create_engine(lock.engine.url)
     with admin.begin() as conn:
         assert conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    # pg_terminate_backend only signals the backend: until it has exited it still holds the lock
+    # (and may answer the claim's check), as a server in the middle of its restart would not
+    deadline = time.monotonic() + 20
+    while True:
+        with admin.connect() as conn:
+            if not conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}):
+                break
+        assert time.monotonic() < deadline, f"backend {pid} did not end"
+        time.sleep(0.01)
     admin.dispose()
 
 

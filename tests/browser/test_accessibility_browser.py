@@ -60,9 +60,10 @@ def test_the_run_page_announces_its_end_and_keeps_focus(week, browser):
     assert page.get_by_role("progressbar", name="Tid brukt av tidsgrensen").count() == 1
     assert page.locator('[role="status"]').count() == 1 and page.locator("#status-line #status").count() == 1
     assert page.locator("#run dl.figures[aria-live], #run [aria-live] dl").count() == 0
-    running = page.locator("#cancel button").count() == 1
-    if running:
-        page.focus("#cancel button")
+    # found and focused in one step of the page: the run may end (and its script remove the
+    # button) between a look and a focus sent separately, and the focus then waited for nothing
+    running = page.evaluate("() => { const b = document.querySelector('#cancel button'); if (b) b.focus(); "
+                            "return b !== null; }")
     page.wait_for_selector("#result a", timeout=60_000)
     if running:  # the run ended under the page's eyes (it nearly always does: 4 s)
         assert page.evaluate("() => document.activeElement.textContent") == "Se endringene"
