@@ -735,6 +735,9 @@ class Doctor(Model):
     min_consecutive_days: int | None = Field(None, ge=1, le=MAX_PERIOD_DAYS, description="own minimum run; empty: the rules' minimum")
     min_days_off: int | None = Field(None, ge=1, le=MAX_PERIOD_DAYS, description="own rest after a run; empty: the rules' minimum")
     max_weekends: int | None = Field(None, ge=0, le=53, description="own limit; empty: the rules' limit")
+    max_shifts_per_7_days: int | None = Field(
+        None, ge=1, le=50, description="own limit in any 7 consecutive dates (a specialist's week of phone bakvakt); "
+        "empty: the rules' limit")
     exemptions: list[Exemption] = Field(default_factory=list)
     can_bakvakt: bool = False
     supervision: Supervision = Field(

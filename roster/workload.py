@@ -96,6 +96,11 @@ class HourUnits:
         return math.ceil((hours - HOURS_TOLERANCE) * self.per_hour)
 
 
+def weekly_shift_cap(doctor: Doctor, rules: Rules) -> int | None:
+    """Shifts in any 7 consecutive dates at most (`uke-vakter`): the doctor's own value, else the rules'."""
+    return doctor.max_shifts_per_7_days or rules.max_shifts_per_7_days
+
+
 def longest_run(doctor: Doctor, rules: Rules) -> int | None:
     """Working dates in a row at most (`dager-på-rad`): the doctor's own value, else the rules'."""
     return doctor.max_consecutive_days or rules.max_consecutive_days
@@ -280,7 +285,7 @@ class Workload:
     def within_weeks(self, doctor_id: str, shift: ShiftInstance, hours: bool = True) -> bool:
         """`uke-vakter` and (unless ``hours`` is off) `uke-timer` in every 7 consecutive dates
         around the shift (solver.limits)."""
-        cap = self.rules.max_shifts_per_7_days
+        cap = weekly_shift_cap(self.doctors[doctor_id], self.rules)
         week_hours = self.week_hours if hours else None
         if cap is None and week_hours is None:
             return True

@@ -36,7 +36,7 @@ from roster.eligibility import absence_interval, exemptions
 from roster.models import Absence, AbsenceKind, Clash, DemandChange, Exemption, Scenario, Supervision
 from roster.models import Explanation as ExplanationModel
 from roster.terms import count, count_doctors, count_shifts, genitive, number
-from roster.workload import rest_hours
+from roster.workload import rest_hours, weekly_shift_cap
 from solver.builder import OutOfTime, build_model
 from solver.collector import Model
 from solver.context import (
@@ -457,7 +457,7 @@ class _Words:
         if code == "fridager":
             return f"{d.name} skal ha minst {count(d.min_days_off or r.min_days_off, 'fridag', 'fridager')} mellom arbeidsperioder"
         if code == "uke-vakter":
-            return f"{d.name} kan ha høyst {count_shifts(r.max_shifts_per_7_days)} per 7 dager"
+            return f"{d.name} kan ha høyst {count_shifts(weekly_shift_cap(d, r))} per 7 dager"
         if code == "uke-timer":
             return f"{d.name} kan ha høyst {number(r.max_hours_per_7_days or 0)} t per 7 dager"
         if code == "antall-min":

@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 
 from roster.calendar import ShiftInstance
 from roster.terms import count_shifts
-from roster.workload import max_weekends, saturday
+from roster.workload import max_weekends, saturday, weekly_shift_cap
 from solver.context import INT_MAX, INT_MIN, ModelContext
 from solver.rest import all_overlap
 
@@ -57,14 +57,15 @@ def carried_windows(ctx: ModelContext, doctor_id: str, length: int) -> list[tupl
 
 def add_shifts_per_7_days(ctx: ModelContext) -> None:
     """Hard (`uke-vakter`): at most `max_shifts_per_7_days` (3) shifts in any 7 consecutive dates,
-    the shifts carried in from before the period included (Legeforeningen asked for one a week: an
-    optional, configurable limit, domain.md)."""
-    limit = ctx.scenario.rules.max_shifts_per_7_days
-    if limit is None:
-        return
+    the doctor's own limit first, the shifts carried in from before the period included
+    (Legeforeningen asked for one a week: an optional, configurable limit, domain.md)."""
+    rules = ctx.scenario.rules
     windows = date_windows(ctx, 7)
     position = {d: i for i, d in enumerate(ctx.scenario.period.days())}  # window i starts at date i
     for doctor_id, items in ctx.by_doctor.items():
+        limit = weekly_shift_cap(ctx.doctors[doctor_id], rules)
+        if limit is None:
+            continue
         counts = ctx.day_counts(doctor_id)
         possible = [0] * len(position)  # a date may hold several shifts (day + night bakvakt)
         for s, _ in items:
@@ -85,7 +86,8 @@ def add_hours_per_7_days(ctx: ModelContext) -> None:
     dates, the hours carried in from before the period included; on-call hours count by
     `burden.on_call_factor` (at least 1/7, arbeidsmiljøloven §10-4(3)), in the exact integer
     units of ``roster.workload.HourUnits``. A window where even the heaviest
-    `max_shifts_per_7_days` shifts fit is implied by `uke-vakter` and left out."""
+    `max_shifts_per_7_days` shifts (the doctor's own limit first) fit is implied by `uke-vakter` and
+    left out."""
     r = ctx.scenario.rules
     if r.max_hours_per_7_days is None:
         return
@@ -94,11 +96,12 @@ def add_hours_per_7_days(ctx: ModelContext) -> None:
     windows = date_windows(ctx, 7)
     for doctor_id, items in ctx.by_doctor.items():
         by_date = _per_date(items)
+        most = weekly_shift_cap(ctx.doctors[doctor_id], r)
         # a window's heaviest shifts weigh no more than the doctor's heaviest over the period
-        heaviest_overall = sorted((weight[s.key] for s, _ in items), reverse=True)[: r.max_shifts_per_7_days]
+        heaviest_overall = sorted((weight[s.key] for s, _ in items), reverse=True)[:most]
         for window in windows if sum(heaviest_overall) > cap else ():
             terms = [(weight[s.key], v) for d in window for s, v in by_date.get(d, ())]
-            heaviest = sorted((w for w, _ in terms), reverse=True)[: r.max_shifts_per_7_days]
+            heaviest = sorted((w for w, _ in terms), reverse=True)[:most]
             if sum(heaviest) > cap:
                 expr = cp_model.LinearExpr.weighted_sum([v for _, v in terms], [w for w, _ in terms])
                 ctx.add(expr <= cap, ("uke-timer", doctor_id))

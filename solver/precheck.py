@@ -48,7 +48,7 @@ from roster.candidates import (
 from roster.eligibility import Eligibility, specialist
 from roster.models import Doctor, Scenario, Supervision, shift_key
 from roster.terms import count_doctors, count_shifts, number
-from roster.workload import counts_as_work, rest_hours, work_hours
+from roster.workload import counts_as_work, rest_hours, weekly_shift_cap, work_hours
 from solver.bakvakt import pilot
 
 #: Finding kinds, in report order (the codes follow docs/hard-rules.md where one rule is at stake).
@@ -274,12 +274,13 @@ class _Precheck:
         if doctor.max_hours is not None and hours > doctor.max_hours + 1e-9:
             over.append((f"vakter på til sammen {number(hours)} t, men kan ha høyst {number(doctor.max_hours)} t i "
                          f"perioden", pinned))
-        if r.max_shifts_per_7_days is not None:
+        weekly = weekly_shift_cap(doctor, r)
+        if weekly is not None:
             for a in pinned:
                 week = [s for s in pinned if a.date <= s.date <= a.date + dt.timedelta(days=6)]
-                if len(week) > r.max_shifts_per_7_days:
+                if len(week) > weekly:
                     over.append((f"{count_shifts(len(week))} {_dm(week[0].date)}–{_dm(week[-1].date)}, men kan ha "
-                                 f"høyst {r.max_shifts_per_7_days} per 7 dager", week))
+                                 f"høyst {weekly} per 7 dager", week))
                     break
         for text, shifts in over:
             self.add("låst", f"Låst vakt: {doctor.name} er låst til {text}.", shifts[0].key, shifts[0].date, {},
@@ -485,7 +486,7 @@ class _Precheck:
         r, p = self.scenario.rules, self.scenario.period
         days = (p.end - p.start).days + 1
         out = []
-        if r.max_shifts_per_7_days is not None:
+        if r.max_shifts_per_7_days is not None or any(d.max_shifts_per_7_days for d in self.scenario.doctors):
             out += [(p.start + dt.timedelta(i), min(p.end, p.start + dt.timedelta(i + 6)), True)
                     for i in range(max(1, days - 6))]
         if (days > 7 or not out) and any(d.max_shifts is not None for d in self.scenario.doctors):
@@ -497,11 +498,13 @@ class _Precheck:
         ``max_shifts_per_7_days`` in 7 days (rule ``uke-vakter``) and their own ``max_shifts`` in
         the period (rule ``antall``). A week with four specialists for fourteen bakvakts passes
         every check of one shift or one instant, and the full model needs minutes to prove it."""
-        weekly = self.scenario.rules.max_shifts_per_7_days
+        rules = self.scenario.rules
+        weekly = rules.max_shifts_per_7_days
         found: dict[frozenset[str], tuple[list[tuple[ShiftInstance, bool, int]], dict[str, int], bool]] = {}
         for first, last, is_week in self.windows():
-            caps = {d.id: min(x for x in (weekly if is_week else None, d.max_shifts) if x is not None)
-                    for d in self.scenario.doctors if is_week or d.max_shifts is not None}
+            limits = {d.id: [x for x in (weekly_shift_cap(d, rules) if is_week else None, d.max_shifts) if x is not None]
+                      for d in self.scenario.doctors}
+            caps = {d: min(xs) for d, xs in limits.items() if xs}
             short = self._short_of_capacity([s for s in self.index.shifts if first <= s.date <= last], caps)
             if short is not None:
                 found.setdefault(frozenset(g[0].key for g in short), (short, caps, is_week))
@@ -509,7 +512,7 @@ class _Precheck:
         for key, (groups, caps, is_week) in sorted(found.items(), key=lambda f: (-self._shortfall(*f[1][:2]), -len(f[0]))):
             if not any(key & other for other in kept):
                 kept.append(key)
-                self.capacity_finding(groups, caps, weekly if is_week else None)
+                self.capacity_finding(groups, caps, weekly if is_week else None, is_week)
 
     def _most(self, groups: list[tuple[ShiftInstance, bool, int]], caps: dict[str, int],
               qualified_only: bool) -> tuple[set[str], int]:
@@ -527,7 +530,7 @@ class _Precheck:
                    sum(g[2] for g in groups if g[1]) - self._most(groups, caps, True)[1])
 
     def capacity_finding(self, groups: list[tuple[ShiftInstance, bool, int]], caps: dict[str, int],
-                         weekly: int | None) -> None:
+                         weekly: int | None, is_week: bool) -> None:
         """«Vaktene 07.12–13.12 (14 på Bakvakt spesialist) krever til sammen 14 leger, og …»: the
         doctors' limit, who can take the shifts and how many, and why the others cannot."""
         need, need_q = sum(g[2] for g in groups), sum(g[2] for g in groups if g[1])
@@ -540,10 +543,12 @@ class _Precheck:
                       Counter(self.station_names.get(s.station, s.station) for s in shifts).items()])
         want = count_doctors(need_q if alone else need) + (" som kan gå alene" if alone or need == need_q else
                                                            f" ({need_q} som kan gå alene)" if need_q else "")
-        own = weekly is not None and any(caps[d] < weekly for d in doctors)
-        limit = (f"ingen lege kan ta flere enn {weekly} vakter på 7 dager" + (" eller flere enn sitt eget maks antall"
-                                                                           if own else "")
-                 if weekly is not None else "ingen lege kan ta flere enn sitt eget maks antall vakter i perioden")
+        own = weekly is not None and any(caps.get(d, weekly) != weekly for d in doctors)
+        if weekly is not None:
+            limit = f"ingen lege kan ta flere enn {weekly} vakter på 7 dager" + (" eller flere enn sitt eget maks antall"
+                                                                              if own else "")
+        else:
+            limit = f"ingen lege kan ta flere enn sitt eget maks antall vakter {'på 7 dager' if is_week else 'i perioden'}"
         text = f"Vaktene {_dm(shifts[0].date)}–{_dm(shifts[-1].date)} ({where}) krever til sammen {want}, og {limit}; "
         if alone or need > most:
             text += (f"bare {count_doctors(have)}{' som kan gå alene' if alone else ''} kan ta dem, og de kan til sammen "

@@ -553,6 +553,18 @@ def test_uke_vakter_rolling_windows_reported_once_per_breach():
                                                                "2026-12-08")])) == []
 
 
+def test_uke_vakter_a_doctors_own_limit_goes_first():
+    higher = doctor("kari", name="Kari Nordmann", max_shifts_per_7_days=5)
+    sc = make([DAY], [higher], end="2026-12-10", rules={"max_shifts_per_7_days": 3})
+    assert only(sc, roster(sc, *[("kari", "dag", f"2026-12-0{i}") for i in range(1, 6)])) == []
+    v = one(sc, roster(sc, *[("kari", "dag", f"2026-12-0{i}") for i in range(1, 7)]), "uke-vakter")
+    assert "6 vakter 01.12.2026–07.12.2026; maks 5" in v.message
+    lower = make([DAY], [doctor("kari", name="Kari Nordmann", max_shifts_per_7_days=2)], end="2026-12-10",
+                 rules={"max_shifts_per_7_days": None})
+    assert "maks 2" in one(lower, roster(lower, *[("kari", "dag", f"2026-12-0{i}") for i in range(1, 4)]),
+                           "uke-vakter").message
+
+
 def test_uke_vakter_short_period_is_one_window():
     sc = make([DAY], [KARI], end="2026-12-04", rules={"max_shifts_per_7_days": 3})
     assert one(sc, roster(sc, *[("kari", "dag", f"2026-12-0{i}") for i in range(1, 5)]), "uke-vakter")

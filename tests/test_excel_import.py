@@ -29,7 +29,7 @@ def small() -> Scenario:
         [f.template("BLV-dag", "08:00", "16:00"), f.template("BLV-natt", "23:00", "08:00", label="natt")],
         [
             f.doctor("kari.n", name="Kari Nordmann", courses={"Akuttmedisinkurs": "2027-06-30"},
-                     max_shifts_by_label={"natt": 2}, max_hours=40, max_weekends=1),
+                     max_shifts_by_label={"natt": 2}, max_hours=40, max_weekends=1, max_shifts_per_7_days=4),
             f.doctor("ola.h", name="Ola Hansen", role="ALIS", qualified=False, stations=["BLV"],
                      exemptions=[{"reason": "amming", "start": "2026-12-01", "end": "2026-12-31"}]),
         ],

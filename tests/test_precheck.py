@@ -246,6 +246,19 @@ def test_a_week_with_too_few_doctors_for_the_weekly_limit() -> None:
     assert solve(s, time_limit=5.0, workers=1, strict=True).stats.status.value == "infeasible"
 
 
+def test_a_doctors_own_weekly_limit_counts_in_the_weeks_capacity() -> None:
+    day = template("dag", "08:00", "16:00", label="dag")
+    rules = {"max_shifts_per_7_days": 3}
+    doctors = [doctor("a"), doctor("b", max_shifts_per_7_days=4), doctor("d")]
+    s = make([day], doctors, on_call=False, end="2026-12-07", rules=rules, absences=[away("d", end="2026-12-07")])
+    assert precheck(s) == []  # 3 + 4 for the week's 7 places
+    own = [doctor("a", max_shifts_per_7_days=3), doctor("b", max_shifts_per_7_days=2), doctors[2]]
+    fewer = make([day], own, on_call=False, end="2026-12-07", rules={"max_shifts_per_7_days": None},
+                 absences=[away("d", end="2026-12-07")])
+    [finding] = precheck(fewer)
+    assert "ingen lege kan ta flere enn sitt eget maks antall vakter på 7 dager" in finding.message
+
+
 def test_doctors_who_may_not_work_alone_count_only_for_places_they_can_fill() -> None:
     # Fana's two places and the central clinic's qualified place need Kari or Per, one shift each;
     # Ola and Siv (not alone, central clinic only) can fill only the central clinic's other place

@@ -53,6 +53,21 @@ def test_shifts_per_seven_days_alone_leave_one_open_slot():
     assert sum(o.missing for o in r.open_slots) == 1 and len(r.assignments) == 2
 
 
+def test_a_doctors_own_shifts_per_seven_days_goes_first():
+    """Five days of phone bakvakt by one specialist while the GPs keep 3 a week; and a doctor held
+    below the rule by their own limit."""
+    week = scenario("2026-12-01", "2026-12-05", [template("bv", "08:00", "20:00", duty="bakvakt", station="BAK")],
+                    [doctor("s", role="spesialist", can_bakvakt=True, max_shifts_per_7_days=5)],
+                    stations=[station("BAK", "fjernvakt")], rules={"weights": QUIET, "max_shifts_per_7_days": 3})
+    r = run(week, strict=True)
+    assert len(shifts_of(r, "s")) == 5
+    own_two = _days(with_b=True, max_shifts_per_7_days=3)
+    own_two = own_two.model_copy(update={"doctors": [own_two.doctors[0].model_copy(update={"max_shifts_per_7_days": 2}),
+                                                     own_two.doctors[1]]})
+    r = run(own_two)
+    assert len(shifts_of(r, "a")) == 2 and len(shifts_of(r, "b")) == 1
+
+
 def _two_a_day(with_b: bool):
     """Two shifts a date on two dates: four shifts on fewer dates than the weekly limit."""
     doctors = [doctor("a")] + ([doctor("b", share=0)] if with_b else [])

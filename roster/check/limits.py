@@ -13,13 +13,17 @@ from roster.check.times import DAY, EPS, dmy, helger, num, vakter
 
 
 def _window_violations(
-    ctx: Context, rule: str, measure: Callable[[list[Shift | Earlier]], float], limit: float, unit: str,
+    ctx: Context, rule: str, measure: Callable[[list[Shift | Earlier]], float], limit: Callable[[str], float | None],
+    unit: str,
 ) -> list[Violation]:
     """Rolling 7-date windows, from six days before the period (carried shifts count) to the
     period's end, each holding a shift of the period; a window holding the same shifts as an
     already reported one is the same breach and is not repeated."""
     out = []
     for doc in ctx.by_doctor:
+        most = limit(doc)
+        if most is None:
+            continue
         shifts = ctx.with_before(doc)
         dates = [s.date for s in shifts]
         seen: set[tuple[str, ...]] = set()
@@ -29,12 +33,12 @@ def _window_violations(
                 continue
             value = measure(inside)
             keys = tuple(s.key for s in inside)
-            if value > limit + EPS and keys not in seen:
+            if value > most + EPS and keys not in seen:
                 seen.add(keys)
                 out.append(Violation(
                     rule,
-                    f"{ctx.name(doc)}: {num(value)} {unit} {dmy(first)}–{dmy(last)}; maks {num(limit)}.",
-                    doc, inside[-1].key, inside[0].start, inside[-1].end, excess=value - limit,
+                    f"{ctx.name(doc)}: {num(value)} {unit} {dmy(first)}–{dmy(last)}; maks {num(most)}.",
+                    doc, inside[-1].key, inside[0].start, inside[-1].end, excess=value - most,
                 ))
     return out
 
@@ -49,10 +53,11 @@ def _windows(ctx: Context, carried: bool) -> list[tuple[dt.date, dt.date]]:
 
 def check_shifts_per_week(ctx: Context) -> list[Violation]:
     """uke-vakter: at most max_shifts_per_7_days shifts (by start date, carried ones included) in
-    every 7-date window."""
-    limit = ctx.rules.max_shifts_per_7_days
-    if limit is None:
-        return []
+    every 7-date window; a doctor's own limit goes first."""
+    def limit(doc: str) -> int | None:
+        d = ctx.doctors.get(doc)
+        return own_or_rule(d.max_shifts_per_7_days if d else None, ctx.rules.max_shifts_per_7_days)
+
     return _window_violations(ctx, "uke-vakter", len, limit, "vakter")
 
 
@@ -64,7 +69,7 @@ def check_hours_per_week(ctx: Context) -> list[Violation]:
         return []
     factor = ctx.rules.burden.on_call_factor
     return _window_violations(
-        ctx, "uke-timer", lambda ss: sum(s.hours * (1 if s.on_site else factor) for s in ss), limit, "t",
+        ctx, "uke-timer", lambda ss: sum(s.hours * (1 if s.on_site else factor) for s in ss), lambda _: limit, "t",
     )
 
 
