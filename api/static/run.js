@@ -5,10 +5,12 @@
   const id = box.dataset.run;
   const names = {queued: "i kø", running: "beregner", finished: "ferdig", cancelled: "avbrutt",
                  failed: "feilet", interrupted: "avbrutt av omstart"};
-  // as the server's num filter (api/templating.py): «41 107», «9,5»
+  // as the server's num filter (api/templating.py, roster.terms.rounded): «41 107», «9,5»; a half
+  // rounds away from zero from the number as written (2.675 → 2,68), where toFixed reads its binary
   const num = (x, d) => {
     if (x === null || x === undefined) return "–";
-    const [whole, part] = x.toFixed(d).split(".");
+    const rounded = Math.sign(x) * Math.round(Math.abs(x) * 10 ** d * (1 + Number.EPSILON)) / 10 ** d;
+    const [whole, part] = (Object.is(rounded, -0) ? 0 : rounded).toFixed(d).split(".");
     return whole.replace(/\B(?=(\d{3})+$)/g, " ") + (part ? "," + part : "");
   };
   const pct = (x) => x === null || x === undefined ? "–" : num(100 * x, 1) + " %";
