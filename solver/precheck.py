@@ -55,6 +55,10 @@ from solver.bakvakt import pilot
 KINDS = ("låst", "antall-min", "kompetanse", "bemanning", "samtidighet", "uke-vakter", "antall", "bakvakt-dekning")
 # Kinds whose finding leaves no roster at all (the model is infeasible), not open places.
 NO_ROSTER = ("låst", "antall-min")
+# Kinds that prove a shortage over a week or the period: listed before the single shifts, which
+# often only show the same shortage piecemeal (a rural month: one doctor for fourteen shifts a
+# week came third of 65 findings, after evening/night pairs dated earlier).
+SPANNING = ("uke-vakter", "antall")
 
 # Reason codes (roster.candidates). Temporary reasons make an otherwise suitable doctor unavailable
 # on one date; static reasons mean the doctor never takes this kind of shift (another rota, no
@@ -683,8 +687,9 @@ class _Precheck:
 
 
 def precheck(scenario: Scenario, index: ShiftIndex | None = None) -> list[Finding]:
-    """Every failed necessary check, sorted by date (then kind). Empty when nothing is provably
-    missing; the solver may still find the rules too tight (see ``docs/explain.md``)."""
+    """Every failed necessary check: those that leave no roster at all first, then those over a
+    week or the period, then the single shifts, each group by date (then kind). Empty when nothing
+    is provably missing; the solver may still find the rules too tight (see ``docs/explain.md``)."""
     check = _Precheck(scenario, index or ShiftIndex(scenario))
     check.check_pins()
     check.check_shifts()
@@ -694,7 +699,10 @@ def precheck(scenario: Scenario, index: ShiftIndex | None = None) -> list[Findin
     check.check_bakvakt()
     order = {k: i for i, k in enumerate(KINDS)}
     far = dt.date.max
-    return sorted(check.findings, key=lambda f: (f.date or far, order.get(f.kind, 99)))
+    def rank(f: Finding) -> int:
+        return 0 if f.kind in NO_ROSTER else 1 if f.kind in SPANNING else 2
+
+    return sorted(check.findings, key=lambda f: (rank(f), f.date or far, order.get(f.kind, 99)))
 
 
 def format_findings(findings: list[Finding]) -> str:

@@ -246,6 +246,17 @@ def test_a_week_with_too_few_doctors_for_the_weekly_limit() -> None:
     assert solve(s, time_limit=5.0, workers=1, strict=True).stats.status.value == "infeasible"
 
 
+def test_a_shortage_over_the_week_is_listed_before_the_single_shifts_of_its_first_day() -> None:
+    day = template("dag", "08:00", "16:00", label="dag")
+    fana = template("FAN-kveld", "16:00", "23:00", station="FAN", label="kveld", day_types=["hverdag"])
+    s = make([day, fana], [doctor("a", stations=["BLV"]), doctor("b", stations=["BLV"]), doctor("c", stations=["FAN"]),
+                           doctor("d")], on_call=False, end="2026-12-07", rules={"max_shifts_per_7_days": 3},
+             absences=[away("d", end="2026-12-07"), away("c", end="2026-12-07")])
+    kinds = [(f.kind, f.date) for f in precheck(s)]
+    assert kinds[0] == ("uke-vakter", dt.date(2026, 12, 1))  # before the Fana evening of the same day
+    assert ("bemanning", dt.date(2026, 12, 1)) in kinds[1:]
+
+
 def test_a_doctors_own_weekly_limit_counts_in_the_weeks_capacity() -> None:
     day = template("dag", "08:00", "16:00", label="dag")
     rules = {"max_shifts_per_7_days": 3}
