@@ -192,8 +192,11 @@ def propose(session: Session, giver: str, shift: str, taker: str | None, back_sh
     other = find_doctor(scenario, taker) if taker else None
     if back:
         _future(scenario, back, now)
-    if session.scalar(select(SwapRow.id).where(SwapRow.giver == me.id, SwapRow.shift == key,
-                                               SwapRow.status.in_(OPEN))):
+    earlier = session.scalar(select(SwapRow).where(SwapRow.giver == me.id, SwapRow.shift == key,
+                                                   SwapRow.status.in_(OPEN)))
+    if earlier is not None:
+        if (earlier.status, earlier.taker, earlier.back_shift) == ("proposed", other.id if other else None, back):
+            return earlier  # the same offer sent twice (a double tap): the one already made
         raise SwapRefused(["du har allerede tilbudt denne vakten; trekk tilbudet først"])
     if other is not None:
         result = check_across(session, row, scenario, me.id, key, other.id, back)
@@ -221,7 +224,9 @@ def accept(session: Session, swap_id: int, doctor: str, settings: Settings, now:
     is the one an automatic approval builds on."""
     lock_publishing(session)
     swap = _get(session, swap_id)
-    if swap.status in ("accepted", "approved") and swap.taker != doctor:
+    if swap.status in ("accepted", "approved") and swap.taker == doctor:
+        return swap  # the doctor's own yes sent twice (a double tap): the answer the first one got
+    if swap.status in ("accepted", "approved"):
         raise SwapTaken([TAKEN])
     if swap.status != "proposed" or doctor == swap.giver or (swap.taker is not None and swap.taker != doctor):
         raise SwapRefused(["dette tilbudet kan du ikke ta imot"])
