@@ -392,6 +392,21 @@ def test_a_swap_form_pressed_twice_shows_what_the_first_press_did(client, auth):
     assert "du har allerede tilbudt denne vakten" in client.get(r.headers["location"]).text
 
 
+def test_a_wish_form_pressed_twice_stores_the_wish_once(client, auth):
+    _, _, tokens = publish_week(client)
+    login(client)
+    client.post("/onskerunder", data={"fra": "2026-12-01", "til": "2026-12-31", "frist": "2026-11-15T12:00"})
+    client.cookies.clear()
+    eva = f"/lege/{tokens['eva']}"
+    wish = {"hva": "ønske", "fra": "2026-12-24", "vil": "nei", "vakttype": "natt"}
+    for _ in range(2):
+        r = client.post(f"{eva}/onsker/1", data=wish, follow_redirects=False)
+        assert "Ønsket er lagret" in client.get(r.headers["location"]).text
+    assert client.get(eva).text.count("ønsker ikke vakt 24.12.2026 (natt 23:00–08:00)") == 1
+    client.post(f"{eva}/onsker/1", data={**wish, "vil": "ja"})  # a different wish is a wish of its own
+    assert len(client.get(f"/api/lege/{tokens['eva']}/requests").json()) == 2
+
+
 def test_doctor_sees_the_whole_roster_read_only(client, auth):
     _, rid, tokens = publish_week(client)
     page = client.get(f"/lege/{tokens['sp1']}/vaktplan").text
