@@ -99,21 +99,21 @@ def confirm_publish(roster_id: RowId, request: Request, manager: PageManagerDep,
 
 
 @router.get("/bytter", response_class=HTMLResponse)
-def swaps_page(request: Request, manager: PageManagerDep, session: SessionDep, settings: SettingsDep):
+def swaps_page(request: Request, manager: PageManagerDep, session: SessionDep, settings: SettingsDep, now: NowDep):
     found = swaps.for_manager(session)
     checkers: swaps.Checkers = {}
-    checks = {v.id: swaps.manager_check(session, v.row, settings, checkers) for v in found["waiting"]}
+    checks = {v.id: swaps.manager_check(session, v.row, settings, now, checkers) for v in found["waiting"]}
     return render(request, "swaps.html", manager=manager, waiting=found["waiting"], recent=found["recent"],
                   checks=checks, settings=settings)
 
 
 @router.post("/bytter/{swap_id}/{answer}")
 def decide_swap(swap_id: RowId, answer: str, request: Request, manager: PageManagerDep, session: SessionDep,
-                grunn: Annotated[str, Form()] = "") -> RedirectResponse:
+                now: NowDep, grunn: Annotated[str, Form()] = "") -> RedirectResponse:
     swap = get_or_404(session, SwapRow, swap_id, f"bytte {swap_id}")
     try:
         if answer == "godkjenn":
-            new = swaps.approve(session, swap, manager)
+            new = swaps.approve(session, swap, manager, now)
             text = f"Byttet er godkjent: vaktplan {new.id} er publisert."
         else:
             swaps.reject(session, swap, manager, grunn)

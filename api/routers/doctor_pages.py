@@ -92,7 +92,7 @@ def doctor_page(token: str, request: Request, session: SessionDep, now: NowDep, 
                   on_duty=oncall.on_duty(session, day, now) if published_index.covers(mine_versions, day) else [],
                   prev_day=day - dt.timedelta(days=1),
                   next_day=day + dt.timedelta(days=1),
-                  swaps=swaps.for_doctor(session, doctor, scenario), step2=step2,
+                  swaps=swaps.for_doctor(session, doctor, scenario, now), step2=step2,
                   colleagues=[d for d in roster_service.sorted_doctors(scenario) if d.id != doctor] if scenario else [],
                   rounds=[(r, wishes.is_open(r, now), wishes.deadline_text(r), [q for q in mine if q.round_id == r.id])
                           for r in rounds],
@@ -154,14 +154,14 @@ def propose_swap(token: str, request: Request, session: SessionDep, now: NowDep,
 
 @router.post("/lege/{token}/bytte/{swap_id}/{svar}")
 def answer_swap(token: str, swap_id: RowId, svar: str, request: Request, session: SessionDep,
-                settings: SettingsDep):
+                settings: SettingsDep, now: NowDep):
     doctor = _doctor(session, token)
     if doctor is None:
         return _unknown(request)
     action = {"ja": "accept", "nei": "decline", "trekk": "withdraw"}.get(svar)
     try:
         if action == "accept":
-            swap = swaps.accept(session, swap_id, doctor, settings)
+            swap = swaps.accept(session, swap_id, doctor, settings, now)
         elif action:
             swap = swaps.answer(session, swap_id, doctor, action)
         else:

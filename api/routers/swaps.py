@@ -38,10 +38,10 @@ def one(session: SessionDep, swap: SwapRow) -> SwapRequestOut:
 
 
 @router.get("/api/lege/{token}/swaps")
-def doctor_swaps(token: str, session: SessionDep) -> dict[str, list[SwapRequestOut]]:
+def doctor_swaps(token: str, session: SessionDep, now: NowDep) -> dict[str, list[SwapRequestOut]]:
     """Your proposals, proposals to you, and open offers of shifts you may work."""
     doctor = doctor_or_404(session, token)
-    found = swaps.for_doctor(session, doctor, latest_scenario_for(session, doctor))
+    found = swaps.for_doctor(session, doctor, latest_scenario_for(session, doctor), now)
     return {k: [swap_out(v) for v in vs] for k, vs in found.items()}
 
 
@@ -62,13 +62,13 @@ def propose(token: str, body: SwapProposalIn, session: SessionDep, now: NowDep) 
 
 @router.post("/api/lege/{token}/swaps/{swap_id}/{action}", response_model=SwapRequestOut, responses=MOVED)
 def respond(token: str, swap_id: RowId, action: str, request: Request, session: SessionDep,
-            settings: SettingsDep) -> SwapRequestOut | JSONResponse:
+            settings: SettingsDep, now: NowDep) -> SwapRequestOut | JSONResponse:
     """``accept`` (checked again; approved at once when the rules allow), ``decline`` or ``withdraw``."""
     doctor = doctor_or_404(session, token)
     if action not in ("accept", "decline", "withdraw"):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "ukjent handling")
     try:
-        swap = (swaps.accept(session, swap_id, doctor, settings) if action == "accept"
+        swap = (swaps.accept(session, swap_id, doctor, settings, now) if action == "accept"
                 else swaps.answer(session, swap_id, doctor, action))
     except SwapRefused as exc:
         return refused(session, exc)
@@ -91,12 +91,12 @@ def _swap(session: SessionDep, swap_id: int) -> SwapRow:
 
 
 @router.post("/api/swaps/{swap_id}/approve", response_model=SwapRequestOut, responses=MOVED)
-def approve(swap_id: RowId, request: Request, manager: ManagerDep, session: SessionDep
+def approve(swap_id: RowId, request: Request, manager: ManagerDep, session: SessionDep, now: NowDep
             ) -> SwapRequestOut | JSONResponse:
     """A new published version with the swap (checked again against the roster published now)."""
     swap = _swap(session, swap_id)
     try:
-        swaps.approve(session, swap, manager)
+        swaps.approve(session, swap, manager, now)
     except SwapRefused as exc:
         return refused(session, exc)
     session.commit()

@@ -120,16 +120,23 @@ def check_across(session: Session, row: RosterRow, scenario: Scenario, giver: st
 Checkers = dict[int, tuple[Scenario, SwapChecker]]  # per published version checked in one request
 
 
-def _check(session: Session, swap: SwapRow, taker: str, checkers: Checkers | None = None
+def _check(session: Session, swap: SwapRow, taker: str, now: dt.datetime, checkers: Checkers | None = None
            ) -> tuple[RosterRow, Scenario, SwapResult]:
-    """The swap against the roster published now; a shift no longer held makes the swap stale.
-    ``checkers``: the versions prepared for the swaps checked before it in the same request."""
+    """The swap against the roster published now; a shift no longer held, or one that has begun (a
+    worked shift is history, not a trade), makes the swap stale. ``checkers``: the versions prepared
+    for the swaps checked before it in the same request."""
     row = _published_row(session, swap.shift)
     checkers = {} if checkers is None else checkers
     if row.id not in checkers:
         scenario = scenario_of(session, row)
         checkers[row.id] = scenario, checker_for(session, row, scenario)
     scenario, checker = checkers[row.id]
+    try:
+        for key in filter(None, (swap.shift, swap.back_shift)):
+            _future(scenario, key, now)
+    except SwapRefused as exc:
+        _move(session, swap, "stale", message="For sent: " + "; ".join(exc.problems))
+        raise
     try:
         result = check_across(session, row, scenario, swap.giver, swap.shift, taker, swap.back_shift, checker)
     except SwapRefused as exc:
@@ -185,8 +192,11 @@ def propose(session: Session, giver: str, shift: str, taker: str | None, back_sh
     other = find_doctor(scenario, taker) if taker else None
     if back:
         _future(scenario, back, now)
-    if session.scalar(select(SwapRow.id).where(SwapRow.giver == me.id, SwapRow.shift == key,
-                                               SwapRow.status.in_(OPEN))):
+    earlier = session.scalar(select(SwapRow).where(SwapRow.giver == me.id, SwapRow.shift == key,
+                                                   SwapRow.status.in_(OPEN)))
+    if earlier is not None:
+        if (earlier.status, earlier.taker, earlier.back_shift) == ("proposed", other.id if other else None, back):
+            return earlier  # the same offer sent twice (a double tap): the one already made
         raise SwapRefused(["du har allerede tilbudt denne vakten; trekk tilbudet først"])
     if other is not None:
         result = check_across(session, row, scenario, me.id, key, other.id, back)
@@ -207,25 +217,27 @@ def _get(session: Session, swap_id: int) -> SwapRow:
     return swap
 
 
-def accept(session: Session, swap_id: int, doctor: str, settings: Settings) -> SwapRow:
+def accept(session: Session, swap_id: int, doctor: str, settings: Settings, now: dt.datetime) -> SwapRow:
     """The colleague says yes: checked against the roster published now, then approved by the
     rules when they may, else left for a manager. Raises SwapRefused with the breaches, SwapTaken
     when another colleague took the offer first. The publish lock comes first, so the roster checked
     is the one an automatic approval builds on."""
     lock_publishing(session)
     swap = _get(session, swap_id)
-    if swap.status in ("accepted", "approved") and swap.taker != doctor:
+    if swap.status in ("accepted", "approved") and swap.taker == doctor:
+        return swap  # the doctor's own yes sent twice (a double tap): the answer the first one got
+    if swap.status in ("accepted", "approved"):
         raise SwapTaken([TAKEN])
     if swap.status != "proposed" or doctor == swap.giver or (swap.taker is not None and swap.taker != doctor):
         raise SwapRefused(["dette tilbudet kan du ikke ta imot"])
-    _, scenario, result = _check(session, swap, doctor)
+    _, scenario, result = _check(session, swap, doctor, now)
     if not result.legal:
         raise SwapRefused(_breaches_for(result, doctor, scenario))
     _move(session, swap, "accepted", taker=doctor, accepted_at=utcnow())
     record(session, f"lege {doctor}", "godta-bytte", f"bytte {swap.id}")
     reason = needs_manager(result, settings)
     if reason is None:
-        approve(session, swap, RULES_ACTOR)
+        approve(session, swap, RULES_ACTOR, now)
     else:
         swap.message = reason
     return swap
@@ -244,7 +256,7 @@ def answer(session: Session, swap_id: int, doctor: str, action: str) -> SwapRow:
     return swap
 
 
-def approve(session: Session, swap: SwapRow, actor: str) -> RosterRow:
+def approve(session: Session, swap: SwapRow, actor: str, now: dt.datetime) -> RosterRow:
     """A new version of the published roster with the swap, published at once. The publish lock is
     taken before the published roster is read, so of two approvals at once the second builds on the
     first's version instead of publishing over it. A refused publish rolls everything back: the
@@ -253,7 +265,7 @@ def approve(session: Session, swap: SwapRow, actor: str) -> RosterRow:
     session.refresh(swap)
     if swap.status != "accepted" or swap.taker is None:
         raise SwapRefused([f"byttet er {SWAP_STATUS[swap.status]}"])
-    row, scenario, result = _check(session, swap, swap.taker)
+    row, scenario, result = _check(session, swap, swap.taker, now)
     if not result.legal:
         raise SwapRefused(_breaches(result))
     _move(session, swap, "approved", decided_at=utcnow(), decided_by=actor)
@@ -287,12 +299,12 @@ class ManagerCheck:
     reason: str  # why it waits for a manager
 
 
-def manager_check(session: Session, swap: SwapRow, settings: Settings, checkers: Checkers | None = None
-                  ) -> ManagerCheck:
+def manager_check(session: Session, swap: SwapRow, settings: Settings, now: dt.datetime,
+                  checkers: Checkers | None = None) -> ManagerCheck:
     """``checkers``: shared by the waiting swaps of one page, so each version is prepared once (the
     fairness plan and the checks of the roster before: eight swaps on one month took 4 s)."""
     try:
-        _, _, result = _check(session, swap, swap.taker or "", checkers)
+        _, _, result = _check(session, swap, swap.taker or "", now, checkers)
     except SwapRefused as exc:
         return ManagerCheck(False, exc.problems, [], "")
     burden = [f"{b.name}: {num(b.points_before)} → {num(b.points_after)} poeng, avvik fra rettferdig andel "
@@ -314,6 +326,7 @@ class SwapView:
     shift: str  # «Natt Bergen legevakt 24.12.2026 23:00–08:00»
     back: str | None
     status: str
+    start: dt.datetime | None  # of the shift given, or of the shift taken back if that begins first
 
     @property
     def id(self) -> int:
@@ -334,15 +347,18 @@ def views(session: Session, rows: list[SwapRow]) -> list[SwapView]:
             cache[scenario_id] = scenario, ShiftIndex(scenario)
         scenario, index = cache[scenario_id]
         names = {d.id: d.name for d in scenario.doctors}
+        starts = [index.by_key[k].start for k in (r.shift, r.back_shift) if k in index.by_key]
         out.append(SwapView(r, names.get(r.giver, r.giver), names.get(r.taker, r.taker) if r.taker else None,
                             shift_text(scenario, index, r.shift),
                             shift_text(scenario, index, r.back_shift) if r.back_shift else None,
-                            SWAP_STATUS.get(r.status, r.status)))
+                            SWAP_STATUS.get(r.status, r.status), min(starts, default=None)))
     return out
 
 
-def for_doctor(session: Session, doctor: str, scenario: Scenario | None) -> dict[str, list[SwapView]]:
-    """The doctor's own proposals, those addressed to them, and open offers they may take."""
+def for_doctor(session: Session, doctor: str, scenario: Scenario | None, now: dt.datetime
+               ) -> dict[str, list[SwapView]]:
+    """The doctor's own proposals, those addressed to them, and open offers they may take; an
+    offer whose shift has begun can no longer be taken, so it is not offered."""
     mine = session.scalars(select(SwapRow).where(SwapRow.giver == doctor).order_by(SwapRow.id.desc()).limit(20))
     to_me = session.scalars(select(SwapRow).where(SwapRow.taker == doctor, SwapRow.status == "proposed"))
     offers = list(session.scalars(select(SwapRow).where(SwapRow.taker.is_(None), SwapRow.status == "proposed",
@@ -350,7 +366,11 @@ def for_doctor(session: Session, doctor: str, scenario: Scenario | None) -> dict
     if offers and scenario is not None and any(d.id == doctor for d in scenario.doctors):
         index, eligibility, me = ShiftIndex(scenario), Eligibility(scenario), scenario.doctor(doctor)
         offers = [o for o in offers if o.shift in index.by_key and eligibility.may_work(me, index.by_key[o.shift])]
-    return {"mine": views(session, list(mine)), "to_me": views(session, list(to_me)), "offers": views(session, offers)}
+    def coming(found: list[SwapView]) -> list[SwapView]:
+        return [v for v in found if v.start is None or v.start > now]
+
+    return {"mine": views(session, list(mine)), "to_me": coming(views(session, list(to_me))),
+            "offers": coming(views(session, offers))}
 
 
 def for_manager(session: Session) -> dict[str, list[SwapView]]:

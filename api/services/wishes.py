@@ -106,17 +106,25 @@ def add(session: Session, round_: RequestRoundRow, doctor: str, req: RequestIn, 
         problems.append(f"Vakttype: «{req.template}» finnes ikke")
     if req.kind == "fravær" and req.absence_kind not in ABSENCE_KINDS:
         problems.append(f"Type fravær: ukjent valg «{req.absence_kind}»")
-    if len(of_doctor(session, doctor, round_.id)) >= MAX_PER_DOCTOR:
-        problems.append(f"du har allerede {MAX_PER_DOCTOR} ønsker i denne runden")
     if problems:
         raise RequestRefused(problems)
     row = DoctorRequestRow(round_id=round_.id, doctor_id=doctor, kind=req.kind, start=req.start, end=end,
                            template=(req.template or None) if req.kind == "ønske" else None,
                            wants=req.wants if req.kind == "ønske" else False,
                            absence_kind=req.absence_kind if req.kind == "fravær" else None, note=req.note[:300])
+    stored = of_doctor(session, doctor, round_.id)
+    same = next((r for r in stored if _fields(r) == _fields(row)), None)
+    if same is not None:
+        return same  # the form sent twice (a double tap): listed once, not twice
+    if len(stored) >= MAX_PER_DOCTOR:
+        raise RequestRefused([f"du har allerede {MAX_PER_DOCTOR} ønsker i denne runden"])
     session.add(row)
     session.flush()
     return row
+
+
+def _fields(row: DoctorRequestRow) -> tuple:
+    return row.kind, row.start, row.end, row.template, row.wants, row.absence_kind, row.note
 
 
 def delete(session: Session, request_id: int, doctor: str, now: dt.datetime) -> None:

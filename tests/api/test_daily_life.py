@@ -264,6 +264,25 @@ def test_swap_goes_stale_when_the_roster_changed_under_it(client, auth):
     assert client.get(f"/api/lege/{tokens['anne']}/swaps").json()["mine"][0]["status"] == "stale"
 
 
+def test_a_shift_that_has_begun_is_neither_offered_taken_nor_approved(client, auth):
+    client.app.state.settings.swap_auto_approve = False
+    _, rid, tokens = publish_week(client)
+    offer = _propose(client, tokens, "anne", shift="dag/2026-11-02").json()  # to anyone
+    waiting = _propose(client, tokens, "cecilie", shift="dag/2026-11-03", taker="anne").json()
+    assert _answer(client, tokens, "anne", waiting["id"], "accept").json()["status"] == "accepted"
+    _set_clock(client, 2026, 11, 2, 12, 0)  # Anne's day shift began at 08:00
+    assert client.get(f"/api/lege/{tokens['cecilie']}/swaps").json()["offers"] == []
+    r = _answer(client, tokens, "cecilie", offer["id"], "accept")
+    assert r.status_code == 422 and r.json()["problems"] == [
+        "Dag Bergen legevakt 02.11.2026 08:00–16:00 har allerede begynt"]
+    assert client.get(f"/api/lege/{tokens['anne']}/swaps").json()["mine"][0]["status"] == "stale"
+    _set_clock(client, 2026, 11, 3, 9, 0)  # the manager comes to the waiting swap after its shift began
+    r = client.post(f"/api/swaps/{waiting['id']}/approve", headers=auth)
+    assert r.status_code == 422 and "har allerede begynt" in r.json()["problems"][0]
+    assert holder(client, auth, rid, "dag/2026-11-02") == ["anne"] and holder(client, auth, rid, "dag/2026-11-03") == ["cecilie"]
+    assert client.get(f"/api/rosters/{rid}", headers=auth).json()["status"] == "published"
+
+
 # --------------------------------------------------------------------------- wishes for the next period
 
 

@@ -367,6 +367,46 @@ def test_doctor_page_on_call_swaps_changes_and_wishes(client, auth):
     assert '<li class="new"><span class="when">fredag 06.11.2026' in page
 
 
+def test_a_swap_form_pressed_twice_shows_what_the_first_press_did(client, auth):
+    """The browser shows the second press's answer: it must not say the first one failed."""
+    _, rid, tokens = publish_week(client)
+    anne, cecilie = f"/lege/{tokens['anne']}", f"/lege/{tokens['cecilie']}"
+    for _ in range(2):
+        r = client.post(f"{anne}/bytte", data={"vakt": "dag/2026-11-02", "handling": "gi", "kollega": ""},
+                        follow_redirects=False)
+        assert "Tilbudet er sendt" in client.get(r.headers["location"]).text
+    offers = client.get(f"/api/lege/{tokens['cecilie']}/swaps").json()["offers"]
+    assert len(offers) == 1
+    for _ in range(2):
+        r = client.post(f"{cecilie}/bytte/{offers[0]['id']}/ja", follow_redirects=False)
+        page = client.get(r.headers["location"]).text
+        assert "Byttet er godkjent" in page and "kan du ikke ta imot" not in page
+    assert holder(client, auth, rid + 1, "dag/2026-11-02") == ["cecilie"]
+    assert len(client.get("/api/rosters", headers=auth).json()) == 2  # one new version, not two
+    # another colleague's yes is still told the offer is taken, and a new offer of a shift on offer is refused
+    r = client.post(f"/lege/{tokens['dag']}/bytte/{offers[0]['id']}/ja", follow_redirects=False)
+    assert "tilbudet er allerede tatt" in client.get(r.headers["location"]).text
+    client.post(f"{cecilie}/bytte", data={"vakt": "dag/2026-11-03", "handling": "gi", "kollega": ""})
+    r = client.post(f"{cecilie}/bytte", data={"vakt": "dag/2026-11-03", "handling": "gi", "kollega": "anne"},
+                    follow_redirects=False)
+    assert "du har allerede tilbudt denne vakten" in client.get(r.headers["location"]).text
+
+
+def test_a_wish_form_pressed_twice_stores_the_wish_once(client, auth):
+    _, _, tokens = publish_week(client)
+    login(client)
+    client.post("/onskerunder", data={"fra": "2026-12-01", "til": "2026-12-31", "frist": "2026-11-15T12:00"})
+    client.cookies.clear()
+    eva = f"/lege/{tokens['eva']}"
+    wish = {"hva": "ønske", "fra": "2026-12-24", "vil": "nei", "vakttype": "natt"}
+    for _ in range(2):
+        r = client.post(f"{eva}/onsker/1", data=wish, follow_redirects=False)
+        assert "Ønsket er lagret" in client.get(r.headers["location"]).text
+    assert client.get(eva).text.count("ønsker ikke vakt 24.12.2026 (natt 23:00–08:00)") == 1
+    client.post(f"{eva}/onsker/1", data={**wish, "vil": "ja"})  # a different wish is a wish of its own
+    assert len(client.get(f"/api/lege/{tokens['eva']}/requests").json()) == 2
+
+
 def test_doctor_sees_the_whole_roster_read_only(client, auth):
     _, rid, tokens = publish_week(client)
     page = client.get(f"/lege/{tokens['sp1']}/vaktplan").text

@@ -68,12 +68,14 @@ def test_the_swaps_page_prepares_each_published_version_once(client, auth, monke
         r = client.post(f"/api/lege/{tokens[taker]}/swaps/{swap['id']}/accept")
         assert r.json()["status"] == "accepted", r.text
         waiting.append(swap["id"])
+    now = client.app.state.clock()
     with client.app.state.sessions() as s:  # each checked alone, as before
-        alone = [swaps.manager_check(s, s.get(SwapRow, i), client.app.state.settings) for i in waiting]
+        alone = [swaps.manager_check(s, s.get(SwapRow, i), client.app.state.settings, now) for i in waiting]
     plans = _counting(monkeypatch, roster.swap, "fairness_plan")
     shared: swaps.Checkers = {}
     with client.app.state.sessions() as s:
-        together = [swaps.manager_check(s, s.get(SwapRow, i), client.app.state.settings, shared) for i in waiting]
+        together = [swaps.manager_check(s, s.get(SwapRow, i), client.app.state.settings, now, shared)
+                    for i in waiting]
     assert together == alone and all(c.legal and c.burden for c in together)
     assert len(plans) == 1 and list(shared) == [rid]
     login(client)
