@@ -366,6 +366,7 @@ def for_doctor(session: Session, doctor: str, scenario: Scenario | None, now: dt
     if offers and scenario is not None and any(d.id == doctor for d in scenario.doctors):
         index, eligibility, me = ShiftIndex(scenario), Eligibility(scenario), scenario.doctor(doctor)
         offers = [o for o in offers if o.shift in index.by_key and eligibility.may_work(me, index.by_key[o.shift])]
+
     def coming(found: list[SwapView]) -> list[SwapView]:
         return [v for v in found if v.start is None or v.start > now]
 
