@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 import roster
-from roster.models import LevelStats, ProgressEvent, Roster, Scenario, SolveStats, SolveStatus
+from roster.candidates import Pools, place_reasons
+from roster.check import check_roster
+from roster.models import Assignment, LevelStats, ProgressEvent, Roster, Scenario, SolveStats, SolveStatus
 from roster.terms import OPEN_PLACES, TERM_NAMES, number
 from solver.budget import Budget, HandOver, cp_sat_lag
 from solver.builder import OutOfTime, build_model
@@ -54,6 +56,7 @@ NEAR_SHARE = 0.5  # a re-plan's share of the time with only the dates near the c
 RECHECK_READS, RECHECK_SHARE = 3, 0.1
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 LEVEL_SHARES = (0.3, 0.6)  # of the time left when a level starts, for each level but the last (it gets the rest)
+FILL_SHARE = 0.15  # at most this share of the time left, for filling open places one free doctor at a time
 LAST_READ_RESERVE = 1.5  # × the slowest read so far (at most half the levels' time): kept for the last level's read
 READ_MARGIN = 1.1  # × the slowest read so far: a level's time stretched to this for its read (a read needs it all)
 # Kept back from the searches for the unfilled places' reasons (a check per place), which stop at
@@ -455,6 +458,9 @@ def _by_levels(ctx: ModelContext, deadline: float, workers: int, seed: int, sear
         floor = ctx.change_floor if "change" in names else 0
         final, bound = _level(ctx, expr, FAIRNESS_TERM in names, filled, final, until, workers, seed, search, progress,
                               canceller, floor)
+        if "open_slot" in names and final.value(expr) > bound:
+            fill_until = time.perf_counter() + FILL_SHARE * max(0.0, deadline - time.perf_counter() - reserve)
+            final = _fill_open_places(ctx, final, expr, fill_until, seed, canceller, progress)
         value = final.value(expr)
         values.append(value)
         bounds.append(bound)
@@ -511,6 +517,42 @@ def _level(ctx: ModelContext, expr: cp_model.LinearExprT, fairness: bool, filled
     if result != cp_model.MODEL_INVALID:
         bound = max(bound, math.ceil(solver.best_objective_bound - 1e-6))
     return final, bound
+
+
+def _fill_open_places(ctx: ModelContext, final: cp_model.CpSolver, expr: cp_model.LinearExprT, until: float,
+                      seed: int, canceller: _Canceller, progress: Progress) -> cp_model.CpSolver:
+    """The open places a free doctor could take with one more shift (``roster.candidates``: the
+    checker finds nothing that shift would break for them), each tried through a read of the
+    roster with it (the model judges the whole roster), one doctor after another, until a place
+    is filled or ``until``. On the hard Christmas week the open-places level's search (17 s of a
+    60-s solve) left 7 places open, one of them an evening three ALIS could each take: 6 was one
+    shift away, and the roster said so."""
+    pairs = {pair for pair, v in ctx.x.items() if final.boolean_value(v)}
+    on_shift: dict[str, set[str]] = {s.key: set() for s in ctx.shifts}
+    for doctor_id, key in pairs:
+        on_shift[key].add(doctor_id)
+    open_shifts = [s for s in ctx.shifts if len(on_shift[s.key]) < s.demand_min]
+    current = Roster(scenario=ctx.scenario.name, period=ctx.scenario.period, assignments=[
+        Assignment.model_construct(doctor=d, template=s.template, date=s.date)
+        for s in ctx.shifts for d in on_shift[s.key]])
+    before = {v.place: v for v in check_roster(ctx.scenario, current)}
+    pools = Pools(ctx.eligibility)
+    on_call = {s.key for s in ctx.shifts if not s.on_site}
+    value = final.value(expr)
+    for s in open_shifts:
+        missing = s.demand_min - len(on_shift[s.key])
+        reasons = place_reasons(ctx.scenario, current, pools(s), on_shift[s.key], missing, before, on_call)
+        for doctor_id in sorted(d for d, why in reasons.items() if not why and (d, s.key) in ctx.x):
+            if canceller.cancelled or not _time_to_read(ctx, until):
+                return final
+            tried = _reread(ctx, final, pairs | {(doctor_id, s.key)}, seed, canceller, until)
+            if tried is not final and tried.value(expr) < value:
+                final, value = tried, tried.value(expr)
+                pairs.add((doctor_id, s.key))
+                progress.record(final.value(ctx.objective) / OBJ_SCALE, _open_places(ctx, final), 0.0,
+                                value / OBJ_SCALE)
+                break
+    return final
 
 
 def _line_moves(ctx: ModelContext, best: cp_model.CpSolver, expr: cp_model.LinearExprT, moves_until: float,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import time
 
 import pytest
 from factories import doctor, scenario, template
@@ -193,3 +194,23 @@ def test_figures_no_read_has_given_are_left_out_and_said_so(monkeypatch):
     assert stats.gap is None and stats.bound is None and stats.gap_level is None
     assert set(stats.terms) <= set(stats.levels[0].terms)
     assert any(w.startswith("Tiden rakk ikke til å regne ut tallene") for w in roster.warnings)
+
+
+def test_an_open_place_a_free_doctor_can_take_is_filled_through_a_read():
+    """A roster with a place left open that a doctor could take with one more shift: the fill
+    pass after the open-places level tries the free doctors one by one and keeps the first roster
+    the model accepts with fewer places open (the hard Christmas week left one at 60 s)."""
+    ctx = build_model(_week())
+    with solve_module._Canceller(None) as canceller:
+        pairs = _first_roster_pairs(ctx, canceller)
+        expr = ctx.levels[0]
+        minimise(ctx.model, expr)
+        code, holed = solve_module._fixed_pass(ctx, 10.0, 0, canceller, pairs - {sorted(pairs)[0]})
+        assert code in solve_module.FOUND and sum(holed.value(v) for v in ctx.short.values()) == 1
+        progress = solve_module.Progress(ctx, None, None, time.perf_counter())
+        filled = solve_module._fill_open_places(ctx, holed, expr, time.perf_counter() + 30, 0, canceller, progress)
+        assert filled is not holed and sum(filled.value(v) for v in ctx.short.values()) == 0
+        assert filled.value(expr) < holed.value(expr) and progress.solutions == 1
+        # nothing to fill: the roster comes back as it was, no read tried
+        assert solve_module._fill_open_places(ctx, filled, expr, time.perf_counter() + 30, 0, canceller,
+                                              progress) is filled
