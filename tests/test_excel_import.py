@@ -240,6 +240,7 @@ MALFORMED = [
     ({("Leger", "O3"): "BLV, ÅSANE"}, ["Leger!O3: ukjent stasjon «ÅSANE»"]),
     ({("Ønsker", "C2"): "nope"}, ["Ønsker!C2: ukjent vakttype «nope»"]),
     ({("Leger", "B2"): None}, ["Leger!B2: må fylles ut"]),
+    ({("Fritak", "A2"): None}, ["Fritak!A2: må fylles ut"]),  # was dropped silently, the exemption with it
     ({("Leger", "H2"): -3}, ["Leger!H2: må være minst 0 (fikk -3)"]),
     ({("Leger", "R2"): "mye"}, ["Leger!R2: ventet et tall, fikk «mye»"]),
     ({("Leger", "S2"): 1.5}, ["Leger!S2: ventet et heltall, fikk «1.5»"]),

@@ -494,8 +494,12 @@ def _attach_courses(rows: list[_Row], doctors: list[dict[str, Any]], index: dict
 
 def _attach_exemptions(rows: list[_Row], doctors: list[dict[str, Any]], index: dict[str, int],
                        origins: Origins, ws: Sheet | None, problems: Problems) -> None:
+    """Each row to its doctor. A row whose doctor cell is empty is refused by name: it was left out
+    silently, and the exemption with it (a pregnant doctor could be given nights)."""
     for row in rows:
         i = _doctor_of(row, index, problems)
+        if "doctor" not in row.item and ("doctor",) in row.cells and row.cells[("doctor",)] not in problems.bad:
+            problems.at(row.cells[("doctor",)], "må fylles ut")
         if i is None:
             continue
         item = {k: v for k, v in row.item.items() if k != "doctor"}
